@@ -1,0 +1,1 @@
+"""The ``aifootprint`` command line (one module per command group)."""

@@ -1,0 +1,98 @@
+"""``aifootprint data``: list, show and cite the shipped reference data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError
+from ..reference.registry import DATA_VERSION, Registry, default_registry, parse_cell
+
+data_app = typer.Typer(help="Browse the cited reference data (every row: source, year, unit, licence).",
+                       no_args_is_help=True)
+
+
+def _registry() -> Registry:
+    return default_registry()
+
+
+@data_app.command("list")
+def list_datasets(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List the datasets with their size and description."""
+    reg = _registry()
+    items = []
+    for name in reg.datasets():
+        meta, table = reg.meta(name), reg.table(name)
+        items.append({"dataset": name, "rows": len(table.rows), "title": meta.title, "key": table.key})
+    if json_out:
+        typer.echo(json.dumps({"data_version": DATA_VERSION, "datasets": items}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"reference data {DATA_VERSION}", header_style="bold")
+    for col in ("dataset", "rows", "key", "title"):
+        t.add_column(col)
+    for it in items:
+        t.add_row(str(it["dataset"]), str(it["rows"]), str(it["key"]), str(it["title"]))
+    Console(highlight=False).print(t)
+
+
+@data_app.command("show")
+def show(
+    dataset: Annotated[str, typer.Argument(help="Dataset name (see `aifootprint data list`).")],
+    where: Annotated[list[str] | None, typer.Option("--where", help="Filter COL=VALUE (repeatable).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """Show a dataset's rows, optionally filtered."""
+    if json_out and csv_out:
+        raise InputError("choose one of --json and --csv")
+    reg = _registry()
+    table = reg.table(dataset)
+    filters: dict[str, str | int | float | bool | None] = {}
+    for clause in where or []:
+        if "=" not in clause:
+            raise InputError(f"--where expects COL=VALUE, got {clause!r}")
+        col, _, value = clause.partition("=")
+        filters[col.strip()] = parse_cell(value)
+    rows = table.where(**filters) if filters else list(table.rows)
+    meta = reg.meta(dataset)
+    if json_out:
+        typer.echo(json.dumps({"dataset": dataset, "data_version": DATA_VERSION, "credit": meta.credit,
+                               "rows": [dict(r) for r in rows]}, indent=2, ensure_ascii=False))
+        return
+    if csv_out:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(table.columns)
+        for r in rows:
+            writer.writerow(["" if r[c] is None else r[c] for c in table.columns])
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{dataset}: {meta.title} ({len(rows)} rows)", header_style="bold")
+    for c in table.columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*["" if r[c] is None else str(r[c]) for c in table.columns])
+    console = Console(highlight=False)
+    console.print(t)
+    if meta.credit:
+        console.print(f"[dim]credit: {meta.credit}[/]")
+
+
+@data_app.command("cite")
+def cite(key: Annotated[str, typer.Argument(help="Source key, e.g. DV23, LI23, PA21.")]) -> None:
+    """Print the full citation of a source key."""
+    typer.echo(_registry().cite(key).format())
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(data_app, name="data")

@@ -1,0 +1,77 @@
+"""Shared rendering of results: ``--json`` (the output contract) or a human view with sources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import typer
+
+from ..result import Result
+
+
+def _fmt(v: float) -> str:
+    a = abs(v)
+    if a == 0:
+        return "0"
+    if a >= 1e6 or a < 1e-3:
+        return f"{v:.3e}"
+    if a >= 100:
+        return f"{v:,.1f}"
+    return f"{v:.4g}"
+
+
+def format_value(value: Any) -> str:
+    """Human form of a result value (numbers, {low,best,high} dicts, nested dicts)."""
+    if isinstance(value, Mapping) and {"low", "best", "high"} <= set(value):
+        lo, best, hi = value["low"], value["best"], value["high"]
+        if lo == hi:
+            return _fmt(best)
+        return f"{_fmt(best)}  ({_fmt(lo)} – {_fmt(hi)})"
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int | float):
+        return _fmt(float(value))
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={format_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(format_value(v) for v in value[:8]) + (" …" if len(value) > 8 else "")
+    return str(value)
+
+
+_META = {"kind", "method_version", "data_version", "inputs", "percentiles", "assumptions", "warnings", "sources"}
+
+
+def emit(result: Result, as_json: bool, title: str | None = None) -> None:
+    """Print ``result`` as JSON, or as tables: values, assumptions with sources, warnings, versions."""
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    data = result.to_dict()
+    table = Table(title=title or result.kind, show_header=True, header_style="bold")
+    table.add_column("quantity")
+    table.add_column("value (best, 5th–95th percentile)", justify="right")
+    for key, value in data.items():
+        if key in _META:
+            continue
+        table.add_row(key, format_value(value))
+    console.print(table)
+    inputs = data.get("inputs") or {}
+    if inputs:
+        shown = (f"{k}={format_value(v)}" for k, v in inputs.items() if v not in (None, ""))
+        console.print("inputs: " + ", ".join(shown))
+    if result.assumptions:
+        at = Table(title="assumptions and sources", show_header=True, header_style="bold")
+        for col in ("name", "value", "unit", "source"):
+            at.add_column(col)
+        for a in result.assumptions:
+            at.add_row(a.name, format_value(a.value), a.unit, a.source)
+        console.print(at)
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
+    console.print(f"[dim]method {result.method_version}, data {result.data_version}; "
+                  "see `aifootprint data cite KEY` for full citations[/]")

@@ -1,0 +1,40 @@
+"""Exceptions. :class:`InputError` is what users see: one clear line, exit code 2 in the CLI."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class AifootprintError(Exception):
+    """Base class of every error raised on purpose by aifootprint."""
+
+
+class InputError(AifootprintError, ValueError):
+    """The user gave something we cannot use. The message says what was wrong and what is accepted."""
+
+
+class DataError(AifootprintError):
+    """A shipped or user-supplied data file is malformed."""
+
+
+def close_matches(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` choices that look like ``value`` (case-insensitive)."""
+    lowered = {c.lower(): c for c in choices}
+    hits = difflib.get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.5)
+    # also accept prefix matches ("h10" -> "h100"), which difflib may rank low
+    prefix = [lowered[c] for c in sorted(lowered) if c.startswith(value.lower()) and lowered[c] not in hits]
+    return ([lowered[h] for h in hits] + prefix)[:n]
+
+
+def unknown_choice(kind: str, value: str, choices: Iterable[str], limit: int = 12) -> InputError:
+    """Build the error for an unknown name: close matches first, then (some of) the accepted values."""
+    options = sorted(set(choices))
+    matches = close_matches(value, options)
+    msg = f"unknown {kind} {value!r}"
+    if matches:
+        msg += f"; did you mean: {', '.join(matches)}?"
+    shown = ", ".join(options[:limit])
+    more = f", … ({len(options)} in all)" if len(options) > limit else ""
+    msg += f" Accepted: {shown}{more}."
+    return InputError(msg)

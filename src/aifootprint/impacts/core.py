@@ -1,0 +1,90 @@
+"""Energy -> facility energy, carbon and water: the one core every part of the project goes through."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+from ..result import Assumption, Result
+from ..uncertainty import Uncertain
+from .site import Quantity, Site
+
+
+@dataclass(frozen=True)
+class Impacts:
+    """Impacts of an amount of IT (server) energy at a site.
+
+    ``it_energy_kwh`` is the energy at the servers; ``facility_energy_kwh`` adds the data-centre overhead (PUE).
+    """
+
+    it_energy_kwh: Quantity
+    facility_energy_kwh: Quantity
+    carbon_g: Quantity
+    water_l: Quantity
+    water_onsite_l: Quantity
+    water_offsite_l: Quantity
+    site: Site
+    carbon_market_g: Quantity | None = None
+    extra_warnings: tuple[str, ...] = field(default=())
+
+    def assumptions(self) -> list[Assumption]:
+        return self.site.assumptions()
+
+    def warnings(self) -> list[str]:
+        return self.site.warnings() + list(self.extra_warnings)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "it_energy_kwh": self.it_energy_kwh,
+            "energy_kwh": self.facility_energy_kwh,
+            "carbon_g": self.carbon_g,
+            "water_l": self.water_l,
+            "water_onsite_l": self.water_onsite_l,
+            "water_offsite_l": self.water_offsite_l,
+        }
+        if self.carbon_market_g is not None:
+            out["carbon_market_g"] = self.carbon_market_g
+        return out
+
+    def to_result(self, inputs: Mapping[str, Any] | None = None) -> Result:
+        resolved = {"location": self.site.location, "zone": self.site.zone, "operator": self.site.operator}
+        resolved.update(inputs or {})
+        return Result("impacts", resolved, self.values(), self.assumptions(), self.warnings())
+
+
+def _check_energy(energy: Quantity) -> None:
+    lo = energy.low if isinstance(energy, Uncertain) else float(energy)
+    if not lo >= 0:
+        raise InputError(f"energy must be a non-negative number of kWh, got {energy!r}")
+
+
+def assess(it_energy_kwh: Quantity, site: Site) -> Impacts:
+    """Turn IT energy into facility energy, carbon and water at ``site``.
+
+    Equations
+    ---------
+    facility_energy_kwh = it_energy_kwh × PUE
+    carbon_g            = facility_energy_kwh × intensity_g_per_kwh        (location-based; market-based likewise)
+    water_l             = it_energy_kwh × (WUE_onsite + PUE × EWIF_offsite)   (Li et al. 2023, arXiv:2304.03271)
+
+    Water is *consumption* (evaporated on site + consumed at power plants), not withdrawal.
+    """
+    _check_energy(it_energy_kwh)
+    pue = site.pue_value
+    facility = it_energy_kwh * pue
+    carbon = facility * site.intensity_g_per_kwh
+    onsite = it_energy_kwh * site.wue_l_per_kwh
+    offsite = it_energy_kwh * pue * site.ewif_l_per_kwh
+    market = None if site.market_intensity is None else facility * site.market_intensity.value
+    return Impacts(
+        it_energy_kwh=it_energy_kwh,
+        facility_energy_kwh=facility,
+        carbon_g=carbon,
+        water_l=onsite + offsite,
+        water_onsite_l=onsite,
+        water_offsite_l=offsite,
+        site=site,
+        carbon_market_g=market,
+    )

@@ -1,0 +1,284 @@
+"""The reference-data registry: shipped CSV tables with provenance on every row, read lazily.
+
+Each dataset is ``data/<name>.csv`` plus a sidecar ``data/<name>.toml`` (title, description, key column,
+builder script, credit line, column meanings). Every row carries ``source`` (keys into ``data/sources/*.csv``),
+``year``, ``licence`` and ``status``. Nothing is read at import time; a :class:`Registry` reads a table the
+first time it is asked for and keeps it.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError, InputError, unknown_choice
+
+#: Version of the shipped reference data. Bump it whenever a data file changes (and add a CHANGELOG line when a
+#: default result moves by more than 5 %).
+DATA_VERSION = "2026.11.1"
+
+#: Columns every dataset must have.
+REQUIRED_COLUMNS = ("source", "year", "licence", "status")
+#: Status letters (see docs/data/README.md): primary, quoted, secondary, derived, estimate/assumption.
+STATUS_LETTERS = frozenset("PQSDE")
+
+Value = str | int | float | bool | None
+Row = Mapping[str, Value]
+
+_DATA_DIR = Path(__file__).parent / "data"
+
+
+def parse_cell(text: str) -> Value:
+    """Parse a CSV cell: '' -> None, true/false -> bool, int, float, else the stripped string."""
+    s = text.strip()
+    if s == "":
+        return None
+    low = s.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        return int(s)
+    except ValueError:
+        pass
+    try:
+        return float(s)
+    except ValueError:
+        return s
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable source."""
+
+    key: str
+    citation: str
+    url: str
+    licence: str
+    status: str = ""
+
+    def format(self) -> str:
+        """One-line human citation."""
+        parts = [self.citation]
+        if self.url:
+            parts.append(self.url)
+        if self.licence:
+            parts.append(f"licence: {self.licence}")
+        return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+@dataclass(frozen=True)
+class DatasetMeta:
+    """Sidecar metadata of a dataset."""
+
+    name: str
+    title: str
+    description: str
+    key: str
+    builder: str
+    credit: str
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A loaded dataset: typed rows plus the name of the key column."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    key: str
+
+    def keys(self) -> list[str]:
+        """Values of the key column, in file order."""
+        return [str(r[self.key]) for r in self.rows]
+
+    def find(self, key: str) -> Row | None:
+        """Row whose key equals ``key`` (case-insensitive), or None."""
+        wanted = key.strip().lower()
+        for r in self.rows:
+            if str(r[self.key]).lower() == wanted:
+                return r
+        return None
+
+    def get(self, key: str) -> Row:
+        """Row whose key equals ``key`` (case-insensitive); :class:`InputError` with close matches otherwise."""
+        row = self.find(key)
+        if row is None:
+            raise unknown_choice(f"{self.name} entry", key, self.keys())
+        return row
+
+    def where(self, **equal: Value) -> list[Row]:
+        """Rows whose columns equal the given values (strings compared case-insensitively)."""
+        for col in equal:
+            if col not in self.columns:
+                raise unknown_choice(f"column of {self.name}", col, self.columns)
+
+        def match(r: Row) -> bool:
+            for col, want in equal.items():
+                got = r.get(col)
+                if isinstance(want, str) and isinstance(got, str):
+                    if got.lower() != want.lower():
+                        return False
+                elif got != want and str(got).lower() != str(want).lower():
+                    return False
+            return True
+
+        return [r for r in self.rows if match(r)]
+
+
+class Registry:
+    """Access to the shipped (or a user-supplied) reference data directory."""
+
+    def __init__(self, data_dir: Path | str | None = None) -> None:
+        self.data_dir = Path(data_dir) if data_dir is not None else _DATA_DIR
+        self._tables: dict[str, Table] = {}
+        self._meta: dict[str, DatasetMeta] = {}
+        self._sources: dict[str, Source] | None = None
+
+    @property
+    def data_version(self) -> str:
+        return DATA_VERSION
+
+    def datasets(self) -> list[str]:
+        """Names of the available datasets."""
+        return sorted(p.stem for p in self.data_dir.glob("*.csv"))
+
+    def meta(self, name: str) -> DatasetMeta:
+        """Sidecar metadata of dataset ``name``."""
+        if name in self._meta:
+            return self._meta[name]
+        self._require(name)
+        path = self.data_dir / f"{name}.toml"
+        raw: dict[str, Any] = {}
+        if path.exists():
+            try:
+                raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise DataError(f"{path}: {exc}") from None
+        key = raw.get("key", "")
+        if isinstance(key, list):
+            key = key[0] if key else ""
+        cols = raw.get("columns", {})
+        meta = DatasetMeta(
+            name=name,
+            title=str(raw.get("title", name)),
+            description=str(raw.get("description", "")),
+            key=str(key),
+            builder=str(raw.get("builder", "")),
+            credit=str(raw.get("credit", "")),
+            columns={str(k): str(v) for k, v in cols.items()} if isinstance(cols, dict) else {},
+        )
+        self._meta[name] = meta
+        return meta
+
+    def table(self, name: str) -> Table:
+        """Load dataset ``name`` (cached on this registry)."""
+        if name in self._tables:
+            return self._tables[name]
+        self._require(name)
+        path = self.data_dir / f"{name}.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            try:
+                header = tuple(h.strip() for h in next(reader))
+            except StopIteration:
+                raise DataError(f"{path}: empty file") from None
+            rows = []
+            for lineno, cells in enumerate(reader, start=2):
+                if not cells:
+                    continue
+                if len(cells) != len(header):
+                    raise DataError(f"{path}:{lineno}: {len(cells)} cells, header has {len(header)}")
+                rows.append({h: parse_cell(c) for h, c in zip(header, cells, strict=True)})
+        key = self.meta(name).key or header[0]
+        if key not in header:
+            raise DataError(f"{path}: key column {key!r} not in header")
+        table = Table(name=name, columns=header, rows=tuple(rows), key=key)
+        self._tables[name] = table
+        return table
+
+    def sources(self) -> dict[str, Source]:
+        """All source citations, by key."""
+        if self._sources is None:
+            found: dict[str, Source] = {}
+            for path in sorted((self.data_dir / "sources").glob("*.csv")):
+                with path.open(encoding="utf-8", newline="") as fh:
+                    for row in csv.DictReader(fh):
+                        k = (row.get("key") or "").strip()
+                        if not k:
+                            continue
+                        if k in found:
+                            raise DataError(f"{path}: source key {k!r} defined twice")
+                        found[k] = Source(
+                            key=k,
+                            citation=(row.get("citation") or "").strip(),
+                            url=(row.get("url") or "").strip(),
+                            licence=(row.get("licence") or "").strip(),
+                            status=(row.get("status") or "").strip(),
+                        )
+            self._sources = found
+        return self._sources
+
+    def cite(self, key: str) -> Source:
+        """The citation for a source key (case-insensitive)."""
+        srcs = self.sources()
+        if key in srcs:
+            return srcs[key]
+        by_lower = {k.lower(): v for k, v in srcs.items()}
+        if key.lower() in by_lower:
+            return by_lower[key.lower()]
+        raise unknown_choice("source key", key, srcs)
+
+    def _require(self, name: str) -> None:
+        if not (self.data_dir / f"{name}.csv").exists():
+            raise unknown_choice("dataset", name, self.datasets())
+
+
+def source_keys(row: Row) -> list[str]:
+    """The source keys of a row (``source`` may hold several, ``;``-separated)."""
+    raw = row.get("source")
+    return [s.strip() for s in str(raw or "").split(";") if s.strip()]
+
+
+def row_float(row: Row, column: str) -> float | None:
+    """A numeric cell as float (None when empty)."""
+    v = row.get(column)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise DataError(f"column {column!r} holds {v!r}, expected a number")
+    return float(v)
+
+
+def row_str(row: Row, column: str) -> str:
+    """A cell as a string ('' when empty)."""
+    v = row.get(column)
+    return "" if v is None else str(v)
+
+
+@cache
+def default_registry() -> Registry:
+    """The registry of the shipped data (one read-only instance; tables are loaded on first use)."""
+    return Registry()
+
+
+__all__ = [
+    "DATA_VERSION",
+    "DatasetMeta",
+    "InputError",
+    "Registry",
+    "Row",
+    "Source",
+    "Table",
+    "Value",
+    "default_registry",
+    "parse_cell",
+    "row_float",
+    "row_str",
+    "source_keys",
+]
