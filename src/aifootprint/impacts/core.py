@@ -36,16 +36,18 @@ class Impacts:
         return self.site.warnings() + list(self.extra_warnings)
 
     def values(self) -> dict[str, Any]:
+        """Result values, each as an :class:`Uncertain` (rendered ``{"low","best","high"}``)."""
+        u = Uncertain.from_any
         out: dict[str, Any] = {
-            "it_energy_kwh": self.it_energy_kwh,
-            "energy_kwh": self.facility_energy_kwh,
-            "carbon_g": self.carbon_g,
-            "water_l": self.water_l,
-            "water_onsite_l": self.water_onsite_l,
-            "water_offsite_l": self.water_offsite_l,
+            "it_energy_kwh": u(self.it_energy_kwh),
+            "energy_kwh": u(self.facility_energy_kwh),
+            "carbon_g": u(self.carbon_g),
+            "water_l": u(self.water_l),
+            "water_onsite_l": u(self.water_onsite_l),
+            "water_offsite_l": u(self.water_offsite_l),
         }
         if self.carbon_market_g is not None:
-            out["carbon_market_g"] = self.carbon_market_g
+            out["carbon_market_g"] = u(self.carbon_market_g)
         return out
 
     def to_result(self, inputs: Mapping[str, Any] | None = None) -> Result:

@@ -144,12 +144,16 @@ def _zone_row(reg: Registry, code: str) -> Row | None:
         row = hits[0] if hits else None
     if row is None and code.lower() in ("world", "global", "wor"):
         row = grid.find(WORLD)
+    if row is None:
+        hits = grid.where(name=code.strip())
+        row = hits[0] if hits else None
     return row
 
 
 def _accepted_locations(reg: Registry) -> list[str]:
     grid = reg.table("grid_intensity")
-    return grid.keys() + reg.table("cloud_regions").keys()
+    names = [row_str(r, "name") for r in grid.rows if row_str(r, "name")]
+    return grid.keys() + names + reg.table("cloud_regions").keys()
 
 
 def resolve_zone(location: str, registry: Registry | None = None) -> tuple[str, Row | None]:
@@ -245,7 +249,8 @@ def resolve_site(location: str | None = None, operator: str | None = None, overr
         raise InputError(f"no on-site WUE known for operator {op!r}; pass --wue-l-per-kwh")
     wue_fallback = op_fallback or row_str(wue_row, "operator").lower() != row_str(op_row, "operator").lower()
     wue = _factor("wue_onsite", wue_row, "wue_l_per_kwh", "L/kWh", estimated=wue_fallback and ov.wue_l_per_kwh is None,
-                  note="operator's on-site WUE not published: default used")
+                  note=("no operator given: default on-site WUE used" if op_fallback
+                        else f"{op}: on-site WUE not published, default used"))
 
     ewif = _ewif(reg, zone, zone_row, ov)
     site = Site(location=loc, zone=zone, intensity=intensity, pue=pue, wue=wue, ewif=ewif,
