@@ -47,3 +47,16 @@ def test_sources_have_citations() -> None:
     for key, src in REG.sources().items():
         assert src.citation, f"source {key}: empty citation"
         assert src.licence or src.url, f"source {key}: neither licence nor url"
+
+
+def test_duplicate_source_keys_agree() -> None:
+    """A key defined in two sources files must point to the same document (same URL)."""
+    import csv
+
+    reg = Registry()
+    first = reg.sources()
+    for key, fname in reg.duplicate_sources():
+        with (reg.data_dir / "sources" / fname).open(encoding="utf-8", newline="") as fh:
+            again = next(r for r in csv.DictReader(fh) if r["key"].strip() == key)
+        a, b = first[key].url.rstrip("/"), again["url"].strip().rstrip("/")
+        assert not a or not b or a == b, f"source {key} cites {a} and {b} ({fname})"

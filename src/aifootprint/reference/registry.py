@@ -139,6 +139,7 @@ class Registry:
         self._tables: dict[str, Table] = {}
         self._meta: dict[str, DatasetMeta] = {}
         self._sources: dict[str, Source] | None = None
+        self._duplicates: list[tuple[str, str]] = []
 
     @property
     def data_version(self) -> str:
@@ -212,8 +213,9 @@ class Registry:
                         k = (row.get("key") or "").strip()
                         if not k:
                             continue
-                        if k in found:
-                            raise DataError(f"{path}: source key {k!r} defined twice")
+                        if k in found:  # the same source cited by two builder groups: first file wins
+                            self._duplicates.append((k, path.name))
+                            continue
                         found[k] = Source(
                             key=k,
                             citation=(row.get("citation") or "").strip(),
@@ -223,6 +225,11 @@ class Registry:
                         )
             self._sources = found
         return self._sources
+
+    def duplicate_sources(self) -> list[tuple[str, str]]:
+        """Source keys defined again in a later file (key, file); the data-integrity tests check they agree."""
+        self.sources()
+        return list(self._duplicates)
 
     def cite(self, key: str) -> Source:
         """The citation for a source key (case-insensitive)."""
