@@ -1,0 +1,181 @@
+"""Typed access to the language-model table (``models.csv``).
+
+Open-weight models carry the architecture from their published ``config.json`` or paper (HF-CONFIG-<MODEL>,
+GPT3-PAPER, OPT-PAPER, DSV3-PAPER, BS22) and parameter counts from EcoLogits (ECO-MODELS, MPL-2.0) or the model
+card. Closed models carry only parameter *ranges* estimated by EcoLogits (warning ``model-arch-not-released``);
+their rows have status E and :attr:`ModelArch.estimated` is True. GPT-4o's best active size (100B) is Epoch AI's
+assumption (EP25). Built by ``scripts/build_model_data.py``.
+
+Names are matched case-insensitively; Hugging Face ids ("meta-llama/Llama-3.1-8B-Instruct"), chat/instruct
+suffixes, version tags ("-v0.1") and dated API names ("claude-3-5-sonnet-20241022", "gpt-4o-2024-08-06") resolve
+to the base entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import DataError, unknown_choice
+from .registry import Registry, Row, default_registry, row_float, row_str, source_keys
+
+__all__ = ["ModelArch", "get_model", "list_models", "model_candidates"]
+
+_SUFFIXES = ("-instruct", "-chat", "-it", "-hf", "-base", "-pt", "-latest")
+_DATE = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$")
+_VERSION_TAG = re.compile(r"-v\d+(\.\d+)*$")
+_VERSION_DASH = re.compile(r"(?<=\d)-(?=\d(?:-|$))")
+
+
+def _int(row: Row, column: str) -> int | None:
+    value = row_float(row, column)
+    return None if value is None else int(value)
+
+
+def _bool(row: Row, column: str) -> bool | None:
+    value = row.get(column)
+    if value is None or isinstance(value, bool):
+        return value
+    raise DataError(f"row {row.get('key')!r}: column {column!r} holds {value!r}, expected true/false")
+
+
+@dataclass(frozen=True)
+class ModelArch:
+    """Parameters and architecture of one model. ``None`` = not published (closed models: sizes only).
+
+    ``*_low`` / ``*_high`` bound an estimated range (closed models); ``estimated`` is True for those rows.
+    For MoE models ``ffn_dim`` is the width of one expert.
+    """
+
+    key: str
+    name: str
+    developer: str
+    open_weights: bool
+    architecture: str
+    total_params_b: float
+    total_params_b_low: float | None
+    total_params_b_high: float | None
+    active_params_b: float
+    active_params_b_low: float | None
+    active_params_b_high: float | None
+    layers: int | None
+    d_model: int | None
+    heads: int | None
+    kv_heads: int | None
+    head_dim: int | None
+    ffn_dim: int | None
+    vocab: int | None
+    tied_embeddings: bool | None
+    experts: int | None
+    active_experts: int | None
+    context_length: int | None
+    estimated: bool
+    sources: tuple[str, ...]
+    year: int
+    licence: str
+    status: str
+    notes: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> ModelArch:
+        """Build from a ``models.csv`` row."""
+        total = row_float(row, "total_params_b")
+        active = row_float(row, "active_params_b")
+        year = _int(row, "year")
+        if total is None or active is None or year is None:
+            raise DataError(f"models.csv row {row.get('key')!r}: total/active parameters and year are required")
+        status = row_str(row, "status")
+        return cls(
+            key=row_str(row, "key"),
+            name=row_str(row, "name"),
+            developer=row_str(row, "developer"),
+            open_weights=bool(_bool(row, "open_weights")),
+            architecture=row_str(row, "architecture"),
+            total_params_b=total,
+            total_params_b_low=row_float(row, "total_params_b_low"),
+            total_params_b_high=row_float(row, "total_params_b_high"),
+            active_params_b=active,
+            active_params_b_low=row_float(row, "active_params_b_low"),
+            active_params_b_high=row_float(row, "active_params_b_high"),
+            layers=_int(row, "layers"),
+            d_model=_int(row, "d_model"),
+            heads=_int(row, "heads"),
+            kv_heads=_int(row, "kv_heads"),
+            head_dim=_int(row, "head_dim"),
+            ffn_dim=_int(row, "ffn_dim"),
+            vocab=_int(row, "vocab"),
+            tied_embeddings=_bool(row, "tied_embeddings"),
+            experts=_int(row, "experts"),
+            active_experts=_int(row, "active_experts"),
+            context_length=_int(row, "context_length"),
+            estimated=status == "E",
+            sources=tuple(source_keys(row)),
+            year=year,
+            licence=row_str(row, "licence"),
+            status=status,
+            notes=row_str(row, "notes"),
+        )
+
+    @property
+    def is_moe(self) -> bool:
+        """True for mixture-of-experts models (active parameters < total)."""
+        return self.architecture == "moe"
+
+    @property
+    def active_params_range_b(self) -> tuple[float, float, float]:
+        """(low, best, high) active parameters in billions; (best, best, best) when no range is published."""
+        best = self.active_params_b
+        low = self.active_params_b_low if self.active_params_b_low is not None else best
+        high = self.active_params_b_high if self.active_params_b_high is not None else best
+        return (low, best, high)
+
+    @property
+    def total_params_range_b(self) -> tuple[float, float, float]:
+        """(low, best, high) total parameters in billions; (best, best, best) when no range is published."""
+        best = self.total_params_b
+        low = self.total_params_b_low if self.total_params_b_low is not None else best
+        high = self.total_params_b_high if self.total_params_b_high is not None else best
+        return (low, best, high)
+
+
+def list_models(registry: Registry | None = None) -> list[ModelArch]:
+    """All models, in file order (open-weight first, then closed estimates)."""
+    reg = registry or default_registry()
+    return [ModelArch.from_row(r) for r in reg.table("models").rows]
+
+
+def model_candidates(name: str) -> list[str]:
+    """Keys to try for a user-given model name, most literal first."""
+    norm = re.sub(r"[\s_]+", "-", name.strip().lower())
+    out = [norm]
+    if "/" in norm:
+        norm = norm.rsplit("/", 1)[1]
+        out.append(norm)
+    if norm.startswith("meta-llama-"):
+        norm = norm.removeprefix("meta-")
+        out.append(norm)
+    changed = True
+    while changed:  # strip dates, version tags (-v0.1) and chat/instruct suffixes, in any order
+        changed = False
+        stripped = _VERSION_TAG.sub("", _DATE.sub("", norm))
+        for suffix in _SUFFIXES:
+            stripped = stripped.removesuffix(suffix)
+        if stripped != norm and stripped:
+            norm, changed = stripped, True
+            out.append(norm)
+    dotted = _VERSION_DASH.sub(".", norm)  # claude-3-5-sonnet -> claude-3.5-sonnet
+    if dotted != norm:
+        out.append(dotted)
+    return list(dict.fromkeys(out))
+
+
+def get_model(name: str, registry: Registry | None = None) -> ModelArch:
+    """The model called ``name`` (key, case-insensitive; HF ids, suffixes and dated API names tolerated).
+
+    Raises :class:`~aifootprint.errors.InputError` naming close matches when nothing fits.
+    """
+    items = {m.key: m for m in list_models(registry)}
+    for cand in model_candidates(name):
+        if cand in items:
+            return items[cand]
+    raise unknown_choice("model", name, items)
