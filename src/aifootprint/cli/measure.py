@@ -1,9 +1,307 @@
-"""Command group stub (filled in by its feature)."""
+"""``aifootprint measure -- COMMAND`` and ``aifootprint runs list|show|export``."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
 import typer
+
+from ..errors import InputError
+from ..measure.measurement import Measurement
+from ..measure.store import RunStore, StoredRun
+from .output import emit
+
+SENSORS_HELP = "Sensor backend: auto (real counters, else flagged estimates), estimate, or fake (testing)."
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
+
+
+def _descendants(root: int, proc_root: str = "/proc") -> set[int]:
+    """``root`` and every process below it (from /proc/<pid>/stat parent ids)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir(proc_root)
+    except OSError:
+        return {root}
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"{proc_root}/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in out:
+            out.add(pid)
+            todo.extend(children.get(pid, []))
+    return out
+
+
+def _terminal_delivers_sigint() -> bool:
+    """True when Ctrl-C from the terminal already reaches the child (we are the terminal's foreground group)."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            if stream.isatty():
+                return os.tcgetpgrp(stream.fileno()) == os.getpgrp()
+    return False
+
+
+def _status_line(tracker: Any, started: float) -> str:
+    power = tracker.power_w()
+    parts = "  ".join(f"{c.upper()} {w:,.0f} W" for c, w in sorted(power.items()))
+    return f"aifootprint: {time.monotonic() - started:,.1f} s  {parts or 'waiting for samples'}"
+
+
+def _run_child(command: list[str], tracker: Any, child_pid: list[int]) -> int:
+    """Start the command, forward signals, show a live status line on a TTY; return its exit code."""
+    try:
+        child = subprocess.Popen(command)
+    except FileNotFoundError as exc:
+        raise InputError(f"command not found: {command[0]!r}") from exc
+    except PermissionError as exc:
+        raise InputError(f"command is not executable: {command[0]!r}") from exc
+    child_pid[0] = child.pid  # the NVML process share now follows the child's process tree
+    terminal_sigint = _terminal_delivers_sigint()
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        if signum == signal.SIGINT and terminal_sigint:
+            return  # the terminal sent it to the whole foreground group, the child included
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    started = time.monotonic()
+    try:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.live import Live
+            from rich.text import Text
+
+            with Live(Text(_status_line(tracker, started)), console=Console(stderr=True), transient=True,
+                      refresh_per_second=4) as live:
+                while child.poll() is None:
+                    time.sleep(0.25)
+                    live.update(Text(_status_line(tracker, started)))
+        code = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 128 - code if code < 0 else code  # killed by signal N: the shell's 128 + N
+
+
+def measure(
+    ctx: typer.Context,
+    command: Annotated[list[str] | None, typer.Argument(help="The command to run, after `--`.")] = None,
+    hz: Annotated[float, typer.Option(help="Sampling rate [Hz].")] = 10.0,
+    location: Annotated[str | None, typer.Option(help="Where it runs: ISO country (FR), US-WA, aws:us-east-1, "
+                                                      "WORLD (default: world average, flagged).")] = None,
+    gpus: Annotated[str | None, typer.Option(help="GPUs to measure: NVML indices or UUIDs, comma-separated "
+                                                  "(default: CUDA_VISIBLE_DEVICES, else all).")] = None,
+    sensors: Annotated[str | None, typer.Option(help=SENSORS_HELP + " Default: $AIFOOTPRINT_SENSORS or auto.")] = None,
+    name: Annotated[str | None, typer.Option(help="Name of the run (default: the command).")] = None,
+    cpu_tdp_w: Annotated[float | None, typer.Option("--cpu-tdp-w", help="CPU TDP [W] for the estimate when RAPL "
+                                                                        "is unreadable.")] = None,
+    store: Annotated[Path | None, typer.Option(help="Run store file (default: $AIFOOTPRINT_HOME/runs.sqlite).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+) -> None:
+    """Run COMMAND, measure the machine's energy while it runs, then print and store its footprint.
+
+    Example: aifootprint measure --location FR -- python train.py
+    """
+    from ..measure.footprint import footprint
+    from ..measure.sensors.discovery import SensorConfig
+    from ..measure.tracker import Tracker, TrackerConfig
+
+    argv = list(command or []) + list(ctx.args)
+    if not argv:
+        raise InputError("no command given; usage: aifootprint measure [OPTIONS] -- COMMAND [ARGS...]")
+    gpu_list = tuple(g.strip() for g in gpus.split(",") if g.strip()) if gpus else None
+    if cpu_tdp_w is not None and not cpu_tdp_w > 0:
+        raise InputError(f"--cpu-tdp-w must be > 0, got {cpu_tdp_w}")
+    if location is not None:
+        from ..impacts import resolve_site
+
+        resolve_site(location=location)  # fail on a bad location before running anything
+    cmdline = " ".join(argv)
+    config = TrackerConfig(
+        hz=hz, name=name or cmdline[:120], location=location, command=cmdline,
+        store_path=str(store) if store else None,
+        sensors=SensorConfig(backend=sensors, gpus=gpu_list, cpu_tdp_w=cpu_tdp_w),
+    )
+    child_pid = [os.getpid()]
+    tracker = Tracker(config, pids=lambda: _descendants(child_pid[0]))
+    tracker.start()
+    exit_code = 1
+    try:
+        exit_code = _run_child(argv, tracker, child_pid)
+    finally:
+        result = tracker.stop(exit_code=exit_code)
+    out = footprint(result, location, sensor_assumptions=tracker.assumptions,
+                    extra_inputs={"command": cmdline, "run_id": tracker.run_id, "exit_code": exit_code, "hz": hz})
+    if json_out:
+        typer.echo(out.to_json())
+    else:
+        _human(out, f"measured footprint of run {tracker.run_id}")
+    raise typer.Exit(exit_code)
+
+
+def _human(result: Any, title: str) -> None:
+    """Devices table (energy, how it was obtained), then the footprint with its sources."""
+    from dataclasses import replace
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="energy by device", header_style="bold")
+    for col in ("device", "component", "method", "measured?", "energy [Wh]"):
+        table.add_column(col, justify="right" if col.startswith("energy") else "left")
+    for d in result.values.get("devices", []):
+        table.add_row(d["device"], d["component"], d["method"], "estimated" if d["estimated"] else "measured",
+                      f"{d['energy_j'] / 3600:.4g}")
+    Console(highlight=False).print(table)
+    hidden = {"devices", "gaps", "skipped_devices", "estimated"}
+    emit(replace(result, values={k: v for k, v in result.values.items() if k not in hidden}), False, title=title)
+
+
+# -- runs -------------------------------------------------------------------------------------------------------
+runs_app = typer.Typer(help="Stored runs: list, show (with an impact statement), export.", no_args_is_help=True)
+StoreOpt = Annotated[Path | None, typer.Option(help="Run store file (default: $AIFOOTPRINT_HOME/runs.sqlite).")]
+
+
+def _open(store: Path | None) -> RunStore:
+    return RunStore(store)
+
+
+def _get(db: RunStore, run_id: str) -> StoredRun:
+    run = db.get(run_id)
+    if run is None:
+        from ..errors import unknown_choice
+
+        raise unknown_choice("run", run_id, db.run_ids())
+    return run
+
+
+def _measurement(run: StoredRun) -> Measurement:
+    if run.summary is None:
+        raise InputError(f"run {run.run_id} has no end record (still running, or killed); export it to see samples")
+    return Measurement.from_dict(run.summary["measurement"])
+
+
+def _status(run: StoredRun) -> str:
+    if run.ended_at is None:
+        return "running/killed"
+    return "ok" if run.exit_code in (0, None) else f"exit {run.exit_code}"
+
+
+@runs_app.command("list")
+def runs_list(
+    limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
+    store: StoreOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List stored runs, newest first."""
+    rows = []
+    for run in _open(store).runs(limit):
+        m = run.summary["measurement"] if run.summary else {}
+        rows.append({"run_id": run.run_id, "name": run.header.name,
+                     "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.header.started_at)),
+                     "duration_s": m.get("duration_s"), "energy_kwh": m.get("energy_kwh"),
+                     "estimated": m.get("estimated"), "location": run.header.location, "status": _status(run)})
+    if json_out:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="runs", header_style="bold")
+    for col in ("run_id", "name", "started", "duration_s", "energy_kwh", "estimated", "location", "status"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(("" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)) for v in r.values()))
+    Console().print(table)
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    statement: Annotated[bool, typer.Option("--statement", help="Print an impact statement (paragraph + table) "
+                                                                "for a paper or model card.")] = False,
+    location: Annotated[str | None, typer.Option(help="Recompute at another location.")] = None,
+    store: StoreOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+) -> None:
+    """Show a run's footprint (recomputed from its stored energy with the current reference data)."""
+    from ..measure.footprint import footprint
+
+    run = _get(_open(store), run_id)
+    where = location or run.header.location or None
+    summary = run.summary or {}
+    out = footprint(_measurement(run), where, sensor_assumptions=summary.get("assumptions", []),
+                    extra_inputs={"command": run.header.command, "run_id": run.run_id, "exit_code": run.exit_code,
+                                  "hz": run.header.hz})
+    if statement:
+        from ..measure.statement import impact_statement
+
+        typer.echo(impact_statement(run, out.to_dict()))
+    elif json_out:
+        typer.echo(out.to_json())
+    else:
+        _human(out, f"run {run.run_id}")
+
+
+@runs_app.command("export")
+def runs_export(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv (the samples) or json (everything).")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export a run: its samples as CSV, or the whole record (run, devices, events, windows, samples) as JSON."""
+    if fmt not in ("csv", "json"):
+        from ..errors import unknown_choice
+
+        raise unknown_choice("format", fmt, ("csv", "json"))
+    db = _open(store)
+    run = _get(db, run_id)
+    if fmt == "csv":
+        lines = ["run_id,device,t_s,energy_j,power_w"]
+        lines += [f"{run.run_id},{d},{t!r},{'' if e is None else repr(e)},{'' if p is None else repr(p)}"
+                  for d, t, e, p in db.samples(run.run_id)]
+        text = "\n".join(lines) + "\n"
+    else:
+        from dataclasses import asdict
+
+        record = {"run": asdict(run.header), "ended_at": run.ended_at, "exit_code": run.exit_code,
+                  "summary": run.summary,
+                  "devices": [dict(zip(("device", "physical_id", "component", "method", "estimated", "owned"), d,
+                                       strict=True)) for d in db.devices(run.run_id)],
+                  "events": [dict(zip(("t_s", "kind", "device", "message"), e, strict=True))
+                             for e in db.events(run.run_id)],
+                  "windows": db.windows(run.run_id),
+                  "requests": [dict(zip(("request_id", "start_s", "end_s", "prefill_tokens", "decode_tokens",
+                                         "energy_j"), r, strict=True)) for r in db.requests(run.run_id)],
+                  "samples": [dict(zip(("device", "t_s", "energy_j", "power_w"), s, strict=True))
+                              for s in db.samples(run.run_id)]}
+        text = json.dumps(record, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing to register yet."""
+    """Add ``measure`` and the ``runs`` group to the CLI."""
+    app.command("measure", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(measure)
+    app.add_typer(runs_app, name="runs")

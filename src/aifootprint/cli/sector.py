@@ -1,9 +1,222 @@
-"""Command group stub (filled in by its feature)."""
+"""``aifootprint scenario …``, ``aifootprint compare AMOUNT`` and ``aifootprint report``.
+
+Heavy modules (numpy, the sector engine, the report) are imported inside the commands.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+scenario_app = typer.Typer(help="Sector projections: list, show and run scenarios (Monte Carlo).",
+                           no_args_is_help=True)
+
+_PROGRESS_FROM_DRAWS = 300_000
+
+
+@scenario_app.command("list")
+def scenario_list(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List the built-in scenarios."""
+    import json
+
+    from ..sector.scenario import builtin_names, load_builtin
+
+    rows = [load_builtin(n) for n in builtin_names()]
+    if json_out:
+        typer.echo(json.dumps([{"name": s.name, "title": s.title, "model": s.model, "years": list(s.years),
+                                "sources": list(s.sources)} for s in rows], indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="built-in scenarios (aifootprint scenario show NAME)", header_style="bold")
+    for col in ("name", "model", "years", "title"):
+        table.add_column(col)
+    for s in rows:
+        years = f"{s.years[0]}" if len(s.years) == 1 else f"{s.years[0]}–{s.years[-1]}"
+        table.add_row(s.name, s.model, years, s.title)
+    Console(highlight=False).print(table)
+
+
+@scenario_app.command("show")
+def scenario_show(
+    name: Annotated[str, typer.Argument(help="Built-in scenario name or path to a scenario TOML file.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    toml_out: Annotated[bool, typer.Option("--toml", help="Print the TOML file (to copy and edit).")] = False,
+) -> None:
+    """Show a scenario's inputs, sources and published figures."""
+    import json
+
+    from ..sector.scenario import builtin_names, load_scenario
+
+    sc = load_scenario(name)
+    if toml_out:
+        if sc.path.startswith("builtin:"):
+            from importlib import resources
+
+            stem = sc.path.split(":", 1)[1]
+            assert stem in builtin_names()
+            typer.echo((resources.files("aifootprint.sector") / "builtin" / f"{stem}.toml").read_text("utf-8"))
+        else:
+            typer.echo(Path(sc.path).read_text(encoding="utf-8"))
+        return
+    if json_out:
+        typer.echo(json.dumps(sc.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    console.print(f"[bold]{sc.title}[/] ({sc.name}, model {sc.model}, years {sc.years[0]}–{sc.years[-1]})")
+    if sc.description:
+        console.print(sc.description)
+    table = Table(title="inputs", header_style="bold")
+    for col in ("input", "value", "unit", "source", "note"):
+        table.add_column(col)
+    for inp in sc.inputs.values():
+        table.add_row(inp.name, inp.describe(), inp.unit, inp.source, inp.note)
+    console.print(table)
+    for p in sc.published:
+        shown = p.value if p.low is None and p.high is None else f"{p.low or '…'}–{p.high or '…'}"
+        console.print(f"published: {p.output} {p.year} = {shown} {p.unit} ({p.source})")
+    for n in sc.notes:
+        console.print(f"note: {n}")
+    if sc.location:
+        console.print(f"location for carbon and water: {sc.location}")
+
+
+def _run(name: str, draws: int, seed: int, quiet: bool) -> Any:
+    from ..sector.montecarlo import run
+    from ..sector.scenario import load_scenario
+
+    sc = load_scenario(name)
+    if quiet or draws < _PROGRESS_FROM_DRAWS:
+        return run(sc, draws=draws, seed=seed)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"{sc.name}: {draws:,} draws", total=draws)
+        return run(sc, draws=draws, seed=seed, progress=lambda done, total: bar.update(task, completed=done))
+
+
+@scenario_app.command("run")
+def scenario_run(
+    name: Annotated[str, typer.Argument(help="Built-in scenario name or path to a scenario TOML file.")],
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws (100,000 to 1,000,000 recommended).")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same numbers).")] = 20231010,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print one CSV row per output and year.")] = False,
+) -> None:
+    """Run a scenario: per-year low/best/high (5th/50th/95th percentiles), published figures, sensitivity."""
+    from ..errors import InputError
+    from ..sector.outputs import published_checks, to_csv, to_result
+
+    if json_out and csv_out:
+        raise InputError("choose one of --json and --csv")
+    result = _run(name, draws, seed, quiet=json_out or csv_out)
+    if csv_out:
+        typer.echo(to_csv(result), nl=False)
+        return
+    if json_out:
+        typer.echo(to_result(result).to_json())
+        return
+    _print_run(result, published_checks(result))
+
+
+def _print_run(result: Any, checks: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..sector.equivalences import fmt
+    from ..sector.models import OUTPUT_UNITS
+
+    console = Console(highlight=False)
+    sc = result.scenario
+    console.print(f"[bold]{sc.title}[/] — {result.draws:,} draws, seed {result.seed}; "
+                  "low/best/high = 5th/50th/95th percentiles")
+    table = Table(header_style="bold")
+    table.add_column("output")
+    table.add_column("unit")
+    for y in result.years:
+        table.add_column(str(y), justify="right")
+    for key, unit in OUTPUT_UNITS.items():
+        if key not in result.quantiles:
+            continue
+        cells = []
+        for y in result.years:
+            v = result.at(key, y)
+            cells.append(fmt(v["best"]) if v["low"] == v["high"] else
+                         f"{fmt(v['best'])}\n({fmt(v['low'])}–{fmt(v['high'])})")
+        table.add_row(key, unit, *cells)
+    console.print(table)
+    for c in checks:
+        p = c.published
+        if p.low is not None or p.high is not None:
+            pub = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
+            rep = "–".join(fmt(v) for v in (c.reproduced_low, c.reproduced_high) if v is not None)
+            console.print(f"published {p.output} {p.year}: {pub} {p.unit} ({p.source}); bounds reproduced: {rep} "
+                          f"(max difference {100 * c.max_rel_diff:.1f} %)")
+        if p.value is not None:
+            console.print(f"published {p.output} {p.year}: {fmt(p.value)} {p.unit} ({p.source}); "
+                          f"nominal reproduced: {fmt(c.reproduced_value)} (difference {100 * c.max_rel_diff:.1f} %)")
+    if result.sensitivity:
+        console.print(f"sensitivity of facility_energy_twh in {result.years[-1]} (5th→95th percentile swing):")
+        for s in result.sensitivity:
+            console.print(f"  {s.name:<28} {fmt(s.output_at_p5)} → {fmt(s.output_at_p95)} TWh/yr "
+                          f"(Spearman {s.spearman:+.2f}; source {s.source})")
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
+
+
+def compare(
+    amount: Annotated[list[str], typer.Argument(help="An amount with its unit: 85 TWh, 500 ml, 552 t, 23 GW …")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+) -> None:
+    """Express an energy, carbon or water amount as countries, Bitcoin, households, bottles, km by car …"""
+    from ..result import Result
+    from ..sector.equivalences import compare_text, fmt
+
+    q, eqs = compare_text(" ".join(amount))
+    if json_out:
+        from ..result import Assumption
+
+        res = Result("equivalences", {"amount": q.text, "kind": q.kind, "value": q.value, "unit": q.unit},
+                     {"equivalences": [e.to_dict() for e in eqs]},
+                     [Assumption(e.label, e.reference_value, e.reference_unit, e.source) for e in eqs],
+                     ["power annualised at 8,760 h"] if q.kind == "power" else [])
+        typer.echo(res.to_json())
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    extra = f" (= {fmt(q.value * 8760 / 1e9)} TWh per year at full power)" if q.kind == "power" else ""
+    console.print(f"[bold]{q.text}[/]{extra} is about:")
+    for e in eqs:
+        year = f", {e.year}" if e.year else ""
+        console.print(f"  • {e.text}  [dim][{e.source}{year}][/]")
+    if not eqs:
+        console.print("  (no reference amounts available)")
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the HTML file.")] = Path("aifootprint-report.html"),
+    scenario: Annotated[str | None, typer.Option(help="Scenario name or TOML file for the sector chart.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model for the life-cycle and per-request charts.")] = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the sector chart.")] = 100_000,
+) -> None:
+    """Write one self-contained HTML report (works offline: inline SVG and CSS, no network)."""
+    from ..report.build import build_default_report
+
+    html = build_default_report(scenario=scenario, model=model, draws=draws)
+    out.write_text(html, encoding="utf-8")
+    typer.echo(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} kB)")
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing to register yet."""
+    """Add ``scenario`` (list | show | run), ``compare`` and ``report``."""
+    app.add_typer(scenario_app, name="scenario")
+    app.command("compare")(compare)
+    app.command("report")(report)
