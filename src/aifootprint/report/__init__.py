@@ -1,0 +1,1 @@
+"""HTML report (offline, self-contained) and impact statements."""

@@ -1,0 +1,204 @@
+"""Report sections: each takes plain data (so it can be tested with any numbers) and returns an HTML
+``<section>`` with its chart, a caption, and the sources and assumptions under the chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+from ..sector.equivalences import fmt
+from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart
+
+
+@dataclass(frozen=True)
+class Notes:
+    """What goes under every chart: sources (citations) and assumptions; ``flags`` are fallbacks/caveats."""
+
+    sources: Sequence[str] = ()
+    assumptions: Sequence[str] = ()
+    flags: Sequence[str] = ()
+
+
+def _notes_html(n: Notes) -> str:
+    out = ['<div class="notes">']
+    if n.flags:
+        out.append('<p class="flag">' + "<br>".join(escape(f) for f in n.flags) + "</p>")
+    if n.sources:
+        out.append("<h4>Sources</h4><ul>" + "".join(f"<li>{escape(s)}</li>" for s in n.sources) + "</ul>")
+    if n.assumptions:
+        out.append("<h4>Assumptions</h4><ul>" + "".join(f"<li>{escape(a)}</li>" for a in n.assumptions) + "</ul>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _section(sid: str, title: str, lede: str, figure: str, notes: Notes, extra: str = "") -> str:
+    return (f'<section id="{escape(sid)}"><h2>{escape(title)}</h2><p class="lede">{lede}</p>'
+            f"<figure>{figure}</figure>{extra}{_notes_html(notes)}</section>")
+
+
+# --------------------------------------------------------------------------------------------- sector trajectory
+@dataclass(frozen=True)
+class Trajectory:
+    """Per-year low/best/high of an energy projection, reference lines and published markers."""
+
+    title: str
+    years: Sequence[int]
+    best: Sequence[float]
+    low: Sequence[float]
+    high: Sequence[float]
+    unit: str = "TWh/yr"
+    refs: Sequence[RefLine] = ()
+    markers: Sequence[Marker] = ()
+    notes: Notes = field(default_factory=Notes)
+
+
+def sector_section(t: Trajectory) -> str:
+    """The sector trajectory with its 5th–95th percentile band and country reference lines."""
+    chart = line_chart(t.title, [Series("best, 5–95 % band", t.years, t.best, t.low, t.high, PALETTE[0])], "year",
+                       f"electricity [{t.unit}]", refs=t.refs, markers=t.markers)
+    last = len(t.years) - 1
+    lede = (f"<strong>{escape(t.title)}</strong>: {fmt(t.best[0])} {escape(t.unit)} in {t.years[0]} → "
+            f"<strong>{fmt(t.best[last])} {escape(t.unit)}</strong> in {t.years[last]} "
+            f"(5th–95th percentile {fmt(t.low[last])}–{fmt(t.high[last])}). Dotted lines: countries' annual "
+            "electricity generation and the Bitcoin network, for scale; bars: published estimates.")
+    rows = "".join(f"<tr><td>{y}</td><td>{fmt(lo)}</td><td>{fmt(b)}</td><td>{fmt(hi)}</td></tr>"
+                   for y, lo, b, hi in zip(t.years, t.low, t.best, t.high, strict=True))
+    table = (f'<table class="data"><thead><tr><th>year</th><th>low (p5)</th><th>best (p50)</th><th>high (p95)</th>'
+             f"</tr></thead><tbody>{rows}</tbody></table>")
+    return _section("sector", "Sector trajectory", lede, chart, t.notes, table)
+
+
+# --------------------------------------------------------------------------------------------- sensitivity
+@dataclass(frozen=True)
+class Tornado:
+    title: str
+    rows: Sequence[tuple[str, float, float]]  # input, output at its p5, output at its p95
+    baseline: float
+    unit: str
+    notes: Notes = field(default_factory=Notes)
+
+
+def tornado_section(t: Tornado, sid: str = "sensitivity") -> str:
+    """Which input moves the result most (one-at-a-time 5th→95th percentile swing)."""
+    chart = tornado_chart(t.title, t.rows, t.baseline, t.unit)
+    top = t.rows[0][0] if t.rows else "none"
+    lede = f"{escape(t.title)}: the input that moves the result most is <strong>{escape(top)}</strong>."
+    return _section(sid, "What matters most (sensitivity)", lede, chart, t.notes)
+
+
+# --------------------------------------------------------------------------------------------- rebound
+@dataclass(frozen=True)
+class Rebound:
+    title: str
+    years: Sequence[int]
+    paths: Sequence[tuple[float, Sequence[float], bool]]  # elasticity, energy per year, rises despite efficiency
+    unit: str
+    growth: float
+    gain: float
+    breakeven: float
+    notes: Notes = field(default_factory=Notes)
+
+
+def rebound_section(r: Rebound) -> str:
+    """Total energy for several demand elasticities: when does total use rise despite efficiency (Jevons)?"""
+    series = [Series(f"elasticity {eps:g}{' (rises)' if rising else ''}", r.years, path,
+                     color=PALETTE[i % len(PALETTE)], dashed=not rising)
+              for i, (eps, path, rising) in enumerate(r.paths)]
+    chart = line_chart(r.title, series, "year", f"electricity [{r.unit}]", log_y=True)
+    rising = [f"{eps:g}" for eps, _, up in r.paths if up]
+    lede = (f"Energy per request falls {100 * r.gain:.0f} %/yr while demand grows {100 * r.growth:.0f} %/yr. "
+            f"Total use rises despite efficiency for any elasticity above <strong>{r.breakeven:.2f}</strong>"
+            f" (here: {', '.join(rising) or 'none'}). No published elasticity for AI exists: these are assumptions.")
+    return _section("rebound", "Rebound: efficiency versus demand (Jevons' paradox)", lede, chart, r.notes)
+
+
+# --------------------------------------------------------------------------------------------- life cycle
+@dataclass(frozen=True)
+class Lifecycle:
+    """Training energy versus cumulative inference energy over a model's life."""
+
+    model: str
+    training_mwh: float
+    inference_mwh_per_day: float
+    days: int
+    notes: Notes = field(default_factory=Notes)
+
+    @property
+    def break_even_day(self) -> float:
+        return self.training_mwh / self.inference_mwh_per_day if self.inference_mwh_per_day > 0 else float("inf")
+
+
+def lifecycle_section(lc: Lifecycle) -> str:
+    """Cumulative training + inference energy; the break-even day when inference has used as much as training."""
+    step = max(1, lc.days // 60)
+    days = list(range(0, lc.days + 1, step))
+    if days[-1] != lc.days:
+        days.append(lc.days)
+    inference = [lc.inference_mwh_per_day * d for d in days]
+    training = [lc.training_mwh for _ in days]
+    be = lc.break_even_day
+    chart = line_chart(f"{lc.model}: training vs inference", [
+        Series("training (one-off)", days, training, color=PALETTE[1]),
+        Series("inference (cumulative)", days, inference, color=PALETTE[0]),
+    ], "days in service", "energy [MWh]", markers=[Marker(f"break-even: day {be:.1f}", be, lc.training_mwh,
+                                                          lc.training_mwh)] if be <= lc.days else ())
+    lede = (f"{escape(lc.model)}: training used <strong>{fmt(lc.training_mwh)} MWh</strong>; serving uses "
+            f"<strong>{fmt(lc.inference_mwh_per_day)} MWh per day</strong>, so inference has used as much energy "
+            f"as training after <strong>{be:.1f} days</strong> (the break-even day).")
+    return _section("lifecycle", "Training versus inference over a model's life", lede, chart, lc.notes)
+
+
+# --------------------------------------------------------------------------------------------- per request
+@dataclass(frozen=True)
+class PerRequest:
+    title: str
+    bars: Sequence[Bar]
+    notes: Notes = field(default_factory=Notes)
+
+
+def per_request_section(p: PerRequest) -> str:
+    """Energy per request across model sizes/tasks and measurement boundaries (right-sizing)."""
+    chart = bar_chart(p.title, p.bars, "Wh per request (log scale; lines: 5th–95th percentile or published range)",
+                      log_x=True)
+    vals = [b.value for b in p.bars if b.value > 0]
+    spread = max(vals) / min(vals) if vals else 1.0
+    lede = (f"Per-request energy spans a factor of <strong>{fmt(spread)}</strong> across tasks, model sizes and "
+            "boundaries: a small task-specific model, or the narrow accelerator-only boundary, is far below a large "
+            "generative model measured at the full serving boundary. Right-size the model to the task.")
+    return _section("per-request", "Energy per request: model size, task and boundary", lede, chart, p.notes)
+
+
+@dataclass(frozen=True)
+class WaterByLocation:
+    title: str
+    energy_wh: float
+    bars: Sequence[Bar]
+    notes: Notes = field(default_factory=Notes)
+
+
+def water_section(w: WaterByLocation) -> str:
+    """Water consumed per request (on-site + off-site) by location."""
+    chart = bar_chart(w.title, w.bars, "mL of water consumed per request")
+    lo = min(w.bars, key=lambda b: b.value)
+    hi = max(w.bars, key=lambda b: b.value)
+    lede = (f"The same {fmt(w.energy_wh)} Wh request consumes <strong>{fmt(lo.value)} mL</strong> of water in "
+            f"{escape(lo.label)} and <strong>{fmt(hi.value)} mL</strong> in {escape(hi.label)}: "
+            f"{fmt(500 / hi.value)} to {fmt(500 / lo.value)} requests per 500 mL bottle.")
+    return _section("water", "Water per request by location", lede, chart, w.notes)
+
+
+@dataclass(frozen=True)
+class EquivalenceBlock:
+    amount: str
+    lines: Sequence[tuple[str, str]]  # text, source
+
+
+def equivalences_section(blocks: Sequence[EquivalenceBlock], notes: Notes) -> str:
+    """The scenario's headline amounts in familiar terms."""
+    parts = []
+    for b in blocks:
+        items = "".join(f"<li>{escape(t)} <span class=\"src\">[{escape(s)}]</span></li>" for t, s in b.lines)
+        parts.append(f"<div class=\"eq\"><h3>{escape(b.amount)} is about</h3><ul>{items}</ul></div>")
+    return _section("equivalences", "Equivalences", "What these amounts mean in everyday terms.",
+                    '<div class="eqs">' + "".join(parts) + "</div>", notes)

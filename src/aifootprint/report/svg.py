@@ -1,0 +1,247 @@
+"""Tiny inline-SVG chart builders (no JavaScript, no network): band/line charts, bar charts, tornado charts.
+
+Every function returns an ``<svg>`` string with escaped text. Tooltips use SVG ``<title>`` elements, which
+browsers show natively, so the report needs no script at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from ..sector.equivalences import fmt
+
+W, H = 760, 360
+M_LEFT, M_RIGHT, M_TOP, M_BOTTOM = 70, 190, 20, 45
+PALETTE = ("#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#2e4057")
+
+
+@dataclass(frozen=True)
+class Series:
+    """A line (optionally with a band low..high) over x values."""
+
+    label: str
+    x: Sequence[float]
+    y: Sequence[float]
+    low: Sequence[float] | None = None
+    high: Sequence[float] | None = None
+    color: str = PALETTE[0]
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class RefLine:
+    """A horizontal reference line (e.g. a country's annual electricity)."""
+
+    label: str
+    y: float
+    color: str = "#777"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A published point or range at one x (drawn as an error bar)."""
+
+    label: str
+    x: float
+    low: float
+    high: float
+    color: str = "#2e4057"
+
+
+def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    if hi <= lo:
+        return [lo]
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=10 * mag)
+    start = math.ceil(lo / step) * step
+    out = []
+    v = start
+    while v <= hi + 1e-9 * abs(hi):
+        out.append(round(v, 10))
+        v += step
+    return out
+
+
+class _Frame:
+    def __init__(self, x0: float, x1: float, y0: float, y1: float, log_y: bool = False) -> None:
+        self.x0, self.x1, self.log_y = x0, x1 if x1 > x0 else x0 + 1, log_y
+        self.y0, self.y1 = (math.log10(y0), math.log10(y1)) if log_y else (y0, y1)
+        if self.y1 <= self.y0:
+            self.y1 = self.y0 + 1
+
+    def px(self, x: float) -> float:
+        return M_LEFT + (x - self.x0) / (self.x1 - self.x0) * (W - M_LEFT - M_RIGHT)
+
+    def py(self, y: float) -> float:
+        v = math.log10(max(y, 1e-300)) if self.log_y else y
+        return H - M_BOTTOM - (v - self.y0) / (self.y1 - self.y0) * (H - M_TOP - M_BOTTOM)
+
+
+def _text(x: float, y: float, s: str, anchor: str = "start", size: int = 12, color: str = "#222",
+          weight: str = "normal") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{color}" '
+            f'font-weight="{weight}">{escape(s)}</text>')
+
+
+def _axes(f: _Frame, x_ticks: Sequence[float], y_ticks: Sequence[float], x_label: str, y_label: str,
+          x_fmt: str = "{:g}") -> list[str]:
+    out = [f'<line x1="{M_LEFT}" y1="{H - M_BOTTOM}" x2="{W - M_RIGHT}" y2="{H - M_BOTTOM}" stroke="#444"/>',
+           f'<line x1="{M_LEFT}" y1="{M_TOP}" x2="{M_LEFT}" y2="{H - M_BOTTOM}" stroke="#444"/>']
+    for t in x_ticks:
+        x = f.px(t)
+        out.append(f'<line x1="{x:.1f}" y1="{H - M_BOTTOM}" x2="{x:.1f}" y2="{H - M_BOTTOM + 5}" stroke="#444"/>')
+        out.append(_text(x, H - M_BOTTOM + 18, x_fmt.format(t), "middle", 11))
+    for t in y_ticks:
+        y = f.py(t)
+        out.append(f'<line x1="{M_LEFT}" y1="{y:.1f}" x2="{W - M_RIGHT}" y2="{y:.1f}" stroke="#e5e5e5"/>')
+        out.append(_text(M_LEFT - 6, y + 4, fmt(t), "end", 11))
+    out.append(_text((M_LEFT + W - M_RIGHT) / 2, H - 8, x_label, "middle", 12))
+    out.append(f'<text transform="translate(16,{(M_TOP + H - M_BOTTOM) / 2:.0f}) rotate(-90)" font-size="12" '
+               f'text-anchor="middle" fill="#222">{escape(y_label)}</text>')
+    return out
+
+
+def _wrap(parts: list[str], title: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="100%" role="img" '
+            f'aria-label="{escape(title)}" font-family="system-ui, sans-serif"><title>{escape(title)}</title>'
+            + "".join(parts) + "</svg>")
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    return [10.0**k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)]
+
+
+def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
+               refs: Sequence[RefLine] = (), markers: Sequence[Marker] = (), log_y: bool = False,
+               x_fmt: str = "{:g}", y_min: float | None = None) -> str:
+    """Lines with optional uncertainty bands, horizontal reference lines and published error bars."""
+    xs = [x for s in series for x in s.x] + [m.x for m in markers]
+    ys = [v for s in series for v in (*s.y, *(s.low or ()), *(s.high or ()))]
+    ys += [r.y for r in refs] + [v for m in markers for v in (m.low, m.high)]
+    lo_y = min(ys) if log_y else (0.0 if y_min is None else y_min)
+    hi_y = max(ys) * (1.5 if log_y else 1.08)
+    lo_y = lo_y / 1.5 if log_y else lo_y
+    x0, x1 = min(xs), max(xs)
+    pad = 0.03 * (x1 - x0 or 1)
+    f = _Frame(x0 - pad, x1 + pad, lo_y, hi_y, log_y)
+    y_ticks = _log_ticks(lo_y, hi_y) if log_y else _ticks(lo_y, hi_y)
+    x_ticks = _ticks(x0, x1, min(8, max(1, int(x1 - x0)))) if x1 > x0 else [x0]
+    parts = _axes(f, x_ticks, [t for t in y_ticks if lo_y <= t <= hi_y], x_label, y_label, x_fmt)
+    legend_y = M_TOP + 4
+    for r in refs:
+        y = f.py(r.y)
+        parts.append(f'<line x1="{M_LEFT}" y1="{y:.1f}" x2="{W - M_RIGHT}" y2="{y:.1f}" stroke="{r.color}" '
+                     f'stroke-dasharray="2,3"><title>{escape(r.label)}: {fmt(r.y)}</title></line>')
+        parts.append(_text(W - M_RIGHT + 6, y + 4, f"{r.label} ({fmt(r.y)})", size=11, color=r.color))
+    for s in series:
+        if s.low is not None and s.high is not None and len(s.x) > 1:
+            top = " ".join(f"{f.px(x):.1f},{f.py(v):.1f}" for x, v in zip(s.x, s.high, strict=True))
+            bottom = " ".join(f"{f.px(x):.1f},{f.py(v):.1f}" for x, v in zip(reversed(s.x), reversed(s.low),
+                                                                             strict=True))
+            parts.append(f'<polygon points="{top} {bottom}" fill="{s.color}" fill-opacity="0.18" stroke="none">'
+                         f'<title>{escape(s.label)}: 5th–95th percentile</title></polygon>')
+        pts = " ".join(f"{f.px(x):.1f},{f.py(v):.1f}" for x, v in zip(s.x, s.y, strict=True))
+        dash = ' stroke-dasharray="6,4"' if s.dashed else ""
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{s.color}" stroke-width="2.5"{dash}/>')
+        for x, v in zip(s.x, s.y, strict=True):
+            parts.append(f'<circle cx="{f.px(x):.1f}" cy="{f.py(v):.1f}" r="3" fill="{s.color}">'
+                         f'<title>{escape(s.label)} {x_fmt.format(x)}: {fmt(v)}</title></circle>')
+        parts.append(f'<rect x="{W - M_RIGHT + 6}" y="{legend_y + 150}" width="12" height="4" fill="{s.color}"/>')
+        parts.append(_text(W - M_RIGHT + 22, legend_y + 156, s.label, size=11))
+        legend_y += 16
+    seen: dict[float, int] = {}
+    for m in markers:
+        k = seen.get(m.x, 0)
+        seen[m.x] = k + 1
+        x, y_lo, y_hi = f.px(m.x) + 24 * k, f.py(m.low), f.py(m.high)
+        parts.append(f'<g stroke="{m.color}" stroke-width="2"><title>{escape(m.label)}: {fmt(m.low)}'
+                     f'{"" if m.low == m.high else "–" + fmt(m.high)}</title>'
+                     f'<line x1="{x:.1f}" y1="{y_lo:.1f}" x2="{x:.1f}" y2="{y_hi:.1f}"/>'
+                     f'<line x1="{x - 5:.1f}" y1="{y_lo:.1f}" x2="{x + 5:.1f}" y2="{y_lo:.1f}"/>'
+                     f'<line x1="{x - 5:.1f}" y1="{y_hi:.1f}" x2="{x + 5:.1f}" y2="{y_hi:.1f}"/></g>')
+        label_y = y_hi - 6 if k % 2 == 0 else y_lo + 14
+        parts.append(_text(x, label_y, m.label, "middle", size=10, color=m.color))
+    return _wrap(parts, title)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One horizontal bar, optionally with a range."""
+
+    label: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    color: str = PALETTE[0]
+    note: str = ""
+
+
+def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False) -> str:
+    """Horizontal bars (log scale optional), labels on the left, values on the right."""
+    height = max(120, 30 + 24 * len(bars) + 40)
+    left, right = 300, 110
+    vals = [v for b in bars for v in (b.value, b.low or b.value, b.high or b.value) if v > 0]
+    lo = min(vals) / 2 if log_x else 0.0
+    hi = max(vals) * (2 if log_x else 1.08)
+
+    def px(v: float) -> float:
+        if log_x:
+            return left + (math.log10(max(v, lo)) - math.log10(lo)) / (math.log10(hi) - math.log10(lo)) * (
+                W - left - right)
+        return left + (v - lo) / (hi - lo) * (W - left - right)
+
+    parts = []
+    ticks = _log_ticks(lo, hi) if log_x else _ticks(lo, hi)
+    for t in ticks:
+        if not lo <= t <= hi:
+            continue
+        x = px(t)
+        parts.append(f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height - 40}" stroke="#e5e5e5"/>')
+        parts.append(_text(x, height - 24, fmt(t), "middle", 11))
+    parts.append(_text((left + W - right) / 2, height - 6, x_label, "middle", 12))
+    for i, b in enumerate(bars):
+        y = 24 + 24 * i
+        parts.append(_text(left - 8, y + 13, b.label, "end", 11))
+        parts.append(f'<rect x="{left}" y="{y + 3}" width="{max(1.0, px(b.value) - left):.1f}" height="15" '
+                     f'fill="{b.color}"><title>{escape(b.label)}: {fmt(b.value)} {escape(b.note)}</title></rect>')
+        if b.low is not None and b.high is not None:
+            parts.append(f'<line x1="{px(b.low):.1f}" y1="{y + 10}" x2="{px(b.high):.1f}" y2="{y + 10}" '
+                         f'stroke="#222" stroke-width="1.5"/>')
+        shown = fmt(b.value) if b.low is None or b.high is None else f"{fmt(b.low)}–{fmt(b.high)}"
+        parts.append(_text(px(max(b.value, b.high or 0)) + 6, y + 14, shown, size=11))
+    svg = _wrap(parts, title)
+    return svg.replace(f'viewBox="0 0 {W} {H}"', f'viewBox="0 0 {W} {height}"', 1)
+
+
+def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], baseline: float, unit: str) -> str:
+    """Tornado: one bar per input from the output at its 5th to its 95th percentile, around ``baseline``."""
+    height = max(120, 50 + 28 * len(rows) + 30)
+    left, right = 260, 90
+    vals = [v for _, a, b in rows for v in (a, b)] + [baseline]
+    lo, hi = min(vals), max(vals)
+    span = (hi - lo) or 1.0
+    lo, hi = lo - 0.05 * span, hi + 0.05 * span
+
+    def px(v: float) -> float:
+        return left + (v - lo) / (hi - lo) * (W - left - right)
+
+    parts = [f'<line x1="{px(baseline):.1f}" y1="20" x2="{px(baseline):.1f}" y2="{height - 40}" stroke="#222"/>',
+             _text(px(baseline), 14, f"nominal {fmt(baseline)} {unit}", "middle", 11)]
+    for t in _ticks(lo, hi):
+        parts.append(_text(px(t), height - 22, fmt(t), "middle", 11))
+    for i, (name, at_p5, at_p95) in enumerate(rows):
+        y = 28 + 28 * i
+        a, b = sorted((at_p5, at_p95))
+        parts.append(_text(left - 8, y + 14, name, "end", 12))
+        parts.append(f'<rect x="{px(a):.1f}" y="{y + 2}" width="{max(1.0, px(b) - px(a)):.1f}" height="18" '
+                     f'fill="{PALETTE[1] if at_p95 < at_p5 else PALETTE[0]}"><title>{escape(name)}: '
+                     f'{fmt(at_p5)} at its 5th percentile, {fmt(at_p95)} at its 95th</title></rect>')
+        parts.append(_text(px(b) + 6, y + 15, f"{fmt(at_p5)} → {fmt(at_p95)}", size=11))
+    parts.append(_text((left + W - right) / 2, height - 5, f"{unit} (input at its 5th → 95th percentile, others "
+                                                          "nominal)", "middle", 11))
+    svg = _wrap(parts, title)
+    return svg.replace(f'viewBox="0 0 {W} {H}"', f'viewBox="0 0 {W} {height}"', 1)

@@ -1,0 +1,267 @@
+"""Express an energy, carbon or water amount in familiar terms, each with its source.
+
+* energy: the nearest countries' annual electricity generation (``country_electricity.csv``, OWID/Ember via
+  CodeCarbon), the share of world generation, the Bitcoin network (``sector_figures.csv``: Digiconomist BECI,
+  Cambridge CBECI, with year), households' annual electricity (U.S. EIA, EU Odyssee-Mure);
+* carbon: km by car, flights, tree-years (Green Algorithms reference values, CC BY 4.0);
+* water: 500 mL bottles (the unit of Li et al. 2023);
+* power (GW) is annualised at 8,760 h and compared as energy.
+
+All reference amounts live in ``reference/data/equivalences.csv`` (and ``country_electricity.csv``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError
+from ..reference.registry import Registry, Row, default_registry, row_float, row_str
+
+#: Units accepted by :func:`parse_quantity` -> (kind, factor to the base unit: kWh, gCO2e, L, kW).
+UNITS: dict[str, tuple[str, float]] = {
+    "j": ("energy", 1 / 3.6e6), "kj": ("energy", 1 / 3600.0), "mj": ("energy", 1 / 3.6), "gj": ("energy", 1e3 / 3.6),
+    "wh": ("energy", 1e-3), "kwh": ("energy", 1.0), "mwh": ("energy", 1e3), "gwh": ("energy", 1e6),
+    "twh": ("energy", 1e9), "pwh": ("energy", 1e12),
+    "g": ("carbon", 1.0), "kg": ("carbon", 1e3), "t": ("carbon", 1e6), "kt": ("carbon", 1e9),
+    "mt": ("carbon", 1e12), "gt": ("carbon", 1e15),
+    "ml": ("water", 1e-3), "l": ("water", 1.0), "m3": ("water", 1e3), "m³": ("water", 1e3),
+    "megalitre": ("water", 1e6), "gigalitre": ("water", 1e9),
+    "w": ("power", 1e-3), "kw": ("power", 1.0), "mw": ("power", 1e3), "gw": ("power", 1e6), "tw": ("power", 1e9),
+}
+_SUFFIXES = ("co2e", "co2eq", "co2", "/yr", "/year", "peryear")
+#: Hours per year used to annualise a power (8,760 h, as DV23).
+HOURS_PER_YEAR = 8760.0
+_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed amount in its base unit: energy [kWh], carbon [gCO2e], water [L] or power [kW]."""
+
+    kind: str
+    value: float
+    text: str
+
+    @property
+    def unit(self) -> str:
+        return {"energy": "kWh", "carbon": "gCO2e", "water": "L", "power": "kW"}[self.kind]
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Parse ``"85 TWh"``, ``"500 ml"``, ``"552 t"``, ``"4.2 billion m3"``, ``"23 GW"``.
+
+    Case matters only for ``ML``/``GL`` (megalitres, gigalitres) versus ``ml`` (millilitres).
+    """
+    raw = " ".join(text.split())
+    m = re.fullmatch(r"([-+]?[0-9][0-9_,]*(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)\s*([A-Za-z]+\s+)?\s*(\S+)", raw)
+    accepted = ("energy J kJ MJ GJ Wh kWh MWh GWh TWh; carbon g kg t kt Mt Gt (CO2e); water ml L m3 ML GL; "
+                "power W kW MW GW")
+    if not m:
+        raise InputError(f"cannot read {text!r} as an amount; write e.g. '85 TWh', '500 ml', '552 t'. "
+                         f"Accepted units: {accepted}")
+    number = float(m.group(1).replace(",", "").replace("_", ""))
+    mult_word = (m.group(2) or "").strip().lower()
+    if mult_word and mult_word not in _MULTIPLIERS:
+        raise InputError(f"unknown multiplier {mult_word!r} in {text!r}; accepted: {', '.join(_MULTIPLIERS)}")
+    number *= _MULTIPLIERS.get(mult_word, 1.0)
+    unit = m.group(3)
+    if unit in ("ML", "Ml"):
+        key = "megalitre"
+    elif unit in ("GL", "Gl"):
+        key = "gigalitre"
+    else:
+        key = unit.lower()
+        for suffix in _SUFFIXES:
+            if key.endswith(suffix) and key != suffix:
+                key = key[: -len(suffix)]
+        key = key.rstrip("e") if key in ("te", "kte", "mte") else key
+    if key not in UNITS:
+        from ..errors import unknown_choice
+
+        raise unknown_choice("unit", unit, [u for u in UNITS if u not in ("megalitre", "gigalitre")] + ["ML", "GL"])
+    if not math.isfinite(number) or number < 0:
+        raise InputError(f"amount must be a non-negative number, got {m.group(1)!r}")
+    kind, factor = UNITS[key]
+    return Quantity(kind, number * factor, raw)
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """``amount`` is ``ratio`` × the reference (``reference_value`` ``reference_unit``)."""
+
+    label: str
+    ratio: float
+    reference_value: float
+    reference_unit: str
+    source: str
+    year: int | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "ratio": self.ratio, "reference_value": self.reference_value,
+                "reference_unit": self.reference_unit, "source": self.source, "year": self.year, "text": self.text}
+
+
+@dataclass(frozen=True)
+class CountryElectricity:
+    """A country's (or the world's) annual electricity generation."""
+
+    zone: str
+    name: str
+    generation_twh: float
+    year: int | None
+    source: str
+
+
+def fmt(x: float) -> str:
+    """Readable number: 3 significant figures, thousands separators."""
+    if x == 0:
+        return "0"
+    ax = abs(x)
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if 1e15 > ax >= size:
+            return f"{fmt(x / size)} {word}"
+    if ax >= 1e15 or ax < 1e-3:
+        return f"{x:.3g}"
+    digits = max(0, 2 - math.floor(math.log10(ax)))
+    return f"{round(x, digits):,.{digits}f}"
+
+
+def _year(row: Row) -> int | None:
+    y = row.get("year")
+    return y if isinstance(y, int) and not isinstance(y, bool) else None
+
+
+def countries(registry: Registry | None = None) -> list[CountryElectricity]:
+    """Every row of ``country_electricity.csv`` (WORLD included)."""
+    reg = registry or default_registry()
+    out = []
+    for r in reg.table("country_electricity").rows:
+        twh = row_float(r, "generation_twh")
+        if twh is not None and twh > 0:
+            out.append(CountryElectricity(row_str(r, "zone"), row_str(r, "name"), twh, _year(r), row_str(r, "source")))
+    return out
+
+
+def nearest_countries(energy_twh: float, table: Sequence[CountryElectricity], n: int = 3) -> list[Equivalence]:
+    """The ``n`` countries whose annual generation is closest to ``energy_twh`` (on a log scale)."""
+    if energy_twh <= 0:
+        return []
+    rows = [c for c in table if c.zone.upper() != "WORLD"]
+    rows.sort(key=lambda c: abs(math.log(energy_twh / c.generation_twh)))
+    out = []
+    for c in sorted(rows[:n], key=lambda c: c.generation_twh):
+        ratio = energy_twh / c.generation_twh
+        yr = f", {c.year}" if c.year else ""
+        out.append(Equivalence(
+            f"electricity of {c.name}", ratio, c.generation_twh, "TWh/yr", c.source, c.year,
+            f"{fmt(ratio)} × the annual electricity generation of {c.name} ({fmt(c.generation_twh)} TWh{yr})"))
+    return out
+
+
+def world_share(energy_twh: float, table: Sequence[CountryElectricity]) -> Equivalence | None:
+    """Share of world electricity generation (WORLD row)."""
+    world = next((c for c in table if c.zone.upper() == "WORLD"), None)
+    if world is None:
+        return None
+    share = energy_twh / world.generation_twh
+    return Equivalence("share of world electricity", share, world.generation_twh, "TWh/yr", world.source, world.year,
+                       f"{fmt(100 * share)} % of world electricity generation ({fmt(world.generation_twh)} TWh)")
+
+
+def reference_rows(registry: Registry | None = None, kind: str | None = None) -> list[Row]:
+    """Rows of ``equivalences.csv`` (optionally of one kind)."""
+    reg = registry or default_registry()
+    rows = list(reg.table("equivalences").rows)
+    return [r for r in rows if kind is None or row_str(r, "kind") == kind]
+
+
+def bitcoin_rows(registry: Registry | None = None) -> list[Row]:
+    """Bitcoin network electricity from ``sector_figures.csv`` (rows mentioning Bitcoin, in TWh/yr): the
+    latest figure of each source (Digiconomist BECI, Cambridge CBECI, the value DV25a compares with)."""
+    reg = registry or default_registry()
+    if "sector_figures" not in reg.datasets():
+        return []
+    table = reg.table("sector_figures")
+    latest: dict[str, Row] = {}
+    for r in table.rows:
+        text = (row_str(r, table.key) + " " + row_str(r, "description")).lower()
+        if "bitcoin" not in text or not row_str(r, "unit").lower().startswith("twh"):
+            continue
+        if row_float(r, "value") is None:
+            continue
+        src = row_str(r, "source")
+        if src not in latest or (_figure_year(r) or 0) > (_figure_year(latest[src]) or 0):
+            latest[src] = r
+    return sorted(latest.values(), key=lambda r: row_float(r, "value") or 0.0)
+
+
+def _figure_year(row: Row) -> int | None:
+    y = row.get("figure_year")
+    if isinstance(y, int) and not isinstance(y, bool):
+        return y
+    return _year(row)
+
+
+def _energy_equivalences(kwh: float, reg: Registry) -> list[Equivalence]:
+    twh = kwh / 1e9
+    out: list[Equivalence] = []
+    if "country_electricity" in reg.datasets():
+        table = countries(reg)
+        out.extend(nearest_countries(twh, table))
+        share = world_share(twh, table)
+        if share is not None:
+            out.append(share)
+    for r in bitcoin_rows(reg):
+        value = row_float(r, "value") or 0.0
+        if value <= 0:
+            continue
+        name = row_str(r, "description") or "Bitcoin network"
+        ratio = twh / value
+        yr = _figure_year(r)
+        lead = f"{fmt(ratio)} ×" if ratio >= 1 else f"{fmt(100 * ratio)} % of"
+        out.append(Equivalence(name, ratio, value, "TWh/yr", row_str(r, "source"), yr,
+                               f"{lead} the {name} ({fmt(value)} TWh/yr{f', {yr}' if yr else ''})"))
+    for r in reference_rows(reg, "energy"):
+        if not row_str(r, "key").startswith("household"):
+            continue
+        value = row_float(r, "value") or 0.0
+        ratio = kwh / value
+        out.append(Equivalence(row_str(r, "name"), ratio, value, row_str(r, "unit"), row_str(r, "source"), _year(r),
+                               f"{fmt(ratio)} × {row_str(r, 'name')} ({fmt(value)} kWh)"))
+    return out
+
+
+def _simple(amount: float, rows: list[Row], verb: str) -> list[Equivalence]:
+    out = []
+    for r in rows:
+        value = row_float(r, "value") or 0.0
+        if value <= 0:
+            continue
+        ratio = amount / value
+        name = row_str(r, "name")
+        out.append(Equivalence(name, ratio, value, row_str(r, "unit"), row_str(r, "source"), _year(r),
+                               f"{verb} {fmt(ratio)} × {name} ({fmt(value)} {row_str(r, 'unit')})"))
+    return out
+
+
+def compare(quantity: Quantity, registry: Registry | None = None) -> list[Equivalence]:
+    """Equivalences of a parsed amount (see the module docstring)."""
+    reg = registry or default_registry()
+    if quantity.kind == "power":
+        return _energy_equivalences(quantity.value * HOURS_PER_YEAR, reg)
+    if quantity.kind == "energy":
+        return _energy_equivalences(quantity.value, reg)
+    if quantity.kind == "carbon":
+        return _simple(quantity.value, reference_rows(reg, "carbon"), "as much CO2 as")
+    return _simple(quantity.value, reference_rows(reg, "water"), "as much water as")
+
+
+def compare_text(text: str, registry: Registry | None = None) -> tuple[Quantity, list[Equivalence]]:
+    """Parse ``text`` and return the quantity with its equivalences."""
+    q = parse_quantity(text)
+    return q, compare(q, registry)

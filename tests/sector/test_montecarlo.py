@@ -1,0 +1,120 @@
+"""Monte Carlo engine: reproducibility, percentile order, sensitivity, year coupling, shipments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aifootprint.errors import InputError
+from aifootprint.sector.models import installed_base
+from aifootprint.sector.montecarlo import run
+from aifootprint.sector.scenario import load_builtin, parse_scenario
+
+SHIPMENTS = """[scenario]
+name = "ship"
+model = "supply"
+years = {start = 2024, end = 2028}
+
+[inputs.shipments_servers]
+unit = "servers/yr"
+source = "assumption"
+by_year = {2022 = 100, 2026 = 500}
+
+[inputs.lifetime_years]
+point = 3
+unit = "yr"
+source = "assumption"
+
+[inputs.server_power_kw]
+point = 10
+unit = "kW"
+source = "assumption"
+"""
+
+
+def test_same_seed_same_numbers() -> None:
+    sc = load_builtin("ai-search-rebound")
+    a = run(sc, draws=5_000, seed=7)
+    b = run(sc, draws=5_000, seed=7)
+    c = run(sc, draws=5_000, seed=8)
+    assert np.array_equal(a.quantiles["facility_energy_twh"], b.quantiles["facility_energy_twh"])
+    assert not np.array_equal(a.quantiles["facility_energy_twh"], c.quantiles["facility_energy_twh"])
+
+
+def test_percentiles_ordered_and_inside_bounds() -> None:
+    res = run(load_builtin("ai-search-rebound"), draws=20_000, seed=3)
+    for key, q in res.quantiles.items():
+        b = res.bounds[key]
+        assert np.all(q[:, 0] <= q[:, 1]) and np.all(q[:, 1] <= q[:, 2]), key
+        assert np.all(b[:, 0] <= q[:, 0] * (1 + 1e-9)) and np.all(q[:, 2] <= b[:, 1] * (1 + 1e-9)), key
+
+
+def test_chunked_run_equals_percentiles_of_uniform() -> None:
+    """A uniform input gives its exact percentiles (DV23 2027: 6.5-10.2 kW -> p5 = 6.685 kW x 1.5 M x 8.76)."""
+    res = run(load_builtin("devries-2023-nvidia-2027"), draws=300_000, seed=11)
+    q = res.at("it_energy_twh", 2027)
+    p5_kw = 6.5 + 0.05 * 3.7
+    assert q["low"] == pytest.approx(1.5e6 * p5_kw * 8760 / 1e9, rel=0.003)
+    assert q["best"] == pytest.approx(1.5e6 * 8.35 * 8760 / 1e9, rel=0.003)
+
+
+def test_sensitivity_ranks_elasticity_first() -> None:
+    """In the rebound example the elasticity (0-1.5) moves 2030 energy most; efficiency lowers it."""
+    res = run(load_builtin("ai-search-rebound"), draws=20_000, seed=5)
+    names = [s.name for s in res.sensitivity]
+    assert names[0] == "rebound_elasticity"
+    eff = next(s for s in res.sensitivity if s.name == "efficiency_gain_fraction")
+    assert eff.spearman < 0 and eff.output_at_p95 < eff.output_at_p5
+    growth = next(s for s in res.sensitivity if s.name == "demand_growth_fraction")
+    assert growth.spearman > 0.2
+
+
+def test_by_year_paths_are_rank_coupled() -> None:
+    """IEA: every draw's path is monotone between anchors, and 2027 lies between the 2024 and 2030 values."""
+    res = run(load_builtin("iea-2025-data-centres"), draws=10_000, seed=2)
+    q = res.quantiles["facility_energy_twh"]
+    assert np.all(np.diff(q[:, 2]) > 0)
+    assert q[0, 0] == pytest.approx(415) and q[0, 2] == pytest.approx(415)
+
+
+def test_shipments_and_lifetime() -> None:
+    """Installed base = last 3 years of shipments (linear between anchors 2022: 100, 2026: 500)."""
+    res = run(parse_scenario(SHIPMENTS, "ship.toml"), draws=10, seed=0)
+    ship = {2022: 100, 2023: 200, 2024: 300, 2025: 400, 2026: 500, 2027: 500, 2028: 500}
+    for y in range(2024, 2029):
+        want = sum(ship[y - k] for k in range(3))
+        assert res.at("installed_servers", y)["nominal"] == pytest.approx(want)
+        assert res.at("it_power_gw", y)["nominal"] == pytest.approx(want * 10 / 1e6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ships=st.lists(st.floats(0, 1e6), min_size=1, max_size=8), life=st.floats(0.5, 10))
+def test_installed_base_bounded_by_shipments(ships: list[float], life: float) -> None:
+    """Never more servers in service than were shipped, and a longer life never lowers the installed base."""
+    years = tuple(range(2020, 2020 + len(ships)))
+    arr = np.asarray(ships)[:, None]
+    sy = np.asarray(years, dtype=float)
+    base = installed_base(arr, sy, years, np.array([life]))
+    longer = installed_base(arr, sy, years, np.array([life + 1]))
+    assert np.all(base[:, 0] <= np.cumsum(ships) * (1 + 1e-12) + 1e-6)
+    assert np.all(longer >= base - 1e-6)
+
+
+def test_bad_draws() -> None:
+    with pytest.raises(InputError, match="draws"):
+        run(load_builtin("devries-2023-chatgpt"), draws=0)
+
+
+def test_site_factors_from_impacts_core() -> None:
+    """With location WORLD and no PUE in the file, carbon = facility energy x the core's world intensity."""
+    from aifootprint.impacts import resolve_site
+
+    site = resolve_site("WORLD")
+    res = run(load_builtin("iea-2025-data-centres"), draws=2_000, seed=1)
+    c = res.at("carbon_t", 2024)["nominal"]
+    intensity = float(site.intensity_g_per_kwh)
+    assert c == pytest.approx(415e9 * intensity / 1e6, rel=1e-6)
+    it = res.at("it_energy_twh", 2024)["nominal"]
+    assert it == pytest.approx(415 / float(site.pue_value), rel=1e-6)
