@@ -1,9 +1,200 @@
-"""Command group stub (filled in by its feature)."""
+"""``aifootprint estimate request|training|lifecycle`` and ``aifootprint compare-models``."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
+
+from ..errors import InputError
+from .output import emit
+
+Json = Annotated[bool, typer.Option("--json", help="Print the JSON result (output contract).")]
+Hardware = Annotated[str, typer.Option("--hardware", help="Accelerator (registry key, case-insensitive): h100, h200, "
+                                                          "b200, a100-80gb, …")]
+Batch = Annotated[int, typer.Option("--batch", help="Concurrent sequences served together.")]
+Precision = Annotated[str, typer.Option("--precision", help="Weights: bf16, fp8, int4 (or mxfp4).")]
+Boundary = Annotated[str, typer.Option("--boundary", help="accelerator | server | datacenter.")]
+Location = Annotated[str | None, typer.Option("--location", help="ISO country (FR), US-WA, aws:us-east-1, WORLD.")]
+Operator = Annotated[str | None, typer.Option("--operator", help="Data-centre operator: google, microsoft, aws, …")]
+InTok = Annotated[int, typer.Option("--input-tokens", help="Prompt tokens per request.")]
+OutTok = Annotated[int, typer.Option("--output-tokens", help="Generated tokens per request.")]
+
+
+def _arch(model: str | None, params: float | None, active: float | None, layers: int | None, d_model: int | None,
+          heads: int | None, kv_heads: int | None, head_dim: int | None, vocab: int | None, experts: int | None,
+          active_experts: int | None) -> object:
+    from ..estimate.arch import Architecture
+
+    if model and params is not None:
+        raise InputError("give either --model or --params (an explicit architecture), not both")
+    if model:
+        return model
+    if params is None:
+        raise InputError("give --model NAME (see `aifootprint data show models`) or --params N (billions)")
+    shape_known = layers is not None and d_model is not None
+    return Architecture(
+        name=f"custom-{params:g}b", total_params_b=params, active_params_b=active, layers=layers, d_model=d_model,
+        heads=heads, kv_heads=kv_heads, head_dim=head_dim, vocab=vocab, experts=experts,
+        active_experts=active_experts, estimated=not shape_known,
+    )
+
+
+def request(
+    input_tokens: InTok,
+    output_tokens: OutTok,
+    model: Annotated[str | None, typer.Option("--model", help="Model name (registry key or HF id).")] = None,
+    params: Annotated[float | None, typer.Option("--params", help="Total parameters [billions].")] = None,
+    active_params: Annotated[float | None, typer.Option("--active-params", help="Active parameters (MoE) [B].")] = None,
+    layers: Annotated[int | None, typer.Option("--layers")] = None,
+    d_model: Annotated[int | None, typer.Option("--d-model")] = None,
+    heads: Annotated[int | None, typer.Option("--heads")] = None,
+    kv_heads: Annotated[int | None, typer.Option("--kv-heads")] = None,
+    head_dim: Annotated[int | None, typer.Option("--head-dim")] = None,
+    vocab: Annotated[int | None, typer.Option("--vocab")] = None,
+    experts: Annotated[int | None, typer.Option("--experts")] = None,
+    active_experts: Annotated[int | None, typer.Option("--active-experts")] = None,
+    hardware: Hardware = "h100",
+    accelerators: Annotated[int | None, typer.Option("--accelerators", help="Tensor-parallel group size "
+                                                     "(default: smallest power of two that fits).")] = None,
+    batch: Batch = 64,
+    precision: Precision = "bf16",
+    boundary: Boundary = "datacenter",
+    location: Location = None,
+    operator: Operator = None,
+    json_out: Json = False,
+) -> None:
+    """Energy, carbon and water of one LLM request (prefill + decode on a calibrated roofline)."""
+    from ..estimate.inference import RequestConfig, RequestEstimator
+
+    arch = _arch(model, params, active_params, layers, d_model, heads, kv_heads, head_dim, vocab, experts,
+                 active_experts)
+    cfg = RequestConfig(hardware=hardware, accelerators=accelerators, batch=batch, precision=precision,
+                        boundary=boundary, location=location, operator=operator)
+    est = RequestEstimator(arch, cfg)  # type: ignore[arg-type]
+    emit(est.result(input_tokens, output_tokens), json_out, title="estimate request")
+
+
+def training(
+    model: Annotated[str | None, typer.Option("--model", help="Use the registry's published run of this model.")
+                     ] = None,
+    hardware: Annotated[str | None, typer.Option("--hardware", help="Accelerator (default h100).")] = None,
+    gpu_hours: Annotated[float | None, typer.Option("--gpu-hours", help="Accelerator-hours.")] = None,
+    accelerators: Annotated[int | None, typer.Option("--accelerators", help="Accelerators (with --days).")] = None,
+    days: Annotated[float | None, typer.Option("--days", help="Wall-clock days (with --accelerators).")] = None,
+    power_w: Annotated[float | None, typer.Option("--power-w", help="Average power per accelerator [W] "
+                                                  "(default: datasheet maximum, range 0.7–1.0 of it).")] = None,
+    params: Annotated[float | None, typer.Option("--params", help="(Active) parameters [billions].")] = None,
+    tokens: Annotated[float | None, typer.Option("--tokens", help="Training tokens [billions].")] = None,
+    flops: Annotated[float | None, typer.Option("--flops", help="Training FLOPs (instead of 6 N D).")] = None,
+    mfu: Annotated[float, typer.Option("--mfu", help="Model FLOPs utilisation (FLOPs path).")] = 0.40,
+    precision: Precision = "bf16",
+    boundary: Boundary = "datacenter",
+    location: Location = None,
+    operator: Operator = None,
+    pue: Annotated[float | None, typer.Option("--pue", help="Data-centre PUE (overrides the operator's).")] = None,
+    json_out: Json = False,
+) -> None:
+    """Training footprint from accelerator-hours, or from FLOPs (≈ 6 × parameters × tokens) ÷ achieved FLOP/s."""
+    from ..estimate.lifecycle import training_spec_for
+    from ..estimate.training import TrainingSpec, estimate_training
+
+    explicit = any(v is not None for v in (gpu_hours, accelerators, days, params, tokens, flops))
+    if model and not explicit:
+        overrides: dict[str, Any] = {"location": location, "operator": operator, "boundary": boundary, "pue": pue}
+        if hardware:
+            overrides["hardware"] = hardware
+        spec = training_spec_for(model, None, **overrides)
+    else:
+        spec = TrainingSpec(hardware=hardware or "h100", accelerator_hours=gpu_hours, accelerators=accelerators,
+                            duration_days=days, power_w_per_accelerator=power_w, params_b=params, tokens_b=tokens,
+                            flops=flops, mfu=mfu, precision=precision, boundary=boundary, location=location,
+                            operator=operator, pue=pue)
+    emit(estimate_training(spec), json_out, title="estimate training")
+
+
+def lifecycle(
+    model: Annotated[str, typer.Option("--model", help="Model name (registry key).")],
+    requests_per_day: Annotated[float, typer.Option("--requests-per-day", help="Requests on day 0.")],
+    input_tokens: InTok,
+    output_tokens: OutTok,
+    days: Annotated[int, typer.Option("--days", help="Deployment length [days].")] = 365,
+    growth: Annotated[float, typer.Option("--growth", help="Annual growth of requests (1.0 = doubling).")] = 0.0,
+    hardware: Hardware = "h100",
+    batch: Batch = 64,
+    precision: Precision = "bf16",
+    location: Location = None,
+    operator: Operator = None,
+    training_gpu_hours: Annotated[float | None, typer.Option("--training-gpu-hours")] = None,
+    training_hardware: Annotated[str | None, typer.Option("--training-hardware")] = None,
+    training_params: Annotated[float | None, typer.Option("--training-params", help="[billions]")] = None,
+    training_tokens: Annotated[float | None, typer.Option("--training-tokens", help="[billions]")] = None,
+    json_out: Json = False,
+) -> None:
+    """Training + inference over a deployment: cumulative energy, carbon, water and the break-even day."""
+    from ..estimate.inference import RequestConfig
+    from ..estimate.lifecycle import Deployment, estimate_lifecycle
+    from ..estimate.training import TrainingSpec
+
+    spec = None
+    if any(v is not None for v in (training_gpu_hours, training_params, training_tokens)):
+        spec = TrainingSpec(hardware=training_hardware or hardware, accelerator_hours=training_gpu_hours,
+                            params_b=training_params, tokens_b=training_tokens, location=location, operator=operator)
+    cfg = RequestConfig(hardware=hardware, batch=batch, precision=precision, location=location, operator=operator)
+    dep = Deployment(requests_per_day, input_tokens, output_tokens, days, growth)
+    emit(estimate_lifecycle(model, dep, spec, cfg), json_out, title="estimate lifecycle")
+
+
+def compare_models(
+    input_tokens: InTok,
+    output_tokens: OutTok,
+    models: Annotated[str | None, typer.Option("--models", help="Comma-separated model names (default: a ladder "
+                                               "from ~1B to ~400B plus closed models).")] = None,
+    hardware: Hardware = "h100",
+    batch: Batch = 64,
+    precision: Precision = "bf16",
+    boundary: Boundary = "datacenter",
+    location: Location = None,
+    operator: Operator = None,
+    json_out: Json = False,
+) -> None:
+    """Rank models by per-request energy, carbon and water for one task profile (each model's multiple of the
+    smallest): do you need the very large model?"""
+    from ..estimate.compare import compare_models as run
+    from ..estimate.inference import RequestConfig
+
+    names = [m.strip() for m in models.split(",") if m.strip()] if models else None
+    cfg = RequestConfig(hardware=hardware, batch=batch, precision=precision, boundary=boundary, location=location,
+                        operator=operator)
+    result = run(names, input_tokens, output_tokens, cfg)
+    if json_out:
+        emit(result, True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from .output import format_value
+
+    table = Table(title=f"compare-models: {input_tokens} in / {output_tokens} out, batch {batch}, {hardware}, "
+                        f"{cfg.boundary} boundary", header_style="bold")
+    for col in ("#", "model", "accelerators", "energy_wh", "× smallest", "carbon_g", "water_l", "estimated"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for r in result.values["models"]:
+        table.add_row(str(r["rank"]), r["model"], str(r["accelerators"]), format_value(r["energy_wh"].to_dict()),
+                      f"{r['multiple_of_smallest']:.1f}", format_value(r["carbon_g"].to_dict()),
+                      format_value(r["water_l"].to_dict()), "yes" if r["estimated"] else "")
+    console = Console(highlight=False)
+    console.print(table)
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing to register yet."""
+    """Add the ``estimate`` sub-app and the top-level ``compare-models`` command."""
+    sub = typer.Typer(name="estimate", help="Estimate footprints before running: request, training, lifecycle.",
+                      no_args_is_help=True)
+    sub.command("request")(request)
+    sub.command("training")(training)
+    sub.command("lifecycle")(lifecycle)
+    app.add_typer(sub, name="estimate")
+    app.command("compare-models")(compare_models)

@@ -1,0 +1,109 @@
+"""Estimates per second: single call (fast path and full result), vectorised arrays, and EcoLogits' ``llm_impacts``
+in the same process when it is installed (``pip install ecologits``; never a dependency of aifootprint).
+
+Targets (issue 3): ≥ 1,000,000 request estimates per second vectorised on one core; a single CLI-free call ≤ 30 µs.
+Usage: ``python benchmarks/estimate_speed.py [--out benchmarks/results/estimate_speed.txt]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+# one core for numpy's threaded kernels (elementwise numpy is single-threaded already)
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import contextlib  # noqa: E402
+import io  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from aifootprint.estimate.batch import estimate_arrays  # noqa: E402
+from aifootprint.estimate.inference import RequestConfig, RequestEstimator  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def per_call_us(fn: Callable[[], object], calls: int, repeats: int = 7) -> float:
+    """Median over ``repeats`` of the mean time per call [µs]."""
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        times.append((time.perf_counter() - t) / calls * 1e6)
+    return statistics.median(times)
+
+
+def vectorised_rate(est: RequestEstimator, n: int, repeats: int = 5) -> float:
+    """Request estimates per second for arrays of ``n`` random requests (median of ``repeats``)."""
+    rng = np.random.default_rng(0)
+    i = rng.integers(0, 4000, n).astype(np.float64)
+    o = rng.integers(1, 2000, n).astype(np.float64)
+    rates = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        estimate_arrays(est, i, o)
+        rates.append(n / (time.perf_counter() - t))
+    return statistics.median(rates)
+
+
+def ecologits_us() -> tuple[float | None, str]:
+    """Per-call time of EcoLogits' ``llm_impacts`` (openai/gpt-4o-mini, 300 output tokens), or why not."""
+    try:
+        import ecologits
+        from ecologits.tracers.utils import llm_impacts
+    except ImportError:
+        return None, "EcoLogits not installed (pip install ecologits) — comparison skipped"
+    sink = io.StringIO()
+
+    def call() -> object:
+        return llm_impacts(provider="openai", model_name="gpt-4o-mini", output_token_count=300, request_latency=5.0)
+
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        call()
+        us = per_call_us(call, 200, repeats=5)
+    return us, f"EcoLogits {ecologits.__version__} llm_impacts (openai, gpt-4o-mini, 300 output tokens)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "estimate_speed.txt")
+    ap.add_argument("--n", type=int, default=1_000_000, help="requests per vectorised call")
+    args = ap.parse_args(argv)
+    lines = [f"aifootprint estimate speed — {platform.processor() or platform.machine()}, Python "
+             f"{platform.python_version()}, numpy {np.__version__}, one core (OMP_NUM_THREADS=1)", ""]
+    for model in ("llama-3.1-8b", "qwen3-30b-a3b", "gpt-4o"):
+        est = RequestEstimator(model, RequestConfig(hardware="h100"))
+        fast = per_call_us(lambda est=est: est.estimate(500, 300), 20_000)
+        full = per_call_us(lambda est=est: est.result(500, 300), 50, repeats=3)
+        rate = vectorised_rate(est, args.n)
+        lines.append(f"{model:14s} single call estimate(): {fast:6.1f} µs ({1e6 / fast:>10,.0f}/s)   "
+                     f"full result() with uncertainty + impacts: {full / 1000:6.2f} ms   "
+                     f"vectorised ({args.n:,} requests): {rate / 1e6:5.2f} M estimates/s")
+    eco, label = ecologits_us()
+    lines.append("")
+    if eco is None:
+        lines.append(label)
+    else:
+        est = RequestEstimator("gpt-4o-mini", RequestConfig(hardware="h100"))
+        ours = per_call_us(lambda: est.estimate(500, 300), 20_000)
+        lines.append(f"{label}: {eco:7.1f} µs per estimate; aifootprint estimate() on the same model: {ours:.1f} µs "
+                     f"({eco / ours:,.0f}× faster); vectorised: "
+                     f"{vectorised_rate(est, args.n) * eco / 1e6:,.0f}× faster")
+    lines.append("targets: single call ≤ 30 µs; vectorised ≥ 1 M estimates/s on one core")
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,204 @@
+"""Vectorised per-request estimates: numpy arrays in, arrays out — or a pandas / pyarrow table of requests.
+
+The equations are those of :func:`aifootprint.estimate.roofline.request_point` written on numpy arrays (tests check
+they agree to 1e-9). Rows are grouped by (model, hardware, precision, batch, boundary, accelerators); each group is
+one set of array operations, so millions of requests cost a few dozen numpy passes.
+
+pandas and pyarrow are optional and imported only when a table of that kind is passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from aifootprint.errors import InputError
+
+from . import boundary as bd
+from .arch import TokenCosts
+from .calibration import Calibration
+from .inference import MAX_ACCELERATORS, MEMORY_UTILIZATION, RequestConfig, RequestEstimator
+
+if TYPE_CHECKING:
+    from aifootprint.reference.registry import Registry
+
+F64 = NDArray[np.float64]
+#: Output columns, in order.
+COLUMNS = ("energy_wh", "prefill_wh", "decode_wh", "host_wh", "idle_wh", "overhead_wh", "latency_s", "accelerators")
+#: Optional per-row configuration columns of a request table (else the ``config`` argument applies).
+CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accelerators")
+
+
+def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed: int | None) -> NDArray[np.int64]:
+    """Smallest power of two holding weights + KV cache per row (or ``fixed``; InputError when it does not fit)."""
+    local = np.minimum(ctx, c.local_window) if c.local_window else ctx
+    need = c.resident_weight_bytes + batch * (
+        c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local + c.state_bytes_per_seq
+    )
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    if fixed is not None:
+        if np.any(need > fixed * usable):
+            worst = float(np.max(need))
+            raise InputError(
+                f"model does not fit on {fixed} × {cal.name} for some requests (needs up to {worst / 1e9:,.0f} GB, "
+                f"{fixed * usable / 1e9:,.0f} GB usable); raise --accelerators or lower the batch"
+            )
+        return np.full(ctx.shape, fixed, dtype=np.int64)
+    n = np.exp2(np.ceil(np.log2(np.maximum(need / usable, 1.0)))).astype(np.int64)
+    if np.any(n > MAX_ACCELERATORS):
+        raise InputError(
+            f"model does not fit on {MAX_ACCELERATORS} × {cal.name} for some requests (needs up to "
+            f"{float(np.max(need)) / 1e9:,.0f} GB); lower the batch or the precision"
+        )
+    return n
+
+
+def request_arrays(c: TokenCosts, cal: Calibration, n: F64, batch: float, i: F64, o: F64) -> tuple[F64, F64, F64, F64]:
+    """Vectorised :func:`~.roofline.request_point`: ``(energy_j, decode_energy_j, step_time_s, ttft_s)``."""
+    b = float(batch)
+    w = c.local_window
+    dctx = i + 0.5 * o
+    pctx = 0.5 * i
+    loc_d = np.minimum(dctx, w) if w else dctx
+    loc_p = np.minimum(pctx, w) if w else pctx
+    pre = b * i / o
+    attn_p = c.attn_flops_per_ctx * pctx + c.local_attn_flops_per_ctx * loc_p
+    kv_tok = c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx
+    f_dec = b * (c.linear_flops + c.attn_flops_per_ctx * dctx + c.local_attn_flops_per_ctx * loc_d)
+    f_pre = pre * (c.linear_flops + attn_p)
+    m_dec = c.dense_weight_bytes + b * (
+        c.kv_bytes_per_ctx * dctx + c.local_kv_bytes_per_ctx * loc_d + 2.0 * c.state_bytes_per_seq + kv_tok
+    )
+    r, ew = c.route_fraction, c.expert_weight_bytes
+    if r > 0.0:
+        q = np.log1p(-r) if r < 1.0 else -np.inf
+        m_mix = m_dec + pre * kv_tok + ew * -np.expm1(q * (b + pre))
+        m_dec = m_dec + ew * (1.0 - (1.0 - r) ** b)
+    else:
+        m_mix = m_dec + pre * kv_tok
+    f_mix = f_dec + f_pre
+    peak = cal.peak_fp8_flops if (c.compute_dtype == "fp8" and cal.peak_fp8_flops) else cal.peak_bf16_flops
+    fc = n * (peak * cal.compute_fraction)
+    fm = n * (cal.bandwidth_bytes_per_s * cal.bandwidth_fraction)
+    multi = n > 1
+    comm = np.where(multi, 2.0 * c.layers * cal.comm_latency_s, 0.0)
+    per_tok = np.where(multi, 2.0 * c.layers * c.hidden_bytes * 2.0 * (n - 1) / n / cal.allreduce_bytes_per_s, 0.0)
+    extra = cal.step_overhead_s + cal.seq_overhead_s * b + comm
+    t_mix = np.maximum(f_mix / fc, m_mix / fm) + extra + per_tok * (b + pre)
+    t_dec = np.maximum(f_dec / fc, m_dec / fm) + extra + per_tok * b
+    cap = n * cal.max_power_w
+    p_static = n * cal.static_power_w
+    e_mix = np.minimum(p_static * t_mix + cal.energy_per_flop_j * f_mix + cal.energy_per_byte_j * m_mix, cap * t_mix)
+    e_dec = np.minimum(p_static * t_dec + cal.energy_per_flop_j * f_dec + cal.energy_per_byte_j * m_dec, cap * t_dec)
+    share = o / b
+    f_tt = i * (c.linear_flops + attn_p)
+    m_tt = c.dense_weight_bytes + i * kv_tok
+    if r > 0.0:
+        m_tt = m_tt + ew * -np.expm1(np.log1p(-r) * i if r < 1.0 else -np.inf * i)
+    ttft = np.where(i > 0, np.maximum(f_tt / fc, m_tt / fm) + cal.step_overhead_s + comm + per_tok * i, 0.0)
+    return e_mix * share, e_dec * share, t_mix, ttft
+
+
+def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_tokens: ArrayLike) -> dict[str, F64]:
+    """Per-request point estimates for arrays of token counts with one estimator's model and configuration.
+
+    Returns a dict of arrays named as :data:`COLUMNS` (Wh at the estimator's boundary, seconds, counts).
+    """
+    i = np.asarray(input_tokens, dtype=np.float64)
+    o = np.asarray(output_tokens, dtype=np.float64)
+    i, o = np.broadcast_arrays(i, o)
+    if i.size and not (np.all(i >= 0) and np.all(o >= 1)):  # also rejects NaN
+        raise InputError("tokens must be input ≥ 0 and output ≥ 1 for every request")
+    cfg = est.config
+    n = _accelerators(est.costs, est.cal, cfg.batch, i + o, cfg.accelerators)
+    nf = n.astype(np.float64)
+    acc_j, dec_j, t_step, ttft = request_arrays(est.costs, est.cal, nf, cfg.batch, i, o)
+    dec_j = np.minimum(dec_j, acc_j)
+    t_share = t_step * o / cfg.batch
+    k = 1.0 / 3600.0
+    pre, dec = (acc_j - dec_j) * k, dec_j * k
+    host = (bd.server_share(est.registry).host_power_w if cfg.boundary != "accelerator" else 0.0) * nf * t_share * k
+    if cfg.boundary == "datacenter":
+        pue = est.site().pue.value
+        idle = bd.IDLE_FRACTION * (pre + dec + host)
+        overhead = (float(getattr(pue, "best", pue)) - 1.0) * (pre + dec + host + idle)
+    else:
+        idle = overhead = np.zeros_like(pre)
+    return {
+        "energy_wh": pre + dec + host + idle + overhead, "prefill_wh": pre, "decode_wh": dec, "host_wh": host,
+        "idle_wh": idle, "overhead_wh": overhead, "latency_s": ttft + o * t_step, "accelerators": nf,
+    }
+
+
+def estimate_many(model: str, input_tokens: ArrayLike, output_tokens: ArrayLike, config: RequestConfig | None = None,
+                  registry: Registry | None = None) -> dict[str, F64]:
+    """:func:`estimate_arrays` for a model name (builds the estimator once)."""
+    return estimate_arrays(RequestEstimator(model, config, registry), input_tokens, output_tokens)
+
+
+def _columns(table: Any) -> tuple[dict[str, np.ndarray[Any, Any]], str]:
+    """Extract columns from a mapping, a pandas DataFrame or a pyarrow Table; return them and the input kind."""
+    mod = type(table).__module__.split(".")[0]
+    if mod == "pandas":
+        return {str(c): table[c].to_numpy() for c in table.columns}, "pandas"
+    if mod == "pyarrow":
+        return {str(c): table.column(c).to_numpy(zero_copy_only=False) for c in table.column_names}, "pyarrow"
+    if isinstance(table, Mapping):
+        return {str(k): np.asarray(v) for k, v in table.items()}, "dict"
+    raise InputError(f"requests must be a dict of arrays, a pandas DataFrame or a pyarrow Table, got {type(table)!r}")
+
+
+def estimate_table(requests: Any, config: RequestConfig | None = None, model: str | None = None,
+                   registry: Registry | None = None) -> Any:
+    """Estimate every request of a table with columns ``input_tokens``, ``output_tokens`` and optionally
+    ``model`` and any of :data:`CONFIG_COLUMNS` (else taken from ``model`` / ``config``).
+
+    Returns the same kind of table (dict of arrays, pandas DataFrame, pyarrow Table) with the input columns plus
+    :data:`COLUMNS`.
+    """
+    cols, kind = _columns(requests)
+    for need in ("input_tokens", "output_tokens"):
+        if need not in cols:
+            raise InputError(f"request table needs a column {need!r}; has: {', '.join(cols) or 'none'}")
+    base = config or RequestConfig()
+    size = len(cols["input_tokens"])
+    if "model" not in cols and model is None:
+        raise InputError("give a 'model' column or the model argument")
+    keys = [c for c in CONFIG_COLUMNS if c in cols]
+    out = {c: np.full(size, np.nan) for c in COLUMNS}
+    # one integer code per distinct combination of the configuration columns
+    code = np.zeros(size, dtype=np.int64)
+    uniques: dict[str, np.ndarray[Any, Any]] = {}
+    for k in keys:
+        uniques[k], inv = np.unique(cols[k].astype(str), return_inverse=True)
+        code = code * len(uniques[k]) + inv.reshape(-1)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    for g, row in enumerate(first):
+        idx = np.flatnonzero(inverse.reshape(-1) == g)
+        kw: dict[str, Any] = {}
+        group = {k: str(cols[k][row]) for k in keys}
+        for k in keys:
+            v = group[k]
+            if k in ("batch", "accelerators"):
+                kw[k] = int(float(v))
+            elif k != "model":
+                kw[k] = v
+        name = str(group["model"]) if "model" in keys else str(model)
+        est = RequestEstimator(name, replace(base, **kw), registry)
+        res = estimate_arrays(est, cols["input_tokens"][idx], cols["output_tokens"][idx])
+        for c in COLUMNS:
+            out[c][idx] = res[c]
+    merged: dict[str, Any] = {**cols, **out}
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame(merged)
+    if kind == "pyarrow":
+        import pyarrow as pa
+
+        return pa.table(merged)
+    return merged

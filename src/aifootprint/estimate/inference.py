@@ -1,0 +1,338 @@
+"""Energy of one LLM request: prefill and decode on a calibrated roofline, then the boundary and the impacts core.
+
+Use :class:`RequestEstimator`: construct it once for a model, accelerator and configuration, then call
+:meth:`~RequestEstimator.estimate` (point values, no allocation beyond one small dataclass; the fast path) or
+:meth:`~RequestEstimator.result` (uncertainty, carbon, water, embodied; the JSON output contract) per request.
+
+Equations: :mod:`.roofline` (step time and energy), :mod:`.boundary` (host, idle, overhead). Method and validation:
+``docs/methodology/inference.md`` and ``docs/validation.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from aifootprint.errors import InputError
+
+from . import boundary as bd
+from .arch import Architecture, TokenCosts, kv_bytes_per_seq, precision_bytes, token_costs
+from .calibration import Calibration, load_calibration
+from .models import ResolvedModel, resolve
+from .roofline import request_point
+
+if TYPE_CHECKING:
+    from aifootprint.impacts import Site
+    from aifootprint.reference.registry import Registry
+    from aifootprint.result import Assumption, Result
+
+#: Default concurrent sequences per server: EcoLogits' serving assumption (ECO, P). ML.ENERGY's reference point
+#: (Llama-3.1-8B, 1×H100, 0.12 J/token) is also at batch 64 (MLE). Real deployments may run smaller batches
+#: (mlco2/ecologits#237 reports 4–16), which raises energy per token: pass ``batch``.
+DEFAULT_BATCH = 64
+#: Fraction of accelerator memory usable for weights + KV cache: vLLM's ``gpu_memory_utilization`` default 0.9
+#: (docs.vllm.ai, engine arguments).
+MEMORY_UTILIZATION = 0.9
+#: Largest tensor-parallel group tried when choosing the accelerator count (8 per node × 8 nodes).
+MAX_ACCELERATORS = 64
+#: Model-error spread (geometric standard deviation) for accelerators without a fit (status E): an assumption, about
+#: 2.5 × the fitted H100 spread (docs/validation.md), since efficiencies are carried over from the H100.
+UNFITTED_GSD = 1.5
+#: z of the median absolute deviation of a normal distribution: median |x| = 0.6745 σ.
+_MAD_Z = 0.6744897501960817
+_WH_PER_J = 1.0 / 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class RequestConfig:
+    """How the model is served. ``accelerators=None`` picks the smallest power of two that holds weights + KV."""
+
+    hardware: str = "h100"
+    accelerators: int | None = None
+    batch: int = DEFAULT_BATCH
+    precision: str = "bf16"
+    boundary: str = "datacenter"
+    location: str | None = None
+    operator: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.batch < 1:
+            raise InputError(f"batch must be at least 1 concurrent sequence, got {self.batch}")
+        if self.accelerators is not None and self.accelerators < 1:
+            raise InputError(f"accelerators must be at least 1, got {self.accelerators}")
+        precision_bytes(self.precision)
+        object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
+
+
+class RequestEstimate(NamedTuple):
+    """Point estimate for one request (best values). Energies in Wh, at the configured boundary.
+
+    A named tuple rather than a frozen dataclass: it is built once per call on the fast path, and a tuple is several
+    times cheaper to construct.
+    """
+
+    energy_wh: float
+    prefill_wh: float
+    decode_wh: float
+    host_wh: float
+    idle_wh: float
+    overhead_wh: float
+    latency_s: float
+    accelerators: int
+    #: accelerator-seconds of the whole group attributed to this request (for embodied allocation)
+    accelerator_time_s: float
+
+    def breakdown_wh(self) -> dict[str, float]:
+        """``breakdown_wh`` of the output contract."""
+        return {"prefill": self.prefill_wh, "decode": self.decode_wh, "host": self.host_wh, "idle": self.idle_wh,
+                "overhead": self.overhead_wh}
+
+
+def _uncertain_col(row: Any, col: str, label: str) -> Any:
+    """``col`` of a registry row as a float, or a triangular Uncertain when ``col_low`` < ``col_high``."""
+    from aifootprint.uncertainty import Uncertain
+
+    v, lo, hi = row.get(col), row.get(f"{col}_low"), row.get(f"{col}_high")
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return None
+    if isinstance(lo, int | float) and isinstance(hi, int | float) and lo < hi:
+        return Uncertain.triangular(float(lo), float(v), float(hi), label=label)
+    return float(v)
+
+
+def memory_needed_bytes(costs: TokenCosts, batch: int, context_tokens: float) -> float:
+    """Weights plus the KV cache of ``batch`` sequences of ``context_tokens``."""
+    return costs.resident_weight_bytes + batch * kv_bytes_per_seq(costs, context_tokens)
+
+
+def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> int:
+    """Smallest power of two (≤ :data:`MAX_ACCELERATORS`) whose usable memory holds weights + KV cache."""
+    need = memory_needed_bytes(costs, batch, context_tokens)
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    n = 1
+    while n * usable < need:
+        n *= 2
+        if n > MAX_ACCELERATORS:
+            raise InputError(
+                f"model does not fit: needs {need / 1e9:,.0f} GB (weights + KV cache for batch {batch} × "
+                f"{context_tokens:,.0f} tokens), more than {MAX_ACCELERATORS} × {cal.name} "
+                f"({MAX_ACCELERATORS * usable / 1e9:,.0f} GB usable); lower --batch or use --precision int4"
+            )
+    return n
+
+
+def _model_gsd(cal: Calibration, registry: Registry | None) -> float:
+    from aifootprint.reference.registry import default_registry
+
+    row = (registry or default_registry()).table("accelerator_calibration").get(cal.accelerator)
+    med = row.get("fit_median_abs_error_fraction")
+    if isinstance(med, int | float) and not isinstance(med, bool) and med > 0:
+        return math.exp(math.log1p(float(med)) / _MAD_Z)
+    return UNFITTED_GSD
+
+
+class RequestEstimator:
+    """Per-request energy estimator for one model served on one accelerator type.
+
+    Example::
+
+        est = RequestEstimator("llama-3.1-70b", RequestConfig(hardware="h100", batch=32))
+        est.estimate(input_tokens=500, output_tokens=300).energy_wh
+    """
+
+    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_pue", "_site", "cal", "config", "costs", "model", "registry")
+
+    def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
+                 registry: Registry | None = None) -> None:
+        self.config = config or RequestConfig()
+        self.registry = registry
+        self.model = model if isinstance(model, ResolvedModel) else resolve(model, registry)
+        self.cal = load_calibration(self.config.hardware, registry)
+        self.costs = token_costs(self.model.best, self.config.precision)
+        self._fixed_n = self.config.accelerators
+        self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
+        self._site: Site | None = None
+        self._pue = 1.0
+        self._datacenter = self.config.boundary == "datacenter"
+        if self._datacenter:
+            pue = self.site().pue.value
+            self._pue = float(getattr(pue, "best", pue))
+
+    # -- configuration -------------------------------------------------------------------------------------------
+    def site(self) -> Site:
+        """Data-centre site (grid, PUE, WUE): the user's location/operator, else the API provider's defaults for
+        closed models (``api_providers.csv``: zone, PUE with its range, on-site WUE), else the world average with the
+        industry-average PUE (flagged by the impacts core)."""
+        if self._site is None:
+            self._site = self._resolve_site()
+        return self._site
+
+    def _resolve_site(self) -> Site:
+        from aifootprint.impacts import Factor, resolve_site
+
+        cfg = self.config
+        prov = self.model.provider
+        row = None
+        if prov is not None:
+            from aifootprint.reference.registry import default_registry
+
+            row = (self.registry or default_registry()).table("api_providers").find(prov)
+        location = cfg.location
+        if row is not None and location is None and isinstance(row.get("zone"), str):
+            location = str(row["zone"])
+        site = resolve_site(location, cfg.operator, None, self.registry)
+        if row is None or cfg.operator is not None:
+            return site
+        src = f"{row.get('source')} (api_providers: {prov})"
+        year = row.get("year")
+        yr = int(year) if isinstance(year, int) else None
+        pue = _uncertain_col(row, "pue", f"pue:{prov}")
+        wue = _uncertain_col(row, "wue_l_per_kwh", f"wue:{prov}")
+        if pue is not None:
+            site = replace(site, pue=Factor("pue", pue, "-", src, yr, estimated=True))
+        if wue is not None:
+            site = replace(site, wue=Factor("wue_onsite", wue, "L/kWh", src, yr, estimated=True))
+        return site
+
+    def accelerators_for(self, input_tokens: float, output_tokens: float) -> int:
+        """Accelerators used for a request of this size (fixed by the config, or the smallest that fits)."""
+        if self._fixed_n is None:
+            return accelerators_needed(self.costs, self.cal, self.config.batch, input_tokens + output_tokens)
+        need = memory_needed_bytes(self.costs, self.config.batch, input_tokens + output_tokens)
+        n = self._fixed_n
+        if n * self.cal.memory_bytes * MEMORY_UTILIZATION < need:
+            auto = accelerators_needed(self.costs, self.cal, self.config.batch, input_tokens + output_tokens)
+            raise InputError(
+                f"model does not fit: {self.model.key} at {self.config.precision} with batch {self.config.batch} × "
+                f"{input_tokens + output_tokens:,.0f} tokens needs {need / 1e9:,.0f} GB, more than "
+                f"{n} × {self.cal.name} hold ({n * self.cal.memory_bytes * MEMORY_UTILIZATION / 1e9:,.0f} GB usable); "
+                f"it needs at least {auto} accelerators (--accelerators {auto}), or lower --batch / --precision"
+            )
+        return n
+
+    # -- fast path -----------------------------------------------------------------------------------------------
+    def estimate(self, input_tokens: float, output_tokens: float) -> RequestEstimate:
+        """Point estimate for one request (best parameter count, no uncertainty). About 10 µs."""
+        if not (input_tokens >= 0 and output_tokens >= 1):  # also rejects NaN
+            raise InputError(
+                f"tokens must be input ≥ 0 and output ≥ 1, got input {input_tokens!r}, output {output_tokens!r}"
+            )
+        return self._estimate(self.costs, input_tokens, output_tokens)
+
+    def _estimate(self, costs: TokenCosts, i: float, o: float) -> RequestEstimate:
+        n = self.accelerators_for(i, o)
+        b = self.config.batch
+        acc_j, dec_j, t_step, ttft = request_point(costs, self.cal, n, b, i, o)
+        if dec_j > acc_j:
+            dec_j = acc_j
+        t_share = t_step * o / b
+        k = _WH_PER_J
+        pre, dec, host = (acc_j - dec_j) * k, dec_j * k, self._host_w * n * t_share * k
+        idle = overhead = 0.0
+        if self._datacenter:  # inlined boundary.split (same equations; tests check they agree)
+            idle = bd.IDLE_FRACTION * (pre + dec + host)
+            overhead = (self._pue - 1.0) * (pre + dec + host + idle)
+        return RequestEstimate(pre + dec + host + idle + overhead, pre, dec, host, idle, overhead,
+                               ttft + o * t_step, n, n * t_share)
+
+    # -- full result ---------------------------------------------------------------------------------------------
+    def result(self, input_tokens: float, output_tokens: float) -> Result:
+        """The JSON output contract for one request: energy (low/best/high), breakdown, latency, carbon, water,
+        embodied carbon, assumptions with sources and warnings."""
+        from aifootprint.impacts import SiteOverrides, assess, embodied_carbon_g
+        from aifootprint.result import Result
+        from aifootprint.uncertainty import Uncertain
+
+        best = self.estimate(input_tokens, output_tokens)
+        m = self.model
+        warnings: list[str] = []
+        # parameter range (closed models): evaluate at low and high counts, triangular between
+        factor: Any = 1.0
+        if m.is_range:
+            lo = self._estimate(token_costs(m.low, self.config.precision), input_tokens, output_tokens).energy_wh
+            hi = self._estimate(token_costs(m.high, self.config.precision), input_tokens, output_tokens).energy_wh
+            lo, hi = min(lo, best.energy_wh), max(hi, best.energy_wh)
+            if hi > lo:
+                factor = Uncertain.triangular(lo / best.energy_wh, 1.0, hi / best.energy_wh, label=f"params:{m.key}")
+        if not m.open_weights:
+            warnings.append("estimated: parameter count not published")
+        elif m.best.estimated:
+            warnings.append("estimated: architecture shape not published; default shape used")
+        gsd = _model_gsd(self.cal, self.registry)
+        model_err = Uncertain.lognormal(1.0, gsd, label=f"model-error:{self.cal.accelerator}")
+        if self.cal.estimated:
+            warnings.append(f"estimated: {self.cal.name} has no serving measurements; H100 efficiencies carried over")
+
+        scale = model_err * factor
+        active_wh = (best.prefill_wh + best.decode_wh + best.host_wh) * scale
+        site = self.site()
+        if self.config.boundary == "datacenter":
+            it_wh = active_wh * (1.0 + bd.IDLE_FRACTION)
+            impacts = assess(it_wh / 1000.0, site)
+        else:
+            it_wh = active_wh
+            impacts = assess(it_wh / 1000.0, site.with_overrides(SiteOverrides(pue=1.0)))
+        energy_wh = impacts.facility_energy_kwh * 1000.0
+        emb = self._embodied(best, embodied_carbon_g, warnings)
+        values: dict[str, Any] = {
+            "energy_wh": Uncertain.from_any(energy_wh),
+            "breakdown_wh": best.breakdown_wh(),
+            "latency_s": best.latency_s,
+            "accelerators": best.accelerators,
+            "carbon_g": Uncertain.from_any(impacts.carbon_g),
+            "water_l": Uncertain.from_any(impacts.water_l),
+            "embodied_carbon_g": emb,
+        }
+        inputs = {
+            "model": m.key, "hardware": self.cal.accelerator, "accelerators": best.accelerators,
+            "batch": self.config.batch, "input_tokens": input_tokens, "output_tokens": output_tokens,
+            "precision": self.config.precision, "boundary": self.config.boundary, "location": site.location,
+            "zone": site.zone, "operator": site.operator,
+        }
+        return Result("estimate-request", inputs, values, self._assumptions(gsd) + impacts.assumptions(),
+                      warnings + impacts.warnings())
+
+    def _embodied(self, best: RequestEstimate, alloc: Any, warnings: list[str]) -> float | None:
+        emb_kg = self.cal.embodied_carbon_kg
+        if emb_kg is None:
+            warnings.append(f"embodied carbon of {self.cal.name} not published: embodied_carbon_g omitted")
+            return None
+        total = float(alloc(emb_kg, best.accelerator_time_s))
+        if self.config.boundary != "accelerator":
+            share = bd.server_share(self.registry).embodied_carbon_kg
+            if share is not None:
+                total += float(alloc(share, best.accelerator_time_s))
+        return total
+
+    def _assumptions(self, gsd: float) -> list[Assumption]:
+        from aifootprint.result import Assumption
+
+        c, src = self.cal, self.cal.source
+        out = [
+            Assumption("batch", self.config.batch, "sequences", "ECO (EcoLogits serving assumption)"
+                       if self.config.batch == DEFAULT_BATCH else "user input"),
+            Assumption("compute_fraction", round(c.compute_fraction, 4), "-", src),
+            Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-", src),
+            Assumption("static_power_w", round(c.static_power_w, 1), "W", src),
+            Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", src),
+            Assumption("energy_per_byte_pj", round(c.energy_per_byte_j * 1e12, 4), "pJ", src),
+            Assumption("model_error_gsd", round(gsd, 3), "-", "docs/validation.md (fit residuals)"),
+        ]
+        if self.config.boundary != "accelerator":
+            out.append(Assumption("host_power_w_per_accelerator", self._host_w, "W",
+                                  bd.server_share(self.registry).source))
+        if self.config.boundary == "datacenter":
+            out.append(Assumption("idle_fraction", bd.IDLE_FRACTION, "-", "GO25 (derived: 0.02 / (0.14 + 0.06))"))
+        return out
+
+
+def estimate_request(model: str | Architecture, input_tokens: float, output_tokens: float,
+                     config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
+    """One-shot convenience: :meth:`RequestEstimator.result` for a single request."""
+    return RequestEstimator(model, config, registry).result(input_tokens, output_tokens)
+
+
+def with_config(est: RequestEstimator, **changes: Any) -> RequestEstimator:
+    """A new estimator for the same model with some configuration fields changed."""
+    return RequestEstimator(est.model, replace(est.config, **changes), est.registry)

@@ -1,0 +1,139 @@
+"""Life cycle of a model: training once, then inference every day of a deployment; the break-even day.
+
+    requests(d)            = R₀ × (1 + g)^(d / 365)                    d = 0 … days − 1, g = annual growth
+    inference_kwh(≤ d)     = Σ requests × energy per request
+    break-even day         = first d with inference_kwh(≤ d) ≥ training_kwh
+
+Both sides are at the data-centre boundary (facility energy, PUE included) so they add up. Carbon and water go
+through the impacts core for the same site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aifootprint.errors import InputError
+
+from .inference import RequestConfig, RequestEstimator
+from .training import TrainingSpec, estimate_training
+
+if TYPE_CHECKING:
+    from aifootprint.reference.registry import Registry
+    from aifootprint.result import Result
+
+#: Points kept in the JSON time series (the full daily series is available from :func:`cumulative_kwh`).
+SERIES_POINTS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """Traffic of a deployment: requests per day on day 0, tokens per request, length and annual growth."""
+
+    requests_per_day: float
+    input_tokens: float
+    output_tokens: float
+    days: int = 365
+    growth_per_year: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.requests_per_day >= 0:
+            raise InputError(f"requests per day must be ≥ 0, got {self.requests_per_day!r}")
+        if not (self.input_tokens >= 0 and self.output_tokens >= 1):
+            raise InputError(f"tokens must be input ≥ 0 and output ≥ 1, got {self.input_tokens}, {self.output_tokens}")
+        if not 1 <= self.days <= 36_500:
+            raise InputError(f"days must be between 1 and 36,500, got {self.days}")
+        if not self.growth_per_year > -1:
+            raise InputError(f"growth per year must be > -1 (−100 %), got {self.growth_per_year}")
+
+    def requests(self) -> NDArray[np.float64]:
+        """Requests on each day."""
+        d = np.arange(self.days, dtype=np.float64)
+        return self.requests_per_day * np.power(1.0 + self.growth_per_year, d / 365.0)
+
+
+def cumulative_kwh(deployment: Deployment, request_wh: float) -> NDArray[np.float64]:
+    """Cumulative inference energy [kWh] at the end of each day."""
+    return np.cumsum(deployment.requests()) * request_wh / 1000.0
+
+
+def break_even_day(training_kwh: float, cumulative: NDArray[np.float64]) -> int | None:
+    """First day (0-based) on which cumulative inference energy reaches the training energy; None if never."""
+    hit = np.flatnonzero(cumulative >= training_kwh)
+    return int(hit[0]) if hit.size else None
+
+
+def training_spec_for(model: str, registry: Registry | None = None, **overrides: Any) -> TrainingSpec:
+    """A :class:`TrainingSpec` from the registry's published run of ``model`` (``training_runs.csv``)."""
+    from aifootprint.reference.registry import default_registry
+
+    table = (registry or default_registry()).table("training_runs")
+    rows = [r for r in table.rows if str(r.get("model", "")).lower() == model.lower() and r.get("hardware")]
+    for r in rows:
+        hours, count, days = r.get("accelerator_hours"), r.get("accelerator_count"), r.get("duration_days")
+        power = r.get("power_w_per_accelerator")
+        kw: dict[str, Any] = {"hardware": str(r["hardware"])}
+        if isinstance(hours, int | float):
+            kw["accelerator_hours"] = float(hours)
+        elif isinstance(count, int) and isinstance(days, int | float):
+            kw["accelerators"], kw["duration_days"] = count, float(days)
+        else:
+            continue
+        if isinstance(power, int | float):
+            kw["power_w_per_accelerator"] = float(power)
+        kw.update(overrides)
+        return TrainingSpec(**kw)
+    raise InputError(
+        f"no published training run with accelerator-hours for {model!r} in the registry; give the training run "
+        "(--training-gpu-hours and --training-hardware, or --training-params and --training-tokens)"
+    )
+
+
+def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpec | None = None,
+                       config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
+    """Training + deployment footprint over time, with the break-even day (output contract)."""
+    from aifootprint.impacts import assess
+    from aifootprint.result import Result
+    from aifootprint.uncertainty import Uncertain
+
+    cfg = config or RequestConfig(boundary="datacenter")
+    est = RequestEstimator(model, cfg, registry)
+    spec = training or training_spec_for(est.model.key, registry, location=cfg.location, operator=cfg.operator)
+    tr = estimate_training(spec, registry).values
+    train_kwh = Uncertain.from_any(tr["energy_kwh"])
+    req = est.result(deployment.input_tokens, deployment.output_tokens)
+    req_wh = Uncertain.from_any(req.values["energy_wh"])
+    cum = cumulative_kwh(deployment, req_wh.best)
+    total_requests = float(np.sum(deployment.requests()))
+    infer_kwh = req_wh * (total_requests / 1000.0)
+    site = est.site()
+    impacts_it = assess((train_kwh + infer_kwh) / site.pue_value, site)  # facility energies back to IT for assess
+    step = max(1, deployment.days // SERIES_POINTS)
+    days = list(range(0, deployment.days, step))
+    if days[-1] != deployment.days - 1:
+        days.append(deployment.days - 1)
+    be = break_even_day(train_kwh.best, cum)
+    values: dict[str, Any] = {
+        "training_energy_kwh": train_kwh,
+        "inference_energy_kwh": infer_kwh,
+        "total_energy_kwh": train_kwh + infer_kwh,
+        "request_energy_wh": req_wh,
+        "carbon_kg": Uncertain.from_any(impacts_it.carbon_g / 1000.0),
+        "water_l": Uncertain.from_any(impacts_it.water_l),
+        "break_even_day": be,
+        "requests_total": total_requests,
+        "series": {"day": days, "cumulative_inference_kwh": [float(cum[d]) for d in days]},
+    }
+    inputs = {
+        "model": est.model.key, "hardware": cfg.hardware, "training_hardware": spec.hardware,
+        "requests_per_day": deployment.requests_per_day, "input_tokens": deployment.input_tokens,
+        "output_tokens": deployment.output_tokens, "days": deployment.days,
+        "growth_per_year": deployment.growth_per_year, "location": site.location,
+    }
+    warnings = list(req.warnings)
+    if be is None:
+        warnings.append(f"inference does not reach the training energy within {deployment.days} days")
+    return Result("estimate-lifecycle", inputs, values, list(req.assumptions), warnings)

@@ -1,0 +1,83 @@
+"""Resolve a model (registry name or explicit architecture) to :class:`~.arch.Architecture` objects.
+
+Closed models carry parameter ranges in the registry (``active_params_b_low``/``_high``, ``total_params_b_low``/
+``_high``); :func:`resolve` returns the architecture at the low, best and high parameter counts so the estimators can
+propagate the range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from .arch import Architecture
+
+if TYPE_CHECKING:
+    from aifootprint.reference.registry import Registry
+
+#: Developer (registry ``models.developer``) -> API provider key of ``api_providers.csv``.
+PROVIDERS = {"openai": "openai", "anthropic": "anthropic", "google": "google", "mistral ai": "mistralai",
+             "cohere": "cohere"}
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedModel:
+    """A model at its best parameter count, plus low/high variants when the count is a range."""
+
+    key: str
+    best: Architecture
+    low: Architecture
+    high: Architecture
+    open_weights: bool
+    developer: str
+    sources: tuple[str, ...]
+
+    @property
+    def is_range(self) -> bool:
+        """True when the parameter count is not a single published figure."""
+        return self.low.active_params_b != self.high.active_params_b or (
+            self.low.total_params_b != self.high.total_params_b
+        )
+
+    @property
+    def provider(self) -> str | None:
+        """API provider key for closed models (data-centre defaults), else None."""
+        return None if self.open_weights else PROVIDERS.get(self.developer.lower())
+
+
+def from_registry_record(m: Any) -> ResolvedModel:
+    """Convert a registry ``ModelArch`` (duck-typed) to a :class:`ResolvedModel`."""
+    shape: dict[str, Any] = dict(
+        layers=m.layers, d_model=m.d_model, heads=m.heads, kv_heads=m.kv_heads, head_dim=m.head_dim, vocab=m.vocab,
+        tied_embeddings=bool(m.tied_embeddings), experts=m.experts, active_experts=m.active_experts,
+    )
+    a_lo, a_best, a_hi = m.active_params_range_b
+    t_lo, t_best, t_hi = m.total_params_range_b
+    shape_known = m.layers is not None and m.d_model is not None
+    est = bool(m.estimated) or not shape_known
+
+    def mk(total: float, active: float) -> Architecture:
+        return Architecture(
+            name=m.key, total_params_b=total, active_params_b=min(active, total), estimated=est, **shape
+        )
+
+    best = mk(t_best, a_best)
+    return ResolvedModel(
+        key=m.key, best=best, low=mk(max(t_lo, a_lo), a_lo), high=mk(max(t_hi, a_hi), a_hi),
+        open_weights=bool(m.open_weights), developer=str(m.developer), sources=tuple(m.sources),
+    )
+
+
+def resolve(model: str | Architecture, registry: Registry | None = None) -> ResolvedModel:
+    """Look up ``model`` in the registry (InputError with close matches when unknown) or wrap an explicit
+    :class:`Architecture` (treated as open weights, no range)."""
+    if isinstance(model, Architecture):
+        return ResolvedModel(model.name, model, model, model, True, "", ("user input",))
+    from aifootprint.reference.models import get_model
+
+    return from_registry_record(get_model(model, registry))
+
+
+def with_params(arch: Architecture, total_b: float, active_b: float) -> Architecture:
+    """``arch`` with other parameter counts (shape kept)."""
+    return replace(arch, total_params_b=total_b, active_params_b=min(active_b, total_b))

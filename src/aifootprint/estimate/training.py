@@ -1,0 +1,184 @@
+"""Training footprint from accelerator-hours or from FLOPs.
+
+Two ways in, the two methods publishers use:
+
+* **accelerator-hours** (Meta's Llama model cards, Luccioni et al. 2022 for BLOOM): energy = hours × power per
+  accelerator, where the power is the datasheet maximum (TDP) unless an average is given;
+* **FLOPs** (Patterson et al. 2021, arXiv:2104.10350; Kaplan et al. 2020): FLOPs ≈ 6 × parameters × tokens
+  (forward + backward, dense; active parameters for MoE), accelerator-hours = FLOPs ÷ (peak × MFU) ÷ 3600.
+
+Then the boundary (accelerator → + host share → × PUE), carbon and water through :func:`aifootprint.impacts.assess`,
+and embodied carbon allocated by time (:func:`aifootprint.impacts.embodied_carbon_g`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aifootprint.errors import InputError
+
+from . import boundary as bd
+
+if TYPE_CHECKING:
+    from aifootprint.reference.registry import Registry
+    from aifootprint.result import Result
+
+#: Model FLOPs utilisation used when none is given: Llama 3 405B pre-training reached 38–43 % BF16 MFU on H100
+#: (Meta, "The Llama 3 Herd of Models", arXiv:2407.21783, Table 4); 0.40 is the middle.
+DEFAULT_MFU = 0.40
+#: FLOPs per parameter per training token (forward 2 + backward 4; Kaplan et al. 2020, arXiv:2001.08361, §2.1).
+FLOPS_PER_PARAM_TOKEN = 6.0
+#: Average power as a fraction of the datasheet maximum: 1.0 is the convention of Meta's model cards (peak power per
+#: GPU, LLAMA) and of Luccioni et al. 2022 (400 W TDP, BL22); the low end 0.7 is Microsoft's average-to-peak finding
+#: quoted by Epoch AI (EP25). The estimate's low/high span this range; the point value keeps the publishers' 1.0.
+POWER_FRACTION_RANGE = (0.7, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSpec:
+    """A training run. Give ``accelerator_hours`` (or ``accelerators`` × ``duration_days``), or ``params_b`` and
+    ``tokens_b`` (or ``flops``) to derive the hours from the accelerator's peak and ``mfu``."""
+
+    hardware: str = "h100"
+    accelerator_hours: float | None = None
+    accelerators: int | None = None
+    duration_days: float | None = None
+    power_w_per_accelerator: float | None = None
+    params_b: float | None = None
+    tokens_b: float | None = None
+    flops: float | None = None
+    mfu: float = DEFAULT_MFU
+    precision: str = "bf16"
+    boundary: str = "datacenter"
+    location: str | None = None
+    operator: str | None = None
+    pue: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("accelerator_hours", "duration_days", "power_w_per_accelerator", "params_b", "tokens_b", "flops",
+                     "pue"):
+            v = getattr(self, name)
+            if v is not None and not v > 0:
+                raise InputError(f"{name} must be a positive number, got {v!r}")
+        if self.accelerators is not None and self.accelerators < 1:
+            raise InputError(f"accelerators must be at least 1, got {self.accelerators}")
+        if not 0 < self.mfu <= 1:
+            raise InputError(f"mfu must be in (0, 1], got {self.mfu}")
+        if self.pue is not None and self.pue < 1:
+            raise InputError(f"pue must be ≥ 1, got {self.pue}")
+        object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingEstimate:
+    """Point values of a training run (energy at the chosen boundary, before carbon)."""
+
+    accelerator_hours: float
+    flops: float | None
+    accelerator_energy_kwh: float
+    host_energy_kwh: float
+    it_energy_kwh: float
+    power_w_per_accelerator: float
+    method: str
+
+
+def training_flops(params_b: float, tokens_b: float) -> float:
+    """≈ 6 × N × D FLOPs for ``params_b`` billion (active) parameters and ``tokens_b`` billion tokens."""
+    return FLOPS_PER_PARAM_TOKEN * params_b * 1e9 * tokens_b * 1e9
+
+
+def _spec(hardware: str, registry: Registry | None) -> Any:
+    from aifootprint.reference.hardware import get_accelerator
+
+    return get_accelerator(hardware, registry)
+
+
+def estimate_training_point(spec: TrainingSpec, registry: Registry | None = None) -> TrainingEstimate:
+    """Accelerator-hours and IT energy of a run (no PUE, no uncertainty)."""
+    acc = _spec(spec.hardware, registry)
+    flops = spec.flops
+    if flops is None and spec.params_b is not None and spec.tokens_b is not None:
+        flops = training_flops(spec.params_b, spec.tokens_b)
+    if spec.accelerator_hours is not None:
+        hours, method = spec.accelerator_hours, "accelerator-hours"
+    elif spec.accelerators is not None and spec.duration_days is not None:
+        hours, method = spec.accelerators * spec.duration_days * 24.0, "accelerators × duration"
+    elif flops is not None:
+        peak_t = acc.fp8_dense_tflops if spec.precision == "fp8" and acc.fp8_dense_tflops else acc.bf16_dense_tflops
+        if not peak_t:
+            raise InputError(f"{acc.name}: peak FLOP/s not in the registry; give --gpu-hours instead")
+        hours, method = flops / (peak_t * 1e12 * spec.mfu) / 3600.0, "FLOPs ÷ (peak × MFU)"
+    else:
+        raise InputError(
+            "give accelerator-hours (--gpu-hours), or accelerators and duration (--accelerators, --days), "
+            "or parameters and tokens (--params, --tokens) / --flops"
+        )
+    power = spec.power_w_per_accelerator
+    if power is None:
+        if acc.max_power_w is None:
+            raise InputError(f"{acc.name}: maximum power not in the registry; give --power-w")
+        power = float(acc.max_power_w)
+    acc_kwh = hours * power / 1000.0
+    host_kwh = 0.0
+    if spec.boundary != "accelerator":
+        host_kwh = hours * bd.server_share(registry).host_power_w / 1000.0
+    return TrainingEstimate(hours, flops, acc_kwh, host_kwh, acc_kwh + host_kwh, power, method)
+
+
+def estimate_training(spec: TrainingSpec, registry: Registry | None = None) -> Result:
+    """Training footprint in the output contract: energy (kWh, low/best/high), carbon, water, embodied carbon."""
+    from aifootprint.impacts import SiteOverrides, assess, embodied_carbon_g, resolve_site
+    from aifootprint.result import Assumption, Result
+    from aifootprint.uncertainty import Uncertain
+
+    pt = estimate_training_point(spec, registry)
+    acc = _spec(spec.hardware, registry)
+    warnings: list[str] = []
+    if spec.power_w_per_accelerator is None:
+        lo, hi = POWER_FRACTION_RANGE
+        power_factor: Any = Uncertain.range(lo, hi, label="training-power-fraction")
+        acc_kwh: Any = pt.accelerator_energy_kwh * power_factor
+    else:
+        acc_kwh = pt.accelerator_energy_kwh
+    it_kwh = acc_kwh + pt.host_energy_kwh
+    site = resolve_site(spec.location, spec.operator, SiteOverrides(pue=spec.pue) if spec.pue else None, registry)
+    if spec.boundary != "datacenter":
+        site = site.with_overrides(SiteOverrides(pue=1.0))
+    impacts = assess(it_kwh, site)
+    emb_g: float | None = None
+    if acc.embodied_carbon_kg is not None:
+        emb_g = float(embodied_carbon_g(acc.embodied_carbon_kg, pt.accelerator_hours * 3600.0))
+        share = bd.server_share(registry).embodied_carbon_kg
+        if spec.boundary != "accelerator" and share is not None:
+            emb_g += float(embodied_carbon_g(share, pt.accelerator_hours * 3600.0))
+    else:
+        warnings.append(f"embodied carbon of {acc.name} not published: embodied_carbon_kg omitted")
+    values: dict[str, Any] = {
+        "energy_kwh": Uncertain.from_any(impacts.facility_energy_kwh),
+        "energy_mwh": Uncertain.from_any(impacts.facility_energy_kwh / 1000.0),
+        "accelerator_hours": pt.accelerator_hours,
+        "carbon_kg": Uncertain.from_any(impacts.carbon_g / 1000.0),
+        "water_l": Uncertain.from_any(impacts.water_l),
+        "embodied_carbon_kg": None if emb_g is None else emb_g / 1000.0,
+    }
+    if pt.flops is not None:
+        values["flops"] = pt.flops
+    src_power = ("user input" if spec.power_w_per_accelerator
+                 else f"{acc.key} datasheet max power ({';'.join(acc.sources)})")
+    assumptions = [
+        Assumption("power_w_per_accelerator", pt.power_w_per_accelerator, "W", src_power),
+        Assumption("method", pt.method, "-", "PA21 / LLAMA model cards"),
+    ]
+    if spec.power_w_per_accelerator is None:
+        assumptions.append(Assumption("average_power_fraction", "0.7–1.0", "-", "EP25 (low); LLAMA, BL22 (high)"))
+    if pt.method.startswith("FLOPs"):
+        assumptions.append(Assumption("mfu", spec.mfu, "-", "user input" if spec.mfu != DEFAULT_MFU
+                                      else "Llama 3 paper, arXiv:2407.21783 (38–43 %)"))
+    inputs = {
+        "hardware": acc.key, "accelerator_hours": pt.accelerator_hours, "accelerators": spec.accelerators,
+        "duration_days": spec.duration_days, "params_b": spec.params_b, "tokens_b": spec.tokens_b,
+        "boundary": spec.boundary, "location": site.location, "zone": site.zone, "operator": site.operator,
+    }
+    return Result("estimate-training", inputs, values, assumptions + impacts.assumptions(),
+                  warnings + impacts.warnings())

@@ -1,0 +1,294 @@
+"""Per-request energy attribution for serving processes (batched requests share the measured energy).
+
+A serving process marks each request's start (with its prompt/prefill token count), optionally its first output
+token (end of prefill), and its end (with its decode token count). Each sampling interval's measured energy is
+split as follows:
+
+1. **Idle remainder**: the part of the interval during which no request was active, ``E x uncovered/duration``,
+   is assigned to nobody (it is the server's idle energy).
+2. **Busy part**: the rest is split among the requests active in the interval, in proportion to the work each did
+   in it. A request's work is ``prefill_weight x prefill tokens + decode_weight x decode tokens``, spread uniformly
+   over its prefill phase ``[start, first token]`` and decode phase ``[first token, end]`` (over ``[start, end]``
+   when no first-token mark was given). If the active requests did no weighted work at all, the busy part is split
+   by active time.
+
+**Weights** (:class:`AttributionWeights`): by default one unit per token in both phases. A transformer's forward
+pass costs about 2 x N FLOPs per token whether the token is a prompt token processed in parallel (prefill) or a
+generated token (decode) (Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361,
+section 2.1, C_forward ~ 2N + 2 n_layer n_ctx d_attn). Prefill runs those FLOPs at high utilisation in a short
+time and decode runs them memory-bound over a long time; placing each phase's work in its own time span (the
+first-token mark) is what separates the two, and the weights only set how a request's tokens compare with a
+concurrent request's tokens inside one interval. Servers that measured a different ratio (e.g. J per prefill token
+vs J per decode token on their hardware) can pass it.
+
+**Exactness**: energies are kept as integers of nanojoules. Each interval's nJ are split with the largest-remainder
+method, so for every finalised interval ``sum(requests) + idle == measured total`` holds exactly (``total_nj``,
+``idle_nj``, ``RequestEnergy.energy_nj``). Rounding each interval to the nearest nJ is the only approximation.
+
+An interval is finalised once no active request started before its end (so every request overlapping it has
+ended and its token counts are known); memory is bounded by the longest request. Thread-safe: marks may come from
+server threads while the tracker's sampler thread adds intervals.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+NJ_PER_J = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class AttributionWeights:
+    """Work per token by phase (dimensionless; see the module docstring for the default of 1 and 1)."""
+
+    prefill_token: float = 1.0
+    decode_token: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (self.prefill_token >= 0 and self.decode_token >= 0) or not math.isfinite(
+            self.prefill_token + self.decode_token
+        ):
+            raise ValueError("token weights must be finite and >= 0")
+
+
+@dataclass(frozen=True)
+class RequestEnergy:
+    """Energy attributed to one request."""
+
+    request_id: str
+    start_s: float
+    end_s: float
+    prefill_tokens: int
+    decode_tokens: int
+    energy_nj: int
+    finished: bool = True
+
+    @property
+    def energy_j(self) -> float:
+        return self.energy_nj / NJ_PER_J
+
+    @property
+    def energy_j_per_token(self) -> float | None:
+        tokens = self.prefill_tokens + self.decode_tokens
+        return self.energy_j / tokens if tokens else None
+
+
+class _Req:
+    __slots__ = ("decode", "end", "first", "prefill", "rid", "start")
+
+    def __init__(self, rid: str, start: float, prefill: int) -> None:
+        self.rid, self.start, self.prefill = rid, start, prefill
+        self.first: float | None = None
+        self.end: float | None = None
+        self.decode = 0
+
+    def phases(self, w: AttributionWeights) -> list[tuple[float, float, float]]:
+        """(t0, t1, work) spans of the request."""
+        end = self.end if self.end is not None else self.start
+        p_work, d_work = w.prefill_token * self.prefill, w.decode_token * self.decode
+        if self.first is not None and self.start <= self.first <= end:
+            return [(self.start, self.first, p_work), (self.first, end, d_work)]
+        return [(self.start, end, p_work + d_work)]
+
+    def work_in(self, t0: float, t1: float, w: AttributionWeights) -> float:
+        total = 0.0
+        for a, b, work in self.phases(w):
+            if work <= 0:
+                continue
+            if b <= a:  # instantaneous phase: all its work where it happens
+                if t0 <= a < t1 or (a == t1 and t0 == t1):
+                    total += work
+                continue
+            overlap = min(b, t1) - max(a, t0)
+            if overlap > 0:
+                total += work * overlap / (b - a)
+        return total
+
+
+def split_exact(total: int, weights: list[float]) -> list[int]:
+    """Split an integer ``total`` in proportion to ``weights`` (>= 0, sum > 0); the parts sum to ``total`` exactly."""
+    w_sum = math.fsum(weights)
+    raw = [total * w / w_sum for w in weights]
+    parts = [math.floor(x) for x in raw]
+    diff = total - sum(parts)
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)
+    i = 0
+    while diff > 0:
+        parts[order[i % len(order)]] += 1
+        diff -= 1
+        i += 1
+    while diff < 0:  # float rounding pushed a floor above its share
+        j = max(range(len(parts)), key=lambda k: parts[k])
+        parts[j] -= 1
+        diff += 1
+    return parts
+
+
+def _covered(spans: list[tuple[float, float]], t0: float, t1: float) -> float:
+    """Length of the union of ``spans`` inside [t0, t1]."""
+    clipped = sorted((max(a, t0), min(b, t1)) for a, b in spans if min(b, t1) > max(a, t0))
+    length, cur_a, cur_b = 0.0, None, None
+    for a, b in clipped:
+        if cur_b is None or a > cur_b:
+            if cur_a is not None and cur_b is not None:
+                length += cur_b - cur_a
+            cur_a, cur_b = a, b
+        else:
+            cur_b = max(cur_b, b)
+    if cur_a is not None and cur_b is not None:
+        length += cur_b - cur_a
+    return length
+
+
+class RequestAttributor:
+    """Split measured energy among requests. See the module docstring.
+
+    ``clock`` gives the time of marks made without ``t_s`` (use the tracker's clock: :meth:`attach` does it).
+    ``on_complete`` is called with each request once its energy is final.
+    """
+
+    def __init__(
+        self,
+        weights: AttributionWeights | None = None,
+        *,
+        clock: Callable[[], float] | None = None,
+        on_complete: Callable[[RequestEnergy], None] | None = None,
+        keep: int | None = 100_000,
+    ) -> None:
+        self.weights = weights or AttributionWeights()
+        self._clock = clock or time.monotonic
+        self._on_complete = on_complete
+        self._lock = threading.Lock()
+        self._intervals: deque[tuple[float, float, int]] = deque()
+        self._active: dict[str, _Req] = {}
+        self._ended: list[_Req] = []
+        self._energy: dict[str, int] = {}
+        self._last_t1 = -math.inf
+        self.total_nj = 0
+        self.idle_nj = 0
+        self._completed_nj = 0
+        #: The most recent completed requests (at most ``keep``; all their energy stays in the totals).
+        self.completed: deque[RequestEnergy] = deque(maxlen=keep)
+
+    @classmethod
+    def attach(cls, tracker: Any, weights: AttributionWeights | None = None,
+               on_complete: Callable[[RequestEnergy], None] | None = None) -> RequestAttributor:
+        """An attributor fed by ``tracker``'s sampling intervals and using its clock."""
+        attributor = cls(weights, clock=tracker.elapsed_s, on_complete=on_complete)
+        tracker.add_interval_listener(attributor.add_interval)
+        return attributor
+
+    # -- marks ------------------------------------------------------------------------------------------------
+    def start(self, request_id: str, prefill_tokens: int = 0, t_s: float | None = None) -> None:
+        """A request arrived (its prompt of ``prefill_tokens`` tokens is about to be processed)."""
+        with self._lock:
+            if request_id in self._active or request_id in self._energy:
+                raise ValueError(f"request {request_id!r} already started")
+            self._active[request_id] = _Req(request_id, self._now(t_s), max(0, int(prefill_tokens)))
+            self._energy[request_id] = 0
+
+    def first_token(self, request_id: str, t_s: float | None = None) -> None:
+        """The first output token was produced (prefill is over)."""
+        with self._lock:
+            self._get(request_id).first = self._now(t_s)
+
+    def end(self, request_id: str, decode_tokens: int = 0, t_s: float | None = None,
+            prefill_tokens: int | None = None) -> None:
+        """The request finished after generating ``decode_tokens`` tokens."""
+        with self._lock:
+            req = self._get(request_id)
+            req.end = max(req.start, self._now(t_s))
+            req.decode = max(0, int(decode_tokens))
+            if prefill_tokens is not None:
+                req.prefill = max(0, int(prefill_tokens))
+            del self._active[request_id]
+            self._ended.append(req)
+            self._flush()
+
+    # -- energy -----------------------------------------------------------------------------------------------
+    def add_interval(self, t0_s: float, t1_s: float, energy_j: float) -> None:
+        """Measured energy of the interval ``[t0_s, t1_s]`` (the tracker's listener signature)."""
+        with self._lock:
+            nj = max(0, round(energy_j * NJ_PER_J))
+            self._intervals.append((t0_s, max(t0_s, t1_s), nj))
+            self._last_t1 = max(self._last_t1, t1_s)
+            self._flush()
+
+    def finish(self) -> list[RequestEnergy]:
+        """Close still-active requests at the last interval's end (flagged unfinished) and finalise everything."""
+        with self._lock:
+            end = self._last_t1 if math.isfinite(self._last_t1) else 0.0
+            for req in list(self._active.values()):
+                req.end = max(req.start, end)
+                self._ended.append(req)
+            unfinished = set(self._active)
+            self._active.clear()
+            self._flush(final=True, unfinished=unfinished)
+            return list(self.completed)
+
+    @property
+    def attributed_nj(self) -> int:
+        """nJ given to requests so far (complete and in progress)."""
+        with self._lock:
+            return sum(self._energy.values()) + self._completed_nj
+
+    # -- internals --------------------------------------------------------------------------------------------
+    def _now(self, t_s: float | None) -> float:
+        return float(t_s) if t_s is not None else self._clock()
+
+    def _get(self, request_id: str) -> _Req:
+        try:
+            return self._active[request_id]
+        except KeyError:
+            raise ValueError(f"request {request_id!r} is not active") from None
+
+    def _flush(self, final: bool = False, unfinished: set[str] | None = None) -> None:
+        frontier = min((r.start for r in self._active.values()), default=math.inf)
+        done_t1 = -math.inf
+        while self._intervals and (final or self._intervals[0][1] <= frontier):
+            t0, t1, nj = self._intervals.popleft()
+            self._split(t0, t1, nj)
+            done_t1 = t1
+        if done_t1 == -math.inf and not final:
+            return
+        keep: list[_Req] = []
+        for req in self._ended:
+            if final or (req.end is not None and req.end <= done_t1 and not self._intervals_before(req.end)):
+                self._complete(req, finished=not (unfinished and req.rid in unfinished))
+            else:
+                keep.append(req)
+        self._ended = keep
+
+    def _intervals_before(self, t: float) -> bool:
+        return bool(self._intervals) and self._intervals[0][0] < t
+
+    def _split(self, t0: float, t1: float, nj: int) -> None:
+        self.total_nj += nj
+        reqs = [r for r in self._ended if r.end is not None and r.start <= t1 and r.end >= t0]
+        duration = t1 - t0
+        spans = [(r.start, r.end if r.end is not None else r.start) for r in reqs]
+        busy_fraction = _covered(spans, t0, t1) / duration if duration > 0 else float(bool(reqs))
+        works = [r.work_in(t0, t1, self.weights) for r in reqs]
+        if sum(works) <= 0:  # no weighted work: split by active time
+            works = [max(0.0, min(t1, b) - max(t0, a)) for a, b in spans]
+        if not reqs or sum(works) <= 0:
+            self.idle_nj += nj
+            return
+        busy = round(nj * min(1.0, busy_fraction))
+        self.idle_nj += nj - busy
+        for req, part in zip(reqs, split_exact(busy, works), strict=True):
+            self._energy[req.rid] += part
+
+    def _complete(self, req: _Req, finished: bool = True) -> None:
+        energy = RequestEnergy(req.rid, req.start, req.end if req.end is not None else req.start, req.prefill,
+                               req.decode, self._energy.pop(req.rid, 0), finished)
+        self.completed.append(energy)
+        self._completed_nj += energy.energy_nj
+        if self._on_complete is not None:
+            self._on_complete(energy)

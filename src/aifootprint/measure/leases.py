@@ -1,0 +1,98 @@
+"""Count each physical device once when several processes of one job measure the same node.
+
+Every rank of a torchrun / SLURM / MPI job that starts a tracker sees the whole node: without care, summing the
+ranks counts each GPU and CPU package once per rank (4 ranks: 4x the truth; mlco2/codecarbon#1390). Here each
+process takes, for every physical device, an exclusive non-blocking ``flock`` on a lease file
+``<lease_dir>/<job id>/<device>.lock``. The process holding the lease measures the device; the others skip it and
+retry about once per second, so when the owner exits (or is killed: the kernel drops its locks) another rank takes
+over from that moment. The result: per node, each device's energy is counted exactly once across the job's ranks.
+
+The job id scopes the leases, so two different jobs sharing a node each measure their devices. It is taken from
+the tracker's ``job_id``, else ``AIFOOTPRINT_JOB_ID``, ``TORCHELASTIC_RUN_ID`` (torchrun), ``SLURM_JOB_ID`` +
+``SLURM_STEP_ID``, ``PMIX_NAMESPACE`` / ``OMPI_MCA_orte_ess_jobid`` (Open MPI). Without any, leases are off (a
+single process owns everything). The lease directory must be node-local (default: the system temp directory).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+_JOB_ENV = ("AIFOOTPRINT_JOB_ID", "TORCHELASTIC_RUN_ID", "SLURM_JOB_ID", "PMIX_NAMESPACE", "OMPI_MCA_orte_ess_jobid")
+
+
+def job_id_from_env(environ: dict[str, str] | None = None) -> str | None:
+    """The job id of a multi-process launcher, or None (see the module docstring for the variables read)."""
+    env = os.environ if environ is None else environ
+    for name in _JOB_ENV:
+        value = env.get(name, "").strip()
+        if value:
+            if name == "SLURM_JOB_ID" and env.get("SLURM_STEP_ID"):
+                value += "." + env["SLURM_STEP_ID"]
+            return f"{name.lower()}-{value}"
+    return None
+
+
+def default_lease_dir() -> str:
+    """``<tmp>/aifootprint-<uid>/leases`` (node-local)."""
+    import tempfile
+
+    return os.path.join(tempfile.gettempdir(), f"aifootprint-{os.getuid()}", "leases")
+
+
+def _safe(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:120] or "_"
+
+
+class DeviceLeases:
+    """Leases of one process on the devices of its job. Not thread-safe: used under the tracker's lock."""
+
+    def __init__(self, job_id: str | None, lease_dir: str | None = None) -> None:
+        self.job_id = job_id
+        self.directory = os.path.join(lease_dir or default_lease_dir(), _safe(job_id)) if job_id else ""
+        self._fds: dict[str, int] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.job_id)
+
+    def acquire(self, physical_id: str) -> bool:
+        """True if this process holds (or just took) the lease on ``physical_id``."""
+        if not self.enabled or physical_id in self._fds:
+            return True
+        import fcntl
+
+        os.makedirs(self.directory, exist_ok=True)
+        path = os.path.join(self.directory, _safe(physical_id) + ".lock")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fds[physical_id] = fd
+        return True
+
+    def holder(self, physical_id: str) -> int | None:
+        """Pid written by the current holder of a lease, if readable."""
+        path = os.path.join(self.directory, _safe(physical_id) + ".lock")
+        try:
+            with open(path, encoding="ascii") as fh:
+                return int(fh.read().strip() or 0) or None
+        except (OSError, ValueError):
+            return None
+
+    def release_all(self) -> None:
+        """Give every lease back (the kernel also does it when the process dies)."""
+        import fcntl
+
+        for fd in self._fds.values():
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._fds.clear()

@@ -1,0 +1,154 @@
+"""The sensor interface shared by every backend (NVIDIA, AMD, RAPL, estimates, fake).
+
+A sensor watches **one physical device or domain** (one GPU, one RAPL package, the DRAM of one package, the
+RAM of the machine...) and returns a :class:`Reading` each time it is read. A reading carries either a
+cumulative energy counter (``energy_j``, joules since the sensor was opened, wrap already handled), an
+instantaneous power (``power_w``), or both; the tracker timestamps them with its own clock. It turns
+readings into energy: counter deltas where a counter exists, trapezoidal integration of power samples
+otherwise (see :mod:`aifootprint.measure.tracker`).
+
+Sensors never sleep and never spawn processes: a read is a few file reads or library calls, so that sampling at
+10 Hz costs well under 0.2 % of one core. A read that fails raises :class:`SensorError` (or any exception); the
+tracker records a gap and keeps the workload running.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+Component = Literal["gpu", "cpu", "ram"]
+COMPONENTS: tuple[Component, ...] = ("gpu", "cpu", "ram")
+
+
+class SensorError(RuntimeError):
+    """A sensor could not be read (device gone, driver error, permission change)."""
+
+
+class SensorUnavailable(RuntimeError):
+    """A backend is not usable on this machine (library missing, no device, no permission).
+
+    ``hint`` is one line telling the user how to fix it, shown once.
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One read of a sensor.
+
+    ``energy_j``: cumulative energy in joules since the sensor was opened (None when the device has no counter).
+    ``power_w``: instantaneous (or driver-averaged) power in watts (None when not available).
+    ``process_fraction``: share of the device used by the tracked processes (NVML process information), or None.
+    """
+
+    energy_j: float | None = None
+    power_w: float | None = None
+    process_fraction: float | None = None
+
+
+@runtime_checkable
+class Sensor(Protocol):
+    """What the tracker needs from a backend.
+
+    ``device``: display id, unique in one tracker (``gpu:0``, ``cpu:package-0``, ``ram:dram-0``, ``ram``).
+    ``physical_id``: stable id of the physical device on this node, used to count a device once when several
+    processes of one job measure the same node (an NVML UUID, ``rapl:package-0``...).
+    ``component``: ``gpu``, ``cpu`` or ``ram``.
+    ``method``: how energy is obtained (``nvml-energy-counter``, ``rapl``, ``tdp-x-utilisation``...).
+    ``estimated``: True when the figure is a model (TDP x utilisation, W per GB), not a measurement.
+    ``counter_update_s``: how often the device's energy counter actually changes, when known (None otherwise).
+    """
+
+    device: str
+    physical_id: str
+    component: Component
+    method: str
+    estimated: bool
+
+    @property
+    def counter_update_s(self) -> float | None: ...
+
+    def read(self) -> Reading: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SensorInfo:
+    """Description of a sensor, stored with a run."""
+
+    device: str
+    physical_id: str
+    component: Component
+    method: str
+    estimated: bool
+
+    @classmethod
+    def of(cls, sensor: Sensor) -> SensorInfo:
+        return cls(sensor.device, sensor.physical_id, sensor.component, sensor.method, sensor.estimated)
+
+
+def read_text(path: str) -> str:
+    """Read a small sysfs/procfs file (no buffering games; raises OSError subclasses untouched)."""
+    with open(path, encoding="ascii", errors="replace") as fh:
+        return fh.read()
+
+
+class CounterUnwrapper:
+    """Turn a raw wrapping counter (RAPL ``energy_uj``, AMD accumulators) into a cumulative value since start.
+
+    ``max_range`` is the value at which the raw counter wraps back to 0 (RAPL: ``max_energy_range_uj``). A read
+    smaller than the previous one is taken as exactly one wrap; reading at least once per wrap period is the
+    caller's job (RAPL wraps after ``max_energy_range_uj`` µJ: about 262 kJ, i.e. ~20 min at 200 W, so sampling
+    at 1 Hz or more is safe).
+    """
+
+    def __init__(self, first_raw: float, max_range: float | None) -> None:
+        self._last = first_raw
+        self._max = max_range
+        self.total = 0.0
+        self.wraps = 0
+
+    def update(self, raw: float) -> float:
+        """Feed a raw value; return the cumulative increase since the first value."""
+        delta = raw - self._last
+        if delta < 0:
+            if self._max is None or self._max <= 0:
+                raise SensorError(f"counter went backwards ({self._last} -> {raw}) and no wrap range is known")
+            delta += self._max
+            self.wraps += 1
+        self._last = raw
+        self.total += delta
+        return self.total
+
+
+class PersistentFile:
+    """A sysfs/procfs file kept open and re-read with ``pread`` at offset 0.
+
+    Re-opening a file at every sample costs more than reading it (about half of a 10 Hz sampler's time in
+    profiling); sysfs and procfs regenerate the content on each read at offset 0, so one descriptor is enough.
+    """
+
+    def __init__(self, path: str) -> None:
+        import os
+
+        self.path = path
+        self._fd: int | None = os.open(path, os.O_RDONLY)
+
+    def __call__(self, _path: str = "") -> str:
+        import os
+
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        return os.pread(self._fd, 65536, 0).decode("ascii", "replace")
+
+    def close(self) -> None:
+        import os
+
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -1,0 +1,161 @@
+"""Find the sensors of this machine: real counters first, flagged estimates otherwise.
+
+Order: NVIDIA (NVML) and AMD (amdsmi) GPUs; RAPL package and DRAM zones; if RAPL is missing or unreadable, the
+CPU estimate (utilisation x TDP); if no DRAM zone was found, the RAM estimate (W per GB). Each backend that is
+unavailable leaves a note; a note with a fix (RAPL permission denied) is one line saying how to grant access.
+
+``backend="fake"`` (CLI ``--sensors fake`` or ``AIFOOTPRINT_SENSORS=fake``) returns the documented fake node of
+:mod:`.fake`; ``backend="estimate"`` skips the counters and uses only the estimates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .base import Sensor, SensorUnavailable
+from .cpu_fallback import DEFAULT_TDP_PER_CORE_W, CpuEstimateSensor, cpu_model_and_cores
+from .ram import RamEstimateSensor, total_memory_gb
+
+BACKENDS = ("auto", "fake", "estimate")
+ENV_BACKEND = "AIFOOTPRINT_SENSORS"
+#: Short citation of the Green Algorithms figures used by the estimates.
+GA_CITATION = "Lannelongue et al. 2021, Green Algorithms data v3.0 (CC-BY-4.0)"
+
+
+@dataclass(frozen=True)
+class SensorConfig:
+    """Where and how to look for sensors. Roots are injectable for tests."""
+
+    backend: str | None = None  # None: $AIFOOTPRINT_SENSORS, else "auto"
+    gpus: tuple[str, ...] | None = None
+    powercap_root: str = "/sys/class/powercap"
+    proc_root: str = "/proc"
+    cpu_tdp_w: float | None = None
+    ram_gb: float | None = None
+
+
+@dataclass
+class Discovery:
+    """The sensors found, and one note per backend that could not be used (hints included)."""
+
+    sensors: list[Sensor] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)  # one-line fixes the user should see (RAPL permission)
+    assumptions: list[tuple[str, float, str, str]] = field(default_factory=list)  # (name, value, unit, source)
+
+
+def resolve_backend(backend: str | None) -> str:
+    """The backend to use: ``backend``, else ``$AIFOOTPRINT_SENSORS``, else ``auto``."""
+    from ...errors import unknown_choice
+
+    chosen = (backend or os.environ.get(ENV_BACKEND) or "auto").strip().lower()
+    if chosen not in BACKENDS:
+        raise unknown_choice("sensor backend", chosen, BACKENDS)
+    return chosen
+
+
+def cpu_tdp(config: SensorConfig) -> tuple[float, str]:
+    """CPU TDP in W and its source: the user's value, else the registry's entry for this CPU model, else the
+    Green Algorithms default of 12 W per physical core (see :data:`.cpu_fallback.DEFAULT_TDP_PER_CORE_W`)."""
+    if config.cpu_tdp_w is not None:
+        return config.cpu_tdp_w, "user input"
+    model, cores = cpu_model_and_cores(config.proc_root)
+    found = _registry_cpu_tdp(model)
+    if found is not None:
+        return found
+    source = f"Green Algorithms default {DEFAULT_TDP_PER_CORE_W} W/core x {cores} cores, {GA_CITATION}"
+    return DEFAULT_TDP_PER_CORE_W * cores, source
+
+
+def _registry_cpu_tdp(model: str) -> tuple[float, str] | None:
+    """Look the CPU model up in the registry's ``cpus`` table (columns ``model``, ``tdp_w``, ``source``), if shipped."""
+    if not model:
+        return None
+    try:
+        from ...reference.registry import default_registry, row_float, row_str
+
+        registry = default_registry()
+        if "cpus" not in registry.datasets():
+            return None
+        row = registry.table("cpus").find(model)
+    except Exception:
+        return None
+    if row is None:
+        return None
+    tdp = row_float(row, "tdp_w")
+    return (tdp, row_str(row, "source")) if tdp else None
+
+
+def discover(
+    config: SensorConfig | None = None,
+    *,
+    pids: Callable[[], set[int]] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> Discovery:
+    """Open every usable sensor. Never raises for a missing backend: it leaves a note instead."""
+    cfg = config or SensorConfig()
+    backend = resolve_backend(cfg.backend)
+    found = Discovery()
+    if backend == "fake":
+        from .fake import fake_node
+
+        found.sensors.extend(fake_node(clock))
+        found.notes.append("fake sensors (AIFOOTPRINT_SENSORS=fake): these are not measurements of this machine")
+        return found
+    gpus = list(cfg.gpus) if cfg.gpus is not None else None
+    if backend == "auto":
+        _try(found, lambda: _nvidia(gpus, pids))
+        if not any(s.component == "gpu" for s in found.sensors):
+            _try(found, _amd)
+        _try(found, lambda: _rapl(cfg.powercap_root))
+    if not any(s.component == "cpu" for s in found.sensors):
+        _try(found, lambda: [_cpu_estimate(cfg, found)])
+    if not any(s.component == "ram" for s in found.sensors):
+        _try(found, lambda: [_ram_estimate(cfg, found)])
+    return found
+
+
+def _try(found: Discovery, opener: Callable[[], list[Sensor]]) -> None:
+    try:
+        found.sensors.extend(opener())
+    except SensorUnavailable as exc:
+        found.notes.append(exc.hint or str(exc))
+        if exc.hint:
+            found.hints.append(exc.hint)
+    except (OSError, ValueError, RuntimeError) as exc:
+        found.notes.append(f"sensor backend failed to open: {exc}")
+
+
+def _nvidia(gpus: list[str] | None, pids: Callable[[], set[int]] | None) -> list[Sensor]:
+    from .nvidia import discover_nvidia
+
+    return list(discover_nvidia(gpus, pids=pids))
+
+
+def _amd() -> list[Sensor]:
+    from .amd import discover_amd
+
+    return list(discover_amd())
+
+
+def _rapl(root: str) -> list[Sensor]:
+    from .rapl import discover_rapl
+
+    return list(discover_rapl(root))
+
+
+def _cpu_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
+    tdp_w, source = cpu_tdp(cfg)
+    found.assumptions.append(("cpu_tdp", tdp_w, "W", source))
+    return CpuEstimateSensor(tdp_w, proc_root=cfg.proc_root, tdp_source=source)
+
+
+def _ram_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
+    from .ram import RAM_W_PER_GB
+
+    memory_gb = cfg.ram_gb if cfg.ram_gb is not None else total_memory_gb(cfg.proc_root)
+    found.assumptions.append(("ram_power_per_gb", RAM_W_PER_GB, "W/GB", f"Green Algorithms memoryPower, {GA_CITATION}"))
+    found.assumptions.append(("ram_size", memory_gb, "GB", "user input" if cfg.ram_gb is not None else "MemTotal"))
+    return RamEstimateSensor(memory_gb)

@@ -1,0 +1,192 @@
+"""NVIDIA GPUs through NVML (the ``nvidia-ml-py`` package, imported lazily; optional extra ``aifootprint[nvidia]``).
+
+Energy: ``nvmlDeviceGetTotalEnergyConsumption`` (mJ since the driver loaded; Volta and later) where supported.
+Otherwise the sensor returns power only (``nvmlDeviceGetPowerUsage``, mW) and the tracker integrates it, so a GPU
+without an energy counter (pre-Volta, many vGPUs) is **never reported as 0 kWh** (the failure of
+mlco2/codecarbon#1316, #393). API reference: NVML API Reference Guide, "Device Queries",
+https://docs.nvidia.com/deploy/nvml-api/group__nvmlDeviceQueries.html.
+
+Coarse counter: on recent GPUs the energy counter changes only every few tens of milliseconds, so a short window
+can see a delta of 0 J. The sensor records the times at which the counter changes and reports the median spacing
+as :attr:`NvidiaSensor.counter_update_s`; the tracker uses power integration for any window shorter than two
+update periods, or whose counter delta is 0 while power is not (see :mod:`aifootprint.measure.tracker`).
+
+Shared GPUs: when given the tracked process ids, each read also reports the share of the device used by them
+(``nvmlDeviceGetProcessUtilization`` SM utilisation, else the share of GPU memory from
+``nvmlDeviceGetComputeRunningProcesses``), refreshed at most once per second.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .base import Component, Reading, SensorError, SensorUnavailable
+
+PidsFn = Callable[[], set[int]]
+
+
+def load_nvml(module: Any | None = None) -> Any:
+    """Import and initialise ``pynvml`` (or use ``module``, a fake for tests). Raises SensorUnavailable."""
+    if module is None:
+        try:
+            import pynvml
+        except ImportError as exc:
+            raise SensorUnavailable("nvidia-ml-py is not installed (pip install 'aifootprint[nvidia]')") from exc
+        module = pynvml
+    try:
+        module.nvmlInit()
+    except Exception as exc:  # NVMLError_LibraryNotFound, DriverNotLoaded...
+        raise SensorUnavailable(f"NVML could not start: {exc}") from exc
+    return module
+
+
+class NvidiaSensor:
+    """One NVIDIA GPU. See the module docstring."""
+
+    component: Component = "gpu"
+    estimated = False
+
+    def __init__(
+        self, nvml: Any, index: int, *, pids: PidsFn | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._nvml = nvml
+        self._handle = nvml.nvmlDeviceGetHandleByIndex(index)
+        uuid = nvml.nvmlDeviceGetUUID(self._handle)
+        self.uuid = uuid.decode() if isinstance(uuid, bytes) else str(uuid)
+        self.device = f"gpu:{index}"
+        self.physical_id = f"nvml:{self.uuid}"
+        try:
+            name = nvml.nvmlDeviceGetName(self._handle)
+            self.label = name.decode() if isinstance(name, bytes) else str(name)
+        except Exception:
+            self.label = self.device
+        self._clock = clock
+        self._pids = pids
+        self._start_mj: float | None = None
+        try:
+            self._start_mj = float(nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle))
+        except Exception:
+            self._start_mj = None  # no counter: power integration
+        self.method = "nvml-energy-counter" if self._start_mj is not None else "nvml-power-integrated"
+        self._last_mj = self._start_mj
+        self._changes: list[float] = []
+        self._share: float | None = None
+        self._share_at = -1e9
+        self._util_ts = 0
+
+    @property
+    def has_counter(self) -> bool:
+        return self._start_mj is not None
+
+    @property
+    def counter_update_s(self) -> float | None:
+        """Median spacing between observed counter changes (None until three changes were seen)."""
+        if len(self._changes) < 3:
+            return None
+        gaps = [b - a for a, b in zip(self._changes, self._changes[1:], strict=False)]
+        return statistics.median(gaps[-32:])
+
+    def _power_w(self) -> float | None:
+        try:
+            return float(self._nvml.nvmlDeviceGetPowerUsage(self._handle)) / 1000.0
+        except Exception:
+            return None
+
+    def _energy_j(self, now: float) -> float | None:
+        if self._start_mj is None:
+            return None
+        try:
+            mj = float(self._nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle))
+        except Exception as exc:
+            raise SensorError(f"{self.device}: energy counter read failed: {exc}") from exc
+        if mj != self._last_mj:
+            self._changes.append(now)
+            del self._changes[:-64]
+            self._last_mj = mj
+        return (mj - self._start_mj) / 1000.0
+
+    def process_fraction(self, now: float) -> float | None:
+        """Share of this GPU used by the tracked processes (refreshed at most once per second)."""
+        if self._pids is None:
+            return None
+        if now - self._share_at < 1.0:
+            return self._share
+        self._share_at = now
+        pids = self._pids()
+        self._share = self._util_share(pids)
+        if self._share is None:
+            self._share = self._memory_share(pids)
+        return self._share
+
+    def _util_share(self, pids: set[int]) -> float | None:
+        try:
+            samples = self._nvml.nvmlDeviceGetProcessUtilization(self._handle, self._util_ts)
+        except Exception:
+            return None
+        total = sum(float(s.smUtil) for s in samples)
+        if samples:
+            self._util_ts = max(int(s.timeStamp) for s in samples)
+        if total <= 0:
+            return None
+        return sum(float(s.smUtil) for s in samples if int(s.pid) in pids) / total
+
+    def _memory_share(self, pids: set[int]) -> float | None:
+        try:
+            procs = self._nvml.nvmlDeviceGetComputeRunningProcesses(self._handle)
+        except Exception:
+            return None
+        used = [(int(p.pid), float(p.usedGpuMemory or 0)) for p in procs]
+        total = sum(m for _, m in used)
+        if total <= 0:
+            return None
+        return sum(m for pid, m in used if pid in pids) / total
+
+    def read(self) -> Reading:
+        now = self._clock()
+        energy = self._energy_j(now)
+        power = self._power_w()
+        if energy is None and power is None:
+            raise SensorError(f"{self.device}: neither energy nor power could be read")
+        return Reading(energy_j=energy, power_w=power, process_fraction=self.process_fraction(now))
+
+    def close(self) -> None:
+        return None
+
+
+def visible_indices(nvml: Any, gpus: list[str] | None) -> list[int]:
+    """NVML indices to measure: ``gpus`` (indices or UUIDs), else ``CUDA_VISIBLE_DEVICES``, else all devices."""
+    count = int(nvml.nvmlDeviceGetCount())
+    wanted = gpus
+    if wanted is None:
+        env = os.environ.get("CUDA_VISIBLE_DEVICES")
+        wanted = [x.strip() for x in env.split(",") if x.strip()] if env else None
+    if wanted is None:
+        return list(range(count))
+    out: list[int] = []
+    uuids: dict[str, int] = {}
+    for item in wanted:
+        if item.isdigit():
+            if int(item) < count:
+                out.append(int(item))
+            continue
+        if not uuids:
+            for i in range(count):
+                raw = nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(i))
+                uuids[raw.decode() if isinstance(raw, bytes) else str(raw)] = i
+        out.extend(i for u, i in uuids.items() if u.startswith(item))
+    return sorted(set(out))
+
+
+def discover_nvidia(
+    gpus: list[str] | None = None, *, pids: PidsFn | None = None, module: Any | None = None
+) -> list[NvidiaSensor]:
+    """One sensor per visible NVIDIA GPU. Raises SensorUnavailable when NVML or GPUs are missing."""
+    nvml = load_nvml(module)
+    indices = visible_indices(nvml, gpus)
+    if not indices:
+        raise SensorUnavailable("NVML found no (visible) NVIDIA GPU")
+    return [NvidiaSensor(nvml, i, pids=pids) for i in indices]

@@ -1,0 +1,262 @@
+"""The run store: an embedded, append-only SQLite database (WAL mode) of measured runs.
+
+Location: the ``path`` given, else ``$AIFOOTPRINT_HOME/runs.sqlite``, else ``$XDG_DATA_HOME/aifootprint/runs.sqlite``,
+else ``~/.local/share/aifootprint/runs.sqlite``.
+
+Guarantees
+----------
+- **Append-only**: rows are only inserted; triggers make any UPDATE or DELETE fail. A run's end is a row in
+  ``run_ends``, not an update of ``runs``.
+- **Several writers**: every write is one ``BEGIN IMMEDIATE`` transaction with a 30 s busy timeout, so concurrent
+  processes queue instead of failing (WAL lets readers go on meanwhile). No row is lost.
+- **Crash loss bounded**: the tracker flushes its sample buffer at least every second (``TrackerConfig.flush_s``,
+  default 0.5 s); a committed transaction survives the process being killed (``synchronous=NORMAL`` in WAL mode
+  only risks the last transactions on power loss, https://www.sqlite.org/pragma.html#pragma_synchronous).
+
+Schema (version 1; times ``t_s`` are seconds since the run's start, ``*_at`` are Unix times)
+--------------------------------------------------------------------------------------------
+``meta(key PK, value)``: ``schema_version``.
+``runs(run_id PK, name, started_at, host, pid, command, job_id, location, hz, method_version, data_version,
+config_json)``
+``devices(run_id, device, physical_id, component, method, estimated, owned)``: ``owned`` = 0 when another rank
+of the job measured that device (lease).
+``samples(run_id, device, t_s, energy_j, power_w)``: ``energy_j`` cumulative since the start for that device.
+``events(run_id, t_s, kind, device, message)``: ``kind`` in gap_start, gap_end, note, warning.
+``windows(run_id, name, start_s, duration_s, energy_j, measurement_json)``
+``requests(run_id, request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j)``
+``run_ends(run_id PK, ended_at, exit_code, summary_json)``: the run's measurement as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+_TABLES = ("runs", "devices", "samples", "events", "windows", "requests", "run_ends")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS runs(run_id TEXT PRIMARY KEY, name TEXT, started_at REAL, host TEXT, pid INTEGER,
+  command TEXT, job_id TEXT, location TEXT, hz REAL, method_version TEXT, data_version TEXT, config_json TEXT);
+CREATE TABLE IF NOT EXISTS devices(run_id TEXT, device TEXT, physical_id TEXT, component TEXT, method TEXT,
+  estimated INTEGER, owned INTEGER);
+CREATE TABLE IF NOT EXISTS samples(run_id TEXT, device TEXT, t_s REAL, energy_j REAL, power_w REAL);
+CREATE INDEX IF NOT EXISTS samples_by_run ON samples(run_id, device, t_s);
+CREATE TABLE IF NOT EXISTS events(run_id TEXT, t_s REAL, kind TEXT, device TEXT, message TEXT);
+CREATE TABLE IF NOT EXISTS windows(run_id TEXT, name TEXT, start_s REAL, duration_s REAL, energy_j REAL,
+  measurement_json TEXT);
+CREATE TABLE IF NOT EXISTS requests(run_id TEXT, request_id TEXT, start_s REAL, end_s REAL, prefill_tokens INTEGER,
+  decode_tokens INTEGER, energy_j REAL);
+CREATE TABLE IF NOT EXISTS run_ends(run_id TEXT PRIMARY KEY, ended_at REAL, exit_code INTEGER, summary_json TEXT);
+"""
+
+
+def default_store_path() -> Path:
+    """The store path from the environment (see the module docstring)."""
+    home = os.environ.get("AIFOOTPRINT_HOME")
+    if home:
+        return Path(home) / "runs.sqlite"
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "aifootprint" / "runs.sqlite"
+
+
+@dataclass(frozen=True)
+class RunHeader:
+    """The ``runs`` row written when a run starts."""
+
+    run_id: str
+    name: str
+    started_at: float
+    host: str
+    pid: int
+    command: str = ""
+    job_id: str = ""
+    location: str = ""
+    hz: float = 0.0
+    method_version: str = ""
+    data_version: str = ""
+    config_json: str = "{}"
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run as read back: its header, and its end (None while running or if the process died)."""
+
+    header: RunHeader
+    ended_at: float | None
+    exit_code: int | None
+    summary: dict[str, Any] | None
+
+    @property
+    def run_id(self) -> str:
+        return self.header.run_id
+
+
+class RunStore:
+    """Append-only SQLite store. Thread-safe (one connection, one lock); safe across processes (WAL + locks)."""
+
+    def __init__(self, path: str | Path | None = None, *, timeout_s: float = 30.0) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._buf_lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None, check_same_thread=False)
+        self._db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._samples: list[tuple[str, str, float, float | None, float | None]] = []
+        self._write_script(self._schema_script())
+
+    @staticmethod
+    def _schema_script() -> list[str]:
+        stmts = [s.strip() for s in _SCHEMA.split(";") if s.strip()]
+        stmts.append(f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}')")
+        for table in (*_TABLES, "meta"):
+            for action in ("UPDATE", "DELETE"):
+                stmts.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, 'aifootprint run store is append-only'); END"
+                )
+        return stmts
+
+    # -- writing ----------------------------------------------------------------------------------------------
+    def _write(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._write_many([(sql, rows)])
+
+    def _write_script(self, statements: list[str]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in statements:
+                    self._db.execute(stmt)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _write_many(self, batches: list[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, rows in batches:
+                    if rows:
+                        self._db.executemany(sql, rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def begin_run(self, header: RunHeader, devices: Iterable[tuple[str, str, str, str, bool, bool]]) -> None:
+        """Insert the run and its devices ``(device, physical_id, component, method, estimated, owned)``."""
+        h = header
+        self._write_many([
+            ("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+             [(h.run_id, h.name, h.started_at, h.host, h.pid, h.command, h.job_id, h.location, h.hz,
+               h.method_version, h.data_version, h.config_json)]),
+            ("INSERT INTO devices VALUES (?,?,?,?,?,?,?)",
+             [(h.run_id, d, p, c, m, int(e), int(o)) for d, p, c, m, e, o in devices]),
+        ])
+
+    def add_sample(self, run_id: str, device: str, t_s: float, energy_j: float | None, power_w: float | None) -> None:
+        """Buffer one sample; it reaches the database at the next :meth:`flush`."""
+        with self._buf_lock:
+            self._samples.append((run_id, device, t_s, energy_j, power_w))
+
+    def flush(self) -> int:
+        """Write the buffered samples in one transaction; return how many."""
+        with self._buf_lock:
+            rows, self._samples = self._samples, []
+        if rows:
+            self._write("INSERT INTO samples VALUES (?,?,?,?,?)", rows)
+        return len(rows)
+
+    def add_event(self, run_id: str, t_s: float, kind: str, device: str, message: str) -> None:
+        self._write("INSERT INTO events VALUES (?,?,?,?,?)", [(run_id, t_s, kind, device, message)])
+
+    def add_window(self, run_id: str, name: str, start_s: float, duration_s: float, energy_j: float,
+                   measurement: dict[str, Any]) -> None:
+        self._write("INSERT INTO windows VALUES (?,?,?,?,?,?)",
+                    [(run_id, name, start_s, duration_s, energy_j, json.dumps(measurement))])
+
+    def add_requests(self, run_id: str, rows: Sequence[tuple[str, float, float, int, int, float]]) -> None:
+        """Insert attributed requests ``(request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j)``."""
+        self._write("INSERT INTO requests VALUES (?,?,?,?,?,?,?)", [(run_id, *r) for r in rows])
+
+    def end_run(self, run_id: str, ended_at: float, exit_code: int | None, summary: dict[str, Any]) -> None:
+        self.flush()
+        self._write("INSERT INTO run_ends VALUES (?,?,?,?)", [(run_id, ended_at, exit_code, json.dumps(summary))])
+
+    # -- reading ----------------------------------------------------------------------------------------------
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return list(self._db.execute(sql, args).fetchall())
+
+    def runs(self, limit: int | None = None) -> list[StoredRun]:
+        """Runs, newest first."""
+        sql = ("SELECT r.*, e.ended_at, e.exit_code, e.summary_json FROM runs r "
+               "LEFT JOIN run_ends e ON e.run_id = r.run_id ORDER BY r.started_at DESC")
+        rows = self._query(sql + (f" LIMIT {int(limit)}" if limit else ""))
+        return [_stored(r) for r in rows]
+
+    def run_ids(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT run_id FROM runs ORDER BY started_at DESC")]
+
+    def get(self, run_id: str) -> StoredRun | None:
+        """The run with this id, or the only run whose id starts with it; None when no (single) match."""
+        rows = self._query(
+            "SELECT r.*, e.ended_at, e.exit_code, e.summary_json FROM runs r LEFT JOIN run_ends e "
+            "ON e.run_id = r.run_id WHERE r.run_id = ? OR r.run_id LIKE ? ESCAPE '\\' ORDER BY r.run_id = ? DESC",
+            (run_id, run_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", run_id),
+        )
+        if not rows or (len(rows) > 1 and rows[0][0] != run_id):
+            return None
+        return _stored(rows[0])
+
+    def samples(self, run_id: str) -> list[tuple[str, float, float | None, float | None]]:
+        """``(device, t_s, energy_j, power_w)`` ordered by device and time."""
+        return [tuple(r) for r in self._query(
+            "SELECT device, t_s, energy_j, power_w FROM samples WHERE run_id = ? ORDER BY device, t_s", (run_id,))]
+
+    def devices(self, run_id: str) -> list[tuple[str, str, str, str, bool, bool]]:
+        rows = self._query("SELECT device, physical_id, component, method, estimated, owned FROM devices "
+                           "WHERE run_id = ? ORDER BY device", (run_id,))
+        return [(r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5])) for r in rows]
+
+    def events(self, run_id: str) -> list[tuple[float, str, str, str]]:
+        return [tuple(r) for r in self._query(
+            "SELECT t_s, kind, device, message FROM events WHERE run_id = ? ORDER BY t_s", (run_id,))]
+
+    def windows(self, run_id: str) -> list[dict[str, Any]]:
+        rows = self._query("SELECT measurement_json FROM windows WHERE run_id = ? ORDER BY start_s", (run_id,))
+        return [json.loads(r[0]) for r in rows]
+
+    def requests(self, run_id: str) -> list[tuple[str, float, float, int, int, float]]:
+        return [tuple(r) for r in self._query(
+            "SELECT request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j FROM requests "
+            "WHERE run_id = ? ORDER BY start_s", (run_id,))]
+
+    def count(self, table: str, run_id: str | None = None) -> int:
+        if table not in _TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        if run_id is None:
+            return int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
+        return int(self._query(f"SELECT COUNT(*) FROM {table} WHERE run_id = ?", (run_id,))[0][0])
+
+    def close(self) -> None:
+        self.flush()
+        with self._lock:
+            self._db.close()
+
+
+def _stored(row: Sequence[Any]) -> StoredRun:
+    header = RunHeader(*row[:12])
+    summary = json.loads(row[14]) if row[14] else None
+    return StoredRun(header, row[12], row[13], summary)

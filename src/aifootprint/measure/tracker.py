@@ -1,0 +1,522 @@
+"""The tracker: sample sensors in the background and measure named, nestable windows.
+
+Usage::
+
+    from aifootprint.measure import Tracker
+
+    with Tracker() as tracker:              # the whole run (stored in the run store)
+        with tracker.window("epoch-1"):     # named windows, nestable or overlapping
+            train_one_epoch()
+    print(tracker.result.energy_kwh, tracker.result.warnings())
+
+How energy is computed, per device
+----------------------------------
+- A background thread reads every sensor ``hz`` times per second (default 10). Window starts and ends also read
+  all sensors at once, so a window's edges are exact, whatever the sampling rate.
+- Devices with an energy counter: counter deltas. If the window is shorter than :data:`COARSE_FACTOR` times the
+  counter's update period, or the counter did not move while power was drawn, the window's figure comes from
+  power samples integrated over time instead (``method = ...+power-integrated``). A short window is never 0 J.
+- Devices with power only (GPUs without a counter, estimates): trapezoidal integration of the power samples.
+- A sensor that raises is never allowed to disturb the workload: the tracker records a gap, keeps sampling, and
+  bridges it when the sensor comes back (by the counter, or by interpolation flagged as estimated).
+- Several processes of one job on a node: each physical device is measured by the one process holding its lease
+  (:mod:`.leases`); the other processes list it under ``skipped``.
+
+The tracker imports neither numpy nor typer; opening the store costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, ParamSpec, TypeVar
+
+from .leases import DeviceLeases, job_id_from_env
+from .measurement import DeviceEnergy, Gap, Measurement
+from .sensors.base import Reading, Sensor
+from .sensors.discovery import SensorConfig
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Clock = Callable[[], float]
+IntervalListener = Callable[[float, float, float], None]
+
+
+def _warn(message: str) -> None:
+    """Log a warning on the ``aifootprint.measure`` logger (shown on stderr when logging is not configured)."""
+    import logging
+
+    logging.getLogger("aifootprint.measure").warning("aifootprint: %s", message)
+
+#: A counter window shorter than this many counter update periods is measured by power integration instead: the
+#: counter's quantisation error is up to one update period's energy, i.e. more than 10 % below that length.
+COARSE_FACTOR = 10.0
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    """Settings of a :class:`Tracker` (all optional).
+
+    ``hz``: sampling rate of the background thread (default 10 Hz). ``store``: write the run to the run store
+    (``store_path``, else the default path of :mod:`.store`). ``flush_s``: the longest time samples wait in memory
+    before reaching the store (at most 1 s: a killed process loses at most that). ``job_id``/``lease_dir``: see
+    :mod:`.leases`. ``location`` and ``command`` are recorded with the run.
+    """
+
+    hz: float = 10.0
+    name: str = "run"
+    sensors: SensorConfig = field(default_factory=SensorConfig)
+    store: bool = True
+    store_path: str | None = None
+    flush_s: float = 0.5
+    job_id: str | None = None
+    lease_dir: str | None = None
+    location: str | None = None
+    command: str = ""
+    background: bool = True
+
+    def __post_init__(self) -> None:
+        from ..errors import InputError
+
+        if not 0 < self.hz <= 1000:
+            raise InputError(f"sampling rate must be in (0, 1000] Hz, got {self.hz}")
+        if not 0 < self.flush_s <= 1.0:
+            raise InputError(f"flush interval must be in (0, 1] s, got {self.flush_s}")
+
+
+class _Track:
+    """Running state of one device."""
+
+    def __init__(self, sensor: Sensor, owned: bool, t0: float) -> None:
+        self.sensor = sensor
+        self.owned = owned
+        self.t0 = t0
+        self.t: float | None = None
+        self.power: float | None = None
+        self.counter: float | None = None
+        self.integrated_j = 0.0
+        self.best_j = 0.0
+        self.process_j = 0.0
+        self.has_process = False
+        self.failing_since: float | None = None
+        self.error = ""
+        self.gaps: list[Gap] = []
+        self.counter_fallbacks = 0
+
+    def update(self, t: float, r: Reading) -> tuple[float, Gap | None]:
+        """Fold a reading in; return the energy since the previous reading and a closed gap, if any."""
+        dt = t - self.t if self.t is not None else 0.0
+        d_int = 0.0
+        if self.t is not None and dt > 0:
+            if self.power is not None and r.power_w is not None:
+                d_int = 0.5 * (self.power + r.power_w) * dt
+            elif self.power is not None or r.power_w is not None:
+                d_int = (self.power if self.power is not None else r.power_w or 0.0) * dt
+        self.integrated_j += d_int
+        prev_counter = self.counter
+        if r.energy_j is not None and prev_counter is not None:
+            delta = max(0.0, r.energy_j - prev_counter)
+        elif r.energy_j is not None:
+            delta = 0.0  # first counter value: the baseline
+        else:
+            delta = d_int
+        if r.energy_j is not None:
+            self.counter = r.energy_j
+        gap = None
+        if self.failing_since is not None:
+            if r.energy_j is not None and prev_counter is not None:
+                bridged = "counter"
+            elif r.energy_j is None and self.power is not None and r.power_w is not None:
+                bridged = "interpolated"
+            else:
+                bridged = "lost"
+            gap = Gap(self.sensor.device, self.failing_since - self.t0, t - self.t0, self.error, bridged)
+            self.gaps.append(gap)
+            self.failing_since = None
+        self.best_j += delta
+        if r.process_fraction is not None:
+            self.has_process = True
+            self.process_j += delta * r.process_fraction
+        self.t, self.power = t, r.power_w
+        return delta, gap
+
+    def fail(self, t: float, exc: BaseException) -> bool:
+        """Record a failed read; True when it opens a new gap."""
+        self.error = f"{type(exc).__name__}: {exc}"
+        if self.failing_since is None:
+            self.failing_since = self.t if self.t is not None else t
+            return True
+        return False
+
+    def snapshot(self) -> tuple[float, float, float, float, int]:
+        return (self.best_j, self.integrated_j, self.process_j, self.counter or 0.0, len(self.gaps))
+
+
+@dataclass
+class _Window:
+    name: str
+    start_s: float
+    marks: dict[str, tuple[float, float, float, float, int]]
+
+
+class Tracker:
+    """Measure the energy of code. See the module docstring."""
+
+    def __init__(
+        self,
+        config: TrackerConfig | None = None,
+        *,
+        sensors: Sequence[Sensor] | None = None,
+        clock: Clock | None = None,
+        pids: Callable[[], set[int]] | None = None,
+        store: Any | None = None,
+    ) -> None:
+        self.config = config or TrackerConfig()
+        self._clock: Clock = clock or time.monotonic
+        self._given_sensors = list(sensors) if sensors is not None else None
+        self._pids = pids
+        self._store = store
+        self._lock = threading.RLock()
+        self._tracks: list[_Track] = []
+        self._windows: dict[str, _Window] = {}
+        self._listeners: list[IntervalListener] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._leases = DeviceLeases(self.config.job_id or job_id_from_env(), self.config.lease_dir)
+        self._t0 = 0.0
+        self._last_sample = 0.0
+        self._last_flush = 0.0
+        self._last_lease_try = 0.0
+        self.notes: list[str] = []
+        self.assumptions: list[tuple[str, float, str, str]] = []
+        self.run_id = ""
+        self.started_at = 0.0
+        self.result: Measurement | None = None
+        self.window_results: list[Measurement] = []
+        self.running = False
+
+    # -- lifecycle --------------------------------------------------------------------------------------------
+    def start(self) -> Tracker:
+        """Open the sensors, take the leases, write the run header, start sampling. Idempotent."""
+        with self._lock:
+            if self.running:
+                return self
+            sensors = self._given_sensors
+            if sensors is None:
+                from .sensors.discovery import discover
+
+                found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock)
+                sensors, self.assumptions = found.sensors, found.assumptions
+                self.notes.extend(found.notes)
+                for hint in found.hints:
+                    _warn(hint)
+            self.started_at = time.time()
+            self.run_id = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.started_at)) + "-" + os.urandom(3).hex()
+            self._t0 = self._clock()
+            self._tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in sensors]
+            self._last_flush = self._last_lease_try = self._t0
+            self._open_store()
+            self.running = True
+            self._sample_locked()
+            self._windows[self.config.name] = self._mark(self.config.name)
+            if self.config.background:
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
+                self._thread.start()
+        return self
+
+    def stop(self, exit_code: int | None = None) -> Measurement:
+        """Stop sampling, close the run window, store the run's end; return the run's measurement."""
+        if not self.running:
+            if self.result is None:
+                raise RuntimeError("tracker was never started")
+            return self.result
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        with self._lock:
+            self._sample_locked()
+            for name in [n for n in self._windows if n != self.config.name]:
+                self.window_results.append(self._close(name))
+            result = self._close(self.config.name, final=True)
+            self.result = result
+            self.running = False
+            if self._store is not None:
+                summary = {"measurement": result.to_dict(), "windows": [w.to_dict() for w in self.window_results],
+                           "assumptions": [list(a) for a in self.assumptions], "labels": self.labels()}
+                self._safe_store(lambda s: s.end_run(self.run_id, time.time(), exit_code, summary))
+            self._leases.release_all()
+            for track in self._tracks:
+                with contextlib.suppress(Exception):
+                    track.sensor.close()
+        return result
+
+    def __enter__(self) -> Tracker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- windows ----------------------------------------------------------------------------------------------
+    def begin_window(self, name: str) -> None:
+        """Start a named window (names must be unique among open windows)."""
+        with self._lock:
+            if not self.running:
+                raise RuntimeError("start the tracker before opening a window")
+            if name in self._windows:
+                raise ValueError(f"window {name!r} is already open")
+            self._sample_locked()
+            self._windows[name] = self._mark(name)
+
+    def end_window(self, name: str) -> Measurement:
+        """End a named window and return its measurement."""
+        with self._lock:
+            if name not in self._windows or name == self.config.name:
+                raise ValueError(f"no open window named {name!r}")
+            self._sample_locked()
+            result = self._close(name)
+            self.window_results.append(result)
+            return result
+
+    @contextlib.contextmanager
+    def window(self, name: str) -> Iterator[WindowHandle]:
+        """Context manager around :meth:`begin_window` / :meth:`end_window`; the handle's ``result`` is set on exit."""
+        handle = WindowHandle(name)
+        self.begin_window(name)
+        try:
+            yield handle
+        finally:
+            handle.result = self.end_window(name)
+
+    def track(self, name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+        """Decorator: each call of the function is a window (named after the function unless ``name``)."""
+
+        def wrap(func: Callable[P, R]) -> Callable[P, R]:
+            label = name or func.__qualname__
+
+            @functools.wraps(func)
+            def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+                with self.window(f"{label}#{os.urandom(2).hex()}"):
+                    return func(*args, **kwargs)
+
+            return inner
+
+        return wrap
+
+    # -- sampling ---------------------------------------------------------------------------------------------
+    def add_interval_listener(self, listener: IntervalListener) -> None:
+        """Call ``listener(t0_s, t1_s, energy_j)`` after every sample with the energy of all measured devices."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def requests(self, weights: Any | None = None) -> Any:
+        """A :class:`~aifootprint.measure.attribution.RequestAttributor` fed by this tracker; each finished
+        request is also written to the run store (table ``requests``)."""
+        from .attribution import RequestAttributor, RequestEnergy
+
+        def save(r: RequestEnergy) -> None:
+            row = (r.request_id, r.start_s, r.end_s, r.prefill_tokens, r.decode_tokens, r.energy_j)
+            if self._store is not None:
+                self._safe_store(lambda s: s.add_requests(self.run_id, [row]))
+
+        return RequestAttributor.attach(self, weights, on_complete=save)
+
+    def elapsed_s(self) -> float:
+        """Seconds since start on the tracker's clock."""
+        return self._clock() - self._t0
+
+    def sample(self) -> None:
+        """Read every sensor now (the background thread calls this ``hz`` times per second)."""
+        with self._lock:
+            if self.running:
+                self._sample_locked()
+
+    def labels(self) -> dict[str, str]:
+        """Human names of the devices (GPU model, CPU model) where the sensor knows them."""
+        return {t.sensor.device: str(getattr(t.sensor, "label", t.sensor.device)) for t in self._tracks}
+
+    def power_w(self) -> dict[str, float]:
+        """Latest power by component (W) of the measured devices (for live displays)."""
+        out: dict[str, float] = {}
+        with self._lock:
+            for tr in self._tracks:
+                if tr.owned and tr.power is not None:
+                    out[tr.sensor.component] = out.get(tr.sensor.component, 0.0) + tr.power
+        return out
+
+    def _loop(self) -> None:
+        period = 1.0 / self.config.hz
+        while not self._stop.wait(period):
+            try:
+                self.sample()
+            except Exception as exc:  # never let the sampler die silently, never disturb the workload
+                self.notes.append(f"sampler error: {type(exc).__name__}: {exc}")
+
+    def _sample_locked(self) -> None:
+        t = self._clock()
+        rel = t - self._t0
+        total, t_prev = 0.0, self._last_sample
+        if t - self._last_lease_try >= 1.0 and self._leases.enabled:
+            self._last_lease_try = t
+            for tr in self._tracks:
+                if not tr.owned and self._leases.acquire(tr.sensor.physical_id):
+                    tr.owned = True
+                    self.notes.append(f"{tr.sensor.device}: took over measurement at t={rel:.2f} s (lease released)")
+        for tr in self._tracks:
+            if not tr.owned:
+                continue
+            try:
+                reading = tr.sensor.read()
+            except Exception as exc:
+                if tr.fail(t, exc):
+                    self._event(rel, "gap_start", tr.sensor.device, tr.error)
+                continue
+            delta, gap = tr.update(t, reading)
+            total += delta
+            if gap is not None:
+                self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
+            if self._store is not None:
+                self._store.add_sample(self.run_id, tr.sensor.device, rel, tr.best_j, reading.power_w)
+        self._last_sample = t
+        if t_prev and t > t_prev:
+            for listener in self._listeners:
+                listener(t_prev - self._t0, rel, total)
+        if self._store is not None and t - self._last_flush >= self.config.flush_s:
+            self._last_flush = t
+            self._safe_store(lambda s: s.flush())
+
+    # -- internals --------------------------------------------------------------------------------------------
+    def _mark(self, name: str) -> _Window:
+        return _Window(name, self._last_sample - self._t0, {tr.sensor.device: tr.snapshot() for tr in self._tracks})
+
+    def _close(self, name: str, final: bool = False) -> Measurement:
+        win = self._windows.pop(name)
+        end_s = self._last_sample - self._t0
+        duration = max(0.0, end_s - win.start_s)
+        devices, gaps, skipped = [], [], []
+        for tr in self._tracks:
+            s = tr.sensor
+            if not tr.owned and not tr.best_j:
+                holder = self._leases.holder(s.physical_id)
+                skipped.append(f"{s.device} (measured by pid {holder})" if holder else s.device)
+                continue
+            best0, int0, proc0, _counter0, ngaps0 = win.marks.get(s.device, (0.0, 0.0, 0.0, 0.0, 0))
+            d_best, d_int = tr.best_j - best0, tr.integrated_j - int0
+            method, note = s.method, ""
+            if tr.counter is not None and d_int > 0:
+                update = s.counter_update_s
+                if update is not None and duration < COARSE_FACTOR * update:
+                    method, note = f"{s.method}+power-integrated", (
+                        f"window of {duration:.3f} s is shorter than {COARSE_FACTOR:g} counter updates "
+                        f"({update * 1000:.0f} ms each): power integrated instead")
+                elif d_best == 0:
+                    method, note = f"{s.method}+power-integrated", (
+                        "energy counter did not change during the window: power integrated instead")
+                if method != s.method:
+                    d_best = d_int
+            elif tr.counter is not None and d_best == 0 and duration > 0:
+                note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
+            proc = (tr.process_j - proc0) if tr.has_process else None
+            devices.append(DeviceEnergy(s.device, s.component, method, s.estimated, d_best, proc, note))
+            gaps.extend(tr.gaps[ngaps0:])
+            if tr.failing_since is not None:
+                gaps.append(Gap(s.device, tr.failing_since - self._t0, None, tr.error, "lost"))
+        notes = tuple(self.notes) if final else ()
+        result = Measurement(name, win.start_s, duration, tuple(devices), tuple(gaps), notes, tuple(skipped))
+        if self._store is not None and not final:
+            self._safe_store(lambda st: st.add_window(self.run_id, name, win.start_s, duration, result.energy_j,
+                                                      result.to_dict()))
+        return result
+
+    def _event(self, t_s: float, kind: str, device: str, message: str) -> None:
+        if self._store is not None:
+            self._safe_store(lambda s: s.add_event(self.run_id, t_s, kind, device, message))
+
+    def _open_store(self) -> None:
+        if not self.config.store and self._store is None:
+            return
+        import json
+
+        from .._version import METHOD_VERSION
+        from .store import RunHeader, RunStore
+
+        if self._store is None:
+            try:
+                self._store = RunStore(self.config.store_path)
+            except Exception as exc:
+                self.notes.append(f"run store unavailable ({exc}); the run is not saved")
+                _warn(f"run store unavailable ({exc}); the run is not saved")
+                return
+        cfg = asdict(self.config)
+        header = RunHeader(
+            run_id=self.run_id, name=self.config.name, started_at=self.started_at, host=os.uname().nodename,
+            pid=os.getpid(), command=self.config.command, job_id=self._leases.job_id or "",
+            location=self.config.location or "", hz=self.config.hz, method_version=METHOD_VERSION,
+            data_version=_data_version(), config_json=json.dumps(cfg, default=str),
+        )
+        devices = [(t.sensor.device, t.sensor.physical_id, t.sensor.component, t.sensor.method, t.sensor.estimated,
+                    t.owned) for t in self._tracks]
+        self._safe_store(lambda s: s.begin_run(header, devices))
+        for note in list(self.notes):
+            self._safe_store(functools.partial(_note_event, run_id=self.run_id, note=note))
+
+    def _safe_store(self, action: Callable[[Any], None]) -> None:
+        """Run a store write; a store failure becomes a note, never an exception in the workload."""
+        try:
+            action(self._store)
+        except Exception as exc:
+            msg = f"run store write failed: {type(exc).__name__}: {exc}"
+            if msg not in self.notes:
+                self.notes.append(msg)
+                _warn(msg)
+
+
+@dataclass
+class WindowHandle:
+    """Yielded by :meth:`Tracker.window`; ``result`` is filled when the window closes."""
+
+    name: str
+    result: Measurement | None = None
+
+
+def _note_event(store: Any, run_id: str, note: str) -> None:
+    store.add_event(run_id, 0.0, "note", "", note)
+
+
+def _own_pid() -> set[int]:
+    return {os.getpid()}
+
+
+def _data_version() -> str:
+    """The reference data version (read lazily; the tracker works without the registry)."""
+    try:
+        from ..reference.registry import DATA_VERSION
+
+        return DATA_VERSION
+    except Exception:
+        return ""
+
+
+def track(name: str | None = None, config: TrackerConfig | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorator: run a fresh :class:`Tracker` around each call; the last measurement is ``func.last_measurement``."""
+
+    def wrap(func: Callable[P, R]) -> Callable[P, R]:
+        cfg = config or TrackerConfig(name=name or func.__qualname__)
+
+        @functools.wraps(func)
+        def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+            tracker = Tracker(cfg)
+            with tracker:
+                out = func(*args, **kwargs)
+            inner.last_measurement = tracker.result  # type: ignore[attr-defined]
+            return out
+
+        return inner
+
+    return wrap

@@ -1,0 +1,37 @@
+"""Helpers for the measure tests: fake sysfs / procfs trees."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def write_zone(root: Path, zone: str, name: str, energy_uj: int, max_uj: int | None = 262143328850) -> Path:
+    """Create one powercap zone directory like /sys/class/powercap/intel-rapl:0."""
+    d = root / zone
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "name").write_text(name + "\n")
+    (d / "energy_uj").write_text(f"{energy_uj}\n")
+    if max_uj is not None:
+        (d / "max_energy_range_uj").write_text(f"{max_uj}\n")
+    return d
+
+
+def set_energy(zone_dir: Path, energy_uj: int) -> None:
+    (zone_dir / "energy_uj").write_text(f"{energy_uj}\n")
+
+
+def write_proc(root: Path, busy: int, idle: int, cores: int = 4, mem_kib: int = 16_000_000) -> None:
+    """A fake /proc with stat (aggregate line), cpuinfo (topology) and meminfo."""
+    root.mkdir(parents=True, exist_ok=True)
+    # user nice system idle iowait irq softirq steal
+    (root / "stat").write_text(f"cpu  {busy} 0 0 {idle} 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n")
+    cpuinfo = "".join(
+        f"processor\t: {i}\nmodel name\t: Test CPU 9000\nphysical id\t: 0\ncore id\t\t: {i}\n\n" for i in range(cores)
+    )
+    (root / "cpuinfo").write_text(cpuinfo)
+    (root / "meminfo").write_text(f"MemTotal:       {mem_kib} kB\nMemFree:        1000 kB\n")
+
+
+def is_root() -> bool:
+    return os.geteuid() == 0

@@ -1,0 +1,68 @@
+"""Footprint of a measurement through the impacts core, and the impact statement."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aifootprint.measure.footprint import footprint
+from aifootprint.measure.measurement import DeviceEnergy, Gap, Measurement
+from aifootprint.measure.statement import impact_statement
+from aifootprint.measure.store import RunHeader, StoredRun
+
+
+def one_kwh(estimated_ram: bool = True) -> Measurement:
+    devices = (
+        DeviceEnergy("gpu:0", "gpu", "nvml-energy-counter", False, 3.0e6),
+        DeviceEnergy("cpu:package-0", "cpu", "rapl", False, 0.4e6),
+        DeviceEnergy("ram", "ram", "w-per-gb", estimated_ram, 0.2e6),
+    )
+    return Measurement("train", 0.0, 3600.0, devices, (Gap("gpu:0", 10.0, 12.0, "SensorError: x", "counter"),))
+
+
+def test_one_kwh_in_france() -> None:
+    """1 kWh of IT energy in France: grid 56.039 gCO2e/kWh (OWID carbon_intensity_elec 2023, via CodeCarbon's
+    global_energy_mix.json, facts.md section H), industry-average PUE 1.56 (Uptime Institute 2024 survey), off-site
+    water 3.6737 L/kWh (EcoLogits electricity_mixes.csv, WRI method). Tolerance 1e-9 (pure arithmetic)."""
+    out = footprint(one_kwh(), "FR").to_dict()
+    assert out["it_energy_kwh"]["best"] == pytest.approx(1.0)
+    assert out["energy_kwh"]["best"] == pytest.approx(1.56, rel=1e-9)
+    assert out["carbon_g"]["best"] == pytest.approx(1.56 * 56.039, rel=1e-9)
+    assert out["water_offsite_l"]["best"] == pytest.approx(1.56 * 3.6737, rel=1e-9)
+    assert out["energy_kwh_by_component"] == {"cpu": pytest.approx(0.4 / 3.6), "gpu": pytest.approx(3.0 / 3.6),
+                                              "ram": pytest.approx(0.2 / 3.6)}
+    assert out["estimated_components"] == ["ram"] and out["estimated"] is True
+    assert any("ram: estimated" in w for w in out["warnings"])
+    assert any("bridged by counter" in w for w in out["warnings"])
+    assert out["kind"] == "measure" and out["percentiles"] == [5, 50, 95]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0.0, 1e9), st.floats(0.0, 1e9))
+def test_carbon_is_linear_in_measured_energy(gpu_j: float, cpu_j: float) -> None:
+    devices = (DeviceEnergy("gpu:0", "gpu", "fake", False, gpu_j), DeviceEnergy("cpu", "cpu", "fake", False, cpu_j))
+    both = footprint(Measurement("m", 0.0, 1.0, devices), "PL").to_dict()["carbon_g"]["best"]
+    one = footprint(Measurement("m", 0.0, 1.0, devices[:1]), "PL").to_dict()["carbon_g"]["best"]
+    two = footprint(Measurement("m", 0.0, 1.0, devices[1:]), "PL").to_dict()["carbon_g"]["best"]
+    assert both == pytest.approx(one + two, rel=1e-9, abs=1e-12)
+
+
+def test_measurement_round_trips_through_dict() -> None:
+    m = one_kwh()
+    assert Measurement.from_dict(m.to_dict()) == m
+
+
+def test_statement_has_paragraph_and_table() -> None:
+    result = footprint(one_kwh(), "FR").to_dict()
+    run = StoredRun(RunHeader("20261126-101010-abcdef", "train", 1_764_150_000.0, "node1", 1, hz=10.0,
+                              location="FR"), 1_764_153_600.0, 0, {"labels": {"gpu:0": "NVIDIA H100 80GB HBM3"}})
+    text = impact_statement(run, result)
+    paragraph, table = text.split("\n\n", 1)
+    assert "NVIDIA H100 80GB HBM3" in paragraph and "ran for 1.00 h" in paragraph
+    assert "87.4 gCO2e" in paragraph  # 1.56 kWh x 56.039 g
+    assert "The RAM figure is estimated" in paragraph
+    assert "gap" in paragraph
+    rows = table.strip().splitlines()
+    assert rows[0] == "| Item | Value |" and len(rows) == 12
+    assert any(r.startswith("| Versions |") and "method " in r and "data " in r for r in rows)

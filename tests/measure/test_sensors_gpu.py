@@ -1,0 +1,165 @@
+"""NVIDIA (NVML) and AMD (amdsmi) sensors against fake driver modules: no GPU needed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from aifootprint.measure.sensors.amd import discover_amd
+from aifootprint.measure.sensors.base import SensorError, SensorUnavailable
+from aifootprint.measure.sensors.nvidia import NvidiaSensor, discover_nvidia, visible_indices
+
+
+class NVMLError(Exception):
+    pass
+
+
+@dataclass
+class FakeGpu:
+    uuid: str
+    energy_mj: int | None = 0  # None: no counter (pre-Volta / vGPU)
+    power_mw: int = 250_000
+    fail: bool = False
+    procs: tuple[tuple[int, int], ...] = ()  # (pid, used memory bytes)
+    util: tuple[tuple[int, int], ...] = ()  # (pid, sm util %)
+
+
+class FakeNvml:
+    """Enough of pynvml for the sensor."""
+
+    def __init__(self, gpus: list[FakeGpu]) -> None:
+        self.gpus = gpus
+        self.inited = False
+
+    def nvmlInit(self) -> None:
+        self.inited = True
+
+    def nvmlDeviceGetCount(self) -> int:
+        return len(self.gpus)
+
+    def nvmlDeviceGetHandleByIndex(self, i: int) -> FakeGpu:
+        return self.gpus[i]
+
+    def nvmlDeviceGetUUID(self, h: FakeGpu) -> str:
+        return h.uuid
+
+    def nvmlDeviceGetTotalEnergyConsumption(self, h: FakeGpu) -> int:
+        if h.energy_mj is None:
+            raise NVMLError("Not Supported")
+        if h.fail:
+            raise NVMLError("GPU is lost")
+        return h.energy_mj
+
+    def nvmlDeviceGetPowerUsage(self, h: FakeGpu) -> int:
+        if h.fail:
+            raise NVMLError("GPU is lost")
+        return h.power_mw
+
+    def nvmlDeviceGetComputeRunningProcesses(self, h: FakeGpu) -> list[Any]:
+        return [SimpleNamespace(pid=p, usedGpuMemory=m) for p, m in h.procs]
+
+    def nvmlDeviceGetProcessUtilization(self, h: FakeGpu, ts: int) -> list[Any]:
+        if not h.util:
+            raise NVMLError("Not Found")
+        return [SimpleNamespace(pid=p, smUtil=u, timeStamp=ts + 1) for p, u in h.util]
+
+
+def test_gpu_without_energy_counter_reports_power_not_zero() -> None:
+    """mlco2/codecarbon#1316, #393: GPUs without the NVML energy counter silently reported 0 kWh."""
+    nvml = FakeNvml([FakeGpu("GPU-old", energy_mj=None, power_mw=180_000)])
+    (sensor,) = discover_nvidia(module=nvml)
+    assert sensor.method == "nvml-power-integrated"
+    reading = sensor.read()
+    assert reading.energy_j is None
+    assert reading.power_w == 180.0
+
+
+def test_energy_counter_is_relative_to_open_and_in_joules() -> None:
+    gpu = FakeGpu("GPU-a", energy_mj=5_000_000)
+    (sensor,) = discover_nvidia(module=FakeNvml([gpu]))
+    gpu.energy_mj += 1234
+    assert sensor.read().energy_j == pytest.approx(1.234)
+    assert sensor.physical_id == "nvml:GPU-a"
+
+
+def test_counter_update_interval_is_detected() -> None:
+    """The counter only moves every 100 ms: the sensor learns that period from the times it changes."""
+    gpu = FakeGpu("GPU-a")
+    now = [0.0]
+    sensor = NvidiaSensor(FakeNvml([gpu]), 0, clock=lambda: now[0])
+    for step in range(40):  # 40 reads 25 ms apart
+        now[0] = step * 0.025
+        if step % 4 == 0:
+            gpu.energy_mj = (gpu.energy_mj or 0) + 30_000
+        sensor.read()
+    assert sensor.counter_update_s == pytest.approx(0.1)
+
+
+def test_failed_read_raises_sensor_error() -> None:
+    gpu = FakeGpu("GPU-a")
+    (sensor,) = discover_nvidia(module=FakeNvml([gpu]))
+    gpu.fail = True
+    with pytest.raises(SensorError):
+        sensor.read()
+
+
+def test_process_share_from_sm_utilisation_then_memory() -> None:
+    gpu = FakeGpu("GPU-a", util=((10, 60), (11, 20), (99, 20)), procs=((10, 1), (99, 3)))
+    sensor = NvidiaSensor(FakeNvml([gpu]), 0, pids=lambda: {10, 11}, clock=lambda: 0.0)
+    assert sensor.read().process_fraction == pytest.approx(0.8)
+    gpu2 = FakeGpu("GPU-b", procs=((10, 1), (99, 3)))
+    sensor2 = NvidiaSensor(FakeNvml([gpu2]), 0, pids=lambda: {10}, clock=lambda: 0.0)
+    assert sensor2.read().process_fraction == pytest.approx(0.25)
+
+
+def test_visible_devices_by_index_uuid_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    nvml = FakeNvml([FakeGpu("GPU-aaa"), FakeGpu("GPU-bbb"), FakeGpu("GPU-ccc")])
+    assert visible_indices(nvml, ["2", "0"]) == [0, 2]
+    assert visible_indices(nvml, ["GPU-bb"]) == [1]
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
+    assert visible_indices(nvml, None) == [1]
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
+    assert visible_indices(nvml, None) == [0, 1, 2]
+
+
+def test_nvml_init_failure_is_unavailable() -> None:
+    class Broken(FakeNvml):
+        def nvmlInit(self) -> None:
+            raise NVMLError("Driver Not Loaded")
+
+    with pytest.raises(SensorUnavailable, match="Driver Not Loaded"):
+        discover_nvidia(module=Broken([]))
+
+
+class FakeAmdSmi:
+    def __init__(self, accumulators: list[int], resolution: float = 15.3) -> None:
+        self.acc = accumulators
+        self.resolution = resolution
+
+    def amdsmi_init(self) -> None:
+        return None
+
+    def amdsmi_get_processor_handles(self) -> list[int]:
+        return list(range(len(self.acc)))
+
+    def amdsmi_get_gpu_device_uuid(self, h: int) -> str:
+        return f"amd-{h}"
+
+    def amdsmi_get_energy_count(self, h: int) -> dict[str, float]:
+        return {"energy_accumulator": self.acc[h], "counter_resolution": self.resolution, "timestamp": 0}
+
+    def amdsmi_get_power_info(self, h: int) -> dict[str, Any]:
+        return {"current_socket_power": "N/A", "average_socket_power": 400}
+
+
+def test_amd_energy_is_accumulator_times_resolution() -> None:
+    smi = FakeAmdSmi([1000, 0])
+    sensors = discover_amd(smi)
+    assert [s.physical_id for s in sensors] == ["amdsmi:amd-0", "amdsmi:amd-1"]
+    smi.acc[0] += 1_000_000
+    reading = sensors[0].read()
+    assert reading.energy_j == pytest.approx(15.3)  # 1e6 counts x 15.3 µJ
+    assert reading.power_w == 400.0

@@ -1,0 +1,223 @@
+"""Tracker: counters, power integration, coarse counters, nested windows, decorators, mid-run failures."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from aifootprint.errors import InputError
+from aifootprint.measure.sensors.base import Reading, SensorError
+from aifootprint.measure.sensors.fake import FakeOptions, FakeSensor
+from aifootprint.measure.tracker import COARSE_FACTOR, Tracker, TrackerConfig, track
+
+from .conftest import ManualClock
+
+MANUAL = TrackerConfig(background=False, store=False)
+
+
+def run_for(tracker: Tracker, clock: ManualClock, seconds: float, hz: float = 10.0) -> None:
+    for _ in range(round(seconds * hz)):
+        clock.advance(1.0 / hz)
+        tracker.sample()
+
+
+def test_counter_device_energy_is_exact(clock: ManualClock) -> None:
+    gpu = FakeSensor("gpu:0", "gpu", 300.0, clock=clock)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    run_for(tracker, clock, 10.0)
+    result = tracker.stop()
+    assert result.energy_j == pytest.approx(3000.0)
+    assert result.duration_s == pytest.approx(10.0)
+    assert result.by_component() == {"gpu": pytest.approx(3000.0)}
+    assert result.estimated is False
+
+
+def test_power_only_device_is_integrated_never_zero(clock: ManualClock) -> None:
+    """A GPU without an energy counter (mlco2/codecarbon#1316) gets power x time, not 0 kWh."""
+    opts = FakeOptions(has_counter=False)
+    gpu = FakeSensor("gpu:0", "gpu", [(5.0, 100.0), (math.inf, 300.0)], clock=clock, options=opts)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    run_for(tracker, clock, 10.0, hz=100.0)
+    result = tracker.stop()
+    # 5 s x 100 W + 5 s x 300 W = 2000 J; trapezoids miss a power step by at most step x one interval = 2 J
+    assert result.energy_j == pytest.approx(2000.0, abs=2.0)
+    assert result.energy_kwh == pytest.approx(2000.0 / 3.6e6, rel=1e-3)
+
+
+def test_short_window_on_coarse_counter_is_not_zero(clock: ManualClock) -> None:
+    """The counter moves every 100 ms: a 70 ms window would read 0 J; it is power-integrated instead."""
+    opts = FakeOptions(counter_update_s=0.1)
+    gpu = FakeSensor("gpu:0", "gpu", 400.0, clock=clock, options=opts)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    clock.advance(0.01)
+    with tracker.window("short") as handle:
+        clock.advance(0.07)
+    assert handle.result is not None
+    (dev,) = handle.result.devices
+    assert dev.energy_j == pytest.approx(400.0 * 0.07)
+    assert dev.method.endswith("power-integrated")
+    assert "counter" in dev.note
+
+
+def test_long_window_on_coarse_counter_uses_the_counter(clock: ManualClock) -> None:
+    gpu = FakeSensor("gpu:0", "gpu", 400.0, clock=clock, options=FakeOptions(counter_update_s=0.1))
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    run_for(tracker, clock, 1.0)  # the sensor learns nothing itself; the fake reports its period
+    with tracker.window("long") as handle:
+        run_for(tracker, clock, COARSE_FACTOR * 0.1 + 1.0)
+    assert handle.result is not None
+    (dev,) = handle.result.devices
+    assert dev.method == "fake"
+    assert dev.energy_j == pytest.approx(400.0 * 2.0, abs=400.0 * 0.1)  # within one update period
+
+
+def test_nested_windows_add_up(clock: ManualClock) -> None:
+    gpu = FakeSensor("gpu:0", "gpu", 100.0, clock=clock)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    with tracker.window("epoch") as outer:
+        with tracker.window("step-1") as a:
+            run_for(tracker, clock, 1.0)
+        with tracker.window("step-2") as b:
+            run_for(tracker, clock, 2.0)
+    result = tracker.stop()
+    assert a.result is not None and b.result is not None and outer.result is not None
+    assert (a.result.energy_j, b.result.energy_j) == (pytest.approx(100.0), pytest.approx(200.0))
+    assert outer.result.energy_j == pytest.approx(a.result.energy_j + b.result.energy_j)
+    assert result.energy_j == pytest.approx(300.0)
+    assert [w.name for w in tracker.window_results] == ["step-1", "step-2", "epoch"]
+
+
+def test_overlapping_windows_and_errors(clock: ManualClock) -> None:
+    gpu = FakeSensor("gpu:0", "gpu", 10.0, clock=clock)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock)
+    with pytest.raises(RuntimeError):
+        tracker.begin_window("x")
+    tracker.start()
+    tracker.begin_window("a")
+    clock.advance(1.0)
+    tracker.begin_window("b")
+    with pytest.raises(ValueError, match="already open"):
+        tracker.begin_window("a")
+    clock.advance(1.0)
+    assert tracker.end_window("a").energy_j == pytest.approx(20.0)
+    clock.advance(1.0)
+    assert tracker.end_window("b").energy_j == pytest.approx(20.0)
+    with pytest.raises(ValueError, match="no open window"):
+        tracker.end_window("b")
+
+
+def test_method_decorator_and_function_decorator(clock: ManualClock) -> None:
+    gpu = FakeSensor("gpu:0", "gpu", 50.0, clock=clock)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+
+    @tracker.track("infer")
+    def infer(x: int) -> int:
+        clock.advance(2.0)
+        return x * 2
+
+    assert infer(21) == 42
+    (res,) = tracker.window_results
+    assert res.name.startswith("infer#") and res.energy_j == pytest.approx(100.0)
+
+    @track(config=TrackerConfig(store=False, sensors=TrackerConfig().sensors.__class__(backend="fake")))
+    def work() -> str:
+        time.sleep(0.05)
+        return "done"
+
+    assert work() == "done"
+    measured = work.last_measurement  # type: ignore[attr-defined]
+    assert measured.by_component().keys() == {"gpu", "cpu", "ram"}
+    # the fake node draws 370 W: energy = 370 W x the measured duration
+    assert measured.energy_j == pytest.approx(370.0 * measured.duration_s, rel=1e-3)  # the fake reads its own clock
+
+
+def test_counter_gap_is_bridged_by_the_counter(clock: ManualClock) -> None:
+    """A sensor failing mid-run never interrupts the workload; with a counter no energy is lost."""
+    gpu = FakeSensor("gpu:0", "gpu", 200.0, clock=clock, options=FakeOptions(fail_between=(2.0, 3.0)))
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    run_for(tracker, clock, 5.0)
+    result = tracker.stop()
+    assert result.energy_j == pytest.approx(1000.0)
+    (gap,) = result.gaps
+    assert gap.bridged == "counter"
+    assert gap.start_s == pytest.approx(1.9) and gap.end_s == pytest.approx(3.0)
+    assert any("bridged by counter" in w for w in result.warnings())
+
+
+def test_power_only_gap_is_interpolated_and_flagged(clock: ManualClock) -> None:
+    opts = FakeOptions(has_counter=False, fail_between=(1.0, 2.0))
+    gpu = FakeSensor("gpu:0", "gpu", 100.0, clock=clock, options=opts)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    run_for(tracker, clock, 3.0)
+    result = tracker.stop()
+    assert result.energy_j == pytest.approx(300.0)
+    assert result.gaps[0].bridged == "interpolated"
+    assert result.estimated is True
+
+
+def test_sensor_that_never_recovers_is_reported_lost(clock: ManualClock) -> None:
+    gpu = FakeSensor("gpu:0", "gpu", 100.0, clock=clock, options=FakeOptions(fail_between=(1.0, math.inf)))
+    cpu = FakeSensor("cpu:package-0", "cpu", 50.0, clock=clock)
+    tracker = Tracker(MANUAL, sensors=[gpu, cpu], clock=clock).start()
+    run_for(tracker, clock, 3.0)
+    result = tracker.stop()
+    assert result.by_component() == {"gpu": pytest.approx(90.0), "cpu": pytest.approx(150.0)}
+    (gap,) = result.gaps
+    assert gap.bridged == "lost" and gap.end_s is None
+    assert any("never recovered" in w for w in result.warnings())
+
+
+def test_sensor_raising_any_exception_does_not_reach_the_workload(clock: ManualClock) -> None:
+    class Exploding:
+        device, physical_id, component, method, estimated = "gpu:9", "x", "gpu", "boom", False
+        counter_update_s = None
+
+        def read(self) -> Reading:
+            raise ZeroDivisionError("driver bug")
+
+        def close(self) -> None:
+            raise SensorError("close failed too")
+
+    tracker = Tracker(MANUAL, sensors=[Exploding()], clock=clock).start()
+    run_for(tracker, clock, 1.0)
+    result = tracker.stop()
+    assert result.energy_j == 0.0
+    assert "ZeroDivisionError" in result.gaps[0].error
+
+
+def test_background_sampler_runs_at_the_configured_rate() -> None:
+    gpu = FakeSensor("gpu:0", "gpu", 100.0)
+    tracker = Tracker(TrackerConfig(hz=50.0, store=False), sensors=[gpu]).start()
+    time.sleep(0.5)
+    result = tracker.stop()
+    assert 10 <= gpu.reads <= 30  # ~25 samples in 0.5 s at 50 Hz (+ start/stop reads)
+    assert result.energy_j == pytest.approx(100.0 * result.duration_s, rel=1e-3)
+    assert gpu.closed
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(InputError, match="sampling rate"):
+        TrackerConfig(hz=0)
+    with pytest.raises(InputError, match="flush"):
+        TrackerConfig(flush_s=5.0)
+
+
+def test_interval_listener_sees_every_joule(clock: ManualClock) -> None:
+    gpu = FakeSensor("gpu:0", "gpu", [(1.0, 100.0), (math.inf, 250.0)], clock=clock)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    seen: list[tuple[float, float, float]] = []
+    tracker.add_interval_listener(lambda a, b, e: seen.append((a, b, e)))
+    run_for(tracker, clock, 3.0)
+    result = tracker.stop()
+    assert math.fsum(e for _, _, e in seen) == pytest.approx(result.energy_j)
+    assert all(b > a for a, b, _ in seen)
+
+
+def test_process_share_is_reported(clock: ManualClock) -> None:
+    gpu = FakeSensor("gpu:0", "gpu", 100.0, clock=clock, options=FakeOptions(process_fraction=0.25))
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    run_for(tracker, clock, 4.0)
+    (dev,) = tracker.stop().devices
+    assert dev.energy_j == pytest.approx(400.0) and dev.process_energy_j == pytest.approx(100.0)
