@@ -142,7 +142,17 @@ def mlenergy(path: Path, quick: bool) -> tuple[list[str], dict[str, float]]:
         c = configs[k]
         out.append(f"| {c.model_id} | {c.task} | {c.gpu} × {c.n} | {c.max_num_seqs} | {c.batch:.1f} | "
                    f"{c.output_tokens:.0f} | {c.energy_per_token_j:.4g} | {est[k]:.4g} | {pct(float(in_err[k]))} |")
-    out += ["", "### All configurations", "", "<details><summary>565 rows</summary>", "",
+    pair = {(c.n, c.max_num_seqs): c.energy_per_token_j for c in configs
+            if c.model_id == "Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8" and c.gpu == "B200"}
+    if (8, 256) in pair and (4, 256) in pair:
+        out += ["", "Why: most of the worst cases are one model on one GPU type. Qwen3-Coder-480B-A35B-FP8 on 8 × B200 "
+                f"measures {pair[(8, 256)]:.2f} J/token at max_num_seqs 256, against {pair[(4, 256)]:.2f} J/token for "
+                "the same model, task and batch on 4 × B200: doubling the GPUs costs "
+                f"{pair[(8, 256)] / pair[(4, 256)]:.1f}× the energy per token, which no bandwidth or compute term "
+                "explains (a serving-stack effect of that configuration). At small batches on code completion we "
+                "overestimate (Qwen3-Coder-30B at batch 8): the assumed 2,000-token prompts are probably too long "
+                "for those runs, or prefix caching shortened them — the leaderboard does not publish prompt lengths."]
+    out += ["", "### All configurations", "", f"<details><summary>{len(configs)} rows</summary>", "",
             "| model | task | GPU × n | max_num_seqs | avg batch | out tok | measured J/tok | estimated | error "
             "| LOMO |",
             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -166,16 +176,22 @@ def boundary_case() -> list[str]:
            "tokens.", "",
            "| model | accelerators Wh | host | idle | overhead | total Wh | accelerator share | total ÷ accelerator |",
            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    host_shares, ratios = [], []
     for m in ("llama-3.1-8b", "qwen3-32b", "llama-3.1-70b", "qwen3-235b-a22b"):
         e = RequestEstimator(m, RequestConfig(hardware="h100", boundary="datacenter", operator="google",
                                               location="US")).estimate(500, 300)
         acc = e.prefill_wh + e.decode_wh
+        host_shares.append(e.host_wh / e.energy_wh)
+        ratios.append(e.energy_wh / acc)
         out.append(f"| {m} | {acc:.4f} | {e.host_wh:.4f} | {e.idle_wh:.4f} | {e.overhead_wh:.4f} | {e.energy_wh:.4f} "
                    f"| {100 * acc / e.energy_wh:.0f} % | {e.energy_wh / acc:.2f} |")
     out += ["| **Gemini (GO25)** | 0.14 | 0.06 | 0.02 | 0.02 | 0.24 | 58 % | 1.72 |", "",
             "The idle term is calibrated on GO25 (10 % of active energy) and the overhead uses Google's PUE, so those "
-            "two match by construction; the host share comes from an independent source (1.2 kW per 8-GPU server, "
-            "EcoLogits/BoaviztAPI) and lands near Google's 25 %. Google's 2.4× (0.24 ÷ 0.10) also counts "
+            "two match by construction. The host share comes from an independent source (1.2 kW per 8-GPU server, "
+            f"EcoLogits/BoaviztAPI) and lands at {100 * min(host_shares):.0f}–{100 * max(host_shares):.0f} % against "
+            f"Google's 25 %, so our full-stack multiplier ({min(ratios):.2f}–{max(ratios):.2f}) is below Google's "
+            "1.72: a TPU host may draw more per accelerator than 150 W, and an H100 draws more than a TPU, which "
+            "shrinks the host's share. Google's 2.4× (0.24 ÷ 0.10) also counts "
             "accelerators that are provisioned but not active in the 'comprehensive' accelerator term (0.14 vs 0.10 "
             "Wh), which a per-request model cannot see.", ""]
     return out
@@ -200,9 +216,12 @@ def epoch_bloom() -> tuple[list[str], list[tuple[str, float, float]]]:
         v = single("gpt-4o", i, 500, hardware="h100", precision=prec)
         rows.append((f"Epoch GPT-4o {label}", pub, v))
         out.append(f"| {label} | {pub} | {v:.3f} | {pct(v / pub - 1)} |")
-    out += ["", "Epoch's 10 % utilisation is an assumption about batching; our batch-64 roofline reaches higher "
-            "utilisation in decode, and prefill of long inputs is compute-bound (at the H100 fit's achievable fraction of "
-            "peak), so long-input energy grows more slowly than Epoch's.", "",
+    out += ["", "Epoch's 10 % FLOP utilisation is an assumption about batching; ours follows from the roofline at "
+            "batch 64, where decode of a 440 B-parameter MoE is bound by reading the weights (at batch 64 nearly every "
+            "expert is touched each step), so the short-query case is higher than Epoch's. With a 10k-token input, "
+            "prefill is compute-bound and the tensor-parallel all-reduces grow with the prompt tokens; that case rests "
+            "on the fitted all-reduce bandwidth. GPT-4o's size and serving setup are not public, so neither figure is "
+            "a measurement.", "",
             "## 4. BLOOM API deployment (BL22 via DV23)", "",
             "Measured: 914 kWh over 18 days for 230,768 requests on 16 A100 40GB (GCP) = 3.96 Wh per request, a demo "
             "API at batch ~1. Output length not published; we assume 100 input / 100 output tokens (E). The "
@@ -210,22 +229,16 @@ def epoch_bloom() -> tuple[list[str], list[tuple[str, float, float]]]:
             "dominated by idle power, which a per-request model does not include unless told the utilisation.", "",
             "| case | published Wh | estimated Wh | error |", "|---|---:|---:|---:|"]
     active = single("bloom-176b", 100, 100, hardware="a100-40gb", batch=1, accelerators=16, boundary="server")
-    acc = load_calibration("a100-40gb")
-    hours = 18 * 24.0
-    idle_wh = 16 * acc.static_power_w * hours / 230_768 * 0 + 0.0
-    from aifootprint.reference.hardware import get_accelerator
-
-    idle_w = get_accelerator("a100-80gb").idle_power_w or 50.0
-    idle_wh = (16 * idle_w + 2 * 8 * 150.0 * 0.5) * hours / 230_768
-    rows.append(("BLOOM API, active only", 3.96, active))
-    rows.append(("BLOOM API, active + idle", 3.96, active + idle_wh))
+    avg_w = 914_000.0 / (18 * 24.0) / 16
+    rows.append(("BLOOM API (active serving, 100 in / 100 out assumed)", 3.96, active))
     out += [f"| active serving only (batch 1, 16 × A100 40GB, server boundary) | 3.96 | {active:.3f} | "
-            f"{pct(active / 3.96 - 1)} |",
-            f"| + idle time: 16 GPUs × {idle_w:.0f} W (BLOOM study's idle assumption) + host at half of 150 W per GPU, "
-            f"over 18 days ÷ 230,768 requests | 3.96 | {active + idle_wh:.3f} | {pct((active + idle_wh) / 3.96 - 1)} |",
-            "", "Energy per request of a lightly used deployment is set by idle power × wall time ÷ requests; the "
-            "per-request estimator answers a different question (a loaded server). Use `estimate lifecycle` or an "
-            "explicit utilisation for such deployments.", ""]
+            f"{pct(active / 3.96 - 1)} |", "",
+            f"The measured total is 914 kWh over 432 h = {avg_w:.0f} W per GPU on average, hosts included — below "
+            f"the {load_calibration('a100-40gb').static_power_w:.0f} W static power of a *serving* A100 in our "
+            "calibration, so the GPUs spent most of the 18 days idle at low clocks. The agreement of the active-only "
+            "estimate is therefore partly luck: output lengths are not published, and a lightly used deployment's "
+            "energy per request is set by idle power × wall time ÷ requests, which a per-request model for a loaded "
+            "server does not see. Use `estimate lifecycle` or an explicit utilisation for such deployments.", ""]
     return out, rows
 
 
@@ -286,7 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"max {100 * summary['max_lomo']:.0f} %" if "median_lomo" in summary else "")
         head += [f"- ML.ENERGY v3.0, {int(summary['n'])} LLM configurations, accelerator boundary: median |error| "
                  f"{100 * summary['median_in']:.1f} % in-sample (90th percentile {100 * summary['p90_in']:.0f} %, max "
-                 f"{100 * summary['max_in']:.0f} %){lomo}. Target: ≤ 15 %."]
+                 f"{100 * summary['max_in']:.0f} %){lomo}. Target ≤ 15 %: "
+                 + ("met in-sample." if summary["median_in"] <= 0.15 else
+                    f"missed by {100 * summary['median_in'] - 15:.1f} points in-sample.")
+                 + " Errors are larger out of sample and on B200 (see §1)."]
     for label, pub, v in rows34 + rows5:
         head.append(f"- {label}: published {pub:g}, estimated {v:.4g} ({pct(v / pub - 1)}).")
     head += ["", "Worst cases and their causes are listed under each section: B200 runs of vLLM 0.11.1 whose step "

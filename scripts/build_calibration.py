@@ -286,7 +286,7 @@ def fit(configs: Sequence[Config], spec: Spec, grid: int = 24) -> Calibration:
 
     For each (φ_c, φ_m) on a grid: overheads by robust NNLS on the relative step-time error, then the energy
     coefficients by robust NNLS on the relative energy error given the modelled time; the grid point with the smallest
-    median |log error| of energy per output token wins.
+    median |relative error| of energy per output token wins.
     """
     base = blank_calibration(spec)
     arr = arrays(configs, base)
@@ -310,7 +310,7 @@ def fit(configs: Sequence[Config], spec: Spec, grid: int = 24) -> Calibration:
             ae = np.stack([arr.n * t, flops, moved], axis=1) / y_e[:, None]
             p, ef, eb = _robust_nnls(ae, np.ones_like(y_e))
             e = np.minimum(arr.n * p * t + ef * flops + eb * moved, arr.n * spec.max_power_w * t)
-            score = float(np.median(np.abs(np.log(e / y_e))))
+            score = float(np.median(np.abs(e / y_e - 1.0)))
             if best is None or score < best[0]:
                 best = (score, _with(
                     base, compute_fraction=float(phi_c), bandwidth_fraction=float(phi_m), step_overhead_s=float(x[0]),
