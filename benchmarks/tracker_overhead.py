@@ -24,7 +24,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +113,24 @@ def workload(n: int) -> int:
     return acc
 
 
+def _empty_thread(hz: float) -> Callable[[], None]:
+    """A thread that only wakes ``hz`` times per second: separates the scheduler's effect from the tracker's."""
+    event = threading.Event()
+
+    def loop() -> None:
+        while not event.wait(1.0 / hz):
+            pass
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        event.set()
+        thread.join()
+
+    return stop
+
+
 def slowdown(work_s: float, repeats: int) -> dict[str, float]:
     """Wall time of the workload bare, again bare (the noise floor), at 1 Hz and at 10 Hz.
 
@@ -122,16 +142,19 @@ def slowdown(work_s: float, repeats: int) -> dict[str, float]:
     t0 = time.perf_counter()
     workload(1_000_000)
     n = int(1_000_000 * work_s / (time.perf_counter() - t0))
-    times: dict[str, list[float]] = {"bare": [], "bare again": [], "1 Hz": [], "10 Hz": []}
+    times: dict[str, list[float]] = {"bare": [], "bare again": [], "empty thread": [], "1 Hz": [], "10 Hz": []}
     for _ in range(repeats):
         for label in times:
-            hz = None if label.startswith("bare") else float(label.split()[0])
+            hz = None if label.startswith(("bare", "empty")) else float(label.split()[0])
             tracker = None if hz is None else Tracker(TrackerConfig(hz=hz)).start()
+            stop = _empty_thread(10.0) if label == "empty thread" else None
             t0 = time.perf_counter()
             workload(n)
             times[label].append(time.perf_counter() - t0)
             if tracker is not None:
                 tracker.stop()
+            if stop is not None:
+                stop()
     return {k: min(v) for k, v in times.items()}
 
 
@@ -152,6 +175,7 @@ def main() -> None:
     slow1 = (wall["1 Hz"] / wall["bare"] - 1) * 100
     slow10 = (wall["10 Hz"] / wall["bare"] - 1) * 100
     floor = (wall["bare again"] / wall["bare"] - 1) * 100
+    empty = (wall["empty thread"] / wall["bare"] - 1) * 100
 
     from aifootprint.measure.sensors.discovery import discover
 
@@ -175,6 +199,8 @@ def main() -> None:
         f"tracker CPU time at 10 Hz          {cpu10 * 100:7.3f} % of one core",
         f"workload bare                      {wall['bare']:7.3f} s   (min of {args.repeats})",
         f"workload bare again (noise floor)  {wall['bare again']:7.3f} s   difference {floor:+.2f} %",
+        f"workload + empty 10 Hz thread     {wall['empty thread']:7.3f} s   difference {empty:+.2f} % "
+        "(the scheduler's share, not the tracker's)",
         f"workload at 1 Hz                   {wall['1 Hz']:7.3f} s   slowdown {slow1:+.2f} %",
         f"workload at 10 Hz                  {wall['10 Hz']:7.3f} s   slowdown {slow10:+.2f} % (target <= 0.2 %)",
         "",

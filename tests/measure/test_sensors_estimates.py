@@ -122,3 +122,17 @@ def test_fake_backend_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_backend_is_an_input_error() -> None:
     with pytest.raises(InputError, match="did you mean: fake"):
         resolve_backend("fak")
+
+
+def test_gpu_present_without_nvml_is_said_loudly(tmp_path: Path) -> None:
+    """A GPU that cannot be read must not vanish silently from the total (the 0 kWh failure in another form)."""
+    proc, dev = tmp_path / "proc", tmp_path / "dev"
+    write_proc(proc, 100, 100)
+    dev.mkdir()
+    (dev / "nvidia0").write_text("")
+    (dev / "nvidiactl").write_text("")
+    cfg = SensorConfig(powercap_root=str(tmp_path / "none"), proc_root=str(proc), dev_root=str(dev))
+    found = discover(cfg)
+    if any(s.component == "gpu" for s in found.sensors):
+        pytest.skip("NVML is usable on this machine")
+    assert any("GPU energy is NOT included" in h for h in found.hints)

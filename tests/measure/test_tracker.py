@@ -123,14 +123,14 @@ def test_method_decorator_and_function_decorator(clock: ManualClock) -> None:
 
     @track(config=TrackerConfig(store=False, sensors=TrackerConfig().sensors.__class__(backend="fake")))
     def work() -> str:
-        time.sleep(0.05)
+        time.sleep(0.2)
         return "done"
 
     assert work() == "done"
     measured = work.last_measurement  # type: ignore[attr-defined]
     assert measured.by_component().keys() == {"gpu", "cpu", "ram"}
     # the fake node draws 370 W: energy = 370 W x the measured duration
-    assert measured.energy_j == pytest.approx(370.0 * measured.duration_s, rel=1e-3)  # the fake reads its own clock
+    assert measured.energy_j == pytest.approx(370.0 * measured.duration_s, rel=0.02)  # fakes read their own clock
 
 
 def test_counter_gap_is_bridged_by_the_counter(clock: ManualClock) -> None:

@@ -173,16 +173,15 @@ def compare_models(
     from rich.console import Console
     from rich.table import Table
 
-    from .output import format_value
 
     table = Table(title=f"compare-models: {input_tokens} in / {output_tokens} out, batch {batch}, {hardware}, "
-                        f"{cfg.boundary} boundary", header_style="bold")
-    for col in ("#", "model", "accelerators", "energy_wh", "× smallest", "carbon_g", "water_l", "estimated"):
-        table.add_column(col, justify="left" if col == "model" else "right")
+                        f"{cfg.boundary} boundary (best values; ranges in --json)", header_style="bold")
+    for col in ("#", "model", "GPUs", "Wh", "× min", "gCO2e", "mL water", "est."):
+        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
     for r in result.values["models"]:
-        table.add_row(str(r["rank"]), r["model"], str(r["accelerators"]), format_value(r["energy_wh"].to_dict()),
-                      f"{r['multiple_of_smallest']:.1f}", format_value(r["carbon_g"].to_dict()),
-                      format_value(r["water_l"].to_dict()), "yes" if r["estimated"] else "")
+        table.add_row(str(r["rank"]), r["model"], str(r["accelerators"]), f"{r['energy_wh'].best:.3g}",
+                      f"{r['multiple_of_smallest']:.1f}", f"{r['carbon_g'].best:.3g}",
+                      f"{r['water_l'].best * 1000:.3g}", "yes" if r["estimated"] else "")
     console = Console(highlight=False)
     console.print(table)
     for w in result.warnings:

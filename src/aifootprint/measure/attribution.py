@@ -160,8 +160,10 @@ class RequestAttributor:
         clock: Callable[[], float] | None = None,
         on_complete: Callable[[RequestEnergy], None] | None = None,
         keep: int | None = 100_000,
+        settle_s: float = 0.0,
     ) -> None:
         self.weights = weights or AttributionWeights()
+        self.settle_s = settle_s
         self._clock = clock or time.monotonic
         self._on_complete = on_complete
         self._lock = threading.Lock()
@@ -180,7 +182,10 @@ class RequestAttributor:
     def attach(cls, tracker: Any, weights: AttributionWeights | None = None,
                on_complete: Callable[[RequestEnergy], None] | None = None) -> RequestAttributor:
         """An attributor fed by ``tracker``'s sampling intervals and using its clock."""
-        attributor = cls(weights, clock=tracker.elapsed_s, on_complete=on_complete)
+        from .smoothing import HOLD_MAX_S
+
+        # intervals of a coarse-counter device may arrive up to HOLD_MAX_S late: requests wait that long to settle
+        attributor = cls(weights, clock=tracker.elapsed_s, on_complete=on_complete, settle_s=HOLD_MAX_S)
         tracker.add_interval_listener(attributor.add_interval)
         return attributor
 
@@ -259,7 +264,9 @@ class RequestAttributor:
             return
         keep: list[_Req] = []
         for req in self._ended:
-            if final or (req.end is not None and req.end <= done_t1 and not self._intervals_before(req.end)):
+            settled = req.end is not None and req.end + self.settle_s <= self._last_t1
+            if final or (settled and req.end is not None and req.end <= done_t1
+                         and not self._intervals_before(req.end)):
                 self._complete(req, finished=not (unfinished and req.rid in unfinished))
             else:
                 keep.append(req)

@@ -65,7 +65,7 @@ class DeviceLeases:
         import fcntl
 
         os.makedirs(self.directory, exist_ok=True)
-        path = os.path.join(self.directory, _safe(physical_id) + ".lock")
+        path = self._path(physical_id)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -77,9 +77,13 @@ class DeviceLeases:
         self._fds[physical_id] = fd
         return True
 
+    def _path(self, physical_id: str) -> str:
+        # the host name keeps node-level ids (rapl:package-0) apart if the directory is ever on a shared file system
+        return os.path.join(self.directory, _safe(f"{os.uname().nodename}-{physical_id}") + ".lock")
+
     def holder(self, physical_id: str) -> int | None:
         """Pid written by the current holder of a lease, if readable."""
-        path = os.path.join(self.directory, _safe(physical_id) + ".lock")
+        path = self._path(physical_id)
         try:
             with open(path, encoding="ascii") as fh:
                 return int(fh.read().strip() or 0) or None

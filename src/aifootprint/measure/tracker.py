@@ -36,9 +36,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
+from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
 from .measurement import DeviceEnergy, Gap, Measurement
-from .sensors.base import Reading, Sensor
+from .sensors.base import Sensor
 from .sensors.discovery import SensorConfig
 
 P = ParamSpec("P")
@@ -89,74 +90,6 @@ class TrackerConfig:
             raise InputError(f"flush interval must be in (0, 1] s, got {self.flush_s}")
 
 
-class _Track:
-    """Running state of one device."""
-
-    def __init__(self, sensor: Sensor, owned: bool, t0: float) -> None:
-        self.sensor = sensor
-        self.owned = owned
-        self.t0 = t0
-        self.t: float | None = None
-        self.power: float | None = None
-        self.counter: float | None = None
-        self.integrated_j = 0.0
-        self.best_j = 0.0
-        self.process_j = 0.0
-        self.has_process = False
-        self.failing_since: float | None = None
-        self.error = ""
-        self.gaps: list[Gap] = []
-        self.counter_fallbacks = 0
-
-    def update(self, t: float, r: Reading) -> tuple[float, Gap | None]:
-        """Fold a reading in; return the energy since the previous reading and a closed gap, if any."""
-        dt = t - self.t if self.t is not None else 0.0
-        d_int = 0.0
-        if self.t is not None and dt > 0:
-            if self.power is not None and r.power_w is not None:
-                d_int = 0.5 * (self.power + r.power_w) * dt
-            elif self.power is not None or r.power_w is not None:
-                d_int = (self.power if self.power is not None else r.power_w or 0.0) * dt
-        self.integrated_j += d_int
-        prev_counter = self.counter
-        if r.energy_j is not None and prev_counter is not None:
-            delta = max(0.0, r.energy_j - prev_counter)
-        elif r.energy_j is not None:
-            delta = 0.0  # first counter value: the baseline
-        else:
-            delta = d_int
-        if r.energy_j is not None:
-            self.counter = r.energy_j
-        gap = None
-        if self.failing_since is not None:
-            if r.energy_j is not None and prev_counter is not None:
-                bridged = "counter"
-            elif r.energy_j is None and self.power is not None and r.power_w is not None:
-                bridged = "interpolated"
-            else:
-                bridged = "lost"
-            gap = Gap(self.sensor.device, self.failing_since - self.t0, t - self.t0, self.error, bridged)
-            self.gaps.append(gap)
-            self.failing_since = None
-        self.best_j += delta
-        if r.process_fraction is not None:
-            self.has_process = True
-            self.process_j += delta * r.process_fraction
-        self.t, self.power = t, r.power_w
-        return delta, gap
-
-    def fail(self, t: float, exc: BaseException) -> bool:
-        """Record a failed read; True when it opens a new gap."""
-        self.error = f"{type(exc).__name__}: {exc}"
-        if self.failing_since is None:
-            self.failing_since = self.t if self.t is not None else t
-            return True
-        return False
-
-    def snapshot(self) -> tuple[float, float, float, float, int]:
-        return (self.best_j, self.integrated_j, self.process_j, self.counter or 0.0, len(self.gaps))
-
-
 @dataclass
 class _Window:
     name: str
@@ -185,6 +118,7 @@ class Tracker:
         self._tracks: list[_Track] = []
         self._windows: dict[str, _Window] = {}
         self._listeners: list[IntervalListener] = []
+        self._attributors: list[Any] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._leases = DeviceLeases(self.config.job_id or job_id_from_env(), self.config.lease_dir)
@@ -242,6 +176,10 @@ class Tracker:
             self._thread = None
         with self._lock:
             self._sample_locked()
+            if self._listeners:
+                self._feed(final=True)
+            for attributor in self._attributors:
+                attributor.finish()
             for name in [n for n in self._windows if n != self.config.name]:
                 self.window_results.append(self._close(name))
             result = self._close(self.config.name, final=True)
@@ -325,7 +263,9 @@ class Tracker:
             if self._store is not None:
                 self._safe_store(lambda s: s.add_requests(self.run_id, [row]))
 
-        return RequestAttributor.attach(self, weights, on_complete=save)
+        attributor = RequestAttributor.attach(self, weights, on_complete=save)
+        self._attributors.append(attributor)
+        return attributor
 
     def elapsed_s(self) -> float:
         """Seconds since start on the tracker's clock."""
@@ -361,7 +301,7 @@ class Tracker:
     def _sample_locked(self) -> None:
         t = self._clock()
         rel = t - self._t0
-        total, t_prev = 0.0, self._last_sample
+        t_prev = self._last_sample
         if t - self._last_lease_try >= 1.0 and self._leases.enabled:
             self._last_lease_try = t
             for tr in self._tracks:
@@ -377,19 +317,30 @@ class Tracker:
                 if tr.fail(t, exc):
                     self._event(rel, "gap_start", tr.sensor.device, tr.error)
                 continue
-            delta, gap = tr.update(t, reading)
-            total += delta
+            _delta, gap = tr.update(t, reading, feed=bool(self._listeners))
             if gap is not None:
                 self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
             if self._store is not None:
                 self._store.add_sample(self.run_id, tr.sensor.device, rel, tr.best_j, reading.power_w)
         self._last_sample = t
-        if t_prev and t > t_prev:
-            for listener in self._listeners:
-                listener(t_prev - self._t0, rel, total)
+        if self._listeners and t > t_prev:
+            self._feed()
         if self._store is not None and t - self._last_flush >= self.config.flush_s:
             self._last_flush = t
             self._safe_store(lambda s: s.flush())
+
+    def _feed(self, final: bool = False) -> None:
+        """Give the listeners every final interval, summed over devices per (start, end)."""
+        merged: dict[tuple[float, float], float] = {}
+        for tr in self._tracks:
+            if final:
+                tr.emitted.extend(tr.smoother.flush())
+            for a, b, e in tr.emitted:
+                merged[(a, b)] = merged.get((a, b), 0.0) + e
+            tr.emitted.clear()
+        for (a, b), e in sorted(merged.items()):
+            for listener in self._listeners:
+                listener(a - self._t0, b - self._t0, e)
 
     # -- internals --------------------------------------------------------------------------------------------
     def _mark(self, name: str) -> _Window:

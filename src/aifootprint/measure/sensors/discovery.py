@@ -34,6 +34,7 @@ class SensorConfig:
     proc_root: str = "/proc"
     cpu_tdp_w: float | None = None
     ram_gb: float | None = None
+    dev_root: str = "/dev"
 
 
 @dataclass
@@ -44,6 +45,14 @@ class Discovery:
     notes: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)  # one-line fixes the user should see (RAPL permission)
     assumptions: list[tuple[str, float, str, str]] = field(default_factory=list)  # (name, value, unit, source)
+
+
+def nvidia_gpu_present(dev_root: str = "/dev") -> bool:
+    """True when an NVIDIA device node exists (``/dev/nvidia0``...), whether or not NVML can be used."""
+    try:
+        return any(n.startswith("nvidia") and n[6:].isdigit() for n in os.listdir(dev_root))
+    except OSError:
+        return False
 
 
 def resolve_backend(backend: str | None) -> str:
@@ -109,6 +118,11 @@ def discover(
         _try(found, lambda: _nvidia(gpus, pids))
         if not any(s.component == "gpu" for s in found.sensors):
             _try(found, _amd)
+        if not any(s.component == "gpu" for s in found.sensors) and nvidia_gpu_present(cfg.dev_root):
+            hint = ("an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip install "
+                    "'aifootprint[nvidia]'): GPU energy is NOT included in this measurement")
+            found.notes.append(hint)
+            found.hints.append(hint)
         _try(found, lambda: _rapl(cfg.powercap_root))
     if not any(s.component == "cpu" for s in found.sensors):
         _try(found, lambda: [_cpu_estimate(cfg, found)])
