@@ -6,6 +6,8 @@ import math
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aifootprint.errors import InputError
 from aifootprint.measure.sensors.base import Reading, SensorError
@@ -221,3 +223,31 @@ def test_process_share_is_reported(clock: ManualClock) -> None:
     run_for(tracker, clock, 4.0)
     (dev,) = tracker.stop().devices
     assert dev.energy_j == pytest.approx(400.0) and dev.process_energy_j == pytest.approx(100.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0.05, 3.0), st.floats(0.0, 700.0)), min_size=1, max_size=6),
+    st.lists(st.floats(0.001, 0.5), min_size=1, max_size=40),
+    st.integers(0, 39),
+)
+def test_windows_partition_the_run_and_match_the_counter(
+    segments: list[tuple[float, float]], steps: list[float], split: int
+) -> None:
+    """Property: with a counter, the run's energy is the exact scripted energy, and two back-to-back windows
+    add up to the run, wherever the sampling instants and the split fall."""
+    clock = ManualClock()
+    gpu = FakeSensor("gpu:0", "gpu", segments, clock=clock)
+    tracker = Tracker(MANUAL, sensors=[gpu], clock=clock).start()
+    tracker.begin_window("a")
+    for i, dt in enumerate(steps):
+        clock.advance(dt)
+        tracker.sample()
+        if i == split % len(steps):
+            a = tracker.end_window("a")
+            tracker.begin_window("b")
+    b = tracker.end_window("b")
+    run = tracker.stop()
+    exact = gpu.energy_between(0.0, sum(steps))
+    assert run.energy_j == pytest.approx(exact, rel=1e-9, abs=1e-6)
+    assert a.energy_j + b.energy_j == pytest.approx(run.energy_j, rel=1e-9, abs=1e-6)

@@ -127,6 +127,10 @@ def measure(
     argv = list(command or []) + list(ctx.args)
     if not argv:
         raise InputError("no command given; usage: aifootprint measure [OPTIONS] -- COMMAND [ARGS...]")
+    import shutil
+
+    if shutil.which(argv[0]) is None:
+        raise InputError(f"command not found (or not executable): {argv[0]!r}")
     gpu_list = tuple(g.strip() for g in gpus.split(",") if g.strip()) if gpus else None
     if cpu_tdp_w is not None and not cpu_tdp_w > 0:
         raise InputError(f"--cpu-tdp-w must be > 0, got {cpu_tdp_w}")

@@ -1,0 +1,84 @@
+"""Running energy state of one device inside a tracker (counter, power integration, gaps, per-interval feed)."""
+
+from __future__ import annotations
+
+from .measurement import Gap
+from .sensors.base import Reading, Sensor
+from .smoothing import CounterSmoother
+
+
+class DeviceTrack:
+    """Running state of one device."""
+
+    def __init__(self, sensor: Sensor, owned: bool, t0: float) -> None:
+        self.sensor = sensor
+        self.owned = owned
+        self.t0 = t0
+        self.t: float | None = None
+        self.power: float | None = None
+        self.counter: float | None = None
+        self.integrated_j = 0.0
+        self.best_j = 0.0
+        self.process_j = 0.0
+        self.has_process = False
+        self.failing_since: float | None = None
+        self.error = ""
+        self.gaps: list[Gap] = []
+        self.smoother = CounterSmoother()
+        self.emitted: list[tuple[float, float, float]] = []  # per-interval feed (absolute times)
+
+    def update(self, t: float, r: Reading, feed: bool = False) -> tuple[float, Gap | None]:
+        """Fold a reading in; return the energy since the previous reading and a closed gap, if any.
+
+        With ``feed``, final per-interval energies are appended to :attr:`emitted` (counter increments spread
+        over the intervals by power when the device has both, see :mod:`.smoothing`)."""
+        dt = t - self.t if self.t is not None else 0.0
+        d_int = 0.0
+        if self.t is not None and dt > 0:
+            if self.power is not None and r.power_w is not None:
+                d_int = 0.5 * (self.power + r.power_w) * dt
+            elif self.power is not None or r.power_w is not None:
+                d_int = (self.power if self.power is not None else r.power_w or 0.0) * dt
+        self.integrated_j += d_int
+        prev_counter = self.counter
+        if r.energy_j is not None and prev_counter is not None:
+            delta = max(0.0, r.energy_j - prev_counter)
+        elif r.energy_j is not None:
+            delta = 0.0  # first counter value: the baseline
+        else:
+            delta = d_int
+        if r.energy_j is not None:
+            self.counter = r.energy_j
+        gap = None
+        if self.failing_since is not None:
+            if r.energy_j is not None and prev_counter is not None:
+                bridged = "counter"
+            elif r.energy_j is None and self.power is not None and r.power_w is not None:
+                bridged = "interpolated"
+            else:
+                bridged = "lost"
+            gap = Gap(self.sensor.device, self.failing_since - self.t0, t - self.t0, self.error, bridged)
+            self.gaps.append(gap)
+            self.failing_since = None
+        self.best_j += delta
+        if feed and self.t is not None and t > self.t:
+            if r.energy_j is not None and prev_counter is not None and r.power_w is not None:
+                self.emitted.extend(self.smoother.push(self.t, t, delta, d_int))
+            else:
+                self.emitted.append((self.t, t, delta))
+        if r.process_fraction is not None:
+            self.has_process = True
+            self.process_j += delta * r.process_fraction
+        self.t, self.power = t, r.power_w
+        return delta, gap
+
+    def fail(self, t: float, exc: BaseException) -> bool:
+        """Record a failed read; True when it opens a new gap."""
+        self.error = f"{type(exc).__name__}: {exc}"
+        if self.failing_since is None:
+            self.failing_since = self.t if self.t is not None else t
+            return True
+        return False
+
+    def snapshot(self) -> tuple[float, float, float, float, int]:
+        return (self.best_j, self.integrated_j, self.process_j, self.counter or 0.0, len(self.gaps))
