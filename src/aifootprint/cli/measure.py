@@ -226,15 +226,23 @@ def runs_list(
     if json_out:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
-    from rich.table import Table
+    import shutil
 
-    table = Table(title="runs", header_style="bold")
-    for col in ("run_id", "name", "started", "duration_s", "energy_kwh", "estimated", "location", "status"):
-        table.add_column(col)
+    lines: list[list[str]] = [["run_id", "started", "s", "kWh", "where", "status", "name"]]
     for r in rows:
-        table.add_row(*(("" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)) for v in r.values()))
-    Console().print(table)
+        kwh, dur = r["energy_kwh"], r["duration_s"]
+        energy = "" if kwh is None else ("~" if r["estimated"] else "") + f"{kwh:.3g}"
+        lines.append([str(r["run_id"]), str(r["started"])[5:16], "" if dur is None else f"{dur:.3g}", energy,
+                      str(r["location"] or ""), str(r["status"]), str(r["name"])])
+    widths = [max(len(line[i]) for line in lines) for i in range(6)]
+    room = max(8, shutil.get_terminal_size((100, 24)).columns - sum(widths) - 2 * len(widths))
+    for n, line in enumerate(lines):
+        cells = [c.rjust(w) if i in (2, 3) else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=False))]
+        name = line[6] if len(line[6]) <= room else line[6][: room - 1] + "…"
+        typer.echo("  ".join([*cells, name]))
+        if n == 0:
+            typer.echo("-" * min(sum(widths) + 2 * len(widths) + len(name), sum(widths) + 2 * len(widths) + room))
+    typer.echo("~ = includes estimated readings")
 
 
 @runs_app.command("show")
