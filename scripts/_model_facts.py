@@ -87,6 +87,20 @@ _BASE_SOURCES: dict[str, tuple[str, str, str, str]] = {
         "facts",
         "P",
     ),
+    "NEMOTRON2-PAPER": (
+        "NVIDIA, 'NVIDIA Nemotron Nano 2: An Accurate and Efficient Hybrid Mamba-Transformer Reasoning Model', "
+        "arXiv:2508.14444, 2025 (12B base model, pruned to 9B)",
+        "https://arxiv.org/abs/2508.14444",
+        "facts",
+        "S",
+    ),
+    "QWEN3-CODER-CARD": (
+        "Qwen team, Qwen3-Coder model cards (Qwen/Qwen3-Coder-480B-A35B-Instruct: 480B total / 35B activated; "
+        "Qwen/Qwen3-Coder-30B-A3B-Instruct: 30.5B total / 3.3B activated), 2025",
+        "https://huggingface.co/Qwen/Qwen3-Coder-480B-A35B-Instruct",
+        "facts",
+        "S",
+    ),
     "MAXTEXT-CONFIGS": (
         "AI-Hypercomputer/maxtext, src/MaxText/configs/models/*.yml (public mirrors of model configs, used to "
         "check the config.json values)",
@@ -112,6 +126,19 @@ class Arch:
     context: int
     experts: int | None = None
     active_experts: int | None = None
+    #: layers with a self-attention mixer when not all of them (hybrid Mamba models: '*' in hybrid_override_pattern)
+    attn_layers: int | None = None
+    #: attention layers restricted to a local window (sliding window, or Llama 4's chunked attention) and its size
+    local_layers: int | None = None
+    window: int | None = None
+    #: multi-head latent attention (DeepSeek-V2/V3): compressed KV rank and decoupled RoPE key dimension
+    kv_lora_rank: int | None = None
+    qk_rope_head_dim: int | None = None
+    #: Mamba-2 layers and their SSM shape (heads, head dim, state size)
+    mamba_layers: int | None = None
+    mamba_heads: int | None = None
+    mamba_head_dim: int | None = None
+    ssm_state: int | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +226,8 @@ OPEN_MODELS: list[Open] = [
          params_source="HF-CONFIG-QWEN3-235B-A22B"),
     # Mistral
     Open("mistral-7b", "Mistral 7B v0.1", "Mistral AI", "mistralai/Mistral-7B-v0.1",
-         A(32, 4096, 32, 8, 128, 14336, 32000, False, 32768), 2023, eco="mistralai/Mistral-7B-v0.1",
+         A(32, 4096, 32, 8, 128, 14336, 32000, False, 32768, local_layers=32, window=4096), 2023,
+         eco="mistralai/Mistral-7B-v0.1",
          notes="sliding-window attention (4,096) in v0.1; v0.3 has a 32,768 vocabulary"),
     Open("mixtral-8x7b", "Mixtral 8x7B v0.1", "Mistral AI", "mistralai/Mixtral-8x7B-v0.1",
          A(32, 4096, 32, 8, 128, 14336, 32000, False, 32768, 8, 2), 2023, eco="mistralai/Mixtral-8x7B-v0.1"),
@@ -208,41 +236,79 @@ OPEN_MODELS: list[Open] = [
          notes="vocabulary of the v3 tokenizer (Instruct); the base v0.1 checkpoint may list 32,000"),
     # Gemma (Gemma 3 counts from EcoLogits' google_genai entries; 4B-27B include the vision encoder)
     Open("gemma-2-2b", "Gemma 2 2B", "Google", "google/gemma-2-2b",
-         A(26, 2304, 8, 4, 256, 9216, 256000, True, 8192), 2024, eco="google/gemma-2-2b",
+         A(26, 2304, 8, 4, 256, 9216, 256000, True, 8192, local_layers=13, window=4096), 2024,
+         eco="google/gemma-2-2b",
          notes="alternating local (4,096 sliding window) / global attention layers"),
     Open("gemma-2-9b", "Gemma 2 9B", "Google", "google/gemma-2-9b",
-         A(42, 3584, 16, 8, 256, 14336, 256000, True, 8192), 2024, eco="google/gemma-2-9b",
+         A(42, 3584, 16, 8, 256, 14336, 256000, True, 8192, local_layers=21, window=4096), 2024,
+         eco="google/gemma-2-9b",
          notes="alternating local (4,096 sliding window) / global attention layers"),
     Open("gemma-2-27b", "Gemma 2 27B", "Google", "google/gemma-2-27b",
-         A(46, 4608, 32, 16, 128, 36864, 256000, True, 8192), 2024, eco="google/gemma-2-27b",
+         A(46, 4608, 32, 16, 128, 36864, 256000, True, 8192, local_layers=23, window=4096), 2024,
+         eco="google/gemma-2-27b",
          notes="alternating local (4,096 sliding window) / global attention layers"),
     Open("gemma-3-1b", "Gemma 3 1B", "Google", "google/gemma-3-1b-pt",
-         A(26, 1152, 4, 1, 256, 6912, 262144, True, 32768), 2025, eco="gemma-3-1b-it",
+         A(26, 1152, 4, 1, 256, 6912, 262144, True, 32768, local_layers=22, window=512), 2025,
+         eco="gemma-3-1b-it",
          notes="5 local (sliding window) layers per global layer"),
     Open("gemma-3-4b", "Gemma 3 4B", "Google", "google/gemma-3-4b-pt",
-         A(34, 2560, 8, 4, 256, 10240, 262208, True, 131072), 2025, eco="gemma-3-4b-it",
+         A(34, 2560, 8, 4, 256, 10240, 262208, True, 131072, local_layers=29, window=1024), 2025,
+         eco="gemma-3-4b-it",
          notes="multimodal: parameter count includes the SigLIP vision encoder; text config shown"),
     Open("gemma-3-12b", "Gemma 3 12B", "Google", "google/gemma-3-12b-pt",
-         A(48, 3840, 16, 8, 256, 15360, 262208, True, 131072), 2025, eco="gemma-3-12b-it",
+         A(48, 3840, 16, 8, 256, 15360, 262208, True, 131072, local_layers=40, window=1024), 2025,
+         eco="gemma-3-12b-it",
          notes="multimodal: parameter count includes the SigLIP vision encoder; text config shown"),
     Open("gemma-3-27b", "Gemma 3 27B", "Google", "google/gemma-3-27b-pt",
-         A(62, 5376, 32, 16, 128, 21504, 262208, True, 131072), 2025, eco="gemma-3-27b-it",
+         A(62, 5376, 32, 16, 128, 21504, 262208, True, 131072, local_layers=52, window=1024), 2025,
+         eco="gemma-3-27b-it",
          notes="multimodal: parameter count includes the SigLIP vision encoder; text config shown"),
     # MoE frontier open models
     Open("deepseek-v3", "DeepSeek-V3", "DeepSeek", "deepseek-ai/DeepSeek-V3",
-         A(61, 7168, 128, 128, 128, 2048, 129280, False, 163840, 256, 8), 2024, total_b=671, active_b=37,
+         A(61, 7168, 128, 128, 128, 2048, 129280, False, 163840, 256, 8, kv_lora_rank=512,
+           qk_rope_head_dim=64), 2024, total_b=671, active_b=37,
          params_source="DSV3-PAPER",
          notes="multi-head latent attention (KV compressed to rank 512 + 64 RoPE dims; q/k head 192 = 128 + 64, "
          "v head 128); 256 routed experts + 1 shared, 8 routed active; first 3 layers dense (ffn 18,432); HF "
          "checkpoint is 685B incl. the multi-token-prediction module"),
     Open("gpt-oss-20b", "gpt-oss-20b", "OpenAI", "openai/gpt-oss-20b",
-         A(24, 2880, 64, 8, 64, 2880, 201088, False, 131072, 32, 4), 2025, eco="openai/gpt-oss-20b",
+         A(24, 2880, 64, 8, 64, 2880, 201088, False, 131072, 32, 4, local_layers=12, window=128), 2025,
+         eco="openai/gpt-oss-20b",
          notes="alternating dense / 128-token banded attention; MoE weights shipped in MXFP4; active count "
          "excludes the input embedding (OpenAI's convention)"),
     Open("gpt-oss-120b", "gpt-oss-120b", "OpenAI", "openai/gpt-oss-120b",
-         A(36, 2880, 64, 8, 64, 2880, 201088, False, 131072, 128, 4), 2025, eco="openai/gpt-oss-120b",
+         A(36, 2880, 64, 8, 64, 2880, 201088, False, 131072, 128, 4, local_layers=18, window=128), 2025,
+         eco="openai/gpt-oss-120b",
          notes="alternating dense / 128-token banded attention; MoE weights shipped in MXFP4; active count "
          "excludes the input embedding (OpenAI's convention)"),
+    # Llama 4 (parameter counts from the Llama 4 model card): 3 of every 4 layers use chunked attention (8,192-token
+    # chunks, modelled as a window), every 4th is global (NoPE); Maverick alternates dense and MoE layers
+    Open("llama-4-scout", "Llama 4 Scout 17B-16E", "Meta", "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+         A(48, 5120, 40, 8, 128, 8192, 202048, False, 10485760, 16, 1, local_layers=36, window=8192), 2025,
+         total_b=109, active_b=17, params_source="LLAMA4-CARD",
+         notes="multimodal (text config shown); 1 shared + 1 of 16 routed experts per token; chunked attention "
+         "modelled as a sliding window"),
+    Open("llama-4-maverick", "Llama 4 Maverick 17B-128E", "Meta", "meta-llama/Llama-4-Maverick-17B-128E-Instruct",
+         A(48, 5120, 40, 8, 128, 8192, 202048, False, 1048576, 128, 1, local_layers=36, window=8192), 2025,
+         total_b=400, active_b=17, params_source="LLAMA4-CARD",
+         notes="multimodal (text config shown); MoE in every 2nd layer (1 shared + 1 of 128 routed), dense ffn "
+         "16,384 otherwise; chunked attention modelled as a sliding window"),
+    # Qwen3-Coder (parameter counts from the model cards)
+    Open("qwen3-coder-30b-a3b", "Qwen3-Coder 30B-A3B", "Alibaba Qwen", "Qwen/Qwen3-Coder-30B-A3B-Instruct",
+         A(48, 2048, 32, 4, 128, 768, 151936, False, 262144, 128, 8), 2025, total_b=30.5, active_b=3.3,
+         params_source="QWEN3-CODER-CARD"),
+    Open("qwen3-coder-480b-a35b", "Qwen3-Coder 480B-A35B", "Alibaba Qwen", "Qwen/Qwen3-Coder-480B-A35B-Instruct",
+         A(62, 6144, 96, 8, 128, 2560, 151936, False, 262144, 160, 8), 2025, total_b=480, active_b=35,
+         params_source="QWEN3-CODER-CARD"),
+    # Nemotron-H hybrids (hybrid_override_pattern: M = Mamba-2, * = attention, - = MLP); nominal sizes per the paper
+    Open("nemotron-nano-9b-v2", "NVIDIA Nemotron Nano 9B v2", "NVIDIA", "nvidia/NVIDIA-Nemotron-Nano-9B-v2",
+         A(56, 4480, 40, 8, 128, 15680, 131072, False, 131072, attn_layers=4, mamba_layers=27, mamba_heads=128,
+           mamba_head_dim=80, ssm_state=128), 2025, total_b=9, params_source="NEMOTRON2-PAPER",
+         notes="hybrid Mamba-2 / Transformer: 27 Mamba-2, 4 attention and 25 MLP layers ('layers' counts all 56)"),
+    Open("nemotron-nano-12b-v2", "NVIDIA Nemotron Nano 12B v2", "NVIDIA", "nvidia/NVIDIA-Nemotron-Nano-12B-v2",
+         A(62, 5120, 40, 8, 128, 20480, 131072, False, 131072, attn_layers=6, mamba_layers=28, mamba_heads=128,
+           mamba_head_dim=80, ssm_state=128), 2025, total_b=12, params_source="NEMOTRON2-PAPER",
+         notes="hybrid Mamba-2 / Transformer: 28 Mamba-2, 6 attention and 28 MLP layers ('layers' counts all 62)"),
     # Models with published training footprints
     Open("bloom-176b", "BLOOM 176B", "BigScience", "bigscience/bloom",
          A(70, 14336, 112, 112, 128, 57344, 250880, True, 2048), 2022, total_b=176, params_source="BS22",

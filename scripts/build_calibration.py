@@ -48,66 +48,31 @@ TASKS = ("lm-arena-chat", "gpqa", "sourcegraph-fim")
 #: sourcegraph-fim sends a code prefix and suffix (context-aware FIM completions).
 TASK_INPUT_TOKENS = {"lm-arena-chat": 500.0, "gpqa": 250.0, "sourcegraph-fim": 2000.0}
 
-#: Architectures of the ML.ENERGY models, from each model's Hugging Face ``config.json`` (huggingface.co/<id>).
-#: Parameter counts are the leaderboard's. MLA (DeepSeek-V3): KV = 512 latent + 64 RoPE values per layer, and the
-#: absorbed attention costs 2 × heads × (576 + 512) FLOPs per context token = 4 × heads × 544 (head_dim 544 below).
-#: Mamba-2 state (Nemotron-H v2): mamba layers × heads 128 × head_dim 80 × state 128 × 2 bytes.
-MLE_ARCHS: dict[str, dict[str, float | int | bool]] = {
-    "Qwen/Qwen3-8B": dict(layers=36, d_model=4096, heads=32, kv_heads=8, head_dim=128, vocab=151936),
-    "Qwen/Qwen3-14B": dict(layers=40, d_model=5120, heads=40, kv_heads=8, head_dim=128, vocab=151936),
-    "Qwen/Qwen3-32B": dict(layers=64, d_model=5120, heads=64, kv_heads=8, head_dim=128, vocab=151936),
-    "Qwen/Qwen3-30B-A3B": dict(
-        layers=48, d_model=2048, heads=32, kv_heads=4, head_dim=128, vocab=151936, experts=128, active_experts=8
-    ),
-    "Qwen/Qwen3-Coder-30B-A3B": dict(
-        layers=48, d_model=2048, heads=32, kv_heads=4, head_dim=128, vocab=151936, experts=128, active_experts=8
-    ),
-    "Qwen/Qwen3-235B-A22B": dict(
-        layers=94, d_model=4096, heads=64, kv_heads=4, head_dim=128, vocab=151936, experts=128, active_experts=8
-    ),
-    "Qwen/Qwen3-Coder-480B-A35B": dict(
-        layers=62, d_model=6144, heads=96, kv_heads=8, head_dim=128, vocab=151936, experts=160, active_experts=8
-    ),
-    "deepseek-ai/DeepSeek": dict(
-        layers=61, d_model=7168, heads=128, kv_heads=1, head_dim=544, vocab=129280, experts=256, active_experts=8,
-        kv_values_per_layer=576,
-    ),
-    "google/gemma-3-12b": dict(
-        layers=48, d_model=3840, heads=16, kv_heads=8, head_dim=256, vocab=262208, tied_embeddings=True,
-        global_attn_layers=8, local_attn_layers=40, local_window=1024,
-    ),
-    "google/gemma-3-27b": dict(
-        layers=62, d_model=5376, heads=32, kv_heads=16, head_dim=128, vocab=262208, tied_embeddings=True,
-        global_attn_layers=10, local_attn_layers=52, local_window=1024,
-    ),
-    "meta-llama/Llama-3.1-8B": dict(layers=32, d_model=4096, heads=32, kv_heads=8, head_dim=128, vocab=128256),
-    "meta-llama/Llama-3.1-70B": dict(layers=80, d_model=8192, heads=64, kv_heads=8, head_dim=128, vocab=128256),
-    "meta-llama/Llama-3.3-70B": dict(layers=80, d_model=8192, heads=64, kv_heads=8, head_dim=128, vocab=128256),
-    "meta-llama/Llama-3.1-405B": dict(layers=126, d_model=16384, heads=128, kv_heads=8, head_dim=128, vocab=128256),
-    "meta-llama/Llama-4-Scout": dict(
-        layers=48, d_model=5120, heads=40, kv_heads=8, head_dim=128, vocab=202048, experts=16, active_experts=1,
-        global_attn_layers=12, local_attn_layers=36, local_window=8192,
-    ),
-    "meta-llama/Llama-4-Maverick": dict(
-        layers=48, d_model=5120, heads=40, kv_heads=8, head_dim=128, vocab=202048, experts=128, active_experts=1,
-        global_attn_layers=12, local_attn_layers=36, local_window=8192,
-    ),
-    "nvidia/NVIDIA-Nemotron-Nano-9B": dict(
-        layers=56, d_model=4480, heads=40, kv_heads=8, head_dim=128, vocab=131072, global_attn_layers=4,
-        state_bytes_per_seq=27 * 128 * 80 * 128 * 2.0,
-    ),
-    "nvidia/NVIDIA-Nemotron-Nano-12B": dict(
-        layers=62, d_model=5120, heads=40, kv_heads=8, head_dim=128, vocab=131072, global_attn_layers=6,
-        state_bytes_per_seq=28 * 128 * 80 * 128 * 2.0,
-    ),
-    "openai/gpt-oss-120b": dict(
-        layers=36, d_model=2880, heads=64, kv_heads=8, head_dim=64, vocab=201088, experts=128, active_experts=4,
-        global_attn_layers=18, local_attn_layers=18, local_window=128,
-    ),
-    "openai/gpt-oss-20b": dict(
-        layers=24, d_model=2880, heads=64, kv_heads=8, head_dim=64, vocab=201088, experts=32, active_experts=4,
-        global_attn_layers=12, local_attn_layers=12, local_window=128,
-    ),
+#: ML.ENERGY model id prefix -> ``models.csv`` key: architectures come from the model registry (each model's published
+#: ``config.json``, cited per row there, incl. sliding-window / chunked attention, multi-head latent attention and
+#: Mamba-2 state); parameter counts are the leaderboard's. Instruct / Thinking / 2507 / FP8 variants and
+#: DeepSeek-V3.1 / R1-0528 share their base model's architecture; Llama 3.3 70B has Llama 3.1 70B's.
+MLE_ARCHS: dict[str, str] = {
+    "Qwen/Qwen3-8B": "qwen3-8b",
+    "Qwen/Qwen3-14B": "qwen3-14b",
+    "Qwen/Qwen3-32B": "qwen3-32b",
+    "Qwen/Qwen3-30B-A3B": "qwen3-30b-a3b",
+    "Qwen/Qwen3-Coder-30B-A3B": "qwen3-coder-30b-a3b",
+    "Qwen/Qwen3-235B-A22B": "qwen3-235b-a22b",
+    "Qwen/Qwen3-Coder-480B-A35B": "qwen3-coder-480b-a35b",
+    "deepseek-ai/DeepSeek": "deepseek-v3",
+    "google/gemma-3-12b": "gemma-3-12b",
+    "google/gemma-3-27b": "gemma-3-27b",
+    "meta-llama/Llama-3.1-8B": "llama-3.1-8b",
+    "meta-llama/Llama-3.1-70B": "llama-3.1-70b",
+    "meta-llama/Llama-3.3-70B": "llama-3.1-70b",
+    "meta-llama/Llama-3.1-405B": "llama-3.1-405b",
+    "meta-llama/Llama-4-Scout": "llama-4-scout",
+    "meta-llama/Llama-4-Maverick": "llama-4-maverick",
+    "nvidia/NVIDIA-Nemotron-Nano-9B": "nemotron-nano-9b-v2",
+    "nvidia/NVIDIA-Nemotron-Nano-12B": "nemotron-nano-12b-v2",
+    "openai/gpt-oss-120b": "gpt-oss-120b",
+    "openai/gpt-oss-20b": "gpt-oss-20b",
 }
 
 #: Upper bound of the achievable fraction of dense peak FLOP/s searched by the fit — an assumption (status E): large
@@ -158,10 +123,13 @@ def get_spec(key: str) -> Spec:
 
 
 def arch_for(model_id: str, total_b: float, active_b: float) -> Architecture:
-    """Architecture of an ML.ENERGY model (prefix match on ``MLE_ARCHS``)."""
-    for prefix, kw in MLE_ARCHS.items():
+    """Architecture of an ML.ENERGY model (prefix match on ``MLE_ARCHS``, then the model registry) with the
+    leaderboard's parameter counts."""
+    from aifootprint.estimate.models import resolve, with_params
+
+    for prefix, key in MLE_ARCHS.items():
         if model_id.startswith(prefix):
-            return Architecture(name=model_id, total_params_b=total_b, active_params_b=active_b, **kw)  # type: ignore[arg-type]
+            return replace(with_params(resolve(key).best, total_b, active_b), name=model_id)
     raise KeyError(model_id)
 
 
@@ -234,8 +202,10 @@ class Arrays:
 
 
 def arrays(configs: Sequence[Config], cal: Calibration) -> Arrays:
-    """Stack configurations into arrays (DP+EP rows read the dense weights once per GPU)."""
-    costs = [replace(c.costs, dense_weight_bytes=c.costs.dense_weight_bytes * (c.n if c.dp_ep else 1)) for c in configs]
+    """Stack configurations into arrays (DP+EP rows read the dense weights once per GPU, and each GPU keeps only its
+    own sequences' KV cache: no KV-head replication)."""
+    costs = [replace(c.costs, dense_weight_bytes=c.costs.dense_weight_bytes * c.n, kv_shards=0.0) if c.dp_ep
+             else c.costs for c in configs]
     ac = stack_costs(costs, [cal] * len(costs))
     b = np.array([c.batch for c in configs])
     i = np.array([c.input_tokens for c in configs])

@@ -35,8 +35,13 @@ MODEL_COLUMNS = (
     "key", "name", "developer", "open_weights", "architecture", "total_params_b", "total_params_b_low",
     "total_params_b_high", "active_params_b", "active_params_b_low", "active_params_b_high", "layers", "d_model",
     "heads", "kv_heads", "head_dim", "ffn_dim", "vocab", "tied_embeddings", "experts", "active_experts",
-    "context_length", "source", "year", "licence", "status", "notes",
+    "context_length", "attention_layers", "local_attention_layers", "sliding_window", "kv_lora_rank",
+    "qk_rope_head_dim", "mamba_layers", "mamba_heads", "mamba_head_dim", "ssm_state_size",
+    "source", "year", "licence", "status", "notes",
 )  # fmt: skip
+
+#: rows whose config is not among the MaxText mirrors (transcribed from the Hugging Face config.json only)
+NOT_IN_MAXTEXT = {"qwen3-coder-30b-a3b", "qwen3-coder-480b-a35b", "nemotron-nano-9b-v2", "nemotron-nano-12b-v2"}
 
 
 def _eco_index(shared: Path) -> dict[str, dict[str, Any]]:
@@ -82,7 +87,8 @@ def open_rows(eco: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 sources.append(m.params_source)
         if m.key in ("llama-2-7b", "llama-2-13b", "llama-2-70b"):
             sources.append("LLAMA2-CARD")
-        sources.append("MAXTEXT-CONFIGS")
+        if m.key not in NOT_IN_MAXTEXT:
+            sources.append("MAXTEXT-CONFIGS")
         rows.append({
             "key": m.key, "name": m.name, "developer": m.developer, "open_weights": m.key != "gpt-3",
             "architecture": "moe" if moe else "dense",
@@ -90,6 +96,9 @@ def open_rows(eco: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "layers": a.layers, "d_model": a.d_model, "heads": a.heads, "kv_heads": a.kv_heads,
             "head_dim": a.head_dim, "ffn_dim": a.ffn_dim, "vocab": a.vocab, "tied_embeddings": a.tied,
             "experts": a.experts, "active_experts": a.active_experts, "context_length": a.context,
+            "attention_layers": a.attn_layers, "local_attention_layers": a.local_layers, "sliding_window": a.window,
+            "kv_lora_rank": a.kv_lora_rank, "qk_rope_head_dim": a.qk_rope_head_dim, "mamba_layers": a.mamba_layers,
+            "mamba_heads": a.mamba_heads, "mamba_head_dim": a.mamba_head_dim, "ssm_state_size": a.ssm_state,
             "source": ";".join(dict.fromkeys(sources)), "year": m.year, "licence": licence, "status": "S",
             "notes": m.notes,
         })  # fmt: skip
@@ -173,6 +182,15 @@ MODEL_TOML = {
         "experts": "experts per MoE layer (routed)",
         "active_experts": "experts used per token",
         "context_length": "maximum (native) context length [tokens]",
+        "attention_layers": "layers with a self-attention mixer, when not all (hybrid Mamba models); empty = all",
+        "local_attention_layers": "attention layers limited to a local window (sliding window, or chunked attention)",
+        "sliding_window": "window of the local attention layers [tokens]",
+        "kv_lora_rank": "multi-head latent attention: rank of the compressed KV latent cached per layer",
+        "qk_rope_head_dim": "multi-head latent attention: decoupled RoPE key dimension cached per layer",
+        "mamba_layers": "Mamba-2 (state-space) layers",
+        "mamba_heads": "Mamba-2 heads per layer",
+        "mamba_head_dim": "Mamba-2 head dimension",
+        "ssm_state_size": "Mamba-2 SSM state size per head channel (d_state)",
         "source": "source keys, ';'-separated",
         "year": "release year",
         "licence": "licence of the data the values come from",

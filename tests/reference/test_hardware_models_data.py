@@ -277,23 +277,35 @@ def _params_from_config(m: ModelArch) -> tuple[float, float, float]:
     assert m.layers and m.d_model and m.heads and m.kv_heads and m.head_dim and m.ffn_dim and m.vocab
     d, q = m.d_model, m.heads * m.head_dim
     attn = 2 * d * q + 2 * d * m.kv_heads * m.head_dim
-    mats = 2 if m.key in ("bloom-176b", "opt-175b", "gpt-3") else 3
+    mats = 2 if m.key in ("bloom-176b", "opt-175b", "gpt-3") or m.mamba_layers else 3
     expert = mats * d * m.ffn_dim
     embed = m.vocab * d * (1 if m.tied_embeddings else 2)
+    if m.mamba_layers:  # Nemotron-H: each layer is one mixer (Mamba-2, attention or squared-ReLU MLP)
+        assert m.attention_layers and m.mamba_heads and m.mamba_head_dim and m.ssm_state_size
+        inner = m.mamba_heads * m.mamba_head_dim
+        groups = 8  # n_groups of both Nemotron Nano 2 configs (not a registry column)
+        mamba = d * (2 * inner + 2 * groups * m.ssm_state_size + m.mamba_heads) + inner * d
+        mlp_layers = m.layers - m.attention_layers - m.mamba_layers
+        total = m.attention_layers * attn + m.mamba_layers * mamba + mlp_layers * expert + embed
+        return total / 1e9, total / 1e9, m.vocab * d / 1e9
     total = m.layers * (attn + expert * (m.experts or 1)) + embed
     active = m.layers * (attn + expert * (m.active_experts or 1)) + embed
     return total / 1e9, active / 1e9, m.vocab * d / 1e9
 
 
-CHECKABLE = [m for m in MODELS if m.layers is not None and m.key != "deepseek-v3" and "vision" not in m.notes]
+#: excluded: DeepSeek-V3 (MLA, shared experts, dense first layers), Llama 4 (shared expert, Maverick's interleaved
+#: dense / MoE layers, vision encoder in the card's count) and multimodal Gemma 3 (vision encoder counted)
+CHECKABLE = [m for m in MODELS if m.layers is not None and m.key not in ("deepseek-v3", "llama-4-scout",
+             "llama-4-maverick") and "vision" not in m.notes]
 
 
 @pytest.mark.parametrize("model", CHECKABLE, ids=lambda m: m.key)
 def test_architecture_reproduces_published_parameter_count(model: ModelArch) -> None:
     """The transcribed config (layers, widths, heads, vocab, experts) must reproduce the published parameter count
-    (EcoLogits / model cards / papers) within 3.5%: catches a mistyped config value. DeepSeek-V3 (MLA, shared
-    experts, dense first layers) and multimodal Gemma 3 (vision encoder counted) are excluded. Publishers differ on
-    whether 'active' counts the input-embedding lookup (OpenAI's gpt-oss card does not), so either is accepted."""
+    (EcoLogits / model cards / papers) within 3.5%: catches a mistyped config value (Nemotron Nano 2: Mamba-2
+    in_proj + out_proj per Mamba layer). DeepSeek-V3, Llama 4 and multimodal Gemma 3 are excluded (see
+    CHECKABLE). Publishers differ on whether 'active' counts the input-embedding lookup (OpenAI's gpt-oss card
+    does not), so either is accepted."""
     total, active, embedding = _params_from_config(model)
     assert total == pytest.approx(model.total_params_b, rel=0.035)
     assert min(abs(active - model.active_params_b), abs(active - embedding - model.active_params_b)) <= (

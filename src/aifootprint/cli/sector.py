@@ -33,7 +33,7 @@ def scenario_list(json_out: Annotated[bool, typer.Option("--json", help="Print J
 
     table = Table(title="built-in scenarios (aifootprint scenario show NAME)", header_style="bold")
     for col in ("name", "model", "years", "title"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col != "title")
     for s in rows:
         years = f"{s.years[0]}" if len(s.years) == 1 else f"{s.years[0]}–{s.years[-1]}"
         table.add_row(s.name, s.model, years, s.title)
@@ -74,7 +74,7 @@ def scenario_show(
         console.print(sc.description)
     table = Table(title="inputs", header_style="bold")
     for col in ("input", "value", "unit", "source", "note"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col == "input")
     for inp in sc.inputs.values():
         table.add_row(inp.name, inp.describe(), inp.unit, inp.source, inp.note)
     console.print(table)

@@ -40,6 +40,28 @@ PRECISIONS: dict[str, tuple[float, float, str]] = {
 #: ``--kv-cache-dtype auto``, docs.vllm.ai).
 KV_BYTES = 2.0
 
+#: Bytes per Mamba-2 SSM-state value: float32, as NVIDIA's Nemotron Nano 2 model cards ask of vLLM
+#: (``--mamba-ssm-cache-dtype float32``, huggingface.co/nvidia/NVIDIA-Nemotron-Nano-9B-v2) and as the ML.ENERGY
+#: benchmark serves them (github.com/ml-energy/benchmark, ``configs/vllm/<task>/nvidia/NVIDIA-Nemotron-Nano-*/
+#: <GPU>/monolithic.config.yaml``).
+SSM_STATE_BYTES = 4.0
+
+
+def mamba_state_bytes(mamba_layers: int, heads: int, head_dim: int, state_size: int) -> float:
+    """Recurrent SSM state of one sequence: ``layers × heads × head_dim × d_state`` values of
+    :data:`SSM_STATE_BYTES` (Mamba-2: Dao & Gu 2024, arXiv:2405.21060, §7). The convolution state
+    (``(d_conv − 1) × (heads × head_dim + 2 × groups × d_state)`` values, ~1 % of it for Nemotron Nano 2) is
+    neglected."""
+    return float(mamba_layers * heads * head_dim * state_size) * SSM_STATE_BYTES
+
+
+def mla_shape(kv_lora_rank: int, qk_rope_head_dim: int) -> tuple[int, int]:
+    """Multi-head latent attention (DeepSeek-V2, arXiv:2405.04434) as served with the absorbed projections:
+    ``(kv_values_per_layer, head_dim)``. The cache holds the latent plus the RoPE key (``r + d_rope`` values per
+    layer per token); per head and context token QKᵀ runs over ``r + d_rope`` and AV over ``r`` dimensions, i.e.
+    ``2 (2r + d_rope)`` FLOPs = ``4 × head_dim`` with ``head_dim = r + d_rope / 2``."""
+    return kv_lora_rank + qk_rope_head_dim, kv_lora_rank + qk_rope_head_dim // 2
+
 
 @dataclass(frozen=True, slots=True)
 class Architecture:
@@ -129,6 +151,12 @@ class TokenCosts:
     compute_dtype: str
     #: bytes of one token's hidden state (d_model × 2, bf16): what a tensor-parallel all-reduce moves per token
     hidden_bytes: float = 0.0
+    #: KV heads that tensor parallelism can split over accelerators (``kv_heads``; 1 for a latent (MLA) cache; 0 =
+    #: never replicated). On ``n`` > this many accelerators each KV head is replicated ``n / kv_shards`` times (vLLM
+    #: ``QKVParallelLinear``: "Number of KV heads is less than TP size, so we replicate the KV heads across multiple
+    #: tensor parallel GPUs", docs.vllm.ai; MLA's single latent "can't be sharded along the head dimension", Ray
+    #: Serve docs, "Data parallel attention"), so every replica reads its copy of the cache.
+    kv_shards: float = 0.0
 
 
 def precision_bytes(precision: str) -> tuple[float, float, str]:
@@ -195,7 +223,13 @@ def token_costs(arch: Architecture, precision: str = "bf16") -> TokenCosts:
         layers=layers,
         compute_dtype=dtype,
         hidden_bytes=2.0 * d_model,
+        kv_shards=1.0 if arch.kv_values_per_layer else float(kv_heads),
     )
+
+
+def kv_replication(costs: TokenCosts, n: float) -> float:
+    """How many copies of each KV head ``n`` tensor-parallel accelerators hold (1 when the heads split evenly)."""
+    return n / costs.kv_shards if costs.kv_shards and n > costs.kv_shards else 1.0
 
 
 def kv_bytes_per_seq(costs: TokenCosts, context_tokens: float) -> float:

@@ -67,11 +67,12 @@ def request_arrays(c: TokenCosts, cal: Calibration, n: F64, batch: float, i: F64
     loc_p = np.minimum(pctx, w) if w else pctx
     pre = b * i / o
     attn_p = c.attn_flops_per_ctx * pctx + c.local_attn_flops_per_ctx * loc_p
-    kv_tok = c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx
+    rep = np.maximum(n / c.kv_shards, 1.0) if c.kv_shards else np.ones_like(n)  # KV-head copies (roofline.step)
+    kv_tok = (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep
     f_dec = b * (c.linear_flops + c.attn_flops_per_ctx * dctx + c.local_attn_flops_per_ctx * loc_d)
     f_pre = pre * (c.linear_flops + attn_p)
     m_dec = c.dense_weight_bytes + b * (
-        c.kv_bytes_per_ctx * dctx + c.local_kv_bytes_per_ctx * loc_d + 2.0 * c.state_bytes_per_seq + kv_tok
+        (c.kv_bytes_per_ctx * dctx + c.local_kv_bytes_per_ctx * loc_d) * rep + 2.0 * c.state_bytes_per_seq + kv_tok
     )
     r, ew = c.route_fraction, c.expert_weight_bytes
     if r > 0.0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .arch import Architecture
+from .arch import Architecture, mamba_state_bytes, mla_shape
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
@@ -51,6 +51,7 @@ def from_registry_record(m: Any) -> ResolvedModel:
         layers=m.layers, d_model=m.d_model, heads=m.heads, kv_heads=m.kv_heads, head_dim=m.head_dim, vocab=m.vocab,
         tied_embeddings=bool(m.tied_embeddings), experts=m.experts, active_experts=m.active_experts,
     )
+    shape.update(attention_variants(m))
     a_lo, a_best, a_hi = m.active_params_range_b
     t_lo, t_best, t_hi = m.total_params_range_b
     shape_known = m.layers is not None and m.d_model is not None
@@ -66,6 +67,29 @@ def from_registry_record(m: Any) -> ResolvedModel:
         key=m.key, best=best, low=mk(max(t_lo, a_lo), a_lo), high=mk(max(t_hi, a_hi), a_hi),
         open_weights=bool(m.open_weights), developer=str(m.developer), sources=tuple(m.sources),
     )
+
+
+def attention_variants(m: Any) -> dict[str, Any]:
+    """Architecture keywords for the optional registry columns (duck-typed ``ModelArch``): attention-free layers of
+    hybrid models, sliding-window / chunked layers, multi-head latent attention and Mamba-2 state (see
+    :mod:`.arch`). Empty when the model has none of them."""
+    out: dict[str, Any] = {}
+    attn = getattr(m, "attention_layers", None)
+    local = getattr(m, "local_attention_layers", None) or 0
+    window = getattr(m, "sliding_window", None)
+    if local and window:
+        out.update(local_attn_layers=local, local_window=window)
+    else:
+        local = 0
+    if attn is not None or local:
+        out["global_attn_layers"] = max((attn if attn is not None else m.layers) - local, 0)
+    rank, rope = getattr(m, "kv_lora_rank", None), getattr(m, "qk_rope_head_dim", None)
+    if rank and rope:
+        out["kv_values_per_layer"], out["head_dim"] = mla_shape(rank, rope)
+    mamba = [getattr(m, f, None) for f in ("mamba_layers", "mamba_heads", "mamba_head_dim", "ssm_state_size")]
+    if all(mamba):
+        out["state_bytes_per_seq"] = mamba_state_bytes(*(int(v) for v in mamba if v is not None))
+    return out
 
 
 def resolve(model: str | Architecture, registry: Registry | None = None) -> ResolvedModel:

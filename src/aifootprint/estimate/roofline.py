@@ -6,7 +6,7 @@ admitted requests. In steady state with ``B`` running sequences of ``I`` input a
 prefill tokens enter per step on average. For one step on ``n`` accelerators:
 
     FLOPs  = (B + B·I/O) · f_lin + B · a(I + O/2) + B·I/O · a(I/2)              a(x): attention FLOPs at context x
-    bytes  = W_dense + W_exp · (1 − (1 − k/E)^(B + B·I/O)) + B · kv(I + O/2) + (B + B·I/O) · kv_tok + 2 B · state
+    bytes  = W_dense + W_exp · (1 − (1 − k/E)^(B + B·I/O)) + ρ · (B · kv(I + O/2) + (B + B·I/O) · kv_tok) + 2 B · state
     t      = max(FLOPs / (n · F_peak · φ_c), bytes / (n · BW · φ_m)) + t_step + B · t_seq
              + [n > 1] · 2 L · (t_comm + (B + B·I/O) · h · 2 (n − 1) / n / BW_ar)
     energy = min(n · P_static · t + e_flop · FLOPs + e_byte · bytes,  n · P_max · t)
@@ -17,6 +17,8 @@ IPDPS, "A roofline model of energy"). Per-accelerator calibration constants (see
 (per-sequence host work: sampling, detokenisation), ``t_comm`` and ``BW_ar`` (latency and effective bandwidth of the
 two tensor-parallel all-reduces per layer; the ring algorithm moves 2 (n − 1)/n of the ``h``-byte hidden state of
 every token; Shoeybi et al. 2019, Megatron-LM, arXiv:1909.08053), ``P_static``, ``e_flop`` and ``e_byte``.
+``ρ = max(1, n / kv_shards)`` counts the copies of each KV head when there are fewer KV heads (1 for a latent MLA
+cache) than accelerators (see :attr:`.arch.TokenCosts.kv_shards`).
 
 Two implementations share these equations: :func:`step` on Python floats (the ≤ 30 µs per-request path) and
 :func:`step_arrays` on numpy arrays (the vectorised batch path). Tests check that they agree.
@@ -27,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .arch import TokenCosts
+from .arch import TokenCosts, kv_replication
 
 if TYPE_CHECKING:
     import numpy as np
@@ -78,11 +80,12 @@ def step(
     if c.route_fraction > 0.0:
         weights += c.expert_weight_bytes * (1.0 - (1.0 - c.route_fraction) ** tokens) if tokens > 0 else 0.0
     kv_tok = c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx
+    rep = kv_replication(c, n)
     moved = (
         weights
-        + decode_seqs
-        * (c.kv_bytes_per_ctx * decode_ctx + c.local_kv_bytes_per_ctx * loc_d + 2.0 * c.state_bytes_per_seq)
-        + tokens * kv_tok
+        + decode_seqs * (rep * (c.kv_bytes_per_ctx * decode_ctx + c.local_kv_bytes_per_ctx * loc_d)
+                         + 2.0 * c.state_bytes_per_seq)
+        + tokens * kv_tok * rep
     )
     f = peak_flops(cal, c.compute_dtype)
     t_c = flops / (n * f * cal.compute_fraction)
@@ -115,8 +118,9 @@ def request_point(
     pre = b * i / o
     attn_d = c.attn_flops_per_ctx * dctx + c.local_attn_flops_per_ctx * loc_d
     attn_p = c.attn_flops_per_ctx * pctx + c.local_attn_flops_per_ctx * loc_p
-    kv_tok = c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx
-    kv_seq = c.kv_bytes_per_ctx * dctx + c.local_kv_bytes_per_ctx * loc_d + 2.0 * c.state_bytes_per_seq
+    rep = kv_replication(c, n)
+    kv_tok = (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep
+    kv_seq = (c.kv_bytes_per_ctx * dctx + c.local_kv_bytes_per_ctx * loc_d) * rep + 2.0 * c.state_bytes_per_seq
     r = c.route_fraction
     f_dec = b * (c.linear_flops + attn_d)
     f_pre = pre * (c.linear_flops + attn_p)
@@ -182,12 +186,13 @@ def step_arrays(
         + prefill_tokens * (c.attn_flops_per_ctx * prefill_ctx + c.local_attn_flops_per_ctx * loc_p)
     )
     touched = 1.0 - np.power(1.0 - c.route_fraction, tokens)
+    rep = np.where((c.kv_shards > 0) & (n > c.kv_shards), n / np.where(c.kv_shards > 0, c.kv_shards, 1.0), 1.0)
     moved = (
         c.dense_weight_bytes
         + c.expert_weight_bytes * touched
-        + decode_seqs
-        * (c.kv_bytes_per_ctx * decode_ctx + c.local_kv_bytes_per_ctx * loc_d + 2.0 * c.state_bytes_per_seq)
-        + tokens * (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx)
+        + decode_seqs * (rep * (c.kv_bytes_per_ctx * decode_ctx + c.local_kv_bytes_per_ctx * loc_d)
+                         + 2.0 * c.state_bytes_per_seq)
+        + tokens * (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep
     )
     t_c = flops / (n * c.peak_flops * cal.compute_fraction)
     t_m = moved / (n * cal.bandwidth_bytes_per_s * cal.bandwidth_fraction)
@@ -224,6 +229,7 @@ class ArrayCosts:
     layers: NDArray[np.float64]
     hidden_bytes: NDArray[np.float64]
     peak_flops: NDArray[np.float64]
+    kv_shards: NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -264,6 +270,7 @@ def stack_costs(costs: list[TokenCosts], cals: list[Calibration]) -> ArrayCosts:
         layers=col("layers"),
         hidden_bytes=col("hidden_bytes"),
         peak_flops=np.array([peak_flops(k, c.compute_dtype) for c, k in zip(costs, cals, strict=True)]),
+        kv_shards=col("kv_shards"),
     )
 
 

@@ -44,7 +44,12 @@ class ModelArch:
     """Parameters and architecture of one model. ``None`` = not published (closed models: sizes only).
 
     ``*_low`` / ``*_high`` bound an estimated range (closed models); ``estimated`` is True for those rows.
-    For MoE models ``ffn_dim`` is the width of one expert.
+    For MoE models ``ffn_dim`` is the width of one expert. The trailing optional fields describe attention variants
+    and hybrid layers from each model's ``config.json`` (``None`` = not applicable / not transcribed):
+    ``attention_layers`` (layers with self-attention when not all: hybrid Mamba models), ``local_attention_layers``
+    and ``sliding_window`` (sliding-window or chunked attention), ``kv_lora_rank`` and ``qk_rope_head_dim``
+    (multi-head latent attention, DeepSeek-V2/V3), ``mamba_layers``, ``mamba_heads``, ``mamba_head_dim`` and
+    ``ssm_state_size`` (Mamba-2 layers).
     """
 
     key: str
@@ -75,6 +80,15 @@ class ModelArch:
     licence: str
     status: str
     notes: str
+    attention_layers: int | None = None
+    local_attention_layers: int | None = None
+    sliding_window: int | None = None
+    kv_lora_rank: int | None = None
+    qk_rope_head_dim: int | None = None
+    mamba_layers: int | None = None
+    mamba_heads: int | None = None
+    mamba_head_dim: int | None = None
+    ssm_state_size: int | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> ModelArch:
@@ -114,6 +128,15 @@ class ModelArch:
             licence=row_str(row, "licence"),
             status=status,
             notes=row_str(row, "notes"),
+            attention_layers=_int(row, "attention_layers"),
+            local_attention_layers=_int(row, "local_attention_layers"),
+            sliding_window=_int(row, "sliding_window"),
+            kv_lora_rank=_int(row, "kv_lora_rank"),
+            qk_rope_head_dim=_int(row, "qk_rope_head_dim"),
+            mamba_layers=_int(row, "mamba_layers"),
+            mamba_heads=_int(row, "mamba_heads"),
+            mamba_head_dim=_int(row, "mamba_head_dim"),
+            ssm_state_size=_int(row, "ssm_state_size"),
         )
 
     @property
