@@ -84,7 +84,8 @@ def mlenergy(path: Path, quick: bool) -> tuple[list[str], dict[str, float]]:
                        p90_lomo=float(np.percentile(a_lo, 90)))
     out = ["## 1. ML.ENERGY Leaderboard v3.0 (accelerator boundary)", "",
            f"Source: {CREDIT}. Measurements read at run time from `{path.name}`; not shipped.", "",
-           "Per configuration: the roofline of `aifootprint.estimate` with the model's published architecture, the "
+           "Per configuration: the roofline of `aifootprint.estimate` with the model's published architecture (the "
+           "registry's `models.csv`, incl. sliding-window / chunked attention, MLA and Mamba-2 state), the "
            "measured average batch, mean output length, GPU model and count; energy per output token compared with "
            "the measured steady-state GPU energy per output token. Prompt lengths are not published by the "
            f"leaderboard; assumed means per task: {bc.TASK_INPUT_TOKENS} (status E).", ""]
