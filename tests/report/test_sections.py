@@ -106,3 +106,13 @@ def test_page_is_offline() -> None:
     page = render_page("r", [("a", "A", "<section id=\"a\"><p>x</p></section>")])
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in page
+
+
+def test_long_bar_labels_are_shortened_with_the_full_label_in_the_tooltip() -> None:
+    from aifootprint.report.svg import LABEL_CHARS, bar_chart
+
+    long = "x" * (LABEL_CHARS + 10)
+    svg = bar_chart("t", [Bar(long, 1.0), Bar("▶ " + long, 2.0, emphasis=True)], "Wh")
+    shown = re.findall(r">(x+…)</text>", svg) + re.findall(r">▶ (x+…)</text>", svg)
+    assert [len(s) for s in shown] == [LABEL_CHARS, LABEL_CHARS - 6]
+    assert f"<title>{long}: 1.00 </title>" in svg and 'font-weight="bold"' in svg

@@ -204,7 +204,9 @@ def compare(
 def report(
     out: Annotated[Path, typer.Option("--out", help="Where to write the HTML file.")] = Path("aifootprint-report.html"),
     scenario: Annotated[str | None, typer.Option(help="Scenario name or TOML file for the sector chart.")] = None,
-    model: Annotated[str | None, typer.Option(help="Model for the life-cycle and per-request charts.")] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Model (registry name) for the life-cycle, per-request and water charts; default llama-3.1-70b. "
+             "Unknown names exit 2 with suggestions, before anything is written.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for the sector chart.")] = 100_000,
 ) -> None:
     """Write one self-contained HTML report (works offline: inline SVG and CSS, no network)."""

@@ -9,7 +9,6 @@ through the impacts core, and the equivalences.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -18,15 +17,25 @@ from .._version import METHOD_VERSION, __version__
 from ..errors import AifootprintError
 from ..reference.registry import DATA_VERSION, Registry, default_registry, row_float, row_str
 from ..sector.equivalences import compare, countries, fmt, nearest_countries, parse_quantity
+from .requests import (
+    DEFAULT_MODEL,
+    REQUEST_KEYS,
+    REQUEST_TOKENS,
+    WATER_LOCATIONS,
+    Profile,
+    estimator_available,
+    keys_of,
+    per_request_data,
+    resolve_profile,
+    water_data,
+)
 from .sections import (
     EquivalenceBlock,
     Lifecycle,
     Notes,
-    PerRequest,
     Rebound,
     Tornado,
     Trajectory,
-    WaterByLocation,
     equivalences_section,
     lifecycle_section,
     per_request_section,
@@ -35,7 +44,10 @@ from .sections import (
     tornado_section,
     water_section,
 )
-from .svg import PALETTE, Bar, Marker, RefLine
+from .svg import PALETTE, Marker, RefLine
+
+__all__ = ["DEFAULT_MODEL", "REQUEST_KEYS", "REQUEST_TOKENS", "WATER_LOCATIONS", "build_default_report",
+           "lifecycle_data", "per_request_data", "render_page", "water_data"]
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;
@@ -50,13 +62,6 @@ nav ul{columns:2;font-size:.95rem}.eqs{display:flex;flex-wrap:wrap;gap:1rem}.eq{
 .src{color:#777;font-size:.8rem}footer{margin-top:3rem;font-size:.8rem;color:#666}
 """
 
-#: Request figures shown in the per-request chart when the estimator is not available, in this order.
-REQUEST_KEYS = ("php24-text-classification", "php24-text-generation", "gemini-apps-median-2025-accelerator",
-                "gemini-apps-median-2025", "gpt-4o-epoch25", "chatgpt-openai-2025", "samsi23-llama-65b",
-                "chatgpt-dv23", "php24-image-generation", "bloom-api-2022", "li23-llama-3-70b", "li23-falcon-180b",
-                "gpt-4o-epoch25-100k-input")
-#: Locations of the water chart (grid zones of the impacts core).
-WATER_LOCATIONS = ("IE", "US-TX", "US", "IN", "FR", "WORLD", "SE", "US-WA")
 DEFAULT_SCENARIO = "iea-2025-data-centres"
 REBOUND_SCENARIO = "ai-search-rebound"
 
@@ -183,28 +188,12 @@ def rebound_data(reg: Registry, draws: int) -> tuple[Rebound, Tornado]:
 #: Deployment assumed for the life-cycle chart: ChatGPT's early-2023 traffic (195 M requests/day, DV23), 1,000
 #: input and 500 output tokens per request (Epoch AI's 500 output tokens, EP25; the input length is an assumption).
 LIFECYCLE_REQUESTS_PER_DAY = 195_000_000
-REQUEST_TOKENS = (1000.0, 500.0)
-DEFAULT_LIFECYCLE_MODEL = "llama-3.1-70b"
-#: Model whose per-request energy is shown at the three measurement boundaries.
-BOUNDARY_MODEL = "llama-3.1-70b"
+DEFAULT_LIFECYCLE_MODEL = DEFAULT_MODEL
 
 
 def _estimator_available() -> bool:
     """True when :mod:`aifootprint.estimate` exposes the life-cycle and compare-models functions."""
-    try:
-        lc = importlib.import_module("aifootprint.estimate.lifecycle")
-        cm = importlib.import_module("aifootprint.estimate.compare")
-    except Exception:  # any import failure means "not available": the report falls back to published figures
-        return False
-    return hasattr(lc, "estimate_lifecycle") and hasattr(cm, "compare_models")
-
-
-def _keys_of(assumptions: Sequence[Any]) -> list[str]:
-    keys: list[str] = []
-    for a in assumptions:
-        first = str(a.source).split(" ")[0].strip("();,")
-        keys.extend(k for k in first.split(";") if k and k.replace("-", "").isalnum() and k.upper() == k)
-    return keys
+    return estimator_available()
 
 
 def _published_lifecycle(reg: Registry, flags: list[str]) -> Lifecycle:
@@ -223,7 +212,7 @@ def _published_lifecycle(reg: Registry, flags: list[str]) -> Lifecycle:
     return Lifecycle("GPT-3 training vs ChatGPT serving (2023)", training_mwh, per_day, 7, notes)
 
 
-def lifecycle_data(reg: Registry, model: str | None) -> Lifecycle:
+def lifecycle_data(reg: Registry, model: str | None, profile: Profile | None = None) -> Lifecycle:
     """Training vs inference from the estimator (``estimate_lifecycle``) at ChatGPT-2023 traffic; if the
     estimator is missing or cannot handle the model, GPT-3 training (PA21) vs ChatGPT serving in early 2023
     (DV23), flagged as published figures."""
@@ -235,10 +224,11 @@ def lifecycle_data(reg: Registry, model: str | None) -> Lifecycle:
     from ..estimate.lifecycle import Deployment, estimate_lifecycle
     from ..uncertainty import best
 
-    name = model or DEFAULT_LIFECYCLE_MODEL
+    prof = profile or Profile(model or DEFAULT_LIFECYCLE_MODEL, chosen=model is not None)
+    name = prof.model
     try:
-        res = estimate_lifecycle(name, Deployment(LIFECYCLE_REQUESTS_PER_DAY, *REQUEST_TOKENS, days=3650),
-                                 registry=reg)
+        res = estimate_lifecycle(name, Deployment(LIFECYCLE_REQUESTS_PER_DAY, prof.input_tokens, prof.output_tokens,
+                                                  days=3650), config=prof.cfg(boundary="datacenter"), registry=reg)
     except AifootprintError as exc:
         return _published_lifecycle(reg, [f"Estimator could not run model {name!r} ({exc}): " + published])
     v = res.values
@@ -247,99 +237,16 @@ def lifecycle_data(reg: Registry, model: str | None) -> Lifecycle:
     per_day = req_wh * LIFECYCLE_REQUESTS_PER_DAY / 1e6
     be = training_mwh / per_day if per_day > 0 else float("inf")
     days = int(min(3650, max(7, 3 * be))) if be < 3650 else 3650
-    notes = Notes(_cite(reg, ["DV23", "EP25", *_keys_of(res.assumptions)], skip_unknown=True),
-                  [f"deployment: {LIFECYCLE_REQUESTS_PER_DAY:,} requests/day (ChatGPT, early 2023, DV23), "
-                   f"{REQUEST_TOKENS[0]:,.0f} input / {REQUEST_TOKENS[1]:,.0f} output tokens (500 output tokens as "
-                   "EP25; input length assumed), no growth",
+    notes = Notes(_cite(reg, ["DV23", "EP25", *keys_of(res.assumptions)], skip_unknown=True),
+                  [prof.describe(),
+                   f"deployment: {LIFECYCLE_REQUESTS_PER_DAY:,} requests/day (ChatGPT, early 2023, DV23), "
+                   f"{prof.input_tokens:,.0f} input / {prof.output_tokens:,.0f} output tokens (500 output tokens "
+                   "as EP25; input length assumed), no growth",
                    f"energy per request {fmt(req_wh)} Wh at the data-centre boundary (estimator)",
                    f"training {fmt(training_mwh)} MWh (estimator, from the published training run)",
                    *(f"{a.name} = {a.value} {a.unit} — {a.source}" for a in res.assumptions)],
                   list(res.warnings))
     return Lifecycle(f"{res.inputs['model']}: training vs serving", training_mwh, per_day, days, notes)
-
-
-def per_request_data(reg: Registry) -> PerRequest:
-    """Per-request energy across model sizes (estimator) and boundaries, with published figures for context;
-    published figures only when the estimator is not available (flagged)."""
-    bars: list[Bar] = []
-    keys: list[str] = []
-    assumptions: list[str] = []
-    flags: list[str] = []
-    if _estimator_available():
-        from ..estimate.compare import compare_models
-        from ..estimate.inference import RequestConfig, RequestEstimator
-        from ..uncertainty import Uncertain
-
-        try:
-            cmp = compare_models(None, *REQUEST_TOKENS, registry=reg)
-            for row in cmp.values["models"]:
-                e = Uncertain.from_any(row["energy_wh"])
-                tag = " (params estimated)" if row["estimated"] else ""
-                bars.append(Bar(f"{row['model']}, {fmt(row['total_params_b'])} B{tag}", e.best, e.low, e.high,
-                                PALETTE[1], "data-centre boundary"))
-            for boundary, color in (("accelerator", PALETTE[3]), ("server", PALETTE[0])):
-                est = RequestEstimator(BOUNDARY_MODEL, RequestConfig(boundary=boundary), reg)
-                e = Uncertain.from_any(est.result(*REQUEST_TOKENS).values["energy_wh"])
-                bars.append(Bar(f"{BOUNDARY_MODEL}, {boundary} boundary only", e.best, e.low, e.high, color))
-            keys.extend(_keys_of(cmp.assumptions))
-            assumptions.extend([f"every model: {REQUEST_TOKENS[0]:,.0f} input / {REQUEST_TOKENS[1]:,.0f} output "
-                                "tokens, H100, batch 64 (estimator); red = data-centre boundary",
-                                *(f"{a.name} = {a.value} {a.unit} — {a.source}" for a in cmp.assumptions)])
-            flags.extend(cmp.warnings)
-        except AifootprintError as exc:
-            flags.append(f"Estimator failed ({exc}): published per-request figures only.")
-    else:
-        flags.append("Estimator not available: published per-request figures (request_figures.csv) shown instead "
-                     "of estimates across model sizes.")
-    rows = []
-    if "request_figures" in reg.datasets():
-        table = reg.table("request_figures")
-        rows = [r for r in (table.find(k) for k in REQUEST_KEYS) if r is not None]
-    colors = {"accelerator": PALETTE[3], "server": PALETTE[0], "datacenter": PALETTE[1], "unknown": "#999"}
-    for r in rows:
-        value = row_float(r, "energy_wh")
-        lo, hi = row_float(r, "energy_wh_low"), row_float(r, "energy_wh_high")
-        if value is None and lo is not None and hi is not None:
-            value = (lo * hi) ** 0.5
-        if value is None:
-            continue
-        boundary = row_str(r, "boundary") or "unknown"
-        label = "published: " + row_str(r, "description")
-        label = label if len(label) <= 44 else label[:42] + "…"
-        color = "#999" if bars else colors.get(boundary, "#999")
-        bars.append(Bar(label, value, lo, hi, color, f"boundary: {boundary}"))
-        keys.append(row_str(r, "source"))
-    assumptions.append("published figures (grey when shown next to estimates): boundary as stated by each source — "
-                       "teal accelerator only, blue server, red whole data centre")
-    return PerRequest("Energy per request", bars, Notes(_cite(reg, keys, skip_unknown=True), assumptions, flags))
-
-
-def water_data(reg: Registry, energy_wh: float = 4.0) -> WaterByLocation:
-    """Water consumed per request (Li et al. 2023 method) at several locations, through the impacts core."""
-    from ..impacts import assess, resolve_site
-
-    bars: list[Bar] = []
-    keys: list[str] = []
-    factors: list[str] = []
-    for loc in WATER_LOCATIONS:
-        try:
-            site = resolve_site(loc, "microsoft", registry=reg)
-        except AifootprintError:  # unknown key / location: left out, never breaks the report
-            continue
-        ml = float(assess(energy_wh / 1000.0, site).water_l) * 1000.0
-        name = row_str(reg.table("grid_intensity").find(site.zone) or {}, "name") or loc
-        bars.append(Bar(name, ml, note=f"({loc})"))
-        keys.extend(f.source for f in site.factors())
-        factors.append(f"{name}: PUE {site.pue_value}, WUE {site.wue_l_per_kwh} L/kWh, EWIF "
-                       f"{site.ewif_l_per_kwh} L/kWh")
-    bars.sort(key=lambda b: b.value)
-    notes = Notes(_cite(reg, ["LI23", *keys]),
-                  [f"{fmt(energy_wh)} Wh of server energy per request (Li et al. 2023's 'medium-sized' GPT-3 request)",
-                   "water = E × (WUE on-site + PUE × EWIF off-site), consumption (Li et al. 2023); Microsoft "
-                   "data-centre PUE/WUE (the operator Li et al. use)",
-                   "Li et al. 2023 Table 1 for comparison: U.S. average 16.9 mL, Washington 47.5 mL, Ireland 7.1 mL "
-                   "(Microsoft's 2023 location-level WUE)", *factors])
-    return WaterByLocation("Water consumed per request", energy_wh, bars, notes)
 
 
 def equivalence_data(res: Any, reg: Registry) -> tuple[list[EquivalenceBlock], Notes]:
@@ -365,6 +272,12 @@ def build_default_report(scenario: str | None = None, model: str | None = None, 
     """The report with sensible defaults: IEA 2025 sector trajectory, rebound example, life cycle, per-request
     energy, water by location and equivalences."""
     reg = registry or default_registry()
+    available = _estimator_available()
+    profile = resolve_profile(model, reg, available)  # unknown model: InputError before any work
+
+    def cite(keys: Sequence[str]) -> list[str]:
+        return _cite(reg, keys, skip_unknown=True)
+
     traj, res, _ = sector_data(scenario or DEFAULT_SCENARIO, draws, reg)
     reb, tor = rebound_data(reg, draws)
     sections = [("sector", "Sector trajectory", sector_section(traj))]
@@ -375,15 +288,17 @@ def build_default_report(scenario: str | None = None, model: str | None = None, 
         sections.append(("sensitivity", "What matters most (sensitivity)", tornado_section(own)))
     sections.append(("rebound", "Rebound (Jevons' paradox)", rebound_section(reb)))
     sections.append(("rebound-sensitivity", "Rebound: what matters most", tornado_section(tor, "rebound-sensitivity")))
-    sections.append(("lifecycle", "Training versus inference", lifecycle_section(lifecycle_data(reg, model))))
-    pr = per_request_data(reg)
+    sections.append(("lifecycle", "Training versus inference", lifecycle_section(lifecycle_data(reg, model, profile))))
+    pr = per_request_data(reg, profile, cite, available)
     if pr.bars:
         sections.append(("per-request", "Energy per request", per_request_section(pr)))
-    wd = water_data(reg)
+    wd = water_data(reg, None, profile, cite, available)
     if wd.bars:
         sections.append(("water", "Water per request by location", water_section(wd)))
     blocks, eq_notes = equivalence_data(res, reg)
     sections.append(("equivalences", "Equivalences", equivalences_section(blocks, eq_notes)))
     intro = ("Electricity, carbon and water of AI and data centres, with every number's source under its chart. "
-             f"Sector scenario: <strong>{escape(res.scenario.title)}</strong> ({res.draws:,} Monte Carlo draws).")
+             f"Sector scenario: <strong>{escape(res.scenario.title)}</strong> ({res.draws:,} Monte Carlo draws). "
+             f"Per-request charts: <strong>{escape(profile.model)}</strong> ({profile.input_tokens:,.0f} input / "
+             f"{profile.output_tokens:,.0f} output tokens{'' if profile.chosen else '; default model'}).")
     return render_page("aifootprint report: the footprint of AI", sections, intro)

@@ -151,10 +151,39 @@ def lifecycle_section(lc: Lifecycle) -> str:
 
 # --------------------------------------------------------------------------------------------- per request
 @dataclass(frozen=True)
+class BoundaryRow:
+    """One model's energy per request at one boundary: total (low/best/high) and its terms [Wh]."""
+
+    boundary: str
+    low: float
+    best: float
+    high: float
+    terms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class PerRequest:
     title: str
     bars: Sequence[Bar]
     notes: Notes = field(default_factory=Notes)
+    boundaries: Sequence[BoundaryRow] = ()
+    model: str = ""
+
+
+TERMS = ("prefill", "decode", "host", "idle", "overhead")
+
+
+def _boundary_table(p: PerRequest) -> str:
+    if not p.boundaries:
+        return ""
+    head = "".join(f"<th>{t} [Wh]</th>" for t in TERMS)
+    rows = "".join(f"<tr><td>{escape(r.boundary)}</td>" + "".join(f"<td>{fmt(r.terms.get(t, 0.0))}</td>"
+                                                                  for t in TERMS)
+                   + f"<td><strong>{fmt(r.best)}</strong> ({fmt(r.low)}–{fmt(r.high)})</td></tr>"
+                   for r in p.boundaries)
+    return (f"<h4>{escape(p.model)}: energy per request by measurement boundary</h4>"
+            f'<table class="data"><thead><tr><th>boundary</th>{head}<th>total [Wh], median (p5–p95)</th></tr>'
+            f"</thead><tbody>{rows}</tbody></table>")
 
 
 def per_request_section(p: PerRequest) -> str:
@@ -166,7 +195,12 @@ def per_request_section(p: PerRequest) -> str:
     lede = (f"Per-request energy spans a factor of <strong>{fmt(spread)}</strong> across tasks, model sizes and "
             "boundaries: a small task-specific model, or the narrow accelerator-only boundary, is far below a large "
             "generative model measured at the full serving boundary. Right-size the model to the task.")
-    return _section("per-request", "Energy per request: model size, task and boundary", lede, chart, p.notes)
+    dc = next((r for r in p.boundaries if r.boundary == "datacenter"), None)
+    if dc is not None:
+        lede += (f" <strong>{escape(p.model)}</strong> (highlighted ▶): <strong>{fmt(dc.best)} Wh</strong> per "
+                 f"request at the data-centre boundary ({fmt(dc.low)}–{fmt(dc.high)}).")
+    return _section("per-request", "Energy per request: model size, task and boundary", lede, chart, p.notes,
+                    _boundary_table(p))
 
 
 @dataclass(frozen=True)
@@ -175,6 +209,7 @@ class WaterByLocation:
     energy_wh: float
     bars: Sequence[Bar]
     notes: Notes = field(default_factory=Notes)
+    model: str = ""
 
 
 def water_section(w: WaterByLocation) -> str:
@@ -182,9 +217,10 @@ def water_section(w: WaterByLocation) -> str:
     chart = bar_chart(w.title, w.bars, "mL of water consumed per request")
     lo = min(w.bars, key=lambda b: b.value)
     hi = max(w.bars, key=lambda b: b.value)
-    lede = (f"The same {fmt(w.energy_wh)} Wh request consumes <strong>{fmt(lo.value)} mL</strong> of water in "
-            f"{escape(lo.label)} and <strong>{fmt(hi.value)} mL</strong> in {escape(hi.label)}: "
-            f"{fmt(500 / hi.value)} to {fmt(500 / lo.value)} requests per 500 mL bottle.")
+    who = f" {escape(w.model)}" if w.model and w.model not in ("given", "published") else ""
+    lede = (f"The same{who} request ({fmt(w.energy_wh)} Wh of IT energy) consumes <strong>{fmt(lo.value)} mL"
+            f"</strong> of water in {escape(lo.label)} and <strong>{fmt(hi.value)} mL</strong> in "
+            f"{escape(hi.label)}: {fmt(500 / hi.value)} to {fmt(500 / lo.value)} requests per 500 mL bottle.")
     return _section("water", "Water per request by location", lede, chart, w.notes)
 
 

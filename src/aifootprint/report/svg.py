@@ -178,6 +178,11 @@ class Bar:
     high: float | None = None
     color: str = PALETTE[0]
     note: str = ""
+    emphasis: bool = False  # highlighted: bold label and an outlined bar
+
+
+#: Longest bar label (characters at 11 px) that fits the 300 px label column; longer ones end with "…".
+LABEL_CHARS = 46
 
 
 def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False) -> str:
@@ -205,9 +210,13 @@ def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False
     parts.append(_text((left + W - right) / 2, height - 6, x_label, "middle", 12))
     for i, b in enumerate(bars):
         y = 24 + 24 * i
-        parts.append(_text(left - 8, y + 13, b.label, "end", 11))
+        room = LABEL_CHARS - 4 * b.emphasis  # bold is wider; the full label stays in the tooltip
+        shown_label = b.label if len(b.label) <= room else b.label[:room - 1] + "…"
+        parts.append(_text(left - 8, y + 13, shown_label, "end", 11, weight="bold" if b.emphasis else "normal"))
+        outline = ' stroke="#222" stroke-width="1.5"' if b.emphasis else ""
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{max(1.0, px(b.value) - left):.1f}" height="15" '
-                     f'fill="{b.color}"><title>{escape(b.label)}: {fmt(b.value)} {escape(b.note)}</title></rect>')
+                     f'fill="{b.color}"{outline}><title>{escape(b.label)}: {fmt(b.value)} {escape(b.note)}'
+                     "</title></rect>")
         if b.low is not None and b.high is not None:
             parts.append(f'<line x1="{px(b.low):.1f}" y1="{y + 10}" x2="{px(b.high):.1f}" y2="{y + 10}" '
                          f'stroke="#222" stroke-width="1.5"/>')
