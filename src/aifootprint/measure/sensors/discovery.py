@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .base import Sensor, SensorUnavailable
-from .cpu_fallback import DEFAULT_TDP_PER_CORE_W, CpuEstimateSensor, cpu_model_and_cores
+from .cpu_fallback import CpuEstimateSensor, lookup_cpu_tdp
 from .ram import RamEstimateSensor, total_memory_gb
 
 BACKENDS = ("auto", "fake", "estimate")
@@ -66,35 +66,12 @@ def resolve_backend(backend: str | None) -> str:
 
 
 def cpu_tdp(config: SensorConfig) -> tuple[float, str]:
-    """CPU TDP in W and its source: the user's value, else the registry's entry for this CPU model, else the
-    Green Algorithms default of 12 W per physical core (see :data:`.cpu_fallback.DEFAULT_TDP_PER_CORE_W`)."""
+    """CPU TDP in W and its source: the user's value, else this CPU model's entry in the ``cpus`` table, else the
+    Green Algorithms default of 12 W per physical core (see :func:`.cpu_fallback.lookup_cpu_tdp`)."""
     if config.cpu_tdp_w is not None:
         return config.cpu_tdp_w, "user input"
-    model, cores = cpu_model_and_cores(config.proc_root)
-    found = _registry_cpu_tdp(model)
-    if found is not None:
-        return found
-    source = f"Green Algorithms default {DEFAULT_TDP_PER_CORE_W} W/core x {cores} cores, {GA_CITATION}"
-    return DEFAULT_TDP_PER_CORE_W * cores, source
-
-
-def _registry_cpu_tdp(model: str) -> tuple[float, str] | None:
-    """Look the CPU model up in the registry's ``cpus`` table (columns ``model``, ``tdp_w``, ``source``), if shipped."""
-    if not model:
-        return None
-    try:
-        from ...reference.registry import default_registry, row_float, row_str
-
-        registry = default_registry()
-        if "cpus" not in registry.datasets():
-            return None
-        row = registry.table("cpus").find(model)
-    except Exception:
-        return None
-    if row is None:
-        return None
-    tdp = row_float(row, "tdp_w")
-    return (tdp, row_str(row, "source")) if tdp else None
+    found = lookup_cpu_tdp(config.proc_root)
+    return found.tdp_w, found.source
 
 
 def discover(
@@ -161,7 +138,13 @@ def _rapl(root: str) -> list[Sensor]:
 
 
 def _cpu_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
-    tdp_w, source = cpu_tdp(cfg)
+    if cfg.cpu_tdp_w is None:
+        lookup = lookup_cpu_tdp(cfg.proc_root)
+        tdp_w, source = lookup.tdp_w, lookup.source
+        if lookup.warning:
+            found.notes.append(lookup.warning)
+    else:
+        tdp_w, source = cfg.cpu_tdp_w, "user input"
     found.assumptions.append(("cpu_tdp", tdp_w, "W", source))
     return CpuEstimateSensor(tdp_w, proc_root=cfg.proc_root, tdp_source=source)
 
