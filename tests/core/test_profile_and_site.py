@@ -70,3 +70,13 @@ def test_overrides_win_and_are_cited_as_user_input() -> None:
     site = resolve_site("FR", overrides=SiteOverrides(intensity_g_per_kwh=12.0, pue=1.1))
     assert site.intensity_g_per_kwh == 12.0
     assert site.pue.source == "user input" and not site.pue.estimated
+
+
+def test_estimated_factor_without_note_still_warns() -> None:
+    from dataclasses import replace
+
+    from aifootprint.impacts import Factor
+
+    site = resolve_site("FR", operator="google")
+    assumed = replace(site, pue=Factor("pue", 1.2, "-", "ECO-PROV", estimated=True))
+    assert any(w.startswith("pue: estimated fallback (ECO-PROV)") for w in assumed.warnings())

@@ -107,7 +107,8 @@ class Site:
         return [f.assumption() for f in self.factors()]
 
     def warnings(self) -> list[str]:
-        return [f"{f.name}: {f.note}" for f in self.factors() if f.estimated and f.note]
+        """One line per estimated (fallback or assumed) factor; never silent."""
+        return [f"{f.name}: {f.note or 'estimated fallback (' + f.source + ')'}" for f in self.factors() if f.estimated]
 
     def with_overrides(self, overrides: SiteOverrides) -> Site:
         """A copy with the user's explicit factors applied."""
