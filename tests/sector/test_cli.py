@@ -70,3 +70,54 @@ def test_report_writes_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["report", "--out", str(out), "--draws", "2000"]) == 0
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Sector trajectory" in html
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["compare", "85"], "has no unit"), (["compare", "1,5", "TWh"], "thousands separators"),
+    (["scenario", "run", "devries-2023-chatgpt", "--seed", "-1", "--draws", "10"], "seed must be"),
+])
+def test_bad_input_exit_2_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_compare_json_value_has_unit_suffix(capsys: pytest.CaptureFixture[str]) -> None:
+    """inputs.value_kwh: the parsed amount in its base unit, named with the unit (2e3 kWh = 2,000 kWh)."""
+    out = _json(capsys, ["compare", "2e3", "kWh", "--json"])
+    assert out["inputs"]["value_kwh"] == pytest.approx(2000.0) and "value" not in out["inputs"]
+    power = _json(capsys, ["compare", "23", "GW", "--json"])
+    assert power["inputs"]["value_kw"] == pytest.approx(23e6)
+    assert "8,760 h" in power["warnings"][0]
+
+
+def test_report_out_directory_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--out pointing at a directory, or into a missing folder, fails at once with one line and exit 2."""
+    assert main(["report", "--out", str(tmp_path), "--draws", "100"]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    assert main(["report", "--out", str(tmp_path / "missing" / "r.html"), "--draws", "100"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_write_failure_leaves_nothing_half_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """An OS error while writing (here: the final rename) is one line, exit 2; an existing file is untouched and
+    no temporary file is left behind."""
+    import os
+
+    from aifootprint.report import build
+
+    out = tmp_path / "r.html"
+    out.write_text("previous", encoding="utf-8")
+    monkeypatch.setattr(build, "build_default_report", lambda **_: "<!DOCTYPE html>new")
+
+    def fail(*_: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", fail)
+    assert main(["report", "--out", str(out), "--draws", "100"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write --out" in err and "Permission denied" in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]

@@ -96,3 +96,42 @@ def test_fmt() -> None:
     assert fmt(7_932_804) == "7.93 million"
     assert fmt(0.28836) == "0.288"
     assert fmt(1264) == "1,264"
+
+
+@pytest.mark.parametrize("text", ["1,5 TWh", "1,5", "12,34,567 kWh", "1,2345 MWh"])
+def test_decimal_comma_is_refused_not_read_as_thousands(text: str) -> None:
+    """'1,5 TWh' used to become 15 TWh (a silent 10x); commas are only thousands groups (1,287)."""
+    with pytest.raises(InputError, match="thousands separators"):
+        parse_quantity(text)
+
+
+def test_bare_number_lists_units() -> None:
+    """'85' used to parse as 8 with the unit '5'; a number with no unit is refused with the accepted units."""
+    with pytest.raises(InputError, match=r"'85' has no unit.*Accepted units: energy J kJ .*TWh"):
+        parse_quantity("85")
+    with pytest.raises(InputError, match="cannot read '8 5'"):
+        parse_quantity("8 5")
+
+
+@pytest.mark.parametrize(("text", "kwh"), [("2e3 kWh", 2e3), ("2E3kWh", 2e3), ("1.5e-3 TWh", 1.5e6), (".5 TWh", 5e8),
+                                           ("1,287.5 MWh", 1.2875e6), ("1_000 kWh", 1e3), ("85TWh", 85e9)])
+def test_number_forms(text: str, kwh: float) -> None:
+    assert parse_quantity(text).value == pytest.approx(kwh)
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=st.floats(0, 1e12, allow_nan=False), grouped=st.booleans())
+def test_written_numbers_round_trip(x: float, grouped: bool) -> None:
+    """Any non-negative number written with Python's ',' grouping or in exponent form reads back unchanged."""
+    text = f"{x:,.6f} kWh" if grouped else f"{x:.6e} kWh"
+    assert parse_quantity(text).value == pytest.approx(float(text.split()[0].replace(",", "")), rel=1e-12)
+
+
+def test_public_tables_are_read_only() -> None:
+    from types import MappingProxyType
+
+    from aifootprint.sector.equivalences import UNITS
+
+    assert isinstance(UNITS, MappingProxyType)
+    with pytest.raises(TypeError):
+        UNITS["twh"] = ("energy", 1.0)  # type: ignore[index]

@@ -177,22 +177,23 @@ def compare(
 ) -> None:
     """Express an energy, carbon or water amount as countries, Bitcoin, households, bottles, km by car …"""
     from ..result import Result
-    from ..sector.equivalences import compare_text, fmt
+    from ..sector.equivalences import HOURS_PER_YEAR, compare_text, fmt
 
     q, eqs = compare_text(" ".join(amount))
     if json_out:
         from ..result import Assumption
 
-        res = Result("equivalences", {"amount": q.text, "kind": q.kind, "value": q.value, "unit": q.unit},
+        res = Result("equivalences", {"amount": q.text, "kind": q.kind, f"value_{q.unit_suffix}": q.value,
+                                      "unit": q.unit},
                      {"equivalences": [e.to_dict() for e in eqs]},
                      [Assumption(e.label, e.reference_value, e.reference_unit, e.source) for e in eqs],
-                     ["power annualised at 8,760 h"] if q.kind == "power" else [])
+                     [f"power annualised at {HOURS_PER_YEAR:,.0f} h (365-day year, DV23)"] if q.kind == "power" else [])
         typer.echo(res.to_json())
         return
     from rich.console import Console
 
     console = Console(highlight=False)
-    extra = f" (= {fmt(q.value * 8760 / 1e9)} TWh per year at full power)" if q.kind == "power" else ""
+    extra = f" (= {fmt(q.value * HOURS_PER_YEAR / 1e9)} TWh per year at full power)" if q.kind == "power" else ""
     console.print(f"[bold]{q.text}[/]{extra} is about:")
     for e in eqs:
         year = f", {e.year}" if e.year else ""
@@ -212,9 +213,45 @@ def report(
     """Write one self-contained HTML report (works offline: inline SVG and CSS, no network)."""
     from ..report.build import build_default_report
 
+    _check_writable(out)  # before the minutes of work: a directory or a missing folder fails at once
     html = build_default_report(scenario=scenario, model=model, draws=draws)
-    out.write_text(html, encoding="utf-8")
+    _write_atomic(out, html)
     typer.echo(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} kB)")
+
+
+def _check_writable(out: Path) -> None:
+    """:class:`InputError` when ``out`` is a directory or its folder does not exist."""
+    from ..errors import InputError
+
+    if out.is_dir():
+        raise InputError(f"--out {out} is a directory; give a file name, e.g. {out / 'aifootprint-report.html'}")
+    parent = out.parent
+    if not parent.is_dir():
+        raise InputError(f"--out {out}: folder {parent} does not exist")
+
+
+def _write_atomic(out: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``out``, then rename it: ``out`` is either the whole report or
+    untouched. OS errors (permissions, read-only or full disk) become one :class:`InputError` line."""
+    import contextlib
+    import os
+    import tempfile
+
+    from ..errors import InputError
+
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+        tmp = None
+    except OSError as exc:
+        raise InputError(f"cannot write --out {out}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from .._version import METHOD_VERSION, __version__
-from ..errors import AifootprintError
+from ..errors import AifootprintError, DataError
 from ..reference.registry import DATA_VERSION, Registry, default_registry, row_float, row_str
 from ..sector.equivalences import compare, countries, fmt, nearest_countries, parse_quantity
 from .requests import (
@@ -96,9 +96,10 @@ def _cite(reg: Registry, keys: Sequence[str], custom: dict[str, str] | None = No
 
 
 def _assumption_lines(result: Any) -> list[str]:
-    from ..sector.outputs import assumptions
+    from ..sector.outputs import assumptions, distributions
 
-    return [f"{a.name} = {a.value} {a.unit} — {a.source}" for a in assumptions(result)]
+    dists = distributions(result)
+    return [f"{a.name} = {dists.get(a.name, a.value)} {a.unit} — {a.source}" for a in assumptions(result)]
 
 
 def _country_refs(reg: Registry, values: Sequence[float]) -> tuple[list[RefLine], list[str]]:
@@ -132,8 +133,9 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
     years = list(res.years)
     refs, ref_src = _country_refs(reg, [float(q[0, 1]), float(q[-1, 1]), float(q[-1, 2])])
     btc, btc_src = _bitcoin_ref(reg)
-    markers = [Marker(f"{p.source} {p.year}", p.year, p.low if p.low is not None else p.value or 0.0,
-                      p.high if p.high is not None else p.value or 0.0)
+    it_only = {"it_energy_twh": " (IT)"}
+    markers = [Marker(f"{p.source} {p.year}{it_only.get(p.output, '')}", p.year,
+                      p.low if p.low is not None else p.value or 0.0, p.high if p.high is not None else p.value or 0.0)
                for p in res.scenario.published if p.output in ("facility_energy_twh", "it_energy_twh")]
     if len(years) == 1:
         markers.append(Marker("5th–95th percentile", years[0], float(q[0, 0]), float(q[0, 2]), PALETTE[0]))
@@ -162,6 +164,15 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
     return traj, res, rows
 
 
+def rebound_elasticities(steps: int = 4) -> tuple[float, ...]:
+    """Elasticities drawn in the rebound chart: ``steps`` evenly spaced values over
+    :data:`aifootprint.sector.rebound.ASSUMED_ELASTICITY_RANGE` (an assumption, not a published estimate)."""
+    from ..sector.rebound import ASSUMED_ELASTICITY_RANGE
+
+    lo, hi = ASSUMED_ELASTICITY_RANGE
+    return tuple(lo + (hi - lo) * i / (steps - 1) for i in range(steps))
+
+
 def rebound_data(reg: Registry, draws: int) -> tuple[Rebound, Tornado]:
     """The demand-side rebound example: paths for several elasticities, and its tornado."""
     from ..sector.montecarlo import run
@@ -173,7 +184,7 @@ def rebound_data(reg: Registry, draws: int) -> tuple[Rebound, Tornado]:
     growth = sc.inputs["demand_growth_fraction"].at(sc.years[0]).nominal
     gain = sc.inputs["efficiency_gain_fraction"].at(sc.years[0]).nominal
     base = float(res.nominal["facility_energy_twh"][0])
-    paths = rebound_paths(base, growth, gain, (0.0, 0.5, 1.0, 1.5), sc.years)
+    paths = rebound_paths(base, growth, gain, rebound_elasticities(), sc.years)
     notes = Notes(_cite(reg, [*sc.source_keys(), "LU25"]),
                   [NO_PUBLISHED_ELASTICITY, *_assumption_lines(res), *sc.notes])
     reb = Rebound(sc.title, list(sc.years), [(p.elasticity, list(p.energy), p.rises_despite_efficiency) for p in paths],
@@ -196,18 +207,39 @@ def _estimator_available() -> bool:
     return estimator_available()
 
 
+#: The published training run shown when the estimator cannot run (``training_runs.csv``; PA21).
+PUBLISHED_TRAINING_RUN = "gpt-3"
+
+
+def published_training_run(reg: Registry) -> tuple[float, str, str]:
+    """GPT-3's training energy [MWh], its source keys and a description, from the registry's ``training_runs``
+    row (Patterson et al. 2021, PA21). Raises :class:`DataError` when the row or its energy is missing: the
+    report never falls back to a number typed into the code."""
+    row = reg.table("training_runs").find(PUBLISHED_TRAINING_RUN) if "training_runs" in reg.datasets() else None
+    energy_mwh = row_float(row, "energy_mwh") if row is not None else None
+    if row is None or energy_mwh is None or energy_mwh <= 0:
+        raise DataError(f"training_runs.csv has no energy_mwh for {PUBLISHED_TRAINING_RUN!r}: the report's "
+                        "published training-versus-inference fallback needs it (Patterson et al. 2021)")
+    parts = [f"{row_float(row, 'accelerator_count') or 0:,.0f} {row_str(row, 'hardware').upper()}",
+             f"{row_float(row, 'duration_days') or 0:g} days", f"PUE {row_float(row, 'pue') or 0:g}"]
+    what = ", ".join(p for p in parts if not p.startswith(("0 ", "0 days", "PUE 0")))
+    return energy_mwh, row_str(row, "source"), f"{row_str(row, 'model').upper()}, {what}"
+
+
 def _published_lifecycle(reg: Registry, flags: list[str]) -> Lifecycle:
-    train = reg.table("training_runs").find("gpt-3") if "training_runs" in reg.datasets() else None
-    training_mwh = (row_float(train, "energy_mwh") if train is not None else None) or 1287.0
-    train_src = row_str(train, "source") if train is not None else "PA21"
+    training_mwh, train_src, what = published_training_run(reg)
     from ..sector.montecarlo import run
     from ..sector.scenario import load_builtin
 
-    chat = run(load_builtin("devries-2023-chatgpt"), draws=1, sensitivity=False)
+    sc = load_builtin("devries-2023-chatgpt")
+    chat = run(sc, draws=1, sensitivity=False)
     per_day = chat.at("it_energy_mwh_per_day", 2023)["nominal"]
-    notes = Notes(_cite(reg, [train_src, "DV23"]),
-                  [f"training energy {fmt(training_mwh)} MWh (GPT-3, 10,000 V100, 14.8 days, PUE 1.1)",
-                   f"inference {fmt(per_day)} MWh/day = 3,617 HGX A100 servers × 6.5 kW × 24 h (full power, no PUE)"],
+    servers = sc.inputs["servers"].at(2023).nominal
+    server_kw = sc.inputs["server_power_kw"].at(2023).nominal
+    notes = Notes(_cite(reg, [train_src, *sc.source_keys()]),
+                  [f"training energy {fmt(training_mwh)} MWh ({what}; training_runs.csv, {train_src})",
+                   f"inference {fmt(per_day)} MWh/day = {servers:,.0f} HGX A100 servers × {server_kw:g} kW × 24 h "
+                   "(full power, no PUE)"],
                   flags)
     return Lifecycle("GPT-3 training vs ChatGPT serving (2023)", training_mwh, per_day, 7, notes)
 

@@ -10,8 +10,9 @@ input length is an assumption), served with the estimator's default :class:`~aif
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AifootprintError
@@ -37,7 +38,8 @@ WATER_LOCATIONS = ("IE", "US-TX", "US", "IN", "FR", "WORLD", "SE", "US-WA")
 #: Li et al. 2023's "medium-sized" GPT-3 request (LI23): server energy used by the water chart without the estimator.
 PUBLISHED_REQUEST_WH = 4.0
 HIGHLIGHT = PALETTE[2]
-BOUNDARY_COLORS = {"accelerator": PALETTE[3], "server": PALETTE[0], "datacenter": PALETTE[1]}
+BOUNDARY_COLORS: Mapping[str, str] = MappingProxyType({"accelerator": PALETTE[3], "server": PALETTE[0],
+                                                       "datacenter": PALETTE[1]})
 
 
 def estimator_available() -> bool:

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from ..errors import InputError
 from ..reference.registry import Registry, Row, default_registry, row_float, row_str
+from .calendar import HOURS_PER_YEAR as _HOURS_PER_YEAR
 
 #: Units accepted by :func:`parse_quantity` -> (kind, factor to the base unit: kWh, gCO2e, L, kW).
-UNITS: dict[str, tuple[str, float]] = {
+UNITS: Mapping[str, tuple[str, float]] = MappingProxyType({
     "j": ("energy", 1 / 3.6e6), "kj": ("energy", 1 / 3600.0), "mj": ("energy", 1 / 3.6), "gj": ("energy", 1e3 / 3.6),
     "wh": ("energy", 1e-3), "kwh": ("energy", 1.0), "mwh": ("energy", 1e3), "gwh": ("energy", 1e6),
     "twh": ("energy", 1e9), "pwh": ("energy", 1e12),
@@ -31,11 +33,12 @@ UNITS: dict[str, tuple[str, float]] = {
     "ml": ("water", 1e-3), "l": ("water", 1.0), "m3": ("water", 1e3), "m³": ("water", 1e3),
     "megalitre": ("water", 1e6), "gigalitre": ("water", 1e9),
     "w": ("power", 1e-3), "kw": ("power", 1.0), "mw": ("power", 1e3), "gw": ("power", 1e6), "tw": ("power", 1e9),
-}
+})
 _SUFFIXES = ("co2e", "co2eq", "co2", "/yr", "/year", "peryear")
-#: Hours per year used to annualise a power (8,760 h, as DV23).
-HOURS_PER_YEAR = 8760.0
-_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+#: Hours per year used to annualise a power (8,760 h, as DV23; see :mod:`aifootprint.sector.calendar`).
+HOURS_PER_YEAR = _HOURS_PER_YEAR
+_MULTIPLIERS: Mapping[str, float] = MappingProxyType({"thousand": 1e3, "million": 1e6, "billion": 1e9,
+                                                      "trillion": 1e12})
 
 
 @dataclass(frozen=True)
@@ -50,19 +53,39 @@ class Quantity:
     def unit(self) -> str:
         return {"energy": "kWh", "carbon": "gCO2e", "water": "L", "power": "kW"}[self.kind]
 
+    @property
+    def unit_suffix(self) -> str:
+        """The base unit as a name suffix (``value_kwh``, ``value_g``, ``value_l``, ``value_kw``)."""
+        return {"energy": "kwh", "carbon": "g", "water": "l", "power": "kw"}[self.kind]
+
+
+#: A number: digits (``_`` groups allowed) or commas as thousands groups only (``1,287``; ``1,5`` is refused, never
+#: read as 15), an optional decimal part with a point, an optional exponent (``2e3``).
+_NUMBER = r"[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+#: Number, then whitespace or directly a letter, an optional multiplier word, then a unit starting with a letter.
+_AMOUNT = re.compile(rf"({_NUMBER})(?:\s+|(?=[^\W\d_]))(?:([^\W\d_]+)\s+)?([^\W\d_]\S*)")
+ACCEPTED_UNITS = ("energy J kJ MJ GJ Wh kWh MWh GWh TWh PWh; carbon g kg t kt Mt Gt (CO2e); water ml L m3 ML GL; "
+                  "power W kW MW GW TW")
+
 
 def parse_quantity(text: str) -> Quantity:
-    """Parse ``"85 TWh"``, ``"500 ml"``, ``"552 t"``, ``"4.2 billion m3"``, ``"23 GW"``.
+    """Parse ``"85 TWh"``, ``"500 ml"``, ``"552 t"``, ``"4.2 billion m3"``, ``"23 GW"``, ``"2e3 kWh"``.
 
-    Case matters only for ``ML``/``GL`` (megalitres, gigalitres) versus ``ml`` (millilitres).
+    Case matters only for ``ML``/``GL`` (megalitres, gigalitres) versus ``ml`` (millilitres). Commas are read
+    only as thousands groups (``1,287``); a decimal comma (``1,5``) is refused rather than read as 15. A number
+    without a unit is refused with the list of accepted units.
     """
     raw = " ".join(text.split())
-    m = re.fullmatch(r"([-+]?[0-9][0-9_,]*(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)\s*([A-Za-z]+\s+)?\s*(\S+)", raw)
-    accepted = ("energy J kJ MJ GJ Wh kWh MWh GWh TWh; carbon g kg t kt Mt Gt (CO2e); water ml L m3 ML GL; "
-                "power W kW MW GW")
+    m = _AMOUNT.fullmatch(raw)
     if not m:
+        if re.fullmatch(_NUMBER, raw):
+            raise InputError(f"{text!r} has no unit; write e.g. '{raw} TWh'. Accepted units: {ACCEPTED_UNITS}")
+        lead = re.match(r"[-+]?[0-9][0-9_,.]*", raw)
+        if lead and "," in lead.group(0) and not re.fullmatch(_NUMBER, lead.group(0).rstrip(".")):
+            raise InputError(f"cannot read {lead.group(0)!r} in {text!r}: commas are accepted only as thousands "
+                             "separators (1,287); for a decimal use a point (1.5)")
         raise InputError(f"cannot read {text!r} as an amount; write e.g. '85 TWh', '500 ml', '552 t'. "
-                         f"Accepted units: {accepted}")
+                         f"Accepted units: {ACCEPTED_UNITS}")
     number = float(m.group(1).replace(",", "").replace("_", ""))
     mult_word = (m.group(2) or "").strip().lower()
     if mult_word and mult_word not in _MULTIPLIERS:
@@ -84,7 +107,7 @@ def parse_quantity(text: str) -> Quantity:
 
         raise unknown_choice("unit", unit, [u for u in UNITS if u not in ("megalitre", "gigalitre")] + ["ML", "GL"])
     if not math.isfinite(number) or number < 0:
-        raise InputError(f"amount must be a non-negative number, got {m.group(1)!r}")
+        raise InputError(f"amount must be a non-negative finite number, got {m.group(1)!r}")
     kind, factor = UNITS[key]
     return Quantity(kind, number * factor, raw)
 

@@ -28,19 +28,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+from .calendar import DAYS_PER_YEAR as _DAYS_PER_YEAR
+from .calendar import HOURS_PER_YEAR as _HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from .scenario import Scenario
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Hours in a (non-leap) year: annual energy of a constant power, as in DV23 ("× 24 h × 365 days").
-HOURS_PER_YEAR = 8760.0
-DAYS_PER_YEAR = 365.0
+#: Hours and days in the year of annual electricity (8,760 h, 365 d: DV23). Re-exported from
+#: :mod:`aifootprint.sector.calendar`, which says why this is not the 365.25-day year of hardware lifetimes.
+HOURS_PER_YEAR = _HOURS_PER_YEAR
+DAYS_PER_YEAR = _DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ IMPACT_INPUTS = (
     _spec("ewif_withdrawal_l_per_kwh", "L/kWh", 0.0, 500.0, None, "off-site water withdrawn per kWh"),
 )
 
-MODEL_INPUTS: dict[str, tuple[InputSpec, ...]] = {
+MODEL_INPUTS: Mapping[str, tuple[InputSpec, ...]] = MappingProxyType({
     "supply": (
         _spec("servers", "servers", 0.0, 1e9, None, "installed AI servers (or give shipments_servers)"),
         _spec("shipments_servers", "servers/yr", 0.0, 1e9, None, "AI servers shipped per year (by_year)"),
@@ -95,10 +100,10 @@ MODEL_INPUTS: dict[str, tuple[InputSpec, ...]] = {
         _spec("facility_energy_twh", "TWh/yr", 0.0, 1e6, None, "published total electricity per year",
               "geometric"),
     ),
-}
+})
 
 #: Units of the outputs (name -> unit), in display order.
-OUTPUT_UNITS: dict[str, str] = {
+OUTPUT_UNITS: Mapping[str, str] = MappingProxyType({
     "facility_energy_twh": "TWh/yr",
     "it_energy_twh": "TWh/yr",
     "it_power_gw": "GW",
@@ -109,7 +114,7 @@ OUTPUT_UNITS: dict[str, str] = {
     "water_consumption_l": "L/yr",
     "water_withdrawal_l": "L/yr",
     "installed_servers": "servers",
-}
+})
 
 #: The headline output of every model.
 HEADLINE = "facility_energy_twh"

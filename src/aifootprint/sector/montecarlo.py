@@ -80,7 +80,33 @@ def _site_inputs(scenario: Scenario, registry: Any, have: set[str]) -> tuple[dic
     used = {"pue": "pue", "intensity_g_per_kwh": "grid_intensity", "wue_onsite_l_per_kwh": "wue_onsite",
             "ewif_l_per_kwh": "ewif_offsite"}
     factors = tuple(used[n] + ":" for n in out)
-    return out, [w for w in site.warnings() if w.startswith(factors)]
+    warnings = [w for w in site.warnings() if w.startswith(factors)]
+    year = site.intensity.year
+    if "intensity_g_per_kwh" in out and year is not None and (year < scenario.years[0] or year > scenario.years[-1]):
+        span = f"{scenario.years[0]}" if len(scenario.years) == 1 else f"{scenario.years[0]}–{scenario.years[-1]}"
+        warnings.append(f"grid_intensity: the {year} intensity of {site.location} ({_best(site.intensity.value):g} "
+                        f"gCO2e/kWh, {site.intensity.source}) is applied to {span}; no year-matched intensity is in "
+                        "the registry, so carbon ignores any change of the grid since then")
+    return out, warnings
+
+
+def _best(value: Any) -> float:
+    """A site factor's point value (the median of an uncertain one)."""
+    return float(value) if isinstance(value, int | float) else float(value.best)
+
+
+def _default_pue(registry: Any) -> tuple[Input, str]:
+    """PUE when neither the file nor a location gives one: the impacts core's industry-average operator row
+    (``datacenter_operators.csv``, ``unknown``: Uptime Institute survey, UPTIME), flagged, as every other path."""
+    from ..impacts import resolve_site
+
+    factor = resolve_site(None, None, registry=registry).pue
+    value = _best(factor.value)
+    src = factor.source + (f" ({factor.year})" if factor.year else "")
+    note = "no pue and no location given: industry-average PUE; estimated fallback"
+    warning = (f"pue: no pue and no location given: industry-average PUE {value:g} used ({src}); facility energy = "
+               "IT energy × PUE; IT figures (it_*) do not depend on it")
+    return Input("pue", "-", src, Dist.point(value), (), note), warning
 
 
 def prepare(scenario: Scenario, registry: Any = None) -> Prepared:
@@ -96,9 +122,8 @@ def prepare(scenario: Scenario, registry: Any = None) -> Prepared:
     if defaulted:
         warnings.append("inputs not given, defaults used: " + ", ".join(defaulted))
     if "pue" not in inputs:
-        inputs["pue"] = Input("pue", "-", "default", Dist.point(1.0), (), "no PUE and no location: facility = IT")
-        if scenario.model != "trajectory":
-            warnings.append("no pue and no location given: facility energy = IT energy (PUE 1)")
+        inputs["pue"], note = _default_pue(registry)
+        warnings.append(note)
     if scenario.model == "demand" and "rebound_elasticity" in scenario.inputs:
         from .rebound import NO_PUBLISHED_ELASTICITY
 
@@ -172,9 +197,13 @@ class Sensitivity:
         return abs(self.output_at_p95 - self.output_at_p5)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"input": self.name, "unit": self.unit, "source": self.source, "spearman": self.spearman,
-                "input_p5": self.input_p5, "input_p95": self.input_p95, "output_at_input_p5": self.output_at_p5,
-                "output_at_input_p95": self.output_at_p95, "swing": self.swing}
+        """JSON row; the input values are in ``input_unit``, the outputs named with the headline and its unit
+        (``facility_energy_twh_at_input_p5``, ``output_unit`` TWh/yr)."""
+        out = HEADLINE
+        return {"input": self.name, "input_unit": self.unit, "source": self.source, "spearman": self.spearman,
+                "input_p5": self.input_p5, "input_p95": self.input_p95, "output": out,
+                "output_unit": OUTPUT_UNITS[out], f"{out}_at_input_p5": self.output_at_p5,
+                f"{out}_at_input_p95": self.output_at_p95, f"{out}_swing": self.swing}
 
 
 @dataclass(frozen=True)
@@ -274,6 +303,8 @@ def run(scenario: Scenario | Prepared, draws: int = DEFAULT_DRAWS, seed: int = D
     """Monte Carlo of ``scenario`` with ``draws`` draws (seeded); see the module docstring."""
     if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= 10_000_000:
         raise InputError(f"draws must be an integer in 1..10,000,000, got {draws!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise InputError(f"seed must be an integer in 0..2**63-1, got {seed!r}")
     prepared = scenario if isinstance(scenario, Prepared) else prepare(scenario, registry)
     names = prepared.uncertain
     rng = np.random.default_rng(seed)
@@ -333,9 +364,11 @@ def run(scenario: Scenario | Prepared, draws: int = DEFAULT_DRAWS, seed: int = D
 
 
 def summary(result: RunResult) -> dict[str, Any]:
-    """Plain per-year values for the JSON contract: ``{output: {year: {low, best, high, nominal, ...}}}``."""
+    """Plain per-year values for the JSON contract: ``{output: {year: {low, best, high}}}`` (only those three:
+    the nominal values and corner bounds are in :func:`aifootprint.sector.outputs.published_check`)."""
     out: dict[str, Any] = {}
     for key in OUTPUT_UNITS:
         if key in result.quantiles:
-            out[key] = {str(y): result.at(key, y) for y in result.years}
+            out[key] = {str(y): {k: v for k, v in result.at(key, y).items() if k in ("low", "best", "high")}
+                        for y in result.years}
     return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..result import Assumption, Result
-from .models import OUTPUT_UNITS
+from .models import HEADLINE, OUTPUT_UNITS
 from .montecarlo import RunResult, summary
 from .scenario import Published
 
@@ -55,14 +55,22 @@ def published_checks(result: RunResult) -> list[PublishedCheck]:
 
 
 def assumptions(result: RunResult) -> list[Assumption]:
-    """Every input of the run as an :class:`Assumption` (distribution text, unit, source)."""
+    """Every input of the run as an :class:`Assumption` with a numeric ``value``: the nominal value (the value
+    its source states; for ``by_year`` inputs, in the first scenario year). The full distributions are in the
+    result's ``inputs.distributions`` (:func:`distributions`)."""
     out = []
+    first = result.years[0]
     for name, inp in result.prepared.inputs.items():
         src = inp.source if not inp.is_assumption else "assumption (user; no published value)"
         if inp.note:
             src += f" — {inp.note}"
-        out.append(Assumption(name, inp.describe(), inp.unit, src))
+        out.append(Assumption(name, float(inp.at(first).nominal), inp.unit, src))
     return out
+
+
+def distributions(result: RunResult) -> dict[str, str]:
+    """Input name -> its distribution as written (``range 6.5–10.2``; ``2024: 415; 2030: triangular …``)."""
+    return {name: inp.describe() for name, inp in result.prepared.inputs.items()}
 
 
 def citations(keys: list[str], custom: dict[str, str], registry: Any = None) -> dict[str, str]:
@@ -86,14 +94,32 @@ def to_result(result: RunResult, registry: Any = None) -> Result:
     """The JSON contract of ``aifootprint scenario run --json``."""
     sc = result.scenario
     inputs = {"scenario": sc.name, "file": sc.path, "model": sc.model, "years": list(sc.years),
-              "location": sc.location, "operator": sc.operator, "draws": result.draws, "seed": result.seed}
+              "location": sc.location, "operator": sc.operator, "draws": result.draws, "seed": result.seed,
+              "distributions": distributions(result)}
     values: dict[str, Any] = dict(summary(result))
     values["units"] = {k: OUTPUT_UNITS[k] for k in values if k in OUTPUT_UNITS}
+    values["published_check"] = published_check(result)
     values["published"] = [c.to_dict() for c in published_checks(result)]
-    values["sensitivity"] = {"output": "facility_energy_twh", "year": sc.years[-1],
+    values["sensitivity"] = {"output": HEADLINE, "output_unit": OUTPUT_UNITS[HEADLINE], "year": sc.years[-1],
                              "inputs": [s.to_dict() for s in result.sensitivity]}
     return Result("sector_scenario", inputs, values, assumptions(result), list(result.warnings),
                   sources=citations(sc.source_keys(), dict(sc.custom_sources), registry))
+
+
+def published_check(result: RunResult) -> dict[str, Any]:
+    """Per output and year, the numbers compared with published figures, kept apart from the uncertain values
+    (which hold only ``low``/``best``/``high``): ``nominal`` (every input at its stated value) and ``bounds``
+    ``{low, high}`` (min and max over every combination of input bounds), in the output's unit."""
+    out: dict[str, Any] = {}
+    for key in OUTPUT_UNITS:
+        if key not in result.quantiles:
+            continue
+        per_year = {}
+        for y in result.years:
+            at = result.at(key, y)
+            per_year[str(y)] = {"nominal": at["nominal"], "bounds": {"low": at["bound_low"], "high": at["bound_high"]}}
+        out[key] = per_year
+    return out
 
 
 def to_csv(result: RunResult) -> str:
@@ -101,8 +127,9 @@ def to_csv(result: RunResult) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["output", "unit", "year", "low", "best", "high", "nominal", "bound_low", "bound_high"])
-    for key, per_year in summary(result).items():
-        for year, v in per_year.items():
+    for key in summary(result):
+        for year in result.years:
+            v = result.at(key, year)
             w.writerow([key, OUTPUT_UNITS[key], year] + [f"{v[c]:.6g}" for c in
                                                          ("low", "best", "high", "nominal", "bound_low", "bound_high")])
     return buf.getvalue()
