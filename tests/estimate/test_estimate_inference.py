@@ -56,11 +56,11 @@ def test_boundary_terms_follow_google_structure() -> None:
     """GO25: accelerators 0.14, host 0.06, idle 0.02, overhead 0.02 Wh (total/accelerator = 1.72). With Google's PUE
     (1.09) the idle and overhead terms follow the same equations: idle = 10 % of active, overhead = (PUE−1) × IT."""
     b = split("datacenter", 0.04, 0.10, 0.06, 1.09)
-    assert b.idle == pytest.approx(0.02, rel=1e-9)
-    assert b.overhead == pytest.approx(0.09 * 0.22, rel=1e-9)
-    assert b.total / 0.14 == pytest.approx(1.72, rel=0.03)
-    assert split("accelerator", 0.04, 0.10, 0.06, 1.09).total == pytest.approx(0.14)
-    assert split("server", 0.04, 0.10, 0.06, 1.09).total == pytest.approx(0.20)
+    assert b.idle_wh == pytest.approx(0.02, rel=1e-9)
+    assert b.overhead_wh == pytest.approx(0.09 * 0.22, rel=1e-9)
+    assert b.total_wh / 0.14 == pytest.approx(1.72, rel=0.03)
+    assert split("accelerator", 0.04, 0.10, 0.06, 1.09).total_wh == pytest.approx(0.14)
+    assert split("server", 0.04, 0.10, 0.06, 1.09).total_wh == pytest.approx(0.20)
 
 
 def test_full_stack_multiplier_near_google_for_a_70b_model() -> None:

@@ -59,11 +59,16 @@ def test_llama_cards_share_one_grid_factor(hours: float, power_w: float, t_co2: 
 
 
 def test_training_uncertainty_spans_average_power() -> None:
-    """Without a measured average power the energy spans 0.7–1.0 × TDP (EP25 low, LLAMA/BL22 high)."""
+    """Without a measured average power the energy is TDP × triangular(0.7, 1.0, 1.0) (EP25 low, LLAMA/BL22 mode):
+    p5 / p50 / p95 = 0.7 + 0.3 √0.05 / √0.5 / √0.95 of 700 W × 1 M h."""
     res = estimate_training(TrainingSpec(hardware="h100", accelerator_hours=1e6, boundary="accelerator")).to_dict()
     e = res["energy_kwh"]
-    assert e["low"] == pytest.approx(700_000 * (0.7 + 0.015), rel=0.02)
-    assert e["high"] == pytest.approx(700_000 * (1.0 - 0.015), rel=0.02)
+    assert e["low"] == pytest.approx(700_000 * (0.7 + 0.3 * math.sqrt(0.05)), rel=0.01)
+    assert e["best"] == pytest.approx(700_000 * (0.7 + 0.3 * math.sqrt(0.5)), rel=0.01)
+    assert e["high"] == pytest.approx(700_000 * (0.7 + 0.3 * math.sqrt(0.95)), rel=0.01)
+    a = {x["name"]: x for x in res["assumptions"]}
+    assert a["power_w_per_accelerator"]["value"] == 700
+    assert a["average_power_fraction"]["value"].startswith("0.91")
 
 
 def test_training_input_errors() -> None:
@@ -112,7 +117,8 @@ def test_lifecycle_result_uses_the_registry_training_run() -> None:
     res = estimate_lifecycle("llama-3.1-8b", Deployment(1e6, 500, 300, days=365)).to_dict()
     t = res["training_energy_kwh"]["best"]
     assert t >= 1.46e6 * 0.7  # GPU-hours × 700 W at least, before host and PUE
-    assert res["series"]["day"][0] == 0 and res["series"]["day"][-1] == 364
+    assert res["series"]["day_index"][0] == 0 and res["series"]["day_index"][-1] == 364
+    assert res["inputs"]["duration_days"] == 365 and "days" not in res["inputs"]
     assert math.isclose(res["total_energy_kwh"]["best"], t + res["inference_energy_kwh"]["best"], rel_tol=0.02)
     with pytest.raises(InputError, match="no published training run"):
         estimate_lifecycle("qwen3-8b", Deployment(1e6, 500, 300))

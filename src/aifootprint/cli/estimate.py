@@ -7,7 +7,13 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
+from ..estimate.inference import DEFAULT_BATCH
+from ..estimate.training import DEFAULT_MFU
 from .output import emit
+
+#: Flags given in billions are rejected above this value (10¹⁵ parameters or tokens): such a value is a count typed
+#: where billions were expected.
+MAX_BILLIONS = 1e6
 
 Json = Annotated[bool, typer.Option("--json", help="Print the JSON result (output contract).")]
 Hardware = Annotated[str, typer.Option("--hardware", help="Accelerator (registry key, case-insensitive): h100, h200, "
@@ -21,6 +27,14 @@ InTok = Annotated[int, typer.Option("--input-tokens", help="Prompt tokens per re
 OutTok = Annotated[int, typer.Option("--output-tokens", help="Generated tokens per request.")]
 
 
+def _billions(flag: str, value: float | None) -> float | None:
+    """``value`` of a flag in billions; InputError with a hint when it looks like a plain count."""
+    if value is not None and value > MAX_BILLIONS:
+        raise InputError(f"{flag} is in billions: {value:g} billion is not plausible; did you mean {value / 1e9:g}? "
+                         f"(accepted: up to {MAX_BILLIONS:g})")
+    return value
+
+
 def _arch(model: str | None, params: float | None, active: float | None, layers: int | None, d_model: int | None,
           heads: int | None, kv_heads: int | None, head_dim: int | None, vocab: int | None, experts: int | None,
           active_experts: int | None) -> object:
@@ -32,6 +46,8 @@ def _arch(model: str | None, params: float | None, active: float | None, layers:
         return model
     if params is None:
         raise InputError("give --model NAME (see `aifootprint data show models`) or --params N (billions)")
+    _billions("--params", params)
+    _billions("--active-params", active)
     shape_known = layers is not None and d_model is not None
     return Architecture(
         name=f"custom-{params:g}b", total_params_b=params, active_params_b=active, layers=layers, d_model=d_model,
@@ -45,7 +61,8 @@ def request(
     output_tokens: OutTok,
     model: Annotated[str | None, typer.Option("--model", help="Model name (registry key or HF id).")] = None,
     params: Annotated[float | None, typer.Option("--params", help="Total parameters [billions].")] = None,
-    active_params: Annotated[float | None, typer.Option("--active-params", help="Active parameters (MoE) [B].")] = None,
+    active_params: Annotated[float | None, typer.Option("--active-params", help="Active parameters (MoE) "
+                                                        "[billions].")] = None,
     layers: Annotated[int | None, typer.Option("--layers")] = None,
     d_model: Annotated[int | None, typer.Option("--d-model")] = None,
     heads: Annotated[int | None, typer.Option("--heads")] = None,
@@ -55,9 +72,10 @@ def request(
     experts: Annotated[int | None, typer.Option("--experts")] = None,
     active_experts: Annotated[int | None, typer.Option("--active-experts")] = None,
     hardware: Hardware = "h100",
-    accelerators: Annotated[int | None, typer.Option("--accelerators", help="Tensor-parallel group size "
-                                                     "(default: smallest power of two that fits).")] = None,
-    batch: Batch = 64,
+    accelerators: Annotated[int | None, typer.Option("--accelerators", help="Accelerators serving the model "
+                                                     "(default: smallest power of two that fits; any count is "
+                                                     "accepted).")] = None,
+    batch: Batch = DEFAULT_BATCH,
     precision: Precision = "bf16",
     boundary: Boundary = "datacenter",
     location: Location = None,
@@ -79,15 +97,17 @@ def training(
     model: Annotated[str | None, typer.Option("--model", help="Use the registry's published run of this model.")
                      ] = None,
     hardware: Annotated[str | None, typer.Option("--hardware", help="Accelerator (default h100).")] = None,
-    gpu_hours: Annotated[float | None, typer.Option("--gpu-hours", help="Accelerator-hours.")] = None,
-    accelerators: Annotated[int | None, typer.Option("--accelerators", help="Accelerators (with --days).")] = None,
+    gpu_hours: Annotated[float | None, typer.Option("--gpu-hours", help="Accelerator-hours (count).")] = None,
+    accelerators: Annotated[int | None, typer.Option("--accelerators", help="Accelerators (with --days; any count, "
+                                                     "not only powers of two).")] = None,
     days: Annotated[float | None, typer.Option("--days", help="Wall-clock days (with --accelerators).")] = None,
     power_w: Annotated[float | None, typer.Option("--power-w", help="Average power per accelerator [W] "
                                                   "(default: datasheet maximum, range 0.7–1.0 of it).")] = None,
     params: Annotated[float | None, typer.Option("--params", help="(Active) parameters [billions].")] = None,
     tokens: Annotated[float | None, typer.Option("--tokens", help="Training tokens [billions].")] = None,
     flops: Annotated[float | None, typer.Option("--flops", help="Training FLOPs (instead of 6 N D).")] = None,
-    mfu: Annotated[float, typer.Option("--mfu", help="Model FLOPs utilisation (FLOPs path).")] = 0.40,
+    mfu: Annotated[float | None, typer.Option("--mfu", help=f"Model FLOPs utilisation (FLOPs path; default "
+                                              f"{DEFAULT_MFU:g}).")] = None,
     precision: Precision = "bf16",
     boundary: Boundary = "datacenter",
     location: Location = None,
@@ -99,11 +119,21 @@ def training(
     from ..estimate.lifecycle import training_spec_for
     from ..estimate.training import TrainingSpec, estimate_training
 
-    explicit = any(v is not None for v in (gpu_hours, accelerators, days, params, tokens, flops))
-    if model and not explicit:
-        overrides: dict[str, Any] = {"location": location, "operator": operator, "boundary": boundary, "pue": pue}
+    _billions("--params", params)
+    _billions("--tokens", tokens)
+    run_flags = {"--gpu-hours": gpu_hours, "--accelerators": accelerators, "--days": days, "--params": params,
+                 "--tokens": tokens, "--flops": flops, "--mfu": mfu}
+    if model:
+        given = [flag for flag, v in run_flags.items() if v is not None]
+        if given:
+            raise InputError(f"--model {model} uses the published training run; it cannot be combined with "
+                             f"{', '.join(given)} (drop --model to describe the run yourself)")
+        overrides: dict[str, Any] = {"location": location, "operator": operator, "boundary": boundary, "pue": pue,
+                                     "precision": precision}
         if hardware:
             overrides["hardware"] = hardware
+        if power_w is not None:
+            overrides["power_w_per_accelerator"] = power_w
         spec = training_spec_for(model, None, **overrides)
     else:
         spec = TrainingSpec(hardware=hardware or "h100", accelerator_hours=gpu_hours, accelerators=accelerators,
@@ -121,12 +151,15 @@ def lifecycle(
     days: Annotated[int, typer.Option("--days", help="Deployment length [days].")] = 365,
     growth: Annotated[float, typer.Option("--growth", help="Annual growth of requests (1.0 = doubling).")] = 0.0,
     hardware: Hardware = "h100",
-    batch: Batch = 64,
+    batch: Batch = DEFAULT_BATCH,
     precision: Precision = "bf16",
     location: Location = None,
     operator: Operator = None,
-    training_gpu_hours: Annotated[float | None, typer.Option("--training-gpu-hours")] = None,
-    training_hardware: Annotated[str | None, typer.Option("--training-hardware")] = None,
+    training_gpu_hours: Annotated[float | None, typer.Option("--training-gpu-hours",
+                                                             help="Accelerator-hours (count).")] = None,
+    training_hardware: Annotated[str | None, typer.Option("--training-hardware", help="Accelerator of the "
+                                                          "training run (with --training-gpu-hours or "
+                                                          "--training-params/--training-tokens).")] = None,
     training_params: Annotated[float | None, typer.Option("--training-params", help="[billions]")] = None,
     training_tokens: Annotated[float | None, typer.Option("--training-tokens", help="[billions]")] = None,
     json_out: Json = False,
@@ -136,7 +169,13 @@ def lifecycle(
     from ..estimate.lifecycle import Deployment, estimate_lifecycle
     from ..estimate.training import TrainingSpec
 
+    _billions("--training-params", training_params)
+    _billions("--training-tokens", training_tokens)
     spec = None
+    if training_hardware is not None and all(v is None for v in (training_gpu_hours, training_params,
+                                                                  training_tokens)):
+        raise InputError("--training-hardware needs the run: add --training-gpu-hours, or --training-params and "
+                         "--training-tokens (without them the model's published run is used)")
     if any(v is not None for v in (training_gpu_hours, training_params, training_tokens)):
         spec = TrainingSpec(hardware=training_hardware or hardware, accelerator_hours=training_gpu_hours,
                             params_b=training_params, tokens_b=training_tokens, location=location, operator=operator)
@@ -151,7 +190,7 @@ def compare_models(
     models: Annotated[str | None, typer.Option("--models", help="Comma-separated model names (default: a ladder "
                                                "from ~1B to ~400B plus closed models).")] = None,
     hardware: Hardware = "h100",
-    batch: Batch = 64,
+    batch: Batch = DEFAULT_BATCH,
     precision: Precision = "bf16",
     boundary: Boundary = "datacenter",
     location: Location = None,
@@ -173,9 +212,9 @@ def compare_models(
     from rich.console import Console
     from rich.table import Table
 
-
     table = Table(title=f"compare-models: {input_tokens} in / {output_tokens} out, batch {batch}, {hardware}, "
-                        f"{cfg.boundary} boundary (best values; ranges in --json)", header_style="bold")
+                        f"{cfg.boundary} boundary, all at {result.inputs['location']} "
+                        "(best values; ranges in --json)", header_style="bold")
     for col in ("#", "model", "GPUs", "Wh", "× min", "gCO2e", "mL water", "est."):
         table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
     for r in result.values["models"]:

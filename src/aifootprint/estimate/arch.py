@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from aifootprint.errors import InputError
 
@@ -28,13 +29,13 @@ from aifootprint.errors import InputError
 #: (GPTQ/AWQ, Frantar et al. 2022 arXiv:2210.17323) = 4.125 bits; ``mxfp4``: OCP Microscaling FP4, 4 bits + one
 #: 8-bit scale per 32 values = 4.25 bits (OCP MX spec v1.0, 2023), applied to the experts only as in gpt-oss (OpenAI
 #: 2025 model card).
-PRECISIONS: dict[str, tuple[float, float, str]] = {
+PRECISIONS: MappingProxyType[str, tuple[float, float, str]] = MappingProxyType({
     "bf16": (2.0, 2.0, "bf16"),
     "fp16": (2.0, 2.0, "bf16"),
     "fp8": (1.0, 1.0, "fp8"),
     "int4": (4.125 / 8, 4.125 / 8, "bf16"),
     "mxfp4": (2.0, 4.25 / 8, "bf16"),
-}
+})
 
 #: Bytes per KV-cache value: the KV cache is kept in the model dtype (bf16) unless asked otherwise (vLLM
 #: ``--kv-cache-dtype auto``, docs.vllm.ai).
@@ -107,6 +108,13 @@ class Architecture:
             v = getattr(self, field)
             if v is not None and v <= 0:
                 raise InputError(f"{field} must be a positive integer, got {v}")
+        if self.heads is not None and self.kv_heads is not None and (
+                self.kv_heads > self.heads or self.heads % self.kv_heads):
+            raise InputError(f"kv_heads ({self.kv_heads}) must divide heads ({self.heads}): each KV head serves a "
+                             "whole group of query heads (grouped-query attention)")
+        if self.active_experts is not None and (self.experts is None or self.active_experts > self.experts):
+            raise InputError(f"active_experts ({self.active_experts}) needs experts and must be at most experts "
+                             f"({self.experts})")
 
 
 def default_shape(total_params_b: float) -> tuple[int, int, int, int, int]:

@@ -31,8 +31,11 @@ IDLE_FRACTION = 0.10
 #: Host (CPU, DRAM, storage, network) power per accelerator: 1.2 kW for the 8 GPUs of an AWS p5.48xlarge
 #: (BoaviztAPI via EcoLogits' methodology; registry ``servers`` row ``aws-p5.48xlarge``, source ECO-METHOD) = 150 W.
 REFERENCE_SERVER = "aws-p5.48xlarge"
-#: Used only when the registry row cannot be read (same figure: 1,200 W / 8).
+#: Used only when the reference server row has no host power or cannot be read: 1,200 W / 8 GPUs for the p5.48xlarge
+#: server without GPUs (EcoLogits methodology, source key ECO-METHOD). Results using it are flagged as estimated.
 HOST_POWER_W_PER_ACCELERATOR = 150.0
+#: Source shown for :data:`HOST_POWER_W_PER_ACCELERATOR`.
+HOST_POWER_FALLBACK_SOURCE = "ECO-METHOD (fallback: 1,200 W / 8 GPUs, p5.48xlarge)"
 
 
 def check_boundary(boundary: str) -> str:
@@ -50,6 +53,8 @@ class ServerShare:
     host_power_w: float
     embodied_carbon_kg: float | None
     source: str
+    #: True when ``host_power_w`` is the :data:`HOST_POWER_W_PER_ACCELERATOR` fallback (``source`` then says so)
+    estimated: bool = False
 
 
 def server_share(registry: Registry | None = None) -> ServerShare:
@@ -59,36 +64,38 @@ def server_share(registry: Registry | None = None) -> ServerShare:
 
         s = get_server(REFERENCE_SERVER, registry)
         n = float(s.accelerators_per_server)
-        host = (s.host_power_w or HOST_POWER_W_PER_ACCELERATOR * n) / n
         emb = None if s.embodied_carbon_kg_excl_accelerators is None else s.embodied_carbon_kg_excl_accelerators / n
-        return ServerShare(host, emb, ";".join(s.sources) or "ECO-METHOD")
+        if not s.host_power_w:
+            return ServerShare(HOST_POWER_W_PER_ACCELERATOR, emb, HOST_POWER_FALLBACK_SOURCE, estimated=True)
+        return ServerShare(s.host_power_w / n, emb, ";".join(s.sources) or "ECO-METHOD")
     except ImportError:  # pragma: no cover - registry module always ships
-        return ServerShare(HOST_POWER_W_PER_ACCELERATOR, None, "ECO-METHOD")
+        return ServerShare(HOST_POWER_W_PER_ACCELERATOR, None, HOST_POWER_FALLBACK_SOURCE, estimated=True)
 
 
 @dataclass(frozen=True, slots=True)
 class Breakdown:
-    """Per-request energy terms [Wh]; terms outside the boundary are 0."""
+    """Per-request energy terms [Wh]; terms outside the boundary are 0. The JSON ``breakdown_wh`` keeps the short
+    keys (prefill, decode, host, idle, overhead) of the output contract (:meth:`to_dict`)."""
 
-    prefill: float
-    decode: float
-    host: float
-    idle: float
-    overhead: float
+    prefill_wh: float
+    decode_wh: float
+    host_wh: float
+    idle_wh: float
+    overhead_wh: float
 
     @property
-    def total(self) -> float:
+    def total_wh(self) -> float:
         """Sum of the terms (= energy at the chosen boundary)."""
-        return self.prefill + self.decode + self.host + self.idle + self.overhead
+        return self.prefill_wh + self.decode_wh + self.host_wh + self.idle_wh + self.overhead_wh
 
     def to_dict(self) -> dict[str, float]:
         """The ``breakdown_wh`` mapping of the output contract."""
         return {
-            "prefill": self.prefill,
-            "decode": self.decode,
-            "host": self.host,
-            "idle": self.idle,
-            "overhead": self.overhead,
+            "prefill": self.prefill_wh,
+            "decode": self.decode_wh,
+            "host": self.host_wh,
+            "idle": self.idle_wh,
+            "overhead": self.overhead_wh,
         }
 
 

@@ -1,12 +1,14 @@
 """Right-sizing: one task profile, many models, ranked per-request energy, carbon and water.
 
 Answers "do I need the very large model?": every model is estimated for the same input/output tokens and batch on
-the same hardware (each with the accelerator count it needs), and reported with its multiple of the smallest.
+the same hardware (each with the accelerator count it needs), **at one data-centre site** (the given location /
+operator, else the world average with the industry-average PUE, never a closed model's provider defaults, so the
+ranking compares models, not grids), and reported with its multiple of the smallest. Each row carries its own
+assumptions; the site's warnings are reported once, each model's warnings prefixed with its key.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aifootprint.errors import InputError
@@ -27,19 +29,27 @@ DEFAULT_LADDER = (
 
 def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: float, output_tokens: float,
                    config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
-    """Estimate each model for the same request; rank by best energy; add each one's multiple of the smallest."""
+    """Estimate each model for the same request at one site; rank by best energy; add each one's multiple of the
+    smallest. Repeated names (same registry key) are compared once, with a warning."""
+    from aifootprint.impacts import resolve_site
     from aifootprint.result import Result
     from aifootprint.uncertainty import Uncertain
 
     cfg = config or RequestConfig()
-    names = list(models or DEFAULT_LADDER)
+    names = list(DEFAULT_LADDER if models is None else models)
     if not names:
         raise InputError("give at least one model to compare")
+    site = resolve_site(cfg.location, cfg.operator, None, registry)
+    site_warnings = site.warnings()
     rows: list[dict[str, Any]] = []
     warnings: list[str] = []
-    assumptions = None
+    seen: set[str] = set()
     for name in names:
-        est = RequestEstimator(name, replace(cfg, accelerators=None) if cfg.accelerators is None else cfg, registry)
+        est = RequestEstimator(name, cfg, registry, site=site)
+        if est.model.key in seen:
+            warnings.append(f"{name}: same model as {est.model.key}, compared once")
+            continue
+        seen.add(est.model.key)
         res = est.result(input_tokens, output_tokens)
         v = res.values
         energy = Uncertain.from_any(v["energy_wh"])
@@ -51,11 +61,12 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
             "energy_wh": energy,
             "carbon_g": v["carbon_g"],
             "water_l": v["water_l"],
+            "embodied_carbon_g": v["embodied_carbon_g"],
             "latency_s": v["latency_s"],
             "estimated": (not est.model.open_weights) or est.model.best.estimated,
+            "assumptions": [a.to_dict() for a in res.assumptions],
         })
-        warnings.extend(f"{est.model.key}: {w}" for w in res.warnings if w.startswith("estimated"))
-        assumptions = assumptions or list(res.assumptions)
+        warnings.extend(f"{est.model.key}: {w}" for w in res.warnings if w not in site_warnings)
     rows.sort(key=lambda r: r["energy_wh"].best)
     smallest = rows[0]["energy_wh"].best
     for rank, r in enumerate(rows, 1):
@@ -64,6 +75,7 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
     inputs = {
         "models": [r["model"] for r in rows], "hardware": cfg.hardware, "batch": cfg.batch,
         "input_tokens": input_tokens, "output_tokens": output_tokens, "precision": cfg.precision,
-        "boundary": cfg.boundary, "location": cfg.location,
+        "boundary": cfg.boundary, "location": site.location, "zone": site.zone, "operator": site.operator,
     }
-    return Result("compare-models", inputs, {"models": rows}, assumptions or [], sorted(set(warnings)))
+    return Result("compare-models", inputs, {"models": rows}, site.assumptions(),
+                  site_warnings + list(dict.fromkeys(warnings)))

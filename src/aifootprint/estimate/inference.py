@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from aifootprint.errors import InputError
+from aifootprint.errors import AifootprintError, InputError
 
 from . import boundary as bd
 from .arch import Architecture, TokenCosts, kv_bytes_per_seq, precision_bytes, token_costs
@@ -57,6 +57,8 @@ class RequestConfig:
     operator: str | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.hardware, str) or not self.hardware.strip():
+            raise InputError(f"hardware must be an accelerator name (e.g. h100), got {self.hardware!r}")
         if self.batch < 1:
             raise InputError(f"batch must be at least 1 concurrent sequence, got {self.batch}")
         if self.accelerators is not None and self.accelerators < 1:
@@ -141,10 +143,13 @@ class RequestEstimator:
         est.estimate(input_tokens=500, output_tokens=300).energy_wh
     """
 
-    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_pue", "_site", "cal", "config", "costs", "model", "registry")
+    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_provider_note", "_pue", "_site", "cal", "config", "costs",
+                 "model", "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
-                 registry: Registry | None = None) -> None:
+                 registry: Registry | None = None, site: Site | None = None) -> None:
+        """``site`` fixes the data-centre site (e.g. one site shared by a comparison); by default it is resolved from
+        the config (see :meth:`site`)."""
         self.config = config or RequestConfig()
         self.registry = registry
         self.model = model if isinstance(model, ResolvedModel) else resolve(model, registry)
@@ -152,7 +157,8 @@ class RequestEstimator:
         self.costs = token_costs(self.model.best, self.config.precision)
         self._fixed_n = self.config.accelerators
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
-        self._site: Site | None = None
+        self._site: Site | None = site
+        self._provider_note = ""
         self._pue = 1.0
         self._datacenter = self.config.boundary == "datacenter"
         if self._datacenter:
@@ -179,20 +185,25 @@ class RequestEstimator:
 
             row = (self.registry or default_registry()).table("api_providers").find(prov)
         location = cfg.location
-        if row is not None and location is None and isinstance(row.get("zone"), str):
+        src = f"{row.get('source')} (api_providers: {prov})" if row is not None else ""
+        if row is not None and location is None and isinstance(row.get("zone"), str) and cfg.operator is None:
             location = str(row["zone"])
+            self._provider_note = f"no location given: {prov}'s data-centre zone {location} assumed ({src})"
         site = resolve_site(location, cfg.operator, None, self.registry)
         if row is None or cfg.operator is not None:
             return site
-        src = f"{row.get('source')} (api_providers: {prov})"
         year = row.get("year")
         yr = int(year) if isinstance(year, int) else None
         pue = _uncertain_col(row, "pue", f"pue:{prov}")
         wue = _uncertain_col(row, "wue_l_per_kwh", f"wue:{prov}")
         if pue is not None:
-            site = replace(site, pue=Factor("pue", pue, "-", src, yr, estimated=True))
+            site = replace(site, pue=Factor("pue", pue, "-", src, yr, estimated=True,
+                                            note=f"{prov}: provider PUE assumed ({src})"))
         if wue is not None:
-            site = replace(site, wue=Factor("wue_onsite", wue, "L/kWh", src, yr, estimated=True))
+            site = replace(site, wue=Factor("wue_onsite", wue, "L/kWh", src, yr, estimated=True,
+                                            note=f"{prov}: provider on-site WUE assumed ({src})"))
+        if pue is not None or wue is not None:
+            site = replace(site, operator=str(prov))
         return site
 
     def accelerators_for(self, input_tokens: float, output_tokens: float) -> int:
@@ -240,7 +251,7 @@ class RequestEstimator:
     def result(self, input_tokens: float, output_tokens: float) -> Result:
         """The JSON output contract for one request: energy (low/best/high), breakdown, latency, carbon, water,
         embodied carbon, assumptions with sources and warnings."""
-        from aifootprint.impacts import SiteOverrides, assess, embodied_carbon_g
+        from aifootprint.impacts import SiteOverrides, assess
         from aifootprint.result import Result
         from aifootprint.uncertainty import Uncertain
 
@@ -274,7 +285,13 @@ class RequestEstimator:
             it_wh = active_wh
             impacts = assess(it_wh / 1000.0, site.with_overrides(SiteOverrides(pue=1.0)))
         energy_wh = impacts.facility_energy_kwh * 1000.0
-        emb = self._embodied(best, embodied_carbon_g, warnings)
+        emb, emb_assumptions, emb_warnings = self._embodied(best)
+        warnings.extend(emb_warnings)
+        if self._provider_note:
+            warnings.append(self._provider_note)
+        if self.config.boundary != "accelerator" and bd.server_share(self.registry).estimated:
+            warnings.append(f"host_power_w_per_accelerator: estimated fallback {self._host_w:g} W "
+                            f"({bd.server_share(self.registry).source})")
         values: dict[str, Any] = {
             "energy_wh": Uncertain.from_any(energy_wh),
             "breakdown_wh": best.breakdown_wh(),
@@ -282,28 +299,31 @@ class RequestEstimator:
             "accelerators": best.accelerators,
             "carbon_g": Uncertain.from_any(impacts.carbon_g),
             "water_l": Uncertain.from_any(impacts.water_l),
-            "embodied_carbon_g": emb,
+            "embodied_carbon_g": None if emb is None else Uncertain.from_any(emb),
         }
         inputs = {
             "model": m.key, "hardware": self.cal.accelerator, "accelerators": best.accelerators,
             "batch": self.config.batch, "input_tokens": input_tokens, "output_tokens": output_tokens,
             "precision": self.config.precision, "boundary": self.config.boundary, "location": site.location,
-            "zone": site.zone, "operator": site.operator,
+            "zone": site.zone, "operator": site.operator, "provider": m.provider,
         }
-        return Result("estimate-request", inputs, values, self._assumptions(gsd) + impacts.assumptions(),
+        return Result("estimate-request", inputs, values,
+                      self._assumptions(gsd) + emb_assumptions + impacts.assumptions(),
                       warnings + impacts.warnings())
 
-    def _embodied(self, best: RequestEstimate, alloc: Any, warnings: list[str]) -> float | None:
-        emb_kg = self.cal.embodied_carbon_kg
-        if emb_kg is None:
-            warnings.append(f"embodied carbon of {self.cal.name} not published: embodied_carbon_g omitted")
-            return None
-        total = float(alloc(emb_kg, best.accelerator_time_s))
-        if self.config.boundary != "accelerator":
-            share = bd.server_share(self.registry).embodied_carbon_kg
-            if share is not None:
-                total += float(alloc(share, best.accelerator_time_s))
-        return total
+    def _embodied(self, best: RequestEstimate) -> tuple[Any, list[Assumption], list[str]]:
+        from .embodied import embodied_carbon
+
+        return embodied_carbon(self.cal.embodied_carbon_kg, self.cal.name, self._embodied_source(),
+                               best.accelerator_time_s, self.config.boundary != "accelerator", self.registry)
+
+    def _embodied_source(self) -> str:
+        from aifootprint.reference.hardware import get_accelerator
+
+        try:
+            return ";".join(get_accelerator(self.cal.accelerator, self.registry).sources) or self.cal.source
+        except AifootprintError:  # a calibration row without a hardware row keeps the calibration's source
+            return self.cal.source
 
     def _assumptions(self, gsd: float) -> list[Assumption]:
         from aifootprint.result import Assumption
@@ -320,8 +340,9 @@ class RequestEstimator:
             Assumption("model_error_gsd", round(gsd, 3), "-", "docs/validation.md (fit residuals)"),
         ]
         if self.config.boundary != "accelerator":
+            share = bd.server_share(self.registry)
             out.append(Assumption("host_power_w_per_accelerator", self._host_w, "W",
-                                  bd.server_share(self.registry).source))
+                                  share.source + (" [estimated fallback]" if share.estimated else "")))
         if self.config.boundary == "datacenter":
             out.append(Assumption("idle_fraction", bd.IDLE_FRACTION, "-", "GO25 (derived: 0.02 / (0.14 + 0.06))"))
         return out

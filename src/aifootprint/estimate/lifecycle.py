@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
     from aifootprint.result import Result
 
+#: TrainingSpec fields that give the run itself (a published run already does).
+_RUN_WAYS = ("accelerator_hours", "accelerators", "duration_days", "params_b", "tokens_b", "flops")
 #: Points kept in the JSON time series (the full daily series is available from :func:`cumulative_kwh`).
 SERIES_POINTS = 120
 
@@ -67,7 +69,10 @@ def break_even_day(training_kwh: float, cumulative: NDArray[np.float64]) -> int 
 
 
 def training_spec_for(model: str, registry: Registry | None = None, **overrides: Any) -> TrainingSpec:
-    """A :class:`TrainingSpec` from the registry's published run of ``model`` (``training_runs.csv``)."""
+    """A :class:`TrainingSpec` from the registry's published run of ``model`` (``training_runs.csv``).
+
+    ``overrides`` may change where and how it ran (hardware, power, location, …); giving the run a second way
+    (accelerator-hours, accelerators × days, parameters × tokens, FLOPs) raises InputError."""
     from aifootprint.reference.registry import default_registry
 
     table = (registry or default_registry()).table("training_runs")
@@ -75,7 +80,8 @@ def training_spec_for(model: str, registry: Registry | None = None, **overrides:
     for r in rows:
         hours, count, days = r.get("accelerator_hours"), r.get("accelerator_count"), r.get("duration_days")
         power = r.get("power_w_per_accelerator")
-        kw: dict[str, Any] = {"hardware": str(r["hardware"])}
+        kw: dict[str, Any] = {"hardware": str(r["hardware"]), "model": str(r.get("model") or model)}
+        run_src = f"training_runs: {kw['model']} ({r.get('source')})"
         if isinstance(hours, int | float):
             kw["accelerator_hours"] = float(hours)
         elif isinstance(count, int) and isinstance(days, int | float):
@@ -83,8 +89,14 @@ def training_spec_for(model: str, registry: Registry | None = None, **overrides:
         else:
             continue
         if isinstance(power, int | float):
-            kw["power_w_per_accelerator"] = float(power)
-        kw.update(overrides)
+            kw["power_w_per_accelerator"], kw["power_source"] = float(power), run_src
+        conflict = sorted(k for k in _RUN_WAYS if overrides.get(k) is not None)
+        if conflict:
+            raise InputError(f"the published run of {kw['model']} already gives the accelerator-hours; drop "
+                             + ", ".join(conflict) + " or leave out the model's run")
+        if overrides.get("power_w_per_accelerator") is not None:
+            kw["power_source"] = "user input"
+        kw.update({k: v for k, v in overrides.items() if v is not None or k not in kw})
         return TrainingSpec(**kw)
     raise InputError(
         f"no published training run with accelerator-hours for {model!r} in the registry; give the training run "
@@ -94,46 +106,55 @@ def training_spec_for(model: str, registry: Registry | None = None, **overrides:
 
 def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpec | None = None,
                        config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
-    """Training + deployment footprint over time, with the break-even day (output contract)."""
-    from aifootprint.impacts import assess
-    from aifootprint.result import Result
+    """Training + deployment footprint over time, with the break-even day (output contract).
+
+    Carbon and water add the training run's (at its own site) to the deployment's (at the inference site); the
+    training side's assumptions and warnings are kept, prefixed ``training:``."""
+    from aifootprint.result import Assumption, Result
     from aifootprint.uncertainty import Uncertain
 
     cfg = config or RequestConfig(boundary="datacenter")
     est = RequestEstimator(model, cfg, registry)
     spec = training or training_spec_for(est.model.key, registry, location=cfg.location, operator=cfg.operator)
-    tr = estimate_training(spec, registry).values
+    tr_res = estimate_training(spec, registry)
+    tr = tr_res.values
     train_kwh = Uncertain.from_any(tr["energy_kwh"])
     req = est.result(deployment.input_tokens, deployment.output_tokens)
     req_wh = Uncertain.from_any(req.values["energy_wh"])
     cum = cumulative_kwh(deployment, req_wh.best)
     total_requests = float(np.sum(deployment.requests()))
     infer_kwh = req_wh * (total_requests / 1000.0)
-    site = est.site()
-    impacts_it = assess((train_kwh + infer_kwh) / site.pue_value, site)  # facility energies back to IT for assess
+    carbon_kg = Uncertain.from_any(tr["carbon_kg"]) + Uncertain.from_any(req.values["carbon_g"]) * (
+        total_requests / 1000.0)
+    water_l = Uncertain.from_any(tr["water_l"]) + Uncertain.from_any(req.values["water_l"]) * total_requests
     step = max(1, deployment.days // SERIES_POINTS)
-    days = list(range(0, deployment.days, step))
-    if days[-1] != deployment.days - 1:
-        days.append(deployment.days - 1)
+    day_index = list(range(0, deployment.days, step))
+    if day_index[-1] != deployment.days - 1:
+        day_index.append(deployment.days - 1)
     be = break_even_day(train_kwh.best, cum)
     values: dict[str, Any] = {
         "training_energy_kwh": train_kwh,
         "inference_energy_kwh": infer_kwh,
         "total_energy_kwh": train_kwh + infer_kwh,
         "request_energy_wh": req_wh,
-        "carbon_kg": Uncertain.from_any(impacts_it.carbon_g / 1000.0),
-        "water_l": Uncertain.from_any(impacts_it.water_l),
+        "carbon_kg": carbon_kg,
+        "water_l": water_l,
         "break_even_day": be,
         "requests_total": total_requests,
-        "series": {"day": days, "cumulative_inference_kwh": [float(cum[d]) for d in days]},
+        "series": {"day_index": day_index, "cumulative_inference_kwh": [float(cum[d]) for d in day_index]},
     }
+    ti = tr_res.inputs
     inputs = {
-        "model": est.model.key, "hardware": cfg.hardware, "training_hardware": spec.hardware,
-        "requests_per_day": deployment.requests_per_day, "input_tokens": deployment.input_tokens,
-        "output_tokens": deployment.output_tokens, "days": deployment.days,
-        "growth_per_year": deployment.growth_per_year, "location": site.location,
+        "model": est.model.key, "hardware": cfg.hardware, "requests_per_day": deployment.requests_per_day,
+        "input_tokens": deployment.input_tokens, "output_tokens": deployment.output_tokens,
+        "duration_days": deployment.days, "growth_per_year": deployment.growth_per_year,
+        "location": req.inputs.get("location"), "training_model": spec.model, "training_hardware": spec.hardware,
+        "training_accelerator_hours": ti.get("accelerator_hours"), "training_params_b": spec.params_b,
+        "training_tokens_b": spec.tokens_b, "training_location": ti.get("location"),
     }
-    warnings = list(req.warnings)
+    warnings = list(req.warnings) + [f"training: {w}" for w in tr_res.warnings]
     if be is None:
         warnings.append(f"inference does not reach the training energy within {deployment.days} days")
-    return Result("estimate-lifecycle", inputs, values, list(req.assumptions), warnings)
+    assumptions = list(req.assumptions) + [Assumption(f"training: {a.name}", a.value, a.unit, a.source)
+                                           for a in tr_res.assumptions]
+    return Result("estimate-lifecycle", inputs, values, assumptions, warnings)

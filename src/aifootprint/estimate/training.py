@@ -31,14 +31,18 @@ DEFAULT_MFU = 0.40
 FLOPS_PER_PARAM_TOKEN = 6.0
 #: Average power as a fraction of the datasheet maximum: 1.0 is the convention of Meta's model cards (peak power per
 #: GPU, LLAMA) and of Luccioni et al. 2022 (400 W TDP, BL22); the low end 0.7 is Microsoft's average-to-peak finding
-#: quoted by Epoch AI (EP25). The estimate's low/high span this range; the point value keeps the publishers' 1.0.
+#: quoted by Epoch AI (EP25). The estimate multiplies the datasheet maximum by triangular(0.7, 1.0, 1.0): its mode is
+#: the publishers' 1.0, so its p5 / p50 / p95 (low / best / high) are 0.77 / 0.91 / 0.99; the assumptions show the
+#: maximum power and this fraction separately. Give ``power_w_per_accelerator`` for a measured average.
 POWER_FRACTION_RANGE = (0.7, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
 class TrainingSpec:
-    """A training run. Give ``accelerator_hours`` (or ``accelerators`` × ``duration_days``), or ``params_b`` and
-    ``tokens_b`` (or ``flops``) to derive the hours from the accelerator's peak and ``mfu``."""
+    """A training run. Give exactly one of: ``accelerator_hours``; ``accelerators`` × ``duration_days``; ``params_b``
+    and ``tokens_b`` (or ``flops``) to derive the hours from the accelerator's peak and ``mfu`` (default
+    :data:`DEFAULT_MFU`). ``model`` and ``power_source`` record a published run (``training_runs.csv``) the spec came
+    from and the source of its ``power_w_per_accelerator``; ``accelerators`` need not be a power of two."""
 
     hardware: str = "h100"
     accelerator_hours: float | None = None
@@ -48,12 +52,19 @@ class TrainingSpec:
     params_b: float | None = None
     tokens_b: float | None = None
     flops: float | None = None
-    mfu: float = DEFAULT_MFU
+    mfu: float | None = None
     precision: str = "bf16"
     boundary: str = "datacenter"
     location: str | None = None
     operator: str | None = None
     pue: float | None = None
+    model: str | None = None
+    power_source: str | None = None
+
+    @property
+    def mfu_value(self) -> float:
+        """``mfu``, or :data:`DEFAULT_MFU` when not given."""
+        return DEFAULT_MFU if self.mfu is None else self.mfu
 
     def __post_init__(self) -> None:
         for name in ("accelerator_hours", "duration_days", "power_w_per_accelerator", "params_b", "tokens_b", "flops",
@@ -63,8 +74,17 @@ class TrainingSpec:
                 raise InputError(f"{name} must be a positive number, got {v!r}")
         if self.accelerators is not None and self.accelerators < 1:
             raise InputError(f"accelerators must be at least 1, got {self.accelerators}")
-        if not 0 < self.mfu <= 1:
+        if self.mfu is not None and not 0 < self.mfu <= 1:
             raise InputError(f"mfu must be in (0, 1], got {self.mfu}")
+        ways = [name for name, given in (
+            ("accelerator-hours (--gpu-hours)", self.accelerator_hours is not None),
+            ("accelerators × duration (--accelerators, --days)",
+             self.accelerators is not None or self.duration_days is not None),
+            ("FLOPs (--params and --tokens, or --flops)",
+             self.params_b is not None or self.tokens_b is not None or self.flops is not None),
+        ) if given]
+        if len(ways) > 1:
+            raise InputError(f"give the training run one way, not {len(ways)}: got " + " and ".join(ways))
         if self.pue is not None and self.pue < 1:
             raise InputError(f"pue must be ≥ 1, got {self.pue}")
         object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
@@ -108,7 +128,7 @@ def estimate_training_point(spec: TrainingSpec, registry: Registry | None = None
         peak_t = acc.fp8_dense_tflops if spec.precision == "fp8" and acc.fp8_dense_tflops else acc.bf16_dense_tflops
         if not peak_t:
             raise InputError(f"{acc.name}: peak FLOP/s not in the registry; give --gpu-hours instead")
-        hours, method = flops / (peak_t * 1e12 * spec.mfu) / 3600.0, "FLOPs ÷ (peak × MFU)"
+        hours, method = flops / (peak_t * 1e12 * spec.mfu_value) / 3600.0, "FLOPs ÷ (peak × MFU)"
     else:
         raise InputError(
             "give accelerator-hours (--gpu-hours), or accelerators and duration (--accelerators, --days), "
@@ -128,16 +148,17 @@ def estimate_training_point(spec: TrainingSpec, registry: Registry | None = None
 
 def estimate_training(spec: TrainingSpec, registry: Registry | None = None) -> Result:
     """Training footprint in the output contract: energy (kWh, low/best/high), carbon, water, embodied carbon."""
-    from aifootprint.impacts import SiteOverrides, assess, embodied_carbon_g, resolve_site
+    from aifootprint.impacts import SiteOverrides, assess, resolve_site
     from aifootprint.result import Assumption, Result
     from aifootprint.uncertainty import Uncertain
 
+    from .embodied import embodied_carbon
+
     pt = estimate_training_point(spec, registry)
     acc = _spec(spec.hardware, registry)
-    warnings: list[str] = []
     if spec.power_w_per_accelerator is None:
         lo, hi = POWER_FRACTION_RANGE
-        power_factor: Any = Uncertain.range(lo, hi, label="training-power-fraction")
+        power_factor: Any = Uncertain.triangular(lo, hi, hi, label="training-power-fraction")
         acc_kwh: Any = pt.accelerator_energy_kwh * power_factor
     else:
         acc_kwh = pt.accelerator_energy_kwh
@@ -146,39 +167,40 @@ def estimate_training(spec: TrainingSpec, registry: Registry | None = None) -> R
     if spec.boundary != "datacenter":
         site = site.with_overrides(SiteOverrides(pue=1.0))
     impacts = assess(it_kwh, site)
-    emb_g: float | None = None
-    if acc.embodied_carbon_kg is not None:
-        emb_g = float(embodied_carbon_g(acc.embodied_carbon_kg, pt.accelerator_hours * 3600.0))
-        share = bd.server_share(registry).embodied_carbon_kg
-        if spec.boundary != "accelerator" and share is not None:
-            emb_g += float(embodied_carbon_g(share, pt.accelerator_hours * 3600.0))
-    else:
-        warnings.append(f"embodied carbon of {acc.name} not published: embodied_carbon_kg omitted")
+    emb_g, emb_assumptions, warnings = embodied_carbon(
+        acc.embodied_carbon_kg, acc.name, ";".join(acc.sources), pt.accelerator_hours * 3600.0,
+        spec.boundary != "accelerator", registry)
     values: dict[str, Any] = {
         "energy_kwh": Uncertain.from_any(impacts.facility_energy_kwh),
         "energy_mwh": Uncertain.from_any(impacts.facility_energy_kwh / 1000.0),
         "accelerator_hours": pt.accelerator_hours,
         "carbon_kg": Uncertain.from_any(impacts.carbon_g / 1000.0),
         "water_l": Uncertain.from_any(impacts.water_l),
-        "embodied_carbon_kg": None if emb_g is None else emb_g / 1000.0,
+        "embodied_carbon_kg": None if emb_g is None else Uncertain.from_any(emb_g / 1000.0),
     }
     if pt.flops is not None:
         values["flops"] = pt.flops
-    src_power = ("user input" if spec.power_w_per_accelerator
-                 else f"{acc.key} datasheet max power ({';'.join(acc.sources)})")
+    if spec.power_w_per_accelerator is None:
+        src_power = f"{acc.key} datasheet max power ({';'.join(acc.sources)}); × average_power_fraction"
+    else:
+        src_power = spec.power_source or "user input"
     assumptions = [
         Assumption("power_w_per_accelerator", pt.power_w_per_accelerator, "W", src_power),
         Assumption("method", pt.method, "-", "PA21 / LLAMA model cards"),
     ]
     if spec.power_w_per_accelerator is None:
-        assumptions.append(Assumption("average_power_fraction", "0.7–1.0", "-", "EP25 (low); LLAMA, BL22 (high)"))
+        f = Uncertain.from_any(power_factor)
+        assumptions.append(Assumption(
+            "average_power_fraction", f"{f.best:.2f} ({f.low:.2f}–{f.high:.2f}; triangular 0.7, mode 1.0)", "-",
+            "EP25 (0.7); LLAMA, BL22 (1.0, the mode)"))
     if pt.method.startswith("FLOPs"):
-        assumptions.append(Assumption("mfu", spec.mfu, "-", "user input" if spec.mfu != DEFAULT_MFU
+        assumptions.append(Assumption("mfu", spec.mfu_value, "-", "user input" if spec.mfu is not None
                                       else "Llama 3 paper, arXiv:2407.21783 (38–43 %)"))
     inputs = {
-        "hardware": acc.key, "accelerator_hours": pt.accelerator_hours, "accelerators": spec.accelerators,
-        "duration_days": spec.duration_days, "params_b": spec.params_b, "tokens_b": spec.tokens_b,
+        "model": spec.model, "hardware": acc.key, "accelerator_hours": pt.accelerator_hours,
+        "accelerators": spec.accelerators, "duration_days": spec.duration_days, "params_b": spec.params_b,
+        "tokens_b": spec.tokens_b, "flops": spec.flops, "mfu": spec.mfu_value, "precision": spec.precision,
         "boundary": spec.boundary, "location": site.location, "zone": site.zone, "operator": site.operator,
     }
-    return Result("estimate-training", inputs, values, assumptions + impacts.assumptions(),
+    return Result("estimate-training", inputs, values, assumptions + emb_assumptions + impacts.assumptions(),
                   warnings + impacts.warnings())
