@@ -122,3 +122,141 @@ def test_gpu_benchmark_script_exits_cleanly_without_torch_or_cuda(tmp_path: Path
         pytest.skip("a CUDA GPU is present: the script would really run")
     assert done.returncode == 2
     assert "transformer_energy:" in done.stderr and ("PyTorch" in done.stderr or "CUDA" in done.stderr)
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The CLI in process (fast): exit code, stdout, stderr."""
+    from aifootprint.cli.main import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code: int, err: str, *needles: str) -> None:
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) <= 2 and lines[0].startswith("error:") and "Traceback" not in err, err
+    for needle in needles:
+        assert needle in err, (needle, err)
+
+
+def test_unusable_store_files_are_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review 2026-11-26 finding 8: a corrupt store or a directory gave a sqlite3 traceback and exit 1."""
+    import sqlite3
+
+    corrupt = tmp_path / "bad.sqlite"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE t(a)")
+    for store in (corrupt, tmp_path, other):
+        for args in (["runs", "list"], ["runs", "show", "x"], ["runs", "export", "x"]):
+            code, _out, err = run_main(capsys, *args, "--store", str(store))
+            assert_one_line_error(code, err, str(store))
+    with sqlite3.connect(other) as db:  # nothing was added to someone else's database
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["t"]
+
+
+def test_read_only_commands_create_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review 2026-11-26 finding 9: `runs show x --store /nonexistent/x.sqlite` created the folder and a DB."""
+    store = tmp_path / "nonexistent" / "x.sqlite"
+    for args in (["runs", "show", "x"], ["runs", "list"], ["runs", "export", "x"]):
+        code, _out, err = run_main(capsys, *args, "--store", str(store))
+        assert_one_line_error(code, err, f"no run store at {store}")
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_bad_limit_and_gpu_lists_are_rejected(capsys: pytest.CaptureFixture[str]) -> None:
+    """Review 2026-11-26 finding 15: --limit -1 listed every run; --gpus abc was accepted with fake sensors."""
+    code, _out, err = run_main(capsys, "runs", "list", "--limit", "-1")
+    assert_one_line_error(code, err, "--limit")
+    code, _out, err = run_main(capsys, "measure", "--sensors", "fake", "--gpus", "abc", "--", "true")
+    assert_one_line_error(code, err, "'abc'")
+
+
+FAKE_PYNVML = '''
+"""A fake pynvml with two GPUs (tests only)."""
+def nvmlInit(): pass
+def nvmlDeviceGetCount(): return 2
+def nvmlDeviceGetHandleByIndex(i): return i
+def nvmlDeviceGetUUID(h): return f"GPU-{h}{h}{h}"
+def nvmlDeviceGetName(h): return "Fake GPU"
+def nvmlDeviceGetTotalEnergyConsumption(h): return 1000
+def nvmlDeviceGetPowerUsage(h): return 100000
+'''
+
+
+def test_unknown_gpu_id_with_a_fake_nvml_exits_2_naming_it(tmp_path: Path) -> None:
+    """Review 2026-11-26 finding 10: `--gpus 0,99` measured GPU 0 only and dropped 99 without a word."""
+    (tmp_path / "pynvml.py").write_text(FAKE_PYNVML)
+    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    marker = tmp_path / "ran"
+    done = cli("measure", "--sensors", "auto", "--gpus", "0,99", "--", "touch", str(marker), env_extra=env)
+    assert_one_line_error(done.returncode, done.stderr, "99")
+    assert not marker.exists()  # rejected before the command ran
+
+
+def test_export_to_an_unwritable_path_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    done = cli("measure", "--json", "--", "true")
+    run_id = json.loads(done.stdout)["inputs"]["run_id"]
+    for target in (tmp_path, tmp_path / "missing-dir" / "x.json"):
+        code, _out, err = run_main(capsys, "runs", "export", run_id, "-o", str(target))
+        assert_one_line_error(code, err, f"cannot write {target}")
+
+
+def test_export_times_carry_their_unit(private_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review 2026-11-26: run export started_at / ended_at had no unit; the DB columns keep their names."""
+    done = cli("measure", "--json", "--", "true")
+    run_id = json.loads(done.stdout)["inputs"]["run_id"]
+    code, out, _err = run_main(capsys, "runs", "export", run_id)
+    record = json.loads(out)
+    assert code == 0 and "started_at" not in record["run"] and "ended_at" not in record
+    assert record["ended_at_unix_s"] >= record["run"]["started_at_unix_s"] > 1.7e9
+
+
+def test_site_flags_on_measure_and_runs_show(private_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review 2026-11-26 finding 12: every measured run got the industry-average PUE 1.56. A PUE given to
+    `measure` is used, cited as user input, recorded with the run and reused by `runs show` (which may replace it)."""
+    done = cli("measure", "--json", "--pue", "1.1", "--location", "FR", "--", "true")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert {"name": "pue", "value": 1.1, "unit": "-", "source": "user input"} in out["assumptions"]
+    assert out["energy_kwh"]["best"] == pytest.approx(1.1 * out["it_energy_kwh"]["best"], rel=1e-9)
+    assert out["inputs"]["pue"] == 1.1 and not any(w.startswith("pue:") for w in out["warnings"])
+    run_id = out["inputs"]["run_id"]
+    code, text, _err = run_main(capsys, "runs", "show", run_id, "--json")
+    shown = json.loads(text)
+    assert code == 0 and {"name": "pue", "value": 1.1, "unit": "-", "source": "user input"} in shown["assumptions"]
+    code, text, _err = run_main(capsys, "runs", "show", run_id, "--json", "--pue", "1.3", "--operator", "google",
+                                "--intensity-g-per-kwh", "100", "--wue-l-per-kwh", "0", "--ewif-l-per-kwh", "2")
+    again = json.loads(text)
+    assert code == 0 and again["inputs"]["operator"] == "google"
+    factors = {a["name"]: (a["value"], a["source"]) for a in again["assumptions"]}
+    assert factors["pue"] == (1.3, "user input") and factors["grid_intensity"] == (100.0, "user input")
+    assert factors["wue_onsite"] == (0.0, "user input") and factors["ewif_offsite"] == (2.0, "user input")
+    assert again["carbon_g"]["best"] == pytest.approx(again["it_energy_kwh"]["best"] * 1.3 * 100.0, rel=1e-9)
+    code, _out, err = run_main(capsys, "runs", "show", run_id, "--pue", "0.5")
+    assert_one_line_error(code, err, "pue")
+
+
+def test_grid_factors_given_to_measure_stay_with_their_location(private_home: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    done = cli("measure", "--json", "--intensity-g-per-kwh", "10", "--pue", "1.2", "--location", "FR", "--", "true")
+    run_id = json.loads(done.stdout)["inputs"]["run_id"]
+    code, text, _err = run_main(capsys, "runs", "show", run_id, "--json", "--location", "PL")
+    factors = {a["name"]: (a["value"], a["source"]) for a in json.loads(text)["assumptions"]}
+    assert code == 0 and factors["pue"] == (1.2, "user input") and factors["grid_intensity"][1] != "user input"
+
+
+def test_fake_sensor_run_is_flagged_and_its_statement_has_the_caveat(private_home: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Review 2026-11-26: fake sensors showed estimated: false and the statement had no caveats row."""
+    done = cli("measure", "--json", "--sensors", "fake", "--", "true")
+    out = json.loads(done.stdout)
+    assert out["simulated"] is True and out["estimated"] is True
+    code, text, _err = run_main(capsys, "runs", "list", "--json")
+    assert code == 0 and json.loads(text)[0]["simulated"] is True and json.loads(text)[0]["estimated"] is True
+    code, text, _err = run_main(capsys, "runs", "show", out["inputs"]["run_id"], "--statement")
+    (caveats,) = [r for r in text.splitlines() if r.startswith("| Caveats |")]
+    assert code == 0 and "fake sensors" in caveats and "not measurements" in caveats

@@ -64,5 +64,55 @@ def test_statement_has_paragraph_and_table() -> None:
     assert "The RAM figure is estimated" in paragraph
     assert "gap" in paragraph
     rows = table.strip().splitlines()
-    assert rows[0] == "| Item | Value |" and len(rows) == 12
+    assert rows[0] == "| Item | Value |" and len(rows) == 13
     assert any(r.startswith("| Versions |") and "method " in r and "data " in r for r in rows)
+    (caveats,) = [r for r in rows if r.startswith("| Caveats |")]
+    assert "ram: estimated" in caveats and "bridged by counter" in caveats
+
+
+def fake_run() -> tuple[StoredRun, Measurement]:
+    devices = (DeviceEnergy("gpu:0", "gpu", "fake", False, 3.0e6), DeviceEnergy("ram", "ram", "fake", False, 0.6e6))
+    m = Measurement("demo", 0.0, 3600.0, devices, notes=("fake sensors (AIFOOTPRINT_SENSORS=fake): these are not "
+                                                          "measurements of this machine",))
+    run = StoredRun(RunHeader("20261126-101010-fake00", "demo", 1_764_150_000.0, "node1", 1, hz=10.0), 1.0, 0, {})
+    return run, m
+
+
+def test_fake_sensor_figures_are_flagged_as_simulated() -> None:
+    """Review 2026-11-26: fake sensors showed estimated: false; they are a script, not a measurement."""
+    _run, m = fake_run()
+    out = footprint(m, "FR").to_dict()
+    assert out["simulated"] is True and out["estimated"] is True
+    assert [d["simulated"] for d in out["devices"]] == [True, True]
+    assert {a["source"] for a in out["assumptions"] if a["name"].startswith("method:")} == {"simulated (fake sensor)"}
+    assert out["warnings"][0].startswith("fake sensors")
+    real = footprint(one_kwh(estimated_ram=False), "FR").to_dict()
+    assert real["simulated"] is False and real["estimated"] is False
+
+
+def test_fake_sensor_warning_is_added_even_without_the_note() -> None:
+    devices = (DeviceEnergy("gpu:0", "gpu", "fake+power-integrated", False, 1.0),)
+    out = footprint(Measurement("m", 0.0, 1.0, devices), "FR").to_dict()
+    assert out["simulated"] is True and any(w.startswith("fake sensors") for w in out["warnings"])
+
+
+def test_fake_sensor_statement_has_the_caveat() -> None:
+    run, m = fake_run()
+    text = impact_statement(run, footprint(m, "FR").to_dict())
+    paragraph, table = text.split("\n\n", 1)
+    assert "fake sensors (simulated)" in paragraph
+    (caveats,) = [r for r in table.splitlines() if r.startswith("| Caveats |")]
+    assert "fake sensors (AIFOOTPRINT_SENSORS=fake): these are not measurements of this machine" in caveats
+    assert "(gpu, simulated: fake)" in table
+
+
+def test_site_overrides_replace_the_registry_factors() -> None:
+    """A workstation: PUE 1.0 given by the user replaces the industry-average 1.56 (Uptime 2024) and is cited as
+    user input; carbon = 1 kWh x 1.0 x 56.039 g (FR, OWID 2023). Tolerance 1e-9 (arithmetic)."""
+    from aifootprint.impacts import SiteOverrides
+
+    out = footprint(one_kwh(), "FR", overrides=SiteOverrides(pue=1.0, wue_l_per_kwh=0.0)).to_dict()
+    assert out["energy_kwh"]["best"] == pytest.approx(1.0, rel=1e-9)
+    assert out["carbon_g"]["best"] == pytest.approx(56.039, rel=1e-9)
+    assert {"name": "pue", "value": 1.0, "unit": "-", "source": "user input"} in out["assumptions"]
+    assert not any(w.startswith("pue:") for w in out["warnings"])

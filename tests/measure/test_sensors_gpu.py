@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -163,3 +164,81 @@ def test_amd_energy_is_accumulator_times_resolution() -> None:
     reading = sensors[0].read()
     assert reading.energy_j == pytest.approx(15.3)  # 1e6 counts x 15.3 µJ
     assert reading.power_w == 400.0
+
+
+def test_unknown_gpu_ids_are_an_input_error_naming_them() -> None:
+    """Review 2026-11-26 finding 10: --gpus 0,99 measured one GPU and said nothing about 99."""
+    from aifootprint.errors import InputError
+
+    nvml = FakeNvml([FakeGpu("GPU-aaa"), FakeGpu("GPU-bbb")])
+    with pytest.raises(InputError, match=r"unknown GPU id\(s\) 99, GPU-zzz: this machine has 2 NVIDIA GPU"):
+        visible_indices(nvml, ["0", "99", "GPU-zzz"])
+    with pytest.raises(InputError, match="GPU-"):
+        visible_indices(nvml, ["GPU-"])  # a prefix of both UUIDs: ambiguous, not silently both
+    with pytest.raises(InputError, match="99"):
+        discover_nvidia(["0", "99"], module=nvml)
+
+
+@pytest.mark.parametrize(("env", "expected"), [("", []), ("-1", []), ("1", [1]), ("1,0", [0, 1]),
+                                               ("0,99,1", [0]), ("GPU-bb", [1]), (" 1 , 0 ", [0, 1])])
+def test_cuda_visible_devices_is_read_as_cuda_reads_it(
+        monkeypatch: pytest.MonkeyPatch, env: str, expected: list[int]) -> None:
+    """CUDA C Programming Guide, "CUDA Environment Variables": CUDA_VISIBLE_DEVICES set but empty hides every GPU,
+    and the list is cut at the first invalid id. Before the fix, "" meant all GPUs."""
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", env)
+    nvml = FakeNvml([FakeGpu("GPU-aaa"), FakeGpu("GPU-bbb")])
+    assert visible_indices(nvml, None) == expected
+
+
+def test_empty_cuda_visible_devices_measures_no_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    with pytest.raises(SensorUnavailable, match="CUDA_VISIBLE_DEVICES='' selects no GPU"):
+        discover_nvidia(module=FakeNvml([FakeGpu("GPU-aaa")]))
+
+
+@pytest.mark.parametrize("text", ["abc", "0,,1", "", "0,gpu0", "-1"])
+def test_gpu_list_syntax_is_checked(text: str) -> None:
+    from aifootprint.errors import InputError
+    from aifootprint.measure.sensors.nvidia import parse_gpu_list
+
+    with pytest.raises(InputError, match="--gpus"):
+        parse_gpu_list(text)
+
+
+def test_gpu_list_accepts_indices_and_uuids() -> None:
+    from aifootprint.measure.sensors.nvidia import parse_gpu_list
+
+    assert parse_gpu_list(None) is None
+    assert parse_gpu_list("0, 2,GPU-ab12,MIG-9f") == ("0", "2", "GPU-ab12", "MIG-9f")
+
+
+def test_fake_node_rejects_gpu_ids_it_does_not_have() -> None:
+    from aifootprint.errors import InputError
+    from aifootprint.measure.sensors.discovery import SensorConfig, discover
+
+    assert len(discover(SensorConfig(backend="fake", gpus=("0",))).sensors) == 3
+    with pytest.raises(InputError, match="unknown GPU id"):
+        discover(SensorConfig(backend="fake", gpus=("0", "1")))
+
+
+def test_amd_counter_without_resolution_is_not_guessed() -> None:
+    """Review 2026-11-26 finding 14: a missing counter_resolution defaulted to 1.0 uJ/count, scaling the energy.
+    AMD SMI documents no fixed resolution (an output of amdsmi_get_energy_count), so the counter is not used and
+    the sensor integrates power instead."""
+
+    class NoResolution(FakeAmdSmi):
+        def amdsmi_get_energy_count(self, h: int) -> dict[str, float]:
+            return {"energy_accumulator": self.acc[h], "timestamp": 0}
+
+    (sensor,) = discover_amd(NoResolution([1000]))
+    assert sensor.method == "amdsmi-power-integrated"
+    reading = sensor.read()
+    assert reading.energy_j is None and reading.power_w == 400.0
+
+
+def test_gpu_selection_the_backend_cannot_apply_is_noted(tmp_path: Path) -> None:
+    from aifootprint.measure.sensors.discovery import SensorConfig, discover
+
+    found = discover(SensorConfig(backend="estimate", gpus=("0",), proc_root=str(tmp_path), cpu_tdp_w=100.0,
+                                  ram_gb=8.0))
+    assert any("--gpus 0 ignored" in n for n in found.notes)

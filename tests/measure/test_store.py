@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -124,3 +125,37 @@ def test_killed_process_loses_at_most_one_second(tmp_path: Path) -> None:
     lost_s = killed_at - (run.header.started_at + last_t)
     assert lost_s <= 1.0, f"lost {lost_s:.2f} s of samples"
     assert samples[-1][2] == pytest.approx(100.0 * last_t, rel=0.05)
+
+
+def test_read_only_store_reads_and_never_writes(tmp_path: Path) -> None:
+    """Review 2026-11-26 finding 9: reading opens the file read-only (file:…?mode=ro) and creates nothing."""
+    from aifootprint.errors import InputError
+
+    missing = tmp_path / "no" / "runs.sqlite"
+    with pytest.raises(InputError, match=re.escape(f"no run store at {missing}")):
+        RunStore(missing, read_only=True)
+    assert not missing.parent.exists()
+    path = tmp_path / "with space%20" / "runs.sqlite"  # URI quoting
+    writer = RunStore(path)
+    writer.begin_run(RunHeader("r1", "run", 1.0, "host", 1), [])
+    writer.close()
+    reader = RunStore(path, read_only=True)
+    assert [r.run_id for r in reader.runs()] == ["r1"]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.begin_run(RunHeader("r2", "run", 2.0, "host", 1), [])
+    with pytest.raises(InputError, match="limit"):
+        reader.runs(-1)
+
+
+def test_unusable_store_paths_are_input_errors(tmp_path: Path) -> None:
+    from aifootprint.errors import InputError
+
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"x" * 4096)
+    for read_only in (True, False):
+        with pytest.raises(InputError, match=r"bad\.sqlite"):
+            RunStore(bad, read_only=read_only)
+    with pytest.raises(InputError, match="not a run store file"):
+        RunStore(tmp_path, read_only=True)
+    with pytest.raises(InputError, match="cannot use"):
+        RunStore(tmp_path)

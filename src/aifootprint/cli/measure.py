@@ -6,12 +6,14 @@ import contextlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,7 +22,19 @@ from ..measure.measurement import Measurement
 from ..measure.store import RunStore, StoredRun
 from .output import emit
 
+if TYPE_CHECKING:
+    from ..impacts import SiteOverrides
+
 SENSORS_HELP = "Sensor backend: auto (real counters, else flagged estimates), estimate, or fake (testing)."
+OperatorOpt = Annotated[str | None, typer.Option(help="Data-centre operator: google, microsoft, aws, meta, … "
+                                                     "(default: industry average, flagged).")]
+PueOpt = Annotated[float | None, typer.Option(help="Power usage effectiveness [-], overrides the operator's "
+                                                   "(a workstation or office: 1.0).")]
+WueOpt = Annotated[float | None, typer.Option("--wue-l-per-kwh", help="On-site WUE [L/kWh].")]
+EwifOpt = Annotated[float | None, typer.Option("--ewif-l-per-kwh", help="Off-site water intensity [L/kWh].")]
+IntensityOpt = Annotated[float | None, typer.Option("--intensity-g-per-kwh", help="Grid intensity [gCO2e/kWh].")]
+#: The numeric site factors a user may give (SiteOverrides field names, also the CLI flags' names).
+SITE_FACTORS = ("pue", "wue_l_per_kwh", "ewif_l_per_kwh", "intensity_g_per_kwh")
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 
 
@@ -101,6 +115,18 @@ def _run_child(command: list[str], tracker: Any, child_pid: list[int]) -> int:
     return 128 - code if code < 0 else code  # killed by signal N: the shell's 128 + N
 
 
+def _site(given: dict[str, Any], stored: dict[str, Any] | None = None) -> tuple[
+        str | None, SiteOverrides, dict[str, Any]]:
+    """Operator, overrides and the explicit site settings (``stored`` ones, e.g. from the run, then ``given``)."""
+    from ..impacts import SiteOverrides
+
+    chosen = {k: v for k, v in (stored or {}).items() if k in ("operator", *SITE_FACTORS) and v is not None}
+    chosen.update({k: v for k, v in given.items() if v is not None})
+    overrides = SiteOverrides(**{k: float(chosen[k]) for k in SITE_FACTORS if k in chosen})
+    operator = chosen.get("operator")
+    return (str(operator) if operator is not None else None), overrides, chosen
+
+
 def measure(
     ctx: typer.Context,
     command: Annotated[list[str] | None, typer.Argument(help="The command to run, after `--`.")] = None,
@@ -114,6 +140,11 @@ def measure(
     cpu_tdp_w: Annotated[float | None, typer.Option("--cpu-tdp-w", help="CPU TDP [W] for the estimate when RAPL "
                                                                         "is unreadable.")] = None,
     store: Annotated[Path | None, typer.Option(help="Run store file (default: $AIFOOTPRINT_HOME/runs.sqlite).")] = None,
+    operator: OperatorOpt = None,
+    pue: PueOpt = None,
+    wue_l_per_kwh: WueOpt = None,
+    ewif_l_per_kwh: EwifOpt = None,
+    intensity_g_per_kwh: IntensityOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
 ) -> None:
     """Run COMMAND, measure the machine's energy while it runs, then print and store its footprint.
@@ -131,17 +162,21 @@ def measure(
 
     if shutil.which(argv[0]) is None:
         raise InputError(f"command not found (or not executable): {argv[0]!r}")
-    gpu_list = tuple(g.strip() for g in gpus.split(",") if g.strip()) if gpus else None
+    from ..measure.sensors.nvidia import parse_gpu_list
+
+    gpu_list = parse_gpu_list(gpus)
     if cpu_tdp_w is not None and not cpu_tdp_w > 0:
         raise InputError(f"--cpu-tdp-w must be > 0, got {cpu_tdp_w}")
-    if location is not None:
+    site_op, overrides, site = _site({"operator": operator, "pue": pue, "wue_l_per_kwh": wue_l_per_kwh,
+                                      "ewif_l_per_kwh": ewif_l_per_kwh, "intensity_g_per_kwh": intensity_g_per_kwh})
+    if location is not None or site:
         from ..impacts import resolve_site
 
-        resolve_site(location=location)  # fail on a bad location before running anything
+        resolve_site(location, site_op, overrides)  # fail on a bad location or operator before running anything
     cmdline = " ".join(argv)
     config = TrackerConfig(
         hz=hz, name=name or cmdline[:120], location=location, command=cmdline,
-        store_path=str(store) if store else None,
+        store_path=str(store) if store else None, site=tuple(sorted(site.items())),
         sensors=SensorConfig(backend=sensors, gpus=gpu_list, cpu_tdp_w=cpu_tdp_w),
     )
     child_pid = [os.getpid()]
@@ -152,8 +187,9 @@ def measure(
         exit_code = _run_child(argv, tracker, child_pid)
     finally:
         result = tracker.stop(exit_code=exit_code)
-    out = footprint(result, location, sensor_assumptions=tracker.assumptions,
-                    extra_inputs={"command": cmdline, "run_id": tracker.run_id, "exit_code": exit_code, "hz": hz})
+    out = footprint(result, location, sensor_assumptions=tracker.assumptions, operator=site_op, overrides=overrides,
+                    extra_inputs={"command": cmdline, "run_id": tracker.run_id, "exit_code": exit_code, "hz": hz,
+                                  **{k: v for k, v in site.items() if k != "operator"}})
     if json_out:
         typer.echo(out.to_json())
     else:
@@ -172,10 +208,10 @@ def _human(result: Any, title: str) -> None:
     for col in ("device", "component", "method", "measured?", "energy [Wh]"):
         table.add_column(col, justify="right" if col.startswith("energy") else "left")
     for d in result.values.get("devices", []):
-        table.add_row(d["device"], d["component"], d["method"], "estimated" if d["estimated"] else "measured",
-                      f"{d['energy_j'] / 3600:.4g}")
+        how = "SIMULATED" if d.get("simulated") else "estimated" if d["estimated"] else "measured"
+        table.add_row(d["device"], d["component"], d["method"], how, f"{d['energy_j'] / 3600:.4g}")
     Console(highlight=False).print(table)
-    hidden = {"devices", "gaps", "skipped_devices", "estimated"}
+    hidden = {"devices", "gaps", "skipped_devices", "estimated", "simulated"}
     emit(replace(result, values={k: v for k, v in result.values.items() if k not in hidden}), False, title=title)
 
 
@@ -185,7 +221,19 @@ StoreOpt = Annotated[Path | None, typer.Option(help="Run store file (default: $A
 
 
 def _open(store: Path | None) -> RunStore:
-    return RunStore(store)
+    """The run store, read-only: a missing or unsuitable file is an InputError, and nothing is created."""
+    return RunStore(store, read_only=True)
+
+
+@contextlib.contextmanager
+def _reading(store: Path | None) -> Iterator[None]:
+    """Turn a store that breaks while being read (corrupt pages) into one InputError line."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        from ..measure.store import default_store_path
+
+        raise InputError(f"run store {store or default_store_path()} cannot be read: {exc}") from exc
 
 
 def _get(db: RunStore, run_id: str) -> StoredRun:
@@ -203,6 +251,18 @@ def _measurement(run: StoredRun) -> Measurement:
     return Measurement.from_dict(run.summary["measurement"])
 
 
+def _stored_site(run: StoredRun, new_location: bool = False) -> dict[str, Any]:
+    """The explicit site settings recorded with the run (``TrackerConfig.site``), if any. At another location
+    the grid's factors (intensity, off-site water) recorded for the old one are dropped."""
+    try:
+        raw = json.loads(run.header.config_json or "{}").get("site") or []
+        site = {str(k): v for k, v in raw}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+    grid_bound = ("intensity_g_per_kwh", "ewif_l_per_kwh") if new_location else ()
+    return {k: v for k, v in site.items() if k not in grid_bound}
+
+
 def _status(run: StoredRun) -> str:
     if run.ended_at is None:
         return "running/killed"
@@ -211,18 +271,24 @@ def _status(run: StoredRun) -> str:
 
 @runs_app.command("list")
 def runs_list(
-    limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
+    limit: Annotated[int, typer.Option(help="How many runs, newest first (0: all).")] = 20,
     store: StoreOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List stored runs, newest first."""
+    if limit < 0:
+        raise InputError(f"--limit must be >= 1 (or 0 for all runs), got {limit}")
+    with _reading(store):
+        stored = _open(store).runs(limit)
     rows = []
-    for run in _open(store).runs(limit):
+    for run in stored:
         m = run.summary["measurement"] if run.summary else {}
+        simulated = any(str(d.get("method", "")).split("+")[0] == "fake" for d in m.get("devices", []))
         rows.append({"run_id": run.run_id, "name": run.header.name,
                      "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.header.started_at)),
                      "duration_s": m.get("duration_s"), "energy_kwh": m.get("energy_kwh"),
-                     "estimated": m.get("estimated"), "location": run.header.location, "status": _status(run)})
+                     "estimated": m.get("estimated") or simulated, "simulated": simulated,
+                     "location": run.header.location, "status": _status(run)})
     if json_out:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -242,7 +308,7 @@ def runs_list(
         typer.echo("  ".join([*cells, name]))
         if n == 0:
             typer.echo("-" * min(sum(widths) + 2 * len(widths) + len(name), sum(widths) + 2 * len(widths) + room))
-    typer.echo("~ = includes estimated readings")
+    typer.echo("~ = includes estimated (or simulated: fake sensors) readings")
 
 
 @runs_app.command("show")
@@ -251,18 +317,32 @@ def runs_show(
     statement: Annotated[bool, typer.Option("--statement", help="Print an impact statement (paragraph + table) "
                                                                 "for a paper or model card.")] = False,
     location: Annotated[str | None, typer.Option(help="Recompute at another location.")] = None,
+    operator: OperatorOpt = None,
+    pue: PueOpt = None,
+    wue_l_per_kwh: WueOpt = None,
+    ewif_l_per_kwh: EwifOpt = None,
+    intensity_g_per_kwh: IntensityOpt = None,
     store: StoreOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
 ) -> None:
-    """Show a run's footprint (recomputed from its stored energy with the current reference data)."""
+    """Show a run's footprint (recomputed from its stored energy with the current reference data).
+
+    The site settings given to `measure` (--operator, --pue, …) are reused; the ones given here replace them.
+    With --location, the grid intensity and off-site water intensity given to `measure` are not reused.
+    """
     from ..measure.footprint import footprint
 
-    run = _get(_open(store), run_id)
+    with _reading(store):
+        run = _get(_open(store), run_id)
     where = location or run.header.location or None
     summary = run.summary or {}
-    out = footprint(_measurement(run), where, sensor_assumptions=summary.get("assumptions", []),
+    site_op, overrides, site = _site({"operator": operator, "pue": pue, "wue_l_per_kwh": wue_l_per_kwh,
+                                      "ewif_l_per_kwh": ewif_l_per_kwh, "intensity_g_per_kwh": intensity_g_per_kwh},
+                                     _stored_site(run, location is not None))
+    out = footprint(_measurement(run), where, sensor_assumptions=summary.get("assumptions", []), operator=site_op,
+                    overrides=overrides,
                     extra_inputs={"command": run.header.command, "run_id": run.run_id, "exit_code": run.exit_code,
-                                  "hz": run.header.hz})
+                                  "hz": run.header.hz, **{k: v for k, v in site.items() if k != "operator"}})
     if statement:
         from ..measure.statement import impact_statement
 
@@ -280,37 +360,49 @@ def runs_export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Export a run: its samples as CSV, or the whole record (run, devices, events, windows, samples) as JSON."""
+    """Export a run: its samples as CSV, or the whole record (run, devices, events, windows, samples) as JSON.
+
+    JSON times: ``run.started_at_unix_s`` and ``ended_at_unix_s`` are Unix times [s]; ``t_s`` are seconds since
+    the run's start.
+    """
     if fmt not in ("csv", "json"):
         from ..errors import unknown_choice
 
         raise unknown_choice("format", fmt, ("csv", "json"))
-    db = _open(store)
+    with _reading(store):
+        text = _export_text(_open(store), run_id, fmt)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+def _export_text(db: RunStore, run_id: str, fmt: str) -> str:
     run = _get(db, run_id)
     if fmt == "csv":
         lines = ["run_id,device,t_s,energy_j,power_w"]
         lines += [f"{run.run_id},{d},{t!r},{'' if e is None else repr(e)},{'' if p is None else repr(p)}"
                   for d, t, e, p in db.samples(run.run_id)]
-        text = "\n".join(lines) + "\n"
-    else:
-        from dataclasses import asdict
+        return "\n".join(lines) + "\n"
+    from dataclasses import asdict
 
-        record = {"run": asdict(run.header), "ended_at": run.ended_at, "exit_code": run.exit_code,
-                  "summary": run.summary,
-                  "devices": [dict(zip(("device", "physical_id", "component", "method", "estimated", "owned"), d,
-                                       strict=True)) for d in db.devices(run.run_id)],
-                  "events": [dict(zip(("t_s", "kind", "device", "message"), e, strict=True))
-                             for e in db.events(run.run_id)],
-                  "windows": db.windows(run.run_id),
-                  "requests": [dict(zip(("request_id", "start_s", "end_s", "prefill_tokens", "decode_tokens",
-                                         "energy_j"), r, strict=True)) for r in db.requests(run.run_id)],
-                  "samples": [dict(zip(("device", "t_s", "energy_j", "power_w"), s, strict=True))
-                              for s in db.samples(run.run_id)]}
-        text = json.dumps(record, indent=2) + "\n"
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    header = asdict(run.header)
+    header = {("started_at_unix_s" if k == "started_at" else k): v for k, v in header.items()}
+    record = {"run": header, "ended_at_unix_s": run.ended_at, "exit_code": run.exit_code,
+              "summary": run.summary,
+              "devices": [dict(zip(("device", "physical_id", "component", "method", "estimated", "owned"), d,
+                                   strict=True)) for d in db.devices(run.run_id)],
+              "events": [dict(zip(("t_s", "kind", "device", "message"), e, strict=True))
+                         for e in db.events(run.run_id)],
+              "windows": db.windows(run.run_id),
+              "requests": [dict(zip(("request_id", "start_s", "end_s", "prefill_tokens", "decode_tokens",
+                                     "energy_j"), r, strict=True)) for r in db.requests(run.run_id)],
+              "samples": [dict(zip(("device", "t_s", "energy_j", "power_w"), s, strict=True))
+                          for s in db.samples(run.run_id)]}
+    return json.dumps(record, indent=2) + "\n"
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,9 @@
 """Impact statement for a paper or a model card: one paragraph and a Markdown table, from a stored run.
 
 Everything in it comes from the run store and the footprint result (:func:`.footprint.footprint`): hardware,
-duration, energy by component and how it was obtained, carbon, water, location, and the method and data versions
-needed to reproduce the figures.
+duration, energy by component and how it was obtained, carbon, water, location, the caveats (every warning of the
+result: estimates, gaps, fake sensors, fallback site factors), and the method and data versions needed to
+reproduce the figures.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _hardware(result: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     parts = []
     for d in result.get("devices", []):
         label = labels.get(d["device"], d["device"])
-        how = "estimated" if d["estimated"] else "measured"
+        how = "simulated" if d.get("simulated") else "estimated" if d["estimated"] else "measured"
         parts.append(f"{label} ({d['component']}, {how}: {d['method']})")
     return "; ".join(parts) or "no device"
 
@@ -53,6 +54,8 @@ def impact_statement(run: StoredRun, result: Mapping[str, Any]) -> str:
     estimated = result.get("estimated_components", [])
     est_text = (f" The {', '.join(c.upper() for c in estimated)} figure{'s are' if len(estimated) > 1 else ' is'} "
                 "estimated from reference values (not measured)." if estimated else "")
+    if result.get("simulated"):
+        est_text += " These figures come from fake sensors (simulated): they are not measurements of any machine."
     gaps = result.get("gaps", [])
     gap_text = f" The sensors had {len(gaps)} gap(s), reported in the run record." if gaps else ""
     pue = next((a for a in result.get("assumptions", []) if a["name"] == "pue"), None)
@@ -82,6 +85,7 @@ def impact_statement(run: StoredRun, result: Mapping[str, Any]) -> str:
         ("Water consumed", _range(result["water_l"], "L")),
         ("Location", f"{location} (grid zone {inputs.get('zone', '?')})"),
         ("Estimated components", ", ".join(estimated) or "none"),
+        ("Caveats", "; ".join(str(w) for w in result.get("warnings", [])) or "none"),
         ("Method", "aifootprint measure: device energy counters (NVML, RAPL) or flagged estimates; "
                    f"sampling {h.hz:g} Hz"),
         ("Versions", f"method {result.get('method_version')}, data {result.get('data_version')}, "

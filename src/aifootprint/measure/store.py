@@ -13,6 +13,10 @@ Guarantees
   default 0.5 s); a committed transaction survives the process being killed (``synchronous=NORMAL`` in WAL mode
   only risks the last transactions on power loss, https://www.sqlite.org/pragma.html#pragma_synchronous).
 
+Reading: ``RunStore(path, read_only=True)`` (what ``runs list|show|export`` use) opens the file read-only
+(``file:…?mode=ro``) and creates nothing: a missing file is ``InputError("no run store at PATH")``, and a file that
+is not an aifootprint run store (not SQLite, corrupt, a directory, another database) is one ``InputError`` too.
+
 Schema (version 1; times ``t_s`` are seconds since the run's start, ``*_at`` are Unix times)
 --------------------------------------------------------------------------------------------
 ``meta(key PK, value)``: ``schema_version``.
@@ -37,6 +41,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from ..errors import InputError
 
 SCHEMA_VERSION = 1
 _TABLES = ("runs", "devices", "samples", "events", "windows", "requests", "run_ends")
@@ -103,17 +110,24 @@ class StoredRun:
 class RunStore:
     """Append-only SQLite store. Thread-safe (one connection, one lock); safe across processes (WAL + locks)."""
 
-    def __init__(self, path: str | Path | None = None, *, timeout_s: float = 30.0) -> None:
+    def __init__(self, path: str | Path | None = None, *, timeout_s: float = 30.0, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
         self._lock = threading.Lock()
         self._buf_lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None, check_same_thread=False)
-        self._db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
         self._samples: list[tuple[str, str, float, float | None, float | None]] = []
-        self._write_script(self._schema_script())
+        if read_only:
+            self._db = _open_read_only(self.path, timeout_s)
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None, check_same_thread=False)
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._write_script(self._schema_script())
+        except (OSError, sqlite3.Error) as exc:
+            raise InputError(f"cannot use {self.path} as a run store: {exc}") from exc
 
     @staticmethod
     def _schema_script() -> list[str]:
@@ -200,7 +214,9 @@ class RunStore:
             return list(self._db.execute(sql, args).fetchall())
 
     def runs(self, limit: int | None = None) -> list[StoredRun]:
-        """Runs, newest first."""
+        """Runs, newest first (``limit``: at most that many; None or 0: all)."""
+        if limit is not None and limit < 0:
+            raise InputError(f"limit must be >= 0 (0: all runs), got {limit}")
         sql = ("SELECT r.*, e.ended_at, e.exit_code, e.summary_json FROM runs r "
                "LEFT JOIN run_ends e ON e.run_id = r.run_id ORDER BY r.started_at DESC")
         rows = self._query(sql + (f" LIMIT {int(limit)}" if limit else ""))
@@ -254,6 +270,30 @@ class RunStore:
         self.flush()
         with self._lock:
             self._db.close()
+
+
+def _open_read_only(path: Path, timeout_s: float) -> sqlite3.Connection:
+    """Connect read-only to an existing run store; InputError when it is missing or not a run store."""
+    if not path.exists():
+        raise InputError(f"no run store at {path} (measure a run first, or give --store)")
+    if not path.is_file():
+        raise InputError(f"{path} is not a run store file (it is a directory or a special file)")
+    uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=timeout_s, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot open run store {path}: {exc}") from exc
+    try:
+        db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+        tables = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        db.close()
+        raise InputError(f"{path} is not a readable aifootprint run store ({exc})") from exc
+    missing = [t for t in _TABLES if t not in tables]
+    if missing:
+        db.close()
+        raise InputError(f"{path} is not an aifootprint run store (no table {', '.join(missing)})")
+    return db
 
 
 def _stored(row: Sequence[Any]) -> StoredRun:

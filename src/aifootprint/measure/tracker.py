@@ -66,7 +66,8 @@ class TrackerConfig:
     ``hz``: sampling rate of the background thread (default 10 Hz). ``store``: write the run to the run store
     (``store_path``, else the default path of :mod:`.store`). ``flush_s``: the longest time samples wait in memory
     before reaching the store (at most 1 s: a killed process loses at most that). ``job_id``/``lease_dir``: see
-    :mod:`.leases`. ``location`` and ``command`` are recorded with the run.
+    :mod:`.leases`. ``location``, ``command`` and ``site`` (explicit site factors: ``operator``, ``pue``,
+    ``wue_l_per_kwh``, ``ewif_l_per_kwh``, ``intensity_g_per_kwh``; reused by ``runs show``) are recorded with the run.
     """
 
     hz: float = 10.0
@@ -80,6 +81,7 @@ class TrackerConfig:
     location: str | None = None
     command: str = ""
     background: bool = True
+    site: tuple[tuple[str, float | str], ...] = ()
 
     def __post_init__(self) -> None:
         from ..errors import InputError

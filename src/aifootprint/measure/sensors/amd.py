@@ -3,7 +3,10 @@
 Energy: ``amdsmi_get_energy_count`` returns an accumulator and its resolution (µJ per count); energy in µJ =
 accumulator x resolution (AMD SMI "Power Queries",
 https://rocm.docs.amd.com/projects/amdsmi/en/latest/doxygen/docBin/html/group__tagPowerQuery.html). Older bindings
-name the accumulator ``power``; newer ones ``energy_accumulator``: both are accepted. Power: ``amdsmi_get_power_info``
+name the accumulator ``power``; newer ones ``energy_accumulator``: both are accepted. The resolution has no
+documented fixed value (the C API returns it per device through its ``counter_resolution`` output), so there is
+no default: a reply without a positive ``counter_resolution`` is not used, and the sensor integrates power
+instead (method ``amdsmi-power-integrated``). Power: ``amdsmi_get_power_info``
 (``current_socket_power``, else ``average_socket_power``, W). The counter is not available in VM guests: the sensor
 then returns power only and the tracker integrates it.
 """
@@ -20,7 +23,12 @@ def _energy_uj(amdsmi: Any, handle: Any) -> float:
     count = info.get("energy_accumulator", info.get("power"))
     if count is None:
         raise SensorError("amdsmi energy count has no accumulator field")
-    return float(count) * float(info.get("counter_resolution", 1.0))
+    resolution = info.get("counter_resolution")
+    if not isinstance(resolution, int | float) or isinstance(resolution, bool) or not resolution > 0:
+        # no default: AMD SMI documents no fixed resolution (it is an output of the call, per device), and a
+        # guessed one would scale every joule; the sensor falls back to power integration instead
+        raise SensorError(f"amdsmi energy count has no usable counter_resolution ({resolution!r})")
+    return float(count) * float(resolution)
 
 
 def _power_w(amdsmi: Any, handle: Any) -> float | None:

@@ -87,6 +87,7 @@ def discover(
     if backend == "fake":
         from .fake import fake_node
 
+        _check_fake_gpus(cfg.gpus)
         found.sensors.extend(fake_node(clock))
         found.notes.append("fake sensors (AIFOOTPRINT_SENSORS=fake): these are not measurements of this machine")
         return found
@@ -95,12 +96,17 @@ def discover(
         _try(found, lambda: _nvidia(gpus, pids))
         if not any(s.component == "gpu" for s in found.sensors):
             _try(found, _amd)
-        if not any(s.component == "gpu" for s in found.sensors) and nvidia_gpu_present(cfg.dev_root):
+            if gpus and any(s.component == "gpu" for s in found.sensors):
+                found.notes.append(f"--gpus {','.join(gpus)} applies to NVIDIA GPUs only: every AMD GPU is measured")
+        hidden = any("selects no GPU" in n for n in found.notes)  # CUDA_VISIBLE_DEVICES="" or -1: on purpose
+        if not any(s.component == "gpu" for s in found.sensors) and nvidia_gpu_present(cfg.dev_root) and not hidden:
             hint = ("an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip install "
                     "'aifootprint[nvidia]'): GPU energy is NOT included in this measurement")
             found.notes.append(hint)
             found.hints.append(hint)
         _try(found, lambda: _rapl(cfg.powercap_root))
+    elif cfg.gpus:
+        found.notes.append(f"--gpus {','.join(cfg.gpus)} ignored: the estimate backend measures no GPU")
     if not any(s.component == "cpu" for s in found.sensors):
         _try(found, lambda: [_cpu_estimate(cfg, found)])
     if not any(s.component == "ram" for s in found.sensors):
@@ -108,9 +114,23 @@ def discover(
     return found
 
 
+def _check_fake_gpus(gpus: tuple[str, ...] | None) -> None:
+    """The fake node has one GPU, index 0: any other ``--gpus`` id is an InputError, as on a real machine."""
+    from ...errors import InputError
+
+    unknown = [g for g in gpus or () if g != "0"]
+    if unknown:
+        raise InputError(f"unknown GPU id(s) {', '.join(unknown)}: the fake node has 1 GPU, index 0")
+
+
 def _try(found: Discovery, opener: Callable[[], list[Sensor]]) -> None:
+    """Add a backend's sensors; a missing backend leaves a note. Bad user input (InputError) propagates."""
+    from ...errors import InputError
+
     try:
         found.sensors.extend(opener())
+    except InputError:
+        raise
     except SensorUnavailable as exc:
         found.notes.append(exc.hint or str(exc))
         if exc.hint:

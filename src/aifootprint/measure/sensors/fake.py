@@ -12,7 +12,10 @@ devices. In Python, build :class:`FakeSensor` objects directly to script a power
   (``end_s = inf``: the device never comes back);
 - ``clock``: an injectable clock (defaults to ``time.monotonic``) so tests are deterministic.
 
-Fake readings are flagged ``method="fake"`` and, unless ``estimated`` is given, ``estimated=False``.
+Fake readings are flagged ``method="fake"`` and, unless ``estimated`` is given, ``estimated=False`` (so the tracker's
+measured and estimated paths can both be scripted). Their footprint is never passed off as a measurement:
+:func:`aifootprint.measure.footprint.footprint` marks every ``fake`` figure ``simulated: true`` (and the result
+``estimated: true``) and adds the fake-sensor warning.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .base import Component, Reading, SensorError, SensorUnavailable
@@ -157,36 +157,81 @@ class NvidiaSensor:
         return None
 
 
-def visible_indices(nvml: Any, gpus: list[str] | None) -> list[int]:
-    """NVML indices to measure: ``gpus`` (indices or UUIDs), else ``CUDA_VISIBLE_DEVICES``, else all devices."""
+def parse_gpu_list(text: str | None) -> tuple[str, ...] | None:
+    """``--gpus`` as a tuple of ids (None: not given). Each id is an index (``0``) or a UUID (prefix) starting
+    with ``GPU-`` or ``MIG-`` (as ``nvidia-smi -L`` prints them); anything else is an InputError."""
+    from ...errors import InputError
+
+    if text is None:
+        return None
+    items = tuple(g.strip() for g in text.split(","))
+    bad = [g for g in items if not (g.isdigit() or g.upper().startswith(("GPU-", "MIG-")))]
+    if not text.strip() or bad:
+        shown = ", ".join(repr(b) for b in bad) if text.strip() else "an empty list"
+        raise InputError(f"--gpus: {shown} is not a GPU id; accepted: NVML indices (0,1) or UUIDs (GPU-…, MIG-…) "
+                         "as listed by `nvidia-smi -L`, comma-separated")
+    return items
+
+
+def _uuids(nvml: Any, count: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i in range(count):
+        raw = nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(i))
+        out[raw.decode() if isinstance(raw, bytes) else str(raw)] = i
+    return out
+
+
+def _resolve(item: str, count: int, uuids: dict[str, int]) -> int | None:
+    """The NVML index of one id (index, or a UUID prefix matching exactly one GPU); None when nothing matches."""
+    if item.isdigit():
+        return int(item) if int(item) < count else None
+    hits = [i for u, i in uuids.items() if item and u.lower().startswith(item.lower())]
+    return hits[0] if len(hits) == 1 else None
+
+
+def visible_indices(nvml: Any, gpus: Sequence[str] | None) -> list[int]:
+    """NVML indices to measure: ``gpus`` (indices or UUIDs), else ``CUDA_VISIBLE_DEVICES``, else all devices.
+
+    An id in ``gpus`` that matches no GPU (or several) is an InputError naming it: nothing is dropped silently.
+    ``CUDA_VISIBLE_DEVICES`` is read as CUDA reads it (CUDA C Programming Guide, "CUDA Environment Variables"):
+    set but empty means no GPU, and the list stops at the first id that matches no device (``-1`` hides all).
+    """
+    from ...errors import InputError
+
     count = int(nvml.nvmlDeviceGetCount())
-    wanted = gpus
-    if wanted is None:
-        env = os.environ.get("CUDA_VISIBLE_DEVICES")
-        wanted = [x.strip() for x in env.split(",") if x.strip()] if env else None
-    if wanted is None:
+    uuids = _uuids(nvml, count) if any(not g.isdigit() for g in gpus or ()) else {}
+    if gpus is not None:
+        found = {g: _resolve(g, count, uuids) for g in gpus}
+        unknown = [g for g, i in found.items() if i is None]
+        if unknown:
+            raise InputError(f"unknown GPU id(s) {', '.join(unknown)}: this machine has {count} NVIDIA GPU(s), "
+                             f"indices {', '.join(map(str, range(count))) or 'none'} (UUIDs: see `nvidia-smi -L`)")
+        return sorted({i for i in found.values() if i is not None})
+    env = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if env is None:
         return list(range(count))
     out: list[int] = []
-    uuids: dict[str, int] = {}
-    for item in wanted:
-        if item.isdigit():
-            if int(item) < count:
-                out.append(int(item))
-            continue
-        if not uuids:
-            for i in range(count):
-                raw = nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(i))
-                uuids[raw.decode() if isinstance(raw, bytes) else str(raw)] = i
-        out.extend(i for u, i in uuids.items() if u.startswith(item))
+    for raw in env.split(","):
+        item = raw.strip()
+        if not item.isdigit() and not uuids:
+            uuids = _uuids(nvml, count)
+        index = _resolve(item, count, uuids) if item else None
+        if index is None:
+            break  # CUDA ignores every id from the first invalid one
+        out.append(index)
     return sorted(set(out))
 
 
 def discover_nvidia(
     gpus: list[str] | None = None, *, pids: PidsFn | None = None, module: Any | None = None
 ) -> list[NvidiaSensor]:
-    """One sensor per visible NVIDIA GPU. Raises SensorUnavailable when NVML or GPUs are missing."""
+    """One sensor per visible NVIDIA GPU. Raises SensorUnavailable when NVML or GPUs are missing, InputError for
+    ``gpus`` ids that match no GPU."""
     nvml = load_nvml(module)
     indices = visible_indices(nvml, gpus)
     if not indices:
+        if gpus is None and os.environ.get("CUDA_VISIBLE_DEVICES") is not None:
+            raise SensorUnavailable(f"CUDA_VISIBLE_DEVICES={os.environ['CUDA_VISIBLE_DEVICES']!r} selects no GPU: "
+                                    "no GPU measured")
         raise SensorUnavailable("NVML found no (visible) NVIDIA GPU")
     return [NvidiaSensor(nvml, i, pids=pids) for i in indices]
