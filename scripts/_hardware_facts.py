@@ -97,7 +97,8 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "https://zexron.com/amd-mi250-x-aldebaran-as-mcm-with-up-to-479-teraflop-s-and-560-watt-tdp", "facts", "S",
     ),
     "GCP-TPU-V4": (
-        "Google Cloud, TPU v4 documentation (275 TFLOPS bf16, 32 GiB HBM2, 1,200 GB/s)",
+        "Google Cloud, TPU v4 documentation (275 TFLOPS bf16, 32 GiB HBM2, 1,200 GB/s; measured min/mean/max power "
+        "per chip 90/170/192 W)",
         "https://cloud.google.com/tpu/docs/v4", "facts", "S",
     ),
     "GCP-TPU-V5E": (
@@ -292,7 +293,7 @@ ACCELERATORS: list[dict[str, Any]] = [
         "release_year": 2021,
         # GCP-TPU-V4 (P): 275 TFLOPS bf16, 32 GiB HBM2, 1,200 GBps, measured min/mean/max power 90/170/192 W
         "max_power_w": 192, "bf16_dense_tflops": 275, "memory_gb": 34.36, "bandwidth_gb_per_s": 1200,
-        "source": "GCP-TPU-V4;GA", "year": 2021, "licence": "facts", "status": "P",
+        "source": "GCP-TPU-V4;GA", "year": 2021, "licence": "facts", "status": "S",
         "notes": "max_power_w is Google's measured maximum (min/mean/max 90/170/192 W); Green Algorithms uses the "
         "mean, {GA:TPU v4} W, as TDP; memory is 32 GiB (= 34.36 GB)",
     },

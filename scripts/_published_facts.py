@@ -163,10 +163,10 @@ OTHER_RUNS: list[dict[str, Any]] = [
     },
     {
         # facts.md D: Meena 232 MWh, 96 tCO2e (S); other parameters not verified
-        "key": "meena", "model": "meena", "hardware": "tpu-v3", "energy_mwh": 232, "carbon_t": 96,
+        "key": "meena", "model": "meena", "energy_mwh": 232, "carbon_t": 96,
         "method": "Patterson et al. 2021 (only energy and emissions verified)",
         "source": "PA21", "year": 2021, "licence": "facts", "status": "S",
-        "notes": "PUE, grid intensity, duration and parameter count not verified (left empty)",
+        "notes": "hardware (TPU v3), PUE, grid intensity, duration and parameter count not verified (left empty)",
     },
     {
         # facts.md C: Mistral Large 2, 20.4 ktCO2e, 281,000 m3 water, 660 kg Sb eq (training + 18 months of use), S
