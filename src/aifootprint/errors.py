@@ -21,10 +21,13 @@ class DataError(AifootprintError):
 def close_matches(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` choices that look like ``value`` (case-insensitive)."""
     lowered = {c.lower(): c for c in choices}
-    hits = difflib.get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.5)
-    # also accept prefix matches ("h10" -> "h100"), which difflib may rank low
-    prefix = [lowered[c] for c in sorted(lowered) if c.startswith(value.lower()) and lowered[c] not in hits]
-    return ([lowered[h] for h in hits] + prefix)[:n]
+    v = value.lower().strip()
+    # names that start with or contain what was typed ("h10" -> "h100", "gemini" -> "gemini-2.5-pro") come first
+    prefix = [c for c in sorted(lowered) if c.startswith(v)] if v else []
+    inside = [c for c in sorted(lowered) if v and v in c and c not in prefix] if len(v) >= 3 else []
+    fuzzy = difflib.get_close_matches(v, list(lowered), n=n, cutoff=0.5)
+    ordered = list(dict.fromkeys(prefix + inside + fuzzy))
+    return [lowered[c] for c in ordered[:n]]
 
 
 def unknown_choice(kind: str, value: str, choices: Iterable[str], limit: int = 12) -> InputError:
@@ -32,8 +35,7 @@ def unknown_choice(kind: str, value: str, choices: Iterable[str], limit: int = 1
     options = sorted(set(choices))
     matches = close_matches(value, options)
     msg = f"unknown {kind} {value!r}"
-    if matches:
-        msg += f"; did you mean: {', '.join(matches)}?"
+    msg += f"; did you mean: {', '.join(matches)}?" if matches else "."
     shown = ", ".join(options[:limit])
     more = f", … ({len(options)} in all)" if len(options) > limit else ""
     msg += f" Accepted: {shown}{more}."

@@ -70,3 +70,22 @@ def test_data_list_and_cite(capsys: pytest.CaptureFixture[str]) -> None:
     assert "grid_intensity" in names
     code, out, _ = run(capsys, "data", "cite", "LI23")
     assert code == 0 and "2304.03271" in out
+
+
+def test_data_show_single_row_is_a_readable_record(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "data", "show", "grid_intensity", "--where", "zone=FR")
+    assert code == 0
+    lines = [ln.strip() for ln in out.splitlines()]
+    assert "name                 France" in lines or any(ln.startswith("name") and ln.endswith("France") for ln in lines)
+
+
+def test_data_show_no_match_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "data", "show", "grid_intensity", "--where", "zone=XX")
+    assert code == 0 and "no rows of grid_intensity match" in out
+
+
+def test_suggestions_include_names_containing_the_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from aifootprint.errors import close_matches
+
+    assert close_matches("gemini", ["gpt-5-mini", "gemini-2.5-pro", "o4-mini"]) == ["gemini-2.5-pro"]
+    assert close_matches("h10", ["h100", "h200", "a100"])[0] == "h100"

@@ -77,13 +77,30 @@ def show(
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=f"{dataset}: {meta.title} ({len(rows)} rows)", header_style="bold")
-    for c in table.columns:
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(*["" if r[c] is None else str(r[c]) for c in table.columns])
     console = Console(highlight=False)
-    console.print(t)
+    if not rows:
+        col = next(iter(filters), table.key)
+        seen = sorted({str(r[col]) for r in table.rows if r.get(col) is not None})
+        console.print(f"no rows of {dataset} match {filters}; some values of {col}: {', '.join(seen[:10])}"
+                      + (" …" if len(seen) > 10 else ""))
+        return
+    shown = [c for c in table.columns if any(r.get(c) is not None for r in rows)]
+    if len(rows) <= 3 or len(shown) > 6:
+        # record view: one block per row, "column  value", empty cells left out (readable at any width)
+        console.print(f"[bold]{dataset}[/]: {meta.title} ({len(rows)} rows)")
+        width = max(len(c) for c in shown)
+        for r in rows:
+            console.print("")
+            for c in shown:
+                if r.get(c) is not None:
+                    console.print(f"  {c.ljust(width)}  {r[c]}", soft_wrap=False, overflow="fold")
+    else:
+        t = Table(title=f"{dataset}: {meta.title} ({len(rows)} rows)", header_style="bold")
+        for c in shown:
+            t.add_column(c, overflow="fold")
+        for r in rows:
+            t.add_row(*["" if r[c] is None else str(r[c]) for c in shown])
+        console.print(t)
     if meta.credit:
         console.print(f"[dim]credit: {meta.credit}[/]")
 

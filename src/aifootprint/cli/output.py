@@ -30,8 +30,12 @@ def format_value(value: Any) -> str:
         return f"{_fmt(best)}  ({_fmt(lo)} – {_fmt(hi)})"
     if isinstance(value, bool) or value is None:
         return str(value)
-    if isinstance(value, int | float):
-        return _fmt(float(value))
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return format_value(int(value))
+        return _fmt(value)
     if isinstance(value, Mapping):
         return ", ".join(f"{k}={format_value(v)}" for k, v in value.items())
     if isinstance(value, list):

@@ -171,7 +171,9 @@ def resolve_zone(location: str, registry: Registry | None = None) -> tuple[str, 
         return row_str(region, "zone"), region
     row = _zone_row(reg, loc)
     if row is None:
-        raise unknown_choice("location", loc, _accepted_locations(reg))
+        err = unknown_choice("location", loc, _accepted_locations(reg))
+        raise InputError(f"{err} Locations are countries (FR, FRA, France), sub-national zones (US-WA, CA-QC), "
+                         "cloud regions (aws:us-east-1) or WORLD — not cities.") from None
     return row_str(row, "zone"), None
 
 
