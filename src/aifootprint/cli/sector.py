@@ -29,15 +29,14 @@ def scenario_list(json_out: Annotated[bool, typer.Option("--json", help="Print J
                                 "sources": list(s.sources)} for s in rows], indent=2, ensure_ascii=False))
         return
     from rich.console import Console
-    from rich.table import Table
+    from rich.padding import Padding
 
-    table = Table(title="built-in scenarios (aifootprint scenario show NAME)", header_style="bold")
-    for col in ("name", "model", "years", "title"):
-        table.add_column(col, no_wrap=col != "title")
+    console = Console(highlight=False)
+    console.print("[bold]built-in scenarios[/] (details: aifootprint scenario show NAME)")
     for s in rows:
         years = f"{s.years[0]}" if len(s.years) == 1 else f"{s.years[0]}–{s.years[-1]}"
-        table.add_row(s.name, s.model, years, s.title)
-    Console(highlight=False).print(table)
+        console.print(f"[bold]{s.name}[/]  [dim]{s.model}, {years}[/]", overflow="ellipsis", no_wrap=True)
+        console.print(Padding(s.title, (0, 0, 0, 4)))
 
 
 @scenario_app.command("show")
@@ -126,32 +125,41 @@ def scenario_run(
     _print_run(result, published_checks(result))
 
 
+#: What the columns mean, printed with every run (best and nominal differ: median of the draws vs inputs as stated).
+BEST_VS_NOMINAL = ("best = median of the draws (50th percentile); low/high = 5th/95th percentiles; "
+                   "nominal = every input at its stated value (what the source computes)")
+
+
+def _output_table(key: str, unit: str, result: Any) -> Any:
+    """One narrow table per output: years as rows, best / low / high as columns (fits 80 columns)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..sector.equivalences import fmt
+
+    table = Table(title=escape(f"{key} [{unit}]"), title_justify="left", header_style="bold")
+    table.add_column("year")
+    for col in ("best (median)", "low (p5)", "high (p95)"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for y in result.years:
+        v = result.at(key, y)
+        table.add_row(str(y), fmt(v["best"]), fmt(v["low"]), fmt(v["high"]))
+    return table
+
+
 def _print_run(result: Any, checks: list[Any]) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from ..sector.equivalences import fmt
     from ..sector.models import OUTPUT_UNITS
 
     console = Console(highlight=False)
     sc = result.scenario
-    console.print(f"[bold]{sc.title}[/] — {result.draws:,} draws, seed {result.seed}; "
-                  "low/best/high = 5th/50th/95th percentiles")
-    table = Table(header_style="bold")
-    table.add_column("output")
-    table.add_column("unit")
-    for y in result.years:
-        table.add_column(str(y), justify="right")
+    console.print(f"[bold]{sc.title}[/] — {result.draws:,} draws, seed {result.seed}")
+    console.print(BEST_VS_NOMINAL)
     for key, unit in OUTPUT_UNITS.items():
-        if key not in result.quantiles:
-            continue
-        cells = []
-        for y in result.years:
-            v = result.at(key, y)
-            cells.append(fmt(v["best"]) if v["low"] == v["high"] else
-                         f"{fmt(v['best'])}\n({fmt(v['low'])}–{fmt(v['high'])})")
-        table.add_row(key, unit, *cells)
-    console.print(table)
+        if key in result.quantiles:
+            console.print(_output_table(key, unit, result))
     for c in checks:
         p = c.published
         if p.low is not None or p.high is not None:
@@ -160,8 +168,10 @@ def _print_run(result: Any, checks: list[Any]) -> None:
             console.print(f"published {p.output} {p.year}: {pub} {p.unit} ({p.source}); bounds reproduced: {rep} "
                           f"(max difference {100 * c.max_rel_diff:.1f} %)")
         if p.value is not None:
-            console.print(f"published {p.output} {p.year}: {fmt(p.value)} {p.unit} ({p.source}); "
-                          f"nominal reproduced: {fmt(c.reproduced_value)} (difference {100 * c.max_rel_diff:.1f} %)")
+            median = result.at(p.output, p.year)["best"]
+            console.print(f"published {p.output} {p.year}: {fmt(p.value)} {p.unit} ({p.source}); nominal "
+                          f"(inputs at their stated values) reproduced: {fmt(c.reproduced_value)} (difference "
+                          f"{100 * c.max_rel_diff:.1f} %); best (median of the draws): {fmt(median)}")
     if result.sensitivity:
         console.print(f"sensitivity of facility_energy_twh in {result.years[-1]} (5th→95th percentile swing):")
         for s in result.sensitivity:
@@ -230,6 +240,20 @@ def _check_writable(out: Path) -> None:
         raise InputError(f"--out {out}: folder {parent} does not exist")
 
 
+def _file_mode(out: Path) -> int:
+    """Mode for the written report: an existing file's mode, else what ``open()`` would give (0666 minus the
+    umask, e.g. 0644)."""
+    import os
+    import stat
+
+    try:
+        return stat.S_IMODE(out.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)  # read the umask (the only portable way) and put it back at once
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def _write_atomic(out: Path, text: str) -> None:
     """Write ``text`` to a temporary file next to ``out``, then rename it: ``out`` is either the whole report or
     untouched. OS errors (permissions, read-only or full disk) become one :class:`InputError` line."""
@@ -244,6 +268,7 @@ def _write_atomic(out: Path, text: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, _file_mode(out))  # mkstemp makes 0600; the report is an ordinary file (0644 under umask 022)
         os.replace(tmp, out)
         tmp = None
     except OSError as exc:

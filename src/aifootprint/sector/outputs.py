@@ -102,7 +102,7 @@ def to_result(result: RunResult, registry: Any = None) -> Result:
     values["published"] = [c.to_dict() for c in published_checks(result)]
     values["sensitivity"] = {"output": HEADLINE, "output_unit": OUTPUT_UNITS[HEADLINE], "year": sc.years[-1],
                              "inputs": [s.to_dict() for s in result.sensitivity]}
-    return Result("sector_scenario", inputs, values, assumptions(result), list(result.warnings),
+    return Result("sector-scenario", inputs, values, assumptions(result), list(result.warnings),
                   sources=citations(sc.source_keys(), dict(sc.custom_sources), registry))
 
 
