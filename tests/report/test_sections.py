@@ -108,11 +108,19 @@ def test_page_is_offline() -> None:
     assert "https://" not in page
 
 
-def test_long_bar_labels_are_shortened_with_the_full_label_in_the_tooltip() -> None:
-    from aifootprint.report.svg import LABEL_CHARS, bar_chart
+def test_long_bar_labels_wrap_and_only_overlong_ones_are_shortened() -> None:
+    """User-test finding 16: "published: average ChatGPT query (OpenAI, June 2025)" was cut to "…(OpenAI, …". A
+    label longer than the column wraps onto two lines at a space; only one too long for two lines ends with "…";
+    the full label is always in the tooltip."""
+    from aifootprint.report.svg import LABEL_CHARS, bar_chart, wrap_label
 
-    long = "x" * (LABEL_CHARS + 10)
-    svg = bar_chart("t", [Bar(long, 1.0), Bar("▶ " + long, 2.0, emphasis=True)], "Wh")
-    shown = re.findall(r">(x+…)</text>", svg) + re.findall(r">▶ (x+…)</text>", svg)
-    assert [len(s) for s in shown] == [LABEL_CHARS, LABEL_CHARS - 6]
-    assert f"<title>{long}: 1.00 </title>" in svg and 'font-weight="bold"' in svg
+    two = "published: one inference, text generation (10 new tokens) (Luccioni et al. 2024, mean over models)"
+    assert len(two) > LABEL_CHARS and wrap_label(two, LABEL_CHARS) == [
+        "published: one inference, text generation (10 new", "tokens) (Luccioni et al. 2024, mean over models)"]
+    long = "x" * (3 * LABEL_CHARS)
+    svg = bar_chart("t", [Bar(two, 1.0), Bar(long, 2.0), Bar("▶ " + long, 3.0, emphasis=True)], "Wh")
+    texts = re.findall(r">([^<>]*)</text>", svg)
+    assert "tokens) (Luccioni et al. 2024, mean over models)" in texts
+    assert sum(t.endswith("…") for t in texts) == 2 and "…" not in "".join(t for t in texts if "Luccioni" in t)
+    assert f"<title>{long}: 2.00 </title>" in svg and 'font-weight="bold"' in svg
+    assert all(len(t) <= LABEL_CHARS + LABEL_CHARS // 6 for t in texts if t.startswith(("x", "▶")))

@@ -150,18 +150,53 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
                     hi = p.high if p.high is not None else p.value or 0.0
                     markers.append(Marker(f"AI only, {p.source} {p.year}", p.year, lo, hi, PALETTE[1]))
                     extra_src.append(p.source)
-    checks = published_checks(res)
-    rows = [f"{c.published.output} {c.published.year}: published "
-            f"{' / '.join(fmt(v) for v in (c.published.low, c.published.value, c.published.high) if v is not None)}"
-            f" {c.published.unit} ({c.published.source}); reproduced "
-            f"{' / '.join(fmt(v) for v in (c.reproduced_low, c.reproduced_value, c.reproduced_high) if v is not None)}"
-            for c in checks]
+    rows = published_rows(res, published_checks(res))
+    chart_w, _ = split_warnings(res, "facility_energy_twh")  # the others go with the equivalences
     notes = Notes(_cite(reg, [*res.scenario.source_keys(), *extra_src, *ref_src, *btc_src],
                         dict(res.scenario.custom_sources)),
-                  [*rows, *_assumption_lines(res), *res.scenario.notes], list(res.warnings))
+                  [*rows, *_assumption_lines(res), *res.scenario.notes], chart_w)
     traj = Trajectory(res.scenario.title, years, [float(v) for v in q[:, 1]], [float(v) for v in q[:, 0]],
                       [float(v) for v in q[:, 2]], "TWh/yr", [*refs, *btc], markers, notes)
     return traj, res, rows
+
+
+def published_rows(res: Any, checks: Sequence[Any]) -> list[str]:
+    """One line per published figure, naming what was reproduced: the *nominal* value (every input at its stated
+    value, what the source computes) or the corner *bounds*, next to the *best* value (median of the draws)."""
+    rows = []
+    for c in checks:
+        p = c.published
+        head = f"{p.output} {p.year}: published "
+        if p.low is not None or p.high is not None:
+            pub = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
+            rep = "–".join(fmt(v) for v in (c.reproduced_low, c.reproduced_high) if v is not None)
+            rows.append(f"{head}{pub} {p.unit} ({p.source}); bounds reproduced (inputs at their bounds): {rep}")
+        if p.value is not None:
+            median = res.at(p.output, p.year)["best"]
+            rows.append(f"{head}{fmt(p.value)} {p.unit} ({p.source}); nominal reproduced (inputs at their stated "
+                        f"values): {fmt(c.reproduced_value or 0.0)}; best (median of the draws, the line and table): "
+                        f"{fmt(median)}")
+    return rows
+
+
+#: Site-factor warnings and the outputs they change (``aifootprint.sector.models``: facility = IT × PUE; carbon
+#: from the grid intensity; water from on-site WUE and off-site EWIF).
+_FACTOR_OUTPUTS = {"pue:": ("facility_energy_twh", "carbon_t", "water_consumption_l"),
+                   "grid_intensity:": ("carbon_t",), "no location or grid intensity": ("carbon_t",),
+                   "wue_onsite:": ("water_consumption_l",), "ewif_offsite:": ("water_consumption_l",)}
+
+
+def split_warnings(res: Any, output: str) -> tuple[list[str], list[str]]:
+    """The run's warnings that can change ``output`` (shown under its chart) and the others (shown where carbon
+    and water are used). A trajectory scenario gives facility energy directly: its PUE changes only IT energy."""
+    mine: list[str] = []
+    other: list[str] = []
+    for w in res.warnings:
+        outs = next((o for prefix, o in _FACTOR_OUTPUTS.items() if w.startswith(prefix)), None)
+        if outs is not None and w.startswith("pue:") and res.scenario.model == "trajectory":
+            outs = ("it_energy_twh", "water_consumption_l")
+        (mine if outs is None or output in outs else other).append(w)
+    return mine, other
 
 
 def rebound_elasticities(steps: int = 4) -> tuple[float, ...]:
@@ -296,7 +331,9 @@ def equivalence_data(res: Any, reg: Registry) -> tuple[list[EquivalenceBlock], N
         eqs = compare(q, reg)
         blocks.append(EquivalenceBlock(f"{fmt(best)} {unit} of {what} ({year})", [(e.text, e.source) for e in eqs]))
         keys.extend(e.source for e in eqs)
-    return blocks, Notes(_cite(reg, keys), ["best (median) values of the sector scenario's last year"])
+    _, factor_w = split_warnings(res, "facility_energy_twh")
+    return blocks, Notes(_cite(reg, keys), ["best values (median of the draws) of the sector scenario's last year"],
+                         factor_w)
 
 
 def build_default_report(scenario: str | None = None, model: str | None = None, draws: int = 100_000,

@@ -42,6 +42,10 @@ BOUNDARY_COLORS: Mapping[str, str] = MappingProxyType({"accelerator": PALETTE[3]
                                                        "datacenter": PALETTE[1]})
 
 
+#: Site factors that change carbon or water but not energy: left out under the energy chart (user-test finding 16).
+NOT_ENERGY = ("grid_intensity", "wue_onsite", "ewif_offsite")
+
+
 def estimator_available() -> bool:
     """True when :mod:`aifootprint.estimate` exposes the life-cycle and compare-models functions."""
     try:
@@ -117,16 +121,41 @@ def _ladder(profile: Profile, reg: Registry) -> list[str]:
     return list(DEFAULT_LADDER) if profile.model in DEFAULT_LADDER else [*DEFAULT_LADDER, profile.model]
 
 
+def same_site_line(profile: Profile, site: Any, reg: Registry, best_wh: float) -> str:
+    """Under the per-request chart: the one site of every bar and of the table; when ``estimate request`` would
+    use another site for this model (a closed model's provider defaults), its number, so the gap is explained."""
+    from ..estimate.inference import RequestEstimator
+
+    line = (f"site of every bar, the headline and the table: {site.location} (zone {site.zone}), PUE "
+            f"{site.pue.value} — {site.pue.source}{' [estimated]' if site.pue.estimated else ''}; the same site for "
+            "all models, so the ladder compares models, not data centres")
+    own = RequestEstimator(profile.model, profile.cfg(boundary="datacenter"), reg)
+    own_site = own.site()
+    if (own_site.zone, own_site.pue_value) != (site.zone, site.pue_value):
+        from ..uncertainty import Uncertain
+
+        own_wh = Uncertain.from_any(own.result(profile.input_tokens, profile.output_tokens).values["energy_wh"]).best
+        line += (f". `aifootprint estimate request --model {profile.model}` without --location uses "
+                 f"{own.model.provider or 'its provider'}'s data-centre defaults ({own_site.location}, PUE "
+                 f"{own_site.pue_value:g}) and gives about {fmt(own_wh)} Wh instead of {fmt(best_wh)} Wh here")
+    return line
+
+
 def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
     """Estimator bars: the ladder at the data-centre boundary (chosen model highlighted), then the chosen model
     at each boundary with its breakdown. Raises AifootprintError when the estimator fails."""
     from ..estimate.boundary import BOUNDARIES
     from ..estimate.compare import compare_models
     from ..estimate.inference import RequestEstimator
+    from ..impacts import resolve_site
     from ..uncertainty import Uncertain
 
     tokens = (profile.input_tokens, profile.output_tokens)
-    cmp = compare_models(_ladder(profile, reg), *tokens, config=profile.cfg(), registry=reg)
+    cfg = profile.cfg()
+    # One site for every number of this chart: the ladder's (compare_models: the given location/operator, else the
+    # world average with the industry-average PUE), so the headline, the table and the highlighted bar agree.
+    site = resolve_site(cfg.location, cfg.operator, None, reg)
+    cmp = compare_models(_ladder(profile, reg), *tokens, config=cfg, registry=reg)
     bars: list[Bar] = []
     for row in cmp.values["models"]:
         e = Uncertain.from_any(row["energy_wh"])
@@ -141,7 +170,7 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
     site_line = ""
     model_keys: list[str] = []
     for boundary in BOUNDARIES:
-        est = RequestEstimator(profile.model, profile.cfg(boundary=boundary), reg)
+        est = RequestEstimator(profile.model, profile.cfg(boundary=boundary), reg, site=site)
         res = est.result(*tokens)
         e = Uncertain.from_any(res.values["energy_wh"])
         n_acc = int(res.values["accelerators"])
@@ -151,9 +180,7 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
         if boundary == "datacenter":
             flags.extend(_estimated_note(est, res.warnings))
             model_keys = [*est.model.sources, *keys_of(res.assumptions)]
-            site = est.site()
-            site_line = (f"{profile.model}'s data centre: {site.location}, PUE {site.pue.value} — {site.pue.source}"
-                         f"{' [estimated]' if site.pue.estimated else ''}")
+            site_line = same_site_line(profile, site, reg, e.best)
     assumptions = [
         profile.describe(n_acc),
         f"every model in the ladder: the same profile (each with the accelerators it needs); red bars = data-centre "
@@ -162,9 +189,10 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
         "data-centre overhead, GO25's split); table terms are point estimates at the best parameter count, totals "
         "the median (5th–95th percentile) with the model error",
         site_line,
-        *(f"{a.name} = {a.value} {a.unit} — {a.source}" for a in cmp.assumptions),
+        *(f"{a.name} = {a.value} {a.unit} — {a.source}" for a in cmp.assumptions if a.name not in NOT_ENERGY),
     ]
-    warned = [w for w in cmp.warnings if not (flags and w.startswith(f"{profile.model}: "))]
+    warned = [w for w in cmp.warnings if not (flags and w.startswith(f"{profile.model}: "))
+              and not w.startswith(tuple(f"{n}:" for n in NOT_ENERGY))]
     notes = Notes(cite(["GO25", "EP25", *keys_of(cmp.assumptions), *model_keys]), [a for a in assumptions if a],
                   [*flags, *warned])
     title = f"Energy per request: {len(cmp.values['models'])} models and {profile.model}'s boundaries"
@@ -201,8 +229,7 @@ def per_request_data(reg: Registry, profile: Profile | None = None, cite: Any = 
         if value is None:
             continue
         boundary = row_str(r, "boundary") or "unknown"
-        label = "published: " + row_str(r, "description")
-        label = label if len(label) <= 44 else label[:42] + "…"
+        label = "published: " + row_str(r, "description")  # long ones wrap onto two lines (svg.wrap_label)
         color = "#999" if base.bars else colors.get(boundary, "#999")
         bars.append(Bar(label, value, lo, hi, color, f"boundary: {boundary}"))
         keys.append(row_str(r, "source"))

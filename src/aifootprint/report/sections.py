@@ -64,8 +64,8 @@ def sector_section(t: Trajectory) -> str:
             "electricity generation and the Bitcoin network, for scale; bars: published estimates.")
     rows = "".join(f"<tr><td>{y}</td><td>{fmt(lo)}</td><td>{fmt(b)}</td><td>{fmt(hi)}</td></tr>"
                    for y, lo, b, hi in zip(t.years, t.low, t.best, t.high, strict=True))
-    table = (f'<table class="data"><thead><tr><th>year</th><th>low (p5)</th><th>best (p50)</th><th>high (p95)</th>'
-             f"</tr></thead><tbody>{rows}</tbody></table>")
+    table = ('<table class="data"><thead><tr><th>year</th><th>low (p5)</th><th>best (median of draws)</th>'
+             f"<th>high (p95)</th></tr></thead><tbody>{rows}</tbody></table>")
     return _section("sector", "Sector trajectory", lede, chart, t.notes, table)
 
 

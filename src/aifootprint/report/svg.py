@@ -115,6 +115,12 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return [10.0**k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)]
 
 
+def _swatch(x: float, y: float, s: Series) -> str:
+    """Legend sample drawn like the series: a short solid or dashed stroke of the same colour and width."""
+    dash = ' stroke-dasharray="6,4"' if s.dashed else ""
+    return f'<line x1="{x}" y1="{y}" x2="{x + 14}" y2="{y}" stroke="{s.color}" stroke-width="2.5"{dash}/>'
+
+
 def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
                refs: Sequence[RefLine] = (), markers: Sequence[Marker] = (), log_y: bool = False,
                x_fmt: str = "{:g}", y_min: float | None = None) -> str:
@@ -150,7 +156,7 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
         for x, v in zip(s.x, s.y, strict=True):
             parts.append(f'<circle cx="{f.px(x):.1f}" cy="{f.py(v):.1f}" r="3" fill="{s.color}">'
                          f'<title>{escape(s.label)} {x_fmt.format(x)}: {fmt(v)}</title></circle>')
-        parts.append(f'<rect x="{W - M_RIGHT + 6}" y="{legend_y + 150}" width="12" height="4" fill="{s.color}"/>')
+        parts.append(_swatch(W - M_RIGHT + 6, legend_y + 152, s))
         parts.append(_text(W - M_RIGHT + 22, legend_y + 156, s.label, size=11))
         legend_y += 16
     seen: dict[float, int] = {}
@@ -185,6 +191,19 @@ class Bar:
 LABEL_CHARS = 46
 
 
+def wrap_label(label: str, room: int) -> list[str]:
+    """``label`` on one line when it fits ``room`` characters at 11 px (or ~15 % more at 10 px), else on two
+    10 px lines broken at a space; "…" only when even two lines are too short (the tooltip has it all)."""
+    width = room + room // 6
+    if len(label) <= width:
+        return [label]
+    cut = label.rfind(" ", 0, width + 1)
+    if cut < width // 2:  # no space in a sensible place: break the word
+        cut = width
+    first, rest = label[:cut].rstrip(), label[cut:].strip()
+    return [first, rest if len(rest) <= width else rest[:width - 1] + "…"]
+
+
 def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False) -> str:
     """Horizontal bars (log scale optional), labels on the left, values on the right."""
     height = max(120, 30 + 24 * len(bars) + 40)
@@ -211,8 +230,14 @@ def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False
     for i, b in enumerate(bars):
         y = 24 + 24 * i
         room = LABEL_CHARS - 4 * b.emphasis  # bold is wider; the full label stays in the tooltip
-        shown_label = b.label if len(b.label) <= room else b.label[:room - 1] + "…"
-        parts.append(_text(left - 8, y + 13, shown_label, "end", 11, weight="bold" if b.emphasis else "normal"))
+        lines = wrap_label(b.label, room)
+        weight = "bold" if b.emphasis else "normal"
+        if len(lines) == 1:
+            parts.append(_text(left - 8, y + 13, lines[0], "end", 11 if len(b.label) <= room else 10,
+                               weight=weight))
+        else:
+            parts.append(_text(left - 8, y + 8, lines[0], "end", 10, weight=weight))
+            parts.append(_text(left - 8, y + 19, lines[1], "end", 10, weight=weight))
         outline = ' stroke="#222" stroke-width="1.5"' if b.emphasis else ""
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{max(1.0, px(b.value) - left):.1f}" height="15" '
                      f'fill="{b.color}"{outline}><title>{escape(b.label)}: {fmt(b.value)} {escape(b.note)}'
@@ -239,7 +264,7 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], baseline
         return left + (v - lo) / (hi - lo) * (W - left - right)
 
     parts = [f'<line x1="{px(baseline):.1f}" y1="20" x2="{px(baseline):.1f}" y2="{height - 40}" stroke="#222"/>',
-             _text(px(baseline), 14, f"nominal {fmt(baseline)} {unit}", "middle", 11)]
+             _text(px(baseline), 14, f"nominal (inputs as stated) {fmt(baseline)} {unit}", "middle", 11)]
     for t in _ticks(lo, hi):
         parts.append(_text(px(t), height - 22, fmt(t), "middle", 11))
     for i, (name, at_p5, at_p95) in enumerate(rows):

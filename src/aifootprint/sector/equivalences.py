@@ -1,10 +1,13 @@
 """Express an energy, carbon or water amount in familiar terms, each with its source.
 
-* energy: the nearest countries' annual electricity generation (``country_electricity.csv``, OWID/Ember via
-  CodeCarbon), the share of world generation, the Bitcoin network (``sector_figures.csv``: Digiconomist BECI,
-  Cambridge CBECI, with year), households' annual electricity (U.S. EIA, EU Odyssee-Mure);
+* energy: per-use references for small amounts (Google searches, Hölzle 2009 via DV23; minutes of a 9 W LED
+  bulb, ENERGY STAR), shown from 1/1,000 to a million times; the nearest countries' annual electricity
+  generation (``country_electricity.csv``, OWID/Ember via CodeCarbon), the share of world generation, the Bitcoin
+  network (``sector_figures.csv``: Digiconomist BECI, Cambridge CBECI, with year), households' annual electricity
+  (U.S. EIA, EU Odyssee-Mure), each annual reference shown only when the amount is at least a millionth of it;
 * carbon: km by car, flights, tree-years (Green Algorithms reference values, CC BY 4.0);
-* water: 500 mL bottles (the unit of Li et al. 2023);
+* water: 500 mL bottles (the unit of Li et al. 2023) and an average U.S. shower (Residential End Uses of Water
+  2016);
 * power (GW) is annualised at 8,760 h and compared as energy.
 
 All reference amounts live in ``reference/data/equivalences.csv`` (and ``country_electricity.csv``).
@@ -230,7 +233,38 @@ def _figure_year(row: Row) -> int | None:
     return _year(row)
 
 
+#: Smallest multiple shown for an annual reference (a country, the world, Bitcoin, a household): below one
+#: millionth the comparison says nothing (one prompt vs Montserrat's year was 3.4e-11).
+MIN_ANNUAL_RATIO = 1e-6
+#: Multiples shown for a per-use reference (a Google search, a minute of an LED bulb): from a thousandth to a
+#: million; outside that, an annual reference is the readable one.
+PER_USE_RATIOS = (1e-3, 1e6)
+
+
+def _per_use(kwh: float, reg: Registry) -> list[Equivalence]:
+    """Per-use energy references (unit ``kWh``, not ``kWh/yr``) at a readable multiple."""
+    out = []
+    for r in reference_rows(reg, "energy"):
+        value = row_float(r, "value") or 0.0
+        if value <= 0 or row_str(r, "unit").endswith("/yr"):
+            continue
+        ratio = kwh / value
+        if not PER_USE_RATIOS[0] <= ratio <= PER_USE_RATIOS[1]:
+            continue
+        name = row_str(r, "name")
+        out.append(Equivalence(name, ratio, value, row_str(r, "unit"), row_str(r, "source"), _year(r),
+                               f"{fmt(ratio)} {name} ({value * 1000:g} Wh each)"))
+    return out
+
+
 def _energy_equivalences(kwh: float, reg: Registry) -> list[Equivalence]:
+    """Per-use references at a readable multiple, then annual ones (countries, world, Bitcoin, households) when
+    the amount is at least :data:`MIN_ANNUAL_RATIO` of them."""
+    annual = [e for e in _annual_equivalences(kwh, reg) if e.ratio >= MIN_ANNUAL_RATIO]
+    return [*_per_use(kwh, reg), *annual]
+
+
+def _annual_equivalences(kwh: float, reg: Registry) -> list[Equivalence]:
     twh = kwh / 1e9
     out: list[Equivalence] = []
     if "country_electricity" in reg.datasets():
@@ -250,12 +284,13 @@ def _energy_equivalences(kwh: float, reg: Registry) -> list[Equivalence]:
         out.append(Equivalence(name, ratio, value, "TWh/yr", row_str(r, "source"), yr,
                                f"{lead} the {name} ({fmt(value)} TWh/yr{f', {yr}' if yr else ''})"))
     for r in reference_rows(reg, "energy"):
-        if not row_str(r, "key").startswith("household"):
+        if not row_str(r, "unit").endswith("/yr"):
             continue
         value = row_float(r, "value") or 0.0
         ratio = kwh / value
+        lead = f"{fmt(ratio)} ×" if ratio >= 0.01 else f"{fmt(100 * ratio)} % of"
         out.append(Equivalence(row_str(r, "name"), ratio, value, row_str(r, "unit"), row_str(r, "source"), _year(r),
-                               f"{fmt(ratio)} × {row_str(r, 'name')} ({fmt(value)} kWh)"))
+                               f"{lead} {row_str(r, 'name')} ({fmt(value)} kWh)"))
     return out
 
 

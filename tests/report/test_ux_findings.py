@@ -1,0 +1,75 @@
+"""User-test findings on the report: best versus nominal labelled (14); only warnings that change a chart under
+it, a dashed legend swatch for a dashed series, published labels not truncated (16)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from aifootprint.report.build import build_default_report, sector_data, split_warnings
+from aifootprint.report.svg import Series, line_chart
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return build_default_report(draws=5_000)
+
+
+def _section(page: str, sid: str) -> str:
+    start = page.index(f'<section id="{sid}">')
+    return page[start:page.index("</section>", start)]
+
+
+def test_nominal_and_median_are_named_next_to_the_published_figure(html: str) -> None:
+    """IEA 2025 base case 945 TWh (2030) is reproduced by the nominal value (inputs at their stated values); the
+    line and table show the median of the draws (about 956): both named, next to each other."""
+    sector = _section(html, "sector")
+    assert "nominal reproduced (inputs at their stated values): 945; best (median of the draws, the line and " \
+           "table):" in sector
+    assert "best (median of draws)" in sector
+    assert "bounds reproduced (inputs at their bounds): 669–1,264" in sector
+
+
+def test_carbon_and_water_warnings_are_not_under_the_energy_chart(html: str) -> None:
+    """The IEA trajectory gives facility energy directly: the PUE, on-site WUE and grid-intensity warnings do not
+    change the TWh chart; they appear with the equivalences, which use carbon and water."""
+    flags = re.search(r'<p class="flag">(.*?)</p>', _section(html, "sector"))
+    assert flags is None or not re.search(r"\b(pue|wue_onsite|grid_intensity):", flags.group(1))
+    eq = _section(html, "equivalences")
+    assert "wue_onsite:" in eq and "grid_intensity:" in eq
+
+
+def test_pue_warning_stays_where_facility_energy_depends_on_it() -> None:
+    """A supply scenario computes facility energy = IT energy × PUE: the PUE fallback stays under its chart."""
+    from aifootprint.reference.registry import default_registry
+
+    _, res, _ = sector_data("devries-2023-nvidia-2027", 500, default_registry())
+    mine, other = split_warnings(res, "facility_energy_twh")
+    assert any(w.startswith("pue:") for w in mine)
+    assert not any(w.startswith("pue:") for w in other)
+
+
+def test_dashed_series_has_a_dashed_legend_swatch() -> None:
+    svg = line_chart("t", [Series("elasticity 0", [1, 2], [1, 1], dashed=True), Series("rises", [1, 2], [1, 2])],
+                     "x", "y")
+    swatches = re.findall(r'<line x1="(?:576)[^>]*stroke-width="2.5"[^>]*/>', svg)
+    assert len(swatches) == 2
+    assert 'stroke-dasharray="6,4"' in swatches[0] and "stroke-dasharray" not in swatches[1]
+
+
+def test_published_labels_are_not_truncated(html: str) -> None:
+    """"published: average ChatGPT query (OpenAI, …" was cut; every published label is now whole (one or two
+    lines)."""
+    texts = re.findall(r">([^<>]*)</text>", _section(html, "per-request"))
+    assert not any(t.endswith("…") for t in texts)
+    assert "published: average ChatGPT query (OpenAI, June 2025)" in texts
+
+
+def test_energy_chart_shows_no_carbon_or_water_factor_warnings(html: str) -> None:
+    """The per-request chart is energy: the PUE warning stays (it changes the data-centre bars), the grid-intensity
+    and on-site WUE warnings and assumptions go."""
+    section = _section(html, "per-request")
+    assert "pue: no operator given" in section
+    for name in ("grid_intensity", "wue_onsite", "ewif_offsite"):
+        assert f"{name}:" not in section and f"<li>{name} = " not in section, name
