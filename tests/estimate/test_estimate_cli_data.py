@@ -61,7 +61,7 @@ def test_training_lifecycle_compare_commands(capsys: pytest.CaptureFixture[str])
     assert code == 0 and json.loads(out)["energy_mwh"]["best"] == pytest.approx(433.196, rel=0.005)
     code, out, _ = run(capsys, "estimate", "lifecycle", "--model", "llama-3.1-8b", "--requests-per-day", "1e9",
                        "--input-tokens", "500", "--output-tokens", "300", "--json")
-    assert code == 0 and isinstance(json.loads(out)["break_even_day"], int)
+    assert code == 0 and isinstance(json.loads(out)["break_even_day"], float)
     code, out, _ = run(capsys, "compare-models", "--input-tokens", "500", "--output-tokens", "300", "--models",
                        "llama-3.1-8b,llama-3.2-1b", "--json")
     assert code == 0 and [m["model"] for m in json.loads(out)["models"]] == ["llama-3.2-1b", "llama-3.1-8b"]

@@ -91,11 +91,13 @@ def test_six_n_d(params: float, tokens: float) -> None:
 
 
 def test_break_even_day_constant_traffic() -> None:
-    """1,000 kWh of training; 1,000 requests/day × 10 Wh = 10 kWh/day → day 99 (0-based) reaches 1,000 kWh."""
+    """1,000 kWh of training; 1,000 requests/day × 10 Wh = 10 kWh/day → 100 days elapsed reach 1,000 kWh; 1,005 kWh
+    is reached half-way through the next day (100.5, the report's training ÷ per-day figure)."""
     dep = Deployment(1000, 100, 100, days=365)
     cum = cumulative_kwh(dep, 10.0)
     assert cum[-1] == pytest.approx(3650.0)
-    assert break_even_day(1000.0, cum) == 99
+    assert break_even_day(1000.0, cum) == pytest.approx(100.0)
+    assert break_even_day(1005.0, cum) == pytest.approx(100.5)
     assert break_even_day(1e9, cum) is None
 
 
@@ -117,10 +119,23 @@ def test_lifecycle_result_uses_the_registry_training_run() -> None:
     res = estimate_lifecycle("llama-3.1-8b", Deployment(1e6, 500, 300, days=365)).to_dict()
     t = res["training_energy_kwh"]["best"]
     assert t >= 1.46e6 * 0.7  # GPU-hours × 700 W at least, before host and PUE
-    assert res["series"]["day_index"][0] == 0 and res["series"]["day_index"][-1] == 364
+    assert res["series"]["day_index"][0] == 0 and res["series"]["day_index"][-1] == 365
     assert res["inputs"]["duration_days"] == 365 and "days" not in res["inputs"]
     assert math.isclose(res["total_energy_kwh"]["best"], t + res["inference_energy_kwh"]["best"], rel_tol=0.02)
     with pytest.raises(InputError, match="no published training run"):
         estimate_lifecycle("qwen3-8b", Deployment(1e6, 500, 300))
     with pytest.raises(InputError, match="days"):
         Deployment(1, 1, 1, days=0)
+
+
+def test_series_starts_at_training_only() -> None:
+    """Day 0 of the series is before any inference (training only); day t carries t days of requests; the
+    break-even equals training ÷ inference per day with constant traffic (as the HTML report computes it)."""
+    res = estimate_lifecycle("llama-3.1-70b", Deployment(195e6, 1000, 500, days=3650)).to_dict()
+    s = res["series"]
+    t_kwh = res["training_energy_kwh"]["best"]
+    per_day = res["request_energy_wh"]["best"] * 195e6 / 1000
+    assert s["cumulative_inference_kwh"][0] == 0 and s["cumulative_total_kwh"][0] == pytest.approx(t_kwh)
+    i = s["day_index"].index(30)
+    assert s["cumulative_inference_kwh"][i] == pytest.approx(30 * per_day, rel=1e-9)
+    assert res["break_even_day"] == pytest.approx(t_kwh / per_day, rel=1e-9)

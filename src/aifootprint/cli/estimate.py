@@ -108,14 +108,19 @@ def training(
     flops: Annotated[float | None, typer.Option("--flops", help="Training FLOPs (instead of 6 N D).")] = None,
     mfu: Annotated[float | None, typer.Option("--mfu", help=f"Model FLOPs utilisation (FLOPs path; default "
                                               f"{DEFAULT_MFU:g}).")] = None,
-    precision: Precision = "bf16",
-    boundary: Boundary = "datacenter",
+    precision: Annotated[str | None, typer.Option("--precision", help="bf16 or fp8: the peak FLOP/s of the FLOPs "
+                                                  "path (default bf16; not used with accelerator-hours).")] = None,
+    boundary: Annotated[str | None, typer.Option("--boundary", help="accelerator | server | datacenter (default: "
+                                                 "datacenter; with --model, the publisher's own method).")] = None,
     location: Location = None,
     operator: Operator = None,
-    pue: Annotated[float | None, typer.Option("--pue", help="Data-centre PUE (overrides the operator's).")] = None,
+    pue: Annotated[float | None, typer.Option("--pue", help="Data-centre PUE (overrides the operator's or the "
+                                              "publisher's).")] = None,
     json_out: Json = False,
 ) -> None:
-    """Training footprint from accelerator-hours, or from FLOPs (≈ 6 × parameters × tokens) ÷ achieved FLOP/s."""
+    """Training footprint from accelerator-hours, or from FLOPs (≈ 6 × parameters × tokens) ÷ achieved FLOP/s.
+    With --model, the published run with the publisher's power, PUE and grid intensity (shown beside the published
+    figures) unless --location, --operator, --pue, --power-w or --boundary override them."""
     from ..estimate.lifecycle import training_spec_for
     from ..estimate.training import TrainingSpec, estimate_training
 
@@ -129,17 +134,14 @@ def training(
             raise InputError(f"--model {model} uses the published training run; it cannot be combined with "
                              f"{', '.join(given)} (drop --model to describe the run yourself)")
         overrides: dict[str, Any] = {"location": location, "operator": operator, "boundary": boundary, "pue": pue,
-                                     "precision": precision}
-        if hardware:
-            overrides["hardware"] = hardware
-        if power_w is not None:
-            overrides["power_w_per_accelerator"] = power_w
+                                     "precision": precision, "hardware": hardware or None,
+                                     "power_w_per_accelerator": power_w}
         spec = training_spec_for(model, None, **overrides)
     else:
         spec = TrainingSpec(hardware=hardware or "h100", accelerator_hours=gpu_hours, accelerators=accelerators,
                             duration_days=days, power_w_per_accelerator=power_w, params_b=params, tokens_b=tokens,
-                            flops=flops, mfu=mfu, precision=precision, boundary=boundary, location=location,
-                            operator=operator, pue=pue)
+                            flops=flops, mfu=mfu, precision=precision or "bf16", boundary=boundary or "datacenter",
+                            location=location, operator=operator, pue=pue)
     emit(estimate_training(spec), json_out, title="estimate training")
 
 

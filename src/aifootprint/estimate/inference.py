@@ -255,17 +255,22 @@ class RequestEstimator:
         from aifootprint.result import Result
         from aifootprint.uncertainty import Uncertain
 
+        from .published_requests import compare_published
+
         best = self.estimate(input_tokens, output_tokens)
         m = self.model
         warnings: list[str] = []
         # parameter range (closed models): evaluate at low and high counts, triangular between
         factor: Any = 1.0
+        prange: tuple[float, float] | None = None
         if m.is_range:
             lo = self._estimate(token_costs(m.low, self.config.precision), input_tokens, output_tokens).energy_wh
             hi = self._estimate(token_costs(m.high, self.config.precision), input_tokens, output_tokens).energy_wh
             lo, hi = min(lo, best.energy_wh), max(hi, best.energy_wh)
             if hi > lo:
-                factor = Uncertain.triangular(lo / best.energy_wh, 1.0, hi / best.energy_wh, label=f"params:{m.key}")
+                prange = (lo / best.energy_wh, hi / best.energy_wh)
+                factor = Uncertain.triangular(prange[0], 1.0, prange[1], label=f"params:{m.key}")
+        params = _param_assumptions(m, prange)
         if not m.open_weights:
             warnings.append("estimated: parameter count not published")
         elif m.best.estimated:
@@ -301,6 +306,11 @@ class RequestEstimator:
             "water_l": Uncertain.from_any(impacts.water_l),
             "embodied_carbon_g": None if emb is None else Uncertain.from_any(emb),
         }
+        e = values["energy_wh"]
+        figures, fig_warnings = compare_published(self, input_tokens, output_tokens, e.low, e.high)
+        if figures:
+            values["published_figures"] = figures
+        warnings.extend(fig_warnings)
         inputs = {
             "model": m.key, "hardware": self.cal.accelerator, "accelerators": best.accelerators,
             "batch": self.config.batch, "input_tokens": input_tokens, "output_tokens": output_tokens,
@@ -308,7 +318,7 @@ class RequestEstimator:
             "zone": site.zone, "operator": site.operator, "provider": m.provider,
         }
         return Result("estimate-request", inputs, values,
-                      self._assumptions(gsd) + emb_assumptions + impacts.assumptions(),
+                      params + self._assumptions(gsd) + emb_assumptions + impacts.assumptions(),
                       warnings + impacts.warnings())
 
     def _embodied(self, best: RequestEstimate) -> tuple[Any, list[Assumption], list[str]]:
@@ -346,6 +356,24 @@ class RequestEstimator:
         if self.config.boundary == "datacenter":
             out.append(Assumption("idle_fraction", bd.IDLE_FRACTION, "-", "GO25 (derived: 0.02 / (0.14 + 0.06))"))
         return out
+
+
+def _param_assumptions(m: ResolvedModel, prange: tuple[float, float] | None) -> list[Assumption]:
+    """Active and total parameters (best, with the low–high range of closed models) and their sources; for a range,
+    the energy multiplier it gives (energy at the low / high counts ÷ best), which the uncertainty carries."""
+    from aifootprint.result import Assumption
+
+    def shown(attr: str) -> str:
+        lo, best, hi = (getattr(a, attr) or a.total_params_b for a in (m.low, m.best, m.high))
+        return f"{best:g}" if lo == hi else f"{best:g} ({lo:g}–{hi:g})"
+
+    src = ";".join(m.sources) + (" (estimate; models.csv)" if not m.open_weights else "")
+    out = [Assumption("active_params_b", shown("active_params_b"), "billion", src),
+           Assumption("total_params_b", shown("total_params_b"), "billion", src)]
+    if prange is not None:
+        out.append(Assumption("parameter_range_energy_factor", f"{prange[0]:.3g}–{prange[1]:.3g} (triangular, mode 1)",
+                              "×", "energy at the low / high parameter counts ÷ best (this estimator)"))
+    return out
 
 
 def estimate_request(model: str | Architecture, input_tokens: float, output_tokens: float,

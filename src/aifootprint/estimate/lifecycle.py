@@ -1,11 +1,13 @@
 """Life cycle of a model: training once, then inference every day of a deployment; the break-even day.
 
     requests(d)            = R₀ × (1 + g)^(d / 365)                    d = 0 … days − 1, g = annual growth
-    inference_kwh(≤ d)     = Σ requests × energy per request
-    break-even day         = first d with inference_kwh(≤ d) ≥ training_kwh
+    inference_kwh(t)       = Σ_{d < t} requests(d) × energy per request  (t = days elapsed; 0 at t = 0)
+    break-even             = the t (days elapsed, interpolated within the day) at which inference_kwh(t) reaches
+                             the training energy; with constant traffic: training ÷ inference per day
 
-Both sides are at the data-centre boundary (facility energy, PUE included) so they add up. Carbon and water go
-through the impacts core for the same site.
+Both sides are at the data-centre boundary (facility energy, PUE included) so they add up. The training side is the
+model's published run at this project's data-centre boundary (with the publisher's PUE where one is known; see
+:mod:`.published`). Carbon and water go through the impacts core for the same site.
 """
 
 from __future__ import annotations
@@ -58,45 +60,60 @@ class Deployment:
 
 
 def cumulative_kwh(deployment: Deployment, request_wh: float) -> NDArray[np.float64]:
-    """Cumulative inference energy [kWh] at the end of each day."""
+    """Cumulative inference energy [kWh] at the end of each day (index d = end of day d = d + 1 days elapsed)."""
     return np.cumsum(deployment.requests()) * request_wh / 1000.0
 
 
-def break_even_day(training_kwh: float, cumulative: NDArray[np.float64]) -> int | None:
-    """First day (0-based) on which cumulative inference energy reaches the training energy; None if never."""
+def break_even_day(training_kwh: float, cumulative: NDArray[np.float64]) -> float | None:
+    """Days elapsed until cumulative inference energy reaches the training energy, interpolated within the day
+    (traffic is spread evenly over each day); None if never. Constant traffic: training ÷ inference per day."""
     hit = np.flatnonzero(cumulative >= training_kwh)
-    return int(hit[0]) if hit.size else None
+    if not hit.size:
+        return None
+    d = int(hit[0])
+    before = float(cumulative[d - 1]) if d > 0 else 0.0
+    today = float(cumulative[d]) - before
+    return d + (training_kwh - before) / today if today > 0 else float(d)
 
 
 def training_spec_for(model: str, registry: Registry | None = None, **overrides: Any) -> TrainingSpec:
-    """A :class:`TrainingSpec` from the registry's published run of ``model`` (``training_runs.csv``).
+    """A :class:`TrainingSpec` from the registry's published run of ``model`` (``training_runs.csv``), with the
+    publisher's method (``boundary="published"``: the row's power, PUE and grid intensity; see :mod:`.published`).
 
-    ``overrides`` may change where and how it ran (hardware, power, location, …); giving the run a second way
-    (accelerator-hours, accelerators × days, parameters × tokens, FLOPs) raises InputError."""
+    ``overrides`` (None = not given) may change where and how it ran (hardware, power, location, operator, PUE,
+    boundary); giving the run a second way (accelerator-hours, accelerators × days, parameters × tokens, FLOPs) raises
+    InputError."""
     from aifootprint.reference.registry import default_registry
+
+    from .published import published_run
 
     table = (registry or default_registry()).table("training_runs")
     rows = [r for r in table.rows if str(r.get("model", "")).lower() == model.lower() and r.get("hardware")]
+    given = {k: v for k, v in overrides.items() if v is not None}
     for r in rows:
         hours, count, days = r.get("accelerator_hours"), r.get("accelerator_count"), r.get("duration_days")
         power = r.get("power_w_per_accelerator")
-        kw: dict[str, Any] = {"hardware": str(r["hardware"]), "model": str(r.get("model") or model)}
+        kw: dict[str, Any] = {"hardware": str(r["hardware"]), "model": str(r.get("model") or model),
+                              "boundary": "published"}
         run_src = f"training_runs: {kw['model']} ({r.get('source')})"
         if isinstance(hours, int | float):
             kw["accelerator_hours"] = float(hours)
         elif isinstance(count, int) and isinstance(days, int | float):
             kw["accelerators"], kw["duration_days"] = count, float(days)
+            hours = count * float(days) * 24.0
         else:
             continue
         if isinstance(power, int | float):
             kw["power_w_per_accelerator"], kw["power_source"] = float(power), run_src
-        conflict = sorted(k for k in _RUN_WAYS if overrides.get(k) is not None)
+        conflict = sorted(k for k in _RUN_WAYS if k in given)
         if conflict:
             raise InputError(f"the published run of {kw['model']} already gives the accelerator-hours; drop "
                              + ", ".join(conflict) + " or leave out the model's run")
-        if overrides.get("power_w_per_accelerator") is not None:
+        if "power_w_per_accelerator" in given:
             kw["power_source"] = "user input"
-        kw.update({k: v for k, v in overrides.items() if v is not None or k not in kw})
+        it_kwh = float(hours) * float(power) / 1000.0 if isinstance(power, int | float) else None
+        kw["published"] = published_run(r, it_kwh, registry)
+        kw.update(given)
         return TrainingSpec(**kw)
     raise InputError(
         f"no published training run with accelerator-hours for {model!r} in the registry; give the training run "
@@ -115,7 +132,8 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
 
     cfg = config or RequestConfig(boundary="datacenter")
     est = RequestEstimator(model, cfg, registry)
-    spec = training or training_spec_for(est.model.key, registry, location=cfg.location, operator=cfg.operator)
+    spec = training or training_spec_for(est.model.key, registry, location=cfg.location, operator=cfg.operator,
+                                         boundary="datacenter")
     tr_res = estimate_training(spec, registry)
     tr = tr_res.values
     train_kwh = Uncertain.from_any(tr["energy_kwh"])
@@ -127,10 +145,12 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
     carbon_kg = Uncertain.from_any(tr["carbon_kg"]) + Uncertain.from_any(req.values["carbon_g"]) * (
         total_requests / 1000.0)
     water_l = Uncertain.from_any(tr["water_l"]) + Uncertain.from_any(req.values["water_l"]) * total_requests
+    # series by days elapsed: day 0 is training only (inference starts after it), day t has t days of inference
     step = max(1, deployment.days // SERIES_POINTS)
-    day_index = list(range(0, deployment.days, step))
-    if day_index[-1] != deployment.days - 1:
-        day_index.append(deployment.days - 1)
+    day_index = list(range(0, deployment.days + 1, step))
+    if day_index[-1] != deployment.days:
+        day_index.append(deployment.days)
+    cum_at = [float(cum[t - 1]) if t > 0 else 0.0 for t in day_index]
     be = break_even_day(train_kwh.best, cum)
     values: dict[str, Any] = {
         "training_energy_kwh": train_kwh,
@@ -141,7 +161,8 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
         "water_l": water_l,
         "break_even_day": be,
         "requests_total": total_requests,
-        "series": {"day_index": day_index, "cumulative_inference_kwh": [float(cum[d]) for d in day_index]},
+        "series": {"day_index": day_index, "cumulative_inference_kwh": cum_at,
+                   "cumulative_total_kwh": [train_kwh.best + c for c in cum_at]},
     }
     ti = tr_res.inputs
     inputs = {

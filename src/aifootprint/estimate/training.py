@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
     from aifootprint.result import Result
 
+    from .published import PublishedRun
+
 #: Model FLOPs utilisation used when none is given: Llama 3 405B pre-training reached 38–43 % BF16 MFU on H100
 #: (Meta, "The Llama 3 Herd of Models", arXiv:2407.21783, Table 4); 0.40 is the middle.
 DEFAULT_MFU = 0.40
@@ -42,7 +44,9 @@ class TrainingSpec:
     """A training run. Give exactly one of: ``accelerator_hours``; ``accelerators`` × ``duration_days``; ``params_b``
     and ``tokens_b`` (or ``flops``) to derive the hours from the accelerator's peak and ``mfu`` (default
     :data:`DEFAULT_MFU`). ``model`` and ``power_source`` record a published run (``training_runs.csv``) the spec came
-    from and the source of its ``power_w_per_accelerator``; ``accelerators`` need not be a power of two."""
+    from and the source of its ``power_w_per_accelerator``; ``published`` carries that run's figures and factors, and
+    ``boundary="published"`` uses the publisher's method (see :mod:`.published`); ``accelerators`` need not be a power
+    of two."""
 
     hardware: str = "h100"
     accelerator_hours: float | None = None
@@ -60,6 +64,7 @@ class TrainingSpec:
     pue: float | None = None
     model: str | None = None
     power_source: str | None = None
+    published: PublishedRun | None = None
 
     @property
     def mfu_value(self) -> float:
@@ -87,7 +92,16 @@ class TrainingSpec:
             raise InputError(f"give the training run one way, not {len(ways)}: got " + " and ".join(ways))
         if self.pue is not None and self.pue < 1:
             raise InputError(f"pue must be ≥ 1, got {self.pue}")
-        object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
+        if self.boundary == "published":
+            if self.published is None:
+                raise InputError("boundary 'published' needs a published training run (--model)")
+        else:
+            object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
+
+    @property
+    def with_host(self) -> bool:
+        """True when the boundary adds the host's share (server or data centre; not the publisher's own figure)."""
+        return self.boundary in ("server", "datacenter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +122,35 @@ def training_flops(params_b: float, tokens_b: float) -> float:
     return FLOPS_PER_PARAM_TOKEN * params_b * 1e9 * tokens_b * 1e9
 
 
-def _spec(hardware: str, registry: Registry | None) -> Any:
+@dataclass(frozen=True, slots=True)
+class _UnlistedAccelerator:
+    """Stand-in for a published run's accelerator that is not in ``accelerators.csv`` (e.g. TPU v3): the run's own
+    power is used and the embodied carbon is omitted (flagged by :func:`.embodied.embodied_carbon`)."""
+
+    key: str
+    name: str
+    sources: tuple[str, ...]
+    embodied_carbon_kg: None = None
+    max_power_w: None = None
+    bf16_dense_tflops: None = None
+    fp8_dense_tflops: None = None
+
+
+def _spec(hardware: str, registry: Registry | None, spec: TrainingSpec | None = None) -> Any:
     from aifootprint.reference.hardware import get_accelerator
 
-    return get_accelerator(hardware, registry)
+    try:
+        return get_accelerator(hardware, registry)
+    except InputError:
+        pub = spec.published if spec is not None else None
+        if spec is None or pub is None or spec.power_w_per_accelerator is None or pub.hardware != hardware:
+            raise
+        return _UnlistedAccelerator(hardware, f"{hardware} (not in accelerators.csv)", (pub.source,))
 
 
 def estimate_training_point(spec: TrainingSpec, registry: Registry | None = None) -> TrainingEstimate:
     """Accelerator-hours and IT energy of a run (no PUE, no uncertainty)."""
-    acc = _spec(spec.hardware, registry)
+    acc = _spec(spec.hardware, registry, spec)
     flops = spec.flops
     if flops is None and spec.params_b is not None and spec.tokens_b is not None:
         flops = training_flops(spec.params_b, spec.tokens_b)
@@ -141,21 +175,22 @@ def estimate_training_point(spec: TrainingSpec, registry: Registry | None = None
         power = float(acc.max_power_w)
     acc_kwh = hours * power / 1000.0
     host_kwh = 0.0
-    if spec.boundary != "accelerator":
+    if spec.with_host:
         host_kwh = hours * bd.server_share(registry).host_power_w / 1000.0
     return TrainingEstimate(hours, flops, acc_kwh, host_kwh, acc_kwh + host_kwh, power, method)
 
 
 def estimate_training(spec: TrainingSpec, registry: Registry | None = None) -> Result:
-    """Training footprint in the output contract: energy (kWh, low/best/high), carbon, water, embodied carbon."""
+    """Training footprint in the output contract: energy (kWh, low/best/high), carbon, water, embodied carbon; for a
+    published run also the ``published`` figures and the relative ``difference_from_published``."""
     from aifootprint.impacts import SiteOverrides, assess, resolve_site
-    from aifootprint.result import Assumption, Result
+    from aifootprint.result import Result
     from aifootprint.uncertainty import Uncertain
 
     from .embodied import embodied_carbon
 
     pt = estimate_training_point(spec, registry)
-    acc = _spec(spec.hardware, registry)
+    acc = _spec(spec.hardware, registry, spec)
     if spec.power_w_per_accelerator is None:
         lo, hi = POWER_FRACTION_RANGE
         power_factor: Any = Uncertain.triangular(lo, hi, hi, label="training-power-fraction")
@@ -163,44 +198,79 @@ def estimate_training(spec: TrainingSpec, registry: Registry | None = None) -> R
     else:
         acc_kwh = pt.accelerator_energy_kwh
     it_kwh = acc_kwh + pt.host_energy_kwh
-    site = resolve_site(spec.location, spec.operator, SiteOverrides(pue=spec.pue) if spec.pue else None, registry)
-    if spec.boundary != "datacenter":
+    pub = spec.published
+    operator = spec.operator or (pub.operator if pub is not None else None)
+    site = resolve_site(spec.location, operator, SiteOverrides(pue=spec.pue) if spec.pue else None, registry)
+    notes: list[str] = []
+    if pub is not None:
+        site, notes = pub.apply(site, spec.location is not None, spec.pue is not None or spec.operator is not None,
+                                spec.boundary == "published")
+    if spec.boundary in ("accelerator", "server"):
         site = site.with_overrides(SiteOverrides(pue=1.0))
     impacts = assess(it_kwh, site)
     emb_g, emb_assumptions, warnings = embodied_carbon(
-        acc.embodied_carbon_kg, acc.name, ";".join(acc.sources), pt.accelerator_hours * 3600.0,
-        spec.boundary != "accelerator", registry)
+        acc.embodied_carbon_kg, acc.name, ";".join(acc.sources), pt.accelerator_hours * 3600.0, spec.with_host,
+        registry)
     values: dict[str, Any] = {
         "energy_kwh": Uncertain.from_any(impacts.facility_energy_kwh),
         "energy_mwh": Uncertain.from_any(impacts.facility_energy_kwh / 1000.0),
         "accelerator_hours": pt.accelerator_hours,
         "carbon_kg": Uncertain.from_any(impacts.carbon_g / 1000.0),
+        "carbon_t": Uncertain.from_any(impacts.carbon_g / 1e6),
         "water_l": Uncertain.from_any(impacts.water_l),
         "embodied_carbon_kg": None if emb_g is None else Uncertain.from_any(emb_g / 1000.0),
     }
     if pt.flops is not None:
         values["flops"] = pt.flops
+    if pub is not None:
+        values["published"] = pub.to_dict()
+        values["difference_from_published"] = {
+            "energy_fraction": _rel(values["energy_mwh"].best, pub.energy_mwh),
+            "carbon_fraction": _rel(values["carbon_t"].best, pub.carbon_t)}
+    return Result("estimate-training", _inputs(spec, pt, acc.key, site), values,
+                  _assumptions(spec, pt, acc, power_factor if spec.power_w_per_accelerator is None else None)
+                  + emb_assumptions + impacts.assumptions(), warnings + notes + impacts.warnings())
+
+
+def _rel(estimate: float, published: float | None) -> float | None:
+    """(estimate − published) ÷ published, or None when nothing was published."""
+    return None if not published else estimate / published - 1.0
+
+
+def _inputs(spec: TrainingSpec, pt: TrainingEstimate, acc_key: str, site: Any) -> dict[str, Any]:
+    """Resolved inputs; ``mfu`` and ``precision`` only where they are used (the FLOPs path)."""
+    out: dict[str, Any] = {
+        "model": spec.model, "hardware": acc_key, "accelerator_hours": pt.accelerator_hours,
+        "accelerators": spec.accelerators, "duration_days": spec.duration_days, "params_b": spec.params_b,
+        "tokens_b": spec.tokens_b, "flops": spec.flops,
+        "boundary": "published (publisher's method)" if spec.boundary == "published" else spec.boundary,
+        "location": site.location, "zone": site.zone, "operator": site.operator,
+    }
+    if pt.method.startswith("FLOPs"):
+        out["mfu"], out["precision"] = spec.mfu_value, spec.precision
+    return out
+
+
+def _assumptions(spec: TrainingSpec, pt: TrainingEstimate, acc: Any, power_factor: Any) -> list[Any]:
+    from aifootprint.result import Assumption
+    from aifootprint.uncertainty import Uncertain
+
     if spec.power_w_per_accelerator is None:
         src_power = f"{acc.key} datasheet max power ({';'.join(acc.sources)}); × average_power_fraction"
     else:
         src_power = spec.power_source or "user input"
-    assumptions = [
-        Assumption("power_w_per_accelerator", pt.power_w_per_accelerator, "W", src_power),
-        Assumption("method", pt.method, "-", "PA21 / LLAMA model cards"),
-    ]
-    if spec.power_w_per_accelerator is None:
+    pub = spec.published
+    method = (pt.method, "PA21 / LLAMA model cards")
+    if pub is not None and spec.boundary == "published":
+        method = (f"{pt.method}; publisher's method: {pub.method}", pub.source)
+    out = [Assumption("power_w_per_accelerator", pt.power_w_per_accelerator, "W", src_power),
+           Assumption("method", method[0], "-", method[1])]
+    if power_factor is not None:
         f = Uncertain.from_any(power_factor)
-        assumptions.append(Assumption(
+        out.append(Assumption(
             "average_power_fraction", f"{f.best:.2f} ({f.low:.2f}–{f.high:.2f}; triangular 0.7, mode 1.0)", "-",
             "EP25 (0.7); LLAMA, BL22 (1.0, the mode)"))
     if pt.method.startswith("FLOPs"):
-        assumptions.append(Assumption("mfu", spec.mfu_value, "-", "user input" if spec.mfu is not None
-                                      else "Llama 3 paper, arXiv:2407.21783 (38–43 %)"))
-    inputs = {
-        "model": spec.model, "hardware": acc.key, "accelerator_hours": pt.accelerator_hours,
-        "accelerators": spec.accelerators, "duration_days": spec.duration_days, "params_b": spec.params_b,
-        "tokens_b": spec.tokens_b, "flops": spec.flops, "mfu": spec.mfu_value, "precision": spec.precision,
-        "boundary": spec.boundary, "location": site.location, "zone": site.zone, "operator": site.operator,
-    }
-    return Result("estimate-training", inputs, values, assumptions + emb_assumptions + impacts.assumptions(),
-                  warnings + impacts.warnings())
+        out.append(Assumption("mfu", spec.mfu_value, "-", "user input" if spec.mfu is not None
+                              else "Llama 3 paper, arXiv:2407.21783 (38–43 %)"))
+    return out
