@@ -32,13 +32,14 @@ def list_datasets(json_out: Annotated[bool, typer.Option("--json", help="Print J
         typer.echo(json.dumps({"data_version": DATA_VERSION, "datasets": items}, indent=2))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=f"reference data {DATA_VERSION}", header_style="bold")
     for col in ("dataset", "rows", "key", "title"):
         t.add_column(col)
     for it in items:
-        t.add_row(str(it["dataset"]), str(it["rows"]), str(it["key"]), str(it["title"]))
+        t.add_row(*(escape(str(it[k])) for k in ("dataset", "rows", "key", "title")))
     Console(highlight=False).print(t)
 
 
@@ -75,34 +76,35 @@ def show(
         typer.echo(buf.getvalue(), nl=False)
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(highlight=False)
     if not rows:
         col = next(iter(filters), table.key)
         seen = sorted({str(r[col]) for r in table.rows if r.get(col) is not None})
-        console.print(f"no rows of {dataset} match {filters}; some values of {col}: {', '.join(seen[:10])}"
-                      + (" …" if len(seen) > 10 else ""))
+        console.print(escape(f"no rows of {dataset} match {filters}; some values of {col}: {', '.join(seen[:10])}"
+                             + (" …" if len(seen) > 10 else "")))
         return
     shown = [c for c in table.columns if any(r.get(c) is not None for r in rows)]
     if len(rows) <= 3 or len(shown) > 6:
         # record view: one block per row, "column  value", empty cells left out (readable at any width)
-        console.print(f"[bold]{dataset}[/]: {meta.title} ({len(rows)} rows)")
+        console.print(f"[bold]{escape(dataset)}[/]: {escape(meta.title)} ({len(rows)} rows)")
         width = max(len(c) for c in shown)
         for r in rows:
             console.print("")
             for c in shown:
                 if r.get(c) is not None:
-                    console.print(f"  {c.ljust(width)}  {r[c]}", soft_wrap=False, overflow="fold")
+                    console.print(escape(f"  {c.ljust(width)}  {r[c]}"), soft_wrap=False, overflow="fold")
     else:
         t = Table(title=f"{dataset}: {meta.title} ({len(rows)} rows)", header_style="bold")
         for c in shown:
             t.add_column(c, overflow="fold")
         for r in rows:
-            t.add_row(*["" if r[c] is None else str(r[c]) for c in shown])
+            t.add_row(*["" if r[c] is None else escape(str(r[c])) for c in shown])
         console.print(t)
     if meta.credit:
-        console.print(f"[dim]credit: {meta.credit}[/]")
+        console.print(f"[dim]credit: {escape(meta.credit)}[/]")
 
 
 @data_app.command("cite")

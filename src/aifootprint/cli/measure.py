@@ -202,6 +202,7 @@ def _human(result: Any, title: str) -> None:
     from dataclasses import replace
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="energy by device", header_style="bold")
@@ -209,7 +210,8 @@ def _human(result: Any, title: str) -> None:
         table.add_column(col, justify="right" if col.startswith("energy") else "left")
     for d in result.values.get("devices", []):
         how = "SIMULATED" if d.get("simulated") else "estimated" if d["estimated"] else "measured"
-        table.add_row(d["device"], d["component"], d["method"], how, f"{d['energy_j'] / 3600:.4g}")
+        table.add_row(*(escape(str(x)) for x in (d["device"], d["component"], d["method"], how)),
+                      f"{d['energy_j'] / 3600:.4g}")
     Console(highlight=False).print(table)
     hidden = {"devices", "gaps", "skipped_devices", "estimated", "simulated"}
     emit(replace(result, values={k: v for k, v in result.values.items() if k not in hidden}), False, title=title)

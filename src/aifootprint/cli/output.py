@@ -52,6 +52,7 @@ def emit(result: Result, as_json: bool, title: str | None = None) -> None:
         typer.echo(result.to_json())
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(highlight=False)
@@ -62,20 +63,20 @@ def emit(result: Result, as_json: bool, title: str | None = None) -> None:
     for key, value in data.items():
         if key in _META:
             continue
-        table.add_row(key, format_value(value))
+        table.add_row(escape(key), escape(format_value(value)))
     console.print(table)
     inputs = data.get("inputs") or {}
     if inputs:
         shown = (f"{k}={format_value(v)}" for k, v in inputs.items() if v not in (None, ""))
-        console.print("inputs: " + ", ".join(shown))
+        console.print(escape("inputs: " + ", ".join(shown)))
     if result.assumptions:
         at = Table(title="assumptions and sources", show_header=True, header_style="bold")
         for col in ("name", "value", "unit", "source"):
             at.add_column(col)
         for a in result.assumptions:
-            at.add_row(a.name, format_value(a.value), a.unit, a.source)
+            at.add_row(escape(a.name), escape(format_value(a.value)), escape(a.unit), escape(a.source))
         console.print(at)
     for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(f"[yellow]warning:[/] {escape(w)}")
     console.print(f"[dim]method {result.method_version}, data {result.data_version}; "
                   "see `aifootprint data cite KEY` for full citations[/]")
