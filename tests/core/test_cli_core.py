@@ -89,3 +89,26 @@ def test_suggestions_include_names_containing_the_text(capsys: pytest.CaptureFix
 
     assert close_matches("gemini", ["gpt-5-mini", "gemini-2.5-pro", "o4-mini"])[0] == "gemini-2.5-pro"
     assert close_matches("h10", ["h100", "h200", "a100"])[0] == "h100"
+
+
+def test_human_tables_keep_bracketed_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    """Rich markup must not swallow '[estimated fallback]' in the sources column."""
+    code, out, _ = run(capsys, "impacts", "--energy-kwh", "1")
+    assert code == 0
+    assert "[estimated fallback]" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("bogus",), "No such command"),
+        (("impacts",), "Missing option '--energy-kwh'"),
+        (("impacts", "--energy-kwh", "abc"), "Invalid value for '--energy-kwh'"),
+        (("impacts", "--energy-kwh", "1", "--location", " "), "empty location"),
+    ],
+)
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1, err

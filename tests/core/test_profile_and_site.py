@@ -80,3 +80,10 @@ def test_estimated_factor_without_note_still_warns() -> None:
     site = resolve_site("FR", operator="google")
     assumed = replace(site, pue=Factor("pue", 1.2, "-", "ECO-PROV", estimated=True))
     assert any(w.startswith("pue: estimated fallback (ECO-PROV)") for w in assumed.warnings())
+
+
+def test_non_utf8_profile_is_a_clear_error(tmp_path: Path) -> None:
+    p = tmp_path / "profile.csv"
+    p.write_bytes(b"timestamp,intensity_g_per_kwh\n2025-01-01T00:00,\xff\xfe\n")
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_intensity_profile(p)

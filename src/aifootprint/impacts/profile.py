@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,7 +51,13 @@ def load_intensity_profile(path: Path | str) -> IntensityProfile:
         raise InputError(f"intensity profile {p} does not exist")
     times: list[float] = []
     values: list[float] = []
-    with p.open(encoding="utf-8-sig", newline="") as fh:
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 text (byte {exc.start}); save the profile as UTF-8 CSV") from None
+    except OSError as exc:
+        raise InputError(f"cannot read intensity profile {p}: {exc.strerror}") from None
+    with io.StringIO(text, newline="") as fh:
         reader = csv.reader(fh)
         header = [h.strip() for h in next(reader, [])]
         if header != ["timestamp", "intensity_g_per_kwh"]:

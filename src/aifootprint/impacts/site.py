@@ -222,7 +222,10 @@ def resolve_site(location: str | None = None, operator: str | None = None, overr
     """
     reg = registry or default_registry()
     ov = overrides or SiteOverrides()
-    fallback_location = location is None or not location.strip()
+    if location is not None and not location.strip():
+        raise InputError("empty location; give an ISO country code (FR, FRA), a sub-national code (US-WA), "
+                         "a cloud region (aws:us-east-1) or WORLD — or leave it out for the world average")
+    fallback_location = location is None
     loc = WORLD if fallback_location else str(location).strip()
     zone, region = resolve_zone(loc, reg)
     zone_row = _zone_row(reg, zone)
