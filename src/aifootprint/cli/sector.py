@@ -5,6 +5,7 @@ Heavy modules (numpy, the sector engine, the report) are imported inside the com
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -68,9 +69,11 @@ def scenario_show(
     from rich.table import Table
 
     console = Console(highlight=False)
-    console.print(f"[bold]{sc.title}[/] ({sc.name}, model {sc.model}, years {sc.years[0]}–{sc.years[-1]})")
-    if sc.description:
-        console.print(sc.description)
+    span = f"year {sc.years[0]}" if len(sc.years) == 1 else f"years {sc.years[0]}–{sc.years[-1]}"
+    console.print(f"[bold]{sc.title}[/] ({sc.name}, model {sc.model}, {span})")
+    if sc.description:  # reflowed: the TOML's hard line breaks are not the terminal's
+        for para in re.split(r"\n\s*\n", sc.description):
+            console.print(" ".join(para.split()))
     table = Table(title="inputs", header_style="bold")
     for col in ("input", "value", "unit", "source", "note"):
         table.add_column(col, no_wrap=col == "input")
@@ -201,13 +204,22 @@ def compare(
         typer.echo(res.to_json())
         return
     from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     extra = f" (= {fmt(q.value * HOURS_PER_YEAR / 1e9)} TWh per year at full power)" if q.kind == "power" else ""
     console.print(f"[bold]{q.text}[/]{extra} is about:")
+    bullets = Table.grid(padding=(0, 1))  # a hanging indent: wrapped lines start under the text, not the bullet
+    bullets.add_column(no_wrap=True)
+    bullets.add_column()
     for e in eqs:
         year = f", {e.year}" if e.year else ""
-        console.print(f"  • {e.text}  [dim][{e.source}{year}][/]")
+        line = Text(e.text)
+        line.append(f"  [{e.source}{year}]", style="dim")
+        bullets.add_row("  •", line)
+    if eqs:
+        console.print(bullets)
     if not eqs:
         console.print("  (no reference amounts available)")
 

@@ -129,13 +129,13 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
     from ..sector.scenario import load_builtin, load_scenario
 
     res = run(load_scenario(scenario), draws=draws, registry=reg)
-    q = res.quantiles["facility_energy_twh"]
+    output = chart_output(res)
+    q = res.quantiles[output]
     years = list(res.years)
     refs, ref_src = _country_refs(reg, [float(q[0, 1]), float(q[-1, 1]), float(q[-1, 2])])
     btc, btc_src = _bitcoin_ref(reg)
-    it_only = {"it_energy_twh": " (IT)"}
-    markers = [Marker(f"{p.source} {p.year}{it_only.get(p.output, '')}", p.year,
-                      p.low if p.low is not None else p.value or 0.0, p.high if p.high is not None else p.value or 0.0)
+    it_only = {"it_energy_twh": " (IT)"} if output == "facility_energy_twh" else {}
+    markers = [_published_marker(p, f"{p.source} {p.year}{it_only.get(p.output, '')}")
                for p in res.scenario.published if p.output in ("facility_energy_twh", "it_energy_twh")]
     if len(years) == 1:
         markers.append(Marker("5th–95th percentile", years[0], float(q[0, 0]), float(q[0, 2]), PALETTE[0]))
@@ -151,13 +151,45 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
                     markers.append(Marker(f"AI only, {p.source} {p.year}", p.year, lo, hi, PALETTE[1]))
                     extra_src.append(p.source)
     rows = published_rows(res, published_checks(res))
-    chart_w, _ = split_warnings(res, "facility_energy_twh")  # the others go with the equivalences
+    chart_w, _ = split_warnings(res, output)  # the others go with the equivalences
     notes = Notes(_cite(reg, [*res.scenario.source_keys(), *extra_src, *ref_src, *btc_src],
                         dict(res.scenario.custom_sources)),
                   [*rows, *_assumption_lines(res), *res.scenario.notes], chart_w)
+    quantity, extra = "electricity", ""
+    if output == "it_energy_twh":
+        quantity = "IT (server) electricity"
+        fac = res.at("facility_energy_twh", years[-1])
+        when = f" in {years[-1]}" if len(years) > 1 else ""
+        extra = (f"The published figures are IT (server) energy, so the chart shows IT energy beside them. With the "
+                 f"data-centre overhead (facility = IT × PUE) it would be {fmt(fac['best'])} TWh/yr{when} "
+                 f"(5th–95th percentile {fmt(fac['low'])}–{fmt(fac['high'])}).")
     traj = Trajectory(res.scenario.title, years, [float(v) for v in q[:, 1]], [float(v) for v in q[:, 0]],
-                      [float(v) for v in q[:, 2]], "TWh/yr", [*refs, *btc], markers, notes)
+                      [float(v) for v in q[:, 2]], "TWh/yr", [*refs, *btc], markers, notes, quantity, extra)
     return traj, res, rows
+
+
+def _published_marker(p: Any, label: str) -> Marker:
+    """A published figure as an error bar: its range, its value, or a one-sided bound drawn as a point and
+    labelled as such (an 'up to' figure is not a range from zero)."""
+    values = [v for v in (p.low, p.value, p.high) if v is not None]
+    side = " (upper bound)" if p.high is not None and p.low is None and p.value is None else \
+        " (lower bound)" if p.low is not None and p.high is None and p.value is None else ""
+    return Marker(label + side, p.year, min(values), max(values))
+
+
+#: Outputs that are IT (server) energy or power, before the data-centre overhead (PUE).
+IT_OUTPUTS = frozenset({"it_energy_twh", "it_power_gw", "it_energy_mwh_per_day"})
+
+
+def chart_output(res: Any) -> str:
+    """The energy output the sector chart shows: ``it_energy_twh`` when the scenario computes IT energy and its
+    published figures are IT figures only (supply scenarios such as de Vries 2023, which apply no PUE), so that IT
+    is compared with IT; else ``facility_energy_twh``."""
+    published = {p.output for p in res.scenario.published}
+    if ("it_energy_twh" in res.quantiles and res.scenario.model != "trajectory" and published & IT_OUTPUTS
+            and "facility_energy_twh" not in published):
+        return "it_energy_twh"
+    return "facility_energy_twh"
 
 
 def published_rows(res: Any, checks: Sequence[Any]) -> list[str]:
@@ -297,6 +329,10 @@ def lifecycle_data(reg: Registry, model: str | None, profile: Profile | None = N
         res = estimate_lifecycle(name, Deployment(LIFECYCLE_REQUESTS_PER_DAY, prof.input_tokens, prof.output_tokens,
                                                   days=3650), config=prof.cfg(boundary="datacenter"), registry=reg)
     except AifootprintError as exc:
+        if "no published training run" in str(exc).lower():  # the estimator's CLI hint is no use in a report
+            return _published_lifecycle(reg, [f"No published training run for {name} in the registry (its training "
+                                              "energy cannot be estimated without one); the life-cycle chart uses "
+                                              + published.removeprefix("published figures shown: ")])
         return _published_lifecycle(reg, [f"Estimator could not run model {name!r} ({exc}): " + published])
     v = res.values
     training_mwh = best(v["training_energy_kwh"]) / 1000.0
@@ -352,8 +388,9 @@ def build_default_report(scenario: str | None = None, model: str | None = None, 
     sections = [("sector", "Sector trajectory", sector_section(traj))]
     if len(res.sensitivity) >= 2:
         rows = [(s.name, s.output_at_p5, s.output_at_p95) for s in res.sensitivity]
-        own = Tornado(f"{res.scenario.title}, {res.years[-1]}", rows, float(res.nominal["facility_energy_twh"][-1]),
-                      "TWh/yr", Notes(traj.notes.sources))
+        what = ", facility electricity (IT × PUE)" if chart_output(res) == "it_energy_twh" else ""
+        own = Tornado(f"{res.scenario.title}, {res.years[-1]}{what}", rows,
+                      float(res.nominal["facility_energy_twh"][-1]), "TWh/yr", Notes(traj.notes.sources))
         sections.append(("sensitivity", "What matters most (sensitivity)", tornado_section(own)))
     sections.append(("rebound", "Rebound (Jevons' paradox)", rebound_section(reb)))
     sections.append(("rebound-sensitivity", "Rebound: what matters most", tornado_section(tor, "rebound-sensitivity")))

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "llama-3.1-70b"
 #: Tokens per request: 1,000 input (assumption) and 500 output (Epoch AI's typical ChatGPT reply, EP25).
 REQUEST_TOKENS = (1000.0, 500.0)
-#: Request figures shown in the per-request chart when the estimator is not available, in this order.
+#: Published request figures shown in the per-request chart (drawn smallest first, after the estimates).
 REQUEST_KEYS = ("php24-text-classification", "php24-text-generation", "gemini-apps-median-2025-accelerator",
                 "gemini-apps-median-2025", "gpt-4o-epoch25", "chatgpt-openai-2025", "samsi23-llama-65b",
                 "chatgpt-dv23", "php24-image-generation", "bloom-api-2022", "li23-llama-3-70b", "li23-falcon-180b",
@@ -191,7 +191,9 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
         site_line,
         *(f"{a.name} = {a.value} {a.unit} — {a.source}" for a in cmp.assumptions if a.name not in NOT_ENERGY),
     ]
-    warned = [w for w in cmp.warnings if not (flags and w.startswith(f"{profile.model}: "))
+    # the model's own "estimated" warning is in the flag above; its comparisons with published figures stay
+    warned = [w for w in cmp.warnings if not (flags and w.startswith(f"{profile.model}: ")
+                                              and "published figure" not in w)
               and not w.startswith(tuple(f"{n}:" for n in NOT_ENERGY))]
     notes = Notes(cite(["GO25", "EP25", *keys_of(cmp.assumptions), *model_keys]), [a for a in assumptions if a],
                   [*flags, *warned])
@@ -221,6 +223,7 @@ def per_request_data(reg: Registry, profile: Profile | None = None, cite: Any = 
     table = reg.table("request_figures") if "request_figures" in reg.datasets() else None
     rows = [r for r in (table.find(k) for k in REQUEST_KEYS) if r is not None] if table is not None else []
     colors = {**BOUNDARY_COLORS, "unknown": "#999"}
+    published: list[Bar] = []
     for r in rows:
         value = row_float(r, "energy_wh")
         lo, hi = row_float(r, "energy_wh_low"), row_float(r, "energy_wh_high")
@@ -231,8 +234,9 @@ def per_request_data(reg: Registry, profile: Profile | None = None, cite: Any = 
         boundary = row_str(r, "boundary") or "unknown"
         label = "published: " + row_str(r, "description")  # long ones wrap onto two lines (svg.wrap_label)
         color = "#999" if base.bars else colors.get(boundary, "#999")
-        bars.append(Bar(label, value, lo, hi, color, f"boundary: {boundary}"))
+        published.append(Bar(label, value, lo, hi, color, f"boundary: {boundary}"))
         keys.append(row_str(r, "source"))
+    bars.extend(sorted(published, key=lambda b: b.value))  # published figures smallest first
     notes = Notes([*base.notes.sources, *(s for s in cite(keys) if s not in base.notes.sources)],
                   [*base.notes.assumptions, "published figures (grey when shown next to estimates): boundary as "
                    "stated by each source — teal accelerator only, blue server, red whole data centre"],

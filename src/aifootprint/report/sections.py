@@ -51,17 +51,24 @@ class Trajectory:
     refs: Sequence[RefLine] = ()
     markers: Sequence[Marker] = ()
     notes: Notes = field(default_factory=Notes)
+    quantity: str = "electricity"  # what the values are: "electricity" (facility) or "IT (server) electricity"
+    extra: str = ""  # a sentence added to the lede (plain text)
 
 
 def sector_section(t: Trajectory) -> str:
-    """The sector trajectory with its 5th–95th percentile band and country reference lines."""
-    chart = line_chart(t.title, [Series("best, 5–95 % band", t.years, t.best, t.low, t.high, PALETTE[0])], "year",
-                       f"electricity [{t.unit}]", refs=t.refs, markers=t.markers)
+    """The sector trajectory with its 5th–95th percentile band (or, for one year, the percentile bar) and country
+    reference lines."""
     last = len(t.years) - 1
-    lede = (f"<strong>{escape(t.title)}</strong>: {fmt(t.best[0])} {escape(t.unit)} in {t.years[0]} → "
+    band = last > 0 and any(hi > lo for lo, hi in zip(t.low, t.high, strict=True))
+    label = "best, 5–95 % band" if band else "best (median of the draws)"
+    chart = line_chart(t.title, [Series(label, t.years, t.best, t.low, t.high, PALETTE[0])], "year",
+                       f"{t.quantity} [{t.unit}]", refs=t.refs, markers=t.markers)
+    start = f"{fmt(t.best[0])} {escape(t.unit)} in {t.years[0]} → " if last > 0 else ""
+    lede = (f"<strong>{escape(t.title)}</strong>, {escape(t.quantity)}: {start}"
             f"<strong>{fmt(t.best[last])} {escape(t.unit)}</strong> in {t.years[last]} "
             f"(5th–95th percentile {fmt(t.low[last])}–{fmt(t.high[last])}). Dotted lines: countries' annual "
-            "electricity generation and the Bitcoin network, for scale; bars: published estimates.")
+            "electricity generation and the Bitcoin network, for scale; bars: published estimates."
+            + (f" {escape(t.extra)}" if t.extra else ""))
     rows = "".join(f"<tr><td>{y}</td><td>{fmt(lo)}</td><td>{fmt(b)}</td><td>{fmt(hi)}</td></tr>"
                    for y, lo, b, hi in zip(t.years, t.low, t.best, t.high, strict=True))
     table = ('<table class="data"><thead><tr><th>year</th><th>low (p5)</th><th>best (median of draws)</th>'

@@ -159,19 +159,74 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
         parts.append(_swatch(W - M_RIGHT + 6, legend_y + 152, s))
         parts.append(_text(W - M_RIGHT + 22, legend_y + 156, s.label, size=11))
         legend_y += 16
-    seen: dict[float, int] = {}
+    parts.extend(_markers(f, series, markers))
+    return _wrap(parts, title)
+
+
+#: Approximate advance of one character of 10 px system-ui text [px] (generous, so estimated boxes cover the text).
+CHAR_PX_10 = 6.0
+_SLOT_OFFSETS = (0, 24, -24, 48, -48, 72, -72)
+
+
+def label_box(x: float, y: float, text: str, anchor: str, size: int = 10) -> tuple[float, float, float, float]:
+    """Estimated bounding box (x0, y0, x1, y1) of an SVG text at baseline ``y``."""
+    w = len(text) * CHAR_PX_10 * size / 10
+    x0 = x - w / 2 if anchor == "middle" else (x - w if anchor == "end" else x)
+    return x0, y - 0.85 * size, x0 + w, y + 0.25 * size
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _fits(box: tuple[float, float, float, float], obstacles: Sequence[tuple[float, float, float, float]]) -> bool:
+    """True when ``box`` lies inside the plot area and overlaps none of ``obstacles``."""
+    inside = box[0] >= M_LEFT and box[2] <= W - M_RIGHT and box[1] >= M_TOP and box[3] <= H - M_BOTTOM
+    return inside and not any(_overlaps(box, o) for o in obstacles)
+
+
+def _marker_slots(f: _Frame, series: Sequence[Series], markers: Sequence[Marker]) -> list[float]:
+    """Pixel x of each marker: markers at one x spread left and right of it, never on a series' point there,
+    and kept inside the plot."""
+    taken: dict[float, int] = {}
+    points = {float(x) for s in series for x in s.x}
+    out = []
     for m in markers:
-        k = seen.get(m.x, 0)
-        seen[m.x] = k + 1
-        x, y_lo, y_hi = f.px(m.x) + 24 * k, f.py(m.low), f.py(m.high)
+        slot = taken.get(m.x, 1 if float(m.x) in points else 0)
+        while True:
+            x = f.px(m.x) + _SLOT_OFFSETS[slot % len(_SLOT_OFFSETS)]
+            slot += 1
+            if M_LEFT + 6 <= x <= W - M_RIGHT - 6 or slot >= len(_SLOT_OFFSETS):
+                break
+        taken[m.x] = slot
+        out.append(x)
+    return out
+
+
+def _markers(f: _Frame, series: Sequence[Series], markers: Sequence[Marker]) -> list[str]:
+    """Published error bars with labels placed where they overlap no other label, bar or series point (above the
+    bar, below it, right of it, left of it, then further up)."""
+    xs = _marker_slots(f, series, markers)
+    spans = [(x, f.py(m.high), f.py(m.low)) for x, m in zip(xs, markers, strict=True)]
+    obstacles = [(x - 5, top, x + 5, bottom) for x, top, bottom in spans]
+    obstacles += [(f.px(x) - 4, f.py(v) - 4, f.px(x) + 4, f.py(v) + 4) for s in series
+                  for x, v in zip(s.x, s.y, strict=True)]
+    parts: list[str] = []
+    for m, (x, y_hi, y_lo) in zip(markers, spans, strict=True):
         parts.append(f'<g stroke="{m.color}" stroke-width="2"><title>{escape(m.label)}: {fmt(m.low)}'
                      f'{"" if m.low == m.high else "–" + fmt(m.high)}</title>'
                      f'<line x1="{x:.1f}" y1="{y_lo:.1f}" x2="{x:.1f}" y2="{y_hi:.1f}"/>'
                      f'<line x1="{x - 5:.1f}" y1="{y_lo:.1f}" x2="{x + 5:.1f}" y2="{y_lo:.1f}"/>'
                      f'<line x1="{x - 5:.1f}" y1="{y_hi:.1f}" x2="{x + 5:.1f}" y2="{y_hi:.1f}"/></g>')
-        label_y = y_hi - 6 if k % 2 == 0 else y_lo + 14
-        parts.append(_text(x, label_y, m.label, "middle", size=10, color=m.color))
-    return _wrap(parts, title)
+        mid = (y_hi + y_lo) / 2 + 4
+        candidates = [(x, y_hi - 6, "middle"), (x, y_lo + 14, "middle"), (x + 9, mid, "start"),
+                      (x - 9, mid, "end"), *((x, y_hi - 6 - 12 * k, "middle") for k in range(1, 12))]
+
+        lx, ly, anchor = next((c for c in candidates if _fits(label_box(c[0], c[1], m.label, c[2]), obstacles)),
+                              candidates[0])
+        obstacles.append(label_box(lx, ly, m.label, anchor))
+        parts.append(_text(lx, ly, m.label, anchor, size=10, color=m.color))
+    return parts
 
 
 @dataclass(frozen=True)

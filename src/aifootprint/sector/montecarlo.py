@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..uncertainty import PERCENTILES
 from .distributions import Dist
 from .models import HEADLINE, OUTPUT_UNITS, compute, specs
-from .scenario import Input, Scenario
+from .scenario import Input, Scenario, check_sources
 
 FloatArray = npt.NDArray[np.float64]
 Pick = Callable[[str, Dist], FloatArray]
@@ -63,7 +63,12 @@ def _site_inputs(scenario: Scenario, registry: Any, have: set[str]) -> tuple[dic
         from ..uncertainty import Uncertain
     except ImportError as exc:  # pragma: no cover - the core ships with the package
         return {}, [f"impacts core unavailable ({exc}); carbon and water not computed"]
-    site = resolve_site(scenario.location, scenario.operator, registry=registry)
+    try:
+        site = resolve_site(scenario.location, scenario.operator, registry=registry)
+    except InputError as exc:
+        first = str(exc).split(";")[0]
+        where = "operator" if scenario.operator and "operator" in first else "location"
+        raise scenario.error_at(("scenario", where), str(exc)) from None
     out: dict[str, Input] = {}
     mapping = (("pue", site.pue), ("intensity_g_per_kwh", site.intensity), ("wue_onsite_l_per_kwh", site.wue),
                ("ewif_l_per_kwh", site.ewif))
@@ -110,7 +115,11 @@ def _default_pue(registry: Any) -> tuple[Input, str]:
 
 
 def prepare(scenario: Scenario, registry: Any = None) -> Prepared:
-    """Fill defaults (flagged in the warnings) and the site factors of the scenario's location."""
+    """Check the source keys, then fill defaults (flagged in the warnings) and the site factors of the scenario's
+    location."""
+    from ..reference.registry import default_registry
+
+    check_sources(scenario, (registry or default_registry()).sources())
     inputs = dict(scenario.inputs)
     site, warnings = _site_inputs(scenario, registry, set(inputs))
     inputs.update(site)

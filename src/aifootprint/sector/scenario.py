@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -109,6 +109,12 @@ class Scenario:
     notes: tuple[str, ...] = ()
     custom_sources: Mapping[str, str] = field(default_factory=dict)
     path: str = ""
+    text: str = field(default="", repr=False, compare=False)  # the TOML text, to point errors at their line
+
+    def error_at(self, path: tuple[str | int, ...], message: str) -> InputError:
+        """An :class:`InputError` about the field ``path`` (``("scenario", "location")``), prefixed with the
+        file and the field's line, for checks made after parsing (site factors, source keys)."""
+        return _Ctx(self.path or "<scenario>", self.text).fail(path, message)
 
     def source_keys(self) -> list[str]:
         """Every source key used by the scenario and its inputs (assumptions excluded), sorted."""
@@ -269,6 +275,12 @@ def _published(ctx: _Ctx, i: int, raw: Any) -> Published:
         nums[key] = None if v is None else float(v)
     if all(v is None for v in nums.values()):
         raise ctx.fail(path, "give value, or low and high")
+    for key, v in nums.items():
+        if v is not None and (v < 0 or v != v or v == float("inf")):
+            raise ctx.fail((*path, key), f"a published energy, power, carbon or water figure is a finite number "
+                                         f">= 0, got {v:g}")
+    if nums["low"] is not None and nums["high"] is not None and nums["low"] > nums["high"]:
+        raise ctx.fail((*path, "low"), f"low ({nums['low']:g}) is above high ({nums['high']:g})")
     year = raw.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         raise ctx.fail((*path, "year"), f"expected a year, got {year!r}")
@@ -333,7 +345,7 @@ def parse_scenario(text: str, label: str = "<scenario>") -> Scenario:
         location=_str(ctx, head, "location", ("scenario", "location")) or None,
         operator=_str(ctx, head, "operator", ("scenario", "operator")) or None,
         sources=tuple(sources_raw), published=tuple(_published(ctx, i, p) for i, p in enumerate(pubs_raw)),
-        notes=tuple(notes_raw), custom_sources=custom, path=label,
+        notes=tuple(notes_raw), custom_sources=custom, path=label, text=text,
     )
     # the model checks its own inputs (names, units, ranges) and reports the offending field's line
     from .models import validate
@@ -343,6 +355,28 @@ def parse_scenario(text: str, label: str = "<scenario>") -> Scenario:
     except _FieldError as exc:
         raise ctx.fail(exc.path, exc.message) from None
     return scenario
+
+
+def _split_sources(text: str) -> list[str]:
+    return [k.strip() for k in text.split(";") if k.strip()]
+
+
+def check_sources(scenario: Scenario, known: Collection[str]) -> None:
+    """Every source key of ``scenario`` (its ``sources`` list, each input's ``source`` except the label
+    ``assumption``, each published figure's ``source``) is in ``known`` (the registry's source keys) or in the
+    file's own ``[sources]`` table; else an :class:`InputError` with the file, the line and close matches."""
+    accepted = set(known) | set(scenario.custom_sources)
+    fields: list[tuple[tuple[str | int, ...], str]] = [(("scenario", "sources"), k) for k in scenario.sources]
+    for name, inp in scenario.inputs.items():
+        fields += [(("inputs", name, "source"), k) for k in _split_sources(inp.source) if k.lower() != ASSUMPTION]
+    for i, pub in enumerate(scenario.published):
+        fields += [(("published", i, "source"), k) for k in _split_sources(pub.source)]
+    for path, key in fields:
+        if key.strip() not in accepted:
+            err = unknown_choice("source key", key.strip(), accepted)
+            raise scenario.error_at(path, f"{err} Use a key of the registry's sources (`aifootprint data cite KEY`), "
+                                          f"define it in the file's [sources] table, or write {ASSUMPTION!r} for "
+                                          "an input that is your own assumption.")
 
 
 class _FieldError(Exception):
