@@ -90,7 +90,38 @@ def request(
     cfg = RequestConfig(hardware=hardware, accelerators=accelerators, batch=batch, precision=precision,
                         boundary=boundary, location=location, operator=operator)
     est = RequestEstimator(arch, cfg)  # type: ignore[arg-type]
-    emit(est.result(input_tokens, output_tokens), json_out, title="estimate request")
+    _emit_request(est.result(input_tokens, output_tokens), json_out)
+
+
+#: Under the human table of ``estimate request`` (user test 2026-11-26 #2, finding 10).
+BREAKDOWN_NOTE = ("note: energy_wh is the median (best) of the uncertainty draws, with its 5th–95th percentiles; "
+                  "breakdown_wh is the point estimate at the best parameters, so its parts need not add up to it")
+
+
+def _emit_request(result: Any, json_out: bool) -> None:
+    """The request result; in the human view the published figures are one compact cell (the full block in
+    --json) and a note under the output says how the breakdown relates to the headline."""
+    if json_out:
+        emit(result, True)
+        return
+    from dataclasses import replace
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    values = dict(result.values)
+    figures = values.get("published_figures")
+    if figures:
+        cells = [f"{f['energy_wh']:g} ({f.get('source')}{'' if f.get('comparable') else ', other input'}"
+                 f"{'' if f.get('within_range') else ', outside'})" for f in figures]
+        values["published_figures"] = "; ".join(cells) + " [Wh; details in --json]"
+    emit(replace(result, values=values), False, title="estimate request")
+    bd = values.get("breakdown_wh")
+    if isinstance(bd, dict) and bd:
+        e = values["energy_wh"]
+        Console(highlight=False).print(
+            f"[dim]{escape(BREAKDOWN_NOTE)} (point total {sum(bd.values()):.3g} Wh, median "
+            f"{getattr(e, 'best', e):.3g} Wh)[/]")
 
 
 def training(
@@ -108,8 +139,10 @@ def training(
     flops: Annotated[float | None, typer.Option("--flops", help="Training FLOPs (instead of 6 N D).")] = None,
     mfu: Annotated[float | None, typer.Option("--mfu", help=f"Model FLOPs utilisation (FLOPs path; default "
                                               f"{DEFAULT_MFU:g}).")] = None,
-    precision: Annotated[str | None, typer.Option("--precision", help="bf16 or fp8: the peak FLOP/s of the FLOPs "
-                                                  "path (default bf16; not used with accelerator-hours).")] = None,
+    precision: Annotated[str | None, typer.Option("--precision", help="Accepted: bf16, fp8 (the peak FLOP/s of "
+                                                  "the FLOPs path, --params/--tokens or --flops; default bf16). "
+                                                  "Rejected with --gpu-hours, --accelerators/--days or --model, "
+                                                  "where it has no effect.")] = None,
     boundary: Annotated[str | None, typer.Option("--boundary", help="accelerator | server | datacenter (default: "
                                                  "datacenter; with --model, the publisher's own method).")] = None,
     location: Location = None,
@@ -121,28 +154,48 @@ def training(
     """Training footprint from accelerator-hours, or from FLOPs (≈ 6 × parameters × tokens) ÷ achieved FLOP/s.
     With --model, the published run with the publisher's power, PUE and grid intensity (shown beside the published
     figures) unless --location, --operator, --pue, --power-w or --boundary override them."""
-    from ..estimate.lifecycle import training_spec_for
     from ..estimate.training import TrainingSpec, estimate_training
+    from ..estimate.training_runs import training_result_for
 
     _billions("--params", params)
     _billions("--tokens", tokens)
     run_flags = {"--gpu-hours": gpu_hours, "--accelerators": accelerators, "--days": days, "--params": params,
                  "--tokens": tokens, "--flops": flops, "--mfu": mfu}
+    flops_path = params is not None or tokens is not None or flops is not None
+    if precision is not None and (model or not flops_path):
+        raise InputError(f"--precision {precision} has no effect "
+                         + ("on a published run (its accelerator-hours are given)" if model else
+                            "without the FLOPs path (it sets the peak FLOP/s used with --params/--tokens or "
+                            "--flops)") + "; drop it")
     if model:
         given = [flag for flag, v in run_flags.items() if v is not None]
         if given:
             raise InputError(f"--model {model} uses the published training run; it cannot be combined with "
                              f"{', '.join(given)} (drop --model to describe the run yourself)")
         overrides: dict[str, Any] = {"location": location, "operator": operator, "boundary": boundary, "pue": pue,
-                                     "precision": precision, "hardware": hardware or None,
-                                     "power_w_per_accelerator": power_w}
-        spec = training_spec_for(model, None, **overrides)
-    else:
-        spec = TrainingSpec(hardware=hardware or "h100", accelerator_hours=gpu_hours, accelerators=accelerators,
-                            duration_days=days, power_w_per_accelerator=power_w, params_b=params, tokens_b=tokens,
-                            flops=flops, mfu=mfu, precision=precision or "bf16", boundary=boundary or "datacenter",
-                            location=location, operator=operator, pue=pue)
-    emit(estimate_training(spec), json_out, title="estimate training")
+                                     "hardware": hardware or None, "power_w_per_accelerator": power_w}
+        _emit_training(training_result_for(model, None, **overrides), json_out)
+        return
+    spec = TrainingSpec(hardware=hardware or "h100", accelerator_hours=gpu_hours, accelerators=accelerators,
+                        duration_days=days, power_w_per_accelerator=power_w, params_b=params, tokens_b=tokens,
+                        flops=flops, mfu=mfu, precision=precision or "bf16", boundary=boundary or "datacenter",
+                        location=location, operator=operator, pue=pue)
+    _emit_training(estimate_training(spec), json_out)
+
+
+def _emit_training(result: Any, json_out: bool) -> None:
+    """The training result; in the human view the ``published`` block is one line."""
+    pub = result.values.get("published")
+    if json_out or not pub:
+        emit(result, json_out, title="estimate training")
+        return
+    from dataclasses import replace
+
+    parts = [f"{pub['energy_mwh']:,.4g} MWh" if pub.get("energy_mwh") is not None else "",
+             f"{pub['carbon_t']:,.4g} tCO2e" if pub.get("carbon_t") is not None else "",
+             f"market-based {pub['carbon_t_market']:,.4g} t" if pub.get("carbon_t_market") is not None else ""]
+    line = ", ".join(p for p in parts if p) + f" ({pub.get('source')}, {pub.get('year')})"
+    emit(replace(result, values={**result.values, "published": line}), False, title="estimate training")
 
 
 def lifecycle(
@@ -170,6 +223,7 @@ def lifecycle(
     from ..estimate.inference import RequestConfig
     from ..estimate.lifecycle import Deployment, estimate_lifecycle
     from ..estimate.training import TrainingSpec
+    from ..estimate.training_runs import NoPublishedRun
 
     _billions("--training-params", training_params)
     _billions("--training-tokens", training_tokens)
@@ -183,7 +237,27 @@ def lifecycle(
                             params_b=training_params, tokens_b=training_tokens, location=location, operator=operator)
     cfg = RequestConfig(hardware=hardware, batch=batch, precision=precision, location=location, operator=operator)
     dep = Deployment(requests_per_day, input_tokens, output_tokens, days, growth)
-    emit(estimate_lifecycle(model, dep, spec, cfg), json_out, title="estimate lifecycle")
+    try:
+        result = estimate_lifecycle(model, dep, spec, cfg)
+    except NoPublishedRun as exc:
+        raise InputError(f"{exc.reason}; give the training run with --training-gpu-hours and --training-hardware, "
+                         "or --training-params and --training-tokens") from None
+    _emit_lifecycle(result, json_out)
+
+
+def _emit_lifecycle(result: Any, json_out: bool) -> None:
+    """The lifecycle result; in the human view the daily ``series`` is a few points, not the arrays."""
+    s = result.values.get("series")
+    if json_out or not s:
+        emit(result, json_out, title="estimate lifecycle")
+        return
+    from dataclasses import replace
+
+    days, total = s["day_index"], s["cumulative_total_kwh"]
+    picks = sorted({0, len(days) // 4, len(days) // 2, 3 * len(days) // 4, len(days) - 1})
+    line = "; ".join(f"day {days[i]:,}: {total[i] / 1000:,.4g} MWh" for i in picks)
+    emit(replace(result, values={**result.values, "series": line + " (training + inference; full series in --json)"}),
+         False, title="estimate lifecycle")
 
 
 def compare_models(
@@ -225,6 +299,12 @@ def compare_models(
                       f"{r['water_l'].best * 1000:.3g}", "yes" if r["estimated"] else "")
     console = Console(highlight=False)
     console.print(table)
+    closed = [r["model"] for r in result.values["models"] if r.get("provider")]
+    if closed:
+        console.print(f"note: {', '.join(closed)} {'is' if len(closed) == 1 else 'are'} estimated here at the one "
+                      f"site of the table ({result.inputs['location']}); `aifootprint estimate request --model M` "
+                      "without --location uses the provider's own data-centre defaults (location, PUE), so its "
+                      "figure differs")
     for w in result.warnings:
         console.print(f"[yellow]warning:[/] {w}")
 

@@ -64,6 +64,7 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
             "embodied_carbon_g": v["embodied_carbon_g"],
             "latency_s": v["latency_s"],
             "estimated": (not est.model.open_weights) or est.model.best.estimated,
+            "provider": est.model.provider,
             "assumptions": [a.to_dict() for a in res.assumptions],
         })
         warnings.extend(f"{est.model.key}: {w}" for w in res.warnings if w not in site_warnings)

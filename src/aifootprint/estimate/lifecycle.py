@@ -5,9 +5,11 @@
     break-even             = the t (days elapsed, interpolated within the day) at which inference_kwh(t) reaches
                              the training energy; with constant traffic: training ÷ inference per day
 
-Both sides are at the data-centre boundary (facility energy, PUE included) so they add up. The training side is the
-model's published run at this project's data-centre boundary (with the publisher's PUE where one is known; see
-:mod:`.published`). Carbon and water go through the impacts core for the same site.
+Both sides are facility energy (PUE included). The training side is exactly ``estimate training --model X``: the
+model's published run with the publisher's own method and site (power, PUE and grid intensity; see :mod:`.published`
+and :func:`.training_runs.training_spec_for`), so that its assumptions reproduce its number (user test 2026-11-26 #2,
+finding 3); for Meta's cards that is GPU-hours × TDP × PUE, without the host share the inference side includes (said in
+a warning). The inference side is at the data-centre boundary of the inference site.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from aifootprint.errors import InputError
 
 from .inference import RequestConfig, RequestEstimator
 from .training import TrainingSpec, estimate_training
+from .training_runs import training_spec_for
+
+__all__ = ["Deployment", "break_even_day", "cumulative_kwh", "estimate_lifecycle", "training_spec_for"]
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
     from aifootprint.result import Result
 
-#: TrainingSpec fields that give the run itself (a published run already does).
-_RUN_WAYS = ("accelerator_hours", "accelerators", "duration_days", "params_b", "tokens_b", "flops")
 #: Points kept in the JSON time series (the full daily series is available from :func:`cumulative_kwh`).
 SERIES_POINTS = 120
 
@@ -76,51 +79,6 @@ def break_even_day(training_kwh: float, cumulative: NDArray[np.float64]) -> floa
     return d + (training_kwh - before) / today if today > 0 else float(d)
 
 
-def training_spec_for(model: str, registry: Registry | None = None, **overrides: Any) -> TrainingSpec:
-    """A :class:`TrainingSpec` from the registry's published run of ``model`` (``training_runs.csv``), with the
-    publisher's method (``boundary="published"``: the row's power, PUE and grid intensity; see :mod:`.published`).
-
-    ``overrides`` (None = not given) may change where and how it ran (hardware, power, location, operator, PUE,
-    boundary); giving the run a second way (accelerator-hours, accelerators × days, parameters × tokens, FLOPs) raises
-    InputError."""
-    from aifootprint.reference.registry import default_registry
-
-    from .published import published_run
-
-    table = (registry or default_registry()).table("training_runs")
-    rows = [r for r in table.rows if str(r.get("model", "")).lower() == model.lower() and r.get("hardware")]
-    given = {k: v for k, v in overrides.items() if v is not None}
-    for r in rows:
-        hours, count, days = r.get("accelerator_hours"), r.get("accelerator_count"), r.get("duration_days")
-        power = r.get("power_w_per_accelerator")
-        kw: dict[str, Any] = {"hardware": str(r["hardware"]), "model": str(r.get("model") or model),
-                              "boundary": "published"}
-        run_src = f"training_runs: {kw['model']} ({r.get('source')})"
-        if isinstance(hours, int | float):
-            kw["accelerator_hours"] = float(hours)
-        elif isinstance(count, int) and isinstance(days, int | float):
-            kw["accelerators"], kw["duration_days"] = count, float(days)
-            hours = count * float(days) * 24.0
-        else:
-            continue
-        if isinstance(power, int | float):
-            kw["power_w_per_accelerator"], kw["power_source"] = float(power), run_src
-        conflict = sorted(k for k in _RUN_WAYS if k in given)
-        if conflict:
-            raise InputError(f"the published run of {kw['model']} already gives the accelerator-hours; drop "
-                             + ", ".join(conflict) + " or leave out the model's run")
-        if "power_w_per_accelerator" in given:
-            kw["power_source"] = "user input"
-        it_kwh = float(hours) * float(power) / 1000.0 if isinstance(power, int | float) else None
-        kw["published"] = published_run(r, it_kwh, registry)
-        kw.update(given)
-        return TrainingSpec(**kw)
-    raise InputError(
-        f"no published training run with accelerator-hours for {model!r} in the registry; give the training run "
-        "(--training-gpu-hours and --training-hardware, or --training-params and --training-tokens)"
-    )
-
-
 def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpec | None = None,
                        config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
     """Training + deployment footprint over time, with the break-even day (output contract).
@@ -132,8 +90,7 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
 
     cfg = config or RequestConfig(boundary="datacenter")
     est = RequestEstimator(model, cfg, registry)
-    spec = training or training_spec_for(est.model.key, registry, location=cfg.location, operator=cfg.operator,
-                                         boundary="datacenter")
+    spec = training or training_spec_for(est.model.key, registry)
     tr_res = estimate_training(spec, registry)
     tr = tr_res.values
     train_kwh = Uncertain.from_any(tr["energy_kwh"])
@@ -174,6 +131,11 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
         "training_tokens_b": spec.tokens_b, "training_location": ti.get("location"),
     }
     warnings = list(req.warnings) + [f"training: {w}" for w in tr_res.warnings]
+    if training is None:
+        warnings.append(f"training: the published run of {spec.model} with its publisher's method and site, as "
+                        f"`estimate training --model {spec.model}` ({spec.published.source if spec.published else ''}"
+                        "): the publisher's boundary, no host share added, while the inference side is at the "
+                        "data-centre boundary")
     if be is None:
         warnings.append(f"inference does not reach the training energy within {deployment.days} days")
     assumptions = list(req.assumptions) + [Assumption(f"training: {a.name}", a.value, a.unit, a.source)

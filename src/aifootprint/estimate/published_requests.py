@@ -35,17 +35,20 @@ MAX_SEARCH_BATCH = 4096
 class StatedAssumptions:
     """A publisher's own stated serving assumptions for one ``request_figures`` row."""
 
+    total_params_b: float
     active_params_b: float
     hardware: str
+    input_tokens: int
     output_tokens: int
     flop_utilisation: float
     precision: str
     source: str
 
 
-#: Epoch AI's GPT-4o estimate (EP25; ``request_figures.csv`` notes of ``gpt-4o-epoch25``): 100B active parameters,
-#: H100 at 989 TFLOP/s (dense BF16), 500 output tokens, 10 % FLOP utilisation.
-STATED = {"gpt-4o-epoch25": StatedAssumptions(100.0, "h100", 500, 0.10, "bf16", "EP25")}
+#: Epoch AI's GPT-4o estimate (EP25; ``request_figures.csv`` notes of ``gpt-4o-epoch25``; facts.md "Epoch
+#: assumptions"): 400B total / 100B active parameters, H100 at 989 TFLOP/s (dense BF16), 500 output tokens, 10 % FLOP
+#: utilisation; its FLOP count (2 FLOP/param/token × 500 tokens) covers the output tokens only, so no input tokens.
+STATED = {"gpt-4o-epoch25": StatedAssumptions(400.0, 100.0, "h100", 0, 500, 0.10, "bf16", "EP25")}
 
 
 def _num(row: Row, col: str) -> float | None:
@@ -110,27 +113,31 @@ def batch_for_utilisation(est: RequestEstimator, input_tokens: float, output_tok
     return top
 
 
-def _under_stated(est: RequestEstimator, st: StatedAssumptions, input_tokens: float) -> str:
-    """This estimator's best energy under a publisher's stated assumptions, as a sentence ('' if it cannot run)."""
-    from .inference import RequestEstimator, with_config
+def _under_stated(est: RequestEstimator, st: StatedAssumptions) -> str:
+    """This estimator's best energy under a publisher's stated assumptions only, as a sentence ('' if it cannot
+    run): the publisher's parameters, hardware, precision, tokens and utilisation, the estimator's default
+    data-centre site for the model; nothing from the user's request, so the figure is the same for every request
+    (user test 2026-11-26 #2, finding 5)."""
+    from .inference import RequestConfig, RequestEstimator, with_config
     from .models import with_params
 
     m = est.model
-    arch = with_params(m.best, m.best.total_params_b, st.active_params_b)
+    arch = with_params(m.best, st.total_params_b, st.active_params_b)
     model = replace(m, best=arch, low=arch, high=arch)
-    base = RequestEstimator(model, replace(est.config, hardware=st.hardware, precision=st.precision,
-                                           accelerators=None), est.registry)
-    found = batch_for_utilisation(base, input_tokens, st.output_tokens, st.flop_utilisation)
+    base = RequestEstimator(model, RequestConfig(hardware=st.hardware, precision=st.precision, boundary="datacenter"),
+                            est.registry)
+    found = batch_for_utilisation(base, st.input_tokens, st.output_tokens, st.flop_utilisation)
     if found is None:
         return ""
     b, n, util = found
-    wh = with_config(base, batch=b).estimate(input_tokens, st.output_tokens).energy_wh
+    wh = with_config(base, batch=b).estimate(st.input_tokens, st.output_tokens).energy_wh
     how = (f"reached here at batch {b} on {n} accelerators" if util >= st.flop_utilisation else
            f"which this calibrated roofline does not reach: at most {100 * util:.1f} %, at batch {b} on {n} "
            "accelerators, used here")
-    return (f" Under {st.source}'s stated assumptions ({st.active_params_b:g}B active, {st.hardware.upper()}, "
-            f"{st.output_tokens} output tokens, {100 * st.flop_utilisation:g} % FLOP utilisation, {how}) this "
-            f"estimator gives {wh:.2g} Wh.")
+    return (f" Under {st.source}'s stated assumptions only ({st.total_params_b:g}B total / {st.active_params_b:g}B "
+            f"active, {st.hardware.upper()}, {st.precision}, {st.input_tokens} input / {st.output_tokens} output "
+            f"tokens, {100 * st.flop_utilisation:g} % FLOP utilisation, {how}; data-centre boundary) this estimator "
+            f"gives {wh:.2g} Wh, whatever the request above.")
 
 
 def _model_year(key: str, registry: Registry | None) -> int | None:
@@ -173,6 +180,6 @@ def compare_published(est: RequestEstimator, input_tokens: float, output_tokens:
                 f"set by the total parameters) and the boundary ({cfg.boundary}: host, idle and PUE included).")
         st = STATED.get(key)
         if st is not None:
-            text += _under_stated(est, st, input_tokens)
+            text += _under_stated(est, st)
         warnings.append(text)
     return block, warnings

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 DEFAULT_MFU = 0.40
 #: FLOPs per parameter per training token (forward 2 + backward 4; Kaplan et al. 2020, arXiv:2001.08361, §2.1).
 FLOPS_PER_PARAM_TOKEN = 6.0
+#: Precisions whose dense peak FLOP/s the FLOPs path can use (``accelerators.csv`` columns ``bf16_dense_tflops``,
+#: ``fp8_dense_tflops``); the other inference precisions (int4, mxfp4) are weight formats, not training precisions.
+TRAINING_PRECISIONS = ("bf16", "fp8")
 #: Average power as a fraction of the datasheet maximum: 1.0 is the convention of Meta's model cards (peak power per
 #: GPU, LLAMA) and of Luccioni et al. 2022 (400 W TDP, BL22); the low end 0.7 is Microsoft's average-to-peak finding
 #: quoted by Epoch AI (EP25). The estimate multiplies the datasheet maximum by triangular(0.7, 1.0, 1.0): its mode is
@@ -90,6 +93,11 @@ class TrainingSpec:
         ) if given]
         if len(ways) > 1:
             raise InputError(f"give the training run one way, not {len(ways)}: got " + " and ".join(ways))
+        prec = str(self.precision).strip().lower()
+        if prec not in TRAINING_PRECISIONS:
+            raise InputError(f"training precision {self.precision!r} is not supported; accepted: "
+                             f"{', '.join(TRAINING_PRECISIONS)} (the peak FLOP/s of the FLOPs path)")
+        object.__setattr__(self, "precision", prec)
         if self.pue is not None and self.pue < 1:
             raise InputError(f"pue must be ≥ 1, got {self.pue}")
         if self.boundary == "published":
@@ -159,9 +167,10 @@ def estimate_training_point(spec: TrainingSpec, registry: Registry | None = None
     elif spec.accelerators is not None and spec.duration_days is not None:
         hours, method = spec.accelerators * spec.duration_days * 24.0, "accelerators × duration"
     elif flops is not None:
-        peak_t = acc.fp8_dense_tflops if spec.precision == "fp8" and acc.fp8_dense_tflops else acc.bf16_dense_tflops
+        peak_t = acc.fp8_dense_tflops if spec.precision == "fp8" else acc.bf16_dense_tflops
         if not peak_t:
-            raise InputError(f"{acc.name}: peak FLOP/s not in the registry; give --gpu-hours instead")
+            raise InputError(f"{acc.name}: {spec.precision} peak FLOP/s not in the registry; give --gpu-hours instead"
+                             + (" or --precision bf16" if spec.precision == "fp8" and acc.bf16_dense_tflops else ""))
         hours, method = flops / (peak_t * 1e12 * spec.mfu_value) / 3600.0, "FLOPs ÷ (peak × MFU)"
     else:
         raise InputError(
