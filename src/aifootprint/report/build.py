@@ -36,6 +36,7 @@ from .sections import (
     Rebound,
     Tornado,
     Trajectory,
+    assumption_line,
     equivalences_section,
     lifecycle_section,
     per_request_section,
@@ -347,7 +348,7 @@ def lifecycle_data(reg: Registry, model: str | None, profile: Profile | None = N
                    "as EP25; input length assumed), no growth",
                    f"energy per request {fmt(req_wh)} Wh at the data-centre boundary (estimator)",
                    f"training {fmt(training_mwh)} MWh (estimator, from the published training run)",
-                   *(f"{a.name} = {a.value} {a.unit} — {a.source}" for a in res.assumptions)],
+                   *(assumption_line(a) for a in res.assumptions)],
                   list(res.warnings))
     return Lifecycle(f"{res.inputs['model']}: training vs serving", training_mwh, per_day, days, notes)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import AifootprintError
 from ..reference.registry import Registry, row_float, row_str
 from ..sector.equivalences import fmt
-from .sections import BoundaryRow, Notes, PerRequest, WaterByLocation
+from .sections import BoundaryRow, Notes, PerRequest, WaterByLocation, assumption_line
 from .svg import PALETTE, Bar
 
 if TYPE_CHECKING:
@@ -189,7 +189,7 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
         "data-centre overhead, GO25's split); table terms are point estimates at the best parameter count, totals "
         "the median (5th–95th percentile) with the model error",
         site_line,
-        *(f"{a.name} = {a.value} {a.unit} — {a.source}" for a in cmp.assumptions if a.name not in NOT_ENERGY),
+        *(assumption_line(a) for a in cmp.assumptions if a.name not in NOT_ENERGY),
     ]
     # the model's own "estimated" warning is in the flag above; its comparisons with published figures stay
     warned = [w for w in cmp.warnings if not (flags and w.startswith(f"{profile.model}: ")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from ..sector.equivalences import fmt
 from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart
@@ -245,3 +246,9 @@ def equivalences_section(blocks: Sequence[EquivalenceBlock], notes: Notes) -> st
         parts.append(f"<div class=\"eq\"><h3>{escape(b.amount)} is about</h3><ul>{items}</ul></div>")
     return _section("equivalences", "Equivalences", "What these amounts mean in everyday terms.",
                     '<div class="eqs">' + "".join(parts) + "</div>", notes)
+
+
+def assumption_line(a: Any) -> str:
+    """One assumption as a note line: ``name = value unit — source`` (floats to 3 significant figures)."""
+    value = fmt(a.value) if isinstance(a.value, float) else a.value
+    return f"{a.name} = {value} {a.unit} — {a.source}"
