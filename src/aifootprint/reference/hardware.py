@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DataError, unknown_choice
-from .registry import Registry, Row, default_registry, row_float, row_str, source_keys
+from .registry import Registry, Row, default_registry, row_float, row_int, row_str, source_keys
 
 __all__ = [
     "Accelerator",
@@ -37,13 +37,8 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[\s_]+", "-", name.strip().lower())
 
 
-def _int_or_none(row: Row, column: str) -> int | None:
-    value = row_float(row, column)
-    return None if value is None else int(value)
-
-
 def _required_int(row: Row, column: str) -> int:
-    value = _int_or_none(row, column)
+    value = row_int(row, column)
     if value is None:
         raise DataError(f"row {row.get('key')!r}: column {column!r} is empty")
     return value
@@ -92,7 +87,7 @@ class Accelerator:
             memory_gb=row_float(row, "memory_gb"),
             bandwidth_gb_per_s=row_float(row, "bandwidth_gb_per_s"),
             embodied_carbon_kg=row_float(row, "embodied_carbon_kg"),
-            release_year=_int_or_none(row, "release_year"),
+            release_year=row_int(row, "release_year"),
             sources=tuple(source_keys(row)),
             year=_required_int(row, "year"),
             licence=row_str(row, "licence"),

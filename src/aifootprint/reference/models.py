@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DataError, unknown_choice
-from .registry import Registry, Row, default_registry, row_float, row_str, source_keys
+from .registry import Registry, Row, default_registry, row_float, row_int, row_str, source_keys
 
 __all__ = ["ModelArch", "get_model", "list_models", "model_candidates"]
 
@@ -25,11 +25,6 @@ _SUFFIXES = ("-instruct", "-chat", "-it", "-hf", "-base", "-pt", "-latest")
 _DATE = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$")
 _VERSION_TAG = re.compile(r"-v\d+(\.\d+)*$")
 _VERSION_DASH = re.compile(r"(?<=\d)-(?=\d(?:-|$))")
-
-
-def _int(row: Row, column: str) -> int | None:
-    value = row_float(row, column)
-    return None if value is None else int(value)
 
 
 def _bool(row: Row, column: str) -> bool | None:
@@ -95,7 +90,7 @@ class ModelArch:
         """Build from a ``models.csv`` row."""
         total = row_float(row, "total_params_b")
         active = row_float(row, "active_params_b")
-        year = _int(row, "year")
+        year = row_int(row, "year")
         if total is None or active is None or year is None:
             raise DataError(f"models.csv row {row.get('key')!r}: total/active parameters and year are required")
         status = row_str(row, "status")
@@ -111,32 +106,32 @@ class ModelArch:
             active_params_b=active,
             active_params_b_low=row_float(row, "active_params_b_low"),
             active_params_b_high=row_float(row, "active_params_b_high"),
-            layers=_int(row, "layers"),
-            d_model=_int(row, "d_model"),
-            heads=_int(row, "heads"),
-            kv_heads=_int(row, "kv_heads"),
-            head_dim=_int(row, "head_dim"),
-            ffn_dim=_int(row, "ffn_dim"),
-            vocab=_int(row, "vocab"),
+            layers=row_int(row, "layers"),
+            d_model=row_int(row, "d_model"),
+            heads=row_int(row, "heads"),
+            kv_heads=row_int(row, "kv_heads"),
+            head_dim=row_int(row, "head_dim"),
+            ffn_dim=row_int(row, "ffn_dim"),
+            vocab=row_int(row, "vocab"),
             tied_embeddings=_bool(row, "tied_embeddings"),
-            experts=_int(row, "experts"),
-            active_experts=_int(row, "active_experts"),
-            context_length=_int(row, "context_length"),
+            experts=row_int(row, "experts"),
+            active_experts=row_int(row, "active_experts"),
+            context_length=row_int(row, "context_length"),
             estimated=status == "E",
             sources=tuple(source_keys(row)),
             year=year,
             licence=row_str(row, "licence"),
             status=status,
             notes=row_str(row, "notes"),
-            attention_layers=_int(row, "attention_layers"),
-            local_attention_layers=_int(row, "local_attention_layers"),
-            sliding_window=_int(row, "sliding_window"),
-            kv_lora_rank=_int(row, "kv_lora_rank"),
-            qk_rope_head_dim=_int(row, "qk_rope_head_dim"),
-            mamba_layers=_int(row, "mamba_layers"),
-            mamba_heads=_int(row, "mamba_heads"),
-            mamba_head_dim=_int(row, "mamba_head_dim"),
-            ssm_state_size=_int(row, "ssm_state_size"),
+            attention_layers=row_int(row, "attention_layers"),
+            local_attention_layers=row_int(row, "local_attention_layers"),
+            sliding_window=row_int(row, "sliding_window"),
+            kv_lora_rank=row_int(row, "kv_lora_rank"),
+            qk_rope_head_dim=row_int(row, "qk_rope_head_dim"),
+            mamba_layers=row_int(row, "mamba_layers"),
+            mamba_heads=row_int(row, "mamba_heads"),
+            mamba_head_dim=row_int(row, "mamba_head_dim"),
+            ssm_state_size=row_int(row, "ssm_state_size"),
         )
 
     @property

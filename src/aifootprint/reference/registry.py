@@ -262,6 +262,12 @@ def row_float(row: Row, column: str) -> float | None:
     return float(v)
 
 
+def row_int(row: Row, column: str) -> int | None:
+    """A numeric cell as int (None when empty)."""
+    value = row_float(row, column)
+    return None if value is None else int(value)
+
+
 def row_str(row: Row, column: str) -> str:
     """A cell as a string ('' when empty)."""
     v = row.get(column)
@@ -286,6 +292,7 @@ __all__ = [
     "default_registry",
     "parse_cell",
     "row_float",
+    "row_int",
     "row_str",
     "source_keys",
 ]
