@@ -56,6 +56,15 @@ class Impacts:
         return Result("impacts", resolved, self.values(), self.assumptions(), self.warnings())
 
 
+def li2023_water_l(it_energy_kwh: Any, pue: Any, wue_l_per_kwh: Any, ewif_l_per_kwh: Any) -> Any:
+    """Water [L] for IT energy [kWh]: on-site WUE per IT kWh plus off-site EWIF per kWh generated × PUE.
+
+    Li, Yang, Islam, Ren, "Making AI Less 'Thirsty'", arXiv:2304.03271 (2023). Works element-wise on floats,
+    numpy arrays and :class:`~aifootprint.uncertainty.Uncertain` values (consumption or withdrawal factors alike).
+    """
+    return it_energy_kwh * wue_l_per_kwh + it_energy_kwh * pue * ewif_l_per_kwh
+
+
 def _check_energy(energy: Quantity) -> None:
     lo = energy.low if isinstance(energy, Uncertain) else float(energy)
     if not lo >= 0:
@@ -77,8 +86,8 @@ def assess(it_energy_kwh: Quantity, site: Site) -> Impacts:
     pue = site.pue_value
     facility = it_energy_kwh * pue
     carbon = facility * site.intensity_g_per_kwh
-    onsite = it_energy_kwh * site.wue_l_per_kwh
-    offsite = it_energy_kwh * pue * site.ewif_l_per_kwh
+    onsite = li2023_water_l(it_energy_kwh, pue, site.wue_l_per_kwh, 0.0)
+    offsite = li2023_water_l(it_energy_kwh, pue, 0.0, site.ewif_l_per_kwh)
     market = None if site.market_intensity is None else facility * site.market_intensity.value
     return Impacts(
         it_energy_kwh=it_energy_kwh,

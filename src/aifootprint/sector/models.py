@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..impacts.core import li2023_water_l
 from .calendar import DAYS_PER_YEAR as _DAYS_PER_YEAR
 from .calendar import HOURS_PER_YEAR as _HOURS_PER_YEAR
 
@@ -255,8 +256,9 @@ def compute(model: str, years: tuple[int, ...], values: Mapping[str, FloatArray]
     if "intensity_g_per_kwh" in values:
         out["carbon_t"] = out["facility_energy_twh"] * 1e9 * values["intensity_g_per_kwh"] / 1e6
     if "wue_onsite_l_per_kwh" in values and "ewif_l_per_kwh" in values:
-        out["water_consumption_l"] = it_kwh * (values["wue_onsite_l_per_kwh"] + pue * values["ewif_l_per_kwh"])
+        out["water_consumption_l"] = li2023_water_l(it_kwh, pue, values["wue_onsite_l_per_kwh"],
+                                                    values["ewif_l_per_kwh"])
     if "wue_onsite_withdrawal_l_per_kwh" in values and "ewif_withdrawal_l_per_kwh" in values:
-        out["water_withdrawal_l"] = it_kwh * (values["wue_onsite_withdrawal_l_per_kwh"]
-                                             + pue * values["ewif_withdrawal_l_per_kwh"])
+        out["water_withdrawal_l"] = li2023_water_l(it_kwh, pue, values["wue_onsite_withdrawal_l_per_kwh"],
+                                                   values["ewif_withdrawal_l_per_kwh"])
     return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
