@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aifootprint.errors import InputError
-from aifootprint.estimate.batch import COLUMNS, estimate_arrays, estimate_many, estimate_table
+from aifootprint.estimate.batch import COLUMNS, IMPACT_COLUMNS, estimate_arrays, estimate_many, estimate_table
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator
 
 
@@ -53,7 +53,8 @@ def test_pandas_round_trip_when_installed() -> None:
     pd = pytest.importorskip("pandas")
     df = pd.DataFrame({"input_tokens": [10, 20], "output_tokens": [5, 6]})
     out = estimate_table(df, model="llama-3.1-8b")
-    assert isinstance(out, pd.DataFrame) and list(out.columns)[-len(COLUMNS):] == list(COLUMNS)
+    expected = [*COLUMNS, *IMPACT_COLUMNS]
+    assert isinstance(out, pd.DataFrame) and list(out.columns)[-len(expected):] == expected
 
 
 def test_batch_input_errors() -> None:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 F64 = NDArray[np.float64]
 #: Output columns, in order.
 COLUMNS = ("energy_wh", "prefill_wh", "decode_wh", "host_wh", "idle_wh", "overhead_wh", "latency_s", "accelerators")
+#: Impact columns added by :func:`estimate_table` (best values of the site's factors, through the impacts core's
+#: equations: carbon = energy × grid intensity; water = Li et al. 2023 on the IT energy).
+IMPACT_COLUMNS = ("carbon_g", "water_l")
 #: Optional per-row configuration columns of a request table (else the ``config`` argument applies).
 CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accelerators")
 
@@ -153,13 +156,31 @@ def _columns(table: Any) -> tuple[dict[str, np.ndarray[Any, Any]], str]:
     raise InputError(f"requests must be a dict of arrays, a pandas DataFrame or a pyarrow Table, got {type(table)!r}")
 
 
+def _impacts(est: RequestEstimator, energy_wh: F64, overhead_wh: F64) -> tuple[F64, F64]:
+    """Carbon [g] and water [L] per row at the estimator's site (best values of its factors).
+
+    Same equations as :func:`aifootprint.impacts.assess`: the energy at the chosen boundary (facility energy when the
+    boundary is ``datacenter``) times grid intensity; water on the IT energy, with PUE applied to off-site water only
+    at the data-centre boundary (Li et al. 2023).
+    """
+    from aifootprint.impacts import li2023_water_l
+    from aifootprint.uncertainty import best
+
+    site = est.site()
+    pue = best(site.pue_value) if est.config.boundary == "datacenter" else 1.0
+    it_kwh = (energy_wh - overhead_wh) / 1000.0
+    carbon = energy_wh / 1000.0 * best(site.intensity_g_per_kwh)
+    water = li2023_water_l(it_kwh, pue, best(site.wue_l_per_kwh), best(site.ewif_l_per_kwh))
+    return np.asarray(carbon, dtype=np.float64), np.asarray(water, dtype=np.float64)
+
+
 def estimate_table(requests: Any, config: RequestConfig | None = None, model: str | None = None,
                    registry: Registry | None = None) -> Any:
     """Estimate every request of a table with columns ``input_tokens``, ``output_tokens`` and optionally
     ``model`` and any of :data:`CONFIG_COLUMNS` (else taken from ``model`` / ``config``).
 
     Returns the same kind of table (dict of arrays, pandas DataFrame, pyarrow Table) with the input columns plus
-    :data:`COLUMNS`.
+    :data:`COLUMNS` and :data:`IMPACT_COLUMNS` (point values; use :meth:`RequestEstimator.result` for ranges).
     """
     cols, kind = _columns(requests)
     for need in ("input_tokens", "output_tokens"):
@@ -170,7 +191,7 @@ def estimate_table(requests: Any, config: RequestConfig | None = None, model: st
     if "model" not in cols and model is None:
         raise InputError("give a 'model' column or the model argument")
     keys = [c for c in CONFIG_COLUMNS if c in cols]
-    out = {c: np.full(size, np.nan) for c in COLUMNS}
+    out = {c: np.full(size, np.nan) for c in (*COLUMNS, *IMPACT_COLUMNS)}
     # one integer code per distinct combination of the configuration columns
     code = np.zeros(size, dtype=np.int64)
     uniques: dict[str, np.ndarray[Any, Any]] = {}
@@ -193,6 +214,7 @@ def estimate_table(requests: Any, config: RequestConfig | None = None, model: st
         res = estimate_arrays(est, cols["input_tokens"][idx], cols["output_tokens"][idx])
         for c in COLUMNS:
             out[c][idx] = res[c]
+        out["carbon_g"][idx], out["water_l"][idx] = _impacts(est, res["energy_wh"], res["overhead_wh"])
     merged: dict[str, Any] = {**cols, **out}
     if kind == "pandas":
         import pandas as pd
