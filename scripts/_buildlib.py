@@ -11,7 +11,7 @@ import argparse
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,20 @@ def all_sources() -> dict[str, tuple[str, str, str, str]]:
     for sources in builder_sources().values():
         merged.update(sources)
     return merged
+
+
+def check_unique_keys(rows: Iterable[Mapping[str, Any]], dataset: str) -> None:
+    """Fail the build when two rows share a key."""
+    keys = [r["key"] for r in rows]
+    if len(keys) != len(set(keys)):
+        raise ValueError(f"{dataset}: duplicate keys")
+
+
+def run_builder(build: Callable[[Path, Path], Mapping[str, int]], doc: str | None) -> None:
+    """Command-line entry point shared by the builders: parse ``--shared``/``--out``, build, print row counts."""
+    args = main_args(doc.splitlines()[0] if doc else "")
+    for name, n in build(args.shared, args.out).items():
+        print(f"{name}: {n} rows")
 
 
 def main_args(description: str) -> argparse.Namespace:

@@ -31,8 +31,8 @@ if str(Path(__file__).resolve().parent) not in sys.path:  # importable by path (
 from _buildlib import (
     all_sources,
     check_sources,
-    main_args,
     read_csv,
+    run_builder,
     write_csv,
     write_sidecar,
     write_sources,
@@ -186,9 +186,7 @@ def build(shared: Path, out: Path) -> dict[str, int]:
 
 
 def main() -> None:
-    args = main_args(__doc__.splitlines()[0] if __doc__ else "")
-    for name, n in build(args.shared, args.out).items():
-        print(f"{name}: {n} rows")
+    run_builder(build, __doc__)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,15 @@ from typing import Any
 if str(Path(__file__).resolve().parent) not in sys.path:  # importable by path (tests) as well as run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _buildlib import all_sources, check_sources, main_args, write_csv, write_sidecar, write_sources
+from _buildlib import (
+    all_sources,
+    check_sources,
+    check_unique_keys,
+    run_builder,
+    write_csv,
+    write_sidecar,
+    write_sources,
+)
 from _model_facts import CLOSED_MODELS, EPOCH_GPT4O_ACTIVE_B, EPOCH_GPT4O_TOTAL_B, OPEN_MODELS, hf_key
 
 # this builder's source list, re-exported (merged with the other builders' into sources/hardware_models.csv)
@@ -203,9 +211,7 @@ MODEL_TOML = {
 def build(shared: Path, out: Path) -> dict[str, int]:
     eco = _eco_index(shared)
     rows = [*open_rows(eco), mistral_large_row(eco), *closed_rows(eco)]
-    keys = [r["key"] for r in rows]
-    if len(keys) != len(set(keys)):
-        raise ValueError("duplicate model keys")
+    check_unique_keys(rows, "models")
     check_sources(rows, all_sources(), "models")
     counts = {"models": write_csv(out / "models.csv", MODEL_COLUMNS, rows)}
     write_sidecar(out / "models.toml", **MODEL_TOML)  # type: ignore[arg-type]
@@ -214,9 +220,7 @@ def build(shared: Path, out: Path) -> dict[str, int]:
 
 
 def main() -> None:
-    args = main_args(__doc__.splitlines()[0] if __doc__ else "")
-    for name, n in build(args.shared, args.out).items():
-        print(f"{name}: {n} rows")
+    run_builder(build, __doc__)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,9 @@ if str(Path(__file__).resolve().parent) not in sys.path:  # importable by path (
 from _buildlib import (
     all_sources,
     check_sources,
-    main_args,
+    check_unique_keys,
     read_csv,
+    run_builder,
     write_csv,
     write_sidecar,
     write_sources,
@@ -228,9 +229,7 @@ def build(shared: Path, out: Path) -> dict[str, int]:
     }
     counts = {}
     for name, (columns, rows, sidecar) in tables.items():
-        keys = [r["key"] for r in rows]
-        if len(keys) != len(set(keys)):
-            raise ValueError(f"{name}: duplicate keys")
+        check_unique_keys(rows, name)
         check_sources(rows, known, name)
         counts[name] = write_csv(out / f"{name}.csv", columns, rows)
         write_sidecar(out / f"{name}.toml", **sidecar)  # type: ignore[arg-type]
@@ -239,9 +238,7 @@ def build(shared: Path, out: Path) -> dict[str, int]:
 
 
 def main() -> None:
-    args = main_args(__doc__.splitlines()[0] if __doc__ else "")
-    for name, n in build(args.shared, args.out).items():
-        print(f"{name}: {n} rows")
+    run_builder(build, __doc__)
 
 
 if __name__ == "__main__":
