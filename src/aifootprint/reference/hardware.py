@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DataError, unknown_choice
-from .registry import Registry, Row, default_registry, row_float, row_int, row_str, source_keys
+from .registry import Registry, Row, default_registry, provenance, row_float, row_int, row_str
 
 __all__ = [
     "Accelerator",
@@ -88,11 +88,7 @@ class Accelerator:
             bandwidth_gb_per_s=row_float(row, "bandwidth_gb_per_s"),
             embodied_carbon_kg=row_float(row, "embodied_carbon_kg"),
             release_year=row_int(row, "release_year"),
-            sources=tuple(source_keys(row)),
-            year=_required_int(row, "year"),
-            licence=row_str(row, "licence"),
-            status=row_str(row, "status"),
-            notes=row_str(row, "notes"),
+            **provenance(row),
         )
 
     @property
@@ -129,11 +125,7 @@ class Server:
             max_power_w=row_float(row, "max_power_w"),
             host_power_w=row_float(row, "host_power_w"),
             embodied_carbon_kg_excl_accelerators=row_float(row, "embodied_carbon_kg_excl_accelerators"),
-            sources=tuple(source_keys(row)),
-            year=_required_int(row, "year"),
-            licence=row_str(row, "licence"),
-            status=row_str(row, "status"),
-            notes=row_str(row, "notes"),
+            **provenance(row),
         )
 
     def accelerator_spec(self, registry: Registry | None = None) -> Accelerator:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DataError, unknown_choice
-from .registry import Registry, Row, default_registry, row_float, row_int, row_str, source_keys
+from .registry import Registry, Row, default_registry, provenance, row_float, row_int, row_str
 
 __all__ = ["ModelArch", "get_model", "list_models", "model_candidates"]
 
@@ -118,11 +118,7 @@ class ModelArch:
             active_experts=row_int(row, "active_experts"),
             context_length=row_int(row, "context_length"),
             estimated=status == "E",
-            sources=tuple(source_keys(row)),
-            year=year,
-            licence=row_str(row, "licence"),
-            status=status,
-            notes=row_str(row, "notes"),
+            **provenance(row),
             attention_layers=row_int(row, "attention_layers"),
             local_attention_layers=row_int(row, "local_attention_layers"),
             sliding_window=row_int(row, "sliding_window"),

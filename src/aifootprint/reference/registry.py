@@ -274,6 +274,15 @@ def row_str(row: Row, column: str) -> str:
     return "" if v is None else str(v)
 
 
+def provenance(row: Row) -> dict[str, Any]:
+    """The provenance fields every typed record carries: ``sources``, ``year``, ``licence``, ``status``, ``notes``."""
+    year = row_int(row, "year")
+    if year is None:
+        raise DataError(f"row {row.get('key')!r}: column 'year' is empty")
+    return {"sources": tuple(source_keys(row)), "year": year, "licence": row_str(row, "licence"),
+            "status": row_str(row, "status"), "notes": row_str(row, "notes")}
+
+
 @cache
 def default_registry() -> Registry:
     """The registry of the shipped data (one read-only instance; tables are loaded on first use)."""
@@ -291,6 +300,7 @@ __all__ = [
     "Value",
     "default_registry",
     "parse_cell",
+    "provenance",
     "row_float",
     "row_int",
     "row_str",
