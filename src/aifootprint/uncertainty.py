@@ -31,7 +31,8 @@ PERCENTILES: tuple[float, float, float] = (5.0, 50.0, 95.0)
 #: Default number of Monte Carlo draws per uncertain input; 20,000 draws put the sampling error of the 5th and
 #: 95th percentiles below about 1 % for the distributions used here.
 DEFAULT_DRAWS = 20_000
-_Z95 = 1.6448536269514722  # standard-normal quantile of 0.95
+#: Standard-normal quantile of 0.95 (turns a 5th–95th percentile span into standard deviations).
+Z95 = 1.6448536269514722
 
 Number = int | float
 Operand = Union["Uncertain", int, float]
@@ -127,7 +128,7 @@ class Uncertain:
         if not 0 < lo <= hi:
             raise InputError(f"lognormal bounds: need 0 < low <= high, got {lo:g}, {hi:g}")
         median = math.sqrt(lo * hi)
-        gsd = math.exp((math.log(hi) - math.log(lo)) / (2 * _Z95))
+        gsd = math.exp((math.log(hi) - math.log(lo)) / (2 * Z95))
         return cls.lognormal(median, gsd, label=label, rng=rng, n=n)
 
     @classmethod

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from aifootprint.reference.registry import row_float
+
 if TYPE_CHECKING:
     from aifootprint.impacts import Factor, Site
     from aifootprint.reference.registry import Registry, Row
@@ -75,11 +77,6 @@ def _best(v: Any) -> float:
     return float(getattr(v, "best", v))
 
 
-def _num(row: Row, col: str) -> float | None:
-    v = row.get(col)
-    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
-
-
 def _operator_of(model: str, registry: Registry) -> str | None:
     """Operator key in ``datacenter_operators`` for the model's developer (``models.csv``), if listed."""
     row = registry.table("models").find(model) if "models" in registry.datasets() else None
@@ -101,16 +98,16 @@ def published_run(row: Row, it_kwh: float | None, registry: Registry | None = No
     model = str(row.get("model") or row.get("key") or "")
     operator = _operator_of(model, reg)
     pue: Factor | None = None
-    if (v := _num(row, "pue")) is not None:
+    if (v := row_float(row, "pue")) is not None:
         pue = Factor("pue", v, "-", f"{src} (publisher's PUE)", yr)
     elif "adjusted for pue" in method.lower() and operator is not None:
         op = resolve_site(None, operator, None, reg).pue
         pue = replace(op, estimated=True, note=(
             f"the publisher says its power figure is 'adjusted for PUE' without stating the PUE: {operator}'s "
             f"published fleet PUE {_best(op.value):g} ({op.source}, {op.year}) assumed"))
-    carbon_t = _num(row, "carbon_t")
+    carbon_t = row_float(row, "carbon_t")
     intensity: Factor | None = None
-    if (v := _num(row, "intensity_g_per_kwh")) is not None:
+    if (v := row_float(row, "intensity_g_per_kwh")) is not None:
         intensity = Factor("grid_intensity", v, "gCO2e/kWh", f"{src} (publisher's grid intensity)", yr)
     elif carbon_t is not None and it_kwh:
         facility_kwh = it_kwh * (_best(pue.value) if pue is not None else 1.0)
@@ -121,4 +118,5 @@ def published_run(row: Row, it_kwh: float | None, registry: Registry | None = No
                                f"own totals ({carbon_t:g} tCO2e ÷ {facility_kwh / 1000:,.0f} MWh), so the carbon "
                                "matches the published figure by construction"))
     return PublishedRun(str(row.get("key") or model), str(row.get("hardware") or ""), src, yr, method,
-                        _num(row, "energy_mwh"), carbon_t, _num(row, "carbon_t_market"), pue, intensity, operator)
+                        row_float(row, "energy_mwh"), carbon_t, row_float(row, "carbon_t_market"), pue, intensity,
+                        operator)

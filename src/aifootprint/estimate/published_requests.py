@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from aifootprint.errors import InputError
+from aifootprint.reference.registry import row_float
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry, Row
@@ -51,11 +52,6 @@ class StatedAssumptions:
 STATED = {"gpt-4o-epoch25": StatedAssumptions(400.0, 100.0, "h100", 0, 500, 0.10, "bf16", "EP25")}
 
 
-def _num(row: Row, col: str) -> float | None:
-    v = row.get(col)
-    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
-
-
 def matching_figures(key: str, year: int | None, boundary: str, registry: Registry | None = None) -> list[Row]:
     """``request_figures`` rows with an energy for model ``key`` (see the module docstring for the rules)."""
     from aifootprint.reference.registry import default_registry
@@ -66,7 +62,7 @@ def matching_figures(key: str, year: int | None, boundary: str, registry: Regist
     out = []
     for r in reg.table("request_figures").rows:
         model = str(r.get("model") or "").strip().lower()
-        if _num(r, "energy_wh") is None or "component:" in str(r.get("description") or ""):
+        if row_float(r, "energy_wh") is None or "component:" in str(r.get("description") or ""):
             continue
         if str(r.get("boundary") or "unknown") not in (boundary, "unknown"):
             continue
@@ -161,7 +157,7 @@ def compare_published(est: RequestEstimator, input_tokens: float, output_tokens:
     long_inputs = [x for x in (_stated_input(r) for r in rows) if x is not None]
     short_limit = min(long_inputs) / 2.0 if long_inputs else float("inf")
     for r in rows:
-        value = _num(r, "energy_wh") or 0.0
+        value = row_float(r, "energy_wh") or 0.0
         stated_in = _stated_input(r)
         comparable = (input_tokens < short_limit if stated_in is None
                       else 0.5 <= (input_tokens + 1.0) / (stated_in + 1.0) <= 2.0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aifootprint.errors import InputError, close_matches
+from aifootprint.reference.registry import row_float
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry, Row
@@ -35,11 +36,6 @@ class NoPublishedRun(InputError):
     def __init__(self, model: str, reason: str, hint: str = "") -> None:
         self.model, self.reason = model, reason
         super().__init__(f"{reason}; give the run with --gpu-hours and --hardware, or --params and --tokens{hint}")
-
-
-def _num(row: Row, col: str) -> float | None:
-    v = row.get(col)
-    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
 def find_run(model: str, registry: Registry | None = None) -> Row:
@@ -68,8 +64,8 @@ def has_run(row: Row) -> bool:
     """True when ``row`` gives hardware and accelerator-hours (or accelerators × days)."""
     if not row.get("hardware"):
         return False
-    return _num(row, "accelerator_hours") is not None or (
-        _num(row, "accelerator_count") is not None and _num(row, "duration_days") is not None)
+    return row_float(row, "accelerator_hours") is not None or (
+        row_float(row, "accelerator_count") is not None and row_float(row, "duration_days") is not None)
 
 
 def covers_more_than_training(row: Row) -> bool:
@@ -86,7 +82,8 @@ def refuse_if_not_training(row: Row) -> None:
     """NoPublishedRun when the row's figure covers more than training and cannot be split."""
     if covers_more_than_training(row):
         raise NoPublishedRun(_label(row), (
-            f"the published figure for {_label(row)} ({row.get('source')}: {_num(row, 'carbon_t') or 0:,.0f} tCO2e) "
+            f"the published figure for {_label(row)} ({row.get('source')}: "
+            f"{row_float(row, 'carbon_t') or 0:,.0f} tCO2e) "
             f"is not training alone ({row.get('method')}); its training part is not published, so it cannot be "
             "split"))
 
@@ -108,11 +105,11 @@ def training_spec_for(model: str, registry: Registry | None = None, **overrides:
                                         "energy / emissions, shown by `estimate training --model`)")
     given = {k: v for k, v in overrides.items() if v is not None}
     kw: dict[str, Any] = {"hardware": str(r["hardware"]), "model": _label(r), "boundary": "published"}
-    hours, power = _num(r, "accelerator_hours"), _num(r, "power_w_per_accelerator")
+    hours, power = row_float(r, "accelerator_hours"), row_float(r, "power_w_per_accelerator")
     if hours is not None:
         kw["accelerator_hours"] = hours
     else:
-        count, days = int(_num(r, "accelerator_count") or 0), float(_num(r, "duration_days") or 0.0)
+        count, days = int(row_float(r, "accelerator_count") or 0), float(row_float(r, "duration_days") or 0.0)
         kw["accelerators"], kw["duration_days"] = count, days
         hours = count * days * 24.0
     if power is not None:
@@ -175,6 +172,6 @@ def training_result_for(model: str, registry: Registry | None = None, **override
                          f"accelerator-hours), so {', '.join(given)} cannot be applied; drop them to see the "
                          "published figures, or describe the run with --gpu-hours and --hardware, or --params and "
                          "--tokens")
-    if _num(r, "energy_mwh") is None and _num(r, "carbon_t") is None:
+    if row_float(r, "energy_mwh") is None and row_float(r, "carbon_t") is None:
         raise NoPublishedRun(_label(r), f"no published training figures for {_label(r)}")
     return published_figures_result(r, registry)

@@ -23,11 +23,13 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
+from ..uncertainty import Z95 as _Z95
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Standard-normal quantile of 0.95 (p5/p95 of a lognormal are median / gsd**Z95 and median * gsd**Z95).
-Z95 = 1.6448536269514722
+#: Standard-normal quantile of 0.95, shared with :mod:`aifootprint.uncertainty` (p5/p95 of a lognormal are
+#: median / gsd**Z95 and median * gsd**Z95).
+Z95 = _Z95
 
 KINDS = ("point", "range", "triangular", "lognormal", "empirical")
 
