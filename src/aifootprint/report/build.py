@@ -322,6 +322,7 @@ def lifecycle_data(reg: Registry, model: str | None, profile: Profile | None = N
     if not _estimator_available():
         return _published_lifecycle(reg, ["Estimator not available: " + published])
     from ..estimate.lifecycle import Deployment, estimate_lifecycle
+    from ..estimate.training_runs import NoPublishedRun
     from ..uncertainty import best
 
     prof = profile or Profile(model or DEFAULT_LIFECYCLE_MODEL, chosen=model is not None)
@@ -329,11 +330,12 @@ def lifecycle_data(reg: Registry, model: str | None, profile: Profile | None = N
     try:
         res = estimate_lifecycle(name, Deployment(LIFECYCLE_REQUESTS_PER_DAY, prof.input_tokens, prof.output_tokens,
                                                   days=3650), config=prof.cfg(boundary="datacenter"), registry=reg)
+    except NoPublishedRun as exc:  # its message carries CLI flags, no use in a report: write the reason only
+        reason = exc.reason[:1].upper() + exc.reason[1:]
+        return _published_lifecycle(reg, [f"{reason} in the registry (its training energy cannot be estimated "
+                                          "without one); the life-cycle chart uses "
+                                          + published.removeprefix("published figures shown: ")])
     except AifootprintError as exc:
-        if "no published training run" in str(exc).lower():  # the estimator's CLI hint is no use in a report
-            return _published_lifecycle(reg, [f"No published training run for {name} in the registry (its training "
-                                              "energy cannot be estimated without one); the life-cycle chart uses "
-                                              + published.removeprefix("published figures shown: ")])
         return _published_lifecycle(reg, [f"Estimator could not run model {name!r} ({exc}): " + published])
     v = res.values
     training_mwh = best(v["training_energy_kwh"]) / 1000.0
