@@ -1,0 +1,33 @@
+"""Structured warnings: what every result, sensor and command reports besides its numbers.
+
+A :class:`Notice` has a stable ``code`` (machine-readable, e.g. ``"estimated-fallback"``), the ``subject`` it is about
+(a parameter, a device, a model), a human ``message`` and, where it rests on a figure, the ``source`` key. Code that
+needs to act on a warning compares ``code`` (and ``subject``), never the message text; text is produced only at the
+edge (CLI, report, ``str(notice)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One structured warning. ``str(notice)`` is the message as shown to people."""
+
+    code: str
+    message: str
+    subject: str = ""
+    source: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "subject": self.subject, "message": self.message, "source": self.source}
+
+
+def as_notice(item: Notice | str, code: str = "note") -> Notice:
+    """Wrap a plain message (legacy call sites) as a :class:`Notice` with a generic ``code``."""
+    return item if isinstance(item, Notice) else Notice(code=code, message=str(item))
