@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._version import METHOD_VERSION
+from .notice import Notice
 from .reference.registry import DATA_VERSION
 
 #: Percentiles used for low / best / high (kept in sync with :data:`aifootprint.uncertainty.PERCENTILES`).
@@ -58,7 +59,7 @@ class Result:
     inputs: Mapping[str, Any]
     values: Mapping[str, Any]
     assumptions: Sequence[Assumption] = ()
-    warnings: Sequence[str] = ()
+    warnings: Sequence[str | Notice] = ()
     data_version: str = DATA_VERSION
     method_version: str = METHOD_VERSION
     sources: Mapping[str, str] = field(default_factory=dict)
@@ -73,7 +74,7 @@ class Result:
         out.update(to_plain(self.values))
         out["percentiles"] = list(PERCENTILES)
         out["assumptions"] = [a.to_dict() for a in self.assumptions]
-        out["warnings"] = list(self.warnings)
+        out["warnings"] = [to_plain(w) for w in self.warnings]
         if self.sources:
             out["sources"] = dict(self.sources)
         return out
