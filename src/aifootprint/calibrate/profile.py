@@ -243,6 +243,7 @@ def write_profile(profile: CalibrationProfile, path: str | os.PathLike[str], *, 
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(profile_to_toml(profile))
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a profile is not a secret
         check_writable(target, force)  # re-check right before the rename
         os.replace(tmp, target)
     except BaseException:
