@@ -226,3 +226,14 @@ def test_resolve_accelerator_from_device_names() -> None:
     assert {n: resolve_accelerator(n).key for n in names} == names
     with pytest.raises(InputError, match=r"--accelerator KEY"):
         resolve_accelerator("Quantum Gizmo 9000")
+
+
+@needs_microbench
+def test_committed_reference_profiles_match_the_csv() -> None:
+    """benchmarks/results/calibration/{h100,h200}.toml are `aifootprint calibrate --from-csv microbench.csv` output;
+    they must stay what the current derivation gives (regenerate with the command in docs/calibrate.md)."""
+    folder = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "calibration"
+    for key, derived in _derived().items():
+        committed = read_profile(folder / f"{key}.toml")
+        assert replace(committed, source=derived.source) == derived
+        assert committed.source.startswith("aifootprint GPU micro-benchmarks, 2026-11-26")

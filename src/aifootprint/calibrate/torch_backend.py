@@ -117,10 +117,15 @@ class _PowerSampler:
 
 
 class TorchNvmlBackend:
-    """:class:`~aifootprint.calibrate.backend.MicrobenchBackend` on one CUDA device (see the module docstring)."""
+    """:class:`~aifootprint.calibrate.backend.MicrobenchBackend` on one CUDA device (see the module docstring).
 
-    def __init__(self, torch: Any, nvml: Any, index: int, clock: Callable[[], float] = time.perf_counter) -> None:
-        self._torch, self._nvml, self._clock = torch, nvml, clock
+    ``torch`` and ``nvml`` are the imported modules (:func:`open_backend` passes them; tests pass stand-ins), and
+    ``clock`` / ``sleep`` the time functions.
+    """
+
+    def __init__(self, torch: Any, nvml: Any, index: int, clock: Callable[[], float] = time.perf_counter,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._torch, self._nvml, self._clock, self._sleep = torch, nvml, clock, sleep
         self._device = torch.device("cuda", index)
         torch.cuda.set_device(self._device)
         torch.zeros(1, device=self._device)  # open the CUDA context (idle is measured with it open)
@@ -188,7 +193,7 @@ class TorchNvmlBackend:
         return duration, energy, iterations
 
     def idle(self, duration_s: float) -> BenchWindow:
-        duration, energy = self._window(lambda: time.sleep(duration_s))
+        duration, energy = self._window(lambda: self._sleep(duration_s))
         return BenchWindow(duration, energy)
 
     def gemm(self, n: int, duration_s: float) -> BenchWindow:
