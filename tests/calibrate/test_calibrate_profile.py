@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -237,3 +237,35 @@ def test_committed_reference_profiles_match_the_csv() -> None:
         committed = read_profile(folder / f"{key}.toml")
         assert replace(committed, source=derived.source) == derived
         assert committed.source.startswith("aifootprint GPU micro-benchmarks, 2026-11-26")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    bf16_dense_tflops: float | None
+    bandwidth_gb_per_s: float | None
+
+
+@given(
+    idle_w=st.floats(20.0, 300.0), gemm_extra_w=st.floats(1.0, 900.0), copy_extra_w=st.floats(1.0, 600.0),
+    tflops=st.floats(10.0, 2000.0), gb_per_s=st.floats(500.0, 8000.0), scale=st.floats(0.1, 10.0),
+)
+def test_derivation_invariants(idle_w: float, gemm_extra_w: float, copy_extra_w: float, tflops: float,
+                               gb_per_s: float, scale: float) -> None:
+    """For any readings: the derived model returns the measured GEMM and copy powers, and the profile does not depend
+    on how long each window lasted (only on powers and rates)."""
+    def readings(k: float) -> MicrobenchReadings:
+        return MicrobenchReadings(
+            device_name="x", driver="1", date="2026-12-03", power_limit_w=2000.0,
+            idle=BenchWindow(4.0 * k, idle_w * 4.0 * k),
+            gemm=BenchWindow(5.0 * k, (idle_w + gemm_extra_w) * 5.0 * k, flops=tflops * 1e12 * 5.0 * k),
+            copy=BenchWindow(3.0 * k, (idle_w + copy_extra_w) * 3.0 * k, bytes_moved=gb_per_s * 1e9 * 3.0 * k),
+        )
+
+    b200 = Sheet("b200", 2250.0, 8000.0)  # registry b200: 2,250 TFLOP/s dense bf16, 8,000 GB/s
+    p = derive_profile(readings(1.0), b200, source="t")
+    assert p.energy_per_flop_j * p.achieved_flops_per_s == pytest.approx(gemm_extra_w, rel=1e-9)
+    assert p.energy_per_byte_j * p.achieved_bytes_per_s == pytest.approx(copy_extra_w, rel=1e-9)
+    q = derive_profile(readings(scale), b200, source="t")
+    for name in ("idle_power_w", "energy_pj_per_flop", "energy_pj_per_byte", "achieved_tflops_bf16"):
+        assert getattr(q, name) == pytest.approx(getattr(p, name), rel=1e-9)
