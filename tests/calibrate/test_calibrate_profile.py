@@ -269,3 +269,12 @@ def test_derivation_invariants(idle_w: float, gemm_extra_w: float, copy_extra_w:
     q = derive_profile(readings(scale), b200, source="t")
     for name in ("idle_power_w", "energy_pj_per_flop", "energy_pj_per_byte", "achieved_tflops_bf16"):
         assert getattr(q, name) == pytest.approx(getattr(p, name), rel=1e-9)
+
+
+def test_assumptions_cite_the_profile() -> None:
+    items = {a.name: a for a in _profile(gemv_bandwidth_fraction=0.6).assumptions()}
+    assert len(items) == len(FIELD_RANGES)
+    assert items["calibration_energy_pj_per_byte"].value == 64.89
+    assert items["calibration_energy_pj_per_byte"].unit == "pJ/byte"
+    assert items["calibration_idle_power_w"].source.startswith("calibration profile h200 (NVIDIA H200 SXM 141GB, ")
+    assert "calibration_gemv_bandwidth_fraction" not in {a.name for a in _profile().assumptions()}

@@ -43,9 +43,12 @@ import tomllib
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..result import Assumption
 
 #: Version of the calibration method (benchmarks + derivation). Bump when either changes.
 PROFILE_METHOD_VERSION = "calibrate-1"
@@ -117,6 +120,17 @@ class CalibrationProfile:
     def to_dict(self) -> dict[str, Any]:
         """Field name -> value (``gemv_bandwidth_fraction`` is ``None`` when not measured)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def assumptions(self) -> list[Assumption]:
+        """The measured terms as result assumptions, each citing the profile (device, date, source), for estimates
+        to list in their ``assumptions``."""
+        from ..result import Assumption
+
+        src = f"calibration profile {self.accelerator} ({self.device_name}, driver {self.driver}, {self.date}): " \
+              f"{self.source}"
+        terms = [(name, unit) for name, _low, _high, unit in FIELD_RANGES]
+        return [Assumption(f"calibration_{name}", getattr(self, name), unit, src) for name, unit in terms
+                if getattr(self, name) is not None]
 
 
 def _range_text(low: float, high: float, unit: str) -> str:
