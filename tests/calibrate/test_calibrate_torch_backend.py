@@ -108,8 +108,8 @@ class Nvml:
     gpu: SimGpu
     shut: bool = False
 
-    def nvmlDeviceGetHandleByUUID(self, uuid: str) -> str:
-        assert uuid == "GPU-1234"
+    def nvmlDeviceGetHandleByUUID(self, uuid: bytes) -> str:
+        assert uuid == b"GPU-1234"
         return "handle"
 
     def nvmlDeviceGetTotalEnergyConsumption(self, handle: str) -> int:

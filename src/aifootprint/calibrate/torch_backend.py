@@ -78,12 +78,12 @@ def _nvml_handle(torch: Any, nvml: Any, index: int) -> Any:
     uuid = getattr(props, "uuid", None)
     if uuid is not None:
         try:
-            return nvml.nvmlDeviceGetHandleByUUID(f"GPU-{uuid}")
+            return nvml.nvmlDeviceGetHandleByUUID(f"GPU-{uuid}".encode())  # torch prints it without "GPU-"
         except Exception:
             pass
     try:
         bus = f"{props.pci_domain_id:08X}:{props.pci_bus_id:02X}:{props.pci_device_id:02X}.0"
-        return nvml.nvmlDeviceGetHandleByPciBusId(bus)
+        return nvml.nvmlDeviceGetHandleByPciBusId(bus.encode())
     except Exception:
         return nvml.nvmlDeviceGetHandleByIndex(index)
 
