@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Calibrate the local GPU, then measure a synthetic transformer's energy on it; results under benchmarks/results/gpu/.
 #
-# Needs an NVIDIA GPU with its driver, and `pip install -e '.[calibrate]'` (PyTorch with CUDA + nvidia-ml-py).
+# Needs an NVIDIA GPU with its driver, and `pip install -e '.[calibrate]'` (PyTorch with CUDA + nvidia-ml-py; or any
+# Python with torch, nvidia-ml-py, numpy, typer and rich: the script runs this checkout's src/).
 # Takes about 3-5 minutes: `aifootprint calibrate` (< 2 min: idle, bf16 GEMM, HBM copy, small-batch GEMV), then
 # benchmarks/gpu/transformer_energy.py for two public shapes (prefill and decode at batch 1, 8, 32).
 # Writes, with UTC stamp STAMP and a slug of the GPU name:
@@ -15,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"   # this checkout's aifootprint, installed or not
 PY=${PYTHON:-python}
 GPU=${GPU:-0}
 OUT=${OUT_DIR:-benchmarks/results/gpu}
