@@ -8,6 +8,7 @@
 # Writes, with UTC stamp STAMP and a slug of the GPU name:
 #   calibration_<gpu>_<STAMP>.toml   the calibration profile (docs/calibrate.md)
 #   calibration_<gpu>_<STAMP>.txt    its summary next to the registry's datasheet values
+#   calibration_<gpu>_<STAMP>_readings.csv   the raw windows (microbench.csv format; `calibrate --from-csv` input)
 #   transformer_<gpu>_<shape>_<STAMP>.json/.csv   tracker vs raw NVML energy per phase and batch
 #   env_<gpu>_<STAMP>.txt            nvidia-smi, driver, torch versions
 # Environment: GPU (index, default 0), PYTHON (default python), OUT_DIR (default benchmarks/results/gpu),
@@ -46,7 +47,7 @@ SLUG=$(printf '%s' "$NAME" | tr '[:upper:]' '[:lower:]' | sed -E 's/^nvidia //; 
 
 echo "== aifootprint calibrate on GPU $GPU ($NAME)"
 "$PY" -m aifootprint.cli.main calibrate --device "$GPU" --out "$OUT/calibration_${SLUG}_${STAMP}.toml" \
-    | tee "$OUT/calibration_${SLUG}_${STAMP}.txt"
+    --save-readings "$OUT/calibration_${SLUG}_${STAMP}_readings.csv" | tee "$OUT/calibration_${SLUG}_${STAMP}.txt"
 
 for shape in $SHAPES; do
     echo "== transformer_energy $shape (batch $BATCH_SIZES)"

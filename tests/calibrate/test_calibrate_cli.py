@@ -131,3 +131,20 @@ def test_gpu_script_refuses_cleanly_without_a_gpu() -> None:
     script = Path(__file__).resolve().parents[2] / "benchmarks" / "gpu" / "calibrate_and_transformer.sh"
     done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "nvidia-smi not found" in done.stderr and done.stdout == ""
+
+
+def test_saved_readings_re_derive_the_same_profile(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A run's raw readings (--save-readings, microbench.csv format) give the same profile through --from-csv."""
+    readings_csv, first, second = tmp_path / "readings.csv", tmp_path / "a.toml", tmp_path / "b.toml"
+    code, _, err = run(capsys, "--backend", "fake", "--idle-s", "1", "--window-s", "1", "--out", str(first),
+                       "--save-readings", str(readings_csv))
+    assert code == 0, err
+    code, _, err = run(capsys, "--from-csv", str(readings_csv), "--out", str(second))
+    assert code == 0, err
+    a, b = read_profile(first), read_profile(second)
+    assert b.source.startswith("micro-benchmark CSV readings.csv")
+    assert a.to_dict() | {"source": ""} == b.to_dict() | {"source": ""}
+    code, _, err = run(capsys, "--from-csv", str(readings_csv), "--save-readings", str(tmp_path / "c.csv"))
+    assert code == 2 and "--save-readings applies to a GPU run only" in err
+    code, _, err = run(capsys, "--backend", "fake", "--save-readings", str(readings_csv))
+    assert code == 2 and "refusing to overwrite" in err

@@ -5,12 +5,14 @@ row per GPU and benchmark; columns used here are ``gpu``, ``benchmark``, ``durat
 difference; when empty, ``power_mean_w`` × ``duration_s`` is used), ``achieved_tflop_per_s`` (``matmul_bf16``),
 ``achieved_gb_per_s`` (``hbm_copy`` and the optional ``gemv_bf16``), ``power_limit_w``, ``driver`` and ``date``.
 Other columns are ignored. Benchmarks: ``idle``, ``matmul_bf16`` and ``hbm_copy`` are required per GPU,
-``gemv_bf16`` is optional.
+``gemv_bf16`` is optional. :func:`write_microbench_csv` writes readings in the same format (``calibrate
+--save-readings``), so a run can be re-derived later with ``--from-csv``.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import re
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from .profile import BenchWindow, MicrobenchReadings
+from .profile import BenchWindow, MicrobenchReadings, write_text_file
 
 if TYPE_CHECKING:
     from ..reference.hardware import Accelerator
@@ -114,6 +116,37 @@ def read_microbench_csv(path: str | os.PathLike[str]) -> list[MicrobenchReadings
             gemv=windows.get("gemv_bf16"),
         ))
     return out
+
+
+WRITTEN_COLUMNS = ("gpu", "benchmark", "description", "duration_s", "energy_j", "power_mean_w",
+                   "achieved_tflop_per_s", "achieved_gb_per_s", "power_limit_w", "driver", "date")
+_DESCRIPTIONS = {"idle": "GPU idle, context open", "matmul_bf16": "dense bf16 GEMM (2 n^3 FLOP each)",
+                 "hbm_copy": "device copy (bytes moved = read + write)", "gemv_bf16": "small-batch bf16 GEMV"}
+
+
+def microbench_csv_text(items: list[MicrobenchReadings]) -> str:
+    """Readings as CSV text in the ``microbench.csv`` format (exact floats: ``repr``)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=WRITTEN_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in items:
+        windows = {"idle": r.idle, "matmul_bf16": r.gemm, "hbm_copy": r.copy, "gemv_bf16": r.gemv}
+        for bench, w in windows.items():
+            if w is None:
+                continue
+            writer.writerow({
+                "gpu": r.device_name, "benchmark": bench, "description": _DESCRIPTIONS[bench],
+                "duration_s": repr(w.duration_s), "energy_j": repr(w.energy_j), "power_mean_w": repr(w.power_w),
+                "achieved_tflop_per_s": repr(w.flops_per_s / 1e12) if bench == "matmul_bf16" else "",
+                "achieved_gb_per_s": repr(w.bytes_per_s / 1e9) if bench in ("hbm_copy", "gemv_bf16") else "",
+                "power_limit_w": repr(r.power_limit_w), "driver": r.driver, "date": r.date,
+            })
+    return buf.getvalue()
+
+
+def write_microbench_csv(items: list[MicrobenchReadings], path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write readings to ``path`` (as profiles are written: atomic, no overwrite without ``force``, never a link)."""
+    return write_text_file(microbench_csv_text(items), path, force=force)
 
 
 def _squash(text: str) -> str:

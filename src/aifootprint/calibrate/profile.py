@@ -246,24 +246,27 @@ def check_writable(path: Path, force: bool) -> None:
         raise InputError(f"refusing to overwrite {str(path)!r}; accepted: a new file name, or --force to replace it")
 
 
-def write_profile(profile: CalibrationProfile, path: str | os.PathLike[str], *, force: bool = False) -> Path:
-    """Write ``profile`` as TOML to ``path`` (atomically: a temporary file in the same folder, then a rename).
-
-    An existing file is replaced only with ``force=True``; links, devices and folders never are.
-    """
+def write_text_file(text: str, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write ``text`` to ``path`` atomically (a temporary file in the same folder, then a rename), following
+    :func:`check_writable`: an existing file is replaced only with ``force``; links, devices and folders never are."""
     target = Path(path)
     check_writable(target, force)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(profile_to_toml(profile))
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a profile is not a secret
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; these files are not secrets
         check_writable(target, force)  # re-check right before the rename
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_profile(profile: CalibrationProfile, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write ``profile`` as TOML to ``path`` (:func:`write_text_file`: atomic, no overwrite without ``force``)."""
+    return write_text_file(profile_to_toml(profile), path, force=force)
 
 
 # -------------------------------------------------------------------------------------------------------- derivation

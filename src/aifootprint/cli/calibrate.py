@@ -43,9 +43,10 @@ def derive(readings: MicrobenchReadings, accelerator: str | None, source: str, e
     return Calibrated(readings, profile, acc, tuple(reading_notices(readings, profile, energy_method)))
 
 
-def calibrate_device(backend: MicrobenchBackend, idle_s: float, window_s: float, accelerator: str | None,
-                     ) -> Calibrated:
-    """Run the bounded plan on ``backend`` and derive its profile (the backend is closed afterwards)."""
+def measure_device(backend: MicrobenchBackend, idle_s: float, window_s: float,
+                   ) -> tuple[MicrobenchReadings, str, str]:
+    """Run the bounded plan on ``backend`` (closed afterwards): the readings, the profile's source text and how
+    energy was measured (:attr:`~aifootprint.calibrate.backend.DeviceInfo.energy_method`)."""
     from ..calibrate.backend import BenchPlan, run_microbenchmarks
     from ..calibrate.profile import PROFILE_METHOD_VERSION
 
@@ -56,11 +57,10 @@ def calibrate_device(backend: MicrobenchBackend, idle_s: float, window_s: float,
     finally:
         backend.close()
     if info.energy_method == "fake":
-        source = "synthetic readings of the fake calibration backend (not a measurement)"
-    else:
-        source = (f"measured by aifootprint calibrate ({PROFILE_METHOD_VERSION}, {info.energy_method}) on "
-                  f"{info.name}, driver {info.driver}, {readings.date}")
-    return derive(readings, accelerator, source, info.energy_method)
+        return readings, "synthetic readings of the fake calibration backend (not a measurement)", info.energy_method
+    source = (f"measured by aifootprint calibrate ({PROFILE_METHOD_VERSION}, {info.energy_method}) on {info.name}, "
+              f"driver {info.driver}, {readings.date}")
+    return readings, source, info.energy_method
 
 
 def _targets(out: Path | None, items: list[Calibrated]) -> list[Path | None]:
@@ -136,11 +136,14 @@ def calibrate(
     device: Annotated[int, typer.Option(help="GPU index (as PyTorch numbers them).")] = 0,
     idle_s: Annotated[float, typer.Option("--idle-s", help="Idle window [s] (1-30).")] = 5.0,
     window_s: Annotated[float, typer.Option("--window-s", help="Each benchmark window [s] (1-25).")] = 5.0,
+    save_readings: Annotated[Path | None, typer.Option(help="Also save the raw readings (microbench.csv format) "
+                                                       "here, to re-derive later with --from-csv.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
     backend: Annotated[str, typer.Option(hidden=True, help="nvidia (default) or fake (synthetic readings, for tests "
                                                            "and demos).")] = "nvidia",
 ) -> None:
     """Calibrate the estimator to this GPU: idle, bf16 GEMM, HBM copy and GEMV micro-benchmarks -> profile."""
+    from ..calibrate.microbench_csv import write_microbench_csv
     from ..calibrate.profile import check_writable, write_profile
     from ..errors import InputError, unknown_choice
 
@@ -149,14 +152,21 @@ def calibrate(
     inputs: dict[str, object] = {"from_csv": None if from_csv is None else str(from_csv), "gpu": gpu,
                                  "accelerator": accelerator, "out": None if out is None else str(out)}
     if from_csv is not None:
+        if save_readings is not None:
+            raise InputError("--save-readings applies to a GPU run only (--from-csv already has the readings)")
         items = _from_csv(from_csv, gpu, accelerator, source)
     else:
         if gpu is not None or source is not None:
             raise InputError("--gpu and --source apply to --from-csv only")
-        if out is not None:
-            check_writable(out, force)  # before a two-minute run, not after
+        for path in (out, save_readings):
+            if path is not None:
+                check_writable(path, force)  # before a two-minute run, not after
         inputs |= {"device": device, "idle_s": idle_s, "window_s": window_s, "backend": backend}
-        items = [calibrate_device(_open_backend(backend, device), idle_s, window_s, accelerator)]
+        readings, device_source, energy_method = measure_device(_open_backend(backend, device), idle_s, window_s)
+        if save_readings is not None:  # first: the measurements are kept even if the derivation fails
+            write_microbench_csv([readings], save_readings, force=force)
+            inputs["save_readings"] = str(save_readings)
+        items = [derive(readings, accelerator, device_source, energy_method)]
     targets = _targets(out, items)
     for target in targets:
         if target is not None:
