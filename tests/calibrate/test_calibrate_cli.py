@@ -148,3 +148,13 @@ def test_saved_readings_re_derive_the_same_profile(capsys: pytest.CaptureFixture
     assert code == 2 and "--save-readings applies to a GPU run only" in err
     code, _, err = run(capsys, "--backend", "fake", "--save-readings", str(readings_csv))
     assert code == 2 and "refusing to overwrite" in err
+
+
+def test_device_run_checks_its_targets_first(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    same = tmp_path / "same"
+    code, _, err = run(capsys, "--backend", "fake", "--out", str(same), "--save-readings", str(same))
+    assert code == 2 and "name the same file" in err and not same.exists()
+    code, out, err = run(capsys, "--backend", "fake", "--idle-s", "1", "--window-s", "1", "--accelerator", "h100-sxm",
+                         "--json")
+    assert code == 0, err
+    assert json.loads(out)["profiles"][0]["profile"]["accelerator"] == "h100"

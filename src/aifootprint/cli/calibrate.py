@@ -143,7 +143,7 @@ def calibrate(
                                                            "and demos).")] = "nvidia",
 ) -> None:
     """Calibrate the estimator to this GPU: idle, bf16 GEMM, HBM copy and GEMV micro-benchmarks -> profile."""
-    from ..calibrate.microbench_csv import write_microbench_csv
+    from ..calibrate.microbench_csv import resolve_accelerator, write_microbench_csv
     from ..calibrate.profile import check_writable, write_profile
     from ..errors import InputError, unknown_choice
 
@@ -158,11 +158,19 @@ def calibrate(
     else:
         if gpu is not None or source is not None:
             raise InputError("--gpu and --source apply to --from-csv only")
+        if out is not None and save_readings is not None and out.resolve() == save_readings.resolve():
+            raise InputError("--out and --save-readings name the same file; accepted: two different files")
         for path in (out, save_readings):
             if path is not None:
                 check_writable(path, force)  # before a two-minute run, not after
         inputs |= {"device": device, "idle_s": idle_s, "window_s": window_s, "backend": backend}
-        readings, device_source, energy_method = measure_device(_open_backend(backend, device), idle_s, window_s)
+        bench = _open_backend(backend, device)
+        try:  # an unrecognised device fails now, not after the run
+            accelerator = accelerator or resolve_accelerator(bench.device_info().name).key
+        except BaseException:
+            bench.close()
+            raise
+        readings, device_source, energy_method = measure_device(bench, idle_s, window_s)
         if save_readings is not None:  # first: the measurements are kept even if the derivation fails
             write_microbench_csv([readings], save_readings, force=force)
             inputs["save_readings"] = str(save_readings)
