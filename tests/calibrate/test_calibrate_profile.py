@@ -278,3 +278,24 @@ def test_assumptions_cite_the_profile() -> None:
     assert items["calibration_energy_pj_per_byte"].unit == "pJ/byte"
     assert items["calibration_idle_power_w"].source.startswith("calibration profile h200 (NVIDIA H200 SXM 141GB, ")
     assert "calibration_gemv_bandwidth_fraction" not in {a.name for a in _profile().assumptions()}
+
+
+def test_csv_without_energy_counter_uses_mean_power(tmp_path: Path) -> None:
+    """A row with no counter energy falls back to power_mean_w × duration_s (documented in microbench_csv)."""
+    head = ("gpu,benchmark,duration_s,energy_j,power_mean_w,achieved_tflop_per_s,achieved_gb_per_s,power_limit_w,"
+            "driver,date\n")
+    rows = ("G,idle,4,,100,,,700,1,2026-12-03\n"
+            "G,matmul_bf16,5,3000,,600,,700,1,2026-12-03\n"
+            "G,hbm_copy,2,800,,,4000,700,1,2026-12-03\n"
+            "G,gemv_bf16,2,700,,,3000,700,1,2026-12-03\n")
+    path = tmp_path / "m.csv"
+    path.write_text(head + rows, encoding="utf-8")
+    (r,) = read_microbench_csv(path)
+    assert r.idle.energy_j == 400.0 and r.gemm.flops == 600e12 * 5 and r.copy.bytes_moved == 4000e9 * 2
+    assert r.gemv is not None and r.gemv.bytes_per_s == 3000e9
+    path.write_text(head + rows.replace("G,hbm_copy,2,800", "G,hbm_copy,2,lots"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"m.csv line 4: column 'energy_j' = 'lots' is not a number"):
+        read_microbench_csv(path)
+    path.write_text(head + rows + "G,idle,4,,100,,,700,1,2026-12-03\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 6: benchmark 'idle' of 'G' appears twice"):
+        read_microbench_csv(path)
