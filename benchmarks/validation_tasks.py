@@ -1,0 +1,86 @@
+"""Validation of the task estimators (images, video, classification, …); prints the figures of docs/validation_tasks.md.
+
+1. ML.ENERGY v3.0 text-to-image and text-to-video (energy per image / video, GPU boundary, every configuration):
+   median |error| in-sample (consistency check: the fraction is fitted on these rows), leave-one-model-out (fit on
+   the other models of the same GPU) and cross-GPU (fit on H100, score B200, and the reverse); per model too.
+2. Luccioni et al. 2024 (A100, kWh per 1,000 inferences): our estimates for the same tasks in their setup (batch 1,
+   one A100 of an 8-GPU node, the 7 idle GPUs' idle draw and the host counted), ordering and order of magnitude.
+
+Run: ``python benchmarks/validation_tasks.py [--mlenergy PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from aifootprint.estimate.calibration import load_calibration
+from aifootprint.estimate.tasks.fit import GPU_KEYS, Predictor, fit_phi, median_abs_error, read_mlenergy
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MLE = ROOT.parent / "shared" / "data" / "mlenergy-leaderboard" / "configurations.csv"
+
+
+def mlenergy(path: Path) -> None:
+    rows = read_mlenergy(path)
+    cals = {g: load_calibration(g) for g in GPU_KEYS.values()}
+    pred = Predictor(rows, cals)
+    meas = pred.measured
+    gpus = np.array([m.gpu for m in rows])
+    models = np.array([m.model for m in rows])
+    tasks = np.array([m.task for m in rows])
+    fitted = {g: fit_phi(pred, g) for g in GPU_KEYS.values()}
+    ins = pred.predict(fitted)
+    print("ML.ENERGY v3.0 diffusion, energy per image/video (GPU boundary), median |error| over configurations")
+    print(f"  fitted denoising compute fraction: {', '.join(f'{g} {v:.3f}' for g, v in sorted(fitted.items()))}")
+    lomo = np.empty_like(meas)
+    for g in GPU_KEYS.values():
+        for key in sorted(set(models[gpus == g])):
+            phi = fit_phi(pred, g, lambda m, k=key: m.model != k)  # type: ignore[misc]
+            sel = (gpus == g) & (models == key)
+            lomo[sel] = pred.predict({x: phi for x in GPU_KEYS.values()})[sel]
+    cross = np.empty_like(meas)
+    for g, other in (("h100", "b200"), ("b200", "h100")):
+        phi = fit_phi(pred, other)
+        cross[gpus == g] = pred.predict({x: phi for x in GPU_KEYS.values()})[gpus == g]
+    print(f"  {'subset':<26}{'configs':>8}{'in-sample':>11}{'LOMO':>8}{'cross-GPU':>11}")
+    subsets = [("all", np.ones(len(rows), bool))]
+    subsets += [(f"{t} {g}", (tasks == t) & (gpus == g)) for t in ("image", "video") for g in ("h100", "b200")]
+    subsets += [(k, models == k) for k in sorted(set(models))]
+    for name, sel in subsets:
+        print(f"  {name:<26}{int(sel.sum()):>8}{median_abs_error(ins[sel], meas[sel]):>10.1%}"
+              f"{median_abs_error(lomo[sel], meas[sel]):>8.1%}{median_abs_error(cross[sel], meas[sel]):>11.1%}")
+
+
+def luccioni() -> None:
+    from aifootprint.estimate.tasks.published import task_table
+
+    print("\nLuccioni et al. 2024 (PHP24), Wh per 1,000 inferences, their setup (A100, batch 1, 8-GPU node)")
+    rows = [r for r in task_table(setup="php24") if r["published_wh_per_1000"] and r["estimate_wh_per_1000"]]
+    print(f"  {'task':<34}{'published':>10}{'estimate':>10}{'ratio':>8}  model(s)")
+    for r in rows:
+        ratio = r["estimate_wh_per_1000"] / r["published_wh_per_1000"]
+        print(f"  {r['task']:<34}{r['published_wh_per_1000']:>10.4g}{r['estimate_wh_per_1000']:>10.3g}"
+              f"{ratio:>8.2f}  {r['models']}")
+    by_pub = [r["task"] for r in sorted(rows, key=lambda r: r["published_wh_per_1000"])]
+    by_est = [r["task"] for r in sorted(rows, key=lambda r: r["estimate_wh_per_1000"])]
+    within = all(abs(np.log10(r["estimate_wh_per_1000"] / r["published_wh_per_1000"])) < 1.0 for r in rows)
+    print(f"  ordering reproduced: {by_pub == by_est}; every task within one order of magnitude: {within}")
+    print("  (no parameter was fitted to these figures: setup, idle and host power from the registry)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mlenergy", type=Path, default=DEFAULT_MLE)
+    args = parser.parse_args()
+    if args.mlenergy.exists():
+        mlenergy(args.mlenergy)
+    else:
+        print(f"ML.ENERGY data not found at {args.mlenergy}: skipped")
+    luccioni()
+
+
+if __name__ == "__main__":
+    main()
