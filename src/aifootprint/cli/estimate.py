@@ -261,8 +261,9 @@ def _emit_lifecycle(result: Any, json_out: bool) -> None:
 
 
 def compare_models(
-    input_tokens: InTok,
-    output_tokens: OutTok,
+    input_tokens: Annotated[int | None, typer.Option("--input-tokens", help="Prompt tokens per request (with "
+                                                     "--task: tokens per text).")] = None,
+    output_tokens: Annotated[int | None, typer.Option("--output-tokens", help="Generated tokens per request.")] = None,
     models: Annotated[str | None, typer.Option("--models", help="Comma-separated model names (default: a ladder "
                                                "from ~1B to ~400B plus closed models).")] = None,
     hardware: Hardware = "h100",
@@ -271,10 +272,16 @@ def compare_models(
     boundary: Boundary = "datacenter",
     location: Location = None,
     operator: Operator = None,
+    task: Annotated[str | None, typer.Option("--task", help="classification | embedding | image | video | "
+                                             "transcription: that task's models (and general LLMs).")] = None,
     json_out: Json = False,
 ) -> None:
     """Rank models by per-request energy, carbon and water for one task profile (each model's multiple of the
     smallest): do you need the very large model?"""
+    if task is not None or input_tokens is None or output_tokens is None:  # tasks' hook (cli/estimate_tasks.py)
+        __import__(f"{__package__}.estimate_tasks", fromlist=["compare"]).compare(
+            task, models, input_tokens, output_tokens, hardware, boundary, location, operator, json_out)
+        return
     from ..estimate.compare import compare_models as run
     from ..estimate.inference import RequestConfig
 
@@ -316,5 +323,6 @@ def register(app: typer.Typer) -> None:
     sub.command("request")(request)
     sub.command("training")(training)
     sub.command("lifecycle")(lifecycle)
+    __import__(f"{__package__}.estimate_tasks", fromlist=["register"]).register(sub)
     app.add_typer(sub, name="estimate")
     app.command("compare-models")(compare_models)

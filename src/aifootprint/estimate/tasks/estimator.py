@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aifootprint.errors import InputError, unknown_choice
 from aifootprint.notice import Notice
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
     from aifootprint.result import Assumption, Result
 
+T = TypeVar("T", int, float)
 #: Tasks with a command of their own.
 COMMAND_TASKS = ("image", "video", "embedding", "classification", "transcription")
 #: Inputs per encoder request when not given [tokens]: an assumption (status E, docs/methodology/tasks.md) — a
@@ -79,29 +80,33 @@ class TaskConfig:
             raise InputError(f"--accelerators must be 1–{MAX_ACCELERATORS}, got {self.accelerators}")
 
 
+def _given(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
 def build_workload(spec: TaskSpec, registry: Registry | None = None) -> tuple[TaskModel, Workload, dict[str, Any]]:
     """The model, its workload for ``spec`` and the resolved size inputs."""
     if spec.task not in COMMAND_TASKS:
         raise unknown_choice("task", spec.task, COMMAND_TASKS)
     m = get_task_model(spec.model, spec.task, registry)
     if spec.task in ("image", "video"):
-        steps = spec.steps or m.steps or 50
-        h, w = spec.height or m.height or 1024, spec.width or m.width or 1024
-        frames = (spec.frames or m.frames or 1) if spec.task == "video" else None
-        batch = spec.batch or 1
+        steps = _given(spec.steps, m.steps or 50)
+        h, w = _given(spec.height, m.height or 1024), _given(spec.width, m.width or 1024)
+        frames = _given(spec.frames, m.frames or 1) if spec.task == "video" else None
+        batch = _given(spec.batch, 1)
         wl = diffusion_workload(m, steps, h, w, batch, frames)
         inputs: dict[str, Any] = {"steps": steps, "height": h, "width": w, "batch": batch}
         if frames is not None:
             inputs["frames"] = frames
     elif spec.task == "transcription":
         audio = spec.audio_s if spec.audio_s is not None else 30.0
-        rate = spec.tokens_per_s or DEFAULT_TOKENS_PER_S
-        batch = spec.batch or DEFAULT_WHISPER_BATCH
+        rate = _given(spec.tokens_per_s, DEFAULT_TOKENS_PER_S)
+        batch = _given(spec.batch, DEFAULT_WHISPER_BATCH)
         wl = whisper_workload(m, audio, rate, batch)
         inputs = {"audio_seconds": audio, "tokens_per_second": rate, "batch": batch}
     else:
-        tokens = spec.tokens or min(DEFAULT_TOKENS, m.max_tokens or DEFAULT_TOKENS)
-        batch = spec.batch or DEFAULT_ENCODER_BATCH
+        tokens = _given(spec.tokens, min(DEFAULT_TOKENS, m.max_tokens or DEFAULT_TOKENS))
+        batch = _given(spec.batch, DEFAULT_ENCODER_BATCH)
         wl = encoder_workload(m, tokens, batch)
         inputs = {"tokens": tokens, "batch": batch}
     return m, wl, inputs
@@ -203,7 +208,7 @@ class TaskEstimator:
         split = bd.split(self.config.boundary, est.accelerator_wh, 0.0, est.host_wh, pue)
         breakdown = {**est.phases_wh, "host": split.host_wh, "idle": split.idle_wh, "overhead": split.overhead_wh}
         emb, emb_assumptions, emb_warnings = embodied_carbon(
-            self.cal.embodied_carbon_kg, self.cal.name, self.cal.source, est.accelerator_time_s,
+            self.cal.embodied_carbon_kg, self.cal.name, self._hardware_source(), est.accelerator_time_s,
             self.config.boundary != "accelerator", self.registry)
         energy = Uncertain.from_any(impacts.facility_energy_kwh * 1000.0)
         values: dict[str, Any] = {
@@ -223,6 +228,11 @@ class TaskEstimator:
         return Result(f"estimate-{self.spec.task}", inputs, values,
                       self._assumptions(gsd, gsd_src) + emb_assumptions + impacts.assumptions(),
                       [*self._warnings(), *emb_warnings, *impacts.warnings()])
+
+    def _hardware_source(self) -> str:
+        from aifootprint.reference.hardware import get_accelerator
+
+        return ";".join(get_accelerator(self.cal.accelerator, self.registry).sources) or self.cal.source
 
     def _assumptions(self, gsd: float, gsd_src: str) -> list[Assumption]:
         from aifootprint.result import Assumption
