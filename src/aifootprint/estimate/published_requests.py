@@ -88,18 +88,19 @@ def batch_for_utilisation(est: RequestEstimator, input_tokens: float, output_tok
     batch; when no batch up to :data:`MAX_SEARCH_BATCH` reaches it (per-sequence step overheads grow with the
     batch), the batch with the highest utilisation. None if nothing fits."""
     from .inference import accelerators_needed
-    from .roofline import peak_flops, request_point
+    from .physics import llm_request
 
     top: tuple[int, int, float] | None = None
     c, cal = est.costs, est.cal
-    peak = peak_flops(cal, c.compute_dtype)
+    peak = cal.peak_flops(c.compute_dtype)
     b = 1
     while b <= MAX_SEARCH_BATCH:
         try:
             n = accelerators_needed(c, cal, b, input_tokens + output_tokens)
         except InputError:
             break
-        t_step = request_point(c, cal, n, b, input_tokens, output_tokens)[2]
+        t_step = llm_request(c, est.device, est.engine, float(n), float(b), float(input_tokens),
+                             float(output_tokens))[2]
         util = b * c.linear_flops / (t_step * n * peak)
         if util >= target:
             return b, n, util
