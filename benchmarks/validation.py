@@ -209,7 +209,7 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
     out.append(f"| ML.ENERGY average power per GPU, median abs error ({'in-sample' if quick else 'LOMO'}) | "
                f"{100 * pw:.1f} % | ≤ 8 % | {verdict(pw, TARGETS['power'])} |")
     if not quick:
-        out.append(f"| 5–95 % band coverage out of sample (nested LOMO) | {100 * s['coverage']:.0f} % | ≥ 85 % | "
+        out.append(f"| 5–95 % band coverage out of sample (nested LOMO) | {100 * s['coverage']:.1f} % | ≥ 85 % | "
                    f"{verdict(s['coverage'], TARGETS['coverage'], higher=True)} |")
     if "max_reproduction" in s:
         out.append(f"| micro-benchmarks (H100 GEMM and copy power), worst abs error | "

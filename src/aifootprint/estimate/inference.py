@@ -162,7 +162,8 @@ class RequestEstimator:
         est.estimate(input_tokens=500, output_tokens=300).energy_wh
     """
 
-    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_notices", "_provider_note", "_pue", "_site", "cal", "config",
+    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_notices", "_profile", "_provider_note", "_pue", "_site", "cal",
+                 "config",
                  "costs", "device", "engine", "model", "precision", "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
@@ -173,6 +174,7 @@ class RequestEstimator:
         self.registry = registry
         self.model = model if isinstance(model, ResolvedModel) else resolve(model, registry)
         self._notices: list[Notice] = []
+        self._profile: Any = None
         self.cal = self._calibration()
         self.precision = self.config.precision or native_precision(self.model, registry)
         self.costs = token_costs(self.model.best, self.precision)
@@ -190,25 +192,15 @@ class RequestEstimator:
 
     # -- configuration -------------------------------------------------------------------------------------------
     def _calibration(self) -> Calibration:
-        """The shipped calibration of the configured accelerator, with the user's profile applied when given."""
+        """The shipped calibration of the configured accelerator, with the user's measured profile applied when
+        ``config.calibration`` names one (``aifootprint calibrate``; refused when measured on another accelerator)."""
         cal = load_calibration(self.config.hardware, self.registry)
-        path = self.config.calibration
-        if path is None:
+        if self.config.calibration is None:
             return cal
-        import importlib
+        from aifootprint.calibrate.config import select_profile
 
-        try:
-            profile = importlib.import_module("aifootprint.calibrate.profile").read_profile(path)
-        except (OSError, ValueError, KeyError) as exc:
-            raise InputError(f"cannot read calibration profile {path}: {exc}; accepted: a TOML file written by "
-                             "`aifootprint calibrate`") from None
-        if str(profile.accelerator).lower() != cal.accelerator:
-            self._notices.append(Notice(
-                "calibration-profile-ignored",
-                f"calibration profile {path} is for {profile.accelerator}, not {cal.accelerator}: shipped "
-                "calibration used", subject=cal.accelerator, source=str(path)))
-            return cal
-        return apply_profile(cal, profile)
+        self._profile = select_profile(cal.accelerator, self.config.calibration)
+        return cal if self._profile is None else apply_profile(cal, self._profile)
 
     def site(self) -> Site:
         """Data-centre site (grid, PUE, WUE): the user's location/operator, else the API provider's defaults for
@@ -432,6 +424,8 @@ class RequestEstimator:
             Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
                        "docs/validation.md (out-of-sample measured ÷ estimated)"),
         ]
+        if self._profile is not None:
+            out.extend(self._profile.assumptions())
         if self.config.boundary != "accelerator":
             share = bd.server_share(self.registry)
             out.append(Assumption("host_power_w_per_accelerator", self._host_w, "W",
