@@ -403,6 +403,14 @@ class RequestEstimator:
         except AifootprintError:  # a calibration row without a hardware row keeps the calibration's source
             return self.cal.source
 
+    def _precision_source(self) -> str:
+        from .deployments import deployment_for
+
+        dep = deployment_for(self.model.provider)
+        if dep is None:
+            return "registry models.serving_precision (native)"
+        return f"deployment assumption for {self.model.provider}: {dep.hardware_note} ({dep.source})"
+
     def _assumptions(self) -> list[Assumption]:
         from aifootprint.result import Assumption
 
@@ -420,7 +428,7 @@ class RequestEstimator:
             Assumption("engine_step_overhead_s", float(f"{self.engine.step_overhead_s:.4g}"), "s", self.engine.source),
             Assumption("engine_seq_overhead_s", float(f"{self.engine.seq_overhead_s:.4g}"), "s", self.engine.source),
             Assumption("precision", self.precision, "-", "user input" if self.config.precision else
-                       "registry models.serving_precision (native)"),
+                       self._precision_source()),
             Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
                        "docs/validation.md (out-of-sample measured ÷ estimated)"),
         ]

@@ -173,7 +173,7 @@ def compare_published(est: RequestEstimator, input_tokens: float, output_tokens:
         text = (f"published figure outside the 5–95 % range ({low:.2g}–{high:.2g} Wh): {r.get('description')} = "
                 f"{value:g} Wh ({r.get('source')}, {r.get('year')}; boundary {r.get('boundary')}). Published "
                 "per-request figures are estimates too; the main drivers of the gap are the batch size (here "
-                f"{cfg.batch} concurrent sequences), the precision ({cfg.precision}), the accelerator count ({n}, "
+                f"{cfg.batch} concurrent sequences), the precision ({est.precision}), the accelerator count ({n}, "
                 f"set by the total parameters) and the boundary ({cfg.boundary}: host, idle and PUE included).")
         st = STATED.get(key)
         if st is not None:
