@@ -145,14 +145,21 @@ def _model_year(key: str, registry: Registry | None) -> int | None:
     return year if isinstance(year, int) else None
 
 
-def compare_published(est: RequestEstimator, input_tokens: float, output_tokens: float, low: float, high: float
-                      ) -> tuple[list[dict[str, Any]], list[str]]:
-    """The ``published_figures`` block and one warning per comparable figure outside [low, high] Wh."""
+def figures_for(est: RequestEstimator) -> list[Row]:
+    """The ``request_figures`` rows shown beside this estimator's results (see :func:`matching_figures`)."""
+    return matching_figures(est.model.key, _model_year(est.model.key, est.registry), est.config.boundary,
+                            est.registry)
+
+
+def compare_published(est: RequestEstimator, input_tokens: float, output_tokens: float, low: float, high: float,
+                      rows: list[Row] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The ``published_figures`` block and one warning per comparable figure outside [low, high] Wh (``rows``: the
+    estimator's :func:`figures_for`, computed here when not given)."""
     block: list[dict[str, Any]] = []
     warnings: list[str] = []
     cfg = est.config
-    year = _model_year(est.model.key, est.registry)
-    rows = matching_figures(est.model.key, year, cfg.boundary, est.registry)
+    if rows is None:
+        rows = figures_for(est)
     # a figure without a stated input length is a typical (short) query when its publisher gave separate figures for
     # long inputs: compare it only below half the shortest of those
     long_inputs = [x for x in (_stated_input(r) for r in rows) if x is not None]
