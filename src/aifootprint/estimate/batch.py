@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 F64 = NDArray[np.float64]
 #: Output columns, in order.
-COLUMNS = ("energy_wh", "prefill_wh", "decode_wh", "host_wh", "idle_wh", "overhead_wh", "latency_s", "accelerators")
+COLUMNS = ("energy_wh", "prefill_wh", "decode_wh", "host_wh", "idle_wh", "overhead_wh", "latency_s", "accelerators",
+           "energy_wh_low", "energy_wh_high")
 #: Impact columns added by :func:`estimate_table` (best values of the site's factors, through the impacts core's
 #: equations: carbon = energy × grid intensity; water = Li et al. 2023 on the IT energy).
 IMPACT_COLUMNS = ("carbon_g", "water_l")
@@ -64,7 +65,8 @@ def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed
 def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_tokens: ArrayLike) -> dict[str, F64]:
     """Per-request point estimates for arrays of token counts with one estimator's model and configuration.
 
-    Returns a dict of arrays named as :data:`COLUMNS` (Wh at the estimator's boundary, seconds, counts).
+    Returns a dict of arrays named as :data:`COLUMNS` (Wh at the estimator's boundary, seconds, counts), with the
+    5–95 % range of the energy (``energy_wh_low`` / ``energy_wh_high``: the estimator's precomputed band ratios).
     """
     i = np.asarray(input_tokens, dtype=np.float64)
     o = np.asarray(output_tokens, dtype=np.float64)
@@ -86,9 +88,14 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
         overhead = (float(getattr(pue, "best", pue)) - 1.0) * (pre + dec + host + idle)
     else:
         idle = overhead = np.zeros_like(pre)
+    from .request_result import band_ratios
+
+    energy = pre + dec + host + idle + overhead
+    r_lo, r_hi = band_ratios(est)  # precomputed once per estimator: no Monte Carlo per row
     return {
-        "energy_wh": pre + dec + host + idle + overhead, "prefill_wh": pre, "decode_wh": dec, "host_wh": host,
+        "energy_wh": energy, "prefill_wh": pre, "decode_wh": dec, "host_wh": host,
         "idle_wh": idle, "overhead_wh": overhead, "latency_s": ttft + o * t_step, "accelerators": nf,
+        "energy_wh_low": energy * r_lo, "energy_wh_high": energy * r_hi,
     }
 
 

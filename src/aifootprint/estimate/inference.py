@@ -162,8 +162,9 @@ class RequestEstimator:
         est.estimate(input_tokens=500, output_tokens=300).energy_wh
     """
 
-    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_notices", "_provider_note", "_pue", "_site", "cal", "config",
-                 "costs", "device", "engine", "model", "precision", "registry")
+    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_notices", "_profile", "_provider_note", "_pue", "_site",
+                 "_units", "_variant_costs", "cal", "config", "costs", "device", "engine", "model", "precision",
+                 "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
                  registry: Registry | None = None, site: Site | None = None) -> None:
@@ -173,6 +174,9 @@ class RequestEstimator:
         self.registry = registry
         self.model = model if isinstance(model, ResolvedModel) else resolve(model, registry)
         self._notices: list[Notice] = []
+        self._profile: Any = None
+        self._units: dict[Any, Any] = {}
+        self._variant_costs: dict[Architecture, TokenCosts] = {}
         self.cal = self._calibration()
         self.precision = self.config.precision or native_precision(self.model, registry)
         self.costs = token_costs(self.model.best, self.precision)
@@ -190,25 +194,15 @@ class RequestEstimator:
 
     # -- configuration -------------------------------------------------------------------------------------------
     def _calibration(self) -> Calibration:
-        """The shipped calibration of the configured accelerator, with the user's profile applied when given."""
+        """The shipped calibration of the configured accelerator, with the user's measured profile applied when
+        ``config.calibration`` names one (``aifootprint calibrate``; refused when measured on another accelerator)."""
         cal = load_calibration(self.config.hardware, self.registry)
-        path = self.config.calibration
-        if path is None:
+        if self.config.calibration is None:
             return cal
-        import importlib
+        from aifootprint.calibrate.config import select_profile
 
-        try:
-            profile = importlib.import_module("aifootprint.calibrate.profile").read_profile(path)
-        except (OSError, ValueError, KeyError) as exc:
-            raise InputError(f"cannot read calibration profile {path}: {exc}; accepted: a TOML file written by "
-                             "`aifootprint calibrate`") from None
-        if str(profile.accelerator).lower() != cal.accelerator:
-            self._notices.append(Notice(
-                "calibration-profile-ignored",
-                f"calibration profile {path} is for {profile.accelerator}, not {cal.accelerator}: shipped "
-                "calibration used", subject=cal.accelerator, source=str(path)))
-            return cal
-        return apply_profile(cal, profile)
+        self._profile = select_profile(cal.accelerator, self.config.calibration)
+        return cal if self._profile is None else apply_profile(cal, self._profile)
 
     def site(self) -> Site:
         """Data-centre site (grid, PUE, WUE): the user's location/operator, else the API provider's defaults for
@@ -313,89 +307,25 @@ class RequestEstimator:
     # -- full result ---------------------------------------------------------------------------------------------
     def result(self, input_tokens: float, output_tokens: float) -> Result:
         """The JSON output contract for one request: energy (low/best/high), breakdown, latency, carbon, water,
-        embodied carbon, assumptions with sources and warnings."""
-        from aifootprint.impacts import SiteOverrides, assess
-        from aifootprint.result import Result
-        from aifootprint.uncertainty import Uncertain
+        embodied carbon, assumptions with sources and warnings (:mod:`.request_result`: the Monte Carlo runs once per
+        estimator, each call scales it)."""
+        from .request_result import request_result
 
-        from .published_requests import compare_published
+        return request_result(self, input_tokens, output_tokens)
 
-        best = self.estimate(input_tokens, output_tokens)
-        m = self.model
-        warnings: list[str | Notice] = list(self._notices)
-        tight = self.fit_notice(input_tokens, output_tokens)
-        if tight is not None:
-            warnings.append(tight)
-        # parameter range (closed models): evaluate at low and high counts, triangular between
-        factor: Any = 1.0
-        prange: tuple[float, float] | None = None
-        if m.is_range:
-            lo = self._estimate(token_costs(m.low, self.precision), input_tokens, output_tokens).energy_wh
-            hi = self._estimate(token_costs(m.high, self.precision), input_tokens, output_tokens).energy_wh
-            lo, hi = min(lo, best.energy_wh), max(hi, best.energy_wh)
-            if hi > lo:
-                prange = (lo / best.energy_wh, hi / best.energy_wh)
-                factor = Uncertain.triangular(prange[0], 1.0, prange[1], label=f"params:{m.key}")
-        params = _param_assumptions(m, prange)
-        if not m.open_weights:
-            warnings.append(Notice("estimated-parameters", "estimated: parameter count not published", m.key,
-                                   ";".join(m.sources)))
-        elif m.best.estimated:
-            warnings.append(Notice("estimated-shape", "estimated: architecture shape not published; default shape "
-                                   "used", m.key, ";".join(m.sources)))
-        model_err = band_factor(self.cal)
-        if self.cal.estimated:
-            warnings.append(Notice(
-                "estimated-calibration", f"estimated: {self.cal.name} has no serving measurements; scaled by datasheet "
-                f"from the {self.cal.scaled_from.upper()} calibration, band widened to the measured cross-GPU error",
-                self.cal.accelerator, self.cal.source))
-        if self.engine.name != "vllm":
-            warnings.append(Notice(
-                "engine-unvalidated", f"engine {self.engine.name}: host terms are an assumption "
-                f"({self.engine.source}); the band is the vLLM one, measured out of sample", self.engine.name,
-                self.engine.source))
+    def _costs_at(self, arch: Architecture) -> TokenCosts:
+        """Token costs of a variant architecture (closed models' low/high counts), cached."""
+        c = self._variant_costs.get(arch)
+        if c is None:
+            c = self._variant_costs[arch] = token_costs(arch, self.precision)
+        return c
 
-        scale = model_err * factor
-        active_wh = (best.prefill_wh + best.decode_wh + best.host_wh) * scale
-        site = self.site()
-        if self.config.boundary == "datacenter":
-            it_wh = active_wh * (1.0 + bd.IDLE_FRACTION)
-            impacts = assess(it_wh / 1000.0, site)
-        else:
-            it_wh = active_wh
-            impacts = assess(it_wh / 1000.0, site.with_overrides(SiteOverrides(pue=1.0)))
-        energy_wh = impacts.facility_energy_kwh * 1000.0
-        emb, emb_assumptions, emb_warnings = self._embodied(best)
-        warnings.extend(emb_warnings)
-        if self._provider_note:
-            warnings.append(self._provider_note)
-        if self.config.boundary != "accelerator" and bd.server_share(self.registry).estimated:
-            warnings.append(f"host_power_w_per_accelerator: estimated fallback {self._host_w:g} W "
-                            f"({bd.server_share(self.registry).source})")
-        values: dict[str, Any] = {
-            "energy_wh": Uncertain.from_any(energy_wh),
-            "breakdown_wh": best.breakdown_wh(),
-            "latency_s": best.latency_s,
-            "accelerators": best.accelerators,
-            "carbon_g": Uncertain.from_any(impacts.carbon_g),
-            "water_l": Uncertain.from_any(impacts.water_l),
-            "embodied_carbon_g": None if emb is None else Uncertain.from_any(emb),
-        }
-        e = values["energy_wh"]
-        figures, fig_warnings = compare_published(self, input_tokens, output_tokens, e.low, e.high)
-        if figures:
-            values["published_figures"] = figures
-        warnings.extend(fig_warnings)
-        inputs = {
-            "model": m.key, "hardware": self.cal.accelerator, "accelerators": best.accelerators,
-            "batch": self.config.batch, "input_tokens": input_tokens, "output_tokens": output_tokens,
-            "precision": self.precision, "engine": self.engine.name, "boundary": self.config.boundary,
-            "location": site.location,
-            "zone": site.zone, "operator": site.operator, "provider": m.provider,
-        }
-        return Result("estimate-request", inputs, values,
-                      params + self._assumptions() + emb_assumptions + impacts.assumptions(),
-                      [*warnings, *impacts.warnings()])
+    def _embodied_unit(self) -> tuple[Any, list[Assumption], list[str]]:
+        """Embodied carbon of one accelerator-second (scaled per request)."""
+        from .embodied import embodied_carbon
+
+        return embodied_carbon(self.cal.embodied_carbon_kg, self.cal.name, self._embodied_source(), 1.0,
+                               self.config.boundary != "accelerator", self.registry)
 
     def _embodied(self, best: RequestEstimate) -> tuple[Any, list[Assumption], list[str]]:
         from .embodied import embodied_carbon
@@ -410,6 +340,14 @@ class RequestEstimator:
             return ";".join(get_accelerator(self.cal.accelerator, self.registry).sources) or self.cal.source
         except AifootprintError:  # a calibration row without a hardware row keeps the calibration's source
             return self.cal.source
+
+    def _precision_source(self) -> str:
+        from .deployments import deployment_for
+
+        dep = deployment_for(self.model.provider)
+        if dep is None:
+            return "registry models.serving_precision (native)"
+        return f"deployment assumption for {self.model.provider}: {dep.hardware_note} ({dep.source})"
 
     def _assumptions(self) -> list[Assumption]:
         from aifootprint.result import Assumption
@@ -428,10 +366,12 @@ class RequestEstimator:
             Assumption("engine_step_overhead_s", float(f"{self.engine.step_overhead_s:.4g}"), "s", self.engine.source),
             Assumption("engine_seq_overhead_s", float(f"{self.engine.seq_overhead_s:.4g}"), "s", self.engine.source),
             Assumption("precision", self.precision, "-", "user input" if self.config.precision else
-                       "registry models.serving_precision (native)"),
+                       self._precision_source()),
             Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
                        "docs/validation.md (out-of-sample measured ÷ estimated)"),
         ]
+        if self._profile is not None:
+            out.extend(self._profile.assumptions())
         if self.config.boundary != "accelerator":
             share = bd.server_share(self.registry)
             out.append(Assumption("host_power_w_per_accelerator", self._host_w, "W",
@@ -461,8 +401,34 @@ def _param_assumptions(m: ResolvedModel, prange: tuple[float, float] | None) -> 
 
 def estimate_request(model: str | Architecture, input_tokens: float, output_tokens: float,
                      config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
-    """One-shot convenience: :meth:`RequestEstimator.result` for a single request."""
-    return RequestEstimator(model, config, registry).result(input_tokens, output_tokens)
+    """One-shot convenience: :meth:`RequestEstimator.result` for a single request.
+
+    Estimators are kept per :class:`~aifootprint.reference.registry.Registry` instance (keyed by model and config;
+    :func:`estimator_for`), so repeated one-shot calls reuse parsed registry and hardware rows and the precomputed
+    uncertainty draws instead of rebuilding them."""
+    return estimator_for(model, config, registry).result(input_tokens, output_tokens)
+
+
+#: Estimators kept per registry before the oldest are dropped.
+ESTIMATOR_CACHE_SIZE = 256
+
+
+def estimator_for(model: str | Architecture, config: RequestConfig | None = None,
+                  registry: Registry | None = None) -> RequestEstimator:
+    """A :class:`RequestEstimator` for (model, config), cached on the registry instance (no module-level state). A
+    config naming a calibration profile file is not cached (the file may change)."""
+    from aifootprint.reference.registry import default_registry
+
+    if config is not None and config.calibration is not None:
+        return RequestEstimator(model, config, registry)
+    memo: dict[Any, RequestEstimator] = (registry or default_registry()).__dict__.setdefault("_request_estimators", {})
+    key = (model, config)
+    est = memo.get(key)
+    if est is None:
+        if len(memo) >= ESTIMATOR_CACHE_SIZE:
+            memo.pop(next(iter(memo)))
+        est = memo[key] = RequestEstimator(model, config, registry)
+    return est
 
 
 def with_config(est: RequestEstimator, **changes: Any) -> RequestEstimator:

@@ -48,7 +48,7 @@ Num = Any
 
 def maximum(a: Num, b: Num) -> Num:
     """Element-wise max that stays a Python float for floats (no numpy on the scalar path)."""
-    if isinstance(a, float | int) and isinstance(b, float | int):
+    if type(a) is float and type(b) is float:
         return a if a > b else b
     import numpy as np
 
@@ -57,16 +57,21 @@ def maximum(a: Num, b: Num) -> Num:
 
 def minimum(a: Num, b: Num) -> Num:
     """Element-wise min (float in, float out)."""
-    if isinstance(a, float | int) and isinstance(b, float | int):
+    if type(a) is float and type(b) is float:
         return a if a < b else b
     import numpy as np
 
     return np.minimum(a, b)
 
 
+def _is_zero(x: Num) -> bool:
+    """True for a scalar 0 (a term that can be skipped); arrays are never skipped."""
+    return (type(x) is float or type(x) is int) and x == 0
+
+
 def _inf_if_zero(x: Num) -> Num:
     """``x`` with 0 (= 'none') replaced by +inf (sliding windows, KV shards)."""
-    if isinstance(x, float | int):
+    if type(x) is float or type(x) is int:
         return x if x > 0 else math.inf
     import numpy as np
 
@@ -149,17 +154,21 @@ def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_
     ``ρ = max(1, n / kv_shards)`` the copies of each KV head when there are fewer KV heads than accelerators.
     """
     tokens = decode_seqs + prefill_tokens
-    win = _inf_if_zero(c.local_window)
-    loc_d = minimum(decode_ctx, win)
-    loc_p = minimum(prefill_ctx, win)
-    flops = (tokens * c.linear_flops
-             + decode_seqs * (c.attn_flops_per_ctx * decode_ctx + c.local_attn_flops_per_ctx * loc_d)
-             + prefill_tokens * (c.attn_flops_per_ctx * prefill_ctx + c.local_attn_flops_per_ctx * loc_p))
+    flops = tokens * c.linear_flops + decode_seqs * (c.attn_flops_per_ctx * decode_ctx) + prefill_tokens * (
+        c.attn_flops_per_ctx * prefill_ctx)
+    kv_d = c.kv_bytes_per_ctx * decode_ctx
+    if not _is_zero(c.local_attn_flops_per_ctx):  # sliding-window / chunked layers (skipped for scalar zeros)
+        win = _inf_if_zero(c.local_window)
+        loc_d = minimum(decode_ctx, win)
+        flops = flops + decode_seqs * (c.local_attn_flops_per_ctx * loc_d) + prefill_tokens * (
+            c.local_attn_flops_per_ctx * minimum(prefill_ctx, win))
+        kv_d = kv_d + c.local_kv_bytes_per_ctx * loc_d
     rep = maximum(n / _inf_if_zero(c.kv_shards), 1.0)
-    moved = (c.dense_weight_bytes + c.expert_weight_bytes * (1.0 - (1.0 - c.route_fraction) ** tokens)
-             + decode_seqs * (rep * (c.kv_bytes_per_ctx * decode_ctx + c.local_kv_bytes_per_ctx * loc_d)
-                              + 2.0 * c.state_bytes_per_seq)
+    moved = (c.dense_weight_bytes
+             + decode_seqs * (rep * kv_d + 2.0 * c.state_bytes_per_seq)
              + tokens * (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep)
+    if not _is_zero(c.route_fraction):  # distinct experts touched by the step's tokens
+        moved = moved + c.expert_weight_bytes * (1.0 - (1.0 - c.route_fraction) ** tokens)
     return flops, moved
 
 

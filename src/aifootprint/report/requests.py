@@ -106,7 +106,8 @@ def keys_of(assumptions: Sequence[Any]) -> list[str]:
     return keys
 
 
-def _estimated_note(est: Any, warnings: Sequence[str]) -> list[str]:
+def _estimated_note(est: Any, notices: Sequence[Any]) -> list[str]:
+    warnings = [str(w) for w in notices]  # structured Notices print as their message
     if not any(w.startswith("estimated") for w in warnings):
         return []
     why = "; ".join(w.removeprefix("estimated: ") for w in warnings if w.startswith("estimated"))

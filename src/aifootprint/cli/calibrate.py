@@ -1,0 +1,212 @@
+"""``aifootprint calibrate``: measure the local GPU (or read micro-benchmark measurements) into a calibration profile.
+
+On a device (extra ``aifootprint[calibrate]``: PyTorch with CUDA + nvidia-ml-py) it runs idle, dense bf16 GEMM, HBM
+copy and small-batch GEMV windows (≈ 25 s of windows by default, bounded to 90 s, plus warm-ups) and derives the
+power-model parameters (``docs/calibrate.md``). ``--from-csv FILE`` derives profiles offline from measurements in the
+``microbench.csv`` format, without PyTorch. PyTorch is imported only when a GPU run starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from ..calibrate.backend import MicrobenchBackend
+    from ..calibrate.profile import CalibrationProfile, MicrobenchReadings
+    from ..notice import Notice
+    from ..reference.hardware import Accelerator
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """One derived profile with what produced it."""
+
+    readings: MicrobenchReadings
+    profile: CalibrationProfile
+    accelerator: Accelerator
+    notices: tuple[Notice, ...]
+
+
+def derive(readings: MicrobenchReadings, accelerator: str | None, source: str, energy_method: str) -> Calibrated:
+    """Resolve the accelerator (``accelerator`` wins over the device name), derive the profile, run the checks."""
+    from ..calibrate.microbench_csv import resolve_accelerator
+    from ..calibrate.profile import derive_profile
+    from ..calibrate.report import reading_notices
+    from ..reference.hardware import get_accelerator
+
+    acc = get_accelerator(accelerator) if accelerator else resolve_accelerator(readings.device_name)
+    profile = derive_profile(readings, acc, source)
+    return Calibrated(readings, profile, acc, tuple(reading_notices(readings, profile, energy_method)))
+
+
+def calibrate_device(backend: MicrobenchBackend, idle_s: float, window_s: float, accelerator: str | None,
+                     ) -> Calibrated:
+    """Run the bounded plan on ``backend`` and derive its profile (the backend is closed afterwards)."""
+    from ..calibrate.backend import BenchPlan, run_microbenchmarks
+    from ..calibrate.profile import PROFILE_METHOD_VERSION
+
+    plan = BenchPlan(idle_s=idle_s, window_s=window_s)
+    try:
+        info = backend.device_info()
+        readings = run_microbenchmarks(backend, plan)
+    finally:
+        backend.close()
+    if info.energy_method == "fake":
+        source = "synthetic readings of the fake calibration backend (not a measurement)"
+    else:
+        source = (f"measured by aifootprint calibrate ({PROFILE_METHOD_VERSION}, {info.energy_method}) on "
+                  f"{info.name}, driver {info.driver}, {readings.date}")
+    return derive(readings, accelerator, source, info.energy_method)
+
+
+def _targets(out: Path | None, items: list[Calibrated]) -> list[Path | None]:
+    from ..errors import InputError
+
+    if out is None:
+        return [None] * len(items)
+    if len(items) == 1:
+        return [out]
+    if not out.is_dir() or out.is_symlink():
+        names = ", ".join(c.readings.device_name for c in items)
+        raise InputError(f"the CSV holds {len(items)} GPUs ({names}); accepted: --gpu NAME to pick one, or --out "
+                         "DIR (an existing folder) to write one KEY.toml per GPU")
+    keys = [c.profile.accelerator for c in items]
+    if len(set(keys)) != len(keys):
+        raise InputError(f"several GPUs of the CSV map to one accelerator ({', '.join(keys)}); pick one with --gpu")
+    return [out / f"{key}.toml" for key in keys]
+
+
+def _print_human(item: Calibrated, written: Path | None) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..calibrate.report import compare_with_datasheet
+    from .output import format_value
+
+    p, acc = item.profile, item.accelerator
+    console = Console(highlight=False)
+    table = Table(title=f"calibration of {p.device_name} ({p.accelerator}), driver {p.driver}, {p.date}",
+                  header_style="bold")
+    table.add_column("quantity")
+    for col in ("measured", "datasheet", "ratio"):
+        table.add_column(col, justify="right")
+    table.add_column("unit")
+    for row in compare_with_datasheet(p, acc):
+        table.add_row(escape(row.quantity), "—" if row.measured is None else format_value(row.measured),
+                      "not published" if row.datasheet is None else format_value(row.datasheet),
+                      "" if row.ratio is None else f"{row.ratio:.1%}", row.unit)
+    console.print(table)
+    console.print(escape(f"source: {p.source}; method {p.method_version}"))
+    for notice in item.notices:
+        console.print(f"[yellow]note:[/] {escape(notice.message)}")
+    if written is not None:
+        console.print(escape(f"written: {written} (use it with --calibration {written}, or name it under "
+                             f"[calibration] in the user config; see docs/calibrate.md)"))
+    else:
+        console.print("not written: pass --out FILE to save the profile")
+
+
+def _json(items: list[Calibrated], written: list[Path | None], inputs: dict[str, object]) -> str:
+    from ..calibrate.report import compare_with_datasheet
+    from ..result import Result
+
+    profiles = [{"profile": c.profile.to_dict(), "written": None if w is None else str(w),
+                 "comparison": [r.to_dict() for r in compare_with_datasheet(c.profile, c.accelerator)]}
+                for c, w in zip(items, written, strict=True)]
+    notices = [n for c in items for n in c.notices]
+    return Result(kind="calibration", inputs=inputs, values={"profiles": profiles}, warnings=notices).to_json()
+
+
+def calibrate(
+    out: Annotated[Path | None, typer.Option(help="Write the profile (TOML) here; with several GPUs in --from-csv, an "
+                                             "existing folder (one KEY.toml each).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing regular file at --out.")] = False,
+    from_csv: Annotated[Path | None, typer.Option("--from-csv", help="Derive profiles from a micro-benchmark CSV "
+                                                  "(microbench.csv format) instead of running on the GPU.")] = None,
+    gpu: Annotated[str | None, typer.Option(help="With --from-csv: the GPU (its 'gpu' column or registry key) to "
+                                            "use.")] = None,
+    accelerator: Annotated[str | None, typer.Option(help="Registry accelerator (key or alias) of the device, when its "
+                                                    "name is not recognised.")] = None,
+    source: Annotated[str | None, typer.Option(help="With --from-csv: the citation of the measurements.")] = None,
+    device: Annotated[int, typer.Option(help="GPU index (as PyTorch numbers them).")] = 0,
+    idle_s: Annotated[float, typer.Option("--idle-s", help="Idle window [s] (1-30).")] = 5.0,
+    window_s: Annotated[float, typer.Option("--window-s", help="Each benchmark window [s] (1-25).")] = 5.0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+    backend: Annotated[str, typer.Option(hidden=True, help="nvidia (default) or fake (synthetic readings, for tests "
+                                                           "and demos).")] = "nvidia",
+) -> None:
+    """Calibrate the estimator to this GPU: idle, bf16 GEMM, HBM copy and GEMV micro-benchmarks -> profile."""
+    from ..calibrate.profile import check_writable, write_profile
+    from ..errors import InputError, unknown_choice
+
+    if backend not in ("nvidia", "fake"):
+        raise unknown_choice("calibration backend", backend, ("nvidia", "fake"))
+    inputs: dict[str, object] = {"from_csv": None if from_csv is None else str(from_csv), "gpu": gpu,
+                                 "accelerator": accelerator, "out": None if out is None else str(out)}
+    if from_csv is not None:
+        items = _from_csv(from_csv, gpu, accelerator, source)
+    else:
+        if gpu is not None or source is not None:
+            raise InputError("--gpu and --source apply to --from-csv only")
+        if out is not None:
+            check_writable(out, force)  # before a two-minute run, not after
+        inputs |= {"device": device, "idle_s": idle_s, "window_s": window_s, "backend": backend}
+        items = [calibrate_device(_open_backend(backend, device), idle_s, window_s, accelerator)]
+    targets = _targets(out, items)
+    for target in targets:
+        if target is not None:
+            check_writable(target, force)
+    written = [None if t is None else write_profile(c.profile, t, force=force) for c, t in zip(items, targets,
+                                                                                               strict=True)]
+    if json_out:
+        typer.echo(_json(items, written, inputs))
+        return
+    for item, target in zip(items, written, strict=True):
+        _print_human(item, target)
+
+
+def _open_backend(kind: str, device: int) -> MicrobenchBackend:
+    if kind == "fake":
+        from ..calibrate.backend import FakeBackend
+
+        return FakeBackend()
+    from ..calibrate.torch_backend import open_backend
+
+    return open_backend(device)
+
+
+def _from_csv(path: Path, gpu: str | None, accelerator: str | None, source: str | None) -> list[Calibrated]:
+    from ..calibrate.microbench_csv import read_microbench_csv
+    from ..errors import InputError
+
+    readings = read_microbench_csv(path)
+    if gpu is not None:
+        chosen = [r for r in readings if gpu.lower() in (r.device_name.lower(), _key_or_none(r.device_name))]
+        if not chosen:
+            names = ", ".join(r.device_name for r in readings)
+            raise InputError(f"--gpu {gpu!r} is not in {str(path)!r}; accepted: {names} (or their registry keys)")
+        readings = chosen
+    if accelerator is not None and len(readings) > 1:
+        raise InputError("--accelerator names one device; the CSV holds several: pick one with --gpu")
+    cite = source or f"micro-benchmark CSV {path.name}"
+    return [derive(r, accelerator, f"{cite} ({r.device_name}, driver {r.driver}, {r.date})", "csv")
+            for r in readings]
+
+
+def _key_or_none(device_name: str) -> str | None:
+    from ..calibrate.microbench_csv import resolve_accelerator
+    from ..errors import InputError
+
+    try:
+        return resolve_accelerator(device_name).key
+    except InputError:
+        return None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("calibrate")(calibrate)
