@@ -22,7 +22,8 @@ from _buildlib import check_sources, check_unique_keys, read_csv, run_builder, w
 
 MLE_CREDIT = ("ML.ENERGY Leaderboard v3.0 (ml.energy/leaderboard, data of 2026-02-16), Chung et al., NeurIPS 2025 "
               "D&B, arXiv:2505.06371")
-CAL_COLUMNS = ("accelerator", "compute_fraction", "fit_configs", "fit_median_abs_error_fraction", "method", "source",
+CAL_COLUMNS = ("accelerator", "compute_fraction", "energy_per_flop_pj", "sync_latency_ms", "band_low_factor",
+               "band_high_factor", "fit_configs", "fit_median_abs_error_fraction", "method", "source",
                "year", "licence", "status", "notes")
 MODEL_COLUMN_MEANINGS = {
     "key": "registry key", "name": "display name", "hf_id": "Hugging Face id",
@@ -48,27 +49,38 @@ MODEL_COLUMN_MEANINGS = {
 
 
 def _fit(out: Path, shared: Path) -> list[dict[str, object]]:
+    import numpy as np
+
     from aifootprint.estimate.calibration import load_calibration
-    from aifootprint.estimate.tasks.fit import GPU_KEYS, Predictor, fit_phi, median_abs_error, read_mlenergy
+    from aifootprint.estimate.tasks.fit import (
+        GPU_KEYS,
+        Predictor,
+        fit_params,
+        lomo_predictions,
+        median_abs_error,
+        read_mlenergy,
+    )
     from aifootprint.reference.registry import Registry
 
     reg = Registry(out)
     rows = read_mlenergy(shared / "data" / "mlenergy-leaderboard" / "configurations.csv")
     cals = {g: load_calibration(g, reg) for g in GPU_KEYS.values()}
     pred = Predictor(rows, cals, reg)
-    fitted = {g: fit_phi(pred, g) for g in GPU_KEYS.values()}
+    fitted = {g: fit_params(pred, g) for g in GPU_KEYS.values()}
     p = pred.predict(fitted)
+    ratio = pred.measured / lomo_predictions(pred)
     result: list[dict[str, object]] = []
     for g in sorted(fitted):
-        mask = [m.gpu == g for m in rows]
-        import numpy as np
-
-        sel = np.array(mask)
+        sel = np.array([m.gpu == g for m in rows])
         result.append({
-            "accelerator": g, "compute_fraction": fitted[g], "fit_configs": int(sel.sum()),
+            "accelerator": g, "compute_fraction": fitted[g][0], "energy_per_flop_pj": fitted[g][1],
+            "sync_latency_ms": fitted[g][2],
+            "band_low_factor": round(float(np.quantile(ratio[sel], 0.05)), 4),
+            "band_high_factor": round(float(np.quantile(ratio[sel], 0.95)), 4),
+            "fit_configs": int(sel.sum()),
             "fit_median_abs_error_fraction": round(median_abs_error(p[sel], pred.measured[sel]), 4),
             "method": "fit-mlenergy-v3-diffusion", "source": "MLE-TASK-FIT", "year": 2025, "licence": "facts",
-            "status": "D", "notes": "denoising compute fraction; other terms from accelerator_calibration",
+            "status": "D", "notes": "denoising steps; other terms from accelerator_calibration",
         })
     return result
 
@@ -99,12 +111,17 @@ def build(shared: Path, out: Path) -> dict[str, int]:
                   columns=MODEL_COLUMN_MEANINGS)
     cal = _fit(out, shared)
     counts["task_calibration"] = write_csv(out / "task_calibration.csv", CAL_COLUMNS, cal)
-    write_sidecar(out / "task_calibration.toml", title="Denoising compute fraction per accelerator",
-                  description="Achievable fraction of dense bf16 peak in diffusion / video denoising steps, fitted to "
-                              "ML.ENERGY v3.0 text-to-image and text-to-video measurements (only the fitted value "
-                              "ships). Other accelerators use the H100 value (flagged).",
+    write_sidecar(out / "task_calibration.toml", title="Denoising-step constants per accelerator",
+                  description="Achievable fraction of dense bf16 peak and dynamic energy per FLOP in diffusion / video "
+                              "denoising steps, fitted to ML.ENERGY v3.0 text-to-image and text-to-video time and "
+                              "energy measurements (only the fitted values ship). Other accelerators use the H100 "
+                              "values (flagged).",
                   key="accelerator", builder="scripts/build_task_models.py", credit=MLE_CREDIT,
                   columns={"accelerator": "hardware registry key", "compute_fraction": "fitted φ_c [-]",
+                           "energy_per_flop_pj": "fitted dynamic energy per counted FLOP [pJ]",
+                           "sync_latency_ms": "fitted sequence-parallel exchange latency per block [ms]",
+                           "band_low_factor": "5 % quantile of measured ÷ estimated, leave-one-model-out [-]",
+                           "band_high_factor": "95 % quantile of measured ÷ estimated, leave-one-model-out [-]",
                            "fit_configs": "configurations fitted",
                            "fit_median_abs_error_fraction": "in-sample median |relative error| per image/video [-]",
                            "method": "fit method", "source": "source keys", "year": "data year",

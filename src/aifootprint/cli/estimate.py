@@ -308,7 +308,7 @@ def compare_models(
     smallest): do you need the very large model?"""
     if task is not None or input_tokens is None or output_tokens is None:  # tasks' hook (cli/estimate_tasks.py)
         __import__(f"{__package__}.estimate_tasks", fromlist=["compare"]).compare(
-            task, models, input_tokens, output_tokens, hardware, boundary, location, operator, json_out)
+            task, models, input_tokens, output_tokens, hardware, boundary, location, operator, json_out, engine)
         return
     from ..estimate.compare import compare_models as run
     from ..estimate.inference import RequestConfig

@@ -17,6 +17,7 @@ Accels = Annotated[int | None, typer.Option("--accelerators", help="Accelerators
 Boundary = Annotated[str, typer.Option("--boundary", help="accelerator | server | datacenter.")]
 Location = Annotated[str | None, typer.Option("--location", help="ISO country (FR), US-WA, aws:us-east-1, WORLD.")]
 Operator = Annotated[str | None, typer.Option("--operator", help="Data-centre operator: google, microsoft, aws, …")]
+Engine = Annotated[str, typer.Option("--engine", help="Serving engine's host time per step: vllm | cuda-graph.")]
 Batch = Annotated[int | None, typer.Option("--batch", help="Items served together (default: 1 image/video, 32 "
                                                            "texts, 16 audio files).")]
 
@@ -33,14 +34,14 @@ def _list(task: str) -> None:
         typer.echo(f"{m.key:<26} {m.name} ({m.params_b:g} B parameters; {';'.join(m.sources)})")
 
 
-def _run(spec: Any, hardware: str, accelerators: int | None, boundary: str, location: str | None,
+def _run(spec: Any, hardware: str, accelerators: int | None, engine: str, boundary: str, location: str | None,
          operator: str | None, json_out: bool) -> None:
     from dataclasses import replace
 
     from ..estimate.tasks.estimator import TaskConfig, TaskEstimator
 
     cfg = TaskConfig(hardware=hardware, accelerators=accelerators, boundary=boundary, location=location,
-                     operator=operator)
+                     operator=operator, engine=engine)
     result = TaskEstimator(spec, cfg).result()
     if not json_out:
         result = replace(result, warnings=[str(w) for w in result.warnings])
@@ -64,8 +65,9 @@ def image(
     steps: Annotated[int | None, typer.Option("--steps", help="Denoising steps (default: the model's).")] = None,
     height: Annotated[int | None, typer.Option("--height", help="Image height [px].")] = None,
     width: Annotated[int | None, typer.Option("--width", help="Image width [px].")] = None,
-    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, boundary: Boundary = "datacenter",
-    location: Location = None, operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
+    listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of one generated image (text encoders + denoising steps × CFG + VAE decode)."""
     from ..estimate.tasks.estimator import TaskSpec
@@ -73,7 +75,7 @@ def image(
     name = _need_model("image", model, listing)
     if name:
         _run(TaskSpec("image", name, steps=steps, height=height, width=width, batch=batch), hardware, accelerators,
-             boundary, location, operator, json_out)
+             engine, boundary, location, operator, json_out)
 
 
 def video(
@@ -82,8 +84,9 @@ def video(
     height: Annotated[int | None, typer.Option("--height", help="Frame height [px].")] = None,
     width: Annotated[int | None, typer.Option("--width", help="Frame width [px].")] = None,
     steps: Annotated[int | None, typer.Option("--steps", help="Denoising steps (default: the model's).")] = None,
-    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, boundary: Boundary = "datacenter",
-    location: Location = None, operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
+    listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of one generated video (frames × resolution → latent tokens; attention grows with
     their square)."""
@@ -92,7 +95,7 @@ def video(
     name = _need_model("video", model, listing)
     if name:
         _run(TaskSpec("video", name, steps=steps, height=height, width=width, frames=frames, batch=batch), hardware,
-             accelerators, boundary, location, operator, json_out)
+             accelerators, engine, boundary, location, operator, json_out)
 
 
 Tokens = Annotated[int | None, typer.Option("--tokens", help="Tokens per input text (default 256).")]
@@ -100,22 +103,24 @@ Tokens = Annotated[int | None, typer.Option("--tokens", help="Tokens per input t
 
 def embedding(
     model: Annotated[str | None, _model_opt("embedding")] = None, tokens: Tokens = None, batch: Batch = None,
-    hardware: Hardware = "h100", accelerators: Accels = None, boundary: Boundary = "datacenter",
-    location: Location = None, operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+    hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
+    listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of embedding one text (one encoder forward pass)."""
     from ..estimate.tasks.estimator import TaskSpec
 
     name = _need_model("embedding", model, listing)
     if name:
-        _run(TaskSpec("embedding", name, tokens=tokens, batch=batch), hardware, accelerators, boundary, location,
-             operator, json_out)
+        _run(TaskSpec("embedding", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
+             location, operator, json_out)
 
 
 def classification(
     model: Annotated[str | None, _model_opt("classification")] = None, tokens: Tokens = None, batch: Batch = None,
-    hardware: Hardware = "h100", accelerators: Accels = None, boundary: Boundary = "datacenter",
-    location: Location = None, operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+    hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
+    listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of classifying one text with an encoder (BERT family). Compare with general LLMs:
     `aifootprint compare-models --task classification`."""
@@ -123,7 +128,7 @@ def classification(
 
     name = _need_model("classification", model, listing)
     if name:
-        _run(TaskSpec("classification", name, tokens=tokens, batch=batch), hardware, accelerators, boundary,
+        _run(TaskSpec("classification", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
              location, operator, json_out)
 
 
@@ -132,8 +137,9 @@ def transcription(
     audio_seconds: Annotated[float, typer.Option("--audio-seconds", help="Length of each audio file [s].")] = 30.0,
     tokens_per_second: Annotated[float | None, typer.Option("--tokens-per-second", help="Transcript tokens per "
                                                             "second of speech (default 3.3).")] = None,
-    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, boundary: Boundary = "datacenter",
-    location: Location = None, operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
+    listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of transcribing one audio file with Whisper (30 s windows → encoder + decoding)."""
     from ..estimate.tasks.estimator import TaskSpec
@@ -141,7 +147,7 @@ def transcription(
     name = _need_model("transcription", model, listing)
     if name:
         _run(TaskSpec("transcription", name, audio_s=audio_seconds, tokens_per_s=tokens_per_second, batch=batch),
-             hardware, accelerators, boundary, location, operator, json_out)
+             hardware, accelerators, engine, boundary, location, operator, json_out)
 
 
 def multimodal(
@@ -150,6 +156,8 @@ def multimodal(
     input_tokens: Annotated[int, typer.Option("--input-tokens", help="Text prompt tokens.")],
     output_tokens: Annotated[int, typer.Option("--output-tokens", help="Generated tokens.")],
     images: Annotated[int, typer.Option("--images", help="Images attached to the prompt.")] = 1,
+    video_frames: Annotated[int, typer.Option("--video-frames", help="Sampled video frames, each encoded as an "
+                                              "image (these encoders have no temporal patching).")] = 0,
     hardware: Hardware = "h100", accelerators: Accels = None,
     batch: Annotated[int, typer.Option("--batch", help="Concurrent sequences.")] = 64,
     boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
@@ -163,10 +171,12 @@ def multimodal(
 
     cfg = RequestConfig(hardware=hardware, accelerators=accelerators, batch=batch, boundary=boundary,
                         location=location, operator=operator)
-    result = estimate_multimodal(model, images, input_tokens, output_tokens, cfg)
+    if video_frames < 0:
+        raise InputError(f"--video-frames must be 0 or more, got {video_frames}")
+    result = estimate_multimodal(model, images + video_frames, input_tokens, output_tokens, cfg)
     if not json_out:
         result = replace(result, warnings=[str(w) for w in result.warnings])
-    emit(result, json_out, title=f"estimate multimodal ({model}, {images} image(s))")
+    emit(result, json_out, title=f"estimate multimodal ({model}, {images} image(s), {video_frames} frame(s))")
 
 
 def register(sub: typer.Typer) -> None:
@@ -176,7 +186,8 @@ def register(sub: typer.Typer) -> None:
 
 
 def compare(task: str | None, models: str | None, input_tokens: int | None, output_tokens: int | None,
-            hardware: str, boundary: str, location: str | None, operator: str | None, json_out: bool) -> None:
+            hardware: str, boundary: str, location: str | None, operator: str | None, json_out: bool,
+            engine: str = "vllm") -> None:
     """``compare-models --task TASK``: specialised models next to general LLMs, each as a multiple of the cheapest."""
     if task is None:
         raise InputError("give --input-tokens and --output-tokens (an LLM request profile), or --task TASK "
@@ -187,7 +198,7 @@ def compare(task: str | None, models: str | None, input_tokens: int | None, outp
     from ..estimate.tasks.estimator import TaskConfig
 
     names = [m.strip() for m in models.split(",") if m.strip()] if models else None
-    cfg = TaskConfig(hardware=hardware, boundary=boundary, location=location, operator=operator)
+    cfg = TaskConfig(hardware=hardware, boundary=boundary, location=location, operator=operator, engine=engine)
     result = compare_task(task, names, cfg, tokens=input_tokens)
     if json_out:
         emit(result, True)

@@ -99,3 +99,19 @@ def test_batch_table_matches_scalar() -> None:
         e = TaskEstimator(spec, cfg).estimate()
         assert out["energy_wh"][i] == pytest.approx(e.accelerator_wh + e.host_wh, rel=1e-9)
         assert out["carbon_g"][i] > 0
+
+
+def test_engine_and_video_frames(capsys: pytest.CaptureFixture[str]) -> None:
+    """A CUDA-graph engine has no host time per step, so a small encoder costs less than under vLLM's profile;
+    video frames enter a Llama 4 prompt as 144-token tiles (Llama 4 model card)."""
+    e = {}
+    for engine in ("vllm", "cuda-graph"):
+        code, out, _ = run(capsys, "estimate", "classification", "--model", "roberta-base", "--engine", engine,
+                           "--json")
+        assert code == 0
+        e[engine] = json.loads(out)["energy_wh"]["best"]
+    assert e["cuda-graph"] < e["vllm"]
+    code, out, _ = run(capsys, "estimate", "multimodal", "--model", "llama-4-scout", "--images", "0",
+                       "--video-frames", "8", "--input-tokens", "50", "--output-tokens", "100", "--json")
+    assert code == 0
+    assert json.loads(out)["inputs"]["input_tokens"] == 50 + 8 * 144

@@ -82,7 +82,7 @@ def estimate_task_table(requests: Any, config: TaskConfig | None = None, task: s
         acc_j = np.zeros(len(ests))
         for p in range(len(phases[0])):
             use = [cals[i] if phases[i][p].name == "denoise" else ests[i].cal for i in range(len(ests))]
-            tt, ee = workload_arrays([[ph[p]] for ph in phases], use, n)
+            tt, ee = workload_arrays([[ph[p]] for ph in phases], use, n, cfg.engine)
             time_s += tt
             acc_j += ee
         items = np.array([e.workload.items for e in ests])

@@ -1,24 +1,29 @@
-"""Phase → time and accelerator energy on the one roofline + power model of LLM inference.
+"""Phase → time and accelerator energy on the one physics of LLM inference (:mod:`aifootprint.estimate.physics`).
 
-A :class:`~.flops.Phase` step is handed to :func:`aifootprint.estimate.roofline.step` as a one-"token" step whose
-matmul FLOPs are the phase's FLOPs and whose weight bytes are the phase's bytes (no KV cache), so that the time
-``max(FLOPs / (n F φ_c), bytes / (n BW φ_m)) + t_step (+ 2 L (t_comm + exchange · 2 (n − 1)/n / BW_ar) when n > 1)``
-and the energy ``min(n P_static t + e_flop FLOPs + e_byte bytes, n P_max t)`` are exactly those of LLM serving.
-:func:`workload_arrays` runs the same equations through :func:`~aifootprint.estimate.roofline.step_arrays` for many
-rows at once (tests check they agree).
+Each step of a :class:`~.flops.Phase` is one :func:`~aifootprint.estimate.physics.step_time_energy` call::
 
-Diffusion and video denoisers use the task calibration (``task_calibration.csv``): the achievable compute fraction
-``φ_c`` of each accelerator for denoising steps, fitted to ML.ENERGY v3.0 (``scripts/build_task_models.py``); every
-other term is the LLM calibration of that accelerator.
+    time_s, energy_j = step_time_energy(FLOPs, bytes, n, device, host_s = t_step, comm_s = allreduce(exchange))
+
+with the accelerator's :class:`~aifootprint.estimate.physics.Device` (achievable compute and bandwidth, base power,
+energy per FLOP and per byte, power limit), the serving engine's host time per step (:mod:`aifootprint.estimate.
+engines`; one scheduler step per forward pass, no per-sequence sampling) and, on ``n > 1`` accelerators, the
+exchange of the hidden states (:func:`~aifootprint.estimate.physics.allreduce_s`; sequence parallelism moves the
+same bytes as tensor parallelism's all-reduces to first order). The same functions take floats (one request) or
+numpy arrays (logs, the fit): :func:`workload_arrays` stacks rows, tests check it agrees with :func:`workload_cost`.
+
+Diffusion and video denoisers use the task calibration (``task_calibration.csv``): the achievable compute
+fraction, the dynamic energy per FLOP and the sequence-parallel exchange latency of each accelerator in denoising
+steps, fitted to ML.ENERGY v3.0 time and energy (:mod:`.fit`, ``scripts/build_task_models.py``); every other term
+is the LLM calibration of that accelerator.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..arch import TokenCosts
-from ..roofline import step
+from ..engines import DEFAULT_ENGINE, engine_profile
+from ..physics import Device, allreduce_s, step_time_energy
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,15 +37,6 @@ if TYPE_CHECKING:
 CAL_DATASET = "task_calibration"
 
 
-def costs_of(ph: Phase) -> TokenCosts:
-    """The phase as a one-token roofline step (see the module docstring)."""
-    return TokenCosts(linear_flops=ph.flops, attn_flops_per_ctx=0.0, local_attn_flops_per_ctx=0.0, local_window=0.0,
-                      dense_weight_bytes=ph.bytes_moved, expert_weight_bytes=0.0, route_fraction=0.0,
-                      kv_bytes_per_ctx=0.0, local_kv_bytes_per_ctx=0.0, state_bytes_per_seq=0.0,
-                      resident_weight_bytes=ph.bytes_moved, layers=ph.layers, compute_dtype="bf16",
-                      hidden_bytes=ph.exchange_bytes)
-
-
 @dataclass(frozen=True, slots=True)
 class PhaseCost:
     """Time and accelerator energy of one phase, all repeats, all accelerators."""
@@ -51,46 +47,70 @@ class PhaseCost:
     flops: float
 
 
-def phase_cost(ph: Phase, cal: Calibration, n: int) -> PhaseCost:
+def phase_time_energy(flops: Any, bytes_moved: Any, exchange_bytes: Any, layers: Any, repeats: Any, n: Any,
+                      dev: Device, host_s: Any) -> tuple[Any, Any]:
+    """``(time_s, energy_j)`` of ``repeats`` identical steps (floats or broadcastable arrays)."""
+    comm = allreduce_s(1.0, n, layers, exchange_bytes, dev)
+    t, e = step_time_energy(flops, bytes_moved, n, dev, host_s=host_s, comm_s=comm)
+    return t * repeats, e * repeats
+
+
+def host_step_s(cal: Calibration, engine: str = DEFAULT_ENGINE) -> float:
+    """Host time per forward pass: the engine's per-step term (no per-sequence sampling in these tasks)."""
+    return float(engine_profile(engine, cal).host_s(0.0))
+
+
+def phase_cost(ph: Phase, cal: Calibration, n: int, engine: str = DEFAULT_ENGINE) -> PhaseCost:
     """One phase on ``n`` accelerators (scalar path)."""
-    c = step(costs_of(ph), cal, n, 0.0, 1.0, 0.0, 0.0)
-    return PhaseCost(ph.name, c.time_s * ph.repeats, c.energy_j * ph.repeats, ph.flops * ph.repeats)
+    t, e = phase_time_energy(ph.flops, ph.bytes_moved, ph.exchange_bytes, float(ph.layers), ph.repeats, float(n),
+                             cal.device("bf16"), host_step_s(cal, engine))
+    return PhaseCost(ph.name, float(t), float(e), ph.flops * ph.repeats)
 
 
-def workload_cost(w: Workload, cal: Calibration, n: int, denoise_cal: Calibration | None = None) -> list[PhaseCost]:
+def workload_cost(w: Workload, cal: Calibration, n: int, denoise_cal: Calibration | None = None,
+                  engine: str = DEFAULT_ENGINE) -> list[PhaseCost]:
     """Every phase of ``w``; the ``denoise`` phase uses ``denoise_cal`` when given."""
-    return [phase_cost(ph, denoise_cal if (denoise_cal is not None and ph.name == "denoise") else cal, n)
+    return [phase_cost(ph, denoise_cal if (denoise_cal is not None and ph.name == "denoise") else cal, n, engine)
             for ph in w.phases]
 
 
-def workload_arrays(phases: list[list[Phase]], cals: list[Calibration], n: NDArray[np.float64]
-                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Vectorised :func:`workload_cost` summed over phases: ``(time_s, energy_j)`` per row, where row ``i`` runs
-    ``phases[i]`` on ``n[i]`` accelerators with calibration ``cals[i]`` (all rows must have the same number of
-    phases; pass the denoise calibration already substituted)."""
+def stack_devices(cals: list[Calibration]) -> Device:
+    """One :class:`Device` whose fields are arrays, row ``i`` = ``cals[i]`` (bf16)."""
     import numpy as np
 
-    from ..roofline import stack_calibrations, stack_costs, step_arrays
+    devs = [c.device("bf16") for c in cals]
+    fields = ("compute_flops_per_s", "bandwidth_bytes_per_s", "base_power_w", "power_limit_w", "energy_per_flop_j",
+              "energy_per_byte_j", "comm_latency_s", "allreduce_bytes_per_s")
+    return Device(**{f: np.array([float(getattr(d, f)) for d in devs]) for f in fields})
 
-    k = len(phases[0])
+
+def workload_arrays(phases: list[list[Phase]], cals: list[Calibration], n: NDArray[np.float64],
+                    engine: str = DEFAULT_ENGINE) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Vectorised :func:`workload_cost` summed over phases: ``(time_s, energy_j)`` per row, where row ``i`` runs
+    ``phases[i]`` on ``n[i]`` accelerators with calibration ``cals[i]`` (all rows have the same number of phases; pass
+    the denoising calibration already substituted where wanted)."""
+    import numpy as np
+
+    dev = stack_devices(cals)
+    host = np.array([host_step_s(c, engine) for c in cals])
     t_tot = np.zeros(len(phases))
     e_tot = np.zeros(len(phases))
-    ac = stack_calibrations(cals)
-    one = np.ones(len(phases))
-    zero = np.zeros(len(phases))
-    for j in range(k):
+    for j in range(len(phases[0])):
         col = [row[j] for row in phases]
-        costs = stack_costs([costs_of(ph) for ph in col], cals)
-        reps = np.array([ph.repeats for ph in col])
-        t, e = step_arrays(costs, ac, n, zero, one, zero, zero)
-        t_tot += t * reps
-        e_tot += e * reps
+
+        def arr(attr: str, col: list[Phase] = col) -> NDArray[np.float64]:
+            return np.array([float(getattr(ph, attr)) for ph in col])
+
+        t, e = phase_time_energy(arr("flops"), arr("bytes_moved"), arr("exchange_bytes"), arr("layers"),
+                                 arr("repeats"), n, dev, host)
+        t_tot += t
+        e_tot += e
     return t_tot, e_tot
 
 
 def denoise_calibration(cal: Calibration, registry: Registry | None = None) -> tuple[Calibration, str, bool]:
-    """``(calibration for denoising steps, its source, fitted?)``: the accelerator's fitted diffusion compute
-    fraction, else the H100 fit's (flagged), else the LLM calibration unchanged (flagged)."""
+    """``(calibration for denoising steps, its source, fitted?)``: the accelerator's fitted denoising constants,
+    else the H100 fit's (flagged), else the LLM calibration unchanged (flagged)."""
     from aifootprint.reference.registry import default_registry, row_float
 
     table = (registry or default_registry()).table(CAL_DATASET)
@@ -100,7 +120,10 @@ def denoise_calibration(cal: Calibration, registry: Registry | None = None) -> t
         row = table.find("h100")
     if row is None:
         return cal, cal.source, False
-    phi = row_float(row, "compute_fraction")
-    if phi is None:
+    phi, ef = row_float(row, "compute_fraction"), row_float(row, "energy_per_flop_pj")
+    sync = row_float(row, "sync_latency_ms")
+    lo, hi = row_float(row, "band_low_factor"), row_float(row, "band_high_factor")
+    if phi is None or ef is None or sync is None or lo is None or hi is None:
         return cal, cal.source, False
-    return replace(cal, compute_fraction=phi), str(row.get("source")), fitted
+    return (replace(cal, compute_fraction=phi, energy_per_flop_j=ef * 1e-12, comm_latency_s=sync * 1e-3,
+                    band_low_factor=lo, band_high_factor=hi), str(row.get("source")), fitted)

@@ -73,9 +73,14 @@ class TaskConfig:
     boundary: str = "datacenter"
     location: str | None = None
     operator: str | None = None
+    #: serving engine whose host time per step applies (:mod:`aifootprint.estimate.engines`)
+    engine: str = "vllm"
 
     def __post_init__(self) -> None:
+        from ..engines import check_engine
+
         object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
+        object.__setattr__(self, "engine", check_engine(self.engine))
         if self.accelerators is not None and not 1 <= self.accelerators <= MAX_ACCELERATORS:
             raise InputError(f"--accelerators must be 1–{MAX_ACCELERATORS}, got {self.accelerators}")
 
@@ -168,25 +173,12 @@ class TaskEstimator:
         """Point values per item (fast path)."""
         w, n = self.workload, self.accelerators
         diffusion = self.spec.task in ("image", "video")
-        costs = workload_cost(w, self.cal, n, self.denoise_cal if diffusion else None)
+        costs = workload_cost(w, self.cal, n, self.denoise_cal if diffusion else None, self.config.engine)
         t = sum(c.time_s for c in costs)
         acc_s = n * t / w.items
         host_w = bd.server_share(self.registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         return TaskEstimate({c.name: c.energy_j / w.items / 3600.0 for c in costs}, host_w * acc_s / 3600.0, n, t,
                             acc_s, sum(c.flops for c in costs) / w.items)
-
-    def _gsd(self) -> tuple[float, str]:
-        from ..inference import _MAD_Z, UNFITTED_GSD
-
-        if self.spec.task in ("image", "video"):
-            from aifootprint.reference.registry import default_registry, row_float
-
-            row = (self.registry or default_registry()).table("task_calibration").find(
-                self.cal.accelerator if self._denoise_fitted else "h100")
-            med = row_float(row, "fit_median_abs_error_fraction") if row is not None else None
-            if med:
-                return math.exp(math.log1p(med) / _MAD_Z), "docs/validation_tasks.md (fit residuals)"
-        return UNFITTED_GSD, "unvalidated for this task: default spread (docs/methodology/tasks.md)"
 
     def result(self) -> Result:
         """The JSON output contract per item: energy (low/best/high), breakdown, carbon, water, embodied."""
@@ -195,10 +187,11 @@ class TaskEstimator:
         from aifootprint.uncertainty import Uncertain
 
         from ..embodied import embodied_carbon
+        from ..inference import band_factor
 
         est = self.estimate()
-        gsd, gsd_src = self._gsd()
-        err = Uncertain.lognormal(1.0, gsd, label=f"model-error:{self.spec.task}:{self.cal.accelerator}")
+        band_cal = self.denoise_cal if self.spec.task in ("image", "video") else self.cal
+        err = band_factor(band_cal)
         active = (est.accelerator_wh + est.host_wh) * err
         site = self.site()
         dc = self.config.boundary == "datacenter"
@@ -223,10 +216,11 @@ class TaskEstimator:
             "embodied_carbon_g": None if emb is None else Uncertain.from_any(emb),
         }
         inputs = {"task": self.spec.task, "model": self.model.key, "hardware": self.cal.accelerator,
-                  "accelerators": est.accelerators, **self.inputs, "boundary": self.config.boundary,
+                  "accelerators": est.accelerators, **self.inputs, "engine": self.config.engine,
+                  "boundary": self.config.boundary,
                   "location": site.location, "zone": site.zone, "operator": site.operator}
         return Result(f"estimate-{self.spec.task}", inputs, values,
-                      self._assumptions(gsd, gsd_src) + emb_assumptions + impacts.assumptions(),
+                      self._assumptions(band_cal) + emb_assumptions + impacts.assumptions(),
                       [*self._warnings(), *emb_warnings, *impacts.warnings()])
 
     def _hardware_source(self) -> str:
@@ -234,7 +228,7 @@ class TaskEstimator:
 
         return ";".join(get_accelerator(self.cal.accelerator, self.registry).sources) or self.cal.source
 
-    def _assumptions(self, gsd: float, gsd_src: str) -> list[Assumption]:
+    def _assumptions(self, band: Calibration) -> list[Assumption]:
         from aifootprint.result import Assumption
 
         m, src = self.model, ";".join(self.model.sources)
@@ -243,13 +237,17 @@ class TaskEstimator:
             out.append(Assumption(k, round(v, 4), "-", f"{src} ({m.key}); docs/methodology/tasks.md"))
         c = self.cal
         if self.spec.task in ("image", "video"):
-            out.append(Assumption("denoise_compute_fraction", self.denoise_cal.compute_fraction, "-",
-                                  self._denoise_src))
+            d, src = self.denoise_cal, self._denoise_src
+            out += [Assumption("denoise_compute_fraction", d.compute_fraction, "-", src),
+                    Assumption("denoise_energy_per_flop_pj", round(d.energy_per_flop_j * 1e12, 4), "pJ", src),
+                    Assumption("denoise_sync_latency_ms", round(d.comm_latency_s * 1e3, 4), "ms", src)]
         out += [Assumption("compute_fraction", round(c.compute_fraction, 4), "-", c.source),
                 Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-", c.source),
-                Assumption("static_power_w", round(c.static_power_w, 1), "W", c.source),
+                Assumption("base_power_w", round(c.base_power_w, 1), "W", c.source),
                 Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", c.source),
-                Assumption("model_error_gsd", round(gsd, 3), "-", gsd_src)]
+                Assumption("band_5_95_factors", f"{band.band_low_factor:.3g}–{band.band_high_factor:.3g}", "×",
+                           "docs/validation_tasks.md (leave-one-model-out)" if band is not c else
+                           f"{c.source} (LLM band; this task is not validated per configuration)")]
         if self.config.boundary != "accelerator":
             share = bd.server_share(self.registry)
             out.append(Assumption("host_power_w_per_accelerator", share.host_power_w, "W", share.source))

@@ -1,15 +1,26 @@
-"""Fit and validate the denoising compute fraction on ML.ENERGY v3.0 text-to-image and text-to-video rows.
+"""Fit and validate the denoising-step constants on ML.ENERGY v3.0 text-to-image and text-to-video rows.
 
-One parameter per accelerator (``φ_c`` of denoising steps; every other term is the LLM calibration) is chosen to
-minimise the median |log(predicted / measured)| energy per image/video over that accelerator's configurations
-(batch size, GPU count, steps and resolution as measured). Validation (``benchmarks/validation_tasks.py``):
+Two parameters per accelerator describe denoising steps; every other term (base power, power limit, bandwidth, host
+time per step, exchange) is the LLM calibration of :mod:`aifootprint.estimate.physics`:
+
+* ``φ_c``, the achievable fraction of dense bf16 peak;
+* ``t_sync``, the latency of the exchange of a sequence-parallel step, per block and per all-to-all pair (xDiT's
+  Ulysses all-to-alls and ring-attention passes wait on the slowest GPU; the LLM calibration's all-reduce latency
+  is far smaller), used as the ``comm_latency_s`` of :func:`aifootprint.estimate.physics.allreduce_s`;
+* ``e_flop``, the dynamic energy per counted FLOP (attention softmax, normalisations, activations and convolutions
+  draw power that the matmul FLOP count does not see, so it exceeds the LLM fit's value).
+
+``φ_c`` and ``t_sync`` are fitted on the measured time per batch, ``e_flop`` on the measured energy per image/video
+given that time (grids, median |log error|), over that accelerator's configurations (batch size, GPU count, steps and
+resolution as measured). Validation
+(``benchmarks/validation_tasks.py``):
 
 * in-sample: fit and score on the same rows (a consistency check, not a reproduction);
 * leave-one-model-out (LOMO): for each model, fit on the other models' rows of the same accelerator, score it;
 * cross-GPU: fit on H100 rows, score B200 rows, and the reverse.
 
 The measurements are read from ``configurations.csv`` of the ML.ENERGY Leaderboard (Chung et al., arXiv:2505.06371)
-at run time; only the fitted fractions ship (``task_calibration.csv``).
+at run time; only the fitted constants ship (``task_calibration.csv``).
 """
 
 from __future__ import annotations
@@ -48,8 +59,11 @@ MLE_KEYS: dict[str, str] = {
     "zai-org/CogVideoX1.5-5B": "cogvideox1.5-5b",
 }
 GPU_KEYS = {"H100": "h100", "B200": "b200"}
-#: Grid of compute fractions searched (the fit is one-dimensional).
-PHI_GRID = tuple(round(0.10 + 0.005 * i, 3) for i in range(181))
+#: Grids searched: compute fraction, dynamic energy per FLOP [pJ].
+PHI_GRID = tuple(round(0.05 + 0.01 * i, 3) for i in range(71))
+EFLOP_GRID_PJ = tuple(round(0.2 + 0.05 * i, 3) for i in range(77))
+#: Grid of the per-layer synchronisation latency of a sequence-parallel step [ms] (0 on one accelerator).
+SYNC_GRID_MS = tuple(round(0.05 * i, 3) for i in range(41))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +80,7 @@ class Measured:
     width: int
     frames: int | None
     energy_j: float
+    batch_time_s: float
 
 
 def read_mlenergy(path: Path) -> list[Measured]:
@@ -84,6 +99,7 @@ def read_mlenergy(path: Path) -> list[Measured]:
                 width=int(r["video_width"] if video else r["image_width"]),
                 frames=int(r["num_frames"]) if video else None,
                 energy_j=float(r["energy_per_video_joules" if video else "energy_per_image_joules"]),
+                batch_time_s=float(r["batch_latency_s"]),
             ))
     return out
 
@@ -94,8 +110,7 @@ class Predictor:
     def __init__(self, rows: Sequence[Measured], cals: dict[str, Calibration], registry: Registry | None = None):
         import numpy as np
 
-        from ..roofline import stack_calibrations, stack_costs
-        from .engine import costs_of, workload_arrays
+        from .engine import host_step_s, stack_devices, workload_arrays
 
         self.rows = list(rows)
         phases: list[list[Phase]] = []
@@ -111,22 +126,35 @@ class Predictor:
         self._gpu = np.array([m.gpu for m in self.rows])
         self.measured = np.array([m.energy_j for m in self.rows])
         other = [[ph for ph in p if ph.name != "denoise"] for p in phases]
-        _, self._e_other = workload_arrays(other, cal_rows, self._n)
+        self._t_other, self._e_other = workload_arrays(other, cal_rows, self._n)
         den = [next(ph for ph in p if ph.name == "denoise") for p in phases]
-        self._den_costs = stack_costs([costs_of(ph) for ph in den], cal_rows)
-        self._den_reps = np.array([ph.repeats for ph in den])
-        self._cal = stack_calibrations(cal_rows)
+        self._den = {a: np.array([float(getattr(ph, a)) for ph in den])
+                     for a in ("flops", "bytes_moved", "exchange_bytes", "layers", "repeats")}
+        self._dev = stack_devices(cal_rows)
+        self._peak = np.array([c.peak_flops("bf16") for c in cal_rows])
+        self._host = np.array([host_step_s(c) for c in cal_rows])
 
-    def predict(self, phi: dict[str, float]) -> NDArray[np.float64]:
-        """Energy per item [J] with the denoise compute fraction ``phi[gpu]``."""
+    def predict_both(self, params: dict[str, tuple[float, float, float]]
+                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(energy per item [J], time per batch [s])`` with ``params[gpu] = (φ_c, e_flop [pJ], t_sync [ms])``."""
         import numpy as np
 
-        from ..roofline import step_arrays
+        from .engine import phase_time_energy
 
-        frac = np.array([phi[str(g)] for g in self._gpu])
-        one, zero = np.ones(len(self.rows)), np.zeros(len(self.rows))
-        _, e = step_arrays(self._den_costs, replace(self._cal, compute_fraction=frac), self._n, zero, one, zero, zero)
-        return np.asarray((self._e_other + e * self._den_reps) / self._items)
+        conds = [self._gpu == g for g in params]
+        frac = np.select(conds, [p[0] for p in params.values()])
+        ef = np.select(conds, [p[1] for p in params.values()]) * 1e-12
+        lat = np.select(conds, [p[2] for p in params.values()]) * 1e-3
+        dev = replace(self._dev, compute_flops_per_s=self._peak * frac, energy_per_flop_j=ef, comm_latency_s=lat)
+
+        d = self._den
+        t, e = phase_time_energy(d["flops"], d["bytes_moved"], d["exchange_bytes"], d["layers"], d["repeats"],
+                                 self._n, dev, self._host)
+        return np.asarray((self._e_other + e) / self._items), np.asarray(self._t_other + t)
+
+    def predict(self, params: dict[str, tuple[float, float, float]]) -> NDArray[np.float64]:
+        """Energy per item [J] with ``params[gpu] = (φ_c, e_flop [pJ], t_sync [ms])``."""
+        return self.predict_both(params)[0]
 
 
 def median_abs_error(pred: NDArray[np.float64], meas: NDArray[np.float64]) -> float:
@@ -136,15 +164,39 @@ def median_abs_error(pred: NDArray[np.float64], meas: NDArray[np.float64]) -> fl
     return float(np.median(np.abs(pred / meas - 1.0)))
 
 
-def fit_phi(pred: Predictor, gpu: str, select: Callable[[Measured], bool] = lambda m: True) -> float:
-    """Grid search of ``φ_c`` for ``gpu`` minimising the median |log error| over the selected rows of that GPU."""
+def fit_params(pred: Predictor, gpu: str, select: Callable[[Measured], bool] = lambda m: True
+               ) -> tuple[float, float, float]:
+    """Fit ``(φ_c, e_flop [pJ], t_sync [ms])`` for ``gpu`` on the selected rows: ``φ_c`` and ``t_sync`` on the
+    measured time per batch (grid), then ``e_flop`` on the measured energy given that time (grid), twice (the power
+    cap couples them)."""
     import numpy as np
 
     mask = np.array([m.gpu == gpu and select(m) for m in pred.rows])
-    best, best_err = PHI_GRID[0], float("inf")
-    for phi in PHI_GRID:
-        p = pred.predict({g: phi for g in GPU_KEYS.values()})
-        err = float(np.median(np.abs(np.log(p[mask] / pred.measured[mask]))))
-        if err < best_err:
-            best, best_err = phi, err
+    t_meas = np.array([m.batch_time_s for m in pred.rows])[mask]
+    e_meas = pred.measured[mask]
+
+    def err(p: tuple[float, float, float], which: int) -> float:
+        out = pred.predict_both({g: p for g in GPU_KEYS.values()})[which][mask]
+        return float(np.median(np.abs(np.log(out / (e_meas if which == 0 else t_meas)))))
+
+    best = (0.25, 1.0, 0.0)
+    for _ in range(2):
+        phi, lat = min(((f, x) for f in PHI_GRID for x in SYNC_GRID_MS), key=lambda q: err((q[0], best[1], q[1]), 1))
+        ef = min(EFLOP_GRID_PJ, key=lambda e: err((phi, e, lat), 0))
+        best = (phi, ef, lat)
     return best
+
+
+def lomo_predictions(pred: Predictor) -> NDArray[np.float64]:
+    """Energy per item of every row predicted leave-one-model-out: fitted on the other models' rows of its GPU."""
+    import numpy as np
+
+    out = np.empty_like(pred.measured)
+    gpus = np.array([m.gpu for m in pred.rows])
+    models = np.array([m.model for m in pred.rows])
+    for g in sorted(set(gpus)):
+        for key in sorted(set(models[gpus == g])):
+            p = fit_params(pred, str(g), lambda m, k=key: m.model != k)  # type: ignore[misc]
+            sel = (gpus == g) & (models == key)
+            out[sel] = pred.predict({x: p for x in GPU_KEYS.values()})[sel]
+    return out

@@ -101,14 +101,19 @@ def task_models(task: str | None = None, registry: Registry | None = None) -> li
 def get_task_model(name: str, task: str | None = None, registry: Registry | None = None) -> TaskModel:
     """Look a model up by key or Hugging Face id (case-insensitive); InputError with close matches when unknown or
     when it does not serve ``task``."""
+    from aifootprint.reference.registry import default_registry
+
     wanted = name.strip().lower()
-    models = task_models(None, registry)
-    for m in models:
-        if wanted in (m.key.lower(), m.hf_id.lower(), m.hf_id.lower().rsplit("/", 1)[-1]):
+    for row in (registry or default_registry()).table(DATASET).rows:
+        hf_id = str(row.get("hf_id") or "").lower()
+        if wanted in (str(row.get("key")).lower(), hf_id, hf_id.rsplit("/", 1)[-1]):
+            m = _from_row(row)
             if task is not None and not m.serves(task):
+                models = task_models(None, registry)
                 kind = [k.key for k in models if k.serves(task)]
                 raise InputError(f"{m.key} is a {m.task} model, not a {task} model; {task} models: {', '.join(kind)}")
             return m
+    models = task_models(None, registry)
     raise unknown_choice(f"{task or 'task'} model", name, [m.key for m in models if task is None or m.serves(task)],
                          limit=30)
 

@@ -91,8 +91,11 @@ def _task_wh(task: str, model: str, s: _Setup, registry: Registry | None) -> flo
                         TaskConfig(hardware=s.hardware, boundary=s.boundary), registry)
     p = est.estimate()
     if s.boundary == "datacenter":
-        e = est.result().values["energy_wh"]
-        return float(e.best)
+        from aifootprint.estimate import boundary as bd
+
+        pue = est.site().pue.value
+        split = bd.split("datacenter", p.accelerator_wh, 0.0, p.host_wh, float(getattr(pue, "best", pue)))
+        return split.total_wh
     return p.accelerator_wh + p.host_wh + _node_extra_wh(s, p.accelerators, p.batch_time_s / est.workload.items,
                                                          registry)
 
