@@ -51,6 +51,8 @@ def mlenergy(path: Path) -> None:
     print(f"  {'subset':<26}{'configs':>8}{'in-sample':>11}{'LOMO':>8}{'cross-GPU':>11}")
     subsets = [("all", np.ones(len(rows), bool))]
     subsets += [(f"{t} {g}", (tasks == t) & (gpus == g)) for t in ("image", "video") for g in ("h100", "b200")]
+    ngpu = np.array([m.gpus for m in rows])
+    subsets += [("1 GPU", ngpu == 1), ("2-8 GPUs (sequence parallel)", ngpu > 1)]
     subsets += [(k, models == k) for k in sorted(set(models))]
     per_model = [median_abs_error(lomo[models == k], meas[models == k]) for k in sorted(set(models))]
     for name, sel in subsets:

@@ -85,7 +85,8 @@ def _fit(out: Path, shared: Path) -> list[dict[str, object]]:
     return result
 
 
-def build(shared: Path, out: Path) -> dict[str, int]:
+def build_models(out: Path) -> dict[str, int]:
+    """``task_models.csv`` + sidecar and ``sources/tasks.csv`` (no fit; fast)."""
     models = facts.model_rows()
     sources = dict(facts.SOURCES)
     sources["MLE-TASK-FIT"] = (
@@ -109,6 +110,12 @@ def build(shared: Path, out: Path) -> dict[str, int]:
                   key="key", builder="scripts/build_task_models.py",
                   credit="Model cards and config.json files on huggingface.co, cited per row",
                   columns=MODEL_COLUMN_MEANINGS)
+    return counts
+
+
+def build(shared: Path, out: Path) -> dict[str, int]:
+    """Everything: :func:`build_models`, then the fit of ``task_calibration.csv`` (reads ``shared``)."""
+    counts = build_models(out)
     cal = _fit(out, shared)
     counts["task_calibration"] = write_csv(out / "task_calibration.csv", CAL_COLUMNS, cal)
     write_sidecar(out / "task_calibration.toml", title="Denoising-step constants per accelerator",
