@@ -17,6 +17,9 @@ Accels = Annotated[int | None, typer.Option("--accelerators", help="Accelerators
 Boundary = Annotated[str, typer.Option("--boundary", help="accelerator | server | datacenter.")]
 Location = Annotated[str | None, typer.Option("--location", help="ISO country (FR), US-WA, aws:us-east-1, WORLD.")]
 Operator = Annotated[str | None, typer.Option("--operator", help="Data-centre operator: google, microsoft, aws, …")]
+Calib = Annotated[str | None, typer.Option("--calibration", help="Calibration profile written by `aifootprint "
+                                          "calibrate` for this accelerator (default: the user config's, else the "
+                                          "shipped one).")]
 Engine = Annotated[str, typer.Option("--engine", help="Serving engine's host time per step: vllm | cuda-graph.")]
 Batch = Annotated[int | None, typer.Option("--batch", help="Items served together (default: 1 image/video, 32 "
                                                            "texts, 16 audio files).")]
@@ -35,13 +38,14 @@ def _list(task: str) -> None:
 
 
 def _run(spec: Any, hardware: str, accelerators: int | None, engine: str, boundary: str, location: str | None,
-         operator: str | None, json_out: bool) -> None:
+         operator: str | None, json_out: bool, calibration: str | None = None) -> None:
     from dataclasses import replace
 
     from ..estimate.tasks.estimator import TaskConfig, TaskEstimator
+    from .estimate import _calibration
 
     cfg = TaskConfig(hardware=hardware, accelerators=accelerators, boundary=boundary, location=location,
-                     operator=operator, engine=engine)
+                     operator=operator, engine=engine, calibration=_calibration(hardware, calibration))
     result = TaskEstimator(spec, cfg).result()
     if not json_out:
         result = replace(result, warnings=[str(w) for w in result.warnings])
@@ -66,8 +70,8 @@ def image(
     height: Annotated[int | None, typer.Option("--height", help="Image height [px].")] = None,
     width: Annotated[int | None, typer.Option("--width", help="Image width [px].")] = None,
     batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
-    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
-    listing: ListOpt = False,
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of one generated image (text encoders + denoising steps × CFG + VAE decode)."""
     from ..estimate.tasks.estimator import TaskSpec
@@ -75,7 +79,7 @@ def image(
     name = _need_model("image", model, listing)
     if name:
         _run(TaskSpec("image", name, steps=steps, height=height, width=width, batch=batch), hardware, accelerators,
-             engine, boundary, location, operator, json_out)
+             engine, boundary, location, operator, json_out, calibration)
 
 
 def video(
@@ -85,8 +89,8 @@ def video(
     width: Annotated[int | None, typer.Option("--width", help="Frame width [px].")] = None,
     steps: Annotated[int | None, typer.Option("--steps", help="Denoising steps (default: the model's).")] = None,
     batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
-    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
-    listing: ListOpt = False,
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of one generated video (frames × resolution → latent tokens; attention grows with
     their square)."""
@@ -95,7 +99,7 @@ def video(
     name = _need_model("video", model, listing)
     if name:
         _run(TaskSpec("video", name, steps=steps, height=height, width=width, frames=frames, batch=batch), hardware,
-             accelerators, engine, boundary, location, operator, json_out)
+             accelerators, engine, boundary, location, operator, json_out, calibration)
 
 
 Tokens = Annotated[int | None, typer.Option("--tokens", help="Tokens per input text (default 256).")]
@@ -104,8 +108,8 @@ Tokens = Annotated[int | None, typer.Option("--tokens", help="Tokens per input t
 def embedding(
     model: Annotated[str | None, _model_opt("embedding")] = None, tokens: Tokens = None, batch: Batch = None,
     hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
-    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
-    listing: ListOpt = False,
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of embedding one text (one encoder forward pass)."""
     from ..estimate.tasks.estimator import TaskSpec
@@ -113,14 +117,14 @@ def embedding(
     name = _need_model("embedding", model, listing)
     if name:
         _run(TaskSpec("embedding", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
-             location, operator, json_out)
+             location, operator, json_out, calibration)
 
 
 def classification(
     model: Annotated[str | None, _model_opt("classification")] = None, tokens: Tokens = None, batch: Batch = None,
     hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
-    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
-    listing: ListOpt = False,
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of classifying one text with an encoder (BERT family). Compare with general LLMs:
     `aifootprint compare-models --task classification`."""
@@ -129,7 +133,7 @@ def classification(
     name = _need_model("classification", model, listing)
     if name:
         _run(TaskSpec("classification", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
-             location, operator, json_out)
+             location, operator, json_out, calibration)
 
 
 def transcription(
@@ -138,8 +142,8 @@ def transcription(
     tokens_per_second: Annotated[float | None, typer.Option("--tokens-per-second", help="Transcript tokens per "
                                                             "second of speech (default 3.3).")] = None,
     batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
-    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
-    listing: ListOpt = False,
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
 ) -> None:
     """Energy, carbon and water of transcribing one audio file with Whisper (30 s windows → encoder + decoding)."""
     from ..estimate.tasks.estimator import TaskSpec
@@ -147,7 +151,7 @@ def transcription(
     name = _need_model("transcription", model, listing)
     if name:
         _run(TaskSpec("transcription", name, audio_s=audio_seconds, tokens_per_s=tokens_per_second, batch=batch),
-             hardware, accelerators, engine, boundary, location, operator, json_out)
+             hardware, accelerators, engine, boundary, location, operator, json_out, calibration)
 
 
 def multimodal(

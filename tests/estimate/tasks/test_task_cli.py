@@ -115,3 +115,18 @@ def test_engine_and_video_frames(capsys: pytest.CaptureFixture[str]) -> None:
                        "--video-frames", "8", "--input-tokens", "50", "--output-tokens", "100", "--json")
     assert code == 0
     assert json.loads(out)["inputs"]["input_tokens"] == 50 + 8 * 144
+
+
+def test_calibration_profile_applies(capsys: pytest.CaptureFixture[str]) -> None:
+    """A measured H100 profile (benchmarks/results/calibration/h100.toml) drives the task estimate as it drives
+    `estimate request`; a profile of another accelerator is refused with exit 2."""
+    from pathlib import Path
+
+    prof = str(Path(__file__).resolve().parents[3] / "benchmarks" / "results" / "calibration" / "h100.toml")
+    code, out, _ = run(capsys, "estimate", "classification", "--model", "bert-base-uncased", "--json")
+    base = json.loads(out)["energy_wh"]["best"]
+    code, out, _ = run(capsys, "estimate", "classification", "--model", "bert-base-uncased", "--calibration", prof,
+                       "--json")
+    assert code == 0 and json.loads(out)["energy_wh"]["best"] != pytest.approx(base, rel=1e-6)
+    code, _, err = run(capsys, "estimate", "image", "--model", "sd-1.5", "--hardware", "b200", "--calibration", prof)
+    assert code == 2 and "not on 'b200'" in err

@@ -75,6 +75,8 @@ class TaskConfig:
     operator: str | None = None
     #: serving engine whose host time per step applies (:mod:`aifootprint.estimate.engines`)
     engine: str = "vllm"
+    #: calibration profile file of this accelerator (``aifootprint calibrate``), applied as in ``estimate request``
+    calibration: str | None = None
 
     def __post_init__(self) -> None:
         from ..engines import check_engine
@@ -157,6 +159,13 @@ class TaskEstimator:
         self.registry = registry
         self.model, self.workload, self.inputs = build_workload(spec, registry)
         self.cal = load_calibration(self.config.hardware, registry)
+        if self.config.calibration is not None:  # the user's measured profile, as RequestEstimator applies it
+            from aifootprint.calibrate.config import select_profile
+
+            from ..calibration import apply_profile
+
+            profile = select_profile(self.cal.accelerator, self.config.calibration)
+            self.cal = self.cal if profile is None else apply_profile(self.cal, profile)
         self.denoise_cal, self._denoise_src, self._denoise_fitted = denoise_calibration(self.cal, registry)
         self.accelerators = accelerators_for(self.workload, self.cal, self.config.accelerators)
         self._site = site
