@@ -184,6 +184,9 @@ def compare_published(est: RequestEstimator, input_tokens: float, output_tokens:
                 f"set by the total parameters) and the boundary ({cfg.boundary}: host, idle and PUE included).")
         st = STATED.get(key)
         if st is not None:
-            text += _under_stated(est, st)
+            cache = est._units  # request-independent sentence: computed once per estimator
+            if ("stated", key) not in cache:
+                cache[("stated", key)] = _under_stated(est, st)
+            text += cache[("stated", key)]
         warnings.append(text)
     return block, warnings

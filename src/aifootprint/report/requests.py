@@ -80,7 +80,7 @@ class Profile:
         who = "chosen with --model" if self.chosen else "default model; choose another with --model"
         return (f"model {self.model} ({who}); task profile: {self.input_tokens:,.0f} input / "
                 f"{self.output_tokens:,.0f} output tokens, batch {c.batch} concurrent sequences, "
-                f"{n}{c.hardware.upper()}, {c.precision} (estimator defaults; batch 64 as EcoLogits, ECO)")
+                f"{n}{c.hardware.upper()}, {c.precision or 'native'} (estimator defaults; batch 64 as EcoLogits, ECO)")
 
 
 def resolve_profile(model: str | None, registry: Registry | None = None, available: bool | None = None) -> Profile:
