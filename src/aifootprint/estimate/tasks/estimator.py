@@ -267,10 +267,13 @@ class TaskEstimator:
     def _warnings(self) -> list[Notice]:
         out: list[Notice] = []
         m = self.model
-        if m.status == "E" or "TASK-E" in m.sources:
-            out.append(Notice("estimated-assumption", f"{m.key}: some inputs are assumptions (TASK-E: default "
-                              "tokens, speech rate or VAE compute per pixel); see docs/methodology/tasks.md",
-                              m.key, "TASK-E"))
+        what = {"image": "VAE decoder compute per pixel", "video": "VAE decoder compute per pixel",
+                "transcription": "transcript tokens per second of speech"}.get(self.spec.task, "tokens per text")
+        defaulted = (self.spec.task == "transcription" and self.spec.tokens_per_s is None) or (
+            self.spec.task in ("embedding", "classification") and self.spec.tokens is None)
+        if m.status == "E" or "TASK-E" in m.sources or defaulted:
+            out.append(Notice("estimated-assumption", f"{m.key}: assumed {what} (status E; docs/methodology/"
+                              "tasks.md)", m.key, "TASK-E"))
         if self.cal.estimated:
             out.append(Notice("estimated-fallback", f"{self.cal.name} has no serving measurements; H100 "
                               "efficiencies carried over", self.cal.accelerator, self.cal.source))
