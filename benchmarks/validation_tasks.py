@@ -127,6 +127,11 @@ def luccioni() -> None:
     within = all(abs(np.log10(r["estimate_wh_per_1000"] / r["published_wh_per_1000"])) < 1.0 for r in rows)
     print(f"  ordering reproduced: {by_pub == by_est}; every task within one order of magnitude: {within}")
     print("  (no parameter was fitted to these figures: setup, idle and host power from the registry)")
+    from aifootprint.estimate.tasks.published import php24_sdxl_check
+
+    pub, est = php24_sdxl_check()
+    print(f"  per model: SDXL base 1.0, Wh per image: published {pub:.2f} (1,594 gCO2e / 1,000 ÷ 297.6 g/kWh), "
+          f"estimate {est:.2f}, ratio {est / pub:.2f}")
 
 
 def main() -> None:

@@ -74,3 +74,13 @@ def test_published_figures_pinned_and_structure_reproduced() -> None:
         assert 0.1 < ratio < 10.0, k
     # image generation ≈ 1,000× text classification in the paper (2.907 / 0.002 ≈ 1,450)
     assert 100 < est[2] / est[0] < 20_000
+
+
+def test_sdxl_per_image_in_php24_setup() -> None:
+    """Luccioni et al. 2024: SDXL base 1.0 emitted 1,594 gCO2e per 1,000 images at 297.6 gCO2e/kWh (facts.md
+    section C, Q) → 5.36 Wh per image (derived). Our estimate in their setup is within a factor of 2."""
+    from aifootprint.estimate.tasks.published import php24_sdxl_check
+
+    pub, est = php24_sdxl_check()
+    assert pub == pytest.approx(1594 / 297.6, rel=1e-6)
+    assert 0.5 < est / pub < 2.0

@@ -133,3 +133,18 @@ def task_table(setup: str = "served", hardware: str = "h100", registry: Registry
     for r in rows:
         r.update(setup=setup, hardware=s.hardware, boundary=s.boundary)
     return rows
+
+
+#: Grid intensity of Luccioni et al.'s measurements (AWS us-west-2), gCO2e/kWh (facts.md section C, PHP24, Q).
+PHP24_INTENSITY_G_PER_KWH = 297.6
+
+
+def php24_sdxl_check(registry: Registry | None = None) -> tuple[float, float]:
+    """``(published_wh, estimate_wh)`` per SDXL image in Luccioni et al.'s setup. The published energy is derived (D)
+    from their 1,594 gCO2e per 1,000 images (``request_figures.csv`` ``php24-sdxl``) ÷ 297.6 gCO2e/kWh."""
+    from aifootprint.reference.registry import default_registry, row_float
+
+    row = (registry or default_registry()).table("request_figures").get("php24-sdxl")
+    carbon = row_float(row, "carbon_g") or 0.0
+    return carbon / PHP24_INTENSITY_G_PER_KWH * 1000.0, _task_wh("image", "sdxl", _setup("php24", "a100-80gb"),
+                                                                  registry)
