@@ -41,7 +41,7 @@ def mlenergy(path: Path) -> None:
     fitted = {g: fit_params(pred, g) for g in GPU_KEYS.values()}
     ins = pred.predict(fitted)
     print("ML.ENERGY v3.0 diffusion, energy per image/video (GPU boundary), median |error| over configurations")
-    print("  fitted denoising constants (compute fraction, pJ per FLOP, sync ms per block): "
+    print("  fitted denoising constants (compute fraction, pJ per FLOP, exchange GB/s): "
           + "; ".join(f"{g} {v[0]:.2f}, {v[1]:.2f}, {v[2]:.2f}" for g, v in sorted(fitted.items())))
     lomo = lomo_predictions(pred)
     cross = np.empty_like(meas)

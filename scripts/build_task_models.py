@@ -22,9 +22,9 @@ from _buildlib import check_sources, check_unique_keys, read_csv, run_builder, w
 
 MLE_CREDIT = ("ML.ENERGY Leaderboard v3.0 (ml.energy/leaderboard, data of 2026-02-16), Chung et al., NeurIPS 2025 "
               "D&B, arXiv:2505.06371")
-CAL_COLUMNS = ("accelerator", "compute_fraction", "energy_per_flop_pj", "sync_latency_ms", "band_low_factor",
-               "band_high_factor", "fit_configs", "fit_median_abs_error_fraction", "method", "source",
-               "year", "licence", "status", "notes")
+CAL_COLUMNS = ("accelerator", "compute_fraction", "energy_per_flop_pj", "exchange_bandwidth_gb_per_s",
+               "band_low_factor", "band_high_factor", "fit_configs", "fit_median_abs_error_fraction", "method",
+               "source", "year", "licence", "status", "notes")
 MODEL_COLUMN_MEANINGS = {
     "key": "registry key", "name": "display name", "hf_id": "Hugging Face id",
     "task": "image | video | classification | embedding | transcription | vision (encoders serve classification "
@@ -74,7 +74,7 @@ def _fit(out: Path, shared: Path) -> list[dict[str, object]]:
         sel = np.array([m.gpu == g for m in rows])
         result.append({
             "accelerator": g, "compute_fraction": fitted[g][0], "energy_per_flop_pj": fitted[g][1],
-            "sync_latency_ms": fitted[g][2],
+            "exchange_bandwidth_gb_per_s": fitted[g][2],
             "band_low_factor": round(float(np.quantile(ratio[sel], 0.05)), 4),
             "band_high_factor": round(float(np.quantile(ratio[sel], 0.95)), 4),
             "fit_configs": int(sel.sum()),
@@ -126,7 +126,7 @@ def build(shared: Path, out: Path) -> dict[str, int]:
                   key="accelerator", builder="scripts/build_task_models.py", credit=MLE_CREDIT,
                   columns={"accelerator": "hardware registry key", "compute_fraction": "fitted φ_c [-]",
                            "energy_per_flop_pj": "fitted dynamic energy per counted FLOP [pJ]",
-                           "sync_latency_ms": "fitted sequence-parallel exchange latency per block [ms]",
+                           "exchange_bandwidth_gb_per_s": "fitted sequence-parallel exchange bandwidth [GB/s]",
                            "band_low_factor": "5 % quantile of measured ÷ estimated, leave-one-model-out [-]",
                            "band_high_factor": "95 % quantile of measured ÷ estimated, leave-one-model-out [-]",
                            "fit_configs": "configurations fitted",

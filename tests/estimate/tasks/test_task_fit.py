@@ -24,14 +24,14 @@ def _rows() -> list[Measured]:
 
 def test_fit_recovers_synthetic_constants() -> None:
     cals = {g: load_calibration(g) for g in GPU_KEYS.values()}
-    truth = (0.2, 1.2, 0.8)  # below the power cap (at 1.2 pJ the cap binds above 0.27 of peak on H100)
+    truth = (0.2, 1.2, 134.9)  # below the power cap (at 1.2 pJ the cap binds above 0.27 of peak on H100)
     pred = Predictor(_rows(), cals)
     e, t = pred.predict_both({g: truth for g in GPU_KEYS.values()})
     rows = [replace(m, energy_j=float(ei), batch_time_s=float(ti)) for m, ei, ti in zip(pred.rows, e, t, strict=True)]
-    phi, eflop, sync = fit_params(Predictor(rows, cals), "h100")
+    phi, eflop, bw = fit_params(Predictor(rows, cals), "h100")
     assert phi == pytest.approx(truth[0], abs=0.011)
     assert eflop == pytest.approx(truth[1], abs=0.051)
-    assert sync == pytest.approx(truth[2], abs=0.051)
+    assert bw == pytest.approx(truth[2], rel=0.17)  # one grid step
 
 
 def test_shipped_constants_within_physical_bounds() -> None:

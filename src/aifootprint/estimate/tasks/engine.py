@@ -12,7 +12,7 @@ same bytes as tensor parallelism's all-reduces to first order). The same functio
 numpy arrays (logs, the fit): :func:`workload_arrays` stacks rows, tests check it agrees with :func:`workload_cost`.
 
 Diffusion and video denoisers use the task calibration (``task_calibration.csv``): the achievable compute
-fraction, the dynamic energy per FLOP and the sequence-parallel exchange latency of each accelerator in denoising
+fraction, the dynamic energy per FLOP and the sequence-parallel exchange bandwidth of each accelerator in denoising
 steps, fitted to ML.ENERGY v3.0 time and energy (:mod:`.fit`, ``scripts/build_task_models.py``); every other term
 is the LLM calibration of that accelerator.
 """
@@ -121,9 +121,9 @@ def denoise_calibration(cal: Calibration, registry: Registry | None = None) -> t
     if row is None:
         return cal, cal.source, False
     phi, ef = row_float(row, "compute_fraction"), row_float(row, "energy_per_flop_pj")
-    sync = row_float(row, "sync_latency_ms")
+    bw = row_float(row, "exchange_bandwidth_gb_per_s")
     lo, hi = row_float(row, "band_low_factor"), row_float(row, "band_high_factor")
-    if phi is None or ef is None or sync is None or lo is None or hi is None:
+    if phi is None or ef is None or bw is None or lo is None or hi is None:
         return cal, cal.source, False
-    return (replace(cal, compute_fraction=phi, energy_per_flop_j=ef * 1e-12, comm_latency_s=sync * 1e-3,
+    return (replace(cal, compute_fraction=phi, energy_per_flop_j=ef * 1e-12, allreduce_bytes_per_s=bw * 1e9,
                     band_low_factor=lo, band_high_factor=hi), str(row.get("source")), fitted)

@@ -249,7 +249,8 @@ class TaskEstimator:
             d, src = self.denoise_cal, self._denoise_src
             out += [Assumption("denoise_compute_fraction", d.compute_fraction, "-", src),
                     Assumption("denoise_energy_per_flop_pj", round(d.energy_per_flop_j * 1e12, 4), "pJ", src),
-                    Assumption("denoise_sync_latency_ms", round(d.comm_latency_s * 1e3, 4), "ms", src)]
+                    Assumption("denoise_exchange_bandwidth_gb_per_s", round(d.allreduce_bytes_per_s / 1e9, 1),
+                               "GB/s", src)]
         out += [Assumption("compute_fraction", round(c.compute_fraction, 4), "-", c.source),
                 Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-", c.source),
                 Assumption("base_power_w", round(c.base_power_w, 1), "W", c.source),

@@ -4,13 +4,14 @@ Two parameters per accelerator describe denoising steps; every other term (base 
 time per step, exchange) is the LLM calibration of :mod:`aifootprint.estimate.physics`:
 
 * ``φ_c``, the achievable fraction of dense bf16 peak;
-* ``t_sync``, the latency of the exchange of a sequence-parallel step, per block and per all-to-all pair (xDiT's
-  Ulysses all-to-alls and ring-attention passes wait on the slowest GPU; the LLM calibration's all-reduce latency
-  is far smaller), used as the ``comm_latency_s`` of :func:`aifootprint.estimate.physics.allreduce_s`;
+* ``BW_sp``, the effective bandwidth of the hidden-state exchange of a sequence-parallel step (xDiT's Ulysses
+  all-to-alls and ring-attention passes, not overlapped with compute), used as the ``allreduce_bytes_per_s`` of
+  :func:`aifootprint.estimate.physics.allreduce_s` (the LLM calibration's all-reduce latency is kept), so the
+  exchange grows with the tokens of the batch;
 * ``e_flop``, the dynamic energy per counted FLOP (attention softmax, normalisations, activations and convolutions
   draw power that the matmul FLOP count does not see, so it exceeds the LLM fit's value).
 
-``φ_c`` and ``t_sync`` are fitted on the measured time per batch, ``e_flop`` on the measured energy per image/video
+``φ_c`` and ``BW_sp`` are fitted on the measured time per batch, ``e_flop`` on the measured energy per image/video
 given that time (grids, median |log error|), over that accelerator's configurations (batch size, GPU count, steps and
 resolution as measured). Validation
 (``benchmarks/validation_tasks.py``):
@@ -62,8 +63,8 @@ GPU_KEYS = {"H100": "h100", "B200": "b200"}
 #: Grids searched: compute fraction, dynamic energy per FLOP [pJ].
 PHI_GRID = tuple(round(0.05 + 0.01 * i, 3) for i in range(71))
 EFLOP_GRID_PJ = tuple(round(0.2 + 0.05 * i, 3) for i in range(77))
-#: Grid of the per-layer synchronisation latency of a sequence-parallel step [ms] (0 on one accelerator).
-SYNC_GRID_MS = tuple(round(0.05 * i, 3) for i in range(41))
+#: Grid of the sequence-parallel exchange bandwidth [GB/s] (log-spaced 5–2,000; unused on one accelerator).
+EXCHANGE_GRID_GB_PER_S = tuple(round(5.0 * 400.0 ** (i / 40), 1) for i in range(41))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ class Predictor:
 
     def predict_both(self, params: dict[str, tuple[float, float, float]]
                      ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """``(energy per item [J], time per batch [s])`` with ``params[gpu] = (φ_c, e_flop [pJ], t_sync [ms])``."""
+        """``(energy per item [J], time per batch [s])`` with ``params[gpu] = (φ_c, e_flop [pJ], BW_sp [GB/s])``."""
         import numpy as np
 
         from .engine import phase_time_energy
@@ -144,8 +145,9 @@ class Predictor:
         conds = [self._gpu == g for g in params]
         frac = np.select(conds, [p[0] for p in params.values()])
         ef = np.select(conds, [p[1] for p in params.values()]) * 1e-12
-        lat = np.select(conds, [p[2] for p in params.values()]) * 1e-3
-        dev = replace(self._dev, compute_flops_per_s=self._peak * frac, energy_per_flop_j=ef, comm_latency_s=lat)
+        bw = np.select(conds, [p[2] for p in params.values()]) * 1e9
+        dev = replace(self._dev, compute_flops_per_s=self._peak * frac, energy_per_flop_j=ef,
+                      allreduce_bytes_per_s=bw)
 
         d = self._den
         t, e = phase_time_energy(d["flops"], d["bytes_moved"], d["exchange_bytes"], d["layers"], d["repeats"],
@@ -153,7 +155,7 @@ class Predictor:
         return np.asarray((self._e_other + e) / self._items), np.asarray(self._t_other + t)
 
     def predict(self, params: dict[str, tuple[float, float, float]]) -> NDArray[np.float64]:
-        """Energy per item [J] with ``params[gpu] = (φ_c, e_flop [pJ], t_sync [ms])``."""
+        """Energy per item [J] with ``params[gpu] = (φ_c, e_flop [pJ], BW_sp [GB/s])``."""
         return self.predict_both(params)[0]
 
 
@@ -166,7 +168,7 @@ def median_abs_error(pred: NDArray[np.float64], meas: NDArray[np.float64]) -> fl
 
 def fit_params(pred: Predictor, gpu: str, select: Callable[[Measured], bool] = lambda m: True
                ) -> tuple[float, float, float]:
-    """Fit ``(φ_c, e_flop [pJ], t_sync [ms])`` for ``gpu`` on the selected rows: ``φ_c`` and ``t_sync`` on the
+    """Fit ``(φ_c, e_flop [pJ], BW_sp [GB/s])`` for ``gpu`` on the selected rows: ``φ_c`` and ``BW_sp`` on the
     measured time per batch (grid), then ``e_flop`` on the measured energy given that time (grid), twice (the power
     cap couples them)."""
     import numpy as np
@@ -179,11 +181,12 @@ def fit_params(pred: Predictor, gpu: str, select: Callable[[Measured], bool] = l
         out = pred.predict_both({g: p for g in GPU_KEYS.values()})[which][mask]
         return float(np.median(np.abs(np.log(out / (e_meas if which == 0 else t_meas)))))
 
-    best = (0.25, 1.0, 0.0)
+    best = (0.25, 1.0, 100.0)
     for _ in range(2):
-        phi, lat = min(((f, x) for f in PHI_GRID for x in SYNC_GRID_MS), key=lambda q: err((q[0], best[1], q[1]), 1))
-        ef = min(EFLOP_GRID_PJ, key=lambda e: err((phi, e, lat), 0))
-        best = (phi, ef, lat)
+        phi, bw = min(((f, x) for f in PHI_GRID for x in EXCHANGE_GRID_GB_PER_S),
+                      key=lambda q: err((q[0], best[1], q[1]), 1))
+        ef = min(EFLOP_GRID_PJ, key=lambda e: err((phi, e, bw), 0))
+        best = (phi, ef, bw)
     return best
 
 
