@@ -171,20 +171,30 @@ def calibrated_accelerators(registry: Registry | None = None) -> list[str]:
 
 
 def apply_profile(cal: Calibration, profile: Any) -> Calibration:
-    """``cal`` with the terms a user's calibration profile measured on their own GPU (``aifootprint calibrate``;
+    """``cal`` with what a user's calibration profile measured on their own GPU (``aifootprint calibrate``;
     duck-typed :class:`aifootprint.calibrate.profile.CalibrationProfile`): achievable compute fraction, achievable
-    bandwidth fraction (the small-batch GEMV one when measured, as decode reads weights that way), idle power as
-    P_base, power limit, energy per FLOP and per byte. Host (engine) and all-reduce terms stay those of ``cal``."""
+    bandwidth fraction (the small-batch GEMV one when measured, as decode reads weights that way), power limit, idle
+    power, and the GEMM and copy powers the profile implies (``idle + e·rate``), re-expressed above this accelerator's
+    *serving* base power (scaled by the power-limit ratio): serving keeps clocks up, so P_base is well above idle
+    (ML.ENERGY fit), and the profile's GEMM and copy powers are reproduced exactly. Engine and all-reduce terms stay
+    those of ``cal``."""
     gemv = getattr(profile, "gemv_bandwidth_fraction", None)
+    idle = float(profile.idle_power_w)
+    limit = float(profile.power_limit_w)
+    flops_rate = float(profile.achieved_tflops_bf16) * 1e12
+    bytes_rate = float(profile.achieved_bandwidth_gb_per_s) * 1e9
+    p_gemm = idle + float(profile.energy_pj_per_flop) * 1e-12 * flops_rate
+    p_copy = idle + float(profile.energy_pj_per_byte) * 1e-12 * bytes_rate
+    base = min(max(cal.base_power_w * limit / cal.max_power_w, idle), p_copy, p_gemm)
     return replace(
         cal,
         compute_fraction=float(profile.achieved_flops_fraction),
         bandwidth_fraction=float(gemv if gemv else profile.achieved_bandwidth_fraction),
-        base_power_w=float(profile.idle_power_w),
-        idle_power_w=float(profile.idle_power_w),
-        max_power_w=float(profile.power_limit_w),
-        energy_per_flop_j=float(profile.energy_pj_per_flop) * 1e-12,
-        energy_per_byte_j=float(profile.energy_pj_per_byte) * 1e-12,
+        base_power_w=base,
+        idle_power_w=idle,
+        max_power_w=limit,
+        energy_per_flop_j=(p_gemm - base) / flops_rate,
+        energy_per_byte_j=(p_copy - base) / bytes_rate,
         source=f"profile: {getattr(profile, 'device_name', '')} {getattr(profile, 'date', '')} "
                f"({getattr(profile, 'source', '')})".strip(),
         status="D",

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from .inference import RequestEstimator
 
 
+#: Subject of the ``estimated-*`` notices: the same subject a legacy "estimated: …" message parses to
+#: (:func:`aifootprint.notice.to_notice`), so report code that routes on it treats both alike.
+ESTIMATED = "estimated"
+
+
 @dataclass(frozen=True)
 class Unit:
     """Monte Carlo draws for 1 Wh of active energy and 1 accelerator-second, with the static parts of the result."""
@@ -107,16 +112,16 @@ def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Uni
     emb, emb_assumptions, emb_warnings = est._embodied_unit()
     warnings: list[str | Notice] = list(est._notices)
     if not m.open_weights:
-        warnings.append(Notice("estimated-parameters", "estimated: parameter count not published", m.key,
+        warnings.append(Notice("estimated-parameters", "estimated: parameter count not published", ESTIMATED,
                                ";".join(m.sources)))
     elif m.best.estimated:
         warnings.append(Notice("estimated-shape", "estimated: architecture shape not published; default shape used",
-                               m.key, ";".join(m.sources)))
+                               ESTIMATED, ";".join(m.sources)))
     if est.cal.estimated:
         warnings.append(Notice(
             "estimated-calibration", f"estimated: {est.cal.name} has no serving measurements; scaled by datasheet from "
             f"the {est.cal.scaled_from.upper()} calibration, band widened to the measured cross-GPU error",
-            est.cal.accelerator, est.cal.source))
+            ESTIMATED, est.cal.source))
     if est.engine.name != "vllm":
         warnings.append(Notice(
             "engine-unvalidated", f"engine {est.engine.name}: host terms are an assumption ({est.engine.source}); the "
