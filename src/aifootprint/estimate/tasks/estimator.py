@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from aifootprint.result import Assumption, Result
 
 T = TypeVar("T", int, float)
+#: Subject of the ``estimated-*`` notices (as :mod:`aifootprint.estimate.request_result` sets it).
+ESTIMATED = "estimated"
 #: Tasks with a command of their own.
 COMMAND_TASKS = ("image", "video", "embedding", "classification", "transcription")
 #: Inputs per encoder request when not given [tokens]: an assumption (status E, docs/methodology/tasks.md) — a
@@ -273,14 +275,14 @@ class TaskEstimator:
         defaulted = (self.spec.task == "transcription" and self.spec.tokens_per_s is None) or (
             self.spec.task in ("embedding", "classification") and self.spec.tokens is None)
         if m.status == "E" or "TASK-E" in m.sources or defaulted:
-            out.append(Notice("estimated-assumption", f"{m.key}: assumed {what} (status E; docs/methodology/"
-                              "tasks.md)", m.key, "TASK-E"))
+            out.append(Notice("estimated-assumption", f"estimated: {m.key}: assumed {what} (status E; "
+                              "docs/methodology/tasks.md)", ESTIMATED, "TASK-E"))
         if self.cal.estimated:
-            out.append(Notice("estimated-fallback", f"{self.cal.name} has no serving measurements; H100 "
-                              "efficiencies carried over", self.cal.accelerator, self.cal.source))
+            out.append(Notice("estimated-fallback", f"estimated: {self.cal.name} has no serving measurements; "
+                              "calibration scaled from a measured accelerator", ESTIMATED, self.cal.source))
         if self.spec.task in ("image", "video") and not self._denoise_fitted:
-            out.append(Notice("estimated-fallback", f"no diffusion measurements on {self.cal.name}: H100's "
-                              "denoising compute fraction used", self.cal.accelerator, self._denoise_src))
+            out.append(Notice("estimated-fallback", f"estimated: no diffusion measurements on {self.cal.name}: "
+                              "H100's denoising constants used", ESTIMATED, self._denoise_src))
         if self.spec.task not in ("image", "video"):
             out.append(Notice("unvalidated", f"{self.spec.task}: no measured per-configuration data to validate "
                               "against; order of magnitude checked against Luccioni et al. 2024 only "
