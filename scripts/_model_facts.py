@@ -382,3 +382,17 @@ def model_sources() -> dict[str, tuple[str, str, str, str]]:
 
 
 SOURCES = model_sources()
+
+
+#: Native serving precision of open-weight models whose published checkpoint is not bf16: the weights the developer
+#: ships and serves (key -> (precision, source key)). Every other model is served in bf16 (its config.json dtype).
+#: gpt-oss: config.json ``quantization_config.quant_method = "mxfp4"`` (MoE weights in MXFP4; OpenAI model card);
+#: DeepSeek-V3: config.json ``quantization_config.quant_method = "fp8"`` (FP8 weights, DSV3-PAPER §3.3);
+#: Llama 4 Maverick: Meta ships an FP8 checkpoint for single-host serving (Llama 4 model card).
+SERVING_PRECISION: dict[str, tuple[str, str]] = {
+    "gpt-oss-20b": ("mxfp4", "HF-CONFIG-GPT-OSS-20B"),
+    "gpt-oss-120b": ("mxfp4", "HF-CONFIG-GPT-OSS-120B"),
+    "deepseek-v3": ("fp8", "HF-CONFIG-DEEPSEEK-V3"),
+    "llama-4-maverick": ("fp8", "LLAMA4-CARD"),
+}
+

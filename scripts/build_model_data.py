@@ -34,9 +34,16 @@ from _buildlib import (
     write_sidecar,
     write_sources,
 )
-from _model_facts import CLOSED_MODELS, EPOCH_GPT4O_ACTIVE_B, EPOCH_GPT4O_TOTAL_B, OPEN_MODELS, hf_key
 
 # this builder's source list, re-exported (merged with the other builders' into sources/hardware_models.csv)
+from _model_facts import (
+    CLOSED_MODELS,
+    EPOCH_GPT4O_ACTIVE_B,
+    EPOCH_GPT4O_TOTAL_B,
+    OPEN_MODELS,
+    SERVING_PRECISION,
+    hf_key,
+)
 from _model_facts import SOURCES as SOURCES
 
 MODEL_COLUMNS = (
@@ -44,7 +51,7 @@ MODEL_COLUMNS = (
     "total_params_b_high", "active_params_b", "active_params_b_low", "active_params_b_high", "layers", "d_model",
     "heads", "kv_heads", "head_dim", "ffn_dim", "vocab", "tied_embeddings", "experts", "active_experts",
     "context_length", "attention_layers", "local_attention_layers", "sliding_window", "kv_lora_rank",
-    "qk_rope_head_dim", "mamba_layers", "mamba_heads", "mamba_head_dim", "ssm_state_size",
+    "qk_rope_head_dim", "mamba_layers", "mamba_heads", "mamba_head_dim", "ssm_state_size", "serving_precision",
     "source", "year", "licence", "status", "notes",
 )  # fmt: skip
 
@@ -107,7 +114,9 @@ def open_rows(eco: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "attention_layers": a.attn_layers, "local_attention_layers": a.local_layers, "sliding_window": a.window,
             "kv_lora_rank": a.kv_lora_rank, "qk_rope_head_dim": a.qk_rope_head_dim, "mamba_layers": a.mamba_layers,
             "mamba_heads": a.mamba_heads, "mamba_head_dim": a.mamba_head_dim, "ssm_state_size": a.ssm_state,
-            "source": ";".join(dict.fromkeys(sources)), "year": m.year, "licence": licence, "status": "S",
+            "serving_precision": SERVING_PRECISION.get(m.key, ("bf16", ""))[0],
+            "source": ";".join(k for k in dict.fromkeys([*sources, SERVING_PRECISION.get(m.key, ("", ""))[1]]) if k),
+            "year": m.year, "licence": licence, "status": "S",
             "notes": m.notes,
         })  # fmt: skip
     return rows
@@ -190,6 +199,8 @@ MODEL_TOML = {
         "experts": "experts per MoE layer (routed)",
         "active_experts": "experts used per token",
         "context_length": "maximum (native) context length [tokens]",
+        "serving_precision": "precision of the published checkpoint a provider serves (bf16, fp8, mxfp4); empty for "
+        "closed models",
         "attention_layers": "layers with a self-attention mixer, when not all (hybrid Mamba models); empty = all",
         "local_attention_layers": "attention layers limited to a local window (sliding window, or chunked attention)",
         "sliding_window": "window of the local attention layers [tokens]",

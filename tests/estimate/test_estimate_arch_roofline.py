@@ -1,19 +1,15 @@
-"""Architecture accounting and the roofline: pinned counts from published configs, and invariants."""
+"""Architecture accounting: pinned counts from published configs, and invariants (physics: test_estimate_physics)."""
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aifootprint.errors import InputError
 from aifootprint.estimate.arch import Architecture, kv_bytes_per_seq, token_costs
-from aifootprint.estimate.batch import request_arrays
-from aifootprint.estimate.calibration import load_calibration
-from aifootprint.estimate.roofline import request_point, step
 
 LLAMA_8B = Architecture("llama-3.1-8b", 8.03, layers=32, d_model=4096, heads=32, kv_heads=8, head_dim=128,
                         vocab=128256)
@@ -68,40 +64,3 @@ def test_default_shapes_give_positive_finite_costs(total: float, ratio: float) -
     big = token_costs(Architecture("a", total, total * ratio))
     assert math.isfinite(big.linear_flops) and big.linear_flops >= small.linear_flops
     assert big.resident_weight_bytes == pytest.approx(2 * total * 1e9, rel=1e-6)  # bf16: 2 bytes per parameter
-
-
-@settings(max_examples=80, deadline=None)
-@given(i=st.floats(0, 20_000), o=st.floats(1, 8_000), b=st.integers(1, 1024), n=st.sampled_from([1, 2, 4, 8]),
-       moe=st.booleans())
-def test_fused_point_vectorised_and_step_agree(i: float, o: float, b: int, n: int, moe: bool) -> None:
-    """request_point (fast path), request_arrays (batch path) and two step() calls are the same equations."""
-    cal = load_calibration("h100")
-    c = token_costs(QWEN_30B_A3B if moe else LLAMA_8B)
-    e, e_dec, t, ttft = request_point(c, cal, n, b, i, o)
-    mixed = step(c, cal, n, b, b * i / o, i + o / 2, i / 2)
-    dec = step(c, cal, n, b, 0.0, i + o / 2, 0.0)
-    assert e == pytest.approx(mixed.energy_j * o / b, rel=1e-9)
-    assert e_dec == pytest.approx(dec.energy_j * o / b, rel=1e-9)
-    assert t == pytest.approx(mixed.time_s, rel=1e-9)
-    ea, eda, ta, tta = request_arrays(c, cal, np.array([float(n)]), b, np.array([i]), np.array([o]))
-    assert (ea[0], eda[0], ta[0], tta[0]) == pytest.approx((e, e_dec, t, ttft), rel=1e-9)
-
-
-@settings(max_examples=60, deadline=None)
-@given(i=st.floats(0, 10_000), o=st.floats(1, 4_000), b=st.integers(1, 512))
-def test_power_never_exceeds_the_datasheet_maximum(i: float, o: float, b: int) -> None:
-    """Energy of a step ≤ n × max power × step time (700 W per H100, datasheet)."""
-    cal = load_calibration("h100")
-    for n in (1, 4):
-        s = step(token_costs(LLAMA_8B), cal, n, b, b * i / o, i + o / 2, i / 2)
-        assert s.energy_j <= n * 700.0 * s.time_s * (1 + 1e-12)
-        assert s.energy_j >= n * cal.static_power_w * s.time_s * (1 - 1e-12)
-
-
-@settings(max_examples=60, deadline=None)
-@given(i=st.floats(0, 10_000), o=st.floats(1, 4_000), extra=st.floats(1, 4_000))
-def test_longer_outputs_cost_more(i: float, o: float, extra: float) -> None:
-    """More output tokens: more steps, each with a longer context — never less energy per request."""
-    cal = load_calibration("h100")
-    c = token_costs(LLAMA_8B)
-    assert request_point(c, cal, 1, 64, i, o + extra)[0] >= request_point(c, cal, 1, 64, i, o)[0] * (1 - 1e-9)

@@ -73,27 +73,28 @@ def test_kv_heads_are_replicated_when_fewer_than_accelerators() -> None:
     QKVParallelLinear), and MLA's single latent is held by every accelerator. One decode step of 64 sequences at
     context 2,000: the bytes moved on 8 accelerators exceed those on 1 by exactly 7 copies of the KV reads for
     DeepSeek-V3 (1 latent) and 1 copy for Qwen3-235B-A22B (4 KV heads), and not at all for Llama 3.1 70B (8)."""
-    from aifootprint.estimate.calibration import load_calibration
-    from aifootprint.estimate.roofline import step
+    from aifootprint.estimate.physics import llm_step_work
 
-    cal = load_calibration("h100")
     for key, copies in (("deepseek-v3", 7.0), ("qwen3-235b-a22b", 1.0), ("llama-3.1-70b", 0.0)):
         c = token_costs(resolve(key).best, "fp8")
         kv = 64 * c.kv_bytes_per_ctx * 2000 + 64 * c.kv_bytes_per_ctx
-        one, eight = step(c, cal, 1, 64, 0, 2000, 0), step(c, cal, 8, 64, 0, 2000, 0)
-        assert eight.bytes_moved - one.bytes_moved == pytest.approx(copies * kv, rel=1e-9, abs=1.0), key
+        one, eight = llm_step_work(c, 1.0, 64.0, 0.0, 2000.0, 0.0), llm_step_work(c, 8.0, 64.0, 0.0, 2000.0, 0.0)
+        assert eight[1] - one[1] == pytest.approx(copies * kv, rel=1e-9, abs=1.0), key
 
 
 def test_replicated_kv_same_in_scalar_and_array_paths() -> None:
-    """roofline.step and roofline.step_arrays agree when KV heads are replicated (DeepSeek-V3 on 8 × B200)."""
+    """physics.llm_step on floats and on arrays agree when KV heads are replicated (DeepSeek-V3 on 8 × B200)."""
     import numpy as np
 
     from aifootprint.estimate.calibration import load_calibration
-    from aifootprint.estimate.roofline import stack_calibrations, stack_costs, step, step_arrays
+    from aifootprint.estimate.engines import engine_profile
+    from aifootprint.estimate.physics import llm_step
 
     cal = load_calibration("b200")
     c = token_costs(resolve("deepseek-v3").best, "fp8")
-    s = step(c, cal, 8, 128, 300, 1500, 200)
-    t, e = step_arrays(stack_costs([c], [cal]), stack_calibrations([cal]), np.array([8.0]), np.array([128.0]),
-                       np.array([300.0]), np.array([1500.0]), np.array([200.0]))
-    assert (float(t[0]), float(e[0])) == pytest.approx((s.time_s, s.energy_j), rel=1e-12)
+    dev, eng = cal.device("fp8"), engine_profile("vllm", cal)
+    t, e, _, _ = llm_step(c, dev, eng, 8.0, 128.0, 300.0, 1500.0, 200.0)
+    ta, ea, _, _ = llm_step(c, dev, eng, np.array([8.0]), np.array([128.0]), np.array([300.0]), np.array([1500.0]),
+                            np.array([200.0]))
+    assert (float(ta[0]), float(ea[0])) == pytest.approx((t, e), rel=1e-12)
+

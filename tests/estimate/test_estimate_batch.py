@@ -26,10 +26,22 @@ def test_arrays_equal_the_single_request_path(tokens: list[tuple[int, int]], mod
     res = estimate_arrays(est, i, o)
     for k, (ii, oo) in enumerate(tokens):
         one = est.estimate(ii, oo)
-        got = tuple(res[c][k] for c in COLUMNS)
+        got = tuple(res[c][k] for c in COLUMNS[:8])
         want = (one.energy_wh, one.prefill_wh, one.decode_wh, one.host_wh, one.idle_wh, one.overhead_wh,
                 one.latency_s, float(one.accelerators))
         assert got == pytest.approx(want, rel=1e-9)
+        assert res["energy_wh_low"][k] < res["energy_wh"][k] < res["energy_wh_high"][k]
+
+
+def test_vectorised_ranges_match_the_full_result() -> None:
+    """energy_wh_low / _high of the batch API are the full result's 5–95 % range for the same request (an open
+    model, so no parameter range): the precomputed band, not a different one."""
+    est = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h200"))
+    full = est.result(640, 256).values["energy_wh"]
+    res = estimate_arrays(est, np.array([640.0]), np.array([256.0]))
+    best = est.estimate(640, 256).energy_wh
+    assert res["energy_wh_low"][0] / best == pytest.approx(full.low / full.best, rel=1e-9)
+    assert res["energy_wh_high"][0] / best == pytest.approx(full.high / full.best, rel=1e-9)
 
 
 def test_table_groups_rows_by_model_and_keeps_order() -> None:

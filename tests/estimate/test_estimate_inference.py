@@ -10,8 +10,9 @@ from aifootprint.errors import InputError
 from aifootprint.estimate.arch import Architecture, token_costs
 from aifootprint.estimate.boundary import IDLE_FRACTION, split
 from aifootprint.estimate.calibration import load_calibration
+from aifootprint.estimate.engines import engine_profile
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator
-from aifootprint.estimate.roofline import request_point
+from aifootprint.estimate.physics import llm_request
 
 LLAMA_8B = Architecture("llama-3.1-8b", 8.0, layers=32, d_model=4096, heads=32, kv_heads=8, head_dim=128,
                         vocab=128256)
@@ -40,7 +41,8 @@ def test_pinned_mlenergy_energy_per_token(arch: Architecture, gpu: str, n: int, 
     """Accelerator-boundary energy per output token within 35 % of ML.ENERGY's measurement for each pinned case
     (the fit's in-sample median error is ~14 %, 90th percentile ~40 %; docs/validation.md)."""
     cal = load_calibration(gpu)
-    e_j = request_point(token_costs(arch), cal, n, batch, ARENA_INPUT, out)[0]
+    e_j = llm_request(token_costs(arch), cal.device(), engine_profile("vllm", cal), float(n), batch, ARENA_INPUT,
+                      out)[0]
     assert e_j / out == pytest.approx(measured, rel=0.35)
 
 
@@ -90,7 +92,7 @@ def test_closed_model_range_and_warning() -> None:
     res = RequestEstimator("gpt-4o", RequestConfig()).result(1000, 500).to_dict()
     e = res["energy_wh"]
     assert e["low"] < e["best"] < e["high"]
-    assert "estimated: parameter count not published" in res["warnings"]
+    assert "estimated-parameters" in [w["code"] for w in res["warnings"] if isinstance(w, dict)]
     assert set(res["breakdown_wh"]) == {"prefill", "decode", "host", "idle", "overhead"}
     for key in ("latency_s", "accelerators", "carbon_g", "water_l", "embodied_carbon_g", "assumptions",
                 "method_version", "data_version", "inputs", "percentiles"):

@@ -18,6 +18,11 @@ from aifootprint.estimate.lifecycle import Deployment, estimate_lifecycle
 from aifootprint.estimate.training import TrainingSpec, estimate_training
 
 
+def _text(warnings: list[object]) -> list[str]:
+    """Warning messages of a JSON result (structured Notices are dicts with a message)."""
+    return [str(w["message"]) if isinstance(w, dict) else str(w) for w in warnings]
+
+
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out = capsys.readouterr()
@@ -55,7 +60,7 @@ def test_compare_models_dedupes_repeated_names() -> None:
 def test_provider_defaults_are_warned_and_named() -> None:
     """A closed model alone: the provider's zone, PUE and WUE are used, each reported in warnings, operator set."""
     d = estimate_request("gpt-4o", 500, 300).to_dict()
-    ws = " | ".join(d["warnings"])
+    ws = " | ".join(_text(d["warnings"]))
     assert "openai: provider PUE assumed" in ws and "openai: provider on-site WUE assumed" in ws
     assert "no location given: openai's data-centre zone" in ws
     assert d["inputs"]["operator"] == "openai" and d["inputs"]["provider"] == "openai"
@@ -120,7 +125,7 @@ def test_lifecycle_keeps_the_training_side(capsys: pytest.CaptureFixture[str]) -
     res = estimate_lifecycle("gpt-4o-mini", Deployment(1e5, 500, 300, days=30), spec).to_dict()
     names = [a["name"] for a in res["assumptions"]]
     assert {"training: mfu", "training: average_power_fraction", "training: method"} <= set(names)
-    assert any(w.startswith("training: ") for w in res["warnings"])
+    assert any(w.startswith("training: ") for w in _text(res["warnings"]))
     assert res["inputs"]["training_params_b"] == 8 and res["inputs"]["training_tokens_b"] == 15_000
     tr = estimate_training(spec).to_dict()
     req = estimate_request("gpt-4o-mini", 500, 300).to_dict()

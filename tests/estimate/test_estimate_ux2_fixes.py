@@ -115,7 +115,7 @@ def test_precision_has_an_effect_or_is_rejected(capsys: pytest.CaptureFixture[st
 
 
 def _under_ep25(res: Any) -> str:
-    found = [w[w.index("Under EP25"):] for w in res.warnings if "Under EP25" in w]
+    found = [str(w)[str(w).index("Under EP25"):] for w in res.warnings if "Under EP25" in str(w)]
     assert found, res.warnings
     return found[0]
 

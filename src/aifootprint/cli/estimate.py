@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
+from ..estimate.engines import DEFAULT_ENGINE
 from ..estimate.inference import DEFAULT_BATCH
 from ..estimate.training import DEFAULT_MFU
 from .output import emit
@@ -20,6 +21,13 @@ Hardware = Annotated[str, typer.Option("--hardware", help="Accelerator (registry
                                                           "b200, a100-80gb, …")]
 Batch = Annotated[int, typer.Option("--batch", help="Concurrent sequences served together.")]
 Precision = Annotated[str, typer.Option("--precision", help="Weights: bf16, fp8, int4 (or mxfp4).")]
+ServePrecision = Annotated[str | None, typer.Option("--precision", help="Weights: bf16, fp8, int4, mxfp4 (default: "
+                                                                         "the model's native serving precision).")]
+Engine = Annotated[str, typer.Option("--engine", help="Serving engine profile: vllm (default; host terms fitted on "
+                                                      "ML.ENERGY) or cuda-graph (GPU-bound, no host time).")]
+CalibrationFile = Annotated[str | None, typer.Option("--calibration", help="Calibration profile written by "
+                                                     "`aifootprint calibrate` for this accelerator (default: the "
+                                                     "user config's [calibration] entry, else the shipped one).")]
 Boundary = Annotated[str, typer.Option("--boundary", help="accelerator | server | datacenter.")]
 Location = Annotated[str | None, typer.Option("--location", help="ISO country (FR), US-WA, aws:us-east-1, WORLD.")]
 Operator = Annotated[str | None, typer.Option("--operator", help="Data-centre operator: google, microsoft, aws, …")]
@@ -33,6 +41,18 @@ def _billions(flag: str, value: float | None) -> float | None:
         raise InputError(f"{flag} is in billions: {value:g} billion is not plausible; did you mean {value / 1e9:g}? "
                          f"(accepted: up to {MAX_BILLIONS:g})")
     return value
+
+
+def _calibration(hardware: str, flag: str | None) -> str | None:
+    """``--calibration FILE``, else the user config's ``[calibration]`` entry for ``hardware`` (aifootprint.calibrate
+    .config), else None (shipped calibration)."""
+    if flag is not None:
+        return flag
+    from ..calibrate.config import load_config
+    from ..reference.hardware import get_accelerator
+
+    path = load_config().calibration.get(get_accelerator(hardware).key)
+    return None if path is None else str(path)
 
 
 def _arch(model: str | None, params: float | None, active: float | None, layers: int | None, d_model: int | None,
@@ -76,19 +96,22 @@ def request(
                                                      "(default: smallest power of two that fits; any count is "
                                                      "accepted).")] = None,
     batch: Batch = DEFAULT_BATCH,
-    precision: Precision = "bf16",
+    precision: ServePrecision = None,
     boundary: Boundary = "datacenter",
     location: Location = None,
     operator: Operator = None,
+    engine: Engine = DEFAULT_ENGINE,
+    calibration: CalibrationFile = None,
     json_out: Json = False,
 ) -> None:
-    """Energy, carbon and water of one LLM request (prefill + decode on a calibrated roofline)."""
+    """Energy, carbon and water of one LLM request (prefill + decode on the calibrated physics)."""
     from ..estimate.inference import RequestConfig, RequestEstimator
 
     arch = _arch(model, params, active_params, layers, d_model, heads, kv_heads, head_dim, vocab, experts,
                  active_experts)
     cfg = RequestConfig(hardware=hardware, accelerators=accelerators, batch=batch, precision=precision,
-                        boundary=boundary, location=location, operator=operator)
+                        boundary=boundary, location=location, operator=operator, engine=engine,
+                        calibration=_calibration(hardware, calibration))
     est = RequestEstimator(arch, cfg)  # type: ignore[arg-type]
     _emit_request(est.result(input_tokens, output_tokens), json_out)
 
@@ -207,9 +230,11 @@ def lifecycle(
     growth: Annotated[float, typer.Option("--growth", help="Annual growth of requests (1.0 = doubling).")] = 0.0,
     hardware: Hardware = "h100",
     batch: Batch = DEFAULT_BATCH,
-    precision: Precision = "bf16",
+    precision: ServePrecision = None,
     location: Location = None,
     operator: Operator = None,
+    engine: Engine = DEFAULT_ENGINE,
+    calibration: CalibrationFile = None,
     training_gpu_hours: Annotated[float | None, typer.Option("--training-gpu-hours",
                                                              help="Accelerator-hours (count).")] = None,
     training_hardware: Annotated[str | None, typer.Option("--training-hardware", help="Accelerator of the "
@@ -235,7 +260,8 @@ def lifecycle(
     if any(v is not None for v in (training_gpu_hours, training_params, training_tokens)):
         spec = TrainingSpec(hardware=training_hardware or hardware, accelerator_hours=training_gpu_hours,
                             params_b=training_params, tokens_b=training_tokens, location=location, operator=operator)
-    cfg = RequestConfig(hardware=hardware, batch=batch, precision=precision, location=location, operator=operator)
+    cfg = RequestConfig(hardware=hardware, batch=batch, precision=precision, location=location, operator=operator,
+                        engine=engine, calibration=_calibration(hardware, calibration))
     dep = Deployment(requests_per_day, input_tokens, output_tokens, days, growth)
     try:
         result = estimate_lifecycle(model, dep, spec, cfg)
@@ -261,26 +287,35 @@ def _emit_lifecycle(result: Any, json_out: bool) -> None:
 
 
 def compare_models(
-    input_tokens: InTok,
-    output_tokens: OutTok,
+    input_tokens: Annotated[int | None, typer.Option("--input-tokens", help="Prompt tokens per request (with "
+                                                     "--task: tokens per text).")] = None,
+    output_tokens: Annotated[int | None, typer.Option("--output-tokens", help="Generated tokens per request.")] = None,
     models: Annotated[str | None, typer.Option("--models", help="Comma-separated model names (default: a ladder "
                                                "from ~1B to ~400B plus closed models).")] = None,
     hardware: Hardware = "h100",
     batch: Batch = DEFAULT_BATCH,
-    precision: Precision = "bf16",
+    precision: ServePrecision = None,
     boundary: Boundary = "datacenter",
     location: Location = None,
     operator: Operator = None,
+    engine: Engine = DEFAULT_ENGINE,
+    calibration: CalibrationFile = None,
+    task: Annotated[str | None, typer.Option("--task", help="classification | embedding | image | video | "
+                                             "transcription: that task's models (and general LLMs).")] = None,
     json_out: Json = False,
 ) -> None:
     """Rank models by per-request energy, carbon and water for one task profile (each model's multiple of the
     smallest): do you need the very large model?"""
+    if task is not None or input_tokens is None or output_tokens is None:  # tasks' hook (cli/estimate_tasks.py)
+        __import__(f"{__package__}.estimate_tasks", fromlist=["compare"]).compare(
+            task, models, input_tokens, output_tokens, hardware, boundary, location, operator, json_out, engine)
+        return
     from ..estimate.compare import compare_models as run
     from ..estimate.inference import RequestConfig
 
     names = [m.strip() for m in models.split(",") if m.strip()] if models else None
     cfg = RequestConfig(hardware=hardware, batch=batch, precision=precision, boundary=boundary, location=location,
-                        operator=operator)
+                        operator=operator, engine=engine, calibration=_calibration(hardware, calibration))
     result = run(names, input_tokens, output_tokens, cfg)
     if json_out:
         emit(result, True)
@@ -316,5 +351,6 @@ def register(app: typer.Typer) -> None:
     sub.command("request")(request)
     sub.command("training")(training)
     sub.command("lifecycle")(lifecycle)
+    __import__(f"{__package__}.estimate_tasks", fromlist=["register"]).register(sub)
     app.add_typer(sub, name="estimate")
     app.command("compare-models")(compare_models)

@@ -1,7 +1,7 @@
 """Vectorised per-request estimates: numpy arrays in, arrays out — or a pandas / pyarrow table of requests.
 
-The equations are those of :func:`aifootprint.estimate.roofline.request_point` written on numpy arrays (tests check
-they agree to 1e-9). Rows are grouped by (model, hardware, precision, batch, boundary, accelerators); each group is
+The equations are :func:`aifootprint.estimate.physics.llm_request` — the same code as the per-request path, here on
+numpy arrays. Rows are grouped by (model, hardware, precision, batch, boundary, accelerators); each group is
 one set of array operations, so millions of requests cost a few dozen numpy passes.
 
 pandas and pyarrow are optional and imported only when a table of that kind is passed.
@@ -22,18 +22,20 @@ from . import boundary as bd
 from .arch import TokenCosts
 from .calibration import Calibration
 from .inference import MAX_ACCELERATORS, MEMORY_UTILIZATION, RequestConfig, RequestEstimator
+from .physics import llm_request
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
 
 F64 = NDArray[np.float64]
 #: Output columns, in order.
-COLUMNS = ("energy_wh", "prefill_wh", "decode_wh", "host_wh", "idle_wh", "overhead_wh", "latency_s", "accelerators")
+COLUMNS = ("energy_wh", "prefill_wh", "decode_wh", "host_wh", "idle_wh", "overhead_wh", "latency_s", "accelerators",
+           "energy_wh_low", "energy_wh_high")
 #: Impact columns added by :func:`estimate_table` (best values of the site's factors, through the impacts core's
 #: equations: carbon = energy × grid intensity; water = Li et al. 2023 on the IT energy).
 IMPACT_COLUMNS = ("carbon_g", "water_l")
 #: Optional per-row configuration columns of a request table (else the ``config`` argument applies).
-CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accelerators")
+CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accelerators", "engine")
 
 
 def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed: int | None) -> NDArray[np.int64]:
@@ -43,12 +45,12 @@ def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed
         c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local + c.state_bytes_per_seq
     )
     usable = cal.memory_bytes * MEMORY_UTILIZATION
-    if fixed is not None:
-        if np.any(need > fixed * usable):
+    if fixed is not None:  # honoured when it fits the physical memory (as RequestEstimator.accelerators_for)
+        if np.any(need > fixed * cal.memory_bytes):
             worst = float(np.max(need))
             raise InputError(
                 f"model does not fit on {fixed} × {cal.name} for some requests (needs up to {worst / 1e9:,.0f} GB, "
-                f"{fixed * usable / 1e9:,.0f} GB usable); raise --accelerators or lower the batch"
+                f"{fixed * cal.memory_bytes / 1e9:,.0f} GB of memory); raise --accelerators or lower the batch"
             )
         return np.full(ctx.shape, fixed, dtype=np.int64)
     n = np.exp2(np.ceil(np.log2(np.maximum(need / usable, 1.0)))).astype(np.int64)
@@ -60,57 +62,11 @@ def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed
     return n
 
 
-def request_arrays(c: TokenCosts, cal: Calibration, n: F64, batch: float, i: F64, o: F64) -> tuple[F64, F64, F64, F64]:
-    """Vectorised :func:`~.roofline.request_point`: ``(energy_j, decode_energy_j, step_time_s, ttft_s)``."""
-    b = float(batch)
-    w = c.local_window
-    dctx = i + 0.5 * o
-    pctx = 0.5 * i
-    loc_d = np.minimum(dctx, w) if w else dctx
-    loc_p = np.minimum(pctx, w) if w else pctx
-    pre = b * i / o
-    attn_p = c.attn_flops_per_ctx * pctx + c.local_attn_flops_per_ctx * loc_p
-    rep = np.maximum(n / c.kv_shards, 1.0) if c.kv_shards else np.ones_like(n)  # KV-head copies (roofline.step)
-    kv_tok = (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep
-    f_dec = b * (c.linear_flops + c.attn_flops_per_ctx * dctx + c.local_attn_flops_per_ctx * loc_d)
-    f_pre = pre * (c.linear_flops + attn_p)
-    m_dec = c.dense_weight_bytes + b * (
-        (c.kv_bytes_per_ctx * dctx + c.local_kv_bytes_per_ctx * loc_d) * rep + 2.0 * c.state_bytes_per_seq + kv_tok
-    )
-    r, ew = c.route_fraction, c.expert_weight_bytes
-    if r > 0.0:
-        q = np.log1p(-r) if r < 1.0 else -np.inf
-        m_mix = m_dec + pre * kv_tok + ew * -np.expm1(q * (b + pre))
-        m_dec = m_dec + ew * (1.0 - (1.0 - r) ** b)
-    else:
-        m_mix = m_dec + pre * kv_tok
-    f_mix = f_dec + f_pre
-    peak = cal.peak_fp8_flops if (c.compute_dtype == "fp8" and cal.peak_fp8_flops) else cal.peak_bf16_flops
-    fc = n * (peak * cal.compute_fraction)
-    fm = n * (cal.bandwidth_bytes_per_s * cal.bandwidth_fraction)
-    multi = n > 1
-    comm = np.where(multi, 2.0 * c.layers * cal.comm_latency_s, 0.0)
-    per_tok = np.where(multi, 2.0 * c.layers * c.hidden_bytes * 2.0 * (n - 1) / n / cal.allreduce_bytes_per_s, 0.0)
-    extra = cal.step_overhead_s + cal.seq_overhead_s * b + comm
-    t_mix = np.maximum(f_mix / fc, m_mix / fm) + extra + per_tok * (b + pre)
-    t_dec = np.maximum(f_dec / fc, m_dec / fm) + extra + per_tok * b
-    cap = n * cal.max_power_w
-    p_static = n * cal.static_power_w
-    e_mix = np.minimum(p_static * t_mix + cal.energy_per_flop_j * f_mix + cal.energy_per_byte_j * m_mix, cap * t_mix)
-    e_dec = np.minimum(p_static * t_dec + cal.energy_per_flop_j * f_dec + cal.energy_per_byte_j * m_dec, cap * t_dec)
-    share = o / b
-    f_tt = i * (c.linear_flops + attn_p)
-    m_tt = c.dense_weight_bytes + i * kv_tok
-    if r > 0.0:
-        m_tt = m_tt + ew * -np.expm1(np.log1p(-r) * i if r < 1.0 else -np.inf * i)
-    ttft = np.where(i > 0, np.maximum(f_tt / fc, m_tt / fm) + cal.step_overhead_s + comm + per_tok * i, 0.0)
-    return e_mix * share, e_dec * share, t_mix, ttft
-
-
 def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_tokens: ArrayLike) -> dict[str, F64]:
     """Per-request point estimates for arrays of token counts with one estimator's model and configuration.
 
-    Returns a dict of arrays named as :data:`COLUMNS` (Wh at the estimator's boundary, seconds, counts).
+    Returns a dict of arrays named as :data:`COLUMNS` (Wh at the estimator's boundary, seconds, counts), with the
+    5–95 % range of the energy (``energy_wh_low`` / ``energy_wh_high``: the estimator's precomputed band ratios).
     """
     i = np.asarray(input_tokens, dtype=np.float64)
     o = np.asarray(output_tokens, dtype=np.float64)
@@ -120,7 +76,7 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
     cfg = est.config
     n = _accelerators(est.costs, est.cal, cfg.batch, i + o, cfg.accelerators)
     nf = n.astype(np.float64)
-    acc_j, dec_j, t_step, ttft = request_arrays(est.costs, est.cal, nf, cfg.batch, i, o)
+    acc_j, dec_j, t_step, ttft = llm_request(est.costs, est.device, est.engine, nf, float(cfg.batch), i, o)
     dec_j = np.minimum(dec_j, acc_j)
     t_share = t_step * o / cfg.batch
     k = 1.0 / 3600.0
@@ -132,9 +88,14 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
         overhead = (float(getattr(pue, "best", pue)) - 1.0) * (pre + dec + host + idle)
     else:
         idle = overhead = np.zeros_like(pre)
+    from .request_result import band_ratios
+
+    energy = pre + dec + host + idle + overhead
+    r_lo, r_hi = band_ratios(est)  # precomputed once per estimator: no Monte Carlo per row
     return {
-        "energy_wh": pre + dec + host + idle + overhead, "prefill_wh": pre, "decode_wh": dec, "host_wh": host,
+        "energy_wh": energy, "prefill_wh": pre, "decode_wh": dec, "host_wh": host,
         "idle_wh": idle, "overhead_wh": overhead, "latency_s": ttft + o * t_step, "accelerators": nf,
+        "energy_wh_low": energy * r_lo, "energy_wh_high": energy * r_hi,
     }
 
 

@@ -1,11 +1,19 @@
-"""Per-accelerator calibration: achievable fractions of peak, overheads, static power, energy per FLOP and per byte.
+"""Per-accelerator calibration: achievable fractions of peak, power model, tensor-parallel terms, uncertainty band.
 
-The shipped table ``reference/data/accelerator_calibration.csv`` is written by ``scripts/build_calibration.py``:
+The shipped table ``reference/data/accelerator_calibration.csv`` is written by ``scripts/build_calibration.py``
+(method: docs/methodology/inference.md):
 
-* H100 and B200: fitted to the ML.ENERGY Leaderboard v3.0 measurements (Chung et al., arXiv:2505.06371; source key
-  ``MLE-FIT``, status D). Only the fitted parameters ship, never the measurements.
-* every other accelerator: datasheet peaks with the H100 fit's efficiencies carried over and power terms scaled by the
-  ratio of datasheet power to datasheet peak (source key ``CAL-DEFAULT``, status E). Results are flagged as estimated.
+* **H100, B200** (``method = fit-mlenergy-v3``, source ``MLE-FIT``, status D): time terms fitted to ML.ENERGY
+  Leaderboard v3.0 step times, power terms by regressing its measured average power per GPU on the achieved bytes/s
+  and FLOP/s (Chung et al., arXiv:2505.06371). Only fitted parameters ship, never the measurements.
+* **H200** (``method = microbench``, source ``MICROBENCH;MLE-FIT``, status D): power terms from the aifootprint GPU
+  micro-benchmarks (idle, bf16 GEMM, HBM copy; 2026-11-26), time terms carried over from the H100 (same GH100 die).
+* **every other accelerator** (``method = datasheet-scaled``, source ``CAL-DEFAULT``, status E): the nearest
+  calibrated accelerator's fractions and host terms, power terms scaled by datasheet power limit, peak and bandwidth;
+  flagged, with the band widened to the measured cross-GPU error (H100 fit scored on B200 and the reverse).
+
+``band_low_factor`` / ``band_high_factor`` multiply the best estimate to give the 5–95 % range: they are quantiles of
+the measured *out-of-sample* error (leave-one-model-out), never a fixed spread.
 
 Datasheet peaks (dense FLOP/s, bandwidth, memory, max power) come from the hardware registry
 (:mod:`aifootprint.reference.hardware`); the calibration row only adds what a datasheet does not say.
@@ -13,10 +21,12 @@ Datasheet peaks (dense FLOP/s, bandwidth, memory, max power) come from the hardw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from aifootprint.errors import DataError
+
+from .physics import Device
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry, Row
@@ -26,7 +36,7 @@ DATASET = "accelerator_calibration"
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """Everything the roofline needs about one accelerator (SI units)."""
+    """Everything the physics needs about one accelerator (SI units)."""
 
     accelerator: str
     name: str
@@ -34,25 +44,53 @@ class Calibration:
     peak_fp8_flops: float | None
     bandwidth_bytes_per_s: float
     memory_bytes: float
+    #: board power limit (datasheet max power) [W]
     max_power_w: float
     compute_fraction: float
     bandwidth_fraction: float
+    #: host/scheduler time of the ``vllm`` engine profile fitted for this accelerator (:mod:`.engines`)
     step_overhead_s: float
     seq_overhead_s: float
     comm_latency_s: float
     allreduce_bytes_per_s: float
-    static_power_w: float
+    #: P_base: power per accelerator while serving, independent of work [W]
+    base_power_w: float
     energy_per_flop_j: float
     energy_per_byte_j: float
     idle_power_w: float
     embodied_carbon_kg: float | None
     source: str
     status: str
+    #: 5 % and 95 % quantiles of measured ÷ estimated out of sample (multiply the best estimate)
+    band_low_factor: float = 0.75
+    band_high_factor: float = 1.33
+    #: fit-mlenergy-v3 | microbench | datasheet-scaled | profile
+    method: str = ""
+    #: the calibrated accelerator a datasheet-scaled row was scaled from
+    scaled_from: str = ""
+    #: vLLM engine: accelerator energy per running sequence per step above base power [J] (:mod:`.engines`)
+    seq_energy_j: float = 0.0
 
     @property
     def estimated(self) -> bool:
         """True when the row is not fitted to measurements (status E)."""
         return self.status == "E"
+
+    def peak_flops(self, dtype: str) -> float:
+        """Dense peak FLOP/s of one accelerator for ``dtype`` (fp8 falls back to bf16 where fp8 is not supported)."""
+        if dtype == "fp8" and self.peak_fp8_flops:
+            return self.peak_fp8_flops
+        return self.peak_bf16_flops
+
+    def device(self, dtype: str = "bf16") -> Device:
+        """The :class:`~.physics.Device` of this accelerator for matmuls in ``dtype``."""
+        return Device(
+            compute_flops_per_s=self.peak_flops(dtype) * self.compute_fraction,
+            bandwidth_bytes_per_s=self.bandwidth_bytes_per_s * self.bandwidth_fraction,
+            base_power_w=self.base_power_w, power_limit_w=self.max_power_w,
+            energy_per_flop_j=self.energy_per_flop_j, energy_per_byte_j=self.energy_per_byte_j,
+            comm_latency_s=self.comm_latency_s, allreduce_bytes_per_s=self.allreduce_bytes_per_s,
+        )
 
 
 def _num(row: Row, col: str) -> float:
@@ -70,8 +108,10 @@ def _opt(obj: Any, name: str) -> float | None:
 def from_parts(row: Row, spec: Any) -> Calibration:
     """Combine a calibration CSV row with a hardware-registry accelerator record (duck-typed: needs ``key``,
     ``name``, ``bf16_dense_tflops``, ``fp8_dense_tflops``, ``bandwidth_gb_per_s``, ``memory_gb``, ``max_power_w``)."""
-    max_power = float(spec.max_power_w)
     idle = _opt(spec, "idle_power_w")
+    row_idle = row.get("idle_power_w")
+    if idle is None and isinstance(row_idle, int | float) and not isinstance(row_idle, bool):
+        idle = float(row_idle)
     return Calibration(
         accelerator=str(row["accelerator"]),
         name=str(getattr(spec, "name", row["accelerator"])),
@@ -79,20 +119,25 @@ def from_parts(row: Row, spec: Any) -> Calibration:
         peak_fp8_flops=(_opt(spec, "fp8_dense_tflops") or 0.0) * 1e12 or None,
         bandwidth_bytes_per_s=float(spec.bandwidth_gb_per_s) * 1e9,
         memory_bytes=float(spec.memory_gb) * 1e9,
-        max_power_w=max_power,
+        max_power_w=float(spec.max_power_w),
         compute_fraction=_num(row, "compute_fraction"),
         bandwidth_fraction=_num(row, "bandwidth_fraction"),
-        step_overhead_s=_num(row, "step_overhead_s"),
-        seq_overhead_s=_num(row, "seq_overhead_s"),
+        step_overhead_s=_num(row, "vllm_step_overhead_s"),
+        seq_overhead_s=_num(row, "vllm_seq_overhead_s"),
         comm_latency_s=_num(row, "comm_latency_s"),
         allreduce_bytes_per_s=_num(row, "allreduce_bandwidth_gb_per_s") * 1e9,
-        static_power_w=_num(row, "static_power_w"),
+        base_power_w=_num(row, "base_power_w"),
         energy_per_flop_j=_num(row, "energy_per_flop_pj") * 1e-12,
         energy_per_byte_j=_num(row, "energy_per_byte_pj") * 1e-12,
-        idle_power_w=idle if idle is not None else _num(row, "static_power_w"),
+        idle_power_w=idle if idle is not None else _num(row, "base_power_w"),
         embodied_carbon_kg=_opt(spec, "embodied_carbon_kg"),
         source=str(row["source"]),
         status=str(row["status"]),
+        band_low_factor=_num(row, "band_low_factor"),
+        band_high_factor=_num(row, "band_high_factor"),
+        method=str(row.get("method") or ""),
+        scaled_from=str(row.get("scaled_from") or ""),
+        seq_energy_j=_num(row, "vllm_seq_energy_mj") * 1e-3,
     )
 
 
@@ -123,3 +168,35 @@ def calibrated_accelerators(registry: Registry | None = None) -> list[str]:
     from aifootprint.reference.registry import default_registry
 
     return (registry or default_registry()).table(DATASET).keys()
+
+
+def apply_profile(cal: Calibration, profile: Any) -> Calibration:
+    """``cal`` with what a user's calibration profile measured on their own GPU (``aifootprint calibrate``;
+    duck-typed :class:`aifootprint.calibrate.profile.CalibrationProfile`): achievable compute fraction, achievable
+    bandwidth fraction (the small-batch GEMV one when measured, as decode reads weights that way), power limit, idle
+    power, and the GEMM and copy powers the profile implies (``idle + e·rate``), re-expressed above this accelerator's
+    *serving* base power (scaled by the power-limit ratio): serving keeps clocks up, so P_base is well above idle
+    (ML.ENERGY fit), and the profile's GEMM and copy powers are reproduced exactly. Engine and all-reduce terms stay
+    those of ``cal``."""
+    gemv = getattr(profile, "gemv_bandwidth_fraction", None)
+    idle = float(profile.idle_power_w)
+    limit = float(profile.power_limit_w)
+    flops_rate = float(profile.achieved_tflops_bf16) * 1e12
+    bytes_rate = float(profile.achieved_bandwidth_gb_per_s) * 1e9
+    p_gemm = idle + float(profile.energy_pj_per_flop) * 1e-12 * flops_rate
+    p_copy = idle + float(profile.energy_pj_per_byte) * 1e-12 * bytes_rate
+    base = min(max(cal.base_power_w * limit / cal.max_power_w, idle), p_copy, p_gemm)
+    return replace(
+        cal,
+        compute_fraction=float(profile.achieved_flops_fraction),
+        bandwidth_fraction=float(gemv if gemv else profile.achieved_bandwidth_fraction),
+        base_power_w=base,
+        idle_power_w=idle,
+        max_power_w=limit,
+        energy_per_flop_j=(p_gemm - base) / flops_rate,
+        energy_per_byte_j=(p_copy - base) / bytes_rate,
+        source=f"profile: {getattr(profile, 'device_name', '')} {getattr(profile, 'date', '')} "
+               f"({getattr(profile, 'source', '')})".strip(),
+        status="D",
+        method="profile",
+    )

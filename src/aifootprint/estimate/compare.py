@@ -58,6 +58,7 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
             "total_params_b": est.model.best.total_params_b,
             "active_params_b": est.model.best.active_params_b or est.model.best.total_params_b,
             "accelerators": v["accelerators"],
+            "precision": est.precision,
             "energy_wh": energy,
             "carbon_g": v["carbon_g"],
             "water_l": v["water_l"],
@@ -67,7 +68,7 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
             "provider": est.model.provider,
             "assumptions": [a.to_dict() for a in res.assumptions],
         })
-        warnings.extend(f"{est.model.key}: {w}" for w in res.warnings if w not in site_warnings)
+        warnings.extend(f"{est.model.key}: {w}" for w in res.warnings if str(w) not in map(str, site_warnings))
     rows.sort(key=lambda r: r["energy_wh"].best)
     smallest = rows[0]["energy_wh"].best
     for rank, r in enumerate(rows, 1):
@@ -75,7 +76,8 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
         r["multiple_of_smallest"] = r["energy_wh"].best / smallest if smallest > 0 else None
     inputs = {
         "models": [r["model"] for r in rows], "hardware": cfg.hardware, "batch": cfg.batch,
-        "input_tokens": input_tokens, "output_tokens": output_tokens, "precision": cfg.precision,
+        "input_tokens": input_tokens, "output_tokens": output_tokens, "precision": cfg.precision or "native",
+        "engine": cfg.engine,
         "boundary": cfg.boundary, "location": site.location, "zone": site.zone, "operator": site.operator,
     }
     return Result("compare-models", inputs, {"models": rows}, site.assumptions(),

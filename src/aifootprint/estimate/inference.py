@@ -4,8 +4,9 @@ Use :class:`RequestEstimator`: construct it once for a model, accelerator and co
 :meth:`~RequestEstimator.estimate` (point values, no allocation beyond one small dataclass; the fast path) or
 :meth:`~RequestEstimator.result` (uncertainty, carbon, water, embodied; the JSON output contract) per request.
 
-Equations: :mod:`.roofline` (step time and energy), :mod:`.boundary` (host, idle, overhead). Method and validation:
-``docs/methodology/inference.md`` and ``docs/validation.md``.
+Equations: :mod:`.physics` (step time and energy, the one implementation), :mod:`.engines` (serving-engine
+profiles), :mod:`.boundary` (host, idle, overhead). Method and validation: ``docs/methodology/inference.md`` and
+``docs/validation.md``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aifootprint.errors import AifootprintError, InputError
+from aifootprint.notice import Notice
 
 from . import boundary as bd
 from .arch import Architecture, TokenCosts, kv_bytes_per_seq, precision_bytes, token_costs
-from .calibration import Calibration, load_calibration
-from .models import ResolvedModel, resolve
-from .roofline import request_point
+from .calibration import Calibration, apply_profile, load_calibration
+from .engines import DEFAULT_ENGINE, check_engine, engine_profile
+from .models import ResolvedModel, native_precision, resolve
+from .physics import llm_request
 
 if TYPE_CHECKING:
     from aifootprint.impacts import Site
@@ -36,25 +39,30 @@ DEFAULT_BATCH = 64
 MEMORY_UTILIZATION = 0.9
 #: Largest tensor-parallel group tried when choosing the accelerator count (8 per node × 8 nodes).
 MAX_ACCELERATORS = 64
-#: Model-error spread (geometric standard deviation) for accelerators without a fit (status E): an assumption, about
-#: 2.5 × the fitted H100 spread (docs/validation.md), since efficiencies are carried over from the H100.
-UNFITTED_GSD = 1.5
-#: z of the median absolute deviation of a normal distribution: median |x| = 0.6745 σ.
-_MAD_Z = 0.6744897501960817
+#: z of the 95th percentile of a standard normal distribution.
+_Z95 = 1.6448536269514722
 _WH_PER_J = 1.0 / 3600.0
 
 
 @dataclass(frozen=True, slots=True)
 class RequestConfig:
-    """How the model is served. ``accelerators=None`` picks the smallest power of two that holds weights + KV."""
+    """How the model is served.
+
+    ``accelerators=None`` picks the smallest power of two whose usable memory holds the weights and the KV cache the
+    batch really needs; ``precision=None`` serves the model in its native precision from the registry (gpt-oss MXFP4,
+    DeepSeek FP8, …; bf16 when not published); ``engine`` is a serving-engine profile (:mod:`.engines`);
+    ``calibration`` the path of a calibration profile written by ``aifootprint calibrate`` for this accelerator.
+    """
 
     hardware: str = "h100"
     accelerators: int | None = None
     batch: int = DEFAULT_BATCH
-    precision: str = "bf16"
+    precision: str | None = None
     boundary: str = "datacenter"
     location: str | None = None
     operator: str | None = None
+    engine: str = DEFAULT_ENGINE
+    calibration: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.hardware, str) or not self.hardware.strip():
@@ -63,8 +71,10 @@ class RequestConfig:
             raise InputError(f"batch must be at least 1 concurrent sequence, got {self.batch}")
         if self.accelerators is not None and self.accelerators < 1:
             raise InputError(f"accelerators must be at least 1, got {self.accelerators}")
-        precision_bytes(self.precision)
+        if self.precision is not None:
+            precision_bytes(self.precision)
         object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
+        object.__setattr__(self, "engine", check_engine(self.engine))
 
 
 class RequestEstimate(NamedTuple):
@@ -124,14 +134,23 @@ def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context
     return n
 
 
-def _model_gsd(cal: Calibration, registry: Registry | None) -> float:
-    from aifootprint.reference.registry import default_registry
+def band_factor(cal: Calibration) -> Any:
+    """Model error as an uncertain multiplier with median 1 whose 5 % and 95 % quantiles are the calibration's
+    out-of-sample band (measured ÷ estimated; :mod:`.calibration`): a split log-normal (two half-normals in log space,
+    one per side), so an asymmetric band stays asymmetric."""
+    from aifootprint.uncertainty import Uncertain
 
-    row = (registry or default_registry()).table("accelerator_calibration").get(cal.accelerator)
-    med = row.get("fit_median_abs_error_fraction")
-    if isinstance(med, int | float) and not isinstance(med, bool) and med > 0:
-        return math.exp(math.log1p(float(med)) / _MAD_Z)
-    return UNFITTED_GSD
+    s_lo = max(-math.log(cal.band_low_factor), 1e-6) / _Z95
+    s_hi = max(math.log(cal.band_high_factor), 1e-6) / _Z95
+    z = Uncertain.lognormal(1.0, math.e, label=f"model-error:{cal.accelerator}")
+    return z.apply(lambda x: _split(x, s_lo, s_hi), f"model-error:{cal.accelerator}")
+
+
+def _split(x: Any, s_lo: float, s_hi: float) -> Any:
+    import numpy as np
+
+    lz = np.log(x)
+    return np.exp(np.where(lz < 0, lz * s_lo, lz * s_hi))
 
 
 class RequestEstimator:
@@ -143,8 +162,9 @@ class RequestEstimator:
         est.estimate(input_tokens=500, output_tokens=300).energy_wh
     """
 
-    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_provider_note", "_pue", "_site", "cal", "config", "costs",
-                 "model", "registry")
+    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_notices", "_profile", "_provider_note", "_pue", "_site",
+                 "_units", "_variant_costs", "cal", "config", "costs", "device", "engine", "model", "precision",
+                 "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
                  registry: Registry | None = None, site: Site | None = None) -> None:
@@ -153,8 +173,15 @@ class RequestEstimator:
         self.config = config or RequestConfig()
         self.registry = registry
         self.model = model if isinstance(model, ResolvedModel) else resolve(model, registry)
-        self.cal = load_calibration(self.config.hardware, registry)
-        self.costs = token_costs(self.model.best, self.config.precision)
+        self._notices: list[Notice] = []
+        self._profile: Any = None
+        self._units: dict[Any, Any] = {}
+        self._variant_costs: dict[Architecture, TokenCosts] = {}
+        self.cal = self._calibration()
+        self.precision = self.config.precision or native_precision(self.model, registry)
+        self.costs = token_costs(self.model.best, self.precision)
+        self.device = self.cal.device(self.costs.compute_dtype)
+        self.engine = engine_profile(self.config.engine, self.cal)
         self._fixed_n = self.config.accelerators
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         self._site: Site | None = site
@@ -166,6 +193,17 @@ class RequestEstimator:
             self._pue = float(getattr(pue, "best", pue))
 
     # -- configuration -------------------------------------------------------------------------------------------
+    def _calibration(self) -> Calibration:
+        """The shipped calibration of the configured accelerator, with the user's measured profile applied when
+        ``config.calibration`` names one (``aifootprint calibrate``; refused when measured on another accelerator)."""
+        cal = load_calibration(self.config.hardware, self.registry)
+        if self.config.calibration is None:
+            return cal
+        from aifootprint.calibrate.config import select_profile
+
+        self._profile = select_profile(cal.accelerator, self.config.calibration)
+        return cal if self._profile is None else apply_profile(cal, self._profile)
+
     def site(self) -> Site:
         """Data-centre site (grid, PUE, WUE): the user's location/operator, else the API provider's defaults for
         closed models (``api_providers.csv``: zone, PUE with its range, on-site WUE), else the world average with the
@@ -207,20 +245,38 @@ class RequestEstimator:
         return site
 
     def accelerators_for(self, input_tokens: float, output_tokens: float) -> int:
-        """Accelerators used for a request of this size (fixed by the config, or the smallest that fits)."""
+        """Accelerators used for a request of this size (fixed by the config, or the smallest that fits).
+
+        A forced count that fits the physical memory but not vLLM's usable share (:data:`MEMORY_UTILIZATION`) is
+        honoured (see :meth:`fit_notice`); one that exceeds the physical memory is refused."""
         if self._fixed_n is None:
             return accelerators_needed(self.costs, self.cal, self.config.batch, input_tokens + output_tokens)
         need = memory_needed_bytes(self.costs, self.config.batch, input_tokens + output_tokens)
         n = self._fixed_n
-        if n * self.cal.memory_bytes * MEMORY_UTILIZATION < need:
+        if n * self.cal.memory_bytes < need:
             auto = accelerators_needed(self.costs, self.cal, self.config.batch, input_tokens + output_tokens)
             raise InputError(
-                f"model does not fit: {self.model.key} at {self.config.precision} with batch {self.config.batch} × "
-                f"{input_tokens + output_tokens:,.0f} tokens needs {need / 1e9:,.0f} GB, more than "
-                f"{n} × {self.cal.name} hold ({n * self.cal.memory_bytes * MEMORY_UTILIZATION / 1e9:,.0f} GB usable); "
-                f"it needs at least {auto} accelerators (--accelerators {auto}), or lower --batch / --precision"
+                f"model does not fit: {self.model.key} at {self.precision} with batch {self.config.batch} × "
+                f"{input_tokens + output_tokens:,.0f} tokens needs {need / 1e9:,.0f} GB, more than the "
+                f"{n * self.cal.memory_bytes / 1e9:,.0f} GB of {n} × {self.cal.name}; it needs at least {auto} "
+                f"accelerators (--accelerators {auto}), or lower --batch / --precision"
             )
         return n
+
+    def fit_notice(self, input_tokens: float, output_tokens: float) -> Notice | None:
+        """A notice when a forced accelerator count is tighter than a serving engine would accept (weights + KV cache
+        above :data:`MEMORY_UTILIZATION` of the memory) or larger than needed; None otherwise."""
+        n = self._fixed_n
+        if n is None:
+            return None
+        need = memory_needed_bytes(self.costs, self.config.batch, input_tokens + output_tokens)
+        usable = n * self.cal.memory_bytes * MEMORY_UTILIZATION
+        if need > usable:
+            return Notice("accelerators-tight", f"--accelerators {n}: weights + KV cache ({need / 1e9:,.0f} GB) exceed "
+                          f"the {usable / 1e9:,.0f} GB a serving engine uses at {MEMORY_UTILIZATION:.0%} memory "
+                          "utilisation; honoured as asked, but a real deployment would need more accelerators or a "
+                          "smaller batch", subject="accelerators", source="vLLM gpu_memory_utilization default")
+        return None
 
     # -- fast path -----------------------------------------------------------------------------------------------
     def estimate(self, input_tokens: float, output_tokens: float) -> RequestEstimate:
@@ -234,7 +290,8 @@ class RequestEstimator:
     def _estimate(self, costs: TokenCosts, i: float, o: float) -> RequestEstimate:
         n = self.accelerators_for(i, o)
         b = self.config.batch
-        acc_j, dec_j, t_step, ttft = request_point(costs, self.cal, n, b, i, o)
+        acc_j, dec_j, t_step, ttft = llm_request(costs, self.device, self.engine, float(n), float(b), float(i),
+                                                 float(o))
         if dec_j > acc_j:
             dec_j = acc_j
         t_share = t_step * o / b
@@ -250,76 +307,25 @@ class RequestEstimator:
     # -- full result ---------------------------------------------------------------------------------------------
     def result(self, input_tokens: float, output_tokens: float) -> Result:
         """The JSON output contract for one request: energy (low/best/high), breakdown, latency, carbon, water,
-        embodied carbon, assumptions with sources and warnings."""
-        from aifootprint.impacts import SiteOverrides, assess
-        from aifootprint.result import Result
-        from aifootprint.uncertainty import Uncertain
+        embodied carbon, assumptions with sources and warnings (:mod:`.request_result`: the Monte Carlo runs once per
+        estimator, each call scales it)."""
+        from .request_result import request_result
 
-        from .published_requests import compare_published
+        return request_result(self, input_tokens, output_tokens)
 
-        best = self.estimate(input_tokens, output_tokens)
-        m = self.model
-        warnings: list[str] = []
-        # parameter range (closed models): evaluate at low and high counts, triangular between
-        factor: Any = 1.0
-        prange: tuple[float, float] | None = None
-        if m.is_range:
-            lo = self._estimate(token_costs(m.low, self.config.precision), input_tokens, output_tokens).energy_wh
-            hi = self._estimate(token_costs(m.high, self.config.precision), input_tokens, output_tokens).energy_wh
-            lo, hi = min(lo, best.energy_wh), max(hi, best.energy_wh)
-            if hi > lo:
-                prange = (lo / best.energy_wh, hi / best.energy_wh)
-                factor = Uncertain.triangular(prange[0], 1.0, prange[1], label=f"params:{m.key}")
-        params = _param_assumptions(m, prange)
-        if not m.open_weights:
-            warnings.append("estimated: parameter count not published")
-        elif m.best.estimated:
-            warnings.append("estimated: architecture shape not published; default shape used")
-        gsd = _model_gsd(self.cal, self.registry)
-        model_err = Uncertain.lognormal(1.0, gsd, label=f"model-error:{self.cal.accelerator}")
-        if self.cal.estimated:
-            warnings.append(f"estimated: {self.cal.name} has no serving measurements; H100 efficiencies carried over")
+    def _costs_at(self, arch: Architecture) -> TokenCosts:
+        """Token costs of a variant architecture (closed models' low/high counts), cached."""
+        c = self._variant_costs.get(arch)
+        if c is None:
+            c = self._variant_costs[arch] = token_costs(arch, self.precision)
+        return c
 
-        scale = model_err * factor
-        active_wh = (best.prefill_wh + best.decode_wh + best.host_wh) * scale
-        site = self.site()
-        if self.config.boundary == "datacenter":
-            it_wh = active_wh * (1.0 + bd.IDLE_FRACTION)
-            impacts = assess(it_wh / 1000.0, site)
-        else:
-            it_wh = active_wh
-            impacts = assess(it_wh / 1000.0, site.with_overrides(SiteOverrides(pue=1.0)))
-        energy_wh = impacts.facility_energy_kwh * 1000.0
-        emb, emb_assumptions, emb_warnings = self._embodied(best)
-        warnings.extend(emb_warnings)
-        if self._provider_note:
-            warnings.append(self._provider_note)
-        if self.config.boundary != "accelerator" and bd.server_share(self.registry).estimated:
-            warnings.append(f"host_power_w_per_accelerator: estimated fallback {self._host_w:g} W "
-                            f"({bd.server_share(self.registry).source})")
-        values: dict[str, Any] = {
-            "energy_wh": Uncertain.from_any(energy_wh),
-            "breakdown_wh": best.breakdown_wh(),
-            "latency_s": best.latency_s,
-            "accelerators": best.accelerators,
-            "carbon_g": Uncertain.from_any(impacts.carbon_g),
-            "water_l": Uncertain.from_any(impacts.water_l),
-            "embodied_carbon_g": None if emb is None else Uncertain.from_any(emb),
-        }
-        e = values["energy_wh"]
-        figures, fig_warnings = compare_published(self, input_tokens, output_tokens, e.low, e.high)
-        if figures:
-            values["published_figures"] = figures
-        warnings.extend(fig_warnings)
-        inputs = {
-            "model": m.key, "hardware": self.cal.accelerator, "accelerators": best.accelerators,
-            "batch": self.config.batch, "input_tokens": input_tokens, "output_tokens": output_tokens,
-            "precision": self.config.precision, "boundary": self.config.boundary, "location": site.location,
-            "zone": site.zone, "operator": site.operator, "provider": m.provider,
-        }
-        return Result("estimate-request", inputs, values,
-                      params + self._assumptions(gsd) + emb_assumptions + impacts.assumptions(),
-                      warnings + impacts.warnings())
+    def _embodied_unit(self) -> tuple[Any, list[Assumption], list[str]]:
+        """Embodied carbon of one accelerator-second (scaled per request)."""
+        from .embodied import embodied_carbon
+
+        return embodied_carbon(self.cal.embodied_carbon_kg, self.cal.name, self._embodied_source(), 1.0,
+                               self.config.boundary != "accelerator", self.registry)
 
     def _embodied(self, best: RequestEstimate) -> tuple[Any, list[Assumption], list[str]]:
         from .embodied import embodied_carbon
@@ -335,7 +341,15 @@ class RequestEstimator:
         except AifootprintError:  # a calibration row without a hardware row keeps the calibration's source
             return self.cal.source
 
-    def _assumptions(self, gsd: float) -> list[Assumption]:
+    def _precision_source(self) -> str:
+        from .deployments import deployment_for
+
+        dep = deployment_for(self.model.provider)
+        if dep is None:
+            return "registry models.serving_precision (native)"
+        return f"deployment assumption for {self.model.provider}: {dep.hardware_note} ({dep.source})"
+
+    def _assumptions(self) -> list[Assumption]:
         from aifootprint.result import Assumption
 
         c, src = self.cal, self.cal.source
@@ -344,11 +358,20 @@ class RequestEstimator:
                        if self.config.batch == DEFAULT_BATCH else "user input"),
             Assumption("compute_fraction", round(c.compute_fraction, 4), "-", src),
             Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-", src),
-            Assumption("static_power_w", round(c.static_power_w, 1), "W", src),
+            Assumption("base_power_w", round(c.base_power_w, 1), "W", src),
+            Assumption("power_limit_w", round(c.max_power_w, 1), "W", "hardware registry (datasheet)"),
             Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", src),
             Assumption("energy_per_byte_pj", round(c.energy_per_byte_j * 1e12, 4), "pJ", src),
-            Assumption("model_error_gsd", round(gsd, 3), "-", "docs/validation.md (fit residuals)"),
+            Assumption("engine", self.engine.name, "-", self.engine.source),
+            Assumption("engine_step_overhead_s", float(f"{self.engine.step_overhead_s:.4g}"), "s", self.engine.source),
+            Assumption("engine_seq_overhead_s", float(f"{self.engine.seq_overhead_s:.4g}"), "s", self.engine.source),
+            Assumption("precision", self.precision, "-", "user input" if self.config.precision else
+                       self._precision_source()),
+            Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
+                       "docs/validation.md (out-of-sample measured ÷ estimated)"),
         ]
+        if self._profile is not None:
+            out.extend(self._profile.assumptions())
         if self.config.boundary != "accelerator":
             share = bd.server_share(self.registry)
             out.append(Assumption("host_power_w_per_accelerator", self._host_w, "W",
@@ -378,8 +401,34 @@ def _param_assumptions(m: ResolvedModel, prange: tuple[float, float] | None) -> 
 
 def estimate_request(model: str | Architecture, input_tokens: float, output_tokens: float,
                      config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
-    """One-shot convenience: :meth:`RequestEstimator.result` for a single request."""
-    return RequestEstimator(model, config, registry).result(input_tokens, output_tokens)
+    """One-shot convenience: :meth:`RequestEstimator.result` for a single request.
+
+    Estimators are kept per :class:`~aifootprint.reference.registry.Registry` instance (keyed by model and config;
+    :func:`estimator_for`), so repeated one-shot calls reuse parsed registry and hardware rows and the precomputed
+    uncertainty draws instead of rebuilding them."""
+    return estimator_for(model, config, registry).result(input_tokens, output_tokens)
+
+
+#: Estimators kept per registry before the oldest are dropped.
+ESTIMATOR_CACHE_SIZE = 256
+
+
+def estimator_for(model: str | Architecture, config: RequestConfig | None = None,
+                  registry: Registry | None = None) -> RequestEstimator:
+    """A :class:`RequestEstimator` for (model, config), cached on the registry instance (no module-level state). A
+    config naming a calibration profile file is not cached (the file may change)."""
+    from aifootprint.reference.registry import default_registry
+
+    if config is not None and config.calibration is not None:
+        return RequestEstimator(model, config, registry)
+    memo: dict[Any, RequestEstimator] = (registry or default_registry()).__dict__.setdefault("_request_estimators", {})
+    key = (model, config)
+    est = memo.get(key)
+    if est is None:
+        if len(memo) >= ESTIMATOR_CACHE_SIZE:
+            memo.pop(next(iter(memo)))
+        est = memo[key] = RequestEstimator(model, config, registry)
+    return est
 
 
 def with_config(est: RequestEstimator, **changes: Any) -> RequestEstimator:

@@ -105,3 +105,22 @@ def resolve(model: str | Architecture, registry: Registry | None = None) -> Reso
 def with_params(arch: Architecture, total_b: float, active_b: float) -> Architecture:
     """``arch`` with other parameter counts (shape kept)."""
     return replace(arch, total_params_b=total_b, active_params_b=min(active_b, total_b))
+
+
+def native_precision(model: ResolvedModel, registry: Registry | None = None) -> str:
+    """The precision the model's developer ships and serves (registry ``models.serving_precision``: gpt-oss MXFP4,
+    DeepSeek-V3 FP8, …); closed models: their provider's deployment assumption (:mod:`.deployments`); ``bf16`` for
+    explicit architectures and rows without one."""
+    if not model.sources or model.sources == ("user input",):
+        return "bf16"
+    from .deployments import deployment_for
+
+    dep = deployment_for(model.provider)
+    if dep is not None:
+        return dep.precision
+    from aifootprint.reference.registry import default_registry
+
+    row = (registry or default_registry()).table("models").find(model.key)
+    v = None if row is None else row.get("serving_precision")
+    return str(v) if isinstance(v, str) and v else "bf16"
+

@@ -88,18 +88,19 @@ def batch_for_utilisation(est: RequestEstimator, input_tokens: float, output_tok
     batch; when no batch up to :data:`MAX_SEARCH_BATCH` reaches it (per-sequence step overheads grow with the
     batch), the batch with the highest utilisation. None if nothing fits."""
     from .inference import accelerators_needed
-    from .roofline import peak_flops, request_point
+    from .physics import llm_request
 
     top: tuple[int, int, float] | None = None
     c, cal = est.costs, est.cal
-    peak = peak_flops(cal, c.compute_dtype)
+    peak = cal.peak_flops(c.compute_dtype)
     b = 1
     while b <= MAX_SEARCH_BATCH:
         try:
             n = accelerators_needed(c, cal, b, input_tokens + output_tokens)
         except InputError:
             break
-        t_step = request_point(c, cal, n, b, input_tokens, output_tokens)[2]
+        t_step = llm_request(c, est.device, est.engine, float(n), float(b), float(input_tokens),
+                             float(output_tokens))[2]
         util = b * c.linear_flops / (t_step * n * peak)
         if util >= target:
             return b, n, util
@@ -144,14 +145,21 @@ def _model_year(key: str, registry: Registry | None) -> int | None:
     return year if isinstance(year, int) else None
 
 
-def compare_published(est: RequestEstimator, input_tokens: float, output_tokens: float, low: float, high: float
-                      ) -> tuple[list[dict[str, Any]], list[str]]:
-    """The ``published_figures`` block and one warning per comparable figure outside [low, high] Wh."""
+def figures_for(est: RequestEstimator) -> list[Row]:
+    """The ``request_figures`` rows shown beside this estimator's results (see :func:`matching_figures`)."""
+    return matching_figures(est.model.key, _model_year(est.model.key, est.registry), est.config.boundary,
+                            est.registry)
+
+
+def compare_published(est: RequestEstimator, input_tokens: float, output_tokens: float, low: float, high: float,
+                      rows: list[Row] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The ``published_figures`` block and one warning per comparable figure outside [low, high] Wh (``rows``: the
+    estimator's :func:`figures_for`, computed here when not given)."""
     block: list[dict[str, Any]] = []
     warnings: list[str] = []
     cfg = est.config
-    year = _model_year(est.model.key, est.registry)
-    rows = matching_figures(est.model.key, year, cfg.boundary, est.registry)
+    if rows is None:
+        rows = figures_for(est)
     # a figure without a stated input length is a typical (short) query when its publisher gave separate figures for
     # long inputs: compare it only below half the shortest of those
     long_inputs = [x for x in (_stated_input(r) for r in rows) if x is not None]
@@ -172,10 +180,13 @@ def compare_published(est: RequestEstimator, input_tokens: float, output_tokens:
         text = (f"published figure outside the 5–95 % range ({low:.2g}–{high:.2g} Wh): {r.get('description')} = "
                 f"{value:g} Wh ({r.get('source')}, {r.get('year')}; boundary {r.get('boundary')}). Published "
                 "per-request figures are estimates too; the main drivers of the gap are the batch size (here "
-                f"{cfg.batch} concurrent sequences), the precision ({cfg.precision}), the accelerator count ({n}, "
+                f"{cfg.batch} concurrent sequences), the precision ({est.precision}), the accelerator count ({n}, "
                 f"set by the total parameters) and the boundary ({cfg.boundary}: host, idle and PUE included).")
         st = STATED.get(key)
         if st is not None:
-            text += _under_stated(est, st)
+            cache = est._units  # request-independent sentence: computed once per estimator
+            if ("stated", key) not in cache:
+                cache[("stated", key)] = _under_stated(est, st)
+            text += cache[("stated", key)]
         warnings.append(text)
     return block, warnings

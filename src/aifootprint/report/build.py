@@ -404,6 +404,7 @@ def build_default_report(scenario: str | None = None, model: str | None = None, 
     wd = water_data(reg, None, profile, cite, available)
     if wd.bars:
         sections.append(("water", "Water per request by location", water_section(wd)))
+    sections += __import__(f"{__package__}.tasks_section", fromlist=["x"]).per_task_section(reg)  # tasks' hook
     blocks, eq_notes = equivalence_data(res, reg)
     sections.append(("equivalences", "Equivalences", equivalences_section(blocks, eq_notes)))
     intro = ("Electricity, carbon and water of AI and data centres, with every number's source under its chart. "

@@ -80,7 +80,7 @@ class Profile:
         who = "chosen with --model" if self.chosen else "default model; choose another with --model"
         return (f"model {self.model} ({who}); task profile: {self.input_tokens:,.0f} input / "
                 f"{self.output_tokens:,.0f} output tokens, batch {c.batch} concurrent sequences, "
-                f"{n}{c.hardware.upper()}, {c.precision} (estimator defaults; batch 64 as EcoLogits, ECO)")
+                f"{n}{c.hardware.upper()}, {c.precision or 'native'} (estimator defaults; batch 64 as EcoLogits, ECO)")
 
 
 def resolve_profile(model: str | None, registry: Registry | None = None, available: bool | None = None) -> Profile:
@@ -106,7 +106,8 @@ def keys_of(assumptions: Sequence[Any]) -> list[str]:
     return keys
 
 
-def _estimated_note(est: Any, warnings: Sequence[str]) -> list[str]:
+def _estimated_note(est: Any, notices: Sequence[Any]) -> list[str]:
+    warnings = [str(w) for w in notices]  # structured Notices print as their message
     if not any(w.startswith("estimated") for w in warnings):
         return []
     why = "; ".join(w.removeprefix("estimated: ") for w in warnings if w.startswith("estimated"))

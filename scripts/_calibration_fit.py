@@ -1,0 +1,447 @@
+"""Fit of the per-accelerator physics (:mod:`aifootprint.estimate.physics`) to public measurements.
+
+Shared by ``scripts/build_calibration.py`` (writes the shipped table) and ``benchmarks/validation.py`` (scores it in
+and out of sample). Method (docs/methodology/inference.md):
+
+1. Every ML.ENERGY Leaderboard v3.0 LLM configuration (tasks lm-arena-chat, gpqa, sourcegraph-fim; Chung et al.,
+   arXiv:2505.06371) becomes the steady-state serving step of :func:`~aifootprint.estimate.physics.llm_step_work` —
+   FLOPs and bytes from the model's published architecture at the measured average batch, mean output length, weight
+   precision, GPU model and count. The work does not depend on the calibration: it is computed once.
+2. **Time** (measured step time = avg batch ÷ output throughput): the achievable compute fraction φ_c is the
+   micro-benchmark's power-capped bf16 GEMM (691.4 of 989.5 TFLOP/s on H100, ``../shared/data/gpu-microbench``); for
+   each φ_m on a grid, the vLLM host terms (t_step, t_seq) and the all-reduce terms enter linearly and are solved by
+   robust non-negative least squares on the relative step-time error.
+3. **Power**: the measured average power per GPU is regressed on the achieved bytes/s, FLOP/s and sequence-steps/s
+   (modelled bytes, FLOPs and running sequences ÷ measured step time ÷ GPUs):
+   ``P = P_base + e_byte · bytes/s + e_flop · FLOP/s + e_seq · seqs/s`` (robust NNLS). ``e_seq`` belongs to the vLLM
+   engine profile: its per-sequence time is not idle accelerator time (without the term the power fit's median error
+   is 10.5 % instead of 7.5 % on H100).
+4. Steps 2–3 are repeated once with the power cap in the step time; the φ_m with the smallest median |error| of
+   energy per output token wins.
+
+Only per-accelerator parameters are fitted (no per-model factor). The measurements are read at run time and never
+written out (no licence).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aifootprint.estimate.arch import Architecture, TokenCosts, token_costs
+from aifootprint.estimate.calibration import Calibration
+from aifootprint.estimate.physics import allreduce_s, llm_step_work, step_time_energy
+
+F64 = NDArray[np.float64]
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "src" / "aifootprint" / "reference" / "data"
+DEFAULT_MLE = ROOT.parent / "shared" / "data" / "mlenergy-leaderboard" / "configurations.csv"
+TASKS = ("lm-arena-chat", "gpqa", "sourcegraph-fim")
+
+#: Mean prompt length per ML.ENERGY task [tokens] — an ASSUMPTION (status E): the leaderboard does not publish input
+#: lengths. How prompts are built is public (ml-energy/benchmark ``mlenergy/llm/datasets.py``): lm-arena-chat sends the
+#: whole conversation history of LMArena human-preference-100k turns; gpqa sends one GPQA question with four choices;
+#: sourcegraph-fim sends a code prefix and suffix (context-aware FIM completions).
+TASK_INPUT_TOKENS = {"lm-arena-chat": 500.0, "gpqa": 250.0, "sourcegraph-fim": 2000.0}
+
+#: ML.ENERGY model id prefix -> ``models.csv`` key: architectures come from the model registry (each model's published
+#: ``config.json``, cited per row there, incl. sliding-window / chunked attention, multi-head latent attention and
+#: Mamba-2 state); parameter counts are the leaderboard's. Instruct / Thinking / 2507 / FP8 variants and
+#: DeepSeek-V3.1 / R1-0528 share their base model's architecture; Llama 3.3 70B has Llama 3.1 70B's.
+MLE_ARCHS: dict[str, str] = {
+    "Qwen/Qwen3-8B": "qwen3-8b",
+    "Qwen/Qwen3-14B": "qwen3-14b",
+    "Qwen/Qwen3-32B": "qwen3-32b",
+    "Qwen/Qwen3-30B-A3B": "qwen3-30b-a3b",
+    "Qwen/Qwen3-Coder-30B-A3B": "qwen3-coder-30b-a3b",
+    "Qwen/Qwen3-235B-A22B": "qwen3-235b-a22b",
+    "Qwen/Qwen3-Coder-480B-A35B": "qwen3-coder-480b-a35b",
+    "deepseek-ai/DeepSeek": "deepseek-v3",
+    "google/gemma-3-12b": "gemma-3-12b",
+    "google/gemma-3-27b": "gemma-3-27b",
+    "meta-llama/Llama-3.1-8B": "llama-3.1-8b",
+    "meta-llama/Llama-3.1-70B": "llama-3.1-70b",
+    "meta-llama/Llama-3.3-70B": "llama-3.1-70b",
+    "meta-llama/Llama-3.1-405B": "llama-3.1-405b",
+    "meta-llama/Llama-4-Scout": "llama-4-scout",
+    "meta-llama/Llama-4-Maverick": "llama-4-maverick",
+    "nvidia/NVIDIA-Nemotron-Nano-9B": "nemotron-nano-9b-v2",
+    "nvidia/NVIDIA-Nemotron-Nano-12B": "nemotron-nano-12b-v2",
+    "openai/gpt-oss-120b": "gpt-oss-120b",
+    "openai/gpt-oss-20b": "gpt-oss-20b",
+}
+
+PRECISION = {"bfloat16": "bf16", "fp8": "fp8", "mxfp4": "mxfp4"}
+
+#: Datasheet figures used when the hardware registry is not importable (facts.md section F; NVIDIA H100 and B200
+#: datasheets, dense Tensor-Core FLOP/s): key -> (bf16 TFLOP/s, fp8 TFLOP/s, GB/s, GB, W).
+FALLBACK_SPECS = {
+    "h100": (989.0, 1979.0, 3350.0, 80.0, 700.0),
+    "b200": (2250.0, 4500.0, 8000.0, 180.0, 1000.0),
+}
+GPU_KEY = {"H100": "h100", "B200": "b200"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Minimal accelerator record (duck-types the hardware registry's)."""
+
+    key: str
+    name: str
+    bf16_dense_tflops: float
+    fp8_dense_tflops: float | None
+    bandwidth_gb_per_s: float
+    memory_gb: float
+    max_power_w: float
+    idle_power_w: float | None = None
+    embodied_carbon_kg: float | None = None
+
+
+def get_spec(key: str) -> Spec:
+    """Accelerator datasheet record from the hardware registry, or the fallback table above."""
+    try:
+        from aifootprint.reference.hardware import get_accelerator
+
+        a = get_accelerator(key)
+        return Spec(
+            key=a.key, name=a.name, bf16_dense_tflops=a.bf16_dense_tflops, fp8_dense_tflops=a.fp8_dense_tflops,
+            bandwidth_gb_per_s=a.bandwidth_gb_per_s, memory_gb=a.memory_gb, max_power_w=a.max_power_w,
+            idle_power_w=a.idle_power_w, embodied_carbon_kg=a.embodied_carbon_kg,
+        )
+    except Exception:
+        bf, f8, bw, mem, p = FALLBACK_SPECS[key]
+        return Spec(key, key.upper(), bf, f8, bw, mem, p)
+
+
+def arch_for(model_id: str, total_b: float, active_b: float) -> Architecture:
+    """Architecture of an ML.ENERGY model (prefix match on ``MLE_ARCHS``, then the model registry) with the
+    leaderboard's parameter counts."""
+    from aifootprint.estimate.models import resolve, with_params
+
+    for prefix, key in MLE_ARCHS.items():
+        if model_id.startswith(prefix):
+            return replace(with_params(resolve(key).best, total_b, active_b), name=model_id)
+    raise KeyError(model_id)
+
+
+@dataclass(frozen=True)
+class Config:
+    """One measured ML.ENERGY configuration (the columns the fit and validation use)."""
+
+    model_id: str
+    task: str
+    gpu: str
+    n: int
+    max_num_seqs: int
+    batch: float
+    output_tokens: float
+    input_tokens: float
+    step_time_s: float
+    energy_per_token_j: float
+    power_w: float
+    dp_ep: bool
+    arch: Architecture
+    costs: TokenCosts
+
+
+def load_mle(path: Path, tasks: Sequence[str] = TASKS) -> list[Config]:
+    """Read the LLM configurations of ``tasks`` from the ML.ENERGY table at ``path``."""
+    out: list[Config] = []
+    with path.open(newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["task"] not in tasks or r["model_class"] != "llm":
+                continue
+            arch = arch_for(r["model_id"], float(r["total_params_b"]), float(r["active_params_b"]))
+            batch = float(r["avg_batch_size"])
+            thr = float(r["output_throughput_tokens_per_sec"])
+            out.append(
+                Config(
+                    model_id=r["model_id"], task=r["task"], gpu=r["gpu_model"], n=int(r["num_gpus"]),
+                    max_num_seqs=int(r["max_num_seqs"]), batch=batch, output_tokens=float(r["avg_output_len"]),
+                    input_tokens=TASK_INPUT_TOKENS[r["task"]], step_time_s=batch / thr,
+                    energy_per_token_j=float(r["energy_per_token_joules"]), power_w=float(r["avg_power_watts"]),
+                    dp_ep=bool(r["parallel_notes"]), arch=arch,
+                    costs=token_costs(arch, PRECISION[r["weight_precision"]]),
+                )
+            )
+    return out
+
+
+
+
+#: aifootprint GPU micro-benchmarks (../shared/data/gpu-microbench/microbench.csv, 2026-11-26, CC0; source key
+#: MICROBENCH): registry key -> (idle W, GEMM TFLOP/s, GEMM W, copy GB/s, copy W).
+MICROBENCH_GPU = {"NVIDIA H100 SXM5 80GB (HBM3)": "h100", "NVIDIA H200 SXM 141GB": "h200"}
+DEFAULT_MICROBENCH = ROOT.parent / "shared" / "data" / "gpu-microbench" / "microbench.csv"
+
+
+@dataclass(frozen=True)
+class Bench:
+    """Idle, bf16 GEMM and HBM-copy measurements of one GPU."""
+
+    key: str
+    idle_w: float
+    gemm_flops_per_s: float
+    gemm_w: float
+    copy_bytes_per_s: float
+    copy_w: float
+
+
+def load_microbench(path: Path = DEFAULT_MICROBENCH) -> dict[str, Bench]:
+    """Micro-benchmarks per registry key (empty when the file is absent). Power = NVML energy-counter difference ÷
+    window duration, the primary reading (the 10 Hz ``power_mean_w`` samples read 5–8 % lower under the GEMM and
+    8 % higher under the copy)."""
+    if not path.exists():
+        return {}
+    per: dict[str, dict[str, dict[str, str]]] = {}
+    with path.open(newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            per.setdefault(MICROBENCH_GPU.get(r["gpu"], r["gpu"]), {})[r["benchmark"]] = r
+
+    def watts(r: dict[str, str]) -> float:  # energy counter ÷ window: the primary reading (SOURCE.md)
+        return float(r["energy_j"]) / float(r["duration_s"])
+
+    return {k: Bench(k, watts(b["idle"]), float(b["matmul_bf16"]["achieved_tflop_per_s"]) * 1e12,
+                     watts(b["matmul_bf16"]), float(b["hbm_copy"]["achieved_gb_per_s"]) * 1e9, watts(b["hbm_copy"]))
+            for k, b in per.items() if {"idle", "matmul_bf16", "hbm_copy"} <= set(b)}
+
+
+def blank_calibration(spec: Spec) -> Calibration:
+    """A calibration with the datasheet figures of ``spec`` and zero fitted terms."""
+    return Calibration(
+        accelerator=spec.key, name=spec.name, peak_bf16_flops=spec.bf16_dense_tflops * 1e12,
+        peak_fp8_flops=(spec.fp8_dense_tflops or 0.0) * 1e12 or None,
+        bandwidth_bytes_per_s=spec.bandwidth_gb_per_s * 1e9, memory_bytes=spec.memory_gb * 1e9,
+        max_power_w=spec.max_power_w, compute_fraction=1.0, bandwidth_fraction=1.0, step_overhead_s=0.0,
+        seq_overhead_s=0.0, comm_latency_s=0.0, allreduce_bytes_per_s=math.inf, base_power_w=0.0,
+        energy_per_flop_j=0.0, energy_per_byte_j=0.0,
+        idle_power_w=spec.idle_power_w or 0.0, embodied_carbon_kg=spec.embodied_carbon_kg, source="", status="D",
+    )
+
+
+class Stacked:
+    """:class:`TokenCosts` fields as arrays, one entry per configuration (duck-types TokenCosts for the physics)."""
+
+    def __init__(self, costs: Sequence[TokenCosts]) -> None:
+        for name in TokenCosts.__slots__:
+            if name != "compute_dtype":
+                setattr(self, name, np.array([float(getattr(c, name)) for c in costs]))
+        self.compute_dtype = [c.compute_dtype for c in costs]
+
+
+@dataclass(frozen=True)
+class Work:
+    """Calibration-independent per-configuration arrays: the step's FLOPs and bytes, and what the time model needs."""
+
+    flops: F64
+    moved: F64
+    n: F64
+    batch: F64
+    tokens: F64
+    layers: F64
+    hidden_bytes: F64
+    fp8: NDArray[np.bool_]
+    step_time_s: F64
+    power_w_per_gpu: F64
+    energy_per_token_j: F64
+
+
+def work(configs: Sequence[Config]) -> Work:
+    """Stack configurations (DP+EP rows read the dense weights once per GPU, and each GPU keeps only its own
+    sequences' KV cache: no KV-head replication) and count each step's FLOPs and bytes."""
+    costs = [replace(c.costs, dense_weight_bytes=c.costs.dense_weight_bytes * c.n, kv_shards=0.0) if c.dp_ep
+             else c.costs for c in configs]
+    st = Stacked(costs)
+    b = np.array([c.batch for c in configs])
+    i = np.array([c.input_tokens for c in configs])
+    o = np.array([c.output_tokens for c in configs])
+    n = np.array([float(c.n) for c in configs])
+    flops, moved = llm_step_work(st, n, b, b * i / o, i + o / 2.0, i / 2.0)
+    return Work(flops, moved, n, b, b + b * i / o, st.layers, st.hidden_bytes,  # type: ignore[attr-defined]
+                np.array([d == "fp8" for d in st.compute_dtype]), np.array([c.step_time_s for c in configs]),
+                np.array([c.power_w / c.n for c in configs]), np.array([c.energy_per_token_j for c in configs]))
+
+
+def device_arrays(w: Work, cal: Calibration) -> Any:
+    """The :class:`~aifootprint.estimate.physics.Device` of ``cal`` with the compute peak per row's dtype."""
+    peak = np.where(w.fp8, cal.peak_flops("fp8"), cal.peak_bf16_flops)
+    return replace(cal.device("bf16"), compute_flops_per_s=peak * cal.compute_fraction)
+
+
+def predict(w: Work, cal: Calibration) -> tuple[F64, F64]:
+    """Modelled (step time [s], energy per output token [J]) per configuration (``vllm`` engine)."""
+    dev = device_arrays(w, cal)
+    comm = allreduce_s(w.tokens, w.n, w.layers, w.hidden_bytes, dev)
+    t, e = step_time_energy(w.flops, w.moved, w.n, dev, cal.step_overhead_s + cal.seq_overhead_s * w.batch, comm,
+                            cal.seq_energy_j * w.batch)
+    return np.asarray(t), np.asarray(e) / w.batch
+
+
+def _nnls(a: F64, y: F64) -> F64:
+    """Non-negative least squares for a handful of columns (exhaustive active sets)."""
+    k = a.shape[1]
+    scale = np.linalg.norm(a, axis=0)
+    scale[scale == 0] = 1.0
+    a = a / scale  # columns differ by many orders of magnitude: equilibrate before solving
+    best, best_err = np.zeros(k), float(np.sum(y**2))
+    for mask in product((False, True), repeat=k):
+        cols = [j for j in range(k) if mask[j]]
+        if not cols:
+            continue
+        x, *_ = np.linalg.lstsq(a[:, cols], y, rcond=None)
+        if np.any(x < 0):
+            continue
+        full = np.zeros(k)
+        full[cols] = x
+        err = float(np.sum((a @ full - y) ** 2))
+        if err < best_err:
+            best, best_err = full, err
+    return best / scale
+
+
+def _robust_nnls(a: F64, y: F64, iters: int = 6) -> F64:
+    """NNLS with Huber weights (δ = 0.15 relative error) by iteratively reweighted least squares: a few anomalous
+    measurements must not drag every other configuration."""
+    wt = np.ones_like(y)
+    x = np.zeros(a.shape[1])
+    for _ in range(iters):
+        x = _nnls(a * wt[:, None], y * wt)
+        r = np.abs(a @ x - y)
+        wt = np.sqrt(np.where(r <= 0.15, 1.0, 0.15 / np.maximum(r, 1e-12)))
+    return x
+
+
+def _fit_at(w: Work, cal: Calibration) -> Calibration:
+    """Host/all-reduce terms, then power terms, then host terms again with the power cap, at ``cal``'s fractions."""
+    y_t = w.step_time_s
+    layers2 = np.where(w.n > 1, 2.0 * w.layers, 0.0)
+    ar_bytes = layers2 * w.tokens * w.hidden_bytes * 2.0 * (w.n - 1) / w.n
+    a = np.stack([np.ones_like(y_t), w.batch, layers2, ar_bytes], axis=1) / y_t[:, None]
+    uncapped = replace(cal, max_power_w=math.inf, energy_per_flop_j=0.0, energy_per_byte_j=0.0, step_overhead_s=0.0,
+                       seq_overhead_s=0.0, comm_latency_s=0.0, allreduce_bytes_per_s=math.inf)
+    for _ in range(2):
+        busy, _ = predict(w, uncapped)
+        x = _robust_nnls(a, 1.0 - busy / y_t)
+        cal = replace(cal, step_overhead_s=float(x[0]), seq_overhead_s=float(x[1]), comm_latency_s=float(x[2]),
+                      allreduce_bytes_per_s=1.0 / float(x[3]) if x[3] > 0 else math.inf)
+        ap = np.stack([np.ones_like(y_t), w.moved / (w.n * y_t), w.flops / (w.n * y_t), w.batch / (w.n * y_t)],
+                      axis=1) / w.power_w_per_gpu[:, None]
+        p, eb, ef, es = _robust_nnls(ap, np.ones_like(y_t))
+        cal = replace(cal, base_power_w=float(p), energy_per_byte_j=float(eb), energy_per_flop_j=float(ef),
+                      seq_energy_j=float(es))
+        uncapped = replace(cal, step_overhead_s=0.0, seq_overhead_s=0.0, comm_latency_s=0.0,
+                           allreduce_bytes_per_s=math.inf)
+    return cal
+
+
+def fit(configs: Sequence[Config], spec: Spec, compute_fraction: float, grid: int = 24) -> Calibration:
+    """Fit the per-accelerator parameters to ``configs`` (all on the accelerator of ``spec``) at a fixed achievable
+    compute fraction; the bandwidth fraction with the smallest median |error| of energy per token wins."""
+    w = work(configs)
+    base = replace(blank_calibration(spec), compute_fraction=compute_fraction)
+    best: tuple[float, Calibration] | None = None
+    for phi_m in np.linspace(0.2, 1.0, grid):
+        cal = _fit_at(w, replace(base, bandwidth_fraction=float(phi_m)))
+        _, e = predict(w, cal)
+        score = float(np.median(np.abs(e / w.energy_per_token_j - 1.0)))
+        if best is None or score < best[0]:
+            best = (score, cal)
+    assert best is not None
+    return best[1]
+
+
+def scale_to(src: Calibration, spec: Spec) -> Calibration:
+    """Carry a calibration over to another accelerator by its datasheet (status E): same achievable fractions, host
+    and all-reduce terms; base power ∝ power limit; energy per FLOP ∝ (power limit − base) / peak FLOP/s; energy per
+    byte ∝ (power limit − base) / bandwidth (the dynamic power at full compute or full bandwidth keeps its share of the
+    power headroom)."""
+    dst = blank_calibration(spec)
+    p_ratio = dst.max_power_w / src.max_power_w
+    return replace(
+        dst, compute_fraction=src.compute_fraction, bandwidth_fraction=src.bandwidth_fraction,
+        step_overhead_s=src.step_overhead_s, seq_overhead_s=src.seq_overhead_s, comm_latency_s=src.comm_latency_s,
+        allreduce_bytes_per_s=src.allreduce_bytes_per_s, base_power_w=src.base_power_w * p_ratio,
+        seq_energy_j=src.seq_energy_j * p_ratio,
+        energy_per_flop_j=src.energy_per_flop_j * p_ratio * src.peak_bf16_flops / dst.peak_bf16_flops,
+        energy_per_byte_j=src.energy_per_byte_j * p_ratio * src.bandwidth_bytes_per_s / dst.bandwidth_bytes_per_s,
+        status="E", method="datasheet-scaled", scaled_from=src.accelerator,
+    )
+
+
+def from_microbench(src: Calibration, spec: Spec, bench: Bench) -> Calibration:
+    """An accelerator with micro-benchmarks but no serving measurements (H200): time terms of ``src`` (same die),
+    base power of ``src`` scaled by power limit, energy per FLOP and per byte from the GEMM and copy runs above that
+    base, bandwidth fraction scaled by the copy efficiencies (this GPU's ÷ ``src``'s, when ``src`` has a bench)."""
+    dst = scale_to(src, spec)
+    p = dst.base_power_w
+    return replace(dst, energy_per_flop_j=max(bench.gemm_w - p, 0.0) / bench.gemm_flops_per_s,
+                   energy_per_byte_j=max(bench.copy_w - p, 0.0) / bench.copy_bytes_per_s,
+                   compute_fraction=bench.gemm_flops_per_s / dst.peak_bf16_flops, idle_power_w=bench.idle_w,
+                   status="D", method="microbench", scaled_from=src.accelerator)
+
+
+def rel_errors(w: Work, cal: Calibration) -> F64:
+    """Relative error (estimate / measured − 1) of energy per output token."""
+    _, e = predict(w, cal)
+    return e / w.energy_per_token_j - 1.0
+
+
+def power_errors(w: Work, cal: Calibration) -> F64:
+    """Relative error of average power per GPU (modelled energy ÷ modelled time ÷ GPUs vs measured)."""
+    t, e = predict(w, cal)
+    return e * w.batch / (t * w.n) / w.power_w_per_gpu - 1.0
+
+
+def family(model_id: str) -> str:
+    """Model family for leave-one-model-out: FP8 / Thinking / Instruct variants share one architecture entry."""
+    for prefix in MLE_ARCHS:
+        if model_id.startswith(prefix):
+            return prefix
+    return model_id
+
+
+def compute_fraction_for(key: str, bench: dict[str, Bench]) -> float:
+    """Achievable (power-capped) fraction of dense bf16 peak: the micro-benchmark GEMM of this GPU, else the H100's
+    (B200 has no micro-benchmark; GEMM efficiency assumed equal, status E)."""
+    b = bench.get(key) or bench.get("h100")
+    spec = get_spec(b.key if b else "h100")
+    return (b.gemm_flops_per_s / (spec.bf16_dense_tflops * 1e12)) if b else 0.7
+
+
+def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, grid: int = 12) -> tuple[F64, F64]:
+    """Out-of-sample (energy per token [J], average power per GPU [W]) per configuration: for each value of
+    ``group(config)`` refit on the other configurations and predict the held-out ones."""
+    e_out = np.full(len(configs), np.nan)
+    p_out = np.full(len(configs), np.nan)
+    keys = [group(c) for c in configs]
+    for g in sorted(set(keys)):
+        train = [c for c, k in zip(configs, keys, strict=True) if k != g]
+        idx = [j for j, k in enumerate(keys) if k == g]
+        cal = fit(train, spec, phi_c, grid=grid)
+        w = work([configs[j] for j in idx])
+        t, e = predict(w, cal)
+        e_out[idx] = e
+        p_out[idx] = e * w.batch / (t * w.n)
+    return e_out, p_out
+
+
+def band(measured_over_estimated: F64) -> tuple[float, float]:
+    """5 % and 95 % quantiles of measured ÷ estimated: the factors that turn a best estimate into its 5–95 % range."""
+    r = measured_over_estimated[np.isfinite(measured_over_estimated)]
+    return float(np.quantile(r, 0.05)), float(np.quantile(r, 0.95))
+
+
+def nearest_calibrated(spec: Spec, fitted: dict[str, Calibration]) -> Calibration:
+    """The calibrated accelerator closest in datasheet (log distance of dense bf16 peak and bandwidth)."""
+    def dist(c: Calibration) -> float:
+        return abs(math.log(spec.bf16_dense_tflops * 1e12 / c.peak_bf16_flops)) + abs(
+            math.log(spec.bandwidth_gb_per_s * 1e9 / c.bandwidth_bytes_per_s))
+    return min((c for c in fitted.values() if c.method == "fit-mlenergy-v3"), key=dist)

@@ -1,0 +1,228 @@
+"""``aifootprint estimate image|video|embedding|classification|transcription|multimodal`` and the ``--task`` mode of
+``compare-models``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import InputError
+from .output import emit
+
+Json = Annotated[bool, typer.Option("--json", help="Print the JSON result (output contract).")]
+Hardware = Annotated[str, typer.Option("--hardware", help="Accelerator (registry key): h100, h200, b200, a100-80gb, …")]
+Accels = Annotated[int | None, typer.Option("--accelerators", help="Accelerators (default: fewest that hold the "
+                                                                   "weights).")]
+Boundary = Annotated[str, typer.Option("--boundary", help="accelerator | server | datacenter.")]
+Location = Annotated[str | None, typer.Option("--location", help="ISO country (FR), US-WA, aws:us-east-1, WORLD.")]
+Operator = Annotated[str | None, typer.Option("--operator", help="Data-centre operator: google, microsoft, aws, …")]
+Calib = Annotated[str | None, typer.Option("--calibration", help="Calibration profile written by `aifootprint "
+                                          "calibrate` for this accelerator (default: the user config's, else the "
+                                          "shipped one).")]
+Engine = Annotated[str, typer.Option("--engine", help="Serving engine's host time per step: vllm | cuda-graph.")]
+Batch = Annotated[int | None, typer.Option("--batch", help="Items served together (default: 1 image/video, 32 "
+                                                           "texts, 16 audio files).")]
+
+
+def _model_opt(task: str) -> Any:
+    return typer.Option("--model", help=f"{task} model (registry key or Hugging Face id; `aifootprint estimate "
+                                        f"{task} --list` shows them).")
+
+
+def _list(task: str) -> None:
+    from ..estimate.tasks.models import task_models
+
+    for m in task_models(task):
+        typer.echo(f"{m.key:<26} {m.name} ({m.params_b:g} B parameters; {';'.join(m.sources)})")
+
+
+def _run(spec: Any, hardware: str, accelerators: int | None, engine: str, boundary: str, location: str | None,
+         operator: str | None, json_out: bool, calibration: str | None = None) -> None:
+    from dataclasses import replace
+
+    from ..estimate.tasks.estimator import TaskConfig, TaskEstimator
+    from .estimate import _calibration
+
+    cfg = TaskConfig(hardware=hardware, accelerators=accelerators, boundary=boundary, location=location,
+                     operator=operator, engine=engine, calibration=_calibration(hardware, calibration))
+    result = TaskEstimator(spec, cfg).result()
+    if not json_out:
+        result = replace(result, warnings=[str(w) for w in result.warnings])
+    emit(result, json_out, title=f"estimate {spec.task} ({spec.model}, per item)")
+
+
+def _need_model(task: str, model: str | None, listing: bool) -> str | None:
+    if listing:
+        _list(task)
+        return None
+    if not model:
+        raise InputError(f"give --model NAME (a {task} model; `aifootprint estimate {task} --list` shows them)")
+    return model
+
+
+ListOpt = Annotated[bool, typer.Option("--list", help="List the registry models of this task and exit.")]
+
+
+def image(
+    model: Annotated[str | None, _model_opt("image")] = None,
+    steps: Annotated[int | None, typer.Option("--steps", help="Denoising steps (default: the model's).")] = None,
+    height: Annotated[int | None, typer.Option("--height", help="Image height [px].")] = None,
+    width: Annotated[int | None, typer.Option("--width", help="Image width [px].")] = None,
+    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+) -> None:
+    """Energy, carbon and water of one generated image (text encoders + denoising steps × CFG + VAE decode)."""
+    from ..estimate.tasks.estimator import TaskSpec
+
+    name = _need_model("image", model, listing)
+    if name:
+        _run(TaskSpec("image", name, steps=steps, height=height, width=width, batch=batch), hardware, accelerators,
+             engine, boundary, location, operator, json_out, calibration)
+
+
+def video(
+    model: Annotated[str | None, _model_opt("video")] = None,
+    frames: Annotated[int | None, typer.Option("--frames", help="Frames (default: the model's).")] = None,
+    height: Annotated[int | None, typer.Option("--height", help="Frame height [px].")] = None,
+    width: Annotated[int | None, typer.Option("--width", help="Frame width [px].")] = None,
+    steps: Annotated[int | None, typer.Option("--steps", help="Denoising steps (default: the model's).")] = None,
+    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+) -> None:
+    """Energy, carbon and water of one generated video (frames × resolution → latent tokens; attention grows with
+    their square)."""
+    from ..estimate.tasks.estimator import TaskSpec
+
+    name = _need_model("video", model, listing)
+    if name:
+        _run(TaskSpec("video", name, steps=steps, height=height, width=width, frames=frames, batch=batch), hardware,
+             accelerators, engine, boundary, location, operator, json_out, calibration)
+
+
+Tokens = Annotated[int | None, typer.Option("--tokens", help="Tokens per input text (default 256).")]
+
+
+def embedding(
+    model: Annotated[str | None, _model_opt("embedding")] = None, tokens: Tokens = None, batch: Batch = None,
+    hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+) -> None:
+    """Energy, carbon and water of embedding one text (one encoder forward pass)."""
+    from ..estimate.tasks.estimator import TaskSpec
+
+    name = _need_model("embedding", model, listing)
+    if name:
+        _run(TaskSpec("embedding", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
+             location, operator, json_out, calibration)
+
+
+def classification(
+    model: Annotated[str | None, _model_opt("classification")] = None, tokens: Tokens = None, batch: Batch = None,
+    hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+) -> None:
+    """Energy, carbon and water of classifying one text with an encoder (BERT family). Compare with general LLMs:
+    `aifootprint compare-models --task classification`."""
+    from ..estimate.tasks.estimator import TaskSpec
+
+    name = _need_model("classification", model, listing)
+    if name:
+        _run(TaskSpec("classification", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
+             location, operator, json_out, calibration)
+
+
+def transcription(
+    model: Annotated[str | None, _model_opt("transcription")] = None,
+    audio_seconds: Annotated[float, typer.Option("--audio-seconds", help="Length of each audio file [s].")] = 30.0,
+    tokens_per_second: Annotated[float | None, typer.Option("--tokens-per-second", help="Transcript tokens per "
+                                                            "second of speech (default 3.3).")] = None,
+    batch: Batch = None, hardware: Hardware = "h100", accelerators: Accels = None, engine: Engine = "vllm",
+    calibration: Calib = None, boundary: Boundary = "datacenter", location: Location = None,
+    operator: Operator = None, json_out: Json = False, listing: ListOpt = False,
+) -> None:
+    """Energy, carbon and water of transcribing one audio file with Whisper (30 s windows → encoder + decoding)."""
+    from ..estimate.tasks.estimator import TaskSpec
+
+    name = _need_model("transcription", model, listing)
+    if name:
+        _run(TaskSpec("transcription", name, audio_s=audio_seconds, tokens_per_s=tokens_per_second, batch=batch),
+             hardware, accelerators, engine, boundary, location, operator, json_out, calibration)
+
+
+def multimodal(
+    model: Annotated[str, typer.Option("--model", help="Chat model with a vision encoder: gemma-3-4b/12b/27b, "
+                                                       "llama-4-scout, llama-4-maverick.")],
+    input_tokens: Annotated[int, typer.Option("--input-tokens", help="Text prompt tokens.")],
+    output_tokens: Annotated[int, typer.Option("--output-tokens", help="Generated tokens.")],
+    images: Annotated[int, typer.Option("--images", help="Images attached to the prompt.")] = 1,
+    video_frames: Annotated[int, typer.Option("--video-frames", help="Sampled video frames, each encoded as an "
+                                              "image (these encoders have no temporal patching).")] = 0,
+    hardware: Hardware = "h100", accelerators: Accels = None,
+    batch: Annotated[int, typer.Option("--batch", help="Concurrent sequences.")] = 64,
+    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
+) -> None:
+    """Energy, carbon and water of one chat request with images: the vision encoder, then the image tokens added to
+    the prompt of the LLM request."""
+    from dataclasses import replace
+
+    from ..estimate.inference import RequestConfig
+    from ..estimate.tasks.multimodal import estimate_multimodal
+
+    cfg = RequestConfig(hardware=hardware, accelerators=accelerators, batch=batch, boundary=boundary,
+                        location=location, operator=operator)
+    if video_frames < 0:
+        raise InputError(f"--video-frames must be 0 or more, got {video_frames}")
+    result = estimate_multimodal(model, images + video_frames, input_tokens, output_tokens, cfg)
+    if not json_out:
+        result = replace(result, warnings=[str(w) for w in result.warnings])
+    emit(result, json_out, title=f"estimate multimodal ({model}, {images} image(s), {video_frames} frame(s))")
+
+
+def register(sub: typer.Typer) -> None:
+    """Add the task commands to the ``estimate`` sub-app."""
+    for fn in (image, video, embedding, classification, transcription, multimodal):
+        sub.command(fn.__name__)(fn)
+
+
+def compare(task: str | None, models: str | None, input_tokens: int | None, output_tokens: int | None,
+            hardware: str, boundary: str, location: str | None, operator: str | None, json_out: bool,
+            engine: str = "vllm") -> None:
+    """``compare-models --task TASK``: specialised models next to general LLMs, each as a multiple of the cheapest."""
+    if task is None:
+        raise InputError("give --input-tokens and --output-tokens (an LLM request profile), or --task TASK "
+                         "(classification, embedding, image, video, transcription)")
+    if output_tokens is not None:
+        raise InputError("--output-tokens has no effect with --task (a prompted LLM answers with a label); drop it")
+    from ..estimate.tasks.compare import compare_task
+    from ..estimate.tasks.estimator import TaskConfig
+
+    names = [m.strip() for m in models.split(",") if m.strip()] if models else None
+    cfg = TaskConfig(hardware=hardware, boundary=boundary, location=location, operator=operator, engine=engine)
+    result = compare_task(task, names, cfg, tokens=input_tokens)
+    if json_out:
+        emit(result, True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    unit = {"image": "image", "video": "video", "transcription": "audio file"}.get(task, "text")
+    table = Table(title=f"compare-models --task {task}: energy per {unit}, {hardware}, {cfg.boundary} boundary, "
+                        f"all at {result.inputs['location']}; per 1,000 items (1k), ×min = multiple of the cheapest "
+                        "(best values; ranges "
+                        "in --json)", header_style="bold")
+    for col in ("#", "model", "kind", "GPUs", "Wh/1k", "×min", "gCO2e/1k", "L/1k"):
+        table.add_column(col, justify="left" if col in ("model", "kind") else "right", no_wrap=col == "model")
+    for r in result.values["models"]:
+        table.add_row(str(r["rank"]), r["model"], "LLM" if r["kind"].startswith("general") else "task",
+                      str(r["accelerators"]), f"{r['energy_wh'].best * 1000:,.3g}",
+                      f"{r['multiple_of_cheapest']:,.1f}", f"{r['carbon_g'].best * 1000:,.3g}",
+                      f"{r['water_l'].best * 1000:,.3g}")
+    console = Console(highlight=False)
+    console.print(table)
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}")

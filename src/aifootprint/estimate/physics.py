@@ -1,0 +1,208 @@
+"""Step time and step energy of an accelerator group: the ONE implementation every estimator uses.
+
+Every function here is written once on plain arithmetic and works on Python floats (the µs per-request path) and on
+numpy arrays (the vectorised batch API, the calibration fit and the validation) alike: arguments broadcast.
+
+Public signature (other estimators — image, video, embedding — call these)::
+
+    from aifootprint.estimate.physics import Device, Engine, step_time_energy
+
+    dev = cal.device("bf16")                 # Device of one accelerator type (calibration.Calibration.device)
+    eng = engine_profile("vllm", cal)        # Engine: host/scheduler time per step and per sequence
+    t_s, e_j = step_time_energy(flops, bytes_moved, n, dev, host_s=eng.host_s(seqs), comm_s=0.0)
+
+``step_time_energy(flops, bytes_moved, n, dev, host_s=0.0, comm_s=0.0) -> (time_s, energy_j)``: one step that does
+``flops`` FLOPs and moves ``bytes_moved`` bytes of HBM traffic in total over ``n`` accelerators (float or array each):
+
+    busy_s   = max( F / (n · C),  B / (n · BW),  (e_flop · F + e_byte · B) / (n · (P_limit − P_base)) )
+    time_s   = busy_s + host_s + comm_s
+    energy_j = min(n · P_base · time_s + e_flop · F + e_byte · B + host_j,  n · P_limit · time_s)
+
+* ``C`` and ``BW`` are the *achievable* compute (FLOP/s, for the step's dtype) and memory bandwidth (bytes/s) of one
+  accelerator: datasheet peak × fitted fraction (roofline: Williams, Waterman, Patterson 2009, CACM 52(4)).
+* Power model (energy roofline: Choi, Bedard, Fowler, Vuduc 2013, IPDPS): a base power ``P_base`` per accelerator
+  while serving plus a dynamic energy per FLOP and per byte. The third term of ``busy_s`` is the **power cap**: when
+  the dynamic power would push the board above ``P_limit`` the clocks drop and the step takes longer, so a
+  compute-bound prefill runs at the power-capped throughput (measured: a bf16 GEMM reaches 68–70 % of datasheet peak
+  at the 700 W limit, aifootprint GPU micro-benchmarks 2026-11-26), never above the limit.
+* ``host_s`` (serving-engine host/scheduler time, see :class:`Engine`) and ``comm_s`` (tensor-parallel all-reduce
+  latency) are spent with the accelerators waiting: charged at base power only, not at compute power; ``host_j`` is
+  the engine's own accelerator energy per step that the roofline does not count (vLLM: fitted per running sequence;
+  0 for a CUDA-graph engine).
+
+Above it, :func:`llm_step_work` counts FLOPs and bytes of one continuous-batching LLM step (KV-cache reads and
+attention FLOPs over the context each sequence really has; MoE weight reads over the distinct experts the step's
+tokens touch) and :func:`llm_request` turns a steady batch into one request's energy — both float/array generic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+#: A Python float or a numpy float array (broadcastable). The equations below use only arithmetic and the helpers
+#: :func:`maximum` / :func:`minimum`, so the same code serves both.
+Num = Any
+
+
+def maximum(a: Num, b: Num) -> Num:
+    """Element-wise max that stays a Python float for floats (no numpy on the scalar path)."""
+    if type(a) is float and type(b) is float:
+        return a if a > b else b
+    import numpy as np
+
+    return np.maximum(a, b)
+
+
+def minimum(a: Num, b: Num) -> Num:
+    """Element-wise min (float in, float out)."""
+    if type(a) is float and type(b) is float:
+        return a if a < b else b
+    import numpy as np
+
+    return np.minimum(a, b)
+
+
+def _is_zero(x: Num) -> bool:
+    """True for a scalar 0 (a term that can be skipped); arrays are never skipped."""
+    return (type(x) is float or type(x) is int) and x == 0
+
+
+def _inf_if_zero(x: Num) -> Num:
+    """``x`` with 0 (= 'none') replaced by +inf (sliding windows, KV shards)."""
+    if type(x) is float or type(x) is int:
+        return x if x > 0 else math.inf
+    import numpy as np
+
+    return np.where(x > 0, x, np.inf)
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One accelerator type as the physics sees it (SI units, per accelerator; fields may be arrays)."""
+
+    #: achievable FLOP/s for the step's dtype (datasheet dense peak × achievable fraction)
+    compute_flops_per_s: Num
+    #: achievable HBM bandwidth [bytes/s] (datasheet × achievable fraction)
+    bandwidth_bytes_per_s: Num
+    #: power drawn while serving, independent of work [W]
+    base_power_w: Num
+    #: board power limit [W] (datasheet TDP / default power limit)
+    power_limit_w: Num
+    #: dynamic energy per FLOP and per byte of HBM traffic [J]
+    energy_per_flop_j: Num
+    energy_per_byte_j: Num
+    #: latency of one tensor-parallel all-reduce [s] and its effective bandwidth [bytes/s]
+    comm_latency_s: Num = 0.0
+    allreduce_bytes_per_s: Num = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """A serving engine's host/scheduler time per step: ``step_overhead_s + seq_overhead_s × running sequences``.
+
+    The accelerators wait during this time (charged at base power). See :mod:`.engines` for the shipped profiles.
+    """
+
+    name: str
+    step_overhead_s: Num
+    seq_overhead_s: Num
+    #: accelerator energy per running sequence per step that the roofline does not count (sampling, logits
+    #: processing, attention-kernel inefficiency) [J]; 0 for a GPU-bound engine
+    seq_energy_j: Num = 0.0
+    source: str = ""
+
+    def host_s(self, seqs: Num) -> Num:
+        """Host time of one step with ``seqs`` running sequences."""
+        return self.step_overhead_s + self.seq_overhead_s * seqs
+
+    def host_j(self, seqs: Num) -> Num:
+        """Accelerator energy of the engine's per-sequence work in one step (above base power)."""
+        return self.seq_energy_j * seqs
+
+
+def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: Num = 0.0, comm_s: Num = 0.0,
+                     host_j: Num = 0.0) -> tuple[Num, Num]:
+    """``(time_s, energy_j)`` of one step on ``n`` accelerators (module docstring for the equations); ``host_j`` is
+    engine energy above base power spent during ``host_s`` (capped, with everything else, at ``n · P_limit · t``)."""
+    dyn = dev.energy_per_flop_j * flops + dev.energy_per_byte_j * bytes_moved
+    busy = maximum(maximum(flops / (n * dev.compute_flops_per_s), bytes_moved / (n * dev.bandwidth_bytes_per_s)),
+                   dyn / (n * (dev.power_limit_w - dev.base_power_w)))
+    t = busy + host_s + comm_s
+    return t, minimum(n * dev.base_power_w * t + dyn + host_j, n * dev.power_limit_w * t)
+
+
+def allreduce_s(tokens: Num, n: Num, layers: Num, hidden_bytes: Num, dev: Device) -> Num:
+    """Time of the two tensor-parallel all-reduces per layer of one step (ring: 2 (n − 1)/n of each token's
+    ``hidden_bytes`` per all-reduce; Shoeybi et al. 2019, Megatron-LM, arXiv:1909.08053); 0 on one accelerator."""
+    return (n > 1) * 2.0 * layers * (dev.comm_latency_s
+                                     + tokens * hidden_bytes * 2.0 * (n - 1) / n / dev.allreduce_bytes_per_s)
+
+
+def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_ctx: Num, prefill_ctx: Num
+                  ) -> tuple[Num, Num]:
+    """``(flops, bytes_moved)`` of one LLM serving step over ``n`` accelerators.
+
+    ``c`` is a :class:`~.arch.TokenCosts` (or the same fields as arrays): ``decode_seqs`` sequences decode one token at
+    mean context ``decode_ctx`` and ``prefill_tokens`` prompt tokens are processed at mean context ``prefill_ctx``::
+
+        FLOPs = T · f_lin + S · a(ctx_d) + P · a(ctx_p)                  T = S + P tokens, a(x): attention at context x
+        bytes = W_dense + W_exp · (1 − (1 − k/E)^T) + ρ · (S · kv(ctx_d) + T · kv_tok) + 2 S · state
+
+    the expert term being the expected distinct experts touched by ``T`` uniformly routed tokens (:mod:`.arch`) and
+    ``ρ = max(1, n / kv_shards)`` the copies of each KV head when there are fewer KV heads than accelerators.
+    """
+    tokens = decode_seqs + prefill_tokens
+    flops = tokens * c.linear_flops + decode_seqs * (c.attn_flops_per_ctx * decode_ctx) + prefill_tokens * (
+        c.attn_flops_per_ctx * prefill_ctx)
+    kv_d = c.kv_bytes_per_ctx * decode_ctx
+    if not _is_zero(c.local_attn_flops_per_ctx):  # sliding-window / chunked layers (skipped for scalar zeros)
+        win = _inf_if_zero(c.local_window)
+        loc_d = minimum(decode_ctx, win)
+        flops = flops + decode_seqs * (c.local_attn_flops_per_ctx * loc_d) + prefill_tokens * (
+            c.local_attn_flops_per_ctx * minimum(prefill_ctx, win))
+        kv_d = kv_d + c.local_kv_bytes_per_ctx * loc_d
+    rep = maximum(n / _inf_if_zero(c.kv_shards), 1.0)
+    moved = (c.dense_weight_bytes
+             + decode_seqs * (rep * kv_d + 2.0 * c.state_bytes_per_seq)
+             + tokens * (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep)
+    if not _is_zero(c.route_fraction):  # distinct experts touched by the step's tokens
+        moved = moved + c.expert_weight_bytes * (1.0 - (1.0 - c.route_fraction) ** tokens)
+    return flops, moved
+
+
+def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_ctx: Num,
+             prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
+    """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`step_time_energy`)."""
+    flops, moved = llm_step_work(c, n, decode_seqs, prefill_tokens, decode_ctx, prefill_ctx)
+    comm = allreduce_s(decode_seqs + prefill_tokens, n, c.layers, c.hidden_bytes, dev)
+    t, e = step_time_energy(flops, moved, n, dev, eng.host_s(decode_seqs), comm, eng.host_j(decode_seqs))
+    return t, e, flops, moved
+
+
+def llm_request(c: Any, dev: Device, eng: Engine, n: Num, batch: Num, input_tokens: Num, output_tokens: Num
+                ) -> tuple[Num, Num, Num, Num]:
+    """One request of ``I`` input and ``O`` output tokens in a steady continuous batch of ``B`` sequences:
+    ``(energy_j, decode_energy_j, step_time_s, ttft_s)``.
+
+    Steady state: every step decodes ``B`` sequences (mean context ``I + O/2``) and admits ``B·I/O`` prompt tokens
+    (chunked prefill, mean context ``I/2``; Agrawal et al. 2024, arXiv:2403.02310). The request's share is ``O/B`` of
+    those mixed steps (``energy_j``); ``decode_energy_j`` is the same share of decode-only steps, so the prefill
+    attributed to the request is the difference (the marginal cost of folding its prompt into the steps).
+    ``ttft_s`` is the time of one prefill-only step over the prompt (an isolated, compute-bound, power-capped step).
+    """
+    i, o, b = input_tokens, output_tokens, batch
+    dctx, pctx = i + 0.5 * o, 0.5 * i
+    t_mix, e_mix, _, _ = llm_step(c, dev, eng, n, b, b * i / o, dctx, pctx)
+    _, e_dec, _, _ = llm_step(c, dev, eng, n, b, 0.0 * i, dctx, pctx)
+    t_pre, _, _, _ = llm_step(c, dev, eng, n, 0.0 * i, i, dctx, pctx)
+    share = o / b
+    return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre
+
+
+def isolated_prefill(c: Any, dev: Device, eng: Engine, n: Num, input_tokens: Num) -> tuple[Num, Num]:
+    """``(time_s, energy_j)`` of a prefill-only step over ``input_tokens`` prompt tokens (a request with one output
+    token served alone): compute-bound at the power-capped achievable throughput."""
+    t, e, _, _ = llm_step(c, dev, eng, n, 0.0 * input_tokens, input_tokens, 0.0, 0.5 * input_tokens)
+    return t, e

@@ -1,0 +1,300 @@
+"""One task request (an image, a video, an embedding, a classification, a transcription) → the output contract.
+
+    accelerator = Σ phases (text encoder, denoising steps, VAE decode, encoder / decoder passes)  (:mod:`.engine`)
+    host, idle, overhead                        the LLM boundary terms (:mod:`aifootprint.estimate.boundary`)
+    carbon, water                               :func:`aifootprint.impacts.assess` at the site
+    embodied                                    :func:`aifootprint.estimate.embodied.embodied_carbon`
+
+All values are per item (one image, video, input text or audio file); ``energy_wh_per_1000`` is the unit of
+Luccioni et al. 2024. Uncertainty: a lognormal model error whose spread is the task fit's median |error| for the
+diffusion tasks (``task_calibration.csv``) and :data:`aifootprint.estimate.inference.UNFITTED_GSD` otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from aifootprint.errors import InputError, unknown_choice
+from aifootprint.notice import Notice
+
+from .. import boundary as bd
+from ..calibration import Calibration, load_calibration
+from .engine import denoise_calibration, workload_cost
+from .flops import Workload, diffusion_workload, encoder_workload, whisper_workload
+from .models import TaskModel, get_task_model
+
+if TYPE_CHECKING:
+    from aifootprint.impacts import Site
+    from aifootprint.reference.registry import Registry
+    from aifootprint.result import Assumption, Result
+
+T = TypeVar("T", int, float)
+#: Subject of the ``estimated-*`` notices (as :mod:`aifootprint.estimate.request_result` sets it).
+ESTIMATED = "estimated"
+#: Tasks with a command of their own.
+COMMAND_TASKS = ("image", "video", "embedding", "classification", "transcription")
+#: Inputs per encoder request when not given [tokens]: an assumption (status E, docs/methodology/tasks.md) — a
+#: review or a short document; Luccioni et al.'s text-classification sets (IMDB, Rotten Tomatoes, SST-2) range
+#: from one sentence to a few hundred words.
+DEFAULT_TOKENS = 256
+#: Inputs served together by an encoder or Whisper server when not given: an assumption (status E); image and video
+#: default to one output per batch (ML.ENERGY's smallest batch).
+DEFAULT_ENCODER_BATCH = 32
+DEFAULT_WHISPER_BATCH = 16
+#: Transcript tokens per second of speech: ~150 words per minute × ~1.3 tokens per word (assumption, status E;
+#: conversational English). Pass ``tokens_per_s`` for other speech.
+DEFAULT_TOKENS_PER_S = 3.3
+#: Largest accelerator count tried when sizing a deployment.
+MAX_ACCELERATORS = 64
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """What is asked: the task, the model and the task's size inputs (``None`` = the model's / task's default)."""
+
+    task: str
+    model: str
+    steps: int | None = None
+    height: int | None = None
+    width: int | None = None
+    frames: int | None = None
+    batch: int | None = None
+    tokens: int | None = None
+    audio_s: float | None = None
+    tokens_per_s: float | None = None
+
+
+@dataclass(frozen=True)
+class TaskConfig:
+    """Where it runs: accelerator, count (None = the fewest powers of two that hold the weights), boundary, site."""
+
+    hardware: str = "h100"
+    accelerators: int | None = None
+    boundary: str = "datacenter"
+    location: str | None = None
+    operator: str | None = None
+    #: serving engine whose host time per step applies (:mod:`aifootprint.estimate.engines`)
+    engine: str = "vllm"
+    #: calibration profile file of this accelerator (``aifootprint calibrate``), applied as in ``estimate request``
+    calibration: str | None = None
+
+    def __post_init__(self) -> None:
+        from ..engines import check_engine
+
+        object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
+        object.__setattr__(self, "engine", check_engine(self.engine))
+        if self.accelerators is not None and not 1 <= self.accelerators <= MAX_ACCELERATORS:
+            raise InputError(f"--accelerators must be 1–{MAX_ACCELERATORS}, got {self.accelerators}")
+
+
+def _given(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
+def build_workload(spec: TaskSpec, registry: Registry | None = None) -> tuple[TaskModel, Workload, dict[str, Any]]:
+    """The model, its workload for ``spec`` and the resolved size inputs."""
+    if spec.task not in COMMAND_TASKS:
+        raise unknown_choice("task", spec.task, COMMAND_TASKS)
+    m = get_task_model(spec.model, spec.task, registry)
+    if spec.task in ("image", "video"):
+        steps = _given(spec.steps, m.steps or 50)
+        h, w = _given(spec.height, m.height or 1024), _given(spec.width, m.width or 1024)
+        frames = _given(spec.frames, m.frames or 1) if spec.task == "video" else None
+        batch = _given(spec.batch, 1)
+        wl = diffusion_workload(m, steps, h, w, batch, frames)
+        inputs: dict[str, Any] = {"steps": steps, "height": h, "width": w, "batch": batch}
+        if frames is not None:
+            inputs["frames"] = frames
+    elif spec.task == "transcription":
+        audio = spec.audio_s if spec.audio_s is not None else 30.0
+        rate = _given(spec.tokens_per_s, DEFAULT_TOKENS_PER_S)
+        batch = _given(spec.batch, DEFAULT_WHISPER_BATCH)
+        wl = whisper_workload(m, audio, rate, batch)
+        inputs = {"audio_seconds": audio, "tokens_per_second": rate, "batch": batch}
+    else:
+        tokens = _given(spec.tokens, min(DEFAULT_TOKENS, m.max_tokens or DEFAULT_TOKENS))
+        batch = _given(spec.batch, DEFAULT_ENCODER_BATCH)
+        wl = encoder_workload(m, tokens, batch)
+        inputs = {"tokens": tokens, "batch": batch}
+    return m, wl, inputs
+
+
+def accelerators_for(w: Workload, cal: Calibration, fixed: int | None) -> int:
+    """``fixed``, or the smallest power of two whose usable memory holds the weights."""
+    from ..inference import MEMORY_UTILIZATION
+
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    need = w.resident_bytes
+    if fixed is not None:
+        if need > fixed * usable:
+            raise InputError(f"the weights ({need / 1e9:,.0f} GB) do not fit on {fixed} × {cal.name}; raise "
+                             "--accelerators")
+        return fixed
+    return int(2 ** max(0, math.ceil(math.log2(max(need / usable, 1.0)))))
+
+
+@dataclass(frozen=True, slots=True)
+class TaskEstimate:
+    """Point estimate per item [Wh] before uncertainty and impacts."""
+
+    phases_wh: dict[str, float]
+    host_wh: float
+    accelerators: int
+    batch_time_s: float
+    accelerator_time_s: float
+    flops: float
+
+    @property
+    def accelerator_wh(self) -> float:
+        return sum(self.phases_wh.values())
+
+
+class TaskEstimator:
+    """Estimator for one task, model and configuration (the same boundary and impacts as ``estimate request``)."""
+
+    def __init__(self, spec: TaskSpec, config: TaskConfig | None = None, registry: Registry | None = None,
+                 site: Site | None = None) -> None:
+        self.spec = spec
+        self.config = config or TaskConfig()
+        self.registry = registry
+        self.model, self.workload, self.inputs = build_workload(spec, registry)
+        self.cal = load_calibration(self.config.hardware, registry)
+        if self.config.calibration is not None:  # the user's measured profile, as RequestEstimator applies it
+            from aifootprint.calibrate.config import select_profile
+
+            from ..calibration import apply_profile
+
+            profile = select_profile(self.cal.accelerator, self.config.calibration)
+            self.cal = self.cal if profile is None else apply_profile(self.cal, profile)
+        self.denoise_cal, self._denoise_src, self._denoise_fitted = denoise_calibration(self.cal, registry)
+        self.accelerators = accelerators_for(self.workload, self.cal, self.config.accelerators)
+        self._site = site
+
+    def site(self) -> Site:
+        """The data-centre site (location / operator, else the world average, flagged by the impacts core)."""
+        if self._site is None:
+            from aifootprint.impacts import resolve_site
+
+            self._site = resolve_site(self.config.location, self.config.operator, None, self.registry)
+        return self._site
+
+    def estimate(self) -> TaskEstimate:
+        """Point values per item (fast path)."""
+        w, n = self.workload, self.accelerators
+        diffusion = self.spec.task in ("image", "video")
+        costs = workload_cost(w, self.cal, n, self.denoise_cal if diffusion else None, self.config.engine)
+        t = sum(c.time_s for c in costs)
+        acc_s = n * t / w.items
+        host_w = bd.server_share(self.registry).host_power_w if self.config.boundary != "accelerator" else 0.0
+        return TaskEstimate({c.name: c.energy_j / w.items / 3600.0 for c in costs}, host_w * acc_s / 3600.0, n, t,
+                            acc_s, sum(c.flops for c in costs) / w.items)
+
+    def result(self) -> Result:
+        """The JSON output contract per item: energy (low/best/high), breakdown, carbon, water, embodied."""
+        from aifootprint.impacts import SiteOverrides, assess
+        from aifootprint.result import Result
+        from aifootprint.uncertainty import Uncertain
+
+        from ..embodied import embodied_carbon
+        from ..inference import band_factor
+
+        est = self.estimate()
+        band_cal = self.denoise_cal if self.spec.task in ("image", "video") else self.cal
+        err = band_factor(band_cal)
+        active = (est.accelerator_wh + est.host_wh) * err
+        site = self.site()
+        dc = self.config.boundary == "datacenter"
+        impacts = assess((active * (1.0 + bd.IDLE_FRACTION) if dc else active) / 1000.0,
+                         site if dc else site.with_overrides(SiteOverrides(pue=1.0)))
+        pue = float(getattr(site.pue.value, "best", site.pue.value)) if dc else 1.0
+        split = bd.split(self.config.boundary, est.accelerator_wh, 0.0, est.host_wh, pue)
+        breakdown = {**est.phases_wh, "host": split.host_wh, "idle": split.idle_wh, "overhead": split.overhead_wh}
+        emb, emb_assumptions, emb_warnings = embodied_carbon(
+            self.cal.embodied_carbon_kg, self.cal.name, self._hardware_source(), est.accelerator_time_s,
+            self.config.boundary != "accelerator", self.registry)
+        energy = Uncertain.from_any(impacts.facility_energy_kwh * 1000.0)
+        values: dict[str, Any] = {
+            "energy_wh": energy,
+            "energy_wh_per_1000": energy.best * 1000.0,
+            "breakdown_wh": breakdown,
+            "flops": est.flops,
+            "latency_s": est.batch_time_s,
+            "accelerators": est.accelerators,
+            "carbon_g": Uncertain.from_any(impacts.carbon_g),
+            "water_l": Uncertain.from_any(impacts.water_l),
+            "embodied_carbon_g": None if emb is None else Uncertain.from_any(emb),
+        }
+        inputs = {"task": self.spec.task, "model": self.model.key, "hardware": self.cal.accelerator,
+                  "accelerators": est.accelerators, **self.inputs, "engine": self.config.engine,
+                  "boundary": self.config.boundary,
+                  "location": site.location, "zone": site.zone, "operator": site.operator}
+        return Result(f"estimate-{self.spec.task}", inputs, values,
+                      self._assumptions(band_cal) + emb_assumptions + impacts.assumptions(),
+                      [*self._warnings(), *emb_warnings, *impacts.warnings()])
+
+    def _hardware_source(self) -> str:
+        from aifootprint.reference.hardware import get_accelerator
+
+        return ";".join(get_accelerator(self.cal.accelerator, self.registry).sources) or self.cal.source
+
+    def _assumptions(self, band: Calibration) -> list[Assumption]:
+        from aifootprint.result import Assumption
+
+        m, src = self.model, ";".join(self.model.sources)
+        out = [Assumption("params_b", m.params_b, "billion", src)]
+        for k, v in self.workload.shape.items():
+            out.append(Assumption(k, round(v, 4), "-", f"{src} ({m.key}); docs/methodology/tasks.md"))
+        c = self.cal
+        if self.spec.task in ("image", "video"):
+            d, src = self.denoise_cal, self._denoise_src
+            out += [Assumption("denoise_compute_fraction", d.compute_fraction, "-", src),
+                    Assumption("denoise_energy_per_flop_pj", round(d.energy_per_flop_j * 1e12, 4), "pJ", src),
+                    Assumption("denoise_exchange_bandwidth_gb_per_s", round(d.allreduce_bytes_per_s / 1e9, 1),
+                               "GB/s", src)]
+        out += [Assumption("compute_fraction", round(c.compute_fraction, 4), "-", c.source),
+                Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-", c.source),
+                Assumption("base_power_w", round(c.base_power_w, 1), "W", c.source),
+                Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", c.source),
+                Assumption("band_5_95_factors", f"{band.band_low_factor:.3g}–{band.band_high_factor:.3g}", "×",
+                           "docs/validation_tasks.md (leave-one-model-out)" if band is not c else
+                           f"{c.source} (LLM band; this task is not validated per configuration)")]
+        if self.config.boundary != "accelerator":
+            share = bd.server_share(self.registry)
+            out.append(Assumption("host_power_w_per_accelerator", share.host_power_w, "W", share.source))
+        if self.config.boundary == "datacenter":
+            out.append(Assumption("idle_fraction", bd.IDLE_FRACTION, "-", "GO25 (derived: 0.02 / (0.14 + 0.06))"))
+        return out
+
+    def _warnings(self) -> list[Notice]:
+        out: list[Notice] = []
+        m = self.model
+        what = {"image": "VAE decoder compute per pixel", "video": "VAE decoder compute per pixel",
+                "transcription": "transcript tokens per second of speech"}.get(self.spec.task, "tokens per text")
+        defaulted = (self.spec.task == "transcription" and self.spec.tokens_per_s is None) or (
+            self.spec.task in ("embedding", "classification") and self.spec.tokens is None)
+        if m.status == "E" or "TASK-E" in m.sources or defaulted:
+            out.append(Notice("estimated-assumption", f"estimated: {m.key}: assumed {what} (status E; "
+                              "docs/methodology/tasks.md)", ESTIMATED, "TASK-E"))
+        if self.cal.estimated:
+            out.append(Notice("estimated-fallback", f"estimated: {self.cal.name} has no serving measurements; "
+                              "calibration scaled from a measured accelerator", ESTIMATED, self.cal.source))
+        if self.spec.task in ("image", "video") and not self._denoise_fitted:
+            out.append(Notice("estimated-fallback", f"estimated: no diffusion measurements on {self.cal.name}: "
+                              "H100's denoising constants used", ESTIMATED, self._denoise_src))
+        if self.spec.task not in ("image", "video"):
+            out.append(Notice("unvalidated", f"{self.spec.task}: no measured per-configuration data to validate "
+                              "against; order of magnitude checked against Luccioni et al. 2024 only "
+                              "(docs/validation_tasks.md)", self.spec.task, "PHP24"))
+        return out
+
+
+def estimate_task(spec: TaskSpec, config: TaskConfig | None = None, registry: Registry | None = None) -> Result:
+    """One-shot convenience: :meth:`TaskEstimator.result`."""
+    return TaskEstimator(spec, config, registry).result()
+
+
+def with_spec(est: TaskEstimator, **changes: Any) -> TaskEstimator:
+    """The same configuration for a changed spec."""
+    return TaskEstimator(replace(est.spec, **changes), est.config, est.registry, est._site)

@@ -1,0 +1,69 @@
+"""The report's "per task" section: Wh per 1,000 inferences by task, the published figures beside the estimates.
+
+Data: :func:`aifootprint.estimate.tasks.published.task_table` in two setups — Luccioni et al. 2024's (A100, batch 1,
+8-GPU node; the comparison with their published figures) and batched serving on an H100 at the data-centre boundary
+(the estimators' defaults). Published tasks that have no estimator here are listed with their figure only.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from ..sector.equivalences import fmt
+from .sections import Notes, _section
+from .svg import PALETTE, Bar, bar_chart
+
+if TYPE_CHECKING:
+    from aifootprint.reference.registry import Registry
+
+SECTION_ID = "per-task"
+TITLE = "Energy per task"
+
+
+def _table(rows: list[dict[str, Any]], served: dict[str, float | None]) -> str:
+    head = ("<tr><th>task</th><th>published (PHP24, A100)</th><th>estimate, their setup</th>"
+            "<th>estimate, served (H100, data centre)</th><th>models</th></tr>")
+    body = []
+    for r in rows:
+        def cell(v: float | None) -> str:
+            return "–" if v is None else fmt(v)
+        body.append(f"<tr><td>{escape(r['task'])}</td><td>{cell(r['published_wh_per_1000'])}</td>"
+                    f"<td>{cell(r['estimate_wh_per_1000'])}</td><td>{cell(served.get(r['task']))}</td>"
+                    f"<td>{escape(r['models'])}</td></tr>")
+    return f'<table class="tasks"><caption>Wh per 1,000 inferences</caption>{head}{"".join(body)}</table>'
+
+
+def per_task_section(registry: Registry | None = None) -> list[tuple[str, str, str]]:
+    """``[(id, title, html)]`` for the report (empty when the task data cannot be computed)."""
+    from aifootprint.errors import AifootprintError
+    from aifootprint.estimate.tasks.published import task_table
+
+    try:
+        php = task_table("php24", registry=registry)
+        served_rows = task_table("served", "h100", registry)
+    except AifootprintError:
+        return []
+    served = {r["task"]: r["estimate_wh_per_1000"] for r in served_rows}
+    bars: list[Bar] = []
+    for r in php:
+        if r["published_wh_per_1000"]:
+            bars.append(Bar(f"{r['task']}: published", r["published_wh_per_1000"], color=PALETTE[1]))
+        if r["estimate_wh_per_1000"]:
+            bars.append(Bar(f"{r['task']}: estimate (their setup)", r["estimate_wh_per_1000"], color=PALETTE[0]))
+    figure = bar_chart("Energy per 1,000 inferences by task (log scale)", bars, "Wh per 1,000 inferences",
+                       log_x=True)
+    lede = ("Generating an image costs about a thousand times a text classification (Luccioni et al. 2024, "
+            "88 models on 8× A100). Our estimates for the same tasks, in their setup (batch 1, one busy GPU of an "
+            "8-GPU node, idle GPUs and host counted), keep the published ordering; batched serving costs far less "
+            "per inference.")
+    notes = Notes(
+        sources=["PHP24: Luccioni, Jernite, Strubell, 'Power Hungry Processing', FAccT 2024, arXiv:2311.16863 "
+                 "(Table 2)", "task_models.csv (model cards / configs); task_calibration.csv (ML.ENERGY v3.0 fit)"],
+        assumptions=["representative models per task (table); 128-token texts; 10 new tokens for text generation",
+                     "their setup: A100-SXM4-80GB at batch 1; 7 idle GPUs at the registry's idle power; host share "
+                     "of the reference server for all 8 GPUs"],
+        flags=["classification, embedding and transcription are not validated per configuration (no measured "
+               "data): order of magnitude only"])
+    return [(SECTION_ID, TITLE, _section(SECTION_ID, TITLE, escape(lede), figure, notes,
+                                         extra=_table(php, served)))]
