@@ -32,12 +32,13 @@ class Limits:
 class TokenPolicy:
     """When writes need a token.
 
-    ``require_for_writes``: ``None`` = automatic (required unless bound to a loopback address), True/False forces it.
-    Reads are open on loopback; ``require_for_reads`` forces tokens for reads too (e.g. behind a proxy).
+    ``require_for_writes``: ``None`` = automatic (required unless bound to a loopback address); True forces it on
+    loopback too; False is ignored off loopback (writes there always need a token). ``require_for_reads``: ``None`` =
+    automatic (open on loopback, token needed elsewhere); False opens reads everywhere (``--public-reads``).
     """
 
     require_for_writes: bool | None = None
-    require_for_reads: bool = False
+    require_for_reads: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ class ServerConfig:
         if not self.loopback:
             return True
         return bool(self.tokens.require_for_writes)
+
+    @property
+    def reads_need_token(self) -> bool:
+        if self.tokens.require_for_reads is None:
+            return not self.loopback
+        return self.tokens.require_for_reads
 
 
 def is_loopback(host: str) -> bool:
