@@ -160,14 +160,9 @@ class EstimateTrainingIn(Body):
     pue: Annotated[float, Field(ge=1.0, le=5.0, allow_inf_nan=False)] | None = None
 
 
-class ImpactsIn(Body):
+class ImpactsIn(SiteIn):
     energy_kwh: Annotated[float, Field(ge=0.0, le=1e15, allow_inf_nan=False)]
     location: Loc | None = None
-    operator: Loc | None = None
-    pue: Annotated[float, Field(ge=1.0, le=5.0, allow_inf_nan=False)] | None = None
-    wue_l_per_kwh: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)] | None = None
-    ewif_l_per_kwh: Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)] | None = None
-    intensity_g_per_kwh: Annotated[float, Field(ge=0.0, le=5000.0, allow_inf_nan=False)] | None = None
     market_intensity_g_per_kwh: Annotated[float, Field(ge=0.0, le=5000.0, allow_inf_nan=False)] | None = None
 
 

@@ -3,7 +3,8 @@
 A sample's ``energy_j`` is cumulative per device since the run's start, so the energy of a device in a bucket is
 its largest cumulative value in that bucket minus its largest value in the device's previous bucket (0 before the
 first). Buckets are half-open ``(start, end]`` (to 1 µs): the energy between two samples goes to the bucket of the
-later sample, so an interval that straddles a boundary (0.1 s at 10 Hz) is counted in the bucket where it ends. Hourly maxima come from one grouped query; days and weeks (ISO weeks, Monday 00:00 UTC) add hours up.
+later sample, so an interval that straddles a boundary (0.1 s at 10 Hz) is counted in the bucket where it ends.
+Hourly maxima come from one grouped query; days and weeks (ISO weeks, Monday 00:00 UTC) add hours up.
 Carbon and water use each run's best site factors (``aifootprint.impacts.assess`` at the run's location).
 """
 
@@ -38,7 +39,8 @@ def project_totals(session: Session, name: str, bucket: str, since: float | None
         raise ApiError(422, f"unknown bucket {bucket!r}; accepted: {', '.join(BUCKETS)}")
     project = _project(session, name)
     t_hours = (Run.started_at + Sample.t_s - 1e-6) / 3600.0
-    floor = func.floor(t_hours) if session.get_bind().dialect.name == "postgresql" else t_hours  # SQLite: CAST truncates
+    postgres = session.get_bind().dialect.name == "postgresql"
+    floor = func.floor(t_hours) if postgres else t_hours  # SQLite's CAST truncates, PostgreSQL's rounds
     hour = cast(floor, Integer)
     stmt = (select(Sample.run_id, Sample.device, hour.label("h"), func.max(Sample.energy_j))
             .join(Run, Run.run_id == Sample.run_id).where(Run.project_id == project.id)
@@ -68,9 +70,10 @@ def project_totals(session: Session, name: str, bucket: str, since: float | None
         acc[3] += kwh * water
     if len(series) > MAX_BUCKETS:
         raise ApiError(422, f"{len(series)} buckets: too many; use a coarser bucket or since/until")
-    rows: list[dict[str, Any]] = [{"start": dt.datetime.fromtimestamp(t, dt.UTC).isoformat().replace("+00:00", "Z"), "start_unix": t,
-             "it_energy_j": v[0], "it_energy_kwh": v[0] / J_PER_KWH, "energy_kwh": v[1], "carbon_g": v[2],
-             "water_l": v[3]} for t, v in sorted(series.items())]
+    rows: list[dict[str, Any]] = [
+        {"start": dt.datetime.fromtimestamp(t, dt.UTC).isoformat().replace("+00:00", "Z"), "start_unix": t,
+         "it_energy_j": v[0], "it_energy_kwh": v[0] / J_PER_KWH, "energy_kwh": v[1], "carbon_g": v[2],
+         "water_l": v[3]} for t, v in sorted(series.items())]
     total = [sum(r[k] for r in rows) for k in ("it_energy_j", "energy_kwh", "carbon_g", "water_l")]
     values = {"series": rows, "it_energy_j": total[0], "it_energy_kwh": total[0] / J_PER_KWH,
               "energy_kwh": total[1], "carbon_g": total[2], "water_l": total[3]}
