@@ -18,7 +18,7 @@ from .conftest import free_port, serve_in_thread
 
 
 def _get(url):
-    with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 - 127.0.0.1 test server
+    with urllib.request.urlopen(url, timeout=10) as r:
         return json.loads(r.read())
 
 
