@@ -99,6 +99,7 @@ def exporter(
         pass
     finally:
         server.shutdown()
+        server.server_close()
         node.stop()
 
 
