@@ -91,31 +91,26 @@ def test_cors_is_off(sqlite_client):
 def test_openapi_fuzz_never_500(tmp_path):
     """Schemathesis generates bodies and parameters from /openapi.json; no response may be a server error."""
     import schemathesis
-    from hypothesis import HealthCheck, settings
 
     app = create_app(ServerConfig(database_url=f"sqlite:///{tmp_path / 'f.sqlite3'}"))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     slow = {"/api/v1/scenario/run", "/api/v1/estimate/training", "/api/v1/estimate/request"}
-    failures = []
+    failures: list[tuple[str, object, int, str]] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.path in slow:
-            continue
-        strategy = operation.as_strategy()
-
-        @settings(max_examples=4, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
-        @given_case(strategy)
-        def check(case, path=operation.path):
-            response = case.call()
-            if response.status_code >= 500:
-                failures.append((path, case.body, response.status_code, response.text[:200]))
-
-        check()
+        if operation.path not in slow:
+            _fuzz(operation.path, operation.as_strategy(), failures)
     assert failures == []
 
 
-def given_case(strategy):
-    from hypothesis import given
+def _fuzz(path, strategy, failures):
+    from hypothesis import HealthCheck, given, settings
 
-    return given(case=strategy)
+    @settings(max_examples=4, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @given(case=strategy)
+    def check(case):
+        response = case.call()
+        if response.status_code >= 500:
+            failures.append((path, case.body, response.status_code, response.text[:200]))
+
+    check()
