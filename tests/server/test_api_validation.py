@@ -106,7 +106,7 @@ def test_openapi_fuzz_never_500(tmp_path):
 def _fuzz(path, strategy, failures):
     from hypothesis import HealthCheck, given, settings
 
-    @settings(max_examples=4, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=3, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(case=strategy)
     def check(case):
         response = case.call()
