@@ -51,9 +51,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, database_url: str) -> subprocess.Popen[bytes]:
+def start_server(port: int, database_url: str, workers: int) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-c", "from aifootprint.cli.main import run; run()", "serve", "--port", str(port),
-           "--database-url", database_url]
+           "--database-url", database_url, "--workers", str(workers)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     client = ServerClient(f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 120
@@ -99,8 +99,9 @@ def run_client(i: int, url: str, args: argparse.Namespace, start_at: float, stat
         per_batch = max(1, round(args.batch_s * args.sample_hz))
         n_batches = int(args.duration / args.batch_s)
         last_t = 0.0
+        phase = args.batch_s * i / args.clients  # clients spread over the period, as unsynchronised machines are
         for b in range(n_batches):
-            due = start_at + (b + 1) * args.batch_s
+            due = start_at + phase + (b + 1) * args.batch_s
             now = time.monotonic()
             if now < due:
                 time.sleep(due - now)
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--devices", type=int, default=2, help="devices per client (rows per sample tick)")
     ap.add_argument("--drain", type=float, default=60.0, help="longest catch-up after the end [s]")
     ap.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes (aifootprint serve --workers)")
     ap.add_argument("--out", type=Path, default=None, help="also write the figures to this file")
     args = ap.parse_args(argv)
     if not (1 <= args.clients <= 1000 and 0 < args.duration <= 3600 and 0 < args.sample_hz <= 100):
@@ -161,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     db_url = args.database_url or f"sqlite:///{tmp.name}/load.sqlite3"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server(port, db_url)
+    server = start_server(port, db_url, args.workers)
     try:
         stats = [ClientStats() for _ in range(args.clients)]
         start_at = time.monotonic() + 1.0
@@ -188,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = [s.failed for s in stats if s.failed]
     lines = [
         f"server_load: {args.clients} clients x {args.sample_hz:g} Hz x {args.devices} devices, one POST per "
-        f"{args.batch_s:g} s of samples, {args.duration:g} s; database {db_url.split(':', 1)[0]}",
+        f"{args.batch_s:g} s of samples, {args.duration:g} s; database {db_url.split(':', 1)[0]}, "
+        f"{args.workers} server worker(s)",
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()} "
         f"(server and clients on the same machine)",
         f"requests: {requests:,} in {elapsed:.1f} s = {requests / elapsed:,.0f} requests/s "

@@ -29,3 +29,11 @@ def test_writes_need_token_off_loopback():
 def test_default_database_in_xdg_data_dir(tmp_path):
     url = default_database_url({"XDG_DATA_HOME": str(tmp_path)})
     assert url == f"sqlite:///{tmp_path}/aifootprint/server.sqlite3"
+
+
+def test_config_json_roundtrip_for_workers():
+    from aifootprint.server.config import Limits, TokenPolicy, config_from_json, config_to_json
+
+    config = ServerConfig(database_url="sqlite:///x", host="0.0.0.0", port=1234, migrate=False,
+                          tokens=TokenPolicy(require_for_reads=False), limits=Limits(max_body_bytes=10))
+    assert config_from_json(config_to_json(config)) == config

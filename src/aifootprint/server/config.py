@@ -71,6 +71,24 @@ class ServerConfig:
         return self.tokens.require_for_reads
 
 
+#: Environment variable through which ``aifootprint serve --workers N`` hands the config to its worker processes.
+CONFIG_ENV = "AIFOOTPRINT_SERVER_CONFIG"
+
+
+def config_to_json(config: ServerConfig) -> str:
+    import json
+    from dataclasses import asdict
+
+    return json.dumps(asdict(config))
+
+
+def config_from_json(text: str) -> ServerConfig:
+    import json
+
+    data = json.loads(text)
+    return ServerConfig(**{**data, "tokens": TokenPolicy(**data["tokens"]), "limits": Limits(**data["limits"])})
+
+
 def is_loopback(host: str) -> bool:
     """True for 127.0.0.0/8, ::1 and ``localhost``."""
     if host == "localhost":
