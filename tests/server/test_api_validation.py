@@ -114,3 +114,31 @@ def _fuzz(path, strategy, failures):
             failures.append((path, case.body, response.status_code, response.text[:200]))
 
     check()
+
+
+def test_free_form_json_must_be_finite_and_shallow(sqlite_client):
+    raw = ('{"batch_id": "w", "windows": [{"name": "a", "start_s": 0, "duration_s": 1, "energy_j": 1, '
+           '"measurement": {"x": [1, NaN]}}]}')
+    r = sqlite_client.post("/api/v1/runs/v1/windows", content=raw, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and "finite" in r.json()["detail"]
+    deep: dict = {}
+    node = deep
+    for _ in range(20):
+        node["a"] = {}
+        node = node["a"]
+    r = sqlite_client.post("/api/v1/runs/v1/finish", json={"ended_at": 1_767_225_700.0, "summary": deep})
+    assert r.status_code == 422 and "nested" in r.json()["detail"]
+
+
+def test_sample_pages_end_on_complete_time_stamps(sqlite_client):
+    rows = [{"device": d, "t_s": t / 10, "energy_j": float(t)} for t in range(10) for d in ("a", "b", "c")]
+    sqlite_client.post("/api/v1/runs/v1/samples", json={"batch_id": "p", "samples": rows})
+    seen, after = [], None
+    while True:
+        params = {"limit": 4, **({"after_t_s": after} if after is not None else {})}
+        page = sqlite_client.get("/api/v1/runs/v1/samples", params=params).json()["samples"]
+        if not page:
+            break
+        seen += page
+        after = page[-1]["t_s"]
+    assert len(seen) == 30 and len({(x["device"], x["t_s"]) for x in seen}) == 30

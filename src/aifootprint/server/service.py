@@ -338,15 +338,18 @@ def run_detail(session: Session, run_id: str) -> Any:
 
 def samples(session: Session, run_id: str, device: str | None, after_t_s: float | None,
             limit: int) -> list[dict[str, Any]]:
+    """Samples with ``t_s > after_t_s`` ordered by time; a full page ends on a complete time stamp (all devices),
+    so the next page is ``after_t_s`` = the last ``t_s`` received."""
     _run(session, run_id)
     stmt = select(Sample).where(Sample.run_id == run_id)
     if device is not None:
         stmt = stmt.where(Sample.device == device)
     if after_t_s is not None:
         stmt = stmt.where(Sample.t_s > after_t_s)
-    stmt = stmt.order_by(Sample.t_s, Sample.device).limit(limit)
-    return [{"device": x.device, "t_s": x.t_s, "energy_j": x.energy_j, "power_w": x.power_w}
-            for x in session.scalars(stmt)]
+    rows = list(session.scalars(stmt.order_by(Sample.t_s, Sample.device).limit(limit)))
+    if len(rows) == limit and rows[0].t_s != rows[-1].t_s:  # a full page: drop a possibly partial last time stamp
+        rows = [x for x in rows if x.t_s != rows[-1].t_s]
+    return [{"device": x.device, "t_s": x.t_s, "energy_j": x.energy_j, "power_w": x.power_w} for x in rows]
 
 
 def iter_sample_pages(session: Session, run_id: str, page: int = 5_000) -> Iterable[list[Sample]]:
