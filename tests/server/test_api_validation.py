@@ -13,9 +13,11 @@ from aifootprint.server.config import Limits, ServerConfig
 RUN = {"run_id": "v1", "project": "p", "host": "h", "started_at": 1_767_225_600.0}
 
 
-@pytest.fixture()
-def sqlite_client(tmp_path):
-    config = ServerConfig(database_url=f"sqlite:///{tmp_path / 'v.sqlite3'}", limits=Limits(max_body_bytes=200_000))
+@pytest.fixture(scope="module")
+def sqlite_client(tmp_path_factory):
+    """One app for the whole module (the cases below only add rows or are refused)."""
+    path = tmp_path_factory.mktemp("validation") / "v.sqlite3"
+    config = ServerConfig(database_url=f"sqlite:///{path}", limits=Limits(max_body_bytes=200_000))
     with TestClient(create_app(config), raise_server_exceptions=False) as c:
         assert c.post("/api/v1/runs", json=RUN).status_code == 201
         yield c
