@@ -132,15 +132,16 @@ def test_free_form_json_must_be_finite_and_shallow(sqlite_client):
     assert r.status_code == 422 and "nested" in r.json()["detail"]
 
 
-def test_sample_pages_end_on_complete_time_stamps(sqlite_client):
+def test_sample_pages_are_lossless_with_the_next_keyset(sqlite_client):
     rows = [{"device": d, "t_s": t / 10, "energy_j": float(t)} for t in range(10) for d in ("a", "b", "c")]
     sqlite_client.post("/api/v1/runs/v1/samples", json={"batch_id": "p", "samples": rows})
-    seen, after = [], None
+    seen, params = [], {"limit": 4}
     while True:
-        params = {"limit": 4, **({"after_t_s": after} if after is not None else {})}
-        page = sqlite_client.get("/api/v1/runs/v1/samples", params=params).json()["samples"]
-        if not page:
+        reply = sqlite_client.get("/api/v1/runs/v1/samples", params=params).json()
+        seen += reply["samples"]
+        if reply["next"] is None:
             break
-        seen += page
-        after = page[-1]["t_s"]
+        assert len(reply["samples"]) == 4
+        params = {"limit": 4, **reply["next"]}
     assert len(seen) == 30 and len({(x["device"], x["t_s"]) for x in seen}) == 30
+    assert [x["t_s"] for x in seen] == sorted(x["t_s"] for x in seen)
