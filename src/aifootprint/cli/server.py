@@ -100,7 +100,8 @@ def exporter(
         import prometheus_client  # noqa: F401
     except ImportError:
         raise InputError("the exporter needs the [server] extra: pip install 'aifootprint[server]'") from None
-    import time
+    import signal
+    import threading
 
     from ..measure.sensors.discovery import SensorConfig, discover
     from ..server.exporter import ExporterConfig, NodeExporter, serve_exporter
@@ -110,11 +111,11 @@ def exporter(
     server, _thread = serve_exporter(node)
     devices = ", ".join(node.owned_devices()) or "none (another exporter holds them)"
     typer.echo(f"aifootprint exporter on http://{host}:{port}/metrics; devices: {devices}", err=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+        stop.wait()
     finally:
         server.shutdown()
         server.server_close()
