@@ -37,3 +37,15 @@ def test_config_json_roundtrip_for_workers():
     config = ServerConfig(database_url="sqlite:///x", host="0.0.0.0", port=1234, migrate=False,
                           tokens=TokenPolicy(require_for_reads=False), limits=Limits(max_body_bytes=10))
     assert config_from_json(config_to_json(config)) == config
+
+
+def test_cli_and_uploader_do_not_import_the_server_stack():
+    """`import aifootprint`, the CLI and the uploader (used by `measure --server`) work without the [server] extra."""
+    import subprocess
+    import sys
+
+    code = ("import sys, aifootprint, aifootprint.cli.main as m, aifootprint.server.sink; m.build_app(); "
+            "print(sorted({k.split('.')[0] for k in sys.modules} & {'fastapi', 'sqlalchemy', 'uvicorn', 'pydantic', "
+            "'alembic', 'psycopg', 'prometheus_client', 'starlette'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -18,14 +18,10 @@ DEFAULT_HOST = "127.0.0.1"
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps on request bodies and queries (every body is validated against them; beyond → HTTP 413/422)."""
+    """Caps on requests: ``max_body_bytes`` (beyond → HTTP 413). Row counts, name lengths and number ranges are
+    fixed by the API's schemas (:mod:`aifootprint.server.schemas`; beyond → HTTP 422)."""
 
     max_body_bytes: int = 4_000_000
-    max_batch_rows: int = 5_000
-    max_list_rows: int = 1_000
-    max_draws: int = 20_000
-    max_name_chars: int = 200
-    max_tags: int = 32
 
 
 @dataclass(frozen=True)
