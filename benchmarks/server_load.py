@@ -40,6 +40,7 @@ class ClientStats:
     rows: int = 0
     expected_j: float = 0.0
     behind_at_end: int = 0
+    unsent: int = 0
     failed: str = ""
 
 
@@ -108,7 +109,7 @@ def run_client(i: int, url: str, args: argparse.Namespace, start_at: float, stat
             elif now > start_at + args.duration:  # behind after the end: drain what was generated
                 stats.behind_at_end = n_batches - b
             if time.monotonic() > hard_stop:
-                stats.failed = f"drain deadline passed with {n_batches - b} batches unsent"
+                stats.unsent = n_batches - b
                 return
             rows = []
             for k in range(per_batch):
@@ -117,7 +118,7 @@ def run_client(i: int, url: str, args: argparse.Namespace, start_at: float, stat
                           "power_w": power_w[d]} for d in devices]
             post(f"/api/v1/runs/{run_id}/samples", {"batch_id": f"b{b}", "samples": rows})
             stats.rows += len(rows)
-        stats.expected_j = sum(p * round(last_t, 6) for p in power_w.values())
+            stats.expected_j = sum(p * round(last_t, 6) for p in power_w.values())  # what the server must hold
         post(f"/api/v1/runs/{run_id}/finish", {"ended_at": T0 + last_t, "exit_code": 0})
     except ServerError as exc:
         stats.failed = str(exc)
@@ -198,11 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         f"(offered {args.clients / args.batch_s:,.0f}/s); retries {sum(s.retries for s in stats)}",
         f"latency: p50 {pct(50):.1f} ms, p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms; max {lat[-1] * 1000:.0f} ms"
         if lat else "latency: no request completed",
-        f"clients behind schedule at the end: {sum(1 for s in stats if s.behind_at_end)}; failed: {len(failed)}"
+        f"clients behind schedule at the end: {sum(1 for s in stats if s.behind_at_end)}; batches not sent by the "
+        f"drain deadline (server saturated): {sum(s.unsent for s in stats)}; failed clients: {len(failed)}"
         + (f" ({failed[0]})" if failed else ""),
-        f"rows: sent {sent_rows:,}, stored {check['stored_rows']:,}, lost {sent_rows - check['stored_rows']:,}; "
+        f"rows: accepted {sent_rows:,}, stored {check['stored_rows']:,}, lost {sent_rows - check['stored_rows']:,}; "
         f"runs stored {check['runs']}",
-        f"energy: clients {expected_j:,.3f} J, API {check['api_j']:,.3f} J, /metrics {check['metrics_j']:,.3f} J; "
+        f"energy: clients (accepted rows) {expected_j:,.3f} J, API {check['api_j']:,.3f} J, "
+        f"/metrics {check['metrics_j']:,.3f} J; "
         f"exact: {_close(check['api_j'], expected_j) and _close(check['metrics_j'], expected_j)}",
     ]
     text = "\n".join(lines)
