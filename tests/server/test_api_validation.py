@@ -83,6 +83,11 @@ def test_estimates_follow_the_cli_json_contract(sqlite_client):
     assert {"method_version", "data_version", "assumptions", "warnings", "percentiles"} <= set(body)
     sc = sqlite_client.post("/api/v1/scenario/run", json={"name": "ai-search-rebound", "draws": 200})
     assert sc.status_code == 200, sc.text
+    tr = sqlite_client.post("/api/v1/estimate/training", json={"gpu_hours": 1000.0, "hardware": "h100"})
+    assert tr.status_code == 200, tr.text
+    assert {"method_version", "data_version", "assumptions", "warnings"} <= set(tr.json())
+    both = sqlite_client.post("/api/v1/estimate/training", json={"model": "x", "gpu_hours": 10.0})
+    assert both.status_code == 422 and "gpu_hours" in both.json()["detail"]
 
 
 def test_cors_is_off(sqlite_client):
