@@ -154,3 +154,12 @@ def test_sync_and_migrate_commands(live_server, tmp_path, capsys):
     assert "r0001" in capsys.readouterr().out
     assert main(["server", "migrate", "--database-url", url, "--down", "base"]) == 0
     assert "none" in capsys.readouterr().out
+
+
+def test_unencodable_row_stops_the_uploader_loudly(live_server):
+    uploader = Uploader(UploadConfig(url=live_server.url, project="p", interval_s=0.05))
+    uploader.create_run({"run_id": "nan", "project": "p", "host": "h", "started_at": float("nan")})
+    uploader.start()
+    assert not uploader.drain(5)
+    uploader.stop()
+    assert "cannot encode" in uploader.status()["fatal"]

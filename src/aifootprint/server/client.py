@@ -253,6 +253,12 @@ class Uploader:
                 continue
             try:
                 self.client.post(op.path, op.body)
+            except (ValueError, TypeError) as exc:  # a row that cannot be encoded: stop loudly, never silently
+                with self._cv:
+                    self.fatal = f"cannot encode {op.path}: {exc}"
+                    self._stop = True
+                    self._cv.notify_all()
+                return
             except ServerError as exc:
                 self.errors += 1
                 self.last_error = str(exc)

@@ -54,8 +54,8 @@ def _window(name: str, start_s: float, duration_s: float, energy_j: float, measu
 
 def _request(row: Sequence[Any]) -> dict[str, Any]:
     rid, start_s, end_s, prefill, decode, energy_j = row
-    return {"request_id": str(rid)[:200], "start_s": start_s, "end_s": end_s, "prefill_tokens": int(prefill),
-            "decode_tokens": int(decode), "energy_j": energy_j}
+    return {"request_id": str(rid)[:200], "start_s": to_plain(start_s), "end_s": to_plain(end_s),
+            "prefill_tokens": int(prefill), "decode_tokens": int(decode), "energy_j": to_plain(energy_j)}
 
 
 class UploadingStore:
