@@ -65,6 +65,7 @@ def serve(
     if workers == 1:
         app = create_app(config)
         typer.echo(message, err=True)
+        _token_hint(app.state.aifootprint.db, config.writes_need_token)
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
         return
     from dataclasses import replace
@@ -80,6 +81,17 @@ def serve(
     typer.echo(message, err=True)
     uvicorn.run("aifootprint.server.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", server_header=False)
+
+
+def _token_hint(db: Any, needed: bool) -> None:
+    """Say how to create a token when writes need one and none is active."""
+    from ..server.auth import list_tokens
+
+    with db.read() as session:
+        active = [t for t in list_tokens(session) if not t["revoked_at"]]
+    if needed and not active:
+        typer.echo("no active token yet: nobody can upload; create one with `aifootprint server token create NAME`",
+                   err=True)
 
 
 def _safe_url(url: str) -> str:
