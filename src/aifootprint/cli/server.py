@@ -5,7 +5,9 @@ The server commands need the ``[server]`` extra; without it they say so in one l
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,9 +65,10 @@ def serve(
     message = (f"aifootprint server on http://{host}:{port} ({where}); database {_safe_url(config.database_url)}"
                f"{f'; {workers} workers' if workers > 1 else ''}")
     if workers == 1:
-        app = create_app(config)
-        typer.echo(message, err=True)
-        _token_hint(app.state.aifootprint.db, config.writes_need_token)
+        with _db_errors(config.database_url):
+            app = create_app(config)
+            typer.echo(message, err=True)
+            _token_hint(app.state.aifootprint.db, config.writes_need_token)
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
         return
     from dataclasses import replace
@@ -74,9 +77,10 @@ def serve(
     from ..server.database import Database
     from ..server.db import upgrade
 
-    db = Database(config.database_url)  # migrate once here, not concurrently in every worker
-    upgrade(db.engine)
-    db.dispose()
+    with _db_errors(config.database_url):
+        db = Database(config.database_url)  # migrate once here, not concurrently in every worker
+        upgrade(db.engine)
+        db.dispose()
     os.environ[CONFIG_ENV] = config_to_json(replace(config, migrate=False))
     typer.echo(message, err=True)
     uvicorn.run("aifootprint.server.app:app_from_env", factory=True, host=host, port=port, workers=workers,
@@ -181,24 +185,44 @@ def migrate(database_url: DbOpt = None,
                                                      "drop everything).")] = None) -> None:
     """Migrate the server database schema to the newest revision (or down)."""
     _need_extra()
+    from alembic.util import CommandError
+
     from ..server.db import current_revision, downgrade, upgrade
 
     db = _database(database_url, migrate=False)
-    if down:
-        downgrade(db.engine, down)
-    else:
-        upgrade(db.engine)
-    typer.echo(f"schema revision: {current_revision(db.engine) or 'none'}")
+    try:
+        with _db_errors(db.url):
+            if down:
+                downgrade(db.engine, down)
+            else:
+                upgrade(db.engine)
+            typer.echo(f"schema revision: {current_revision(db.engine) or 'none'}")
+    except CommandError as exc:
+        raise InputError(f"cannot migrate: {exc} (revisions: base, r0001)") from None
 
 
 def _database(url: str | None, migrate: bool = True) -> Any:
     from ..server.database import Database
     from ..server.db import upgrade
 
-    db = Database(_db_url(url))
-    if migrate:
-        upgrade(db.engine)
+    resolved = _db_url(url)
+    with _db_errors(resolved):
+        db = Database(resolved)
+        if migrate:
+            upgrade(db.engine)
     return db
+
+
+@contextlib.contextmanager
+def _db_errors(url: str) -> Iterator[None]:
+    """A database that cannot be opened or migrated is one line (InputError), not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise InputError(f"cannot use the database {_safe_url(url)}: {reason}") from None
 
 
 def sync(
