@@ -163,3 +163,16 @@ def test_unencodable_row_stops_the_uploader_loudly(live_server):
     assert not uploader.drain(5)
     uploader.stop()
     assert "cannot encode" in uploader.status()["fatal"]
+
+
+def test_queue_cap_keeps_memory_bounded_and_says_so(tmp_path):
+    port = free_port()  # nothing listens: an outage
+    cfg = UploadConfig(url=f"http://127.0.0.1:{port}", project="p", interval_s=0.05, max_backoff_s=0.1, drain_s=0.3,
+                       max_queue_rows=50)
+    sink = UploadingStore(RunStore(tmp_path / "runs.sqlite"), Uploader(cfg), "p")
+    tracker, _result = _tracked_run(sink, Clock(), seconds=5.0)  # 102 samples > 50
+    status = sink.uploader.status()
+    assert status["dropped_rows"] > 0 and status["pending_rows"] <= 50 and sink.drained is False
+    assert "beyond the upload queue" in sink.report(tracker.run_id)
+    local = RunStore(tmp_path / "runs.sqlite", read_only=True)
+    assert local.count("samples", tracker.run_id) >= 102  # all of it is in the local store, for `server sync`

@@ -120,7 +120,8 @@ class UploadingStore:
         if self.drained:
             line = f"aifootprint: run {run_id} uploaded to {cfg.url} (project {self.project}, {st['sent_rows']} rows)"
         else:
-            why = st["fatal"] or st["last_error"] or "not finished in time"
+            why = st["fatal"] or (f"{st['dropped_rows']} rows beyond the upload queue" if st["dropped_rows"] else "") \
+                or st["last_error"] or "not finished in time"
             line = (f"aifootprint: run {run_id} not fully uploaded ({why}); it is safe in the local store: upload it "
                     f"with `aifootprint server sync --server {cfg.url} --project {self.project} --run {run_id}`")
         print(line, file=sys.stderr)
