@@ -140,12 +140,15 @@ def test_sync_and_migrate_commands(live_server, tmp_path, capsys):
     store_path = tmp_path / "local.sqlite"
     tracker, result = _tracked_run(RunStore(store_path), Clock(), seconds=1.0)  # measured offline
     assert main(["server", "sync", "--server", live_server.url, "--project", "offline", "--store",
-                 str(store_path)]) == 0
+                 str(store_path)]) == 2  # neither --run nor --all
+    assert "--all" in capsys.readouterr().err
+    assert main(["server", "sync", "--server", live_server.url, "--project", "offline", "--store",
+                 str(store_path), "--all"]) == 0
     assert f"{tracker.run_id}: " in capsys.readouterr().out
     run = _get(f"{live_server.url}/api/v1/runs/{tracker.run_id}")
     assert run["it_energy_j"] == pytest.approx(result.energy_j, rel=1e-9) and run["inputs"]["run_id"] == tracker.run_id
     assert main(["server", "sync", "--server", "http://127.0.0.1:1", "--project", "x", "--store",
-                 str(store_path)]) == 2
+                 str(store_path), "--run", tracker.run_id]) == 2
     assert "upload failed" in capsys.readouterr().err
     assert main(["measure", "--project", "x", "--", "true"]) == 2
     assert "--project needs --server" in capsys.readouterr().err

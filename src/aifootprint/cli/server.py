@@ -228,8 +228,8 @@ def _db_errors(url: str) -> Iterator[None]:
 def sync(
     server: Annotated[str, typer.Option("--server", help="Server URL, e.g. http://10.0.0.5:8787.")],
     project: Annotated[str, typer.Option("--project", help="Project the runs belong to.")],
-    run: Annotated[list[str] | None, typer.Option("--run", help="Run id (repeatable; default: every local run).")
-                   ] = None,
+    run: Annotated[list[str] | None, typer.Option("--run", help="Run id (repeatable).")] = None,
+    all_runs: Annotated[bool, typer.Option("--all", help="Every run of the local store.")] = False,
     store: Annotated[Path | None, typer.Option(help="Local run store (default: $AIFOOTPRINT_HOME/runs.sqlite).")
                      ] = None,
 ) -> None:
@@ -238,6 +238,8 @@ def sync(
     from ..server.client import ServerError, UploadConfig
     from ..server.sink import sync_run
 
+    if bool(run) == all_runs:
+        raise InputError("give --run ID (repeatable) or --all (every run of the local store)")
     config = UploadConfig(url=server, project=project)
     local = RunStore(store, read_only=True)
     ids = run or local.run_ids()
