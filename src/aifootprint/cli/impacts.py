@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import InputError
 from ..impacts import SiteOverrides, assess, resolve_site
 from .output import emit
 
@@ -24,14 +25,29 @@ def impacts(
     market_intensity_g_per_kwh: Annotated[float | None, typer.Option(
         "--market-intensity-g-per-kwh", help="Market-based factor [gCO2e/kWh] (e.g. the operator's published one).")
     ] = None,
+    intensity_profile: Annotated[str | None, typer.Option("--intensity-profile", help="Hourly grid intensity CSV "
+                                                          "(timestamp,intensity_g_per_kwh); with --at, that hour's "
+                                                          "value, else the profile's time-weighted mean.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="Time for --intensity-profile (ISO 8601, UTC if naive).")
+                  ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
 ) -> None:
     """Turn an amount of IT energy into facility energy, carbon and water, with sources."""
+    extra: dict[str, object] = {}
+    if intensity_profile is not None:  # integ: hourly intensity from a file
+        from ..impacts.intensity.base import profile_reading, reading_inputs
+
+        if intensity_g_per_kwh is not None:
+            raise InputError("give --intensity-g-per-kwh or --intensity-profile, not both")
+        reading = profile_reading(intensity_profile, at, location or "")
+        intensity_g_per_kwh, extra = reading.intensity_g_per_kwh, reading_inputs(reading)
+    elif at is not None:
+        raise InputError("--at is used with --intensity-profile")
     overrides = SiteOverrides(intensity_g_per_kwh=intensity_g_per_kwh,
                               market_intensity_g_per_kwh=market_intensity_g_per_kwh, pue=pue,
                               wue_l_per_kwh=wue_l_per_kwh, ewif_l_per_kwh=ewif_l_per_kwh)
     site = resolve_site(location, operator, overrides)
-    result = assess(energy_kwh, site).to_result({"it_energy_kwh": energy_kwh})
+    result = assess(energy_kwh, site).to_result({"it_energy_kwh": energy_kwh, **extra})
     emit(result, json_out, title="impacts")
 
 

@@ -166,3 +166,48 @@ class CachedProvider:
             reading = replace(self.fallback.intensity(zone, at), estimated=True)
         self._cache[key] = (now, reading)
         return reading
+
+
+class EnergyWeightedIntensity:
+    """A tracker interval listener (``Tracker.add_interval_listener``) charging each measured interval at the
+    profile's intensity at its midpoint; :meth:`mean_g_per_kwh` is the energy-weighted intensity of the run.
+
+    ``epoch_s`` gives the Unix time of the tracker's t = 0 (``lambda: tracker.started_at``).
+    """
+
+    def __init__(self, provider: IntensityProvider, epoch_s: Any, zone: str = "") -> None:
+        self.provider = provider
+        self.zone = zone
+        self._epoch = epoch_s
+        self.energy_j = 0.0
+        self.carbon_g = 0.0
+        self.hours: set[float] = set()
+
+    def __call__(self, t0_s: float, t1_s: float, energy_j: float) -> None:
+        r = self.provider.intensity(self.zone, float(self._epoch()) + 0.5 * (t0_s + t1_s))
+        self.energy_j += energy_j
+        self.carbon_g += energy_j / 3.6e6 * r.intensity_g_per_kwh
+        if r.hour_start is not None:
+            self.hours.add(r.hour_start)
+
+    def mean_g_per_kwh(self) -> float | None:
+        return self.carbon_g / (self.energy_j / 3.6e6) if self.energy_j > 0 else None
+
+
+def profile_reading(path: str, at: str | None = None, zone: str = "") -> IntensityReading:
+    """The profile's intensity at ``at`` (ISO 8601), or its time-weighted mean over the whole profile (``hour``
+    None) when ``at`` is None. For the ``--intensity-profile FILE [--at TIME]`` flags."""
+    from aifootprint.impacts.profile import _parse_time
+
+    p = ProfileProvider.from_file(path, zone)
+    if at is not None:
+        return p.intensity(zone, _parse_time(at, "--at"))
+    times = p.profile.times_s
+    mean = p.mean_between(times[0], times[-1]) if len(times) > 1 else p.profile.intensity_g_per_kwh[0]
+    return IntensityReading(mean, "profile", zone, None, p.basis, "average", f"{path} (time-weighted mean)")
+
+
+def reading_inputs(r: IntensityReading) -> dict[str, Any]:
+    """Result inputs saying which provider, zone and hour gave the intensity, and what kind of factor it is."""
+    d = r.to_dict()
+    return {f"intensity_{k}": d[k] for k in ("provider", "zone", "hour", "basis", "signal", "source")}
