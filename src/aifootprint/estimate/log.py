@@ -168,7 +168,6 @@ class LogEstimator:
         stats.estimated = int(ok.sum())
         stats.input_tokens = float(i_tok[ok].sum())
         stats.output_tokens = float(o_tok[ok].sum())
-        labels = np.array([None, *REASON_CODES], dtype=object)
         for r in np.unique(reason[reason > 0]):
             code = REASON_CODES[r - 1]
             where = np.flatnonzero(reason == r)
@@ -181,7 +180,8 @@ class LogEstimator:
         out = out.append_column("energy_wh", pa.array(energy, mask=~ok))
         out = out.append_column("carbon_g", pa.array(carbon, mask=~ok))
         out = out.append_column("water_l", pa.array(water, mask=~ok))
-        out = out.append_column("skip_reason", pa.array(labels[reason], type=pa.string()))
+        why = pa.DictionaryArray.from_arrays(pa.array(reason.astype(np.int32) - 1, mask=ok), pa.array(REASON_CODES))
+        out = out.append_column("skip_reason", why.cast(pa.string()))
         return out, stats
 
     def _group(self, name: str, rows: np.ndarray[Any, Any], i_tok: F64, o_tok: F64, hours: F64 | None,
@@ -240,7 +240,8 @@ def _fits(est: Any, i: float, o: float) -> bool:
 
 
 def _models(table: pa.Table, s: LogSpec, reason: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], list[str]]:
-    """Integer code per row and the distinct names (hash-based dictionary encoding, no sort)."""
+    """Integer code per row and the distinct names (hash-based dictionary encoding, no sort; blank names and
+    nulls take ``s.model`` or are marked missing)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -248,17 +249,22 @@ def _models(table: pa.Table, s: LogSpec, reason: np.ndarray[Any, Any]) -> tuple[
     if s.model_col not in table.column_names:
         return np.zeros(n, dtype=np.int64), [str(s.model)]
     col = table[s.model_col]
-    if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
-        col = pc.cast(col, pa.string())
-    col = pc.if_else(pc.equal(pc.utf8_trim_whitespace(col), ""), pa.scalar(None, pa.string()), col)
+    if not pa.types.is_dictionary(col.type):
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            col = pc.cast(col, pa.string())
+        col = pc.dictionary_encode(col)
+    enc = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    names = [None if v is None else str(v).strip() for v in enc.dictionary.to_pylist()]
+    idx = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    blank = np.array([not v for v in names] + [True], dtype=bool)  # last entry: index -1 (null)
+    missing = blank[idx]
     if s.model is not None:
-        col = pc.fill_null(col, s.model)
-    enc = pc.dictionary_encode(col).combine_chunks()
-    idx = enc.indices.to_numpy(zero_copy_only=False)
-    missing = ~np.isfinite(idx.astype(np.float64)) if enc.indices.null_count else np.zeros(n, dtype=bool)
-    codes = np.where(missing, -1, np.nan_to_num(idx, nan=-1)).astype(np.int64)
-    _mark(reason, missing, "missing-model")
-    return codes, [str(v) for v in enc.dictionary.to_pylist()]
+        names.append(s.model)
+        idx = np.where(missing, len(names) - 1, idx)
+    else:
+        idx = np.where(missing, -1, idx)
+        _mark(reason, missing, "missing-model")
+    return idx, [v or "" for v in names]
 
 
 def _tokens(table: pa.Table, col: str, default: float | None, reason: np.ndarray[Any, Any]) -> F64:
