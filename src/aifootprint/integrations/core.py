@@ -50,10 +50,10 @@ class Span(NamedTuple):
         return {"low": self.low, "best": self.best, "high": self.high}
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
+class Usage(NamedTuple):
     """Token usage of one call. ``input_tokens`` includes ``cached_tokens``; ``output_tokens`` includes
-    ``reasoning_tokens``. ``estimated``: counts were not reported by the API (e.g. a stream without usage)."""
+    ``reasoning_tokens``. ``estimated``: counts were not reported by the API (e.g. a stream without usage).
+    A named tuple (immutable) rather than a frozen dataclass: built on every call, and several times cheaper."""
 
     input_tokens: int
     output_tokens: int
@@ -62,14 +62,12 @@ class Usage:
     estimated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens,
-                "reasoning_tokens": self.reasoning_tokens, "cached_tokens": self.cached_tokens,
-                "estimated": self.estimated}
+        return self._asdict()
 
 
-@dataclass(frozen=True, slots=True)
-class CallImpacts:
-    """Footprint of one API call (attached to the response as ``response.impacts``)."""
+class CallImpacts(NamedTuple):
+    """Footprint of one API call (attached to the response as ``response.impacts``); an immutable named tuple
+    for the same reason as :class:`Usage`."""
 
     energy_wh: Span
     carbon_g: Span
@@ -144,32 +142,43 @@ class _Model(NamedTuple):
     notices: tuple[Notice, ...]
 
 
-def _num(obj: Any, *names: str) -> int:
-    """First attribute / key of ``obj`` among ``names`` that is a number (0 when none)."""
+def _fields(obj: Any) -> Mapping[str, Any]:
+    """The fields of a usage object as a mapping: dicts as they are, pydantic models (the SDKs' types) and plain
+    objects through their ``__dict__`` plus pydantic extras — much cheaper than ``getattr`` on missing names."""
     if obj is None:
-        return 0
+        return {}
+    if type(obj) is dict or isinstance(obj, Mapping):
+        return obj
+    d = getattr(obj, "__dict__", None)
+    if d is None:
+        return {n: getattr(obj, n) for n in dir(obj) if not n.startswith("_")}
+    extra = getattr(obj, "__pydantic_extra__", None)
+    return {**d, **extra} if extra else d
+
+
+def _num(d: Mapping[str, Any], *names: str) -> int:
+    """First value of ``d`` among ``names`` that is a finite number (0 when none)."""
     for n in names:
-        v = obj.get(n) if isinstance(obj, Mapping) else getattr(obj, n, None)
+        v = d.get(n)
+        if type(v) is int:  # the common case, checked first (this runs on every call)
+            return v
         if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
             return int(v)
     return 0
-
-
-def _get(obj: Any, name: str) -> Any:
-    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
 
 
 def usage_from(usage: Any) -> Usage | None:
     """Normalise a ``usage`` object or dict of OpenAI chat/completions, OpenAI Responses or Anthropic Messages."""
     if usage is None:
         return None
-    out_tok = _num(usage, "completion_tokens", "output_tokens")
-    anthropic_read = _num(usage, "cache_read_input_tokens")
-    anthropic_write = _num(usage, "cache_creation_input_tokens")
-    in_tok = _num(usage, "prompt_tokens", "input_tokens") + anthropic_read + anthropic_write
-    details = _get(usage, "prompt_tokens_details") or _get(usage, "input_tokens_details")
+    u = _fields(usage)
+    out_tok = _num(u, "completion_tokens", "output_tokens")
+    anthropic_read = _num(u, "cache_read_input_tokens")
+    anthropic_write = _num(u, "cache_creation_input_tokens")
+    in_tok = _num(u, "prompt_tokens", "input_tokens") + anthropic_read + anthropic_write
+    details = _fields(u.get("prompt_tokens_details") or u.get("input_tokens_details"))
     cached = _num(details, "cached_tokens") + anthropic_read
-    odetails = _get(usage, "completion_tokens_details") or _get(usage, "output_tokens_details")
+    odetails = _fields(u.get("completion_tokens_details") or u.get("output_tokens_details"))
     reasoning = _num(odetails, "reasoning_tokens", "thinking_tokens")
     if in_tok == 0 and out_tok == 0:
         return None
@@ -181,9 +190,13 @@ class ImpactCalculator:
     estimator twice, which is harmless."""
 
     def __init__(self, config: HookConfig | None = None, registry: Any | None = None) -> None:
+        from aifootprint._version import METHOD_VERSION
+        from aifootprint.reference.registry import DATA_VERSION
+
         self.config = config or HookConfig()
         self.registry = registry
         self._models: dict[str, _Model | Notice] = {}
+        self._versions = (METHOD_VERSION, DATA_VERSION)
 
     def model(self, name: str) -> _Model | Notice:
         """The cached estimator context for ``name``, or a Notice saying why there is none."""
@@ -247,12 +260,10 @@ class ImpactCalculator:
 
     def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
         """Impacts of one call, or a Notice (unknown model, no tokens) — never an exception for API data."""
-        from aifootprint._version import METHOD_VERSION
-        from aifootprint.reference.registry import DATA_VERSION
-
-        m = self.model(model_name)
-        if isinstance(m, Notice):
+        m = self._models.get(model_name) or self.model(model_name)
+        if type(m) is Notice:
             return m
+        assert isinstance(m, _Model)
         i = float(max(usage.input_tokens, 0))
         o = float(max(usage.output_tokens, 1))
         r = m.est.estimate(i, o)
@@ -275,7 +286,7 @@ class ImpactCalculator:
         q = m.rel
         return CallImpacts(Span(energy * q[0], energy, energy * q[1]), Span(carbon * q[2], carbon, carbon * q[3]),
                            Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
-                           notes, METHOD_VERSION, DATA_VERSION)
+                           notes, *self._versions)
 
 
 def deliver(sinks: Sequence[CallSink], record: CallRecord) -> None:
@@ -289,6 +300,10 @@ def deliver(sinks: Sequence[CallSink], record: CallRecord) -> None:
 
 def attach(obj: Any, name: str, value: Any) -> None:
     """Set ``obj.<name>`` on SDK objects (pydantic models with extra='allow', plain objects); ignore failures."""
+    extra = getattr(obj, "__pydantic_extra__", None)
+    if type(extra) is dict:  # pydantic model allowing extras (the OpenAI and Anthropic types): the cheap way
+        extra[name] = value
+        return
     try:
         setattr(obj, name, value)
     except Exception:
