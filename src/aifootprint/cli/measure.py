@@ -176,6 +176,13 @@ def measure(
         from ..impacts import resolve_site
 
         resolve_site(location, site_op, overrides)  # fail on a bad location or operator before running anything
+    weighting = None
+    if intensity_profile is not None:  # integ: hourly intensity weighted by the measured energy (read before running)
+        from ..impacts.intensity.base import EnergyWeightedIntensity, ProfileProvider
+
+        if intensity_g_per_kwh is not None:
+            raise InputError("give --intensity-g-per-kwh or --intensity-profile, not both")
+        weighting = EnergyWeightedIntensity(ProfileProvider.from_file(str(intensity_profile)))
     cmdline = " ".join(argv)
     config = TrackerConfig(
         hz=hz, name=name or cmdline[:120], location=location, command=cmdline,
@@ -184,17 +191,10 @@ def measure(
     )
     child_pid = [os.getpid()]
     tracker = Tracker(config, pids=lambda: _descendants(child_pid[0]))
-    weighting = None
-    if intensity_profile is not None:  # integ: hourly intensity weighted by the measured energy
-        from ..impacts.intensity.base import EnergyWeightedIntensity, ProfileProvider
-
-        if intensity_g_per_kwh is not None:
-            raise InputError("give --intensity-g-per-kwh or --intensity-profile, not both")
-        weighting = EnergyWeightedIntensity(ProfileProvider.from_file(str(intensity_profile)),
-                                            lambda: tracker.started_at)
-        tracker.add_interval_listener(weighting)
     tracker.start()
     exit_code = 1
+    if weighting is not None:  # integ: charge each measured interval at its hour's intensity
+        weighting.attach(tracker)
     try:
         exit_code = _run_child(argv, tracker, child_pid)
     finally:

@@ -172,10 +172,11 @@ class EnergyWeightedIntensity:
     """A tracker interval listener (``Tracker.add_interval_listener``) charging each measured interval at the
     profile's intensity at its midpoint; :meth:`mean_g_per_kwh` is the energy-weighted intensity of the run.
 
-    ``epoch_s`` gives the Unix time of the tracker's t = 0 (``lambda: tracker.started_at``).
+    ``epoch_s`` gives the Unix time of the tracker's t = 0 (``lambda: tracker.started_at``); :meth:`attach` sets it
+    and registers the listener.
     """
 
-    def __init__(self, provider: IntensityProvider, epoch_s: Any, zone: str = "") -> None:
+    def __init__(self, provider: IntensityProvider, epoch_s: Any = None, zone: str = "") -> None:
         self.provider = provider
         self.zone = zone
         self._epoch = epoch_s
@@ -189,6 +190,11 @@ class EnergyWeightedIntensity:
         self.carbon_g += energy_j / 3.6e6 * r.intensity_g_per_kwh
         if r.hour_start is not None:
             self.hours.add(r.hour_start)
+
+    def attach(self, tracker: Any) -> None:
+        """Listen to ``tracker`` (started or not): intervals are placed in time from ``tracker.started_at``."""
+        self._epoch = lambda: tracker.started_at
+        tracker.add_interval_listener(self)
 
     def mean_g_per_kwh(self) -> float | None:
         return self.carbon_g / (self.energy_j / 3.6e6) if self.energy_j > 0 else None
