@@ -69,7 +69,7 @@ def test_three_formats_same_totals(tmp_path: Path, est: LogEstimator) -> None:
     assert totals[0] == pytest.approx(totals[1], rel=1e-12) == pytest.approx(totals[2], rel=1e-12)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(chunk=st.integers(1, 97))
 def test_total_independent_of_chunk_size(tmp_path: Path, chunk: int) -> None:
     t = _good(97, seed=2)
@@ -119,6 +119,26 @@ def test_fail_policy_names_file_row_and_leaves_no_output(tmp_path: Path) -> None
     with pytest.raises(InputError, match=r"row 5: token count below 0"):
         run_local(src, out, LogEstimator(LogSpec(chunk_rows=2, on_error="fail")), progress=False)
     assert not out.exists() and not list(tmp_path.glob(".*part"))
+
+
+def test_jsonl_sparse_keys_across_chunks(tmp_path: Path) -> None:
+    """Optional keys absent from a whole chunk, or empty in it, do not break a Parquet output."""
+    rows = [{"model": "gpt-4o", "input_tokens": 10, "output_tokens": 5}] * 3 + [
+        {"model": "gpt-4o", "input_tokens": 10, "output_tokens": 5, "tag": "a", "note": None},
+        {"input_tokens": 10, "output_tokens": 5, "tag": "b"}]
+    src = tmp_path / "s.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    est = LogEstimator(LogSpec(chunk_rows=3, model="gpt-4o"))
+    with pytest.raises(InputError, match=r"key\(s\) tag, note first appear after the first 3 rows"):
+        run_local(src, tmp_path / "o.parquet", est, progress=False)
+    assert not (tmp_path / "o.parquet").exists()
+    stats = run_local(src, tmp_path / "o.jsonl", est, progress=False)  # JSON Lines output keeps every key
+    got = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert stats.estimated == 5 and [r.get("tag") for r in got] == [None, None, None, "a", "b"]
+    late = tmp_path / "late.jsonl"  # a known key missing or empty in a later chunk: empty cells
+    late.write_text("".join(json.dumps(r) + "\n" for r in [{**rows[3], "note": 1}] * 3 + rows[:2]))
+    run_local(late, tmp_path / "late.parquet", est, progress=False)
+    assert pq.read_table(tmp_path / "late.parquet")["tag"].to_pylist() == ["a", "a", "a", None, None]
 
 
 def test_defaults_for_missing_columns(tmp_path: Path) -> None:
@@ -189,6 +209,7 @@ def test_cli_bad_input_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFix
         "does not exist": [str(tmp_path / "missing.csv"), "--out", str(tmp_path / "o.csv")],
         "--on-error must be": [str(good), "--out", str(tmp_path / "o.csv"), "--on-error", "ignore"],
         "--model:": [str(good), "--out", str(tmp_path / "o.csv"), "--model", "gpt-9000"],
+        "output directory": [str(good), "--out", str(tmp_path / "nodir" / "o.csv")],
     }
     for expect, args in cases.items():
         code, text = _cli(["estimate", "log", *args], capsys)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from aifootprint.errors import InputError
 
 from .log import LogEstimator, LogSpec, LogStats, check_policy
-from .logio import CSV_BLOCK_BYTES, Writer, jsonl_table, log_format, progress_bar
+from .logio import CSV_BLOCK_BYTES, Writer, jsonl_table, log_format, progress_bar, with_mapped_columns
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -61,7 +61,8 @@ def load_part(path: str, fmt: str, part: Any, spec: LogSpec, header: bytes) -> p
     data = _read_range(path, start, end)
     if fmt == "jsonl":
         text = (header if start == 0 else b"") + data
-        return jsonl_table(text.decode("utf-8-sig").splitlines(), first_line, path, spec.text_columns())
+        return jsonl_table(text.decode("utf-8-sig").splitlines(), first_line, f"{path} (bytes {start}–{end}), line",
+                           spec.text_columns())
     import pyarrow.csv as pcsv
 
     strings = {c: pa.string() for c in spec.text_columns()}
@@ -71,13 +72,30 @@ def load_part(path: str, fmt: str, part: Any, spec: LogSpec, header: bytes) -> p
         raise InputError(f"{path}: malformed CSV ({exc})") from None
 
 
+def _estimator(spec: LogSpec, profile: ProfileProvider | None) -> LogEstimator:
+    """The worker's :class:`LogEstimator` for this spec (kept on the Dask worker object, so that estimators are
+    built once per worker process, not once per partition); a fresh one outside a worker."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return LogEstimator(spec, profile)
+    cache = worker.__dict__.setdefault("_aifootprint_log_estimators", {})
+    key = (spec, None if profile is None else (profile.profile, profile.zone, profile.basis, profile.signal))
+    est = cache.get(key)
+    if est is None:
+        est = cache[key] = LogEstimator(spec, profile)
+    return est  # type: ignore[no-any-return]
+
+
 def run_part(path: str, fmt: str, part: Any, spec: LogSpec, header: bytes,
-             profile: ProfileProvider | None) -> tuple[pa.Table, LogStats]:
+             profile: ProfileProvider | None, first: bool = True) -> tuple[pa.Table, LogStats]:
     """The per-partition task: read, then :meth:`LogEstimator.chunk` (the local path's function)."""
     table = load_part(path, fmt, part, spec, header)
     if table.num_rows == 0:
         return table, LogStats()
-    return LogEstimator(spec, profile).chunk(table)
+    return _estimator(spec, profile).chunk(table if first else with_mapped_columns(table, spec))
 
 
 def partitions(src: Path, fmt: str, block_bytes: int) -> tuple[bytes, list[Any]]:
@@ -96,7 +114,7 @@ def partitions(src: Path, fmt: str, block_bytes: int) -> tuple[bytes, list[Any]]
         header = b""
     elif not header.strip():
         raise InputError(f"{src} is empty (no header, no rows)")
-    return header, [(a, b, 0) for a, b in ranges]
+    return header, [(a, b, 1) for a, b in ranges]
 
 
 def run_dask(src: Path, dst: Path, spec: LogSpec, profile: ProfileProvider | None = None,
@@ -132,7 +150,8 @@ def run_dask(src: Path, dst: Path, spec: LogSpec, profile: ProfileProvider | Non
     advance, stop = progress_bar(float(len(parts)), progress)
     ok = False
     try:
-        tasks = [delayed(run_part)(str(src), fmt, p, worker_spec, header, profile) for p in parts]
+        tasks = [delayed(run_part)(str(src), fmt, p, worker_spec, header, profile, k == 0)
+                 for k, p in enumerate(parts)]
         futures = client.compute(tasks)
         for fut in futures:
             out, st = fut.result()
@@ -144,6 +163,8 @@ def run_dask(src: Path, dst: Path, spec: LogSpec, profile: ProfileProvider | Non
             check_policy(stats, spec)
             writer.write(out)
         ok = True
+    except OSError as exc:
+        raise InputError(f"cannot process {src} into {dst}: {exc.strerror or exc}") from None
     finally:
         writer.close(ok and stats.rows > 0)
         stop()

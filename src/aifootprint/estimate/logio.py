@@ -42,6 +42,8 @@ def check_paths(src: Path, dst: Path, force: bool) -> None:
         raise InputError(f"output {dst} is the input file; choose another --out (the input is never overwritten)")
     if dst.exists() and not force:
         raise InputError(f"output {dst} exists; give --force to replace it, or another --out")
+    if not dst.parent.is_dir():
+        raise InputError(f"output directory {dst.parent} does not exist; create it or choose another --out")
 
 
 def read_chunks(path: Path, spec: LogSpec) -> Iterator[pa.Table]:
@@ -118,7 +120,9 @@ def jsonl_table(lines: list[str], first_line: int, where: str, text_cols: tuple[
         try:
             if key in text_cols:
                 raise pa.ArrowTypeError(key)
-            cols[key] = pa.array(vals)
+            arr = pa.array(vals)
+            # a column empty in this chunk is text, so that a later chunk's values can be cast to it
+            cols[key] = arr.cast(pa.string()) if pa.types.is_null(arr.type) else arr
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             cols[key] = pa.array([None if v is None else json.dumps(v) if isinstance(v, dict | list) else str(v)
                                   for v in vals], type=pa.string())
@@ -148,6 +152,7 @@ class Writer:
         self._w: Any = None
         self._fh: Any = None
         self._schema: Any = None
+        self._rows = 0
 
     def write(self, table: pa.Table) -> None:
         import pyarrow as pa
@@ -157,10 +162,19 @@ class Writer:
             self._open(table)
         elif table.schema != self._schema and self.fmt != "jsonl":
             try:
+                for f in self._schema:  # a column absent from this part (JSON Lines): empty cells
+                    if f.name not in table.column_names:
+                        table = table.append_column(f.name, pa.nulls(table.num_rows, f.type))
+                extra = [n for n in table.column_names if n not in self._schema.names]
+                if extra:
+                    raise InputError(f"key(s) {', '.join(extra)} first appear after the first {self._rows:,} rows; a "
+                                     f"{self.fmt} output takes its columns from the first chunk: write JSON Lines "
+                                     "(--out FILE.jsonl) or raise --chunk-rows")
                 table = table.select(self._schema.names).cast(self._schema)
             except (pa.ArrowInvalid, KeyError, ValueError, pa.ArrowNotImplementedError) as exc:
                 raise InputError(f"columns change type or name between parts of the log ({exc}); make each column "
                                  "one type") from None
+        self._rows += table.num_rows
         if self.fmt == "jsonl":
             for row in table.to_pylist():
                 self._fh.write(json.dumps(row, default=str) + "\n")
@@ -233,20 +247,35 @@ def run_local(src: Path, dst: Path, estimator: LogEstimator, progress: bool = Tr
     writer = Writer(dst)
     ok = False
     seen_columns = False
+    first = True
     try:
         for table in read_chunks(src, estimator.spec):
             seen_columns = seen_columns or bool(table.column_names)
             if table.num_rows == 0:
                 continue
-            out, st = estimator.chunk(table)
+            out, st = estimator.chunk(table if first else with_mapped_columns(table, estimator.spec))
+            first = False
             stats.merge(st, stats.rows)
             check_policy(stats, estimator.spec)
             writer.write(out)
             advance(table.num_rows)
         ok = True
+    except OSError as exc:  # unreadable input, full disk, no permission: one line, the partial output removed
+        raise InputError(f"cannot process {src} into {dst}: {exc.strerror or exc}") from None
     finally:
         writer.close(ok and stats.rows > 0)
         stop()
     if stats.rows == 0:
         raise InputError(f"{src} has no data rows" + ("" if seen_columns else " (empty file)"))
     return stats
+
+
+def with_mapped_columns(table: pa.Table, spec: LogSpec) -> pa.Table:
+    """A later part of a JSON Lines log may lack a mapped key altogether: empty cells, not a file error (the first
+    part decides whether the file has the column)."""
+    import pyarrow as pa
+
+    for col in spec.text_columns():
+        if col not in table.column_names:
+            table = table.append_column(col, pa.nulls(table.num_rows, pa.string()))
+    return table
