@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,7 @@ def test_failed_call_records_nothing_and_raises_unchanged(tmp_path: Path) -> Non
     assert len(sink.calls) == 1 and sink.calls[0].system == "openai"
 
 
-def test_ledger_totals_and_runs_list(tmp_path: Path) -> None:
+def test_ledger_totals_and_runs_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from aifootprint.cli.main import main
 
     store = tmp_path / "runs.sqlite"
@@ -157,9 +158,16 @@ def test_ledger_totals_and_runs_list(tmp_path: Path) -> None:
     run = db.runs()[0]
     assert run.header.name == "chatbot" and len(db.requests(run.run_id)) == 3
     assert run.summary is not None
-    assert run.summary["measurement"]["energy_j"] == pytest.approx(3 * one.energy_wh.best * 3600, rel=1e-12)
+    assert run.summary["measurement"]["energy_j"] == pytest.approx(3 * one.it_energy_wh * 3600, rel=1e-12)
     db.close()
     assert main(["runs", "list", "--store", str(store)]) == 0
+    capsys.readouterr()
+    # `runs show` recomputes the same facility energy and carbon from the stored IT energy and site
+    assert main(["runs", "show", run.run_id, "--store", str(store), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["energy_kwh"]["best"] == pytest.approx(3 * one.energy_wh.best / 1000, rel=1e-9)
+    assert shown["carbon_g"]["best"] == pytest.approx(3 * one.carbon_g.best, rel=1e-9)
+    assert shown["water_l"]["best"] == pytest.approx(3 * one.water_l.best, rel=1e-9)
 
 
 def test_anthropic_sync_and_stream(calc: ImpactCalculator) -> None:

@@ -80,6 +80,11 @@ class CallImpacts(NamedTuple):
     warnings: tuple[Notice, ...] = ()
     method_version: str = ""
     data_version: str = ""
+    #: energy at the IT equipment (best): ``energy_wh`` without the facility overhead (PUE)
+    it_energy_wh: float = 0.0
+    #: site factors used (best): intensity [g/kWh], PUE (1 unless boundary datacenter), on-site WUE and off-site
+    #: EWIF [L/kWh]
+    factors: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {"method_version": self.method_version, "data_version": self.data_version, "model": self.model,
@@ -286,7 +291,7 @@ class ImpactCalculator:
         q = m.rel
         return CallImpacts(Span(energy * q[0], energy, energy * q[1]), Span(carbon * q[2], carbon, carbon * q[3]),
                            Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
-                           notes, *self._versions)
+                           notes, *self._versions, it_kwh * 1000.0, (m.intensity, m.pue, m.wue, m.ewif))
 
 
 def deliver(sinks: Sequence[CallSink], record: CallRecord) -> None:
