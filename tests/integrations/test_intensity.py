@@ -176,6 +176,26 @@ def test_impacts_cli_profile_hour(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["impacts", "--energy-kwh", "1", "--intensity-profile", str(tmp_path / "none.csv")]) == 2
 
 
+def test_impacts_cli_live_provider(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """--live-intensity against the fake Electricity Maps server (configured through the environment)."""
+    assert main(["impacts", "--energy-kwh", "1", "--location", "FR", "--live-intensity"]) == 2  # not configured
+    with fake_grid() as (url, _):
+        monkeypatch.setenv("AIFOOTPRINT_ELECTRICITYMAPS_TOKEN", "secret")
+        monkeypatch.setenv("AIFOOTPRINT_ELECTRICITYMAPS_URL", url)
+        capsys.readouterr()
+        assert main(["impacts", "--energy-kwh", "1", "--location", "FR", "--operator", "google", "--live-intensity",
+                     "--at", "2025-01-01T01:00:00Z", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["inputs"]["intensity_provider"] == "electricitymaps" and d["inputs"]["intensity_zone"] == "FR"
+    assert next(a for a in d["assumptions"] if a["name"] == "grid_intensity")["value"] == 55.0
+    with fake_grid(fail=True) as (url, _):
+        monkeypatch.setenv("AIFOOTPRINT_ELECTRICITYMAPS_URL", url)
+        assert main(["impacts", "--energy-kwh", "1", "--location", "FR", "--live-intensity", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["inputs"]["intensity_provider"] == "registry" and d["inputs"]["intensity_estimated"] is True
+    assert any(isinstance(w, dict) and w["code"] == "live-intensity-failed" for w in d["warnings"])
+
+
 def test_measure_cli_profile(tmp_path: Path) -> None:
     prof = _profile(tmp_path)
     env = {**os.environ, "AIFOOTPRINT_SENSORS": "fake", "AIFOOTPRINT_HOME": str(tmp_path)}

@@ -28,26 +28,30 @@ def impacts(
     intensity_profile: Annotated[str | None, typer.Option("--intensity-profile", help="Hourly grid intensity CSV "
                                                           "(timestamp,intensity_g_per_kwh); with --at, that hour's "
                                                           "value, else the profile's time-weighted mean.")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="Time for --intensity-profile (ISO 8601, UTC if naive).")
-                  ] = None,
+    at: Annotated[str | None, typer.Option("--at", help="Time for --intensity-profile / --live-intensity (ISO "
+                                                        "8601, UTC if naive).")] = None,
+    live_intensity: Annotated[bool, typer.Option("--live-intensity", help="Grid intensity from the live provider "
+                                                 "you configured (AIFOOTPRINT_ELECTRICITYMAPS_TOKEN, or "
+                                                 "AIFOOTPRINT_INTENSITY_PROVIDER=uk-carbon-intensity).")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
 ) -> None:
     """Turn an amount of IT energy into facility energy, carbon and water, with sources."""
-    extra: dict[str, object] = {}
-    if intensity_profile is not None:  # integ: hourly intensity from a file
-        from ..impacts.intensity.base import profile_reading, reading_inputs
+    from ..impacts.intensity.flags import intensity_from_flags  # integ: hourly / live intensity
 
+    hourly, extra, notices = intensity_from_flags(intensity_profile, at, live_intensity, location)
+    if hourly is not None:
         if intensity_g_per_kwh is not None:
-            raise InputError("give --intensity-g-per-kwh or --intensity-profile, not both")
-        reading = profile_reading(intensity_profile, at, location or "")
-        intensity_g_per_kwh, extra = reading.intensity_g_per_kwh, reading_inputs(reading)
-    elif at is not None:
-        raise InputError("--at is used with --intensity-profile")
+            raise InputError("give --intensity-g-per-kwh or --intensity-profile / --live-intensity, not both")
+        intensity_g_per_kwh = hourly
     overrides = SiteOverrides(intensity_g_per_kwh=intensity_g_per_kwh,
                               market_intensity_g_per_kwh=market_intensity_g_per_kwh, pue=pue,
                               wue_l_per_kwh=wue_l_per_kwh, ewif_l_per_kwh=ewif_l_per_kwh)
     site = resolve_site(location, operator, overrides)
     result = assess(energy_kwh, site).to_result({"it_energy_kwh": energy_kwh, **extra})
+    if notices:
+        from dataclasses import replace
+
+        result = replace(result, warnings=[*result.warnings, *notices])
     emit(result, json_out, title="impacts")
 
 

@@ -216,4 +216,4 @@ def profile_reading(path: str, at: str | None = None, zone: str = "") -> Intensi
 def reading_inputs(r: IntensityReading) -> dict[str, Any]:
     """Result inputs saying which provider, zone and hour gave the intensity, and what kind of factor it is."""
     d = r.to_dict()
-    return {f"intensity_{k}": d[k] for k in ("provider", "zone", "hour", "basis", "signal", "source")}
+    return {f"intensity_{k}": d[k] for k in ("provider", "zone", "hour", "basis", "signal", "source", "estimated")}
