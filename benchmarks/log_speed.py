@@ -124,8 +124,8 @@ def main() -> None:
             make_parquet(src, n, row_group=max(n // groups, 1))
             local = run_local(src, d / "local.parquet", a.chunk_rows)
             lines.append(f"# Dask LocalCluster on {n:,} rows ({groups} row groups = partitions; worker processes, "
-                         "1 thread each; cluster started and warmed before timing; each partition builds its "
-                         "estimators, ~0.1–0.4 s)")
+                         "1 thread each; cluster started and warmed before timing; estimators built once per "
+                         "worker)")
             lines.append(f"local path on the same file: {local['s']:.2f} s")
             print("\n".join(lines[-2:]), flush=True)
             for w in (1, 2):

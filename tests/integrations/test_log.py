@@ -166,22 +166,26 @@ def test_intensity_profile_per_hour(tmp_path: Path) -> None:
 
 
 def test_dask_local_cluster_same_output(tmp_path: Path) -> None:
-    """A real LocalCluster (2 in-process workers): same rows, same totals as the local path."""
+    """A real LocalCluster (2 in-process workers, reached by its scheduler address as with --scheduler): same rows,
+    same totals, same skipped rows as the local path, for the three formats. (The default LocalCluster that
+    ``--dask`` starts itself is run by the README snippet test.)"""
     pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
     from aifootprint.estimate.log_dask import run_dask
 
     t = pa.concat_tables([_good(150, seed=3), pa.table({"model": ["nope"], "input_tokens": [1],
                                                         "output_tokens": [1], "user": ["x"]})])
-    results = {}
-    for suffix in (".parquet", ".csv", ".jsonl"):
-        src = _write(t, tmp_path / f"in{suffix}")
-        local = run_local(src, tmp_path / f"l{suffix}", LogEstimator(LogSpec(chunk_rows=64)), progress=False)
-        dist = run_dask(src, tmp_path / f"d{suffix}", LogSpec(), workers=2, processes=False, progress=False,
-                        block_bytes=2000)
-        assert dist.skipped == local.skipped == {"unknown-model": 1}
-        for m in local.by_model:
-            assert dist.by_model[m] == pytest.approx(local.by_model[m], rel=1e-12)
-        results[suffix] = dist
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        for suffix in (".parquet", ".csv", ".jsonl"):
+            src = _write(t, tmp_path / f"in{suffix}")
+            local = run_local(src, tmp_path / f"l{suffix}", LogEstimator(LogSpec(chunk_rows=64)), progress=False)
+            dist = run_dask(src, tmp_path / f"d{suffix}", LogSpec(), address=cluster.scheduler_address,
+                            progress=False, block_bytes=2000)
+            assert dist.skipped == local.skipped == {"unknown-model": 1}
+            assert dist.rows == local.rows == 151
+            for m in local.by_model:
+                assert dist.by_model[m] == pytest.approx(local.by_model[m], rel=1e-12)
     a = pq.read_table(tmp_path / "l.parquet")
     b = pq.read_table(tmp_path / "d.parquet")
     assert a["energy_wh"].to_pylist() == b["energy_wh"].to_pylist()
