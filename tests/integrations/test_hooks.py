@@ -196,3 +196,19 @@ def test_anthropic_sync_and_stream(calc: ImpactCalculator) -> None:
 ])
 def test_usage_shapes(usage: Any, expect: Usage | None) -> None:
     assert usage_from(usage) == expect
+
+
+def test_anthropic_async(calc: ImpactCalculator) -> None:
+    anthropic = pytest.importorskip("anthropic")
+    from aifootprint.integrations.anthropic import instrument
+
+    async def go(url: str) -> Any:
+        c = instrument(anthropic.AsyncAnthropic(api_key="t", base_url=url, max_retries=0), calculator=calc)
+        m = await c.messages.create(model="claude-haiku-4.5", max_tokens=10,
+                                    messages=[{"role": "user", "content": "hi"}])
+        await c.close()
+        return m
+
+    with fake_llm_server() as (url, _):
+        m = asyncio.run(go(url))
+    assert m.impacts.model == "claude-haiku-4.5" and m.impacts.usage.cached_tokens == 200
