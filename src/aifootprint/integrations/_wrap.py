@@ -34,6 +34,14 @@ class StreamState:
         self._anthropic_out = 0
 
     def feed(self, item: Any) -> None:
+        d = getattr(item, "__dict__", None)
+        # an OpenAI chat chunk without usage (all but the last): the fast path
+        if type(d) is dict and "type" not in d and "choices" in d and d.get("usage") is None:
+            if d["choices"]:
+                self.chunks += 1
+            if not self.model:
+                self.model, self.request_id = str(d.get("model") or ""), str(d.get("id") or "")
+            return
         kind = getattr(item, "type", None)
         if kind == "message_start":  # Anthropic: prompt usage first, output tokens in message_delta
             msg = getattr(item, "message", None)
