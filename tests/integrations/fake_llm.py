@@ -80,7 +80,17 @@ class _Handler(BaseHTTPRequestHandler):
                  "input_tokens_details": {"cached_tokens": 200}, "output_tokens_details": {"reasoning_tokens": 100}}
         resp = {"id": "resp_1", "object": "response", "created_at": 0, "model": model, "status": "completed",
                 "output": [], "parallel_tool_calls": False, "tool_choice": "auto", "tools": [], "usage": usage}
-        self._json(200, resp)
+        if not body.get("stream"):
+            self._json(200, resp)
+            return
+        started = {**resp, "status": "in_progress", "usage": None}
+        self._sse([
+            ("response.created", {"type": "response.created", "sequence_number": 0, "response": started}),
+            ("response.output_text.delta", {"type": "response.output_text.delta", "sequence_number": 1,
+                                            "item_id": "m1", "output_index": 0, "content_index": 0, "delta": "hi",
+                                            "logprobs": []}),
+            ("response.completed", {"type": "response.completed", "sequence_number": 2, "response": resp}),
+        ])
 
     def _messages(self, body: dict[str, Any], model: str) -> None:
         usage = {"input_tokens": 1000, "output_tokens": 300, "cache_read_input_tokens": 200,

@@ -105,8 +105,12 @@ def test_async_and_async_stream(calc: ImpactCalculator) -> None:
 
 def test_responses_api_reasoning_tokens(calc: ImpactCalculator) -> None:
     with fake_llm_server() as (url, _):
-        r = _client(url, calc).responses.create(model="o4-mini", input="hi")
+        c = _client(url, calc)
+        r = c.responses.create(model="o4-mini", input="hi")
+        s = c.responses.create(model="o4-mini", input="hi", stream=True)
+        kinds = [e.type for e in s]
     assert r.impacts.usage.reasoning_tokens == 100 and r.impacts.model == "o4-mini"
+    assert kinds[-1] == "response.completed" and s.impacts.usage == r.impacts.usage
 
 
 def test_compatible_endpoint_unknown_model_never_breaks(calc: ImpactCalculator) -> None:
