@@ -1,6 +1,7 @@
 """A local fake of the OpenAI (chat completions, responses) and Anthropic (messages) HTTP APIs on 127.0.0.1.
 
-Models named ``fail-*`` answer HTTP 500; ``bad-*`` answer 400. Streams are server-sent events; OpenAI chat streams
+Models named ``fail-*`` answer HTTP 500; ``bad-*`` answer 400; ``midfail-*`` streams break with an error event.
+Streams are server-sent events; OpenAI chat streams
 carry usage in a last chunk only when ``stream_options.include_usage`` is true (as the real API does).
 """
 
@@ -70,7 +71,9 @@ class _Handler(BaseHTTPRequestHandler):
         events: list[tuple[str | None, dict[str, Any] | str]] = [
             (None, {**chunk, "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]})
             for w in ("a", "b", "c")]
-        if (body.get("stream_options") or {}).get("include_usage"):
+        if model.startswith("midfail-"):  # an error event in the middle of the stream
+            events = [*events[:1], (None, {"error": {"message": "overloaded", "type": "server_error"}})]
+        elif (body.get("stream_options") or {}).get("include_usage"):
             events.append((None, {**chunk, "choices": [], "usage": USAGE}))
         events.append((None, "[DONE]"))
         self._sse(events)

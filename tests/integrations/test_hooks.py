@@ -134,7 +134,12 @@ def test_failed_call_records_nothing_and_raises_unchanged(tmp_path: Path) -> Non
             c.chat.completions.create(model="fail-gpt-4o", messages=[])
         with pytest.raises(openai.BadRequestError):
             c.chat.completions.create(model="bad-gpt-4o", messages=[], stream=True)
-        assert sink.calls == []
+        s = c.chat.completions.create(model="midfail-gpt-4o", messages=[], stream=True,
+                                      stream_options={"include_usage": True})
+        with pytest.raises(openai.APIError):
+            for _ in s:
+                pass
+        assert sink.calls == [] and s.impacts is None
         c.chat.completions.create(model="gpt-4o", messages=[])  # the broken sink does not break the call
     assert len(sink.calls) == 1 and sink.calls[0].system == "openai"
 
