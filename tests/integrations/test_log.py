@@ -163,6 +163,7 @@ def test_intensity_profile_per_hour(tmp_path: Path) -> None:
     e, c = out["energy_wh"].to_pylist(), out["carbon_g"].to_pylist()
     assert c[0] == pytest.approx(e[0] / 1000 * 100, rel=1e-12) and c[1] == pytest.approx(e[1] / 1000 * 300, rel=1e-12)
     assert out["skip_reason"].to_pylist()[2] == "bad-timestamp"
+    assert out["intensity_g_per_kwh"].to_pylist()[:2] == [100.0, 300.0]
 
 
 def test_dask_local_cluster_same_output(tmp_path: Path) -> None:

@@ -45,8 +45,8 @@ REASONS = {
     "does-not-fit": "the request does not fit on the accelerators (context too long for the model's memory)",
     "bad-timestamp": "timestamp not ISO 8601 or Unix seconds",
 }
-#: Columns added to every chunk.
-OUT_COLUMNS = ("energy_wh", "carbon_g", "water_l", "skip_reason")
+#: Columns added to every chunk (and ``intensity_g_per_kwh``, the hour's value, with an intensity profile).
+OUT_COLUMNS = ("energy_wh", "carbon_g", "water_l", "skip_reason", "intensity_g_per_kwh")
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,8 @@ class LogEstimator:
         out = out.append_column("water_l", pa.array(water, mask=~ok))
         why = pa.DictionaryArray.from_arrays(pa.array(reason.astype(np.int32) - 1, mask=ok), pa.array(REASON_CODES))
         out = out.append_column("skip_reason", why.cast(pa.string()))
+        if hours is not None:  # the hour's intensity each row was charged at (profile)
+            out = out.append_column("intensity_g_per_kwh", pa.array(hours, mask=~ok))
         return out, stats
 
     def _group(self, name: str, rows: np.ndarray[Any, Any], i_tok: F64, o_tok: F64, hours: F64 | None,
@@ -370,6 +372,11 @@ def summary(stats: LogStats, estimator: LogEstimator, inputs: dict[str, Any]) ->
         p = estimator.profile
         warnings.append(Notice("intensity-profile", f"carbon per row from the hourly profile {p.profile.source} "
                                f"({p.basis}-based, {p.signal})", "intensity", p.profile.source))
+    if estimator.profile is not None:
+        p = estimator.profile
+        inputs = {**inputs, "intensity_provider": "profile", "intensity_source": p.profile.source,
+                  "intensity_basis": p.basis, "intensity_signal": p.signal,
+                  "intensity_time_col": estimator.spec.time_col}
     values = {
         "rows": stats.rows, "requests_estimated": stats.estimated, "rows_skipped": sum(stats.skipped.values()),
         "skipped_by_reason": dict(sorted(stats.skipped.items())),
