@@ -352,5 +352,6 @@ def register(app: typer.Typer) -> None:
     sub.command("training")(training)
     sub.command("lifecycle")(lifecycle)
     __import__(f"{__package__}.estimate_tasks", fromlist=["register"]).register(sub)
+    __import__(f"{__package__}.estimate_log", fromlist=["register"]).register(sub)  # integ: estimate log
     app.add_typer(sub, name="estimate")
     app.command("compare-models")(compare_models)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import InputError
 from ..impacts import SiteOverrides, assess, resolve_site
 from .output import emit
 
@@ -24,14 +25,33 @@ def impacts(
     market_intensity_g_per_kwh: Annotated[float | None, typer.Option(
         "--market-intensity-g-per-kwh", help="Market-based factor [gCO2e/kWh] (e.g. the operator's published one).")
     ] = None,
+    intensity_profile: Annotated[str | None, typer.Option("--intensity-profile", help="Hourly grid intensity CSV "
+                                                          "(timestamp,intensity_g_per_kwh); with --at, that hour's "
+                                                          "value, else the profile's time-weighted mean.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="Time for --intensity-profile / --live-intensity (ISO "
+                                                        "8601, UTC if naive).")] = None,
+    live_intensity: Annotated[bool, typer.Option("--live-intensity", help="Grid intensity from the live provider "
+                                                 "you configured (AIFOOTPRINT_ELECTRICITYMAPS_TOKEN, or "
+                                                 "AIFOOTPRINT_INTENSITY_PROVIDER=uk-carbon-intensity).")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
 ) -> None:
     """Turn an amount of IT energy into facility energy, carbon and water, with sources."""
+    from ..impacts.intensity.flags import intensity_from_flags  # integ: hourly / live intensity
+
+    hourly, extra, notices = intensity_from_flags(intensity_profile, at, live_intensity, location)
+    if hourly is not None:
+        if intensity_g_per_kwh is not None:
+            raise InputError("give --intensity-g-per-kwh or --intensity-profile / --live-intensity, not both")
+        intensity_g_per_kwh = hourly
     overrides = SiteOverrides(intensity_g_per_kwh=intensity_g_per_kwh,
                               market_intensity_g_per_kwh=market_intensity_g_per_kwh, pue=pue,
                               wue_l_per_kwh=wue_l_per_kwh, ewif_l_per_kwh=ewif_l_per_kwh)
     site = resolve_site(location, operator, overrides)
-    result = assess(energy_kwh, site).to_result({"it_energy_kwh": energy_kwh})
+    result = assess(energy_kwh, site).to_result({"it_energy_kwh": energy_kwh, **extra})
+    if notices:
+        from dataclasses import replace
+
+        result = replace(result, warnings=[*result.warnings, *notices])
     emit(result, json_out, title="impacts")
 
 

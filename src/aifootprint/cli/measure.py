@@ -145,6 +145,9 @@ def measure(
     wue_l_per_kwh: WueOpt = None,
     ewif_l_per_kwh: EwifOpt = None,
     intensity_g_per_kwh: IntensityOpt = None,
+    intensity_profile: Annotated[Path | None, typer.Option("--intensity-profile", help="Hourly grid intensity "
+                                                           "CSV (timestamp,intensity_g_per_kwh): each interval is "
+                                                           "charged at its hour's value.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
     server: Annotated[str | None, typer.Option("--server", help="Also upload the run to this team server "
                                                "(token: $AIFOOTPRINT_TOKEN); the local store is written first.")
@@ -177,6 +180,13 @@ def measure(
         from ..impacts import resolve_site
 
         resolve_site(location, site_op, overrides)  # fail on a bad location or operator before running anything
+    weighting = None
+    if intensity_profile is not None:  # integ: hourly intensity weighted by the measured energy (read before running)
+        from ..impacts.intensity.base import EnergyWeightedIntensity, ProfileProvider
+
+        if intensity_g_per_kwh is not None:
+            raise InputError("give --intensity-g-per-kwh or --intensity-profile, not both")
+        weighting = EnergyWeightedIntensity(ProfileProvider.from_file(str(intensity_profile)))
     cmdline = " ".join(argv)
     config = TrackerConfig(
         hz=hz, name=name or cmdline[:120], location=location, command=cmdline,
@@ -190,12 +200,19 @@ def measure(
     tracker = Tracker(config, pids=lambda: _descendants(child_pid[0]), store=sink)
     tracker.start()
     exit_code = 1
+    if weighting is not None:  # integ: charge each measured interval at its hour's intensity
+        weighting.attach(tracker)
     try:
         exit_code = _run_child(argv, tracker, child_pid)
     finally:
         result = tracker.stop(exit_code=exit_code)
         if sink is not None:
             sink.report(tracker.run_id)
+    if weighting is not None and weighting.mean_g_per_kwh() is not None:  # integ: the run's energy-weighted value
+        from dataclasses import replace
+
+        overrides = replace(overrides, intensity_g_per_kwh=weighting.mean_g_per_kwh())
+        site["intensity_profile"] = f"{intensity_profile} ({len(weighting.hours)} hours)"
     out = footprint(result, location, sensor_assumptions=tracker.assumptions, operator=site_op, overrides=overrides,
                     extra_inputs={"command": cmdline, "run_id": tracker.run_id, "exit_code": exit_code, "hz": hz,
                                   **{k: v for k, v in site.items() if k != "operator"}})

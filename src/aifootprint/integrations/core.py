@@ -1,0 +1,319 @@
+"""Per-call impacts of LLM API calls: token usage in, energy / carbon / water (low, best, high) out.
+
+One :class:`ImpactCalculator` per instrumented client caches a :class:`~aifootprint.estimate.RequestEstimator` per
+model name (built once: ~0.3 s for the first model, the registry load) together with its site factors and relative
+ranges, so that a call costs one fast-path estimate plus a few multiplications (see ``benchmarks/hook_overhead.py``).
+
+Tokens
+------
+- ``input_tokens`` is the whole prompt, cached part included; ``output_tokens`` every generated token, reasoning
+  (hidden "thinking") tokens included — as OpenAI's ``completion_tokens`` and Anthropic's ``output_tokens`` count them.
+- ``cached_tokens`` (OpenAI ``prompt_tokens_details.cached_tokens``, Anthropic ``cache_read_input_tokens``) are
+  prompt tokens whose KV cache was reused: their share of the prefill energy is removed (the cached context is still
+  read during decode, which the estimate keeps). Flagged with the notice ``cached-prefill-excluded``.
+- ``reasoning_tokens`` are reported with the usage; they cost decode energy like any output token.
+
+Ranges
+------
+The best value is the estimator's point estimate. Low and high are that value times the relative 5th / 95th
+percentiles of the estimator's full result (model error × parameter range × site factors) at a reference request of
+:data:`REFERENCE_TOKENS` tokens, computed once per model. The relative spread barely depends on the token counts
+(the model-error factor dominates), which keeps a call at a few microseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from aifootprint.notice import Notice
+
+if TYPE_CHECKING:
+    from aifootprint.estimate.inference import RequestEstimator
+
+#: (input, output) tokens of the reference request at which relative ranges are computed once per model.
+REFERENCE_TOKENS = (1000, 500)
+_LOG = logging.getLogger("aifootprint.integrations")
+
+
+class Span(NamedTuple):
+    """low / best / high (5th, 50th, 95th percentile) of one quantity."""
+
+    low: float
+    best: float
+    high: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"low": self.low, "best": self.best, "high": self.high}
+
+
+class Usage(NamedTuple):
+    """Token usage of one call. ``input_tokens`` includes ``cached_tokens``; ``output_tokens`` includes
+    ``reasoning_tokens``. ``estimated``: counts were not reported by the API (e.g. a stream without usage).
+    A named tuple (immutable) rather than a frozen dataclass: built on every call, and several times cheaper."""
+
+    input_tokens: int
+    output_tokens: int
+    reasoning_tokens: int = 0
+    cached_tokens: int = 0
+    estimated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class CallImpacts(NamedTuple):
+    """Footprint of one API call (attached to the response as ``response.impacts``); an immutable named tuple
+    for the same reason as :class:`Usage`."""
+
+    energy_wh: Span
+    carbon_g: Span
+    water_l: Span
+    boundary: str
+    model: str
+    provider: str
+    zone: str
+    usage: Usage
+    warnings: tuple[Notice, ...] = ()
+    method_version: str = ""
+    data_version: str = ""
+    #: energy at the IT equipment (best): ``energy_wh`` without the facility overhead (PUE)
+    it_energy_wh: float = 0.0
+    #: site factors used (best): intensity [g/kWh], PUE (1 unless boundary datacenter), on-site WUE and off-site
+    #: EWIF [L/kWh]
+    factors: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method_version": self.method_version, "data_version": self.data_version, "model": self.model,
+                "provider": self.provider, "zone": self.zone, "boundary": self.boundary,
+                "usage": self.usage.to_dict(), "energy_wh": self.energy_wh.to_dict(),
+                "carbon_g": self.carbon_g.to_dict(), "water_l": self.water_l.to_dict(),
+                "percentiles": [5, 50, 95], "warnings": [w.to_dict() for w in self.warnings]}
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """What sinks (ledger, OpenTelemetry) receive after a successful call."""
+
+    system: str
+    request_model: str
+    response_model: str
+    start_s: float
+    end_s: float
+    request_id: str
+    impacts: CallImpacts
+
+
+class CallSink(Protocol):
+    """Receives every successful call (ledger, OpenTelemetry, a user callback)."""
+
+    def record(self, call: CallRecord) -> None: ...
+
+
+@dataclass(frozen=True)
+class HookConfig:
+    """How instrumented clients estimate calls.
+
+    ``hardware``/``batch``/``boundary``/``location``/``operator`` as in
+    :class:`~aifootprint.estimate.RequestConfig` (``batch=None``: its default; ``location=None``: the API provider's
+    data-centre zone from ``api_providers.csv``, else the world average, flagged). ``models`` maps names an endpoint
+    reports (e.g. a vLLM served-model name) to registry keys. ``sinks`` receive each call (:class:`Ledger`,
+    :class:`~aifootprint.integrations.otel.OTelSink`, …); a sink that raises is logged and ignored.
+    """
+
+    hardware: str = "h100"
+    batch: int | None = None
+    boundary: str = "datacenter"
+    location: str | None = None
+    operator: str | None = None
+    models: Mapping[str, str] = field(default_factory=dict)
+    sinks: Sequence[CallSink] = ()
+
+
+class _Model(NamedTuple):
+    est: RequestEstimator
+    key: str
+    provider: str
+    zone: str
+    boundary: str
+    intensity: float  # g/kWh, best
+    wue: float
+    ewif: float
+    pue: float  # applied to off-site water (1 unless boundary datacenter)
+    rel: tuple[float, float, float, float, float, float]  # energy, carbon, water: low/best, high/best
+    notices: tuple[Notice, ...]
+
+
+def _fields(obj: Any) -> Mapping[str, Any]:
+    """The fields of a usage object as a mapping: dicts as they are, pydantic models (the SDKs' types) and plain
+    objects through their ``__dict__`` plus pydantic extras — much cheaper than ``getattr`` on missing names."""
+    if obj is None:
+        return {}
+    if type(obj) is dict or isinstance(obj, Mapping):
+        return obj
+    d = getattr(obj, "__dict__", None)
+    if d is None:
+        return {n: getattr(obj, n) for n in dir(obj) if not n.startswith("_")}
+    extra = getattr(obj, "__pydantic_extra__", None)
+    return {**d, **extra} if extra else d
+
+
+def _num(d: Mapping[str, Any], *names: str) -> int:
+    """First value of ``d`` among ``names`` that is a finite number (0 when none)."""
+    for n in names:
+        v = d.get(n)
+        if type(v) is int:  # the common case, checked first (this runs on every call)
+            return v
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+            return int(v)
+    return 0
+
+
+def usage_from(usage: Any) -> Usage | None:
+    """Normalise a ``usage`` object or dict of OpenAI chat/completions, OpenAI Responses or Anthropic Messages."""
+    if usage is None:
+        return None
+    u = _fields(usage)
+    out_tok = _num(u, "completion_tokens", "output_tokens")
+    anthropic_read = _num(u, "cache_read_input_tokens")
+    anthropic_write = _num(u, "cache_creation_input_tokens")
+    in_tok = _num(u, "prompt_tokens", "input_tokens") + anthropic_read + anthropic_write
+    details = _fields(u.get("prompt_tokens_details") or u.get("input_tokens_details"))
+    cached = _num(details, "cached_tokens") + anthropic_read
+    odetails = _fields(u.get("completion_tokens_details") or u.get("output_tokens_details"))
+    reasoning = _num(odetails, "reasoning_tokens", "thinking_tokens")
+    if in_tok == 0 and out_tok == 0:
+        return None
+    return Usage(in_tok, out_tok, min(reasoning, out_tok), min(cached, in_tok))
+
+
+class ImpactCalculator:
+    """Per-call impacts with cached estimators (one per model name). Thread-safe for reads: a race builds an
+    estimator twice, which is harmless."""
+
+    def __init__(self, config: HookConfig | None = None, registry: Any | None = None) -> None:
+        from aifootprint._version import METHOD_VERSION
+        from aifootprint.reference.registry import DATA_VERSION
+
+        self.config = config or HookConfig()
+        self.registry = registry
+        self._models: dict[str, _Model | Notice] = {}
+        self._versions = (METHOD_VERSION, DATA_VERSION)
+
+    def model(self, name: str) -> _Model | Notice:
+        """The cached estimator context for ``name``, or a Notice saying why there is none."""
+        hit = self._models.get(name)
+        if hit is None:
+            hit = self._models[name] = self._build(name)
+        return hit
+
+    def _build(self, name: str) -> _Model | Notice:
+        from aifootprint.errors import AifootprintError
+        from aifootprint.estimate.inference import RequestConfig, RequestEstimator
+        from aifootprint.uncertainty import best
+
+        c = self.config
+        key = c.models.get(name, name)
+        try:
+            kw: dict[str, Any] = {"hardware": c.hardware, "boundary": c.boundary, "location": c.location,
+                                  "operator": c.operator}
+            if c.batch is not None:
+                kw["batch"] = c.batch
+            est = RequestEstimator(key, RequestConfig(**kw), self.registry)
+            site = est.site()
+            ref = est.result(*REFERENCE_TOKENS).to_dict()
+        except AifootprintError as exc:
+            return Notice("unknown-model", f"no estimate for model {name!r}: {exc}", subject=name)
+        point = est.estimate(*REFERENCE_TOKENS)
+        carbon_b, water_b = self._carbon_water(est, site, point.energy_wh, point.overhead_wh)
+        rel = []
+        for qty, b in (("energy_wh", point.energy_wh), ("carbon_g", carbon_b), ("water_l", water_b)):
+            v = ref[qty]
+            mid = v["best"] or 1.0
+            rel += [v["low"] / mid, v["high"] / mid] if b > 0 else [1.0, 1.0]
+        m = est.model
+        notices: list[Notice] = []
+        if not m.open_weights:
+            notices.append(Notice("params-not-published", f"{m.key}: parameter count not published; estimated "
+                                  "range used", m.key, ";".join(m.sources)))
+        if est.cal.estimated:
+            notices.append(Notice("hardware-uncalibrated", f"{est.cal.name} has no serving measurements; H100 "
+                                  "efficiencies carried over", est.cal.accelerator, est.cal.source))
+        if m.provider and c.location is None and c.operator is None:
+            notices.append(Notice("provider-site-assumed", f"{m.provider}'s data-centre defaults assumed (zone "
+                                  f"{site.zone}, PUE, on-site WUE)", m.provider, "api_providers"))
+        for f in site.factors():
+            if f.estimated and f.note and not (m.provider and f.name in ("pue", "wue_onsite")):
+                notices.append(Notice("site-factor-estimated", f"{f.name}: {f.note}", f.name, f.source))
+        pue = best(site.pue_value) if c.boundary == "datacenter" else 1.0
+        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, float(best(site.intensity_g_per_kwh)),
+                      float(best(site.wue_l_per_kwh)), float(best(site.ewif_l_per_kwh)), float(pue),
+                      (rel[0], rel[1], rel[2], rel[3], rel[4], rel[5]), tuple(notices))
+
+    @staticmethod
+    def _carbon_water(est: RequestEstimator, site: Any, energy_wh: float, overhead_wh: float) -> tuple[float, float]:
+        from aifootprint.impacts import li2023_water_l
+        from aifootprint.uncertainty import best
+
+        pue = best(site.pue_value) if est.config.boundary == "datacenter" else 1.0
+        it_kwh = (energy_wh - overhead_wh) / 1000.0
+        water = li2023_water_l(it_kwh, pue, best(site.wue_l_per_kwh), best(site.ewif_l_per_kwh))
+        return energy_wh / 1000.0 * float(best(site.intensity_g_per_kwh)), float(water)
+
+    def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
+        """Impacts of one call, or a Notice (unknown model, no tokens) — never an exception for API data."""
+        m = self._models.get(model_name) or self.model(model_name)
+        if type(m) is Notice:
+            return m
+        assert isinstance(m, _Model)
+        i = float(max(usage.input_tokens, 0))
+        o = float(max(usage.output_tokens, 1))
+        r = m.est.estimate(i, o)
+        energy, overhead = r.energy_wh, r.overhead_wh
+        notes = m.notices
+        if usage.cached_tokens > 0 and i > 0:
+            active = r.prefill_wh + r.decode_wh + r.host_wh
+            scale = energy / active if active > 0 else 1.0
+            new = energy - r.prefill_wh * (usage.cached_tokens / i) * scale
+            overhead *= new / energy if energy > 0 else 1.0
+            energy = new
+            notes = (*notes, Notice("cached-prefill-excluded", f"{usage.cached_tokens} cached prompt tokens: their "
+                                    "prefill compute excluded", "cached_tokens"))
+        if usage.estimated:
+            notes = (*notes, Notice("usage-estimated", "the API reported no token usage: output tokens counted from "
+                                    "streamed chunks, prompt tokens unknown (0)", "usage"))
+        it_kwh = (energy - overhead) / 1000.0
+        carbon = energy / 1000.0 * m.intensity
+        water = it_kwh * m.wue + it_kwh * m.pue * m.ewif  # li2023_water_l, inlined on floats for speed
+        q = m.rel
+        return CallImpacts(Span(energy * q[0], energy, energy * q[1]), Span(carbon * q[2], carbon, carbon * q[3]),
+                           Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
+                           notes, *self._versions, it_kwh * 1000.0, (m.intensity, m.pue, m.wue, m.ewif))
+
+
+def deliver(sinks: Sequence[CallSink], record: CallRecord) -> None:
+    """Give ``record`` to every sink; a failing sink is logged, never raised to the caller."""
+    for sink in sinks:
+        try:
+            sink.record(record)
+        except Exception as exc:  # a ledger or exporter must never break the caller's API call
+            _LOG.warning("aifootprint: sink %s failed: %s: %s", type(sink).__name__, type(exc).__name__, exc)
+
+
+def attach(obj: Any, name: str, value: Any) -> None:
+    """Set ``obj.<name>`` on SDK objects (pydantic models with extra='allow', plain objects); ignore failures."""
+    extra = getattr(obj, "__pydantic_extra__", None)
+    if type(extra) is dict:  # pydantic model allowing extras (the OpenAI and Anthropic types): the cheap way
+        extra[name] = value
+        return
+    try:
+        setattr(obj, name, value)
+    except Exception:
+        try:
+            object.__setattr__(obj, name, value)
+        except Exception:
+            _LOG.debug("aifootprint: cannot attach %s to %s", name, type(obj).__name__)
+

@@ -1,0 +1,132 @@
+"""A local fake of the OpenAI (chat completions, responses) and Anthropic (messages) HTTP APIs on 127.0.0.1.
+
+Models named ``fail-*`` answer HTTP 500; ``bad-*`` answer 400; ``midfail-*`` streams break with an error event.
+Streams are server-sent events; OpenAI chat streams
+carry usage in a last chunk only when ``stream_options.include_usage`` is true (as the real API does).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+USAGE = {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500,
+         "prompt_tokens_details": {"cached_tokens": 200},
+         "completion_tokens_details": {"reasoning_tokens": 100}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    requests: list[dict[str, Any]]
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _json(self, code: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _sse(self, events: list[tuple[str | None, dict[str, Any] | str]]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for name, ev in events:
+            line = (f"event: {name}\n" if name else "") + "data: " + (ev if isinstance(ev, str) else json.dumps(ev))
+            self.wfile.write((line + "\n\n").encode())
+            self.wfile.flush()
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.seen.append((self.path, body))  # type: ignore[attr-defined]
+        model = str(body.get("model", ""))
+        if model.startswith("fail-"):
+            self._json(500, {"error": {"message": "upstream failure", "type": "server_error"}})
+            return
+        if model.startswith("bad-"):
+            self._json(400, {"error": {"message": "bad request", "type": "invalid_request_error"}})
+            return
+        if self.path.endswith("/chat/completions"):
+            self._chat(body, model)
+        elif self.path.endswith("/responses"):
+            self._responses(body, model)
+        elif self.path.endswith("/messages"):
+            self._messages(body, model)
+        else:
+            self._json(404, {"error": {"message": "not found"}})
+
+    def _chat(self, body: dict[str, Any], model: str) -> None:
+        base = {"id": "chatcmpl-1", "created": 0, "model": model}
+        if not body.get("stream"):
+            self._json(200, {**base, "object": "chat.completion", "usage": USAGE, "choices": [
+                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "hello"}}]})
+            return
+        chunk = {**base, "object": "chat.completion.chunk"}
+        events: list[tuple[str | None, dict[str, Any] | str]] = [
+            (None, {**chunk, "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]})
+            for w in ("a", "b", "c")]
+        if model.startswith("midfail-"):  # an error event in the middle of the stream
+            events = [*events[:1], (None, {"error": {"message": "overloaded", "type": "server_error"}})]
+        elif (body.get("stream_options") or {}).get("include_usage"):
+            events.append((None, {**chunk, "choices": [], "usage": USAGE}))
+        events.append((None, "[DONE]"))
+        self._sse(events)
+
+    def _responses(self, body: dict[str, Any], model: str) -> None:
+        usage = {"input_tokens": 1200, "output_tokens": 300, "total_tokens": 1500,
+                 "input_tokens_details": {"cached_tokens": 200}, "output_tokens_details": {"reasoning_tokens": 100}}
+        resp = {"id": "resp_1", "object": "response", "created_at": 0, "model": model, "status": "completed",
+                "output": [], "parallel_tool_calls": False, "tool_choice": "auto", "tools": [], "usage": usage}
+        if not body.get("stream"):
+            self._json(200, resp)
+            return
+        started = {**resp, "status": "in_progress", "usage": None}
+        self._sse([
+            ("response.created", {"type": "response.created", "sequence_number": 0, "response": started}),
+            ("response.output_text.delta", {"type": "response.output_text.delta", "sequence_number": 1,
+                                            "item_id": "m1", "output_index": 0, "content_index": 0, "delta": "hi",
+                                            "logprobs": []}),
+            ("response.completed", {"type": "response.completed", "sequence_number": 2, "response": resp}),
+        ])
+
+    def _messages(self, body: dict[str, Any], model: str) -> None:
+        usage = {"input_tokens": 1000, "output_tokens": 300, "cache_read_input_tokens": 200,
+                 "cache_creation_input_tokens": 0}
+        msg = {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "stop_reason": "end_turn",
+               "stop_sequence": None, "content": [{"type": "text", "text": "hello"}], "usage": usage}
+        if not body.get("stream"):
+            self._json(200, msg)
+            return
+        start = {**msg, "content": [], "usage": {**usage, "output_tokens": 1}}
+        self._sse([
+            ("message_start", {"type": "message_start", "message": start}),
+            ("content_block_start", {"type": "content_block_start", "index": 0,
+                                     "content_block": {"type": "text", "text": ""}}),
+            ("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                     "delta": {"type": "text_delta", "text": "hello"}}),
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                               "usage": {"output_tokens": 300}}),
+            ("message_stop", {"type": "message_stop"}),
+        ])
+
+
+@contextmanager
+def fake_llm_server() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+    """Serve on 127.0.0.1 (free port); yields (base URL, list of (path, JSON body) received)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.seen = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", server.seen  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
