@@ -9,6 +9,7 @@ import pytest
 
 from aifootprint.estimate.inference import RequestEstimator, estimate_request
 from aifootprint.estimate.published_requests import batch_for_utilisation, matching_figures
+from aifootprint.result import warning_messages
 
 
 def _by_name(d: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -48,7 +49,7 @@ def test_published_figures_beside_gpt4o() -> None:
     assert figs["gpt-4o-epoch25"]["comparable"] and not figs["gpt-4o-epoch25-10k-input"]["comparable"]
     e = d["energy_wh"]
     outside = [k for k, f in figs.items() if f["comparable"] and not e["low"] <= f["energy_wh"] <= e["high"]]
-    warned = [w for w in d["warnings"] if w.startswith("published figure outside")]
+    warned = [w for w in warning_messages(d) if w.startswith("published figure outside")]
     assert len(warned) == len(outside) >= 1
     epoch = next(w for w in warned if "Epoch" in w)
     assert "batch size" in epoch and "precision" in epoch and "boundary" in epoch

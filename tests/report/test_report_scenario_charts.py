@@ -86,9 +86,9 @@ def test_closed_model_keeps_the_published_figure_warnings(reg: Registry) -> None
     """`report --model gpt-4o`: the estimate (about 1.5–2.6 Wh) is far above Epoch AI's 0.3 Wh (EP25) and OpenAI's
     0.34 Wh (SA25); the estimator's warnings saying so are shown under the chart, as in the CLI."""
     pr = per_request_data(reg, resolve_profile("gpt-4o", reg))
-    published = [f for f in pr.notes.flags if "published figure" in f]
+    published = [str(f) for f in pr.notes.flags if "published figure" in str(f)]
     assert any("EP25" in f for f in published) and any("SA25" in f for f in published)
-    assert any(f.startswith("gpt-4o is estimated") for f in pr.notes.flags)
+    assert any(str(f).startswith("gpt-4o is estimated") for f in pr.notes.flags)
 
 
 def test_published_bars_are_sorted(reg: Registry) -> None:

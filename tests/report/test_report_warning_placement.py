@@ -46,8 +46,8 @@ def test_pue_warning_stays_where_facility_energy_depends_on_it() -> None:
 
     _, res, _ = sector_data("devries-2023-nvidia-2027", 500, default_registry())
     mine, other = split_warnings(res, "facility_energy_twh")
-    assert any(w.startswith("pue:") for w in mine)
-    assert not any(w.startswith("pue:") for w in other)
+    assert any(w.subject == "pue" and w.code == "estimated-fallback" for w in mine)
+    assert not any(w.subject == "pue" for w in other)
 
 
 def test_dashed_series_has_a_dashed_legend_swatch() -> None:

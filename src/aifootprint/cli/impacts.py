@@ -8,6 +8,7 @@ import typer
 
 from ..impacts import SiteOverrides, assess, resolve_site
 from .output import emit
+from .validate import check_flags
 
 
 def impacts(
@@ -27,6 +28,9 @@ def impacts(
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
 ) -> None:
     """Turn an amount of IT energy into facility energy, carbon and water, with sources."""
+    check_flags({"--energy-kwh": energy_kwh, "--intensity-g-per-kwh": intensity_g_per_kwh,
+                 "--market-intensity-g-per-kwh": market_intensity_g_per_kwh, "--pue": pue,
+                 "--wue-l-per-kwh": wue_l_per_kwh, "--ewif-l-per-kwh": ewif_l_per_kwh})
     overrides = SiteOverrides(intensity_g_per_kwh=intensity_g_per_kwh,
                               market_intensity_g_per_kwh=market_intensity_g_per_kwh, pue=pue,
                               wue_l_per_kwh=wue_l_per_kwh, ewif_l_per_kwh=ewif_l_per_kwh)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any, cast
 
 import typer
 
@@ -16,6 +17,27 @@ from ..errors import AifootprintError
 
 #: Command modules, in help order. Each has ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = ("data", "impacts", "estimate", "sector", "measure")
+
+#: Top-level commands of the modules above: name -> (module, is a group, short help). With this table the CLI
+#: imports only the module of the command being run (``aifootprint --help`` imports none of them, hence no numpy);
+#: the other commands are listed by name and help. ``tests/core/test_cli_lazy.py`` checks that it matches what the
+#: modules register. A module of COMMAND_MODULES that is not named here is registered eagerly, as before.
+LAZY_COMMANDS: dict[str, tuple[str, bool, str]] = {
+    "data": ("data", True, "Browse the cited reference data (every row: source, year, unit, licence)."),
+    "impacts": ("impacts", False, "Turn an amount of IT energy into facility energy, carbon and water, with sources."),
+    "estimate": ("estimate", True, "Estimate footprints before running: request, training, lifecycle."),
+    "compare-models": ("estimate", False, "Rank models by per-request energy, carbon and water for one task "
+                                          "profile (each model's multiple of the smallest): do you need the very "
+                                          "large model?"),
+    "scenario": ("sector", True, "Sector projections: list, show and run scenarios (Monte Carlo)."),
+    "compare": ("sector", False, "Express an energy, carbon or water amount as countries, Bitcoin, households, "
+                                 "bottles, km by car …"),
+    "report": ("sector", False, "Write one self-contained HTML report (works offline: inline SVG and CSS, no "
+                                "network)."),
+    "measure": ("measure", False, "Run COMMAND, measure the machine's energy while it runs, then print and store its "
+                                  "footprint."),
+    "runs": ("measure", True, "Stored runs: list, show (with an impact statement), export."),
+}
 
 
 def _version(value: bool) -> None:
@@ -26,8 +48,19 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def build_app() -> typer.Typer:
-    """Build the typer application with every command group registered."""
+def _requested_command(argv: list[str] | None) -> str | None:
+    """The top-level command named in ``argv`` (the first word that is not an option), if any."""
+    args = sys.argv[1:] if argv is None else argv
+    return next((a for a in args if not a.startswith("-")), None)
+
+
+def build_app(command: str | None = None, lazy: bool = True) -> typer.Typer:
+    """Build the typer application.
+
+    With ``lazy`` only the module providing ``command`` is imported; every other command of :data:`LAZY_COMMANDS`
+    is a stub carrying its name and help (enough for ``--help`` and for suggestions on a typo). ``lazy=False``
+    imports and registers every module.
+    """
     app = typer.Typer(
         name="aifootprint",
         help="Real, cited numbers on the electricity, carbon and water footprint of AI.",
@@ -43,15 +76,34 @@ def build_app() -> typer.Typer:
     ) -> None:
         """aifootprint: measure, estimate and project AI's energy, carbon and water."""
 
+    wanted = LAZY_COMMANDS[command][0] if lazy and command in LAZY_COMMANDS else None
+    lazy_modules = {module for module, _, _ in LAZY_COMMANDS.values()} if lazy else set()
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"{__package__}.{name}")
-        module.register(app)
+        if name in lazy_modules and name != wanted:
+            _register_stubs(app, name)
+        else:
+            importlib.import_module(f"{__package__}.{name}").register(app)
     return app
+
+
+def _register_stubs(app: typer.Typer, module: str) -> None:
+    """Placeholders for the commands of ``module``: listed in help, never run (their module is loaded to run)."""
+    for name, (mod, group, text) in LAZY_COMMANDS.items():
+        if mod != module:
+            continue
+        if group:
+            app.add_typer(typer.Typer(help=text), name=name)
+        else:
+            app.command(name, help=text)(_stub)
+
+
+def _stub() -> None:  # pragma: no cover - only listed; build_app loads the real command before it can run
+    raise RuntimeError("lazy command stub called")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""
-    app = build_app()
+    app = build_app(_requested_command(argv))
     try:
         rv = app(args=argv, prog_name="aifootprint", standalone_mode=False)
     except SystemExit as exc:
@@ -68,24 +120,30 @@ def main(argv: list[str] | None = None) -> int:
     return rv if isinstance(rv, int) else 0
 
 
-def _framework_error(exc: Exception) -> int | None:
-    """Handle a usage error of the CLI framework: one line and exit 2 (None: not a framework error).
+def _click_exceptions() -> Any:
+    """The exceptions module of the click that typer uses: its vendored copy (typer >= 0.17) or click itself."""
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError("neither typer._click nor click is installed")  # pragma: no cover - typer needs one
 
-    Matched by class name so that it works with click and with the click copy that newer typer versions vendor.
-    """
-    names = {cls.__name__ for cls in type(exc).__mro__}
-    if "NoArgsIsHelpError" in names:  # a group called bare: show its help
-        exc.show()  # type: ignore[attr-defined]
+
+def _framework_error(exc: Exception) -> int | None:
+    """Handle a usage error of the CLI framework: one line and exit 2 (None: not a framework error)."""
+    ce = _click_exceptions()
+    if isinstance(exc, getattr(ce, "NoArgsIsHelpError", ())):  # a group called bare: show its help
+        cast(Any, exc).show()
         return 0
-    if "UsageError" in names:  # unknown option, bad value, missing argument
-        ctx = getattr(exc, "ctx", None)
-        where = getattr(ctx, "command_path", None) or "aifootprint"
-        print_error(f"{exc.format_message()} (see `{where} --help`)")  # type: ignore[attr-defined]
+    if isinstance(exc, ce.UsageError):  # unknown option, bad value, missing argument
+        where = getattr(exc.ctx, "command_path", None) or "aifootprint"
+        print_error(f"{exc.format_message()} (see `{where} --help`)")
         return 2
-    if "ClickException" in names:
-        print_error(exc.format_message())  # type: ignore[attr-defined]
-        return int(getattr(exc, "exit_code", 1))
-    if "Abort" in names:
+    if isinstance(exc, ce.ClickException):
+        print_error(exc.format_message())
+        return int(exc.exit_code)
+    if isinstance(exc, (typer.Abort, getattr(ce, "Abort", typer.Abort))):
         print_error("aborted")
         return 130
     return None

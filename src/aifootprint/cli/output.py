@@ -77,6 +77,6 @@ def emit(result: Result, as_json: bool, title: str | None = None) -> None:
             at.add_row(escape(a.name), escape(format_value(a.value)), escape(a.unit), escape(a.source))
         console.print(at)
     for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {escape(w)}")
+        console.print(f"[yellow]warning:[/] {escape(str(w))}")
     console.print(f"[dim]method {result.method_version}, data {result.data_version}; "
                   "see `aifootprint data cite KEY` for full citations[/]")

@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..result import warning_messages
 from .store import StoredRun
 
 
@@ -85,7 +86,7 @@ def impact_statement(run: StoredRun, result: Mapping[str, Any]) -> str:
         ("Water consumed", _range(result["water_l"], "L")),
         ("Location", f"{location} (grid zone {inputs.get('zone', '?')})"),
         ("Estimated components", ", ".join(estimated) or "none"),
-        ("Caveats", "; ".join(str(w) for w in result.get("warnings", [])) or "none"),
+        ("Caveats", "; ".join(warning_messages(result)) or "none"),
         ("Method", "aifootprint measure: device energy counters (NVML, RAPL) or flagged estimates; "
                    f"sampling {h.hz:g} Hz"),
         ("Versions", f"method {result.get('method_version')}, data {result.get('data_version')}, "

@@ -15,6 +15,7 @@ from typing import Any
 
 from .._version import METHOD_VERSION, __version__
 from ..errors import AifootprintError, DataError
+from ..notice import Notice, to_notices
 from ..reference.registry import DATA_VERSION, Registry, default_registry, row_float, row_str
 from ..sector.equivalences import compare, countries, fmt, nearest_countries, parse_quantity
 from .requests import (
@@ -212,23 +213,25 @@ def published_rows(res: Any, checks: Sequence[Any]) -> list[str]:
     return rows
 
 
-#: Site-factor warnings and the outputs they change (``aifootprint.sector.models``: facility = IT × PUE; carbon
-#: from the grid intensity; water from on-site WUE and off-site EWIF).
-_FACTOR_OUTPUTS = {"pue:": ("facility_energy_twh", "carbon_t", "water_consumption_l"),
-                   "grid_intensity:": ("carbon_t",), "no location or grid intensity": ("carbon_t",),
-                   "wue_onsite:": ("water_consumption_l",), "ewif_offsite:": ("water_consumption_l",)}
+#: Site-factor warnings (by :attr:`~aifootprint.notice.Notice.subject`) and the outputs they change
+#: (``aifootprint.sector.models``: facility = IT × PUE; carbon from the grid intensity; water from on-site WUE and
+#: off-site EWIF).
+_FACTOR_OUTPUTS = {"pue": ("facility_energy_twh", "carbon_t", "water_consumption_l"),
+                   "grid_intensity": ("carbon_t",), "carbon_t": ("carbon_t",),
+                   "wue_onsite": ("water_consumption_l",), "ewif_offsite": ("water_consumption_l",)}
 
 
-def split_warnings(res: Any, output: str) -> tuple[list[str], list[str]]:
+def split_warnings(res: Any, output: str) -> tuple[list[Notice], list[Notice]]:
     """The run's warnings that can change ``output`` (shown under its chart) and the others (shown where carbon
-    and water are used). A trajectory scenario gives facility energy directly: its PUE changes only IT energy."""
-    mine: list[str] = []
-    other: list[str] = []
-    for w in res.warnings:
-        outs = next((o for prefix, o in _FACTOR_OUTPUTS.items() if w.startswith(prefix)), None)
-        if outs is not None and w.startswith("pue:") and res.scenario.model == "trajectory":
+    and water are used), routed by their subject. A trajectory scenario gives facility energy directly: its PUE
+    changes only IT energy."""
+    mine: list[Notice] = []
+    other: list[Notice] = []
+    for n in to_notices(res.warnings):
+        outs = _FACTOR_OUTPUTS.get(n.subject)
+        if n.subject == "pue" and res.scenario.model == "trajectory":
             outs = ("it_energy_twh", "water_consumption_l")
-        (mine if outs is None or output in outs else other).append(w)
+        (mine if outs is None or output in outs else other).append(n)
     return mine, other
 
 

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AifootprintError
+from ..notice import Notice, to_notices
 from ..reference.registry import Registry, row_float, row_str
 from ..sector.equivalences import fmt
 from .sections import BoundaryRow, Notes, PerRequest, WaterByLocation, assumption_line
@@ -106,10 +107,11 @@ def keys_of(assumptions: Sequence[Any]) -> list[str]:
     return keys
 
 
-def _estimated_note(est: Any, warnings: Sequence[str]) -> list[str]:
-    if not any(w.startswith("estimated") for w in warnings):
+def _estimated_note(est: Any, warnings: Sequence[str | Notice]) -> list[str]:
+    estimated = [n for n in to_notices(warnings) if n.subject == "estimated" or n.message.startswith("estimated")]
+    if not estimated:
         return []
-    why = "; ".join(w.removeprefix("estimated: ") for w in warnings if w.startswith("estimated"))
+    why = "; ".join(n.message.removeprefix("estimated: ") for n in estimated)
     rng = " The range covers the published parameter-count estimates and the model error." if est.model.is_range \
         else ""
     return [f"{est.model.key} is estimated ({why}).{rng}"]
@@ -192,9 +194,9 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
         *(assumption_line(a) for a in cmp.assumptions if a.name not in NOT_ENERGY),
     ]
     # the model's own "estimated" warning is in the flag above; its comparisons with published figures stay
-    warned = [w for w in cmp.warnings if not (flags and w.startswith(f"{profile.model}: ")
-                                              and "published figure" not in w)
-              and not w.startswith(tuple(f"{n}:" for n in NOT_ENERGY))]
+    warned = [n for n in to_notices(cmp.warnings) if not (flags and n.subject == profile.model
+                                                          and "published figure" not in n.message)
+              and n.subject not in NOT_ENERGY]
     notes = Notes(cite(["GO25", "EP25", *keys_of(cmp.assumptions), *model_keys]), [a for a in assumptions if a],
                   [*flags, *warned])
     title = f"Energy per request: {len(cmp.values['models'])} models and {profile.model}'s boundaries"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from ..notice import Notice
 from ..sector.equivalences import fmt
 from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart
 
@@ -18,13 +19,13 @@ class Notes:
 
     sources: Sequence[str] = ()
     assumptions: Sequence[str] = ()
-    flags: Sequence[str] = ()
+    flags: Sequence[str | Notice] = ()
 
 
 def _notes_html(n: Notes) -> str:
     out = ['<div class="notes">']
     if n.flags:
-        out.append('<p class="flag">' + "<br>".join(escape(f) for f in n.flags) + "</p>")
+        out.append('<p class="flag">' + "<br>".join(escape(str(f)) for f in n.flags) + "</p>")
     if n.sources:
         out.append("<h4>Sources</h4><ul>" + "".join(f"<li>{escape(s)}</li>" for s in n.sources) + "</ul>")
     if n.assumptions:
