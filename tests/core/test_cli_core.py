@@ -81,8 +81,8 @@ def test_data_show_single_row_is_a_readable_record(capsys: pytest.CaptureFixture
 
 
 def test_data_show_no_match_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "data", "show", "grid_intensity", "--where", "zone=XX")
-    assert code == 0 and "no rows of grid_intensity match" in out
+    code, _, err = run(capsys, "data", "show", "grid_intensity", "--where", "zone=XX")
+    assert code == 2 and "no rows of grid_intensity where zone=XX; some values of zone:" in err
 
 
 def test_suggestions_include_names_containing_the_text(capsys: pytest.CaptureFixture[str]) -> None:

@@ -103,9 +103,12 @@ def _stub() -> None:  # pragma: no cover - only listed; build_app loads the real
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""
-    app = build_app(_requested_command(argv))
+    from typer.main import get_command
+
+    command = get_command(build_app(_requested_command(argv)))
+    tidy_help(command)
     try:
-        rv = app(args=argv, prog_name="aifootprint", standalone_mode=False)
+        rv = command.main(args=argv, prog_name="aifootprint", standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
@@ -118,6 +121,36 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return code
     return rv if isinstance(rv, int) else 0
+
+
+#: Readable metavars for typer's type labels (``--where <list[str]>`` -> ``--where TEXT``).
+_METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH", "list[str]": "TEXT",
+             "bool": "BOOLEAN"}
+
+
+def _no_type(ctx: Any = None) -> None:
+    return None
+
+
+def tidy_help(command: Any) -> None:
+    """Make the help of ``command`` and its subcommands plain: reST literals (````x````) shown as ``x``, and the
+    metavars that newer typer versions print as type annotations (``<list[str]>``) shown as ``TEXT``, ``NUMBER``,
+    … (an option's own ``metavar`` is kept)."""
+    if getattr(command, "help", None):
+        command.help = command.help.replace("``", "")
+    for param in getattr(command, "params", ()):
+        if (param.metavar is None and getattr(param, "param_type_name", "") == "option"
+                and hasattr(param, "display_type") and not getattr(param, "is_flag", False)):
+            label = str(param.display_type(None)).strip("<>")
+            param.metavar = _METAVARS.get(label, label.upper())
+        elif param.metavar is None and getattr(param, "param_type_name", "") == "argument" and param.name:
+            param.metavar = param.name.upper()
+            if hasattr(param, "display_type_rich"):  # typer >= 0.17 adds "<str>" after the name: the name is enough
+                param.display_type_rich = _no_type
+        if getattr(param, "help", None):
+            param.help = param.help.replace("``", "")
+    for sub in getattr(command, "commands", {}).values():
+        tidy_help(sub)
 
 
 def _click_exceptions() -> Any:

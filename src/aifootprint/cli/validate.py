@@ -56,11 +56,56 @@ LIMITS: Mapping[str, Limit] = {
     "--training-gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),
     "--mfu": Limit(1e-4, 1.0),
     "--flops": Limit(0.0, 1e32, "FLOPs"),
+    # model shapes (explicit architecture): wide enough for any published transformer
+    "--layers": Limit(1, 10_000),
+    "--d-model": Limit(1, 1_000_000),
+    "--heads": Limit(1, 100_000),
+    "--kv-heads": Limit(1, 100_000),
+    "--head-dim": Limit(1, 100_000),
+    "--vocab": Limit(1, 100_000_000),
+    "--experts": Limit(1, 100_000),
+    "--active-experts": Limit(1, 100_000),
+    # flags in billions: above 1e6 (a count typed where billions are expected) the command's own check gives a hint
+    "--params": Limit(1e-9, math.inf, "billion"),
+    "--active-params": Limit(1e-9, math.inf, "billion"),
+    "--tokens": Limit(1e-9, math.inf, "billion"),
+    "--training-params": Limit(1e-9, math.inf, "billion"),
+    "--training-tokens": Limit(1e-9, math.inf, "billion"),
+}
+
+#: Python parameter name -> flag, per command whose flags :func:`check_params` checks (``--accelerators`` of a
+#: request is one model replica; of a training run, a cluster).
+PARAMS: Mapping[str, Mapping[str, str]] = {
+    "request": {"input_tokens": "--input-tokens", "output_tokens": "--output-tokens", "params": "--params",
+                "active_params": "--active-params", "layers": "--layers", "d_model": "--d-model", "heads": "--heads",
+                "kv_heads": "--kv-heads", "head_dim": "--head-dim", "vocab": "--vocab", "experts": "--experts",
+                "active_experts": "--active-experts", "accelerators": "--accelerators (request)",
+                "batch": "--batch"},
+    "training": {"gpu_hours": "--gpu-hours", "accelerators": "--accelerators", "days": "--days",
+                 "power_w": "--power-w", "params": "--params", "tokens": "--tokens", "flops": "--flops",
+                 "mfu": "--mfu", "pue": "--pue"},
+    "lifecycle": {"requests_per_day": "--requests-per-day", "input_tokens": "--input-tokens",
+                  "output_tokens": "--output-tokens", "days": "--days", "growth": "--growth", "batch": "--batch",
+                  "training_gpu_hours": "--training-gpu-hours", "training_params": "--training-params",
+                  "training_tokens": "--training-tokens"},
+    "compare-models": {"input_tokens": "--input-tokens", "output_tokens": "--output-tokens", "batch": "--batch"},
 }
 
 
+def check_params(command: str, values: Mapping[str, object]) -> None:
+    """Check the numeric flags of ``command`` (a key of :data:`PARAMS`) given as the command function's parameters
+    (``check_params("request", locals())``); for ``lifecycle``, also the training flags' combination."""
+    for name, flag in PARAMS[command].items():
+        value = values.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            check_range(flag, value)
+    if command == "lifecycle":
+        lifecycle_training(*(values.get(k) for k in ("training_gpu_hours", "training_params", "training_tokens",
+                                                     "training_hardware")))  # type: ignore[arg-type]
+
+
 def _fmt(x: float) -> str:
-    if x == int(x) and abs(x) < 1e10:
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e10:
         return f"{int(x):,}"
     return f"{x:g}"
 
