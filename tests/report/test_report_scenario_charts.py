@@ -57,11 +57,11 @@ def test_single_year_headline_and_legend(reg: Registry) -> None:
 
 
 def _marker_boxes(svg: str) -> tuple[list[tuple[float, float, float, float]], list[tuple[float, float, float, float]]]:
-    bars = [(float(x) - 5, min(float(a), float(b)), float(x) + 5, max(float(a), float(b))) for x, a, _, b in
-            re.findall(r'<g stroke="[^"]+" stroke-width="2"><title>[^<]*</title><line x1="([\d.]+)" y1="([\d.]+)" '
+    bars = [(float(x) - 8, min(float(a), float(b)), float(x) + 8, max(float(a), float(b))) for x, a, _, b in
+            re.findall(r'<g stroke="[^"]+" stroke-width="3"><title>[^<]*</title><line x1="([\d.]+)" y1="([\d.]+)" '
                        r'x2="([\d.]+)" y2="([\d.]+)"/>', svg)]
-    labels = [label_box(float(x), float(y), text, anchor) for x, y, anchor, text in
-              re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="10" text-anchor="(\w+)"[^>]*>([^<]*)</text>',
+    labels = [label_box(float(x), float(y), text, anchor, 11) for x, y, anchor, text in
+              re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="11" text-anchor="(\w+)"[^>]*>([^<]*)</text>',
                          svg)]
     return bars, labels
 
