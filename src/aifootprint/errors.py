@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -20,6 +19,8 @@ class DataError(AifootprintError):
 
 def close_matches(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` choices that look like ``value`` (case-insensitive)."""
+    import difflib  # only on an error: keeps it (and its imports) out of every entry point's import time
+
     lowered = {c.lower(): c for c in choices}
     v = value.lower().strip()
     # names that start with or contain what was typed ("h10" -> "h100", "gemini" -> "gemini-2.5-pro") come first
