@@ -102,3 +102,12 @@ def test_report_refuses_a_fifo_before_any_work(tmp_path: Path, capsys: pytest.Ca
     err = capsys.readouterr().err
     assert "FIFO" in err and len(err.strip().splitlines()) == 1
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_report_out_dash_writes_html_to_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """``--out -`` used to write a file named ``-``."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--out", "-", "--draws", "1000"]) == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+    assert not (tmp_path / "-").exists()

@@ -183,8 +183,10 @@ def _print_run(result: Any, checks: list[Any]) -> None:
         for s in result.sensitivity:
             console.print(f"  {s.name:<28} {fmt(s.output_at_p5)} → {fmt(s.output_at_p95)} TWh/yr "
                           f"(Spearman {s.spearman:+.2f}; source {s.source})")
+    from rich.markup import escape
+
     for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(f"[yellow]warning:[/] {escape(str(w))}")
 
 
 def compare(
@@ -201,13 +203,15 @@ def compare(
         raise InputError(f"no such option: {unknown[0]} (see `aifootprint compare --help`)")
     q, eqs = compare_text(" ".join(amount))
     if json_out:
+        from ..notice import Notice
         from ..result import Assumption
 
         res = Result("equivalences", {"amount": q.text, "kind": q.kind, f"value_{q.unit_suffix}": q.value,
                                       "unit": q.unit},
                      {"equivalences": [e.to_dict() for e in eqs]},
                      [Assumption(e.label, e.reference_value, e.reference_unit, e.source) for e in eqs],
-                     [f"power annualised at {HOURS_PER_YEAR:,.0f} h (365-day year, DV23)"] if q.kind == "power" else [])
+                     [Notice("assumption", f"power annualised at {HOURS_PER_YEAR:,.0f} h (365-day year, DV23)",
+                             "hours_per_year", "DV23")] if q.kind == "power" else [])
         typer.echo(res.to_json())
         return
     from rich.console import Console
