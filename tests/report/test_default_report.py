@@ -59,3 +59,13 @@ def test_self_contained(report_html: str) -> None:
     assert "<script" not in report_html
     assert not re.search(r"(src|href)=\"(https?:)?//", no_svg_ns)
     assert "@import" not in report_html and "url(" not in report_html
+
+
+def test_print_stylesheet_and_narrow_layout(report_html: str) -> None:
+    """A print stylesheet (no navigation, charts and tables not split across pages) and a narrow-screen layout
+    in which charts keep a readable minimum width and scroll inside their figure (issue 12)."""
+    css = report_html.split("<style>", 1)[1].split("</style>", 1)[0]
+    printed = css.split("@media print", 1)[1]
+    assert "nav{display:none}" in printed and "break-inside:avoid" in printed
+    assert "figure{margin:1rem 0;overflow-x:auto}" in css and "figure svg{min-width:680px" in css
+    assert "@media (max-width:640px)" in css

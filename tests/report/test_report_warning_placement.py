@@ -73,3 +73,17 @@ def test_energy_chart_shows_no_carbon_or_water_factor_warnings(html: str) -> Non
     assert "pue: no operator given" in section
     for name in ("grid_intensity", "wue_onsite", "ewif_offsite"):
         assert f"{name}:" not in section and f"<li>{name} = " not in section, name
+
+
+def test_warnings_are_routed_by_subject_not_by_text() -> None:
+    """Issue 12: report sections were chosen by the warning's text prefix. A notice about the grid intensity whose
+    text does not start with "grid_intensity:" still goes where carbon is shown, not under the energy chart."""
+    from types import SimpleNamespace
+
+    from aifootprint.notice import Notice
+
+    grid = Notice("estimated-fallback", "World-average grid intensity used (no location)", "grid_intensity", "X")
+    other = Notice("default-inputs", "inputs not given, defaults used: x = 1", "inputs")
+    res = SimpleNamespace(warnings=(grid, other), scenario=SimpleNamespace(model="supply"))
+    mine, elsewhere = split_warnings(res, "facility_energy_twh")
+    assert mine == [other] and elsewhere == [grid]

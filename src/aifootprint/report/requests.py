@@ -108,7 +108,7 @@ def keys_of(assumptions: Sequence[Any]) -> list[str]:
 
 
 def _estimated_note(est: Any, warnings: Sequence[str | Notice]) -> list[str]:
-    estimated = [n for n in to_notices(warnings) if n.subject == "estimated" or n.message.startswith("estimated")]
+    estimated = [n for n in to_notices(warnings) if n.subject == "estimated"]
     if not estimated:
         return []
     why = "; ".join(n.message.removeprefix("estimated: ") for n in estimated)
