@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,21 @@ def test_ambiguous_prefix_is_not_called_unknown() -> None:
     assert msg.startswith("run '2026' is ambiguous: 2 runs start with it") and "unknown" not in msg
     assert str(unknown_choice("run", "zz", ids, prefixes=True)).startswith("unknown run 'zz'")
     assert str(unknown_choice("accelerator", "h10", ["h100", "h100-pcie"])).startswith("unknown accelerator")
+
+
+def test_site_factor_ranges_hold_in_the_library_and_in_measure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12: ``--intensity-g-per-kwh 1e308`` was accepted silently. The range lives in the library
+    (``SiteOverrides``), so ``measure`` and ``runs show`` refuse it too, before the command runs."""
+    from aifootprint.errors import InputError
+    from aifootprint.impacts import SiteOverrides
+
+    with pytest.raises(InputError, match=r"pue must be a number from 1 to 5, got 1e\+308"):
+        SiteOverrides(pue=1e308)
+    with pytest.raises(InputError, match="intensity_g_per_kwh must be a number from 0 to 2000 gCO2e/kWh"):
+        SiteOverrides(intensity_g_per_kwh=float("inf"))
+    monkeypatch.setenv("AIFOOTPRINT_HOME", str(tmp_path))
+    marker = tmp_path / "ran"
+    assert main(["measure", "--intensity-g-per-kwh", "1e308", "--", "touch", str(marker)]) == 2
+    assert "intensity_g_per_kwh must be a number from 0 to 2000" in capsys.readouterr().err
+    assert not marker.exists()

@@ -28,14 +28,6 @@ class Limit:
 LIMITS: Mapping[str, Limit] = {
     # world electricity generation ≈ 30,000 TWh = 3e13 kWh in 2023 (IEA, Electricity 2024); 1e14 kWh is ~3× that
     "--energy-kwh": Limit(0.0, 1e14, "kWh"),
-    # the most carbon-intensive grids are ~1,000 gCO2e/kWh (lignite ~1,100; IPCC AR5 WG3 Annex III): 2,000 is ample
-    "--intensity-g-per-kwh": Limit(0.0, 2000.0, "gCO2e/kWh"),
-    "--market-intensity-g-per-kwh": Limit(0.0, 2000.0, "gCO2e/kWh"),
-    # PUE is >= 1 by definition; the Uptime Institute survey's worst sites report ~2.5 (Uptime Institute 2024)
-    "--pue": Limit(1.0, 5.0),
-    # on-site WUE is ~0.2-2 L/kWh, off-site EWIF ~1-10 L/kWh at most grids (Li et al. 2023, arXiv:2304.03271)
-    "--wue-l-per-kwh": Limit(0.0, 100.0, "L/kWh"),
-    "--ewif-l-per-kwh": Limit(0.0, 100.0, "L/kWh"),
     # one model replica: an NVL72 rack is 72 GPUs; 1,024 leaves room for multi-rack serving
     "--accelerators (request)": Limit(1, 1024),
     # the largest announced training clusters have ~100,000-200,000 GPUs (xAI Colossus, 2024)
@@ -49,8 +41,6 @@ LIMITS: Mapping[str, Limit] = {
     "--growth": Limit(-0.99, 10.0),
     "--days": Limit(1e-6, 36_500, "days"),
     "--requests-per-day": Limit(0.0, 1e13),
-    "--input-tokens": Limit(0, 10_000_000, "tokens"),
-    "--output-tokens": Limit(0, 10_000_000, "tokens"),
     "--batch": Limit(1, 100_000),
     "--gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),
     "--training-gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),
@@ -74,9 +64,9 @@ LIMITS: Mapping[str, Limit] = {
 }
 
 #: Python parameter name -> flag, per command whose flags :func:`check_params` checks (``--accelerators`` of a
-#: request is one model replica; of a training run, a cluster).
+#: request is one model replica; of a training run, a cluster). Token counts are left to the estimator's own checks.
 PARAMS: Mapping[str, Mapping[str, str]] = {
-    "request": {"input_tokens": "--input-tokens", "output_tokens": "--output-tokens", "params": "--params",
+    "request": {"params": "--params",
                 "active_params": "--active-params", "layers": "--layers", "d_model": "--d-model", "heads": "--heads",
                 "kv_heads": "--kv-heads", "head_dim": "--head-dim", "vocab": "--vocab", "experts": "--experts",
                 "active_experts": "--active-experts", "accelerators": "--accelerators (request)",
@@ -84,11 +74,10 @@ PARAMS: Mapping[str, Mapping[str, str]] = {
     "training": {"gpu_hours": "--gpu-hours", "accelerators": "--accelerators", "days": "--days",
                  "power_w": "--power-w", "params": "--params", "tokens": "--tokens", "flops": "--flops",
                  "mfu": "--mfu", "pue": "--pue"},
-    "lifecycle": {"requests_per_day": "--requests-per-day", "input_tokens": "--input-tokens",
-                  "output_tokens": "--output-tokens", "days": "--days", "growth": "--growth", "batch": "--batch",
+    "lifecycle": {"requests_per_day": "--requests-per-day", "days": "--days", "growth": "--growth", "batch": "--batch",
                   "training_gpu_hours": "--training-gpu-hours", "training_params": "--training-params",
                   "training_tokens": "--training-tokens"},
-    "compare-models": {"input_tokens": "--input-tokens", "output_tokens": "--output-tokens", "batch": "--batch"},
+    "compare-models": {"batch": "--batch"},
 }
 
 
@@ -102,6 +91,18 @@ def check_params(command: str, values: Mapping[str, object]) -> None:
     if command == "lifecycle":
         lifecycle_training(*(values.get(k) for k in ("training_gpu_hours", "training_params", "training_tokens",
                                                      "training_hardware")))  # type: ignore[arg-type]
+
+
+def _site_limit(flag: str) -> Limit | None:
+    """Site-factor flags (``--pue``, ``--intensity-g-per-kwh``, …): the library's ranges
+    (:data:`aifootprint.impacts.site.OVERRIDE_RANGES`, one definition for the CLI and the Python API)."""
+    name = flag.removeprefix("--").replace("-", "_")
+    if name not in ("pue", "intensity_g_per_kwh", "market_intensity_g_per_kwh", "wue_l_per_kwh", "ewif_l_per_kwh"):
+        return None
+    from ..impacts.site import OVERRIDE_RANGES
+
+    low, high, unit = OVERRIDE_RANGES[name]
+    return Limit(low, high, unit)
 
 
 def _fmt(x: float) -> str:
@@ -119,7 +120,7 @@ def check_range(flag: str, value: float | int | None, low: float | None = None, 
     """
     if value is None:
         return
-    limit = LIMITS.get(flag)
+    limit = LIMITS.get(flag) or _site_limit(flag)
     lo = low if low is not None else (limit.low if limit else -math.inf)
     hi = high if high is not None else (limit.high if limit else math.inf)
     u = unit if unit is not None else (limit.unit if limit else "")
