@@ -286,9 +286,10 @@ def rebound_data(reg: Registry, draws: int) -> tuple[Rebound, Tornado]:
     reb = Rebound(sc.title, list(sc.years), [(p.elasticity, list(p.energy), p.rises_despite_efficiency) for p in paths],
                   "TWh/yr", growth, gain, breakeven_elasticity(growth, gain), notes)
     rows = sensitivity_rows(res)
+    spearman = [f"Spearman rank correlation of {label} ({s.name}) with the result: {s.spearman:+.2f}"
+                for s, (label, _, _) in zip(res.sensitivity, rows, strict=True)]
     tor = Tornado(f"{sc.title}, {sc.years[-1]}", rows, float(res.nominal["facility_energy_twh"][-1]), "TWh/yr",
-                  Notes(notes.sources, [f"Spearman rank correlation of {s.name} with the result: {s.spearman:+.2f}"
-                                        for s in res.sensitivity] + ["bars: one-at-a-time swing, others nominal"]))
+                  Notes(notes.sources, [*spearman, "bars: one-at-a-time swing, others nominal"]))
     return reb, tor
 
 
