@@ -224,7 +224,7 @@ def test_site_flags_on_measure_and_runs_show(private_home: Path, capsys: pytest.
     out = json.loads(done.stdout)
     assert {"name": "pue", "value": 1.1, "unit": "-", "source": "user input"} in out["assumptions"]
     assert out["energy_kwh"]["best"] == pytest.approx(1.1 * out["it_energy_kwh"]["best"], rel=1e-9)
-    assert out["inputs"]["pue"] == 1.1 and not any(w.startswith("pue:") for w in warning_messages(out))
+    assert out["inputs"]["pue"] == 1.1 and not any(isinstance(w, str) and w.startswith("pue:") for w in out["warnings"])
     run_id = out["inputs"]["run_id"]
     code, text, _err = run_main(capsys, "runs", "show", run_id, "--json")
     shown = json.loads(text)

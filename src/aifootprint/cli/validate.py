@@ -9,7 +9,7 @@ Where a bound rests on a figure, the figure is cited in the comment beside it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import InputError
@@ -138,6 +138,17 @@ def check_flags(values: Mapping[str, float | int | None]) -> None:
     """:func:`check_range` for each ``flag: value`` (None values are skipped)."""
     for flag, value in values.items():
         check_range(flag, value)
+
+
+def in_range(flag: str) -> Callable[[float | None], float | None]:
+    """An option callback checking ``flag`` with :func:`check_range` as the value is parsed, before the command
+    body runs (``typer.Option(..., callback=in_range("--pue"))``)."""
+
+    def check(value: float | None) -> float | None:
+        check_range(flag, value)
+        return value
+
+    return check
 
 
 def one_of(flags: Mapping[str, bool]) -> None:
