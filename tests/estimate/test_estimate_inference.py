@@ -12,7 +12,6 @@ from aifootprint.estimate.boundary import IDLE_FRACTION, split
 from aifootprint.estimate.calibration import load_calibration
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator
 from aifootprint.estimate.roofline import request_point
-from aifootprint.result import warning_messages
 
 LLAMA_8B = Architecture("llama-3.1-8b", 8.0, layers=32, d_model=4096, heads=32, kv_heads=8, head_dim=128,
                         vocab=128256)
@@ -91,7 +90,7 @@ def test_closed_model_range_and_warning() -> None:
     res = RequestEstimator("gpt-4o", RequestConfig()).result(1000, 500).to_dict()
     e = res["energy_wh"]
     assert e["low"] < e["best"] < e["high"]
-    assert "estimated: parameter count not published" in warning_messages(res)
+    assert "estimated: parameter count not published" in [w["message"] for w in res["warnings"]]
     assert set(res["breakdown_wh"]) == {"prefill", "decode", "host", "idle", "overhead"}
     for key in ("latency_s", "accelerators", "carbon_g", "water_l", "embodied_carbon_g", "assumptions",
                 "method_version", "data_version", "inputs", "percentiles"):

@@ -16,7 +16,11 @@ from aifootprint.estimate.compare import compare_models
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator, estimate_request
 from aifootprint.estimate.lifecycle import Deployment, estimate_lifecycle
 from aifootprint.estimate.training import TrainingSpec, estimate_training
-from aifootprint.result import warning_messages
+
+
+def _text(warnings: list[object]) -> list[str]:
+    """Warning messages of a JSON result (structured Notices are dicts with a message)."""
+    return [str(w["message"]) if isinstance(w, dict) else str(w) for w in warnings]
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -40,9 +44,9 @@ def test_compare_models_puts_every_model_at_one_site() -> None:
     pues = {_by_name(r["assumptions"])["pue"]["value"] for r in rows}
     assert len(pues) == 1 and "api_providers" not in _by_name(rows[0]["assumptions"])["pue"]["source"]
     assert d["inputs"]["location"] is not None
-    assert any(w.startswith("grid_intensity") and "no location given" in w for w in warning_messages(d))
-    assert any(w.startswith("pue") for w in warning_messages(d))
-    assert any(w.startswith("gpt-4o-mini: estimated: parameter count") for w in warning_messages(d))
+    assert any(w.startswith("grid_intensity") and "no location given" in w for w in _text(d["warnings"]))
+    assert any(w.startswith("pue") for w in _text(d["warnings"]))
+    assert any(w.startswith("gpt-4o-mini: estimated: parameter count") for w in _text(d["warnings"]))
     alone = estimate_request("gpt-4o-mini", 500, 300).to_dict()
     assert alone["inputs"]["zone"] != d["inputs"]["zone"] or alone["carbon_g"]["best"] != rows[0]["carbon_g"]["best"]
 
@@ -56,7 +60,7 @@ def test_compare_models_dedupes_repeated_names() -> None:
 def test_provider_defaults_are_warned_and_named() -> None:
     """A closed model alone: the provider's zone, PUE and WUE are used, each reported in warnings, operator set."""
     d = estimate_request("gpt-4o", 500, 300).to_dict()
-    ws = " | ".join(warning_messages(d))
+    ws = " | ".join(_text(d["warnings"]))
     assert "openai: provider PUE assumed" in ws and "openai: provider on-site WUE assumed" in ws
     assert "no location given: openai's data-centre zone" in ws
     assert d["inputs"]["operator"] == "openai" and d["inputs"]["provider"] == "openai"
@@ -121,7 +125,7 @@ def test_lifecycle_keeps_the_training_side(capsys: pytest.CaptureFixture[str]) -
     res = estimate_lifecycle("gpt-4o-mini", Deployment(1e5, 500, 300, days=30), spec).to_dict()
     names = [a["name"] for a in res["assumptions"]]
     assert {"training: mfu", "training: average_power_fraction", "training: method"} <= set(names)
-    assert any(w.startswith("training: ") for w in warning_messages(res))
+    assert any(w.startswith("training: ") for w in _text(res["warnings"]))
     assert res["inputs"]["training_params_b"] == 8 and res["inputs"]["training_tokens_b"] == 15_000
     tr = estimate_training(spec).to_dict()
     req = estimate_request("gpt-4o-mini", 500, 300).to_dict()

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AifootprintError
-from ..notice import Notice, to_notices
+from ..notice import to_notices
 from ..reference.registry import Registry, row_float, row_str
 from ..sector.equivalences import fmt
 from .sections import BoundaryRow, Notes, PerRequest, WaterByLocation, assumption_line
@@ -107,11 +107,11 @@ def keys_of(assumptions: Sequence[Any]) -> list[str]:
     return keys
 
 
-def _estimated_note(est: Any, warnings: Sequence[str | Notice]) -> list[str]:
-    estimated = [n for n in to_notices(warnings) if n.subject == "estimated"]
-    if not estimated:
+def _estimated_note(est: Any, notices: Sequence[Any]) -> list[str]:
+    warnings = [str(w) for w in notices]  # structured Notices print as their message
+    if not any(w.startswith("estimated") for w in warnings):
         return []
-    why = "; ".join(n.message.removeprefix("estimated: ") for n in estimated)
+    why = "; ".join(w.removeprefix("estimated: ") for w in warnings if w.startswith("estimated"))
     rng = " The range covers the published parameter-count estimates and the model error." if est.model.is_range \
         else ""
     return [f"{est.model.key} is estimated ({why}).{rng}"]
