@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any, cast
-
-import typer
+from typing import TYPE_CHECKING, Any, cast
 
 from .._version import METHOD_VERSION, __version__
 from ..errors import AifootprintError
+
+if TYPE_CHECKING:
+    import typer
 
 #: Command modules, in help order. Each has ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = ("data", "impacts", "estimate", "sector", "measure")
@@ -41,6 +42,8 @@ LAZY_COMMANDS: dict[str, tuple[str, bool, str]] = {
 
 
 def _version(value: bool) -> None:
+    import typer
+
     if value:
         from ..reference.registry import DATA_VERSION
 
@@ -61,9 +64,11 @@ def build_app(command: str | None = None, lazy: bool = True) -> typer.Typer:
     is a stub carrying its name and help (enough for ``--help`` and for suggestions on a typo). ``lazy=False``
     imports and registers every module.
     """
+    import typer
+
     app = typer.Typer(
         name="aifootprint",
-        help="Real, cited numbers on the electricity, carbon and water footprint of AI.",
+        help=ROOT_HELP,
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
@@ -88,6 +93,8 @@ def build_app(command: str | None = None, lazy: bool = True) -> typer.Typer:
 
 def _register_stubs(app: typer.Typer, module: str) -> None:
     """Placeholders for the commands of ``module``: listed in help, never run (their module is loaded to run)."""
+    import typer
+
     for name, (mod, group, text) in LAZY_COMMANDS.items():
         if mod != module:
             continue
@@ -97,12 +104,59 @@ def _register_stubs(app: typer.Typer, module: str) -> None:
             app.command(name, help=text)(_stub)
 
 
+#: The root command's help text and options (also given to typer in :func:`build_app`).
+ROOT_HELP = "Real, cited numbers on the electricity, carbon and water footprint of AI."
+
+
+def _all_lazy() -> bool:
+    """True when every module of :data:`COMMAND_MODULES` is described in :data:`LAZY_COMMANDS`."""
+    return set(COMMAND_MODULES) <= {module for module, _, _ in LAZY_COMMANDS.values()}
+
+
+def _short(text: str, limit: int) -> str:
+    """The short help of a command as click makes it (``make_default_short_help``): the first sentence, or the
+    words that fit ``limit`` characters followed by "..."."""
+    words = text.split("\n\n")[0].split()
+    total = 0
+    for i, word in enumerate(words):
+        total += len(word) + (i > 0)
+        if total > limit:
+            break
+        if word.endswith("."):
+            return " ".join(words[: i + 1])
+        if total == limit and i != len(words) - 1:
+            break
+    else:
+        return " ".join(words)
+    total += 3
+    while i > 0:
+        total -= len(words[i]) + (i > 0)
+        if total <= limit:
+            break
+        i -= 1
+    return " ".join(words[:i]) + "..."
+
+
+def root_help(width: int = 80) -> str:
+    """``aifootprint --help`` from :data:`LAZY_COMMANDS`, in typer's layout (commands, then groups)."""
+    order = [n for m in COMMAND_MODULES for n, (mod, _, _) in LAZY_COMMANDS.items() if mod == m]
+    names = [n for n in order if not LAZY_COMMANDS[n][1]] + [n for n in order if LAZY_COMMANDS[n][1]]
+    pad = max(len(n) for n in names)
+    rows = [f"  {n.ljust(pad)}  {_short(LAZY_COMMANDS[n][2], width - 2 - 6 - pad)}" for n in names]
+    return ("Usage: aifootprint [OPTIONS] COMMAND [ARGS]...\n\n"
+            f"  {ROOT_HELP}\n\nOptions:\n  --version  Show versions.\n  --help     Show this message and exit.\n\n"
+            "Commands:\n" + "\n".join(rows) + "\n")
+
+
 def _stub() -> None:  # pragma: no cover - only listed; build_app loads the real command before it can run
     raise RuntimeError("lazy command stub called")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""
+    if (sys.argv[1:] if argv is None else argv) == ["--help"] and _all_lazy():
+        sys.stdout.write(root_help())  # the commands' names and help without importing typer (or any command)
+        return 0
     from typer.main import get_command
 
     command = get_command(build_app(_requested_command(argv)))
@@ -176,6 +230,8 @@ def _framework_error(exc: Exception) -> int | None:
     if isinstance(exc, ce.ClickException):
         print_error(exc.format_message())
         return int(exc.exit_code)
+    import typer
+
     if isinstance(exc, (typer.Abort, getattr(ce, "Abort", typer.Abort))):
         print_error("aborted")
         return 130
