@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -20,6 +19,8 @@ class DataError(AifootprintError):
 
 def close_matches(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` choices that look like ``value`` (case-insensitive)."""
+    import difflib  # only on an error: keeps it (and its imports) out of every entry point's import time
+
     lowered = {c.lower(): c for c in choices}
     v = value.lower().strip()
     # names that start with or contain what was typed ("h10" -> "h100", "gemini" -> "gemini-2.5-pro") come first
@@ -30,9 +31,18 @@ def close_matches(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return [lowered[c] for c in ordered[:n]]
 
 
-def unknown_choice(kind: str, value: str, choices: Iterable[str], limit: int = 12) -> InputError:
-    """Build the error for an unknown name: close matches first, then (some of) the accepted values."""
+def unknown_choice(kind: str, value: str, choices: Iterable[str], limit: int = 12,
+                   prefixes: bool = False) -> InputError:
+    """Build the error for an unknown name: close matches first, then (some of) the accepted values.
+
+    ``prefixes``: the lookup accepts a unique prefix (run ids); a prefix of several choices is then reported as
+    ambiguous, with the choices it starts, instead of as unknown."""
     options = sorted(set(choices))
+    starting = [c for c in options if prefixes and value and c.startswith(value)]
+    if len(starting) > 1:  # a prefix of several (``runs show 2026``): say so instead of "unknown"
+        shown = ", ".join(starting[:5]) + (f", … ({len(starting)} in all)" if len(starting) > 5 else "")
+        return InputError(f"{kind} {value!r} is ambiguous: {len(starting)} {kind}s start with it ({shown}); "
+                          "give more of it")
     matches = close_matches(value, options)
     msg = f"unknown {kind} {value!r}"
     msg += f"; did you mean: {', '.join(matches)}?" if matches else "."

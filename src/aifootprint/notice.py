@@ -8,6 +8,7 @@ edge (CLI, report, ``str(notice)``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,3 +32,22 @@ class Notice:
 def as_notice(item: Notice | str, code: str = "note") -> Notice:
     """Wrap a plain message (legacy call sites) as a :class:`Notice` with a generic ``code``."""
     return item if isinstance(item, Notice) else Notice(code=code, message=str(item))
+
+
+def to_notice(item: Notice | str) -> Notice:
+    """A :class:`Notice` for ``item``; a legacy plain message ``"subject: text"`` keeps its leading identifier as
+    the ``subject`` (``"pue: industry-average PUE used"`` -> subject ``"pue"``), code ``"note"``.
+
+    The one place where a legacy string's text is read: callers route on ``.subject`` and ``.code``.
+    """
+    if isinstance(item, Notice):
+        return item
+    text = str(item)
+    head, sep, _ = text.partition(": ")
+    subject = head if sep and head and " " not in head.strip() else ""
+    return Notice(code="note", message=text, subject=subject)
+
+
+def to_notices(items: Iterable[Notice | str]) -> list[Notice]:
+    """:func:`to_notice` of each item."""
+    return [to_notice(i) for i in items]

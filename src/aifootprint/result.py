@@ -2,7 +2,8 @@
 
 Keys: ``kind``, ``method_version``, ``data_version``, ``inputs`` (as resolved), the result values (units in
 their names; uncertain values as ``{"low", "best", "high"}``), ``percentiles`` (which percentiles low/best/high
-are), ``assumptions`` (list of ``{name, value, unit, source}``) and ``warnings``.
+are), ``assumptions`` (list of ``{name, value, unit, source}``) and ``warnings`` (list of ``{code, subject, message,
+source}``, :class:`~aifootprint.notice.Notice`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._version import METHOD_VERSION
-from .notice import Notice
+from .notice import Notice, to_notice
 from .reference.registry import DATA_VERSION
 
 #: Percentiles used for low / best / high (kept in sync with :data:`aifootprint.uncertainty.PERCENTILES`).
@@ -74,10 +75,16 @@ class Result:
         out.update(to_plain(self.values))
         out["percentiles"] = list(PERCENTILES)
         out["assumptions"] = [a.to_dict() for a in self.assumptions]
-        out["warnings"] = [to_plain(w) for w in self.warnings]
+        out["warnings"] = [to_notice(w).to_dict() for w in self.warnings]
         if self.sources:
             out["sources"] = dict(self.sources)
         return out
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def warning_messages(result: Mapping[str, Any]) -> list[str]:
+    """The messages of a result dictionary's ``warnings`` (objects ``{code, subject, message, source}``; plain
+    strings of older files are kept as they are)."""
+    return [w["message"] if isinstance(w, Mapping) else str(w) for w in result.get("warnings", [])]

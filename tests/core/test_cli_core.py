@@ -7,6 +7,7 @@ import json
 import pytest
 
 from aifootprint.cli.main import main
+from aifootprint.result import warning_messages
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -33,17 +34,17 @@ def test_impacts_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
 def test_no_location_is_flagged(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "impacts", "--energy-kwh", "1", "--json")
     assert code == 0
-    warnings = " ".join(json.loads(out)["warnings"])
+    warnings = " ".join(warning_messages(json.loads(out)))
     assert "world-average" in warnings and "industry-average PUE" in warnings
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("impacts", "--energy-kwh", "-1"), "non-negative"),
+        (("impacts", "--energy-kwh", "-1"), "--energy-kwh -1 is out of range; accepted: 0 to"),
         (("impacts", "--energy-kwh", "1", "--location", "Frnace"), "did you mean: France"),
         (("impacts", "--energy-kwh", "1", "--location", "aws:us-east-9"), "cloud region"),
-        (("impacts", "--energy-kwh", "1", "--pue", "0.5"), "pue must be"),
+        (("impacts", "--energy-kwh", "1", "--pue", "0.5"), "--pue 0.5 is out of range; accepted: 1 to 5"),
         (("data", "show", "gird_intensity"), "did you mean: grid_intensity"),
         (("data", "cite", "NOPE"), "unknown source key"),
     ],
@@ -80,8 +81,8 @@ def test_data_show_single_row_is_a_readable_record(capsys: pytest.CaptureFixture
 
 
 def test_data_show_no_match_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "data", "show", "grid_intensity", "--where", "zone=XX")
-    assert code == 0 and "no rows of grid_intensity match" in out
+    code, _, err = run(capsys, "data", "show", "grid_intensity", "--where", "zone=XX")
+    assert code == 2 and "no rows of grid_intensity where zone=XX; some values of zone:" in err
 
 
 def test_suggestions_include_names_containing_the_text(capsys: pytest.CaptureFixture[str]) -> None:

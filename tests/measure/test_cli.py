@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from aifootprint.measure.store import RunStore
+from aifootprint.result import warning_messages
 
 CLI = [sys.executable, "-m", "aifootprint.cli.main"]
 
@@ -42,7 +43,7 @@ def test_estimated_readings_are_flagged_in_the_output(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["estimated"] is True and out["estimated_components"] == ["cpu", "ram"]
-    assert any(w.startswith("cpu: estimated") for w in out["warnings"])
+    assert any(w.startswith("cpu: estimated") for w in warning_messages(out))
     assert {"name": "cpu_tdp", "value": 100.0, "unit": "W", "source": "user input"} in out["assumptions"]
 
 
@@ -223,7 +224,7 @@ def test_site_flags_on_measure_and_runs_show(private_home: Path, capsys: pytest.
     out = json.loads(done.stdout)
     assert {"name": "pue", "value": 1.1, "unit": "-", "source": "user input"} in out["assumptions"]
     assert out["energy_kwh"]["best"] == pytest.approx(1.1 * out["it_energy_kwh"]["best"], rel=1e-9)
-    assert out["inputs"]["pue"] == 1.1 and not any(w.startswith("pue:") for w in out["warnings"])
+    assert out["inputs"]["pue"] == 1.1 and not any(isinstance(w, str) and w.startswith("pue:") for w in out["warnings"])
     run_id = out["inputs"]["run_id"]
     code, text, _err = run_main(capsys, "runs", "show", run_id, "--json")
     shown = json.loads(text)

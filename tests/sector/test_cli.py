@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from aifootprint.cli.main import main
+from aifootprint.result import warning_messages
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
@@ -74,7 +75,7 @@ def test_report_writes_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["compare", "85"], "has no unit"), (["compare", "1,5", "TWh"], "thousands separators"),
-    (["scenario", "run", "devries-2023-chatgpt", "--seed", "-1", "--draws", "10"], "seed must be"),
+    (["scenario", "run", "devries-2023-chatgpt", "--seed", "-1", "--draws", "100"], "seed must be"),
 ])
 def test_bad_input_exit_2_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
@@ -88,7 +89,7 @@ def test_compare_json_value_has_unit_suffix(capsys: pytest.CaptureFixture[str]) 
     assert out["inputs"]["value_kwh"] == pytest.approx(2000.0) and "value" not in out["inputs"]
     power = _json(capsys, ["compare", "23", "GW", "--json"])
     assert power["inputs"]["value_kw"] == pytest.approx(23e6)
-    assert "8,760 h" in power["warnings"][0]
+    assert "8,760 h" in warning_messages(power)[0]
 
 
 def test_report_out_directory_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

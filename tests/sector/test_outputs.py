@@ -62,7 +62,8 @@ def test_default_pue_is_the_industry_average_and_flagged() -> None:
     assert pue > 1.0
     at = res.at
     assert at("facility_energy_twh", 2027)["nominal"] == pytest.approx(at("it_energy_twh", 2027)["nominal"] * pue)
-    assert any(w.startswith("pue: no pue and no location given: industry-average PUE") for w in res.warnings)
+    assert any(w.code == "estimated-fallback" and w.subject == "pue" and w.source.startswith("UPTIME")
+               and "industry-average PUE" in w.message for w in res.warnings)
     assert res.prepared.inputs["pue"].source.startswith("UPTIME")
 
 
@@ -71,7 +72,7 @@ def test_trajectory_without_location_uses_the_same_pue() -> None:
             'point = 100\nunit = "TWh/yr"\nsource = "assumption"\n')
     res = run(parse_scenario(text), draws=10, seed=1)
     assert res.at("it_energy_twh", 2030)["nominal"] == pytest.approx(100 / float(resolve_site(None).pue_value))
-    assert any(w.startswith("pue:") for w in res.warnings)
+    assert any(w.subject == "pue" for w in res.warnings)
 
 
 def test_old_grid_intensity_is_noted() -> None:
@@ -79,8 +80,8 @@ def test_old_grid_intensity_is_noted() -> None:
     res = run(load_builtin("iea-2025-data-centres"), draws=1_000, seed=1)
     year = resolve_site("WORLD").intensity.year
     assert year is not None and year < 2024
-    assert any(w.startswith(f"grid_intensity: the {year} intensity of WORLD") and "2024–2030" in w
-               for w in res.warnings)
+    assert any(w.code == "intensity-year-mismatch" and w.subject == "grid_intensity" and "2024–2030" in w.message
+               and f"the {year} intensity of WORLD" in w.message for w in res.warnings)
     assert any("2019" in n for n in load_builtin("iea-2025-data-centres").notes)
 
 

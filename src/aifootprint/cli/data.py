@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -46,7 +46,10 @@ def list_datasets(json_out: Annotated[bool, typer.Option("--json", help="Print J
 @data_app.command("show")
 def show(
     dataset: Annotated[str, typer.Argument(help="Dataset name (see `aifootprint data list`).")],
-    where: Annotated[list[str] | None, typer.Option("--where", help="Filter COL=VALUE (repeatable).")] = None,
+    where: Annotated[list[str] | None, typer.Option("--where", metavar="COL=VALUE",
+                                                                help="Filter: rows whose column COL is VALUE "
+                                                                     "(repeatable; all must hold). No match: exit 2 "
+                                                                     "(with --json/--csv: no rows, exit 0).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
@@ -81,11 +84,7 @@ def show(
 
     console = Console(highlight=False)
     if not rows:
-        col = next(iter(filters), table.key)
-        seen = sorted({str(r[col]) for r in table.rows if r.get(col) is not None})
-        console.print(escape(f"no rows of {dataset} match {filters}; some values of {col}: {', '.join(seen[:10])}"
-                             + (" …" if len(seen) > 10 else "")))
-        return
+        raise InputError(no_match_message(dataset, table, filters))
     shown = [c for c in table.columns if any(r.get(c) is not None for r in rows)]
     if len(rows) <= 3 or len(shown) > 6:
         # record view: one block per row, "column  value", empty cells left out (readable at any width)
@@ -105,6 +104,15 @@ def show(
         console.print(t)
     if meta.credit:
         console.print(f"[dim]credit: {escape(meta.credit)}[/]")
+
+
+def no_match_message(dataset: str, table: Any, filters: dict[str, Any]) -> str:
+    """One line for a ``--where`` that matches nothing: the filters as typed, and some values of the first column."""
+    shown = " and ".join(f"{c}={'' if v is None else v}" for c, v in filters.items())
+    col = next(iter(filters), table.key)
+    seen = sorted({str(r[col]) for r in table.rows if r.get(col) is not None})
+    some = ", ".join(seen[:10]) + (" …" if len(seen) > 10 else "")
+    return f"no rows of {dataset} where {shown}; some values of {col}: {some or '(none)'}"
 
 
 @data_app.command("cite")

@@ -11,6 +11,7 @@ from ..estimate.engines import DEFAULT_ENGINE
 from ..estimate.inference import DEFAULT_BATCH
 from ..estimate.training import DEFAULT_MFU
 from .output import emit
+from .validate import check_params
 
 #: Flags given in billions are rejected above this value (10¹⁵ parameters or tokens): such a value is a count typed
 #: where billions were expected.
@@ -83,14 +84,14 @@ def request(
     params: Annotated[float | None, typer.Option("--params", help="Total parameters [billions].")] = None,
     active_params: Annotated[float | None, typer.Option("--active-params", help="Active parameters (MoE) "
                                                         "[billions].")] = None,
-    layers: Annotated[int | None, typer.Option("--layers")] = None,
-    d_model: Annotated[int | None, typer.Option("--d-model")] = None,
-    heads: Annotated[int | None, typer.Option("--heads")] = None,
-    kv_heads: Annotated[int | None, typer.Option("--kv-heads")] = None,
-    head_dim: Annotated[int | None, typer.Option("--head-dim")] = None,
-    vocab: Annotated[int | None, typer.Option("--vocab")] = None,
-    experts: Annotated[int | None, typer.Option("--experts")] = None,
-    active_experts: Annotated[int | None, typer.Option("--active-experts")] = None,
+    layers: Annotated[int | None, typer.Option("--layers", help="Transformer layers (shape, with --d-model).")] = None,
+    d_model: Annotated[int | None, typer.Option("--d-model", help="Hidden size (model width).")] = None,
+    heads: Annotated[int | None, typer.Option("--heads", help="Attention (query) heads.")] = None,
+    kv_heads: Annotated[int | None, typer.Option("--kv-heads", help="Key/value heads (GQA).")] = None,
+    head_dim: Annotated[int | None, typer.Option("--head-dim", help="Width of one attention head.")] = None,
+    vocab: Annotated[int | None, typer.Option("--vocab", help="Vocabulary size [tokens].")] = None,
+    experts: Annotated[int | None, typer.Option("--experts", help="Experts per MoE layer.")] = None,
+    active_experts: Annotated[int | None, typer.Option("--active-experts", help="Experts used per token.")] = None,
     hardware: Hardware = "h100",
     accelerators: Annotated[int | None, typer.Option("--accelerators", help="Accelerators serving the model "
                                                      "(default: smallest power of two that fits; any count is "
@@ -107,6 +108,7 @@ def request(
     """Energy, carbon and water of one LLM request (prefill + decode on the calibrated physics)."""
     from ..estimate.inference import RequestConfig, RequestEstimator
 
+    check_params("request", locals())
     arch = _arch(model, params, active_params, layers, d_model, heads, kv_heads, head_dim, vocab, experts,
                  active_experts)
     cfg = RequestConfig(hardware=hardware, accelerators=accelerators, batch=batch, precision=precision,
@@ -180,6 +182,7 @@ def training(
     from ..estimate.training import TrainingSpec, estimate_training
     from ..estimate.training_runs import training_result_for
 
+    check_params("training", locals())
     _billions("--params", params)
     _billions("--tokens", tokens)
     run_flags = {"--gpu-hours": gpu_hours, "--accelerators": accelerators, "--days": days, "--params": params,
@@ -250,6 +253,7 @@ def lifecycle(
     from ..estimate.training import TrainingSpec
     from ..estimate.training_runs import NoPublishedRun
 
+    check_params("lifecycle", locals())
     _billions("--training-params", training_params)
     _billions("--training-tokens", training_tokens)
     spec = None
@@ -313,6 +317,7 @@ def compare_models(
     from ..estimate.compare import compare_models as run
     from ..estimate.inference import RequestConfig
 
+    check_params("compare-models", locals())
     names = [m.strip() for m in models.split(",") if m.strip()] if models else None
     cfg = RequestConfig(hardware=hardware, batch=batch, precision=precision, boundary=boundary, location=location,
                         operator=operator, engine=engine, calibration=_calibration(hardware, calibration))

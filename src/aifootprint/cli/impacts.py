@@ -9,19 +9,25 @@ import typer
 from ..errors import InputError
 from ..impacts import SiteOverrides, assess, resolve_site
 from .output import emit
+from .validate import in_range
 
 
 def impacts(
-    energy_kwh: Annotated[float, typer.Option("--energy-kwh", help="IT (server) energy [kWh].")],
+    energy_kwh: Annotated[float, typer.Option("--energy-kwh", help="IT (server) energy [kWh].",
+                                              callback=in_range("--energy-kwh"))],
     location: Annotated[str | None, typer.Option(help="ISO country (FR, FRA), sub-national (US-WA), cloud region "
                                                        "(aws:us-east-1) or WORLD.")] = None,
     operator: Annotated[str | None, typer.Option(help="Data-centre operator: google, microsoft, aws, meta, …")] = None,
-    pue: Annotated[float | None, typer.Option(help="Power usage effectiveness [-], overrides the operator's.")] = None,
-    wue_l_per_kwh: Annotated[float | None, typer.Option("--wue-l-per-kwh", help="On-site WUE [L/kWh].")] = None,
+    pue: Annotated[float | None, typer.Option(help="Power usage effectiveness [-], overrides the operator's.",
+                                              callback=in_range("--pue"))] = None,
+    wue_l_per_kwh: Annotated[float | None, typer.Option("--wue-l-per-kwh", help="On-site WUE [L/kWh].",
+                                                        callback=in_range("--wue-l-per-kwh"))] = None,
     ewif_l_per_kwh: Annotated[float | None, typer.Option("--ewif-l-per-kwh",
-                                                         help="Off-site water intensity [L/kWh].")] = None,
+                                                         help="Off-site water intensity [L/kWh].",
+                                                         callback=in_range("--ewif-l-per-kwh"))] = None,
     intensity_g_per_kwh: Annotated[float | None, typer.Option("--intensity-g-per-kwh",
-                                                              help="Grid intensity [gCO2e/kWh].")] = None,
+                                                              help="Grid intensity [gCO2e/kWh].",
+                                                              callback=in_range("--intensity-g-per-kwh"))] = None,
     market_intensity_g_per_kwh: Annotated[float | None, typer.Option(
         "--market-intensity-g-per-kwh", help="Market-based factor [gCO2e/kWh] (e.g. the operator's published one).")
     ] = None,

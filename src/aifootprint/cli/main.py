@@ -8,17 +8,42 @@ from __future__ import annotations
 
 import importlib
 import sys
-
-import typer
+from typing import TYPE_CHECKING, Any, cast
 
 from .._version import METHOD_VERSION, __version__
 from ..errors import AifootprintError
 
+if TYPE_CHECKING:
+    import typer
+
 #: Command modules, in help order. Each has ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = ("data", "impacts", "estimate", "sector", "measure", "calibrate", "server")
 
+#: Top-level commands of the modules above: name -> (module, is a group, short help). With this table the CLI
+#: imports only the module of the command being run (``aifootprint --help`` imports none of them, hence no numpy);
+#: the other commands are listed by name and help. ``tests/core/test_cli_lazy.py`` checks that it matches what the
+#: modules register. A module of COMMAND_MODULES that is not named here is registered eagerly, as before.
+LAZY_COMMANDS: dict[str, tuple[str, bool, str]] = {
+    "data": ("data", True, "Browse the cited reference data (every row: source, year, unit, licence)."),
+    "impacts": ("impacts", False, "Turn an amount of IT energy into facility energy, carbon and water, with sources."),
+    "estimate": ("estimate", True, "Estimate footprints before running: request, training, lifecycle."),
+    "compare-models": ("estimate", False, "Rank models by per-request energy, carbon and water for one task "
+                                          "profile (each model's multiple of the smallest): do you need the very "
+                                          "large model?"),
+    "scenario": ("sector", True, "Sector projections: list, show and run scenarios (Monte Carlo)."),
+    "compare": ("sector", False, "Express an energy, carbon or water amount as countries, Bitcoin, households, "
+                                 "bottles, km by car …"),
+    "report": ("sector", False, "Write one self-contained HTML report (works offline: inline SVG and CSS, no "
+                                "network)."),
+    "measure": ("measure", False, "Run COMMAND, measure the machine's energy while it runs, then print and store its "
+                                  "footprint."),
+    "runs": ("measure", True, "Stored runs: list, show (with an impact statement), export."),
+}
+
 
 def _version(value: bool) -> None:
+    import typer
+
     if value:
         from ..reference.registry import DATA_VERSION
 
@@ -26,11 +51,24 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def build_app() -> typer.Typer:
-    """Build the typer application with every command group registered."""
+def _requested_command(argv: list[str] | None) -> str | None:
+    """The top-level command named in ``argv`` (the first word that is not an option), if any."""
+    args = sys.argv[1:] if argv is None else argv
+    return next((a for a in args if not a.startswith("-")), None)
+
+
+def build_app(command: str | None = None, lazy: bool = True) -> typer.Typer:
+    """Build the typer application.
+
+    With ``lazy`` only the module providing ``command`` is imported; every other command of :data:`LAZY_COMMANDS`
+    is a stub carrying its name and help (enough for ``--help`` and for suggestions on a typo). ``lazy=False``
+    imports and registers every module.
+    """
+    import typer
+
     app = typer.Typer(
         name="aifootprint",
-        help="Real, cited numbers on the electricity, carbon and water footprint of AI.",
+        help=ROOT_HELP,
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
@@ -43,17 +81,88 @@ def build_app() -> typer.Typer:
     ) -> None:
         """aifootprint: measure, estimate and project AI's energy, carbon and water."""
 
+    wanted = LAZY_COMMANDS[command][0] if lazy and command in LAZY_COMMANDS else None
+    lazy_modules = {module for module, _, _ in LAZY_COMMANDS.values()} if lazy else set()
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"{__package__}.{name}")
-        module.register(app)
+        if name in lazy_modules and name != wanted:
+            _register_stubs(app, name)
+        else:
+            importlib.import_module(f"{__package__}.{name}").register(app)
     return app
+
+
+def _register_stubs(app: typer.Typer, module: str) -> None:
+    """Placeholders for the commands of ``module``: listed in help, never run (their module is loaded to run)."""
+    import typer
+
+    for name, (mod, group, text) in LAZY_COMMANDS.items():
+        if mod != module:
+            continue
+        if group:
+            app.add_typer(typer.Typer(help=text), name=name)
+        else:
+            app.command(name, help=text)(_stub)
+
+
+#: The root command's help text and options (also given to typer in :func:`build_app`).
+ROOT_HELP = "Real, cited numbers on the electricity, carbon and water footprint of AI."
+
+
+def _all_lazy() -> bool:
+    """True when every module of :data:`COMMAND_MODULES` is described in :data:`LAZY_COMMANDS`."""
+    return set(COMMAND_MODULES) <= {module for module, _, _ in LAZY_COMMANDS.values()}
+
+
+def _short(text: str, limit: int) -> str:
+    """The short help of a command as click makes it (``make_default_short_help``): the first sentence, or the
+    words that fit ``limit`` characters followed by "..."."""
+    words = text.split("\n\n")[0].split()
+    total = 0
+    for i, word in enumerate(words):
+        total += len(word) + (i > 0)
+        if total > limit:
+            break
+        if word.endswith("."):
+            return " ".join(words[: i + 1])
+        if total == limit and i != len(words) - 1:
+            break
+    else:
+        return " ".join(words)
+    total += 3
+    while i > 0:
+        total -= len(words[i]) + (i > 0)
+        if total <= limit:
+            break
+        i -= 1
+    return " ".join(words[:i]) + "..."
+
+
+def root_help(width: int = 80) -> str:
+    """``aifootprint --help`` from :data:`LAZY_COMMANDS`, in typer's layout (commands, then groups)."""
+    order = [n for m in COMMAND_MODULES for n, (mod, _, _) in LAZY_COMMANDS.items() if mod == m]
+    names = [n for n in order if not LAZY_COMMANDS[n][1]] + [n for n in order if LAZY_COMMANDS[n][1]]
+    pad = max(len(n) for n in names)
+    rows = [f"  {n.ljust(pad)}  {_short(LAZY_COMMANDS[n][2], width - 2 - 6 - pad)}" for n in names]
+    return ("Usage: aifootprint [OPTIONS] COMMAND [ARGS]...\n\n"
+            f"  {ROOT_HELP}\n\nOptions:\n  --version  Show versions.\n  --help     Show this message and exit.\n\n"
+            "Commands:\n" + "\n".join(rows) + "\n")
+
+
+def _stub() -> None:  # pragma: no cover - only listed; build_app loads the real command before it can run
+    raise RuntimeError("lazy command stub called")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""
-    app = build_app()
+    if (sys.argv[1:] if argv is None else argv) == ["--help"] and _all_lazy():
+        sys.stdout.write(root_help())  # the commands' names and help without importing typer (or any command)
+        return 0
+    from typer.main import get_command
+
+    command = get_command(build_app(_requested_command(argv)))
+    tidy_help(command)
     try:
-        rv = app(args=argv, prog_name="aifootprint", standalone_mode=False)
+        rv = command.main(args=argv, prog_name="aifootprint", standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
@@ -68,24 +177,62 @@ def main(argv: list[str] | None = None) -> int:
     return rv if isinstance(rv, int) else 0
 
 
-def _framework_error(exc: Exception) -> int | None:
-    """Handle a usage error of the CLI framework: one line and exit 2 (None: not a framework error).
+#: Readable metavars for typer's type labels (``--where <list[str]>`` -> ``--where TEXT``).
+_METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH", "list[str]": "TEXT",
+             "bool": "BOOLEAN"}
 
-    Matched by class name so that it works with click and with the click copy that newer typer versions vendor.
-    """
-    names = {cls.__name__ for cls in type(exc).__mro__}
-    if "NoArgsIsHelpError" in names:  # a group called bare: show its help
-        exc.show()  # type: ignore[attr-defined]
+
+def _no_type(ctx: Any = None) -> None:
+    return None
+
+
+def tidy_help(command: Any) -> None:
+    """Make the help of ``command`` and its subcommands plain: reST literals (````x````) shown as ``x``, and the
+    metavars that newer typer versions print as type annotations (``<list[str]>``) shown as ``TEXT``, ``NUMBER``,
+    … (an option's own ``metavar`` is kept)."""
+    if getattr(command, "help", None):
+        command.help = command.help.replace("``", "")
+    for param in getattr(command, "params", ()):
+        if (param.metavar is None and getattr(param, "param_type_name", "") == "option"
+                and hasattr(param, "display_type") and not getattr(param, "is_flag", False)):
+            label = str(param.display_type(None)).strip("<>")
+            param.metavar = _METAVARS.get(label, label.upper())
+        elif param.metavar is None and getattr(param, "param_type_name", "") == "argument" and param.name:
+            param.metavar = param.name.upper()
+            if hasattr(param, "display_type_rich"):  # typer >= 0.17 adds "<str>" after the name: the name is enough
+                param.display_type_rich = _no_type
+        if getattr(param, "help", None):
+            param.help = param.help.replace("``", "")
+    for sub in getattr(command, "commands", {}).values():
+        tidy_help(sub)
+
+
+def _click_exceptions() -> Any:
+    """The exceptions module of the click that typer uses: its vendored copy (typer >= 0.17) or click itself."""
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError("neither typer._click nor click is installed")  # pragma: no cover - typer needs one
+
+
+def _framework_error(exc: Exception) -> int | None:
+    """Handle a usage error of the CLI framework: one line and exit 2 (None: not a framework error)."""
+    ce = _click_exceptions()
+    if isinstance(exc, getattr(ce, "NoArgsIsHelpError", ())):  # a group called bare: show its help
+        cast(Any, exc).show()
         return 0
-    if "UsageError" in names:  # unknown option, bad value, missing argument
-        ctx = getattr(exc, "ctx", None)
-        where = getattr(ctx, "command_path", None) or "aifootprint"
-        print_error(f"{exc.format_message()} (see `{where} --help`)")  # type: ignore[attr-defined]
+    if isinstance(exc, ce.UsageError):  # unknown option, bad value, missing argument
+        where = getattr(exc.ctx, "command_path", None) or "aifootprint"
+        print_error(f"{exc.format_message()} (see `{where} --help`)")
         return 2
-    if "ClickException" in names:
-        print_error(exc.format_message())  # type: ignore[attr-defined]
-        return int(getattr(exc, "exit_code", 1))
-    if "Abort" in names:
+    if isinstance(exc, ce.ClickException):
+        print_error(exc.format_message())
+        return int(exc.exit_code)
+    import typer
+
+    if isinstance(exc, (typer.Abort, getattr(ce, "Abort", typer.Abort))):
         print_error("aborted")
         return 130
     return None

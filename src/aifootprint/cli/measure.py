@@ -269,7 +269,7 @@ def _get(db: RunStore, run_id: str) -> StoredRun:
     if run is None:
         from ..errors import unknown_choice
 
-        raise unknown_choice("run", run_id, db.run_ids())
+        raise unknown_choice("run", run_id, db.run_ids(), prefixes=True)
     return run
 
 

@@ -36,11 +36,49 @@ def format_value(value: Any) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return format_value(int(value))
         return _fmt(value)
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k}={format_value(v)}" for k, v in value.items())
+    if isinstance(value, Mapping):  # None = not available: left out; fractions as signed percentages
+        return ", ".join(f"{k}={_percent(v) if str(k).endswith('_fraction') else format_value(v)}"
+                         for k, v in value.items() if v is not None)
     if isinstance(value, list):
         return ", ".join(format_value(v) for v in value[:8]) + (" …" if len(value) > 8 else "")
     return str(value)
+
+
+def _percent(v: Any) -> str:
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return format_value(v)
+    pct = round(100 * v, 1)
+    return "0.0 %" if pct == 0 else f"{pct:+.1f} %"
+
+
+#: One quantity in several units (``energy_kwh`` beside ``energy_mwh``): the human view shows one of them.
+_UNIT_LADDERS = (("_wh", "_kwh", "_mwh", "_gwh", "_twh"), ("_g", "_kg", "_t"), ("_ml", "_l"))
+
+
+def _best(value: Any) -> float | None:
+    if isinstance(value, Mapping) and "best" in value:
+        value = value["best"]
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def redundant_units(data: Mapping[str, Any]) -> set[str]:
+    """Keys that repeat another key's quantity in a smaller or larger unit. Of ``energy_kwh`` = 1.1e6 and
+    ``energy_mwh`` = 1,104 the larger unit is kept (the largest whose best value is at least 1)."""
+    drop: set[str] = set()
+    for ladder in _UNIT_LADDERS:
+        stems: dict[str, list[str]] = {}
+        for key in data:
+            suffix = next((u for u in ladder if key.endswith(u)), None)
+            if suffix is not None and _best(data[key]) is not None:
+                stems.setdefault(key[: -len(suffix)], []).append(key)
+        for keys in stems.values():
+            if len(keys) < 2:
+                continue
+            ordered = sorted(keys, key=lambda k: next(i for i, u in enumerate(ladder) if k.endswith(u)))
+            big = [k for k in ordered if abs(_best(data[k]) or 0.0) >= 1.0]
+            keep = big[-1] if big else ordered[0]
+            drop.update(k for k in ordered if k != keep)
+    return drop
 
 
 _META = {"kind", "method_version", "data_version", "inputs", "percentiles", "assumptions", "warnings", "sources"}
@@ -60,8 +98,9 @@ def emit(result: Result, as_json: bool, title: str | None = None) -> None:
     table = Table(title=title or result.kind, show_header=True, header_style="bold")
     table.add_column("quantity")
     table.add_column("value (best, 5th–95th percentile)", justify="right")
+    hidden = redundant_units(data)
     for key, value in data.items():
-        if key in _META:
+        if key in _META or key in hidden or value is None or format_value(value) == "":
             continue
         table.add_row(escape(key), escape(format_value(value)))
     console.print(table)

@@ -49,6 +49,9 @@ def scenario_show(
     """Show a scenario's inputs, sources and published figures."""
     import json
 
+    from .validate import one_of
+
+    one_of({"--json": json_out, "--toml": toml_out})
     from ..sector.scenario import builtin_names, load_scenario
 
     sc = load_scenario(name)
@@ -113,11 +116,11 @@ def scenario_run(
     csv_out: Annotated[bool, typer.Option("--csv", help="Print one CSV row per output and year.")] = False,
 ) -> None:
     """Run a scenario: per-year low/best/high (5th/50th/95th percentiles), published figures, sensitivity."""
-    from ..errors import InputError
     from ..sector.outputs import published_checks, to_csv, to_result
+    from .validate import check_range, one_of
 
-    if json_out and csv_out:
-        raise InputError("choose one of --json and --csv")
+    one_of({"--json": json_out, "--csv": csv_out})
+    check_range("--draws", draws)
     result = _run(name, draws, seed, quiet=json_out or csv_out)
     if csv_out:
         typer.echo(to_csv(result), nl=False)
@@ -180,8 +183,10 @@ def _print_run(result: Any, checks: list[Any]) -> None:
         for s in result.sensitivity:
             console.print(f"  {s.name:<28} {fmt(s.output_at_p5)} → {fmt(s.output_at_p95)} TWh/yr "
                           f"(Spearman {s.spearman:+.2f}; source {s.source})")
+    from rich.markup import escape
+
     for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(f"[yellow]warning:[/] {escape(str(w))}")
 
 
 def compare(
@@ -189,18 +194,24 @@ def compare(
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
 ) -> None:
     """Express an energy, carbon or water amount as countries, Bitcoin, households, bottles, km by car …"""
+    from ..errors import InputError
     from ..result import Result
     from ..sector.equivalences import HOURS_PER_YEAR, compare_text, fmt
 
+    unknown = [a for a in amount if a.startswith("-") and not re.match(r"-[\d.]", a)]
+    if unknown:
+        raise InputError(f"no such option: {unknown[0]} (see `aifootprint compare --help`)")
     q, eqs = compare_text(" ".join(amount))
     if json_out:
+        from ..notice import Notice
         from ..result import Assumption
 
         res = Result("equivalences", {"amount": q.text, "kind": q.kind, f"value_{q.unit_suffix}": q.value,
                                       "unit": q.unit},
                      {"equivalences": [e.to_dict() for e in eqs]},
                      [Assumption(e.label, e.reference_value, e.reference_unit, e.source) for e in eqs],
-                     [f"power annualised at {HOURS_PER_YEAR:,.0f} h (365-day year, DV23)"] if q.kind == "power" else [])
+                     [Notice("assumption", f"power annualised at {HOURS_PER_YEAR:,.0f} h (365-day year, DV23)",
+                             "hours_per_year", "DV23")] if q.kind == "power" else [])
         typer.echo(res.to_json())
         return
     from rich.console import Console
@@ -225,74 +236,31 @@ def compare(
 
 
 def report(
-    out: Annotated[Path, typer.Option("--out", help="Where to write the HTML file.")] = Path("aifootprint-report.html"),
+    out: Annotated[str, typer.Option("--out", help="Where to write the HTML file (a regular file; a symlink is "
+                                     "written through; - for standard output).")] = "aifootprint-report.html",
     scenario: Annotated[str | None, typer.Option(help="Scenario name or TOML file for the sector chart.")] = None,
     model: Annotated[str | None, typer.Option(
         help="Model (registry name) for the life-cycle, per-request and water charts; default llama-3.1-70b. "
              "Unknown names exit 2 with suggestions, before anything is written.")] = None,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the sector chart.")] = 100_000,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the sector chart (100 to 10,000,000).")
+                     ] = 100_000,
 ) -> None:
     """Write one self-contained HTML report (works offline: inline SVG and CSS, no network)."""
+    from ..fileio import output_target, write_output
     from ..report.build import build_default_report
+    from .validate import check_range
 
-    _check_writable(out)  # before the minutes of work: a directory or a missing folder fails at once
+    check_range("--draws", draws)
+    output_target(out)  # before the minutes of work: a directory, FIFO, device or missing folder fails at once
     html = build_default_report(scenario=scenario, model=model, draws=draws)
-    _write_atomic(out, html)
-    typer.echo(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} kB)")
-
-
-def _check_writable(out: Path) -> None:
-    """:class:`InputError` when ``out`` is a directory or its folder does not exist."""
-    from ..errors import InputError
-
-    if out.is_dir():
-        raise InputError(f"--out {out} is a directory; give a file name, e.g. {out / 'aifootprint-report.html'}")
-    parent = out.parent
-    if not parent.is_dir():
-        raise InputError(f"--out {out}: folder {parent} does not exist")
-
-
-def _file_mode(out: Path) -> int:
-    """Mode for the written report: an existing file's mode, else what ``open()`` would give (0666 minus the
-    umask, e.g. 0644)."""
-    import os
-    import stat
-
-    try:
-        return stat.S_IMODE(out.stat().st_mode)
-    except OSError:
-        mask = os.umask(0o022)  # read the umask (the only portable way) and put it back at once
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-def _write_atomic(out: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``out``, then rename it: ``out`` is either the whole report or
-    untouched. OS errors (permissions, read-only or full disk) become one :class:`InputError` line."""
-    import contextlib
-    import os
-    import tempfile
-
-    from ..errors import InputError
-
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, _file_mode(out))  # mkstemp makes 0600; the report is an ordinary file (0644 under umask 022)
-        os.replace(tmp, out)
-        tmp = None
-    except OSError as exc:
-        raise InputError(f"cannot write --out {out}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    where = write_output(out, html)
+    if out != "-":
+        typer.echo(f"wrote {where} ({len(html.encode('utf-8')) / 1024:.0f} kB)")
 
 
 def register(app: typer.Typer) -> None:
     """Add ``scenario`` (list | show | run), ``compare`` and ``report``."""
     app.add_typer(scenario_app, name="scenario")
-    app.command("compare")(compare)
+    # a negative amount ("-85 TWh") is an argument to refuse with a clear message, not an unknown option "-8"
+    app.command("compare", context_settings={"ignore_unknown_options": True})(compare)
     app.command("report")(report)

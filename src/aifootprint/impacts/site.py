@@ -45,6 +45,20 @@ class Factor:
         return Assumption(self.name, shown, self.unit, src)
 
 
+#: Accepted range of each explicit site factor: (low, high, unit). The same bounds as the sector models' site inputs
+#: (``aifootprint.sector.models.IMPACT_INPUTS``): PUE >= 1 by definition and the Uptime Institute survey's worst
+#: sites are ~2.5 (UPTIME); the most carbon-intensive grids are ~1,000-1,100 gCO2e/kWh (lignite; IPCC AR5 WG3
+#: Annex III); on-site WUE ~0.2-2 L/kWh and off-site EWIF ~1-10 L/kWh at most grids (Li et al. 2023, LI23). Wide on
+#: purpose: they refuse typos and overflows (1e308), not unusual sites.
+OVERRIDE_RANGES: dict[str, tuple[float, float, str]] = {
+    "intensity_g_per_kwh": (0.0, 2000.0, "gCO2e/kWh"),
+    "market_intensity_g_per_kwh": (0.0, 2000.0, "gCO2e/kWh"),
+    "pue": (1.0, 5.0, ""),
+    "wue_l_per_kwh": (0.0, 50.0, "L/kWh"),
+    "ewif_l_per_kwh": (0.0, 200.0, "L/kWh"),
+}
+
+
 @dataclass(frozen=True)
 class SiteOverrides:
     """Explicit factors given by the user (each optional); they replace the registry values."""
@@ -56,16 +70,11 @@ class SiteOverrides:
     ewif_l_per_kwh: float | None = None
 
     def __post_init__(self) -> None:
-        checks = {
-            "intensity_g_per_kwh": (self.intensity_g_per_kwh, 0.0),
-            "market_intensity_g_per_kwh": (self.market_intensity_g_per_kwh, 0.0),
-            "wue_l_per_kwh": (self.wue_l_per_kwh, 0.0),
-            "ewif_l_per_kwh": (self.ewif_l_per_kwh, 0.0),
-            "pue": (self.pue, 1.0),
-        }
-        for name, (value, minimum) in checks.items():
-            if value is not None and not value >= minimum:
-                raise InputError(f"{name} must be a number >= {minimum:g}, got {value!r}")
+        for name, (low, high, unit) in OVERRIDE_RANGES.items():
+            value = getattr(self, name)
+            if value is not None and not low <= value <= high:  # also refuses NaN and infinity
+                raise InputError(f"{name} must be a number from {low:g} to {high:g}{' ' + unit if unit else ''}, "
+                                 f"got {value!r}")
 
 
 @dataclass(frozen=True)

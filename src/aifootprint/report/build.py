@@ -15,6 +15,7 @@ from typing import Any
 
 from .._version import METHOD_VERSION, __version__
 from ..errors import AifootprintError, DataError
+from ..notice import Notice, to_notices
 from ..reference.registry import DATA_VERSION, Registry, default_registry, row_float, row_str
 from ..sector.equivalences import compare, countries, fmt, nearest_countries, parse_quantity
 from .requests import (
@@ -38,12 +39,15 @@ from .sections import (
     Trajectory,
     assumption_line,
     equivalences_section,
+    human_name,
     lifecycle_section,
+    number_citations,
     per_request_section,
     rebound_section,
     sector_section,
     tornado_section,
     water_section,
+    with_unit,
 )
 from .svg import PALETTE, Marker, RefLine
 
@@ -56,11 +60,22 @@ color:#222;line-height:1.45}
 h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2.4rem;border-bottom:2px solid #1b6ca8;padding-bottom:.2rem}
 h4{margin:.6rem 0 .2rem}.lede{font-size:1.05rem}.notes{font-size:.85rem;color:#444;background:#f6f7f9;
 padding:.4rem .9rem;border-radius:6px;overflow-wrap:anywhere}
-.notes ul{margin:.2rem 0 .4rem;padding-left:1.2rem}.flag{color:#8a4b00}
-figure{margin:1rem 0}table.data{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
+.notes ul{margin:.2rem 0 .4rem;padding-left:1.2rem}.flag{color:#8a4b00}.cites a.ref{margin-right:.25rem}
+figure{margin:1rem 0;overflow-x:auto}figure svg{min-width:680px;display:block}
+table.data{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
+table.data caption{text-align:left;font-size:.85rem;color:#444}
 table.data td,table.data th{border:1px solid #ddd;padding:.2rem .6rem;text-align:right}
+.table-wrap{overflow-x:auto}ol.bib{font-size:.85rem;overflow-wrap:anywhere}ol.bib li{margin:.2rem 0}
 nav ul{columns:2;font-size:.95rem}.eqs{display:flex;flex-wrap:wrap;gap:1rem}.eq{flex:1 1 280px}
 .src{color:#777;font-size:.8rem}footer{margin-top:3rem;font-size:.8rem;color:#666}
+@media (max-width:640px){body{margin:1rem auto;padding:0 .6rem}h1{font-size:1.35rem}.lede{font-size:1rem}
+nav ul{columns:1}table.data{font-size:.8rem}table.data td,table.data th{padding:.15rem .3rem}}
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt;color:#000}nav{display:none}
+h2{break-after:avoid;page-break-after:avoid;border-bottom-color:#000}
+figure,table.data,.notes{break-inside:avoid;page-break-inside:avoid}
+figure{overflow:visible}figure svg{min-width:0;width:100%}.notes{background:none;border:1px solid #bbb}
+a{color:#000;text-decoration:none}ol.bib a[href^="http"]::after{content:" (" attr(href) ")"}
+section{break-before:auto}footer{font-size:8pt}}
 """
 
 DEFAULT_SCENARIO = "iea-2025-data-centres"
@@ -69,8 +84,12 @@ REBOUND_SCENARIO = "ai-search-rebound"
 
 def render_page(title: str, sections: Sequence[tuple[str, str, str]], intro: str = "") -> str:
     """The full HTML page; ``sections`` are (id, heading, html)."""
+    body, bibliography = number_citations("".join(html for _, _, html in sections))
+    if bibliography != '<ol class="bib"></ol>':
+        sections = [*sections, ("references", "References", "")]
+        body += ('<section id="references"><h2>References</h2><p>Every source cited as [n] under a chart, listed '
+                 f"once.</p>{bibliography}</section>")
     toc = "".join(f'<li><a href="#{escape(sid)}">{escape(head)}</a></li>' for sid, head, _ in sections)
-    body = "".join(html for _, _, html in sections)
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
@@ -100,7 +119,14 @@ def _assumption_lines(result: Any) -> list[str]:
     from ..sector.outputs import assumptions, distributions
 
     dists = distributions(result)
-    return [f"{a.name} = {dists.get(a.name, a.value)} {a.unit} — {a.source}" for a in assumptions(result)]
+    return [f"{a.name} = {with_unit(dists.get(a.name, a.value), a.unit)} — {a.source}" for a in assumptions(result)]
+
+
+def sensitivity_rows(res: Any) -> list[tuple[str, float, float]]:
+    """The run's one-at-a-time sensitivity as tornado rows, each input under its readable name with its unit."""
+    inputs = res.prepared.inputs
+    return [(human_name(s.name, inputs[s.name].unit if s.name in inputs else ""), s.output_at_p5, s.output_at_p95)
+            for s in res.sensitivity]
 
 
 def _country_refs(reg: Registry, values: Sequence[float]) -> tuple[list[RefLine], list[str]]:
@@ -212,23 +238,25 @@ def published_rows(res: Any, checks: Sequence[Any]) -> list[str]:
     return rows
 
 
-#: Site-factor warnings and the outputs they change (``aifootprint.sector.models``: facility = IT × PUE; carbon
-#: from the grid intensity; water from on-site WUE and off-site EWIF).
-_FACTOR_OUTPUTS = {"pue:": ("facility_energy_twh", "carbon_t", "water_consumption_l"),
-                   "grid_intensity:": ("carbon_t",), "no location or grid intensity": ("carbon_t",),
-                   "wue_onsite:": ("water_consumption_l",), "ewif_offsite:": ("water_consumption_l",)}
+#: Site-factor warnings (by :attr:`~aifootprint.notice.Notice.subject`) and the outputs they change
+#: (``aifootprint.sector.models``: facility = IT × PUE; carbon from the grid intensity; water from on-site WUE and
+#: off-site EWIF).
+_FACTOR_OUTPUTS = {"pue": ("facility_energy_twh", "carbon_t", "water_consumption_l"),
+                   "grid_intensity": ("carbon_t",), "carbon_t": ("carbon_t",),
+                   "wue_onsite": ("water_consumption_l",), "ewif_offsite": ("water_consumption_l",)}
 
 
-def split_warnings(res: Any, output: str) -> tuple[list[str], list[str]]:
+def split_warnings(res: Any, output: str) -> tuple[list[Notice], list[Notice]]:
     """The run's warnings that can change ``output`` (shown under its chart) and the others (shown where carbon
-    and water are used). A trajectory scenario gives facility energy directly: its PUE changes only IT energy."""
-    mine: list[str] = []
-    other: list[str] = []
-    for w in res.warnings:
-        outs = next((o for prefix, o in _FACTOR_OUTPUTS.items() if w.startswith(prefix)), None)
-        if outs is not None and w.startswith("pue:") and res.scenario.model == "trajectory":
+    and water are used), routed by their subject. A trajectory scenario gives facility energy directly: its PUE
+    changes only IT energy."""
+    mine: list[Notice] = []
+    other: list[Notice] = []
+    for n in to_notices(res.warnings):
+        outs = _FACTOR_OUTPUTS.get(n.subject)
+        if n.subject == "pue" and res.scenario.model == "trajectory":
             outs = ("it_energy_twh", "water_consumption_l")
-        (mine if outs is None or output in outs else other).append(w)
+        (mine if outs is None or output in outs else other).append(n)
     return mine, other
 
 
@@ -257,10 +285,11 @@ def rebound_data(reg: Registry, draws: int) -> tuple[Rebound, Tornado]:
                   [NO_PUBLISHED_ELASTICITY, *_assumption_lines(res), *sc.notes])
     reb = Rebound(sc.title, list(sc.years), [(p.elasticity, list(p.energy), p.rises_despite_efficiency) for p in paths],
                   "TWh/yr", growth, gain, breakeven_elasticity(growth, gain), notes)
-    rows = [(s.name, s.output_at_p5, s.output_at_p95) for s in res.sensitivity]
+    rows = sensitivity_rows(res)
+    spearman = [f"Spearman rank correlation of {label} ({s.name}) with the result: {s.spearman:+.2f}"
+                for s, (label, _, _) in zip(res.sensitivity, rows, strict=True)]
     tor = Tornado(f"{sc.title}, {sc.years[-1]}", rows, float(res.nominal["facility_energy_twh"][-1]), "TWh/yr",
-                  Notes(notes.sources, [f"Spearman rank correlation of {s.name} with the result: {s.spearman:+.2f}"
-                                        for s in res.sensitivity] + ["bars: one-at-a-time swing, others nominal"]))
+                  Notes(notes.sources, [*spearman, "bars: one-at-a-time swing, others nominal"]))
     return reb, tor
 
 
@@ -390,7 +419,7 @@ def build_default_report(scenario: str | None = None, model: str | None = None, 
     reb, tor = rebound_data(reg, draws)
     sections = [("sector", "Sector trajectory", sector_section(traj))]
     if len(res.sensitivity) >= 2:
-        rows = [(s.name, s.output_at_p5, s.output_at_p95) for s in res.sensitivity]
+        rows = sensitivity_rows(res)
         what = ", facility electricity (IT × PUE)" if chart_output(res) == "it_energy_twh" else ""
         own = Tornado(f"{res.scenario.title}, {res.years[-1]}{what}", rows,
                       float(res.nominal["facility_energy_twh"][-1]), "TWh/yr", Notes(traj.notes.sources))

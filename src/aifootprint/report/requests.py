@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AifootprintError
+from ..notice import to_notices
 from ..reference.registry import Registry, row_float, row_str
 from ..sector.equivalences import fmt
 from .sections import BoundaryRow, Notes, PerRequest, WaterByLocation, assumption_line
@@ -193,9 +194,9 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
         *(assumption_line(a) for a in cmp.assumptions if a.name not in NOT_ENERGY),
     ]
     # the model's own "estimated" warning is in the flag above; its comparisons with published figures stay
-    warned = [w for w in cmp.warnings if not (flags and w.startswith(f"{profile.model}: ")
-                                              and "published figure" not in w)
-              and not w.startswith(tuple(f"{n}:" for n in NOT_ENERGY))]
+    warned = [n for n in to_notices(cmp.warnings) if not (flags and n.subject == profile.model
+                                                          and "published figure" not in n.message)
+              and n.subject not in NOT_ENERGY]
     notes = Notes(cite(["GO25", "EP25", *keys_of(cmp.assumptions), *model_keys]), [a for a in assumptions if a],
                   [*flags, *warned])
     title = f"Energy per request: {len(cmp.values['models'])} models and {profile.model}'s boundaries"

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from ..notice import Notice
 from ..sector.equivalences import fmt
 from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart
 
@@ -18,15 +20,17 @@ class Notes:
 
     sources: Sequence[str] = ()
     assumptions: Sequence[str] = ()
-    flags: Sequence[str] = ()
+    flags: Sequence[str | Notice] = ()
 
 
 def _notes_html(n: Notes) -> str:
     out = ['<div class="notes">']
     if n.flags:
-        out.append('<p class="flag">' + "<br>".join(escape(f) for f in n.flags) + "</p>")
-    if n.sources:
-        out.append("<h4>Sources</h4><ul>" + "".join(f"<li>{escape(s)}</li>" for s in n.sources) + "</ul>")
+        out.append('<p class="flag">' + "<br>".join(escape(str(f)) for f in n.flags) + "</p>")
+    if n.sources:  # numbered by :func:`number_citations` when the page is assembled
+        out.append('<p class="cites"><strong>Sources:</strong> '
+                   + " ".join(f'<cite data-ref="{escape(_cite_key(c))}">{escape(c)}</cite>' for c in n.sources)
+                   + "</p>")
     if n.assumptions:
         out.append("<h4>Assumptions</h4><ul>" + "".join(f"<li>{escape(a)}</li>" for a in n.assumptions) + "</ul>")
     out.append("</div>")
@@ -36,6 +40,32 @@ def _notes_html(n: Notes) -> str:
 def _section(sid: str, title: str, lede: str, figure: str, notes: Notes, extra: str = "") -> str:
     return (f'<section id="{escape(sid)}"><h2>{escape(title)}</h2><p class="lede">{lede}</p>'
             f"<figure>{figure}</figure>{extra}{_notes_html(notes)}</section>")
+
+
+def _cite_key(citation: str) -> str:
+    """The source key of a citation line ``"KEY: authors, title …"`` (the whole line when it has no key)."""
+    key, sep, _ = citation.partition(": ")
+    return key if sep and " " not in key else citation
+
+
+_CITE = re.compile(r'<cite data-ref="([^"]*)">(.*?)</cite>', re.S)
+
+
+def number_citations(body: str) -> tuple[str, str]:
+    """Replace each section's citations by numbered links ``[n]`` (numbered in order of first use) and return the
+    body with the numbered bibliography (``<ol>`` of the full citations), each source listed once."""
+    numbers: dict[str, int] = {}
+    entries: list[str] = []
+
+    def link(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            entries.append(f'<li id="ref-{numbers[key]}">{m.group(2)}</li>')
+        n = numbers[key]
+        return f'<a class="ref" href="#ref-{n}" title="{key}">[{n}]</a>'
+
+    return _CITE.sub(link, body), '<ol class="bib">' + "".join(entries) + "</ol>"
 
 
 # --------------------------------------------------------------------------------------------- sector trajectory
@@ -118,7 +148,12 @@ def rebound_section(r: Rebound) -> str:
     lede = (f"Energy per request falls {100 * r.gain:.0f} %/yr while demand grows {100 * r.growth:.0f} %/yr. "
             f"Total use rises despite efficiency for any elasticity above <strong>{r.breakeven:.2f}</strong>"
             f" (here: {', '.join(rising) or 'none'}). No published elasticity for AI exists: these are assumptions.")
-    return _section("rebound", "Rebound: efficiency versus demand (Jevons' paradox)", lede, chart, r.notes)
+    head = "".join(f"<th>elasticity {eps:g}</th>" for eps, _, _ in r.paths)
+    body = "".join(f"<tr><td>{y}</td>" + "".join(f"<td>{fmt(path[i])}</td>" for _, path, _ in r.paths) + "</tr>"
+                   for i, y in enumerate(r.years))
+    table = (f'<table class="data"><caption>total electricity [{escape(r.unit)}] by demand elasticity</caption>'
+             f"<thead><tr><th>year</th>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return _section("rebound", "Rebound: efficiency versus demand (Jevons' paradox)", lede, chart, r.notes, table)
 
 
 # --------------------------------------------------------------------------------------------- life cycle
@@ -248,7 +283,35 @@ def equivalences_section(blocks: Sequence[EquivalenceBlock], notes: Notes) -> st
                     '<div class="eqs">' + "".join(parts) + "</div>", notes)
 
 
+def with_unit(value: Any, unit: str) -> str:
+    """``value unit``; a dimensionless unit (``-``, ``1``, empty) is left out ("pue = 1.56", not "1.56 -")."""
+    return f"{value}" if unit.strip() in ("", "-", "1") else f"{value} {unit}"
+
+
 def assumption_line(a: Any) -> str:
     """One assumption as a note line: ``name = value unit — source`` (floats to 3 significant figures)."""
     value = fmt(a.value) if isinstance(a.value, float) else a.value
-    return f"{a.name} = {value} {a.unit} — {a.source}"
+    return f"{a.name} = {with_unit(value, a.unit)} — {a.source}"
+
+
+#: Unit suffixes of input names, dropped from their readable form (the unit is shown in brackets instead).
+_NAME_SUFFIXES = ("_g_per_kwh", "_l_per_kwh", "_mwh_per_day", "_twh", "_gw", "_kw", "_wh", "_fraction", "_years")
+_ACRONYMS = {"pue": "PUE", "wue": "WUE", "ewif": "EWIF", "it": "IT", "ai": "AI", "gpu": "GPU"}
+_UNIT_WORDS = {"1/yr": "per year", "yr": "years"}
+
+
+def human_name(name: str, unit: str = "") -> str:
+    """A readable label for an input identifier: ``demand_growth_fraction`` (unit 1/yr) -> "Demand growth (per
+    year)", ``intensity_g_per_kwh`` -> "Intensity [gCO2e/kWh]", ``pue`` -> "PUE"."""
+    stem = name
+    for suffix in _NAME_SUFFIXES:
+        if stem.endswith(suffix) and stem != suffix:
+            stem = stem[: -len(suffix)]
+            break
+    words = [_ACRONYMS.get(w, w) for w in stem.split("_") if w]
+    text = " ".join(words)
+    text = text[:1].upper() + text[1:]
+    u = unit.strip()
+    if u in _UNIT_WORDS:
+        return f"{text} ({_UNIT_WORDS[u]})"
+    return text if u in ("", "-", "1") else f"{text} [{u}]"

@@ -94,13 +94,13 @@ def _axes(f: _Frame, x_ticks: Sequence[float], y_ticks: Sequence[float], x_label
     for t in x_ticks:
         x = f.px(t)
         out.append(f'<line x1="{x:.1f}" y1="{H - M_BOTTOM}" x2="{x:.1f}" y2="{H - M_BOTTOM + 5}" stroke="#444"/>')
-        out.append(_text(x, H - M_BOTTOM + 18, x_fmt.format(t), "middle", 11))
+        out.append(_text(x, H - M_BOTTOM + 18, x_fmt.format(t), "middle", 12))
     for t in y_ticks:
         y = f.py(t)
         out.append(f'<line x1="{M_LEFT}" y1="{y:.1f}" x2="{W - M_RIGHT}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        out.append(_text(M_LEFT - 6, y + 4, fmt(t), "end", 11))
-    out.append(_text((M_LEFT + W - M_RIGHT) / 2, H - 8, x_label, "middle", 12))
-    out.append(f'<text transform="translate(16,{(M_TOP + H - M_BOTTOM) / 2:.0f}) rotate(-90)" font-size="12" '
+        out.append(_text(M_LEFT - 6, y + 4, fmt(t), "end", 12))
+    out.append(_text((M_LEFT + W - M_RIGHT) / 2, H - 8, x_label, "middle", 13))
+    out.append(f'<text transform="translate(16,{(M_TOP + H - M_BOTTOM) / 2:.0f}) rotate(-90)" font-size="13" '
                f'text-anchor="middle" fill="#222">{escape(y_label)}</text>')
     return out
 
@@ -112,7 +112,16 @@ def _wrap(parts: list[str], title: str) -> str:
 
 
 def _log_ticks(lo: float, hi: float) -> list[float]:
-    return [10.0**k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)]
+    """Ticks of a log axis inside [lo, hi]: powers of ten, with 2 and 5 between them when the axis spans fewer than
+    three decades (a 0.5–7 TWh axis had only the labels 1 and 10), so that there are at least four labels."""
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    steps = (1.0, 2.0, 5.0) if math.log10(hi / lo) < 3 else (1.0,)
+    ticks = [m * 10.0**k for k in decades for m in steps]
+    inside = [t for t in ticks if lo <= t <= hi]
+    if len(inside) < 4:
+        ticks = [m * 10.0**k for k in decades for m in (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)]
+        inside = [t for t in ticks if lo <= t <= hi]
+    return inside
 
 
 def _swatch(x: float, y: float, s: Series) -> str:
@@ -137,12 +146,15 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
     y_ticks = _log_ticks(lo_y, hi_y) if log_y else _ticks(lo_y, hi_y)
     x_ticks = _ticks(x0, x1, min(8, max(1, int(x1 - x0)))) if x1 > x0 else [x0]
     parts = _axes(f, x_ticks, [t for t in y_ticks if lo_y <= t <= hi_y], x_label, y_label, x_fmt)
-    legend_y = M_TOP + 4
-    for r in refs:
-        y = f.py(r.y)
+    ref_ys = [f.py(r.y) for r in refs]
+    label_ys = spread([y + 4 for y in ref_ys], gap=14, lo=M_TOP + 10, hi=H - M_BOTTOM)
+    margin_boxes = []
+    for r, y, ly in zip(refs, ref_ys, label_ys, strict=True):
         parts.append(f'<line x1="{M_LEFT}" y1="{y:.1f}" x2="{W - M_RIGHT}" y2="{y:.1f}" stroke="{r.color}" '
                      f'stroke-dasharray="2,3"><title>{escape(r.label)}: {fmt(r.y)}</title></line>')
-        parts.append(_text(W - M_RIGHT + 6, y + 4, f"{r.label} ({fmt(r.y)})", size=11, color=r.color))
+        text = f"{r.label} ({fmt(r.y)})"
+        parts.append(_text(W - M_RIGHT + 6, ly, text, size=12, color=r.color))
+        margin_boxes.append(label_box(W - M_RIGHT + 6, ly, text, "start", 12))
     for s in series:
         if s.low is not None and s.high is not None and len(s.x) > 1:
             top = " ".join(f"{f.px(x):.1f},{f.py(v):.1f}" for x, v in zip(s.x, s.high, strict=True))
@@ -153,14 +165,44 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
         pts = " ".join(f"{f.px(x):.1f},{f.py(v):.1f}" for x, v in zip(s.x, s.y, strict=True))
         dash = ' stroke-dasharray="6,4"' if s.dashed else ""
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{s.color}" stroke-width="2.5"{dash}/>')
+        dots = len(s.x) <= 20  # a dense series (a daily curve) is a line; its points would be a blur of dots
         for x, v in zip(s.x, s.y, strict=True):
-            parts.append(f'<circle cx="{f.px(x):.1f}" cy="{f.py(v):.1f}" r="3" fill="{s.color}">'
+            parts.append(f'<circle cx="{f.px(x):.1f}" cy="{f.py(v):.1f}" r="{3 if dots else 0}" fill="{s.color}">'
                          f'<title>{escape(s.label)} {x_fmt.format(x)}: {fmt(v)}</title></circle>')
-        parts.append(_swatch(W - M_RIGHT + 6, legend_y + 152, s))
-        parts.append(_text(W - M_RIGHT + 22, legend_y + 156, s.label, size=11))
+    legend_y = _legend_top(len(series), margin_boxes)
+    for s in series:
+        parts.append(_swatch(W - M_RIGHT + 6, legend_y - 4, s))
+        parts.append(_text(W - M_RIGHT + 22, legend_y, s.label, size=12))
         legend_y += 16
-    parts.extend(_markers(f, series, markers))
+    parts.extend(_markers(f, series, markers, ref_ys))
     return _wrap(parts, title)
+
+
+def spread(ys: Sequence[float], gap: float, lo: float, hi: float) -> list[float]:
+    """Label baselines ``ys`` moved apart (at least ``gap`` px, order kept) and kept within [lo, hi]."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = list(ys)
+    prev = -math.inf
+    for i in order:
+        out[i] = max(out[i], prev + gap, lo)
+        prev = out[i]
+    nxt = math.inf
+    for i in reversed(order):  # pushed past the bottom: move back up
+        out[i] = min(out[i], nxt - gap, hi)
+        nxt = out[i]
+    return out
+
+
+def _legend_top(rows: int, boxes: Sequence[tuple[float, float, float, float]]) -> float:
+    """Baseline of the first legend row in the right margin: near the middle, clear of the reference labels."""
+    height = 16 * rows
+    middle = (M_TOP + H - M_BOTTOM) / 2 - height / 2 + 12
+    candidates = sorted(range(int(M_TOP + 12), int(H - M_BOTTOM - height + 12), 4), key=lambda y: abs(y - middle))
+    for y in candidates:
+        box = (W - M_RIGHT + 4, y - 12, W, y - 12 + height + 2)
+        if not any(_overlaps(box, b) for b in boxes):
+            return float(y)
+    return middle
 
 
 #: Approximate advance of one character of 10 px system-ui text [px] (generous, so estimated boxes cover the text).
@@ -203,29 +245,42 @@ def _marker_slots(f: _Frame, series: Sequence[Series], markers: Sequence[Marker]
     return out
 
 
-def _markers(f: _Frame, series: Sequence[Series], markers: Sequence[Marker]) -> list[str]:
-    """Published error bars with labels placed where they overlap no other label, bar or series point (above the
-    bar, below it, right of it, left of it, then further up)."""
+#: Half width of a published marker's caps [px], radius of a single published value's dot, label font size.
+CAP_PX, DOT_PX, MARKER_FONT = 8, 5, 11
+
+
+def _markers(f: _Frame, series: Sequence[Series], markers: Sequence[Marker], ref_ys: Sequence[float] = ()
+             ) -> list[str]:
+    """Published error bars (a dot for a single value) with labels placed where they overlap no other label, bar,
+    series point or reference line (above the bar, below it, right of it, left of it, then further up or down)."""
     xs = _marker_slots(f, series, markers)
     spans = [(x, f.py(m.high), f.py(m.low)) for x, m in zip(xs, markers, strict=True)]
-    obstacles = [(x - 5, top, x + 5, bottom) for x, top, bottom in spans]
+    obstacles = [(x - CAP_PX - 1, top - DOT_PX, x + CAP_PX + 1, bottom + DOT_PX) for x, top, bottom in spans]
     obstacles += [(f.px(x) - 4, f.py(v) - 4, f.px(x) + 4, f.py(v) + 4) for s in series
                   for x, v in zip(s.x, s.y, strict=True)]
+    obstacles += [(M_LEFT, y - 2, W - M_RIGHT, y + 2) for y in ref_ys]  # labels never sit on a reference line
     parts: list[str] = []
     for m, (x, y_hi, y_lo) in zip(markers, spans, strict=True):
-        parts.append(f'<g stroke="{m.color}" stroke-width="2"><title>{escape(m.label)}: {fmt(m.low)}'
-                     f'{"" if m.low == m.high else "–" + fmt(m.high)}</title>'
-                     f'<line x1="{x:.1f}" y1="{y_lo:.1f}" x2="{x:.1f}" y2="{y_hi:.1f}"/>'
-                     f'<line x1="{x - 5:.1f}" y1="{y_lo:.1f}" x2="{x + 5:.1f}" y2="{y_lo:.1f}"/>'
-                     f'<line x1="{x - 5:.1f}" y1="{y_hi:.1f}" x2="{x + 5:.1f}" y2="{y_hi:.1f}"/></g>')
+        tip = f'<title>{escape(m.label)}: {fmt(m.low)}{"" if m.low == m.high else "–" + fmt(m.high)}</title>'
+        if abs(y_lo - y_hi) < 2 * DOT_PX:  # one value (or a range too narrow to see): a dot with a white rim
+            parts.append(f'<circle cx="{x:.1f}" cy="{(y_lo + y_hi) / 2:.1f}" r="{DOT_PX}" fill="{m.color}" '
+                         f'stroke="#fff" stroke-width="1.5">{tip}</circle>')
+        else:
+            parts.append(f'<g stroke="{m.color}" stroke-width="3">{tip}'
+                         f'<line x1="{x:.1f}" y1="{y_lo:.1f}" x2="{x:.1f}" y2="{y_hi:.1f}"/>'
+                         f'<line x1="{x - CAP_PX:.1f}" y1="{y_lo:.1f}" x2="{x + CAP_PX:.1f}" y2="{y_lo:.1f}"/>'
+                         f'<line x1="{x - CAP_PX:.1f}" y1="{y_hi:.1f}" x2="{x + CAP_PX:.1f}" y2="{y_hi:.1f}"/></g>')
+        y_hi, y_lo = min(y_hi, (y_lo + y_hi) / 2 - DOT_PX), max(y_lo, (y_lo + y_hi) / 2 + DOT_PX)
         mid = (y_hi + y_lo) / 2 + 4
-        candidates = [(x, y_hi - 6, "middle"), (x, y_lo + 14, "middle"), (x + 9, mid, "start"),
-                      (x - 9, mid, "end"), *((x, y_hi - 6 - 12 * k, "middle") for k in range(1, 12))]
+        candidates = [(x, y_hi - 6, "middle"), (x, y_lo + 14, "middle"), (x + CAP_PX + 4, mid, "start"),
+                      (x - CAP_PX - 4, mid, "end"),
+                      *(c for k in range(1, 12) for c in ((x, y_hi - 6 - 12 * k, "middle"),
+                                                          (x, y_lo + 14 + 12 * k, "middle")))]
 
-        lx, ly, anchor = next((c for c in candidates if _fits(label_box(c[0], c[1], m.label, c[2]), obstacles)),
-                              candidates[0])
-        obstacles.append(label_box(lx, ly, m.label, anchor))
-        parts.append(_text(lx, ly, m.label, anchor, size=10, color=m.color))
+        lx, ly, anchor = next((c for c in candidates
+                               if _fits(label_box(c[0], c[1], m.label, c[2], MARKER_FONT), obstacles)), candidates[0])
+        obstacles.append(label_box(lx, ly, m.label, anchor, MARKER_FONT))
+        parts.append(_text(lx, ly, m.label, anchor, size=MARKER_FONT, color=m.color))
     return parts
 
 
@@ -321,7 +376,7 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], baseline
     parts = [f'<line x1="{px(baseline):.1f}" y1="20" x2="{px(baseline):.1f}" y2="{height - 40}" stroke="#222"/>',
              _text(px(baseline), 14, f"nominal (inputs as stated) {fmt(baseline)} {unit}", "middle", 11)]
     for t in _ticks(lo, hi):
-        parts.append(_text(px(t), height - 22, fmt(t), "middle", 11))
+        parts.append(_text(px(t), height - 22, fmt(t), "middle", 12))
     for i, (name, at_p5, at_p95) in enumerate(rows):
         y = 28 + 28 * i
         a, b = sorted((at_p5, at_p95))

@@ -67,6 +67,9 @@ class Quantity:
 _NUMBER = r"[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 #: Number, then whitespace or directly a letter, an optional multiplier word, then a unit starting with a letter.
 _AMOUNT = re.compile(rf"({_NUMBER})(?:\s+|(?=[^\W\d_]))(?:([^\W\d_]+)\s+)?([^\W\d_]\S*)")
+#: Largest amount accepted, in the base unit (kWh, g, L, kW): world electricity is ~3e13 kWh a year (IEA 2024), world
+#: emissions ~5e16 g (UNEP Emissions Gap 2023); 1e20 leaves room for any what-if while keeping ratios finite.
+MAX_AMOUNT = 1e20
 ACCEPTED_UNITS = ("energy J kJ MJ GJ Wh kWh MWh GWh TWh PWh; carbon g kg t kt Mt Gt (CO2e); water ml L m3 ML GL; "
                   "power W kW MW GW TW")
 
@@ -112,7 +115,12 @@ def parse_quantity(text: str) -> Quantity:
     if not math.isfinite(number) or number < 0:
         raise InputError(f"amount must be a non-negative finite number, got {m.group(1)!r}")
     kind, factor = UNITS[key]
-    return Quantity(kind, number * factor, raw)
+    value = number * factor
+    if not value <= MAX_AMOUNT:  # also catches an overflow to inf (1e308 TWh)
+        base = {"energy": "kWh", "carbon": "g", "water": "L", "power": "kW"}[kind]
+        raise InputError(f"amount {raw!r} is out of range; accepted: 0 to {MAX_AMOUNT:g} {base} (world annual "
+                         "totals are below 1e17 in each unit)")
+    return Quantity(kind, value, raw)
 
 
 @dataclass(frozen=True)

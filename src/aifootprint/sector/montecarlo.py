@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
+from ..notice import Notice
 from ..uncertainty import PERCENTILES
 from .distributions import Dist
 from .models import HEADLINE, OUTPUT_UNITS, compute, specs
@@ -38,6 +39,9 @@ DEFAULT_SEED = 20231010
 SENSITIVITY_DRAWS = 20_000
 #: Largest number of uncertain inputs whose bound combinations are enumerated (2**12 = 4,096 evaluations).
 MAX_CORNER_INPUTS = 12
+#: Notice code of a site factor or input that is a default (industry average, world average) instead of a value for
+#: the place or the scenario.
+FALLBACK = "estimated-fallback"
 _CHUNK = 262_144
 
 
@@ -47,14 +51,14 @@ class Prepared:
 
     scenario: Scenario
     inputs: Mapping[str, Input]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Notice, ...] = ()
 
     @property
     def uncertain(self) -> list[str]:
         return [k for k, v in self.inputs.items() if v.is_uncertain and not k.startswith("_")]
 
 
-def _site_inputs(scenario: Scenario, registry: Any, have: set[str]) -> tuple[dict[str, Input], list[str]]:
+def _site_inputs(scenario: Scenario, registry: Any, have: set[str]) -> tuple[dict[str, Input], list[Notice]]:
     """Site factors from the impacts core for the scenario's location (those the file does not set)."""
     if not scenario.location:
         return {}, []
@@ -62,7 +66,8 @@ def _site_inputs(scenario: Scenario, registry: Any, have: set[str]) -> tuple[dic
         from ..impacts import resolve_site
         from ..uncertainty import Uncertain
     except ImportError as exc:  # pragma: no cover - the core ships with the package
-        return {}, [f"impacts core unavailable ({exc}); carbon and water not computed"]
+        return {}, [Notice("not-computed", f"impacts core unavailable ({exc}); carbon and water not computed",
+                           "carbon_t")]
     try:
         site = resolve_site(scenario.location, scenario.operator, registry=registry)
     except InputError as exc:
@@ -84,14 +89,17 @@ def _site_inputs(scenario: Scenario, registry: Any, have: set[str]) -> tuple[dic
         out[name] = Input(name, specs(scenario.model)[name].unit, src, dist, (), note)
     used = {"pue": "pue", "intensity_g_per_kwh": "grid_intensity", "wue_onsite_l_per_kwh": "wue_onsite",
             "ewif_l_per_kwh": "ewif_offsite"}
-    factors = tuple(used[n] + ":" for n in out)
-    warnings = [w for w in site.warnings() if w.startswith(factors)]
+    factors = {used[n] for n in out}
+    warnings = [Notice(FALLBACK, f"{f.name}: {f.note or 'estimated fallback (' + f.source + ')'}", f.name, f.source)
+                for f in site.factors() if f.estimated and f.name in factors]
     year = site.intensity.year
     if "intensity_g_per_kwh" in out and year is not None and (year < scenario.years[0] or year > scenario.years[-1]):
         span = f"{scenario.years[0]}" if len(scenario.years) == 1 else f"{scenario.years[0]}–{scenario.years[-1]}"
-        warnings.append(f"grid_intensity: the {year} intensity of {site.location} ({_best(site.intensity.value):g} "
-                        f"gCO2e/kWh, {site.intensity.source}) is applied to {span}; no year-matched intensity is in "
-                        "the registry, so carbon ignores any change of the grid since then")
+        warnings.append(Notice(
+            "intensity-year-mismatch", f"grid_intensity: the {year} intensity of {site.location} "
+            f"({_best(site.intensity.value):g} gCO2e/kWh, {site.intensity.source}) is applied to {span}; no "
+            "year-matched intensity is in the registry, so carbon ignores any change of the grid since then",
+            "grid_intensity", site.intensity.source))
     return out, warnings
 
 
@@ -100,7 +108,7 @@ def _best(value: Any) -> float:
     return float(value) if isinstance(value, int | float) else float(value.best)
 
 
-def _default_pue(registry: Any) -> tuple[Input, str]:
+def _default_pue(registry: Any) -> tuple[Input, Notice]:
     """PUE when neither the file nor a location gives one: the impacts core's industry-average operator row
     (``datacenter_operators.csv``, ``unknown``: Uptime Institute survey, UPTIME), flagged, as every other path."""
     from ..impacts import resolve_site
@@ -109,8 +117,8 @@ def _default_pue(registry: Any) -> tuple[Input, str]:
     value = _best(factor.value)
     src = factor.source + (f" ({factor.year})" if factor.year else "")
     note = "no pue and no location given: industry-average PUE; estimated fallback"
-    warning = (f"pue: no pue and no location given: industry-average PUE {value:g} used ({src}); facility energy = "
-               "IT energy × PUE; IT figures (it_*) do not depend on it")
+    warning = Notice(FALLBACK, f"pue: no pue and no location given: industry-average PUE {value:g} used ({src}); "
+                     "facility energy = IT energy × PUE; IT figures (it_*) do not depend on it", "pue", factor.source)
     return Input("pue", "-", src, Dist.point(value), (), note), warning
 
 
@@ -129,16 +137,18 @@ def prepare(scenario: Scenario, registry: Any = None) -> Prepared:
             inputs[name] = Input(name, spec.unit, "default", Dist.point(spec.default), (), spec.help)
             defaulted.append(f"{name} = {spec.default:g}")
     if defaulted:
-        warnings.append("inputs not given, defaults used: " + ", ".join(defaulted))
+        warnings.append(Notice("default-inputs", "inputs not given, defaults used: " + ", ".join(defaulted),
+                               "inputs"))
     if "pue" not in inputs:
         inputs["pue"], note = _default_pue(registry)
         warnings.append(note)
     if scenario.model == "demand" and "rebound_elasticity" in scenario.inputs:
         from .rebound import NO_PUBLISHED_ELASTICITY
 
-        warnings.append(NO_PUBLISHED_ELASTICITY)
+        warnings.append(Notice("assumption", NO_PUBLISHED_ELASTICITY, "rebound_elasticity", "LU25"))
     if not any(k in inputs for k in ("intensity_g_per_kwh",)):
-        warnings.append("no location or grid intensity given: carbon not computed")
+        warnings.append(Notice("not-computed", "no location or grid intensity given: carbon not computed",
+                               "carbon_t"))
     return Prepared(scenario, inputs, tuple(warnings))
 
 
@@ -226,7 +236,7 @@ class RunResult:
     nominal: Mapping[str, FloatArray]  # output -> (years,)
     bounds: Mapping[str, FloatArray]  # output -> (years, 2): min, max over bound combinations
     sensitivity: tuple[Sensitivity, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Notice, ...] = field(default=())
 
     @property
     def scenario(self) -> Scenario:
@@ -345,7 +355,8 @@ def run(scenario: Scenario | Prepared, draws: int = DEFAULT_DRAWS, seed: int = D
     corner_names = names[:MAX_CORNER_INPUTS]
     warnings = list(prepared.warnings)
     if len(names) > MAX_CORNER_INPUTS:
-        warnings.append(f"bounds enumerate the first {MAX_CORNER_INPUTS} uncertain inputs only")
+        warnings.append(Notice("bounds-partial", f"bounds enumerate the first {MAX_CORNER_INPUTS} uncertain inputs "
+                               "only", "bounds"))
     corners = evaluate(prepared, _corner_picks(corner_names))
     fulls = {key: parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1) for key, parts in chunks.items()}
     order = [HEADLINE, *(k for k in fulls if k != HEADLINE)]

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import InputError, unknown_choice
 from .distributions import META_KEYS, Dist, parse_spec
+from .models import OUTPUT_UNITS
 
 MODELS = ("supply", "demand", "trajectory")
 ASSUMPTION = "assumption"
@@ -287,6 +288,8 @@ def _published(ctx: _Ctx, i: int, raw: Any) -> Published:
     for key in ("output", "unit", "source"):
         if not isinstance(raw.get(key), str):
             raise ctx.fail((*path, key), "missing or not a string")
+    if raw["output"] not in OUTPUT_UNITS:  # else silently never compared with anything
+        raise ctx.fail((*path, "output"), str(unknown_choice("output", raw["output"], OUTPUT_UNITS)))
     return Published(str(raw["output"]), year, str(raw["unit"]), str(raw["source"]), nums["value"], nums["low"],
                      nums["high"], str(raw.get("note", "")))
 

@@ -14,6 +14,7 @@ from aifootprint.cli.main import main
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator
 from aifootprint.estimate.lifecycle import Deployment, estimate_lifecycle
 from aifootprint.estimate.training_runs import NoPublishedRun, training_result_for
+from aifootprint.result import warning_messages
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -68,7 +69,7 @@ def test_published_figures_only(capsys: pytest.CaptureFixture[str], model: str, 
     d = _json(capsys, "estimate", "training", "--model", model)
     assert (d["energy_mwh"]["best"], d["carbon_t"]["best"]) == (mwh, t)
     assert d["water_l"] is None and d["published"]["energy_mwh"] == mwh
-    assert any("published figures only" in w and f"{missing}" in w for w in d["warnings"])
+    assert any("published figures only" in w and f"{missing}" in w for w in warning_messages(d))
     code, _, err = run(capsys, "estimate", "training", "--model", model, "--location", "FR")
     assert code == 2 and "cannot be applied" in err
 

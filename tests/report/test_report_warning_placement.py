@@ -46,8 +46,8 @@ def test_pue_warning_stays_where_facility_energy_depends_on_it() -> None:
 
     _, res, _ = sector_data("devries-2023-nvidia-2027", 500, default_registry())
     mine, other = split_warnings(res, "facility_energy_twh")
-    assert any(w.startswith("pue:") for w in mine)
-    assert not any(w.startswith("pue:") for w in other)
+    assert any(w.subject == "pue" and w.code == "estimated-fallback" for w in mine)
+    assert not any(w.subject == "pue" for w in other)
 
 
 def test_dashed_series_has_a_dashed_legend_swatch() -> None:
@@ -73,3 +73,17 @@ def test_energy_chart_shows_no_carbon_or_water_factor_warnings(html: str) -> Non
     assert "pue: no operator given" in section
     for name in ("grid_intensity", "wue_onsite", "ewif_offsite"):
         assert f"{name}:" not in section and f"<li>{name} = " not in section, name
+
+
+def test_warnings_are_routed_by_subject_not_by_text() -> None:
+    """Issue 12: report sections were chosen by the warning's text prefix. A notice about the grid intensity whose
+    text does not start with "grid_intensity:" still goes where carbon is shown, not under the energy chart."""
+    from types import SimpleNamespace
+
+    from aifootprint.notice import Notice
+
+    grid = Notice("estimated-fallback", "World-average grid intensity used (no location)", "grid_intensity", "X")
+    other = Notice("default-inputs", "inputs not given, defaults used: x = 1", "inputs")
+    res = SimpleNamespace(warnings=(grid, other), scenario=SimpleNamespace(model="supply"))
+    mine, elsewhere = split_warnings(res, "facility_energy_twh")
+    assert mine == [other] and elsewhere == [grid]

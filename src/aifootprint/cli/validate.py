@@ -1,0 +1,174 @@
+"""Plausible ranges of the CLI's numeric flags, checked before any computation.
+
+A value outside its range is an :class:`~aifootprint.errors.InputError` naming the flag and the accepted range
+(exit 2), instead of an overflow several steps later ("got inf") or a silently absurd result. The bounds are wide on
+purpose: they reject typos and units slips (a count given in billions, W given in kW·1000), not unusual studies.
+Where a bound rests on a figure, the figure is cited in the comment beside it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Accepted closed interval ``[low, high]`` of a flag, with its unit (for the message)."""
+
+    low: float
+    high: float
+    unit: str = ""
+
+
+#: Accepted ranges by flag name.
+LIMITS: Mapping[str, Limit] = {
+    # world electricity generation ≈ 30,000 TWh = 3e13 kWh in 2023 (IEA, Electricity 2024); 1e14 kWh is ~3× that
+    "--energy-kwh": Limit(0.0, 1e14, "kWh"),
+    # one model replica: an NVL72 rack is 72 GPUs; 1,024 leaves room for multi-rack serving
+    "--accelerators (request)": Limit(1, 1024),
+    # the largest announced training clusters have ~100,000-200,000 GPUs (xAI Colossus, 2024)
+    "--accelerators": Limit(1, 1_000_000),
+    "--training-accelerators": Limit(1, 1_000_000),
+    # per accelerator: the largest datasheet figure is ~1,200 W (B200/GB200 per GPU); 5,000 W covers any board
+    "--power-w": Limit(1.0, 5000.0, "W"),
+    # Monte Carlo draws: below 100 the 5th/95th percentiles rest on fewer than 5 draws; 10 million fills the memory
+    "--draws": Limit(100, 10_000_000),
+    # requests per year: -99 % (shrinking) to ×11 (growth 10.0) per year
+    "--growth": Limit(-0.99, 10.0),
+    "--days": Limit(1e-6, 36_500, "days"),
+    "--requests-per-day": Limit(0.0, 1e13),
+    "--batch": Limit(1, 100_000),
+    "--gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),
+    "--training-gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),
+    "--mfu": Limit(1e-4, 1.0),
+    "--flops": Limit(0.0, 1e32, "FLOPs"),
+    # model shapes (explicit architecture): wide enough for any published transformer
+    "--layers": Limit(1, 10_000),
+    "--d-model": Limit(1, 1_000_000),
+    "--heads": Limit(1, 100_000),
+    "--kv-heads": Limit(1, 100_000),
+    "--head-dim": Limit(1, 100_000),
+    "--vocab": Limit(1, 100_000_000),
+    "--experts": Limit(1, 100_000),
+    "--active-experts": Limit(1, 100_000),
+    # flags in billions: above 1e6 (a count typed where billions are expected) the command's own check gives a hint
+    "--params": Limit(1e-9, math.inf, "billion"),
+    "--active-params": Limit(1e-9, math.inf, "billion"),
+    "--tokens": Limit(1e-9, math.inf, "billion"),
+    "--training-params": Limit(1e-9, math.inf, "billion"),
+    "--training-tokens": Limit(1e-9, math.inf, "billion"),
+}
+
+#: Python parameter name -> flag, per command whose flags :func:`check_params` checks (``--accelerators`` of a
+#: request is one model replica; of a training run, a cluster). Token counts are left to the estimator's own checks.
+PARAMS: Mapping[str, Mapping[str, str]] = {
+    "request": {"params": "--params",
+                "active_params": "--active-params", "layers": "--layers", "d_model": "--d-model", "heads": "--heads",
+                "kv_heads": "--kv-heads", "head_dim": "--head-dim", "vocab": "--vocab", "experts": "--experts",
+                "active_experts": "--active-experts", "accelerators": "--accelerators (request)",
+                "batch": "--batch"},
+    "training": {"gpu_hours": "--gpu-hours", "accelerators": "--accelerators", "days": "--days",
+                 "power_w": "--power-w", "params": "--params", "tokens": "--tokens", "flops": "--flops",
+                 "mfu": "--mfu", "pue": "--pue"},
+    "lifecycle": {"requests_per_day": "--requests-per-day", "days": "--days", "growth": "--growth", "batch": "--batch",
+                  "training_gpu_hours": "--training-gpu-hours", "training_params": "--training-params",
+                  "training_tokens": "--training-tokens"},
+    "compare-models": {"batch": "--batch"},
+}
+
+
+def check_params(command: str, values: Mapping[str, object]) -> None:
+    """Check the numeric flags of ``command`` (a key of :data:`PARAMS`) given as the command function's parameters
+    (``check_params("request", locals())``); for ``lifecycle``, also the training flags' combination."""
+    for name, flag in PARAMS[command].items():
+        value = values.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            check_range(flag, value)
+    if command == "lifecycle":
+        lifecycle_training(*(values.get(k) for k in ("training_gpu_hours", "training_params", "training_tokens",
+                                                     "training_hardware")))  # type: ignore[arg-type]
+
+
+def _site_limit(flag: str) -> Limit | None:
+    """Site-factor flags (``--pue``, ``--intensity-g-per-kwh``, …): the library's ranges
+    (:data:`aifootprint.impacts.site.OVERRIDE_RANGES`, one definition for the CLI and the Python API)."""
+    name = flag.removeprefix("--").replace("-", "_")
+    if name not in ("pue", "intensity_g_per_kwh", "market_intensity_g_per_kwh", "wue_l_per_kwh", "ewif_l_per_kwh"):
+        return None
+    from ..impacts.site import OVERRIDE_RANGES
+
+    low, high, unit = OVERRIDE_RANGES[name]
+    return Limit(low, high, unit)
+
+
+def _fmt(x: float) -> str:
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e10:
+        return f"{int(x):,}"
+    return f"{x:g}"
+
+
+def check_range(flag: str, value: float | int | None, low: float | None = None, high: float | None = None,
+                unit: str | None = None) -> None:
+    """Raise :class:`InputError` unless ``value`` (None: not given) is a finite number in ``[low, high]``.
+
+    Without ``low``/``high`` the bounds come from :data:`LIMITS` (a key such as ``"--accelerators (request)"`` names
+    the flag before the parenthesis).
+    """
+    if value is None:
+        return
+    limit = LIMITS.get(flag) or _site_limit(flag)
+    lo = low if low is not None else (limit.low if limit else -math.inf)
+    hi = high if high is not None else (limit.high if limit else math.inf)
+    u = unit if unit is not None else (limit.unit if limit else "")
+    v = float(value)
+    if math.isfinite(v) and lo <= v <= hi:
+        return
+    name = flag.split(" (")[0]
+    accepted = f"accepted: {_fmt(lo)} to {_fmt(hi)}{' ' + u if u else ''}"
+    if math.isnan(v):
+        raise InputError(f"{name} must be a number, not NaN; {accepted}")
+    raise InputError(f"{name} {_fmt(v)} is out of range; {accepted}")
+
+
+def check_flags(values: Mapping[str, float | int | None]) -> None:
+    """:func:`check_range` for each ``flag: value`` (None values are skipped)."""
+    for flag, value in values.items():
+        check_range(flag, value)
+
+
+def in_range(flag: str) -> Callable[[float | None], float | None]:
+    """An option callback checking ``flag`` with :func:`check_range` as the value is parsed, before the command
+    body runs (``typer.Option(..., callback=in_range("--pue"))``)."""
+
+    def check(value: float | None) -> float | None:
+        check_range(flag, value)
+        return value
+
+    return check
+
+
+def one_of(flags: Mapping[str, bool]) -> None:
+    """Raise :class:`InputError` when more than one of these output switches is set (``--json --toml``)."""
+    given = [f for f, on in flags.items() if on]
+    if len(given) > 1:
+        raise InputError(f"choose one of {' and '.join(flags)}; got {' '.join(given)}")
+
+
+def lifecycle_training(gpu_hours: float | None, params: float | None, tokens: float | None,
+                       hardware: str | None) -> None:
+    """The training side of ``estimate lifecycle``: errors name the lifecycle's own ``--training-*`` flags."""
+    if params is not None and gpu_hours is not None:
+        raise InputError("give the training run one way: --training-gpu-hours, or --training-params and "
+                         "--training-tokens, not both")
+    if (params is None) != (tokens is None):
+        missing = "--training-tokens" if tokens is None else "--training-params"
+        given = "--training-params" if tokens is None else "--training-tokens"
+        raise InputError(f"{given} needs {missing} (training FLOPs ≈ 6 × parameters × tokens), or give "
+                         "--training-gpu-hours instead")
+    if hardware is not None and gpu_hours is None and params is None:
+        raise InputError("--training-hardware needs the run: add --training-gpu-hours, or --training-params and "
+                         "--training-tokens (without them the model's published run is used)")

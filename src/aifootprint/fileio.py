@@ -1,0 +1,109 @@
+"""Writing the user's output files without harming anything that is already there.
+
+:func:`write_output` is the one place where commands write a file the user named (``report --out``, ``runs export
+-o``, …). Its rules:
+
+* ``-`` means standard output (nothing is written to a file named ``-``).
+* Only regular files are written. A directory, FIFO, socket or device node at the path is refused with
+  :class:`~aifootprint.errors.InputError` (exit 2 in the CLI) and left untouched.
+* A symbolic link is **written through**: the file it points to is replaced and the link itself is kept (as a shell's
+  ``>`` does). A link to a directory, FIFO or device is refused like the thing itself.
+* The write is atomic: the text goes to a temporary file in the target's folder, which is then renamed over the
+  target, so the target is either the old file or the whole new one.
+* An existing file keeps its permission bits (and its owner and group where the process may set them); a new file
+  gets what ``open()`` would give (0666 minus the umask).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import InputError
+
+#: What a path that is not a regular file is called in the error message.
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is ("a FIFO (named pipe)", …); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def output_target(path: str | os.PathLike[str], flag: str = "--out") -> Path | None:
+    """The regular file that :func:`write_output` would replace (symlinks followed), or None for ``-`` (stdout).
+
+    Raises :class:`InputError` when the path (or what a link points to) exists and is not a regular file, or when its
+    folder does not exist. Call it before long work so that a bad path fails at once.
+    """
+    if str(path) == "-":
+        return None
+    given = Path(path)
+    target = Path(os.path.realpath(given))  # follows every link; a dangling link gives the path it would create
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise InputError(f"cannot write {flag} {given}: {exc.strerror or exc}") from None
+    if mode is not None:
+        kind = _kind(mode)
+        if kind is not None:
+            via = f" (the link points to {target})" if target != given.absolute() else ""
+            hint = f"; give a file name, e.g. {given / 'aifootprint-report.html'}" if stat.S_ISDIR(mode) else ""
+            raise InputError(f"{flag} {given} is {kind}{via}: only regular files are written "
+                             f"(use {flag} - for standard output){hint}")
+    if not target.parent.is_dir():
+        raise InputError(f"{flag} {given}: folder {target.parent} does not exist")
+    return target
+
+
+def write_output(path: str | os.PathLike[str], data: str | bytes, flag: str = "--out",
+                 stdout: BinaryIO | None = None) -> str:
+    """Write ``data`` (text is UTF-8 encoded) to the regular file ``path``, or to standard output for ``-``.
+
+    See the module docstring for the rules. Returns where the data went (``"standard output"`` or the path written,
+    the link's target for a symlink). OS errors (permissions, a read-only or full disk) become one
+    :class:`InputError` line naming ``flag``.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    target = output_target(path, flag)
+    if target is None:
+        out = stdout if stdout is not None else sys.stdout.buffer
+        out.write(raw)
+        out.flush()
+        return "standard output"
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    except OSError as exc:
+        raise InputError(f"cannot write {flag} {path}: {exc.strerror or exc}") from None
+    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    try:
+        # O_EXCL: never write through a file someone else put at the temporary name; 0o666 minus the umask as open()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if old is not None:
+                os.chmod(tmp, stat.S_IMODE(old.st_mode))
+                with contextlib.suppress(OSError):  # only possible as root or the owner; the mode is what matters
+                    os.chown(tmp, old.st_uid, old.st_gid)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise InputError(f"cannot write {flag} {path}: {exc.strerror or exc}") from None
+    return str(target)

@@ -1,0 +1,97 @@
+"""The report in real headless Chromium at a desktop (1280 px) and a phone (420 px) width: no console errors, the
+key numbers in the rendered page, no two chart labels overlapping and none on a reference line, chart text
+readable, no sideways scrolling of the page (charts scroll inside their figure). Issue 12: at 420 px chart text was
+~4 px; labels sat on reference lines.
+
+The check runs a small script injected into a copy of the report (the report itself has no script) that measures
+every SVG ``<text>`` with ``getBoundingClientRect`` and writes the result into the DOM, which ``--dump-dom`` returns.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aifootprint.report.build import build_default_report
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000")
+
+#: Smallest rendered chart text accepted [CSS px] (12 px user units at the 680 px minimum chart width is ~10.7 px).
+MIN_FONT_PX = 8.5
+
+PROBE = """<script>
+window.addEventListener('load', () => {
+  const out = {overlaps: [], minFont: 1e9, smallest: '', texts: 0,
+               pageOverflow: document.documentElement.scrollWidth - window.innerWidth};
+  document.querySelectorAll('figure svg').forEach((svg, i) => {
+    const boxes = [...svg.querySelectorAll('text')].map(t => {
+      const r = t.getBoundingClientRect(), m = t.getScreenCTM();
+      const px = parseFloat(getComputedStyle(t).fontSize) * (m ? Math.hypot(m.a, m.b) : 1);
+      if (px < out.minFont) { out.minFont = px; out.smallest = t.textContent; }
+      out.texts += 1;
+      return {s: t.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom};
+    });
+    svg.querySelectorAll('line[stroke-dasharray="2,3"]').forEach(line => {  // reference lines
+      const r = line.getBoundingClientRect(), y = (r.top + r.bottom) / 2;
+      boxes.forEach(p => { if (p.x0 < r.right && r.left < p.x1 && p.y0 + 1 < y && y < p.y1 - 1)
+        out.overlaps.push(`chart ${i}: "${p.s}" on a reference line`); });
+    });
+    for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
+      const p = boxes[a], q = boxes[b];
+      if (p.x0 < q.x1 - 1 && q.x0 < p.x1 - 1 && p.y0 < q.y1 - 1 && q.y0 < p.y1 - 1)
+        out.overlaps.push(`chart ${i}: "${p.s}" / "${q.s}"`);
+    }
+  });
+  document.body.setAttribute('data-check', JSON.stringify(out));
+});
+</script>"""
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if _chromium() is None:
+        pytest.skip("chromium not installed (the CI set-up installs Debian 'chromium'; apt-get install -y chromium)")
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(build_default_report(draws=20_000).replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    return path
+
+
+def _open(page: Path, width: int) -> tuple[str, dict[str, Any], list[str]]:
+    binary = _chromium()
+    assert binary is not None
+    cmd = [binary, *CHROMIUM_FLAGS, f"--window-size={width},900", f"--user-data-dir={page.parent / f'p{width}'}",
+           "--dump-dom", page.as_uri()]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    m = re.search(r'data-check="([^"]*)"', proc.stdout)
+    assert m, "the probe did not run"
+    return proc.stdout, json.loads(html.unescape(m.group(1))), console
+
+
+@pytest.mark.parametrize("width", [1280, 420])
+def test_report_is_readable_in_chromium(page: Path, width: int) -> None:
+    dom, check, console = _open(page, width)
+    assert not console, console
+    assert "Sector trajectory" in dom and "945" in dom and "break-even day" in dom and "References" in dom
+    assert dom.count("<svg") >= 6 and check["texts"] > 100
+    assert check["overlaps"] == [], check["overlaps"]
+    assert check["minFont"] >= MIN_FONT_PX, (check["minFont"], check["smallest"])
+    assert check["pageOverflow"] <= 1, check["pageOverflow"]
