@@ -1,0 +1,93 @@
+"""Server configuration: one frozen dataclass, built by the CLI or by tests.
+
+No work at import time and no third-party import here, so the CLI can build a config without the ``[server]`` extra.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Default TCP port of ``aifootprint serve`` (issue 9).
+DEFAULT_PORT = 8787
+#: Default bind address: loopback only; anything else must be asked for.
+DEFAULT_HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on request bodies and queries (every body is validated against them; beyond → HTTP 413/422)."""
+
+    max_body_bytes: int = 4_000_000
+    max_batch_rows: int = 5_000
+    max_list_rows: int = 1_000
+    max_draws: int = 20_000
+    max_name_chars: int = 200
+    max_tags: int = 32
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    """When writes need a token.
+
+    ``require_for_writes``: ``None`` = automatic (required unless bound to a loopback address); True forces it on
+    loopback too; False is ignored off loopback (writes there always need a token). ``require_for_reads``: ``None`` =
+    automatic (open on loopback, token needed elsewhere); False opens reads everywhere (``--public-reads``).
+    """
+
+    require_for_writes: bool | None = None
+    require_for_reads: bool | None = None
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything the app factory needs; see :func:`aifootprint.server.app.create_app`."""
+
+    database_url: str
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    tokens: TokenPolicy = TokenPolicy()
+    limits: Limits = Limits()
+    #: create the schema (Alembic upgrade head) at start-up
+    migrate: bool = True
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    @property
+    def writes_need_token(self) -> bool:
+        """True unless bound to loopback (or forced off there). Never False on a non-loopback host."""
+        if not self.loopback:
+            return True
+        return bool(self.tokens.require_for_writes)
+
+    @property
+    def reads_need_token(self) -> bool:
+        if self.tokens.require_for_reads is None:
+            return not self.loopback
+        return self.tokens.require_for_reads
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def data_dir(environ: dict[str, str] | None = None, home: Path | None = None) -> Path:
+    """User data directory (XDG): ``$XDG_DATA_HOME/aifootprint`` or ``~/.local/share/aifootprint``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_DATA_HOME") or str((home or Path.home()) / ".local" / "share")
+    return Path(base) / "aifootprint"
+
+
+def default_database_url(environ: dict[str, str] | None = None, home: Path | None = None) -> str:
+    """Embedded SQLite file in the user data directory (``…/aifootprint/server.sqlite3``)."""
+    return f"sqlite:///{data_dir(environ, home) / 'server.sqlite3'}"

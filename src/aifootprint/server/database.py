@@ -1,0 +1,61 @@
+"""Sessions for reads and writes.
+
+SQLite: writes run in ``BEGIN IMMEDIATE`` transactions on their own engine, so concurrent writers queue on the
+database lock (30 s busy timeout) instead of failing on a stale snapshot; reads use a plain engine (WAL readers do
+not block). PostgreSQL: one engine; rows a write depends on are locked with ``SELECT … FOR UPDATE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from .db import make_engine
+
+
+class Database:
+    """Engines and session factories for one database URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.dialect = self.engine.dialect.name
+        self.write_engine: Engine = self.engine
+        if self.dialect == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            self.write_engine = make_engine(url)
+            _immediate_transactions(self.write_engine)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose transaction commits when the block ends without error (rolled back otherwise)."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()
+
+
+def _immediate_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, begin transactions, and begin them IMMEDIATE (SQLAlchemy docs,
+    "Serializable isolation / Savepoints / Transactional DDL" for pysqlite)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

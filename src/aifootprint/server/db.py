@@ -1,0 +1,96 @@
+"""Database engine and schema migrations (Alembic, shipped with the package).
+
+``make_engine(url)`` accepts ``sqlite:///PATH`` (WAL, busy timeout; parent directory created) and
+``postgresql+psycopg://…``. ``upgrade(engine)`` / ``downgrade(engine, "base")`` run the migrations in
+``aifootprint/server/migrations`` on that engine; the app calls ``upgrade`` at start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from ..errors import InputError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SUPPORTED = ("sqlite", "postgresql+psycopg")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` (InputError on an unsupported or malformed URL)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InputError(f"not a database URL: {url!r}; accepted: sqlite:///PATH or postgresql+psycopg://…") from exc
+    driver = parsed.drivername
+    if driver == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        driver = parsed.drivername
+    if driver not in SUPPORTED:
+        raise InputError(f"unsupported database {driver!r}; accepted: sqlite:///PATH or postgresql+psycopg://…")
+    if driver == "sqlite":
+        return _sqlite_engine(parsed.database or "")
+    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _sqlite_engine(database: str) -> Engine:
+    if database in ("", ":memory:"):
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        path = Path(database).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the database directory {path.parent}: {exc}") from exc
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if database not in ("", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return engine
+
+
+def _config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the schema up to ``revision`` (default: the newest)."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    """Migrate the schema down to ``revision`` (``base``: no tables left)."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(_config(conn), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database (None: not migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        rev = MigrationContext.configure(conn).get_current_revision()
+    return str(rev) if rev is not None else None

@@ -1,0 +1,361 @@
+"""What the API does with the database: projects, runs, idempotent batches, queries. SQL only through the ORM.
+
+Every function takes a :class:`sqlalchemy.orm.Session` (from :class:`.database.Database`) and returns plain
+dictionaries ready for JSON. Errors the client can fix raise :class:`ApiError` (status + one-line message).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..errors import InputError
+from . import schemas as s
+from .models import Project, RequestRow, Run, RunDevice, Sample, UploadBatch, Window
+
+J_PER_KWH = 3.6e6
+COMPONENTS = ("gpu", "cpu", "ram")
+
+
+class ApiError(Exception):
+    """A request the server refuses: HTTP ``status`` and a message saying what was wrong and what is accepted."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# -- projects ----------------------------------------------------------------------------------------------------
+def create_project(session: Session, body: s.ProjectIn) -> tuple[dict[str, Any], bool]:
+    """Create a project (idempotent by name); returns (project, created)."""
+    existing = session.scalar(select(Project).where(Project.name == body.name))
+    if existing is not None:
+        return project_dict(existing), False
+    project = Project(name=body.name, description=body.description, created_at=time.time())
+    session.add(project)
+    session.flush()
+    return project_dict(project), True
+
+
+def project_dict(p: Project) -> dict[str, Any]:
+    return {"name": p.name, "description": p.description, "created_at": p.created_at}
+
+
+def list_projects(session: Session) -> list[dict[str, Any]]:
+    """Projects with their run count and totals (IT energy, carbon, water)."""
+    totals = {row[0]: row[1:] for row in session.execute(_totals_query(Project.id))}
+    out = []
+    for p in session.scalars(select(Project).order_by(Project.name)):
+        runs, energy_j, carbon_g, water_l = totals.get(p.id, (0, 0.0, 0.0, 0.0))
+        out.append({**project_dict(p), "runs": int(runs or 0), **_energy_values(energy_j, carbon_g, water_l)})
+    return out
+
+
+def _totals_query(*group: Any) -> Any:
+    """(group..., runs, energy_j, carbon_g, water_l) per group, from the devices' running totals."""
+    per_run = (select(RunDevice.run_id, func.sum(RunDevice.energy_j).label("energy_j"))
+               .group_by(RunDevice.run_id).subquery())
+    energy = func.coalesce(per_run.c.energy_j, 0.0)
+    return (select(*group, func.count(Run.run_id), func.sum(energy),
+                   func.sum(energy * Run.carbon_g_per_it_kwh / J_PER_KWH),
+                   func.sum(energy * Run.water_l_per_it_kwh / J_PER_KWH))
+            .select_from(Run).join(Project, Project.id == Run.project_id)
+            .outerjoin(per_run, per_run.c.run_id == Run.run_id).group_by(*group))
+
+
+def _energy_values(energy_j: float | None, carbon_g: float | None, water_l: float | None) -> dict[str, float]:
+    e = float(energy_j or 0.0)
+    return {"it_energy_j": e, "it_energy_kwh": e / J_PER_KWH, "carbon_g": float(carbon_g or 0.0),
+            "water_l": float(water_l or 0.0)}
+
+
+def _project(session: Session, name: str, create: bool = False) -> Project:
+    project = session.scalar(select(Project).where(Project.name == name))
+    if project is None:
+        if not create:
+            raise ApiError(404, f"no project named {name!r} (create it with POST /api/v1/projects)")
+        project = Project(name=name, description="", created_at=time.time())
+        session.add(project)
+        session.flush()
+    return project
+
+
+# -- runs ----------------------------------------------------------------------------------------------------------
+def _site(body: s.RunIn) -> tuple[dict[str, Any], tuple[float, float, float]]:
+    """The run's site settings and (carbon g, water L, facility kWh) per IT kWh, from the impacts core."""
+    from ..impacts import SiteOverrides, assess, resolve_site
+    from ..uncertainty import Uncertain
+
+    site_in = body.site.model_dump(exclude_none=True)
+    factors = {k: float(v) for k, v in site_in.items() if k != "operator"}
+    try:
+        site = resolve_site(body.location, site_in.get("operator"), SiteOverrides(**factors))
+    except InputError as exc:
+        raise ApiError(422, str(exc)) from None
+    per_kwh = assess(1.0, site)
+    best = [Uncertain.from_any(q).best for q in (per_kwh.carbon_g, per_kwh.water_l, per_kwh.facility_energy_kwh)]
+    settings = {"location": body.location, **site_in}
+    return settings, (best[0], best[1], best[2])
+
+
+def create_run(session: Session, body: s.RunIn) -> tuple[dict[str, Any], bool]:
+    """Create a run (idempotent by ``run_id`` within its project); returns (run, created)."""
+    existing = session.get(Run, body.run_id)
+    if existing is not None:
+        project = session.get(Project, existing.project_id)
+        if project is None or project.name != body.project:
+            raise ApiError(409, f"run {body.run_id!r} already exists in another project")
+        return run_summary(session, existing), False
+    project = _project(session, body.project, create=True)
+    settings, (carbon, water, facility) = _site(body)
+    run = Run(run_id=body.run_id, project_id=project.id, name=body.name, host=body.host, started_at=body.started_at,
+              location=body.location or "", hz=body.hz, command=body.command, job_id=body.job_id,
+              method_version=body.method_version, data_version=body.data_version, carbon_g_per_it_kwh=carbon,
+              water_l_per_it_kwh=water, facility_kwh_per_it_kwh=facility, site_json=json.dumps(settings),
+              created_at=time.time())
+    session.add(run)
+    session.flush()
+    for d in body.devices:
+        session.add(RunDevice(run_id=run.run_id, device=d.device, component=d.component, physical_id=d.physical_id,
+                              method=d.method, estimated=d.estimated, owned=d.owned, energy_j=0.0, last_t_s=0.0))
+    session.flush()
+    return run_summary(session, run), True
+
+
+def _run(session: Session, run_id: str, lock: bool = False) -> Run:
+    stmt = select(Run).where(Run.run_id == run_id)
+    run = session.scalar(stmt.with_for_update() if lock else stmt)
+    if run is None:
+        raise ApiError(404, f"no run with id {run_id!r}")
+    return run
+
+
+def _claim_batch(session: Session, run_id: str, batch_id: str, kind: str, rows: int) -> bool:
+    """Record the batch id; False when it was already applied (then nothing else is written)."""
+    if session.get(UploadBatch, (run_id, batch_id)) is not None:
+        return False
+    session.add(UploadBatch(run_id=run_id, batch_id=batch_id, kind=kind, rows=rows, received_at=time.time()))
+    session.flush()
+    return True
+
+
+def _insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (rows already stored under their natural key are skipped)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).on_conflict_do_nothing(), rows)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(model).on_conflict_do_nothing(), rows)
+
+
+def _component(device: str) -> str:
+    head = device.split(":", 1)[0].lower()
+    return head if head in COMPONENTS else "other"
+
+
+def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[str, Any]:
+    run = _run(session, run_id, lock=True)
+    if not _claim_batch(session, run.run_id, batch.batch_id, "samples", len(batch.samples)):
+        return {"batch_id": batch.batch_id, "rows": len(batch.samples), "duplicate": True}
+    _insert_ignore(session, Sample, [{"run_id": run_id, **x.model_dump()} for x in batch.samples])
+    latest: dict[str, s.SampleIn] = {}
+    peak: dict[str, float] = {}
+    for x in batch.samples:
+        if x.device not in latest or x.t_s >= latest[x.device].t_s:
+            latest[x.device] = x
+        if x.energy_j is not None:
+            peak[x.device] = max(peak.get(x.device, 0.0), x.energy_j)
+    devices = {d.device: d for d in session.scalars(
+        select(RunDevice).where(RunDevice.run_id == run_id, RunDevice.device.in_(list(latest))).with_for_update())}
+    for name, last in latest.items():
+        dev = devices.get(name)
+        if dev is None:
+            dev = RunDevice(run_id=run_id, device=name, component=_component(name), physical_id="", method="",
+                            estimated=False, owned=True, energy_j=0.0, last_t_s=0.0)
+            session.add(dev)
+        dev.energy_j = max(dev.energy_j or 0.0, peak.get(name, 0.0))
+        if last.t_s >= (dev.last_t_s or 0.0):
+            dev.last_t_s, dev.last_power_w = last.t_s, last.power_w
+    return {"batch_id": batch.batch_id, "rows": len(batch.samples), "duplicate": False}
+
+
+def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[str, Any]:
+    run = _run(session, run_id, lock=True)
+    if not _claim_batch(session, run.run_id, batch.batch_id, "windows", len(batch.windows)):
+        return {"batch_id": batch.batch_id, "rows": len(batch.windows), "duplicate": True}
+    _insert_ignore(session, Window, [
+        {"run_id": run_id, "name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "energy_j": w.energy_j,
+         "measurement_json": json.dumps(w.measurement, allow_nan=False)} for w in batch.windows])
+    return {"batch_id": batch.batch_id, "rows": len(batch.windows), "duplicate": False}
+
+
+def add_requests(session: Session, run_id: str, batch: s.RequestsBatch) -> dict[str, Any]:
+    run = _run(session, run_id, lock=True)
+    if not _claim_batch(session, run.run_id, batch.batch_id, "requests", len(batch.requests)):
+        return {"batch_id": batch.batch_id, "rows": len(batch.requests), "duplicate": True}
+    _insert_ignore(session, RequestRow, [{"run_id": run_id, **r.model_dump()} for r in batch.requests])
+    return {"batch_id": batch.batch_id, "rows": len(batch.requests), "duplicate": False}
+
+
+def is_duplicate_batch(session: Session, run_id: str, batch_id: str) -> bool:
+    return session.get(UploadBatch, (run_id, batch_id)) is not None
+
+
+def finish_run(session: Session, run_id: str, body: s.FinishIn) -> dict[str, Any]:
+    """Record the end (idempotent: a second finish with the same end is acknowledged; another end is a 409)."""
+    run = _run(session, run_id, lock=True)
+    if run.ended_at is not None:
+        if run.ended_at != body.ended_at or run.exit_code != body.exit_code:
+            raise ApiError(409, f"run {run_id!r} already finished at {run.ended_at} with exit code {run.exit_code}")
+        return run_summary(session, run)
+    if body.ended_at < run.started_at:
+        raise ApiError(422, f"ended_at ({body.ended_at}) is before the run's start ({run.started_at})")
+    run.ended_at, run.exit_code = body.ended_at, body.exit_code
+    if body.summary is not None:
+        run.summary_json = json.dumps(body.summary, allow_nan=False)
+    session.flush()
+    return run_summary(session, run)
+
+
+def _devices(session: Session, run_ids: Sequence[str]) -> dict[str, list[RunDevice]]:
+    out: dict[str, list[RunDevice]] = {r: [] for r in run_ids}
+    if run_ids:
+        for d in session.scalars(select(RunDevice).where(RunDevice.run_id.in_(list(run_ids)))
+                                 .order_by(RunDevice.run_id, RunDevice.device)):
+            out[d.run_id].append(d)
+    return out
+
+
+def run_summary(session: Session, run: Run, devices: Sequence[RunDevice] | None = None,
+                project: str | None = None) -> dict[str, Any]:
+    """A run with its totals (best factors of its site)."""
+    if devices is None:
+        devices = _devices(session, [run.run_id])[run.run_id]
+    if project is None:
+        p = session.get(Project, run.project_id)
+        project = p.name if p is not None else ""
+    energy_j = sum(d.energy_j or 0.0 for d in devices)
+    kwh = energy_j / J_PER_KWH
+    by_component: dict[str, float] = {}
+    for d in devices:
+        by_component[d.component] = by_component.get(d.component, 0.0) + (d.energy_j or 0.0) / J_PER_KWH
+    return {
+        "run_id": run.run_id, "project": project, "name": run.name, "host": run.host,
+        "started_at": run.started_at, "ended_at": run.ended_at, "exit_code": run.exit_code,
+        "duration_s": (run.ended_at - run.started_at) if run.ended_at is not None else None,
+        "location": run.location, "hz": run.hz, "command": run.command, "job_id": run.job_id,
+        "method_version": run.method_version, "data_version": run.data_version,
+        "it_energy_j": energy_j, "it_energy_kwh": kwh, "energy_kwh": kwh * run.facility_kwh_per_it_kwh,
+        "carbon_g": kwh * run.carbon_g_per_it_kwh, "water_l": kwh * run.water_l_per_it_kwh,
+        "it_energy_kwh_by_component": dict(sorted(by_component.items())),
+        "devices": [{"device": d.device, "component": d.component, "method": d.method, "estimated": d.estimated,
+                     "owned": d.owned, "it_energy_j": d.energy_j, "last_t_s": d.last_t_s,
+                     "last_power_w": d.last_power_w} for d in devices],
+    }
+
+
+def list_runs(session: Session, project: str | None, host: str | None, since: float | None, until: float | None,
+              limit: int) -> list[dict[str, Any]]:
+    stmt = select(Run, Project.name).join(Project, Project.id == Run.project_id)
+    if project is not None:
+        stmt = stmt.where(Project.name == project)
+    if host is not None:
+        stmt = stmt.where(Run.host == host)
+    if since is not None:
+        stmt = stmt.where(Run.started_at >= since)
+    if until is not None:
+        stmt = stmt.where(Run.started_at < until)
+    rows = session.execute(stmt.order_by(Run.started_at.desc(), Run.run_id).limit(limit)).all()
+    devices = _devices(session, [r.run_id for r, _ in rows])
+    return [run_summary(session, r, devices[r.run_id], name) for r, name in rows]
+
+
+def run_detail(session: Session, run_id: str) -> Any:
+    """The run as a :class:`~aifootprint.result.Result` (kind ``run``): impacts with low/best/high and the site's
+    assumptions recomputed by :func:`aifootprint.impacts.assess`, windows, request count and the stored summary."""
+    from .._version import METHOD_VERSION
+    from ..impacts import SiteOverrides, assess, resolve_site
+    from ..reference.registry import DATA_VERSION
+    from ..result import Result
+
+    run = _run(session, run_id)
+    summary = run_summary(session, run)
+    settings = json.loads(run.site_json or "{}")
+    factors = {k: float(v) for k, v in settings.items() if k not in ("location", "operator") and v is not None}
+    site = resolve_site(settings.get("location"), settings.get("operator"), SiteOverrides(**factors))
+    impacts = assess(summary["it_energy_kwh"], site)
+    windows = [{"name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "it_energy_j": w.energy_j}
+               for w in session.scalars(select(Window).where(Window.run_id == run_id).order_by(Window.start_s))]
+    n_requests = session.scalar(select(func.count()).select_from(RequestRow).where(RequestRow.run_id == run_id))
+    n_samples = session.scalar(select(func.count()).select_from(Sample).where(Sample.run_id == run_id))
+    values = {**summary, **impacts.values(), "windows": windows, "requests": int(n_requests or 0),
+              "samples": int(n_samples or 0),
+              "summary": json.loads(run.summary_json) if run.summary_json else None}
+    warnings: list[Any] = list(impacts.warnings())
+    if any(d["method"].split("+")[0] == "fake" for d in summary["devices"]):
+        from ..notice import Notice
+
+        warnings.append(Notice("simulated", "figures come from fake sensors (a script, not a measurement)", run_id))
+    inputs = {"run_id": run_id, "location": site.location, "zone": site.zone, "operator": site.operator}
+    return Result("run", inputs, values, impacts.assumptions(), warnings,
+                  data_version=run.data_version or DATA_VERSION, method_version=run.method_version or METHOD_VERSION)
+
+
+def samples(session: Session, run_id: str, device: str | None, after_t_s: float | None,
+            limit: int) -> list[dict[str, Any]]:
+    _run(session, run_id)
+    stmt = select(Sample).where(Sample.run_id == run_id)
+    if device is not None:
+        stmt = stmt.where(Sample.device == device)
+    if after_t_s is not None:
+        stmt = stmt.where(Sample.t_s > after_t_s)
+    stmt = stmt.order_by(Sample.t_s, Sample.device).limit(limit)
+    return [{"device": x.device, "t_s": x.t_s, "energy_j": x.energy_j, "power_w": x.power_w}
+            for x in session.scalars(stmt)]
+
+
+def iter_sample_pages(session: Session, run_id: str, page: int = 5_000) -> Iterable[list[Sample]]:
+    """All samples of a run in (device, t_s) order, in pages (keyset pagination: constant memory)."""
+    _run(session, run_id)
+    last: tuple[str, float] | None = None
+    while True:
+        stmt = select(Sample).where(Sample.run_id == run_id)
+        if last is not None:
+            stmt = stmt.where((Sample.device > last[0]) | ((Sample.device == last[0]) & (Sample.t_s > last[1])))
+        rows = list(session.scalars(stmt.order_by(Sample.device, Sample.t_s).limit(page)))
+        if not rows:
+            return
+        yield rows
+        last = (rows[-1].device, rows[-1].t_s)
+        if len(rows) < page:
+            return
+
+
+def device_totals(session: Session) -> list[tuple[str, str, str, str, float, float, float]]:
+    """(project, host, device, component, energy_j, carbon_g, water_l) over all runs: the /metrics counters."""
+    kwh = RunDevice.energy_j / J_PER_KWH
+    stmt = (select(Project.name, Run.host, RunDevice.device, RunDevice.component, func.sum(RunDevice.energy_j),
+                   func.sum(kwh * Run.carbon_g_per_it_kwh), func.sum(kwh * Run.water_l_per_it_kwh))
+            .select_from(RunDevice).join(Run, Run.run_id == RunDevice.run_id)
+            .join(Project, Project.id == Run.project_id)
+            .group_by(Project.name, Run.host, RunDevice.device, RunDevice.component))
+    return [(str(a), str(b), str(c), str(d), float(e or 0), float(f or 0), float(g or 0))
+            for a, b, c, d, e, f, g in session.execute(stmt)]
+
+
+def run_counts(session: Session) -> list[tuple[str, str, int, int]]:
+    """(project, host, runs, finished runs)."""
+    stmt = (select(Project.name, Run.host, func.count(Run.run_id), func.count(Run.ended_at))
+            .select_from(Run).join(Project, Project.id == Run.project_id).group_by(Project.name, Run.host))
+    return [(str(a), str(b), int(c or 0), int(d or 0)) for a, b, c, d in session.execute(stmt)]

@@ -1,0 +1,31 @@
+"""The app factory: health endpoint, no CORS, dashboard hook called."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from aifootprint.server.app import create_app
+from aifootprint.server.config import ServerConfig, default_database_url, is_loopback
+
+
+def test_health_reports_versions(tmp_path):
+    app = create_app(ServerConfig(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    with TestClient(app) as client:
+        body = client.get("/api/v1/health").json()
+    assert body["status"] == "ok"
+    assert set(body) >= {"version", "method_version", "data_version"}
+
+
+def test_loopback_detection():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_writes_need_token_off_loopback():
+    assert not ServerConfig(database_url="sqlite://").writes_need_token
+    assert ServerConfig(database_url="sqlite://", host="0.0.0.0").writes_need_token
+
+
+def test_default_database_in_xdg_data_dir(tmp_path):
+    url = default_database_url({"XDG_DATA_HOME": str(tmp_path)})
+    assert url == f"sqlite:///{tmp_path}/aifootprint/server.sqlite3"
