@@ -155,7 +155,7 @@ def render_index(data: IndexData, changes: Changes, asset_base: str = "assets/")
                       for k, v in sorted(data.sources.items()))
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>The living AI energy index</title>"
+            "<link rel=\"icon\" href=\"data:,\"><title>The living AI energy index</title>"
             f"<link rel=\"stylesheet\" href=\"{base}index.css\"></head><body><header>"
             "<h1>The living AI energy index</h1>"
             "<p class=\"lede\">The current best numbers on the electricity, carbon and water of AI, each with its "

@@ -34,7 +34,7 @@
     var colors = bars.map(function (b, i) {
       return opts.byBoundary ? (BOUNDARY[b.boundary] || BOUNDARY.unknown) : PALETTE[opts.color || 0];
     });
-    sized(canvas, 50 + 24 * bars.length);
+    sized(canvas, Math.max(150, 60 + 24 * bars.length));
     return new window.Chart(canvas, {
       data: {
         labels: labels,
@@ -53,7 +53,10 @@
           x: { type: span > 100 ? "logarithmic" : "linear", title: { display: true, text: unit },
                ticks: { callback: function (v) { return span > 100 ? logTick(v) : fmt(v); } } },
           y: { type: "category", ticks: { autoSkip: false, font: { size: 11 },
-               callback: function (v) { var s = labels[v] || ""; return s.length > 46 ? s.slice(0, 44) + "…" : s; } } }
+               callback: function (v) {
+                 var s = labels[v] || "", max = canvas.clientWidth < 600 ? 24 : 46;
+                 return s.length > max ? s.slice(0, max - 2) + "…" : s;
+               } } }
         },
         plugins: {
           legend: { display: false },
@@ -109,12 +112,12 @@
   }
 
   /* Plain vertical bars: labels, values (one dataset). */
-  function simpleBars(canvas, labels, values, unit) {
+  function simpleBars(canvas, labels, values, unit, single) {
     sized(canvas, 300);
     return new window.Chart(canvas, {
       type: "bar",
       data: { labels: labels, datasets: [{ label: unit, data: values,
-        backgroundColor: labels.map(function (_, i) { return PALETTE[i % PALETTE.length]; }) }] },
+        backgroundColor: labels.map(function (_, i) { return PALETTE[single ? 0 : i % PALETTE.length]; }) }] },
       options: { animation: false, responsive: true, maintainAspectRatio: false,
         plugins: { legend: { display: false } },
         scales: { y: { beginAtZero: true, title: { display: true, text: unit },
