@@ -324,7 +324,7 @@ def dataset_fingerprints(reg: Registry) -> dict[str, dict[str, Any]]:
 def _guarded(sid: str, title: str, build: Callable[[], Section]) -> Section:
     try:
         return build()
-    except (AifootprintError, KeyError, LookupError) as exc:  # missing table/row in this data version
+    except (AifootprintError, LookupError, ImportError) as exc:  # missing table/row/module in this version
         return Section(sid, title, "", missing=f"not computed with this data: {exc}")
 
 
