@@ -94,7 +94,10 @@ def test_change_table() -> None:
     assert ch.unchanged == 1
     assert next(c for c in ch.figures if c.id == "a").rel_change == pytest.approx(1.0)
     assert set(ch.datasets) == {("t1", "changed", 2, 3), ("t2", "new", None, 1), ("t3", "removed", 1, None)}
-    assert "+100.0 %" in render_index(now, ch)
+    assert "+100.0 %" in render_index(now, ch) and ch.same_code
+    assert "so a change comes from the data" in render_index(now, ch)
+    older_code = {**snapshot(before), "code_sha256": "0" * 64}
+    assert "may come from the method as well" in render_index(now, compare_snapshot(now, older_code))
     assert "Only one data version (2026.12.1)" in render_index(now, compare_snapshot(now, None))
 
 

@@ -10,6 +10,7 @@ version is shipped, the page says so instead of showing a comparison.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -25,10 +26,34 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
 
 
+#: Packages whose code computes the index's figures (their fingerprint tells whether the method code changed).
+METHOD_CODE = ("estimate", "sector", "impacts", "reference", "uncertainty.py", "result.py")
+
+
+def code_fingerprint() -> str:
+    """SHA-256 over the Python files that compute the figures (:data:`METHOD_CODE`), in path order."""
+    import hashlib
+
+    root = resources.files("aifootprint")
+    digest = hashlib.sha256()
+    stack = [root.joinpath(name) for name in METHOD_CODE]
+    files: list[tuple[str, bytes]] = []
+    while stack:
+        node = stack.pop()
+        if node.is_dir():
+            stack.extend(node.iterdir())
+        elif node.name.endswith(".py"):
+            files.append((os.path.relpath(str(node), str(root)), node.read_bytes()))
+    for name, content in sorted(files):
+        digest.update(name.encode() + b"\0" + content)
+    return digest.hexdigest()
+
+
 def snapshot(data: IndexData) -> dict[str, Any]:
-    """The snapshot of ``data``: versions, figures by id (group, label, unit, best, low, high), data files."""
+    """The snapshot of ``data``: versions, code fingerprint, figures by id (group, label, unit, best, low, high),
+    data files."""
     return {"data_version": data.data_version, "method_version": data.method_version,
-            "package_version": data.package_version,
+            "package_version": data.package_version, "code_sha256": code_fingerprint(),
             "figures": {f.id: {"group": f.group, "label": f.label, "unit": f.unit, "best": f.best, "low": f.low,
                                "high": f.high} for f in data.figures()},
             "datasets": {k: dict(v) for k, v in data.datasets.items()}}
@@ -81,10 +106,12 @@ class Changes:
     figures: tuple[FigureChange, ...]
     unchanged: int
     datasets: tuple[tuple[str, str, int | None, int | None], ...]  # (name, status, rows before, rows after)
+    same_code: bool = True  # the snapshot was computed by the code that computes the current figures
 
     def to_dict(self) -> dict[str, Any]:
         return {"current_version": self.current_version, "previous_version": self.previous_version,
                 "previous_method_version": self.previous_method_version, "unchanged": self.unchanged,
+                "same_code": self.same_code,
                 "figures": [{"id": c.id, "group": c.group, "label": c.label, "unit": c.unit, "before": c.before,
                              "after": c.after, "status": c.status, "rel_change": c.rel_change}
                             for c in self.figures],
@@ -123,4 +150,5 @@ def compare_snapshot(data: IndexData, previous: dict[str, Any] | None) -> Change
         elif a["sha256"] != b["sha256"]:
             ds.append((name, "changed", int(b["rows"]), int(a["rows"])))
     return Changes(data.data_version, str(previous.get("data_version", "")),
-                   str(previous.get("method_version", "")), tuple(rows), unchanged, tuple(ds))
+                   str(previous.get("method_version", "")), tuple(rows), unchanged, tuple(ds),
+                   previous.get("code_sha256") == code_fingerprint())

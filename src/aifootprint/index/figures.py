@@ -78,6 +78,11 @@ def _scaled(value: Any, factor: float) -> tuple[float, float | None, float | Non
     return best * factor, None if low is None else low * factor, None if high is None else high * factor
 
 
+def _text(warning: Any) -> str:
+    """A warning of a result's JSON (a string, or a structured notice ``{code, subject, message, source}``)."""
+    return str(warning.get("message", "")) if isinstance(warning, dict) else str(warning)
+
+
 def _request_method(inputs: dict[str, Any]) -> str:
     return (f"aifootprint estimator (roofline prefill/decode + power model, model error as a lognormal range): "
             f"{inputs.get('hardware', '').upper()}, batch {inputs.get('batch')}, {inputs.get('precision')}, "
@@ -97,7 +102,7 @@ def request_section(reg: Registry, cfg: IndexConfig) -> Section:
     for row in res["models"]:
         keys = known_keys(reg, [a["source"] for a in row["assumptions"]])
         keys += [k for k in site_keys if k not in keys]
-        warn = [w for w in res["warnings"] if isinstance(w, str) and w.startswith(f"{row['model']}: ")]
+        warn = [_text(w) for w in res["warnings"] if _text(w).startswith(f"{row['model']}: ")]
         name = row["model"] + (" (parameters estimated)" if row["estimated"] else "")
         base = Figure("", "request", name, "", "", 0.0, boundary="datacenter", sources=keys, method=method,
                       warnings=warn)
@@ -110,7 +115,8 @@ def request_section(reg: Registry, cfg: IndexConfig) -> Section:
              "tokens as Epoch AI, EP25; the input length is an assumption)",
              "ranges: 5th–95th percentile (model error; parameter-count range for closed models)",
              "the same site for every model, so the ranking compares models, not data centres",
-             *[w for w in res["warnings"] if isinstance(w, str) and ": " not in w[:40]]]
+             *[_text(w) for w in res["warnings"] if not _text(w).startswith(tuple(f"{r['model']}: "
+                                                                                   for r in res["models"]))]]
     return Section("request", "Energy, carbon and water per request", "Estimated for one chat request across model "
                    "sizes, whole data centre (accelerators, host, idle machines and cooling overhead).",
                    figures, notes=notes, chart="bars")
@@ -210,7 +216,7 @@ def water_section(reg: Registry, cfg: IndexConfig) -> Section:
         name = row_str(reg.table("grid_intensity").find(res["inputs"]["zone"]) or {}, "name") or loc
         keys = known_keys(reg, [a["source"] for a in res["assumptions"]])
         base = Figure("", "water", f"{name} ({loc})", "", "", 0.0, boundary="datacenter", sources=keys,
-                      method=method, warnings=[str(w) for w in res["warnings"]])
+                      method=method, warnings=[_text(w) for w in res["warnings"]])
         for qty, label, unit, factor in (("water_l", "water", "mL", 1000.0), ("energy_wh", "energy", "Wh", 1.0),
                                          ("carbon_g", "carbon", "gCO2e", 1.0)):
             best, low, high = _scaled(res[qty], factor)

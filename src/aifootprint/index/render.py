@@ -102,9 +102,12 @@ def _changes(ch: Changes) -> str:
     if not ch.previous_version:
         return head + (f"<p class=\"flag\">Only one data version ({escape(ch.current_version)}) is known to this "
                        "package: there is no earlier snapshot to compare with, so nothing is listed.</p></section>")
-    parts = [f"<p>Data version {escape(ch.current_version)} against {escape(ch.previous_version)} (figures of the "
-             f"previous data computed by method {escape(ch.previous_method_version)}; a change therefore comes from "
-             f"the data, or from the method when the versions differ). {ch.unchanged} figures unchanged.</p>"]
+    why = ("computed by the same code as the current figures, so a change comes from the data" if ch.same_code else
+           "computed by an earlier version of the code, so a change may come from the method as well as from the "
+           "data")
+    parts = [f"<p>Data version {escape(ch.current_version)} against {escape(ch.previous_version)} (the previous "
+             f"figures were computed on that version's registry by method {escape(ch.previous_method_version)}, "
+             f"{why}). {ch.unchanged} figures unchanged.</p>"]
     if ch.figures:
         rows = "".join(
             f"<tr><td>{escape(c.group)}</td><td>{escape(c.label)} [{escape(c.unit)}]</td>"

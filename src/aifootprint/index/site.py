@@ -92,6 +92,9 @@ def write_site(out_dir: Path | str, force: bool = False, config: IndexConfig | N
     assets = out / ASSET_DIR
     if assets.exists() or assets.is_symlink():
         _check_dir(assets, force=True)
+    targets = [out / "index.html", out / "figures.json", out / MARKER, *(assets / name for name in ASSETS)]
+    for target in targets:  # refuse before the (slower) build
+        _check_target(target)
     data, changes, page = build_page(config)
     out.mkdir(parents=True, exist_ok=True)
     assets.mkdir(exist_ok=True)
