@@ -134,13 +134,13 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def serve_in_thread(config: ServerConfig) -> Iterator[LiveServer]:
-    """Serve ``create_app(config)`` with uvicorn in a daemon thread until the block ends."""
+def serve_in_thread(config: ServerConfig, port: int | None = None) -> Iterator[LiveServer]:
+    """Serve ``create_app(config)`` with uvicorn in a daemon thread until the block ends (on ``port`` or a free one)."""
     import uvicorn
 
     from aifootprint.server.app import create_app
 
-    port = free_port()
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, name="aifootprint-test-server", daemon=True)

@@ -15,7 +15,7 @@ from .._version import METHOD_VERSION, __version__
 from ..errors import AifootprintError
 
 #: Command modules, in help order. Each has ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES = ("data", "impacts", "estimate", "sector", "measure", "index")
+COMMAND_MODULES = ("data", "impacts", "estimate", "sector", "measure", "server", "index")
 
 
 def _version(value: bool) -> None:

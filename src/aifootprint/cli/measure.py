@@ -146,6 +146,10 @@ def measure(
     ewif_l_per_kwh: EwifOpt = None,
     intensity_g_per_kwh: IntensityOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+    server: Annotated[str | None, typer.Option("--server", help="Also upload the run to this team server "
+                                               "(token: $AIFOOTPRINT_TOKEN); the local store is written first.")
+                      ] = None,
+    project: Annotated[str | None, typer.Option("--project", help="Project of the run on --server.")] = None,
 ) -> None:
     """Run COMMAND, measure the machine's energy while it runs, then print and store its footprint.
 
@@ -180,13 +184,18 @@ def measure(
         sensors=SensorConfig(backend=sensors, gpus=gpu_list, cpu_tdp_w=cpu_tdp_w),
     )
     child_pid = [os.getpid()]
-    tracker = Tracker(config, pids=lambda: _descendants(child_pid[0]))
+    from ..server.sink import server_sink  # --server: local store first, then uploads (srv)
+
+    sink = server_sink(server, project, config.store_path)
+    tracker = Tracker(config, pids=lambda: _descendants(child_pid[0]), store=sink)
     tracker.start()
     exit_code = 1
     try:
         exit_code = _run_child(argv, tracker, child_pid)
     finally:
         result = tracker.stop(exit_code=exit_code)
+        if sink is not None:
+            sink.report(tracker.run_id)
     out = footprint(result, location, sensor_assumptions=tracker.assumptions, operator=site_op, overrides=overrides,
                     extra_inputs={"command": cmdline, "run_id": tracker.run_id, "exit_code": exit_code, "hz": hz,
                                   **{k: v for k, v in site.items() if k != "operator"}})

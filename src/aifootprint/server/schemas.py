@@ -24,6 +24,8 @@ MAX_T_S = 315_360_000.0
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
 RunId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
 BatchId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+#: device names as the sensors write them (``gpu:0``, ``cpu:package-0``, ``ram``): printable, no control characters
+Device = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Text = Annotated[str, Field(max_length=2000)]
 Short = Annotated[str, Field(max_length=200)]
 Unix = Annotated[float, Field(ge=0.0, le=MAX_UNIX_S, allow_inf_nan=False)]
@@ -53,7 +55,7 @@ class SiteIn(Body):
 
 
 class DeviceIn(Body):
-    device: Name
+    device: Device
     component: Annotated[str, Field(pattern=r"^(gpu|cpu|ram|other)$")] = "other"
     physical_id: Short = ""
     method: Short = ""
@@ -78,7 +80,7 @@ class RunIn(Body):
 
 
 class SampleIn(Body):
-    device: Name
+    device: Device
     t_s: RelS
     energy_j: EnergyJ | None = None
     power_w: PowerW | None = None

@@ -6,12 +6,13 @@ dictionaries ready for JSON. Errors the client can fix raise :class:`ApiError` (
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import InputError
@@ -128,35 +129,59 @@ def create_run(session: Session, body: s.RunIn) -> tuple[dict[str, Any], bool]:
     return run_summary(session, run), True
 
 
-def _run(session: Session, run_id: str, lock: bool = False) -> Run:
-    stmt = select(Run).where(Run.run_id == run_id)
-    run = session.scalar(stmt.with_for_update() if lock else stmt)
+def _run(session: Session, run_id: str) -> Run:
+    run = session.get(Run, run_id)
     if run is None:
         raise ApiError(404, f"no run with id {run_id!r}")
     return run
 
 
+def _insert(session: Session, model: Any) -> Any:
+    return _insert_for(session.get_bind().dialect.name, model)
+
+
+@functools.cache
+def _insert_for(dialect: str, model: Any) -> Any:
+    """The dialect's INSERT … ON CONFLICT DO NOTHING for ``model`` (rows already stored under their key are
+    skipped; PostgreSQL waits for a concurrent insert of the same key, then skips). Built once: immutable."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model).on_conflict_do_nothing()
+
+
+@functools.cache
+def _device_update() -> Any:
+    """energy_j = max(stored, :e); last reading kept when newer. One atomic UPDATE per device (executemany)."""
+    newer = RunDevice.last_t_s <= bindparam("t")
+    return (update(RunDevice).where(RunDevice.run_id == bindparam("rid"), RunDevice.device == bindparam("dev"))
+            .values(energy_j=case((RunDevice.energy_j < bindparam("e"), bindparam("e")), else_=RunDevice.energy_j),
+                    last_t_s=case((newer, bindparam("t")), else_=RunDevice.last_t_s),
+                    last_power_w=case((newer, bindparam("p")), else_=RunDevice.last_power_w)))
+
+
+@functools.cache
+def _run_exists() -> Any:
+    return select(Run.run_id).where(Run.run_id == bindparam("rid"))
+
+
 def _claim_batch(session: Session, run_id: str, batch_id: str, kind: str, rows: int) -> bool:
     """Record the batch id; False when it was already applied (then nothing else is written)."""
-    if session.get(UploadBatch, (run_id, batch_id)) is not None:
-        return False
-    session.add(UploadBatch(run_id=run_id, batch_id=batch_id, kind=kind, rows=rows, received_at=time.time()))
-    session.flush()
-    return True
+    conn = session.connection()
+    if conn.execute(_run_exists(), {"rid": run_id}).first() is None:
+        raise ApiError(404, f"no run with id {run_id!r}")
+    claim = _insert(session, UploadBatch).returning(UploadBatch.batch_id)  # no row back: already applied
+    done = conn.execute(claim, {"run_id": run_id, "batch_id": batch_id, "kind": kind, "rows": rows,
+                                "received_at": time.time()})
+    return done.first() is not None
 
 
 def _insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING (rows already stored under their natural key are skipped)."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        session.execute(pg_insert(model).on_conflict_do_nothing(), rows)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        session.execute(sqlite_insert(model).on_conflict_do_nothing(), rows)
+    if rows:
+        session.connection().execute(_insert(session, model), rows)
 
 
 def _component(device: str) -> str:
@@ -165,10 +190,12 @@ def _component(device: str) -> str:
 
 
 def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[str, Any]:
-    run = _run(session, run_id, lock=True)
-    if not _claim_batch(session, run.run_id, batch.batch_id, "samples", len(batch.samples)):
+    """Append samples; each device's running total becomes max(stored, largest ``energy_j`` of the batch) in one
+    UPDATE (atomic on both databases, so concurrent batches of one run never lose an update)."""
+    if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples)):
         return {"batch_id": batch.batch_id, "rows": len(batch.samples), "duplicate": True}
-    _insert_ignore(session, Sample, [{"run_id": run_id, **x.model_dump()} for x in batch.samples])
+    _insert_ignore(session, Sample, [{"run_id": run_id, "device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
+                                      "power_w": x.power_w} for x in batch.samples])
     latest: dict[str, s.SampleIn] = {}
     peak: dict[str, float] = {}
     for x in batch.samples:
@@ -176,23 +203,19 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
             latest[x.device] = x
         if x.energy_j is not None:
             peak[x.device] = max(peak.get(x.device, 0.0), x.energy_j)
-    devices = {d.device: d for d in session.scalars(
-        select(RunDevice).where(RunDevice.run_id == run_id, RunDevice.device.in_(list(latest))).with_for_update())}
-    for name, last in latest.items():
-        dev = devices.get(name)
-        if dev is None:
-            dev = RunDevice(run_id=run_id, device=name, component=_component(name), physical_id="", method="",
-                            estimated=False, owned=True, energy_j=0.0, last_t_s=0.0)
-            session.add(dev)
-        dev.energy_j = max(dev.energy_j or 0.0, peak.get(name, 0.0))
-        if last.t_s >= (dev.last_t_s or 0.0):
-            dev.last_t_s, dev.last_power_w = last.t_s, last.power_w
+    if latest:
+        _insert_ignore(session, RunDevice, [{
+            "run_id": run_id, "device": name, "component": _component(name), "physical_id": "", "method": "",
+            "estimated": False, "owned": True, "energy_j": 0.0, "last_t_s": 0.0, "last_power_w": None}
+            for name in latest])
+        session.connection().execute(_device_update(), [
+            {"rid": run_id, "dev": name, "e": peak.get(name, 0.0), "t": last.t_s, "p": last.power_w}
+            for name, last in latest.items()])
     return {"batch_id": batch.batch_id, "rows": len(batch.samples), "duplicate": False}
 
 
 def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[str, Any]:
-    run = _run(session, run_id, lock=True)
-    if not _claim_batch(session, run.run_id, batch.batch_id, "windows", len(batch.windows)):
+    if not _claim_batch(session, run_id, batch.batch_id, "windows", len(batch.windows)):
         return {"batch_id": batch.batch_id, "rows": len(batch.windows), "duplicate": True}
     _insert_ignore(session, Window, [
         {"run_id": run_id, "name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "energy_j": w.energy_j,
@@ -201,8 +224,7 @@ def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[st
 
 
 def add_requests(session: Session, run_id: str, batch: s.RequestsBatch) -> dict[str, Any]:
-    run = _run(session, run_id, lock=True)
-    if not _claim_batch(session, run.run_id, batch.batch_id, "requests", len(batch.requests)):
+    if not _claim_batch(session, run_id, batch.batch_id, "requests", len(batch.requests)):
         return {"batch_id": batch.batch_id, "rows": len(batch.requests), "duplicate": True}
     _insert_ignore(session, RequestRow, [{"run_id": run_id, **r.model_dump()} for r in batch.requests])
     return {"batch_id": batch.batch_id, "rows": len(batch.requests), "duplicate": False}
@@ -214,7 +236,9 @@ def is_duplicate_batch(session: Session, run_id: str, batch_id: str) -> bool:
 
 def finish_run(session: Session, run_id: str, body: s.FinishIn) -> dict[str, Any]:
     """Record the end (idempotent: a second finish with the same end is acknowledged; another end is a 409)."""
-    run = _run(session, run_id, lock=True)
+    run = session.scalar(select(Run).where(Run.run_id == run_id).with_for_update())
+    if run is None:
+        raise ApiError(404, f"no run with id {run_id!r}")
     if run.ended_at is not None:
         if run.ended_at != body.ended_at or run.exit_code != body.exit_code:
             raise ApiError(409, f"run {run_id!r} already finished at {run.ended_at} with exit code {run.exit_code}")

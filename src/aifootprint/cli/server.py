@@ -1,0 +1,208 @@
+"""``aifootprint serve``, ``aifootprint exporter`` and ``aifootprint server token|sync|migrate``.
+
+The server commands need the ``[server]`` extra; without it they say so in one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import InputError
+
+DB_ENV = "AIFOOTPRINT_DATABASE_URL"
+DbOpt = Annotated[str | None, typer.Option(
+    "--database-url", help=f"sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: ${DB_ENV}, else an SQLite "
+    "file in the user data directory).")]
+
+
+def _need_extra() -> None:
+    try:
+        import fastapi  # noqa: F401
+        import sqlalchemy  # noqa: F401
+    except ImportError as exc:
+        raise InputError(f"the server needs the [server] extra ({exc.name} is missing): "
+                         "pip install 'aifootprint[server]'") from None
+
+
+def _db_url(given: str | None) -> str:
+    from ..server.config import default_database_url
+
+    return given or os.environ.get(DB_ENV) or default_database_url()
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (default loopback only; writes need a token elsewhere).")
+                    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8787,
+    database_url: DbOpt = None,
+    require_token: Annotated[bool, typer.Option("--require-token", help="Writes need a token on loopback too.")
+                             ] = False,
+    public_reads: Annotated[bool, typer.Option("--public-reads", help="Reads (API, dashboard, /metrics) without a "
+                                               "token when bound off loopback.")] = False,
+) -> None:
+    """Run the team server: REST API (/api/v1, OpenAPI at /docs), dashboard, Prometheus /metrics.
+
+    Example: aifootprint serve --port 8787
+    """
+    _need_extra()
+    import uvicorn
+
+    from ..server.app import create_app
+    from ..server.config import ServerConfig, TokenPolicy
+
+    policy = TokenPolicy(require_for_writes=True if require_token else None,
+                         require_for_reads=False if public_reads else None)
+    config = ServerConfig(database_url=_db_url(database_url), host=host, port=port, tokens=policy)
+    app = create_app(config)
+    where = "loopback only" if config.loopback else "NETWORK: writes need a token"
+    typer.echo(f"aifootprint server on http://{host}:{port} ({where}); database {_safe_url(config.database_url)}",
+               err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def exporter(
+    port: Annotated[int, typer.Option(help="TCP port of /metrics.", min=1, max=65535)] = 9464,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    hz: Annotated[float, typer.Option(help="Sensor reads per second.", min=0.1, max=100.0)] = 2.0,
+    sensors: Annotated[str | None, typer.Option(help="auto, estimate or fake (default: $AIFOOTPRINT_SENSORS or "
+                                                     "auto).")] = None,
+) -> None:
+    """Publish this machine's live GPU/CPU/RAM power and energy for Prometheus (one reader per node)."""
+    try:
+        import prometheus_client  # noqa: F401
+    except ImportError:
+        raise InputError("the exporter needs the [server] extra: pip install 'aifootprint[server]'") from None
+    import time
+
+    from ..measure.sensors.discovery import SensorConfig, discover
+    from ..server.exporter import ExporterConfig, NodeExporter, serve_exporter
+
+    found = discover(SensorConfig(backend=sensors))
+    node = NodeExporter(found.sensors, ExporterConfig(host=host, port=port, hz=hz)).start()
+    server, _thread = serve_exporter(node)
+    devices = ", ".join(node.owned_devices()) or "none (another exporter holds them)"
+    typer.echo(f"aifootprint exporter on http://{host}:{port}/metrics; devices: {devices}", err=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        node.stop()
+
+
+def token_create(name: Annotated[str, typer.Argument(help="Who or what uses the token (e.g. node-17).")],
+                 database_url: DbOpt = None) -> None:
+    """Create a write token; it is printed once (only its hash is stored)."""
+    _need_extra()
+    from ..server.auth import create_token
+
+    with _database(database_url).write() as session:
+        token = create_token(session, name)
+    typer.echo(token)
+    typer.echo("store it now: it cannot be shown again (clients read it from $AIFOOTPRINT_TOKEN)", err=True)
+
+
+def token_list(database_url: DbOpt = None,
+               json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List tokens (ids and names; never the secrets)."""
+    _need_extra()
+    import json
+
+    from ..server.auth import list_tokens
+
+    with _database(database_url).read() as session:
+        tokens = list_tokens(session)
+    if json_out:
+        typer.echo(json.dumps(tokens, indent=2))
+        return
+    for t in tokens:
+        state = "revoked" if t["revoked_at"] else "active"
+        typer.echo(f"{t['token_id']}  {state:<8} {t['name']}")
+
+
+def token_revoke(token_id: Annotated[str, typer.Argument(help="Token id (as listed) or the whole token.")],
+                 database_url: DbOpt = None) -> None:
+    """Revoke a token."""
+    _need_extra()
+    from ..server.auth import revoke_token
+
+    with _database(database_url).write() as session:
+        if not revoke_token(session, token_id):
+            raise InputError(f"no active token with id {token_id!r} (see `aifootprint server token list`)")
+    typer.echo(f"revoked {token_id}")
+
+
+def migrate(database_url: DbOpt = None,
+            down: Annotated[str | None, typer.Option("--down", help="Migrate down to this revision (base: "
+                                                     "drop everything).")] = None) -> None:
+    """Migrate the server database schema to the newest revision (or down)."""
+    _need_extra()
+    from ..server.db import current_revision, downgrade, upgrade
+
+    db = _database(database_url, migrate=False)
+    if down:
+        downgrade(db.engine, down)
+    else:
+        upgrade(db.engine)
+    typer.echo(f"schema revision: {current_revision(db.engine) or 'none'}")
+
+
+def _database(url: str | None, migrate: bool = True) -> Any:
+    from ..server.database import Database
+    from ..server.db import upgrade
+
+    db = Database(_db_url(url))
+    if migrate:
+        upgrade(db.engine)
+    return db
+
+
+def sync(
+    server: Annotated[str, typer.Option("--server", help="Server URL, e.g. http://10.0.0.5:8787.")],
+    project: Annotated[str, typer.Option("--project", help="Project the runs belong to.")],
+    run: Annotated[list[str] | None, typer.Option("--run", help="Run id (repeatable; default: every local run).")
+                   ] = None,
+    store: Annotated[Path | None, typer.Option(help="Local run store (default: $AIFOOTPRINT_HOME/runs.sqlite).")
+                     ] = None,
+) -> None:
+    """Upload runs of the local run store to a server (safe to repeat: nothing is counted twice)."""
+    from ..measure.store import RunStore
+    from ..server.client import ServerError, UploadConfig
+    from ..server.sink import sync_run
+
+    config = UploadConfig(url=server, project=project)
+    local = RunStore(store, read_only=True)
+    ids = run or local.run_ids()
+    try:
+        for rid in ids:
+            out = sync_run(local, rid, config)
+            typer.echo(f"{out['run_id']}: {out['rows']} rows{' (finished)' if out['finished'] else ''}")
+    except ServerError as exc:
+        raise InputError(f"upload failed: {exc}") from None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("exporter")(exporter)
+    group = typer.Typer(help="Team server administration: tokens, schema, uploads.", no_args_is_help=True)
+    tokens = typer.Typer(help="Write tokens (stored hashed).", no_args_is_help=True)
+    tokens.command("create")(token_create)
+    tokens.command("list")(token_list)
+    tokens.command("revoke")(token_revoke)
+    group.add_typer(tokens, name="token")
+    group.command("migrate")(migrate)
+    group.command("sync")(sync)
+    app.add_typer(group, name="server")
