@@ -70,3 +70,17 @@ def test_served_index_is_the_static_page(client: Any, tmp_path: Path) -> None:
     assert client.get("/index/figures.json").json()["data_version"]
     for name in ("chart.umd.min.js", "charts.js", "index.js", "index.css"):
         assert client.get(f"/index/assets/{name}").content == (tmp_path / "assets" / name).read_bytes()
+
+
+def test_pages_follow_the_read_rule(tmp_path: Path) -> None:
+    """When reads need a token, the dashboard and the index need one too (as the API does)."""
+    from fastapi.testclient import TestClient
+
+    from aifootprint.server.app import create_app
+    from aifootprint.server.config import ServerConfig, TokenPolicy
+
+    cfg = ServerConfig(database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", tokens=TokenPolicy(require_for_reads=True))
+    with TestClient(create_app(cfg)) as c:
+        for path in ("/dashboard/", "/dashboard/meta.json", "/dashboard/static/dashboard.js", "/index/"):
+            assert c.get(path).status_code == 401, path
+        assert c.get("/api/v1/runs").status_code == 401

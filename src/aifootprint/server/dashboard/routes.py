@@ -6,7 +6,7 @@ import threading
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import RedirectResponse, Response
 
 if TYPE_CHECKING:
@@ -94,32 +94,36 @@ def meta() -> dict[str, Any]:
 
 
 def add_routes(app: FastAPI, config: ServerConfig) -> None:
-    """Add the routes (``config`` is unused for now: the pages read the same API as every client)."""
+    """Add the routes; they follow the API's read rule (``require_read``: open on loopback, a token when
+    ``config`` asks reads to need one)."""
     from ...index.render import ASSETS as INDEX_ASSETS
     from ...index.site import static_bytes
+    from ..security import require_read
+
+    read = [Depends(require_read)]  # the same rule as the API's reads (open on loopback unless configured)
 
     cache = IndexCache()
     app.state.index_cache = cache
 
-    @app.get("/dashboard", include_in_schema=False)
+    @app.get("/dashboard", include_in_schema=False, dependencies=read)
     def dashboard_root() -> Response:
         return RedirectResponse("/dashboard/", status_code=307)
 
-    @app.get("/dashboard/", include_in_schema=False)
+    @app.get("/dashboard/", include_in_schema=False, dependencies=read)
     def dashboard_home() -> Response:
         return _respond("runs.html", page_html("runs"))
 
-    @app.get("/dashboard/meta.json", include_in_schema=False)
+    @app.get("/dashboard/meta.json", include_in_schema=False, dependencies=read)
     def dashboard_meta() -> dict[str, Any]:
         return meta()
 
-    @app.get("/dashboard/{page}.html", include_in_schema=False)
+    @app.get("/dashboard/{page}.html", include_in_schema=False, dependencies=read)
     def dashboard_page(page: str) -> Response:
         if page not in PAGES:
             raise HTTPException(404, f"no dashboard page {page!r}; pages: {', '.join(PAGES)}")
         return _respond(f"{page}.html", page_html(page))
 
-    @app.get("/dashboard/static/{name}", include_in_schema=False)
+    @app.get("/dashboard/static/{name}", include_in_schema=False, dependencies=read)
     def dashboard_asset(name: str) -> Response:
         if name in OWN_ASSETS:
             return _respond(name, _own(name))
@@ -127,19 +131,19 @@ def add_routes(app: FastAPI, config: ServerConfig) -> None:
             return _respond(name, static_bytes(name))
         raise HTTPException(404, f"no dashboard asset {name!r}")
 
-    @app.get("/index", include_in_schema=False)
+    @app.get("/index", include_in_schema=False, dependencies=read)
     def index_root() -> Response:
         return RedirectResponse("/index/", status_code=307)
 
-    @app.get("/index/", include_in_schema=False)
+    @app.get("/index/", include_in_schema=False, dependencies=read)
     def index_page() -> Response:
         return _respond("index.html", cache.get()[0])
 
-    @app.get("/index/figures.json", include_in_schema=False)
+    @app.get("/index/figures.json", include_in_schema=False, dependencies=read)
     def index_figures() -> Response:
         return _respond("figures.json", cache.get()[1])
 
-    @app.get("/index/assets/{name}", include_in_schema=False)
+    @app.get("/index/assets/{name}", include_in_schema=False, dependencies=read)
     def index_asset(name: str) -> Response:
         if name not in INDEX_ASSETS:
             raise HTTPException(404, f"no index asset {name!r}")

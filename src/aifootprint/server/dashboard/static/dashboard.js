@@ -50,6 +50,21 @@
     return fmt(v.best) + " (" + fmt(v.low) + "–" + fmt(v.high) + ")";
   }
 
+  /* A value in a readable unit: below 0.1 of the big unit, the small one (kWh -> Wh, L -> mL). */
+  function readable(v, big, small) {
+    var b = best(v);
+    if (b !== null && Math.abs(b) < 0.1) {
+      var k = 1000;
+      return [rng(typeof v === "number" ? v * k : { low: v.low * k, best: v.best * k, high: v.high * k }), small];
+    }
+    return [rng(v), big];
+  }
+
+  function scaledCard(container, label, v, big, small) {
+    var r = readable(v, big, small);
+    card(container, label, r[0], r[1]);
+  }
+
   function best(v) { return (v === null || v === undefined) ? null : (typeof v === "number" ? v : v.best); }
 
   function utc(unix) {
@@ -170,9 +185,9 @@
   function statement(d) {
     var parts = ["Run " + d.run_id + " (" + d.name + ", project " + d.project + ", host " + d.host + ")"];
     parts.push(d.duration_s !== null && d.duration_s !== undefined ? " ran " + fmt(d.duration_s) + " s" : " is still running");
-    parts.push(" and used " + rng(d.it_energy_kwh) + " kWh of IT electricity (" + rng(d.energy_kwh) +
-      " kWh with the data-centre overhead), emitting " + rng(d.carbon_g) + " g CO2e and consuming " + rng(d.water_l) +
-      " L of water");
+    parts.push(" and used " + readable(d.it_energy_kwh, "kWh", "Wh").join(" ") + " of IT electricity (" +
+      readable(d.energy_kwh, "kWh", "Wh").join(" ") + " with the data-centre overhead), emitting " + rng(d.carbon_g) +
+      " g CO2e and consuming " + readable(d.water_l, "L", "mL").join(" ") + " of water");
     var site = d.inputs || {};
     parts.push(" at " + (site.location || "an unknown location") + (site.operator ? " (operator " + site.operator + ")" : "") + ".");
     parts.push(" Ranges are the 5th–95th percentiles of the site factors; method " + (d.method_version || "not recorded") +
@@ -189,10 +204,10 @@
       $("runinfo").textContent = d.project + " · " + d.host + " · started " + utc(d.started_at) + " UTC" +
         (d.command ? " · " + d.command : "");
       var cards = $("cards");
-      card(cards, "IT energy", rng(d.it_energy_kwh), "kWh");
-      card(cards, "facility energy", rng(d.energy_kwh), "kWh");
+      scaledCard(cards, "IT energy", d.it_energy_kwh, "kWh", "Wh");
+      scaledCard(cards, "facility energy", d.energy_kwh, "kWh", "Wh");
       card(cards, "carbon", rng(d.carbon_g), "g CO2e");
-      card(cards, "water consumed", rng(d.water_l), "L");
+      scaledCard(cards, "water consumed", d.water_l, "L", "mL");
       $("statement").textContent = statement(d);
       var comps = d.it_energy_kwh_by_component || {};
       var names = Object.keys(comps);
@@ -205,6 +220,7 @@
       });
       var wb = $("windows").querySelector("tbody");
       (d.windows || []).forEach(function (w) { row(wb, [w.name, fmt(w.start_s), fmt(w.duration_s), fmt(w.it_energy_j)]); });
+      if (!(d.windows || []).length) { row(wb, ["no measured windows in this run", "", "", ""]); }
       fillAssumptions(d.assumptions);
       listWarnings(d.warnings);
       versions(d);
@@ -235,10 +251,10 @@
       api("/projects/" + encodeURIComponent(name) + "/totals?bucket=" + form.elements.bucket.value).then(function (d) {
         var cards = $("cards");
         clear(cards);
-        card(cards, "IT energy", fmt(d.it_energy_kwh), "kWh");
-        card(cards, "facility energy", fmt(d.energy_kwh), "kWh");
+        scaledCard(cards, "IT energy", d.it_energy_kwh, "kWh", "Wh");
+        scaledCard(cards, "facility energy", d.energy_kwh, "kWh", "Wh");
         card(cards, "carbon", fmt(d.carbon_g), "g CO2e");
-        card(cards, "water", fmt(d.water_l), "L");
+        scaledCard(cards, "water", d.water_l, "L", "mL");
         var s = d.series || [];
         var bucket = form.elements.bucket.value;
         var labels = s.map(function (r) { return String(r.start).slice(0, bucket === "hour" ? 13 : 10).replace("T", " "); });
