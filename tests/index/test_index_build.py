@@ -116,18 +116,19 @@ def test_per_task_section_from_the_library_table() -> None:
     published with its registry boundary and source); no table -> no section."""
     from aifootprint.index.figures import per_task_section
 
-    def fake_table(registry: object = None) -> list[dict[str, object]]:
+    def fake_table(setup: str = "served", registry: object = None) -> list[dict[str, object]]:
         return [{"task": "text classification", "our_task": "classification", "published_wh_per_1000": 2.0,
                  "estimate_wh_per_1000": 1.5, "models": "llama-3.1-8b", "source": "PHP24",
-                 "key": "php24-text-classification", "setup": "served", "hardware": "h100", "boundary": "datacenter"},
+                 "key": "php24-text-classification", "setup": setup, "hardware": "h100", "boundary": "datacenter"},
                 {"task": "object detection", "our_task": None, "published_wh_per_1000": 38.0,
-                 "estimate_wh_per_1000": None, "models": "", "source": "PHP24", "key": "", "setup": "served",
+                 "estimate_wh_per_1000": None, "models": "", "source": "PHP24", "key": "", "setup": setup,
                  "hardware": "h100", "boundary": "datacenter"}]
 
     section = per_task_section(default_registry(), fake_table)
     assert section is not None
     got = {(f.group, f.label, f.best, f.kind) for f in section.figures}
-    assert got == {("text classification", "estimate", 1.5, "estimate"),
+    assert got == {("text classification", "estimate (served setup)", 1.5, "estimate"),
+                   ("text classification", "estimate (php24 setup)", 1.5, "estimate"),
                    ("text classification", "published", 2.0, "published"),
                    ("object detection", "published", 38.0, "published")}
     pub = next(f for f in section.figures if f.group == "text classification" and f.kind == "published")

@@ -91,7 +91,7 @@ class FigureChange:
 
     @property
     def rel_change(self) -> float | None:
-        if self.before is None or self.after is None or self.before == 0:
+        if self.status != "changed" or self.before is None or self.after is None or self.before == 0:
             return None
         return self.after / self.before - 1.0
 
@@ -132,7 +132,10 @@ def compare_snapshot(data: IndexData, previous: dict[str, Any] | None) -> Change
             rows.append(FigureChange(f.id, f.group, f.label, f.unit, None, f.best, "new"))
             continue
         was = float(before["best"])
-        if abs(f.best - was) <= UNCHANGED_REL * max(abs(was), abs(f.best)):
+        if before.get("unit", f.unit) != f.unit:
+            rows.append(FigureChange(f.id, f.group, f.label, f.unit, was, f.best,
+                                     f"unit {before['unit']} → {f.unit}"))
+        elif abs(f.best - was) <= UNCHANGED_REL * max(abs(was), abs(f.best)):
             unchanged += 1
         else:
             rows.append(FigureChange(f.id, f.group, f.label, f.unit, was, f.best, "changed"))

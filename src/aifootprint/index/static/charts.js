@@ -40,7 +40,10 @@
         labels: labels,
         datasets: [
           { type: "bar", label: "range (5th–95th percentile or published range)",
-            data: bars.map(function (b) { return (b.low !== null && b.high !== null) ? [b.low, b.high] : null; }),
+            data: bars.map(function (b) {
+              if (b.low !== null && b.high !== null) { return [b.low, b.high]; }
+              return (opts.fromZero && span <= 100) ? [0, b.best] : null;  // a point value: a bar from zero
+            }),
             backgroundColor: colors.map(function (c) { return c + "55"; }), borderColor: colors, borderWidth: 1,
             barPercentage: 0.7 },
           { type: "scatter", label: "best", data: bars.map(function (b) { return { x: b.best, y: b.group }; }),
@@ -54,7 +57,7 @@
                ticks: { callback: function (v) { return span > 100 ? logTick(v) : fmt(v); } } },
           y: { type: "category", ticks: { autoSkip: false, font: { size: 11 },
                callback: function (v) {
-                 var s = labels[v] || "", max = canvas.clientWidth < 600 ? 24 : 46;
+                 var s = labels[v] || "", max = canvas.clientWidth < 600 ? 24 : 58;
                  return s.length > max ? s.slice(0, max - 2) + "…" : s;
                } } }
         },

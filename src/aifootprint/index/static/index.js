@@ -14,7 +14,8 @@
       var u = spec.bars.length ? spec.bars[0].unit : "";
       var unit = spec.quantity ? spec.quantity + " [" + u + "]" : u;
       var byBoundary = spec.bars.some(function (b) { return b.kind === "published"; });
-      window.AIF.rangeBars(canvas, spec.bars, unit, { byBoundary: byBoundary });
+      var noRanges = spec.bars.every(function (b) { return b.low === null || b.high === null; });
+      window.AIF.rangeBars(canvas, spec.bars, unit, { byBoundary: byBoundary, fromZero: noRanges });
     }
     canvas.setAttribute("data-drawn", "1");
   });

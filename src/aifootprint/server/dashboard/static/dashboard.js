@@ -319,7 +319,7 @@
   }
 
   /* ---------------------------------------------------------------- scenarios */
-  var UNITS_SCALE = { carbon_t: [1e-6, "Mt CO2e/yr"], water_consumption_l: [1e-9, "billion L/yr"] };
+  var UNITS_SCALE = { carbon_t: [1e-6, "Mt CO2e/yr"], water_consumption_l: [1e-12, "billion m³/yr"] };
 
   function seriesOf(d, key, label) {
     var per = d[key];
