@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aifootprint.estimate.compare import compare_models
 from aifootprint.index.changes import compare_snapshot, load_previous, snapshot, version_key
@@ -134,3 +136,26 @@ def test_per_task_section_from_the_library_table() -> None:
     pub = next(f for f in section.figures if f.group == "text classification" and f.kind == "published")
     assert (pub.boundary, list(pub.sources)) == ("server", ["PHP24"])
     assert per_task_section(default_registry(), lambda registry=None: []) is None
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.floats(0.001, 1e6), max_size=8),
+       st.dictionaries(st.sampled_from("abcdefgh"), st.floats(0.001, 1e6), max_size=8))
+def test_change_table_accounts_for_every_figure(now: dict[str, float], before: dict[str, float]) -> None:
+    """Every current figure is unchanged, changed or new; every previous one not current is removed."""
+    mk = lambda d: IndexData([Section("s", "S", "", [Figure(k, "s", k, "q", "Wh", v) for k, v in d.items()])],  # noqa: E731
+                             {}, "2", "1", "1")
+    ch = compare_snapshot(mk(now), snapshot(mk(before)))
+    status = {c.id: c.status for c in ch.figures}
+    assert ch.unchanged + sum(s in ("changed", "new") for s in status.values()) == len(now)
+    assert {k for k, s in status.items() if s == "removed"} == set(before) - set(now)
+    assert {k for k, s in status.items() if s == "new"} == set(now) - set(before)
+
+
+@given(st.text())
+def test_script_json_never_closes_the_element(text: str) -> None:
+    """Any text survives the JSON data block unchanged and cannot end the script element or open a tag."""
+    from aifootprint.index.render import json_for_script
+
+    out = json_for_script({"t": text})
+    assert "<" not in out and ">" not in out
+    assert json.loads(out) == {"t": text}
