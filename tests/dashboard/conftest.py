@@ -1,5 +1,6 @@
 """Browser fixtures: one headless Debian Chromium (Selenium + chromedriver) per session, the server of
-``tests/server/conftest.py`` (uvicorn on a free 127.0.0.1 port) with the demo runs of :mod:`seed`.
+``tests/server/conftest.py`` (uvicorn on a free 127.0.0.1 port) with the demo runs of :mod:`seed`, on SQLite
+(``live_url``) and, for one test, on a real PostgreSQL server (``pg_url``).
 
 Skipped, with the reason, only when chromium or chromedriver is absent (``apt-get install chromium
 chromium-driver``). No browser is downloaded: Selenium is pointed at ``/usr/bin/chromedriver``.
@@ -68,15 +69,27 @@ def seed_module() -> ModuleType:
     return _load("aifootprint_dashboard_seed", HERE / "seed.py")
 
 
+#: srv's server fixtures (``tests/server/conftest.py``), loaded once: ``serve_in_thread`` and the throw-away
+#: PostgreSQL cluster (``pg_server`` / ``pg_url``, skipped with the reason when PostgreSQL is not installed).
+SERVER = _load("aifootprint_server_conftest", HERE.parent / "server" / "conftest.py")
+pg_server = SERVER.pg_server
+pg_url = SERVER.pg_url
+
+
+@pytest.fixture(scope="session")
+def serve() -> Any:
+    """srv's ``serve_in_thread(config)`` context manager."""
+    return SERVER.serve_in_thread
+
+
 @pytest.fixture(scope="session")
 def live_url(seed_module: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """srv's app (``create_app``) on SQLite, served on a free 127.0.0.1 port, with the demo runs."""
     if _binaries() is None:
         pytest.skip("chromium or chromedriver not installed (apt-get install chromium chromium-driver)")
-    server_conftest = _load("aifootprint_server_conftest", HERE.parent / "server" / "conftest.py")
     from aifootprint.server.config import ServerConfig
 
     db = tmp_path_factory.mktemp("dash") / "dash.sqlite3"
-    with server_conftest.serve_in_thread(ServerConfig(database_url=f"sqlite:///{db}")) as live:
+    with SERVER.serve_in_thread(ServerConfig(database_url=f"sqlite:///{db}")) as live:
         seed_module.seed(live.url)
         yield live.url

@@ -163,3 +163,15 @@ def test_static_index_works_offline(browser: Any, tmp_path: Path) -> None:
                                   "link[rel=stylesheet]'), function (e) { return e.src || e.href; })")
     assert len(urls) == 4 and all(u.startswith((tmp_path / "site").as_uri()) for u in urls), urls
     assert errors(browser) == []
+
+
+def test_dashboard_on_postgresql(browser: Any, pg_url: str, seed_module: ModuleType, serve: Any) -> None:
+    """The same pages on a real PostgreSQL server: the runs table and a run's charts come from it."""
+    from aifootprint.server.config import ServerConfig
+
+    with serve(ServerConfig(database_url=pg_url)) as live:
+        seed_module.seed(live.url)
+        open_page(browser, live.url + "/dashboard/", 0)
+        wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 3")
+        painted = open_page(browser, live.url + "/dashboard/run.html?id=demo-serve-1", 2)
+        assert min(painted) > 50 and errors(browser) == []
