@@ -51,17 +51,23 @@
   }
 
   /* A value in a readable unit: below 0.1 of the big unit, the small one (kWh -> Wh, L -> mL). */
-  function readable(v, big, small) {
+  /* [value, unit] in a readable unit: below 0.1 of the big unit, the small one (kWh -> Wh, L -> mL). */
+  function scaled(v, big, small) {
     var b = best(v);
     if (b !== null && Math.abs(b) < 0.1) {
       var k = 1000;
-      return [rng(typeof v === "number" ? v * k : { low: v.low * k, best: v.best * k, high: v.high * k }), small];
+      return [typeof v === "number" ? v * k : { low: v.low * k, best: v.best * k, high: v.high * k }, small];
     }
-    return [rng(v), big];
+    return [v, big];
+  }
+
+  function readable(v, big, small) {
+    var r = scaled(v, big, small);
+    return [rng(r[0]), r[1]];
   }
 
   function scaledCard(container, label, v, big, small) {
-    var r = readable(v, big, small);
+    var r = scaled(v, big, small);
     card(container, label, r[0], r[1]);
   }
 
@@ -84,11 +90,20 @@
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
+  /* A card: the best value large, its unit and 5th–95th percentile range below. ``value`` is a number, a
+     {low,best,high} object or a ready string. */
   function card(container, label, value, unit) {
     var c = el("div", null, { "class": "card" });
+    var shown = value, range = "";
+    if (value !== null && typeof value === "object") {
+      shown = fmt(value.best);
+      if (value.low !== value.high) { range = " · 5th–95th percentile " + fmt(value.low) + "–" + fmt(value.high); }
+    } else if (typeof value === "number") {
+      shown = fmt(value);
+    }
     c.appendChild(el("div", label, { "class": "label" }));
-    c.appendChild(el("div", value, { "class": "value" }));
-    c.appendChild(el("div", unit, { "class": "unit" }));
+    c.appendChild(el("div", shown === null || shown === undefined ? "–" : shown, { "class": "value" }));
+    c.appendChild(el("div", unit + range, { "class": "unit" }));
     container.appendChild(c);
   }
 
@@ -206,7 +221,7 @@
       var cards = $("cards");
       scaledCard(cards, "IT energy", d.it_energy_kwh, "kWh", "Wh");
       scaledCard(cards, "facility energy", d.energy_kwh, "kWh", "Wh");
-      card(cards, "carbon", rng(d.carbon_g), "g CO2e");
+      card(cards, "carbon", d.carbon_g, "g CO2e");
       scaledCard(cards, "water consumed", d.water_l, "L", "mL");
       $("statement").textContent = statement(d);
       var comps = d.it_energy_kwh_by_component || {};
@@ -253,7 +268,7 @@
         clear(cards);
         scaledCard(cards, "IT energy", d.it_energy_kwh, "kWh", "Wh");
         scaledCard(cards, "facility energy", d.energy_kwh, "kWh", "Wh");
-        card(cards, "carbon", fmt(d.carbon_g), "g CO2e");
+        card(cards, "carbon", d.carbon_g, "g CO2e");
         scaledCard(cards, "water", d.water_l, "L", "mL");
         var s = d.series || [];
         var bucket = form.elements.bucket.value;
@@ -301,12 +316,12 @@
           i.boundary + ", site " + i.location + " (zone " + i.zone + ")";
         var cards = $("cards");
         clear(cards);
-        card(cards, "energy", rng(d.energy_wh), "Wh");
-        card(cards, "carbon", rng(d.carbon_g), "g CO2e");
-        card(cards, "water consumed", rng(d.water_l === null || d.water_l === undefined ? null :
-          { low: d.water_l.low * 1000, best: d.water_l.best * 1000, high: d.water_l.high * 1000 }), "mL");
-        if (d.embodied_carbon_g) { card(cards, "embodied carbon", rng(d.embodied_carbon_g), "g CO2e"); }
-        card(cards, "latency", fmt(d.latency_s), "s");
+        card(cards, "energy", d.energy_wh, "Wh");
+        card(cards, "carbon", d.carbon_g, "g CO2e");
+        card(cards, "water consumed", d.water_l === null || d.water_l === undefined ? null :
+          { low: d.water_l.low * 1000, best: d.water_l.best * 1000, high: d.water_l.high * 1000 }, "mL");
+        if (d.embodied_carbon_g) { card(cards, "embodied carbon", d.embodied_carbon_g, "g CO2e"); }
+        card(cards, "latency", d.latency_s, "s");
         var b = d.breakdown_wh || {};
         var keys = Object.keys(b);
         replaceChart("breakdown", function (c) { return AIF.simpleBars(c, keys, keys.map(function (k) { return b[k]; }), "Wh"); });
