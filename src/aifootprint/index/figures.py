@@ -100,11 +100,13 @@ def request_section(reg: Registry, cfg: IndexConfig) -> Section:
     res = compare_models(cfg.models, *REQUEST_TOKENS, registry=reg).to_dict()
     method = _request_method(res["inputs"])
     site_keys = known_keys(reg, [a["source"] for a in res["assumptions"]])
+    prefixes = tuple(f"{r['model']}: " for r in res["models"])
+    site_warn = [_text(w) for w in res["warnings"] if not _text(w).startswith(prefixes)]  # the site's fallbacks
     figures: list[Figure] = []
     for row in res["models"]:
         keys = known_keys(reg, [a["source"] for a in row["assumptions"]])
         keys += [k for k in site_keys if k not in keys]
-        warn = [_text(w) for w in res["warnings"] if _text(w).startswith(f"{row['model']}: ")]
+        warn = [_text(w) for w in res["warnings"] if _text(w).startswith(f"{row['model']}: ")] + site_warn
         name = row["model"] + (" (parameters estimated)" if row["estimated"] else "")
         base = Figure("", "request", name, "", "", 0.0, boundary="datacenter", sources=keys, method=method,
                       warnings=warn)
@@ -116,9 +118,7 @@ def request_section(reg: Registry, cfg: IndexConfig) -> Section:
     notes = [f"one request = {REQUEST_TOKENS[0]:,.0f} input + {REQUEST_TOKENS[1]:,.0f} output tokens (500 output "
              "tokens as Epoch AI, EP25; the input length is an assumption)",
              "ranges: 5th–95th percentile (model error; parameter-count range for closed models)",
-             "the same site for every model, so the ranking compares models, not data centres",
-             *[_text(w) for w in res["warnings"] if not _text(w).startswith(tuple(f"{r['model']}: "
-                                                                                   for r in res["models"]))]]
+             "the same site for every model, so the ranking compares models, not data centres"]
     return Section("request", "Energy, carbon and water per request", "Estimated for one chat request across model "
                    "sizes, whole data centre (accelerators, host, idle machines and cooling overhead).",
                    figures, notes=notes, chart="bars")
