@@ -42,12 +42,14 @@ class PgServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@/{database}?host={self.socket_dir}"
 
-    def create_database(self) -> str:
+    def create_database(self, template: str | None = None) -> str:
+        """A new empty database (or a copy of ``template``); returns its URL."""
         import psycopg
 
         name = f"t{os.getpid()}_{next(_counter)}"
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(host=str(self.socket_dir), user=self.user, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
 
 
@@ -96,14 +98,43 @@ def pg_server() -> Iterator[PgServer]:
 
 @pytest.fixture()
 def pg_url(pg_server: PgServer) -> str:
+    """A fresh, empty database (not migrated)."""
     return pg_server.create_database()
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated_template(pg_server: PgServer) -> str:
+    from aifootprint.server.db import make_engine, upgrade
+
+    url = pg_server.create_database()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(url).database)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from aifootprint.server.db import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("template") / "server.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database with the current schema (copied from a migrated template), on SQLite and PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    return str(request.getfixturevalue("pg_url"))
+        path = tmp_path / "server.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_migrated_template"), path)
+        return f"sqlite:///{path}"
+    server: PgServer = request.getfixturevalue("pg_server")
+    return server.create_database(template=request.getfixturevalue("_pg_migrated_template"))
 
 
 @pytest.fixture()

@@ -13,9 +13,11 @@ from aifootprint.server.config import Limits, ServerConfig
 RUN = {"run_id": "v1", "project": "p", "host": "h", "started_at": 1_767_225_600.0}
 
 
-@pytest.fixture()
-def sqlite_client(tmp_path):
-    config = ServerConfig(database_url=f"sqlite:///{tmp_path / 'v.sqlite3'}", limits=Limits(max_body_bytes=200_000))
+@pytest.fixture(scope="module")
+def sqlite_client(tmp_path_factory):
+    """One app for the whole module (the cases below only add rows or are refused)."""
+    path = tmp_path_factory.mktemp("validation") / "v.sqlite3"
+    config = ServerConfig(database_url=f"sqlite:///{path}", limits=Limits(max_body_bytes=200_000))
     with TestClient(create_app(config), raise_server_exceptions=False) as c:
         assert c.post("/api/v1/runs", json=RUN).status_code == 201
         yield c
@@ -81,6 +83,11 @@ def test_estimates_follow_the_cli_json_contract(sqlite_client):
     assert {"method_version", "data_version", "assumptions", "warnings", "percentiles"} <= set(body)
     sc = sqlite_client.post("/api/v1/scenario/run", json={"name": "ai-search-rebound", "draws": 200})
     assert sc.status_code == 200, sc.text
+    tr = sqlite_client.post("/api/v1/estimate/training", json={"gpu_hours": 1000.0, "hardware": "h100"})
+    assert tr.status_code == 200, tr.text
+    assert {"method_version", "data_version", "assumptions", "warnings"} <= set(tr.json())
+    both = sqlite_client.post("/api/v1/estimate/training", json={"model": "x", "gpu_hours": 10.0})
+    assert both.status_code == 422 and "gpu_hours" in both.json()["detail"]
 
 
 def test_cors_is_off(sqlite_client):
@@ -114,3 +121,32 @@ def _fuzz(path, strategy, failures):
             failures.append((path, case.body, response.status_code, response.text[:200]))
 
     check()
+
+
+def test_free_form_json_must_be_finite_and_shallow(sqlite_client):
+    raw = ('{"batch_id": "w", "windows": [{"name": "a", "start_s": 0, "duration_s": 1, "energy_j": 1, '
+           '"measurement": {"x": [1, NaN]}}]}')
+    r = sqlite_client.post("/api/v1/runs/v1/windows", content=raw, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and "finite" in r.json()["detail"]
+    deep: dict = {}
+    node = deep
+    for _ in range(20):
+        node["a"] = {}
+        node = node["a"]
+    r = sqlite_client.post("/api/v1/runs/v1/finish", json={"ended_at": 1_767_225_700.0, "summary": deep})
+    assert r.status_code == 422 and "nested" in r.json()["detail"]
+
+
+def test_sample_pages_are_lossless_with_the_next_keyset(sqlite_client):
+    rows = [{"device": d, "t_s": t / 10, "energy_j": float(t)} for t in range(10) for d in ("a", "b", "c")]
+    sqlite_client.post("/api/v1/runs/v1/samples", json={"batch_id": "p", "samples": rows})
+    seen, params = [], {"limit": 4}
+    while True:
+        reply = sqlite_client.get("/api/v1/runs/v1/samples", params=params).json()
+        seen += reply["samples"]
+        if reply["next"] is None:
+            break
+        assert len(reply["samples"]) == 4
+        params = {"limit": 4, **reply["next"]}
+    assert len(seen) == 30 and len({(x["device"], x["t_s"]) for x in seen}) == 30
+    assert [x["t_s"] for x in seen] == sorted(x["t_s"] for x in seen)

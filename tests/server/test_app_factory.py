@@ -29,3 +29,23 @@ def test_writes_need_token_off_loopback():
 def test_default_database_in_xdg_data_dir(tmp_path):
     url = default_database_url({"XDG_DATA_HOME": str(tmp_path)})
     assert url == f"sqlite:///{tmp_path}/aifootprint/server.sqlite3"
+
+
+def test_config_json_roundtrip_for_workers():
+    from aifootprint.server.config import Limits, TokenPolicy, config_from_json, config_to_json
+
+    config = ServerConfig(database_url="sqlite:///x", host="0.0.0.0", port=1234, migrate=False,
+                          tokens=TokenPolicy(require_for_reads=False), limits=Limits(max_body_bytes=10))
+    assert config_from_json(config_to_json(config)) == config
+
+
+def test_cli_and_uploader_do_not_import_the_server_stack():
+    """`import aifootprint`, the CLI and the uploader (used by `measure --server`) work without the [server] extra."""
+    import subprocess
+    import sys
+
+    code = ("import sys, aifootprint, aifootprint.cli.main as m, aifootprint.server.sink; m.build_app(); "
+            "print(sorted({k.split('.')[0] for k in sys.modules} & {'fastapi', 'sqlalchemy', 'uvicorn', 'pydantic', "
+            "'alembic', 'psycopg', 'prometheus_client', 'starlette'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect
 
 from aifootprint.server.db import current_revision, downgrade, make_engine, upgrade
@@ -10,8 +11,16 @@ from aifootprint.server.models import Base
 TABLES = {"projects", "api_tokens", "runs", "run_devices", "samples", "windows", "requests", "upload_batches"}
 
 
-def test_upgrade_downgrade_roundtrip_and_models_match(db_url):
-    engine = make_engine(db_url)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+def test_upgrade_downgrade_roundtrip_and_models_match(empty_url):
+    engine = make_engine(empty_url)
+    assert current_revision(engine) is None
     try:
         upgrade(engine)
         assert current_revision(engine) == "r0001"
@@ -32,8 +41,6 @@ def test_upgrade_downgrade_roundtrip_and_models_match(db_url):
 
 
 def test_bad_database_urls_are_input_errors(tmp_path):
-    import pytest
-
     from aifootprint.errors import InputError
 
     for url in ("mysql://x/y", "not a url", "oracle+cx://a/b"):

@@ -132,3 +132,25 @@ def test_bad_upload_config_is_an_input_error():
         UploadConfig(url="ftp://x", project="p")
     with pytest.raises(InputError, match="project"):
         UploadConfig(url="http://127.0.0.1:1", project="a b")
+
+
+def test_sync_and_migrate_commands(live_server, tmp_path, capsys):
+    from aifootprint.cli.main import main
+
+    store_path = tmp_path / "local.sqlite"
+    tracker, result = _tracked_run(RunStore(store_path), Clock(), seconds=1.0)  # measured offline
+    assert main(["server", "sync", "--server", live_server.url, "--project", "offline", "--store",
+                 str(store_path)]) == 0
+    assert f"{tracker.run_id}: " in capsys.readouterr().out
+    run = _get(f"{live_server.url}/api/v1/runs/{tracker.run_id}")
+    assert run["it_energy_j"] == pytest.approx(result.energy_j, rel=1e-9) and run["inputs"]["run_id"] == tracker.run_id
+    assert main(["server", "sync", "--server", "http://127.0.0.1:1", "--project", "x", "--store",
+                 str(store_path)]) == 2
+    assert "upload failed" in capsys.readouterr().err
+    assert main(["measure", "--project", "x", "--", "true"]) == 2
+    assert "--project needs --server" in capsys.readouterr().err
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    assert main(["server", "migrate", "--database-url", url]) == 0
+    assert "r0001" in capsys.readouterr().out
+    assert main(["server", "migrate", "--database-url", url, "--down", "base"]) == 0
+    assert "none" in capsys.readouterr().out

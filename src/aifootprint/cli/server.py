@@ -43,6 +43,8 @@ def serve(
                              ] = False,
     public_reads: Annotated[bool, typer.Option("--public-reads", help="Reads (API, dashboard, /metrics) without a "
                                                "token when bound off loopback.")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes (more than 1: for PostgreSQL or many clients).",
+                                         min=1, max=64)] = 1,
 ) -> None:
     """Run the team server: REST API (/api/v1, OpenAPI at /docs), dashboard, Prometheus /metrics.
 
@@ -57,11 +59,27 @@ def serve(
     policy = TokenPolicy(require_for_writes=True if require_token else None,
                          require_for_reads=False if public_reads else None)
     config = ServerConfig(database_url=_db_url(database_url), host=host, port=port, tokens=policy)
-    app = create_app(config)
     where = "loopback only" if config.loopback else "NETWORK: writes need a token"
-    typer.echo(f"aifootprint server on http://{host}:{port} ({where}); database {_safe_url(config.database_url)}",
-               err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    message = (f"aifootprint server on http://{host}:{port} ({where}); database {_safe_url(config.database_url)}"
+               f"{f'; {workers} workers' if workers > 1 else ''}")
+    if workers == 1:
+        app = create_app(config)
+        typer.echo(message, err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        return
+    from dataclasses import replace
+
+    from ..server.config import CONFIG_ENV, config_to_json
+    from ..server.database import Database
+    from ..server.db import upgrade
+
+    db = Database(config.database_url)  # migrate once here, not concurrently in every worker
+    upgrade(db.engine)
+    db.dispose()
+    os.environ[CONFIG_ENV] = config_to_json(replace(config, migrate=False))
+    typer.echo(message, err=True)
+    uvicorn.run("aifootprint.server.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", server_header=False)
 
 
 def _safe_url(url: str) -> str:
@@ -82,7 +100,8 @@ def exporter(
         import prometheus_client  # noqa: F401
     except ImportError:
         raise InputError("the exporter needs the [server] extra: pip install 'aifootprint[server]'") from None
-    import time
+    import signal
+    import threading
 
     from ..measure.sensors.discovery import SensorConfig, discover
     from ..server.exporter import ExporterConfig, NodeExporter, serve_exporter
@@ -92,11 +111,11 @@ def exporter(
     server, _thread = serve_exporter(node)
     devices = ", ".join(node.owned_devices()) or "none (another exporter holds them)"
     typer.echo(f"aifootprint exporter on http://{host}:{port}/metrics; devices: {devices}", err=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+        stop.wait()
     finally:
         server.shutdown()
         server.server_close()

@@ -110,10 +110,13 @@ def router() -> APIRouter:
     @api.get("/runs/{run_id}/samples", tags=["runs"], dependencies=read)
     def samples(run_id: RunIdPath, st: State, device: NameQ = None,
                 after_t_s: Annotated[float | None, Query(ge=0.0, le=s.MAX_T_S, allow_inf_nan=False)] = None,
+                after_device: NameQ = None,
                 limit: Annotated[int, Query(ge=1, le=s.MAX_BATCH_ROWS)] = 1000) -> dict[str, Any]:
-        """Samples ordered by time (page with ``after_t_s`` = the last ``t_s`` received)."""
+        """Samples ordered by time, then device. Next page: the reply's ``next`` (``after_t_s`` and
+        ``after_device``; null on the last page). ``after_t_s`` alone skips every sample at that time."""
+        after = None if after_t_s is None else (after_t_s, after_device)
         with st.db.read() as session:
-            return {"run_id": run_id, "samples": service.samples(session, run_id, device, after_t_s, limit)}
+            return service.samples(session, run_id, device, after, limit)
 
     @api.get("/runs/{run_id}/export.csv", tags=["runs"], dependencies=read, response_class=StreamingResponse)
     def export_csv(run_id: RunIdPath, st: State) -> StreamingResponse:

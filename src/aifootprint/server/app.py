@@ -65,3 +65,13 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.include_router(api_estimate.router(), prefix=API_PREFIX)
     mount_dashboard(app, config)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for uvicorn worker processes (``aifootprint serve --workers N``): the config comes from
+    ``$AIFOOTPRINT_SERVER_CONFIG`` (JSON of :class:`ServerConfig`; the parent process has already migrated)."""
+    import os
+
+    from .config import CONFIG_ENV, config_from_json
+
+    return create_app(config_from_json(os.environ[CONFIG_ENV]))

@@ -18,14 +18,10 @@ DEFAULT_HOST = "127.0.0.1"
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps on request bodies and queries (every body is validated against them; beyond → HTTP 413/422)."""
+    """Caps on requests: ``max_body_bytes`` (beyond → HTTP 413). Row counts, name lengths and number ranges are
+    fixed by the API's schemas (:mod:`aifootprint.server.schemas`; beyond → HTTP 422)."""
 
     max_body_bytes: int = 4_000_000
-    max_batch_rows: int = 5_000
-    max_list_rows: int = 1_000
-    max_draws: int = 20_000
-    max_name_chars: int = 200
-    max_tags: int = 32
 
 
 @dataclass(frozen=True)
@@ -69,6 +65,24 @@ class ServerConfig:
         if self.tokens.require_for_reads is None:
             return not self.loopback
         return self.tokens.require_for_reads
+
+
+#: Environment variable through which ``aifootprint serve --workers N`` hands the config to its worker processes.
+CONFIG_ENV = "AIFOOTPRINT_SERVER_CONFIG"
+
+
+def config_to_json(config: ServerConfig) -> str:
+    import json
+    from dataclasses import asdict
+
+    return json.dumps(asdict(config))
+
+
+def config_from_json(text: str) -> ServerConfig:
+    import json
+
+    data = json.loads(text)
+    return ServerConfig(**{**data, "tokens": TokenPolicy(**data["tokens"]), "limits": Limits(**data["limits"])})
 
 
 def is_loopback(host: str) -> bool:

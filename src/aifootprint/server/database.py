@@ -1,12 +1,15 @@
 """Sessions for reads and writes.
 
 SQLite: writes run in ``BEGIN IMMEDIATE`` transactions on their own engine, so concurrent writers queue on the
-database lock (30 s busy timeout) instead of failing on a stale snapshot; reads use a plain engine (WAL readers do
-not block). PostgreSQL: one engine; rows a write depends on are locked with ``SELECT … FOR UPDATE``.
+database lock (30 s busy timeout) instead of failing on a stale snapshot, and the writers of one process queue on a
+lock first; reads use a plain engine (WAL readers do not block). PostgreSQL: one engine; concurrent writes are
+made safe by the statements themselves (INSERT … ON CONFLICT DO NOTHING, atomic UPDATEs, SELECT … FOR UPDATE).
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,6 +33,9 @@ class Database:
             _immediate_transactions(self.write_engine)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        # SQLite has one writer at a time: queue this process's writers on a lock instead of SQLite's busy handler
+        # (which polls with sleeps of up to 100 ms); other processes still wait through the busy timeout.
+        self._write_lock: threading.Lock | None = threading.Lock() if self.dialect == "sqlite" else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -39,7 +45,8 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction commits when the block ends without error (rolled back otherwise)."""
-        with self._write() as session, session.begin():
+        lock = self._write_lock or contextlib.nullcontext()
+        with lock, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 #: Largest number of rows in one batch (samples, windows or requests).
 MAX_BATCH_ROWS = 5_000
@@ -33,6 +33,30 @@ RelS = Annotated[float, Field(ge=0.0, le=MAX_T_S, allow_inf_nan=False)]
 EnergyJ = Annotated[float, Field(ge=0.0, le=1e18, allow_inf_nan=False)]
 PowerW = Annotated[float, Field(ge=0.0, le=1e7, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(ge=0, le=100_000_000)]
+
+
+#: Deepest nesting accepted in free-form JSON fields (a window's measurement, a run's summary).
+MAX_JSON_DEPTH = 12
+
+
+def _plain_json(value: Any, depth: int = 0) -> Any:
+    """Reject non-finite numbers (``NaN``/``Infinity`` parse in Python's json) and deep nesting in free-form JSON."""
+    import math
+
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("numbers must be finite (NaN and Infinity are not accepted)")
+    if isinstance(value, dict):
+        for v in value.values():
+            _plain_json(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _plain_json(v, depth + 1)
+    return value
+
+
+FreeJson = Annotated[dict[str, Any], AfterValidator(_plain_json)]
 
 
 class Body(BaseModel):
@@ -91,7 +115,7 @@ class WindowIn(Body):
     start_s: RelS
     duration_s: RelS
     energy_j: EnergyJ
-    measurement: dict[str, Any] = {}
+    measurement: FreeJson = {}
 
 
 class RequestIn(Body):
@@ -121,7 +145,7 @@ class RequestsBatch(Body):
 class FinishIn(Body):
     ended_at: Unix
     exit_code: Annotated[int, Field(ge=-1024, le=1024)] | None = None
-    summary: dict[str, Any] | None = None
+    summary: FreeJson | None = None
 
 
 # -- estimates (same inputs as the CLI commands of the same name) --------------------------------------------------

@@ -336,17 +336,22 @@ def run_detail(session: Session, run_id: str) -> Any:
                   data_version=run.data_version or DATA_VERSION, method_version=run.method_version or METHOD_VERSION)
 
 
-def samples(session: Session, run_id: str, device: str | None, after_t_s: float | None,
-            limit: int) -> list[dict[str, Any]]:
+def samples(session: Session, run_id: str, device: str | None, after: tuple[float, str | None] | None,
+            limit: int) -> dict[str, Any]:
+    """At most ``limit`` samples ordered by (``t_s``, device) after the keyset ``after`` = (``t_s``, device or
+    None: every device at that time), and ``next``: the keyset of the following page (None on the last page)."""
     _run(session, run_id)
     stmt = select(Sample).where(Sample.run_id == run_id)
     if device is not None:
         stmt = stmt.where(Sample.device == device)
-    if after_t_s is not None:
-        stmt = stmt.where(Sample.t_s > after_t_s)
-    stmt = stmt.order_by(Sample.t_s, Sample.device).limit(limit)
-    return [{"device": x.device, "t_s": x.t_s, "energy_j": x.energy_j, "power_w": x.power_w}
-            for x in session.scalars(stmt)]
+    if after is not None:
+        t, dev = after
+        stmt = stmt.where((Sample.t_s > t) | ((Sample.t_s == t) & (Sample.device > dev)) if dev is not None
+                          else Sample.t_s > t)
+    rows = list(session.scalars(stmt.order_by(Sample.t_s, Sample.device).limit(limit)))
+    nxt = {"after_t_s": rows[-1].t_s, "after_device": rows[-1].device} if len(rows) == limit else None
+    return {"run_id": run_id, "samples": [{"device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
+                                           "power_w": x.power_w} for x in rows], "next": nxt}
 
 
 def iter_sample_pages(session: Session, run_id: str, page: int = 5_000) -> Iterable[list[Sample]]:

@@ -104,7 +104,7 @@ class UploadingStore:
         """Store the end locally, queue it, and wait up to ``drain_s`` for the uploads (then stop the uploader)."""
         self.flush()
         self.store.end_run(run_id, ended_at, exit_code, summary)
-        self.uploader.finish({"ended_at": ended_at, "exit_code": _exit_code(exit_code), "summary": to_plain(summary)})
+        self.uploader.finish({"ended_at": ended_at, "exit_code": _exit_code(exit_code), "summary": _summary(summary)})
         self.drained = self.uploader.drain()
         self.uploader.stop()
 
@@ -125,6 +125,11 @@ class UploadingStore:
                     f"with `aifootprint server sync --server {cfg.url} --project {self.project} --run {run_id}`")
         print(line, file=sys.stderr)
         return line
+
+
+def _summary(summary: dict[str, Any] | None) -> Any:
+    """The run's summary without its windows (uploaded as rows of their own; a long run has thousands)."""
+    return None if summary is None else to_plain({k: v for k, v in summary.items() if k != "windows"})
 
 
 def _exit_code(code: int | None) -> int | None:
@@ -160,7 +165,7 @@ def sync_run(store: RunStore, run_id: str, config: UploadConfig, client: ServerC
             sent += len(chunk)
     if stored.ended_at is not None:
         http.post(f"/api/v1/runs/{rid}/finish", {"ended_at": stored.ended_at, "exit_code": _exit_code(
-            stored.exit_code), "summary": to_plain(stored.summary)})
+            stored.exit_code), "summary": _summary(stored.summary)})
     http.close()
     return {"run_id": rid, "rows": sent, "finished": stored.ended_at is not None}
 
