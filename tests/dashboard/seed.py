@@ -29,7 +29,9 @@ class DemoRun:
 
 RUNS = (DemoRun("demo-train-1", "llm-finetune", "finetune llama-3.1-8b", "gpu-node-1", T0, 120),
         DemoRun("demo-train-2", "llm-finetune", HOSTILE_NAME, "gpu-node-2", T0 + 3 * 3600, 90),
-        DemoRun("demo-serve-1", "chat-serving", "vllm serve", "gpu-node-1", T0 + 26 * 3600, 60))
+        DemoRun("demo-serve-1", "chat-serving", "vllm serve", "gpu-node-1", T0 + 26 * 3600, 60),
+        # more samples (3 devices × 2,001) than one API page (5,000): the run page must follow the cursor
+        DemoRun("demo-long-1", "batch-eval", "long eval", "gpu-node-3", T0 - 86400, 2000))
 DEVICES = (("gpu0", "gpu", 350.0), ("gpu1", "gpu", 300.0), ("cpu", "cpu", 90.0))
 
 
@@ -59,7 +61,9 @@ def seed(base: str) -> list[DemoRun]:
                 p = power_w(base_w, float(t), i)
                 energy += p if t else 0.0
                 samples.append({"device": device, "t_s": float(t), "energy_j": energy, "power_w": p})
-        post(base, f"/runs/{run.run_id}/samples", {"batch_id": f"{run.run_id}-b1", "samples": samples})
+        for i in range(0, len(samples), 4000):  # batches below the API's cap of 5,000 rows
+            post(base, f"/runs/{run.run_id}/samples", {"batch_id": f"{run.run_id}-b{i}",
+                                                       "samples": samples[i:i + 4000]})
         post(base, f"/runs/{run.run_id}/windows", {"batch_id": f"{run.run_id}-w1", "windows": [
             {"name": "warm-up", "start_s": 0.0, "duration_s": 10.0, "energy_j": 4000.0},
             {"name": "steady", "start_s": 10.0, "duration_s": float(run.seconds - 10), "energy_j": 40000.0}]})

@@ -76,20 +76,21 @@ def test_dashboard_pages_draw_without_console_errors(browser: Any, live_url: str
 
 def test_runs_table_filters_and_keeps_names_as_text(browser: Any, live_url: str,
                                                    seed_module: ModuleType) -> None:
-    """All three demo runs are listed newest first; the hostile run name is shown as text (no element is made of
-    it); filtering by project leaves that project's runs; the run page draws one power line per device."""
+    """All demo runs are listed newest first; the hostile run name is shown as text (no element is made of it);
+    filtering by project leaves that project's runs; the run page draws one power line per device, with every
+    sample even when they span several API pages."""
     open_page(browser, live_url + "/dashboard/", 0)
-    wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 3")
+    wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 4")
     cells = browser.execute_script("return Array.prototype.map.call(document.querySelectorAll('#runs tbody tr'), "
                                    "function (r) { return [r.cells[0].textContent, r.cells[2].textContent]; })")
-    assert [c[0] for c in cells] == ["demo-serve-1", "demo-train-2", "demo-train-1"]
+    assert [c[0] for c in cells] == ["demo-serve-1", "demo-train-2", "demo-train-1", "demo-long-1"]
     assert cells[1][1] == seed_module.HOSTILE_NAME
     assert browser.execute_script("return document.querySelectorAll('#runs img').length") == 0
     assert browser.title != "pwned"
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    wait_for(browser, "return document.querySelectorAll('#filters select[name=project] option').length === 3")
+    wait_for(browser, "return document.querySelectorAll('#filters select[name=project] option').length === 4")
     Select(browser.find_element(By.NAME, "project")).select_by_value("chat-serving")
     browser.find_element(By.CSS_SELECTOR, "#filters button").click()
     wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 1")
@@ -101,6 +102,10 @@ def test_runs_table_filters_and_keeps_names_as_text(browser: Any, live_url: str,
     assert sorted(lines) == ["cpu", "gpu0", "gpu1"]
     assert seed_module.HOSTILE_NAME in browser.find_element(By.ID, "statement").text
     assert browser.title != "pwned" and errors(browser) == []
+    open_page(browser, live_url + "/dashboard/run.html?id=demo-long-1", 2)
+    points = browser.execute_script("return Chart.getChart(document.getElementById('power')).data.datasets"
+                                    ".map(function (d) { return d.data.length; })")
+    assert points == [2001, 2001, 2001]  # 6,003 samples: two pages of the samples API
 
 
 def test_estimator_form_submits_and_shows_the_api_result(browser: Any, live_url: str,
@@ -172,6 +177,6 @@ def test_dashboard_on_postgresql(browser: Any, pg_url: str, seed_module: ModuleT
     with serve(ServerConfig(database_url=pg_url)) as live:
         seed_module.seed(live.url)
         open_page(browser, live.url + "/dashboard/", 0)
-        wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 3")
+        wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 4")
         painted = open_page(browser, live.url + "/dashboard/run.html?id=demo-serve-1", 2)
         assert min(painted) > 50 and errors(browser) == []

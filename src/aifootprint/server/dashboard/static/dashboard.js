@@ -186,14 +186,13 @@
   }
 
   /* ---------------------------------------------------------------- run detail */
-  function fetchSamples(runId, after, acc, pages) {
-    var path = "/runs/" + encodeURIComponent(runId) + "/samples?limit=5000" + (after === null ? "" : "&after_t_s=" + after);
-    return api(path).then(function (d) {
+  /* Every sample of the run, page by page along the API's ``next`` cursor (at most 20 pages of 5,000). */
+  function fetchSamples(runId, next, acc, pages) {
+    var q = new URLSearchParams({ limit: "5000" });
+    if (next) { q.set("after_t_s", next.after_t_s); q.set("after_device", next.after_device); }
+    return api("/runs/" + encodeURIComponent(runId) + "/samples?" + q.toString()).then(function (d) {
       acc.push.apply(acc, d.samples);
-      if (d.samples.length === 5000 && pages < 20) {
-        return fetchSamples(runId, d.samples[d.samples.length - 1].t_s, acc, pages + 1);
-      }
-      return acc;
+      return (d.next && pages < 20) ? fetchSamples(runId, d.next, acc, pages + 1) : acc;
     });
   }
 
