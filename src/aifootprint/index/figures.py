@@ -356,7 +356,7 @@ def dataset_fingerprints(reg: Registry) -> dict[str, dict[str, Any]]:
 def _guarded(sid: str, title: str, build: Callable[[], Section]) -> Section:
     try:
         return build()
-    except (AifootprintError, LookupError, ImportError) as exc:  # missing table/row/module in this version
+    except (AifootprintError, LookupError, ImportError, ValueError, TypeError) as exc:  # data or API of this version
         return Section(sid, title, "", missing=f"not computed with this data: {exc}")
 
 
