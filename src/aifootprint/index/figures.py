@@ -20,8 +20,6 @@ from ..errors import AifootprintError
 from ..reference.registry import DATA_VERSION, Registry, default_registry, row_float, row_str, source_keys
 from .model import Figure, IndexData, Section, Series
 
-#: Tokens of the index's request: 1,000 input (assumption) and 500 output (Epoch AI's typical reply, EP25); the
-#: same profile as the HTML report (:data:`aifootprint.report.requests.REQUEST_TOKENS`).
 #: Built-in scenarios of the sector section: all data centres (IEA 2025), AI servers only (de Vries-Gao 2025;
 #: de Vries 2023's 1.5 million NVIDIA servers in 2027) and AI's water in 2027 (Li et al. 2023).
 SECTOR_SCENARIOS = ("iea-2025-data-centres", "devries-gao-2025-ai-power", "devries-2023-nvidia-2027",
@@ -34,7 +32,10 @@ Total = tuple[str, float, list[str], str]
 @dataclass(frozen=True)
 class IndexConfig:
     """What the index computes. ``models=None``: the compare-models default ladder
-    (:data:`aifootprint.estimate.compare.DEFAULT_LADDER`); ``water_model=None``: the report's default model."""
+    (:data:`aifootprint.estimate.compare.DEFAULT_LADDER`); ``water_model=None``: the report's default model. The
+    request is the HTML report's (:data:`aifootprint.report.requests.REQUEST_TOKENS`: 1,000 input tokens, an
+    assumption, and 500 output tokens, Epoch AI's typical reply, EP25). ``seed``: any fixed value, so that the same
+    data and code give the same page."""
 
     draws: int = 20_000
     models: tuple[str, ...] | None = None
