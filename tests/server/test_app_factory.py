@@ -35,8 +35,21 @@ def test_config_json_roundtrip_for_workers():
     from aifootprint.server.config import Limits, TokenPolicy, config_from_json, config_to_json
 
     config = ServerConfig(database_url="sqlite:///x", host="0.0.0.0", port=1234, migrate=False,
-                          tokens=TokenPolicy(require_for_reads=False), limits=Limits(max_body_bytes=10))
+                          tokens=TokenPolicy(require_for_reads=False), limits=Limits(max_body_bytes=10),
+                          allowed_hosts=("team.example",))
     assert config_from_json(config_to_json(config)) == config
+    assert config_from_json(config_to_json(ServerConfig(database_url="sqlite:///y"))).allowed_hosts is None
+
+
+def test_loopback_server_refuses_foreign_host_headers(tmp_path):
+    """DNS rebinding: a page on evil.example re-pointed to 127.0.0.1 must not reach the open loopback API."""
+    app = create_app(ServerConfig(database_url=f"sqlite:///{tmp_path / 'h.sqlite3'}"))
+    with TestClient(app) as client:
+        assert client.get("/api/v1/health", headers={"Host": "evil.example:8787"}).status_code == 400
+        assert client.post("/api/v1/projects", json={"name": "x"}, headers={"Host": "evil.example"}).status_code == 400
+        assert client.get("/api/v1/health", headers={"Host": "127.0.0.1:8787"}).status_code == 200
+        assert client.get("/api/v1/health", headers={"Host": "localhost"}).status_code == 200
+    assert ServerConfig(database_url="sqlite://", host="0.0.0.0").trusted_hosts == ["*"]
 
 
 def test_cli_and_uploader_do_not_import_the_server_stack():

@@ -88,3 +88,14 @@ def test_token_admin_commands(tmp_path, capsys):
     assert "no active token" in capsys.readouterr().err
     assert main(["serve", "--database-url", "mysql://x/y"]) == 2
     assert "unsupported database" in capsys.readouterr().err
+
+
+def test_unusable_databases_are_one_line_errors(tmp_path, capsys):
+    not_db = tmp_path / "notes.txt"
+    not_db.write_text("this is not a database\n" * 100)
+    assert main(["server", "token", "list", "--database-url", f"sqlite:///{not_db}"]) == 2
+    assert "cannot use the database" in capsys.readouterr().err
+    url = f"sqlite:///{tmp_path / 'ok.sqlite3'}"
+    assert main(["server", "migrate", "--database-url", url, "--down", "nope"]) == 2
+    assert "cannot migrate" in capsys.readouterr().err
+    assert not_db.read_text().startswith("this is not a database")  # nothing of the user's altered

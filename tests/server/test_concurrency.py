@@ -1,4 +1,7 @@
-"""Concurrent uploads on SQLite and PostgreSQL: the same batches posted at once by several threads count once."""
+"""Concurrent uploads on PostgreSQL: the same batches posted at once by several threads count once.
+
+(SQLite writers of one process are serialised by :class:`aifootprint.server.database.Database`; PostgreSQL runs them
+in parallel, so this is where INSERT … ON CONFLICT DO NOTHING and the atomic device UPDATE are put to the test.)"""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from aifootprint.server.config import ServerConfig
 from .conftest import serve_in_thread
 
 
-def test_concurrent_duplicate_batches_count_once(db_url):
-    with serve_in_thread(ServerConfig(database_url=db_url, migrate=False)) as live:
+def test_concurrent_duplicate_batches_count_once(pg_url):
+    with serve_in_thread(ServerConfig(database_url=pg_url)) as live:
         setup = ServerClient(live.url)
         setup.post("/api/v1/runs", {"run_id": "c", "project": "p", "host": "h", "started_at": 1_767_225_600.0})
         batches = [{"batch_id": f"b{k}", "samples": [{"device": f"gpu:{d}", "t_s": k + 1.0, "energy_j": 10.0 * (k + 1),

@@ -140,12 +140,15 @@ def test_sync_and_migrate_commands(live_server, tmp_path, capsys):
     store_path = tmp_path / "local.sqlite"
     tracker, result = _tracked_run(RunStore(store_path), Clock(), seconds=1.0)  # measured offline
     assert main(["server", "sync", "--server", live_server.url, "--project", "offline", "--store",
-                 str(store_path)]) == 0
+                 str(store_path)]) == 2  # neither --run nor --all
+    assert "--all" in capsys.readouterr().err
+    assert main(["server", "sync", "--server", live_server.url, "--project", "offline", "--store",
+                 str(store_path), "--all"]) == 0
     assert f"{tracker.run_id}: " in capsys.readouterr().out
     run = _get(f"{live_server.url}/api/v1/runs/{tracker.run_id}")
     assert run["it_energy_j"] == pytest.approx(result.energy_j, rel=1e-9) and run["inputs"]["run_id"] == tracker.run_id
     assert main(["server", "sync", "--server", "http://127.0.0.1:1", "--project", "x", "--store",
-                 str(store_path)]) == 2
+                 str(store_path), "--run", tracker.run_id]) == 2
     assert "upload failed" in capsys.readouterr().err
     assert main(["measure", "--project", "x", "--", "true"]) == 2
     assert "--project needs --server" in capsys.readouterr().err
@@ -154,3 +157,25 @@ def test_sync_and_migrate_commands(live_server, tmp_path, capsys):
     assert "r0001" in capsys.readouterr().out
     assert main(["server", "migrate", "--database-url", url, "--down", "base"]) == 0
     assert "none" in capsys.readouterr().out
+
+
+def test_unencodable_row_stops_the_uploader_loudly(live_server):
+    uploader = Uploader(UploadConfig(url=live_server.url, project="p", interval_s=0.05))
+    uploader.create_run({"run_id": "nan", "project": "p", "host": "h", "started_at": float("nan")})
+    uploader.start()
+    assert not uploader.drain(5)
+    uploader.stop()
+    assert "cannot encode" in uploader.status()["fatal"]
+
+
+def test_queue_cap_keeps_memory_bounded_and_says_so(tmp_path):
+    port = free_port()  # nothing listens: an outage
+    cfg = UploadConfig(url=f"http://127.0.0.1:{port}", project="p", interval_s=0.05, max_backoff_s=0.1, drain_s=0.3,
+                       max_queue_rows=50)
+    sink = UploadingStore(RunStore(tmp_path / "runs.sqlite"), Uploader(cfg), "p")
+    tracker, _result = _tracked_run(sink, Clock(), seconds=5.0)  # 102 samples > 50
+    status = sink.uploader.status()
+    assert status["dropped_rows"] > 0 and status["pending_rows"] <= 50 and sink.drained is False
+    assert "beyond the upload queue" in sink.report(tracker.run_id)
+    local = RunStore(tmp_path / "runs.sqlite", read_only=True)
+    assert local.count("samples", tracker.run_id) >= 102  # all of it is in the local store, for `server sync`

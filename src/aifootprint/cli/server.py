@@ -5,7 +5,9 @@ The server commands need the ``[server]`` extra; without it they say so in one l
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,8 +65,10 @@ def serve(
     message = (f"aifootprint server on http://{host}:{port} ({where}); database {_safe_url(config.database_url)}"
                f"{f'; {workers} workers' if workers > 1 else ''}")
     if workers == 1:
-        app = create_app(config)
-        typer.echo(message, err=True)
+        with _db_errors(config.database_url):
+            app = create_app(config)
+            typer.echo(message, err=True)
+            _token_hint(app.state.aifootprint.db, config.writes_need_token)
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
         return
     from dataclasses import replace
@@ -73,13 +77,25 @@ def serve(
     from ..server.database import Database
     from ..server.db import upgrade
 
-    db = Database(config.database_url)  # migrate once here, not concurrently in every worker
-    upgrade(db.engine)
-    db.dispose()
+    with _db_errors(config.database_url):
+        db = Database(config.database_url)  # migrate once here, not concurrently in every worker
+        upgrade(db.engine)
+        db.dispose()
     os.environ[CONFIG_ENV] = config_to_json(replace(config, migrate=False))
     typer.echo(message, err=True)
     uvicorn.run("aifootprint.server.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", server_header=False)
+
+
+def _token_hint(db: Any, needed: bool) -> None:
+    """Say how to create a token when writes need one and none is active."""
+    from ..server.auth import list_tokens
+
+    with db.read() as session:
+        active = [t for t in list_tokens(session) if not t["revoked_at"]]
+    if needed and not active:
+        typer.echo("no active token yet: nobody can upload; create one with `aifootprint server token create NAME`",
+                   err=True)
 
 
 def _safe_url(url: str) -> str:
@@ -169,31 +185,51 @@ def migrate(database_url: DbOpt = None,
                                                      "drop everything).")] = None) -> None:
     """Migrate the server database schema to the newest revision (or down)."""
     _need_extra()
+    from alembic.util import CommandError
+
     from ..server.db import current_revision, downgrade, upgrade
 
     db = _database(database_url, migrate=False)
-    if down:
-        downgrade(db.engine, down)
-    else:
-        upgrade(db.engine)
-    typer.echo(f"schema revision: {current_revision(db.engine) or 'none'}")
+    try:
+        with _db_errors(db.url):
+            if down:
+                downgrade(db.engine, down)
+            else:
+                upgrade(db.engine)
+            typer.echo(f"schema revision: {current_revision(db.engine) or 'none'}")
+    except CommandError as exc:
+        raise InputError(f"cannot migrate: {exc} (revisions: base, r0001)") from None
 
 
 def _database(url: str | None, migrate: bool = True) -> Any:
     from ..server.database import Database
     from ..server.db import upgrade
 
-    db = Database(_db_url(url))
-    if migrate:
-        upgrade(db.engine)
+    resolved = _db_url(url)
+    with _db_errors(resolved):
+        db = Database(resolved)
+        if migrate:
+            upgrade(db.engine)
     return db
+
+
+@contextlib.contextmanager
+def _db_errors(url: str) -> Iterator[None]:
+    """A database that cannot be opened or migrated is one line (InputError), not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise InputError(f"cannot use the database {_safe_url(url)}: {reason}") from None
 
 
 def sync(
     server: Annotated[str, typer.Option("--server", help="Server URL, e.g. http://10.0.0.5:8787.")],
     project: Annotated[str, typer.Option("--project", help="Project the runs belong to.")],
-    run: Annotated[list[str] | None, typer.Option("--run", help="Run id (repeatable; default: every local run).")
-                   ] = None,
+    run: Annotated[list[str] | None, typer.Option("--run", help="Run id (repeatable).")] = None,
+    all_runs: Annotated[bool, typer.Option("--all", help="Every run of the local store.")] = False,
     store: Annotated[Path | None, typer.Option(help="Local run store (default: $AIFOOTPRINT_HOME/runs.sqlite).")
                      ] = None,
 ) -> None:
@@ -202,6 +238,8 @@ def sync(
     from ..server.client import ServerError, UploadConfig
     from ..server.sink import sync_run
 
+    if bool(run) == all_runs:
+        raise InputError("give --run ID (repeatable) or --all (every run of the local store)")
     config = UploadConfig(url=server, project=project)
     local = RunStore(store, read_only=True)
     ids = run or local.run_ids()

@@ -21,6 +21,8 @@ API_PREFIX = "/api/v1"
 
 def create_app(config: ServerConfig) -> FastAPI:
     """Build the server application for ``config``."""
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
     from ..reference.registry import DATA_VERSION
     from . import api_estimate, api_runs
     from .dashboard import mount_dashboard
@@ -48,6 +50,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.aifootprint = AppState(config=config, db=db)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=config.limits.max_body_bytes)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.trusted_hosts)
 
     @app.get(f"{API_PREFIX}/health", tags=["meta"])
     def health() -> dict[str, str]:

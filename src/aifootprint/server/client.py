@@ -57,6 +57,8 @@ class UploadConfig:
     timeout_s: float = 10.0
     max_backoff_s: float = 30.0
     drain_s: float = 30.0
+    #: rows kept in memory for upload at most (about 300 B each); beyond, they wait in the local store for ``sync``
+    max_queue_rows: int = 1_000_000
 
     def __post_init__(self) -> None:
         parsed = urllib.parse.urlsplit(self.url)
@@ -170,6 +172,7 @@ class Uploader:
         self._last_cut = time.monotonic()
         self._thread: threading.Thread | None = None
         self.sent_rows = 0
+        self.dropped_rows = 0
         self.errors = 0
         self.last_error = ""
         self.fatal = ""
@@ -180,8 +183,14 @@ class Uploader:
         self._put(_Op("/api/v1/runs", body))
 
     def add_rows(self, kind: str, rows: Sequence[dict[str, Any]]) -> None:
-        """Queue rows of ``kind`` (samples, windows, requests); they are sent in batches every ``interval_s``."""
+        """Queue rows of ``kind`` (samples, windows, requests); they are sent in batches every ``interval_s``.
+
+        Beyond ``max_queue_rows`` waiting in memory (a long outage), rows are not queued: they are in the local
+        store, ``dropped_rows`` counts them and the run is reported as not fully uploaded (``server sync``)."""
         with self._cv:
+            if self._waiting() + sum(op.rows for op in self._ops) + len(rows) > self.config.max_queue_rows:
+                self.dropped_rows += len(rows)
+                return
             self._pending[kind].extend(rows)
             self._cv.notify()
 
@@ -253,6 +262,12 @@ class Uploader:
                 continue
             try:
                 self.client.post(op.path, op.body)
+            except (ValueError, TypeError) as exc:  # a row that cannot be encoded: stop loudly, never silently
+                with self._cv:
+                    self.fatal = f"cannot encode {op.path}: {exc}"
+                    self._stop = True
+                    self._cv.notify_all()
+                return
             except ServerError as exc:
                 self.errors += 1
                 self.last_error = str(exc)
@@ -282,9 +297,9 @@ class Uploader:
             if self.fatal:
                 return False
             if self.pending_ops() == 0:
-                return True
+                return not self.dropped_rows
             time.sleep(0.05)
-        return self.pending_ops() == 0
+        return self.pending_ops() == 0 and not self.dropped_rows
 
     def stop(self) -> None:
         with self._cv:
@@ -296,5 +311,5 @@ class Uploader:
         self.client.close()
 
     def status(self) -> dict[str, Any]:
-        return {"sent_rows": self.sent_rows, "pending_rows": self.pending_rows(), "errors": self.errors,
-                "last_error": self.last_error, "fatal": self.fatal}
+        return {"sent_rows": self.sent_rows, "pending_rows": self.pending_rows(), "dropped_rows": self.dropped_rows,
+                "errors": self.errors, "last_error": self.last_error, "fatal": self.fatal}

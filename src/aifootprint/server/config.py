@@ -48,6 +48,8 @@ class ServerConfig:
     limits: Limits = Limits()
     #: create the schema (Alembic upgrade head) at start-up
     migrate: bool = True
+    #: Host headers accepted; None: automatic (loopback names when bound to loopback, any otherwise)
+    allowed_hosts: tuple[str, ...] | None = None
 
     @property
     def loopback(self) -> bool:
@@ -61,11 +63,22 @@ class ServerConfig:
         return bool(self.tokens.require_for_writes)
 
     @property
+    def trusted_hosts(self) -> list[str]:
+        """Host headers served. On loopback only loopback names: a web page whose domain an attacker re-points to
+        127.0.0.1 (DNS rebinding) gets 400, not the open loopback API. ``testserver`` is Starlette's TestClient."""
+        if self.allowed_hosts is not None:
+            return list(self.allowed_hosts)
+        return list(LOOPBACK_NAMES) if self.loopback else ["*"]
+
+    @property
     def reads_need_token(self) -> bool:
         if self.tokens.require_for_reads is None:
             return not self.loopback
         return self.tokens.require_for_reads
 
+
+#: Host names accepted by a loopback-bound server (see :attr:`ServerConfig.trusted_hosts`).
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]", "testserver")
 
 #: Environment variable through which ``aifootprint serve --workers N`` hands the config to its worker processes.
 CONFIG_ENV = "AIFOOTPRINT_SERVER_CONFIG"
@@ -82,7 +95,9 @@ def config_from_json(text: str) -> ServerConfig:
     import json
 
     data = json.loads(text)
-    return ServerConfig(**{**data, "tokens": TokenPolicy(**data["tokens"]), "limits": Limits(**data["limits"])})
+    hosts = data.get("allowed_hosts")
+    return ServerConfig(**{**data, "tokens": TokenPolicy(**data["tokens"]), "limits": Limits(**data["limits"]),
+                           "allowed_hosts": tuple(hosts) if hosts is not None else None})
 
 
 def is_loopback(host: str) -> bool:

@@ -54,8 +54,8 @@ def _window(name: str, start_s: float, duration_s: float, energy_j: float, measu
 
 def _request(row: Sequence[Any]) -> dict[str, Any]:
     rid, start_s, end_s, prefill, decode, energy_j = row
-    return {"request_id": str(rid)[:200], "start_s": start_s, "end_s": end_s, "prefill_tokens": int(prefill),
-            "decode_tokens": int(decode), "energy_j": energy_j}
+    return {"request_id": str(rid)[:200], "start_s": to_plain(start_s), "end_s": to_plain(end_s),
+            "prefill_tokens": int(prefill), "decode_tokens": int(decode), "energy_j": to_plain(energy_j)}
 
 
 class UploadingStore:
@@ -120,7 +120,8 @@ class UploadingStore:
         if self.drained:
             line = f"aifootprint: run {run_id} uploaded to {cfg.url} (project {self.project}, {st['sent_rows']} rows)"
         else:
-            why = st["fatal"] or st["last_error"] or "not finished in time"
+            why = st["fatal"] or (f"{st['dropped_rows']} rows beyond the upload queue" if st["dropped_rows"] else "") \
+                or st["last_error"] or "not finished in time"
             line = (f"aifootprint: run {run_id} not fully uploaded ({why}); it is safe in the local store: upload it "
                     f"with `aifootprint server sync --server {cfg.url} --project {self.project} --run {run_id}`")
         print(line, file=sys.stderr)
