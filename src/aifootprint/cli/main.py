@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import typer
 
 #: Command modules, in help order. Each has ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES = ("data", "impacts", "estimate", "sector", "measure", "calibrate", "server")
+COMMAND_MODULES = ("data", "impacts", "estimate", "sector", "measure", "calibrate", "server", "index")
 
 #: Top-level commands of the modules above: name -> (module, is a group, short help). With this table the CLI
 #: imports only the module of the command being run (``aifootprint --help`` imports none of them, hence no numpy);

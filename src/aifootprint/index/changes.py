@@ -1,0 +1,157 @@
+"""What changed since the previous data version: the current figures against a snapshot kept in the package.
+
+A snapshot (``snapshots/<data_version>.json``) holds every figure of the index computed on that data version's
+registry, plus each data file's row count and SHA-256. ``scripts/index_snapshot.py`` writes one from a git
+revision's data directory (the figures are computed by the code of the day it was written; the snapshot records
+its method version, and the page says when it differs from the current one). When no snapshot of an earlier data
+version is shipped, the page says so instead of showing a comparison.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from .model import IndexData
+
+#: Relative change below which a figure counts as unchanged (floating-point noise of the same computation).
+UNCHANGED_REL = 1e-9
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """``"2026.11.2"`` -> ``(2026, 11, 2)`` (non-numeric parts count as 0)."""
+    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+
+
+#: Packages whose code computes the index's figures (their fingerprint tells whether the method code changed).
+METHOD_CODE = ("estimate", "sector", "impacts", "reference", "uncertainty.py", "result.py")
+
+
+def code_fingerprint() -> str:
+    """SHA-256 over the Python files that compute the figures (:data:`METHOD_CODE`), in path order."""
+    import hashlib
+
+    root = resources.files("aifootprint")
+    digest = hashlib.sha256()
+    stack = [root.joinpath(name) for name in METHOD_CODE]
+    files: list[tuple[str, bytes]] = []
+    while stack:
+        node = stack.pop()
+        if node.is_dir():
+            stack.extend(node.iterdir())
+        elif node.name.endswith(".py"):
+            files.append((os.path.relpath(str(node), str(root)), node.read_bytes()))
+    for name, content in sorted(files):
+        digest.update(name.encode() + b"\0" + content)
+    return digest.hexdigest()
+
+
+def snapshot(data: IndexData) -> dict[str, Any]:
+    """The snapshot of ``data``: versions, code fingerprint, figures by id (group, label, unit, best, low, high),
+    data files."""
+    return {"data_version": data.data_version, "method_version": data.method_version,
+            "package_version": data.package_version, "code_sha256": code_fingerprint(),
+            "figures": {f.id: {"group": f.group, "label": f.label, "unit": f.unit, "best": f.best, "low": f.low,
+                               "high": f.high} for f in data.figures()},
+            "datasets": {k: dict(v) for k, v in data.datasets.items()}}
+
+
+def shipped_snapshots() -> dict[str, dict[str, Any]]:
+    """Every snapshot shipped in the package, by data version."""
+    out: dict[str, dict[str, Any]] = {}
+    folder = resources.files(__package__).joinpath("snapshots")
+    for entry in folder.iterdir():
+        if entry.name.endswith(".json"):
+            snap = json.loads(entry.read_text(encoding="utf-8"))
+            out[str(snap["data_version"])] = snap
+    return out
+
+
+def load_previous(current_version: str, snapshots: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """The newest snapshot of a data version before ``current_version``, or None."""
+    snaps = shipped_snapshots() if snapshots is None else snapshots
+    older = [v for v in snaps if version_key(v) < version_key(current_version)]
+    return snaps[max(older, key=version_key)] if older else None
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One figure's change (``status``: changed, new, removed)."""
+
+    id: str
+    group: str
+    label: str
+    unit: str
+    before: float | None
+    after: float | None
+    status: str
+
+    @property
+    def rel_change(self) -> float | None:
+        if self.status != "changed" or self.before is None or self.after is None or self.before == 0:
+            return None
+        return self.after / self.before - 1.0
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The comparison shown on the page; ``previous_version`` is empty when no earlier snapshot is shipped."""
+
+    current_version: str
+    previous_version: str
+    previous_method_version: str
+    figures: tuple[FigureChange, ...]
+    unchanged: int
+    datasets: tuple[tuple[str, str, int | None, int | None], ...]  # (name, status, rows before, rows after)
+    same_code: bool = True  # the snapshot was computed by the code that computes the current figures
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"current_version": self.current_version, "previous_version": self.previous_version,
+                "previous_method_version": self.previous_method_version, "unchanged": self.unchanged,
+                "same_code": self.same_code,
+                "figures": [{"id": c.id, "group": c.group, "label": c.label, "unit": c.unit, "before": c.before,
+                             "after": c.after, "status": c.status, "rel_change": c.rel_change}
+                            for c in self.figures],
+                "datasets": [{"name": n, "status": s, "rows_before": b, "rows_after": a}
+                             for n, s, b, a in self.datasets]}
+
+
+def compare_snapshot(data: IndexData, previous: dict[str, Any] | None) -> Changes:
+    """Figures and data files of ``data`` against the ``previous`` snapshot (None: nothing to compare)."""
+    if previous is None:
+        return Changes(data.data_version, "", "", (), 0, ())
+    old: dict[str, Any] = previous.get("figures", {})
+    rows: list[FigureChange] = []
+    unchanged = 0
+    for f in data.figures():
+        before = old.get(f.id)
+        if before is None:
+            rows.append(FigureChange(f.id, f.group, f.label, f.unit, None, f.best, "new"))
+            continue
+        was = float(before["best"])
+        if before.get("unit", f.unit) != f.unit:
+            rows.append(FigureChange(f.id, f.group, f.label, f.unit, was, f.best,
+                                     f"unit {before['unit']} → {f.unit}"))
+        elif abs(f.best - was) <= UNCHANGED_REL * max(abs(was), abs(f.best)):
+            unchanged += 1
+        else:
+            rows.append(FigureChange(f.id, f.group, f.label, f.unit, was, f.best, "changed"))
+    current_ids = {f.id for f in data.figures()}
+    rows += [FigureChange(k, v["group"], v["label"], v["unit"], float(v["best"]), None, "removed")
+             for k, v in old.items() if k not in current_ids]
+    old_ds: dict[str, Any] = previous.get("datasets", {})
+    ds: list[tuple[str, str, int | None, int | None]] = []
+    for name in sorted(set(old_ds) | set(data.datasets)):
+        a, b = data.datasets.get(name), old_ds.get(name)
+        if a is None:
+            ds.append((name, "removed", int(b["rows"]) if b else None, None))
+        elif b is None:
+            ds.append((name, "new", None, int(a["rows"])))
+        elif a["sha256"] != b["sha256"]:
+            ds.append((name, "changed", int(b["rows"]), int(a["rows"])))
+    return Changes(data.data_version, str(previous.get("data_version", "")),
+                   str(previous.get("method_version", "")), tuple(rows), unchanged, tuple(ds),
+                   previous.get("code_sha256") == code_fingerprint())
