@@ -241,4 +241,4 @@ def test_gpu_selection_the_backend_cannot_apply_is_noted(tmp_path: Path) -> None
 
     found = discover(SensorConfig(backend="estimate", gpus=("0",), proc_root=str(tmp_path), cpu_tdp_w=100.0,
                                   ram_gb=8.0))
-    assert any("--gpus 0 ignored" in n for n in found.notes)
+    assert any(n.code == "gpus-ignored" for n in found.notes)

@@ -26,6 +26,9 @@ class DeviceTrack:
         self.gaps: list[Gap] = []
         self.smoother = CounterSmoother()
         self.emitted: list[tuple[float, float, float]] = []  # per-interval feed (absolute times)
+        self.rate_w: float | None = None  # latest energy rate (power, else the last counter delta / time)
+        self.reading_since: float | None = None  # set while a read is in progress (hung sensor detection)
+        self.rejected = 0  # readings flagged implausible and excluded
 
     def update(self, t: float, r: Reading, feed: bool = False) -> tuple[float, Gap | None]:
         """Fold a reading in; return the energy since the previous reading and a closed gap, if any.
@@ -69,6 +72,10 @@ class DeviceTrack:
         if r.process_fraction is not None:
             self.has_process = True
             self.process_j += delta * r.process_fraction
+        if r.power_w is not None:
+            self.rate_w = r.power_w
+        elif dt > 0:
+            self.rate_w = delta / dt
         self.t, self.power = t, r.power_w
         return delta, gap
 
@@ -80,5 +87,12 @@ class DeviceTrack:
             return True
         return False
 
-    def snapshot(self) -> tuple[float, float, float, float, int]:
-        return (self.best_j, self.integrated_j, self.process_j, self.counter or 0.0, len(self.gaps))
+    def snapshot(self, at: float | None = None) -> tuple[float, float, float, float, int]:
+        """Cumulative state; with ``at`` (a time after the last reading), extrapolated to it at the latest rate
+        (window edges that must not wait for a sensor read)."""
+        extra = extra_int = 0.0
+        if at is not None and self.t is not None and at > self.t and self.failing_since is None:
+            extra = (self.rate_w or 0.0) * (at - self.t)
+            extra_int = (self.power or 0.0) * (at - self.t)
+        return (self.best_j + extra, self.integrated_j + extra_int, self.process_j, self.counter or 0.0,
+                len(self.gaps))

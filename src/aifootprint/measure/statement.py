@@ -28,6 +28,11 @@ def _range(value: Any, unit: str, digits: int = 3) -> str:
     return f"{_num(value):.{digits}g} {unit}"
 
 
+def _text(warning: Any) -> str:
+    """A warning of a result's JSON (a Notice as a dict, or legacy text) as a caveat."""
+    return str(warning.get("message", "")) if isinstance(warning, Mapping) else str(warning)
+
+
 def _duration(seconds: float) -> str:
     if seconds >= 3600:
         return f"{seconds / 3600:.2f} h"
@@ -85,7 +90,7 @@ def impact_statement(run: StoredRun, result: Mapping[str, Any]) -> str:
         ("Water consumed", _range(result["water_l"], "L")),
         ("Location", f"{location} (grid zone {inputs.get('zone', '?')})"),
         ("Estimated components", ", ".join(estimated) or "none"),
-        ("Caveats", "; ".join(str(w) for w in result.get("warnings", [])) or "none"),
+        ("Caveats", "; ".join(_text(w) for w in result.get("warnings", [])) or "none"),
         ("Method", "aifootprint measure: device energy counters (NVML, RAPL) or flagged estimates; "
                    f"sampling {h.hz:g} Hz"),
         ("Versions", f"method {result.get('method_version')}, data {result.get('data_version')}, "

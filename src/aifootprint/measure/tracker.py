@@ -11,8 +11,14 @@ Usage::
 
 How energy is computed, per device
 ----------------------------------
-- A background thread reads every sensor ``hz`` times per second (default 10). Window starts and ends also read
-  all sensors at once, so a window's edges are exact, whatever the sampling rate.
+- A background thread reads every sensor ``hz`` times per second (default 10), outside the tracker's lock. Window
+  starts and ends never read a sensor (a slow or hung one must not stall the workload): a window edge takes the
+  latest sample, extrapolated to the edge's time at the device's latest power (or counter rate). In manual mode
+  (``background=False``: the caller samples) the edges read the sensors themselves.
+- A read that takes longer than ``sensor_timeout_s`` (default 0.25 s) is a gap (``sensor-gap``), as is a read still
+  in progress at a window edge or at the end; a reading with negative power, or above 1.25 x the device's power
+  limit where the sensor knows it (``power_limit_w``), is flagged (``implausible-reading``) and excluded.
+- The run store is written by a writer thread (:mod:`.writer`): ``start()`` never waits for a locked store.
 - Devices with an energy counter: counter deltas. If the window is shorter than :data:`COARSE_FACTOR` times the
   counter's update period, or the counter did not move while power was drawn, the window's figure comes from
   power samples integrated over time instead (``method = ...+power-integrated``). A short window is never 0 J.
@@ -22,7 +28,7 @@ How energy is computed, per device
 - Several processes of one job on a node: each physical device is measured by the one process holding its lease
   (:mod:`.leases`); the other processes list it under ``skipped``.
 
-The tracker imports neither numpy nor typer; opening the store costs a few milliseconds.
+The tracker imports neither numpy nor typer nor the reference tables at start.
 """
 
 from __future__ import annotations
@@ -36,11 +42,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
+from ..notice import Notice
 from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
 from .measurement import DeviceEnergy, Gap, Measurement
-from .sensors.base import Sensor
+from .sensors.base import Reading, Sensor
 from .sensors.discovery import SensorConfig
+from .writer import StoreWriter
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -48,11 +56,15 @@ Clock = Callable[[], float]
 IntervalListener = Callable[[float, float, float], None]
 
 
-def _warn(message: str) -> None:
+def _warn(message: str | Notice) -> None:
     """Log a warning on the ``aifootprint.measure`` logger (shown on stderr when logging is not configured)."""
     import logging
 
     logging.getLogger("aifootprint.measure").warning("aifootprint: %s", message)
+
+#: A power reading above this many times the device's power limit is implausible (excluded, flagged). Readings a
+#: little above the limit are real (the limit is enforced on an average; short excursions pass it).
+LIMIT_TOLERANCE = 1.25
 
 #: A counter window shorter than this many counter update periods is measured by power integration instead: the
 #: counter's quantisation error is up to one update period's energy, i.e. more than 10 % below that length.
@@ -82,6 +94,7 @@ class TrackerConfig:
     command: str = ""
     background: bool = True
     site: tuple[tuple[str, float | str], ...] = ()
+    sensor_timeout_s: float = 0.25
 
     def __post_init__(self) -> None:
         from ..errors import InputError
@@ -90,6 +103,8 @@ class TrackerConfig:
             raise InputError(f"sampling rate must be in (0, 1000] Hz, got {self.hz}")
         if not 0 < self.flush_s <= 1.0:
             raise InputError(f"flush interval must be in (0, 1] s, got {self.flush_s}")
+        if not 0 < self.sensor_timeout_s <= 60:
+            raise InputError(f"sensor timeout must be in (0, 60] s, got {self.sensor_timeout_s}")
 
 
 @dataclass
@@ -115,7 +130,8 @@ class Tracker:
         self._clock: Clock = clock or time.monotonic
         self._given_sensors = list(sensors) if sensors is not None else None
         self._pids = pids
-        self._store = store
+        self._given_store = store
+        self._writer: StoreWriter | None = None
         self._lock = threading.RLock()
         self._tracks: list[_Track] = []
         self._windows: dict[str, _Window] = {}
@@ -128,7 +144,8 @@ class Tracker:
         self._last_sample = 0.0
         self._last_flush = 0.0
         self._last_lease_try = 0.0
-        self.notes: list[str] = []
+        self.notes: list[Notice] = []
+        self.details: list[Notice] = []
         self.assumptions: list[tuple[str, float, str, str]] = []
         self.run_id = ""
         self.started_at = 0.0
@@ -138,7 +155,8 @@ class Tracker:
 
     # -- lifecycle --------------------------------------------------------------------------------------------
     def start(self) -> Tracker:
-        """Open the sensors, take the leases, write the run header, start sampling. Idempotent."""
+        """Open the sensors, take the leases, queue the run header, start sampling. Idempotent; never waits for
+        the run store or (in background mode) for a sensor read."""
         with self._lock:
             if self.running:
                 return self
@@ -147,54 +165,65 @@ class Tracker:
                 from .sensors.discovery import discover
 
                 found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock)
-                sensors, self.assumptions = found.sensors, found.assumptions
+                sensors, self.assumptions = found.sensors, list(found.assumptions)
                 self.notes.extend(found.notes)
+                self.details.extend(found.details)
                 for hint in found.hints:
                     _warn(hint)
             self.started_at = time.time()
             self.run_id = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.started_at)) + "-" + os.urandom(3).hex()
             self._t0 = self._clock()
+            self._last_sample = self._t0
             self._tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in sensors]
             self._last_flush = self._last_lease_try = self._t0
             self._open_store()
             self.running = True
-            self._sample_locked()
-            self._windows[self.config.name] = self._mark(self.config.name)
             if self.config.background:
+                self._windows[self.config.name] = _Window(self.config.name, 0.0, {})
                 self._stop.clear()
                 self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
                 self._thread.start()
+            else:
+                self._sample_now()
+                self._windows[self.config.name] = self._mark(self.config.name)
         return self
 
     def stop(self, exit_code: int | None = None) -> Measurement:
-        """Stop sampling, close the run window, store the run's end; return the run's measurement."""
+        """Stop sampling, close the run window, store the run's end; return the run's measurement.
+
+        In background mode the sampler takes a last sample; a sensor still not answering after
+        ``sensor_timeout_s`` is left behind (recorded as a gap)."""
         if not self.running:
             if self.result is None:
                 raise RuntimeError("tracker was never started")
             return self.result
         self._stop.set()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(self.config.sensor_timeout_s + 2.0 / self.config.hz)
             self._thread = None
+        else:
+            self._sample_now()
         with self._lock:
-            self._sample_locked()
+            edge = self._edge()
             if self._listeners:
                 self._feed(final=True)
             for attributor in self._attributors:
                 attributor.finish()
             for name in [n for n in self._windows if n != self.config.name]:
-                self.window_results.append(self._close(name))
-            result = self._close(self.config.name, final=True)
+                self.window_results.append(self._close(name, edge))
+            self._collect_sensor_notes()
+            result = self._close(self.config.name, edge, final=True)
             self.result = result
             self.running = False
-            if self._store is not None:
-                summary = {"measurement": result.to_dict(), "windows": [w.to_dict() for w in self.window_results],
-                           "assumptions": [list(a) for a in self.assumptions], "labels": self.labels()}
-                self._safe_store(lambda s: s.end_run(self.run_id, time.time(), exit_code, summary))
+            summary = {"measurement": result.to_dict(), "windows": [w.to_dict() for w in self.window_results],
+                       "assumptions": [list(a) for a in self.assumptions], "labels": self.labels()}
+            self._submit(lambda s: s.end_run(self.run_id, time.time(), exit_code, summary))
             self._leases.release_all()
-            for track in self._tracks:
-                with contextlib.suppress(Exception):
-                    track.sensor.close()
+        if self._writer is not None:
+            self._writer.close()
+        for track in self._tracks:
+            with contextlib.suppress(Exception):
+                track.sensor.close()
         return result
 
     def __enter__(self) -> Tracker:
@@ -206,21 +235,23 @@ class Tracker:
     # -- windows ----------------------------------------------------------------------------------------------
     def begin_window(self, name: str) -> None:
         """Start a named window (names must be unique among open windows)."""
+        if not self.config.background and self.running:
+            self._sample_now()
         with self._lock:
             if not self.running:
                 raise RuntimeError("start the tracker before opening a window")
             if name in self._windows:
-                raise ValueError(f"window {name!r} is already open")
-            self._sample_locked()
+                raise ValueError(f"no two open windows may share a name: window {name!r} is already open")
             self._windows[name] = self._mark(name)
 
     def end_window(self, name: str) -> Measurement:
         """End a named window and return its measurement."""
+        if not self.config.background and self.running:
+            self._sample_now()
         with self._lock:
             if name not in self._windows or name == self.config.name:
                 raise ValueError(f"no open window named {name!r}")
-            self._sample_locked()
-            result = self._close(name)
+            result = self._close(name, self._edge())
             self.window_results.append(result)
             return result
 
@@ -262,8 +293,7 @@ class Tracker:
 
         def save(r: RequestEnergy) -> None:
             row = (r.request_id, r.start_s, r.end_s, r.prefill_tokens, r.decode_tokens, r.energy_j)
-            if self._store is not None:
-                self._safe_store(lambda s: s.add_requests(self.run_id, [row]))
+            self._submit(lambda s: s.add_requests(self.run_id, [row]))
 
         attributor = RequestAttributor.attach(self, weights, on_complete=save)
         self._attributors.append(attributor)
@@ -274,10 +304,10 @@ class Tracker:
         return self._clock() - self._t0
 
     def sample(self) -> None:
-        """Read every sensor now (the background thread calls this ``hz`` times per second)."""
-        with self._lock:
-            if self.running:
-                self._sample_locked()
+        """Read every sensor now (the background thread calls this ``hz`` times per second). The reads happen
+        outside the tracker's lock, so windows opened meanwhile never wait for them."""
+        if self.running:
+            self._sample_now()
 
     def labels(self) -> dict[str, str]:
         """Human names of the devices (GPU model, CPU model) where the sensor knows them."""
@@ -294,42 +324,89 @@ class Tracker:
 
     def _loop(self) -> None:
         period = 1.0 / self.config.hz
+        self._guarded_sample()
         while not self._stop.wait(period):
-            try:
-                self.sample()
-            except Exception as exc:  # never let the sampler die silently, never disturb the workload
-                self.notes.append(f"sampler error: {type(exc).__name__}: {exc}")
+            self._guarded_sample()
+        self._guarded_sample()
 
-    def _sample_locked(self) -> None:
-        t = self._clock()
-        rel = t - self._t0
-        t_prev = self._last_sample
+    def _guarded_sample(self) -> None:
+        try:
+            self._sample_now()
+        except Exception as exc:  # never let the sampler die silently, never disturb the workload
+            self._note(Notice("sampler-error", f"sampler error: {type(exc).__name__}: {exc}"))
+
+    def _sample_now(self) -> None:
+        """Read the owned sensors (no lock held), then fold the readings in (under the lock)."""
+        with self._lock:
+            if not self.running:
+                return
+            self._retry_leases(self._clock())
+            tracks = [tr for tr in self._tracks if tr.owned and tr.reading_since is None]
+        readings: list[tuple[_Track, float, float, Reading | BaseException]] = []
+        for tr in tracks:
+            begun = self._clock()
+            tr.reading_since = begun
+            try:
+                got: Reading | BaseException = tr.sensor.read()
+            except Exception as exc:
+                got = exc
+            tr.reading_since = None
+            readings.append((tr, begun, self._clock(), got))
+        with self._lock:
+            if self.running:
+                self._apply(readings)
+
+    def _retry_leases(self, t: float) -> None:
         if t - self._last_lease_try >= 1.0 and self._leases.enabled:
             self._last_lease_try = t
             for tr in self._tracks:
                 if not tr.owned and self._leases.acquire(tr.sensor.physical_id):
                     tr.owned = True
-                    self.notes.append(f"{tr.sensor.device}: took over measurement at t={rel:.2f} s (lease released)")
-        for tr in self._tracks:
-            if not tr.owned:
+                    self._note(Notice("lease-taken", f"{tr.sensor.device}: took over measurement at "
+                                      f"t={t - self._t0:.2f} s (lease released)", tr.sensor.device))
+
+    def _apply(self, readings: list[tuple[_Track, float, float, Reading | BaseException]]) -> None:
+        t_prev = self._last_sample
+        t = max((done for _tr, _b, done, _r in readings), default=self._clock())
+        for tr, begun, done, got in readings:
+            rel = done - self._t0
+            if not isinstance(got, Reading):
+                self._fail(tr, done, got)
                 continue
-            try:
-                reading = tr.sensor.read()
-            except Exception as exc:
-                if tr.fail(t, exc):
-                    self._event(rel, "gap_start", tr.sensor.device, tr.error)
+            bad = _implausible(tr.sensor, got)
+            if bad:
+                tr.rejected += 1
+                self._fail(tr, done, ValueError(bad), kind="implausible_reading")
                 continue
-            _delta, gap = tr.update(t, reading, feed=bool(self._listeners))
+            if done - begun > self.config.sensor_timeout_s and tr.failing_since is None and tr.t is not None:
+                self._fail(tr, begun, TimeoutError(f"read took {done - begun:.2f} s (> sensor timeout "
+                                                   f"{self.config.sensor_timeout_s:g} s)"))
+            first = tr.t is None
+            _delta, gap = tr.update(done, got, feed=bool(self._listeners))
+            if first and self.config.background and got.power_w is not None:
+                # the sampler's first reading lands a little after start(): that stretch at the first power
+                tr.best_j += got.power_w * (done - self._t0)
+                tr.integrated_j += got.power_w * (done - self._t0)
             if gap is not None:
                 self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
-            if self._store is not None:
-                self._store.add_sample(self.run_id, tr.sensor.device, rel, tr.best_j, reading.power_w)
-        self._last_sample = t
+            self._add_sample(tr.sensor.device, rel, tr.best_j, got.power_w)
+        self._last_sample = max(t, self._last_sample)
         if self._listeners and t > t_prev:
             self._feed()
-        if self._store is not None and t - self._last_flush >= self.config.flush_s:
+        if self._writer is not None and not self.config.background and t - self._last_flush >= self.config.flush_s:
             self._last_flush = t
-            self._safe_store(lambda s: s.flush())
+            self._writer.flush()
+
+    def _fail(self, tr: _Track, t: float, exc: BaseException, kind: str = "gap_start") -> None:
+        if tr.fail(t, exc):
+            self._event(t - self._t0, kind, tr.sensor.device, tr.error)
+
+    def _check_hung(self, now: float) -> None:
+        """A read still in progress for longer than the sensor timeout opens a gap (the sensor stopped answering)."""
+        for tr in self._tracks:
+            since = tr.reading_since
+            if since is not None and now - since > self.config.sensor_timeout_s and tr.failing_since is None:
+                self._fail(tr, since, TimeoutError(f"sensor not answering for {now - since:.2f} s"))
 
     def _feed(self, final: bool = False) -> None:
         """Give the listeners every final interval, summed over devices per (start, end)."""
@@ -345,67 +422,99 @@ class Tracker:
                 listener(a - self._t0, b - self._t0, e)
 
     # -- internals --------------------------------------------------------------------------------------------
-    def _mark(self, name: str) -> _Window:
-        return _Window(name, self._last_sample - self._t0, {tr.sensor.device: tr.snapshot() for tr in self._tracks})
+    def _edge(self) -> float:
+        """The time of a window edge: now in background mode (state extrapolated to it), else the last sample."""
+        if not self.config.background:
+            return self._last_sample
+        now = self._clock()
+        self._check_hung(now)
+        return max(now, self._last_sample)
 
-    def _close(self, name: str, final: bool = False) -> Measurement:
+    def _mark(self, name: str) -> _Window:
+        edge = self._edge()
+        at = edge if self.config.background else None
+        return _Window(name, edge - self._t0, {tr.sensor.device: tr.snapshot(at) for tr in self._tracks})
+
+    def _close(self, name: str, edge: float, final: bool = False) -> Measurement:
         win = self._windows.pop(name)
-        end_s = self._last_sample - self._t0
+        at = edge if self.config.background else None
+        end_s = edge - self._t0
         duration = max(0.0, end_s - win.start_s)
         devices, gaps, skipped = [], [], []
         for tr in self._tracks:
             s = tr.sensor
-            if not tr.owned and not tr.best_j:
+            best, integrated, process, _counter, _n = tr.snapshot(at)
+            if not tr.owned and not best:
                 holder = self._leases.holder(s.physical_id)
                 skipped.append(f"{s.device} (measured by pid {holder})" if holder else s.device)
                 continue
             best0, int0, proc0, _counter0, ngaps0 = win.marks.get(s.device, (0.0, 0.0, 0.0, 0.0, 0))
-            d_best, d_int = tr.best_j - best0, tr.integrated_j - int0
-            method, note = s.method, ""
+            d_best, d_int = best - best0, integrated - int0
+            method, note = getattr(s, "method", "unknown"), ""
+            base = method
             if tr.counter is not None and d_int > 0:
                 update = s.counter_update_s
                 if update is not None and duration < COARSE_FACTOR * update:
-                    method, note = f"{s.method}+power-integrated", (
+                    method, note = f"{base}+power-integrated", (
                         f"window of {duration:.3f} s is shorter than {COARSE_FACTOR:g} counter updates "
                         f"({update * 1000:.0f} ms each): power integrated instead")
                 elif d_best == 0:
-                    method, note = f"{s.method}+power-integrated", (
+                    method, note = f"{base}+power-integrated", (
                         "energy counter did not change during the window: power integrated instead")
-                if method != s.method:
+                if method != base:
                     d_best = d_int
             elif tr.counter is not None and d_best == 0 and duration > 0:
                 note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
-            proc = (tr.process_j - proc0) if tr.has_process else None
+            if tr.rejected:
+                note = "; ".join(filter(None, [note, f"{tr.rejected} implausible reading(s) excluded"]))
+            proc = (process - proc0) if tr.has_process else None
             devices.append(DeviceEnergy(s.device, s.component, method, s.estimated, d_best, proc, note))
             gaps.extend(tr.gaps[ngaps0:])
             if tr.failing_since is not None:
                 gaps.append(Gap(s.device, tr.failing_since - self._t0, None, tr.error, "lost"))
         notes = tuple(self.notes) if final else ()
         result = Measurement(name, win.start_s, duration, tuple(devices), tuple(gaps), notes, tuple(skipped))
-        if self._store is not None and not final:
-            self._safe_store(lambda st: st.add_window(self.run_id, name, win.start_s, duration, result.energy_j,
-                                                      result.to_dict()))
+        if not final:
+            stored = result.to_dict()
+            self._submit(lambda st: st.add_window(self.run_id, name, win.start_s, duration, result.energy_j, stored))
         return result
 
+    def _collect_sensor_notes(self) -> None:
+        """Notices and assumptions the sensors produced while running (method changes, lazily found TDP)."""
+        for tr in self._tracks:
+            for notice in getattr(tr.sensor, "notices", ()):
+                if notice not in self.notes:
+                    self.notes.append(notice)
+            for assumption in getattr(tr.sensor, "assumptions", ()):
+                if tuple(assumption) not in self.assumptions:
+                    self.assumptions.append(tuple(assumption))
+
+    def _note(self, notice: Notice) -> None:
+        if notice not in self.notes:
+            self.notes.append(notice)
+            self._event(self._clock() - self._t0, "warning", notice.subject, notice.message)
+
     def _event(self, t_s: float, kind: str, device: str, message: str) -> None:
-        if self._store is not None:
-            self._safe_store(lambda s: s.add_event(self.run_id, t_s, kind, device, message))
+        self._submit(lambda s: s.add_event(self.run_id, t_s, kind, device, message))
+
+    def _add_sample(self, device: str, t_s: float, energy_j: float, power_w: float | None) -> None:
+        if self._writer is not None:
+            self._writer.add_sample((self.run_id, device, t_s, energy_j, power_w))
+
+    def _submit(self, op: Callable[[Any], None]) -> None:
+        if self._writer is not None:
+            self._writer.submit(op)
 
     def _open_store(self) -> None:
-        if not self.config.store and self._store is None:
+        """Queue the run header; the store itself is opened by the writer (never on this thread in background
+        mode)."""
+        if not self.config.store and self._given_store is None:
             return
         import json
 
         from .._version import METHOD_VERSION
-        from .store import RunHeader, RunStore
+        from .store import RunHeader
 
-        if self._store is None:
-            try:
-                self._store = RunStore(self.config.store_path)
-            except Exception as exc:
-                self.notes.append(f"run store unavailable ({exc}); the run is not saved")
-                _warn(f"run store unavailable ({exc}); the run is not saved")
-                return
         cfg = asdict(self.config)
         header = RunHeader(
             run_id=self.run_id, name=self.config.name, started_at=self.started_at, host=os.uname().nodename,
@@ -415,19 +524,44 @@ class Tracker:
         )
         devices = [(t.sensor.device, t.sensor.physical_id, t.sensor.component, t.sensor.method, t.sensor.estimated,
                     t.owned) for t in self._tracks]
-        self._safe_store(lambda s: s.begin_run(header, devices))
-        for note in list(self.notes):
-            self._safe_store(functools.partial(_note_event, run_id=self.run_id, note=note))
+        self._writer = StoreWriter(self._store_opener, flush_s=self.config.flush_s,
+                                   threaded=self.config.background, on_notice=self._store_notice)
+        self._writer.submit(lambda s: s.begin_run(header, devices))
+        for note in [*self.notes, *self.details]:
+            self._writer.submit(functools.partial(_note_event, run_id=self.run_id, note=note))
+        self._writer.start()
 
-    def _safe_store(self, action: Callable[[Any], None]) -> None:
-        """Run a store write; a store failure becomes a note, never an exception in the workload."""
-        try:
-            action(self._store)
-        except Exception as exc:
-            msg = f"run store write failed: {type(exc).__name__}: {exc}"
-            if msg not in self.notes:
-                self.notes.append(msg)
-                _warn(msg)
+    def _store_opener(self) -> Any:
+        if self._given_store is not None:
+            return self._given_store
+        from .store import RunStore
+
+        return RunStore(self.config.store_path)
+
+    def _store_notice(self, notice: Notice) -> None:
+        if notice not in self.notes:
+            self.notes.append(notice)
+            _warn(notice)
+
+    @property
+    def _store(self) -> Any | None:
+        """The open run store (None until the writer opened it, or without a store)."""
+        return self._writer.store if self._writer is not None else None
+
+
+def _implausible(sensor: Sensor, reading: Reading) -> str:
+    """Why a reading cannot be right ('' when it can): negative power, or far above the device's power limit."""
+    power = reading.power_w
+    if power is None:
+        return ""
+    if not power >= 0:  # negative or NaN
+        return f"implausible power reading {power} W (negative): excluded"
+    limit = getattr(sensor, "power_limit_w", None)
+    if isinstance(limit, int | float) and limit > 0 and power > LIMIT_TOLERANCE * limit:
+        return (f"implausible power reading {power:g} W (above {LIMIT_TOLERANCE:g} x the device's "
+                f"{limit:g} W limit): excluded")
+    return ""
+
 
 
 @dataclass
@@ -438,8 +572,8 @@ class WindowHandle:
     result: Measurement | None = None
 
 
-def _note_event(store: Any, run_id: str, note: str) -> None:
-    store.add_event(run_id, 0.0, "note", "", note)
+def _note_event(store: Any, run_id: str, note: Notice) -> None:
+    store.add_event(run_id, 0.0, "note", note.subject, f"[{note.code}] {note.message}")
 
 
 def _own_pid() -> set[int]:

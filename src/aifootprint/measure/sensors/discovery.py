@@ -2,7 +2,11 @@
 
 Order: NVIDIA (NVML) and AMD (amdsmi) GPUs; RAPL package and DRAM zones; if RAPL is missing or unreadable, the
 CPU estimate (utilisation x TDP); if no DRAM zone was found, the RAM estimate (W per GB). Each backend that is
-unavailable leaves a note; a note with a fix (RAPL permission denied) is one line saying how to grant access.
+unavailable leaves a detail (recorded with the run, not shown); the result carries structured notices
+(:class:`aifootprint.notice.Notice`) only where they matter: ``no-energy-counter`` (one concise note when
+neither a GPU library nor RAPL is usable: the CPU and RAM figures are estimates), ``gpu-unreadable`` (an NVIDIA
+device exists but NVML cannot be used), ``rapl-permission`` (with the fix), ``gpus-ignored``, ``cpu-tdp-default``
+/ ``cpu-tdp-approximate``, ``simulated``. Code acts on ``.code``, never on the message.
 
 ``backend="fake"`` (CLI ``--sensors fake`` or ``AIFOOTPRINT_SENSORS=fake``) returns the documented fake node of
 :mod:`.fake`; ``backend="estimate"`` skips the counters and uses only the estimates.
@@ -14,6 +18,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ...notice import Notice
 from .base import Sensor, SensorUnavailable
 from .cpu_fallback import CpuEstimateSensor, lookup_cpu_tdp
 from .ram import RamEstimateSensor, total_memory_gb
@@ -39,12 +44,16 @@ class SensorConfig:
 
 @dataclass
 class Discovery:
-    """The sensors found, and one note per backend that could not be used (hints included)."""
+    """The sensors found; ``notes`` for the result, ``details`` (why each backend is unusable) for the record."""
 
     sensors: list[Sensor] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    hints: list[str] = field(default_factory=list)  # one-line fixes the user should see (RAPL permission)
+    notes: list[Notice] = field(default_factory=list)
+    hints: list[Notice] = field(default_factory=list)  # one-line fixes the user should see now (RAPL permission)
+    details: list[Notice] = field(default_factory=list)  # backend-unavailable: stored with the run, not shown
     assumptions: list[tuple[str, float, str, str]] = field(default_factory=list)  # (name, value, unit, source)
+
+    def has(self, code: str) -> bool:
+        return any(n.code == code for n in (*self.notes, *self.details))
 
 
 def nvidia_gpu_present(dev_root: str = "/dev") -> bool:
@@ -89,7 +98,8 @@ def discover(
 
         _check_fake_gpus(cfg.gpus)
         found.sensors.extend(fake_node(clock))
-        found.notes.append("fake sensors (AIFOOTPRINT_SENSORS=fake): these are not measurements of this machine")
+        found.notes.append(Notice("simulated", "fake sensors (AIFOOTPRINT_SENSORS=fake): these are not "
+                                  "measurements of this machine"))
         return found
     gpus = list(cfg.gpus) if cfg.gpus is not None else None
     if backend == "auto":
@@ -97,16 +107,21 @@ def discover(
         if not any(s.component == "gpu" for s in found.sensors):
             _try(found, _amd)
             if gpus and any(s.component == "gpu" for s in found.sensors):
-                found.notes.append(f"--gpus {','.join(gpus)} applies to NVIDIA GPUs only: every AMD GPU is measured")
-        hidden = any("selects no GPU" in n for n in found.notes)  # CUDA_VISIBLE_DEVICES="" or -1: on purpose
+                found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(gpus)} applies to NVIDIA GPUs only: "
+                                          "every AMD GPU is measured", "gpu"))
+        hidden = found.has("gpu-hidden")  # CUDA_VISIBLE_DEVICES="" or -1: on purpose
         if not any(s.component == "gpu" for s in found.sensors) and nvidia_gpu_present(cfg.dev_root) and not hidden:
-            hint = ("an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip install "
-                    "'aifootprint[nvidia]'): GPU energy is NOT included in this measurement")
+            hint = Notice("gpu-unreadable", "an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip "
+                          "install 'aifootprint[nvidia]'): GPU energy is NOT included in this measurement", "gpu")
             found.notes.append(hint)
             found.hints.append(hint)
         _try(found, lambda: _rapl(cfg.powercap_root))
+        if not any(s.component in ("gpu", "cpu") for s in found.sensors) and not hidden:
+            found.notes.append(Notice("no-energy-counter", "no energy counter is readable on this machine (no "
+                                      "GPU library, no RAPL): the CPU and RAM figures are estimates"))
     elif cfg.gpus:
-        found.notes.append(f"--gpus {','.join(cfg.gpus)} ignored: the estimate backend measures no GPU")
+        found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(cfg.gpus)} ignored: the estimate backend "
+                                  "measures no GPU", "gpu"))
     if not any(s.component == "cpu" for s in found.sensors):
         _try(found, lambda: [_cpu_estimate(cfg, found)])
     if not any(s.component == "ram" for s in found.sensors):
@@ -132,11 +147,14 @@ def _try(found: Discovery, opener: Callable[[], list[Sensor]]) -> None:
     except InputError:
         raise
     except SensorUnavailable as exc:
-        found.notes.append(exc.hint or str(exc))
         if exc.hint:
-            found.hints.append(exc.hint)
+            notice = Notice(exc.code, exc.hint)
+            found.notes.append(notice)
+            found.hints.append(notice)
+        else:  # a missing library or device says nothing about the result: recorded, not shown
+            (found.details if exc.code == "backend-unavailable" else found.notes).append(Notice(exc.code, str(exc)))
     except (OSError, ValueError, RuntimeError) as exc:
-        found.notes.append(f"sensor backend failed to open: {exc}")
+        found.notes.append(Notice("backend-failed", f"sensor backend failed to open: {exc}"))
 
 
 def _nvidia(gpus: list[str] | None, pids: Callable[[], set[int]] | None) -> list[Sensor]:
@@ -162,7 +180,8 @@ def _cpu_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
         lookup = lookup_cpu_tdp(cfg.proc_root)
         tdp_w, source = lookup.tdp_w, lookup.source
         if lookup.warning:
-            found.notes.append(lookup.warning)
+            code = "cpu-tdp-approximate" if lookup.match == "fuzzy" else "cpu-tdp-default"
+            found.notes.append(Notice(code, lookup.warning, "cpu", source))
     else:
         tdp_w, source = cfg.cpu_tdp_w, "user input"
     found.assumptions.append(("cpu_tdp", tdp_w, "W", source))

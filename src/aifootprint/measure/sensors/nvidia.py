@@ -232,6 +232,6 @@ def discover_nvidia(
     if not indices:
         if gpus is None and os.environ.get("CUDA_VISIBLE_DEVICES") is not None:
             raise SensorUnavailable(f"CUDA_VISIBLE_DEVICES={os.environ['CUDA_VISIBLE_DEVICES']!r} selects no GPU: "
-                                    "no GPU measured")
+                                    "no GPU measured", code="gpu-hidden")
         raise SensorUnavailable("NVML found no (visible) NVIDIA GPU")
     return [NvidiaSensor(nvml, i, pids=pids) for i in indices]
