@@ -3,8 +3,9 @@
 Order: NVIDIA (NVML) and AMD (amdsmi) GPUs; RAPL package and DRAM zones; if RAPL is missing or unreadable, the
 CPU estimate (utilisation x TDP); if no DRAM zone was found, the RAM estimate (W per GB). Each backend that is
 unavailable leaves a detail (recorded with the run, not shown); the result carries structured notices
-(:class:`aifootprint.notice.Notice`) only where they matter: ``no-energy-counter`` (one concise note when
-neither a GPU library nor RAPL is usable: the CPU and RAM figures are estimates), ``gpu-unreadable`` (an NVIDIA
+(:class:`aifootprint.notice.Notice`) only where they matter (a CPU-only machine gets none about missing GPU
+libraries: the result's one ``estimated`` notice says which figures are estimates, and the detail
+``no-energy-counter`` records why), ``gpu-unreadable`` (an NVIDIA
 device exists but NVML cannot be used), ``rapl-permission`` (with the fix), ``gpus-ignored``, ``cpu-tdp-default``
 / ``cpu-tdp-approximate``, ``simulated``. Code acts on ``.code``, never on the message.
 
@@ -116,9 +117,10 @@ def discover(
             found.notes.append(hint)
             found.hints.append(hint)
         _try(found, lambda: _rapl(cfg.powercap_root))
-        if not any(s.component in ("gpu", "cpu") for s in found.sensors) and not hidden:
-            found.notes.append(Notice("no-energy-counter", "no energy counter is readable on this machine (no "
-                                      "GPU library, no RAPL): the CPU and RAM figures are estimates"))
+        if not any(s.component in ("gpu", "cpu") for s in found.sensors):
+            # the result already says which figures are estimates (notice ``estimated``); why is for the record
+            found.details.append(Notice("no-energy-counter", "no energy counter is readable on this machine: "
+                                        + "; ".join(n.message for n in found.details)))
     elif cfg.gpus:
         found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(cfg.gpus)} ignored: the estimate backend "
                                   "measures no GPU", "gpu"))
