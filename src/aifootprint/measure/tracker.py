@@ -40,20 +40,23 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from ..notice import Notice
+from .devicetrack import COARSE_FACTOR as COARSE_FACTOR
+from .devicetrack import LIMIT_TOLERANCE as LIMIT_TOLERANCE
 from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
-from .measurement import DeviceEnergy, Gap, Measurement
-from .sensors.base import Reading, Sensor
-from .sensors.discovery import SensorConfig
+from .measurement import Gap, Measurement
+from .sampling import Clock, IntervalListener, Sampling
+from .sensors.base import Sensor
 from .writer import StoreWriter
+
+if TYPE_CHECKING:
+    from .sensors.discovery import SensorConfig
 
 P = ParamSpec("P")
 R = TypeVar("R")
-Clock = Callable[[], float]
-IntervalListener = Callable[[float, float, float], None]
 
 
 def _warn(message: str | Notice) -> None:
@@ -62,13 +65,7 @@ def _warn(message: str | Notice) -> None:
 
     logging.getLogger("aifootprint.measure").warning("aifootprint: %s", message)
 
-#: A power reading above this many times the device's power limit is implausible (excluded, flagged). Readings a
-#: little above the limit are real (the limit is enforced on an average; short excursions pass it).
-LIMIT_TOLERANCE = 1.25
 
-#: A counter window shorter than this many counter update periods is measured by power integration instead: the
-#: counter's quantisation error is up to one update period's energy, i.e. more than 10 % below that length.
-COARSE_FACTOR = 10.0
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,7 @@ class TrackerConfig:
 
     hz: float = 10.0
     name: str = "run"
-    sensors: SensorConfig = field(default_factory=SensorConfig)
+    sensors: SensorConfig = field(default_factory=lambda: _sensor_config())
     store: bool = True
     store_path: str | None = None
     flush_s: float = 0.5
@@ -114,7 +111,7 @@ class _Window:
     marks: dict[str, tuple[float, float, float, float, int]]
 
 
-class Tracker:
+class Tracker(Sampling):
     """Measure the energy of code. See the module docstring."""
 
     def __init__(
@@ -322,106 +319,6 @@ class Tracker:
                     out[tr.sensor.component] = out.get(tr.sensor.component, 0.0) + tr.power
         return out
 
-    def _loop(self) -> None:
-        period = 1.0 / self.config.hz
-        self._guarded_sample()
-        while not self._stop.wait(period):
-            self._guarded_sample()
-        self._guarded_sample()
-
-    def _guarded_sample(self) -> None:
-        try:
-            self._sample_now()
-        except Exception as exc:  # never let the sampler die silently, never disturb the workload
-            self._note(Notice("sampler-error", f"sampler error: {type(exc).__name__}: {exc}"))
-
-    def _sample_now(self) -> None:
-        """Read the owned sensors (no lock held), then fold the readings in (under the lock)."""
-        with self._lock:
-            if not self.running:
-                return
-            self._retry_leases(self._clock())
-            tracks = [tr for tr in self._tracks if tr.owned and tr.reading_since is None]
-        readings: list[tuple[_Track, float, float, Reading | BaseException]] = []
-        for tr in tracks:
-            begun = self._clock()
-            tr.reading_since = begun
-            try:
-                got: Reading | BaseException = tr.sensor.read()
-            except Exception as exc:
-                got = exc
-            tr.reading_since = None
-            readings.append((tr, begun, self._clock(), got))
-        with self._lock:
-            if self.running:
-                self._apply(readings)
-
-    def _retry_leases(self, t: float) -> None:
-        if t - self._last_lease_try >= 1.0 and self._leases.enabled:
-            self._last_lease_try = t
-            for tr in self._tracks:
-                if not tr.owned and self._leases.acquire(tr.sensor.physical_id):
-                    tr.owned = True
-                    self._note(Notice("lease-taken", f"{tr.sensor.device}: took over measurement at "
-                                      f"t={t - self._t0:.2f} s (lease released)", tr.sensor.device))
-
-    def _apply(self, readings: list[tuple[_Track, float, float, Reading | BaseException]]) -> None:
-        t_prev = self._last_sample
-        t = max((done for _tr, _b, done, _r in readings), default=self._clock())
-        for tr, begun, done, got in readings:
-            rel = done - self._t0
-            if not isinstance(got, Reading):
-                self._fail(tr, done, got)
-                continue
-            bad = _implausible(tr.sensor, got)
-            if bad:
-                tr.rejected += 1
-                self._fail(tr, done, ValueError(bad), kind="implausible_reading")
-                continue
-            if done - begun > self.config.sensor_timeout_s and tr.failing_since is None and tr.t is not None:
-                self._fail(tr, begun, TimeoutError(f"read took {done - begun:.2f} s (> sensor timeout "
-                                                   f"{self.config.sensor_timeout_s:g} s)"))
-            first = tr.t is None
-            _delta, gap = tr.update(done, got, feed=bool(self._listeners))
-            if first and self.config.background and got.power_w is not None:
-                # the sampler's first reading lands a little after start(): that stretch at the first power
-                tr.best_j += got.power_w * (done - self._t0)
-                tr.integrated_j += got.power_w * (done - self._t0)
-            if gap is not None:
-                self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
-            self._add_sample(tr.sensor.device, rel, tr.best_j, got.power_w)
-        self._last_sample = max(t, self._last_sample)
-        if self._listeners and t > t_prev:
-            self._feed()
-        if self._writer is not None and not self.config.background and t - self._last_flush >= self.config.flush_s:
-            self._last_flush = t
-            self._writer.flush()
-
-    def _fail(self, tr: _Track, t: float, exc: BaseException, kind: str = "gap_start") -> None:
-        if tr.fail(t, exc):
-            self._event(t - self._t0, kind, tr.sensor.device, tr.error)
-
-    def _check_hung(self, now: float) -> None:
-        """A read still in progress for longer than the sensor timeout opens a gap (the sensor stopped answering)."""
-        for tr in self._tracks:
-            since = tr.reading_since
-            if since is not None and now - since > self.config.sensor_timeout_s and tr.failing_since is None:
-                self._fail(tr, since, TimeoutError(f"sensor not answering for {now - since:.2f} s"))
-
-    def _feed(self, final: bool = False) -> None:
-        """Give the listeners every final interval, summed over devices per (start, end)."""
-        merged: dict[tuple[float, float], float] = {}
-        for tr in self._tracks:
-            if final:
-                tr.emitted.extend(tr.smoother.flush())
-            for a, b, e in tr.emitted:
-                merged[(a, b)] = merged.get((a, b), 0.0) + e
-            tr.emitted.clear()
-        for (a, b), e in sorted(merged.items()):
-            for listener in self._listeners:
-                listener(a - self._t0, b - self._t0, e)
-
-    # -- internals --------------------------------------------------------------------------------------------
     def _edge(self) -> float:
         """The time of a window edge: now in background mode (state extrapolated to it), else the last sample."""
         if not self.config.background:
@@ -448,28 +345,9 @@ class Tracker:
                 holder = self._leases.holder(s.physical_id)
                 skipped.append(f"{s.device} (measured by pid {holder})" if holder else s.device)
                 continue
-            best0, int0, proc0, _counter0, ngaps0 = win.marks.get(s.device, (0.0, 0.0, 0.0, 0.0, 0))
-            d_best, d_int = best - best0, integrated - int0
-            method, note = getattr(s, "method", "unknown"), ""
-            base = method
-            if tr.counter is not None and d_int > 0:
-                update = s.counter_update_s
-                if update is not None and duration < COARSE_FACTOR * update:
-                    method, note = f"{base}+power-integrated", (
-                        f"window of {duration:.3f} s is shorter than {COARSE_FACTOR:g} counter updates "
-                        f"({update * 1000:.0f} ms each): power integrated instead")
-                elif d_best == 0:
-                    method, note = f"{base}+power-integrated", (
-                        "energy counter did not change during the window: power integrated instead")
-                if method != base:
-                    d_best = d_int
-            elif tr.counter is not None and d_best == 0 and duration > 0:
-                note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
-            if tr.rejected:
-                note = "; ".join(filter(None, [note, f"{tr.rejected} implausible reading(s) excluded"]))
-            proc = (process - proc0) if tr.has_process else None
-            devices.append(DeviceEnergy(s.device, s.component, method, s.estimated, d_best, proc, note))
-            gaps.extend(tr.gaps[ngaps0:])
+            mark = win.marks.get(s.device, (0.0, 0.0, 0.0, 0.0, 0))
+            devices.append(tr.window_energy(mark, (best, integrated, process), duration))
+            gaps.extend(tr.gaps[mark[4]:])
             if tr.failing_since is not None:
                 gaps.append(Gap(s.device, tr.failing_since - self._t0, None, tr.error, "lost"))
         notes = tuple(self.notes) if final else ()
@@ -488,22 +366,6 @@ class Tracker:
             for assumption in getattr(tr.sensor, "assumptions", ()):
                 if tuple(assumption) not in self.assumptions:
                     self.assumptions.append(tuple(assumption))
-
-    def _note(self, notice: Notice) -> None:
-        if notice not in self.notes:
-            self.notes.append(notice)
-            self._event(self._clock() - self._t0, "warning", notice.subject, notice.message)
-
-    def _event(self, t_s: float, kind: str, device: str, message: str) -> None:
-        self._submit(lambda s: s.add_event(self.run_id, t_s, kind, device, message))
-
-    def _add_sample(self, device: str, t_s: float, energy_j: float, power_w: float | None) -> None:
-        if self._writer is not None:
-            self._writer.add_sample((self.run_id, device, t_s, energy_j, power_w))
-
-    def _submit(self, op: Callable[[Any], None]) -> None:
-        if self._writer is not None:
-            self._writer.submit(op)
 
     def _open_store(self) -> None:
         """Queue the run header; the store itself is opened by the writer (never on this thread in background
@@ -549,27 +411,18 @@ class Tracker:
         return self._writer.store if self._writer is not None else None
 
 
-def _implausible(sensor: Sensor, reading: Reading) -> str:
-    """Why a reading cannot be right ('' when it can): negative power, or far above the device's power limit."""
-    power = reading.power_w
-    if power is None:
-        return ""
-    if not power >= 0:  # negative or NaN
-        return f"implausible power reading {power} W (negative): excluded"
-    limit = getattr(sensor, "power_limit_w", None)
-    if isinstance(limit, int | float) and limit > 0 and power > LIMIT_TOLERANCE * limit:
-        return (f"implausible power reading {power:g} W (above {LIMIT_TOLERANCE:g} x the device's "
-                f"{limit:g} W limit): excluded")
-    return ""
-
-
-
 @dataclass
 class WindowHandle:
     """Yielded by :meth:`Tracker.window`; ``result`` is filled when the window closes."""
 
     name: str
     result: Measurement | None = None
+
+
+def _sensor_config() -> SensorConfig:
+    from .sensors.discovery import SensorConfig
+
+    return SensorConfig()
 
 
 def _note_event(store: Any, run_id: str, note: Notice) -> None:

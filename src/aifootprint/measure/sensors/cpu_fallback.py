@@ -23,10 +23,11 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...notice import Notice
 from .base import Component, PersistentFile, Reading, SensorError, read_text
 
 if TYPE_CHECKING:
@@ -85,14 +86,22 @@ class CpuEstimateSensor:
     method = "tdp-x-utilisation"
     estimated = True
 
-    def __init__(self, tdp_w: float, *, proc_root: str = DEFAULT_PROC, tdp_source: str = "") -> None:
-        if not tdp_w > 0:
+    def __init__(self, tdp_w: float | Callable[[], CpuTdp], *, proc_root: str = DEFAULT_PROC,
+                 tdp_source: str = "") -> None:
+        """``tdp_w``: the TDP [W], or a function finding it (called on the first read, i.e. on the sampler thread,
+        so that ``Tracker.start()`` never pays for the ``cpus`` table lookup)."""
+        self._resolve: Callable[[], CpuTdp] | None = None
+        if callable(tdp_w):
+            self._resolve, tdp_w = tdp_w, 0.0
+        elif not tdp_w > 0:
             raise ValueError(f"CPU TDP must be > 0 W, got {tdp_w}")
         self.device = "cpu"
         self.physical_id = "cpu:estimate"
         self.tdp_w = tdp_w
         self.label = cpu_model_and_cores(proc_root)[0] or "CPU"
         self.tdp_source = tdp_source
+        self.assumptions: list[tuple[str, float, str, str]] = []
+        self.notices: list[Notice] = []
         self._proc_root = proc_root
         self._stat = PersistentFile(os.path.join(proc_root, "stat"))
         self._last = read_cpu_times(proc_root, self._stat)
@@ -114,7 +123,22 @@ class CpuEstimateSensor:
             self._last_fraction = min(1.0, max(0.0, d_busy / d_total))
         return self._last_fraction
 
+    @property
+    def power_limit_w(self) -> float | None:
+        return self.tdp_w or None
+
+    def _resolve_tdp(self) -> None:
+        assert self._resolve is not None
+        found, self._resolve = self._resolve(), None
+        self.tdp_w, self.tdp_source = found.tdp_w, found.source
+        self.assumptions.append(("cpu_tdp", found.tdp_w, "W", found.source))
+        if found.warning:
+            code = "cpu-tdp-approximate" if found.match == "fuzzy" else "cpu-tdp-default"
+            self.notices.append(Notice(code, found.warning, "cpu", found.source))
+
     def read(self) -> Reading:
+        if self._resolve is not None:
+            self._resolve_tdp()
         return Reading(power_w=self.utilisation() * self.tdp_w)
 
     def close(self) -> None:

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 
 from ...notice import Notice
 from .base import Sensor, SensorUnavailable
-from .cpu_fallback import CpuEstimateSensor, lookup_cpu_tdp
-from .ram import RamEstimateSensor, total_memory_gb
 
 BACKENDS = ("auto", "fake", "estimate")
 ENV_BACKEND = "AIFOOTPRINT_SENSORS"
@@ -78,9 +76,11 @@ def resolve_backend(backend: str | None) -> str:
 def cpu_tdp(config: SensorConfig) -> tuple[float, str]:
     """CPU TDP in W and its source: the user's value, else this CPU model's entry in the ``cpus`` table, else the
     Green Algorithms default of 12 W per physical core (see :func:`.cpu_fallback.lookup_cpu_tdp`)."""
+    from .tdpcache import cached_cpu_tdp
+
     if config.cpu_tdp_w is not None:
         return config.cpu_tdp_w, "user input"
-    found = lookup_cpu_tdp(config.proc_root)
+    found = cached_cpu_tdp(config.proc_root)
     return found.tdp_w, found.source
 
 
@@ -178,20 +178,21 @@ def _rapl(root: str) -> list[Sensor]:
 
 
 def _cpu_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
+    """The CPU estimate; without ``cpu_tdp_w`` the TDP is looked up on the sensor's first read (cached per machine,
+    :mod:`.tdpcache`), and the sensor then carries the ``cpu_tdp`` assumption and any ``cpu-tdp-*`` notice."""
+    from .cpu_fallback import CpuEstimateSensor
+
     if cfg.cpu_tdp_w is None:
-        lookup = lookup_cpu_tdp(cfg.proc_root)
-        tdp_w, source = lookup.tdp_w, lookup.source
-        if lookup.warning:
-            code = "cpu-tdp-approximate" if lookup.match == "fuzzy" else "cpu-tdp-default"
-            found.notes.append(Notice(code, lookup.warning, "cpu", source))
-    else:
-        tdp_w, source = cfg.cpu_tdp_w, "user input"
-    found.assumptions.append(("cpu_tdp", tdp_w, "W", source))
-    return CpuEstimateSensor(tdp_w, proc_root=cfg.proc_root, tdp_source=source)
+        from .tdpcache import cached_cpu_tdp
+
+        proc_root = cfg.proc_root
+        return CpuEstimateSensor(lambda: cached_cpu_tdp(proc_root), proc_root=proc_root)
+    found.assumptions.append(("cpu_tdp", cfg.cpu_tdp_w, "W", "user input"))
+    return CpuEstimateSensor(cfg.cpu_tdp_w, proc_root=cfg.proc_root, tdp_source="user input")
 
 
 def _ram_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
-    from .ram import RAM_W_PER_GB
+    from .ram import RAM_W_PER_GB, RamEstimateSensor, total_memory_gb
 
     memory_gb = cfg.ram_gb if cfg.ram_gb is not None else total_memory_gb(cfg.proc_root)
     found.assumptions.append(("ram_power_per_gb", RAM_W_PER_GB, "W/GB", f"Green Algorithms memoryPower, {GA_CITATION}"))
