@@ -13,18 +13,21 @@ from ._helpers import write_proc
 
 
 def test_discovery_and_start_do_not_load_the_cpu_table(tmp_path: Path) -> None:
-    """Issue 12: every fresh Tracker.start() parsed the 4,713-row cpus table (153 ms) when the CPU was not in it."""
+    """Issue 12: every fresh Tracker.start() parsed the 4,713-row cpus table (153 ms) when the CPU was not in it.
+    A machine without GPU device nodes does not load a GPU library either (pynvml costs ~50 ms to import)."""
     proc = tmp_path / "proc"
     write_proc(proc, 100, 100, cores=4)
     code = (
         "import sys\n"
         "from aifootprint.measure.sensors.discovery import SensorConfig\n"
         "from aifootprint.measure.tracker import Tracker, TrackerConfig\n"
-        f"cfg = TrackerConfig(store=False, hz=1.0, sensors=SensorConfig(backend='estimate', proc_root={str(proc)!r}))\n"
+        f"cfg = TrackerConfig(store=False, hz=1.0, sensors=SensorConfig(backend='auto', proc_root={str(proc)!r}, "
+        f"dev_root={str(tmp_path)!r}, powercap_root={str(tmp_path / 'none')!r}))\n"
         "t = Tracker(cfg)\n"
         "t._loop = lambda: None  # no sampler thread: nothing may read the sensors behind our back\n"
         "t.start()\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('aifootprint.reference', 'numpy', 'typer'))))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('aifootprint.reference', 'numpy', 'typer', 'pynvml', "
+        "'amdsmi', 'sqlite3'))))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={"AIFOOTPRINT_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"})

@@ -372,23 +372,15 @@ class Tracker(Sampling):
         mode)."""
         if not self.config.store and self._given_store is None:
             return
-        import json
-
-        from .._version import METHOD_VERSION
-        from .store import RunHeader
-
-        cfg = asdict(self.config)
-        header = RunHeader(
-            run_id=self.run_id, name=self.config.name, started_at=self.started_at, host=os.uname().nodename,
-            pid=os.getpid(), command=self.config.command, job_id=self._leases.job_id or "",
-            location=self.config.location or "", hz=self.config.hz, method_version=METHOD_VERSION,
-            data_version=_data_version(), config_json=json.dumps(cfg, default=str),
-        )
+        fields = {"run_id": self.run_id, "name": self.config.name, "started_at": self.started_at,
+                  "host": os.uname().nodename, "pid": os.getpid(), "command": self.config.command,
+                  "job_id": self._leases.job_id or "", "location": self.config.location or "", "hz": self.config.hz}
         devices = [(t.sensor.device, t.sensor.physical_id, t.sensor.component, t.sensor.method, t.sensor.estimated,
                     t.owned) for t in self._tracks]
+        config = self.config
         self._writer = StoreWriter(self._store_opener, flush_s=self.config.flush_s,
                                    threaded=self.config.background, on_notice=self._store_notice)
-        self._writer.submit(lambda s: s.begin_run(header, devices))
+        self._writer.submit(lambda s: s.begin_run(_header(fields, config), devices))
         for note in [*self.notes, *self.details]:
             self._writer.submit(functools.partial(_note_event, run_id=self.run_id, note=note))
         self._writer.start()
@@ -417,6 +409,17 @@ class WindowHandle:
 
     name: str
     result: Measurement | None = None
+
+
+def _header(fields: dict[str, Any], config: TrackerConfig) -> Any:
+    """The run's ``runs`` row (built on the writer thread: the versions and JSON cost imports ``start()`` skips)."""
+    import json
+
+    from .._version import METHOD_VERSION
+    from .store import RunHeader
+
+    return RunHeader(**fields, method_version=METHOD_VERSION, data_version=_data_version(),
+                     config_json=json.dumps(asdict(config), default=str))
 
 
 def _sensor_config() -> SensorConfig:

@@ -18,9 +18,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ...notice import Notice
 from .base import Sensor, SensorUnavailable
+
+if TYPE_CHECKING:
+    from .cpu_fallback import CpuTdp
 
 BACKENDS = ("auto", "fake", "estimate")
 ENV_BACKEND = "AIFOOTPRINT_SENSORS"
@@ -53,6 +57,17 @@ class Discovery:
 
     def has(self, code: str) -> bool:
         return any(n.code == code for n in (*self.notes, *self.details))
+
+
+#: Device nodes without which a GPU library cannot work: NVIDIA (``nvidia0``..., ``nvidiactl``; WSL2: ``dxg``) and
+#: AMD ROCm (``kfd``, the compute interface amdsmi's GPUs sit behind).
+NVIDIA_NODES = ("nvidiactl", "dxg")
+AMD_NODES = ("kfd",)
+
+
+def _nodes(dev_root: str, names: tuple[str, ...]) -> bool:
+    return any(os.path.exists(os.path.join(dev_root, n)) for n in names) or (
+        "nvidiactl" in names and nvidia_gpu_present(dev_root))
 
 
 def nvidia_gpu_present(dev_root: str = "/dev") -> bool:
@@ -104,8 +119,13 @@ def discover(
         return found
     gpus = list(cfg.gpus) if cfg.gpus is not None else None
     if backend == "auto":
-        _try(found, lambda: _nvidia(gpus, pids))
-        if not any(s.component == "gpu" for s in found.sensors):
+        # a GPU library is only loaded where its driver's device nodes exist (or GPUs were named): importing
+        # and initialising NVML costs ~50 ms, which a CPU-only machine must not pay in Tracker.start()
+        if gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES):
+            _try(found, lambda: _nvidia(gpus, pids))
+        else:
+            found.details.append(Notice("backend-unavailable", f"no NVIDIA device node in {cfg.dev_root}"))
+        if not any(s.component == "gpu" for s in found.sensors) and _nodes(cfg.dev_root, AMD_NODES):
             _try(found, _amd)
             if gpus and any(s.component == "gpu" for s in found.sensors):
                 found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(gpus)} applies to NVIDIA GPUs only: "
@@ -183,10 +203,14 @@ def _cpu_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
     from .cpu_fallback import CpuEstimateSensor
 
     if cfg.cpu_tdp_w is None:
-        from .tdpcache import cached_cpu_tdp
-
         proc_root = cfg.proc_root
-        return CpuEstimateSensor(lambda: cached_cpu_tdp(proc_root), proc_root=proc_root)
+
+        def lookup() -> CpuTdp:
+            from .tdpcache import cached_cpu_tdp
+
+            return cached_cpu_tdp(proc_root)
+
+        return CpuEstimateSensor(lookup, proc_root=proc_root)
     found.assumptions.append(("cpu_tdp", cfg.cpu_tdp_w, "W", "user input"))
     return CpuEstimateSensor(cfg.cpu_tdp_w, proc_root=cfg.proc_root, tdp_source="user input")
 

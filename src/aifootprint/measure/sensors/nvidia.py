@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -114,8 +113,9 @@ class NvidiaSensor:
         """Median spacing between observed counter changes (None until three changes were seen)."""
         if len(self._changes) < 3:
             return None
-        gaps = [b - a for a, b in zip(self._changes, self._changes[1:], strict=False)]
-        return statistics.median(gaps[-32:])
+        gaps = sorted([b - a for a, b in zip(self._changes, self._changes[1:], strict=False)][-32:])
+        mid = len(gaps) // 2
+        return gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) / 2  # the median
 
     def _query(self, fn: str, *args: Any) -> Any:
         """An optional device query at set-up: None when the device or driver does not support it."""
