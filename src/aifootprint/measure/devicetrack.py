@@ -50,6 +50,7 @@ class DeviceTrack:
         self.rate_w: float | None = None  # latest energy rate (power, else the last counter delta / time)
         self.reading_since: float | None = None  # set while a read is in progress (hung sensor detection)
         self.rejected = 0  # readings flagged implausible and excluded
+        self.bridge_from: float | None = None  # start time to bridge to the first reading (set by the tracker)
 
     def update(self, t: float, r: Reading, feed: bool = False) -> tuple[float, Gap | None]:
         """Fold a reading in; return the energy since the previous reading and a closed gap, if any.

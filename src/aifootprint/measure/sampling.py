@@ -101,12 +101,12 @@ class Sampling:
             if done - begun > self.config.sensor_timeout_s and tr.failing_since is None and tr.t is not None:
                 self._fail(tr, begun, TimeoutError(f"read took {done - begun:.2f} s (> sensor timeout "
                                                    f"{self.config.sensor_timeout_s:g} s)"))
-            first = tr.t is None
+            bridge, tr.bridge_from = tr.bridge_from, None
             _delta, gap = tr.update(done, got, feed=bool(self._listeners))
-            if first and self.config.background and got.power_w is not None:
+            if bridge is not None and got.power_w is not None:
                 # the sampler's first reading lands a little after start(): that stretch at the first power
-                tr.best_j += got.power_w * (done - self._t0)
-                tr.integrated_j += got.power_w * (done - self._t0)
+                tr.best_j += got.power_w * (done - bridge)
+                tr.integrated_j += got.power_w * (done - bridge)
             if gap is not None:
                 self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
             self._add_sample(tr.sensor.device, rel, tr.best_j, got.power_w)

@@ -177,6 +177,8 @@ class Tracker(Sampling):
             self.running = True
             if self.config.background:
                 self._windows[self.config.name] = _Window(self.config.name, 0.0, {})
+                for tr in self._tracks:  # owned from the start: bridge start() to the sampler's first reading
+                    tr.bridge_from = self._t0 if tr.owned else None
                 self._stop.clear()
                 self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
                 self._thread.start()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -79,6 +80,12 @@ def cpu_model_and_cores(proc_root: str = DEFAULT_PROC) -> tuple[str, int]:
     return model, len(cores) or os.cpu_count() or 1
 
 
+#: The CPU estimate re-reads ``/proc/stat`` at most this often [s] (the kernel builds the whole file, interrupt counts
+#: included, on every read): the busy fraction is an average between two reads either way, so the energy integrated
+#: is the same; only a window edge's share of the estimate is resolved to this period instead of the sampling one.
+REFRESH_S = 0.5
+
+
 class CpuEstimateSensor:
     """Power = CPU busy fraction x ``tdp_w``. No counter: the tracker integrates the power samples."""
 
@@ -87,9 +94,12 @@ class CpuEstimateSensor:
     estimated = True
 
     def __init__(self, tdp_w: float | Callable[[], CpuTdp], *, proc_root: str = DEFAULT_PROC,
-                 tdp_source: str = "") -> None:
+                 tdp_source: str = "", refresh_s: float = REFRESH_S) -> None:
         """``tdp_w``: the TDP [W], or a function finding it (called on the first read, i.e. on the sampler thread,
-        so that ``Tracker.start()`` never pays for the ``cpus`` table lookup)."""
+        so that ``Tracker.start()`` never pays for the ``cpus`` table lookup). ``refresh_s``: see
+        :data:`REFRESH_S`."""
+        self._refresh_s = refresh_s
+        self._read_at = -1e18
         self._resolve: Callable[[], CpuTdp] | None = None
         if callable(tdp_w):
             self._resolve, tdp_w = tdp_w, 0.0
@@ -113,6 +123,10 @@ class CpuEstimateSensor:
 
     def utilisation(self) -> float:
         """Busy fraction of all CPUs since the previous call (the previous value if no time has passed)."""
+        now = time.monotonic()
+        if now - self._read_at < self._refresh_s:
+            return self._last_fraction
+        self._read_at = now
         try:
             busy, total = read_cpu_times(self._proc_root, self._stat)
         except (OSError, ValueError) as exc:
