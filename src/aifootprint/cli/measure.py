@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import InputError
-from ..measure.store import RunStore, StoredRun
-from .output import emit
 
 if TYPE_CHECKING:
     from ..impacts import SiteOverrides
+    from ..measure.store import RunStore, StoredRun
 
 SENSORS_HELP = "Sensor backend: auto (real counters, else flagged estimates), estimate, or fake (testing)."
 OperatorOpt = Annotated[str | None, typer.Option(help="Data-centre operator: google, microsoft, aws, meta, … "
@@ -191,6 +190,8 @@ def _human(result: Any, title: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from .output import emit
+
     table = Table(title="energy by device", header_style="bold")
     for col in ("device", "component", "method", "measured?", "energy [Wh]"):
         table.add_column(col, justify="right" if col.startswith("energy") else "left")
@@ -211,6 +212,8 @@ StoreOpt = Annotated[Path | None, typer.Option(help="Run store file (default: $A
 
 def _open(store: Path | None) -> RunStore:
     """The run store, read-only: a missing or unsuitable file is an InputError, and nothing is created."""
+    from ..measure.store import RunStore
+
     return RunStore(store, read_only=True)
 
 

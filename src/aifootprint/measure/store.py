@@ -35,7 +35,8 @@ config_json)``
 ``devices(run_id, device, physical_id, component, method, estimated, owned)``: ``owned`` = 0 when another rank
 of the job measured that device (lease).
 ``samples(run_id, device, t_s, energy_j, power_w)``: ``energy_j`` cumulative since the start for that device.
-``events(run_id, t_s, kind, device, message)``: ``kind`` in gap_start, gap_end, note, warning.
+``events(run_id, t_s, kind, device, message)``: ``kind`` in gap_start, gap_end, implausible_reading, note,
+warning.
 ``windows(run_id, name, start_s, duration_s, energy_j, measurement_json)``
 ``requests(run_id, request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j)``
 ``run_ends(run_id PK, ended_at, exit_code, summary_json)``: the run's measurement as JSON.

@@ -385,7 +385,8 @@ class Tracker(Sampling):
         self._writer.submit(lambda s: s.begin_run(_header(fields, config), devices))
         for note in [*self.notes, *self.details]:
             self._writer.submit(functools.partial(_note_event, run_id=self.run_id, note=note))
-        self._writer.start()
+        if not self.config.background:
+            self._writer.start()  # manual mode: the store opens now; otherwise the sampler thread starts the writer
 
     def _store_opener(self) -> Any:
         if self._given_store is not None:

@@ -45,8 +45,11 @@ class StoreWriter:
         if not self._threaded:
             self._open()
             return
-        self._thread = threading.Thread(target=self._loop, name="aifootprint-store-writer", daemon=True)
-        self._thread.start()
+        with self._lock:
+            if self._stop.is_set() or self._thread is not None:
+                return  # already closed (close() then wrote the queue itself), or already started
+            self._thread = threading.Thread(target=self._loop, name="aifootprint-store-writer", daemon=True)
+            self._thread.start()
 
     def submit(self, op: Op) -> None:
         """Run ``op(store)`` on the writer (now, when not threaded)."""
@@ -71,10 +74,11 @@ class StoreWriter:
 
     def close(self) -> None:
         """Write everything still queued and stop the thread (waits for the store, up to its busy timeout)."""
-        if self._thread is not None:
+        with self._lock:
             self._stop.set()
-            self._thread.join()
-            self._thread = None
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
         else:
             self.flush()
 

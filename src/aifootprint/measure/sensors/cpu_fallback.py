@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -178,6 +177,8 @@ def cpu_key(name: str) -> str:
     ``"AMD EPYC 7R13 Processor"`` -> ``"epyc 7r13"``.
     """
     text = name.replace("\u200b", "").replace("®", " ").replace("™", " ")
+    import unicodedata
+
     text = _MARKS.sub(" ", unicodedata.normalize("NFKC", text).lower())
     text = _TAIL.split(text, maxsplit=1)[0].replace("core2", "core 2")
     words = text.split()
