@@ -49,6 +49,7 @@ def test_child_dies_with_a_killed_measure_and_the_run_is_viewable(private_home: 
     assert shown.returncode == 0, shown.stderr
     out = json.loads(shown.stdout)
     assert out["duration_s"] > 0.5 and out["it_energy_kwh"]["best"] > 0  # the samples kept before the kill
+    assert out["inputs"]["status"] == "killed"
     assert any(isinstance(w, dict) and w["code"] == "run-without-end" for w in out["warnings"])
 
 

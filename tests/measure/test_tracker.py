@@ -195,7 +195,9 @@ def test_background_sampler_runs_at_the_configured_rate() -> None:
     time.sleep(0.5)
     result = tracker.stop()
     assert 10 <= gpu.reads <= 30  # ~25 samples in 0.5 s at 50 Hz (+ start/stop reads)
-    assert result.energy_j == pytest.approx(100.0 * result.duration_s, rel=1e-3)
+    # the sampler thread timestamps each reading at the middle of its read: on a loaded machine the read and its
+    # timestamp can be a few ms apart (scheduling), i.e. up to ~1 % of this 0.5 s run
+    assert result.energy_j == pytest.approx(100.0 * result.duration_s, rel=1e-2)
     assert gpu.closed
 
 

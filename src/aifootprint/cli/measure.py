@@ -306,7 +306,8 @@ def runs_show(
     out = footprint(measured, where, sensor_assumptions=summary.get("assumptions", []), operator=site_op,
                     overrides=overrides,
                     extra_inputs={"command": run.header.command, "run_id": run.run_id, "exit_code": run.exit_code,
-                                  "hz": run.header.hz, **{k: v for k, v in site.items() if k != "operator"}})
+                                  "hz": run.header.hz, "status": runs.status(run),
+                                  **{k: v for k, v in site.items() if k != "operator"}})
     if statement:
         from ..measure.statement import impact_statement
 

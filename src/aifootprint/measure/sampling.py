@@ -91,7 +91,8 @@ class Sampling:
         t_prev = self._last_sample
         t = max((done for _tr, _b, done, _r in readings), default=self._clock())
         for tr, begun, done, got in readings:
-            rel = done - self._t0
+            at = 0.5 * (begun + done)  # the reading's time: the middle of the read (halves scheduling jitter)
+            rel = at - self._t0
             if not isinstance(got, Reading):
                 self._fail(tr, done, got)
                 continue
@@ -104,11 +105,11 @@ class Sampling:
                 self._fail(tr, begun, TimeoutError(f"read took {done - begun:.2f} s (> sensor timeout "
                                                    f"{self.config.sensor_timeout_s:g} s)"))
             bridge, tr.bridge_from = tr.bridge_from, None
-            _delta, gap = tr.update(done, got, feed=bool(self._listeners))
+            _delta, gap = tr.update(at, got, feed=bool(self._listeners))
             if bridge is not None and got.power_w is not None:
                 # the sampler's first reading lands a little after start(): that stretch at the first power
-                tr.best_j += got.power_w * (done - bridge)
-                tr.integrated_j += got.power_w * (done - bridge)
+                tr.best_j += got.power_w * (at - bridge)
+                tr.integrated_j += got.power_w * (at - bridge)
             if gap is not None:
                 self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
             self._add_sample(tr.sensor.device, rel, tr.best_j, got.power_w)
