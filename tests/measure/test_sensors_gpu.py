@@ -329,3 +329,46 @@ def test_gpu_selection_the_backend_cannot_apply_is_noted(tmp_path: Path) -> None
     found = discover(SensorConfig(backend="estimate", gpus=("0",), proc_root=str(tmp_path), cpu_tdp_w=100.0,
                                   ram_gb=8.0))
     assert any(n.code == "gpus-ignored" for n in found.notes)
+
+
+class AmdSmiException(Exception):
+    """The amdsmi surface: AmdSmiLibraryException carries ``err_code`` (an ``amdsmi_status_t`` value)."""
+
+    def __init__(self, err_code: int) -> None:
+        super().__init__(err_code)
+        self.err_code = err_code
+
+
+class FakeAmdSmiWithErrors(FakeAmdSmi):
+    AmdSmiException = AmdSmiException
+    amdsmi_wrapper = SimpleNamespace(AMDSMI_STATUS_NOT_SUPPORTED=2, AMDSMI_STATUS_NO_PERM=10,
+                                     AMDSMI_STATUS_NOT_INIT=32, AMDSMI_STATUS_BUSY=30)
+
+    def __init__(self, accumulators: list[int]) -> None:
+        super().__init__(accumulators)
+        self.counter_error: int | None = None
+        self.shutdowns = 0
+
+    def amdsmi_shut_down(self) -> None:
+        self.shutdowns += 1
+
+    def amdsmi_get_energy_count(self, h: int) -> dict[str, float]:
+        if self.counter_error is not None:
+            raise AmdSmiException(self.counter_error)
+        return super().amdsmi_get_energy_count(h)
+
+
+def test_amd_errors_are_mapped_by_code() -> None:
+    smi = FakeAmdSmiWithErrors([1000])
+    (sensor,) = discover_amd(smi)
+    smi.counter_error = 32  # AMDSMI_STATUS_NOT_INIT: the driver went away -> a gap, method unchanged
+    with pytest.raises(SensorError, match="AMDSMI_STATUS_NOT_INIT"):
+        sensor.read()
+    assert sensor.method == "amdsmi-energy-counter"
+    smi.counter_error = 2  # AMDSMI_STATUS_NOT_SUPPORTED: power integration from now on, said in a notice
+    reading = sensor.read()
+    assert reading.energy_j is None and reading.power_w == 400.0
+    assert sensor.method == "amdsmi-power-integrated"
+    assert [n.code for n in sensor.notices] == ["method-changed"]
+    sensor.close()
+    assert smi.shutdowns == 1
