@@ -59,6 +59,9 @@ from ..errors import InputError
 SCHEMA_VERSION = 1
 #: SQLite ``application_id`` of an aifootprint run store: the ASCII bytes ``AFPR`` (0x41465052).
 APPLICATION_ID = 0x41465052
+#: Page cache of a writing connection [KiB] (SQLite's default is 2,000 KiB): rows are only appended, so the
+#: tracker's memory stays small (https://www.sqlite.org/pragma.html#pragma_cache_size).
+CACHE_KIB = 256
 _TABLES = ("runs", "devices", "samples", "events", "windows", "requests", "run_ends")
 
 _SCHEMA = """
@@ -144,6 +147,7 @@ class RunStore:
             self._claim()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # append-only: a small page cache is enough
         except (OSError, sqlite3.Error, InputError) as exc:
             self._db.close()
             if isinstance(exc, InputError):
