@@ -43,12 +43,12 @@ class Sampling:
     _last_flush: float
     _last_lease_try: float
     def _loop(self) -> None:
-        if self._writer is not None:
-            self._writer.start()  # from here: start() waits for one thread's start-up, not two
         period = 1.0 / self.config.hz
         self._guarded_sample()
         while not self._stop.wait(period):
             self._guarded_sample()
+            if self._writer is not None:
+                self._writer.poll(self._clock())  # writes every flush_s, never waits for the store's lock
         self._guarded_sample()
 
     def _guarded_sample(self) -> None:

@@ -52,7 +52,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from ..errors import InputError
 
@@ -229,6 +228,16 @@ class RunStore:
         with self._buf_lock:
             self._samples.append((run_id, device, t_s, energy_j, power_w))
 
+    def write_samples(self, rows: Sequence[tuple[str, str, float, float | None, float | None]]) -> None:
+        """Insert samples ``(run_id, device, t_s, energy_j, power_w)`` in one transaction (unbuffered)."""
+        if rows:
+            self._write("INSERT INTO samples VALUES (?,?,?,?,?)", rows)
+
+    def set_busy_timeout(self, timeout_s: float) -> None:
+        """How long the next writes wait for another process's write lock (0: fail at once with SQLITE_BUSY)."""
+        with self._lock:
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+
     def flush(self) -> int:
         """Write the buffered samples in one transaction; return how many."""
         with self._buf_lock:
@@ -348,6 +357,8 @@ def _open_read_only(path: Path, timeout_s: float, immutable: bool | None = None)
         raise InputError(f"no run store at {path} (measure a run first, or give --store)")
     if not path.is_file():
         raise InputError(f"{path} is not a run store file (it is a directory or a special file)")
+    from urllib.parse import quote
+
     if immutable is None:
         immutable = not writable(path)
     uri = "file:" + quote(str(path.resolve())) + ("?mode=ro&immutable=1" if immutable else "?mode=ro")

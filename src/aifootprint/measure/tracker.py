@@ -18,7 +18,8 @@ How energy is computed, per device
 - A read that takes longer than ``sensor_timeout_s`` (default 0.25 s) is a gap (``sensor-gap``), as is a read still
   in progress at a window edge or at the end; a reading with negative power, or above 1.25 x the device's power
   limit where the sensor knows it (``power_limit_w``), is flagged (``implausible-reading``) and excluded.
-- The run store is written by a writer thread (:mod:`.writer`): ``start()`` never waits for a locked store.
+- The run store is written by the sampler thread without waiting for its lock (:mod:`.writer`): ``start()`` never
+  waits for a locked store; only ``stop()`` does (the queue is kept, nothing is dropped).
 - Devices with an energy counter: counter deltas. If the window is shorter than :data:`COARSE_FACTOR` times the
   counter's update period, or the counter did not move while power was drawn, the window's figure comes from
   power samples integrated over time instead (``method = ...+power-integrated``). A short window is never 0 J.
@@ -385,15 +386,14 @@ class Tracker(Sampling):
         self._writer.submit(lambda s: s.begin_run(_header(fields, config), devices))
         for note in [*self.notes, *self.details]:
             self._writer.submit(functools.partial(_note_event, run_id=self.run_id, note=note))
-        if not self.config.background:
-            self._writer.start()  # manual mode: the store opens now; otherwise the sampler thread starts the writer
+        self._writer.start()  # manual mode: the store opens now; background: the sampler thread opens it
 
-    def _store_opener(self) -> Any:
+    def _store_opener(self, timeout_s: float) -> Any:
         if self._given_store is not None:
             return self._given_store
         from .store import RunStore
 
-        return RunStore(self.config.store_path)
+        return RunStore(self.config.store_path, timeout_s=timeout_s)
 
     def _store_notice(self, notice: Notice) -> None:
         if notice not in self.notes:
@@ -415,7 +415,7 @@ class WindowHandle:
 
 
 def _header(fields: dict[str, Any], config: TrackerConfig) -> Any:
-    """The run's ``runs`` row (built on the writer thread: the versions and JSON cost imports ``start()`` skips)."""
+    """The run's ``runs`` row (built on the sampler thread: the versions and JSON cost imports ``start()`` skips)."""
     import json
 
     from .._version import METHOD_VERSION
