@@ -56,7 +56,8 @@ def test_slow_sensor_does_not_slow_the_workload_and_is_a_gap() -> None:
             time.sleep(0.1)
     workload_s = time.monotonic() - t0
     result = tracker.stop()
-    assert workload_s < 1.0 + 0.5, f"the workload took {workload_s:.2f} s instead of ~1 s"
+    # before: every edge waited for a 0.5 s read, >= 10 s; the bound leaves room for a loaded CI machine
+    assert workload_s < 1.0 + 2.0, f"the workload took {workload_s:.2f} s instead of ~1 s"
     assert any(g.device == "gpu:0" and ("read took" in g.error or "not answering" in g.error) for g in result.gaps)
     assert any(w.code == "sensor-gap" for w in result.warnings())
     # the counter bridges the closed gaps; only a read still running at stop (at most 0.5 s) is missing (flagged)
@@ -72,7 +73,7 @@ def test_hung_sensor_is_left_behind_as_a_gap() -> None:
     result = tracker.stop()
     took = time.monotonic() - t0
     hung.release.set()
-    assert took < 0.6 + 1.0
+    assert took < 0.6 + 3.0  # the hung read itself lasts 30 s
     (gap,) = [g for g in result.gaps if g.device == "gpu:1"]
     assert gap.end_s is None and gap.bridged == "lost" and "not answering" in gap.error
     assert any(w.code == "sensor-lost" for w in result.warnings())
@@ -88,18 +89,18 @@ def test_start_does_not_wait_for_a_locked_store(tmp_path: Path) -> None:
     t0 = time.monotonic()
     tracker = Tracker(config).start()
     started_s = time.monotonic() - t0
-    time.sleep(1.0)
+    time.sleep(2.5)
     holder.execute("COMMIT")
     holder.close()
     time.sleep(0.3)
     tracker.stop()
-    assert started_s < 0.5, f"start() waited {started_s:.2f} s for the store"
+    assert started_s < 1.5, f"start() waited {started_s:.2f} s for the store (locked for 2.5 s)"
     reader = RunStore(path, read_only=True)
     (run,) = reader.runs()
     assert run.header.name == "locked" and run.ended_at is not None
     samples = reader.samples(run.run_id)
     assert min(t for _d, t, _e, _p in samples) < 0.5  # the samples taken while the store was locked are kept
-    assert len(samples) >= 3 * 15
+    assert len(samples) >= 3 * 30  # 2.5 s locked + 0.3 s at 20 Hz, 3 devices: the locked stretch is kept
 
 
 def test_negative_and_absurd_power_is_flagged_and_excluded(clock: ManualClock) -> None:
