@@ -57,7 +57,7 @@ def test_second_rank_skips_then_takes_over(clock: ManualClock, tmp_path: Path) -
     # rank 1 took the device over at its first lease retry after rank 0 left, so the job total is the truth
     assert r0.energy_j + r1.energy_j == pytest.approx(500.0, abs=100.0 * 1.0)
     assert r1.energy_j <= 300.0 + 1e-9
-    assert any("took over" in n for n in r1.notes)
+    assert any(n.code == "lease-taken" for n in r1.notes)
 
 
 RANK = textwrap.dedent("""

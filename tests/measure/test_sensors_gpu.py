@@ -13,9 +13,23 @@ from aifootprint.measure.sensors.amd import discover_amd
 from aifootprint.measure.sensors.base import SensorError, SensorUnavailable
 from aifootprint.measure.sensors.nvidia import NvidiaSensor, discover_nvidia, visible_indices
 
+# the pynvml surface: NVMLError(value) and the NVML_ERROR_* constants (values of nvmlReturn_t, NVML API Reference)
+NVML_ERROR_UNINITIALIZED = 1
+NVML_ERROR_NOT_SUPPORTED = 3
+NVML_ERROR_NO_PERMISSION = 4
+NVML_ERROR_NOT_FOUND = 6
+NVML_ERROR_DRIVER_NOT_LOADED = 9
+NVML_ERROR_GPU_IS_LOST = 15
+NVML_ERROR_UNKNOWN = 999
+
 
 class NVMLError(Exception):
-    pass
+    def __init__(self, value: int) -> None:
+        super().__init__(value)
+        self.value = value
+
+    def __str__(self) -> str:
+        return {3: "Not Supported", 9: "Driver Not Loaded", 15: "GPU is lost"}.get(self.value, "Unknown Error")
 
 
 @dataclass
@@ -29,14 +43,27 @@ class FakeGpu:
 
 
 class FakeNvml:
-    """Enough of pynvml for the sensor."""
+    """Enough of pynvml for the sensor (its exception class and error constants included)."""
+
+    NVMLError = NVMLError
+    NVML_ERROR_UNINITIALIZED = NVML_ERROR_UNINITIALIZED
+    NVML_ERROR_NOT_SUPPORTED = NVML_ERROR_NOT_SUPPORTED
+    NVML_ERROR_NO_PERMISSION = NVML_ERROR_NO_PERMISSION
+    NVML_ERROR_NOT_FOUND = NVML_ERROR_NOT_FOUND
+    NVML_ERROR_DRIVER_NOT_LOADED = NVML_ERROR_DRIVER_NOT_LOADED
+    NVML_ERROR_GPU_IS_LOST = NVML_ERROR_GPU_IS_LOST
+    NVML_ERROR_UNKNOWN = NVML_ERROR_UNKNOWN
 
     def __init__(self, gpus: list[FakeGpu]) -> None:
         self.gpus = gpus
         self.inited = False
+        self.shutdowns = 0
 
     def nvmlInit(self) -> None:
         self.inited = True
+
+    def nvmlShutdown(self) -> None:
+        self.shutdowns += 1
 
     def nvmlDeviceGetCount(self) -> int:
         return len(self.gpus)
@@ -49,14 +76,14 @@ class FakeNvml:
 
     def nvmlDeviceGetTotalEnergyConsumption(self, h: FakeGpu) -> int:
         if h.energy_mj is None:
-            raise NVMLError("Not Supported")
+            raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
         if h.fail:
-            raise NVMLError("GPU is lost")
+            raise NVMLError(NVML_ERROR_GPU_IS_LOST)
         return h.energy_mj
 
     def nvmlDeviceGetPowerUsage(self, h: FakeGpu) -> int:
         if h.fail:
-            raise NVMLError("GPU is lost")
+            raise NVMLError(NVML_ERROR_GPU_IS_LOST)
         return h.power_mw
 
     def nvmlDeviceGetComputeRunningProcesses(self, h: FakeGpu) -> list[Any]:
@@ -64,7 +91,7 @@ class FakeNvml:
 
     def nvmlDeviceGetProcessUtilization(self, h: FakeGpu, ts: int) -> list[Any]:
         if not h.util:
-            raise NVMLError("Not Found")
+            raise NVMLError(NVML_ERROR_NOT_FOUND)
         return [SimpleNamespace(pid=p, smUtil=u, timeStamp=ts + 1) for p, u in h.util]
 
 
@@ -107,6 +134,66 @@ def test_failed_read_raises_sensor_error() -> None:
         sensor.read()
 
 
+def test_lost_gpu_is_a_gap_named_by_its_error_code() -> None:
+    gpu = FakeGpu("GPU-a")
+    (sensor,) = discover_nvidia(module=FakeNvml([gpu]))
+    gpu.fail = True
+    with pytest.raises(SensorError, match="NVML_ERROR_GPU_IS_LOST"):
+        sensor.read()
+    assert sensor.method == "nvml-energy-counter"  # a lost GPU does not silently change the method
+
+
+def test_counter_that_stops_being_supported_switches_method_with_a_notice() -> None:
+    """Issue 12: a broad `except Exception` switched a GPU to power integration silently."""
+    gpu = FakeGpu("GPU-a", energy_mj=1000)
+    (sensor,) = discover_nvidia(module=FakeNvml([gpu]))
+    gpu.energy_mj = None  # the driver now answers NVML_ERROR_NOT_SUPPORTED
+    reading = sensor.read()
+    assert reading.energy_j is None and reading.power_w == 250.0
+    assert sensor.method == "nvml-power-integrated"
+    (notice,) = sensor.notices
+    assert notice.code == "method-changed" and "NVML_ERROR_NOT_SUPPORTED" in notice.message
+
+
+def test_other_exceptions_are_not_swallowed() -> None:
+    """Only pynvml's own errors are handled; a bug (here a TypeError) propagates."""
+
+    class Buggy(FakeNvml):
+        def nvmlDeviceGetPowerUsage(self, h: FakeGpu) -> int:
+            raise TypeError("bug")
+
+    (sensor,) = discover_nvidia(module=Buggy([FakeGpu("GPU-a")]))
+    with pytest.raises(TypeError):
+        sensor.read()
+
+
+def test_nvml_is_shut_down_once_after_the_last_sensor_closes() -> None:
+    nvml = FakeNvml([FakeGpu("GPU-a"), FakeGpu("GPU-b")])
+    a, b = discover_nvidia(module=nvml)
+    a.close()
+    a.close()
+    assert nvml.shutdowns == 0
+    b.close()
+    assert nvml.shutdowns == 1
+
+
+def test_lost_gpu_reaches_the_result_and_method_change_is_explained() -> None:
+    from aifootprint.measure.tracker import Tracker, TrackerConfig
+
+    gpu = FakeGpu("GPU-a", energy_mj=0)
+    now = [0.0]
+    nvml = FakeNvml([gpu])
+    (sensor,) = discover_nvidia(module=nvml)
+    tracker = Tracker(TrackerConfig(background=False, store=False), sensors=[sensor], clock=lambda: now[0]).start()
+    for step in range(1, 21):
+        now[0] = step * 0.1
+        gpu.energy_mj = (gpu.energy_mj or 0) + 25_000 if step < 10 else None
+        tracker.sample()
+    result = tracker.stop()
+    assert any(w.code == "method-changed" for w in result.warnings())
+    assert nvml.shutdowns == 1
+
+
 def test_process_share_from_sm_utilisation_then_memory() -> None:
     gpu = FakeGpu("GPU-a", util=((10, 60), (11, 20), (99, 20)), procs=((10, 1), (99, 3)))
     sensor = NvidiaSensor(FakeNvml([gpu]), 0, pids=lambda: {10, 11}, clock=lambda: 0.0)
@@ -129,9 +216,9 @@ def test_visible_devices_by_index_uuid_and_environment(monkeypatch: pytest.Monke
 def test_nvml_init_failure_is_unavailable() -> None:
     class Broken(FakeNvml):
         def nvmlInit(self) -> None:
-            raise NVMLError("Driver Not Loaded")
+            raise NVMLError(NVML_ERROR_DRIVER_NOT_LOADED)
 
-    with pytest.raises(SensorUnavailable, match="Driver Not Loaded"):
+    with pytest.raises(SensorUnavailable, match="NVML_ERROR_DRIVER_NOT_LOADED"):
         discover_nvidia(module=Broken([]))
 
 
@@ -241,4 +328,47 @@ def test_gpu_selection_the_backend_cannot_apply_is_noted(tmp_path: Path) -> None
 
     found = discover(SensorConfig(backend="estimate", gpus=("0",), proc_root=str(tmp_path), cpu_tdp_w=100.0,
                                   ram_gb=8.0))
-    assert any("--gpus 0 ignored" in n for n in found.notes)
+    assert any(n.code == "gpus-ignored" for n in found.notes)
+
+
+class AmdSmiException(Exception):
+    """The amdsmi surface: AmdSmiLibraryException carries ``err_code`` (an ``amdsmi_status_t`` value)."""
+
+    def __init__(self, err_code: int) -> None:
+        super().__init__(err_code)
+        self.err_code = err_code
+
+
+class FakeAmdSmiWithErrors(FakeAmdSmi):
+    AmdSmiException = AmdSmiException
+    amdsmi_wrapper = SimpleNamespace(AMDSMI_STATUS_NOT_SUPPORTED=2, AMDSMI_STATUS_NO_PERM=10,
+                                     AMDSMI_STATUS_NOT_INIT=32, AMDSMI_STATUS_BUSY=30)
+
+    def __init__(self, accumulators: list[int]) -> None:
+        super().__init__(accumulators)
+        self.counter_error: int | None = None
+        self.shutdowns = 0
+
+    def amdsmi_shut_down(self) -> None:
+        self.shutdowns += 1
+
+    def amdsmi_get_energy_count(self, h: int) -> dict[str, float]:
+        if self.counter_error is not None:
+            raise AmdSmiException(self.counter_error)
+        return super().amdsmi_get_energy_count(h)
+
+
+def test_amd_errors_are_mapped_by_code() -> None:
+    smi = FakeAmdSmiWithErrors([1000])
+    (sensor,) = discover_amd(smi)
+    smi.counter_error = 32  # AMDSMI_STATUS_NOT_INIT: the driver went away -> a gap, method unchanged
+    with pytest.raises(SensorError, match="AMDSMI_STATUS_NOT_INIT"):
+        sensor.read()
+    assert sensor.method == "amdsmi-energy-counter"
+    smi.counter_error = 2  # AMDSMI_STATUS_NOT_SUPPORTED: power integration from now on, said in a notice
+    reading = sensor.read()
+    assert reading.energy_j is None and reading.power_w == 400.0
+    assert sensor.method == "amdsmi-power-integrated"
+    assert [n.code for n in sensor.notices] == ["method-changed"]
+    sensor.close()
+    assert smi.shutdowns == 1

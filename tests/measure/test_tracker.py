@@ -145,7 +145,7 @@ def test_counter_gap_is_bridged_by_the_counter(clock: ManualClock) -> None:
     (gap,) = result.gaps
     assert gap.bridged == "counter"
     assert gap.start_s == pytest.approx(1.9) and gap.end_s == pytest.approx(3.0)
-    assert any("bridged by counter" in w for w in result.warnings())
+    assert any(w.code == "sensor-gap" and "bridged by counter" in w.message for w in result.warnings())
 
 
 def test_power_only_gap_is_interpolated_and_flagged(clock: ManualClock) -> None:
@@ -168,7 +168,7 @@ def test_sensor_that_never_recovers_is_reported_lost(clock: ManualClock) -> None
     assert result.by_component() == {"gpu": pytest.approx(90.0), "cpu": pytest.approx(150.0)}
     (gap,) = result.gaps
     assert gap.bridged == "lost" and gap.end_s is None
-    assert any("never recovered" in w for w in result.warnings())
+    assert any(w.code == "sensor-lost" for w in result.warnings())
 
 
 def test_sensor_raising_any_exception_does_not_reach_the_workload(clock: ManualClock) -> None:
@@ -195,7 +195,9 @@ def test_background_sampler_runs_at_the_configured_rate() -> None:
     time.sleep(0.5)
     result = tracker.stop()
     assert 10 <= gpu.reads <= 30  # ~25 samples in 0.5 s at 50 Hz (+ start/stop reads)
-    assert result.energy_j == pytest.approx(100.0 * result.duration_s, rel=1e-3)
+    # the sampler thread timestamps each reading at the middle of its read: on a loaded machine the read and its
+    # timestamp can be a few ms apart (scheduling), i.e. up to ~1 % of this 0.5 s run
+    assert result.energy_j == pytest.approx(100.0 * result.duration_s, rel=1e-2)
     assert gpu.closed
 
 

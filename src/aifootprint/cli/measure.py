@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -18,12 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import InputError
-from ..measure.measurement import Measurement
-from ..measure.store import RunStore, StoredRun
-from .output import emit
 
 if TYPE_CHECKING:
     from ..impacts import SiteOverrides
+    from ..measure.store import RunStore, StoredRun
 
 SENSORS_HELP = "Sensor backend: auto (real counters, else flagged estimates), estimate, or fake (testing)."
 OperatorOpt = Annotated[str | None, typer.Option(help="Data-centre operator: google, microsoft, aws, meta, … "
@@ -36,31 +33,6 @@ IntensityOpt = Annotated[float | None, typer.Option("--intensity-g-per-kwh", hel
 #: The numeric site factors a user may give (SiteOverrides field names, also the CLI flags' names).
 SITE_FACTORS = ("pue", "wue_l_per_kwh", "ewif_l_per_kwh", "intensity_g_per_kwh")
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
-
-
-def _descendants(root: int, proc_root: str = "/proc") -> set[int]:
-    """``root`` and every process below it (from /proc/<pid>/stat parent ids)."""
-    children: dict[int, list[int]] = {}
-    try:
-        entries = os.listdir(proc_root)
-    except OSError:
-        return {root}
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"{proc_root}/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        if pid not in out:
-            out.add(pid)
-            todo.extend(children.get(pid, []))
-    return out
 
 
 def _terminal_delivers_sigint() -> bool:
@@ -78,14 +50,12 @@ def _status_line(tracker: Any, started: float) -> str:
     return f"aifootprint: {time.monotonic() - started:,.1f} s  {parts or 'waiting for samples'}"
 
 
-def _run_child(command: list[str], tracker: Any, child_pid: list[int]) -> int:
-    """Start the command, forward signals, show a live status line on a TTY; return its exit code."""
-    try:
-        child = subprocess.Popen(command)
-    except FileNotFoundError as exc:
-        raise InputError(f"command not found: {command[0]!r}") from exc
-    except PermissionError as exc:
-        raise InputError(f"command is not executable: {command[0]!r}") from exc
+def _run_child(command: list[str], tracker: Any, child_pid: list[int], json_out: bool) -> int:
+    """Start the command (its stdout on our stderr with --json), forward signals, show a live status line on a
+    TTY; return its exit code."""
+    from ..measure.process import spawn
+
+    child = spawn(command, stdout=sys.stderr.fileno() if json_out else None)
     child_pid[0] = child.pid  # the NVML process share now follows the child's process tree
     terminal_sigint = _terminal_delivers_sigint()
 
@@ -112,6 +82,9 @@ def _run_child(command: list[str], tracker: Any, child_pid: list[int]) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if child.poll() is None:  # we are leaving on an error: the workload must not run on unmeasured
+            child.kill()
+            child.wait()
     return 128 - code if code < 0 else code  # killed by signal N: the shell's 128 + N
 
 
@@ -159,17 +132,16 @@ def measure(
     Example: aifootprint measure --location FR -- python train.py
     """
     from ..measure.footprint import footprint
+    from ..measure.process import CommandError, check_command
     from ..measure.sensors.discovery import SensorConfig
+    from ..measure.sensors.nvidia import parse_gpu_list
     from ..measure.tracker import Tracker, TrackerConfig
 
     argv = list(command or []) + list(ctx.args)
-    if not argv:
-        raise InputError("no command given; usage: aifootprint measure [OPTIONS] -- COMMAND [ARGS...]")
-    import shutil
-
-    if shutil.which(argv[0]) is None:
-        raise InputError(f"command not found (or not executable): {argv[0]!r}")
-    from ..measure.sensors.nvidia import parse_gpu_list
+    try:
+        check_command(argv)
+    except CommandError as exc:
+        _fail(str(exc), exc.exit_code)
 
     gpu_list = parse_gpu_list(gpus)
     if cpu_tdp_w is not None and not cpu_tdp_w > 0:
@@ -193,17 +165,22 @@ def measure(
         store_path=str(store) if store else None, site=tuple(sorted(site.items())),
         sensors=SensorConfig(backend=sensors, gpus=gpu_list, cpu_tdp_w=cpu_tdp_w),
     )
+    from ..measure.process import descendants
+
     child_pid = [os.getpid()]
     from ..server.sink import server_sink  # --server: local store first, then uploads (srv)
 
     sink = server_sink(server, project, config.store_path)
-    tracker = Tracker(config, pids=lambda: _descendants(child_pid[0]), store=sink)
+    tracker = Tracker(config, pids=lambda: descendants(child_pid[0]), store=sink)
     tracker.start()
     exit_code = 1
     if weighting is not None:  # integ: charge each measured interval at its hour's intensity
         weighting.attach(tracker)
     try:
-        exit_code = _run_child(argv, tracker, child_pid)
+        exit_code = _run_child(argv, tracker, child_pid, json_out)
+    except CommandError as exc:
+        tracker.stop(exit_code=exc.exit_code)
+        _fail(str(exc), exc.exit_code)
     finally:
         result = tracker.stop(exit_code=exit_code)
         if sink is not None:
@@ -223,6 +200,14 @@ def measure(
     raise typer.Exit(exit_code)
 
 
+def _fail(message: str, exit_code: int) -> None:
+    """One error line and the shell's exit status (126: cannot execute, 127: not found)."""
+    from .main import print_error
+
+    print_error(message)
+    raise typer.Exit(exit_code)
+
+
 def _human(result: Any, title: str) -> None:
     """Devices table (energy, how it was obtained), then the footprint with its sources."""
     from dataclasses import replace
@@ -230,6 +215,8 @@ def _human(result: Any, title: str) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from .output import emit
 
     table = Table(title="energy by device", header_style="bold")
     for col in ("device", "component", "method", "measured?", "energy [Wh]"):
@@ -240,7 +227,8 @@ def _human(result: Any, title: str) -> None:
                       f"{d['energy_j'] / 3600:.4g}")
     Console(highlight=False).print(table)
     hidden = {"devices", "gaps", "skipped_devices", "estimated", "simulated"}
-    emit(replace(result, values={k: v for k, v in result.values.items() if k not in hidden}), False, title=title)
+    emit(replace(result, values={k: v for k, v in result.values.items() if k not in hidden},
+                 warnings=[str(w) for w in result.warnings]), False, title=title)
 
 
 # -- runs -------------------------------------------------------------------------------------------------------
@@ -250,6 +238,8 @@ StoreOpt = Annotated[Path | None, typer.Option(help="Run store file (default: $A
 
 def _open(store: Path | None) -> RunStore:
     """The run store, read-only: a missing or unsuitable file is an InputError, and nothing is created."""
+    from ..measure.store import RunStore
+
     return RunStore(store, read_only=True)
 
 
@@ -273,30 +263,6 @@ def _get(db: RunStore, run_id: str) -> StoredRun:
     return run
 
 
-def _measurement(run: StoredRun) -> Measurement:
-    if run.summary is None:
-        raise InputError(f"run {run.run_id} has no end record (still running, or killed); export it to see samples")
-    return Measurement.from_dict(run.summary["measurement"])
-
-
-def _stored_site(run: StoredRun, new_location: bool = False) -> dict[str, Any]:
-    """The explicit site settings recorded with the run (``TrackerConfig.site``), if any. At another location
-    the grid's factors (intensity, off-site water) recorded for the old one are dropped."""
-    try:
-        raw = json.loads(run.header.config_json or "{}").get("site") or []
-        site = {str(k): v for k, v in raw}
-    except (ValueError, TypeError, AttributeError):
-        return {}
-    grid_bound = ("intensity_g_per_kwh", "ewif_l_per_kwh") if new_location else ()
-    return {k: v for k, v in site.items() if k not in grid_bound}
-
-
-def _status(run: StoredRun) -> str:
-    if run.ended_at is None:
-        return "running/killed"
-    return "ok" if run.exit_code in (0, None) else f"exit {run.exit_code}"
-
-
 @runs_app.command("list")
 def runs_list(
     limit: Annotated[int, typer.Option(help="How many runs, newest first (0: all).")] = 20,
@@ -306,17 +272,10 @@ def runs_list(
     """List stored runs, newest first."""
     if limit < 0:
         raise InputError(f"--limit must be >= 1 (or 0 for all runs), got {limit}")
+    from ..measure.runs import list_row
+
     with _reading(store):
-        stored = _open(store).runs(limit)
-    rows = []
-    for run in stored:
-        m = run.summary["measurement"] if run.summary else {}
-        simulated = any(str(d.get("method", "")).split("+")[0] == "fake" for d in m.get("devices", []))
-        rows.append({"run_id": run.run_id, "name": run.header.name,
-                     "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.header.started_at)),
-                     "duration_s": m.get("duration_s"), "energy_kwh": m.get("energy_kwh"),
-                     "estimated": m.get("estimated") or simulated, "simulated": simulated,
-                     "location": run.header.location, "status": _status(run)})
+        rows = [list_row(run) for run in _open(store).runs(limit)]
     if json_out:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -358,19 +317,23 @@ def runs_show(
     The site settings given to `measure` (--operator, --pue, …) are reused; the ones given here replace them.
     With --location, the grid intensity and off-site water intensity given to `measure` are not reused.
     """
+    from ..measure import runs
     from ..measure.footprint import footprint
 
     with _reading(store):
-        run = _get(_open(store), run_id)
+        db = _open(store)
+        run = _get(db, run_id)
+        measured = runs.measurement(db, run)
     where = location or run.header.location or None
     summary = run.summary or {}
     site_op, overrides, site = _site({"operator": operator, "pue": pue, "wue_l_per_kwh": wue_l_per_kwh,
                                       "ewif_l_per_kwh": ewif_l_per_kwh, "intensity_g_per_kwh": intensity_g_per_kwh},
-                                     _stored_site(run, location is not None))
-    out = footprint(_measurement(run), where, sensor_assumptions=summary.get("assumptions", []), operator=site_op,
+                                     runs.stored_site(run, location is not None))
+    out = footprint(measured, where, sensor_assumptions=summary.get("assumptions", []), operator=site_op,
                     overrides=overrides,
                     extra_inputs={"command": run.header.command, "run_id": run.run_id, "exit_code": run.exit_code,
-                                  "hz": run.header.hz, **{k: v for k, v in site.items() if k != "operator"}})
+                                  "hz": run.header.hz, "status": runs.status(run),
+                                  **{k: v for k, v in site.items() if k != "operator"}})
     if statement:
         from ..measure.statement import impact_statement
 
@@ -409,28 +372,10 @@ def runs_export(
 
 
 def _export_text(db: RunStore, run_id: str, fmt: str) -> str:
-    run = _get(db, run_id)
-    if fmt == "csv":
-        lines = ["run_id,device,t_s,energy_j,power_w"]
-        lines += [f"{run.run_id},{d},{t!r},{'' if e is None else repr(e)},{'' if p is None else repr(p)}"
-                  for d, t, e, p in db.samples(run.run_id)]
-        return "\n".join(lines) + "\n"
-    from dataclasses import asdict
+    from ..measure.runs import export_csv, export_record
 
-    header = asdict(run.header)
-    header = {("started_at_unix_s" if k == "started_at" else k): v for k, v in header.items()}
-    record = {"run": header, "ended_at_unix_s": run.ended_at, "exit_code": run.exit_code,
-              "summary": run.summary,
-              "devices": [dict(zip(("device", "physical_id", "component", "method", "estimated", "owned"), d,
-                                   strict=True)) for d in db.devices(run.run_id)],
-              "events": [dict(zip(("t_s", "kind", "device", "message"), e, strict=True))
-                         for e in db.events(run.run_id)],
-              "windows": db.windows(run.run_id),
-              "requests": [dict(zip(("request_id", "start_s", "end_s", "prefill_tokens", "decode_tokens",
-                                     "energy_j"), r, strict=True)) for r in db.requests(run.run_id)],
-              "samples": [dict(zip(("device", "t_s", "energy_j", "power_w"), s, strict=True))
-                          for s in db.samples(run.run_id)]}
-    return json.dumps(record, indent=2) + "\n"
+    run = _get(db, run_id)
+    return export_csv(db, run) if fmt == "csv" else json.dumps(export_record(db, run), indent=2) + "\n"
 
 
 def register(app: typer.Typer) -> None:

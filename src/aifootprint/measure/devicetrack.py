@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-from .measurement import Gap
+from .measurement import DeviceEnergy, Gap
 from .sensors.base import Reading, Sensor
 from .smoothing import CounterSmoother
+
+#: A counter window shorter than this many counter update periods is measured by power integration instead: the
+#: counter's quantisation error is up to one update period's energy, i.e. more than 10 % below that length.
+COARSE_FACTOR = 10.0
+#: A power reading above this many times the device's power limit is implausible (excluded, flagged). Readings a
+#: little above the limit are real (the limit is enforced on an average; short excursions pass it).
+LIMIT_TOLERANCE = 1.25
+
+
+def implausible(sensor: Sensor, reading: Reading) -> str:
+    """Why a reading cannot be right ('' when it can): negative power, or far above the device's power limit."""
+    power = reading.power_w
+    if power is None:
+        return ""
+    if not power >= 0:  # negative or NaN
+        return f"implausible power reading {power} W (negative): excluded"
+    limit = getattr(sensor, "power_limit_w", None)
+    if isinstance(limit, int | float) and limit > 0 and power > LIMIT_TOLERANCE * limit:
+        return (f"implausible power reading {power:g} W (above {LIMIT_TOLERANCE:g} x the device's "
+                f"{limit:g} W limit): excluded")
+    return ""
 
 
 class DeviceTrack:
@@ -26,6 +47,10 @@ class DeviceTrack:
         self.gaps: list[Gap] = []
         self.smoother = CounterSmoother()
         self.emitted: list[tuple[float, float, float]] = []  # per-interval feed (absolute times)
+        self.rate_w: float | None = None  # latest energy rate (power, else the last counter delta / time)
+        self.reading_since: float | None = None  # set while a read is in progress (hung sensor detection)
+        self.rejected = 0  # readings flagged implausible and excluded
+        self.bridge_from: float | None = None  # start time to bridge to the first reading (set by the tracker)
 
     def update(self, t: float, r: Reading, feed: bool = False) -> tuple[float, Gap | None]:
         """Fold a reading in; return the energy since the previous reading and a closed gap, if any.
@@ -69,6 +94,10 @@ class DeviceTrack:
         if r.process_fraction is not None:
             self.has_process = True
             self.process_j += delta * r.process_fraction
+        if r.power_w is not None:
+            self.rate_w = r.power_w
+        elif dt > 0:
+            self.rate_w = delta / dt
         self.t, self.power = t, r.power_w
         return delta, gap
 
@@ -80,5 +109,38 @@ class DeviceTrack:
             return True
         return False
 
-    def snapshot(self) -> tuple[float, float, float, float, int]:
-        return (self.best_j, self.integrated_j, self.process_j, self.counter or 0.0, len(self.gaps))
+    def window_energy(self, mark: tuple[float, float, float, float, int], now: tuple[float, float, float],
+                      duration: float) -> DeviceEnergy:
+        """The device's energy over a window from its start ``mark`` (a :meth:`snapshot`) to ``now`` (best,
+        integrated, process), and how it was obtained (see the tracker's module docstring)."""
+        s = self.sensor
+        d_best, d_int = now[0] - mark[0], now[1] - mark[1]
+        method = base = s.method
+        note = ""
+        if self.counter is not None and d_int > 0:
+            update = s.counter_update_s
+            if update is not None and duration < COARSE_FACTOR * update:
+                method, note = f"{base}+power-integrated", (
+                    f"window of {duration:.3f} s is shorter than {COARSE_FACTOR:g} counter updates "
+                    f"({update * 1000:.0f} ms each): power integrated instead")
+            elif d_best == 0:
+                method, note = f"{base}+power-integrated", (
+                    "energy counter did not change during the window: power integrated instead")
+            if method != base:
+                d_best = d_int
+        elif self.counter is not None and d_best == 0 and duration > 0:
+            note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
+        if self.rejected:
+            note = "; ".join(filter(None, [note, f"{self.rejected} implausible reading(s) excluded"]))
+        proc = (now[2] - mark[2]) if self.has_process else None
+        return DeviceEnergy(s.device, s.component, method, s.estimated, d_best, proc, note)
+
+    def snapshot(self, at: float | None = None) -> tuple[float, float, float, float, int]:
+        """Cumulative state; with ``at`` (a time after the last reading), extrapolated to it at the latest rate
+        (window edges that must not wait for a sensor read)."""
+        extra = extra_int = 0.0
+        if at is not None and self.t is not None and at > self.t and self.failing_since is None:
+            extra = (self.rate_w or 0.0) * (at - self.t)
+            extra_int = (self.power or 0.0) * (at - self.t)
+        return (self.best_j + extra, self.integrated_j + extra_int, self.process_j, self.counter or 0.0,
+                len(self.gaps))

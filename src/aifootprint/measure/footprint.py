@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..notice import Notice
 from ..result import Assumption, Result
 from .measurement import J_PER_KWH, DeviceEnergy, Measurement
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 #: ``DeviceEnergy.method`` of the fake backend (:mod:`.sensors.fake`).
 FAKE_METHOD = "fake"
+#: Notice code of fake-sensor figures (set by sensor discovery for ``--sensors fake``, else by :func:`footprint`).
+SIMULATED = "simulated"
 
 
 def is_simulated(device: DeviceEnergy) -> bool:
@@ -76,8 +79,9 @@ def footprint(
     inputs: dict[str, Any] = {"location": site.location, "zone": site.zone, "operator": site.operator,
                               "it_energy_kwh": measurement.energy_kwh}
     inputs.update(extra_inputs or {})
-    warnings = measurement.warnings()
-    if simulated and not any("fake sensors" in w for w in warnings):
-        warnings.insert(0, "fake sensors: these figures are simulated, not measurements of any machine")
+    warnings: list[Notice | str] = list(measurement.warnings())
+    if simulated and not any(isinstance(w, Notice) and w.code == SIMULATED for w in warnings):
+        warnings.insert(0, Notice(SIMULATED, "fake sensors: these figures are simulated, not measurements of any "
+                                  "machine"))
     warnings += impacts.warnings()
     return Result("measure", inputs, values, assumptions, warnings)

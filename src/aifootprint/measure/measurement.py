@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..notice import Notice
+
 J_PER_KWH = 3.6e6
 
 
@@ -59,7 +61,7 @@ class Measurement:
     duration_s: float
     devices: tuple[DeviceEnergy, ...]
     gaps: tuple[Gap, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Notice | str, ...] = ()
     skipped: tuple[str, ...] = field(default=())  # devices measured by another rank of the job (leases)
 
     @property
@@ -86,23 +88,26 @@ class Measurement:
     def mean_power_w(self) -> float:
         return self.energy_j / self.duration_s if self.duration_s > 0 else 0.0
 
-    def warnings(self) -> list[str]:
-        """Human warnings: estimates, gaps, window notes."""
-        out: list[str] = []
-        for d in self.devices:
-            if d.estimated:
-                out.append(f"{d.device}: estimated ({d.method}), not measured")
-            if d.note:
-                out.append(f"{d.device}: {d.note}")
+    def warnings(self) -> list[Notice]:
+        """Structured warnings: ``estimated`` devices (one notice for all), ``method-note`` (how a window's figure
+        was obtained), ``sensor-gap`` / ``sensor-lost``, then the run's notes (codes set by their emitters)."""
+        out: list[Notice] = []
+        estimated = [d for d in self.devices if d.estimated]
+        if estimated:
+            listed = ", ".join(f"{d.device} ({d.method})" for d in estimated)
+            out.append(Notice("estimated", f"estimated, not measured: {listed}",
+                              ",".join(d.device for d in estimated)))
+        out += [Notice("method-note", f"{d.device}: {d.note}", d.device) for d in self.devices if d.note]
         for g in self.gaps:
             if g.bridged == "lost" and g.end_s is None:
-                out.append(f"{g.device}: sensor failed at t={g.start_s:.2f} s and never recovered ({g.error}); "
-                           "energy after that is missing from the total")
+                out.append(Notice("sensor-lost", f"{g.device}: sensor failed at t={g.start_s:.2f} s and never "
+                                  f"recovered ({g.error}); energy after that is missing from the total", g.device))
             else:
                 span = f"{g.duration_s:.2f} s" if g.duration_s is not None else "?"
                 how = "energy in it is missing" if g.bridged == "lost" else f"bridged by {g.bridged}"
-                out.append(f"{g.device}: sensor gap of {span} at t={g.start_s:.2f} s ({g.error}); {how}")
-        out.extend(self.notes)
+                out.append(Notice("sensor-gap", f"{g.device}: sensor gap of {span} at t={g.start_s:.2f} s "
+                                  f"({g.error}); {how}", g.device))
+        out += [n if isinstance(n, Notice) else Notice("note", n) for n in self.notes]
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,12 +122,13 @@ class Measurement:
             "devices": [d.to_dict() for d in self.devices],
             "gaps": [g.to_dict() for g in self.gaps],
             "skipped_devices": list(self.skipped),
-            "notes": list(self.notes),
+            "notes": [n.to_dict() if isinstance(n, Notice) else n for n in self.notes],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Measurement:
         devices = tuple(DeviceEnergy(**d) for d in data.get("devices", []))
         gaps = tuple(Gap(**g) for g in data.get("gaps", []))
-        return cls(data["name"], float(data["start_s"]), float(data["duration_s"]), devices, gaps,
-                   tuple(data.get("notes", [])), tuple(data.get("skipped_devices", [])))
+        notes = tuple(Notice(**n) if isinstance(n, dict) else Notice("note", str(n)) for n in data.get("notes", []))
+        return cls(data["name"], float(data["start_s"]), float(data["duration_s"]), devices, gaps, notes,
+                   tuple(data.get("skipped_devices", [])))

@@ -13,9 +13,19 @@ Guarantees
   default 0.5 s); a committed transaction survives the process being killed (``synchronous=NORMAL`` in WAL mode
   only risks the last transactions on power loss, https://www.sqlite.org/pragma.html#pragma_synchronous).
 
+Identity: an aifootprint store carries SQLite's ``application_id`` :data:`APPLICATION_ID` and ``user_version``
+:data:`SCHEMA_VERSION` in its header (https://www.sqlite.org/pragma.html#pragma_application_id). A writer opens
+a file only when it is empty (then it creates the schema and the id in one transaction), carries the id, or is
+a store made by an earlier version (no id, but exactly our schema: the id is added, nothing else changes). Any
+other file (another application's database, a text file) is refused with an ``InputError`` *before* anything is
+written: no table, no trigger, no WAL switch, not one byte changed.
+
 Reading: ``RunStore(path, read_only=True)`` (what ``runs list|show|export`` use) opens the file read-only
 (``file:…?mode=ro``) and creates nothing: a missing file is ``InputError("no run store at PATH")``, and a file that
 is not an aifootprint run store (not SQLite, corrupt, a directory, another database) is one ``InputError`` too.
+When the file or its directory cannot be written (a read-only mount, another user's store), SQLite cannot create
+the WAL index (``-shm``) it needs even to read, so the store is opened ``immutable=1`` instead
+(https://www.sqlite.org/uri.html#uriimmutable): safe because nobody can be writing to a file that cannot be written.
 
 Schema (version 1; times ``t_s`` are seconds since the run's start, ``*_at`` are Unix times)
 --------------------------------------------------------------------------------------------
@@ -25,7 +35,8 @@ config_json)``
 ``devices(run_id, device, physical_id, component, method, estimated, owned)``: ``owned`` = 0 when another rank
 of the job measured that device (lease).
 ``samples(run_id, device, t_s, energy_j, power_w)``: ``energy_j`` cumulative since the start for that device.
-``events(run_id, t_s, kind, device, message)``: ``kind`` in gap_start, gap_end, note, warning.
+``events(run_id, t_s, kind, device, message)``: ``kind`` in gap_start, gap_end, implausible_reading, note,
+warning.
 ``windows(run_id, name, start_s, duration_s, energy_j, measurement_json)``
 ``requests(run_id, request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j)``
 ``run_ends(run_id PK, ended_at, exit_code, summary_json)``: the run's measurement as JSON.
@@ -41,11 +52,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from ..errors import InputError
 
 SCHEMA_VERSION = 1
+#: SQLite ``application_id`` of an aifootprint run store: the ASCII bytes ``AFPR`` (0x41465052).
+APPLICATION_ID = 0x41465052
+#: Page cache of a writing connection [KiB] (SQLite's default is 2,000 KiB): rows are only appended, so the
+#: tracker's memory stays small (https://www.sqlite.org/pragma.html#pragma_cache_size).
+CACHE_KIB = 256
 _TABLES = ("runs", "devices", "samples", "events", "windows", "requests", "run_ends")
 
 _SCHEMA = """
@@ -119,15 +134,44 @@ class RunStore:
         if read_only:
             self._db = _open_read_only(self.path, timeout_s)
             return
+        if self.path.exists() and not self.path.is_file():
+            raise InputError(f"cannot use {self.path} as a run store: it is a directory or a special file")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None, check_same_thread=False)
-            self._db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._write_script(self._schema_script())
         except (OSError, sqlite3.Error) as exc:
             raise InputError(f"cannot use {self.path} as a run store: {exc}") from exc
+        try:
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+            self._claim()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # append-only: a small page cache is enough
+        except (OSError, sqlite3.Error, InputError) as exc:
+            self._db.close()
+            if isinstance(exc, InputError):
+                raise
+            raise InputError(f"cannot use {self.path} as a run store: {exc}") from exc
+
+    def _claim(self) -> None:
+        """Check the file's identity and create the schema if it is empty, in one write transaction (two
+        processes creating the same store queue here); refuse another database before writing anything."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                kind = store_kind(self._db, self.path)
+                if kind == "foreign":
+                    raise InputError(f"{self.path} is not an aifootprint run store (another SQLite database or "
+                                     "file): refusing to change it; give --store a new file or an aifootprint store")
+                if kind in ("empty", "legacy"):
+                    for stmt in self._schema_script() if kind == "empty" else []:
+                        self._db.execute(stmt)
+                    self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                    self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     @staticmethod
     def _schema_script() -> list[str]:
@@ -183,6 +227,16 @@ class RunStore:
         """Buffer one sample; it reaches the database at the next :meth:`flush`."""
         with self._buf_lock:
             self._samples.append((run_id, device, t_s, energy_j, power_w))
+
+    def write_samples(self, rows: Sequence[tuple[str, str, float, float | None, float | None]]) -> None:
+        """Insert samples ``(run_id, device, t_s, energy_j, power_w)`` in one transaction (unbuffered)."""
+        if rows:
+            self._write("INSERT INTO samples VALUES (?,?,?,?,?)", rows)
+
+    def set_busy_timeout(self, timeout_s: float) -> None:
+        """How long the next writes wait for another process's write lock (0: fail at once with SQLITE_BUSY)."""
+        with self._lock:
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
 
     def flush(self) -> int:
         """Write the buffered samples in one transaction; return how many."""
@@ -272,27 +326,55 @@ class RunStore:
             self._db.close()
 
 
-def _open_read_only(path: Path, timeout_s: float) -> sqlite3.Connection:
-    """Connect read-only to an existing run store; InputError when it is missing or not a run store."""
+def store_kind(db: sqlite3.Connection, path: Path | None = None) -> str:
+    """What an open SQLite file is: ``store`` (carries :data:`APPLICATION_ID`), ``legacy`` (a store of an earlier
+    version: no id, our tables and ``meta.schema_version``), ``empty`` (a 0-byte file at ``path``: nothing written
+    yet) or ``foreign``. Reads only."""
+    app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
+    if app_id == APPLICATION_ID:
+        return "store"
+    if app_id != 0:
+        return "foreign"
+    tables = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables and path is not None and (not path.exists() or path.stat().st_size == 0):
+        return "empty"
+    if tables != {*_TABLES, "meta"}:
+        return "foreign"
+    version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return "legacy" if version is not None and str(version[0]) == str(SCHEMA_VERSION) else "foreign"
+
+
+def writable(path: Path) -> bool:
+    """True when both the file and its directory can be written (SQLite's WAL index needs the directory)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _open_read_only(path: Path, timeout_s: float, immutable: bool | None = None) -> sqlite3.Connection:
+    """Connect read-only to an existing run store; InputError when it is missing or not a run store.
+
+    ``immutable``: open with ``immutable=1`` (default: when :func:`writable` says the file cannot be written)."""
     if not path.exists():
         raise InputError(f"no run store at {path} (measure a run first, or give --store)")
     if not path.is_file():
         raise InputError(f"{path} is not a run store file (it is a directory or a special file)")
-    uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
+    from urllib.parse import quote
+
+    if immutable is None:
+        immutable = not writable(path)
+    uri = "file:" + quote(str(path.resolve())) + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     try:
         db = sqlite3.connect(uri, uri=True, timeout=timeout_s, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise InputError(f"cannot open run store {path}: {exc}") from exc
     try:
         db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
-        tables = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        kind = store_kind(db)
     except sqlite3.Error as exc:
         db.close()
         raise InputError(f"{path} is not a readable aifootprint run store ({exc})") from exc
-    missing = [t for t in _TABLES if t not in tables]
-    if missing:
+    if kind not in ("store", "legacy"):
         db.close()
-        raise InputError(f"{path} is not an aifootprint run store (no table {', '.join(missing)})")
+        raise InputError(f"{path} is not an aifootprint run store (another SQLite database, or an empty file)")
     return db
 
 

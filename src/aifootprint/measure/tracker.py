@@ -11,8 +11,15 @@ Usage::
 
 How energy is computed, per device
 ----------------------------------
-- A background thread reads every sensor ``hz`` times per second (default 10). Window starts and ends also read
-  all sensors at once, so a window's edges are exact, whatever the sampling rate.
+- A background thread reads every sensor ``hz`` times per second (default 10), outside the tracker's lock. Window
+  starts and ends never read a sensor (a slow or hung one must not stall the workload): a window edge takes the
+  latest sample, extrapolated to the edge's time at the device's latest power (or counter rate). In manual mode
+  (``background=False``: the caller samples) the edges read the sensors themselves.
+- A read that takes longer than ``sensor_timeout_s`` (default 0.25 s) is a gap (``sensor-gap``), as is a read still
+  in progress at a window edge or at the end; a reading with negative power, or above 1.25 x the device's power
+  limit where the sensor knows it (``power_limit_w``), is flagged (``implausible-reading``) and excluded.
+- The run store is written by the sampler thread without waiting for its lock (:mod:`.writer`): ``start()`` never
+  waits for a locked store; only ``stop()`` does (the queue is kept, nothing is dropped).
 - Devices with an energy counter: counter deltas. If the window is shorter than :data:`COARSE_FACTOR` times the
   counter's update period, or the counter did not move while power was drawn, the window's figure comes from
   power samples integrated over time instead (``method = ...+power-integrated``). A short window is never 0 J.
@@ -22,7 +29,7 @@ How energy is computed, per device
 - Several processes of one job on a node: each physical device is measured by the one process holding its lease
   (:mod:`.leases`); the other processes list it under ``skipped``.
 
-The tracker imports neither numpy nor typer; opening the store costs a few milliseconds.
+The tracker imports neither numpy nor typer nor the reference tables at start.
 """
 
 from __future__ import annotations
@@ -34,29 +41,32 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from ..notice import Notice
+from .devicetrack import COARSE_FACTOR as COARSE_FACTOR
+from .devicetrack import LIMIT_TOLERANCE as LIMIT_TOLERANCE
 from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
-from .measurement import DeviceEnergy, Gap, Measurement
+from .measurement import Gap, Measurement
+from .sampling import Clock, IntervalListener, Sampling
 from .sensors.base import Sensor
-from .sensors.discovery import SensorConfig
+from .writer import StoreWriter
+
+if TYPE_CHECKING:
+    from .sensors.discovery import SensorConfig
 
 P = ParamSpec("P")
 R = TypeVar("R")
-Clock = Callable[[], float]
-IntervalListener = Callable[[float, float, float], None]
 
 
-def _warn(message: str) -> None:
+def _warn(message: str | Notice) -> None:
     """Log a warning on the ``aifootprint.measure`` logger (shown on stderr when logging is not configured)."""
     import logging
 
     logging.getLogger("aifootprint.measure").warning("aifootprint: %s", message)
 
-#: A counter window shorter than this many counter update periods is measured by power integration instead: the
-#: counter's quantisation error is up to one update period's energy, i.e. more than 10 % below that length.
-COARSE_FACTOR = 10.0
+
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,7 @@ class TrackerConfig:
 
     hz: float = 10.0
     name: str = "run"
-    sensors: SensorConfig = field(default_factory=SensorConfig)
+    sensors: SensorConfig = field(default_factory=lambda: _sensor_config())
     store: bool = True
     store_path: str | None = None
     flush_s: float = 0.5
@@ -82,6 +92,7 @@ class TrackerConfig:
     command: str = ""
     background: bool = True
     site: tuple[tuple[str, float | str], ...] = ()
+    sensor_timeout_s: float = 0.25
 
     def __post_init__(self) -> None:
         from ..errors import InputError
@@ -90,6 +101,8 @@ class TrackerConfig:
             raise InputError(f"sampling rate must be in (0, 1000] Hz, got {self.hz}")
         if not 0 < self.flush_s <= 1.0:
             raise InputError(f"flush interval must be in (0, 1] s, got {self.flush_s}")
+        if not 0 < self.sensor_timeout_s <= 60:
+            raise InputError(f"sensor timeout must be in (0, 60] s, got {self.sensor_timeout_s}")
 
 
 @dataclass
@@ -99,7 +112,7 @@ class _Window:
     marks: dict[str, tuple[float, float, float, float, int]]
 
 
-class Tracker:
+class Tracker(Sampling):
     """Measure the energy of code. See the module docstring."""
 
     def __init__(
@@ -115,7 +128,8 @@ class Tracker:
         self._clock: Clock = clock or time.monotonic
         self._given_sensors = list(sensors) if sensors is not None else None
         self._pids = pids
-        self._store = store
+        self._given_store = store
+        self._writer: StoreWriter | None = None
         self._lock = threading.RLock()
         self._tracks: list[_Track] = []
         self._windows: dict[str, _Window] = {}
@@ -128,7 +142,8 @@ class Tracker:
         self._last_sample = 0.0
         self._last_flush = 0.0
         self._last_lease_try = 0.0
-        self.notes: list[str] = []
+        self.notes: list[Notice] = []
+        self.details: list[Notice] = []
         self.assumptions: list[tuple[str, float, str, str]] = []
         self.run_id = ""
         self.started_at = 0.0
@@ -138,7 +153,8 @@ class Tracker:
 
     # -- lifecycle --------------------------------------------------------------------------------------------
     def start(self) -> Tracker:
-        """Open the sensors, take the leases, write the run header, start sampling. Idempotent."""
+        """Open the sensors, take the leases, queue the run header, start sampling. Idempotent; never waits for
+        the run store or (in background mode) for a sensor read."""
         with self._lock:
             if self.running:
                 return self
@@ -147,54 +163,67 @@ class Tracker:
                 from .sensors.discovery import discover
 
                 found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock)
-                sensors, self.assumptions = found.sensors, found.assumptions
+                sensors, self.assumptions = found.sensors, list(found.assumptions)
                 self.notes.extend(found.notes)
+                self.details.extend(found.details)
                 for hint in found.hints:
                     _warn(hint)
             self.started_at = time.time()
             self.run_id = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.started_at)) + "-" + os.urandom(3).hex()
             self._t0 = self._clock()
+            self._last_sample = self._t0
             self._tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in sensors]
             self._last_flush = self._last_lease_try = self._t0
             self._open_store()
             self.running = True
-            self._sample_locked()
-            self._windows[self.config.name] = self._mark(self.config.name)
             if self.config.background:
+                self._windows[self.config.name] = _Window(self.config.name, 0.0, {})
+                for tr in self._tracks:  # owned from the start: bridge start() to the sampler's first reading
+                    tr.bridge_from = self._t0 if tr.owned else None
                 self._stop.clear()
                 self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
                 self._thread.start()
+            else:
+                self._sample_now()
+                self._windows[self.config.name] = self._mark(self.config.name)
         return self
 
     def stop(self, exit_code: int | None = None) -> Measurement:
-        """Stop sampling, close the run window, store the run's end; return the run's measurement."""
+        """Stop sampling, close the run window, store the run's end; return the run's measurement.
+
+        In background mode the sampler takes a last sample; a sensor still not answering after
+        ``sensor_timeout_s`` is left behind (recorded as a gap)."""
         if not self.running:
             if self.result is None:
                 raise RuntimeError("tracker was never started")
             return self.result
         self._stop.set()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(self.config.sensor_timeout_s + 2.0 / self.config.hz)
             self._thread = None
+        else:
+            self._sample_now()
         with self._lock:
-            self._sample_locked()
+            edge = self._edge()
             if self._listeners:
                 self._feed(final=True)
             for attributor in self._attributors:
                 attributor.finish()
             for name in [n for n in self._windows if n != self.config.name]:
-                self.window_results.append(self._close(name))
-            result = self._close(self.config.name, final=True)
+                self.window_results.append(self._close(name, edge))
+            self._collect_sensor_notes()
+            result = self._close(self.config.name, edge, final=True)
             self.result = result
             self.running = False
-            if self._store is not None:
-                summary = {"measurement": result.to_dict(), "windows": [w.to_dict() for w in self.window_results],
-                           "assumptions": [list(a) for a in self.assumptions], "labels": self.labels()}
-                self._safe_store(lambda s: s.end_run(self.run_id, time.time(), exit_code, summary))
+            summary = {"measurement": result.to_dict(), "windows": [w.to_dict() for w in self.window_results],
+                       "assumptions": [list(a) for a in self.assumptions], "labels": self.labels()}
+            self._submit(lambda s: s.end_run(self.run_id, time.time(), exit_code, summary))
             self._leases.release_all()
-            for track in self._tracks:
-                with contextlib.suppress(Exception):
-                    track.sensor.close()
+        if self._writer is not None:
+            self._writer.close()
+        for track in self._tracks:
+            with contextlib.suppress(Exception):
+                track.sensor.close()
         return result
 
     def __enter__(self) -> Tracker:
@@ -206,21 +235,23 @@ class Tracker:
     # -- windows ----------------------------------------------------------------------------------------------
     def begin_window(self, name: str) -> None:
         """Start a named window (names must be unique among open windows)."""
+        if not self.config.background and self.running:
+            self._sample_now()
         with self._lock:
             if not self.running:
                 raise RuntimeError("start the tracker before opening a window")
             if name in self._windows:
-                raise ValueError(f"window {name!r} is already open")
-            self._sample_locked()
+                raise ValueError(f"no two open windows may share a name: window {name!r} is already open")
             self._windows[name] = self._mark(name)
 
     def end_window(self, name: str) -> Measurement:
         """End a named window and return its measurement."""
+        if not self.config.background and self.running:
+            self._sample_now()
         with self._lock:
             if name not in self._windows or name == self.config.name:
                 raise ValueError(f"no open window named {name!r}")
-            self._sample_locked()
-            result = self._close(name)
+            result = self._close(name, self._edge())
             self.window_results.append(result)
             return result
 
@@ -262,8 +293,7 @@ class Tracker:
 
         def save(r: RequestEnergy) -> None:
             row = (r.request_id, r.start_s, r.end_s, r.prefill_tokens, r.decode_tokens, r.energy_j)
-            if self._store is not None:
-                self._safe_store(lambda s: s.add_requests(self.run_id, [row]))
+            self._submit(lambda s: s.add_requests(self.run_id, [row]))
 
         attributor = RequestAttributor.attach(self, weights, on_complete=save)
         self._attributors.append(attributor)
@@ -274,10 +304,10 @@ class Tracker:
         return self._clock() - self._t0
 
     def sample(self) -> None:
-        """Read every sensor now (the background thread calls this ``hz`` times per second)."""
-        with self._lock:
-            if self.running:
-                self._sample_locked()
+        """Read every sensor now (the background thread calls this ``hz`` times per second). The reads happen
+        outside the tracker's lock, so windows opened meanwhile never wait for them."""
+        if self.running:
+            self._sample_now()
 
     def labels(self) -> dict[str, str]:
         """Human names of the devices (GPU model, CPU model) where the sensor knows them."""
@@ -292,142 +322,88 @@ class Tracker:
                     out[tr.sensor.component] = out.get(tr.sensor.component, 0.0) + tr.power
         return out
 
-    def _loop(self) -> None:
-        period = 1.0 / self.config.hz
-        while not self._stop.wait(period):
-            try:
-                self.sample()
-            except Exception as exc:  # never let the sampler die silently, never disturb the workload
-                self.notes.append(f"sampler error: {type(exc).__name__}: {exc}")
+    def _edge(self) -> float:
+        """The time of a window edge: now in background mode (state extrapolated to it), else the last sample."""
+        if not self.config.background:
+            return self._last_sample
+        now = self._clock()
+        self._check_hung(now)
+        return max(now, self._last_sample)
 
-    def _sample_locked(self) -> None:
-        t = self._clock()
-        rel = t - self._t0
-        t_prev = self._last_sample
-        if t - self._last_lease_try >= 1.0 and self._leases.enabled:
-            self._last_lease_try = t
-            for tr in self._tracks:
-                if not tr.owned and self._leases.acquire(tr.sensor.physical_id):
-                    tr.owned = True
-                    self.notes.append(f"{tr.sensor.device}: took over measurement at t={rel:.2f} s (lease released)")
-        for tr in self._tracks:
-            if not tr.owned:
-                continue
-            try:
-                reading = tr.sensor.read()
-            except Exception as exc:
-                if tr.fail(t, exc):
-                    self._event(rel, "gap_start", tr.sensor.device, tr.error)
-                continue
-            _delta, gap = tr.update(t, reading, feed=bool(self._listeners))
-            if gap is not None:
-                self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
-            if self._store is not None:
-                self._store.add_sample(self.run_id, tr.sensor.device, rel, tr.best_j, reading.power_w)
-        self._last_sample = t
-        if self._listeners and t > t_prev:
-            self._feed()
-        if self._store is not None and t - self._last_flush >= self.config.flush_s:
-            self._last_flush = t
-            self._safe_store(lambda s: s.flush())
-
-    def _feed(self, final: bool = False) -> None:
-        """Give the listeners every final interval, summed over devices per (start, end)."""
-        merged: dict[tuple[float, float], float] = {}
-        for tr in self._tracks:
-            if final:
-                tr.emitted.extend(tr.smoother.flush())
-            for a, b, e in tr.emitted:
-                merged[(a, b)] = merged.get((a, b), 0.0) + e
-            tr.emitted.clear()
-        for (a, b), e in sorted(merged.items()):
-            for listener in self._listeners:
-                listener(a - self._t0, b - self._t0, e)
-
-    # -- internals --------------------------------------------------------------------------------------------
     def _mark(self, name: str) -> _Window:
-        return _Window(name, self._last_sample - self._t0, {tr.sensor.device: tr.snapshot() for tr in self._tracks})
+        edge = self._edge()
+        at = edge if self.config.background else None
+        return _Window(name, edge - self._t0, {tr.sensor.device: tr.snapshot(at) for tr in self._tracks})
 
-    def _close(self, name: str, final: bool = False) -> Measurement:
+    def _close(self, name: str, edge: float, final: bool = False) -> Measurement:
         win = self._windows.pop(name)
-        end_s = self._last_sample - self._t0
+        at = edge if self.config.background else None
+        end_s = edge - self._t0
         duration = max(0.0, end_s - win.start_s)
         devices, gaps, skipped = [], [], []
         for tr in self._tracks:
             s = tr.sensor
-            if not tr.owned and not tr.best_j:
+            best, integrated, process, _counter, _n = tr.snapshot(at)
+            if not tr.owned and not best:
                 holder = self._leases.holder(s.physical_id)
                 skipped.append(f"{s.device} (measured by pid {holder})" if holder else s.device)
                 continue
-            best0, int0, proc0, _counter0, ngaps0 = win.marks.get(s.device, (0.0, 0.0, 0.0, 0.0, 0))
-            d_best, d_int = tr.best_j - best0, tr.integrated_j - int0
-            method, note = s.method, ""
-            if tr.counter is not None and d_int > 0:
-                update = s.counter_update_s
-                if update is not None and duration < COARSE_FACTOR * update:
-                    method, note = f"{s.method}+power-integrated", (
-                        f"window of {duration:.3f} s is shorter than {COARSE_FACTOR:g} counter updates "
-                        f"({update * 1000:.0f} ms each): power integrated instead")
-                elif d_best == 0:
-                    method, note = f"{s.method}+power-integrated", (
-                        "energy counter did not change during the window: power integrated instead")
-                if method != s.method:
-                    d_best = d_int
-            elif tr.counter is not None and d_best == 0 and duration > 0:
-                note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
-            proc = (tr.process_j - proc0) if tr.has_process else None
-            devices.append(DeviceEnergy(s.device, s.component, method, s.estimated, d_best, proc, note))
-            gaps.extend(tr.gaps[ngaps0:])
+            mark = win.marks.get(s.device, (0.0, 0.0, 0.0, 0.0, 0))
+            devices.append(tr.window_energy(mark, (best, integrated, process), duration))
+            gaps.extend(tr.gaps[mark[4]:])
             if tr.failing_since is not None:
                 gaps.append(Gap(s.device, tr.failing_since - self._t0, None, tr.error, "lost"))
         notes = tuple(self.notes) if final else ()
         result = Measurement(name, win.start_s, duration, tuple(devices), tuple(gaps), notes, tuple(skipped))
-        if self._store is not None and not final:
-            self._safe_store(lambda st: st.add_window(self.run_id, name, win.start_s, duration, result.energy_j,
-                                                      result.to_dict()))
+        if not final:
+            stored = result.to_dict()
+            self._submit(lambda st: st.add_window(self.run_id, name, win.start_s, duration, result.energy_j, stored))
         return result
 
-    def _event(self, t_s: float, kind: str, device: str, message: str) -> None:
-        if self._store is not None:
-            self._safe_store(lambda s: s.add_event(self.run_id, t_s, kind, device, message))
+    def _collect_sensor_notes(self) -> None:
+        """Notices and assumptions the sensors produced while running (method changes, lazily found TDP)."""
+        for tr in self._tracks:
+            for notice in getattr(tr.sensor, "notices", ()):
+                if notice not in self.notes:
+                    self.notes.append(notice)
+            for assumption in getattr(tr.sensor, "assumptions", ()):
+                if tuple(assumption) not in self.assumptions:
+                    self.assumptions.append(tuple(assumption))
 
     def _open_store(self) -> None:
-        if not self.config.store and self._store is None:
+        """Queue the run header; the store itself is opened by the writer (never on this thread in background
+        mode)."""
+        if not self.config.store and self._given_store is None:
             return
-        import json
-
-        from .._version import METHOD_VERSION
-        from .store import RunHeader, RunStore
-
-        if self._store is None:
-            try:
-                self._store = RunStore(self.config.store_path)
-            except Exception as exc:
-                self.notes.append(f"run store unavailable ({exc}); the run is not saved")
-                _warn(f"run store unavailable ({exc}); the run is not saved")
-                return
-        cfg = asdict(self.config)
-        header = RunHeader(
-            run_id=self.run_id, name=self.config.name, started_at=self.started_at, host=os.uname().nodename,
-            pid=os.getpid(), command=self.config.command, job_id=self._leases.job_id or "",
-            location=self.config.location or "", hz=self.config.hz, method_version=METHOD_VERSION,
-            data_version=_data_version(), config_json=json.dumps(cfg, default=str),
-        )
+        fields = {"run_id": self.run_id, "name": self.config.name, "started_at": self.started_at,
+                  "host": os.uname().nodename, "pid": os.getpid(), "command": self.config.command,
+                  "job_id": self._leases.job_id or "", "location": self.config.location or "", "hz": self.config.hz}
         devices = [(t.sensor.device, t.sensor.physical_id, t.sensor.component, t.sensor.method, t.sensor.estimated,
                     t.owned) for t in self._tracks]
-        self._safe_store(lambda s: s.begin_run(header, devices))
-        for note in list(self.notes):
-            self._safe_store(functools.partial(_note_event, run_id=self.run_id, note=note))
+        config = self.config
+        self._writer = StoreWriter(self._store_opener, flush_s=self.config.flush_s,
+                                   threaded=self.config.background, on_notice=self._store_notice)
+        self._writer.submit(lambda s: s.begin_run(_header(fields, config), devices))
+        for note in [*self.notes, *self.details]:
+            self._writer.submit(functools.partial(_note_event, run_id=self.run_id, note=note))
+        self._writer.start()  # manual mode: the store opens now; background: the sampler thread opens it
 
-    def _safe_store(self, action: Callable[[Any], None]) -> None:
-        """Run a store write; a store failure becomes a note, never an exception in the workload."""
-        try:
-            action(self._store)
-        except Exception as exc:
-            msg = f"run store write failed: {type(exc).__name__}: {exc}"
-            if msg not in self.notes:
-                self.notes.append(msg)
-                _warn(msg)
+    def _store_opener(self, timeout_s: float) -> Any:
+        if self._given_store is not None:
+            return self._given_store
+        from .store import RunStore
+
+        return RunStore(self.config.store_path, timeout_s=timeout_s)
+
+    def _store_notice(self, notice: Notice) -> None:
+        if notice not in self.notes:
+            self.notes.append(notice)
+            _warn(notice)
+
+    @property
+    def _store(self) -> Any | None:
+        """The open run store (None until the writer opened it, or without a store)."""
+        return self._writer.store if self._writer is not None else None
 
 
 @dataclass
@@ -438,8 +414,25 @@ class WindowHandle:
     result: Measurement | None = None
 
 
-def _note_event(store: Any, run_id: str, note: str) -> None:
-    store.add_event(run_id, 0.0, "note", "", note)
+def _header(fields: dict[str, Any], config: TrackerConfig) -> Any:
+    """The run's ``runs`` row (built on the sampler thread: the versions and JSON cost imports ``start()`` skips)."""
+    import json
+
+    from .._version import METHOD_VERSION
+    from .store import RunHeader
+
+    return RunHeader(**fields, method_version=METHOD_VERSION, data_version=_data_version(),
+                     config_json=json.dumps(asdict(config), default=str))
+
+
+def _sensor_config() -> SensorConfig:
+    from .sensors.discovery import SensorConfig
+
+    return SensorConfig()
+
+
+def _note_event(store: Any, run_id: str, note: Notice) -> None:
+    store.add_event(run_id, 0.0, "note", note.subject, f"[{note.code}] {note.message}")
 
 
 def _own_pid() -> set[int]:

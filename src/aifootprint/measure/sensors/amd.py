@@ -9,13 +9,36 @@ no default: a reply without a positive ``counter_resolution`` is not used, and t
 instead (method ``amdsmi-power-integrated``). Power: ``amdsmi_get_power_info``
 (``current_socket_power``, else ``average_socket_power``, W). The counter is not available in VM guests: the sensor
 then returns power only and the tracker integrates it.
+
+Errors: only ``amdsmi.AmdSmiException`` is caught, classified by its code (:mod:`.errors`): a counter that becomes
+unsupported switches the sensor to power integration with the notice ``method-changed``; a lost device is a gap.
+``amdsmi_shut_down`` is called when the last sensor of a discovery closes.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from ...notice import Notice
 from .base import Component, CounterUnwrapper, Reading, SensorError, SensorUnavailable
+from .errors import ErrorMap, amdsmi_errors
+
+
+class AmdSession:
+    """One ``amdsmi_init`` shared by the sensors of a discovery; ``amdsmi_shut_down`` when the last one closes."""
+
+    def __init__(self, amdsmi: Any, users: int) -> None:
+        self.amdsmi = amdsmi
+        self.errors: ErrorMap = amdsmi_errors(amdsmi)
+        self._users = users
+
+    def release(self) -> None:
+        self._users -= 1
+        shutdown = getattr(self.amdsmi, "amdsmi_shut_down", None)  # absent from minimal bindings
+        if self._users == 0 and shutdown is not None:
+            with contextlib.suppress(*self.errors.error):  # already shut down, or the driver is gone
+                shutdown()
 
 
 def _energy_uj(amdsmi: Any, handle: Any) -> float:
@@ -31,10 +54,12 @@ def _energy_uj(amdsmi: Any, handle: Any) -> float:
     return float(count) * float(resolution)
 
 
-def _power_w(amdsmi: Any, handle: Any) -> float | None:
+def _power_w(amdsmi: Any, handle: Any, errors: ErrorMap) -> float | None:
     try:
         info = amdsmi.amdsmi_get_power_info(handle)
-    except Exception:
+    except errors.error as exc:
+        if errors.classify(exc) == "lost":
+            raise SensorError(f"amdsmi power read failed: {errors.name(exc)}") from exc
         return None
     for key in ("current_socket_power", "average_socket_power"):
         value = info.get(key)
@@ -49,21 +74,26 @@ class AmdSensor:
     component: Component = "gpu"
     estimated = False
 
-    def __init__(self, amdsmi: Any, handle: Any, index: int) -> None:
+    def __init__(self, amdsmi: Any, handle: Any, index: int, session: AmdSession | None = None) -> None:
         self._amdsmi = amdsmi
         self._handle = handle
+        self._session = session
+        self._errors = session.errors if session is not None else amdsmi_errors(amdsmi)
         self.device = f"gpu:{index}"
+        self.notices: list[Notice] = []
         try:
             uuid = str(amdsmi.amdsmi_get_gpu_device_uuid(handle))
-        except Exception:
+        except self._errors.error:
             uuid = f"index-{index}"
         self.physical_id = f"amdsmi:{uuid}"
         self._unwrap: CounterUnwrapper | None
+        unusable: tuple[type[BaseException], ...] = (SensorError, *self._errors.error)
         try:
             self._unwrap = CounterUnwrapper(_energy_uj(amdsmi, handle), None)
-        except Exception:
-            self._unwrap = None
+        except unusable:
+            self._unwrap = None  # no usable counter (VM guest, no resolution): power integration
         self.method = "amdsmi-energy-counter" if self._unwrap else "amdsmi-power-integrated"
+        self._closed = False
 
     @property
     def counter_update_s(self) -> float | None:
@@ -74,15 +104,22 @@ class AmdSensor:
         if self._unwrap is not None:
             try:
                 energy = self._unwrap.update(_energy_uj(self._amdsmi, self._handle)) / 1e6
-            except Exception as exc:
-                raise SensorError(f"{self.device}: amdsmi energy read failed: {exc}") from exc
-        power = _power_w(self._amdsmi, self._handle)
+            except self._errors.error as exc:
+                if self._errors.classify(exc) in ("lost", "transient"):
+                    raise SensorError(f"{self.device}: amdsmi energy read failed: {self._errors.name(exc)}") from exc
+                self._unwrap = None
+                self.method = "amdsmi-power-integrated"
+                self.notices.append(Notice("method-changed", f"{self.device}: energy counter no longer readable "
+                                           f"({self._errors.name(exc)}): power integrated from then on", self.device))
+        power = _power_w(self._amdsmi, self._handle, self._errors)
         if energy is None and power is None:
             raise SensorError(f"{self.device}: neither energy nor power could be read")
         return Reading(energy_j=energy, power_w=power)
 
     def close(self) -> None:
-        return None
+        if not self._closed and self._session is not None:
+            self._closed = True
+            self._session.release()
 
 
 def discover_amd(module: Any | None = None) -> list[AmdSensor]:
@@ -93,11 +130,18 @@ def discover_amd(module: Any | None = None) -> list[AmdSensor]:
         except ImportError as exc:
             raise SensorUnavailable("amdsmi is not installed (it ships with ROCm)") from exc
         module = amdsmi
+    errors = amdsmi_errors(module)
     try:
         module.amdsmi_init()
+    except errors.error as exc:
+        raise SensorUnavailable(f"amdsmi could not start: {errors.name(exc)}") from exc
+    try:
         handles = list(module.amdsmi_get_processor_handles())
-    except Exception as exc:
-        raise SensorUnavailable(f"amdsmi could not start: {exc}") from exc
+    except errors.error as exc:
+        AmdSession(module, 1).release()
+        raise SensorUnavailable(f"amdsmi could not list GPUs: {errors.name(exc)}") from exc
     if not handles:
+        AmdSession(module, 1).release()
         raise SensorUnavailable("amdsmi found no AMD GPU")
-    return [AmdSensor(module, h, i) for i, h in enumerate(handles)]
+    session = AmdSession(module, len(handles))
+    return [AmdSensor(module, h, i, session) for i, h in enumerate(handles)]

@@ -28,12 +28,14 @@ class SensorError(RuntimeError):
 class SensorUnavailable(RuntimeError):
     """A backend is not usable on this machine (library missing, no device, no permission).
 
-    ``hint`` is one line telling the user how to fix it, shown once.
+    ``hint`` is one line telling the user how to fix it, shown once; ``code`` is the notice code
+    (``backend-unavailable`` unless the cause is more specific, e.g. ``gpu-hidden``, ``rapl-permission``).
     """
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", code: str = "backend-unavailable") -> None:
         super().__init__(message)
         self.hint = hint
+        self.code = code
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...notice import Notice
 from .base import Component, PersistentFile, Reading, SensorError, read_text
 
 if TYPE_CHECKING:
@@ -78,6 +79,12 @@ def cpu_model_and_cores(proc_root: str = DEFAULT_PROC) -> tuple[str, int]:
     return model, len(cores) or os.cpu_count() or 1
 
 
+#: The CPU estimate re-reads ``/proc/stat`` at most this often [s] (the kernel builds the whole file, interrupt counts
+#: included, on every read): the busy fraction is an average between two reads either way, so the energy integrated
+#: is the same; only a window edge's share of the estimate is resolved to this period instead of the sampling one.
+REFRESH_S = 0.5
+
+
 class CpuEstimateSensor:
     """Power = CPU busy fraction x ``tdp_w``. No counter: the tracker integrates the power samples."""
 
@@ -85,14 +92,25 @@ class CpuEstimateSensor:
     method = "tdp-x-utilisation"
     estimated = True
 
-    def __init__(self, tdp_w: float, *, proc_root: str = DEFAULT_PROC, tdp_source: str = "") -> None:
-        if not tdp_w > 0:
+    def __init__(self, tdp_w: float | Callable[[], CpuTdp], *, proc_root: str = DEFAULT_PROC,
+                 tdp_source: str = "", refresh_s: float = REFRESH_S) -> None:
+        """``tdp_w``: the TDP [W], or a function finding it (called on the first read, i.e. on the sampler thread,
+        so that ``Tracker.start()`` never pays for the ``cpus`` table lookup). ``refresh_s``: see
+        :data:`REFRESH_S`."""
+        self._refresh_s = refresh_s
+        self._read_at = -1e18
+        self._resolve: Callable[[], CpuTdp] | None = None
+        if callable(tdp_w):
+            self._resolve, tdp_w = tdp_w, 0.0
+        elif not tdp_w > 0:
             raise ValueError(f"CPU TDP must be > 0 W, got {tdp_w}")
         self.device = "cpu"
         self.physical_id = "cpu:estimate"
         self.tdp_w = tdp_w
         self.label = cpu_model_and_cores(proc_root)[0] or "CPU"
         self.tdp_source = tdp_source
+        self.assumptions: list[tuple[str, float, str, str]] = []
+        self.notices: list[Notice] = []
         self._proc_root = proc_root
         self._stat = PersistentFile(os.path.join(proc_root, "stat"))
         self._last = read_cpu_times(proc_root, self._stat)
@@ -104,6 +122,10 @@ class CpuEstimateSensor:
 
     def utilisation(self) -> float:
         """Busy fraction of all CPUs since the previous call (the previous value if no time has passed)."""
+        now = time.monotonic()
+        if now - self._read_at < self._refresh_s:
+            return self._last_fraction
+        self._read_at = now
         try:
             busy, total = read_cpu_times(self._proc_root, self._stat)
         except (OSError, ValueError) as exc:
@@ -114,7 +136,22 @@ class CpuEstimateSensor:
             self._last_fraction = min(1.0, max(0.0, d_busy / d_total))
         return self._last_fraction
 
+    @property
+    def power_limit_w(self) -> float | None:
+        return self.tdp_w or None
+
+    def _resolve_tdp(self) -> None:
+        assert self._resolve is not None
+        found, self._resolve = self._resolve(), None
+        self.tdp_w, self.tdp_source = found.tdp_w, found.source
+        self.assumptions.append(("cpu_tdp", found.tdp_w, "W", found.source))
+        if found.warning:
+            code = "cpu-tdp-approximate" if found.match == "fuzzy" else "cpu-tdp-default"
+            self.notices.append(Notice(code, found.warning, "cpu", found.source))
+
     def read(self) -> Reading:
+        if self._resolve is not None:
+            self._resolve_tdp()
         return Reading(power_w=self.utilisation() * self.tdp_w)
 
     def close(self) -> None:
@@ -140,6 +177,8 @@ def cpu_key(name: str) -> str:
     ``"AMD EPYC 7R13 Processor"`` -> ``"epyc 7r13"``.
     """
     text = name.replace("\u200b", "").replace("®", " ").replace("™", " ")
+    import unicodedata
+
     text = _MARKS.sub(" ", unicodedata.normalize("NFKC", text).lower())
     text = _TAIL.split(text, maxsplit=1)[0].replace("core2", "core 2")
     words = text.split()

@@ -2,7 +2,12 @@
 
 Order: NVIDIA (NVML) and AMD (amdsmi) GPUs; RAPL package and DRAM zones; if RAPL is missing or unreadable, the
 CPU estimate (utilisation x TDP); if no DRAM zone was found, the RAM estimate (W per GB). Each backend that is
-unavailable leaves a note; a note with a fix (RAPL permission denied) is one line saying how to grant access.
+unavailable leaves a detail (recorded with the run, not shown); the result carries structured notices
+(:class:`aifootprint.notice.Notice`) only where they matter (a CPU-only machine gets none about missing GPU
+libraries: the result's one ``estimated`` notice says which figures are estimates, and the detail
+``no-energy-counter`` records why), ``gpu-unreadable`` (an NVIDIA
+device exists but NVML cannot be used), ``rapl-permission`` (with the fix), ``gpus-ignored``, ``cpu-tdp-default``
+/ ``cpu-tdp-approximate``, ``simulated``. Code acts on ``.code``, never on the message.
 
 ``backend="fake"`` (CLI ``--sensors fake`` or ``AIFOOTPRINT_SENSORS=fake``) returns the documented fake node of
 :mod:`.fake`; ``backend="estimate"`` skips the counters and uses only the estimates.
@@ -13,10 +18,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from ...notice import Notice
 from .base import Sensor, SensorUnavailable
-from .cpu_fallback import CpuEstimateSensor, lookup_cpu_tdp
-from .ram import RamEstimateSensor, total_memory_gb
+
+if TYPE_CHECKING:
+    from .cpu_fallback import CpuTdp
 
 BACKENDS = ("auto", "fake", "estimate")
 ENV_BACKEND = "AIFOOTPRINT_SENSORS"
@@ -39,12 +47,27 @@ class SensorConfig:
 
 @dataclass
 class Discovery:
-    """The sensors found, and one note per backend that could not be used (hints included)."""
+    """The sensors found; ``notes`` for the result, ``details`` (why each backend is unusable) for the record."""
 
     sensors: list[Sensor] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    hints: list[str] = field(default_factory=list)  # one-line fixes the user should see (RAPL permission)
+    notes: list[Notice] = field(default_factory=list)
+    hints: list[Notice] = field(default_factory=list)  # one-line fixes the user should see now (RAPL permission)
+    details: list[Notice] = field(default_factory=list)  # backend-unavailable: stored with the run, not shown
     assumptions: list[tuple[str, float, str, str]] = field(default_factory=list)  # (name, value, unit, source)
+
+    def has(self, code: str) -> bool:
+        return any(n.code == code for n in (*self.notes, *self.details))
+
+
+#: Device nodes without which a GPU library cannot work: NVIDIA (``nvidia0``..., ``nvidiactl``; WSL2: ``dxg``) and
+#: AMD ROCm (``kfd``, the compute interface amdsmi's GPUs sit behind).
+NVIDIA_NODES = ("nvidiactl", "dxg")
+AMD_NODES = ("kfd",)
+
+
+def _nodes(dev_root: str, names: tuple[str, ...]) -> bool:
+    return any(os.path.exists(os.path.join(dev_root, n)) for n in names) or (
+        "nvidiactl" in names and nvidia_gpu_present(dev_root))
 
 
 def nvidia_gpu_present(dev_root: str = "/dev") -> bool:
@@ -68,9 +91,11 @@ def resolve_backend(backend: str | None) -> str:
 def cpu_tdp(config: SensorConfig) -> tuple[float, str]:
     """CPU TDP in W and its source: the user's value, else this CPU model's entry in the ``cpus`` table, else the
     Green Algorithms default of 12 W per physical core (see :func:`.cpu_fallback.lookup_cpu_tdp`)."""
+    from .tdpcache import cached_cpu_tdp
+
     if config.cpu_tdp_w is not None:
         return config.cpu_tdp_w, "user input"
-    found = lookup_cpu_tdp(config.proc_root)
+    found = cached_cpu_tdp(config.proc_root)
     return found.tdp_w, found.source
 
 
@@ -89,24 +114,36 @@ def discover(
 
         _check_fake_gpus(cfg.gpus)
         found.sensors.extend(fake_node(clock))
-        found.notes.append("fake sensors (AIFOOTPRINT_SENSORS=fake): these are not measurements of this machine")
+        found.notes.append(Notice("simulated", "fake sensors (AIFOOTPRINT_SENSORS=fake): these are not "
+                                  "measurements of this machine"))
         return found
     gpus = list(cfg.gpus) if cfg.gpus is not None else None
     if backend == "auto":
-        _try(found, lambda: _nvidia(gpus, pids))
-        if not any(s.component == "gpu" for s in found.sensors):
+        # a GPU library is only loaded where its driver's device nodes exist (or GPUs were named): importing
+        # and initialising NVML costs ~50 ms, which a CPU-only machine must not pay in Tracker.start()
+        if gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES):
+            _try(found, lambda: _nvidia(gpus, pids))
+        else:
+            found.details.append(Notice("backend-unavailable", f"no NVIDIA device node in {cfg.dev_root}"))
+        if not any(s.component == "gpu" for s in found.sensors) and _nodes(cfg.dev_root, AMD_NODES):
             _try(found, _amd)
             if gpus and any(s.component == "gpu" for s in found.sensors):
-                found.notes.append(f"--gpus {','.join(gpus)} applies to NVIDIA GPUs only: every AMD GPU is measured")
-        hidden = any("selects no GPU" in n for n in found.notes)  # CUDA_VISIBLE_DEVICES="" or -1: on purpose
+                found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(gpus)} applies to NVIDIA GPUs only: "
+                                          "every AMD GPU is measured", "gpu"))
+        hidden = found.has("gpu-hidden")  # CUDA_VISIBLE_DEVICES="" or -1: on purpose
         if not any(s.component == "gpu" for s in found.sensors) and nvidia_gpu_present(cfg.dev_root) and not hidden:
-            hint = ("an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip install "
-                    "'aifootprint[nvidia]'): GPU energy is NOT included in this measurement")
+            hint = Notice("gpu-unreadable", "an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip "
+                          "install 'aifootprint[nvidia]'): GPU energy is NOT included in this measurement", "gpu")
             found.notes.append(hint)
             found.hints.append(hint)
         _try(found, lambda: _rapl(cfg.powercap_root))
+        if not any(s.component in ("gpu", "cpu") for s in found.sensors):
+            # the result already says which figures are estimates (notice ``estimated``); why is for the record
+            found.details.append(Notice("no-energy-counter", "no energy counter is readable on this machine: "
+                                        + "; ".join(n.message for n in found.details)))
     elif cfg.gpus:
-        found.notes.append(f"--gpus {','.join(cfg.gpus)} ignored: the estimate backend measures no GPU")
+        found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(cfg.gpus)} ignored: the estimate backend "
+                                  "measures no GPU", "gpu"))
     if not any(s.component == "cpu" for s in found.sensors):
         _try(found, lambda: [_cpu_estimate(cfg, found)])
     if not any(s.component == "ram" for s in found.sensors):
@@ -132,11 +169,14 @@ def _try(found: Discovery, opener: Callable[[], list[Sensor]]) -> None:
     except InputError:
         raise
     except SensorUnavailable as exc:
-        found.notes.append(exc.hint or str(exc))
         if exc.hint:
-            found.hints.append(exc.hint)
+            notice = Notice(exc.code, exc.hint)
+            found.notes.append(notice)
+            found.hints.append(notice)
+        else:  # a missing library or device says nothing about the result: recorded, not shown
+            (found.details if exc.code == "backend-unavailable" else found.notes).append(Notice(exc.code, str(exc)))
     except (OSError, ValueError, RuntimeError) as exc:
-        found.notes.append(f"sensor backend failed to open: {exc}")
+        found.notes.append(Notice("backend-failed", f"sensor backend failed to open: {exc}"))
 
 
 def _nvidia(gpus: list[str] | None, pids: Callable[[], set[int]] | None) -> list[Sensor]:
@@ -158,19 +198,25 @@ def _rapl(root: str) -> list[Sensor]:
 
 
 def _cpu_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
+    """The CPU estimate; without ``cpu_tdp_w`` the TDP is looked up on the sensor's first read (cached per machine,
+    :mod:`.tdpcache`), and the sensor then carries the ``cpu_tdp`` assumption and any ``cpu-tdp-*`` notice."""
+    from .cpu_fallback import CpuEstimateSensor
+
     if cfg.cpu_tdp_w is None:
-        lookup = lookup_cpu_tdp(cfg.proc_root)
-        tdp_w, source = lookup.tdp_w, lookup.source
-        if lookup.warning:
-            found.notes.append(lookup.warning)
-    else:
-        tdp_w, source = cfg.cpu_tdp_w, "user input"
-    found.assumptions.append(("cpu_tdp", tdp_w, "W", source))
-    return CpuEstimateSensor(tdp_w, proc_root=cfg.proc_root, tdp_source=source)
+        proc_root = cfg.proc_root
+
+        def lookup() -> CpuTdp:
+            from .tdpcache import cached_cpu_tdp
+
+            return cached_cpu_tdp(proc_root)
+
+        return CpuEstimateSensor(lookup, proc_root=proc_root)
+    found.assumptions.append(("cpu_tdp", cfg.cpu_tdp_w, "W", "user input"))
+    return CpuEstimateSensor(cfg.cpu_tdp_w, proc_root=cfg.proc_root, tdp_source="user input")
 
 
 def _ram_estimate(cfg: SensorConfig, found: Discovery) -> Sensor:
-    from .ram import RAM_W_PER_GB
+    from .ram import RAM_W_PER_GB, RamEstimateSensor, total_memory_gb
 
     memory_gb = cfg.ram_gb if cfg.ram_gb is not None else total_memory_gb(cfg.proc_root)
     found.assumptions.append(("ram_power_per_gb", RAM_W_PER_GB, "W/GB", f"Green Algorithms memoryPower, {GA_CITATION}"))

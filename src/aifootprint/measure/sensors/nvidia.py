@@ -11,6 +11,12 @@ can see a delta of 0 J. The sensor records the times at which the counter change
 as :attr:`NvidiaSensor.counter_update_s`; the tracker uses power integration for any window shorter than two
 update periods, or whose counter delta is 0 while power is not (see :mod:`aifootprint.measure.tracker`).
 
+Errors: only ``pynvml.NVMLError`` is caught, classified once by its code (:mod:`.errors`). A counter that stops
+being supported or permitted switches the sensor to power integration from then on, with the notice
+``method-changed`` in the result; a lost GPU (``NVML_ERROR_GPU_IS_LOST``) is a gap. NVML is shut down
+(``nvmlShutdown``) when the last sensor of a discovery closes. ``power_limit_w`` is the enforced power limit
+(``nvmlDeviceGetEnforcedPowerLimit``), used to reject implausible power readings.
+
 Shared GPUs: when given the tracked process ids, each read also reports the share of the device used by them
 (``nvmlDeviceGetProcessUtilization`` SM utilisation, else the share of GPU memory from
 ``nvmlDeviceGetComputeRunningProcesses``), refreshed at most once per second.
@@ -18,13 +24,15 @@ Shared GPUs: when given the tracked process ids, each read also reports the shar
 
 from __future__ import annotations
 
+import contextlib
 import os
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ...notice import Notice
 from .base import Component, Reading, SensorError, SensorUnavailable
+from .errors import ErrorMap, nvml_errors
 
 PidsFn = Callable[[], set[int]]
 
@@ -37,11 +45,28 @@ def load_nvml(module: Any | None = None) -> Any:
         except ImportError as exc:
             raise SensorUnavailable("nvidia-ml-py is not installed (pip install 'aifootprint[nvidia]')") from exc
         module = pynvml
+    errors = nvml_errors(module)
     try:
         module.nvmlInit()
-    except Exception as exc:  # NVMLError_LibraryNotFound, DriverNotLoaded...
-        raise SensorUnavailable(f"NVML could not start: {exc}") from exc
+    except errors.error as exc:  # NVML_ERROR_LIBRARY_NOT_FOUND, NVML_ERROR_DRIVER_NOT_LOADED, ...
+        raise SensorUnavailable(f"NVML could not start: {errors.name(exc)}") from exc
     return module
+
+
+class NvmlSession:
+    """One ``nvmlInit`` shared by the sensors of a discovery; ``nvmlShutdown`` when the last one closes."""
+
+    def __init__(self, nvml: Any, users: int) -> None:
+        self.nvml = nvml
+        self.errors: ErrorMap = nvml_errors(nvml)
+        self._users = users
+
+    def release(self) -> None:
+        self._users -= 1
+        shutdown = getattr(self.nvml, "nvmlShutdown", None)  # absent from minimal bindings
+        if self._users == 0 and shutdown is not None:
+            with contextlib.suppress(*self.errors.error):  # already shut down, or the driver is gone
+                shutdown()
 
 
 class NvidiaSensor:
@@ -51,27 +76,28 @@ class NvidiaSensor:
     estimated = False
 
     def __init__(
-        self, nvml: Any, index: int, *, pids: PidsFn | None = None, clock: Callable[[], float] = time.monotonic
+        self, nvml: Any, index: int, *, pids: PidsFn | None = None, clock: Callable[[], float] = time.monotonic,
+        session: NvmlSession | None = None,
     ) -> None:
         self._nvml = nvml
+        self._session = session
+        self._errors = session.errors if session is not None else nvml_errors(nvml)
         self._handle = nvml.nvmlDeviceGetHandleByIndex(index)
         uuid = nvml.nvmlDeviceGetUUID(self._handle)
         self.uuid = uuid.decode() if isinstance(uuid, bytes) else str(uuid)
         self.device = f"gpu:{index}"
         self.physical_id = f"nvml:{self.uuid}"
-        try:
-            name = nvml.nvmlDeviceGetName(self._handle)
-            self.label = name.decode() if isinstance(name, bytes) else str(name)
-        except Exception:
-            self.label = self.device
+        self.notices: list[Notice] = []
+        name = self._query("nvmlDeviceGetName")
+        self.label = (name.decode() if isinstance(name, bytes) else str(name)) if name is not None else self.device
+        limit_mw = self._query("nvmlDeviceGetEnforcedPowerLimit")
+        self.power_limit_w: float | None = float(limit_mw) / 1000.0 if limit_mw else None
         self._clock = clock
         self._pids = pids
-        self._start_mj: float | None = None
-        try:
-            self._start_mj = float(nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle))
-        except Exception:
-            self._start_mj = None  # no counter: power integration
+        start = self._query("nvmlDeviceGetTotalEnergyConsumption")  # None: no counter, power integration
+        self._start_mj: float | None = float(start) if start is not None else None
         self.method = "nvml-energy-counter" if self._start_mj is not None else "nvml-power-integrated"
+        self._closed = False
         self._last_mj = self._start_mj
         self._changes: list[float] = []
         self._share: float | None = None
@@ -87,22 +113,53 @@ class NvidiaSensor:
         """Median spacing between observed counter changes (None until three changes were seen)."""
         if len(self._changes) < 3:
             return None
-        gaps = [b - a for a, b in zip(self._changes, self._changes[1:], strict=False)]
-        return statistics.median(gaps[-32:])
+        gaps = sorted([b - a for a, b in zip(self._changes, self._changes[1:], strict=False)][-32:])
+        mid = len(gaps) // 2
+        return gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) / 2  # the median
+
+    def _query(self, fn: str, *args: Any) -> Any:
+        """An optional device query at set-up: None when the device or driver does not support it."""
+        try:
+            return getattr(self._nvml, fn)(self._handle, *args)
+        except AttributeError:
+            return None  # an older binding without this function
+        except self._errors.error as exc:
+            if self._errors.classify(exc) in ("unsupported", "denied", "transient"):
+                return None
+            raise SensorUnavailable(f"{self.device}: {self._errors.name(exc)} during set-up") from exc
+
+    def _fail(self, what: str, exc: BaseException) -> SensorError:
+        return SensorError(f"{self.device}: {what} failed: {self._errors.name(exc)}")
 
     def _power_w(self) -> float | None:
+        if self._power_gone:
+            return None
         try:
             return float(self._nvml.nvmlDeviceGetPowerUsage(self._handle)) / 1000.0
-        except Exception:
+        except self._errors.error as exc:
+            kind = self._errors.classify(exc)
+            if kind in ("lost", "transient"):
+                raise self._fail("power read", exc) from exc
+            self._power_gone = True  # unsupported / denied: the counter alone from now on
             return None
+
+    _power_gone = False
 
     def _energy_j(self, now: float) -> float | None:
         if self._start_mj is None:
             return None
         try:
             mj = float(self._nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle))
-        except Exception as exc:
-            raise SensorError(f"{self.device}: energy counter read failed: {exc}") from exc
+        except self._errors.error as exc:
+            kind = self._errors.classify(exc)
+            if kind in ("lost", "transient"):
+                raise self._fail("energy counter read", exc) from exc
+            self._start_mj = None  # the counter is gone for good: integrate power from now on
+            self.method = "nvml-power-integrated"
+            self.notices.append(Notice(
+                "method-changed", f"{self.device}: energy counter no longer readable ({self._errors.name(exc)}): "
+                "power integrated from then on", self.device))
+            return None
         if mj != self._last_mj:
             self._changes.append(now)
             del self._changes[:-64]
@@ -125,8 +182,8 @@ class NvidiaSensor:
     def _util_share(self, pids: set[int]) -> float | None:
         try:
             samples = self._nvml.nvmlDeviceGetProcessUtilization(self._handle, self._util_ts)
-        except Exception:
-            return None
+        except self._errors.error:
+            return None  # NOT_FOUND (no sample yet), NOT_SUPPORTED: fall back to the memory share
         total = sum(float(s.smUtil) for s in samples)
         if samples:
             self._util_ts = max(int(s.timeStamp) for s in samples)
@@ -137,7 +194,7 @@ class NvidiaSensor:
     def _memory_share(self, pids: set[int]) -> float | None:
         try:
             procs = self._nvml.nvmlDeviceGetComputeRunningProcesses(self._handle)
-        except Exception:
+        except self._errors.error:
             return None
         used = [(int(p.pid), float(p.usedGpuMemory or 0)) for p in procs]
         total = sum(m for _, m in used)
@@ -154,7 +211,9 @@ class NvidiaSensor:
         return Reading(energy_j=energy, power_w=power, process_fraction=self.process_fraction(now))
 
     def close(self) -> None:
-        return None
+        if not self._closed and self._session is not None:
+            self._closed = True
+            self._session.release()
 
 
 def parse_gpu_list(text: str | None) -> tuple[str, ...] | None:
@@ -228,10 +287,16 @@ def discover_nvidia(
     """One sensor per visible NVIDIA GPU. Raises SensorUnavailable when NVML or GPUs are missing, InputError for
     ``gpus`` ids that match no GPU."""
     nvml = load_nvml(module)
-    indices = visible_indices(nvml, gpus)
+    try:
+        indices = visible_indices(nvml, gpus)
+    except BaseException:
+        NvmlSession(nvml, 1).release()
+        raise
     if not indices:
+        NvmlSession(nvml, 1).release()
         if gpus is None and os.environ.get("CUDA_VISIBLE_DEVICES") is not None:
             raise SensorUnavailable(f"CUDA_VISIBLE_DEVICES={os.environ['CUDA_VISIBLE_DEVICES']!r} selects no GPU: "
-                                    "no GPU measured")
+                                    "no GPU measured", code="gpu-hidden")
         raise SensorUnavailable("NVML found no (visible) NVIDIA GPU")
-    return [NvidiaSensor(nvml, i, pids=pids) for i in indices]
+    session = NvmlSession(nvml, len(indices))
+    return [NvidiaSensor(nvml, i, pids=pids, session=session) for i in indices]

@@ -130,7 +130,8 @@ def discover_rapl(root: str = DEFAULT_ROOT, reader: Reader | None = None) -> lis
         try:
             sensors.append(RaplSensor(zone_dir, *spec, reader=reader))
         except PermissionError as exc:
-            raise SensorUnavailable(f"RAPL: permission denied reading {zone_dir}/energy_uj", PERMISSION_HINT) from exc
+            raise SensorUnavailable(f"RAPL: permission denied reading {zone_dir}/energy_uj", PERMISSION_HINT,
+                                    "rapl-permission") from exc
         except SensorError as exc:
             raise SensorUnavailable(str(exc)) from exc
     if not sensors:

@@ -1,0 +1,126 @@
+"""Run a command to be measured: its process tree, and a child that never outlives the one measuring it.
+
+:func:`spawn` starts the command as ``aifootprint measure`` does. On Linux the child asks the kernel for
+``SIGKILL`` when its parent dies (``prctl(PR_SET_PDEATHSIG)``, prctl(2)), so a ``measure`` killed with ``kill -9``
+does not leave the workload running unmeasured. The child stays in the terminal's process group, so that it can
+still read the terminal and Ctrl-C reaches it directly (a command in its own group would be stopped by SIGTTIN).
+
+A command that cannot be started is a :class:`CommandError` with the shell's exit status: 127 when it is not
+found, 126 when it is found but cannot be executed (no permission, not a program: ``Exec format error``).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+from ..errors import InputError
+
+#: Exit status of a shell for a command that is not found / found but not executable (POSIX, "Command Search
+#: and Execution", https://pubs.opengroup.org/onlinepubs/9699919799/utilities/V3_chap02.html#tag_18_09_01_01).
+EXIT_NOT_FOUND = 127
+EXIT_NOT_EXECUTABLE = 126
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+class CommandError(InputError):
+    """The command could not be started; ``exit_code`` is what a shell would return (126 or 127)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def check_command(argv: Sequence[str]) -> None:
+    """Raise :class:`CommandError` unless ``argv[0]`` names an executable file (as a shell would look it up)."""
+    if not argv:
+        raise InputError("no command given; usage: aifootprint measure [OPTIONS] -- COMMAND [ARGS...]")
+    name = argv[0]
+    if os.sep in name:
+        if not os.path.exists(name):
+            raise CommandError(f"command not found: {name!r} (no such file)", EXIT_NOT_FOUND)
+        if os.path.isdir(name) or not os.access(name, os.X_OK):
+            raise CommandError(f"cannot execute {name!r}: it is not an executable file", EXIT_NOT_EXECUTABLE)
+        return
+    if shutil.which(name) is None:
+        raise CommandError(f"command not found: {name!r} (not on PATH)", EXIT_NOT_FOUND)
+
+
+def _death_signal() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that sets PR_SET_PDEATHSIG to SIGKILL (Linux only; None elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:  # runs in the child between fork and exec: no allocation-heavy work
+        prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(EXIT_NOT_EXECUTABLE)
+
+    return preexec
+
+
+def spawn(argv: Sequence[str], *, stdout: IO[Any] | int | None = None) -> subprocess.Popen[bytes]:
+    """Start ``argv`` (dies with this process on Linux); :class:`CommandError` when it cannot be started."""
+    check_command(argv)
+    try:
+        return subprocess.Popen(list(argv), stdout=stdout, preexec_fn=_death_signal())
+    except FileNotFoundError as exc:
+        raise CommandError(f"command not found: {argv[0]!r}", EXIT_NOT_FOUND) from exc
+    except PermissionError as exc:
+        raise CommandError(f"cannot execute {argv[0]!r}: permission denied", EXIT_NOT_EXECUTABLE) from exc
+    except OSError as exc:
+        if exc.errno in (errno.ENOEXEC, errno.EISDIR, errno.EACCES):
+            raise CommandError(f"cannot execute {argv[0]!r}: {exc.strerror} (not a program or script with a "
+                               "#! line)", EXIT_NOT_EXECUTABLE) from exc
+        raise
+
+
+def descendants(root: int, proc_root: str = "/proc") -> set[int]:
+    """``root`` and every process below it (from ``/proc/<pid>/stat`` parent ids)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir(proc_root)
+    except OSError:
+        return {root}
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"{proc_root}/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in out:
+            out.add(pid)
+            todo.extend(children.get(pid, []))
+    return out
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with this id exists on this machine (it may be another process that reused it)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

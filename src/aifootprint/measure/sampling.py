@@ -1,0 +1,162 @@
+"""The tracker's sampling core: read sensors outside the lock, fold readings in, record gaps and events.
+
+:class:`Sampling` is the base of :class:`aifootprint.measure.tracker.Tracker` (see that module's docstring for
+what the tracker guarantees); it is split out only to keep each module to one job.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..notice import Notice
+from .devicetrack import DeviceTrack as _Track
+from .devicetrack import implausible
+from .leases import DeviceLeases
+from .sensors.base import Reading
+from .writer import StoreWriter
+
+if TYPE_CHECKING:
+    from .tracker import TrackerConfig
+
+Clock = Callable[[], float]
+IntervalListener = Callable[[float, float, float], None]
+
+
+class Sampling:
+    """State and sampling methods shared with the tracker (attributes are set by ``Tracker.__init__``)."""
+
+    config: TrackerConfig
+    running: bool
+    run_id: str
+    notes: list[Notice]
+    _clock: Clock
+    _lock: threading.RLock
+    _tracks: list[_Track]
+    _listeners: list[IntervalListener]
+    _stop: threading.Event
+    _leases: DeviceLeases
+    _writer: StoreWriter | None
+    _t0: float
+    _last_sample: float
+    _last_flush: float
+    _last_lease_try: float
+    def _loop(self) -> None:
+        period = 1.0 / self.config.hz
+        self._guarded_sample()
+        while not self._stop.wait(period):
+            self._guarded_sample()
+            if self._writer is not None:
+                self._writer.poll(self._clock())  # writes every flush_s, never waits for the store's lock
+        self._guarded_sample()
+
+    def _guarded_sample(self) -> None:
+        try:
+            self._sample_now()
+        except Exception as exc:  # never let the sampler die silently, never disturb the workload
+            self._note(Notice("sampler-error", f"sampler error: {type(exc).__name__}: {exc}"))
+
+    def _sample_now(self) -> None:
+        """Read the owned sensors (no lock held), then fold the readings in (under the lock)."""
+        with self._lock:
+            if not self.running:
+                return
+            self._retry_leases(self._clock())
+            tracks = [tr for tr in self._tracks if tr.owned and tr.reading_since is None]
+        readings: list[tuple[_Track, float, float, Reading | BaseException]] = []
+        for tr in tracks:
+            begun = self._clock()
+            tr.reading_since = begun
+            try:
+                got: Reading | BaseException = tr.sensor.read()
+            except Exception as exc:
+                got = exc
+            tr.reading_since = None
+            readings.append((tr, begun, self._clock(), got))
+        with self._lock:
+            if self.running:
+                self._apply(readings)
+
+    def _retry_leases(self, t: float) -> None:
+        if t - self._last_lease_try >= 1.0 and self._leases.enabled:
+            self._last_lease_try = t
+            for tr in self._tracks:
+                if not tr.owned and self._leases.acquire(tr.sensor.physical_id):
+                    tr.owned = True
+                    self._note(Notice("lease-taken", f"{tr.sensor.device}: took over measurement at "
+                                      f"t={t - self._t0:.2f} s (lease released)", tr.sensor.device))
+
+    def _apply(self, readings: list[tuple[_Track, float, float, Reading | BaseException]]) -> None:
+        t_prev = self._last_sample
+        t = max((done for _tr, _b, done, _r in readings), default=self._clock())
+        for tr, begun, done, got in readings:
+            at = 0.5 * (begun + done)  # the reading's time: the middle of the read (halves scheduling jitter)
+            rel = at - self._t0
+            if not isinstance(got, Reading):
+                self._fail(tr, done, got)
+                continue
+            bad = implausible(tr.sensor, got)
+            if bad:
+                tr.rejected += 1
+                self._fail(tr, done, ValueError(bad), kind="implausible_reading")
+                continue
+            if done - begun > self.config.sensor_timeout_s and tr.failing_since is None and tr.t is not None:
+                self._fail(tr, begun, TimeoutError(f"read took {done - begun:.2f} s (> sensor timeout "
+                                                   f"{self.config.sensor_timeout_s:g} s)"))
+            bridge, tr.bridge_from = tr.bridge_from, None
+            _delta, gap = tr.update(at, got, feed=bool(self._listeners))
+            if bridge is not None and got.power_w is not None:
+                # the sampler's first reading lands a little after start(): that stretch at the first power
+                tr.best_j += got.power_w * (at - bridge)
+                tr.integrated_j += got.power_w * (at - bridge)
+            if gap is not None:
+                self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
+            self._add_sample(tr.sensor.device, rel, tr.best_j, got.power_w)
+        self._last_sample = max(t, self._last_sample)
+        if self._listeners and t > t_prev:
+            self._feed()
+        if self._writer is not None and not self.config.background and t - self._last_flush >= self.config.flush_s:
+            self._last_flush = t
+            self._writer.flush()
+
+    def _fail(self, tr: _Track, t: float, exc: BaseException, kind: str = "gap_start") -> None:
+        if tr.fail(t, exc):
+            self._event(t - self._t0, kind, tr.sensor.device, tr.error)
+
+    def _check_hung(self, now: float) -> None:
+        """A read still in progress for longer than the sensor timeout opens a gap (the sensor stopped answering)."""
+        for tr in self._tracks:
+            since = tr.reading_since
+            if since is not None and now - since > self.config.sensor_timeout_s and tr.failing_since is None:
+                self._fail(tr, since, TimeoutError(f"sensor not answering for {now - since:.2f} s"))
+
+    def _feed(self, final: bool = False) -> None:
+        """Give the listeners every final interval, summed over devices per (start, end)."""
+        merged: dict[tuple[float, float], float] = {}
+        for tr in self._tracks:
+            if final:
+                tr.emitted.extend(tr.smoother.flush())
+            for a, b, e in tr.emitted:
+                merged[(a, b)] = merged.get((a, b), 0.0) + e
+            tr.emitted.clear()
+        for (a, b), e in sorted(merged.items()):
+            for listener in self._listeners:
+                listener(a - self._t0, b - self._t0, e)
+
+    # -- internals --------------------------------------------------------------------------------------------
+    def _note(self, notice: Notice) -> None:
+        if notice not in self.notes:
+            self.notes.append(notice)
+            self._event(self._clock() - self._t0, "warning", notice.subject, notice.message)
+
+    def _event(self, t_s: float, kind: str, device: str, message: str) -> None:
+        self._submit(lambda s: s.add_event(self.run_id, t_s, kind, device, message))
+
+    def _add_sample(self, device: str, t_s: float, energy_j: float, power_w: float | None) -> None:
+        if self._writer is not None:
+            self._writer.add_sample((self.run_id, device, t_s, energy_j, power_w))
+
+    def _submit(self, op: Callable[[Any], None]) -> None:
+        if self._writer is not None:
+            self._writer.submit(op)

@@ -1,0 +1,130 @@
+"""The tracker's link to the run store: writes never wait inside the measured workload.
+
+Opening the store and every write can wait up to the store's busy timeout (30 s) when another process holds the
+write lock. :class:`StoreWriter` therefore queues the run header, samples, events, windows and requests in memory;
+in the background mode the sampler thread calls :meth:`StoreWriter.poll` after each sample, which writes the queue
+every ``flush_s`` seconds **without waiting for a lock** (busy timeout 0): if another process is writing, the queue
+is kept and tried again at the next flush, so :meth:`Tracker.start` returns at once however long the store is
+locked and nothing is dropped. Only :meth:`StoreWriter.close` (at ``Tracker.stop()``, after the workload) waits for
+the lock, up to the store's busy timeout. No extra thread: SQLite's memory lives in the sampler's.
+
+``threaded=False`` (the tracker's manual mode) writes synchronously instead. A store failure other than a busy
+lock is never raised into the workload: it becomes a notice (``store-unavailable`` / ``store-write-failed``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..notice import Notice
+
+Op = Callable[[Any], None]
+Row = tuple[str, str, float, float | None, float | None]
+#: Busy timeout of the final write at ``stop()`` [s] (the store's default): the workload is over, waiting is fine.
+CLOSE_TIMEOUT_S = 30.0
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked / busy" (another writer holds the lock): retry later, never drop."""
+    for err in (exc, exc.__cause__):
+        if err is not None and str(getattr(err, "sqlite_errorname", "")).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return True
+    return False
+
+
+class StoreWriter:
+    """Queue of store operations, written by :meth:`poll` without waiting (or at once when not ``threaded``)."""
+
+    def __init__(self, opener: Callable[[float], Any], *, flush_s: float, threaded: bool,
+                 on_notice: Callable[[Notice], None]) -> None:
+        """``opener(timeout_s)`` opens the store with that busy timeout."""
+        self._opener = opener
+        self._flush_s = flush_s
+        self._threaded = threaded
+        self._on_notice = on_notice
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._ops: list[Op] = []
+        self._samples: list[Row] = []
+        self._store: Any | None = None
+        self._failed = False
+        self._last_poll = -1e18
+        self._seen: set[str] = set()
+
+    @property
+    def store(self) -> Any | None:
+        return self._store
+
+    def start(self) -> None:
+        """Manual mode: open the store now (waiting for a lock, as every manual write does)."""
+        if not self._threaded:
+            self._open(CLOSE_TIMEOUT_S)
+
+    def submit(self, op: Op) -> None:
+        """Run ``op(store)`` (now, when not threaded; else at the next flush)."""
+        with self._lock:
+            self._ops.append(op)
+        if not self._threaded:
+            self.flush()
+
+    def add_sample(self, row: Row) -> None:
+        with self._lock:
+            self._samples.append(row)
+
+    def poll(self, now: float) -> None:
+        """Write the queue if ``flush_s`` has passed since the last try; never waits for a lock."""
+        if now - self._last_poll >= self._flush_s:
+            self._last_poll = now
+            self._drain(0.0)
+
+    def flush(self) -> None:
+        """Write what is queued, waiting for the lock (manual mode)."""
+        self._drain(CLOSE_TIMEOUT_S)
+
+    def close(self) -> None:
+        """Write everything still queued, waiting for the lock up to :data:`CLOSE_TIMEOUT_S`."""
+        self._drain(CLOSE_TIMEOUT_S)
+
+    def _open(self, timeout_s: float) -> None:
+        if self._store is not None or self._failed:
+            return
+        try:
+            self._store = self._opener(timeout_s)
+        except Exception as exc:  # the store is optional: never disturb the workload
+            if is_busy(exc):
+                return  # another process is writing: try again at the next flush
+            self._failed = True
+            self._notice(Notice("store-unavailable", f"run store unavailable ({exc}); the run is not saved"))
+
+    def _drain(self, timeout_s: float) -> None:
+        with self._write_lock:
+            self._open(timeout_s)
+            if self._store is None:
+                if self._failed:
+                    with self._lock:
+                        self._ops.clear()
+                        self._samples.clear()
+                return
+            with self._lock:
+                ops, self._ops = self._ops, []
+                rows, self._samples = self._samples, []
+            self._store.set_busy_timeout(timeout_s)
+            if rows:
+                ops.insert(0, lambda s: s.write_samples(rows))
+            for i, op in enumerate(ops):
+                try:
+                    op(self._store)
+                except Exception as exc:
+                    if is_busy(exc):  # keep this one and the rest, in order, for the next flush
+                        with self._lock:
+                            self._ops[:0] = ops[i:]
+                        return
+                    self._notice(Notice("store-write-failed", f"run store write failed: {type(exc).__name__}: "
+                                        f"{exc}"))
+
+    def _notice(self, notice: Notice) -> None:
+        if notice.message not in self._seen:
+            self._seen.add(notice.message)
+            self._on_notice(notice)

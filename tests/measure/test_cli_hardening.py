@@ -1,0 +1,97 @@
+"""`aifootprint measure` never harms the workload or the user's output: issue 12's measurement items."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from aifootprint.measure.process import descendants, pid_alive
+
+from .test_cli import CLI, cli
+
+
+def _wait_for(path: Path, timeout_s: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().strip():
+            return path.read_text().strip()
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never written")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_child_dies_with_a_killed_measure_and_the_run_is_viewable(private_home: Path, tmp_path: Path) -> None:
+    """Issue 12: a `measure` killed with -9 left its child running unmeasured, and `runs show` refused the run."""
+    pid_file = tmp_path / "child.pid"
+    script = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    env = {**os.environ, "AIFOOTPRINT_SENSORS": "fake"}
+    measure = subprocess.Popen([*CLI, "measure", "--name", "victim", "--", sys.executable, "-c", script], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = int(_wait_for(pid_file))
+    time.sleep(1.2)  # let the writer flush a few samples
+    measure.kill()
+    measure.wait()
+    deadline = time.monotonic() + 10
+    while pid_alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pid_alive(child), "the child outlived the killed measure"
+
+    listed = json.loads(cli("runs", "list", "--json").stdout)
+    assert listed[0]["name"] == "victim" and listed[0]["status"] == "killed"
+    shown = cli("runs", "show", listed[0]["run_id"], "--json")
+    assert shown.returncode == 0, shown.stderr
+    out = json.loads(shown.stdout)
+    assert out["duration_s"] > 0.5 and out["it_energy_kwh"]["best"] > 0  # the samples kept before the kill
+    assert out["inputs"]["status"] == "killed"
+    assert any(isinstance(w, dict) and w["code"] == "run-without-end" for w in out["warnings"])
+
+
+def test_json_output_stays_parsable_when_the_child_prints(private_home: Path) -> None:
+    """Issue 12: the child's stdout was mixed into the JSON of `measure --json`."""
+    done = cli("measure", "--json", "--", sys.executable, "-c", "print('hello from the workload')")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["kind"] == "measure"
+    assert "hello from the workload" in done.stderr
+    piped = subprocess.run(f"{' '.join(CLI)} measure --json -- echo hi | {sys.executable} -m json.tool", shell=True,
+                           capture_output=True, text=True, env={**os.environ, "AIFOOTPRINT_SENSORS": "fake"})
+    assert piped.returncode == 0, piped.stderr
+
+
+@pytest.mark.parametrize(("command", "code", "words"), [
+    ("/etc/hostname", 126, "cannot execute"),
+    ("/no/such/program", 127, "not found"),
+    ("no-such-program-aifootprint", 127, "not found"),
+])
+def test_commands_that_cannot_run_exit_like_a_shell(private_home: Path, command: str, code: int, words: str) -> None:
+    """Issue 12: `measure -- /etc/hostname` ended in a traceback (OSError: Exec format error)."""
+    done = cli("measure", "--", command)
+    assert done.returncode == code, done.stderr
+    assert words in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_exec_format_error_is_126(private_home: Path, tmp_path: Path) -> None:
+    """An executable file that is no program (no #! line, not ELF) fails in exec itself: still 126, one line."""
+    fake = tmp_path / "not-a-program"
+    fake.write_bytes(b"\x00\x01\x02binary junk")
+    fake.chmod(0o755)
+    done = cli("measure", "--", str(fake))
+    assert done.returncode == 126, done.stderr
+    assert "Traceback" not in done.stderr and "cannot execute" in done.stderr
+
+
+def test_process_tree_walk_is_library_code(tmp_path: Path) -> None:
+    """Moved out of the CLI (issue 12): the tree under a pid, from a /proc-like root."""
+    for pid, ppid in ((10, 1), (11, 10), (12, 11), (20, 1)):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(f"{pid} (x y) S {ppid} 0 0\n")
+    assert descendants(10, str(tmp_path)) == {10, 11, 12}
+    assert descendants(os.getpid()) >= {os.getpid()}
+    assert signal.SIGKILL  # the death signal used by measure's children
