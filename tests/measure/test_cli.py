@@ -14,7 +14,6 @@ from typing import IO
 import pytest
 
 from aifootprint.measure.store import RunStore
-from aifootprint.result import warning_messages
 
 CLI = [sys.executable, "-m", "aifootprint.cli.main"]
 

@@ -10,7 +10,6 @@ from aifootprint.measure.footprint import footprint
 from aifootprint.measure.measurement import DeviceEnergy, Gap, Measurement
 from aifootprint.measure.statement import impact_statement
 from aifootprint.measure.store import RunHeader, StoredRun
-from aifootprint.result import warning_messages
 
 
 def one_kwh(estimated_ram: bool = True) -> Measurement:

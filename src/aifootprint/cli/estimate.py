@@ -351,7 +351,9 @@ def compare_models(
 
 def register(app: typer.Typer) -> None:
     """Add the ``estimate`` sub-app and the top-level ``compare-models`` command."""
-    sub = typer.Typer(name="estimate", help="Estimate footprints before running: request, training, lifecycle.",
+    sub = typer.Typer(name="estimate",
+                      help="Estimate footprints before running: request, training, lifecycle, log, image, video, "
+                           "embedding, classification, transcription, multimodal.",
                       no_args_is_help=True)
     sub.command("request")(request)
     sub.command("training")(training)

@@ -26,7 +26,8 @@ COMMAND_MODULES = ("data", "impacts", "estimate", "sector", "measure", "calibrat
 LAZY_COMMANDS: dict[str, tuple[str, bool, str]] = {
     "data": ("data", True, "Browse the cited reference data (every row: source, year, unit, licence)."),
     "impacts": ("impacts", False, "Turn an amount of IT energy into facility energy, carbon and water, with sources."),
-    "estimate": ("estimate", True, "Estimate footprints before running: request, training, lifecycle."),
+    "estimate": ("estimate", True, "Estimate footprints before running: request, training, lifecycle, log, image, "
+                                 "video, embedding, classification, transcription, multimodal."),
     "compare-models": ("estimate", False, "Rank models by per-request energy, carbon and water for one task "
                                           "profile (each model's multiple of the smallest): do you need the very "
                                           "large model?"),
@@ -38,6 +39,14 @@ LAZY_COMMANDS: dict[str, tuple[str, bool, str]] = {
     "measure": ("measure", False, "Run COMMAND, measure the machine's energy while it runs, then print and store its "
                                   "footprint."),
     "runs": ("measure", True, "Stored runs: list, show (with an impact statement), export."),
+    "calibrate": ("calibrate", False, "Calibrate the estimator to this GPU: idle, bf16 GEMM, HBM copy and GEMV "
+                                      "micro-benchmarks -> profile."),
+    "serve": ("server", False, "Run the team server: REST API (/api/v1, OpenAPI at /docs), dashboard, Prometheus "
+                               "/metrics."),
+    "exporter": ("server", False, "Publish this machine's live GPU/CPU/RAM power and energy for Prometheus (one reader "
+                                  "per node)."),
+    "server": ("server", True, "Team server administration: tokens, schema, uploads."),
+    "index": ("index", False, "Write the living AI energy index (index.html, figures.json, bundled assets) into --out."),
 }
 
 
