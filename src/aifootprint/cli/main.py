@@ -46,7 +46,8 @@ LAZY_COMMANDS: dict[str, tuple[str, bool, str]] = {
     "exporter": ("server", False, "Publish this machine's live GPU/CPU/RAM power and energy for Prometheus (one reader "
                                   "per node)."),
     "server": ("server", True, "Team server administration: tokens, schema, uploads."),
-    "index": ("index", False, "Write the living AI energy index (index.html, figures.json, bundled assets) into --out."),
+    "index": ("index", False, "Write the living AI energy index (index.html, figures.json, bundled assets) into "
+                              "--out."),
 }
 
 
