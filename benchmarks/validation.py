@@ -233,9 +233,9 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 f"- Leave-one-model-out: H100 {100 * s['h100_lomo_e']:.1f} %, B200 {100 * s['b200_lomo_e']:.1f} %. "
                 "B200 runs of vLLM 0.11.1 include steps several times longer than bandwidth or compute allow at the "
                 "board drawing 300 W (GPQA at small batch) and FP8 MoE runs (Qwen3-Coder-480B-FP8 on code completion) "
-                "that are 7× slower than their FLOPs and bytes: software, not physics. On H100, vLLM's FP8 MoE kernels "
-                "are not faster than bf16 (Qwen3-235B-A22B-FP8 on 8 GPUs is slower per step than bf16), which a "
-                "bytes-based roofline cannot see; prompt lengths are assumed per task (leave-one-task-out "
+                "that are 7× slower than their FLOPs and bytes: software, not physics. vLLM's FP8 MoE kernels are no "
+                "faster than bf16, which the `vllm` profile now models (FP8 expert reads at bf16 cost, "
+                "`engines.FP8_MOE_READ_FACTOR`); prompt lengths are assumed per task (leave-one-task-out "
                 f"{100 * s['loto_e']:.1f} %).",
                 f"- Cross-GPU ({100 * s['cross_e']:.1f} %): in decode vLLM 0.11.1 reaches "
                 f"{100 * load_calibration('b200').bandwidth_fraction:.0f} % of B200's datasheet bandwidth against "

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from aifootprint.estimate.arch import Architecture, TokenCosts, token_costs
 from aifootprint.estimate.calibration import Calibration
+from aifootprint.estimate.engines import engine_costs
 from aifootprint.estimate.physics import allreduce_s, llm_step_work, step_time_energy
 
 F64 = NDArray[np.float64]
@@ -169,7 +170,7 @@ def load_mle(path: Path, tasks: Sequence[str] = TASKS) -> list[Config]:
                     input_tokens=TASK_INPUT_TOKENS[r["task"]], step_time_s=batch / thr,
                     energy_per_token_j=float(r["energy_per_token_joules"]), power_w=float(r["avg_power_watts"]),
                     dp_ep=bool(r["parallel_notes"]), arch=arch,
-                    costs=token_costs(arch, PRECISION[r["weight_precision"]]),
+                    costs=engine_costs(token_costs(arch, PRECISION[r["weight_precision"]]), "vllm"),
                 )
             )
     return out
