@@ -4,7 +4,8 @@ While the host schedules the next step, samples tokens and detokenises, the acce
 base power (:mod:`.physics`). Profiles:
 
 * ``vllm`` (default): vLLM 0.11 as run by the ML.ENERGY Leaderboard v3.0 — a fixed time per step plus a time per
-  running sequence, **fitted per accelerator** on its step times (``vllm_step_overhead_s``, ``vllm_seq_overhead_s`` in
+  running sequence plus a time per model layer (kernel launches not hidden by CUDA graphs), **fitted per accelerator**
+  on its step times (``vllm_step_overhead_s``, ``vllm_seq_overhead_s``, ``vllm_layer_overhead_s`` in
   ``accelerator_calibration.csv``; source MLE-FIT; scripts/build_calibration.py), plus the accelerator energy per
   running sequence per step above base power (``vllm_seq_energy_mj``): ML.ENERGY's measured power shows that vLLM's
   per-sequence time is not idle accelerator time.
@@ -52,7 +53,7 @@ def engine_profile(name: str, cal: Calibration) -> Engine:
     e = check_engine(name)
     if e == "vllm":
         return Engine("vllm", cal.step_overhead_s, cal.seq_overhead_s, cal.seq_energy_j,
-                      f"{cal.source} (vLLM host terms)")
+                      f"{cal.source} (vLLM host terms)", cal.layer_overhead_s)
     return Engine("cuda-graph", 0.0, 0.0, 0.0, "assumption: CUDA-graph decode, on-GPU sampling (E)")
 
 

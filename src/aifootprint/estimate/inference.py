@@ -365,6 +365,8 @@ class RequestEstimator:
             Assumption("engine", self.engine.name, "-", self.engine.source),
             Assumption("engine_step_overhead_s", float(f"{self.engine.step_overhead_s:.4g}"), "s", self.engine.source),
             Assumption("engine_seq_overhead_s", float(f"{self.engine.seq_overhead_s:.4g}"), "s", self.engine.source),
+            Assumption("engine_layer_overhead_s", float(f"{self.engine.layer_overhead_s:.4g}"), "s",
+                       self.engine.source),
             Assumption("precision", self.precision, "-", "user input" if self.config.precision else
                        self._precision_source()),
             Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
