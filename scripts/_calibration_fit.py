@@ -9,8 +9,8 @@ and out of sample). Method (docs/methodology/inference.md):
    precision, GPU model and count. The work does not depend on the calibration: it is computed once.
 2. **Time** (measured step time = avg batch ÷ output throughput): the achievable compute fraction φ_c is the
    micro-benchmark's power-capped bf16 GEMM (691.4 of 989.5 TFLOP/s on H100, ``../shared/data/gpu-microbench``); for
-   each φ_m on a grid, the vLLM host terms (t_step, t_seq) and the all-reduce terms enter linearly and are solved by
-   robust non-negative least squares on the relative step-time error.
+   each φ_m on a grid, the vLLM host terms (t_step, t_seq, t_layer) and the all-reduce terms enter linearly and are
+   solved by robust non-negative least squares on the relative step-time error.
 3. **Power**: the measured average power per GPU is regressed on the achieved bytes/s, FLOP/s and sequence-steps/s
    (modelled bytes, FLOPs and running sequences ÷ measured step time ÷ GPUs):
    ``P = P_base + e_byte · bytes/s + e_flop · FLOP/s + e_seq · seqs/s`` (robust NNLS). ``e_seq`` belongs to the vLLM
@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from aifootprint.estimate.arch import Architecture, TokenCosts, token_costs
 from aifootprint.estimate.calibration import Calibration
+from aifootprint.estimate.engines import engine_costs
 from aifootprint.estimate.physics import allreduce_s, llm_step_work, step_time_energy
 
 F64 = NDArray[np.float64]
@@ -169,7 +170,7 @@ def load_mle(path: Path, tasks: Sequence[str] = TASKS) -> list[Config]:
                     input_tokens=TASK_INPUT_TOKENS[r["task"]], step_time_s=batch / thr,
                     energy_per_token_j=float(r["energy_per_token_joules"]), power_w=float(r["avg_power_watts"]),
                     dp_ep=bool(r["parallel_notes"]), arch=arch,
-                    costs=token_costs(arch, PRECISION[r["weight_precision"]]),
+                    costs=engine_costs(token_costs(arch, PRECISION[r["weight_precision"]]), "vllm"),
                 )
             )
     return out
@@ -280,7 +281,8 @@ def predict(w: Work, cal: Calibration) -> tuple[F64, F64]:
     """Modelled (step time [s], energy per output token [J]) per configuration (``vllm`` engine)."""
     dev = device_arrays(w, cal)
     comm = allreduce_s(w.tokens, w.n, w.layers, w.hidden_bytes, dev)
-    t, e = step_time_energy(w.flops, w.moved, w.n, dev, cal.step_overhead_s + cal.seq_overhead_s * w.batch, comm,
+    t, e = step_time_energy(w.flops, w.moved, w.n, dev, cal.step_overhead_s + cal.seq_overhead_s * w.batch
+                            + cal.layer_overhead_s * w.layers, comm,
                             cal.seq_energy_j * w.batch)
     return np.asarray(t), np.asarray(e) / w.batch
 
@@ -324,21 +326,22 @@ def _fit_at(w: Work, cal: Calibration) -> Calibration:
     y_t = w.step_time_s
     layers2 = np.where(w.n > 1, 2.0 * w.layers, 0.0)
     ar_bytes = layers2 * w.tokens * w.hidden_bytes * 2.0 * (w.n - 1) / w.n
-    a = np.stack([np.ones_like(y_t), w.batch, layers2, ar_bytes], axis=1) / y_t[:, None]
+    a = np.stack([np.ones_like(y_t), w.batch, layers2, ar_bytes, w.layers], axis=1) / y_t[:, None]
     uncapped = replace(cal, max_power_w=math.inf, energy_per_flop_j=0.0, energy_per_byte_j=0.0, step_overhead_s=0.0,
-                       seq_overhead_s=0.0, comm_latency_s=0.0, allreduce_bytes_per_s=math.inf)
+                       seq_overhead_s=0.0, comm_latency_s=0.0, allreduce_bytes_per_s=math.inf, layer_overhead_s=0.0)
     for _ in range(2):
         busy, _ = predict(w, uncapped)
         x = _robust_nnls(a, 1.0 - busy / y_t)
         cal = replace(cal, step_overhead_s=float(x[0]), seq_overhead_s=float(x[1]), comm_latency_s=float(x[2]),
-                      allreduce_bytes_per_s=1.0 / float(x[3]) if x[3] > 0 else math.inf)
+                      allreduce_bytes_per_s=1.0 / float(x[3]) if x[3] > 0 else math.inf,
+                      layer_overhead_s=float(x[4]))
         ap = np.stack([np.ones_like(y_t), w.moved / (w.n * y_t), w.flops / (w.n * y_t), w.batch / (w.n * y_t)],
                       axis=1) / w.power_w_per_gpu[:, None]
         p, eb, ef, es = _robust_nnls(ap, np.ones_like(y_t))
         cal = replace(cal, base_power_w=float(p), energy_per_byte_j=float(eb), energy_per_flop_j=float(ef),
                       seq_energy_j=float(es))
         uncapped = replace(cal, step_overhead_s=0.0, seq_overhead_s=0.0, comm_latency_s=0.0,
-                           allreduce_bytes_per_s=math.inf)
+                           allreduce_bytes_per_s=math.inf, layer_overhead_s=0.0)
     return cal
 
 
@@ -369,7 +372,7 @@ def scale_to(src: Calibration, spec: Spec) -> Calibration:
         dst, compute_fraction=src.compute_fraction, bandwidth_fraction=src.bandwidth_fraction,
         step_overhead_s=src.step_overhead_s, seq_overhead_s=src.seq_overhead_s, comm_latency_s=src.comm_latency_s,
         allreduce_bytes_per_s=src.allreduce_bytes_per_s, base_power_w=src.base_power_w * p_ratio,
-        seq_energy_j=src.seq_energy_j * p_ratio,
+        seq_energy_j=src.seq_energy_j * p_ratio, layer_overhead_s=src.layer_overhead_s,
         energy_per_flop_j=src.energy_per_flop_j * p_ratio * src.peak_bf16_flops / dst.peak_bf16_flops,
         energy_per_byte_j=src.energy_per_byte_j * p_ratio * src.bandwidth_bytes_per_s / dst.bandwidth_bytes_per_s,
         status="E", method="datasheet-scaled", scaled_from=src.accelerator,

@@ -77,6 +77,21 @@ def test_host_time_is_charged_at_base_power() -> None:
     assert e_v - e_g == pytest.approx(cal.base_power_w * host + 256 * cal.seq_energy_j)
 
 
+def test_vllm_host_time_grows_with_the_model_layers() -> None:
+    """vLLM's host time per step is ``t_step + B·t_seq + L·t_layer`` (B200 fit: a per-layer term, ML.ENERGY v3.0
+    step times), charged at base power; a CUDA-graph engine has none of it."""
+    cal = load_calibration("b200")
+    assert cal.layer_overhead_s > 0
+    dev = cal.device()
+    for arch in (LLAMA_8B, QWEN_30B_A3B):
+        c = token_costs(arch)
+        t_v, e_v, _, _ = llm_step(c, dev, engine_profile("vllm", cal), 1.0, 64.0, 0.0, 1000.0, 0.0)
+        t_g, e_g, _, _ = llm_step(c, dev, engine_profile("cuda-graph", cal), 1.0, 64.0, 0.0, 1000.0, 0.0)
+        host = cal.step_overhead_s + 64 * cal.seq_overhead_s + arch.layers * cal.layer_overhead_s  # type: ignore[operator]
+        assert t_v - t_g == pytest.approx(host)
+        assert e_v - e_g == pytest.approx(cal.base_power_w * host + 64 * cal.seq_energy_j)
+
+
 def test_fitted_h100_power_model_reproduces_the_gemm_microbenchmark() -> None:
     """aifootprint GPU micro-benchmarks (2026-11-26, ../shared/data/gpu-microbench): an 8192² bf16 GEMM on H100 SXM
     draws 3,321.8 J in 4.7706 s (energy counter) = 696.3 W at 691.4 TFLOP/s. The H100 power terms are fitted to

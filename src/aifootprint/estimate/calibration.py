@@ -70,6 +70,8 @@ class Calibration:
     scaled_from: str = ""
     #: vLLM engine: accelerator energy per running sequence per step above base power [J] (:mod:`.engines`)
     seq_energy_j: float = 0.0
+    #: vLLM engine: host time per model layer per step (kernel launches and their scheduling) [s] (:mod:`.engines`)
+    layer_overhead_s: float = 0.0
 
     @property
     def estimated(self) -> bool:
@@ -138,6 +140,7 @@ def from_parts(row: Row, spec: Any) -> Calibration:
         method=str(row.get("method") or ""),
         scaled_from=str(row.get("scaled_from") or ""),
         seq_energy_j=_num(row, "vllm_seq_energy_mj") * 1e-3,
+        layer_overhead_s=_num(row, "vllm_layer_overhead_s") if row.get("vllm_layer_overhead_s") is not None else 0.0,
     )
 
 

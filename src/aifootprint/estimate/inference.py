@@ -21,7 +21,7 @@ from aifootprint.notice import Notice
 from . import boundary as bd
 from .arch import Architecture, TokenCosts, kv_bytes_per_seq, precision_bytes, token_costs
 from .calibration import Calibration, apply_profile, load_calibration
-from .engines import DEFAULT_ENGINE, check_engine, engine_profile
+from .engines import DEFAULT_ENGINE, check_engine, engine_costs, engine_profile
 from .models import ResolvedModel, native_precision, resolve
 from .physics import llm_request
 
@@ -179,7 +179,7 @@ class RequestEstimator:
         self._variant_costs: dict[Architecture, TokenCosts] = {}
         self.cal = self._calibration()
         self.precision = self.config.precision or native_precision(self.model, registry)
-        self.costs = token_costs(self.model.best, self.precision)
+        self.costs = engine_costs(token_costs(self.model.best, self.precision), self.config.engine)
         self.device = self.cal.device(self.costs.compute_dtype)
         self.engine = engine_profile(self.config.engine, self.cal)
         self._fixed_n = self.config.accelerators
@@ -317,7 +317,7 @@ class RequestEstimator:
         """Token costs of a variant architecture (closed models' low/high counts), cached."""
         c = self._variant_costs.get(arch)
         if c is None:
-            c = self._variant_costs[arch] = token_costs(arch, self.precision)
+            c = self._variant_costs[arch] = engine_costs(token_costs(arch, self.precision), self.config.engine)
         return c
 
     def _embodied_unit(self) -> tuple[Any, list[Assumption], list[str]]:
@@ -365,6 +365,8 @@ class RequestEstimator:
             Assumption("engine", self.engine.name, "-", self.engine.source),
             Assumption("engine_step_overhead_s", float(f"{self.engine.step_overhead_s:.4g}"), "s", self.engine.source),
             Assumption("engine_seq_overhead_s", float(f"{self.engine.seq_overhead_s:.4g}"), "s", self.engine.source),
+            Assumption("engine_layer_overhead_s", float(f"{self.engine.layer_overhead_s:.4g}"), "s",
+                       self.engine.source),
             Assumption("precision", self.precision, "-", "user input" if self.config.precision else
                        self._precision_source()),
             Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",

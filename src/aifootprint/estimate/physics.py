@@ -8,8 +8,8 @@ Public signature (other estimators — image, video, embedding — call these)::
     from aifootprint.estimate.physics import Device, Engine, step_time_energy
 
     dev = cal.device("bf16")                 # Device of one accelerator type (calibration.Calibration.device)
-    eng = engine_profile("vllm", cal)        # Engine: host/scheduler time per step and per sequence
-    t_s, e_j = step_time_energy(flops, bytes_moved, n, dev, host_s=eng.host_s(seqs), comm_s=0.0)
+    eng = engine_profile("vllm", cal)        # Engine: host/scheduler time per step, sequence and layer
+    t_s, e_j = step_time_energy(flops, bytes_moved, n, dev, host_s=eng.host_s(seqs, layers), comm_s=0.0)
 
 ``step_time_energy(flops, bytes_moved, n, dev, host_s=0.0, comm_s=0.0) -> (time_s, energy_j)``: one step that does
 ``flops`` FLOPs and moves ``bytes_moved`` bytes of HBM traffic in total over ``n`` accelerators (float or array each):
@@ -100,7 +100,8 @@ class Device:
 
 @dataclass(frozen=True, slots=True)
 class Engine:
-    """A serving engine's host/scheduler time per step: ``step_overhead_s + seq_overhead_s × running sequences``.
+    """A serving engine's host/scheduler time per step: ``step_overhead_s + seq_overhead_s × running sequences +
+    layer_overhead_s × model layers`` (the last: kernel launches and their scheduling, per layer of the model).
 
     The accelerators wait during this time (charged at base power). See :mod:`.engines` for the shipped profiles.
     """
@@ -112,10 +113,12 @@ class Engine:
     #: processing, attention-kernel inefficiency) [J]; 0 for a GPU-bound engine
     seq_energy_j: Num = 0.0
     source: str = ""
+    #: host time per model layer per step (kernel launches not hidden by CUDA graphs) [s]; 0 for a GPU-bound engine
+    layer_overhead_s: Num = 0.0
 
-    def host_s(self, seqs: Num) -> Num:
-        """Host time of one step with ``seqs`` running sequences."""
-        return self.step_overhead_s + self.seq_overhead_s * seqs
+    def host_s(self, seqs: Num, layers: Num = 0.0) -> Num:
+        """Host time of one step with ``seqs`` running sequences through a model of ``layers`` layers."""
+        return self.step_overhead_s + self.seq_overhead_s * seqs + self.layer_overhead_s * layers
 
     def host_j(self, seqs: Num) -> Num:
         """Accelerator energy of the engine's per-sequence work in one step (above base power)."""
@@ -177,7 +180,7 @@ def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill
     """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`step_time_energy`)."""
     flops, moved = llm_step_work(c, n, decode_seqs, prefill_tokens, decode_ctx, prefill_ctx)
     comm = allreduce_s(decode_seqs + prefill_tokens, n, c.layers, c.hidden_bytes, dev)
-    t, e = step_time_energy(flops, moved, n, dev, eng.host_s(decode_seqs), comm, eng.host_j(decode_seqs))
+    t, e = step_time_energy(flops, moved, n, dev, eng.host_s(decode_seqs, c.layers), comm, eng.host_j(decode_seqs))
     return t, e, flops, moved
 
 

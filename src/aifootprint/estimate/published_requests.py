@@ -160,17 +160,20 @@ def compare_published(est: RequestEstimator, input_tokens: float, output_tokens:
     cfg = est.config
     if rows is None:
         rows = figures_for(est)
-    # a figure without a stated input length is a typical (short) query when its publisher gave separate figures for
-    # long inputs: compare it only below half the shortest of those
-    long_inputs = [x for x in (_stated_input(r) for r in rows) if x is not None]
-    short_limit = min(long_inputs) / 2.0 if long_inputs else float("inf")
-    for r in rows:
-        value = row_float(r, "energy_wh") or 0.0
-        stated_in = _stated_input(r)
+    prepared = est._units.get(("figures", id(rows)))
+    if prepared is None or prepared[0] is not rows:  # per-row constants, once per estimator
+        stated = [_stated_input(r) for r in rows]
+        # a figure without a stated input length is a typical (short) query when its publisher gave separate figures
+        # for long inputs: compare it only below half the shortest of those
+        long_inputs = [x for x in stated if x is not None]
+        limit = min(long_inputs) / 2.0 if long_inputs else float("inf")
+        prepared = est._units[("figures", id(rows))] = (rows, limit, [
+            (r, str(r.get("key")), row_float(r, "energy_wh") or 0.0, x) for r, x in zip(rows, stated, strict=True)])
+    _, short_limit, items = prepared
+    for r, key, value, stated_in in items:
         comparable = (input_tokens < short_limit if stated_in is None
                       else 0.5 <= (input_tokens + 1.0) / (stated_in + 1.0) <= 2.0)
         inside = low <= value <= high
-        key = str(r.get("key"))
         block.append({"key": key, "description": r.get("description"), "energy_wh": value,
                       "boundary": r.get("boundary"), "source": r.get("source"), "year": r.get("year"),
                       "input_tokens": stated_in, "comparable": comparable, "within_range": inside})

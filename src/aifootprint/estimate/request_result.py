@@ -158,6 +158,30 @@ def band_ratios(est: RequestEstimator) -> tuple[float, float]:
     return lo / mid, hi / mid
 
 
+#: Parameter-range factors kept per estimator (keyed by token counts to 2 significant digits) before the oldest go.
+PRANGE_CACHE_SIZE = 1024
+
+
+def param_range(est: RequestEstimator, input_tokens: float, output_tokens: float, best_wh: float
+                ) -> tuple[float, float] | None:
+    """Closed models: (energy at the low, at the high parameter counts) ÷ best, rounded to 3 digits, or None when the
+    range is empty. The ratio varies slowly with the request, so it is kept per estimator for token counts rounded
+    to 2 significant digits (the first request of each size computes it at its exact tokens)."""
+    key = ("prange", float(f"{input_tokens:.2g}"), float(f"{output_tokens:.2g}"))
+    cache = est._units
+    if key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    m = est.model
+    lo = est._estimate(est._costs_at(m.low), input_tokens, output_tokens).energy_wh
+    hi = est._estimate(est._costs_at(m.high), input_tokens, output_tokens).energy_wh
+    lo, hi = min(lo, best_wh), max(hi, best_wh)
+    out = (float(f"{lo / best_wh:.3g}"), float(f"{hi / best_wh:.3g}")) if hi > lo else None
+    if len(cache) > PRANGE_CACHE_SIZE:
+        cache.pop(next(k for k in cache if isinstance(k, tuple) and k[0] == "prange"))
+    cache[key] = out
+    return out
+
+
 def request_result(est: RequestEstimator, input_tokens: float, output_tokens: float) -> Result:
     """:meth:`.inference.RequestEstimator.result`."""
     from aifootprint.result import Result
@@ -166,13 +190,7 @@ def request_result(est: RequestEstimator, input_tokens: float, output_tokens: fl
 
     best = est.estimate(input_tokens, output_tokens)
     m = est.model
-    prange: tuple[float, float] | None = None
-    if m.is_range:  # parameter range (closed models): energy at the low and high counts, triangular between
-        lo = est._estimate(est._costs_at(m.low), input_tokens, output_tokens).energy_wh
-        hi = est._estimate(est._costs_at(m.high), input_tokens, output_tokens).energy_wh
-        lo, hi = min(lo, best.energy_wh), max(hi, best.energy_wh)
-        if hi > lo:
-            prange = (float(f"{lo / best.energy_wh:.3g}"), float(f"{hi / best.energy_wh:.3g}"))
+    prange = param_range(est, input_tokens, output_tokens, best.energy_wh) if m.is_range else None
     unit = unit_for(est, prange)
     active = best.prefill_wh + best.decode_wh + best.host_wh
     energy = scaled(unit.energy_wh, active)
