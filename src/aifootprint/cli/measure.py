@@ -348,7 +348,8 @@ def runs_show(
 def runs_export(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
     fmt: Annotated[str, typer.Option("--format", help="csv (the samples) or json (everything).")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write (regular files only; a "
+                                               "symlink is written through; - or none: stdout).")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Export a run: its samples as CSV, or the whole record (run, devices, events, windows, samples) as JSON.
@@ -360,15 +361,16 @@ def runs_export(
         from ..errors import unknown_choice
 
         raise unknown_choice("format", fmt, ("csv", "json"))
+    from ..fileio import output_target, write_output
+
+    if output is not None:
+        output_target(output, "-o")  # a directory, FIFO, device or missing folder fails before the store is read
     with _reading(store):
         text = _export_text(_open(store), run_id, fmt)
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    write_output(output, text, "-o")
 
 
 def _export_text(db: RunStore, run_id: str, fmt: str) -> str:
