@@ -136,7 +136,11 @@ def measure(
     from ..measure.sensors.discovery import SensorConfig
     from ..measure.sensors.nvidia import parse_gpu_list
     from ..measure.tracker import Tracker, TrackerConfig
+    from .validate import check_flags
 
+    # numeric flags first: one line naming the flag and the accepted range, before anything runs
+    check_flags({"--hz": hz, "--cpu-tdp-w": cpu_tdp_w, "--pue": pue, "--wue-l-per-kwh": wue_l_per_kwh,
+                 "--ewif-l-per-kwh": ewif_l_per_kwh, "--intensity-g-per-kwh": intensity_g_per_kwh})
     argv = list(command or []) + list(ctx.args)
     try:
         check_command(argv)
@@ -144,8 +148,6 @@ def measure(
         _fail(str(exc), exc.exit_code)
 
     gpu_list = parse_gpu_list(gpus)
-    if cpu_tdp_w is not None and not cpu_tdp_w > 0:
-        raise InputError(f"--cpu-tdp-w must be > 0, got {cpu_tdp_w}")
     site_op, overrides, site = _site({"operator": operator, "pue": pue, "wue_l_per_kwh": wue_l_per_kwh,
                                       "ewif_l_per_kwh": ewif_l_per_kwh, "intensity_g_per_kwh": intensity_g_per_kwh})
     if location is not None or site:
