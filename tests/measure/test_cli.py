@@ -210,7 +210,7 @@ def test_export_to_an_unwritable_path_is_one_line_exit_2(tmp_path: Path, capsys:
     run_id = json.loads(done.stdout)["inputs"]["run_id"]
     for target in (tmp_path, tmp_path / "missing-dir" / "x.json"):
         code, _out, err = run_main(capsys, "runs", "export", run_id, "-o", str(target))
-        assert_one_line_error(code, err, f"cannot write {target}")
+        assert_one_line_error(code, err, f"-o {target}")  # fileio.write_output's message names the flag and path
 
 
 def test_export_times_carry_their_unit(private_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -136,7 +136,11 @@ def measure(
     from ..measure.sensors.discovery import SensorConfig
     from ..measure.sensors.nvidia import parse_gpu_list
     from ..measure.tracker import Tracker, TrackerConfig
+    from .validate import check_flags
 
+    # numeric flags first: one line naming the flag and the accepted range, before anything runs
+    check_flags({"--hz": hz, "--cpu-tdp-w": cpu_tdp_w, "--pue": pue, "--wue-l-per-kwh": wue_l_per_kwh,
+                 "--ewif-l-per-kwh": ewif_l_per_kwh, "--intensity-g-per-kwh": intensity_g_per_kwh})
     argv = list(command or []) + list(ctx.args)
     try:
         check_command(argv)
@@ -144,8 +148,6 @@ def measure(
         _fail(str(exc), exc.exit_code)
 
     gpu_list = parse_gpu_list(gpus)
-    if cpu_tdp_w is not None and not cpu_tdp_w > 0:
-        raise InputError(f"--cpu-tdp-w must be > 0, got {cpu_tdp_w}")
     site_op, overrides, site = _site({"operator": operator, "pue": pue, "wue_l_per_kwh": wue_l_per_kwh,
                                       "ewif_l_per_kwh": ewif_l_per_kwh, "intensity_g_per_kwh": intensity_g_per_kwh})
     if location is not None or site:
@@ -348,7 +350,8 @@ def runs_show(
 def runs_export(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
     fmt: Annotated[str, typer.Option("--format", help="csv (the samples) or json (everything).")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write (regular files only; a "
+                                               "symlink is written through; - or none: stdout).")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Export a run: its samples as CSV, or the whole record (run, devices, events, windows, samples) as JSON.
@@ -360,15 +363,16 @@ def runs_export(
         from ..errors import unknown_choice
 
         raise unknown_choice("format", fmt, ("csv", "json"))
+    from ..fileio import output_target, write_output
+
+    if output is not None:
+        output_target(output, "-o")  # a directory, FIFO, device or missing folder fails before the store is read
     with _reading(store):
         text = _export_text(_open(store), run_id, fmt)
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    write_output(output, text, "-o")
 
 
 def _export_text(db: RunStore, run_id: str, fmt: str) -> str:

@@ -55,6 +55,12 @@ LIMITS: Mapping[str, Limit] = {
     "--vocab": Limit(1, 100_000_000),
     "--experts": Limit(1, 100_000),
     "--active-experts": Limit(1, 100_000),
+    # measure: the tracker samples at most 1,000 times a second (TrackerConfig); below 0.01 Hz (one read per 100 s)
+    # a short command gets no sample at all
+    "--hz": Limit(0.01, 1000.0, "Hz"),
+    # the CPU TDP of the whole machine: the largest server chips are 500 W (AMD EPYC 9965, Intel Xeon 6980P,
+    # vendor datasheets 2024); 8 sockets x 500 W = 4,000 W, and 10,000 W leaves room
+    "--cpu-tdp-w": Limit(1.0, 10_000.0, "W"),
     # flags in billions: above 1e6 (a count typed where billions are expected) the command's own check gives a hint
     "--params": Limit(1e-9, math.inf, "billion"),
     "--active-params": Limit(1e-9, math.inf, "billion"),

@@ -36,6 +36,14 @@ if TYPE_CHECKING:
 SERIES_POINTS = 120
 
 
+#: Accepted annual growth of requests [-]: -99 % (shrinking) to x11 (growth 10.0) per year. Wider values are typos or
+#: unit slips (50 typed for 50 %), and 1e308 overflowed numpy. The CLI's ``--growth`` accepts the same range.
+GROWTH_PER_YEAR_RANGE = (-0.99, 10.0)
+#: Accepted requests per day on day 0 (the CLI's ``--requests-per-day`` limit): with it every daily and cumulative
+#: figure stays finite over the longest deployment (100 years) at the largest growth (x11 a year).
+MAX_REQUESTS_PER_DAY = 1e13
+
+
 @dataclass(frozen=True, slots=True)
 class Deployment:
     """Traffic of a deployment: requests per day on day 0, tokens per request, length and annual growth."""
@@ -47,14 +55,17 @@ class Deployment:
     growth_per_year: float = 0.0
 
     def __post_init__(self) -> None:
-        if not self.requests_per_day >= 0:
-            raise InputError(f"requests per day must be ≥ 0, got {self.requests_per_day!r}")
+        if not 0 <= self.requests_per_day <= MAX_REQUESTS_PER_DAY:  # also refuses NaN and infinity
+            raise InputError(f"requests_per_day must be from 0 to {MAX_REQUESTS_PER_DAY:g}, "
+                             f"got {self.requests_per_day!r}")
         if not (self.input_tokens >= 0 and self.output_tokens >= 1):
             raise InputError(f"tokens must be input ≥ 0 and output ≥ 1, got {self.input_tokens}, {self.output_tokens}")
         if not 1 <= self.days <= 36_500:
             raise InputError(f"days must be between 1 and 36,500, got {self.days}")
-        if not self.growth_per_year > -1:
-            raise InputError(f"growth per year must be > -1 (−100 %), got {self.growth_per_year}")
+        low, high = GROWTH_PER_YEAR_RANGE
+        if not low <= self.growth_per_year <= high:  # also refuses NaN and infinity
+            raise InputError(f"growth_per_year must be from {low:g} (-99 %) to {high:g} (x11 a year), "
+                             f"got {self.growth_per_year!r}")
 
     def requests(self) -> NDArray[np.float64]:
         """Requests on each day."""

@@ -352,6 +352,10 @@ class Tracker(Sampling):
                 holder = self._leases.holder(s.physical_id)
                 skipped.append(f"{s.device} (measured by pid {holder})" if holder else s.device)
                 continue
+            if final and at is not None and tr.t is not None and at > tr.t and tr.failing_since is None:
+                # the run's end is extrapolated past the last reading: store that edge too, so that the stored
+                # (and uploaded) cumulative energy ends where the run's result does
+                self._add_sample(s.device, end_s, best, tr.power)
             mark = win.marks.get(s.device, (0.0, 0.0, 0.0, 0.0, 0))
             devices.append(tr.window_energy(mark, (best, integrated, process), duration))
             gaps.extend(tr.gaps[mark[4]:])

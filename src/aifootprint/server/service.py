@@ -105,6 +105,15 @@ def _site(body: s.RunIn) -> tuple[dict[str, Any], tuple[float, float, float]]:
     return settings, (best[0], best[1], best[2])
 
 
+def server_versions() -> tuple[str, str]:
+    """(method version, data version) of this server: what a run's figures are recomputed with. A run whose client
+    sent no versions is stored with these, never with empty strings (which read as "not recorded")."""
+    from .._version import METHOD_VERSION
+    from ..reference.registry import DATA_VERSION
+
+    return METHOD_VERSION, DATA_VERSION
+
+
 def create_run(session: Session, body: s.RunIn) -> tuple[dict[str, Any], bool]:
     """Create a run (idempotent by ``run_id`` within its project); returns (run, created)."""
     existing = session.get(Run, body.run_id)
@@ -115,9 +124,11 @@ def create_run(session: Session, body: s.RunIn) -> tuple[dict[str, Any], bool]:
         return run_summary(session, existing), False
     project = _project(session, body.project, create=True)
     settings, (carbon, water, facility) = _site(body)
+    method_version, data_version = server_versions()
     run = Run(run_id=body.run_id, project_id=project.id, name=body.name, host=body.host, started_at=body.started_at,
               location=body.location or "", hz=body.hz, command=body.command, job_id=body.job_id,
-              method_version=body.method_version, data_version=body.data_version, carbon_g_per_it_kwh=carbon,
+              method_version=body.method_version or method_version, data_version=body.data_version or data_version,
+              carbon_g_per_it_kwh=carbon,
               water_l_per_it_kwh=water, facility_kwh_per_it_kwh=facility, site_json=json.dumps(settings),
               created_at=time.time())
     session.add(run)
@@ -279,7 +290,9 @@ def run_summary(session: Session, run: Run, devices: Sequence[RunDevice] | None 
         "started_at": run.started_at, "ended_at": run.ended_at, "exit_code": run.exit_code,
         "duration_s": (run.ended_at - run.started_at) if run.ended_at is not None else None,
         "location": run.location, "hz": run.hz, "command": run.command, "job_id": run.job_id,
-        "method_version": run.method_version, "data_version": run.data_version,
+        # runs stored before the fix may hold "": the server's versions, as the run detail's figures use
+        "method_version": run.method_version or server_versions()[0],
+        "data_version": run.data_version or server_versions()[1],
         "it_energy_j": energy_j, "it_energy_kwh": kwh, "energy_kwh": kwh * run.facility_kwh_per_it_kwh,
         "carbon_g": kwh * run.carbon_g_per_it_kwh, "water_l": kwh * run.water_l_per_it_kwh,
         "it_energy_kwh_by_component": dict(sorted(by_component.items())),
@@ -308,9 +321,7 @@ def list_runs(session: Session, project: str | None, host: str | None, since: fl
 def run_detail(session: Session, run_id: str) -> Any:
     """The run as a :class:`~aifootprint.result.Result` (kind ``run``): impacts with low/best/high and the site's
     assumptions recomputed by :func:`aifootprint.impacts.assess`, windows, request count and the stored summary."""
-    from .._version import METHOD_VERSION
     from ..impacts import SiteOverrides, assess, resolve_site
-    from ..reference.registry import DATA_VERSION
     from ..result import Result
 
     run = _run(session, run_id)
@@ -333,7 +344,7 @@ def run_detail(session: Session, run_id: str) -> Any:
         warnings.append(Notice("simulated", "figures come from fake sensors (a script, not a measurement)", run_id))
     inputs = {"run_id": run_id, "location": site.location, "zone": site.zone, "operator": site.operator}
     return Result("run", inputs, values, impacts.assumptions(), warnings,
-                  data_version=run.data_version or DATA_VERSION, method_version=run.method_version or METHOD_VERSION)
+                  data_version=summary["data_version"], method_version=summary["method_version"])
 
 
 def samples(session: Session, run_id: str, device: str | None, after: tuple[float, str | None] | None,

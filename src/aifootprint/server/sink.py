@@ -99,6 +99,16 @@ class UploadingStore:
             finally:
                 self.uploader.add_rows("samples", rows)
 
+    # the tracker's StoreWriter (aifootprint.measure.writer) writes samples in batches, without waiting for the lock
+    def set_busy_timeout(self, timeout_s: float) -> None:
+        self.store.set_busy_timeout(timeout_s)
+
+    def write_samples(self, rows: Sequence[tuple[str, str, float, float | None, float | None]]) -> None:
+        """Samples ``(run_id, device, t_s, energy_j, power_w)``: the local store first (a busy lock raises here,
+        before anything is queued, and the writer retries), then the upload queue."""
+        self.store.write_samples(rows)
+        self.uploader.add_rows("samples", [_sample(device, t_s, e, p) for _run, device, t_s, e, p in rows])
+
     def add_event(self, run_id: str, t_s: float, kind: str, device: str, message: str) -> None:
         self.store.add_event(run_id, t_s, kind, device, message)
 

@@ -4,6 +4,8 @@ A sample's ``energy_j`` is cumulative per device since the run's start, so the e
 its largest cumulative value in that bucket minus its largest value in the device's previous bucket (0 before the
 first). Buckets are half-open ``(start, end]`` (to 1 µs): the energy between two samples goes to the bucket of the
 later sample, so an interval that straddles a boundary (0.1 s at 10 Hz) is counted in the bucket where it ends.
+A sample at the run's start (``t_s`` ≤ 1 µs, no energy yet) goes to the bucket where the run starts: a run started
+at 10:00:00 sits in the 10:00 bucket only, not also in an empty 09:00 one.
 Hourly maxima come from one grouped query; days and weeks (ISO weeks, Monday 00:00 UTC) add hours up.
 Carbon and water use each run's best site factors (``aifootprint.impacts.assess`` at the run's location).
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from .models import Run, Sample
@@ -38,7 +40,8 @@ def project_totals(session: Session, name: str, bucket: str, since: float | None
     if bucket not in BUCKETS:
         raise ApiError(422, f"unknown bucket {bucket!r}; accepted: {', '.join(BUCKETS)}")
     project = _project(session, name)
-    t_hours = (Run.started_at + Sample.t_s - 1e-6) / 3600.0
+    # (start, end]: 1 µs back, except for the run's first sample (t_s ≤ 1 µs), which stays at the run's start
+    t_hours = (Run.started_at + case((Sample.t_s > 1e-6, Sample.t_s - 1e-6), else_=0.0)) / 3600.0
     postgres = session.get_bind().dialect.name == "postgresql"
     floor = func.floor(t_hours) if postgres else t_hours  # SQLite's CAST truncates, PostgreSQL's rounds
     hour = cast(floor, Integer)
