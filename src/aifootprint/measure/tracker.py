@@ -214,10 +214,6 @@ class Tracker(Sampling):
             self._collect_sensor_notes()
             result = self._close(self.config.name, edge, final=True)
             self.result = result
-            if self.config.background:  # the stored series ends at the run's edge, as the result does
-                for tr in self._tracks:
-                    if tr.t is not None and edge > tr.t and tr.failing_since is None:
-                        self._add_sample(tr.sensor.device, edge - self._t0, tr.snapshot(edge)[0], tr.power)
             self.running = False
             summary = {"measurement": result.to_dict(), "windows": [w.to_dict() for w in self.window_results],
                        "assumptions": [list(a) for a in self.assumptions], "labels": self.labels()}

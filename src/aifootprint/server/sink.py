@@ -80,17 +80,6 @@ class UploadingStore:
             self.store.add_sample(run_id, device, t_s, energy_j, power_w)
             self._pending.append(_sample(device, t_s, energy_j, power_w))
 
-    def write_samples(self, rows: Sequence[tuple[str, str, float, float | None, float | None]]) -> None:
-        """Write samples ``(run_id, device, t_s, energy_j, power_w)`` locally first, then queue them for upload
-        (the tracker's store writer hands samples over in batches)."""
-        with self._lock:
-            self.store.write_samples(rows)
-            self.uploader.add_rows("samples", [_sample(d, t, e, p) for _, d, t, e, p in rows])
-
-    def set_busy_timeout(self, timeout_s: float) -> None:
-        """How long the local store's next writes wait for another process's lock (see :class:`RunStore`)."""
-        self.store.set_busy_timeout(timeout_s)
-
     def flush(self) -> int:
         with self._lock:
             rows, self._pending = self._pending, []
