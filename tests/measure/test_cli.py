@@ -13,6 +13,7 @@ from typing import IO
 
 import pytest
 
+from aifootprint._version import METHOD_VERSION
 from aifootprint.measure.store import RunStore
 
 CLI = [sys.executable, "-m", "aifootprint.cli.main"]
@@ -104,7 +105,7 @@ def test_runs_list_show_statement_and_export(private_home: Path, tmp_path: Path)
     assert other["carbon_g"]["best"] > shown["carbon_g"]["best"]  # same energy, coal-heavy grid vs nuclear-heavy
     statement = cli("runs", "show", run_id, "--statement").stdout
     assert "kWh" in statement and "gCO2e" in statement and "| Hardware |" in statement and run_id in statement
-    assert "method 0.1" in statement and "data " in statement
+    assert f"method {METHOD_VERSION}" in statement and "data " in statement
     csv_text = cli("runs", "export", run_id, "--format", "csv").stdout.splitlines()
     assert csv_text[0] == "run_id,device,t_s,energy_j,power_w" and len(csv_text) > 3
     target = tmp_path / "run.json"

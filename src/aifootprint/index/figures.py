@@ -87,7 +87,8 @@ def _text(warning: Any) -> str:
 
 
 def _request_method(inputs: dict[str, Any]) -> str:
-    return (f"aifootprint estimator (roofline prefill/decode + power model, model error as a lognormal range): "
+    return ("aifootprint estimator (roofline prefill/decode + power model, 5–95 % band from the measured "
+            f"out-of-sample error): "
             f"{inputs.get('hardware', '').upper()}, batch {inputs.get('batch')}, {inputs.get('precision')}, "
             f"{inputs.get('input_tokens', 0):,.0f} input / {inputs.get('output_tokens', 0):,.0f} output tokens, "
             f"{inputs.get('boundary')} boundary, site {inputs.get('location')} (operator {inputs.get('operator')})")
