@@ -2,7 +2,7 @@
 
 Every task is reduced to *phases* (text encoding, denoising steps, VAE decode, an encoder forward pass, Whisper's
 encoder and decode steps, a vision encoder): FLOPs and bytes per accelerator step, repeated. Each step goes through
-the same roofline + power model as LLM inference (:mod:`aifootprint.estimate.roofline`), then the same boundary
+the same roofline + power model as LLM inference (:mod:`aifootprint.estimate.physics`), then the same boundary
 (:mod:`aifootprint.estimate.boundary`) and impacts core (:func:`aifootprint.impacts.assess`).
 
 Modules: :mod:`.models` (typed registry rows, ``task_models.csv``), :mod:`.flops` (FLOP/byte counts per
@@ -15,8 +15,7 @@ Lazy re-exports only (PEP 562).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from ..._lazy import lazy_getattr
 
 _EXPORTS = {
     "TaskConfig": "estimator",
@@ -32,8 +31,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

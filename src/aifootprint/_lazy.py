@@ -1,0 +1,20 @@
+"""PEP 562 lazy exports: a package lists ``{public name: submodule}`` and gets a module ``__getattr__`` that imports
+the submodule on first use (so importing the package does no work)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def lazy_getattr(package: str, exports: Mapping[str, str]) -> Callable[[str], Any]:
+    """Module ``__getattr__`` for ``package``: ``exports`` maps a public name to its submodule (relative name)."""
+
+    def __getattr__(name: str) -> Any:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(f"{package}.{module}"), name)
+
+    return __getattr__
