@@ -63,11 +63,11 @@ def splits(configs: list[cf.Config], quick: bool) -> dict[str, dict[str, np.ndar
         t, e = cf.predict(w, cal)
         labels = np.array([f"{c.model_id} | {c.task} | {c.gpu} × {c.n} | {c.batch:.0f}" for c in sub])
         d = {"label": labels, "meas_e": w.energy_per_token_j, "meas_p": w.power_w_per_gpu, "in_e": e,
-             "in_p": e * w.batch / (t * w.n), "task": np.array([c.task for c in sub]),
+             "in_p": cf.power_per_gpu(w, t, e), "task": np.array([c.task for c in sub]),
              "family": np.array([cf.family(c.model_id) for c in sub])}
         other = "b200" if key == "h100" else "h100"
         tx, ex = cf.predict(w, cf.scale_to(load_calibration(other), spec))
-        d["cross_e"], d["cross_p"] = ex, ex * w.batch / (tx * w.n)
+        d["cross_e"], d["cross_p"] = ex, cf.power_per_gpu(w, tx, ex)
         if not quick:
             phi = cal.compute_fraction
             d["lomo_e"], d["lomo_p"] = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id))

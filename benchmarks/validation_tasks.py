@@ -16,14 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from aifootprint.estimate.calibration import load_calibration
 from aifootprint.estimate.tasks.fit import (
     GPU_KEYS,
-    Predictor,
     fit_params,
     lomo_predictions,
     median_abs_error,
-    read_mlenergy,
+    mlenergy_predictor,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,9 +29,8 @@ DEFAULT_MLE = ROOT.parent / "shared" / "data" / "mlenergy-leaderboard" / "config
 
 
 def mlenergy(path: Path) -> None:
-    rows = read_mlenergy(path)
-    cals = {g: load_calibration(g) for g in GPU_KEYS.values()}
-    pred = Predictor(rows, cals)
+    pred = mlenergy_predictor(path)
+    rows = pred.rows
     meas = pred.measured
     gpus = np.array([m.gpu for m in rows])
     models = np.array([m.model for m in rows])

@@ -397,10 +397,15 @@ def rel_errors(w: Work, cal: Calibration) -> F64:
     return e / w.energy_per_token_j - 1.0
 
 
+def power_per_gpu(w: Work, t: F64, e: F64) -> F64:
+    """Average power per GPU [W] of modelled step time ``t`` and energy per output token ``e``."""
+    return e * w.batch / (t * w.n)
+
+
 def power_errors(w: Work, cal: Calibration) -> F64:
     """Relative error of average power per GPU (modelled energy ÷ modelled time ÷ GPUs vs measured)."""
     t, e = predict(w, cal)
-    return e * w.batch / (t * w.n) / w.power_w_per_gpu - 1.0
+    return power_per_gpu(w, t, e) / w.power_w_per_gpu - 1.0
 
 
 def family(model_id: str) -> str:
@@ -432,7 +437,7 @@ def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, gr
         w = work([configs[j] for j in idx])
         t, e = predict(w, cal)
         e_out[idx] = e
-        p_out[idx] = e * w.batch / (t * w.n)
+        p_out[idx] = power_per_gpu(w, t, e)
     return e_out, p_out
 
 

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def hf(repo: str) -> str:
-    return f"https://huggingface.co/{repo}"
-
+from _model_facts import hf_url as hf
 
 # key -> (citation, url, licence, status)
 SOURCES: dict[str, tuple[str, str, str, str]] = {

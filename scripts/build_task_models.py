@@ -51,21 +51,17 @@ MODEL_COLUMN_MEANINGS = {
 def _fit(out: Path, shared: Path) -> list[dict[str, object]]:
     import numpy as np
 
-    from aifootprint.estimate.calibration import load_calibration
     from aifootprint.estimate.tasks.fit import (
         GPU_KEYS,
-        Predictor,
         fit_params,
         lomo_predictions,
         median_abs_error,
-        read_mlenergy,
+        mlenergy_predictor,
     )
     from aifootprint.reference.registry import Registry
 
-    reg = Registry(out)
-    rows = read_mlenergy(shared / "data" / "mlenergy-leaderboard" / "configurations.csv")
-    cals = {g: load_calibration(g, reg) for g in GPU_KEYS.values()}
-    pred = Predictor(rows, cals, reg)
+    pred = mlenergy_predictor(shared / "data" / "mlenergy-leaderboard" / "configurations.csv", Registry(out))
+    rows = pred.rows
     fitted = {g: fit_params(pred, g) for g in GPU_KEYS.values()}
     p = pred.predict(fitted)
     ratio = pred.measured / lomo_predictions(pred)

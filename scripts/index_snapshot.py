@@ -19,6 +19,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from aifootprint.fileio import write_output
 from aifootprint.index.changes import snapshot
 from aifootprint.index.figures import IndexConfig, build_index
 from aifootprint.reference.registry import Registry
@@ -49,7 +50,7 @@ def main() -> None:
     snap = snapshot(data)
     snap["revision"] = args.rev or "working tree"
     path = args.out / f"{args.data_version}.json"
-    path.write_text(json.dumps(snap, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_output(path, json.dumps(snap, indent=1, sort_keys=True) + "\n")
     missing = [s.id for s in data.sections if s.missing]
     print(f"{path}: {len(snap['figures'])} figures, {len(snap['datasets'])} data files"
           + (f"; sections not computed on this data: {', '.join(missing)}" if missing else ""))

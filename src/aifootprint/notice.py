@@ -29,11 +29,6 @@ class Notice:
         return {"code": self.code, "subject": self.subject, "message": self.message, "source": self.source}
 
 
-def as_notice(item: Notice | str, code: str = "note") -> Notice:
-    """Wrap a plain message (legacy call sites) as a :class:`Notice` with a generic ``code``."""
-    return item if isinstance(item, Notice) else Notice(code=code, message=str(item))
-
-
 def to_notice(item: Notice | str) -> Notice:
     """A :class:`Notice` for ``item``; a legacy plain message ``"subject: text"`` keeps its leading identifier as
     the ``subject`` (``"pue: industry-average PUE used"`` -> subject ``"pue"``), code ``"note"``.

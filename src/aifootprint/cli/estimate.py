@@ -311,8 +311,10 @@ def compare_models(
     """Rank models by per-request energy, carbon and water for one task profile (each model's multiple of the
     smallest): do you need the very large model?"""
     if task is not None or input_tokens is None or output_tokens is None:  # tasks' hook (cli/estimate_tasks.py)
-        __import__(f"{__package__}.estimate_tasks", fromlist=["compare"]).compare(
-            task, models, input_tokens, output_tokens, hardware, boundary, location, operator, json_out, engine)
+        from .estimate_tasks import compare as compare_task
+
+        compare_task(task, models, input_tokens, output_tokens, hardware, boundary, location, operator, json_out,
+                     engine)
         return
     from ..estimate.compare import compare_models as run
     from ..estimate.inference import RequestConfig
@@ -358,7 +360,9 @@ def register(app: typer.Typer) -> None:
     sub.command("request")(request)
     sub.command("training")(training)
     sub.command("lifecycle")(lifecycle)
-    __import__(f"{__package__}.estimate_tasks", fromlist=["register"]).register(sub)
-    __import__(f"{__package__}.estimate_log", fromlist=["register"]).register(sub)  # integ: estimate log
+    from . import estimate_log, estimate_tasks
+
+    estimate_tasks.register(sub)
+    estimate_log.register(sub)
     app.add_typer(sub, name="estimate")
     app.command("compare-models")(compare_models)

@@ -8,15 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
+from .estimate import Boundary, Json, Location, Operator
 from .output import emit
 
-Json = Annotated[bool, typer.Option("--json", help="Print the JSON result (output contract).")]
 Hardware = Annotated[str, typer.Option("--hardware", help="Accelerator (registry key): h100, h200, b200, a100-80gb, …")]
 Accels = Annotated[int | None, typer.Option("--accelerators", help="Accelerators (default: fewest that hold the "
                                                                    "weights).")]
-Boundary = Annotated[str, typer.Option("--boundary", help="accelerator | server | datacenter.")]
-Location = Annotated[str | None, typer.Option("--location", help="ISO country (FR), US-WA, aws:us-east-1, WORLD.")]
-Operator = Annotated[str | None, typer.Option("--operator", help="Data-centre operator: google, microsoft, aws, …")]
 Calib = Annotated[str | None, typer.Option("--calibration", help="Calibration profile written by `aifootprint "
                                           "calibrate` for this accelerator (default: the user config's, else the "
                                           "shipped one).")]
@@ -39,7 +36,6 @@ def _list(task: str) -> None:
 
 def _run(spec: Any, hardware: str, accelerators: int | None, engine: str, boundary: str, location: str | None,
          operator: str | None, json_out: bool, calibration: str | None = None) -> None:
-    from dataclasses import replace
 
     from ..estimate.tasks.estimator import TaskConfig, TaskEstimator
     from .estimate import _calibration
@@ -47,8 +43,6 @@ def _run(spec: Any, hardware: str, accelerators: int | None, engine: str, bounda
     cfg = TaskConfig(hardware=hardware, accelerators=accelerators, boundary=boundary, location=location,
                      operator=operator, engine=engine, calibration=_calibration(hardware, calibration))
     result = TaskEstimator(spec, cfg).result()
-    if not json_out:
-        result = replace(result, warnings=[str(w) for w in result.warnings])
     emit(result, json_out, title=f"estimate {spec.task} ({spec.model}, per item)")
 
 
@@ -168,7 +162,6 @@ def multimodal(
 ) -> None:
     """Energy, carbon and water of one chat request with images: the vision encoder, then the image tokens added to
     the prompt of the LLM request."""
-    from dataclasses import replace
 
     from ..estimate.inference import RequestConfig
     from ..estimate.tasks.multimodal import estimate_multimodal
@@ -178,8 +171,6 @@ def multimodal(
     if video_frames < 0:
         raise InputError(f"--video-frames must be 0 or more, got {video_frames}")
     result = estimate_multimodal(model, images + video_frames, input_tokens, output_tokens, cfg)
-    if not json_out:
-        result = replace(result, warnings=[str(w) for w in result.warnings])
     emit(result, json_out, title=f"estimate multimodal ({model}, {images} image(s), {video_frames} frame(s))")
 
 

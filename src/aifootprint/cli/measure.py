@@ -229,8 +229,7 @@ def _human(result: Any, title: str) -> None:
                       f"{d['energy_j'] / 3600:.4g}")
     Console(highlight=False).print(table)
     hidden = {"devices", "gaps", "skipped_devices", "estimated", "simulated"}
-    emit(replace(result, values={k: v for k, v in result.values.items() if k not in hidden},
-                 warnings=[str(w) for w in result.warnings]), False, title=title)
+    emit(replace(result, values={k: v for k, v in result.values.items() if k not in hidden}), False, title=title)
 
 
 # -- runs -------------------------------------------------------------------------------------------------------

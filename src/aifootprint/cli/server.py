@@ -74,13 +74,8 @@ def serve(
     from dataclasses import replace
 
     from ..server.config import CONFIG_ENV, config_to_json
-    from ..server.database import Database
-    from ..server.db import upgrade
 
-    with _db_errors(config.database_url):
-        db = Database(config.database_url)  # migrate once here, not concurrently in every worker
-        upgrade(db.engine)
-        db.dispose()
+    _database(config.database_url).dispose()  # migrate once here, not concurrently in every worker
     os.environ[CONFIG_ENV] = config_to_json(replace(config, migrate=False))
     typer.echo(message, err=True)
     uvicorn.run("aifootprint.server.app:app_from_env", factory=True, host=host, port=port, workers=workers,

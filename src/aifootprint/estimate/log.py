@@ -188,6 +188,7 @@ class LogEstimator:
 
     def _group(self, name: str, rows: np.ndarray[Any, Any], i_tok: F64, o_tok: F64, hours: F64 | None,
                reason: np.ndarray[Any, Any], out: tuple[F64, F64, F64], stats: LogStats) -> None:
+        from aifootprint.impacts import li2023_water_l
         from aifootprint.notice import Notice
 
         from .batch import estimate_arrays
@@ -210,7 +211,7 @@ class LogEstimator:
         it_kwh = (e - res["overhead_wh"]) / 1000.0
         intensity = m.intensity if hours is None else hours[rows]
         c = e / 1000.0 * intensity
-        w = it_kwh * m.wue + it_kwh * m.pue * m.ewif  # li2023_water_l
+        w = li2023_water_l(it_kwh, m.pue, m.wue, m.ewif)
         out[0][rows], out[1][rows], out[2][rows] = e, c, w
         acc = stats.by_model.setdefault(m.key, [0.0, 0.0, 0.0, 0.0])
         acc[0] += rows.size

@@ -105,6 +105,9 @@ class Hook:
         return response
 
 
+_FINAL_TYPES = (None, "response.completed", "message_delta")
+
+
 class WrappedStream:
     """Iterates the SDK stream unchanged; when it ends, ``impacts`` is set on it and on the last chunk."""
 
@@ -131,14 +134,17 @@ class WrappedStream:
         self.impacts = self._hook.finish(last if last is not None else self, self._model, s.model, s.request_id,
                                          s.final_usage(), self._start)
 
+    def _step(self, item: Any) -> Any:
+        """Feed one chunk; finish as soon as the chunk that carries the final usage arrives."""
+        self._state.feed(item)
+        if self._state.usage is not None and getattr(item, "type", None) in _FINAL_TYPES:
+            self._end(item)
+        return item
+
     def __iter__(self) -> Iterator[Any]:
         last = None
         for item in self._stream:
-            self._state.feed(item)
-            last = item
-            if self._state.usage is not None and getattr(item, "type", None) in (None, "response.completed",
-                                                                                  "message_delta"):
-                self._end(item)
+            last = self._step(item)
             yield item
         self._end(last)
 
@@ -165,11 +171,7 @@ class WrappedAsyncStream(WrappedStream):
     async def _agen(self) -> AsyncIterator[Any]:
         last = None
         async for item in self._stream:
-            self._state.feed(item)
-            last = item
-            if self._state.usage is not None and getattr(item, "type", None) in (None, "response.completed",
-                                                                                  "message_delta"):
-                self._end(item)
+            last = self._step(item)
             yield item
         self._end(last)
 

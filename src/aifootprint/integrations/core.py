@@ -213,6 +213,7 @@ class ImpactCalculator:
     def _build(self, name: str) -> _Model | Notice:
         from aifootprint.errors import AifootprintError
         from aifootprint.estimate.inference import RequestConfig, RequestEstimator
+        from aifootprint.impacts import li2023_water_l
         from aifootprint.uncertainty import best
 
         c = self.config
@@ -227,8 +228,12 @@ class ImpactCalculator:
             ref = est.result(*REFERENCE_TOKENS).to_dict()
         except AifootprintError as exc:
             return Notice("unknown-model", f"no estimate for model {name!r}: {exc}", subject=name)
+        pue = float(best(site.pue_value)) if c.boundary == "datacenter" else 1.0
+        intensity, wue, ewif = (float(best(q)) for q in (site.intensity_g_per_kwh, site.wue_l_per_kwh,
+                                                         site.ewif_l_per_kwh))
         point = est.estimate(*REFERENCE_TOKENS)
-        carbon_b, water_b = self._carbon_water(est, site, point.energy_wh, point.overhead_wh)
+        carbon_b = point.energy_wh / 1000.0 * intensity
+        water_b = li2023_water_l((point.energy_wh - point.overhead_wh) / 1000.0, pue, wue, ewif)
         rel = []
         for qty, b in (("energy_wh", point.energy_wh), ("carbon_g", carbon_b), ("water_l", water_b)):
             v = ref[qty]
@@ -248,20 +253,8 @@ class ImpactCalculator:
         for f in site.factors():
             if f.estimated and f.note and not (m.provider and f.name in ("pue", "wue_onsite")):
                 notices.append(Notice("site-factor-estimated", f"{f.name}: {f.note}", f.name, f.source))
-        pue = best(site.pue_value) if c.boundary == "datacenter" else 1.0
-        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, float(best(site.intensity_g_per_kwh)),
-                      float(best(site.wue_l_per_kwh)), float(best(site.ewif_l_per_kwh)), float(pue),
+        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue,
                       (rel[0], rel[1], rel[2], rel[3], rel[4], rel[5]), tuple(notices))
-
-    @staticmethod
-    def _carbon_water(est: RequestEstimator, site: Any, energy_wh: float, overhead_wh: float) -> tuple[float, float]:
-        from aifootprint.impacts import li2023_water_l
-        from aifootprint.uncertainty import best
-
-        pue = best(site.pue_value) if est.config.boundary == "datacenter" else 1.0
-        it_kwh = (energy_wh - overhead_wh) / 1000.0
-        water = li2023_water_l(it_kwh, pue, best(site.wue_l_per_kwh), best(site.ewif_l_per_kwh))
-        return energy_wh / 1000.0 * float(best(site.intensity_g_per_kwh)), float(water)
 
     def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
         """Impacts of one call, or a Notice (unknown model, no tokens) — never an exception for API data."""

@@ -189,17 +189,6 @@ class RunStore:
     def _write(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._write_many([(sql, rows)])
 
-    def _write_script(self, statements: list[str]) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for stmt in statements:
-                    self._db.execute(stmt)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-
     def _write_many(self, batches: list[tuple[str, Sequence[Sequence[Any]]]]) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")

@@ -50,6 +50,7 @@ from .sections import (
     with_unit,
 )
 from .svg import PALETTE, Marker, RefLine
+from .tasks_section import per_task_section
 
 __all__ = ["DEFAULT_MODEL", "REQUEST_KEYS", "REQUEST_TOKENS", "WATER_LOCATIONS", "build_default_report",
            "lifecycle_data", "per_request_data", "render_page", "water_data"]
@@ -433,7 +434,7 @@ def build_default_report(scenario: str | None = None, model: str | None = None, 
     wd = water_data(reg, None, profile, cite, available)
     if wd.bars:
         sections.append(("water", "Water per request by location", water_section(wd)))
-    sections += __import__(f"{__package__}.tasks_section", fromlist=["x"]).per_task_section(reg)  # tasks' hook
+    sections += per_task_section(reg)
     blocks, eq_notes = equivalence_data(res, reg)
     sections.append(("equivalences", "Equivalences", equivalences_section(blocks, eq_notes)))
     intro = ("Electricity, carbon and water of AI and data centres, with every number's source under its chart. "

@@ -21,15 +21,17 @@ SECTION_ID = "per-task"
 TITLE = "Energy per task"
 
 
+def _cell(v: float | None) -> str:
+    return "–" if v is None else fmt(v)
+
+
 def _table(rows: list[dict[str, Any]], served: dict[str, float | None]) -> str:
     head = ("<tr><th>task</th><th>published (PHP24, A100)</th><th>estimate, their setup</th>"
             "<th>estimate, served (H100, data centre)</th><th>models</th></tr>")
     body = []
     for r in rows:
-        def cell(v: float | None) -> str:
-            return "–" if v is None else fmt(v)
-        body.append(f"<tr><td>{escape(r['task'])}</td><td>{cell(r['published_wh_per_1000'])}</td>"
-                    f"<td>{cell(r['estimate_wh_per_1000'])}</td><td>{cell(served.get(r['task']))}</td>"
+        body.append(f"<tr><td>{escape(r['task'])}</td><td>{_cell(r['published_wh_per_1000'])}</td>"
+                    f"<td>{_cell(r['estimate_wh_per_1000'])}</td><td>{_cell(served.get(r['task']))}</td>"
                     f"<td>{escape(r['models'])}</td></tr>")
     return f'<table class="tasks"><caption>Wh per 1,000 inferences</caption>{head}{"".join(body)}</table>'
 

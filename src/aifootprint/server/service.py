@@ -10,16 +10,19 @@ import functools
 import json
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import InputError
+from ..measure.measurement import J_PER_KWH
 from . import schemas as s
 from .models import Project, RequestRow, Run, RunDevice, Sample, UploadBatch, Window
 
-J_PER_KWH = 3.6e6
+if TYPE_CHECKING:
+    from ..impacts.site import Site
+
 COMPONENTS = ("gpu", "cpu", "ram")
 
 
@@ -90,19 +93,25 @@ def _project(session: Session, name: str, create: bool = False) -> Project:
 # -- runs ----------------------------------------------------------------------------------------------------------
 def _site(body: s.RunIn) -> tuple[dict[str, Any], tuple[float, float, float]]:
     """The run's site settings and (carbon g, water L, facility kWh) per IT kWh, from the impacts core."""
-    from ..impacts import SiteOverrides, assess, resolve_site
+    from ..impacts import assess
     from ..uncertainty import Uncertain
 
-    site_in = body.site.model_dump(exclude_none=True)
-    factors = {k: float(v) for k, v in site_in.items() if k != "operator"}
+    settings = {"location": body.location, **body.site.model_dump(exclude_none=True)}
     try:
-        site = resolve_site(body.location, site_in.get("operator"), SiteOverrides(**factors))
+        site = _resolve_site(settings)
     except InputError as exc:
         raise ApiError(422, str(exc)) from None
     per_kwh = assess(1.0, site)
     best = [Uncertain.from_any(q).best for q in (per_kwh.carbon_g, per_kwh.water_l, per_kwh.facility_energy_kwh)]
-    settings = {"location": body.location, **site_in}
     return settings, (best[0], best[1], best[2])
+
+
+def _resolve_site(settings: dict[str, Any]) -> Site:
+    """The site of a run's stored settings (``location``, ``operator`` and factor overrides)."""
+    from ..impacts import SiteOverrides, resolve_site
+
+    factors = {k: float(v) for k, v in settings.items() if k not in ("location", "operator") and v is not None}
+    return resolve_site(settings.get("location"), settings.get("operator"), SiteOverrides(**factors))
 
 
 def server_versions() -> tuple[str, str]:
@@ -321,14 +330,12 @@ def list_runs(session: Session, project: str | None, host: str | None, since: fl
 def run_detail(session: Session, run_id: str) -> Any:
     """The run as a :class:`~aifootprint.result.Result` (kind ``run``): impacts with low/best/high and the site's
     assumptions recomputed by :func:`aifootprint.impacts.assess`, windows, request count and the stored summary."""
-    from ..impacts import SiteOverrides, assess, resolve_site
+    from ..impacts import assess
     from ..result import Result
 
     run = _run(session, run_id)
     summary = run_summary(session, run)
-    settings = json.loads(run.site_json or "{}")
-    factors = {k: float(v) for k, v in settings.items() if k not in ("location", "operator") and v is not None}
-    site = resolve_site(settings.get("location"), settings.get("operator"), SiteOverrides(**factors))
+    site = _resolve_site(json.loads(run.site_json or "{}"))
     impacts = assess(summary["it_energy_kwh"], site)
     windows = [{"name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "it_energy_j": w.energy_j}
                for w in session.scalars(select(Window).where(Window.run_id == run_id).order_by(Window.start_s))]

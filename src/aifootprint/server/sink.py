@@ -161,23 +161,25 @@ def sync_run(store: RunStore, run_id: str, config: UploadConfig, client: ServerC
         raise InputError(f"no run {run_id!r} in the local run store {store.path}")
     rid = stored.run_id
     http = client or ServerClient(config.url, config.token, config.timeout_s)
-    http.post("/api/v1/runs", run_body(stored.header, store.devices(rid), config.project))
-    size, sent = config.batch_rows, 0
-    kinds: dict[str, list[dict[str, Any]]] = {
-        "samples": [_sample(*row) for row in store.samples(rid)],
-        "windows": [_window(w.get("name", "window"), w.get("start_s", 0.0), w.get("duration_s", 0.0),
-                            w.get("energy_j", 0.0), w) for w in store.windows(rid)],
-        "requests": [_request(r) for r in store.requests(rid)],
-    }
-    for kind, rows in kinds.items():
-        for i in range(0, len(rows), size):
-            chunk = rows[i:i + size]
-            http.post(f"/api/v1/runs/{rid}/{kind}", {"batch_id": f"sync-{kind[0]}{i}-{rid}"[:100], kind: chunk})
-            sent += len(chunk)
-    if stored.ended_at is not None:
-        http.post(f"/api/v1/runs/{rid}/finish", {"ended_at": stored.ended_at, "exit_code": _exit_code(
-            stored.exit_code), "summary": _summary(stored.summary)})
-    http.close()
+    try:
+        http.post("/api/v1/runs", run_body(stored.header, store.devices(rid), config.project))
+        size, sent = config.batch_rows, 0
+        kinds: dict[str, list[dict[str, Any]]] = {
+            "samples": [_sample(*row) for row in store.samples(rid)],
+            "windows": [_window(w.get("name", "window"), w.get("start_s", 0.0), w.get("duration_s", 0.0),
+                                w.get("energy_j", 0.0), w) for w in store.windows(rid)],
+            "requests": [_request(r) for r in store.requests(rid)],
+        }
+        for kind, rows in kinds.items():
+            for i in range(0, len(rows), size):
+                chunk = rows[i:i + size]
+                http.post(f"/api/v1/runs/{rid}/{kind}", {"batch_id": f"sync-{kind[0]}{i}-{rid}"[:100], kind: chunk})
+                sent += len(chunk)
+        if stored.ended_at is not None:
+            http.post(f"/api/v1/runs/{rid}/finish", {"ended_at": stored.ended_at, "exit_code": _exit_code(
+                stored.exit_code), "summary": _summary(stored.summary)})
+    finally:
+        http.close()
     return {"run_id": rid, "rows": sent, "finished": stored.ended_at is not None}
 
 

@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from ..measure.measurement import J_PER_KWH
 from .models import Run, Sample
-from .service import J_PER_KWH, ApiError, _project
+from .service import ApiError, _project
 
 BUCKETS = {"hour": 3600, "day": 86400, "week": 7 * 86400}
 #: 1970-01-05 was a Monday: week buckets start on Mondays (ISO 8601).

@@ -19,7 +19,7 @@ is the LLM calibration of that accelerator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from ..engines import DEFAULT_ENGINE, engine_profile
@@ -79,9 +79,7 @@ def stack_devices(cals: list[Calibration]) -> Device:
     import numpy as np
 
     devs = [c.device("bf16") for c in cals]
-    fields = ("compute_flops_per_s", "bandwidth_bytes_per_s", "base_power_w", "power_limit_w", "energy_per_flop_j",
-              "energy_per_byte_j", "comm_latency_s", "allreduce_bytes_per_s")
-    return Device(**{f: np.array([float(getattr(d, f)) for d in devs]) for f in fields})
+    return Device(**{f.name: np.array([float(getattr(d, f.name)) for d in devs]) for f in fields(Device)})
 
 
 def workload_arrays(phases: list[list[Phase]], cals: list[Calibration], n: NDArray[np.float64],

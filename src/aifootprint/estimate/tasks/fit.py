@@ -159,6 +159,13 @@ class Predictor:
         return self.predict_both(params)[0]
 
 
+def mlenergy_predictor(path: Path, registry: Registry | None = None) -> Predictor:
+    """:class:`Predictor` over the rows of :func:`read_mlenergy` with each GPU's LLM calibration."""
+    from ..calibration import load_calibration
+
+    return Predictor(read_mlenergy(path), {g: load_calibration(g, registry) for g in GPU_KEYS.values()}, registry)
+
+
 def median_abs_error(pred: NDArray[np.float64], meas: NDArray[np.float64]) -> float:
     """Median |pred / meas − 1|."""
     import numpy as np

@@ -17,28 +17,18 @@ unsupported switches the sensor to power integration with the notice ``method-ch
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from ...notice import Notice
 from .base import Component, CounterUnwrapper, Reading, SensorError, SensorUnavailable
-from .errors import ErrorMap, amdsmi_errors
+from .errors import ErrorMap, LibrarySession, amdsmi_errors
 
 
-class AmdSession:
+class AmdSession(LibrarySession):
     """One ``amdsmi_init`` shared by the sensors of a discovery; ``amdsmi_shut_down`` when the last one closes."""
 
     def __init__(self, amdsmi: Any, users: int) -> None:
-        self.amdsmi = amdsmi
-        self.errors: ErrorMap = amdsmi_errors(amdsmi)
-        self._users = users
-
-    def release(self) -> None:
-        self._users -= 1
-        shutdown = getattr(self.amdsmi, "amdsmi_shut_down", None)  # absent from minimal bindings
-        if self._users == 0 and shutdown is not None:
-            with contextlib.suppress(*self.errors.error):  # already shut down, or the driver is gone
-                shutdown()
+        super().__init__(amdsmi, users, amdsmi_errors(amdsmi), "amdsmi_shut_down")
 
 
 def _energy_uj(amdsmi: Any, handle: Any) -> float:

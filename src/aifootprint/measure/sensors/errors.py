@@ -18,6 +18,7 @@ module by name, so fakes in the tests implement the same surface.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,24 @@ class ErrorMap:
                 if code is not None and code == getattr(self.constants, n, object()):
                     return n
         return str(exc) or type(exc).__name__
+
+
+class LibrarySession:
+    """One library initialisation shared by the sensors of a discovery; the library's ``shutdown`` function is
+    called when the last one closes (skipped when a minimal binding lacks it; errors from it are ignored)."""
+
+    def __init__(self, module: Any, users: int, errors: ErrorMap, shutdown: str) -> None:
+        self.errors = errors
+        self._module = module
+        self._shutdown = shutdown
+        self._users = users
+
+    def release(self) -> None:
+        self._users -= 1
+        shutdown = getattr(self._module, self._shutdown, None)  # absent from minimal bindings
+        if self._users == 0 and shutdown is not None:
+            with contextlib.suppress(*self.errors.error):  # already shut down, or the driver is gone
+                shutdown()
 
 
 def _classes(module: Any, name: str) -> tuple[type[BaseException], ...]:

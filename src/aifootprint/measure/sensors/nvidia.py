@@ -24,7 +24,6 @@ Shared GPUs: when given the tracked process ids, each read also reports the shar
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -32,7 +31,7 @@ from typing import Any
 
 from ...notice import Notice
 from .base import Component, Reading, SensorError, SensorUnavailable
-from .errors import ErrorMap, nvml_errors
+from .errors import LibrarySession, nvml_errors
 
 PidsFn = Callable[[], set[int]]
 
@@ -53,20 +52,11 @@ def load_nvml(module: Any | None = None) -> Any:
     return module
 
 
-class NvmlSession:
+class NvmlSession(LibrarySession):
     """One ``nvmlInit`` shared by the sensors of a discovery; ``nvmlShutdown`` when the last one closes."""
 
     def __init__(self, nvml: Any, users: int) -> None:
-        self.nvml = nvml
-        self.errors: ErrorMap = nvml_errors(nvml)
-        self._users = users
-
-    def release(self) -> None:
-        self._users -= 1
-        shutdown = getattr(self.nvml, "nvmlShutdown", None)  # absent from minimal bindings
-        if self._users == 0 and shutdown is not None:
-            with contextlib.suppress(*self.errors.error):  # already shut down, or the driver is gone
-                shutdown()
+        super().__init__(nvml, users, nvml_errors(nvml), "nvmlShutdown")
 
 
 class NvidiaSensor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -40,10 +41,12 @@ def _respond(name: str, body: bytes | str) -> Response:
     return Response(body, media_type=TYPES.get(ext, "application/octet-stream"), headers=_headers())
 
 
+@functools.cache  # bundled files: read once per process
 def _own(name: str) -> bytes:
     return resources.files(__package__).joinpath("static", name).read_bytes()
 
 
+@functools.cache  # fixed pages (names checked against PAGES by the route): built once
 def page_html(page: str) -> str:
     """A dashboard page: shared head and navigation, the page's content, the bundled scripts."""
     active = "runs" if page == "run" else page
