@@ -162,12 +162,17 @@ def band_ratios(est: RequestEstimator) -> tuple[float, float]:
 PRANGE_CACHE_SIZE = 1024
 
 
+def prange_key(input_tokens: float, output_tokens: float) -> tuple[float, float]:
+    """The size bucket of a request for the parameter-range factor: token counts to 2 significant digits."""
+    return float(f"{input_tokens:.2g}"), float(f"{output_tokens:.2g}")
+
+
 def param_range(est: RequestEstimator, input_tokens: float, output_tokens: float, best_wh: float
                 ) -> tuple[float, float] | None:
     """Closed models: (energy at the low, at the high parameter counts) ÷ best, rounded to 3 digits, or None when the
     range is empty. The ratio varies slowly with the request, so it is kept per estimator for token counts rounded
     to 2 significant digits (the first request of each size computes it at its exact tokens)."""
-    key = ("prange", float(f"{input_tokens:.2g}"), float(f"{output_tokens:.2g}"))
+    key = ("prange", *prange_key(input_tokens, output_tokens))
     cache = est._units
     if key in cache:
         return cache[key]  # type: ignore[no-any-return]
