@@ -65,6 +65,16 @@ class Result:
     method_version: str = METHOD_VERSION
     sources: Mapping[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, kind: str, inputs: Mapping[str, Any], values: Mapping[str, Any], assumptions: Sequence[Assumption],
+           warnings: Sequence[str | Notice]) -> Result:
+        """``Result(kind, inputs, values, assumptions, warnings)`` (current data and method versions, no sources)
+        without the frozen dataclass's one ``object.__setattr__`` per field: for paths that build one per request."""
+        r = object.__new__(cls)
+        r.__dict__.update(kind=kind, inputs=inputs, values=values, assumptions=assumptions, warnings=warnings,
+                          data_version=DATA_VERSION, method_version=METHOD_VERSION, sources={})
+        return r
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "kind": self.kind,

@@ -9,7 +9,7 @@ from .._lazy import lazy_getattr
 
 _EXPORTS = {
     "Architecture": "arch",
-    "RequestConfig": "inference",
+    "RequestConfig": "config",
     "RequestEstimator": "inference",
     "RequestEstimate": "inference",
     "estimate_request": "inference",

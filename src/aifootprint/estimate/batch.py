@@ -21,8 +21,10 @@ from aifootprint.errors import InputError
 from . import boundary as bd
 from .arch import TokenCosts
 from .calibration import Calibration
-from .inference import MAX_ACCELERATORS, MEMORY_UTILIZATION, RequestConfig, RequestEstimator
+from .config import RequestConfig
+from .inference import RequestEstimator
 from .physics import llm_request
+from .sizing import MAX_ACCELERATORS, MEMORY_UTILIZATION
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry

@@ -12,69 +12,47 @@ profiles), :mod:`.boundary` (host, idle, overhead). Method and validation: ``doc
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aifootprint.errors import AifootprintError, InputError
-from aifootprint.notice import Notice
-
-from . import boundary as bd
-from .arch import Architecture, TokenCosts, kv_bytes_per_seq, precision_bytes, token_costs
-from .calibration import Calibration, apply_profile, load_calibration
-from .engines import DEFAULT_ENGINE, check_engine, engine_costs, engine_profile
-from .models import ResolvedModel, native_precision, resolve
-from .physics import llm_request
 
 if TYPE_CHECKING:
     from aifootprint.impacts import Site
+    from aifootprint.notice import Notice
     from aifootprint.reference.registry import Registry
     from aifootprint.result import Assumption, Result
+
+    from .arch import Architecture, TokenCosts
+    from .calibration import Calibration
+    from .config import RequestConfig as RequestConfig
+    from .models import ResolvedModel
+    from .request_result import ResultCache
+    from .sizing import MAX_ACCELERATORS as MAX_ACCELERATORS
+    from .sizing import MEMORY_UTILIZATION as MEMORY_UTILIZATION
+    from .sizing import accelerators_needed as accelerators_needed
+    from .sizing import memory_needed_bytes as memory_needed_bytes
 
 #: Default concurrent sequences per server: EcoLogits' serving assumption (ECO, P). ML.ENERGY's reference point
 #: (Llama-3.1-8B, 1×H100, 0.12 J/token) is also at batch 64 (MLE). Real deployments may run smaller batches
 #: (mlco2/ecologits#237 reports 4–16), which raises energy per token: pass ``batch``.
 DEFAULT_BATCH = 64
-#: Fraction of accelerator memory usable for weights + KV cache: vLLM's ``gpu_memory_utilization`` default 0.9
-#: (docs.vllm.ai, engine arguments).
-MEMORY_UTILIZATION = 0.9
-#: Largest tensor-parallel group tried when choosing the accelerator count (8 per node × 8 nodes).
-MAX_ACCELERATORS = 64
 #: z of the 95th percentile of a standard normal distribution.
 _Z95 = 1.6448536269514722
 _WH_PER_J = 1.0 / 3600.0
 
+#: Names defined in other modules and still importable from here (loaded on first use, PEP 562): this module imports
+#: only ``aifootprint.errors`` (no dataclasses, no numpy), the physics loads with the first estimator.
+_ELSEWHERE = {"RequestConfig": "config", "MEMORY_UTILIZATION": "sizing", "MAX_ACCELERATORS": "sizing",
+              "memory_needed_bytes": "sizing", "accelerators_needed": "sizing"}
 
-@dataclass(frozen=True, slots=True)
-class RequestConfig:
-    """How the model is served.
 
-    ``accelerators=None`` picks the smallest power of two whose usable memory holds the weights and the KV cache the
-    batch really needs; ``precision=None`` serves the model in its native precision from the registry (gpt-oss MXFP4,
-    DeepSeek FP8, …; bf16 when not published); ``engine`` is a serving-engine profile (:mod:`.engines`);
-    ``calibration`` the path of a calibration profile written by ``aifootprint calibrate`` for this accelerator.
-    """
+def __getattr__(name: str) -> Any:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-    hardware: str = "h100"
-    accelerators: int | None = None
-    batch: int = DEFAULT_BATCH
-    precision: str | None = None
-    boundary: str = "datacenter"
-    location: str | None = None
-    operator: str | None = None
-    engine: str = DEFAULT_ENGINE
-    calibration: str | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.hardware, str) or not self.hardware.strip():
-            raise InputError(f"hardware must be an accelerator name (e.g. h100), got {self.hardware!r}")
-        if self.batch < 1:
-            raise InputError(f"batch must be at least 1 concurrent sequence, got {self.batch}")
-        if self.accelerators is not None and self.accelerators < 1:
-            raise InputError(f"accelerators must be at least 1, got {self.accelerators}")
-        if self.precision is not None:
-            precision_bytes(self.precision)
-        object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
-        object.__setattr__(self, "engine", check_engine(self.engine))
+    return getattr(importlib.import_module(f"{__package__}.{module}"), name)
 
 
 class RequestEstimate(NamedTuple):
@@ -113,27 +91,6 @@ def _uncertain_col(row: Any, col: str, label: str) -> Any:
     return float(v)
 
 
-def memory_needed_bytes(costs: TokenCosts, batch: int, context_tokens: float) -> float:
-    """Weights plus the KV cache of ``batch`` sequences of ``context_tokens``."""
-    return costs.resident_weight_bytes + batch * kv_bytes_per_seq(costs, context_tokens)
-
-
-def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> int:
-    """Smallest power of two (≤ :data:`MAX_ACCELERATORS`) whose usable memory holds weights + KV cache."""
-    need = memory_needed_bytes(costs, batch, context_tokens)
-    usable = cal.memory_bytes * MEMORY_UTILIZATION
-    n = 1
-    while n * usable < need:
-        n *= 2
-        if n > MAX_ACCELERATORS:
-            raise InputError(
-                f"model does not fit: needs {need / 1e9:,.0f} GB (weights + KV cache for batch {batch} × "
-                f"{context_tokens:,.0f} tokens), more than {MAX_ACCELERATORS} × {cal.name} "
-                f"({MAX_ACCELERATORS * usable / 1e9:,.0f} GB usable); lower --batch or use --precision int4"
-            )
-    return n
-
-
 def band_factor(cal: Calibration) -> Any:
     """Model error as an uncertain multiplier with median 1 whose 5 % and 95 % quantiles are the calibration's
     out-of-sample band (measured ÷ estimated; :mod:`.calibration`): a split log-normal (two half-normals in log space,
@@ -162,20 +119,30 @@ class RequestEstimator:
         est.estimate(input_tokens=500, output_tokens=300).energy_wh
     """
 
-    __slots__ = ("_datacenter", "_fixed_n", "_host_w", "_notices", "_profile", "_provider_note", "_pue", "_site",
-                 "_units", "_variant_costs", "cal", "config", "costs", "device", "engine", "model", "precision",
+    __slots__ = ("_accelerators_needed", "_batch", "_batch_f", "_datacenter", "_fixed_n", "_host_w", "_idle_fraction",
+                 "_llm_request", "_memory_needed_bytes", "_notices", "_profile", "_provider_note", "_pue", "_results",
+                 "_site", "_variant_costs", "cal", "config", "costs", "device", "engine", "model", "precision",
                  "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
                  registry: Registry | None = None, site: Site | None = None) -> None:
         """``site`` fixes the data-centre site (e.g. one site shared by a comparison); by default it is resolved from
         the config (see :meth:`site`)."""
-        self.config = config or RequestConfig()
+        # the physics loads with the first estimator, not with this module (import time, issue 12)
+        from . import boundary as bd
+        from .arch import token_costs
+        from .config import RequestConfig
+        from .engines import engine_costs, engine_profile
+        from .models import ResolvedModel, native_precision, resolve
+        from .physics import llm_request
+        from .sizing import accelerators_needed, memory_needed_bytes
+
+        self.config = config if config is not None else RequestConfig()
         self.registry = registry
         self.model = model if isinstance(model, ResolvedModel) else resolve(model, registry)
         self._notices: list[Notice] = []
         self._profile: Any = None
-        self._units: dict[Any, Any] = {}
+        self._results: ResultCache | None = None
         self._variant_costs: dict[Architecture, TokenCosts] = {}
         self.cal = self._calibration()
         self.precision = self.config.precision or native_precision(self.model, registry)
@@ -183,10 +150,17 @@ class RequestEstimator:
         self.device = self.cal.device(self.costs.compute_dtype)
         self.engine = engine_profile(self.config.engine, self.cal)
         self._fixed_n = self.config.accelerators
+        self._batch = self.config.batch
+        self._batch_f = float(self.config.batch)
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         self._site: Site | None = site
         self._provider_note = ""
         self._pue = 1.0
+        self._idle_fraction = bd.IDLE_FRACTION
+        # functions of the per-request path, bound here so that this module need not import their modules
+        self._llm_request = llm_request
+        self._accelerators_needed = accelerators_needed
+        self._memory_needed_bytes = memory_needed_bytes
         self._datacenter = self.config.boundary == "datacenter"
         if self._datacenter:
             pue = self.site().pue.value
@@ -196,6 +170,8 @@ class RequestEstimator:
     def _calibration(self) -> Calibration:
         """The shipped calibration of the configured accelerator, with the user's measured profile applied when
         ``config.calibration`` names one (``aifootprint calibrate``; refused when measured on another accelerator)."""
+        from .calibration import apply_profile, load_calibration
+
         cal = load_calibration(self.config.hardware, self.registry)
         if self.config.calibration is None:
             return cal
@@ -213,6 +189,8 @@ class RequestEstimator:
         return self._site
 
     def _resolve_site(self) -> Site:
+        from dataclasses import replace
+
         from aifootprint.impacts import Factor, resolve_site
 
         cfg = self.config
@@ -249,12 +227,12 @@ class RequestEstimator:
 
         A forced count that fits the physical memory but not vLLM's usable share (:data:`MEMORY_UTILIZATION`) is
         honoured (see :meth:`fit_notice`); one that exceeds the physical memory is refused."""
-        if self._fixed_n is None:
-            return accelerators_needed(self.costs, self.cal, self.config.batch, input_tokens + output_tokens)
-        need = memory_needed_bytes(self.costs, self.config.batch, input_tokens + output_tokens)
         n = self._fixed_n
+        if n is None:
+            return self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
+        need = self._memory_needed_bytes(self.costs, self._batch, input_tokens + output_tokens)
         if n * self.cal.memory_bytes < need:
-            auto = accelerators_needed(self.costs, self.cal, self.config.batch, input_tokens + output_tokens)
+            auto = self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
             raise InputError(
                 f"model does not fit: {self.model.key} at {self.precision} with batch {self.config.batch} × "
                 f"{input_tokens + output_tokens:,.0f} tokens needs {need / 1e9:,.0f} GB, more than the "
@@ -269,9 +247,13 @@ class RequestEstimator:
         n = self._fixed_n
         if n is None:
             return None
-        need = memory_needed_bytes(self.costs, self.config.batch, input_tokens + output_tokens)
+        from .sizing import MEMORY_UTILIZATION
+
+        need = self._memory_needed_bytes(self.costs, self._batch, input_tokens + output_tokens)
         usable = n * self.cal.memory_bytes * MEMORY_UTILIZATION
         if need > usable:
+            from aifootprint.notice import Notice
+
             return Notice("accelerators-tight", f"--accelerators {n}: weights + KV cache ({need / 1e9:,.0f} GB) exceed "
                           f"the {usable / 1e9:,.0f} GB a serving engine uses at {MEMORY_UTILIZATION:.0%} memory "
                           "utilisation; honoured as asked, but a real deployment would need more accelerators or a "
@@ -280,7 +262,7 @@ class RequestEstimator:
 
     # -- fast path -----------------------------------------------------------------------------------------------
     def estimate(self, input_tokens: float, output_tokens: float) -> RequestEstimate:
-        """Point estimate for one request (best parameter count, no uncertainty). About 10 µs."""
+        """Point estimate for one request (best parameter count, no uncertainty). A few µs."""
         if not (input_tokens >= 0 and output_tokens >= 1):  # also rejects NaN
             raise InputError(
                 f"tokens must be input ≥ 0 and output ≥ 1, got input {input_tokens!r}, output {output_tokens!r}"
@@ -289,9 +271,9 @@ class RequestEstimator:
 
     def _estimate(self, costs: TokenCosts, i: float, o: float) -> RequestEstimate:
         n = self.accelerators_for(i, o)
-        b = self.config.batch
-        acc_j, dec_j, t_step, ttft = llm_request(costs, self.device, self.engine, float(n), float(b), float(i),
-                                                 float(o))
+        b = self._batch
+        acc_j, dec_j, t_step, ttft = self._llm_request(costs, self.device, self.engine, float(n), self._batch_f,
+                                                       float(i), float(o))
         if dec_j > acc_j:
             dec_j = acc_j
         t_share = t_step * o / b
@@ -299,7 +281,7 @@ class RequestEstimator:
         pre, dec, host = (acc_j - dec_j) * k, dec_j * k, self._host_w * n * t_share * k
         idle = overhead = 0.0
         if self._datacenter:  # inlined boundary.split (same equations; tests check they agree)
-            idle = bd.IDLE_FRACTION * (pre + dec + host)
+            idle = self._idle_fraction * (pre + dec + host)
             overhead = (self._pue - 1.0) * (pre + dec + host + idle)
         return RequestEstimate(pre + dec + host + idle + overhead, pre, dec, host, idle, overhead,
                                ttft + o * t_step, n, n * t_share)
@@ -307,16 +289,23 @@ class RequestEstimator:
     # -- full result ---------------------------------------------------------------------------------------------
     def result(self, input_tokens: float, output_tokens: float) -> Result:
         """The JSON output contract for one request: energy (low/best/high), breakdown, latency, carbon, water,
-        embodied carbon, assumptions with sources and warnings (:mod:`.request_result`: the Monte Carlo runs once per
-        estimator, each call scales it)."""
-        from .request_result import request_result
+        embodied carbon, assumptions with sources and warnings (:mod:`.request_result`: everything that does not
+        depend on the request — the Monte Carlo, assumptions, warnings, published figures — is built once per
+        estimator, on the first call, and each call scales it)."""
+        cache = self._results
+        if cache is None:
+            from .request_result import ResultCache
 
-        return request_result(self, input_tokens, output_tokens)
+            cache = self._results = ResultCache(self)
+        return cache.result(input_tokens, output_tokens)
 
     def _costs_at(self, arch: Architecture) -> TokenCosts:
         """Token costs of a variant architecture (closed models' low/high counts), cached."""
         c = self._variant_costs.get(arch)
         if c is None:
+            from .arch import token_costs
+            from .engines import engine_costs
+
             c = self._variant_costs[arch] = engine_costs(token_costs(arch, self.precision), self.config.engine)
         return c
 
@@ -326,12 +315,6 @@ class RequestEstimator:
 
         return embodied_carbon(self.cal.embodied_carbon_kg, self.cal.name, self._embodied_source(), 1.0,
                                self.config.boundary != "accelerator", self.registry)
-
-    def _embodied(self, best: RequestEstimate) -> tuple[Any, list[Assumption], list[str]]:
-        from .embodied import embodied_carbon
-
-        return embodied_carbon(self.cal.embodied_carbon_kg, self.cal.name, self._embodied_source(),
-                               best.accelerator_time_s, self.config.boundary != "accelerator", self.registry)
 
     def _embodied_source(self) -> str:
         from aifootprint.reference.hardware import get_accelerator
@@ -351,6 +334,8 @@ class RequestEstimator:
 
     def _assumptions(self) -> list[Assumption]:
         from aifootprint.result import Assumption
+
+        from . import boundary as bd
 
         c, src = self.cal, self.cal.source
         out = [
@@ -435,4 +420,6 @@ def estimator_for(model: str | Architecture, config: RequestConfig | None = None
 
 def with_config(est: RequestEstimator, **changes: Any) -> RequestEstimator:
     """A new estimator for the same model with some configuration fields changed."""
+    from dataclasses import replace
+
     return RequestEstimator(est.model, replace(est.config, **changes), est.registry)

@@ -87,8 +87,8 @@ def batch_for_utilisation(est: RequestEstimator, input_tokens: float, output_tok
     utilisation ``target`` (FLOPs ÷ (step time × accelerators × dense peak)), with the accelerators chosen for that
     batch; when no batch up to :data:`MAX_SEARCH_BATCH` reaches it (per-sequence step overheads grow with the
     batch), the batch with the highest utilisation. None if nothing fits."""
-    from .inference import accelerators_needed
     from .physics import llm_request
+    from .sizing import accelerators_needed
 
     top: tuple[int, int, float] | None = None
     c, cal = est.costs, est.cal
@@ -151,45 +151,58 @@ def figures_for(est: RequestEstimator) -> list[Row]:
                             est.registry)
 
 
-def compare_published(est: RequestEstimator, input_tokens: float, output_tokens: float, low: float, high: float,
-                      rows: list[Row] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
-    """The ``published_figures`` block and one warning per comparable figure outside [low, high] Wh (``rows``: the
-    estimator's :func:`figures_for`, computed here when not given)."""
-    block: list[dict[str, Any]] = []
-    warnings: list[str] = []
-    cfg = est.config
-    if rows is None:
-        rows = figures_for(est)
-    prepared = est._units.get(("figures", id(rows)))
-    if prepared is None or prepared[0] is not rows:  # per-row constants, once per estimator
+class FigureSet:
+    """The published figures shown beside one estimator's results (:func:`figures_for`), with everything in their
+    block entries and warnings that does not depend on the request prepared once (kept by
+    :class:`.request_result.ResultCache`)."""
+
+    __slots__ = ("est", "items", "short_limit", "stated")
+
+    def __init__(self, est: RequestEstimator, rows: list[Row] | None = None) -> None:
+        self.est = est
+        rows = figures_for(est) if rows is None else rows
         stated = [_stated_input(r) for r in rows]
         # a figure without a stated input length is a typical (short) query when its publisher gave separate figures
         # for long inputs: compare it only below half the shortest of those
         long_inputs = [x for x in stated if x is not None]
-        limit = min(long_inputs) / 2.0 if long_inputs else float("inf")
-        prepared = est._units[("figures", id(rows))] = (rows, limit, [
-            (r, str(r.get("key")), row_float(r, "energy_wh") or 0.0, x) for r, x in zip(rows, stated, strict=True)])
-    _, short_limit, items = prepared
-    for r, key, value, stated_in in items:
-        comparable = (input_tokens < short_limit if stated_in is None
-                      else 0.5 <= (input_tokens + 1.0) / (stated_in + 1.0) <= 2.0)
-        inside = low <= value <= high
-        block.append({"key": key, "description": r.get("description"), "energy_wh": value,
-                      "boundary": r.get("boundary"), "source": r.get("source"), "year": r.get("year"),
-                      "input_tokens": stated_in, "comparable": comparable, "within_range": inside})
-        if not comparable or inside:
-            continue
-        n = est.accelerators_for(input_tokens, output_tokens)
-        text = (f"published figure outside the 5–95 % range ({low:.2g}–{high:.2g} Wh): {r.get('description')} = "
-                f"{value:g} Wh ({r.get('source')}, {r.get('year')}; boundary {r.get('boundary')}). Published "
-                "per-request figures are estimates too; the main drivers of the gap are the batch size (here "
-                f"{cfg.batch} concurrent sequences), the precision ({est.precision}), the accelerator count ({n}, "
-                f"set by the total parameters) and the boundary ({cfg.boundary}: host, idle and PUE included).")
-        st = STATED.get(key)
-        if st is not None:
-            cache = est._units  # request-independent sentence: computed once per estimator
-            if ("stated", key) not in cache:
-                cache[("stated", key)] = _under_stated(est, st)
-            text += cache[("stated", key)]
-        warnings.append(text)
-    return block, warnings
+        self.short_limit = min(long_inputs) / 2.0 if long_inputs else float("inf")
+        cfg = est.config
+        #: per figure: (key, energy_wh, stated input, block entry without the per-request keys, warning text after
+        #: the range, warning text after the accelerator count)
+        self.items: list[tuple[str, float, float | None, dict[str, Any], str, str]] = []
+        for r, stated_in in zip(rows, stated, strict=True):
+            value = row_float(r, "energy_wh") or 0.0
+            key = str(r.get("key"))
+            block: dict[str, Any] = {"key": key, "description": r.get("description"), "energy_wh": value,
+                     "boundary": r.get("boundary"), "source": r.get("source"), "year": r.get("year"),
+                     "input_tokens": stated_in}
+            mid = (f" Wh): {r.get('description')} = {value:g} Wh ({r.get('source')}, {r.get('year')}; boundary "
+                   f"{r.get('boundary')}). Published per-request figures are estimates too; the main drivers of the "
+                   f"gap are the batch size (here {cfg.batch} concurrent sequences), the precision "
+                   f"({est.precision}), the accelerator count (")
+            tail = f", set by the total parameters) and the boundary ({cfg.boundary}: host, idle and PUE included)."
+            self.items.append((key, value, stated_in, block, mid, tail))
+        #: request-independent sentences under a publisher's stated assumptions, computed on first need
+        self.stated: dict[str, str] = {}
+
+    def compare(self, input_tokens: float, accelerators: int, low: float, high: float
+                ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The ``published_figures`` block and one warning per comparable figure outside [low, high] Wh, for a request
+        of ``input_tokens`` served on ``accelerators``."""
+        block: list[dict[str, Any]] = []
+        warnings: list[str] = []
+        for key, value, stated_in, entry, mid, tail in self.items:
+            comparable = (input_tokens < self.short_limit if stated_in is None
+                          else 0.5 <= (input_tokens + 1.0) / (stated_in + 1.0) <= 2.0)
+            inside = low <= value <= high
+            block.append({**entry, "comparable": comparable, "within_range": inside})
+            if not comparable or inside:
+                continue
+            text = f"published figure outside the 5–95 % range ({low:.2g}–{high:.2g}{mid}{accelerators}{tail}"
+            st = STATED.get(key)
+            if st is not None:
+                if key not in self.stated:
+                    self.stated[key] = _under_stated(self.est, st)
+                text += self.stated[key]
+            warnings.append(text)
+        return block, warnings

@@ -7,6 +7,11 @@ lifetime. And every impact is linear in the point energy (carbon = energy × int
 EWIF); embodied ∝ accelerator-seconds). So the Monte Carlo runs **once per estimator and parameter range**, on one
 Wh of active energy and one accelerator-second (:class:`Unit`), and each request scales those draws by its own point
 values — the same distribution the per-call Monte Carlo gave, at the cost of four vector scalings.
+
+What does not depend on the request is kept by the estimator in one :class:`ResultCache`, built on its first result:
+the :class:`Unit` per parameter-range factor, the parameter-range factor per request-size bucket, and the published
+figures with their fixed text (:class:`.published_requests.FigureSet`). A call then costs the point estimate, four
+scalings and a few small dictionaries.
 """
 
 from __future__ import annotations
@@ -15,9 +20,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aifootprint.notice import Notice
+from aifootprint.result import Result
+from aifootprint.uncertainty import Uncertain
+
+from .published_requests import FigureSet
 
 if TYPE_CHECKING:
-    from aifootprint.result import Assumption, Result
+    from aifootprint.result import Assumption
 
     from .inference import RequestEstimator
 
@@ -37,8 +46,6 @@ class Unit:
     embodied_g: Any
     assumptions: tuple[Assumption, ...]
     warnings: tuple[str | Notice, ...]
-    #: published per-request figures shown beside this estimator's results
-    figure_rows: list[Any]
     #: the request-independent part of ``inputs``
     inputs: dict[str, Any]
 
@@ -46,58 +53,41 @@ class Unit:
 def scaled(unit: Any, k: float) -> Any:
     """``unit × k`` for k > 0: an :class:`~aifootprint.uncertainty.Uncertain` whose 5/50/95 % quantiles are the unit's
     times ``k`` (exact for k > 0) and whose draws are multiplied only if something combines it further."""
-    from aifootprint.uncertainty import Uncertain
-
     if unit is None:
         return None
     if not isinstance(unit, Uncertain) or unit.is_point or not k > 0:
         return unit * k
-    return _scaled_class()(unit, k)
+    return Scaled(unit, k)
 
 
-def _scaled_class() -> Any:
-    """The lazily scaled Uncertain subclass (defined on first use: no numpy import at module import)."""
-    global _SCALED
-    if _SCALED is None:
-        from aifootprint.uncertainty import Uncertain
+class Scaled(Uncertain):
+    """``unit × k``: quantiles known, draws multiplied on first use (arithmetic, ``samples()``)."""
 
-        class Scaled(Uncertain):
-            """``unit × k``: quantiles known, draws multiplied on first use (arithmetic, ``samples()``)."""
+    def __init__(self, unit: Uncertain, k: float) -> None:
+        lo, mid, hi = unit._quantiles
+        # frozen dataclass: fill the instance dict directly
+        self.__dict__.update(_point=None, spec=unit.spec, _unit=unit, _k=k, _quantiles=(lo * k, mid * k, hi * k))
 
-            def __init__(self, unit: Any, k: float) -> None:
-                d = self.__dict__  # frozen dataclass: fill the instance dict directly
-                lo, mid, hi = unit._quantiles
-                d["_point"], d["spec"] = None, unit.spec
-                d["_unit"], d["_k"], d["_quantiles"] = unit, k, (lo * k, mid * k, hi * k)
+    @property
+    def _samples(self) -> Any:
+        d = self.__dict__
+        if "_draws" not in d:
+            arr = d["_unit"].samples() * d["_k"]
+            arr.setflags(write=False)
+            d["_draws"] = arr
+        return d["_draws"]
 
-            @property
-            def _samples(self) -> Any:
-                d = self.__dict__
-                if "_draws" not in d:
-                    arr = d["_unit"].samples() * d["_k"]
-                    arr.setflags(write=False)
-                    d["_draws"] = arr
-                return d["_draws"]
-
-            @property
-            def is_point(self) -> bool:
-                return False
-
-        _SCALED = Scaled
-    return _SCALED
-
-
-_SCALED: Any = None
+    @property
+    def is_point(self) -> bool:
+        return False
 
 
 def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Unit:
     """The per-estimator Monte Carlo (see the module docstring)."""
     from aifootprint.impacts import SiteOverrides, assess
-    from aifootprint.uncertainty import Uncertain
 
     from . import boundary as bd
     from .inference import _param_assumptions, band_factor
-    from .published_requests import figures_for
 
     m = est.model
     factor: Any = 1.0
@@ -140,24 +130,11 @@ def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Uni
         "provider": m.provider,
     }
     return Unit(impacts.facility_energy_kwh * 1000.0, impacts.carbon_g, impacts.water_l, emb, assumptions,
-                (*warnings, *impacts.warnings()), figures_for(est), inputs)
+                (*warnings, *impacts.warnings()), inputs)
 
 
-def unit_for(est: RequestEstimator, prange: tuple[float, float] | None = None) -> Unit:
-    """The estimator's :class:`Unit` for a parameter-range factor (built on first use, then kept)."""
-    unit = est._units.get(prange)
-    if unit is None:
-        unit = est._units[prange] = build_unit(est, prange)
-    return unit
-
-
-def band_ratios(est: RequestEstimator) -> tuple[float, float]:
-    """(5 %, 95 %) ÷ median of the energy at this estimator's boundary: multiply a point energy to get its range
-    (model error, site factors; the parameter range of closed models is not included)."""
-    lo, mid, hi = unit_for(est).energy_wh._quantiles
-    return lo / mid, hi / mid
-
-
+#: Units kept per estimator (one per parameter-range factor: closed models get a few) before the oldest go.
+UNIT_CACHE_SIZE = 32
 #: Parameter-range factors kept per estimator (keyed by token counts to 2 significant digits) before the oldest go.
 PRANGE_CACHE_SIZE = 1024
 
@@ -167,57 +144,91 @@ def prange_key(input_tokens: float, output_tokens: float) -> tuple[float, float]
     return float(f"{input_tokens:.2g}"), float(f"{output_tokens:.2g}")
 
 
-def param_range(est: RequestEstimator, input_tokens: float, output_tokens: float, best_wh: float
-                ) -> tuple[float, float] | None:
-    """Closed models: (energy at the low, at the high parameter counts) ÷ best, rounded to 3 digits, or None when the
-    range is empty. The ratio varies slowly with the request, so it is kept per estimator for token counts rounded
-    to 2 significant digits (the first request of each size computes it at its exact tokens)."""
-    key = ("prange", *prange_key(input_tokens, output_tokens))
-    cache = est._units
-    if key in cache:
-        return cache[key]  # type: ignore[no-any-return]
-    m = est.model
-    lo = est._estimate(est._costs_at(m.low), input_tokens, output_tokens).energy_wh
-    hi = est._estimate(est._costs_at(m.high), input_tokens, output_tokens).energy_wh
-    lo, hi = min(lo, best_wh), max(hi, best_wh)
-    out = (float(f"{lo / best_wh:.3g}"), float(f"{hi / best_wh:.3g}")) if hi > lo else None
-    if len(cache) > PRANGE_CACHE_SIZE:
-        cache.pop(next(k for k in cache if isinstance(k, tuple) and k[0] == "prange"))
-    cache[key] = out
-    return out
+class ResultCache:
+    """The request-independent parts of one estimator's results (module docstring), built on first use and kept by
+    the estimator; :meth:`result` is :meth:`.inference.RequestEstimator.result`."""
+
+    __slots__ = ("est", "figures", "fixed", "is_range", "ranges", "units")
+
+    def __init__(self, est: RequestEstimator) -> None:
+        self.est = est
+        self.is_range = est.model.is_range
+        self.fixed = est.config.accelerators is not None
+        self.units: dict[tuple[float, float] | None, Unit] = {}
+        self.ranges: dict[tuple[float, float], tuple[float, float] | None] = {}
+        self.figures = FigureSet(est)
+
+    def unit(self, prange: tuple[float, float] | None = None) -> Unit:
+        """The :class:`Unit` for a parameter-range factor (built on first use, then kept)."""
+        unit = self.units.get(prange)
+        if unit is None:
+            if len(self.units) >= UNIT_CACHE_SIZE:
+                self.units.pop(next(iter(self.units)))
+            unit = self.units[prange] = build_unit(self.est, prange)
+        return unit
+
+    def param_range(self, input_tokens: float, output_tokens: float, best_wh: float) -> tuple[float, float] | None:
+        """Closed models: (energy at the low, at the high parameter counts) ÷ best, rounded to 3 digits, or None when
+        the range is empty. The ratio varies slowly with the request, so it is kept for token counts rounded to 2
+        significant digits (:func:`prange_key`; the first request of each size computes it at its exact tokens)."""
+        key = prange_key(input_tokens, output_tokens)
+        if key in self.ranges:
+            return self.ranges[key]
+        est = self.est
+        m = est.model
+        lo = est._estimate(est._costs_at(m.low), input_tokens, output_tokens).energy_wh
+        hi = est._estimate(est._costs_at(m.high), input_tokens, output_tokens).energy_wh
+        lo, hi = min(lo, best_wh), max(hi, best_wh)
+        out = (float(f"{lo / best_wh:.3g}"), float(f"{hi / best_wh:.3g}")) if hi > lo else None
+        if len(self.ranges) >= PRANGE_CACHE_SIZE:
+            self.ranges.pop(next(iter(self.ranges)))
+        self.ranges[key] = out
+        return out
+
+    def result(self, input_tokens: float, output_tokens: float) -> Result:
+        """The full result of one request (module docstring)."""
+        est = self.est
+        best = est.estimate(input_tokens, output_tokens)
+        prange = self.param_range(input_tokens, output_tokens, best.energy_wh) if self.is_range else None
+        unit = self.units.get(prange)
+        if unit is None:
+            unit = self.unit(prange)
+        active = best.prefill_wh + best.decode_wh + best.host_wh
+        energy = scaled(unit.energy_wh, active)
+        values: dict[str, Any] = {
+            "energy_wh": energy,
+            "breakdown_wh": best.breakdown_wh(),
+            "latency_s": best.latency_s,
+            "accelerators": best.accelerators,
+            "carbon_g": scaled(unit.carbon_g, active),
+            "water_l": scaled(unit.water_l, active),
+            "embodied_carbon_g": scaled(unit.embodied_g, best.accelerator_time_s),
+        }
+        warnings: tuple[str | Notice, ...] = unit.warnings
+        if self.fixed:
+            tight = est.fit_notice(input_tokens, output_tokens)
+            if tight is not None:
+                warnings = (tight, *warnings)
+        if self.figures.items:
+            figures, fig_warnings = self.figures.compare(input_tokens, best.accelerators, energy.low, energy.high)
+            values["published_figures"] = figures
+            warnings = (*warnings, *fig_warnings)
+        inputs = unit.inputs.copy()
+        inputs["accelerators"], inputs["input_tokens"], inputs["output_tokens"] = (best.accelerators, input_tokens,
+                                                                                 output_tokens)
+        return Result.of("estimate-request", inputs, values, unit.assumptions, warnings)
 
 
-def request_result(est: RequestEstimator, input_tokens: float, output_tokens: float) -> Result:
-    """:meth:`.inference.RequestEstimator.result`."""
-    from aifootprint.result import Result
+def cache_of(est: RequestEstimator) -> ResultCache:
+    """The estimator's :class:`ResultCache` (built on first use)."""
+    cache = est._results
+    if cache is None:
+        cache = est._results = ResultCache(est)
+    return cache
 
-    from .published_requests import compare_published
 
-    best = est.estimate(input_tokens, output_tokens)
-    m = est.model
-    prange = param_range(est, input_tokens, output_tokens, best.energy_wh) if m.is_range else None
-    unit = unit_for(est, prange)
-    active = best.prefill_wh + best.decode_wh + best.host_wh
-    energy = scaled(unit.energy_wh, active)
-    values: dict[str, Any] = {
-        "energy_wh": energy,
-        "breakdown_wh": best.breakdown_wh(),
-        "latency_s": best.latency_s,
-        "accelerators": best.accelerators,
-        "carbon_g": scaled(unit.carbon_g, active),
-        "water_l": scaled(unit.water_l, active),
-        "embodied_carbon_g": scaled(unit.embodied_g, best.accelerator_time_s),
-    }
-    warnings: tuple[str | Notice, ...] = unit.warnings
-    tight = est.fit_notice(input_tokens, output_tokens) if est.config.accelerators is not None else None
-    if tight is not None:
-        warnings = (tight, *warnings)
-    if unit.figure_rows:
-        figures, fig_warnings = compare_published(est, input_tokens, output_tokens, energy.low, energy.high,
-                                                  unit.figure_rows)
-        values["published_figures"] = figures
-        warnings = (*warnings, *fig_warnings)
-    inputs = unit.inputs.copy()
-    inputs["accelerators"], inputs["input_tokens"], inputs["output_tokens"] = (best.accelerators, input_tokens,
-                                                                             output_tokens)
-    return Result("estimate-request", inputs, values, unit.assumptions, warnings)
+def band_ratios(est: RequestEstimator) -> tuple[float, float]:
+    """(5 %, 95 %) ÷ median of the energy at this estimator's boundary: multiply a point energy to get its range
+    (model error, site factors; the parameter range of closed models is not included)."""
+    lo, mid, hi = cache_of(est).unit().energy_wh._quantiles
+    return lo / mid, hi / mid

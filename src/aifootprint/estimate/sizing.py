@@ -1,0 +1,41 @@
+"""How many accelerators a request needs: the weights plus the KV cache the batch really holds, against the memory a
+serving engine uses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aifootprint.errors import InputError
+
+from .arch import kv_bytes_per_seq
+
+if TYPE_CHECKING:
+    from .arch import TokenCosts
+    from .calibration import Calibration
+
+#: Fraction of accelerator memory usable for weights + KV cache: vLLM's ``gpu_memory_utilization`` default 0.9
+#: (docs.vllm.ai, engine arguments).
+MEMORY_UTILIZATION = 0.9
+#: Largest tensor-parallel group tried when choosing the accelerator count (8 per node × 8 nodes).
+MAX_ACCELERATORS = 64
+
+
+def memory_needed_bytes(costs: TokenCosts, batch: int, context_tokens: float) -> float:
+    """Weights plus the KV cache of ``batch`` sequences of ``context_tokens``."""
+    return costs.resident_weight_bytes + batch * kv_bytes_per_seq(costs, context_tokens)
+
+
+def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> int:
+    """Smallest power of two (≤ :data:`MAX_ACCELERATORS`) whose usable memory holds weights + KV cache."""
+    need = memory_needed_bytes(costs, batch, context_tokens)
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    n = 1
+    while n * usable < need:
+        n *= 2
+        if n > MAX_ACCELERATORS:
+            raise InputError(
+                f"model does not fit: needs {need / 1e9:,.0f} GB (weights + KV cache for batch {batch} × "
+                f"{context_tokens:,.0f} tokens), more than {MAX_ACCELERATORS} × {cal.name} "
+                f"({MAX_ACCELERATORS * usable / 1e9:,.0f} GB usable); lower --batch or use --precision int4"
+            )
+    return n
