@@ -235,11 +235,6 @@ def token_costs(arch: Architecture, precision: str = "bf16") -> TokenCosts:
     )
 
 
-def kv_replication(costs: TokenCosts, n: float) -> float:
-    """How many copies of each KV head ``n`` tensor-parallel accelerators hold (1 when the heads split evenly)."""
-    return n / costs.kv_shards if costs.kv_shards and n > costs.kv_shards else 1.0
-
-
 def kv_bytes_per_seq(costs: TokenCosts, context_tokens: float) -> float:
     """KV-cache (+ recurrent state) bytes held by one sequence of ``context_tokens``."""
     local = min(context_tokens, costs.local_window) if costs.local_window else context_tokens

@@ -64,6 +64,14 @@ def minimum(a: Num, b: Num) -> Num:
     return np.minimum(a, b)
 
 
+def maximum3(a: Num, b: Num, c: Num) -> Num:
+    """``maximum(maximum(a, b), c)`` in one call (the scalar path's busy time)."""
+    if type(a) is float and type(b) is float and type(c) is float:
+        m = a if a > b else b
+        return m if m > c else c
+    return maximum(maximum(a, b), c)
+
+
 def _is_zero(x: Num) -> bool:
     """True for a scalar 0 (a term that can be skipped); arrays are never skipped."""
     return (type(x) is float or type(x) is int) and x == 0
@@ -76,6 +84,14 @@ def _inf_if_zero(x: Num) -> Num:
     import numpy as np
 
     return np.where(x > 0, x, np.inf)
+
+
+def _kv_copies(n: Num, shards: Num) -> Num:
+    """Copies of each KV head on ``n`` accelerators: ``max(n / shards, 1)``, ``shards`` = 0 meaning never replicated
+    (one call on the scalar path)."""
+    if type(n) is float and type(shards) is float:
+        return n / shards if shards > 0.0 and n > shards else 1.0
+    return maximum(n / _inf_if_zero(shards), 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +146,8 @@ def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: 
     """``(time_s, energy_j)`` of one step on ``n`` accelerators (module docstring for the equations); ``host_j`` is
     engine energy above base power spent during ``host_s`` (capped, with everything else, at ``n · P_limit · t``)."""
     dyn = dev.energy_per_flop_j * flops + dev.energy_per_byte_j * bytes_moved
-    busy = maximum(maximum(flops / (n * dev.compute_flops_per_s), bytes_moved / (n * dev.bandwidth_bytes_per_s)),
-                   dyn / (n * (dev.power_limit_w - dev.base_power_w)))
+    busy = maximum3(flops / (n * dev.compute_flops_per_s), bytes_moved / (n * dev.bandwidth_bytes_per_s),
+                    dyn / (n * (dev.power_limit_w - dev.base_power_w)))
     t = busy + host_s + comm_s
     return t, minimum(n * dev.base_power_w * t + dyn + host_j, n * dev.power_limit_w * t)
 
@@ -139,6 +155,8 @@ def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: 
 def allreduce_s(tokens: Num, n: Num, layers: Num, hidden_bytes: Num, dev: Device) -> Num:
     """Time of the two tensor-parallel all-reduces per layer of one step (ring: 2 (n − 1)/n of each token's
     ``hidden_bytes`` per all-reduce; Shoeybi et al. 2019, Megatron-LM, arXiv:1909.08053); 0 on one accelerator."""
+    if type(n) is float and n <= 1.0:  # scalar path on one accelerator: the expression below is 0.0 there
+        return 0.0
     return (n > 1) * 2.0 * layers * (dev.comm_latency_s
                                      + tokens * hidden_bytes * 2.0 * (n - 1) / n / dev.allreduce_bytes_per_s)
 
@@ -166,7 +184,7 @@ def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_
         flops = flops + decode_seqs * (c.local_attn_flops_per_ctx * loc_d) + prefill_tokens * (
             c.local_attn_flops_per_ctx * minimum(prefill_ctx, win))
         kv_d = kv_d + c.local_kv_bytes_per_ctx * loc_d
-    rep = maximum(n / _inf_if_zero(c.kv_shards), 1.0)
+    rep = _kv_copies(n, c.kv_shards)
     moved = (c.dense_weight_bytes
              + decode_seqs * (rep * kv_d + 2.0 * c.state_bytes_per_seq)
              + tokens * (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep)
