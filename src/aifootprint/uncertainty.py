@@ -14,7 +14,6 @@ command gives the same numbers every time. Two inputs with the *same* distributi
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +41,8 @@ Operand = Union["Uncertain", int, float]
 
 
 def _seed(kind: str, params: tuple[float, ...], label: str) -> int:
+    import hashlib
+
     text = f"{kind}|{'|'.join(repr(float(p)) for p in params)}|{label}"
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
