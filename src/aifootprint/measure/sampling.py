@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
-from ..notice import Notice
 from .devicetrack import DeviceTrack as _Track
 from .devicetrack import implausible
 from .leases import DeviceLeases
-from .sensors.base import Reading
 from .writer import StoreWriter
 
+TYPE_CHECKING = False  # typing is not imported at run time
 if TYPE_CHECKING:
-    from .tracker import TrackerConfig
+    from typing import Any
+
+    from ..notice import Notice
+    from .config import TrackerConfig
+    from .sensors.base import Reading
 
 Clock = Callable[[], float]
 IntervalListener = Callable[[float, float, float], None]
@@ -55,6 +57,8 @@ class Sampling:
         try:
             self._sample_now()
         except Exception as exc:  # never let the sampler die silently, never disturb the workload
+            from ..notice import Notice
+
             self._note(Notice("sampler-error", f"sampler error: {type(exc).__name__}: {exc}"))
 
     def _sample_now(self) -> None:
@@ -84,6 +88,8 @@ class Sampling:
             for tr in self._tracks:
                 if not tr.owned and self._leases.acquire(tr.sensor.physical_id):
                     tr.owned = True
+                    from ..notice import Notice
+
                     self._note(Notice("lease-taken", f"{tr.sensor.device}: took over measurement at "
                                       f"t={t - self._t0:.2f} s (lease released)", tr.sensor.device))
 
@@ -93,7 +99,7 @@ class Sampling:
         for tr, begun, done, got in readings:
             at = 0.5 * (begun + done)  # the reading's time: the middle of the read (halves scheduling jitter)
             rel = at - self._t0
-            if not isinstance(got, Reading):
+            if isinstance(got, BaseException):
                 self._fail(tr, done, got)
                 continue
             bad = implausible(tr.sensor, got)
