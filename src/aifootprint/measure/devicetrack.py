@@ -25,7 +25,7 @@ def implausible(sensor: Sensor, reading: Reading) -> str:
     if not power >= 0:  # negative or NaN
         return f"implausible power reading {power} W (negative): excluded"
     limit = getattr(sensor, "power_limit_w", None)
-    if isinstance(limit, int | float) and limit > 0 and power > LIMIT_TOLERANCE * limit:
+    if isinstance(limit, (int, float)) and limit > 0 and power > LIMIT_TOLERANCE * limit:
         return (f"implausible power reading {power:g} W (above {LIMIT_TOLERANCE:g} x the device's "
                 f"{limit:g} W limit): excluded")
     return ""

@@ -107,7 +107,7 @@ class Tracker(Sampling):
         self._windows: dict[str, _Window] = {}
         self._listeners: list[IntervalListener] = []
         self._attributors: list[Any] = []
-        self._stop = threading.Event()
+        self._stop = threading.Lock()  # held while the sampler runs; stop() releases it (wakes the sampler)
         self._thread: threading.Thread | None = None
         self._leases = DeviceLeases(self.config.job_id or job_id_from_env(), self.config.lease_dir)
         self._t0 = 0.0
@@ -152,7 +152,8 @@ class Tracker(Sampling):
                 self._windows[self.config.name] = _Window(self.config.name, 0.0, {})
                 for tr in self._tracks:  # owned from the start: bridge start() to the sampler's first reading
                     tr.bridge_from = self._t0 if tr.owned else None
-                self._stop.clear()
+                self._stop = threading.Lock()
+                self._stop.acquire()
                 self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
                 self._thread.start()
             else:
@@ -169,8 +170,8 @@ class Tracker(Sampling):
             if self.result is None:
                 raise RuntimeError("tracker was never started")
             return self.result
-        self._stop.set()
         if self._thread is not None:
+            self._stop.release()
             self._thread.join(self.config.sensor_timeout_s + 2.0 / self.config.hz)
             self._thread = None
         else:
