@@ -115,6 +115,7 @@ class CpuEstimateSensor:
         self._stat = PersistentFile(os.path.join(proc_root, "stat"))
         self._last = read_cpu_times(proc_root, self._stat)
         self._last_fraction = 0.0
+        self._reading = Reading(power_w=0.0)  # reused while the busy fraction is unchanged (no per-sample object)
 
     @property
     def counter_update_s(self) -> float | None:
@@ -152,7 +153,10 @@ class CpuEstimateSensor:
     def read(self) -> Reading:
         if self._resolve is not None:
             self._resolve_tdp()
-        return Reading(power_w=self.utilisation() * self.tdp_w)
+        power = self.utilisation() * self.tdp_w
+        if power != self._reading.power_w:
+            self._reading = Reading(power_w=power)
+        return self._reading
 
     def close(self) -> None:
         self._stat.close()
