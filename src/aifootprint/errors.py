@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+TYPE_CHECKING = False  # nothing imported at run time for annotations (import time)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class AifootprintError(Exception):

@@ -12,11 +12,14 @@ profiles), :mod:`.boundary` (host, idle, overhead). Method and validation: ``doc
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections import namedtuple
 
 from aifootprint.errors import AifootprintError, InputError
 
+TYPE_CHECKING = False  # typing is not imported at run time (import time, issue 12)
 if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+
     from aifootprint.impacts import Site
     from aifootprint.notice import Notice
     from aifootprint.reference.registry import Registry
@@ -55,23 +58,35 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"{__package__}.{module}"), name)
 
 
-class RequestEstimate(NamedTuple):
-    """Point estimate for one request (best values). Energies in Wh, at the configured boundary.
+#: Fields of :class:`RequestEstimate`, in order.
+ESTIMATE_FIELDS = ("energy_wh", "prefill_wh", "decode_wh", "host_wh", "idle_wh", "overhead_wh", "latency_s",
+                   "accelerators", "accelerator_time_s")
+
+if TYPE_CHECKING:
+    class _EstimateTuple(NamedTuple):  # what mypy sees; at run time the same named tuple, built without typing
+        energy_wh: float
+        prefill_wh: float
+        decode_wh: float
+        host_wh: float
+        idle_wh: float
+        overhead_wh: float
+        latency_s: float
+        accelerators: int
+        accelerator_time_s: float
+else:
+    _EstimateTuple = namedtuple("_EstimateTuple", ESTIMATE_FIELDS)
+
+
+class RequestEstimate(_EstimateTuple):
+    """Point estimate for one request (best values). Energies in Wh, at the configured boundary; ``latency_s`` the
+    time to first token plus the decode time; ``accelerators`` the accelerators serving it; ``accelerator_time_s``
+    the accelerator-seconds of the whole group attributed to this request (for embodied allocation).
 
     A named tuple rather than a frozen dataclass: it is built once per call on the fast path, and a tuple is several
     times cheaper to construct.
     """
 
-    energy_wh: float
-    prefill_wh: float
-    decode_wh: float
-    host_wh: float
-    idle_wh: float
-    overhead_wh: float
-    latency_s: float
-    accelerators: int
-    #: accelerator-seconds of the whole group attributed to this request (for embodied allocation)
-    accelerator_time_s: float
+    __slots__ = ()
 
     def breakdown_wh(self) -> dict[str, float]:
         """``breakdown_wh`` of the output contract."""

@@ -1,0 +1,43 @@
+"""Importing the estimator is cheap (issue 12: ``from aifootprint.estimate import RequestEstimator`` took 49 ms over
+bare Python; target <= 30 ms): it loads neither typing nor dataclasses (with inspect, ast, dis, tokenize), numpy or
+the reference tables; the physics, the configuration class and the registry load with the first estimator, and the
+result still matches the pinned values (test_estimate_result_pins.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = {"typing", "dataclasses", "inspect", "ast", "numpy", "re", "aifootprint.reference.registry",
+         "aifootprint.notice", "aifootprint.estimate.physics", "aifootprint.estimate.config"}
+
+
+def _new_modules(statement: str) -> set[str]:
+    code = f"import sys\nbefore = set(sys.modules)\n{statement}\nprint(' '.join(sorted(set(sys.modules) - before)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_importing_the_estimator_imports_nothing_heavy() -> None:
+    new = _new_modules("from aifootprint.estimate import RequestEstimator")
+    assert "aifootprint.estimate.inference" in new
+    assert not new & HEAVY, sorted(new & HEAVY)
+
+
+def test_names_moved_out_of_inference_are_the_same_objects() -> None:
+    """``RequestConfig`` and the sizing helpers still import from :mod:`.inference` (PEP 562), as the same objects."""
+    from aifootprint.estimate import RequestConfig as a
+    from aifootprint.estimate import config, inference, sizing
+    from aifootprint.estimate.inference import RequestConfig as b
+
+    assert a is b is config.RequestConfig
+    assert inference.accelerators_needed is sizing.accelerators_needed
+    assert inference.MEMORY_UTILIZATION == sizing.MEMORY_UTILIZATION == 0.9
+
+
+def test_estimate_is_a_named_tuple_of_the_documented_fields() -> None:
+    from aifootprint.estimate.inference import ESTIMATE_FIELDS, RequestEstimate, RequestEstimator
+
+    r = RequestEstimator("llama-3.1-8b").estimate(500, 300)
+    assert isinstance(r, RequestEstimate) and r._fields == ESTIMATE_FIELDS
+    assert r.energy_wh == r[0] == sum(r.breakdown_wh().values())
