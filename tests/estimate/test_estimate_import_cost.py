@@ -5,6 +5,7 @@ result still matches the pinned values (test_estimate_result_pins.py)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -12,16 +13,14 @@ HEAVY = {"typing", "dataclasses", "inspect", "ast", "numpy", "re", "aifootprint.
          "aifootprint.notice", "aifootprint.estimate.physics", "aifootprint.estimate.config"}
 
 
-def _new_modules(statement: str) -> set[str]:
-    code = f"import sys\nbefore = set(sys.modules)\n{statement}\nprint(' '.join(sorted(set(sys.modules) - before)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    return set(out.split())
-
-
 def test_importing_the_estimator_imports_nothing_heavy() -> None:
-    new = _new_modules("from aifootprint.estimate import RequestEstimator")
-    assert "aifootprint.estimate.inference" in new
-    assert not new & HEAVY, sorted(new & HEAVY)
+    """Modules loaded by the import and not by Python's own start-up (the child prints both lists)."""
+    probe = ("import sys\nstartup = set(sys.modules)\nfrom aifootprint.estimate import RequestEstimator\n"
+             "loaded = sorted(set(sys.modules) - startup)\nimport json\nprint(json.dumps(loaded))")
+    loaded = json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                       check=True).stdout)
+    assert "aifootprint.estimate.inference" in loaded
+    assert not set(loaded) & HEAVY, sorted(set(loaded) & HEAVY)
 
 
 def test_names_moved_out_of_inference_are_the_same_objects() -> None:
