@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import namedtuple
+from functools import lru_cache
 
 from aifootprint.errors import AifootprintError, InputError
 
@@ -77,6 +78,9 @@ else:
     _EstimateTuple = namedtuple("_EstimateTuple", ESTIMATE_FIELDS)
 
 
+_new_tuple = tuple.__new__
+
+
 class RequestEstimate(_EstimateTuple):
     """Point estimate for one request (best values). Energies in Wh, at the configured boundary; ``latency_s`` the
     time to first token plus the decode time; ``accelerators`` the accelerators serving it; ``accelerator_time_s``
@@ -134,10 +138,10 @@ class RequestEstimator:
         est.estimate(input_tokens=500, output_tokens=300).energy_wh
     """
 
-    __slots__ = ("_accelerators_needed", "_batch", "_batch_f", "_datacenter", "_fixed_n", "_host_w", "_idle_fraction",
-                 "_llm_request", "_memory_needed_bytes", "_notices", "_profile", "_provider_note", "_pue", "_results",
-                 "_site", "_variant_costs", "cal", "config", "costs", "device", "engine", "model", "precision",
-                 "registry")
+    __slots__ = ("_accelerators_needed", "_batch", "_batch_f", "_context_limits", "_datacenter", "_fixed_n",
+                 "_host_w", "_idle_fraction", "_llm_request", "_memory_needed_bytes", "_notices", "_profile",
+                 "_provider_note", "_pue", "_results", "_site", "_variant_costs", "cal", "config", "costs", "device",
+                 "engine", "model", "precision", "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
                  registry: Registry | None = None, site: Site | None = None) -> None:
@@ -150,7 +154,7 @@ class RequestEstimator:
         from .engines import engine_costs, engine_profile
         from .models import ResolvedModel, native_precision, resolve
         from .physics import llm_request
-        from .sizing import accelerators_needed, memory_needed_bytes
+        from .sizing import accelerators_needed, context_limits, memory_needed_bytes
 
         self.config = config if config is not None else RequestConfig()
         self.registry = registry
@@ -176,6 +180,7 @@ class RequestEstimator:
         self._llm_request = llm_request
         self._accelerators_needed = accelerators_needed
         self._memory_needed_bytes = memory_needed_bytes
+        self._context_limits = () if self._fixed_n is not None else context_limits(self.costs, self.cal, self._batch)
         self._datacenter = self.config.boundary == "datacenter"
         if self._datacenter:
             pue = self.site().pue.value
@@ -244,7 +249,13 @@ class RequestEstimator:
         honoured (see :meth:`fit_notice`); one that exceeds the physical memory is refused."""
         n = self._fixed_n
         if n is None:
-            return self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
+            ctx = input_tokens + output_tokens
+            for fits, too_big, m in self._context_limits:  # sizing.context_limits: no memory evaluation per call
+                if ctx <= fits:
+                    return m
+                if ctx < too_big:
+                    break
+            return self._accelerators_needed(self.costs, self.cal, self._batch, ctx)
         need = self._memory_needed_bytes(self.costs, self._batch, input_tokens + output_tokens)
         if n * self.cal.memory_bytes < need:
             auto = self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
@@ -298,8 +309,9 @@ class RequestEstimator:
         if self._datacenter:  # inlined boundary.split (same equations; tests check they agree)
             idle = self._idle_fraction * (pre + dec + host)
             overhead = (self._pue - 1.0) * (pre + dec + host + idle)
-        return RequestEstimate(pre + dec + host + idle + overhead, pre, dec, host, idle, overhead,
-                               ttft + o * t_step, n, n * t_share)
+        # tuple.__new__ directly: the named tuple's own __new__ is a Python function (one more call per request)
+        return _new_tuple(RequestEstimate, (pre + dec + host + idle + overhead, pre, dec, host, idle, overhead,
+                                            ttft + o * t_step, n, n * t_share))
 
     # -- full result ---------------------------------------------------------------------------------------------
     def result(self, input_tokens: float, output_tokens: float) -> Result:
@@ -417,13 +429,16 @@ ESTIMATOR_CACHE_SIZE = 256
 
 def estimator_for(model: str | Architecture, config: RequestConfig | None = None,
                   registry: Registry | None = None) -> RequestEstimator:
-    """A :class:`RequestEstimator` for (model, config), cached on the registry instance (no module-level state). A
-    config naming a calibration profile file is not cached (the file may change)."""
-    from aifootprint.reference.registry import default_registry
-
+    """A :class:`RequestEstimator` for (model, config), kept per registry: on an explicit registry, in a dictionary
+    held by that registry instance; on the default registry, by :func:`_shared_estimator` (bounded). A config naming a
+    calibration profile file is not cached (the file may change)."""
     if config is not None and config.calibration is not None:
         return RequestEstimator(model, config, registry)
-    memo: dict[Any, RequestEstimator] = (registry or default_registry()).__dict__.setdefault("_request_estimators", {})
+    if registry is None:
+        return _shared_estimator(model, config)
+    memo: dict[Any, RequestEstimator] | None = registry.__dict__.get("_request_estimators")
+    if memo is None:
+        memo = registry.__dict__.setdefault("_request_estimators", {})
     key = (model, config)
     est = memo.get(key)
     if est is None:
@@ -431,6 +446,13 @@ def estimator_for(model: str | Architecture, config: RequestConfig | None = None
             memo.pop(next(iter(memo)))
         est = memo[key] = RequestEstimator(model, config, registry)
     return est
+
+
+@lru_cache(maxsize=ESTIMATOR_CACHE_SIZE)
+def _shared_estimator(model: str | Architecture, config: RequestConfig | None) -> RequestEstimator:
+    """The estimator of (model, config) on the default registry: a function of immutable inputs, kept (bounded) so
+    that a one-shot call neither rebuilds it nor imports the registry module to find its memo."""
+    return RequestEstimator(model, config)
 
 
 def with_config(est: RequestEstimator, **changes: Any) -> RequestEstimator:

@@ -3,6 +3,7 @@ serving engine uses."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from aifootprint.errors import InputError
@@ -39,3 +40,35 @@ def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context
                 f"({MAX_ACCELERATORS * usable / 1e9:,.0f} GB usable); lower --batch or use --precision int4"
             )
     return n
+
+
+def context_limits(costs: TokenCosts, cal: Calibration, batch: int) -> tuple[tuple[float, float, int], ...]:
+    """For each power of two ``n`` up to :data:`MAX_ACCELERATORS`: ``(fits, too_big, n)``, the largest whole context
+    [tokens] whose weights + KV cache fit the usable memory of ``n`` accelerators and the next whole context (found
+    by bisection on :func:`memory_needed_bytes`, which never decreases with the context).
+
+    So a context at most ``fits`` needs ``n`` accelerators when it is at least ``too_big`` for every smaller count,
+    without evaluating the memory; one between the two bounds is left to :func:`accelerators_needed`
+    (:meth:`.inference.RequestEstimator.accelerators_for`)."""
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    out = []
+    n = 1
+    while n <= MAX_ACCELERATORS:
+        cap = n * usable
+        if memory_needed_bytes(costs, batch, 0.0) > cap:  # not even the weights fit
+            out.append((-1.0, 0.0, n))
+        else:
+            lo, hi = 0.0, 1.0  # invariant: lo fits
+            while memory_needed_bytes(costs, batch, hi) <= cap and hi < 2.0**60:
+                lo, hi = hi, 2.0 * hi
+            if hi >= 2.0**60:  # no KV cache: every context fits
+                lo = hi = math.inf
+            while hi - lo > 1.0:  # lo fits, hi does not
+                mid = math.floor((lo + hi) / 2.0) * 1.0
+                if memory_needed_bytes(costs, batch, mid) <= cap:
+                    lo = mid
+                else:
+                    hi = mid
+            out.append((lo, hi, n))
+        n *= 2
+    return tuple(out)
