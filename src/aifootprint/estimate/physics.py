@@ -72,11 +72,6 @@ def maximum3(a: Num, b: Num, c: Num) -> Num:
     return maximum(maximum(a, b), c)
 
 
-def _is_zero(x: Num) -> bool:
-    """True for a scalar 0 (a term that can be skipped); arrays are never skipped."""
-    return (type(x) is float or type(x) is int) and x == 0
-
-
 def _inf_if_zero(x: Num) -> Num:
     """``x`` with 0 (= 'none') replaced by +inf (sliding windows, KV shards)."""
     if type(x) is float or type(x) is int:
@@ -178,7 +173,8 @@ def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_
     flops = tokens * c.linear_flops + decode_seqs * (c.attn_flops_per_ctx * decode_ctx) + prefill_tokens * (
         c.attn_flops_per_ctx * prefill_ctx)
     kv_d = c.kv_bytes_per_ctx * decode_ctx
-    if not _is_zero(c.local_attn_flops_per_ctx):  # sliding-window / chunked layers (skipped for scalar zeros)
+    local = c.local_attn_flops_per_ctx
+    if type(local) is not float or local:  # sliding-window / chunked layers (a scalar 0.0 skips them, inline)
         win = _inf_if_zero(c.local_window)
         loc_d = minimum(decode_ctx, win)
         flops = flops + decode_seqs * (c.local_attn_flops_per_ctx * loc_d) + prefill_tokens * (
@@ -188,7 +184,8 @@ def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_
     moved = (c.dense_weight_bytes
              + decode_seqs * (rep * kv_d + 2.0 * c.state_bytes_per_seq)
              + tokens * (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep)
-    if not _is_zero(c.route_fraction):  # distinct experts touched by the step's tokens
+    route = c.route_fraction
+    if type(route) is not float or route:  # distinct experts touched by the step's tokens (none: scalar 0.0)
         moved = moved + c.expert_weight_bytes * (1.0 - (1.0 - c.route_fraction) ** tokens)
     return flops, moved
 
