@@ -43,28 +43,26 @@ def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context
 
 
 def context_limits(costs: TokenCosts, cal: Calibration, batch: int) -> tuple[tuple[float, float, int], ...]:
-    """For each power of two ``n`` up to :data:`MAX_ACCELERATORS`: ``(fits, too_big, n)``, the largest whole context
-    [tokens] whose weights + KV cache fit the usable memory of ``n`` accelerators and the next whole context (found
-    by bisection on :func:`memory_needed_bytes`, which never decreases with the context).
+    """``(fits, too_big, n)`` for each power of two ``n`` up to :data:`MAX_ACCELERATORS` whose usable memory holds
+    the weights: the largest whole context [tokens] whose weights + KV cache fit on ``n`` accelerators and the next
+    whole context (bisection on :func:`memory_needed_bytes`, which never decreases with the context).
 
-    So a context at most ``fits`` needs ``n`` accelerators when it is at least ``too_big`` for every smaller count,
-    without evaluating the memory; one between the two bounds is left to :func:`accelerators_needed`
+    So a context (≥ 0) at most ``fits`` needs ``n`` accelerators when it is at least ``too_big`` for every smaller
+    count listed, without evaluating the memory; one between the two bounds is left to :func:`accelerators_needed`
     (:meth:`.inference.RequestEstimator.accelerators_for`)."""
     usable = cal.memory_bytes * MEMORY_UTILIZATION
     out = []
     n = 1
     while n <= MAX_ACCELERATORS:
         cap = n * usable
-        if memory_needed_bytes(costs, batch, 0.0) > cap:  # not even the weights fit
-            out.append((-1.0, 0.0, n))
-        else:
+        if memory_needed_bytes(costs, batch, 0.0) <= cap:  # else not even the weights fit: no context does
             lo, hi = 0.0, 1.0  # invariant: lo fits
             while memory_needed_bytes(costs, batch, hi) <= cap and hi < 2.0**60:
                 lo, hi = hi, 2.0 * hi
             if hi >= 2.0**60:  # no KV cache: every context fits
                 lo = hi = math.inf
             while hi - lo > 1.0:  # lo fits, hi does not
-                mid = math.floor((lo + hi) / 2.0) * 1.0
+                mid = float(math.floor((lo + hi) / 2.0))
                 if memory_needed_bytes(costs, batch, mid) <= cap:
                     lo = mid
                 else:
