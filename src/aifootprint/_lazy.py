@@ -4,10 +4,10 @@ the submodule on first use (so importing the package does no work)."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 
-TYPE_CHECKING = False  # typing is not imported at run time (importing a package stays cheap)
+TYPE_CHECKING = False  # typing is not imported at run time
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
     from typing import Any
 
 

@@ -85,3 +85,15 @@ def test_error_line_is_plain_off_a_terminal_and_red_on_one(capsys: pytest.Captur
     monkeypatch.setenv("FORCE_COLOR", "1")
     cli.print_error("bad")
     assert capsys.readouterr().err == "\x1b[1;31merror:\x1b[0m bad\n"
+
+
+def test_ctrl_c_before_the_command_runs_is_one_line_exit_130(capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import aifootprint.cli.measure_run as measure_run
+
+    def interrupted(_argv: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(measure_run, "run", interrupted)
+    assert cli.main(["measure", "--", "true"]) == 130
+    assert capsys.readouterr().err == "error: aborted\n"

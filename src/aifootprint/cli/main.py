@@ -176,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         except AifootprintError as exc:
             print_error(str(exc))
             return 2
+        except KeyboardInterrupt:  # Ctrl-C outside the child's run (which forwards it): as the other commands
+            print_error("aborted")
+            return 130
     from typer.main import get_command
 
     command = get_command(build_app(_requested_command(argv)))
