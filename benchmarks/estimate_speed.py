@@ -79,8 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "estimate_speed.txt")
     ap.add_argument("--n", type=int, default=1_000_000, help="requests per vectorised call")
     args = ap.parse_args(argv)
-    lines = [f"aifootprint estimate speed — {platform.processor() or platform.machine()}, Python "
-             f"{platform.python_version()}, numpy {np.__version__}, one core (OMP_NUM_THREADS=1)", ""]
+    lines = [f"aifootprint estimate speed — {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+             f"Python {platform.python_version()}, numpy {np.__version__}, one core (OMP_NUM_THREADS=1); load average "
+             f"{os.getloadavg()[0]:.1f} at the start (other processes on the machine slow every figure)", ""]
     for model in ("llama-3.1-8b", "qwen3-30b-a3b", "gpt-4o-mini", "gpt-4o"):
         est = RequestEstimator(model, RequestConfig(hardware="h100"))
         est.result(500, 300)  # first call builds the per-estimator uncertainty draws
@@ -100,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ours = per_call_us(lambda: estimate_request("gpt-4o-mini", 500, 300), 2_000)
         lines.append(f"{label}: {eco:7.1f} µs per call; aifootprint estimate_request('gpt-4o-mini', …) full result "
                      f"in the same run: {ours:.1f} µs ({eco / ours:,.1f}× EcoLogits' speed)")
+    lines.append(f"load average {os.getloadavg()[0]:.1f} at the end")
     lines.append("targets: full result() ≤ 50 µs; one-shot estimate_request ≤ 50 µs; point ≤ 10 µs; vectorised with "
                  "ranges ≥ 1 M/s on one core")
     text = "\n".join(lines) + "\n"

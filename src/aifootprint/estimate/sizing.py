@@ -42,18 +42,22 @@ def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context
     return n
 
 
+#: Accelerator counts (the smallest that holds the weights, and the next ones) given context limits.
+LIMITED_COUNTS = 2
+
+
 def context_limits(costs: TokenCosts, cal: Calibration, batch: int) -> tuple[tuple[float, float, int], ...]:
-    """``(fits, too_big, n)`` for each power of two ``n`` up to :data:`MAX_ACCELERATORS` whose usable memory holds
-    the weights: the largest whole context [tokens] whose weights + KV cache fit on ``n`` accelerators and the next
-    whole context (bisection on :func:`memory_needed_bytes`, which never decreases with the context).
+    """``(fits, too_big, n)`` for the first :data:`LIMITED_COUNTS` powers of two ``n`` whose usable memory holds the
+    weights: the largest whole context [tokens] whose weights + KV cache fit on ``n`` accelerators and the next whole
+    context (bisection on :func:`memory_needed_bytes`, which never decreases with the context).
 
     So a context (≥ 0) at most ``fits`` needs ``n`` accelerators when it is at least ``too_big`` for every smaller
     count listed, without evaluating the memory; one between the two bounds is left to :func:`accelerators_needed`
     (:meth:`.inference.RequestEstimator.accelerators_for`)."""
     usable = cal.memory_bytes * MEMORY_UTILIZATION
-    out = []
+    out: list[tuple[float, float, int]] = []
     n = 1
-    while n <= MAX_ACCELERATORS:
+    while n <= MAX_ACCELERATORS and len(out) < LIMITED_COUNTS:
         cap = n * usable
         if memory_needed_bytes(costs, batch, 0.0) <= cap:  # else not even the weights fit: no context does
             lo, hi = 0.0, 1.0  # invariant: lo fits
