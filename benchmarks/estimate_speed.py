@@ -32,8 +32,9 @@ from aifootprint.estimate.inference import RequestConfig, RequestEstimator, esti
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def per_call_us(fn: Callable[[], object], calls: int, repeats: int = 7) -> float:
-    """Median over ``repeats`` of the mean time per call [µs]."""
+def per_call_us(fn: Callable[[], object], calls: int, repeats: int = 25) -> float:
+    """Median over ``repeats`` of the mean time per call [µs]; many short repeats, so that a machine shared with other
+    processes slows only some of them."""
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
@@ -86,9 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         est = RequestEstimator(model, RequestConfig(hardware="h100"))
         est.result(500, 300)  # first call builds the per-estimator uncertainty draws
         estimate_request(model, 500, 300)
-        fast = per_call_us(lambda est=est: est.estimate(500, 300), 20_000)
-        full = per_call_us(lambda est=est: est.result(500, 300), 2_000)
-        one = per_call_us(lambda model=model: estimate_request(model, 500, 300), 2_000)
+        fast = per_call_us(lambda est=est: est.estimate(500, 300), 4_000)
+        full = per_call_us(lambda est=est: est.result(500, 300), 1_000)
+        one = per_call_us(lambda model=model: estimate_request(model, 500, 300), 1_000)
         rate = vectorised_rate(est, args.n)
         lines.append(f"{model:14s} point estimate(): {fast:6.1f} µs   full result(): {full:6.1f} µs   "
                      f"one-shot estimate_request(): {one:6.1f} µs   vectorised with ranges ({args.n:,} requests): "
@@ -98,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if eco is None:
         lines.append(label)
     else:
-        ours = per_call_us(lambda: estimate_request("gpt-4o-mini", 500, 300), 2_000)
+        ours = per_call_us(lambda: estimate_request("gpt-4o-mini", 500, 300), 1_000)
         lines.append(f"{label}: {eco:7.1f} µs per call; aifootprint estimate_request('gpt-4o-mini', …) full result "
                      f"in the same run: {ours:.1f} µs ({eco / ours:,.1f}× EcoLogits' speed)")
     lines.append(f"load average {os.getloadavg()[0]:.1f} at the end")
