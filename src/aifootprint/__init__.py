@@ -7,7 +7,6 @@ Nothing heavy is imported here: the public names below are loaded on first use (
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 from ._version import METHOD_VERSION as METHOD_VERSION
 from ._version import __version__ as __version__
@@ -27,6 +26,10 @@ _LAZY = {
     "Tracker": "aifootprint.measure",
     "track": "aifootprint.measure",
 }
+
+TYPE_CHECKING = False  # typing is not imported at run time (``import aifootprint`` stays cheap)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = sorted([*_LAZY, "METHOD_VERSION", "__version__"])
 

@@ -2,8 +2,10 @@
 
 Inputs are a point, a uniform range, a triangular or a lognormal distribution. Propagation is Monte Carlo on
 numpy sample vectors (vectorised, elementwise, independent draws); a point carries no samples, so plain
-arithmetic on points stays exact and cheap. Results are reported as ``low`` / ``best`` / ``high`` = the 5th,
-50th and 95th percentiles of the propagated samples (:data:`PERCENTILES`).
+arithmetic on points stays exact and cheap and never imports numpy (numpy is imported only where samples are
+drawn, wrapped or summarised, which keeps ``aifootprint measure`` and ``import aifootprint`` free of it).
+Results are reported as ``low`` / ``best`` / ``high`` = the 5th, 50th and 95th percentiles
+of the propagated samples (:data:`PERCENTILES`).
 
 Draws are deterministic: each distribution is seeded from its own parameters and ``label``, so the same
 command gives the same numbers every time. Two inputs with the *same* distribution and label share their draws
@@ -12,19 +14,19 @@ command gives the same numbers every time. Two inputs with the *same* distributi
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Union
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Union
 
 from .errors import InputError
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
 
 #: Percentiles reported as (low, best, high).
 PERCENTILES: tuple[float, float, float] = (5.0, 50.0, 95.0)
@@ -39,6 +41,8 @@ Operand = Union["Uncertain", int, float]
 
 
 def _seed(kind: str, params: tuple[float, ...], label: str) -> int:
+    import hashlib
+
     text = f"{kind}|{'|'.join(repr(float(p)) for p in params)}|{label}"
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
@@ -54,6 +58,8 @@ def draw(kind: str, params: tuple[float, ...], n: int, rng: np.random.Generator)
 
     kind: ``range`` (low, high) uniform; ``triangular`` (low, mode, high); ``lognormal`` (median, gsd).
     """
+    import numpy as np
+
     if kind == "range":
         lo, hi = params
         return rng.uniform(lo, hi, n)
@@ -181,6 +187,8 @@ class Uncertain:
     @classmethod
     def _sampled(cls, kind: str, params: tuple[float, ...], label: str, rng: np.random.Generator | None,
                  n: int) -> Uncertain:
+        import numpy as np
+
         gen = rng if rng is not None else np.random.default_rng(_seed(kind, params, label))
         samples = draw(kind, params, n, gen)
         samples.setflags(write=False)
@@ -190,6 +198,8 @@ class Uncertain:
     @classmethod
     def from_samples(cls, samples: npt.ArrayLike, spec: str = "samples") -> Uncertain:
         """Wrap an existing sample vector (e.g. the output of a vectorised model)."""
+        import numpy as np
+
         arr = np.array(samples, dtype=np.float64)
         if arr.ndim != 1 or arr.size == 0:
             raise InputError("samples must be a non-empty 1-D array")
@@ -207,6 +217,8 @@ class Uncertain:
         """The sample vector (a constant vector of length ``n`` for a point)."""
         if self._samples is None:
             assert self._point is not None
+            import numpy as np
+
             return np.full(n, self._point)
         return self._samples
 
@@ -215,6 +227,8 @@ class Uncertain:
         if self._samples is None:
             assert self._point is not None
             return (self._point, self._point, self._point)
+        import numpy as np
+
         lo, mid, hi = np.percentile(self._samples, PERCENTILES)
         return (float(lo), float(mid), float(hi))
 
@@ -271,6 +285,8 @@ class Uncertain:
         bv: Any = b._samples if b._samples is not None else b._point
         if a._samples is not None and b._samples is not None and a._samples.shape != b._samples.shape:
             raise InputError(f"cannot combine uncertain values with {a._samples.size} and {b._samples.size} draws")
+        import numpy as np
+
         with np.errstate(divide="ignore", invalid="ignore"):
             out = op(av, bv)
         return Uncertain.from_samples(out, f"({a.spec} {sym} {b.spec})")
@@ -310,8 +326,12 @@ class Uncertain:
     @staticmethod
     def _check_divisor(d: Operand) -> None:
         u = Uncertain.from_any(d)
-        vals = u.samples(1)
-        if np.any(vals == 0) or (np.min(vals) < 0 < np.max(vals)):
+        if u._samples is None:
+            zero = u._point == 0
+        else:
+            vals = u._samples
+            zero = bool((vals == 0).any()) or float(vals.min()) < 0 < float(vals.max())
+        if zero:
             raise InputError(f"division by a quantity that can be zero: {u.spec or u}")
 
 

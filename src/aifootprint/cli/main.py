@@ -164,9 +164,21 @@ def _stub() -> None:  # pragma: no cover - only listed; build_app loads the real
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""
-    if (sys.argv[1:] if argv is None else argv) == ["--help"] and _all_lazy():
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--help"] and _all_lazy():
         sys.stdout.write(root_help())  # the commands' names and help without importing typer (or any command)
         return 0
+    if args[:1] == ["measure"]:  # the standard-library path: no typer, click, rich or numpy (issue 12)
+        from .measure_run import run
+
+        try:
+            return run(args[1:])
+        except AifootprintError as exc:
+            print_error(str(exc))
+            return 2
+        except KeyboardInterrupt:  # Ctrl-C outside the child's run (which forwards it): as the other commands
+            print_error("aborted")
+            return 130
     from typer.main import get_command
 
     command = get_command(build_app(_requested_command(argv)))
@@ -249,11 +261,16 @@ def _framework_error(exc: Exception) -> int | None:
 
 
 def print_error(message: str) -> None:
-    """One clear line on stderr."""
-    from rich.console import Console
-    from rich.markup import escape
+    """One clear line on stderr: ``error: message`` (``error:`` in bold red on a colour terminal, as rich would
+    print it; plain when ``NO_COLOR`` is set, ``TERM=dumb`` or stderr is not a terminal)."""
+    import os
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}", markup=True)
+    env = os.environ
+    color = bool(env.get("FORCE_COLOR")) or (
+        "NO_COLOR" not in env and env.get("TERM") != "dumb" and getattr(sys.stderr, "isatty", lambda: False)())
+    head = "\x1b[1;31merror:\x1b[0m" if color else "error:"
+    sys.stderr.write(f"{head} {message}\n")
+    sys.stderr.flush()
 
 
 def run() -> None:  # pragma: no cover - console script shim

@@ -117,6 +117,19 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _bounds(flag: str, low: float | None, high: float | None, unit: str | None) -> tuple[float, float, str]:
+    limit = LIMITS.get(flag) or _site_limit(flag)
+    lo = low if low is not None else (limit.low if limit else -math.inf)
+    hi = high if high is not None else (limit.high if limit else math.inf)
+    return lo, hi, (unit if unit is not None else (limit.unit if limit else ""))
+
+
+def accepted_range(flag: str, low: float | None = None, high: float | None = None, unit: str | None = None) -> str:
+    """``"accepted: 0.01 to 1,000 Hz"``: the range of ``flag`` (from :data:`LIMITS`, unless given) for a message."""
+    lo, hi, u = _bounds(flag, low, high, unit)
+    return f"accepted: {_fmt(lo)} to {_fmt(hi)}{' ' + u if u else ''}"
+
+
 def check_range(flag: str, value: float | int | None, low: float | None = None, high: float | None = None,
                 unit: str | None = None) -> None:
     """Raise :class:`InputError` unless ``value`` (None: not given) is a finite number in ``[low, high]``.
@@ -126,15 +139,12 @@ def check_range(flag: str, value: float | int | None, low: float | None = None, 
     """
     if value is None:
         return
-    limit = LIMITS.get(flag) or _site_limit(flag)
-    lo = low if low is not None else (limit.low if limit else -math.inf)
-    hi = high if high is not None else (limit.high if limit else math.inf)
-    u = unit if unit is not None else (limit.unit if limit else "")
+    lo, hi, _unit = _bounds(flag, low, high, unit)
     v = float(value)
     if math.isfinite(v) and lo <= v <= hi:
         return
     name = flag.split(" (")[0]
-    accepted = f"accepted: {_fmt(lo)} to {_fmt(hi)}{' ' + u if u else ''}"
+    accepted = accepted_range(flag, low, high, unit)
     if math.isnan(v):
         raise InputError(f"{name} must be a number, not NaN; {accepted}")
     raise InputError(f"{name} {_fmt(v)} is out of range; {accepted}")

@@ -5,19 +5,21 @@ Nothing heavy is imported here: names are loaded on first use (PEP 562).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing is not imported at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .attribution import RequestAttributor
+    from .config import TrackerConfig
     from .measurement import Measurement
     from .store import RunStore
-    from .tracker import Tracker, TrackerConfig, track
+    from .tracker import Tracker, track
 
 __all__ = ["Measurement", "RequestAttributor", "RunStore", "Tracker", "TrackerConfig", "track"]
 
 _WHERE = {
     "Tracker": "tracker",
-    "TrackerConfig": "tracker",
+    "TrackerConfig": "config",
     "track": "tracker",
     "Measurement": "measurement",
     "RunStore": "store",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from .measurement import DeviceEnergy, Gap
-from .sensors.base import Reading, Sensor
 from .smoothing import CounterSmoother
+
+TYPE_CHECKING = False  # typing and dataclasses are not imported at run time (the tracker's import stays cheap)
+if TYPE_CHECKING:
+    from .measurement import DeviceEnergy, Gap
+    from .sensors.base import Reading, Sensor
 
 #: A counter window shorter than this many counter update periods is measured by power integration instead: the
 #: counter's quantisation error is up to one update period's energy, i.e. more than 10 % below that length.
@@ -22,7 +25,7 @@ def implausible(sensor: Sensor, reading: Reading) -> str:
     if not power >= 0:  # negative or NaN
         return f"implausible power reading {power} W (negative): excluded"
     limit = getattr(sensor, "power_limit_w", None)
-    if isinstance(limit, int | float) and limit > 0 and power > LIMIT_TOLERANCE * limit:
+    if isinstance(limit, (int, float)) and limit > 0 and power > LIMIT_TOLERANCE * limit:
         return (f"implausible power reading {power:g} W (above {LIMIT_TOLERANCE:g} x the device's "
                 f"{limit:g} W limit): excluded")
     return ""
@@ -82,6 +85,8 @@ class DeviceTrack:
                 bridged = "interpolated"
             else:
                 bridged = "lost"
+            from .measurement import Gap
+
             gap = Gap(self.sensor.device, self.failing_since - self.t0, t - self.t0, self.error, bridged)
             self.gaps.append(gap)
             self.failing_since = None
@@ -133,6 +138,8 @@ class DeviceTrack:
         if self.rejected:
             note = "; ".join(filter(None, [note, f"{self.rejected} implausible reading(s) excluded"]))
         proc = (now[2] - mark[2]) if self.has_process else None
+        from .measurement import DeviceEnergy
+
         return DeviceEnergy(s.device, s.component, method, s.estimated, d_best, proc, note)
 
     def snapshot(self, at: float | None = None) -> tuple[float, float, float, float, int]:

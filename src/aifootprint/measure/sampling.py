@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
-from ..notice import Notice
 from .devicetrack import DeviceTrack as _Track
 from .devicetrack import implausible
 from .leases import DeviceLeases
-from .sensors.base import Reading
 from .writer import StoreWriter
 
+TYPE_CHECKING = False  # typing is not imported at run time
 if TYPE_CHECKING:
-    from .tracker import TrackerConfig
+    from typing import Any
+
+    from ..notice import Notice
+    from .config import TrackerConfig
+    from .sensors.base import Reading
 
 Clock = Callable[[], float]
 IntervalListener = Callable[[float, float, float], None]
@@ -35,7 +37,7 @@ class Sampling:
     _lock: threading.RLock
     _tracks: list[_Track]
     _listeners: list[IntervalListener]
-    _stop: threading.Event
+    _stop: threading.Lock
     _leases: DeviceLeases
     _writer: StoreWriter | None
     _t0: float
@@ -44,8 +46,9 @@ class Sampling:
     _last_lease_try: float
     def _loop(self) -> None:
         period = 1.0 / self.config.hz
+        stop = self._stop
         self._guarded_sample()
-        while not self._stop.wait(period):
+        while not stop.acquire(True, period):  # a plain lock wait: cheaper per tick than an Event's condition
             self._guarded_sample()
             if self._writer is not None:
                 self._writer.poll(self._clock())  # writes every flush_s, never waits for the store's lock
@@ -55,6 +58,8 @@ class Sampling:
         try:
             self._sample_now()
         except Exception as exc:  # never let the sampler die silently, never disturb the workload
+            from ..notice import Notice
+
             self._note(Notice("sampler-error", f"sampler error: {type(exc).__name__}: {exc}"))
 
     def _sample_now(self) -> None:
@@ -84,6 +89,8 @@ class Sampling:
             for tr in self._tracks:
                 if not tr.owned and self._leases.acquire(tr.sensor.physical_id):
                     tr.owned = True
+                    from ..notice import Notice
+
                     self._note(Notice("lease-taken", f"{tr.sensor.device}: took over measurement at "
                                       f"t={t - self._t0:.2f} s (lease released)", tr.sensor.device))
 
@@ -93,7 +100,7 @@ class Sampling:
         for tr, begun, done, got in readings:
             at = 0.5 * (begun + done)  # the reading's time: the middle of the read (halves scheduling jitter)
             rel = at - self._t0
-            if not isinstance(got, Reading):
+            if isinstance(got, BaseException):
                 self._fail(tr, done, got)
                 continue
             bad = implausible(tr.sensor, got)

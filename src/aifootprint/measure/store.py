@@ -131,6 +131,7 @@ class RunStore:
         self._lock = threading.Lock()
         self._buf_lock = threading.Lock()
         self._samples: list[tuple[str, str, float, float | None, float | None]] = []
+        self._busy_ms = int(timeout_s * 1000)
         if read_only:
             self._db = _open_read_only(self.path, timeout_s)
             return
@@ -224,8 +225,12 @@ class RunStore:
 
     def set_busy_timeout(self, timeout_s: float) -> None:
         """How long the next writes wait for another process's write lock (0: fail at once with SQLITE_BUSY)."""
+        busy_ms = int(timeout_s * 1000)
+        if busy_ms == self._busy_ms:
+            return  # unchanged: no statement (the sampler sets it at every flush)
         with self._lock:
-            self._db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+            self._db.execute(f"PRAGMA busy_timeout={busy_ms}")
+            self._busy_ms = busy_ms
 
     def flush(self) -> int:
         """Write the buffered samples in one transaction; return how many."""

@@ -29,7 +29,8 @@ How energy is computed, per device
 - Several processes of one job on a node: each physical device is measured by the one process holding its lease
   (:mod:`.leases`); the other processes list it under ``skipped``.
 
-The tracker imports neither numpy nor typer nor the reference tables at start.
+The tracker imports neither numpy nor typer nor the reference tables at start; importing it imports neither
+:mod:`typing` nor :mod:`dataclasses` (:class:`TrackerConfig` is in :mod:`.config`, loaded on first use).
 """
 
 from __future__ import annotations
@@ -40,24 +41,25 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from ..notice import Notice
 from .devicetrack import COARSE_FACTOR as COARSE_FACTOR
 from .devicetrack import LIMIT_TOLERANCE as LIMIT_TOLERANCE
 from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
-from .measurement import Gap, Measurement
 from .sampling import Clock, IntervalListener, Sampling
-from .sensors.base import Sensor
 from .writer import StoreWriter
 
+TYPE_CHECKING = False  # typing is not imported at run time (it costs ~10 ms of the import)
 if TYPE_CHECKING:
-    from .sensors.discovery import SensorConfig
+    from typing import Any, ParamSpec, TypeVar
 
-P = ParamSpec("P")
-R = TypeVar("R")
+    from ..notice import Notice
+    from .config import TrackerConfig as TrackerConfig
+    from .measurement import Measurement
+    from .sensors.base import Sensor
+
+    P = ParamSpec("P")
+    R = TypeVar("R")
 
 
 def _warn(message: str | Notice) -> None:
@@ -69,47 +71,13 @@ def _warn(message: str | Notice) -> None:
 
 
 
-@dataclass(frozen=True)
-class TrackerConfig:
-    """Settings of a :class:`Tracker` (all optional).
-
-    ``hz``: sampling rate of the background thread (default 10 Hz). ``store``: write the run to the run store
-    (``store_path``, else the default path of :mod:`.store`). ``flush_s``: the longest time samples wait in memory
-    before reaching the store (at most 1 s: a killed process loses at most that). ``job_id``/``lease_dir``: see
-    :mod:`.leases`. ``location``, ``command`` and ``site`` (explicit site factors: ``operator``, ``pue``,
-    ``wue_l_per_kwh``, ``ewif_l_per_kwh``, ``intensity_g_per_kwh``; reused by ``runs show``) are recorded with the run.
-    """
-
-    hz: float = 10.0
-    name: str = "run"
-    sensors: SensorConfig = field(default_factory=lambda: _sensor_config())
-    store: bool = True
-    store_path: str | None = None
-    flush_s: float = 0.5
-    job_id: str | None = None
-    lease_dir: str | None = None
-    location: str | None = None
-    command: str = ""
-    background: bool = True
-    site: tuple[tuple[str, float | str], ...] = ()
-    sensor_timeout_s: float = 0.25
-
-    def __post_init__(self) -> None:
-        from ..errors import InputError
-
-        if not 0 < self.hz <= 1000:
-            raise InputError(f"sampling rate must be in (0, 1000] Hz, got {self.hz}")
-        if not 0 < self.flush_s <= 1.0:
-            raise InputError(f"flush interval must be in (0, 1] s, got {self.flush_s}")
-        if not 0 < self.sensor_timeout_s <= 60:
-            raise InputError(f"sensor timeout must be in (0, 60] s, got {self.sensor_timeout_s}")
-
-
-@dataclass
 class _Window:
-    name: str
-    start_s: float
-    marks: dict[str, tuple[float, float, float, float, int]]
+    """An open window: its name, start [s since the run's start] and each device's state at the start."""
+
+    __slots__ = ("marks", "name", "start_s")
+
+    def __init__(self, name: str, start_s: float, marks: dict[str, tuple[float, float, float, float, int]]) -> None:
+        self.name, self.start_s, self.marks = name, start_s, marks
 
 
 class Tracker(Sampling):
@@ -124,7 +92,11 @@ class Tracker(Sampling):
         pids: Callable[[], set[int]] | None = None,
         store: Any | None = None,
     ) -> None:
-        self.config = config or TrackerConfig()
+        if config is None:
+            from .config import TrackerConfig
+
+            config = TrackerConfig()
+        self.config = config
         self._clock: Clock = clock or time.monotonic
         self._given_sensors = list(sensors) if sensors is not None else None
         self._pids = pids
@@ -135,7 +107,7 @@ class Tracker(Sampling):
         self._windows: dict[str, _Window] = {}
         self._listeners: list[IntervalListener] = []
         self._attributors: list[Any] = []
-        self._stop = threading.Event()
+        self._stop = threading.Lock()  # held while the sampler runs; stop() releases it (wakes the sampler)
         self._thread: threading.Thread | None = None
         self._leases = DeviceLeases(self.config.job_id or job_id_from_env(), self.config.lease_dir)
         self._t0 = 0.0
@@ -180,7 +152,8 @@ class Tracker(Sampling):
                 self._windows[self.config.name] = _Window(self.config.name, 0.0, {})
                 for tr in self._tracks:  # owned from the start: bridge start() to the sampler's first reading
                     tr.bridge_from = self._t0 if tr.owned else None
-                self._stop.clear()
+                self._stop = threading.Lock()
+                self._stop.acquire()
                 self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
                 self._thread.start()
             else:
@@ -197,8 +170,8 @@ class Tracker(Sampling):
             if self.result is None:
                 raise RuntimeError("tracker was never started")
             return self.result
-        self._stop.set()
         if self._thread is not None:
+            self._stop.release()
             self._thread.join(self.config.sensor_timeout_s + 2.0 / self.config.hz)
             self._thread = None
         else:
@@ -356,8 +329,12 @@ class Tracker(Sampling):
             devices.append(tr.window_energy(mark, (best, integrated, process), duration))
             gaps.extend(tr.gaps[mark[4]:])
             if tr.failing_since is not None:
+                from .measurement import Gap
+
                 gaps.append(Gap(s.device, tr.failing_since - self._t0, None, tr.error, "lost"))
         notes = tuple(self.notes) if final else ()
+        from .measurement import Measurement
+
         result = Measurement(name, win.start_s, duration, tuple(devices), tuple(gaps), notes, tuple(skipped))
         if not final:
             stored = result.to_dict()
@@ -410,12 +387,16 @@ class Tracker(Sampling):
         return self._writer.store if self._writer is not None else None
 
 
-@dataclass
 class WindowHandle:
     """Yielded by :meth:`Tracker.window`; ``result`` is filled when the window closes."""
 
-    name: str
-    result: Measurement | None = None
+    __slots__ = ("name", "result")
+
+    def __init__(self, name: str, result: Measurement | None = None) -> None:
+        self.name, self.result = name, result
+
+    def __repr__(self) -> str:
+        return f"WindowHandle(name={self.name!r}, result={self.result!r})"
 
 
 def _header(fields: dict[str, Any], config: TrackerConfig) -> Any:
@@ -426,13 +407,7 @@ def _header(fields: dict[str, Any], config: TrackerConfig) -> Any:
     from .store import RunHeader
 
     return RunHeader(**fields, method_version=METHOD_VERSION, data_version=_data_version(),
-                     config_json=json.dumps(asdict(config), default=str))
-
-
-def _sensor_config() -> SensorConfig:
-    from .sensors.discovery import SensorConfig
-
-    return SensorConfig()
+                     config_json=json.dumps(config.to_dict(), default=str))
 
 
 def _note_event(store: Any, run_id: str, note: Notice) -> None:
@@ -457,6 +432,8 @@ def track(name: str | None = None, config: TrackerConfig | None = None) -> Calla
     """Decorator: run a fresh :class:`Tracker` around each call; the last measurement is ``func.last_measurement``."""
 
     def wrap(func: Callable[P, R]) -> Callable[P, R]:
+        from .config import TrackerConfig
+
         cfg = config or TrackerConfig(name=name or func.__qualname__)
 
         @functools.wraps(func)
@@ -470,3 +447,12 @@ def track(name: str | None = None, config: TrackerConfig | None = None) -> Calla
         return inner
 
     return wrap
+
+
+def __getattr__(name: str) -> object:
+    """``TrackerConfig`` lives in :mod:`.config` (it needs :mod:`dataclasses`); it is imported on first use."""
+    if name == "TrackerConfig":
+        from .config import TrackerConfig
+
+        return TrackerConfig
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
-from ..notice import Notice
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
-Op = Callable[[Any], None]
+    from ..notice import Notice
+
+    Op = Callable[[Any], None]
 Row = tuple[str, str, float, float | None, float | None]
 #: Busy timeout of the final write at ``stop()`` [s] (the store's default): the workload is over, waiting is fine.
 CLOSE_TIMEOUT_S = 30.0
@@ -96,6 +99,8 @@ class StoreWriter:
             if is_busy(exc):
                 return  # another process is writing: try again at the next flush
             self._failed = True
+            from ..notice import Notice
+
             self._notice(Notice("store-unavailable", f"run store unavailable ({exc}); the run is not saved"))
 
     def _drain(self, timeout_s: float) -> None:
@@ -121,6 +126,8 @@ class StoreWriter:
                         with self._lock:
                             self._ops[:0] = ops[i:]
                         return
+                    from ..notice import Notice
+
                     self._notice(Notice("store-write-failed", f"run store write failed: {type(exc).__name__}: "
                                         f"{exc}"))
 

@@ -115,6 +115,7 @@ class CpuEstimateSensor:
         self._stat = PersistentFile(os.path.join(proc_root, "stat"))
         self._last = read_cpu_times(proc_root, self._stat)
         self._last_fraction = 0.0
+        self._reading = Reading(power_w=0.0)  # reused while the busy fraction is unchanged (no per-sample object)
 
     @property
     def counter_update_s(self) -> float | None:
@@ -152,7 +153,10 @@ class CpuEstimateSensor:
     def read(self) -> Reading:
         if self._resolve is not None:
             self._resolve_tdp()
-        return Reading(power_w=self.utilisation() * self.tdp_w)
+        power = self.utilisation() * self.tdp_w
+        if power != self._reading.power_w:
+            self._reading = Reading(power_w=power)
+        return self._reading
 
     def close(self) -> None:
         self._stat.close()
@@ -160,12 +164,13 @@ class CpuEstimateSensor:
 
 # ------------------------------------------------------------------------------------------- TDP lookup
 
-_MARKS = re.compile(r"\((?:r|tm|c)\)")
+# patterns as text: compiled (and cached by ``re``) on the first lookup, not when the tracker imports this module
+_MARKS = r"\((?:r|tm|c)\)"
 #: Where a cpuinfo model name stops naming the chip: clock (``@ 2.90GHz``), integrated graphics.
-_TAIL = re.compile(r"@|\swith\s|\sw/|\sradeon\b")
+_TAIL = r"@|\swith\s|\sw/|\sradeon\b"
 _DROP = frozenset({"intel", "amd", "cpu", "processor", "genuine"})
-_CORES = re.compile(r"\d+-cores?")
-_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_CORES = r"\d+-cores?"
+_ORDINAL = r"\d+(?:st|nd|rd|th)"
 
 
 def cpu_key(name: str) -> str:
@@ -179,16 +184,16 @@ def cpu_key(name: str) -> str:
     text = name.replace("\u200b", "").replace("®", " ").replace("™", " ")
     import unicodedata
 
-    text = _MARKS.sub(" ", unicodedata.normalize("NFKC", text).lower())
-    text = _TAIL.split(text, maxsplit=1)[0].replace("core2", "core 2")
+    text = re.sub(_MARKS, " ", unicodedata.normalize("NFKC", text).lower())
+    text = re.split(_TAIL, text, maxsplit=1)[0].replace("core2", "core 2")
     words = text.split()
     out: list[str] = []
     for i, word in enumerate(words):
-        if word in _DROP or _CORES.fullmatch(word):
+        if word in _DROP or re.fullmatch(_CORES, word):
             continue
-        if _ORDINAL.fullmatch(word) and i + 1 < len(words) and words[i + 1] == "gen":
+        if re.fullmatch(_ORDINAL, word) and i + 1 < len(words) and words[i + 1] == "gen":
             continue
-        if word == "gen" and i > 0 and _ORDINAL.fullmatch(words[i - 1]):
+        if word == "gen" and i > 0 and re.fullmatch(_ORDINAL, words[i - 1]):
             continue
         out.append(word)
     return " ".join(out)

@@ -45,6 +45,7 @@ class RamEstimateSensor:
         self.physical_id = "ram:estimate"
         self.memory_gb = memory_gb
         self.w_per_gb = w_per_gb
+        self._reading: Reading | None = None  # constant power: one reading object for every sample
 
     @property
     def counter_update_s(self) -> float | None:
@@ -55,7 +56,9 @@ class RamEstimateSensor:
         return self.memory_gb * self.w_per_gb
 
     def read(self) -> Reading:
-        return Reading(power_w=self.power_w)
+        if self._reading is None or self._reading.power_w != self.power_w:
+            self._reading = Reading(power_w=self.power_w)
+        return self._reading
 
     def close(self) -> None:
         return None

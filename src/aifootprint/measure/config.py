@@ -1,0 +1,56 @@
+"""Settings of a :class:`~aifootprint.measure.tracker.Tracker` (kept apart from the tracker so that importing
+the tracker does not import :mod:`dataclasses`: ``from aifootprint.measure import Tracker`` stays cheap)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .sensors.discovery import SensorConfig
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    """Settings of a :class:`Tracker` (all optional).
+
+    ``hz``: sampling rate of the background thread (default 10 Hz). ``store``: write the run to the run store
+    (``store_path``, else the default path of :mod:`.store`). ``flush_s``: the longest time samples wait in memory
+    before reaching the store (at most 1 s: a killed process loses at most that). ``job_id``/``lease_dir``: see
+    :mod:`.leases`. ``location``, ``command`` and ``site`` (explicit site factors: ``operator``, ``pue``,
+    ``wue_l_per_kwh``, ``ewif_l_per_kwh``, ``intensity_g_per_kwh``; reused by ``runs show``) are recorded with the run.
+    """
+
+    hz: float = 10.0
+    name: str = "run"
+    sensors: SensorConfig = field(default_factory=lambda: _sensor_config())
+    store: bool = True
+    store_path: str | None = None
+    flush_s: float = 0.5
+    job_id: str | None = None
+    lease_dir: str | None = None
+    location: str | None = None
+    command: str = ""
+    background: bool = True
+    site: tuple[tuple[str, float | str], ...] = ()
+    sensor_timeout_s: float = 0.25
+
+    def __post_init__(self) -> None:
+        from ..errors import InputError
+
+        if not 0 < self.hz <= 1000:
+            raise InputError(f"sampling rate must be in (0, 1000] Hz, got {self.hz}")
+        if not 0 < self.flush_s <= 1.0:
+            raise InputError(f"flush interval must be in (0, 1] s, got {self.flush_s}")
+        if not 0 < self.sensor_timeout_s <= 60:
+            raise InputError(f"sensor timeout must be in (0, 60] s, got {self.sensor_timeout_s}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as plain values (recorded with the run)."""
+        return asdict(self)
+
+
+def _sensor_config() -> SensorConfig:
+    from .sensors.discovery import SensorConfig
+
+    return SensorConfig()

@@ -1,0 +1,99 @@
+"""``aifootprint measure`` runs without typer, click, rich or numpy (issue 12: they were ~0.4 s of a fixed 0.72 s
+overhead per measured command); its options have one definition (:data:`measure_run.OPTIONS`) used by the parser,
+the help and the typer entry."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.main import get_command
+
+from aifootprint.cli import main as cli
+from aifootprint.cli.measure_run import OPTIONS, help_text, parse
+from aifootprint.errors import InputError
+
+HEAVY = ("typer", "click", "rich", "numpy", "pydantic", "aifootprint.cli.measure", "aifootprint.measure.sensors.nvidia")
+
+
+def test_measure_json_imports_no_typer_click_rich_or_numpy(tmp_path: Path) -> None:
+    code = ("import sys\nfrom aifootprint.cli.main import main\n"
+            "rc = main(['measure', '--json', '--sensors', 'fake', '--', 'true'])\n"
+            f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules), rc, file=sys.stderr)\n")
+    env = {**os.environ, "AIFOOTPRINT_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert "HEAVY [] 0" in done.stderr, done.stderr
+    out = json.loads(done.stdout)
+    assert out["kind"] == "measure" and out["simulated"] is True and out["inputs"]["command"] == "true"
+
+
+def test_options_value_forms_and_where_the_command_starts() -> None:
+    opts, command = parse(["--hz=5", "--json", "--location", "FR", "--", "python", "-c", "pass"])
+    assert (opts["hz"], opts["json"], opts["location"], command) == (5.0, True, "FR", ["python", "-c", "pass"])
+    opts, command = parse(["--hz", "-1", "python", "train.py", "--json"])  # the command's own flags stay its own
+    assert opts["hz"] == -1.0 and opts["json"] is False and command == ["python", "train.py", "--json"]
+    _, command = parse(["--no-such-flag", "x"])  # an unknown option starts the command (as before: exit 127)
+    assert command == ["--no-such-flag", "x"]
+    opts, command = parse([])
+    assert command == [] and opts["hz"] == 10.0 and opts["store"] is None
+
+
+@pytest.mark.parametrize(("argv", "needles"), [
+    (["--hz", "abc", "--", "true"], ("--hz: 'abc' is not a number", "accepted: 0.01 to 1,000 Hz")),
+    (["--pue", "x"], ("--pue: 'x' is not a number", "accepted: 1 to")),
+    (["--hz"], ("option --hz requires a value", "NUMBER")),
+    (["--json=yes", "--", "true"], ("option --json does not take a value",)),
+])
+def test_bad_values_are_one_line_naming_the_flag(argv: list[str], needles: tuple[str, ...]) -> None:
+    with pytest.raises(InputError) as info:
+        parse(argv)
+    assert all(n in str(info.value) for n in needles), str(info.value)
+
+
+def test_help_lists_every_option_with_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["measure", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out == help_text() and out.startswith("Usage: aifootprint measure [OPTIONS] [COMMAND]...")
+    flat = " ".join(out.split())
+    for option in OPTIONS:
+        assert option.flag in out and " ".join(option.help.split()) in flat, option.flag
+    assert "  measure " in cli.root_help()
+
+
+def test_the_typer_entry_forwards_to_the_one_definition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("AIFOOTPRINT_HOME", str(tmp_path))
+    command = get_command(cli.build_app(lazy=False))
+    rc = command.main(args=["measure", "--json", "--sensors", "fake", "--name", "via-typer", "--", "true"],
+                      prog_name="aifootprint", standalone_mode=False)
+    assert rc == 0
+    assert json.loads(capfd.readouterr().out)["kind"] == "measure"
+    real = command.get_command(typer.Context(command), "measure")  # type: ignore[attr-defined]
+    assert real.help.startswith(cli.LAZY_COMMANDS["measure"][2])
+
+
+def test_error_line_is_plain_off_a_terminal_and_red_on_one(capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    cli.print_error("bad [thing]")
+    assert capsys.readouterr().err == "error: bad [thing]\n"
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    cli.print_error("bad")
+    assert capsys.readouterr().err == "\x1b[1;31merror:\x1b[0m bad\n"
+
+
+def test_ctrl_c_before_the_command_runs_is_one_line_exit_130(capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import aifootprint.cli.measure_run as measure_run
+
+    def interrupted(_argv: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(measure_run, "run", interrupted)
+    assert cli.main(["measure", "--", "true"]) == 130
+    assert capsys.readouterr().err == "error: aborted\n"
