@@ -287,6 +287,16 @@ def predict(w: Work, cal: Calibration) -> tuple[F64, F64]:
     return np.asarray(t), np.asarray(e) / w.batch
 
 
+def power_given_time(w: Work, cal: Calibration) -> F64:
+    """The power model alone: average power per GPU [W] at the *measured* step time (achieved bytes/s, FLOP/s and
+    sequence-steps/s = modelled work ÷ measured time ÷ GPUs), capped at the power limit. At the *modelled* step time
+    the same expression is the end-to-end power (:func:`power_per_gpu` of :func:`predict`)."""
+    r = 1.0 / (w.n * w.step_time_s)
+    p = (cal.base_power_w + cal.energy_per_byte_j * w.moved * r + cal.energy_per_flop_j * w.flops * r
+         + cal.seq_energy_j * w.batch * r)
+    return np.minimum(p, cal.max_power_w)
+
+
 def _nnls(a: F64, y: F64) -> F64:
     """Non-negative least squares for a handful of columns (exhaustive active sets)."""
     k = a.shape[1]
@@ -424,11 +434,14 @@ def compute_fraction_for(key: str, bench: dict[str, Bench]) -> float:
     return (b.gemm_flops_per_s / (spec.bf16_dense_tflops * 1e12)) if b else 0.7
 
 
-def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, grid: int = 12) -> tuple[F64, F64]:
-    """Out-of-sample (energy per token [J], average power per GPU [W]) per configuration: for each value of
-    ``group(config)`` refit on the other configurations and predict the held-out ones."""
+def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, grid: int = 12
+             ) -> tuple[F64, F64, F64]:
+    """Out-of-sample (energy per token [J], average power per GPU [W], average power per GPU of the power model alone
+    at the measured step time [W]) per configuration: for each value of ``group(config)`` refit on the other
+    configurations and predict the held-out ones."""
     e_out = np.full(len(configs), np.nan)
     p_out = np.full(len(configs), np.nan)
+    pt_out = np.full(len(configs), np.nan)
     keys = [group(c) for c in configs]
     for g in sorted(set(keys)):
         train = [c for c, k in zip(configs, keys, strict=True) if k != g]
@@ -438,7 +451,8 @@ def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, gr
         t, e = predict(w, cal)
         e_out[idx] = e
         p_out[idx] = power_per_gpu(w, t, e)
-    return e_out, p_out
+        pt_out[idx] = power_given_time(w, cal)
+    return e_out, p_out, pt_out
 
 
 def band(measured_over_estimated: F64) -> tuple[float, float]:

@@ -44,7 +44,7 @@ def fit_all(configs: Sequence[cf.Config], bench: dict[str, cf.Bench], grid: int 
         spec = cf.get_spec(key)
         phi = cf.compute_fraction_for(key, bench)
         cal = cf.fit(sub, spec, phi, grid=grid)
-        e_oos, _ = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id), grid=lomo_grid)
+        e_oos, _, _ = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id), grid=lomo_grid)
         meas = np.array([c.energy_per_token_j for c in sub])
         ratios[key] = meas / e_oos
         lo, hi = cf.band(ratios[key])
