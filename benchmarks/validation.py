@@ -307,7 +307,11 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 "on the H100, §1 'Cross-GPU') and FP8 MoE runs (Qwen3-Coder-480B-FP8 on code completion) 7× slower "
                 "than their FLOPs and bytes: software, not physics, and each family's slowness is its own, so a "
                 "model held out cannot learn it from the others. vLLM's FP8 MoE kernels are no faster than bf16, which "
-                "the `vllm` profile models (`engines.FP8_MOE_READ_FACTOR`); prompt lengths are assumed per task "
+                "the `vllm` profile models (`engines.FP8_MOE_READ_FACTOR`), and its expert GEMMs run at "
+                f"{100 / (1 + h1.expert_compute_overhead):.0f} % (H100) and "
+                f"{100 / (1 + b2.expert_compute_overhead):.0f} % (B200) of the dense GEMM rate "
+                "(`vllm_expert_compute_overhead`, fitted on the MoE configurations only); prompt lengths are assumed "
+                "per task "
                 f"(leave-one-task-out {100 * s['loto_e']:.1f} %).",
                 f"- Cross-GPU ({100 * s['cross_e']:.1f} %): the fitted time terms differ in kind between the GPUs, not "
                 f"in scale: B200 steps carry {1e6 * b2.layer_overhead_s:.0f} µs of host time per model layer, H100 "
