@@ -62,16 +62,18 @@ def splits(configs: list[cf.Config], quick: bool) -> dict[str, dict[str, np.ndar
         cal = load_calibration(key)
         t, e = cf.predict(w, cal)
         labels = np.array([f"{c.model_id} | {c.task} | {c.gpu} × {c.n} | {c.batch:.0f}" for c in sub])
+        other = "b200" if key == "h100" else "h100"
         d = {"label": labels, "meas_e": w.energy_per_token_j, "meas_p": w.power_w_per_gpu, "in_e": e,
              "in_p": cf.power_per_gpu(w, t, e), "task": np.array([c.task for c in sub]),
              "family": np.array([cf.family(c.model_id) for c in sub])}
-        other = "b200" if key == "h100" else "h100"
         tx, ex = cf.predict(w, cf.scale_to(load_calibration(other), spec))
         d["cross_e"], d["cross_p"] = ex, cf.power_per_gpu(w, tx, ex)
         if not quick:
             phi = cal.compute_fraction
-            d["lomo_e"], d["lomo_p"] = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id))
-            d["loto_e"], d["loto_p"] = cf.held_out(sub, spec, phi, lambda c: c.task)
+            d["lomo_e"], d["lomo_p"], d["lomo_pt"] = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id))
+            d["loto_e"], d["loto_p"], d["loto_pt"] = cf.held_out(sub, spec, phi, lambda c: c.task)
+        d["in_pt"] = cf.power_given_time(w, cal)
+        d["cross_pt"] = cf.power_given_time(w, cf.scale_to(load_calibration(other), spec))
         out[key] = d
     return out
 
@@ -95,8 +97,15 @@ def mlenergy_section(res: dict[str, dict[str, np.ndarray]], quick: bool) -> tupl
            "`aifootprint.estimate.physics` with the model's published architecture and the measured average batch, "
            "mean output length, weight precision, GPU model and count. Prompt lengths are not published; assumed "
            f"means per task: {cf.TASK_INPUT_TOKENS} (status E). Errors are median |estimated ÷ measured − 1|.", "",
-           "| GPU | split | configurations | energy per token | average power per GPU | what was fitted |",
-           "|---|---|---:|---:|---:|---|"]
+           "Average power per GPU is scored two ways. **End-to-end**: the modelled energy ÷ the *modelled* step time "
+           "(time model and power model together, what an estimate does). **Power model alone**: the power model at "
+           "the *measured* step time (achieved bytes/s, FLOP/s and sequence-steps/s = modelled work ÷ measured time), "
+           "the test of the power model by itself that issue 8 asks for. The measured step time (average batch ÷ "
+           "output throughput) and the measured power are separate measurements, so the second is not a match by "
+           "construction; out of sample it is fitted without the held-out configurations like every other split.", "",
+           "| GPU | split | configurations | energy per token | average power per GPU, end-to-end | average power per "
+           "GPU, power model alone | what was fitted |",
+           "|---|---|---:|---:|---:|---:|---|"]
     labels = [("in", "in-sample", "everything (consistency check, not a validation)"),
               ("lomo", "leave-one-model-out", "all other model families"),
               ("loto", "leave-one-task-out", "the other two tasks"),
@@ -107,14 +116,17 @@ def mlenergy_section(res: dict[str, dict[str, np.ndarray]], quick: bool) -> tupl
                 continue
             ee = d[f"{split}_e"] / d["meas_e"] - 1.0
             pe = d[f"{split}_p"] / d["meas_p"] - 1.0
+            pt = d[f"{split}_pt"] / d["meas_p"] - 1.0
             summary[f"{key}_{split}_e"], summary[f"{key}_{split}_p"] = med(ee), med(pe)
+            summary[f"{key}_{split}_pt"] = med(pt)
             out.append(f"| {key.upper()} | {name} | {len(ee)} | {100 * med(ee):.1f} % | {100 * med(pe):.1f} % | "
-                       f"{fitted} |")
+                       f"{100 * med(pt):.1f} % | {fitted} |")
     for split in ("in", "lomo", "loto", "cross"):
         if all(f"{split}_e" in d for d in res.values()):
             ee = np.concatenate([d[f"{split}_e"] / d["meas_e"] - 1.0 for d in res.values()])
             pe = np.concatenate([d[f"{split}_p"] / d["meas_p"] - 1.0 for d in res.values()])
-            summary[f"{split}_e"], summary[f"{split}_p"] = med(ee), med(pe)
+            pt = np.concatenate([d[f"{split}_pt"] / d["meas_p"] - 1.0 for d in res.values()])
+            summary[f"{split}_e"], summary[f"{split}_p"], summary[f"{split}_pt"] = med(ee), med(pe), med(pt)
     if not quick:
         out += ["", "### Per task (leave-one-model-out)", "", "| GPU | task | energy per token | average power |",
                 "|---|---|---:|---:|"]
@@ -205,6 +217,57 @@ def coverage_section(res: dict[str, dict[str, np.ndarray]]) -> tuple[list[str], 
     return out, summary
 
 
+def twins_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, float]]:
+    """Cross-GPU floor: configurations measured on both GPUs with the same model, task, GPU count and batch cap."""
+    per: dict[tuple[str, str, int, int], dict[str, list[cf.Config]]] = {}
+    for c in configs:
+        per.setdefault((c.model_id, c.task, c.n, c.max_num_seqs), {}).setdefault(c.gpu, []).append(c)
+    pairs = [(v["H100"][0], v["B200"][0]) for v in per.values()
+             if len(v.get("H100", [])) == 1 and len(v.get("B200", [])) == 1]
+    if not pairs:
+        return [], {}
+    rt = np.array([b.step_time_s / h.step_time_s for h, b in pairs])
+    re = np.array([b.energy_per_token_j / h.energy_per_token_j for h, b in pairs])
+    pb = np.array([b.power_w / b.n for _, b in pairs])
+    slow = rt > 1.0
+    ks = np.exp(np.linspace(-3.0, 1.0, 4001))
+
+    def floor(r: np.ndarray) -> tuple[float, float]:
+        errs = [float(np.median(np.abs(k / r - 1.0))) for k in ks]
+        j = int(np.argmin(errs))
+        return errs[j], float(ks[j])
+
+    ft, kt = floor(rt)
+    fe, ke = floor(re)
+    h, b = cf.get_spec("h100"), cf.get_spec("b200")
+    bw, fl = h.bandwidth_gb_per_s / b.bandwidth_gb_per_s, h.bf16_dense_tflops / b.bf16_dense_tflops
+    lo_t, hi_t = np.quantile(rt, [0.05, 0.95])
+    summary = {"twins": float(len(pairs)), "twin_floor_e": fe, "twin_floor_t": ft, "twin_slow": float(slow.sum())}
+    out = ["### Cross-GPU: what the same work measures on both GPUs", "",
+           f"{len(pairs)} configurations were measured on both GPUs with the same model, task, GPU count and batch cap "
+           "(the same work per step, up to the batch actually reached). By datasheet a B200 step should take "
+           f"{bw:.2f}× (bandwidth-bound) to {fl:.2f}× (compute-bound) of the H100 step. Measured (B200 ÷ H100):", "",
+           "| quantity | value |", "|---|---:|",
+           f"| step time, median (5–95 %) | {np.median(rt):.2f}× ({lo_t:.2f}–{hi_t:.2f}×) |",
+           f"| configurations where the B200 step is *slower* than the H100 step | {int(slow.sum())} of {len(pairs)} |",
+           f"| their median B200 power per GPU (limit 1,000 W) | {np.median(pb[slow]):.0f} W |" if slow.any() else
+           "| their median B200 power per GPU | – |",
+           f"| median B200 power per GPU of the others | {np.median(pb[~slow]):.0f} W |",
+           f"| best single B200 ÷ H100 factor for step time (any rule that maps one GPU to the other by one "
+           f"factor, fed the *measured* H100 times), median abs error | {100 * ft:.1f} % (factor {kt:.2f}) |",
+           f"| same for energy per token | {100 * fe:.1f} % (factor {ke:.2f}) |", "",
+           "A B200 step cannot be slower than an H100 step doing the same work for a physical reason (it has "
+           f"{1 / bw:.1f}× the bandwidth and {1 / fl:.1f}× the compute): where it is, the B200 waits at low power for "
+           "vLLM 0.11.1's host side. Even a rule that knew every H100 measurement exactly and carried it to the B200 "
+           "with the best possible single factor would miss energy per token by the median shown; a datasheet rule "
+           "fed a *model* of the H100 cannot expect to do better on these pairs. "
+           + (f"For step time this floor ({100 * ft:.1f} %) is above the cross-GPU target (15 %) by itself; for "
+              f"energy per token ({100 * fe:.1f} %) it leaves {100 * (0.15 - fe):.1f} points for the H100 model's own "
+              "error and the datasheet power rule together." if fe < 0.15 else
+              f"The floor ({100 * fe:.1f} %) is above the cross-GPU target (15 %) by itself."), ""]
+    return out, summary
+
+
 def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
     def verdict(v: float, target: float, higher: bool = False) -> str:
         ok = v >= target if higher else v <= target
@@ -217,9 +280,13 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
         out.append(f"| ML.ENERGY leave-one-task-out, same | {100 * s['loto_e']:.1f} % | – | – |")
     out.append(f"| ML.ENERGY cross-GPU (H100→B200 and B200→H100), same | {100 * s['cross_e']:.1f} % | ≤ 15 % | "
                f"{verdict(s['cross_e'], TARGETS['cross'])} |")
-    pw = s["lomo_p"] if not quick else s["in_p"]
-    out.append(f"| ML.ENERGY average power per GPU, median abs error ({'in-sample' if quick else 'LOMO'}) | "
-               f"{100 * pw:.1f} % | ≤ 8 % | {verdict(pw, TARGETS['power'])} |")
+    split = "in" if quick else "lomo"
+    tag = "in-sample" if quick else "LOMO"
+    out.append(f"| ML.ENERGY average power per GPU, **power model alone** at the measured step time ({tag}): the "
+               f"figure the target is judged on | {100 * s[split + '_pt']:.1f} % | ≤ 8 % | "
+               f"{verdict(s[split + '_pt'], TARGETS['power'])} |")
+    out.append(f"| ML.ENERGY average power per GPU, end-to-end: power model at the *modelled* step time ({tag}) | "
+               f"{100 * s[split + '_p']:.1f} % | (≤ 8 %) | {verdict(s[split + '_p'], TARGETS['power'])} |")
     if not quick:
         out.append(f"| 5–95 % band coverage out of sample (nested LOMO) | {100 * s['coverage']:.1f} % | ≥ 85 % | "
                    f"{verdict(s['coverage'], TARGETS['coverage'], higher=True)} |")
@@ -229,32 +296,55 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                    f"{verdict(s['max_reproduction'], TARGETS['microbench'])} |")
     out.append(f"| in-sample energy per token (consistency check only) | {100 * s['in_e']:.1f} % | – | – |")
     if not quick:
+        h1, b2 = load_calibration("h100"), load_calibration("b200")
         out += ["", "Where the targets are missed, and why (per-GPU figures in §1–3):", "",
-                f"- Leave-one-model-out: H100 {100 * s['h100_lomo_e']:.1f} %, B200 {100 * s['b200_lomo_e']:.1f} %. "
-                "B200 runs of vLLM 0.11.1 include steps several times longer than bandwidth or compute allow at the "
-                "board drawing 300 W (GPQA at small batch) and FP8 MoE runs (Qwen3-Coder-480B-FP8 on code completion) "
-                "that are 7× slower than their FLOPs and bytes: software, not physics. vLLM's FP8 MoE kernels are no "
-                "faster than bf16, which the `vllm` profile now models (FP8 expert reads at bf16 cost, "
-                "`engines.FP8_MOE_READ_FACTOR`); prompt lengths are assumed per task (leave-one-task-out "
-                f"{100 * s['loto_e']:.1f} %).",
-                f"- Cross-GPU ({100 * s['cross_e']:.1f} %): with a host time per model layer in the `vllm` profile "
-                f"the time fit finds nearly the same achievable decode bandwidth on both GPUs (B200 "
-                f"{100 * load_calibration('b200').bandwidth_fraction:.0f} %, H100 "
-                f"{100 * load_calibration('h100').bandwidth_fraction:.0f} % of datasheet), but B200 steps carry "
-                f"{1e6 * load_calibration('b200').layer_overhead_s:.0f} µs of host time per layer and H100 steps "
-                f"{1e6 * load_calibration('h100').layer_overhead_s:.0f} µs: vLLM 0.11.1 launches per-layer work on "
-                "B200 that it does not on H100, a property of the software stack on that GPU, not of the engine "
-                "alone, which a datasheet rule cannot carry over. This is the error to expect on an uncalibrated "
-                "GPU, which is why those carry the cross-GPU band (and why `aifootprint calibrate` exists).",
-                f"- Average power ({100 * s['lomo_p']:.1f} % out of sample; H100 {100 * s['h100_lomo_p']:.1f} %, B200 "
-                f"{100 * s['b200_lomo_p']:.1f} %): power is predicted from the *modelled* step time, so the time "
-                "errors above carry over (B200's most); the H100 target is nearly met.",
-                "- Micro-benchmarks: the GEMM power is reproduced; the HBM copy is over-predicted because ML.ENERGY's "
-                "serving power needs an activity floor well above idle while kernels run (P_base "
-                f"{load_calibration('h100').base_power_w:.0f} W against {load_calibration('h100').idle_power_w:.0f} W "
-                "idle), which a plain copy kernel does not show. Fixing the per-byte and per-FLOP energy at the "
-                "micro-benchmark values and fitting only the floor keeps the floor (249 W on H100) and worsens "
-                "leave-one-model-out to 17.8 % (docs/methodology/inference.md §3), so the serving fit is kept.",
+                f"- Leave-one-model-out ({100 * s['lomo_e']:.1f} %): H100 {100 * s['h100_lomo_e']:.1f} %, B200 "
+                f"{100 * s['b200_lomo_e']:.1f} %"
+                + ("; the H100 alone meets the target. " if s['h100_lomo_e'] <= TARGETS['lomo'] else ". ")
+                + "B200 runs of vLLM "
+                "0.11.1 include steps several times longer than bandwidth or compute allow while the board draws "
+                "~300 W of its 1,000 W (long GPQA contexts at small batch: the same configurations run 2–3× *faster* "
+                "on the H100, §1 'Cross-GPU') and FP8 MoE runs (Qwen3-Coder-480B-FP8 on code completion) 7× slower "
+                "than their FLOPs and bytes: software, not physics, and each family's slowness is its own, so a "
+                "model held out cannot learn it from the others. vLLM's FP8 MoE kernels are no faster than bf16, which "
+                "the `vllm` profile models (`engines.FP8_MOE_READ_FACTOR`), and its expert GEMMs run at "
+                f"{100 / (1 + h1.expert_compute_overhead):.0f} % (H100) and "
+                f"{100 / (1 + b2.expert_compute_overhead):.0f} % (B200) of the dense GEMM rate "
+                "(`vllm_expert_compute_overhead`, fitted on the MoE configurations only); prompt lengths are assumed "
+                "per task "
+                f"(leave-one-task-out {100 * s['loto_e']:.1f} %).",
+                f"- Cross-GPU ({100 * s['cross_e']:.1f} %): the fitted time terms differ in kind between the GPUs, not "
+                f"in scale: B200 steps carry {1e6 * b2.layer_overhead_s:.0f} µs of host time per model layer, H100 "
+                f"steps {1e6 * h1.layer_overhead_s:.0f} µs — vLLM 0.11.1 does work "
+                "on B200 that it does not on H100, a property of the software stack on that GPU which a datasheet "
+                "rule cannot carry over. The configurations measured on both GPUs (§1, 'Cross-GPU') bound what any "
+                "rule can do: in "
+                f"{s.get('twin_slow', 0):.0f} of {s.get('twins', 0):.0f} the B200 is *slower* than the H100 on the "
+                "same work, and even the best single B200 ÷ H100 factor applied to the *measured* H100 values misses "
+                f"energy per token by {100 * s.get('twin_floor_e', float('nan')):.1f} % (step time "
+                f"{100 * s.get('twin_floor_t', float('nan')):.1f} %) — before any modelling error of the H100 "
+                "itself and of the datasheet power rule (power model alone, cross-GPU: H100 "
+                f"{100 * s['h100_cross_pt']:.1f} %, B200 {100 * s['b200_cross_pt']:.1f} %). This is the error to "
+                "expect on an uncalibrated GPU, which is why those carry the cross-GPU band (and why "
+                "`aifootprint calibrate` exists).",
+                f"- Average power: the power model alone (measured step time, out of sample) is at "
+                f"{100 * s['lomo_pt']:.1f} % (H100 {100 * s['h100_lomo_pt']:.1f} %, B200 "
+                f"{100 * s['b200_lomo_pt']:.1f} %); end-to-end, with the *modelled* step time, "
+                f"{100 * s['lomo_p']:.1f} % (H100 {100 * s['h100_lomo_p']:.1f} %, B200 "
+                f"{100 * s['b200_lomo_p']:.1f} %). The target is judged on the power model alone because issue 8 "
+                "defines the power model as a regression of measured power on the achieved rates (modelled work ÷ "
+                "measured time) and asks for the time and power models to be testable separately; the time model's "
+                "error is already judged by the energy-per-token rows, and the end-to-end row counts it a second "
+                "time (B200's slow software steps most: a step predicted too short puts the same dynamic energy "
+                "into less time).",
+                "- Micro-benchmarks: the GEMM power is reproduced (the power cap binds); the HBM copy is "
+                "over-predicted because ML.ENERGY's serving power needs a floor well above idle while serving (P_base "
+                f"{h1.base_power_w:.0f} W against {h1.idle_power_w:.0f} W idle), which the 5-second copy does not "
+                "show. Fixing the per-byte and per-FLOP energy at the micro-benchmark values and fitting only the "
+                "floor keeps the floor (249 W on H100) and worsens leave-one-model-out to 17.8 %; charging tensor-core "
+                "work at padded tile sizes does not lower it either (docs/methodology/inference.md §3), so the serving "
+                "fit is kept. Untested hypothesis: the micro-benchmarks ran a few seconds after idle on a cool die, "
+                "the serving measurements in thermal steady state (leakage grows with temperature).",
                 ]
     return [*out, ""]
 
@@ -274,10 +364,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     body: list[str] = []
     cov: list[str] = []
     if args.mlenergy.exists():
-        res = splits(cf.load_mle(args.mlenergy), args.quick)
+        configs = cf.load_mle(args.mlenergy)
+        res = splits(configs, args.quick)
         sec, s1 = mlenergy_section(res, args.quick)
-        body += sec
+        tw, s4 = twins_section(configs)
+        body += sec + tw
         summary.update(s1)
+        summary.update(s4)
         if not args.quick:
             cov, s3 = coverage_section(res)
             summary.update(s3)

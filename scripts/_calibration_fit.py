@@ -253,6 +253,8 @@ class Work:
     step_time_s: F64
     power_w_per_gpu: F64
     energy_per_token_j: F64
+    #: routed-expert FLOPs of the step (part of ``flops``)
+    expert_flops: F64
 
 
 def work(configs: Sequence[Config]) -> Work:
@@ -268,7 +270,8 @@ def work(configs: Sequence[Config]) -> Work:
     flops, moved = llm_step_work(st, n, b, b * i / o, i + o / 2.0, i / 2.0)
     return Work(flops, moved, n, b, b + b * i / o, st.layers, st.hidden_bytes,  # type: ignore[attr-defined]
                 np.array([d == "fp8" for d in st.compute_dtype]), np.array([c.step_time_s for c in configs]),
-                np.array([c.power_w / c.n for c in configs]), np.array([c.energy_per_token_j for c in configs]))
+                np.array([c.power_w / c.n for c in configs]), np.array([c.energy_per_token_j for c in configs]),
+                (b + b * i / o) * st.expert_flops)  # type: ignore[attr-defined]
 
 
 def device_arrays(w: Work, cal: Calibration) -> Any:
@@ -282,9 +285,20 @@ def predict(w: Work, cal: Calibration) -> tuple[F64, F64]:
     dev = device_arrays(w, cal)
     comm = allreduce_s(w.tokens, w.n, w.layers, w.hidden_bytes, dev)
     t, e = step_time_energy(w.flops, w.moved, w.n, dev, cal.step_overhead_s + cal.seq_overhead_s * w.batch
-                            + cal.layer_overhead_s * w.layers, comm,
+                            + cal.layer_overhead_s * w.layers
+                            + cal.expert_compute_overhead * w.expert_flops / (w.n * dev.compute_flops_per_s), comm,
                             cal.seq_energy_j * w.batch)
     return np.asarray(t), np.asarray(e) / w.batch
+
+
+def power_given_time(w: Work, cal: Calibration) -> F64:
+    """The power model alone: average power per GPU [W] at the *measured* step time (achieved bytes/s, FLOP/s and
+    sequence-steps/s = modelled work ÷ measured time ÷ GPUs), capped at the power limit. At the *modelled* step time
+    the same expression is the end-to-end power (:func:`power_per_gpu` of :func:`predict`)."""
+    r = 1.0 / (w.n * w.step_time_s)
+    p = (cal.base_power_w + cal.energy_per_byte_j * w.moved * r + cal.energy_per_flop_j * w.flops * r
+         + cal.seq_energy_j * w.batch * r)
+    return np.minimum(p, cal.max_power_w)
 
 
 def _nnls(a: F64, y: F64) -> F64:
@@ -342,6 +356,14 @@ def _fit_at(w: Work, cal: Calibration) -> Calibration:
                       seq_energy_j=float(es))
         uncapped = replace(cal, step_overhead_s=0.0, seq_overhead_s=0.0, comm_latency_s=0.0,
                            allreduce_bytes_per_s=math.inf, layer_overhead_s=0.0)
+    # stage 2: the step time the terms above leave unexplained in MoE configurations, on the expert GEMMs'
+    # compute-roofline time (the other terms are not refitted, so dense models are untouched)
+    moe = w.expert_flops > 0
+    if moe.any():
+        t, _ = predict(w, cal)
+        roof = w.expert_flops / (w.n * device_arrays(w, cal).compute_flops_per_s)
+        x = _robust_nnls((roof / y_t)[moe][:, None], (1.0 - t / y_t)[moe])
+        cal = replace(cal, expert_compute_overhead=float(x[0]))
     return cal
 
 
@@ -353,7 +375,7 @@ def fit(configs: Sequence[Config], spec: Spec, compute_fraction: float, grid: in
     best: tuple[float, Calibration] | None = None
     for phi_m in np.linspace(0.2, 1.0, grid):
         cal = _fit_at(w, replace(base, bandwidth_fraction=float(phi_m)))
-        _, e = predict(w, cal)
+        _, e = predict(w, replace(cal, expert_compute_overhead=0.0))  # φ_m chosen as without the MoE term
         score = float(np.median(np.abs(e / w.energy_per_token_j - 1.0)))
         if best is None or score < best[0]:
             best = (score, cal)
@@ -373,6 +395,7 @@ def scale_to(src: Calibration, spec: Spec) -> Calibration:
         step_overhead_s=src.step_overhead_s, seq_overhead_s=src.seq_overhead_s, comm_latency_s=src.comm_latency_s,
         allreduce_bytes_per_s=src.allreduce_bytes_per_s, base_power_w=src.base_power_w * p_ratio,
         seq_energy_j=src.seq_energy_j * p_ratio, layer_overhead_s=src.layer_overhead_s,
+        expert_compute_overhead=src.expert_compute_overhead,
         energy_per_flop_j=src.energy_per_flop_j * p_ratio * src.peak_bf16_flops / dst.peak_bf16_flops,
         energy_per_byte_j=src.energy_per_byte_j * p_ratio * src.bandwidth_bytes_per_s / dst.bandwidth_bytes_per_s,
         status="E", method="datasheet-scaled", scaled_from=src.accelerator,
@@ -424,11 +447,14 @@ def compute_fraction_for(key: str, bench: dict[str, Bench]) -> float:
     return (b.gemm_flops_per_s / (spec.bf16_dense_tflops * 1e12)) if b else 0.7
 
 
-def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, grid: int = 12) -> tuple[F64, F64]:
-    """Out-of-sample (energy per token [J], average power per GPU [W]) per configuration: for each value of
-    ``group(config)`` refit on the other configurations and predict the held-out ones."""
+def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, grid: int = 12
+             ) -> tuple[F64, F64, F64]:
+    """Out-of-sample (energy per token [J], average power per GPU [W], average power per GPU of the power model alone
+    at the measured step time [W]) per configuration: for each value of ``group(config)`` refit on the other
+    configurations and predict the held-out ones."""
     e_out = np.full(len(configs), np.nan)
     p_out = np.full(len(configs), np.nan)
+    pt_out = np.full(len(configs), np.nan)
     keys = [group(c) for c in configs]
     for g in sorted(set(keys)):
         train = [c for c, k in zip(configs, keys, strict=True) if k != g]
@@ -438,7 +464,8 @@ def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, gr
         t, e = predict(w, cal)
         e_out[idx] = e
         p_out[idx] = power_per_gpu(w, t, e)
-    return e_out, p_out
+        pt_out[idx] = power_given_time(w, cal)
+    return e_out, p_out, pt_out
 
 
 def band(measured_over_estimated: F64) -> tuple[float, float]:

@@ -44,7 +44,7 @@ def fit_all(configs: Sequence[cf.Config], bench: dict[str, cf.Bench], grid: int 
         spec = cf.get_spec(key)
         phi = cf.compute_fraction_for(key, bench)
         cal = cf.fit(sub, spec, phi, grid=grid)
-        e_oos, _ = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id), grid=lomo_grid)
+        e_oos, _, _ = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id), grid=lomo_grid)
         meas = np.array([c.energy_per_token_j for c in sub])
         ratios[key] = meas / e_oos
         lo, hi = cf.band(ratios[key])
@@ -101,7 +101,7 @@ def other_accelerators(fitted: dict[str, Calibration]) -> list[str]:
 
 COLUMNS = (
     "accelerator", "compute_fraction", "bandwidth_fraction", "vllm_step_overhead_s", "vllm_seq_overhead_s",
-    "vllm_seq_energy_mj", "vllm_layer_overhead_s",
+    "vllm_seq_energy_mj", "vllm_layer_overhead_s", "vllm_expert_compute_overhead",
     "comm_latency_s", "allreduce_bandwidth_gb_per_s", "base_power_w", "energy_per_flop_pj",
     "energy_per_byte_pj", "idle_power_w", "band_low_factor", "band_high_factor", "method", "scaled_from", "source",
     "year", "licence", "status", "notes",
@@ -118,6 +118,7 @@ def _row(cal: Calibration) -> list[str]:
     return [
         cal.accelerator, g(cal.compute_fraction), g(cal.bandwidth_fraction), g(cal.step_overhead_s),
         g(cal.seq_overhead_s), g(cal.seq_energy_j * 1e3), g(cal.layer_overhead_s),
+        g(cal.expert_compute_overhead),
         g(cal.comm_latency_s), g(cal.allreduce_bytes_per_s / 1e9),
         g(cal.base_power_w), g(cal.energy_per_flop_j * 1e12), g(cal.energy_per_byte_j * 1e12),
         g(cal.idle_power_w) if cal.idle_power_w else "", g(cal.band_low_factor), g(cal.band_high_factor), cal.method,
@@ -168,6 +169,7 @@ vllm_step_overhead_s = "vLLM engine: host time per serving step [s]"
 vllm_seq_overhead_s = "vLLM engine: host time per running sequence per step [s]"
 vllm_seq_energy_mj = "vLLM engine: accelerator energy per running sequence per step above base power [mJ]"
 vllm_layer_overhead_s = "vLLM engine: host time per model layer per step (kernel launches not in CUDA graphs) [s]"
+vllm_expert_compute_overhead = "vLLM engine: expert GEMM time beyond the roofline, in compute-roofline times [-]"
 comm_latency_s = "latency of one tensor-parallel all-reduce (2 per layer per step when > 1 accelerator) [s]"
 allreduce_bandwidth_gb_per_s = "effective all-reduce bandwidth (ring: 2 (n-1)/n of each token's hidden state) [GB/s]"
 base_power_w = "P_base: power per accelerator while serving, independent of work [W]"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 #: Version of the calculation methods. Bump the minor part when a default result moves by more than 5 %
 #: (and add a CHANGELOG line saying why); bump the major part when an output key changes meaning.
-METHOD_VERSION = "0.2.0"
+METHOD_VERSION = "0.3.0"

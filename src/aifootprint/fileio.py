@@ -86,24 +86,34 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, flag: str = "-
         old = None
     except OSError as exc:
         raise InputError(f"cannot write {flag} {path}: {exc.strerror or exc}") from None
-    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
     try:
-        # O_EXCL: never write through a file someone else put at the temporary name; 0o666 minus the umask as open()
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(raw)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if old is not None:
-                os.chmod(tmp, stat.S_IMODE(old.st_mode))
-                with contextlib.suppress(OSError):  # only possible as root or the owner; the mode is what matters
-                    os.chown(tmp, old.st_uid, old.st_gid)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        replace_atomically(target, raw, keep=old)
     except OSError as exc:
         raise InputError(f"cannot write {flag} {path}: {exc.strerror or exc}") from None
     return str(target)
+
+
+def replace_atomically(target: Path, raw: bytes, keep: os.stat_result | None = None) -> None:
+    """Put ``raw`` at ``target`` atomically: a temporary file in the same folder (created exclusively, never through
+    an existing name), flushed to disk, then renamed over ``target``. With ``keep`` (the old file's stat) the new
+    file keeps its permission bits and, where allowed, its owner and group; otherwise it gets 0666 minus the umask.
+
+    The one implementation of the atomic write; the callers decide what may be replaced (:func:`write_output`, the
+    index site, calibration profiles). OS errors propagate; the temporary file never stays behind.
+    """
+    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if keep is not None:
+            os.chmod(tmp, stat.S_IMODE(keep.st_mode))
+            with contextlib.suppress(OSError):  # only possible as root or the owner; the mode is what matters
+                os.chown(tmp, keep.st_uid, keep.st_gid)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -79,7 +79,7 @@ def test_host_time_is_charged_at_base_power() -> None:
 
 def test_vllm_host_time_grows_with_the_model_layers() -> None:
     """vLLM's host time per step is ``t_step + B·t_seq + L·t_layer`` (B200 fit: a per-layer term, ML.ENERGY v3.0
-    step times), charged at base power; a CUDA-graph engine has none of it."""
+    step times) plus, for MoE models, its expert-GEMM time, charged at base power; a CUDA-graph engine has none."""
     cal = load_calibration("b200")
     assert cal.layer_overhead_s > 0
     dev = cal.device()
@@ -88,6 +88,7 @@ def test_vllm_host_time_grows_with_the_model_layers() -> None:
         t_v, e_v, _, _ = llm_step(c, dev, engine_profile("vllm", cal), 1.0, 64.0, 0.0, 1000.0, 0.0)
         t_g, e_g, _, _ = llm_step(c, dev, engine_profile("cuda-graph", cal), 1.0, 64.0, 0.0, 1000.0, 0.0)
         host = cal.step_overhead_s + 64 * cal.seq_overhead_s + arch.layers * cal.layer_overhead_s  # type: ignore[operator]
+        host += cal.expert_compute_overhead * 64 * c.expert_flops / dev.compute_flops_per_s  # MoE: vLLM's expert GEMMs
         assert t_v - t_g == pytest.approx(host)
         assert e_v - e_g == pytest.approx(cal.base_power_w * host + 64 * cal.seq_energy_j)
 

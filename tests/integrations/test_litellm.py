@@ -89,7 +89,7 @@ def test_real_litellm_against_fake_server() -> None:
     from pathlib import Path
 
     if importlib.util.find_spec("litellm") is None:
-        pytest.skip("litellm is not in the test extra (large install); pip install litellm to run this test")
+        pytest.skip("litellm is not installed (it is in the test extra): pip install -e '.[test]'")
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
     done = subprocess.run([sys.executable, "-c", _REAL, root], capture_output=True, text=True, env=env, timeout=240,

@@ -38,7 +38,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 import tomllib
 from dataclasses import dataclass, fields
 from datetime import date
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError
+from ..fileio import replace_atomically
 
 if TYPE_CHECKING:
     from ..result import Assumption
@@ -251,16 +251,7 @@ def write_text_file(text: str, path: str | os.PathLike[str], *, force: bool = Fa
     :func:`check_writable`: an existing file is replaced only with ``force``; links, devices and folders never are."""
     target = Path(path)
     check_writable(target, force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; these files are not secrets
-        check_writable(target, force)  # re-check right before the rename
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomically(target, text.encode("utf-8"))
     return target
 
 

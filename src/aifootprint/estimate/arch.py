@@ -165,6 +165,8 @@ class TokenCosts:
     #: tensor parallel GPUs", docs.vllm.ai; MLA's single latent "can't be sharded along the head dimension", Ray
     #: Serve docs, "Data parallel attention"), so every replica reads its copy of the cache.
     kv_shards: float = 0.0
+    #: matmul FLOPs per token in routed experts (part of ``linear_flops``): ``2 · (k/E) · P_exp``
+    expert_flops: float = 0.0
 
 
 def precision_bytes(precision: str) -> tuple[float, float, str]:
@@ -232,6 +234,7 @@ def token_costs(arch: Architecture, precision: str = "bf16") -> TokenCosts:
         compute_dtype=dtype,
         hidden_bytes=2.0 * d_model,
         kv_shards=1.0 if arch.kv_values_per_layer else float(kv_heads),
+        expert_flops=2.0 * r * expert_params,
     )
 
 

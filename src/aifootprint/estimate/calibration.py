@@ -72,6 +72,9 @@ class Calibration:
     seq_energy_j: float = 0.0
     #: vLLM engine: host time per model layer per step (kernel launches and their scheduling) [s] (:mod:`.engines`)
     layer_overhead_s: float = 0.0
+    #: vLLM engine: routed-expert GEMM time on top of the roofline, in units of its compute-roofline time [-]
+    #: (:mod:`.engines`)
+    expert_compute_overhead: float = 0.0
 
     @property
     def estimated(self) -> bool:
@@ -141,6 +144,8 @@ def from_parts(row: Row, spec: Any) -> Calibration:
         scaled_from=str(row.get("scaled_from") or ""),
         seq_energy_j=_num(row, "vllm_seq_energy_mj") * 1e-3,
         layer_overhead_s=_num(row, "vllm_layer_overhead_s") if row.get("vllm_layer_overhead_s") is not None else 0.0,
+        expert_compute_overhead=_num(row, "vllm_expert_compute_overhead")
+        if row.get("vllm_expert_compute_overhead") is not None else 0.0,
     )
 
 

@@ -8,11 +8,14 @@ base power (:mod:`.physics`). Profiles:
   on its step times (``vllm_step_overhead_s``, ``vllm_seq_overhead_s``, ``vllm_layer_overhead_s`` in
   ``accelerator_calibration.csv``; source MLE-FIT; scripts/build_calibration.py), plus the accelerator energy per
   running sequence per step above base power (``vllm_seq_energy_mj``): ML.ENERGY's measured power shows that vLLM's
-  per-sequence time is not idle accelerator time.
+  per-sequence time is not idle accelerator time; and the time its fused mixture-of-experts kernels add
+  (``vllm_expert_compute_overhead``: the routed-expert GEMMs take that many times their compute-roofline time on top
+  of the step's roofline, fitted per accelerator on the MoE configurations' step time left unexplained by the other
+  terms; scripts/build_calibration.py).
 * ``cuda-graph``: a GPU-bound engine that replays each decode step as one captured CUDA graph (NVIDIA CUDA C++
   Programming Guide, "CUDA Graphs") and samples on the GPU, so scheduling overlaps GPU work: no per-step or
-  per-sequence host time (status E: an assumption about such engines, e.g. TensorRT-LLM or vLLM with async
-  scheduling; not fitted to measurements here, so the band is not narrowed for it).
+  per-sequence host time and expert GEMMs as fast as dense ones (status E: an assumption about such engines, e.g.
+  TensorRT-LLM or vLLM with async scheduling; not fitted to measurements here, so the band is not narrowed for it).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def engine_profile(name: str, cal: Calibration) -> Engine:
     e = check_engine(name)
     if e == "vllm":
         return Engine("vllm", cal.step_overhead_s, cal.seq_overhead_s, cal.seq_energy_j,
-                      f"{cal.source} (vLLM host terms)", cal.layer_overhead_s)
+                      f"{cal.source} (vLLM host terms)", cal.layer_overhead_s, cal.expert_compute_overhead)
     return Engine("cuda-graph", 0.0, 0.0, 0.0, "assumption: CUDA-graph decode, on-GPU sampling (E)")
 
 

@@ -28,7 +28,8 @@ Public signature (other estimators — image, video, embedding — call these)::
 * ``host_s`` (serving-engine host/scheduler time, see :class:`Engine`) and ``comm_s`` (tensor-parallel all-reduce
   latency) are spent with the accelerators waiting: charged at base power only, not at compute power; ``host_j`` is
   the engine's own accelerator energy per step that the roofline does not count (vLLM: fitted per running sequence;
-  0 for a CUDA-graph engine).
+  0 for a CUDA-graph engine). :func:`llm_step` adds the engine's routed-expert GEMM time (:meth:`Engine.expert_s`:
+  vLLM's fused-MoE kernels run expert GEMMs slower than dense ones) to ``host_s``: the same base-power charge.
 
 Above it, :func:`llm_step_work` counts FLOPs and bytes of one continuous-batching LLM step (KV-cache reads and
 attention FLOPs over the context each sequence really has; MoE weight reads over the distinct experts the step's
@@ -70,6 +71,11 @@ def maximum3(a: Num, b: Num, c: Num) -> Num:
         m = a if a > b else b
         return m if m > c else c
     return maximum(maximum(a, b), c)
+
+
+def _is_zero(x: Num) -> bool:
+    """True for a scalar 0 (a term that can be skipped); arrays are never skipped."""
+    return (type(x) is float or type(x) is int) and x == 0
 
 
 def _inf_if_zero(x: Num) -> Num:
@@ -126,10 +132,19 @@ class Engine:
     source: str = ""
     #: host time per model layer per step (kernel launches not hidden by CUDA graphs) [s]; 0 for a GPU-bound engine
     layer_overhead_s: Num = 0.0
+    #: routed-expert GEMMs (grouped per expert, tokens gathered and scattered) take this many times their roofline
+    #: compute time *on top of* the step's roofline, not overlapped with the weight reads [-]; 0 = as fast as dense
+    expert_compute_overhead: Num = 0.0
 
     def host_s(self, seqs: Num, layers: Num = 0.0) -> Num:
         """Host time of one step with ``seqs`` running sequences through a model of ``layers`` layers."""
         return self.step_overhead_s + self.seq_overhead_s * seqs + self.layer_overhead_s * layers
+
+    def expert_s(self, expert_flops: Num, n: Num, dev: Device) -> Num:
+        """Time the engine's routed-expert GEMMs add to a step doing ``expert_flops`` expert FLOPs on ``n``
+        accelerators: ``expert_compute_overhead · F_exp / (n · C)`` (spent with the accelerators at base power; their
+        dynamic energy per FLOP is counted with every other FLOP)."""
+        return self.expert_compute_overhead * expert_flops / (n * dev.compute_flops_per_s)
 
     def host_j(self, seqs: Num) -> Num:
         """Accelerator energy of the engine's per-sequence work in one step (above base power)."""
@@ -194,8 +209,12 @@ def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill
              prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
     """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`step_time_energy`)."""
     flops, moved = llm_step_work(c, n, decode_seqs, prefill_tokens, decode_ctx, prefill_ctx)
-    comm = allreduce_s(decode_seqs + prefill_tokens, n, c.layers, c.hidden_bytes, dev)
-    t, e = step_time_energy(flops, moved, n, dev, eng.host_s(decode_seqs, c.layers), comm, eng.host_j(decode_seqs))
+    tokens = decode_seqs + prefill_tokens
+    comm = allreduce_s(tokens, n, c.layers, c.hidden_bytes, dev)
+    host = eng.host_s(decode_seqs, c.layers)
+    if not (_is_zero(eng.expert_compute_overhead) or _is_zero(c.expert_flops)):
+        host = host + eng.expert_s(tokens * c.expert_flops, n, dev)
+    t, e = step_time_energy(flops, moved, n, dev, host, comm, eng.host_j(decode_seqs))
     return t, e, flops, moved
 
 

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
+from ..fileio import replace_atomically
 from .changes import Changes, compare_snapshot, load_previous
 from .figures import IndexConfig, build_index
 from .model import IndexData
@@ -67,10 +68,7 @@ def _check_dir(path: Path, force: bool) -> None:
 
 def _write(path: Path, data: bytes) -> None:
     _check_target(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "xb") as fh:  # exclusive create: never follows an existing name
-        fh.write(data)
-    os.replace(tmp, path)
+    replace_atomically(path, data)
 
 
 def build_page(config: IndexConfig | None = None, asset_base: str = "assets/") -> tuple[IndexData, Changes, str]:

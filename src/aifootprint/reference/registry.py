@@ -20,7 +20,7 @@ from ..errors import DataError, InputError, unknown_choice
 
 #: Version of the shipped reference data. Bump it whenever a data file changes (and add a CHANGELOG line when a
 #: default result moves by more than 5 %).
-DATA_VERSION = "2026.12.1"
+DATA_VERSION = "2026.12.2"
 
 #: Columns every dataset must have.
 REQUIRED_COLUMNS = ("source", "year", "licence", "status")
