@@ -212,7 +212,7 @@ def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill
     tokens = decode_seqs + prefill_tokens
     comm = allreduce_s(tokens, n, c.layers, c.hidden_bytes, dev)
     host = eng.host_s(decode_seqs, c.layers)
-    if not (_is_zero(eng.expert_compute_overhead) or _is_zero(c.expert_flops)):
+    if not (_is_zero(c.expert_flops) or _is_zero(eng.expert_compute_overhead)):  # dense models: one check
         host = host + eng.expert_s(tokens * c.expert_flops, n, dev)
     t, e = step_time_energy(flops, moved, n, dev, host, comm, eng.host_j(decode_seqs))
     return t, e, flops, moved
