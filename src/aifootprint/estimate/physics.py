@@ -73,11 +73,6 @@ def maximum3(a: Num, b: Num, c: Num) -> Num:
     return maximum(maximum(a, b), c)
 
 
-def _is_zero(x: Num) -> bool:
-    """True for a scalar 0 (a term that can be skipped); arrays are never skipped."""
-    return (type(x) is float or type(x) is int) and x == 0
-
-
 def _inf_if_zero(x: Num) -> Num:
     """``x`` with 0 (= 'none') replaced by +inf (sliding windows, KV shards)."""
     if type(x) is float or type(x) is int:
@@ -212,8 +207,9 @@ def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill
     tokens = decode_seqs + prefill_tokens
     comm = allreduce_s(tokens, n, c.layers, c.hidden_bytes, dev)
     host = eng.host_s(decode_seqs, c.layers)
-    if not (_is_zero(c.expert_flops) or _is_zero(eng.expert_compute_overhead)):  # dense models: one check
-        host = host + eng.expert_s(tokens * c.expert_flops, n, dev)
+    xf, xo = c.expert_flops, eng.expert_compute_overhead
+    if (type(xf) is not float or xf) and (type(xo) is not float or xo):  # dense models / no overhead: scalar 0.0
+        host = host + eng.expert_s(tokens * xf, n, dev)
     t, e = step_time_energy(flops, moved, n, dev, host, comm, eng.host_j(decode_seqs))
     return t, e, flops, moved
 
