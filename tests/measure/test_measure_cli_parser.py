@@ -18,7 +18,10 @@ from aifootprint.cli import main as cli
 from aifootprint.cli.measure_run import OPTIONS, help_text, parse
 from aifootprint.errors import InputError
 
-HEAVY = ("typer", "click", "rich", "numpy", "pydantic", "aifootprint.cli.measure", "aifootprint.measure.sensors.nvidia")
+#: tomllib, shutil: issue 12, measure's fixed overhead (``Registry.find_row`` and the sidecar-key reader;
+#: ``measure.process.which``)
+HEAVY = ("typer", "click", "rich", "numpy", "pydantic", "aifootprint.cli.measure", "aifootprint.measure.sensors.nvidia",
+         "tomllib", "shutil")
 
 
 def test_measure_json_imports_no_typer_click_rich_or_numpy(tmp_path: Path) -> None:
@@ -30,6 +33,20 @@ def test_measure_json_imports_no_typer_click_rich_or_numpy(tmp_path: Path) -> No
     assert "HEAVY [] 0" in done.stderr, done.stderr
     out = json.loads(done.stdout)
     assert out["kind"] == "measure" and out["simulated"] is True and out["inputs"]["command"] == "true"
+
+
+def test_measure_with_real_sensors_a_location_and_an_operator_imports_nothing_heavy(tmp_path: Path) -> None:
+    """The estimate sensors (first run: the CPU is looked up in the ``cpus`` table) and a resolved site (grid row
+    of FR, google's operator row) still need no TOML parser and no shutil."""
+    code = ("import sys\nfrom aifootprint.cli.main import main\n"
+            "rc = main(['measure', '--json', '--sensors', 'estimate', '--location', 'FR', '--operator', 'google', "
+            "'--', 'true'])\n"
+            f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules), rc, file=sys.stderr)\n")
+    env = {**os.environ, "AIFOOTPRINT_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert "HEAVY [] 0" in done.stderr, done.stderr
+    out = json.loads(done.stdout)
+    assert out["inputs"]["location"] == "FR" and out["inputs"]["operator"] == "google"
 
 
 def test_options_value_forms_and_where_the_command_starts() -> None:

@@ -147,9 +147,11 @@ def _factor(name: str, row: Row, column: str, unit: str, estimated: bool = False
 
 
 def _zone_row(reg: Registry, code: str) -> Row | None:
+    row = reg.find_row("grid_intensity", code)  # a zone code: one row read, not the whole table
+    if row is not None:
+        return row
     grid = reg.table("grid_intensity")
-    row = grid.find(code)
-    if row is None and len(code) == 3:
+    if len(code) == 3:
         hits = grid.where(iso3=code.upper())
         row = hits[0] if hits else None
     if row is None and code.lower() in ("world", "global", "wor"):
@@ -174,7 +176,7 @@ def resolve_zone(location: str, registry: Registry | None = None) -> tuple[str, 
         raise InputError("empty location; give an ISO country code (FR, FRA), a sub-national code (US-WA), "
                          "a cloud region (aws:us-east-1) or WORLD")
     if ":" in loc:
-        region = reg.table("cloud_regions").find(loc)
+        region = reg.find_row("cloud_regions", loc)
         if region is None:
             raise unknown_choice("cloud region", loc, reg.table("cloud_regions").keys())
         return row_str(region, "zone"), region
@@ -192,10 +194,10 @@ def _year(row: Row) -> int:
 
 
 def _operator_row(reg: Registry, operator: str) -> Row:
-    table = reg.table("datacenter_operators")
-    exact = table.find(operator)  # e.g. "google-2024"
+    exact = reg.find_row("datacenter_operators", operator)  # e.g. "google-2024"
     if exact is not None:
         return exact
+    table = reg.table("datacenter_operators")
     rows = [r for r in table.where(operator=operator) if row_float(r, "pue") is not None]
     if not rows:
         names = {row_str(r, "operator") for r in table.rows} | set(table.keys())
@@ -274,10 +276,9 @@ def resolve_site(location: str | None = None, operator: str | None = None, overr
 
 
 def _ewif(reg: Registry, zone: str, zone_row: Row, ov: SiteOverrides) -> Factor:
-    water = reg.table("water_offsite")
     candidates = [zone, row_str(zone_row, "parent"), WORLD]
     for i, z in enumerate(c for c in candidates if c):
-        row = water.find(z)
+        row = reg.find_row("water_offsite", z)
         if row is not None and row_float(row, "ewif_l_per_kwh") is not None:
             fallback = i > 0 and ov.ewif_l_per_kwh is None
             note = f"no off-site water factor for {zone}: {z} value used" if fallback else ""

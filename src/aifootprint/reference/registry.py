@@ -9,7 +9,6 @@ first time it is asked for and keeps it.
 from __future__ import annotations
 
 import csv
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -157,6 +156,8 @@ class Registry:
         path = self.data_dir / f"{name}.toml"
         raw: dict[str, Any] = {}
         if path.exists():
+            import tomllib  # ~15 ms of imports and regex compiles: only when the metadata is asked for
+
             try:
                 raw = tomllib.loads(path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as exc:
@@ -196,12 +197,47 @@ class Registry:
                 if len(cells) != len(header):
                     raise DataError(f"{path}:{lineno}: {len(cells)} cells, header has {len(header)}")
                 rows.append({h: parse_cell(c) for h, c in zip(header, cells, strict=True)})
-        key = self.meta(name).key or header[0]
-        if key not in header:
-            raise DataError(f"{path}: key column {key!r} not in header")
+        key = self._key_column(name, path, header)
         table = Table(name=name, columns=header, rows=tuple(rows), key=key)
         self._tables[name] = table
         return table
+
+    def find_row(self, name: str, key: str) -> Row | None:
+        """``table(name).find(key)`` without loading the whole table when it is not loaded yet.
+
+        A fast path for one look-up (``aifootprint measure`` needs one grid row, not 370): the file is scanned and
+        only the key cell of each row is parsed until the first match (the same row, the same values as
+        :meth:`Table.find`; ``tests/core/test_registry_fast.py`` checks every row of every dataset)."""
+        if name in self._tables:
+            return self._tables[name].find(key)
+        self._require(name)
+        path = self.data_dir / f"{name}.csv"
+        wanted = key.strip().lower()
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            try:
+                header = tuple(h.strip() for h in next(reader))
+            except StopIteration:
+                raise DataError(f"{path}: empty file") from None
+            at = header.index(self._key_column(name, path, header))
+            for lineno, cells in enumerate(reader, start=2):
+                if not cells:
+                    continue
+                if len(cells) != len(header):
+                    raise DataError(f"{path}:{lineno}: {len(cells)} cells, header has {len(header)}")
+                if str(parse_cell(cells[at])).lower() == wanted:
+                    return {h: parse_cell(c) for h, c in zip(header, cells, strict=True)}
+        return None
+
+    def _key_column(self, name: str, path: Path, header: tuple[str, ...]) -> str:
+        """The key column of a dataset (its sidecar's ``key``, else the first column); DataError if absent."""
+        key = self._meta[name].key if name in self._meta else _sidecar_key(self.data_dir / f"{name}.toml")
+        if key is None:
+            key = self.meta(name).key
+        key = key or header[0]
+        if key not in header:
+            raise DataError(f"{path}: key column {key!r} not in header")
+        return key
 
     def sources(self) -> dict[str, Source]:
         """All source citations, by key."""
@@ -244,6 +280,31 @@ class Registry:
     def _require(self, name: str) -> None:
         if not (self.data_dir / f"{name}.csv").exists():
             raise unknown_choice("dataset", name, self.datasets())
+
+
+def _sidecar_key(path: Path) -> str | None:
+    """The top-level ``key = "..."`` of a sidecar read without a TOML parser ('' when the file or the key is
+    absent); None when the file is not that simple (a list, an escape, a multi-line string, another quoting): the
+    caller then parses it with :mod:`tomllib` (:meth:`Registry.meta`). The same value as ``meta(name).key``
+    (``tests/core/test_registry_fast.py`` checks every shipped sidecar)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    if '"""' in text or "'''" in text:
+        return None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):  # the first table: top-level keys are over
+            return ""
+        name, eq, value = stripped.partition("=")
+        if not eq or name.strip() != "key":
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"' and '"' not in value[1:-1] and "\\" not in value:
+            return value[1:-1]
+        return None
+    return ""
 
 
 def source_keys(row: Row) -> list[str]:
