@@ -1,4 +1,4 @@
-"""The README snippet's commands run as written (on small files made here)."""
+"""The README's Integrations commands run as written (on small files made here)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ import pytest
 
 from aifootprint.cli.main import main
 
-SNIPPET = Path(__file__).resolve().parents[2] / "docs" / "dev" / "snippets" / "integ-readme.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def integrations_section() -> str:
+    """The README's "### Integrations" section (up to the next heading)."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("### Integrations")
+    return text[start:text.index("\n#", start + 1)]
 
 
 def test_snippet_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -34,7 +41,7 @@ def test_snippet_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert isinstance(imp, CallImpacts)
     with Ledger("chatbot") as ledger:
         ledger.record(CallRecord("openai", "gpt-4o-mini", "gpt-4o-mini", 0.0, 1.0, "r1", imp))
-    commands = re.findall(r"`(aifootprint [^`]+)`", SNIPPET.read_text())
+    commands = re.findall(r"`(aifootprint [^`]+)`", integrations_section())
     commands = [c.replace("tcp://…", "") for c in commands if "--scheduler" not in c or "--dask" in c]
     assert len(commands) == 4
     for cmd in commands:
