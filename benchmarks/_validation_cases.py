@@ -102,7 +102,7 @@ def training() -> tuple[list[str], list[tuple[str, float, float]]]:
             "paper's published compute alone: 6 N D FLOPs at the reported 147 TFLOP/s per A100 give about 143 MWh of "
             "GPU energy; the difference (restarts, failed runs, host power, PUE) is not itemised. Llama cards' "
             "location-based tCO2e are consistent with one grid factor of ~0.42 kgCO2e per GPU-kWh across Llama 2, 3 "
-            "and 3.1 (tests/estimate/test_training.py).", ""]
+            "and 3.1 (tests/estimate/test_estimate_training_lifecycle.py).", ""]
     return out, rows
 
 

@@ -89,8 +89,9 @@ def main() -> None:
         return resp
 
     base = per_call_us(bare, a.calls)
-    mine = per_call_us(ours(resp), a.calls) - base
-    imp = ours(resp)().impacts
+    hooked = ours(resp)
+    mine = per_call_us(hooked, a.calls) - base
+    imp = hooked().impacts
     lines = [f"# hook_overhead — {platform.processor() or platform.machine()}, python {platform.python_version()}, "
              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {a.calls:,} calls × 5, median",
              f"aifootprint hook: {mine:8.1f} µs per call (target ≤ 50 µs); energy {imp.energy_wh.best:.4g} Wh "

@@ -17,13 +17,11 @@ import argparse
 import importlib.util
 import os
 import platform
-import resource
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from _timing import bench_env, child_ms
 
 CASES: dict[str, str] = {
     "bare python": "pass",
@@ -41,21 +39,13 @@ TARGETS_TOTAL_MS = {"aifootprint --help": 150.0}
 
 def _run(code: str, env: dict[str, str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system of the child) [ms] of one fresh interpreter running ``code``."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    wall = (time.perf_counter() - start) * 1000.0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
-    return wall, cpu
+    return child_ms([sys.executable, "-c", code], env)
 
 
 def measure(repeats: int) -> dict[str, tuple[float, float]]:
     """Median wall time and median CPU time [ms] of each case in a fresh interpreter. CPU time is the steadier
     figure on a loaded machine (waiting for a core is not counted)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["AIFOOTPRINT_HOME"] = tempfile.mkdtemp(prefix="afp-bench-")
+    env = bench_env()
     cases = dict(CASES)
     cases.update({name: f"import {mod}" for name, mod in OTHERS.items() if importlib.util.find_spec(mod)})
     for code in cases.values():  # warm-up: compile bytecode, fill the OS file cache

@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _timing import bench_env, child_ms
+
 ROOT = Path(__file__).resolve().parents[1]
 
 RSS = ("def rss(key):\n"
@@ -59,9 +61,8 @@ TOOLS = {
 
 
 def _run(code: str, home: str | None = None) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["AIFOOTPRINT_HOME"] = home or tempfile.mkdtemp(prefix="afp-bench-")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=bench_env(home),
+                          timeout=300)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
     return done.stdout.strip().splitlines()[-1]
@@ -129,24 +130,17 @@ def sampler_cpu_pct(tool: str | None, seconds: float = 5.0) -> float:
 def measure_overhead(repeats: int) -> tuple[float, float, float, float]:
     """(median wall ms of `aifootprint measure -- true`, of `true` alone, median CPU ms of measure (user + system:
     the steadier figure on a loaded machine), peak RSS MiB of measure)."""
-    import resource
-
     exe = shutil.which("aifootprint")
     cmd = [exe] if exe else [sys.executable, "-m", "aifootprint.cli.main"]
     home = tempfile.mkdtemp(prefix="afp-bench-")
     # bytecode written by the first (discarded) run, as for every other figure: with PYTHONDONTWRITEBYTECODE set,
     # each run would compile the CLI, site and registry modules again (~0.1 s that an installed package never pays)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["AIFOOTPRINT_HOME"] = home
+    env = bench_env(home)
     cpu: list[float] = []
 
     def wall(argv: list[str]) -> float:
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        subprocess.run(argv, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        dt = (time.perf_counter() - t0) * 1e3
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append((r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) * 1e3)
+        dt, cpu_ms = child_ms(argv, env)
+        cpu.append(cpu_ms)
         return dt
 
     measure = [*cmd, "measure", "--json", "--", "true"]

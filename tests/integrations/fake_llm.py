@@ -10,13 +10,41 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 USAGE = {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500,
          "prompt_tokens_details": {"cached_tokens": 200},
          "completion_tokens_details": {"reasoning_tokens": 100}}
+
+
+def send_json(handler: BaseHTTPRequestHandler, code: int, body: Any) -> None:
+    """Answer ``handler``'s request with ``body`` as JSON and HTTP status ``code``."""
+    data = json.dumps(body).encode()
+    handler.send_response(code)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+@contextmanager
+def serve(handler: type[BaseHTTPRequestHandler], **attrs: Any) -> Iterator[tuple[str, list[Any]]]:
+    """Serve ``handler`` on 127.0.0.1 (free port) in a thread; the server carries ``seen = []`` (what the handler
+    records) and ``attrs``. Yields (base URL, ``seen``)."""
+    server: Any = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.seen = []
+    for name, value in attrs.items():
+        setattr(server, name, value)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", server.seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -26,12 +54,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _json(self, code: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, code, body)
 
     def _sse(self, events: list[tuple[str | None, dict[str, Any] | str]]) -> None:
         self.send_response(200)
@@ -117,16 +140,6 @@ class _Handler(BaseHTTPRequestHandler):
         ])
 
 
-@contextmanager
-def fake_llm_server() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+def fake_llm_server() -> AbstractContextManager[tuple[str, list[tuple[str, dict[str, Any]]]]]:
     """Serve on 127.0.0.1 (free port); yields (base URL, list of (path, JSON body) received)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.seen = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server.seen  # type: ignore[attr-defined]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return serve(_Handler)

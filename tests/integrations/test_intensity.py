@@ -6,10 +6,8 @@ import json
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import AbstractContextManager
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -30,6 +28,8 @@ from aifootprint.impacts.intensity.live import (
     UKCarbonIntensityProvider,
     provider_from_env,
 )
+
+from .fake_llm import send_json, serve
 
 T0 = 1735689600.0  # 2025-01-01T00:00:00Z
 
@@ -64,26 +64,11 @@ class _Fake(BaseHTTPRequestHandler):
                                                                         "index": "moderate"}}]}
         else:
             code, body = 404, {}
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, code, body)
 
 
-@contextmanager
-def fake_grid(fail: bool = False) -> Iterator[tuple[str, list[Any]]]:
-    server: Any = ThreadingHTTPServer(("127.0.0.1", 0), _Fake)
-    server.seen, server.fail = [], fail
-    th = threading.Thread(target=server.serve_forever, daemon=True)
-    th.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server.seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        th.join()
+def fake_grid(fail: bool = False) -> AbstractContextManager[tuple[str, list[Any]]]:
+    return serve(_Fake, fail=fail)
 
 
 def test_electricity_maps_latest_and_past() -> None:
