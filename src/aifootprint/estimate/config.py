@@ -25,6 +25,10 @@ class RequestConfig:
     batch really needs; ``precision=None`` serves the model in its native precision from the registry (gpt-oss MXFP4,
     DeepSeek FP8, …; bf16 when not published); ``engine`` is a serving-engine profile (:mod:`.engines`);
     ``calibration`` the path of a calibration profile written by ``aifootprint calibrate`` for this accelerator.
+
+    ``hardware="h100"``: the accelerator of most public serving measurements and estimates (ML.ENERGY Leaderboard
+    v3.0, Chung et al. arXiv:2505.06371, H100 and B200; Epoch AI 2025's GPT-4o query on H100) and the one whose
+    calibration is fitted to measurements with the narrowest out-of-sample band (docs/validation.md).
     """
 
     hardware: str = "h100"

@@ -34,7 +34,9 @@ from aifootprint.notice import Notice
 if TYPE_CHECKING:
     from aifootprint.estimate.inference import RequestEstimator
 
-#: (input, output) tokens of the reference request at which relative ranges are computed once per model.
+#: (input, output) tokens of the reference request at which relative ranges are computed once per model: a chat turn
+#: of the size Epoch AI 2025 assumes for a typical GPT-4o query (500 output tokens) with a 1,000-token prompt
+#: (status E; the relative spread barely depends on the token counts, see the module docstring).
 REFERENCE_TOKENS = (1000, 500)
 _LOG = logging.getLogger("aifootprint.integrations")
 
@@ -122,6 +124,7 @@ class HookConfig:
     data-centre zone from ``api_providers.csv``, else the world average, flagged). ``models`` maps names an endpoint
     reports (e.g. a vLLM served-model name) to registry keys. ``sinks`` receive each call (:class:`Ledger`,
     :class:`~aifootprint.integrations.otel.OTelSink`, …); a sink that raises is logged and ignored.
+    ``hardware="h100"`` is :class:`~aifootprint.estimate.RequestConfig`'s default (cited there).
     """
 
     hardware: str = "h100"
