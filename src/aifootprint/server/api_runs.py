@@ -16,7 +16,7 @@ from . import service
 from .security import AppState, app_state, require_read, require_write
 from .totals import project_totals
 
-RunIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+RunIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=s.ID_PATTERN)]
 NameQ = Annotated[str | None, Query(min_length=1, max_length=255)]
 TimeQ = Annotated[float | None, Query(ge=0.0, le=s.MAX_UNIX_S, allow_inf_nan=False)]
 State = Annotated[AppState, Depends(app_state)]
