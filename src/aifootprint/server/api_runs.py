@@ -70,7 +70,7 @@ def router() -> APIRouter:
         except IntegrityError:  # the same batch id committed concurrently
             with st.db.read() as session:
                 if service.is_duplicate_batch(session, run_id, body.batch_id):
-                    return {"batch_id": body.batch_id, "rows": len(getattr(body, kind)), "duplicate": True}
+                    return service.batch_reply(body.batch_id, len(getattr(body, kind)), True)
             raise
 
     @api.post("/runs/{run_id}/samples", tags=["runs"], dependencies=write)
