@@ -7,6 +7,7 @@ one of our files goes is refused always (the file is replaced by rename, never w
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
@@ -37,6 +38,7 @@ class SiteResult:
     previous_version: str
 
 
+@functools.cache  # bundled files: read once per process (the server serves them on every page load)
 def static_bytes(name: str) -> bytes:
     """A bundled asset of the page (``static/<name>``)."""
     if name not in ASSETS:

@@ -16,7 +16,7 @@ from . import service
 from .security import AppState, app_state, require_read, require_write
 from .totals import project_totals
 
-RunIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+RunIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=s.ID_PATTERN)]
 NameQ = Annotated[str | None, Query(min_length=1, max_length=255)]
 TimeQ = Annotated[float | None, Query(ge=0.0, le=s.MAX_UNIX_S, allow_inf_nan=False)]
 State = Annotated[AppState, Depends(app_state)]
@@ -70,7 +70,7 @@ def router() -> APIRouter:
         except IntegrityError:  # the same batch id committed concurrently
             with st.db.read() as session:
                 if service.is_duplicate_batch(session, run_id, body.batch_id):
-                    return {"batch_id": body.batch_id, "rows": len(getattr(body, kind)), "duplicate": True}
+                    return service.batch_reply(body.batch_id, len(getattr(body, kind)), True)
             raise
 
     @api.post("/runs/{run_id}/samples", tags=["runs"], dependencies=write)

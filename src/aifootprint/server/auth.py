@@ -3,7 +3,8 @@
 A token reads ``afp_<token_id>_<secret>``: ``token_id`` (8 random bytes, hex) finds the row, ``secret`` (32 random
 bytes, URL-safe base64) is never stored; the database keeps its SHA-256 (a 256-bit random secret needs no slow
 hash: nothing to brute-force), compared with :func:`hmac.compare_digest`. Revoking sets ``revoked_at``.
-Clients send ``Authorization: Bearer <token>`` (the uploader reads ``AIFOOTPRINT_TOKEN``).
+Clients send ``Authorization: Bearer <token>`` (the uploader reads ``$AIFOOTPRINT_TOKEN``:
+:data:`aifootprint.server.client.TOKEN_ENV`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from .models import ApiToken
 
 PREFIX = "afp"
 _TOKEN = re.compile(r"^afp_([0-9a-f]{16})_([A-Za-z0-9_-]{20,100})$")
-#: Environment variable holding the token of clients (uploader, CLI).
-TOKEN_ENV = "AIFOOTPRINT_TOKEN"
 
 
 def _digest(secret: str) -> str:

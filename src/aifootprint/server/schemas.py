@@ -21,9 +21,11 @@ MAX_UNIX_S = 4_102_444_800.0
 #: 10 years in seconds: longest run-relative time.
 MAX_T_S = 315_360_000.0
 
-Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
-RunId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
-BatchId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+#: Project names, run ids and batch ids: a letter or digit, then letters, digits, ``_ . : -``.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=ID_PATTERN)]
+RunId = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+BatchId = Annotated[str, Field(min_length=1, max_length=100, pattern=ID_PATTERN)]
 #: device names as the sensors write them (``gpu:0``, ``cpu:package-0``, ``ram``): printable, no control characters
 Device = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Text = Annotated[str, Field(max_length=2000)]

@@ -199,6 +199,11 @@ def _claim_batch(session: Session, run_id: str, batch_id: str, kind: str, rows: 
     return done.first() is not None
 
 
+def batch_reply(batch_id: str, rows: int, duplicate: bool) -> dict[str, Any]:
+    """The reply to a batch: its id, its row count and whether it was applied before (then nothing was written)."""
+    return {"batch_id": batch_id, "rows": rows, "duplicate": duplicate}
+
+
 def _insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         session.connection().execute(_insert(session, model), rows)
@@ -213,7 +218,7 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
     """Append samples; each device's running total becomes max(stored, largest ``energy_j`` of the batch) in one
     UPDATE (atomic on both databases, so concurrent batches of one run never lose an update)."""
     if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples)):
-        return {"batch_id": batch.batch_id, "rows": len(batch.samples), "duplicate": True}
+        return batch_reply(batch.batch_id, len(batch.samples), True)
     _insert_ignore(session, Sample, [{"run_id": run_id, "device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
                                       "power_w": x.power_w} for x in batch.samples])
     latest: dict[str, s.SampleIn] = {}
@@ -231,23 +236,23 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
         session.connection().execute(_device_update(), [
             {"rid": run_id, "dev": name, "e": peak.get(name, 0.0), "t": last.t_s, "p": last.power_w}
             for name, last in latest.items()])
-    return {"batch_id": batch.batch_id, "rows": len(batch.samples), "duplicate": False}
+    return batch_reply(batch.batch_id, len(batch.samples), False)
 
 
 def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[str, Any]:
     if not _claim_batch(session, run_id, batch.batch_id, "windows", len(batch.windows)):
-        return {"batch_id": batch.batch_id, "rows": len(batch.windows), "duplicate": True}
+        return batch_reply(batch.batch_id, len(batch.windows), True)
     _insert_ignore(session, Window, [
         {"run_id": run_id, "name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "energy_j": w.energy_j,
          "measurement_json": json.dumps(w.measurement, allow_nan=False)} for w in batch.windows])
-    return {"batch_id": batch.batch_id, "rows": len(batch.windows), "duplicate": False}
+    return batch_reply(batch.batch_id, len(batch.windows), False)
 
 
 def add_requests(session: Session, run_id: str, batch: s.RequestsBatch) -> dict[str, Any]:
     if not _claim_batch(session, run_id, batch.batch_id, "requests", len(batch.requests)):
-        return {"batch_id": batch.batch_id, "rows": len(batch.requests), "duplicate": True}
+        return batch_reply(batch.batch_id, len(batch.requests), True)
     _insert_ignore(session, RequestRow, [{"run_id": run_id, **r.model_dump()} for r in batch.requests])
-    return {"batch_id": batch.batch_id, "rows": len(batch.requests), "duplicate": False}
+    return batch_reply(batch.batch_id, len(batch.requests), False)
 
 
 def is_duplicate_batch(session: Session, run_id: str, batch_id: str) -> bool:
