@@ -24,12 +24,17 @@ HEAVY = ("typer", "click", "rich", "numpy", "pydantic", "aifootprint.cli.measure
          "tomllib", "shutil")
 
 
-def test_measure_json_imports_no_typer_click_rich_or_numpy(tmp_path: Path) -> None:
+def _measure_in_fresh_python(tmp_path: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """``main(['measure', *args])`` in a fresh interpreter; stderr ends with the HEAVY modules it imported and rc."""
     code = ("import sys\nfrom aifootprint.cli.main import main\n"
-            "rc = main(['measure', '--json', '--sensors', 'fake', '--', 'true'])\n"
+            f"rc = main({['measure', *args]!r})\n"
             f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules), rc, file=sys.stderr)\n")
     env = {**os.environ, "AIFOOTPRINT_HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_measure_json_imports_no_typer_click_rich_or_numpy(tmp_path: Path) -> None:
+    done = _measure_in_fresh_python(tmp_path, ["--json", "--sensors", "fake", "--", "true"])
     assert "HEAVY [] 0" in done.stderr, done.stderr
     out = json.loads(done.stdout)
     assert out["kind"] == "measure" and out["simulated"] is True and out["inputs"]["command"] == "true"
@@ -38,12 +43,8 @@ def test_measure_json_imports_no_typer_click_rich_or_numpy(tmp_path: Path) -> No
 def test_measure_with_real_sensors_a_location_and_an_operator_imports_nothing_heavy(tmp_path: Path) -> None:
     """The estimate sensors (first run: the CPU is looked up in the ``cpus`` table) and a resolved site (grid row
     of FR, google's operator row) still need no TOML parser and no shutil."""
-    code = ("import sys\nfrom aifootprint.cli.main import main\n"
-            "rc = main(['measure', '--json', '--sensors', 'estimate', '--location', 'FR', '--operator', 'google', "
-            "'--', 'true'])\n"
-            f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules), rc, file=sys.stderr)\n")
-    env = {**os.environ, "AIFOOTPRINT_HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    done = _measure_in_fresh_python(
+        tmp_path, ["--json", "--sensors", "estimate", "--location", "FR", "--operator", "google", "--", "true"])
     assert "HEAVY [] 0" in done.stderr, done.stderr
     out = json.loads(done.stdout)
     assert out["inputs"]["location"] == "FR" and out["inputs"]["operator"] == "google"

@@ -21,14 +21,19 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _sqlite(path: Path, *statements: str) -> None:
+    """Create (or change) the SQLite database at ``path`` with ``statements``, committed and closed."""
+    db = sqlite3.connect(path)
+    for sql in statements:
+        db.execute(sql)
+    db.commit()
+    db.close()
+
+
 def test_foreign_database_is_refused_untouched(tmp_path: Path) -> None:
     """Issue 12: `measure --store app.db` added 8 tables, 16 triggers and switched the file to WAL."""
     app = tmp_path / "app.db"
-    db = sqlite3.connect(app)
-    db.execute("CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT)")
-    db.execute("INSERT INTO users(name) VALUES ('ada')")
-    db.commit()
-    db.close()
+    _sqlite(app, "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT)", "INSERT INTO users(name) VALUES ('ada')")
     before = _digest(app)
     for read_only in (False, True):
         with pytest.raises(InputError, match="not an aifootprint run store"):
@@ -43,11 +48,7 @@ def test_foreign_database_is_refused_untouched(tmp_path: Path) -> None:
 
 def test_other_application_id_and_empty_database_are_refused(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
-    db = sqlite3.connect(other)
-    db.execute("PRAGMA application_id=1234")
-    db.execute("CREATE TABLE runs(x)")
-    db.commit()
-    db.close()
+    _sqlite(other, "PRAGMA application_id=1234", "CREATE TABLE runs(x)")
     before = _digest(other)
     with pytest.raises(InputError, match="refusing to change it"):
         RunStore(other)

@@ -61,9 +61,8 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _requested_command(argv: list[str] | None) -> str | None:
-    """The top-level command named in ``argv`` (the first word that is not an option), if any."""
-    args = sys.argv[1:] if argv is None else argv
+def _requested_command(args: list[str]) -> str | None:
+    """The top-level command named in ``args`` (the first word that is not an option), if any."""
     return next((a for a in args if not a.startswith("-")), None)
 
 
@@ -181,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             return 130
     from typer.main import get_command
 
-    command = get_command(build_app(_requested_command(argv)))
+    command = get_command(build_app(_requested_command(args)))
     tidy_help(command)
     try:
         rv = command.main(args=argv, prog_name="aifootprint", standalone_mode=False)

@@ -10,7 +10,6 @@ of CPU or of the shipped table is a new key. An unreadable or unwritable cache i
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from .cpu_fallback import DEFAULT_PROC, CpuTdp, read_cpu_info, resolve_cpu_tdp
@@ -45,11 +44,11 @@ def cached_cpu_tdp(proc_root: str = DEFAULT_PROC, path: Path | None = None) -> C
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         pass  # no cache yet, or one from another version: look it up
     found = resolve_cpu_tdp(read_cpu_info(proc_root))
+    from ...fileio import replace_atomically  # only on a miss, after the table lookup
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"key": key, "tdp": found.__dict__}), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_atomically(path, json.dumps({"key": key, "tdp": found.__dict__}).encode("utf-8"))
     except OSError:
         pass  # a read-only home: the lookup simply runs again next time
     return found
