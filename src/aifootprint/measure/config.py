@@ -19,8 +19,8 @@ class TrackerConfig:
     before reaching the store (at most 1 s: a killed process loses at most that; the default 0.5 s keeps a kill's loss
     within issue 12's one-second bound with room for a late tick, at ~0.05 % of a core for the commits,
     benchmarks/tracker_overhead.py). ``sensor_timeout_s``: how long a window boundary or a tick waits for one sensor
-    read before recording a gap (default 0.25 s: a slow sensor must not stall the workload, issue 12; NVML and RAPL
-    reads take well under 1 ms when healthy, so 0.25 s only trips on a hung sensor). ``job_id``/``lease_dir``: see
+    read before recording a gap (default 0.25 s: a slow sensor must not stall the workload, issue 12; a healthy NVML or
+    RAPL read is a file or library call far shorter than that, so it trips on a hung sensor only). ``job_id``/``lease_dir``: see
     :mod:`.leases`. ``location``, ``command`` and ``site`` (explicit site factors: ``operator``, ``pue``,
     ``wue_l_per_kwh``, ``ewif_l_per_kwh``, ``intensity_g_per_kwh``; reused by ``runs show``) are recorded with the run.
     """
