@@ -20,7 +20,8 @@ class TrackerConfig:
     within issue 12's one-second bound with room for a late tick, at ~0.05 % of a core for the commits,
     benchmarks/tracker_overhead.py). ``sensor_timeout_s``: how long a window boundary or a tick waits for one sensor
     read before recording a gap (default 0.25 s: a slow sensor must not stall the workload, issue 12; a healthy NVML or
-    RAPL read is a file or library call far shorter than that, so it trips on a hung sensor only). ``job_id``/``lease_dir``: see
+    RAPL read is a file or library call far shorter than that, so it trips on a hung sensor only).
+    ``job_id``/``lease_dir``: see
     :mod:`.leases`. ``location``, ``command`` and ``site`` (explicit site factors: ``operator``, ``pue``,
     ``wue_l_per_kwh``, ``ewif_l_per_kwh``, ``intensity_g_per_kwh``; reused by ``runs show``) are recorded with the run.
     """

@@ -35,6 +35,10 @@ LABELS = ["device", "component", "method", "estimated"]
 
 @dataclass(frozen=True)
 class ExporterConfig:
+    """Where the exporter listens and how often it reads. ``port=9464``: the port the OpenTelemetry Prometheus
+    exporter uses by default (Prometheus wiki, "Default port allocations"), so existing scrape configs find it;
+    ``hz=2.0``: a reading every 0.5 s, so that even a once-a-second scrape sees a fresh value (design choice)."""
+
     host: str = "127.0.0.1"
     port: int = 9464
     hz: float = 2.0

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-#: Largest number of rows in one batch (samples, windows or requests).
+#: Largest number of rows in one batch (samples, windows or requests). These caps are design limits, not measured
+#: figures: they bound one request's work and memory (5,000 rows ≈ 8 minutes of 10 Hz samples, under
+#: ``Limits.max_body_bytes``), while the uploader sends 2,000 (client.BATCH_ROWS).
 MAX_BATCH_ROWS = 5_000
 #: Largest number of devices declared by one run.
 MAX_DEVICES = 256

@@ -25,6 +25,7 @@ from .service import ApiError, _project
 BUCKETS = {"hour": 3600, "day": 86400, "week": 7 * 86400}
 #: 1970-01-05 was a Monday: week buckets start on Mondays (ISO 8601).
 WEEK_ORIGIN_S = 4 * 86400
+#: Most buckets one totals query returns (design limit: ~14 months of hours, 27 years of days).
 MAX_BUCKETS = 10_000
 
 
