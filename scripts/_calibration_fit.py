@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 
 from aifootprint.estimate.arch import Architecture, TokenCosts, token_costs
 from aifootprint.estimate.calibration import Calibration
-from aifootprint.estimate.engines import engine_costs
+from aifootprint.estimate.engines import engine_costs, engine_profile
 from aifootprint.estimate.physics import allreduce_s, llm_step_work, step_time_energy
 
 F64 = NDArray[np.float64]
@@ -284,10 +284,10 @@ def predict(w: Work, cal: Calibration) -> tuple[F64, F64]:
     """Modelled (step time [s], energy per output token [J]) per configuration (``vllm`` engine)."""
     dev = device_arrays(w, cal)
     comm = allreduce_s(w.tokens, w.n, w.layers, w.hidden_bytes, dev)
-    t, e = step_time_energy(w.flops, w.moved, w.n, dev, cal.step_overhead_s + cal.seq_overhead_s * w.batch
-                            + cal.layer_overhead_s * w.layers
-                            + cal.expert_compute_overhead * w.expert_flops / (w.n * dev.compute_flops_per_s), comm,
-                            cal.seq_energy_j * w.batch)
+    eng = engine_profile("vllm", cal)
+    t, e = step_time_energy(w.flops, w.moved, w.n, dev,
+                            eng.host_s(w.batch, w.layers) + eng.expert_s(w.expert_flops, w.n, dev), comm,
+                            eng.host_j(w.batch))
     return np.asarray(t), np.asarray(e) / w.batch
 
 

@@ -98,8 +98,11 @@ class Calibration:
         )
 
 
-def _num(row: Row, col: str) -> float:
+def _num(row: Row, col: str, default: float | None = None) -> float:
+    """Column ``col`` of ``row`` as a number; ``default`` when given and the cell is empty or absent."""
     v = row.get(col)
+    if v is None and default is not None:
+        return default
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise DataError(f"{DATASET}: column {col!r} of {row.get('accelerator')!r} must be a number, got {v!r}")
     return float(v)
@@ -143,9 +146,8 @@ def from_parts(row: Row, spec: Any) -> Calibration:
         method=str(row.get("method") or ""),
         scaled_from=str(row.get("scaled_from") or ""),
         seq_energy_j=_num(row, "vllm_seq_energy_mj") * 1e-3,
-        layer_overhead_s=_num(row, "vllm_layer_overhead_s") if row.get("vllm_layer_overhead_s") is not None else 0.0,
-        expert_compute_overhead=_num(row, "vllm_expert_compute_overhead")
-        if row.get("vllm_expert_compute_overhead") is not None else 0.0,
+        layer_overhead_s=_num(row, "vllm_layer_overhead_s", 0.0),
+        expert_compute_overhead=_num(row, "vllm_expert_compute_overhead", 0.0),
     )
 
 

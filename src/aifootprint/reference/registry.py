@@ -9,7 +9,7 @@ first time it is asked for and keeps it.
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -184,19 +184,9 @@ class Registry:
             return self._tables[name]
         self._require(name)
         path = self.data_dir / f"{name}.csv"
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            try:
-                header = tuple(h.strip() for h in next(reader))
-            except StopIteration:
-                raise DataError(f"{path}: empty file") from None
-            rows = []
-            for lineno, cells in enumerate(reader, start=2):
-                if not cells:
-                    continue
-                if len(cells) != len(header):
-                    raise DataError(f"{path}:{lineno}: {len(cells)} cells, header has {len(header)}")
-                rows.append({h: parse_cell(c) for h, c in zip(header, cells, strict=True)})
+        lines = _csv_lines(path)
+        header = tuple(next(lines))
+        rows = [{h: parse_cell(c) for h, c in zip(header, cells, strict=True)} for cells in lines]
         key = self._key_column(name, path, header)
         table = Table(name=name, columns=header, rows=tuple(rows), key=key)
         self._tables[name] = table
@@ -213,20 +203,15 @@ class Registry:
         self._require(name)
         path = self.data_dir / f"{name}.csv"
         wanted = key.strip().lower()
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            try:
-                header = tuple(h.strip() for h in next(reader))
-            except StopIteration:
-                raise DataError(f"{path}: empty file") from None
+        lines = _csv_lines(path)
+        try:
+            header = tuple(next(lines))
             at = header.index(self._key_column(name, path, header))
-            for lineno, cells in enumerate(reader, start=2):
-                if not cells:
-                    continue
-                if len(cells) != len(header):
-                    raise DataError(f"{path}:{lineno}: {len(cells)} cells, header has {len(header)}")
+            for cells in lines:
                 if str(parse_cell(cells[at])).lower() == wanted:
                     return {h: parse_cell(c) for h, c in zip(header, cells, strict=True)}
+        finally:
+            lines.close()  # the file, at once, when the row is found before the end or the key column is missing
         return None
 
     def _key_column(self, name: str, path: Path, header: tuple[str, ...]) -> str:
@@ -280,6 +265,24 @@ class Registry:
     def _require(self, name: str) -> None:
         if not (self.data_dir / f"{name}.csv").exists():
             raise unknown_choice("dataset", name, self.datasets())
+
+
+def _csv_lines(path: Path) -> Generator[Sequence[str], None, None]:
+    """The stripped header of CSV file ``path``, then its non-empty rows as cells (DataError when the file is empty
+    or a row's width differs from the header's)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = tuple(h.strip() for h in next(reader))
+        except StopIteration:
+            raise DataError(f"{path}: empty file") from None
+        yield header
+        for lineno, cells in enumerate(reader, start=2):
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise DataError(f"{path}:{lineno}: {len(cells)} cells, header has {len(header)}")
+            yield cells
 
 
 def _sidecar_key(path: Path) -> str | None:

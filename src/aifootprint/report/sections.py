@@ -283,9 +283,13 @@ def equivalences_section(blocks: Sequence[EquivalenceBlock], notes: Notes) -> st
                     '<div class="eqs">' + "".join(parts) + "</div>", notes)
 
 
+#: Units that mean "dimensionless": not written after a value or a name.
+_DIMENSIONLESS = ("", "-", "1")
+
+
 def with_unit(value: Any, unit: str) -> str:
     """``value unit``; a dimensionless unit (``-``, ``1``, empty) is left out ("pue = 1.56", not "1.56 -")."""
-    return f"{value}" if unit.strip() in ("", "-", "1") else f"{value} {unit}"
+    return f"{value}" if unit.strip() in _DIMENSIONLESS else f"{value} {unit}"
 
 
 def assumption_line(a: Any) -> str:
@@ -314,4 +318,4 @@ def human_name(name: str, unit: str = "") -> str:
     u = unit.strip()
     if u in _UNIT_WORDS:
         return f"{text} ({_UNIT_WORDS[u]})"
-    return text if u in ("", "-", "1") else f"{text} [{u}]"
+    return text if u in _DIMENSIONLESS else f"{text} [{u}]"

@@ -123,7 +123,7 @@ def build_workload(spec: TaskSpec, registry: Registry | None = None) -> tuple[Ta
 
 def accelerators_for(w: Workload, cal: Calibration, fixed: int | None) -> int:
     """``fixed``, or the smallest power of two whose usable memory holds the weights."""
-    from ..inference import MEMORY_UTILIZATION
+    from ..sizing import MEMORY_UTILIZATION
 
     usable = cal.memory_bytes * MEMORY_UTILIZATION
     need = w.resident_bytes
