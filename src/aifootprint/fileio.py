@@ -21,9 +21,12 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import InputError
+
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 #: What a path that is not a regular file is called in the error message.
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)

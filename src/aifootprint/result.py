@@ -12,11 +12,14 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from ._version import METHOD_VERSION
 from .notice import Notice, to_notice
 from .reference.registry import DATA_VERSION
+
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Percentiles used for low / best / high (kept in sync with :data:`aifootprint.uncertainty.PERCENTILES`).
 PERCENTILES = (5, 50, 95)

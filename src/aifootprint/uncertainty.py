@@ -18,11 +18,13 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Union
 
 from .errors import InputError
 
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
     import numpy as np
     import numpy.typing as npt
 
@@ -37,7 +39,8 @@ DEFAULT_DRAWS = 20_000
 Z95 = 1.6448536269514722
 
 Number = int | float
-Operand = Union["Uncertain", int, float]
+if TYPE_CHECKING:
+    Operand: TypeAlias = "Uncertain | int | float"
 
 
 def _seed(kind: str, params: tuple[float, ...], label: str) -> int:

@@ -19,9 +19,11 @@ from aifootprint.cli.measure_run import OPTIONS, help_text, parse
 from aifootprint.errors import InputError
 
 #: tomllib, shutil: issue 12, measure's fixed overhead (``Registry.find_row`` and the sidecar-key reader;
-#: ``measure.process.which``)
+#: ``measure.process.which``); typing (~4 ms), ctypes with struct (~3 ms: ``process`` calls prctl through _ctypes),
+#: and the modules holding dataclasses measure never creates (~1 ms each: sources, stored runs, the Sensor protocol)
 HEAVY = ("typer", "click", "rich", "numpy", "pydantic", "aifootprint.cli.measure", "aifootprint.measure.sensors.nvidia",
-         "tomllib", "shutil")
+         "tomllib", "shutil", "typing", "ctypes", "struct", "aifootprint.reference.sources",
+         "aifootprint.measure.stored", "aifootprint.measure.sensors.protocol")
 
 
 def _measure_in_fresh_python(tmp_path: Path, args: list[str]) -> subprocess.CompletedProcess[str]:

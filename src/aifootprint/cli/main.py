@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import TYPE_CHECKING, Any, cast
 
 from .._version import METHOD_VERSION, __version__
 from ..errors import AifootprintError
 
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
 #: Command modules, in help order. Each has ``register(app: typer.Typer) -> None``.
@@ -242,7 +244,7 @@ def _framework_error(exc: Exception) -> int | None:
     """Handle a usage error of the CLI framework: one line and exit 2 (None: not a framework error)."""
     ce = _click_exceptions()
     if isinstance(exc, getattr(ce, "NoArgsIsHelpError", ())):  # a group called bare: show its help
-        cast(Any, exc).show()
+        exc.show()  # type: ignore[attr-defined]
         return 0
     if isinstance(exc, ce.UsageError):  # unknown option, bad value, missing argument
         where = getattr(exc.ctx, "command_path", None) or "aifootprint"

@@ -17,12 +17,13 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from types import FrameType
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InputError
 
+TYPE_CHECKING = False  # typing is not imported at run time (see tests/measure/test_measure_imports.py)
 if TYPE_CHECKING:
     import subprocess
+    from typing import Any
 
     from ..impacts import SiteOverrides
 
@@ -44,14 +45,17 @@ SITE_FACTORS = ("pue", "wue_l_per_kwh", "ewif_l_per_kwh", "intensity_g_per_kwh")
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 
 
-class Option(NamedTuple):
+class Option:
     """One option of ``measure``: flag, value kind (``number``, ``text``, ``path``; ``switch`` takes no value),
-    help, default."""
+    help, default. (A plain class: a NamedTuple would import :mod:`typing` into every measured command.)"""
 
-    flag: str
-    kind: str
-    help: str
-    default: Any = None
+    __slots__ = ("default", "flag", "help", "kind")
+
+    def __init__(self, flag: str, kind: str, help: str, default: Any = None) -> None:
+        self.flag, self.kind, self.help, self.default = flag, kind, help, default
+
+    def __repr__(self) -> str:
+        return f"Option({self.flag!r}, {self.kind!r}, {self.help!r}, {self.default!r})"
 
     @property
     def dest(self) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import InputError
 from ..result import Assumption, Result
 from ..uncertainty import Uncertain
 from .site import Quantity, Site
+
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@ the tracker does not import :mod:`dataclasses`: ``from aifootprint.measure impor
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .sensors.discovery import SensorConfig
 
 

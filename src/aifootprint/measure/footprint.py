@@ -15,13 +15,15 @@ Fake sensors (``--sensors fake``, method ``fake``) are not measurements: the res
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
 from ..notice import Notice
 from ..result import Assumption, Result
 from .measurement import J_PER_KWH, DeviceEnergy, Measurement
 
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..impacts import SiteOverrides
 
 #: ``DeviceEnergy.method`` of the fake backend (:mod:`.sensors.fake`).

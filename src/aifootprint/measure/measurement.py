@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..notice import Notice
+
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import Any
 
 J_PER_KWH = 3.6e6
 

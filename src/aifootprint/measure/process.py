@@ -17,9 +17,12 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from typing import IO, Any
 
 from ..errors import InputError
+
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 #: Exit status of a shell for a command that is not found / found but not executable (POSIX, "Command Search
 #: and Execution", https://pubs.opengroup.org/onlinepubs/9699919799/utilities/V3_chap02.html#tag_18_09_01_01).
@@ -79,11 +82,9 @@ def _death_signal() -> Callable[[], None] | None:
     """A ``preexec_fn`` that sets PR_SET_PDEATHSIG to SIGKILL (Linux only; None elsewhere)."""
     if not sys.platform.startswith("linux"):
         return None
-    import ctypes
-
     try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
+        prctl = _libc_function("prctl")
+    except (OSError, AttributeError, ImportError):
         return None
     parent = os.getpid()
 
@@ -93,6 +94,26 @@ def _death_signal() -> Callable[[], None] | None:
             os._exit(EXIT_NOT_EXECUTABLE)
 
     return preexec
+
+
+def _libc_function(name: str) -> Callable[..., int]:
+    """A C library function returning ``int``, called with ``int`` arguments: what ``ctypes.CDLL(None).<name>``
+    gives, from :mod:`_ctypes` alone (the :mod:`ctypes` package and :mod:`struct` cost ~3 ms of every measured
+    command; ``tests/measure/test_cli_hardening.py`` checks that the child dies with its parent)."""
+    import _ctypes
+
+    class CInt(_ctypes._SimpleCData):  # type: ignore[type-arg]  # ctypes.c_int
+        _type_ = "i"
+
+    class CFunction(_ctypes.CFuncPtr):  # ctypes.CFUNCTYPE(c_int, use_errno=True)
+        _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
+        _restype_ = CInt
+
+    class Process:  # the symbols of this process and the libraries it loaded: ctypes.CDLL(None)
+        _handle = _ctypes.dlopen(None, 0)  # type: ignore[arg-type]  # NULL: this process
+
+    function: Callable[..., int] = CFunction((name, Process()))  # type: ignore[arg-type]
+    return function
 
 
 def spawn(argv: Sequence[str], *, stdout: IO[Any] | int | None = None) -> subprocess.Popen[bytes]:

@@ -51,9 +51,14 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError
+
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .stored import StoredRun as StoredRun
 
 SCHEMA_VERSION = 1
 #: SQLite ``application_id`` of an aifootprint run store: the ASCII bytes ``AFPR`` (0x41465052).
@@ -106,20 +111,6 @@ class RunHeader:
     method_version: str = ""
     data_version: str = ""
     config_json: str = "{}"
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    """A run as read back: its header, and its end (None while running or if the process died)."""
-
-    header: RunHeader
-    ended_at: float | None
-    exit_code: int | None
-    summary: dict[str, Any] | None
-
-    @property
-    def run_id(self) -> str:
-        return self.header.run_id
 
 
 class RunStore:
@@ -373,6 +364,17 @@ def _open_read_only(path: Path, timeout_s: float, immutable: bool | None = None)
 
 
 def _stored(row: Sequence[Any]) -> StoredRun:
+    from .stored import StoredRun
+
     header = RunHeader(*row[:12])
     summary = json.loads(row[14]) if row[14] else None
     return StoredRun(header, row[12], row[13], summary)
+
+
+def __getattr__(name: str) -> object:
+    """:class:`StoredRun` (a run as read back) lives in :mod:`.stored`, loaded on first use: the tracker only writes."""
+    if name == "StoredRun":
+        from .stored import StoredRun
+
+        return StoredRun
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from ..errors import DataError, InputError, unknown_choice
+
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .sources import DatasetMeta, Source
 
 #: Version of the shipped reference data. Bump it whenever a data file changes (and add a CHANGELOG line when a
 #: default result moves by more than 5 %).
@@ -48,39 +53,6 @@ def parse_cell(text: str) -> Value:
         return float(s)
     except ValueError:
         return s
-
-
-@dataclass(frozen=True)
-class Source:
-    """A citable source."""
-
-    key: str
-    citation: str
-    url: str
-    licence: str
-    status: str = ""
-
-    def format(self) -> str:
-        """One-line human citation."""
-        parts = [self.citation]
-        if self.url:
-            parts.append(self.url)
-        if self.licence:
-            parts.append(f"licence: {self.licence}")
-        return ". ".join(p.rstrip(".") for p in parts) + "."
-
-
-@dataclass(frozen=True)
-class DatasetMeta:
-    """Sidecar metadata of a dataset."""
-
-    name: str
-    title: str
-    description: str
-    key: str
-    builder: str
-    credit: str
-    columns: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -166,6 +138,8 @@ class Registry:
         if isinstance(key, list):
             key = key[0] if key else ""
         cols = raw.get("columns", {})
+        from .sources import DatasetMeta
+
         meta = DatasetMeta(
             name=name,
             title=str(raw.get("title", name)),
@@ -227,6 +201,8 @@ class Registry:
     def sources(self) -> dict[str, Source]:
         """All source citations, by key."""
         if self._sources is None:
+            from .sources import Source
+
             found: dict[str, Source] = {}
             for path in sorted((self.data_dir / "sources").glob("*.csv")):
                 with path.open(encoding="utf-8", newline="") as fh:
@@ -345,6 +321,15 @@ def provenance(row: Row) -> dict[str, Any]:
         raise DataError(f"row {row.get('key')!r}: column 'year' is empty")
     return {"sources": tuple(source_keys(row)), "year": year, "licence": row_str(row, "licence"),
             "status": row_str(row, "status"), "notes": row_str(row, "notes")}
+
+
+def __getattr__(name: str) -> object:
+    """:class:`Source` and :class:`DatasetMeta` live in :mod:`.sources` (loaded on first use)."""
+    if name in ("Source", "DatasetMeta"):
+        from . import sources
+
+        return getattr(sources, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache

@@ -15,9 +15,17 @@ tracker records a gap and keeps the workload running.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
 
-Component = Literal["gpu", "cpu", "ram"]
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from .protocol import Sensor as Sensor
+    from .protocol import SensorInfo as SensorInfo
+
+    Component = Literal["gpu", "cpu", "ram"]
+else:
+    Component = str  # a Literal at type-checking time
 COMPONENTS: tuple[Component, ...] = ("gpu", "cpu", "ram")
 
 
@@ -50,48 +58,6 @@ class Reading:
     energy_j: float | None = None
     power_w: float | None = None
     process_fraction: float | None = None
-
-
-@runtime_checkable
-class Sensor(Protocol):
-    """What the tracker needs from a backend.
-
-    ``device``: display id, unique in one tracker (``gpu:0``, ``cpu:package-0``, ``ram:dram-0``, ``ram``).
-    ``physical_id``: stable id of the physical device on this node, used to count a device once when several
-    processes of one job measure the same node (an NVML UUID, ``rapl:package-0``...).
-    ``component``: ``gpu``, ``cpu`` or ``ram``.
-    ``method``: how energy is obtained (``nvml-energy-counter``, ``rapl``, ``tdp-x-utilisation``...).
-    ``estimated``: True when the figure is a model (TDP x utilisation, W per GB), not a measurement.
-    ``counter_update_s``: how often the device's energy counter actually changes, when known (None otherwise).
-    """
-
-    device: str
-    physical_id: str
-    component: Component
-    method: str
-    estimated: bool
-
-    @property
-    def counter_update_s(self) -> float | None: ...
-
-    def read(self) -> Reading: ...
-
-    def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class SensorInfo:
-    """Description of a sensor, stored with a run."""
-
-    device: str
-    physical_id: str
-    component: Component
-    method: str
-    estimated: bool
-
-    @classmethod
-    def of(cls, sensor: Sensor) -> SensorInfo:
-        return cls(sensor.device, sensor.physical_id, sensor.component, sensor.method, sensor.estimated)
 
 
 def read_text(path: str) -> str:
@@ -154,3 +120,12 @@ class PersistentFile:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def __getattr__(name: str) -> object:
+    """:class:`Sensor` (a typing Protocol) and :class:`SensorInfo` live in :mod:`.protocol`, loaded on first use."""
+    if name in ("Sensor", "SensorInfo"):
+        from . import protocol
+
+        return getattr(protocol, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,11 +25,11 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ...notice import Notice
 from .base import Component, PersistentFile, Reading, SensorError, read_text
 
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
     from ...reference.registry import Row, Table
 

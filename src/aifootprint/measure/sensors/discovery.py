@@ -18,12 +18,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ...notice import Notice
-from .base import Sensor, SensorUnavailable
+from .base import SensorUnavailable
 
+TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
+    from .base import Sensor
     from .cpu_fallback import CpuTdp
 
 BACKENDS = ("auto", "fake", "estimate")
