@@ -7,6 +7,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
+from aifootprint.measure.sensors.base import Reading
 from aifootprint.measure.sensors.cpu_fallback import CpuEstimateSensor
 from aifootprint.measure.sensors.discovery import SensorConfig
 from aifootprint.measure.sensors.ram import RamEstimateSensor
@@ -52,3 +55,67 @@ def test_stop_wakes_the_sampler_at_once(tmp_path: Path) -> None:
     result = tracker.stop()
     assert time.monotonic() - t0 < 2.0 and tracker._thread is None
     assert result.duration_s > 0 and {d.component for d in result.devices} == {"cpu", "ram"}
+
+
+class _Steps:
+    """A sensor reading a scripted power, with a clock the test advances (the tracker's ``clock``)."""
+
+    device, physical_id, component, method, estimated = "gpu:0", "test:fold", "gpu", "scripted", False
+    counter_update_s = None
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.power = 10.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def read(self) -> Reading:
+        return Reading(power_w=self.power)
+
+    def close(self) -> None:
+        return None
+
+
+def _scripted_run(tracker_hz: float, fold_every_tick: bool) -> tuple[float, list[float]]:
+    """A 1 s run at 10 W then 30 W, ticked by hand; returns the window's energy and the stored sample times."""
+    sensor = _Steps()
+    written: list[float] = []
+
+    class Store:  # the store interface the writer uses, recording the samples it is given
+        def begin_run(self, *_a: object) -> None: ...
+        def add_event(self, *_a: object) -> None: ...
+        def add_window(self, *_a: object) -> None: ...
+        def end_run(self, *_a: object) -> None: ...
+        def set_busy_timeout(self, _t: float) -> None: ...
+        def write_samples(self, rows: list[tuple[str, str, float, float, float]]) -> None:
+            written.extend(r[2] for r in rows)
+
+    tracker = Tracker(TrackerConfig(hz=tracker_hz, store=False), sensors=[sensor], clock=sensor.clock, store=Store())
+    tracker.start()  # the background thread samples once, then waits 1/hz (100 s): the test ticks
+    time.sleep(0.05)
+    tracker.begin_window("w")
+    for i in range(10):
+        sensor.now += 0.1
+        sensor.power = 10.0 if i < 5 else 30.0
+        tracker._sample_now()  # one background tick
+        if fold_every_tick:
+            with tracker._lock:
+                tracker._fold()
+        else:
+            assert len(tracker._pending) == i + 1  # a tick only reads: nothing is folded in yet
+    energy = tracker.end_window("w").energy_j
+    tracker.stop()
+    return energy, written
+
+
+def test_background_ticks_are_folded_in_later_with_the_same_result() -> None:
+    """Issue 12 (sampler CPU): a background tick only reads its sensors and queues the readings; they are folded
+    into the devices' state at the next window edge (or store write) in tick order, so the window's energy and the
+    stored samples are exactly those of folding each tick at once."""
+    deferred, samples_deferred = _scripted_run(0.01, fold_every_tick=False)
+    at_once, samples_at_once = _scripted_run(0.01, fold_every_tick=True)
+    assert deferred == at_once
+    # 0.5 s at 10 W, a 0.1 s ramp from 10 to 30 W (trapezoid), 0.4 s at 30 W, from the edge at the first sample
+    assert deferred == pytest.approx(0.5 * 10 + 0.1 * 20 + 0.4 * 30)
+    assert samples_deferred == samples_at_once and len(samples_deferred) >= 11

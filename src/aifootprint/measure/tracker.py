@@ -114,6 +114,8 @@ class Tracker(Sampling):
         self._last_sample = 0.0
         self._last_flush = 0.0
         self._last_lease_try = 0.0
+        self._unowned = False
+        self._pending = []
         self.notes: list[Notice] = []
         self.details: list[Notice] = []
         self.assumptions: list[tuple[str, float, str, str]] = []
@@ -145,6 +147,7 @@ class Tracker(Sampling):
             self._t0 = self._clock()
             self._last_sample = self._t0
             self._tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in sensors]
+            self._unowned = not all(tr.owned for tr in self._tracks)
             self._last_flush = self._last_lease_try = self._t0
             self._open_store()
             self.running = True
@@ -281,6 +284,8 @@ class Tracker(Sampling):
         outside the tracker's lock, so windows opened meanwhile never wait for them."""
         if self.running:
             self._sample_now()
+            with self._lock:
+                self._fold()
 
     def labels(self) -> dict[str, str]:
         """Human names of the devices (GPU model, CPU model) where the sensor knows them."""
@@ -290,13 +295,16 @@ class Tracker(Sampling):
         """Latest power by component (W) of the measured devices (for live displays)."""
         out: dict[str, float] = {}
         with self._lock:
+            self._fold()
             for tr in self._tracks:
                 if tr.owned and tr.power is not None:
                     out[tr.sensor.component] = out.get(tr.sensor.component, 0.0) + tr.power
         return out
 
     def _edge(self) -> float:
-        """The time of a window edge: now in background mode (state extrapolated to it), else the last sample."""
+        """The time of a window edge: now in background mode (state extrapolated to it), else the last sample.
+        The readings queued by the sampler are folded in first."""
+        self._fold()
         if not self.config.background:
             return self._last_sample
         now = self._clock()

@@ -2,8 +2,8 @@
 
 Opening the store and every write can wait up to the store's busy timeout (30 s) when another process holds the
 write lock. :class:`StoreWriter` therefore queues the run header, samples, events, windows and requests in memory;
-in the background mode the sampler thread calls :meth:`StoreWriter.poll` after each sample, which writes the queue
-every ``flush_s`` seconds **without waiting for a lock** (busy timeout 0): if another process is writing, the queue
+in the background mode the sampler thread calls :meth:`StoreWriter.write_queued` every ``flush_s`` seconds, which
+writes the queue **without waiting for a lock** (busy timeout 0): if another process is writing, the queue
 is kept and tried again at the next flush, so :meth:`Tracker.start` returns at once however long the store is
 locked and nothing is dropped. Only :meth:`StoreWriter.close` (at ``Tracker.stop()``, after the workload) waits for
 the lock, up to the store's busy timeout. No extra thread: SQLite's memory lives in the sampler's.
@@ -38,7 +38,8 @@ def is_busy(exc: BaseException) -> bool:
 
 
 class StoreWriter:
-    """Queue of store operations, written by :meth:`poll` without waiting (or at once when not ``threaded``)."""
+    """Queue of store operations, written by :meth:`write_queued` / :meth:`poll` without waiting (or at once when
+    not ``threaded``)."""
 
     def __init__(self, opener: Callable[[float], Any], *, flush_s: float, threaded: bool,
                  on_notice: Callable[[Notice], None]) -> None:
@@ -76,11 +77,19 @@ class StoreWriter:
         with self._lock:
             self._samples.append(row)
 
+    def add_samples(self, rows: list[Row]) -> None:
+        with self._lock:
+            self._samples.extend(rows)
+
     def poll(self, now: float) -> None:
         """Write the queue if ``flush_s`` has passed since the last try; never waits for a lock."""
         if now - self._last_poll >= self._flush_s:
             self._last_poll = now
             self._drain(0.0)
+
+    def write_queued(self) -> None:
+        """Write the queue now without waiting for a lock (the sampler calls this every ``flush_s``)."""
+        self._drain(0.0)
 
     def flush(self) -> None:
         """Write what is queued, waiting for the lock (manual mode)."""
@@ -135,3 +144,4 @@ class StoreWriter:
         if notice.message not in self._seen:
             self._seen.add(notice.message)
             self._on_notice(notice)
+
