@@ -117,3 +117,19 @@ def test_ctrl_c_before_the_command_runs_is_one_line_exit_130(capsys: pytest.Capt
     monkeypatch.setattr(measure_run, "run", interrupted)
     assert cli.main(["measure", "--", "true"]) == 130
     assert capsys.readouterr().err == "error: aborted\n"
+
+
+def test_console_script_exits_fast_with_the_output_flushed_and_the_store_closed(tmp_path: Path) -> None:
+    """Issue 12 (measure's fixed overhead): the console script ends a measured command with ``os._exit`` after
+    flushing its output (the interpreter's teardown took 7-12 ms); the exit code is the command's, the JSON is
+    complete even through a pipe, and the run store was closed by ``Tracker.stop()`` (its WAL checkpointed and
+    removed, not left for the next run to recover)."""
+    code = ("import sys\nfrom aifootprint.cli.main import run\n"
+            "sys.argv = ['aifootprint', 'measure', '--json', '--sensors', 'fake', '--', 'sh', '-c', 'exit 3']\n"
+            "run()\nprint('teardown ran', file=sys.stderr)\n")
+    env = {**os.environ, "AIFOOTPRINT_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 3, done.stderr
+    assert json.loads(done.stdout)["devices"]
+    assert "teardown ran" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("runs.sqlite")) == ["runs.sqlite"]

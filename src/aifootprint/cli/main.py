@@ -275,7 +275,12 @@ def print_error(message: str) -> None:
 
 
 def run() -> None:  # pragma: no cover - console script shim
-    sys.exit(main())
+    code = main()
+    if sys.argv[1:2] == ["measure"]:  # the standard-library path of main()
+        from .measure_run import exit_now
+
+        exit_now(code)  # no interpreter teardown after a measured command (see measure_run.exit_now)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -197,6 +197,8 @@ class Tracker(Sampling):
             self._leases.release_all()
         if self._writer is not None:
             self._writer.close()
+            if self._given_store is None and self._writer.store is not None:
+                self._writer.store.close()  # its own connection: closed now (SQLite checkpoints its WAL), not at exit
         for track in self._tracks:
             with contextlib.suppress(Exception):
                 track.sensor.close()
