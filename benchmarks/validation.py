@@ -270,6 +270,7 @@ def twins_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, float]
     meas_g = np.array([np.median(re[[f == g for f in fams]]) for g in groups])
     model_g = np.array([np.median(model_ratio[[f == g for f in fams]]) for g in groups])
     rank_corr = float(np.corrcoef(np.argsort(np.argsort(meas_g)), np.argsort(np.argsort(model_g)))[0, 1])
+    same_setup = sum(h.dp_ep == b.dp_ep and h.costs == b.costs for h, b in pairs)
     h, b = cf.get_spec("h100"), cf.get_spec("b200")
     bw, fl = h.bandwidth_gb_per_s / b.bandwidth_gb_per_s, h.bf16_dense_tflops / b.bf16_dense_tflops
     lo_t, hi_t = np.quantile(rt, [0.05, 0.95])
@@ -277,7 +278,9 @@ def twins_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, float]
                "twin_floor_e_task": fe_task, "twin_floor_e_family": fe_fam, "twin_rank_corr": rank_corr}
     out = ["### Cross-GPU: what the same work measures on both GPUs", "",
            f"{len(pairs)} configurations were measured on both GPUs with the same model, task, GPU count and batch cap "
-           "(the same work per step, up to the batch actually reached). By datasheet a B200 step should take "
+           f"(the same work per step, up to the batch actually reached; {same_setup} of them with the same "
+           "parallelism and weight precision too, and the table publishes no other per-run setting: vLLM 0.11.1 on "
+           "both GPUs, no driver or host CPU column). By datasheet a B200 step should take "
            f"{bw:.2f}× (bandwidth-bound) to {fl:.2f}× (compute-bound) of the H100 step. Measured (B200 ÷ H100):", "",
            "| quantity | value |", "|---|---:|",
            f"| step time, median (5–95 %) | {np.median(rt):.2f}× ({lo_t:.2f}–{hi_t:.2f}×) |",

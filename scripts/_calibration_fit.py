@@ -451,9 +451,10 @@ def with_terms_of(cal: Calibration, other: Calibration, fields: Sequence[str]) -
 
 
 def from_microbench(src: Calibration, spec: Spec, bench: Bench) -> Calibration:
-    """An accelerator with micro-benchmarks but no serving measurements (H200): time terms of ``src`` (same die),
-    base power of ``src`` scaled by power limit, energy per FLOP and per byte from the GEMM and copy runs above that
-    base, bandwidth fraction scaled by the copy efficiencies (this GPU's ÷ ``src``'s, when ``src`` has a bench)."""
+    """An accelerator with micro-benchmarks but no serving measurements (H200): time terms of ``src`` (same die; the
+    achievable bandwidth fraction too, applied to this GPU's datasheet bandwidth: the copy micro-benchmarks reach 90.3 %
+    of it on H100 and 89.1 % on H200), compute fraction from this GPU's GEMM run, base power of ``src`` scaled by power
+    limit, energy per FLOP and per byte from the GEMM and copy runs above that base, idle power as measured."""
     dst = scale_to(src, spec)
     p = dst.base_power_w
     return replace(dst, energy_per_flop_j=max(bench.gemm_w - p, 0.0) / bench.gemm_flops_per_s,
