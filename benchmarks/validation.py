@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -374,6 +375,31 @@ def cross_rules_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, 
         return f"| {label} | " + " | ".join(f"{100 * x:.1f} %" for x in v) + " |"
 
     out += [row(label, scored[r]) for label, r in named]
+    # hindsight search: power rule × host seconds × achievable bandwidth fraction, each applied in both directions
+    hosts, phis = (0.0, 0.5, 1.0, 1.5, 2.0), (0.8, 0.9, 1.0, 1.1)
+
+    def knob_maker(rule: cf.ScaleRule, kh: float, km: float) -> Any:
+        def make(src: str, dst: str) -> Any:
+            c = cf.scale_to(cals[src], specs[dst], rule)
+            return replace(c, step_overhead_s=kh * c.step_overhead_s, seq_overhead_s=kh * c.seq_overhead_s,
+                           layer_overhead_s=kh * c.layer_overhead_s,
+                           bandwidth_fraction=min(1.0, km * c.bandwidth_fraction))
+        return make
+
+    grid = {(r, kh, km): score(knob_maker(r, kh, km)) for r in choices for kh in hosts for km in phis}
+    g_best = min(grid, key=lambda k: grid[k][0])
+    on_b = min(grid, key=lambda k: grid[k][2])  # picked on the B200-scored half (H100 fit carried to B200)
+    on_h = min(grid, key=lambda k: grid[k][1])  # picked on the H100-scored half
+
+    def knobs(k: tuple[cf.ScaleRule, float, float]) -> str:
+        r, kh, km = k
+        return (f"base {r.base_power}, per FLOP {r.energy_per_flop}, per byte {r.energy_per_byte}, per sequence "
+                f"{r.seq_energy}; host seconds ×{kh:g}, bandwidth fraction ×{km:g}")
+
+    out.append(row(f"best of {len(grid)} variants ({len(choices)} power rules × host seconds ×{hosts} × bandwidth "
+                   f"fraction ×{phis}), **chosen on these very scores**: {knobs(g_best)}", grid[g_best]))
+    out.append(row(f"the variant picked on the B200-scored half only ({knobs(on_b)})", grid[on_b]))
+    out.append(row(f"the variant picked on the H100-scored half only ({knobs(on_h)})", grid[on_h]))
     diag_scores = {label: score(lambda src, dst, f=fields: cf.with_terms_of(
         cf.scale_to(cals[src], specs[dst]), cals[dst], f)) for label, fields in diag}
     out += [row(f"*diagnostic*: {label}", v) for label, v in diag_scores.items()]
@@ -384,9 +410,19 @@ def cross_rules_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, 
             f"carried-over time model would be at {100 * power_oracle:.1f} %: what is missing is the target's power "
             "decomposition (how much of its draw is a floor and how much scales with bytes) and its per-layer host "
             "time, neither of which a datasheet or the leaderboard's run metadata (GPU model and count; vLLM 0.11.1 "
-            "on both) carries.",
+            f"on both) carries. Searching {len(grid)} variants of the rule with hindsight does get below the target "
+            f"({100 * grid[g_best][0]:.1f} %), but only with a constant energy per byte (contradicted by the "
+            "micro-benchmarks) and knobs that are fits, not transferable rules (the best one makes whichever GPU the "
+            f"calibration is carried to reach ×{g_best[2]:g} of the source's bandwidth fraction and spend "
+            f"×{g_best[1]:g} its host seconds, in both directions, where the two fits find bandwidth fractions of "
+            f"{cals['h100'].bandwidth_fraction:.2f} and {cals['b200'].bandwidth_fraction:.2f}): picked on one "
+            f"direction and scored on the other, they give {100 * grid[on_b][1]:.1f} % on the H100 (picked on the "
+            f"B200-scored half) and {100 * grid[on_h][2]:.1f} % on the B200 (picked on the H100-scored half) — with "
+            "two GPUs, a rule chosen on the cross-GPU score is a two-point fit.",
             ""]
     summary = {"cross_best_rule": scored[best_rule][0], "cross_power_oracle": power_oracle,
+               "cross_best_variant": grid[g_best][0], "cross_picked_on_b200": grid[on_b][1],
+               "cross_picked_on_h100": grid[on_h][2],
                "cross_time_oracle": diag_scores[diag[0][0]][0], "cross_layer_oracle": diag_scores[diag[3][0]][0]}
     return out, summary
 
@@ -454,7 +490,12 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 f"across families {s.get('twin_rank_corr', float('nan')):+.2f}). Every carry-over rule for the "
                 "power terms was scored (§1, 'carry-over rules tried'): the best, picked with hindsight on these "
                 f"scores, is at {100 * s.get('cross_best_rule', float('nan')):.1f} % and uses a constant energy per "
-                "byte that the H100→H200 micro-benchmarks contradict; with the scored GPU's own power terms "
+                "byte that the H100→H200 micro-benchmarks contradict; adding host-time and bandwidth-fraction knobs, "
+                f"a hindsight search reaches {100 * s.get('cross_best_variant', float('nan')):.1f} %, but knobs "
+                "picked on one direction give "
+                f"{100 * s.get('cross_picked_on_b200', float('nan')):.1f} % and "
+                f"{100 * s.get('cross_picked_on_h100', float('nan')):.1f} % on the other (a two-GPU fit, not a "
+                "rule); with the scored GPU's own power terms "
                 f"(a diagnostic, fitted to the scored figure) the carried-over time model would reach "
                 f"{100 * s.get('cross_power_oracle', float('nan')):.1f} %. What a 15 % rule needs is the target's "
                 "power split between floor and per-byte energy and its per-layer host time, which neither the "
