@@ -119,3 +119,18 @@ def test_background_ticks_are_folded_in_later_with_the_same_result() -> None:
     # 0.5 s at 10 W, a 0.1 s ramp from 10 to 30 W (trapezoid), 0.4 s at 30 W, from the edge at the first sample
     assert deferred == pytest.approx(0.5 * 10 + 0.1 * 20 + 0.4 * 30)
     assert samples_deferred == samples_at_once and len(samples_deferred) >= 11
+
+
+def test_a_closed_writer_never_touches_the_store_again(tmp_path: Path) -> None:
+    """``Tracker.stop()`` closes the store it opened; a sampler thread left behind in a hung read may still reach
+    its periodic write afterwards: the writer must not use the closed connection (an exception on that thread)."""
+    from aifootprint.measure.writer import StoreWriter
+
+    store = RunStore(tmp_path / "runs.sqlite")
+    writer = StoreWriter(lambda _t: store, flush_s=0.5, threaded=True, on_notice=lambda n: None)
+    writer.add_samples([("r", "cpu", 0.1, 1.0, 10.0)])
+    writer.close()
+    store.close()
+    writer.add_samples([("r", "cpu", 0.2, 2.0, 10.0)])
+    writer.write_queued()  # before: sqlite3.ProgrammingError (cannot operate on a closed database)
+    assert RunStore(tmp_path / "runs.sqlite").count("samples") == 1

@@ -56,6 +56,7 @@ class StoreWriter:
         self._failed = False
         self._last_poll = -1e18
         self._seen: set[str] = set()
+        self._closed = False  # after close(): the tracker may close the store; a late sampler tick writes nothing
 
     @property
     def store(self) -> Any | None:
@@ -96,8 +97,11 @@ class StoreWriter:
         self._drain(CLOSE_TIMEOUT_S)
 
     def close(self) -> None:
-        """Write everything still queued, waiting for the lock up to :data:`CLOSE_TIMEOUT_S`."""
+        """Write everything still queued, waiting for the lock up to :data:`CLOSE_TIMEOUT_S`; later writes are
+        dropped (a sampler thread left behind in a hung sensor read must not touch a closed store)."""
         self._drain(CLOSE_TIMEOUT_S)
+        with self._write_lock:
+            self._closed = True
 
     def _open(self, timeout_s: float) -> None:
         if self._store is not None or self._failed:
@@ -114,6 +118,8 @@ class StoreWriter:
 
     def _drain(self, timeout_s: float) -> None:
         with self._write_lock:
+            if self._closed:
+                return
             self._open(timeout_s)
             if self._store is None:
                 if self._failed:
