@@ -261,8 +261,11 @@ def exit_now(exit_code: int) -> None:
     store is closed by ``Tracker.stop()``). Returns when another thread is alive (the caller then exits normally)."""
     import threading
 
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stream: the interpreter's own exit reports it, as before
+        return
     if threading.active_count() == 1:
         os._exit(exit_code)
 
