@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from aifootprint.errors import InputError
 
 from .arch import kv_bytes_per_seq
+from .bounds import MAX_ACCELERATORS as MAX_ACCELERATORS  # defined with the other accepted ranges; re-exported
 
 if TYPE_CHECKING:
     from .arch import TokenCosts
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 #: Fraction of accelerator memory usable for weights + KV cache: vLLM's ``gpu_memory_utilization`` default 0.9
 #: (docs.vllm.ai, engine arguments).
 MEMORY_UTILIZATION = 0.9
-#: Largest tensor-parallel group tried when choosing the accelerator count (8 per node × 8 nodes).
-MAX_ACCELERATORS = 64
 
 
 def memory_needed_bytes(costs: TokenCosts, batch: int, context_tokens: float) -> float:
