@@ -15,6 +15,11 @@ TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measur
 if TYPE_CHECKING:
     from typing import Any
 
+#: Subject of the ``estimated-*`` notices (a value the method estimated: unpublished parameters, an uncalibrated
+#: accelerator): the same subject a legacy "estimated: …" message parses to (:func:`to_notice`), so report code
+#: that routes on it treats both alike.
+ESTIMATED = "estimated"
+
 
 @dataclass(frozen=True)
 class Notice:

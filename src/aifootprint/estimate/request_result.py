@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aifootprint.notice import Notice
+from aifootprint.notice import ESTIMATED, Notice
 from aifootprint.result import Result
 from aifootprint.uncertainty import Uncertain
 
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from .inference import RequestEstimator
 
 
-#: Subject of the ``estimated-*`` notices: the same subject a legacy "estimated: …" message parses to
-#: (:func:`aifootprint.notice.to_notice`), so report code that routes on it treats both alike.
-ESTIMATED = "estimated"
 
 
 @dataclass(frozen=True)

@@ -108,8 +108,7 @@ def keys_of(assumptions: Sequence[Any]) -> list[str]:
 
 
 def _estimated_note(est: Any, notices: Sequence[Any]) -> list[str]:
-    from aifootprint.estimate.request_result import ESTIMATED
-    from aifootprint.notice import to_notices
+    from aifootprint.notice import ESTIMATED, to_notices
 
     estimated = [n.message for n in to_notices(notices) if n.subject == ESTIMATED]  # routed on the subject
     if not estimated:
