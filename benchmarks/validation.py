@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -206,14 +207,24 @@ def coverage_section(res: dict[str, dict[str, np.ndarray]]) -> tuple[list[str], 
     summary["coverage"] = sum(c * n for c, n in covs) / sum(n for _, n in covs)
     # cross-GPU band: from one direction, scored on the other
     h, b = res["h100"], res["b200"]
-    lo, hi = cf.band(h["meas_e"] / h["cross_e"])
-    r = b["meas_e"] / b["cross_e"]
-    cross_cov = float(np.mean((r >= lo) & (r <= hi)))
-    summary["cross_coverage"] = cross_cov
+    rh, rb = h["meas_e"] / h["cross_e"], b["meas_e"] / b["cross_e"]
+
+    def inside(r: np.ndarray, lo_hi: tuple[float, float]) -> float:
+        return float(np.mean((r >= lo_hi[0]) & (r <= lo_hi[1])))
+
+    sym = (inside(rb, cf.symmetric_band(rh)), inside(rh, cf.symmetric_band(rb)))
+    quant = (inside(rb, cf.band(rh)), inside(rh, cf.band(rb)))
+    summary["cross_coverage"] = sum(sym) / 2.0
+    summary["cross_coverage_quantile_band"] = sum(quant) / 2.0
     h200 = load_calibration("h200")
     out += ["", f"Uncalibrated accelerators (H200's time terms, every datasheet-scaled GPU) carry the cross-GPU band "
-            f"{h200.band_low_factor:.2f}–{h200.band_high_factor:.2f}. Scored the same way (band from B200→H100 errors, "
-            f"checked on H100→B200): {100 * cross_cov:.0f} % coverage.", ""]
+            f"{h200.band_low_factor:.2f}–{h200.band_high_factor:.2f}: symmetric in log space "
+            "(`_calibration_fit.symmetric_band`: the 90 % quantile of |log(measured ÷ estimated)| over both "
+            "directions), because the sign of the carry-over error depends on the direction (B200→H100 over-estimates, "
+            "H100→B200 under-estimates) and is unknown for an uncalibrated GPU. Scored the honest way — band from one "
+            f"direction's errors, checked on the other's — it covers {100 * sym[0]:.0f} % (B200→H100 band on "
+            f"H100→B200) and {100 * sym[1]:.0f} % (the reverse); the 5 % and 95 % quantiles used before cover "
+            f"{100 * quant[0]:.0f} % and {100 * quant[1]:.0f} %.", ""]
     return out, summary
 
 
@@ -239,13 +250,38 @@ def twins_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, float]
 
     ft, kt = floor(rt)
     fe, ke = floor(re)
+
+    def floor_by(r: np.ndarray, keys: list[str]) -> float:  # one best factor per group: a per-regime oracle
+        errs = np.zeros(len(r))
+        for g in set(keys):
+            m = np.array([k == g for k in keys])
+            errs[m] = min((np.abs(k / r[m] - 1.0) for k in ks), key=lambda x: float(np.median(x)))
+        return med(errs)
+
+    fams = [f"{cf.family(h.model_id)} | {h.task}" for h, _ in pairs]
+    fe_task = floor_by(re, [h.task for h, _ in pairs])
+    fe_fam = floor_by(re, fams)
+    # the datasheet rule's own B200 ÷ H100 ratio per pair (both GPUs modelled, the H100 fit carried to B200)
+    wh, wb = cf.work([h for h, _ in pairs]), cf.work([b for _, b in pairs])
+    h_cal = load_calibration("h100")
+    _, eh = cf.predict(wh, h_cal)
+    _, eb = cf.predict(wb, cf.scale_to(h_cal, cf.get_spec("b200")))
+    model_ratio = eb / eh
+    groups = sorted(set(fams))
+    meas_g = np.array([np.median(re[[f == g for f in fams]]) for g in groups])
+    model_g = np.array([np.median(model_ratio[[f == g for f in fams]]) for g in groups])
+    rank_corr = float(np.corrcoef(np.argsort(np.argsort(meas_g)), np.argsort(np.argsort(model_g)))[0, 1])
+    same_setup = sum(h.dp_ep == b.dp_ep and h.costs == b.costs for h, b in pairs)
     h, b = cf.get_spec("h100"), cf.get_spec("b200")
     bw, fl = h.bandwidth_gb_per_s / b.bandwidth_gb_per_s, h.bf16_dense_tflops / b.bf16_dense_tflops
     lo_t, hi_t = np.quantile(rt, [0.05, 0.95])
-    summary = {"twins": float(len(pairs)), "twin_floor_e": fe, "twin_floor_t": ft, "twin_slow": float(slow.sum())}
+    summary = {"twins": float(len(pairs)), "twin_floor_e": fe, "twin_floor_t": ft, "twin_slow": float(slow.sum()),
+               "twin_floor_e_task": fe_task, "twin_floor_e_family": fe_fam, "twin_rank_corr": rank_corr}
     out = ["### Cross-GPU: what the same work measures on both GPUs", "",
            f"{len(pairs)} configurations were measured on both GPUs with the same model, task, GPU count and batch cap "
-           "(the same work per step, up to the batch actually reached). By datasheet a B200 step should take "
+           f"(the same work per step, up to the batch actually reached; {same_setup} of them with the same "
+           "parallelism and weight precision too, and the table publishes no other per-run setting: vLLM 0.11.1 on "
+           "both GPUs, no driver or host CPU column). By datasheet a B200 step should take "
            f"{bw:.2f}× (bandwidth-bound) to {fl:.2f}× (compute-bound) of the H100 step. Measured (B200 ÷ H100):", "",
            "| quantity | value |", "|---|---:|",
            f"| step time, median (5–95 %) | {np.median(rt):.2f}× ({lo_t:.2f}–{hi_t:.2f}×) |",
@@ -255,16 +291,139 @@ def twins_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, float]
            f"| median B200 power per GPU of the others | {np.median(pb[~slow]):.0f} W |",
            f"| best single B200 ÷ H100 factor for step time (any rule that maps one GPU to the other by one "
            f"factor, fed the *measured* H100 times), median abs error | {100 * ft:.1f} % (factor {kt:.2f}) |",
-           f"| same for energy per token | {100 * fe:.1f} % (factor {ke:.2f}) |", "",
+           f"| same for energy per token | {100 * fe:.1f} % (factor {ke:.2f}) |",
+           f"| same, one best factor per task | {100 * fe_task:.1f} % |",
+           f"| same, one best factor per model family and task ({len(groups)} groups: a per-regime oracle) | "
+           f"{100 * fe_fam:.1f} % |",
+           f"| measured B200 ÷ H100 energy ratio per family and task, median (range) | {np.median(meas_g):.2f} "
+           f"({meas_g.min():.2f}–{meas_g.max():.2f}) |",
+           f"| the datasheet rule's modelled ratio (H100 fit, and its carry-over to B200), same groups | "
+           f"{np.median(model_g):.2f} ({model_g.min():.2f}–{model_g.max():.2f}) |",
+           f"| rank correlation of the two across the {len(groups)} groups | {rank_corr:+.2f} |", "",
            "A B200 step cannot be slower than an H100 step doing the same work for a physical reason (it has "
            f"{1 / bw:.1f}× the bandwidth and {1 / fl:.1f}× the compute): where it is, the B200 waits at low power for "
            "vLLM 0.11.1's host side. Even a rule that knew every H100 measurement exactly and carried it to the B200 "
-           "with the best possible single factor would miss energy per token by the median shown; a datasheet rule "
-           "fed a *model* of the H100 cannot expect to do better on these pairs. "
+           "with the best possible single factor would miss energy per token by the median shown; a one-factor "
+           "datasheet rule fed a *model* of the H100 cannot expect to do better on these pairs. "
            + (f"For step time this floor ({100 * ft:.1f} %) is above the cross-GPU target (15 %) by itself; for "
               f"energy per token ({100 * fe:.1f} %) it leaves {100 * (0.15 - fe):.1f} points for the H100 model's own "
               "error and the datasheet power rule together." if fe < 0.15 else
-              f"The floor ({100 * fe:.1f} %) is above the cross-GPU target (15 %) by itself."), ""]
+              f"The floor ({100 * fe:.1f} %) is above the cross-GPU target (15 %) by itself."),
+           "",
+           "The single factor is not a hard floor for a *model*: a rule may treat regimes differently, and one factor "
+           f"per model family and task would reach {100 * fe_fam:.1f} %. But the regimes that differ are not the ones "
+           "a datasheet separates: the measured ratio ranges from "
+           f"{meas_g.min():.2f} to {meas_g.max():.2f} between groups (GPQA's long contexts on small models are "
+           "1.3–1.9× *dearer* on the B200), while the datasheet rule, which already models the host time, the "
+           f"bandwidth- and compute-bound parts and the power cap of each configuration, gives {model_g.min():.2f}–"
+           f"{model_g.max():.2f} with a rank correlation of {rank_corr:+.2f}: it does not know which families the "
+           "B200's software serves slowly.", ""]
+    return out, summary
+
+
+def cross_rules_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, float]]:
+    """Every carry-over rule of the power terms (:class:`_calibration_fit.ScaleRule`, 36 combinations) scored on the
+    cross-GPU split, and diagnostics that borrow fitted terms of the *scored* GPU (not validations: they show which
+    missing knowledge the error comes from)."""
+    ws = {k: cf.work([c for c in configs if cf.GPU_KEY[c.gpu] == k]) for k in ("h100", "b200")}
+    cals = {k: load_calibration(k) for k in ws}
+    specs = {k: cf.get_spec(k) for k in ws}
+
+    def score(make: Any) -> tuple[float, float, float, float, float]:
+        errs, per, alone = [], {}, {}
+        for src, dst in (("h100", "b200"), ("b200", "h100")):
+            cal = make(src, dst)
+            _, e = cf.predict(ws[dst], cal)
+            err = e / ws[dst].energy_per_token_j - 1.0
+            errs.append(err)
+            per[dst] = med(err)
+            alone[dst] = med(cf.power_given_time(ws[dst], cal) / ws[dst].power_w_per_gpu - 1.0)
+        return med(np.concatenate(errs)), per["h100"], per["b200"], alone["h100"], alone["b200"]
+
+    def rule_maker(rule: cf.ScaleRule) -> Any:
+        return lambda src, dst: cf.scale_to(cals[src], specs[dst], rule)
+
+    choices = [cf.ScaleRule(bp, ef, eb, es) for bp in ("limit", "same") for ef in ("headroom", "same")
+               for eb in ("headroom", "same") for es in ("limit", "per-op", "same")]
+    scored = {r: score(rule_maker(r)) for r in choices}
+    shipped = scored[cf.SHIPPED_RULE]
+    best_rule = min(scored, key=lambda r: scored[r][0])
+    named = [("shipped: every power term keeps its share of the power limit", cf.SHIPPED_RULE),
+             ("energy per FLOP in J (same process-node class, TSMC 4N / 4NP)", cf.ScaleRule(energy_per_flop="same")),
+             ("energy per byte in J (HBM energy per bit as a constant; the micro-benchmarks contradict it: H100→H200 "
+              "copy energy per byte −26 %)", cf.ScaleRule(energy_per_byte="same")),
+             ("per-sequence energy like the energy per FLOP", cf.ScaleRule(seq_energy="per-op")),
+             ("base power in W (not ∝ power limit)", cf.ScaleRule(base_power="same")),
+             ("every power term in its own unit (W, J per operation)", cf.ScaleRule("same", "same", "same", "same")),
+             (f"best of the {len(choices)} combinations, **chosen on these very scores** (an optimistic bound, not a "
+              f"validation): {best_rule}", best_rule)]
+    diag = [("time terms of the scored GPU's own fit, power carried over", cf.TIME_TERMS),
+            ("power terms of the scored GPU's own fit, time carried over", cf.POWER_TERMS),
+            ("host terms (per step, sequence, layer) of the scored GPU's own fit",
+             ("step_overhead_s", "seq_overhead_s", "layer_overhead_s")),
+            ("per-layer host time of the scored GPU's own fit", ("layer_overhead_s",))]
+    out = ["### Cross-GPU: carry-over rules tried", "",
+           "Each row carries the H100 fit to the B200 and the B200 fit to the H100 by a rule for the power terms "
+           "(`_calibration_fit.ScaleRule`; the time terms — achievable fractions, host seconds, all-reduce terms — "
+           "always carry over unchanged) and scores energy per output token on the other GPU's configurations. "
+           "Diagnostic rows borrow fitted terms of the GPU being scored: they are fitted to the figure they are "
+           "scored on and only show where the error comes from.", "",
+           "| rule | pooled | H100 scored | B200 scored | power model alone, H100 | same, B200 |",
+           "|---|---:|---:|---:|---:|---:|"]
+
+    def row(label: str, v: tuple[float, ...]) -> str:
+        return f"| {label} | " + " | ".join(f"{100 * x:.1f} %" for x in v) + " |"
+
+    out += [row(label, scored[r]) for label, r in named]
+    # hindsight search: power rule × host seconds × achievable bandwidth fraction, each applied in both directions
+    hosts, phis = (0.0, 0.5, 1.0, 1.5, 2.0), (0.8, 0.9, 1.0, 1.1)
+
+    def knob_maker(rule: cf.ScaleRule, kh: float, km: float) -> Any:
+        def make(src: str, dst: str) -> Any:
+            c = cf.scale_to(cals[src], specs[dst], rule)
+            return replace(c, step_overhead_s=kh * c.step_overhead_s, seq_overhead_s=kh * c.seq_overhead_s,
+                           layer_overhead_s=kh * c.layer_overhead_s,
+                           bandwidth_fraction=min(1.0, km * c.bandwidth_fraction))
+        return make
+
+    grid = {(r, kh, km): score(knob_maker(r, kh, km)) for r in choices for kh in hosts for km in phis}
+    g_best = min(grid, key=lambda k: grid[k][0])
+    on_b = min(grid, key=lambda k: grid[k][2])  # picked on the B200-scored half (H100 fit carried to B200)
+    on_h = min(grid, key=lambda k: grid[k][1])  # picked on the H100-scored half
+
+    def knobs(k: tuple[cf.ScaleRule, float, float]) -> str:
+        r, kh, km = k
+        return (f"base {r.base_power}, per FLOP {r.energy_per_flop}, per byte {r.energy_per_byte}, per sequence "
+                f"{r.seq_energy}; host seconds ×{kh:g}, bandwidth fraction ×{km:g}")
+
+    out.append(row(f"best of {len(grid)} variants ({len(choices)} power rules × host seconds ×{hosts} × bandwidth "
+                   f"fraction ×{phis}), **chosen on these very scores**: {knobs(g_best)}", grid[g_best]))
+    out.append(row(f"the variant picked on the B200-scored half only ({knobs(on_b)})", grid[on_b]))
+    out.append(row(f"the variant picked on the H100-scored half only ({knobs(on_h)})", grid[on_h]))
+    diag_scores = {label: score(lambda src, dst, f=fields: cf.with_terms_of(
+        cf.scale_to(cals[src], specs[dst]), cals[dst], f)) for label, fields in diag}
+    out += [row(f"*diagnostic*: {label}", v) for label, v in diag_scores.items()]
+    power_oracle = diag_scores[diag[1][0]][0]
+    out += ["", f"No rule for the power terms reaches the target: the best of all {len(choices)} combinations, "
+            f"picked with hindsight, is at {100 * scored[best_rule][0]:.1f} %, and the one the micro-benchmarks "
+            f"support is the shipped one ({100 * shipped[0]:.1f} %). With the scored GPU's *own* power terms the "
+            f"carried-over time model would be at {100 * power_oracle:.1f} %: what is missing is the target's power "
+            "decomposition (how much of its draw is a floor and how much scales with bytes) and its per-layer host "
+            "time, neither of which a datasheet or the leaderboard's run metadata (GPU model and count; vLLM 0.11.1 "
+            f"on both) carries. Searching {len(grid)} variants of the rule with hindsight does get below the target "
+            f"({100 * grid[g_best][0]:.1f} %), but only with a constant energy per byte (contradicted by the "
+            "micro-benchmarks) and knobs that are fits, not transferable rules (the best one makes whichever GPU the "
+            f"calibration is carried to reach ×{g_best[2]:g} of the source's bandwidth fraction and spend "
+            f"×{g_best[1]:g} its host seconds, in both directions, where the two fits find bandwidth fractions of "
+            f"{cals['h100'].bandwidth_fraction:.2f} and {cals['b200'].bandwidth_fraction:.2f}): picked on one "
+            f"direction and scored on the other, they give {100 * grid[on_b][1]:.1f} % on the H100 (picked on the "
+            f"B200-scored half) and {100 * grid[on_h][2]:.1f} % on the B200 (picked on the H100-scored half) — with "
+            "two GPUs, a rule chosen on the cross-GPU score is a two-point fit.",
+            ""]
+    summary = {"cross_best_rule": scored[best_rule][0], "cross_power_oracle": power_oracle,
+               "cross_best_variant": grid[g_best][0], "cross_picked_on_b200": grid[on_b][1],
+               "cross_picked_on_h100": grid[on_h][2],
+               "cross_time_oracle": diag_scores[diag[0][0]][0], "cross_layer_oracle": diag_scores[diag[3][0]][0]}
     return out, summary
 
 
@@ -314,7 +473,7 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 "per task "
                 f"(leave-one-task-out {100 * s['loto_e']:.1f} %). Fitting the step-time terms by least absolute "
                 "deviation together with a soft power cap reaches 11.9 % (H100 10.4 %, B200 14.4 %) but is not "
-                "shipped, for the reason given under average power (docs/methodology/inference.md §3 (l), (m)).",
+                "shipped, for the reason given under average power (docs/methodology/inference.md §3 (o), (p)).",
                 f"- Cross-GPU ({100 * s['cross_e']:.1f} %): the fitted time terms differ in kind between the GPUs, not "
                 f"in scale: B200 steps carry {1e6 * b2.layer_overhead_s:.0f} µs of host time per model layer, H100 "
                 f"steps {1e6 * h1.layer_overhead_s:.0f} µs — vLLM 0.11.1 does work "
@@ -326,9 +485,25 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 f"energy per token by {100 * s.get('twin_floor_e', float('nan')):.1f} % (step time "
                 f"{100 * s.get('twin_floor_t', float('nan')):.1f} %) — before any modelling error of the H100 "
                 "itself and of the datasheet power rule (power model alone, cross-GPU: H100 "
-                f"{100 * s['h100_cross_pt']:.1f} %, B200 {100 * s['b200_cross_pt']:.1f} %). This is the error to "
-                "expect on an uncalibrated GPU, which is why those carry the cross-GPU band (and why "
-                "`aifootprint calibrate` exists).",
+                f"{100 * s['h100_cross_pt']:.1f} %, B200 {100 * s['b200_cross_pt']:.1f} %). One factor is not a hard "
+                "floor for a model (one per model family and task would reach "
+                f"{100 * s.get('twin_floor_e_family', float('nan')):.1f} %), but the families the B200 serves dearly "
+                "are not those a datasheet separates (rank correlation of the modelled and measured B200 ÷ H100 ratio "
+                f"across families {s.get('twin_rank_corr', float('nan')):+.2f}). Every carry-over rule for the "
+                "power terms was scored (§1, 'carry-over rules tried'): the best, picked with hindsight on these "
+                f"scores, is at {100 * s.get('cross_best_rule', float('nan')):.1f} % and uses a constant energy per "
+                "byte that the H100→H200 micro-benchmarks contradict; adding host-time and bandwidth-fraction knobs, "
+                f"a hindsight search reaches {100 * s.get('cross_best_variant', float('nan')):.1f} %, but knobs "
+                "picked on one direction give "
+                f"{100 * s.get('cross_picked_on_b200', float('nan')):.1f} % and "
+                f"{100 * s.get('cross_picked_on_h100', float('nan')):.1f} % on the other (a two-GPU fit, not a "
+                "rule); with the scored GPU's own power terms "
+                f"(a diagnostic, fitted to the scored figure) the carried-over time model would reach "
+                f"{100 * s.get('cross_power_oracle', float('nan')):.1f} %. What a 15 % rule needs is the target's "
+                "power split between floor and per-byte energy and its per-layer host time, which neither the "
+                "datasheet nor the run metadata carries: this is the error to expect on an uncalibrated GPU, which "
+                "is why those carry the cross-GPU band (and why `aifootprint calibrate` exists: it measures the "
+                "power split on the user's own GPU).",
                 f"- Average power: the power model alone (measured step time, out of sample) is at "
                 f"{100 * s['lomo_pt']:.1f} % (H100 {100 * s['h100_lomo_pt']:.1f} %, B200 "
                 f"{100 * s['b200_lomo_pt']:.1f} %); end-to-end, with the *modelled* step time, "
@@ -345,7 +520,7 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 "of the published figure; the straight-line power model misses the target because the power of "
                 "host-bound small-batch steps (in sample, measured below 400 W: over-predicted by 18–64 % on H100) "
                 "and of FP8 configurations (under-predicted by ~8 %) does not follow one straight line in the achieved "
-                "rates (docs/methodology/inference.md §3 (j), (l)–(o)).",
+                "rates (docs/methodology/inference.md §3 (j), (o)–(r)).",
                 "- Micro-benchmarks: the GEMM power is reproduced (the power cap binds); the HBM copy is "
                 "over-predicted because ML.ENERGY's serving power needs a floor well above idle while serving (P_base "
                 f"{h1.base_power_w:.0f} W against {h1.idle_power_w:.0f} W idle), which the 5-second copy does not "
@@ -354,7 +529,7 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 "work at padded tile sizes does not lower it either (docs/methodology/inference.md §3), so the serving "
                 "fit is kept. Untested hypothesis: the micro-benchmarks ran a few seconds after idle on a cool die, "
                 "the serving measurements in thermal steady state (leakage grows with temperature). The soft power cap "
-                "of §3 (l) (not shipped) lowers the fitted floor to 278 W and the copy's error to +15 %.",
+                "of §3 (o) (not shipped) lowers the fitted floor to 278 W and the copy's error to +15 %.",
                 ]
     return [*out, ""]
 
@@ -378,9 +553,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         res = splits(configs, args.quick)
         sec, s1 = mlenergy_section(res, args.quick)
         tw, s4 = twins_section(configs)
-        body += sec + tw
+        rules, s5 = cross_rules_section(configs)
+        body += sec + tw + rules
         summary.update(s1)
         summary.update(s4)
+        summary.update(s5)
         if not args.quick:
             cov, s3 = coverage_section(res)
             summary.update(s3)

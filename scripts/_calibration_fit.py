@@ -383,29 +383,78 @@ def fit(configs: Sequence[Config], spec: Spec, compute_fraction: float, grid: in
     return best[1]
 
 
-def scale_to(src: Calibration, spec: Spec) -> Calibration:
+@dataclass(frozen=True)
+class ScaleRule:
+    """How :func:`scale_to` carries each power term to another accelerator (the time terms always carry over as
+    they are: same achievable fractions, host seconds and all-reduce terms).
+
+    The shipped rule (the defaults) keeps the *shares of the power limit*: base power ∝ power limit, and the dynamic
+    power at full compute or at full bandwidth keeps its share of the limit (energy per FLOP ∝ limit / peak FLOP/s,
+    energy per byte ∝ limit / bandwidth). Its per-byte part is the one measured across two GPUs: the aifootprint
+    micro-benchmarks' HBM copy draws 266 W above idle on H100 (3.0 TB/s) and 277 W on H200 (4.3 TB/s) at the same
+    700 W limit, i.e. the energy per byte falls with the bandwidth (−26 %; this rule −30 %, a constant energy per byte
+    0 %). The alternatives are the ones scored in docs/validation.md §1 ('Cross-GPU: carry-over rules tried'):
+    ``"same"`` keeps the source's value in its own unit (W or J per operation: a property of the process node rather
+    than of the chip's speed); ``seq_energy="per-op"`` scales the per-sequence engine energy like the energy per FLOP
+    (it is GPU work, not a power floor).
+    """
+
+    base_power: str = "limit"  # "limit" (∝ power limit) | "same" (W)
+    energy_per_flop: str = "headroom"  # "headroom" (∝ limit / peak FLOP/s) | "same" (J per FLOP)
+    energy_per_byte: str = "headroom"  # "headroom" (∝ limit / bandwidth) | "same" (J per byte)
+    seq_energy: str = "limit"  # "limit" (∝ power limit) | "per-op" (∝ limit / peak FLOP/s) | "same" (J)
+
+
+#: The rule that ships (datasheet-scaled calibrations in ``accelerator_calibration.csv``) and that the cross-GPU split
+#: of ``benchmarks/validation.py`` scores.
+SHIPPED_RULE = ScaleRule()
+
+
+def scale_to(src: Calibration, spec: Spec, rule: ScaleRule = SHIPPED_RULE) -> Calibration:
     """Carry a calibration over to another accelerator by its datasheet (status E): same achievable fractions, host
-    and all-reduce terms; base power ∝ power limit; energy per FLOP ∝ (power limit − base) / peak FLOP/s; energy per
-    byte ∝ (power limit − base) / bandwidth (the dynamic power at full compute or full bandwidth keeps its share of the
-    power headroom)."""
+    and all-reduce terms; power terms by ``rule`` (:class:`ScaleRule`; by default base power ∝ power limit, energy
+    per FLOP ∝ power limit / peak FLOP/s, energy per byte ∝ power limit / bandwidth: the dynamic power at full compute
+    or full bandwidth keeps its share of the power limit)."""
     dst = blank_calibration(spec)
     p_ratio = dst.max_power_w / src.max_power_w
+    per_flop = p_ratio * src.peak_bf16_flops / dst.peak_bf16_flops
+    per_byte = p_ratio * src.bandwidth_bytes_per_s / dst.bandwidth_bytes_per_s
+    try:
+        k_base = {"limit": p_ratio, "same": 1.0}[rule.base_power]
+        k_flop = {"headroom": per_flop, "same": 1.0}[rule.energy_per_flop]
+        k_byte = {"headroom": per_byte, "same": 1.0}[rule.energy_per_byte]
+        k_seq = {"limit": p_ratio, "per-op": per_flop, "same": 1.0}[rule.seq_energy]
+    except KeyError as exc:
+        raise ValueError(f"unknown scaling choice {exc} in {rule}") from None
     return replace(
         dst, compute_fraction=src.compute_fraction, bandwidth_fraction=src.bandwidth_fraction,
         step_overhead_s=src.step_overhead_s, seq_overhead_s=src.seq_overhead_s, comm_latency_s=src.comm_latency_s,
-        allreduce_bytes_per_s=src.allreduce_bytes_per_s, base_power_w=src.base_power_w * p_ratio,
-        seq_energy_j=src.seq_energy_j * p_ratio, layer_overhead_s=src.layer_overhead_s,
-        expert_compute_overhead=src.expert_compute_overhead,
-        energy_per_flop_j=src.energy_per_flop_j * p_ratio * src.peak_bf16_flops / dst.peak_bf16_flops,
-        energy_per_byte_j=src.energy_per_byte_j * p_ratio * src.bandwidth_bytes_per_s / dst.bandwidth_bytes_per_s,
-        status="E", method="datasheet-scaled", scaled_from=src.accelerator,
+        allreduce_bytes_per_s=src.allreduce_bytes_per_s, base_power_w=src.base_power_w * k_base,
+        seq_energy_j=src.seq_energy_j * k_seq, layer_overhead_s=src.layer_overhead_s,
+        expert_compute_overhead=src.expert_compute_overhead, energy_per_flop_j=src.energy_per_flop_j * k_flop,
+        energy_per_byte_j=src.energy_per_byte_j * k_byte, status="E", method="datasheet-scaled",
+        scaled_from=src.accelerator,
     )
 
 
+#: Calibration fields of the time model and of the power model (for the cross-GPU diagnostics: which fitted terms of
+#: the scored GPU would close the gap; docs/validation.md §1).
+TIME_TERMS = ("compute_fraction", "bandwidth_fraction", "step_overhead_s", "seq_overhead_s", "layer_overhead_s",
+              "comm_latency_s", "allreduce_bytes_per_s", "expert_compute_overhead")
+POWER_TERMS = ("base_power_w", "energy_per_flop_j", "energy_per_byte_j", "seq_energy_j")
+
+
+def with_terms_of(cal: Calibration, other: Calibration, fields: Sequence[str]) -> Calibration:
+    """``cal`` with ``fields`` taken from ``other``: a diagnostic only (with ``other`` the scored GPU's own fit, the
+    result is fitted to the figure it is scored on and must never be reported as a validation)."""
+    return replace(cal, **{f: getattr(other, f) for f in fields})
+
+
 def from_microbench(src: Calibration, spec: Spec, bench: Bench) -> Calibration:
-    """An accelerator with micro-benchmarks but no serving measurements (H200): time terms of ``src`` (same die),
-    base power of ``src`` scaled by power limit, energy per FLOP and per byte from the GEMM and copy runs above that
-    base, bandwidth fraction scaled by the copy efficiencies (this GPU's ÷ ``src``'s, when ``src`` has a bench)."""
+    """An accelerator with micro-benchmarks but no serving measurements (H200): time terms of ``src`` (same die; the
+    achievable bandwidth fraction too, applied to this GPU's datasheet bandwidth: the copy micro-benchmarks reach 90.3 %
+    of it on H100 and 89.1 % on H200), compute fraction from this GPU's GEMM run, base power of ``src`` scaled by power
+    limit, energy per FLOP and per byte from the GEMM and copy runs above that base, idle power as measured."""
     dst = scale_to(src, spec)
     p = dst.base_power_w
     return replace(dst, energy_per_flop_j=max(bench.gemm_w - p, 0.0) / bench.gemm_flops_per_s,
@@ -472,6 +521,17 @@ def band(measured_over_estimated: F64) -> tuple[float, float]:
     """5 % and 95 % quantiles of measured ÷ estimated: the factors that turn a best estimate into its 5–95 % range."""
     r = measured_over_estimated[np.isfinite(measured_over_estimated)]
     return float(np.quantile(r, 0.05)), float(np.quantile(r, 0.95))
+
+
+def symmetric_band(measured_over_estimated: F64, inside: float = 0.9) -> tuple[float, float]:
+    """Band ``(1/q, q)`` with ``q`` the ``inside`` quantile of ``|log(measured ÷ estimated)|``: the 5–95 % band of an
+    accelerator without measurements. The sign of the carry-over bias depends on the direction (the H100 fit carried
+    to B200 under-estimates, the B200 fit carried to H100 over-estimates: docs/validation.md §3), and for an
+    uncalibrated accelerator it is not known, so the band is symmetric in log space; :func:`band`'s quantiles would
+    copy the sign mix of the two directions it was computed from."""
+    r = measured_over_estimated[np.isfinite(measured_over_estimated) & (measured_over_estimated > 0)]
+    q = float(np.exp(np.quantile(np.abs(np.log(r)), inside)))
+    return 1.0 / q, q
 
 
 def nearest_calibrated(spec: Spec, fitted: dict[str, Calibration]) -> Calibration:

@@ -5,7 +5,8 @@ Fit method: ``scripts/_calibration_fit.py`` (docs/methodology/inference.md). Row
 * H100, B200: fitted to the ML.ENERGY Leaderboard v3.0 (source MLE-FIT, status D); 5–95 % band from the
   leave-one-model-out ratios measured ÷ estimated.
 * H200: power terms from the aifootprint GPU micro-benchmarks above the H100's base power, time terms of the H100
-  (source MICROBENCH;MLE-FIT, status D); band from the cross-GPU errors (H100 fit scored on B200 and the reverse).
+  (source MICROBENCH;MLE-FIT, status D); band from the cross-GPU errors (H100 fit scored on B200 and the reverse),
+  symmetric in log space.
 * every other registry accelerator: datasheet-scaled from the nearest calibrated one (source CAL-DEFAULT, status E),
   band from the cross-GPU errors.
 
@@ -60,7 +61,7 @@ def fit_all(configs: Sequence[cf.Config], bench: dict[str, cf.Bench], grid: int 
         w = cf.work(sub)
         _, e = cf.predict(w, cf.scale_to(fitted[src], cf.get_spec(dst)))
         cross.append(w.energy_per_token_j / e)
-    lo, hi = cf.band(np.concatenate(cross))
+    lo, hi = cf.symmetric_band(np.concatenate(cross))  # sign of the carry-over error unknown: symmetric
     stats["cross_low"], stats["cross_high"] = lo, hi
     if "h200" in bench:
         h200 = cf.from_microbench(fitted["h100"], cf.get_spec("h200"), bench["h200"])

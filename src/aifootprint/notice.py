@@ -12,6 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+#: Subject of the ``estimated-*`` notices (a value the method estimated: unpublished parameters, an uncalibrated
+#: accelerator): the same subject a legacy "estimated: …" message parses to (:func:`to_notice`), so report code
+#: that routes on it treats both alike.
+ESTIMATED = "estimated"
+
 
 @dataclass(frozen=True)
 class Notice:

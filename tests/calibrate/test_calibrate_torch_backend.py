@@ -17,7 +17,8 @@ import pytest
 from aifootprint.calibrate.backend import BenchPlan, run_microbenchmarks
 from aifootprint.calibrate.microbench_csv import resolve_accelerator
 from aifootprint.calibrate.profile import derive_profile
-from aifootprint.calibrate.torch_backend import TorchNvmlBackend, _PowerSampler
+from aifootprint.calibrate.torch_backend import TorchNvmlBackend, _PowerSampler, nvml_index
+from aifootprint.measure.sensors.nvidia import NvidiaSensor, NvmlSession
 
 IDLE_W, GEMM_W, COPY_W, GEMV_W = 120.0, 690.0, 400.0, 350.0
 FLOPS_PER_S, COPY_B_PER_S, GEMV_B_PER_S = 670e12, 4200e9, 3500e9
@@ -105,21 +106,33 @@ class Torch:
 
 @dataclass
 class Nvml:
+    """The pynvml surface the measure package's NVIDIA sensor uses: two GPUs, of which the simulated one is NVML's
+    index 1 (PyTorch's device 0, found by its UUID); the other never runs anything."""
+
     gpu: SimGpu
     shut: bool = False
+    handles: tuple[str, ...] = ("other", "handle")
 
-    def nvmlDeviceGetHandleByUUID(self, uuid: bytes) -> str:
-        assert uuid == b"GPU-1234"
-        return "handle"
+    def nvmlDeviceGetCount(self) -> int:
+        return len(self.handles)
+
+    def nvmlDeviceGetHandleByIndex(self, index: int) -> str:
+        return self.handles[index]
+
+    def nvmlDeviceGetUUID(self, handle: str) -> bytes:
+        return b"GPU-1234" if handle == "handle" else b"GPU-9999"
 
     def nvmlDeviceGetTotalEnergyConsumption(self, handle: str) -> int:
-        return int(self.gpu.energy_j * 1000)  # whole mJ
+        return int(self.gpu.energy_j * 1000) if handle == "handle" else 0  # whole mJ
+
+    def nvmlDeviceGetPowerUsage(self, handle: str) -> int:
+        return 0
 
     def nvmlDeviceGetEnforcedPowerLimit(self, handle: str) -> int:
-        return 700_000  # mW
+        return 700_000 if handle == "handle" else 300_000  # mW
 
     def nvmlDeviceGetName(self, handle: str) -> bytes:
-        return b"NVIDIA H200"
+        return b"NVIDIA H200" if handle == "handle" else b"NVIDIA L4"
 
     def nvmlSystemGetDriverVersion(self) -> str:
         return "580.159.04"
@@ -129,6 +142,8 @@ class Nvml:
 
 
 def test_real_backend_bookkeeping_recovers_the_simulated_gpu() -> None:
+    """The backend reads the GPU through the measure package's NVIDIA sensor (the one implementation of NVML reads),
+    on the NVML device whose UUID PyTorch reports, and closes it (NVML shut down) when done."""
     torch = Torch()
     gpu = torch.gpu
     nvml = Nvml(gpu)
@@ -136,7 +151,9 @@ def test_real_backend_bookkeeping_recovers_the_simulated_gpu() -> None:
     def sleep(seconds: float) -> None:
         gpu.run(seconds, IDLE_W)
 
-    backend = TorchNvmlBackend(torch, nvml, 0, clock=lambda: gpu.now_s, sleep=sleep)
+    assert nvml_index(torch, nvml, 0) == 1
+    sensor = NvidiaSensor(nvml, nvml_index(torch, nvml, 0), session=NvmlSession(nvml, 1))
+    backend = TorchNvmlBackend(torch, sensor, 0, driver="580.159.04", clock=lambda: gpu.now_s, sleep=sleep)
     info = backend.device_info()
     assert (info.name, info.driver, info.power_limit_w, info.energy_method) == (
         "NVIDIA H200", "580.159.04", 700.0, "nvml-energy-counter")
@@ -154,6 +171,32 @@ def test_real_backend_bookkeeping_recovers_the_simulated_gpu() -> None:
     assert p.energy_pj_per_byte == pytest.approx((COPY_W - IDLE_W) / COPY_B_PER_S * 1e12, rel=1e-4)
     assert p.gemv_bandwidth_fraction == pytest.approx(3500 / 4800, rel=1e-9)
     assert torch.cuda.synced > 0
+
+
+def test_gpu_without_energy_counter_is_power_sampled() -> None:
+    """A sensor without a counter: the backend says so and integrates the sensor's power (constant 250 W here, on a
+    clock that ticks 0.5 s per read) over each window."""
+    from aifootprint.measure.sensors.base import Reading
+
+    class PowerOnly:
+        device, label, power_limit_w = "gpu:0", "NVIDIA T4", 70.0
+        closed = False
+
+        def read(self) -> Reading:
+            return Reading(energy_j=None, power_w=250.0)
+
+        def close(self) -> None:
+            self.closed = True
+
+    ticks = iter(range(10_000))
+    sensor = PowerOnly()
+    backend = TorchNvmlBackend(Torch(), sensor, 0, clock=lambda: next(ticks) * 0.5, sleep=lambda s: None)
+    assert backend.device_info().energy_method == "nvml-power-sampled"
+    window = backend.idle(1.0)
+    # 250 W times the sampled span: whole clock ticks, covering the window (samples are taken around it)
+    assert (window.energy_j / 250.0 / 0.5).is_integer() and window.energy_j >= 250.0 * window.duration_s
+    backend.close()
+    assert sensor.closed
 
 
 def test_power_sampler_integrates_samples() -> None:

@@ -16,6 +16,7 @@ from aifootprint.estimate.compare import compare_models
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator, estimate_request
 from aifootprint.estimate.lifecycle import Deployment, estimate_lifecycle
 from aifootprint.estimate.training import TrainingSpec, estimate_training
+from aifootprint.notice import Notice
 
 
 def _text(warnings: list[object]) -> list[str]:
@@ -152,7 +153,9 @@ def test_host_power_fallback_is_flagged(monkeypatch: pytest.MonkeyPatch) -> None
     assert share.estimated and share.host_power_w == bd.HOST_POWER_W_PER_ACCELERATOR
     assert share.source == bd.HOST_POWER_FALLBACK_SOURCE
     res = RequestEstimator("llama-3.1-8b").result(500, 300)
-    assert any(w.startswith("host_power_w_per_accelerator: estimated fallback 150 W") for w in res.warnings)
+    fallback = [w for w in res.warnings if isinstance(w, Notice) and w.code == "estimated-fallback"
+                and w.subject == "host_power_w_per_accelerator"]
+    assert len(fallback) == 1 and "estimated fallback 150 W" in str(fallback[0])
 
 
 def test_architecture_rejects_impossible_shapes() -> None:

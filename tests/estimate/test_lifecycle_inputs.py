@@ -10,7 +10,8 @@ import pytest
 
 from aifootprint.cli.validate import LIMITS
 from aifootprint.errors import InputError
-from aifootprint.estimate.lifecycle import GROWTH_PER_YEAR_RANGE, MAX_REQUESTS_PER_DAY, Deployment
+from aifootprint.estimate.bounds import GROWTH_PER_YEAR_RANGE, MAX_REQUESTS_PER_DAY
+from aifootprint.estimate.lifecycle import Deployment
 
 
 @pytest.mark.parametrize("growth", [1e308, 10.5, math.inf, math.nan, -1.0, -1e308])

@@ -35,8 +35,10 @@ def test_every_figure_has_source_method_and_version(data: IndexData) -> None:
         assert f.sources, f.id
         assert all(k in known for k in f.sources), f.id
         assert f.method, f.id
-        assert f.best > 0, f.id
-        assert f.low is None or f.low <= f.best <= (f.high or f.best), f.id
+        # an amount of energy, carbon or water: positive; a band has both ends and strictly contains the best
+        # (a collapsed or one-sided band would mean the spread was lost on the way)
+        assert (f.low is None) == (f.high is None), f.id
+        assert f.best > 0 if f.low is None or f.high is None else 0 < f.low < f.best < f.high, f.id
     assert data.data_version == DATA_VERSION
     assert set(data.sources) == {k for f in data.figures() for k in f.sources} | \
         {k for s in data.sections for ser in s.series for k in ser.sources}

@@ -48,7 +48,12 @@ def test_child_dies_with_a_killed_measure_and_the_run_is_viewable(private_home: 
     shown = cli("runs", "show", listed[0]["run_id"], "--json")
     assert shown.returncode == 0, shown.stderr
     out = json.loads(shown.stdout)
-    assert out["duration_s"] > 0.5 and out["it_energy_kwh"]["best"] > 0  # the samples kept before the kill
+    # the samples kept before the kill: the fake node's constant power (FAKE_NODE_W: GPU 300 W + CPU 60 W + RAM 10 W)
+    # over the run
+    assert out["duration_s"] > 0.5
+    assert out["it_energy_kwh"]["best"] * 3.6e6 == pytest.approx(370.0 * out["duration_s"], rel=0.01)
+    by_device = {d["component"]: d["energy_j"] for d in out["devices"]}
+    assert by_device["gpu"] / by_device["cpu"] == pytest.approx(300.0 / 60.0, rel=0.01)
     assert out["inputs"]["status"] == "killed"
     assert any(isinstance(w, dict) and w["code"] == "run-without-end" for w in out["warnings"])
 

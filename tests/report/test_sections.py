@@ -124,3 +124,16 @@ def test_long_bar_labels_wrap_and_only_overlong_ones_are_shortened() -> None:
     assert sum(t.endswith("…") for t in texts) == 2 and "…" not in "".join(t for t in texts if "Luccioni" in t)
     assert f"<title>{long}: 2.00 </title>" in svg and 'font-weight="bold"' in svg
     assert all(len(t) <= LABEL_CHARS + LABEL_CHARS // 6 for t in texts if t.startswith(("x", "▶")))
+
+
+def test_references_section_only_when_something_is_cited() -> None:
+    """The bibliography is built from the citations: none -> no References section (nor its table-of-contents
+    entry); two citations of one source and one of another -> two entries, numbered in order of first use."""
+    bare = render_page("r", [("a", "A", "<section id=\"a\"><p>x</p></section>")])
+    assert 'id="references"' not in bare and "#references" not in bare
+    cite = '<cite data-ref="{0}">{0} 2024</cite>'
+    html = "<section id=\"a\"><p>" + cite.format("IEA") + cite.format("DV23") + cite.format("IEA") + "</p></section>"
+    page = render_page("r", [("a", "A", html)])
+    assert 'href="#references"' in page
+    assert re.findall(r'<li id="ref-(\d+)">([^<]*)</li>', page) == [("1", "IEA 2024"), ("2", "DV23 2024")]
+    assert page.count('href="#ref-1"') == 2

@@ -63,7 +63,13 @@ def test_totals_bucketed_and_csv_export(client):
     assert series[1]["start"] == "2026-01-01T01:00:00Z"
     assert hourly["it_energy_j"] == pytest.approx(2000.0)
     daily = client.get("/api/v1/projects/team-a/totals", params={"bucket": "day"}).json()
-    assert len(daily["series"]) == 1 and daily["carbon_g"] > 0 and daily["water_l"] > 0
+    assert len(daily["series"]) == 1 and daily["it_energy_j"] == pytest.approx(2000.0)
+    # carbon and water: the IT energy times the run's own site factors (as its detail lists them; FR grid, default
+    # PUE and WUE) — facility energy x intensity, on-site WUE + PUE x off-site EWIF
+    f = {a["name"]: a["value"] for a in client.get("/api/v1/runs/r2").json()["assumptions"]}
+    kwh = 2000.0 / 3.6e6
+    assert daily["carbon_g"] == pytest.approx(kwh * f["pue"] * f["grid_intensity"], rel=1e-3)
+    assert daily["water_l"] == pytest.approx(kwh * (f["wue_onsite"] + f["pue"] * f["ewif_offsite"]), rel=1e-3)
     assert client.get("/api/v1/projects/team-a/totals", params={"bucket": "year"}).status_code == 422
     assert client.get("/api/v1/projects/nope/totals").status_code == 404
     text = client.get("/api/v1/runs/r2/export.csv").text

@@ -31,6 +31,18 @@ def test_default_database_in_xdg_data_dir(tmp_path):
     assert url == f"sqlite:///{tmp_path}/aifootprint/server.sqlite3"
 
 
+def test_default_database_follows_aifootprint_home(tmp_path):
+    """$AIFOOTPRINT_HOME wins over XDG for the server as for the run store (one data directory per user)."""
+    env = {"AIFOOTPRINT_HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    assert default_database_url(env) == f"sqlite:///{tmp_path}/home/server.sqlite3"
+
+
+def test_relative_xdg_data_home_is_ignored(tmp_path):
+    """XDG Base Directory Specification: a relative $XDG_DATA_HOME is invalid and ignored."""
+    assert default_database_url({"XDG_DATA_HOME": "rel"}, home=tmp_path) == (
+        f"sqlite:///{tmp_path}/.local/share/aifootprint/server.sqlite3")
+
+
 def test_config_json_roundtrip_for_workers():
     from aifootprint.server.config import Limits, TokenPolicy, config_from_json, config_to_json
 

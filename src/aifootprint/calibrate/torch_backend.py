@@ -7,10 +7,17 @@ once NVML has found a GPU, so a machine without a GPU never loads PyTorch. Every
 Measurement (the method of "aifootprint GPU micro-benchmarks, 2026-11-26", ``../shared/data/gpu-microbench``):
 each window is preceded by a warm-up (about 1 s) that also times one iteration; the window then runs a fixed number
 of iterations (≈ the requested duration; bounded), with ``torch.cuda.synchronize()`` before and after, and its energy
-is the difference of ``nvmlDeviceGetTotalEnergyConsumption`` (mJ, Volta and later). Where the counter is missing,
-``nvmlDeviceGetPowerUsage`` is sampled at 10 Hz in a thread and integrated (trapezoids). NVML API reference:
-https://docs.nvidia.com/deploy/nvml-api/group__nvmlDeviceQueries.html. The power limit recorded is the enforced one
-(``nvmlDeviceGetEnforcedPowerLimit``), so a user-lowered limit is what the profile describes.
+is the difference of the GPU's energy counter (``nvmlDeviceGetTotalEnergyConsumption``, Volta and later). Where the
+counter is missing, board power (``nvmlDeviceGetPowerUsage``) is sampled at 10 Hz in a thread and integrated
+(trapezoids). NVML API reference: https://docs.nvidia.com/deploy/nvml-api/group__nvmlDeviceQueries.html. The power
+limit recorded is the enforced one (``nvmlDeviceGetEnforcedPowerLimit``), so a user-lowered limit is what the profile
+describes.
+
+Energy and power are read through the measure package's sensor (:class:`aifootprint.measure.sensors.nvidia.
+NvidiaSensor`, one implementation of the NVML reads and their error handling); the backend receives it (any
+:class:`~aifootprint.measure.sensors.base.Sensor`: tests pass a simulated one). :func:`open_backend` finds the NVML
+device of PyTorch's device by UUID (``CUDA_VISIBLE_DEVICES`` may renumber devices), else as CUDA numbers the visible
+devices.
 """
 
 from __future__ import annotations
@@ -20,11 +27,14 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError
 from .backend import DeviceInfo
 from .profile import BenchWindow
+
+if TYPE_CHECKING:
+    from ..measure.sensors.base import Reading
 
 INSTALL_HINT = "pip install 'aifootprint[calibrate]'"
 _NO_GPU_HINT = "without a GPU, derive a profile from your measurements with `aifootprint calibrate --from-csv FILE`"
@@ -34,58 +44,74 @@ WARMUP_S = 1.0
 SAMPLE_PERIOD_S = 0.1
 
 
+class GpuSensor(Protocol):
+    """What the backend reads: a measure-package sensor (:class:`~aifootprint.measure.sensors.base.Sensor`) of one
+    GPU, with its name and enforced power limit [W] (None: unknown), as
+    :class:`~aifootprint.measure.sensors.nvidia.NvidiaSensor` has them."""
+
+    device: str
+    label: str
+    power_limit_w: float | None
+
+    def read(self) -> Reading: ...
+
+    def close(self) -> None: ...
+
+
 class BackendUnavailable(InputError):
     """No usable GPU, driver, PyTorch or nvidia-ml-py: the message says which and what to install."""
 
 
 def open_backend(index: int = 0) -> TorchNvmlBackend:
     """Open GPU ``index`` (as PyTorch numbers it). Raises :class:`BackendUnavailable` naming what is missing."""
+    from ..measure.sensors.base import SensorUnavailable
+    from ..measure.sensors.nvidia import NvidiaSensor, NvmlSession, load_nvml
+
     try:
-        import pynvml
-    except ImportError:
-        raise BackendUnavailable(f"calibrate needs nvidia-ml-py and PyTorch with CUDA: nvidia-ml-py is not installed "
-                                 f"({INSTALL_HINT}); {_NO_GPU_HINT}") from None
-    try:
-        pynvml.nvmlInit()
-    except Exception as exc:
-        raise BackendUnavailable(f"calibrate needs an NVIDIA GPU and driver: NVML could not start ({exc}); "
-                                 f"{_NO_GPU_HINT}") from None
+        nvml = load_nvml()
+    except SensorUnavailable as exc:
+        cause = exc.__cause__
+        if isinstance(cause, ImportError):
+            raise BackendUnavailable(f"calibrate needs nvidia-ml-py and PyTorch with CUDA: nvidia-ml-py is not "
+                                     f"installed ({INSTALL_HINT}); {_NO_GPU_HINT}") from None
+        raise BackendUnavailable(f"calibrate needs an NVIDIA GPU and driver: {exc}; {_NO_GPU_HINT}") from None
     try:
         import torch
     except ImportError:
-        pynvml.nvmlShutdown()
+        nvml.nvmlShutdown()
         raise BackendUnavailable(f"calibrate needs PyTorch with CUDA: torch is not installed ({INSTALL_HINT}, or the "
                                  f"CUDA build from https://pytorch.org); {_NO_GPU_HINT}") from None
     if not torch.cuda.is_available():
-        pynvml.nvmlShutdown()
+        nvml.nvmlShutdown()
         raise BackendUnavailable(f"calibrate needs PyTorch with CUDA: torch.cuda.is_available() is False (a CPU-only "
                                  f"build of torch, or no visible GPU); {_NO_GPU_HINT}")
     count = int(torch.cuda.device_count())
     if not 0 <= index < count:
-        pynvml.nvmlShutdown()
+        nvml.nvmlShutdown()
         raise InputError(f"--device {index}: PyTorch sees {count} GPU(s); accepted: 0 to {count - 1}")
-    return TorchNvmlBackend(torch, pynvml, index)
+    try:
+        sensor = NvidiaSensor(nvml, nvml_index(torch, nvml, index), session=NvmlSession(nvml, 1))
+    except SensorUnavailable as exc:
+        nvml.nvmlShutdown()
+        raise BackendUnavailable(f"calibrate cannot read GPU {index}: {exc}; {_NO_GPU_HINT}") from None
+    return TorchNvmlBackend(torch, sensor, index, driver=_text(nvml.nvmlSystemGetDriverVersion()))
 
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _nvml_handle(torch: Any, nvml: Any, index: int) -> Any:
-    """The NVML handle of PyTorch's device ``index`` (by UUID, then PCI bus id; NVML's own index as a last resort,
-    which is right only when CUDA_VISIBLE_DEVICES does not reorder devices)."""
-    props = torch.cuda.get_device_properties(index)
-    uuid = getattr(props, "uuid", None)
+def nvml_index(torch: Any, nvml: Any, index: int) -> int:
+    """The NVML index of PyTorch's device ``index``: by its UUID, else the ``index``-th device CUDA makes visible
+    (:func:`aifootprint.measure.sensors.nvidia.visible_indices`, which reads ``CUDA_VISIBLE_DEVICES`` as CUDA does)."""
+    from ..measure.sensors.nvidia import visible_indices
+
+    uuid = getattr(torch.cuda.get_device_properties(index), "uuid", None)
     if uuid is not None:
-        try:
-            return nvml.nvmlDeviceGetHandleByUUID(f"GPU-{uuid}".encode())  # torch prints it without "GPU-"
-        except Exception:
-            pass
-    try:
-        bus = f"{props.pci_domain_id:08X}:{props.pci_bus_id:02X}:{props.pci_device_id:02X}.0"
-        return nvml.nvmlDeviceGetHandleByPciBusId(bus.encode())
-    except Exception:
-        return nvml.nvmlDeviceGetHandleByIndex(index)
+        with contextlib.suppress(Exception):  # an id NVML does not know: the visible order below
+            return visible_indices(nvml, [f"GPU-{uuid}"])[0]  # torch prints the UUID without "GPU-"
+    visible = visible_indices(nvml, None)
+    return visible[index] if index < len(visible) else index
 
 
 class _PowerSampler:
@@ -119,48 +145,54 @@ class _PowerSampler:
 class TorchNvmlBackend:
     """:class:`~aifootprint.calibrate.backend.MicrobenchBackend` on one CUDA device (see the module docstring).
 
-    ``torch`` and ``nvml`` are the imported modules (:func:`open_backend` passes them; tests pass stand-ins), and
-    ``clock`` / ``sleep`` the time functions.
+    ``torch`` is the imported module (:func:`open_backend` passes it; tests pass a stand-in), ``sensor`` the GPU's
+    energy sensor (:class:`~aifootprint.measure.sensors.nvidia.NvidiaSensor`; tests pass a simulated one; closed by
+    :meth:`close`), ``driver`` the driver version recorded with the profile, and ``clock`` / ``sleep`` the time
+    functions.
     """
 
-    def __init__(self, torch: Any, nvml: Any, index: int, clock: Callable[[], float] = time.perf_counter,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self._torch, self._nvml, self._clock, self._sleep = torch, nvml, clock, sleep
+    def __init__(self, torch: Any, sensor: GpuSensor, index: int, *, driver: str = "",
+                 clock: Callable[[], float] = time.perf_counter, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._torch, self._sensor, self._clock, self._sleep = torch, sensor, clock, sleep
+        self._driver = driver
         self._device = torch.device("cuda", index)
         torch.cuda.set_device(self._device)
         torch.zeros(1, device=self._device)  # open the CUDA context (idle is measured with it open)
-        self._handle = _nvml_handle(torch, nvml, index)
-        try:
-            nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle)
-            self._counter = True
-        except Exception:
-            self._counter = False
+        self._counter = sensor.read().energy_j is not None
 
     def device_info(self) -> DeviceInfo:
-        nvml, h = self._nvml, self._handle
-        try:
-            limit_mw = nvml.nvmlDeviceGetEnforcedPowerLimit(h)
-        except Exception:
-            limit_mw = nvml.nvmlDeviceGetPowerManagementLimit(h)
+        limit_w = self._sensor.power_limit_w
+        if not limit_w:
+            raise BackendUnavailable(f"{self._sensor.label}: the driver does not report the enforced power limit, "
+                                     f"which the profile records; {_NO_GPU_HINT}")
         return DeviceInfo(
-            name=_text(nvml.nvmlDeviceGetName(h)),
-            driver=_text(nvml.nvmlSystemGetDriverVersion()),
-            power_limit_w=float(limit_mw) / 1000.0,
+            name=self._sensor.label,
+            driver=self._driver,
+            power_limit_w=float(limit_w),
             energy_method="nvml-energy-counter" if self._counter else "nvml-power-sampled",
         )
 
     def _power_w(self) -> float:
-        return float(self._nvml.nvmlDeviceGetPowerUsage(self._handle)) / 1000.0
+        power = self._sensor.read().power_w
+        if power is None:
+            raise BackendUnavailable(f"{self._sensor.device}: no power reading (and no energy counter)")
+        return power
+
+    def _energy_j(self) -> float:
+        energy = self._sensor.read().energy_j
+        if energy is None:
+            raise BackendUnavailable(f"{self._sensor.device}: the energy counter stopped answering")
+        return energy
 
     def _window(self, run: Callable[[], None]) -> tuple[float, float]:
         """Run ``run`` (which synchronises at its end) and return (duration_s, energy_j)."""
         sync = self._torch.cuda.synchronize
         sync()
         if self._counter:
-            e0, t0 = self._nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle), self._clock()
+            e0, t0 = self._energy_j(), self._clock()
             run()
-            t1, e1 = self._clock(), self._nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle)
-            return t1 - t0, (float(e1) - float(e0)) / 1000.0
+            t1, e1 = self._clock(), self._energy_j()
+            return t1 - t0, e1 - e0
         with _PowerSampler(self._power_w, self._clock) as sampler:
             t0 = self._clock()
             run()
@@ -224,5 +256,4 @@ class TorchNvmlBackend:
 
     def close(self) -> None:
         self._torch.cuda.empty_cache()
-        with contextlib.suppress(Exception):
-            self._nvml.nvmlShutdown()
+        self._sensor.close()

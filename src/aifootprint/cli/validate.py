@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..estimate.bounds import GROWTH_PER_YEAR_RANGE, MAX_DAYS, MAX_REQUESTS_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,10 @@ LIMITS: Mapping[str, Limit] = {
     "--power-w": Limit(1.0, 5000.0, "W"),
     # Monte Carlo draws: below 100 the 5th/95th percentiles rest on fewer than 5 draws; 10 million fills the memory
     "--draws": Limit(100, 10_000_000),
-    # requests per year: -99 % (shrinking) to ×11 (growth 10.0) per year
-    "--growth": Limit(-0.99, 10.0),
-    "--days": Limit(1e-6, 36_500, "days"),
-    "--requests-per-day": Limit(0.0, 1e13),
+    # a deployment's traffic: the library's own ranges (estimate.bounds)
+    "--growth": Limit(*GROWTH_PER_YEAR_RANGE),
+    "--days": Limit(1e-6, MAX_DAYS, "days"),
+    "--requests-per-day": Limit(0.0, MAX_REQUESTS_PER_DAY),
     "--batch": Limit(1, 100_000),
     "--gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),
     "--training-gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from aifootprint.errors import InputError
 
+from .bounds import GROWTH_PER_YEAR_RANGE, MAX_DAYS, MAX_REQUESTS_PER_DAY
 from .inference import RequestConfig, RequestEstimator
 from .training import TrainingSpec, estimate_training
 from .training_runs import training_spec_for
@@ -34,14 +35,6 @@ if TYPE_CHECKING:
 
 #: Points kept in the JSON time series (the full daily series is available from :func:`cumulative_kwh`).
 SERIES_POINTS = 120
-
-
-#: Accepted annual growth of requests [-]: -99 % (shrinking) to x11 (growth 10.0) per year. Wider values are typos or
-#: unit slips (50 typed for 50 %), and 1e308 overflowed numpy. The CLI's ``--growth`` accepts the same range.
-GROWTH_PER_YEAR_RANGE = (-0.99, 10.0)
-#: Accepted requests per day on day 0 (the CLI's ``--requests-per-day`` limit): with it every daily and cumulative
-#: figure stays finite over the longest deployment (100 years) at the largest growth (x11 a year).
-MAX_REQUESTS_PER_DAY = 1e13
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +53,8 @@ class Deployment:
                              f"got {self.requests_per_day!r}")
         if not (self.input_tokens >= 0 and self.output_tokens >= 1):
             raise InputError(f"tokens must be input ≥ 0 and output ≥ 1, got {self.input_tokens}, {self.output_tokens}")
-        if not 1 <= self.days <= 36_500:
-            raise InputError(f"days must be between 1 and 36,500, got {self.days}")
+        if not 1 <= self.days <= MAX_DAYS:
+            raise InputError(f"days must be between 1 and {MAX_DAYS:,}, got {self.days}")
         low, high = GROWTH_PER_YEAR_RANGE
         if not low <= self.growth_per_year <= high:  # also refuses NaN and infinity
             raise InputError(f"growth_per_year must be from {low:g} (-99 %) to {high:g} (x11 a year), "

@@ -157,13 +157,50 @@ def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: 
     return t, minimum(n * dev.base_power_w * t + dyn + host_j, n * dev.power_limit_w * t)
 
 
+def allreduce_terms(n: Num, layers: Num, hidden_bytes: Num, dev: Device) -> tuple[Num, Num]:
+    """``(latency_s, s_per_token)``: the two tensor-parallel all-reduces per layer of one step take
+    ``latency_s + s_per_token · tokens`` (ring: 2 (n − 1)/n of each token's ``hidden_bytes`` per all-reduce; Shoeybi
+    et al. 2019, Megatron-LM, arXiv:1909.08053); both 0 on one accelerator."""
+    if type(n) is float and n <= 1.0:  # scalar path on one accelerator: the expressions below are 0.0 there
+        return 0.0, 0.0
+    per_layer = (n > 1) * 2.0 * layers
+    return per_layer * dev.comm_latency_s, per_layer * hidden_bytes * 2.0 * (n - 1) / n / dev.allreduce_bytes_per_s
+
+
 def allreduce_s(tokens: Num, n: Num, layers: Num, hidden_bytes: Num, dev: Device) -> Num:
-    """Time of the two tensor-parallel all-reduces per layer of one step (ring: 2 (n − 1)/n of each token's
-    ``hidden_bytes`` per all-reduce; Shoeybi et al. 2019, Megatron-LM, arXiv:1909.08053); 0 on one accelerator."""
-    if type(n) is float and n <= 1.0:  # scalar path on one accelerator: the expression below is 0.0 there
-        return 0.0
-    return (n > 1) * 2.0 * layers * (dev.comm_latency_s
-                                     + tokens * hidden_bytes * 2.0 * (n - 1) / n / dev.allreduce_bytes_per_s)
+    """Time of the tensor-parallel all-reduces of one step over ``tokens`` tokens (:func:`allreduce_terms`)."""
+    latency_s, s_per_token = allreduce_terms(n, layers, hidden_bytes, dev)
+    return latency_s + s_per_token * tokens
+
+
+def llm_step_rates(c: Any, n: Num, decode_ctx: Num, prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
+    """``(flops_per_seq, flops_per_prompt_token, bytes_per_seq, bytes_per_prompt_token)`` of a serving step over
+    ``n`` accelerators: the work each decoding sequence (one token at mean context ``decode_ctx``) and each prompt
+    token (at mean context ``prefill_ctx``) adds to a step, on top of the step's weight reads
+    (:func:`llm_step_work` for the equations; split out so that one request's three steps share it)."""
+    fl_d = c.linear_flops + c.attn_flops_per_ctx * decode_ctx
+    fl_p = c.linear_flops + c.attn_flops_per_ctx * prefill_ctx
+    kv_d = c.kv_bytes_per_ctx * decode_ctx
+    local = c.local_attn_flops_per_ctx
+    if type(local) is not float or local:  # sliding-window / chunked layers (a scalar 0.0 skips them, inline)
+        win = _inf_if_zero(c.local_window)
+        loc_d = minimum(decode_ctx, win)
+        fl_d = fl_d + local * loc_d
+        fl_p = fl_p + local * minimum(prefill_ctx, win)
+        kv_d = kv_d + c.local_kv_bytes_per_ctx * loc_d
+    rep = _kv_copies(n, c.kv_shards)
+    by_p = (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep
+    return fl_d, fl_p, rep * kv_d + 2.0 * c.state_bytes_per_seq + by_p, by_p
+
+
+def _work(c: Any, decode_seqs: Num, prefill_tokens: Num, rates: tuple[Num, Num, Num, Num]) -> tuple[Num, Num]:
+    """``(flops, bytes_moved)`` of one step from :func:`llm_step_rates` (weights and distinct experts added)."""
+    fl_d, fl_p, by_d, by_p = rates
+    moved = c.dense_weight_bytes + decode_seqs * by_d + prefill_tokens * by_p
+    route = c.route_fraction
+    if type(route) is not float or route:  # distinct experts touched by the step's tokens (none: scalar 0.0)
+        moved = moved + c.expert_weight_bytes * (1.0 - (1.0 - route) ** (decode_seqs + prefill_tokens))
+    return decode_seqs * fl_d + prefill_tokens * fl_p, moved
 
 
 def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_ctx: Num, prefill_ctx: Num
@@ -179,39 +216,36 @@ def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_
     the expert term being the expected distinct experts touched by ``T`` uniformly routed tokens (:mod:`.arch`) and
     ``ρ = max(1, n / kv_shards)`` the copies of each KV head when there are fewer KV heads than accelerators.
     """
+    return _work(c, decode_seqs, prefill_tokens, llm_step_rates(c, n, decode_ctx, prefill_ctx))
+
+
+def step_waits(c: Any, dev: Device, eng: Engine, n: Num) -> tuple[Num, Num, Num]:
+    """``(comm_s, comm_s_per_token, expert_s_per_token)``: a step over ``T`` tokens waits ``comm_s +
+    comm_s_per_token · T`` on its all-reduces (:func:`allreduce_terms`) and ``expert_s_per_token · T`` on the
+    engine's routed-expert GEMMs (:meth:`Engine.expert_s`; 0 for dense models or an engine without that overhead)."""
+    comm_s, comm_tok = allreduce_terms(n, c.layers, c.hidden_bytes, dev)
+    xf, xo = c.expert_flops, eng.expert_compute_overhead
+    if (type(xf) is not float or xf) and (type(xo) is not float or xo):  # dense models / no overhead: scalar 0.0
+        return comm_s, comm_tok, eng.expert_s(xf, n, dev)
+    return comm_s, comm_tok, 0.0
+
+
+def _step(c: Any, dev: Device, n: Num, decode_seqs: Num, prefill_tokens: Num, rates: tuple[Num, Num, Num, Num],
+          waits: tuple[Num, Num, Num], host_s: Num, host_j: Num) -> tuple[Num, Num, Num, Num]:
+    """``(time_s, energy_j, flops, bytes_moved)`` of one step from its per-unit work (:func:`llm_step_rates`), its
+    waits (:func:`step_waits`) and the engine's host time and energy for its running sequences."""
+    flops, moved = _work(c, decode_seqs, prefill_tokens, rates)
     tokens = decode_seqs + prefill_tokens
-    flops = tokens * c.linear_flops + decode_seqs * (c.attn_flops_per_ctx * decode_ctx) + prefill_tokens * (
-        c.attn_flops_per_ctx * prefill_ctx)
-    kv_d = c.kv_bytes_per_ctx * decode_ctx
-    local = c.local_attn_flops_per_ctx
-    if type(local) is not float or local:  # sliding-window / chunked layers (a scalar 0.0 skips them, inline)
-        win = _inf_if_zero(c.local_window)
-        loc_d = minimum(decode_ctx, win)
-        flops = flops + decode_seqs * (c.local_attn_flops_per_ctx * loc_d) + prefill_tokens * (
-            c.local_attn_flops_per_ctx * minimum(prefill_ctx, win))
-        kv_d = kv_d + c.local_kv_bytes_per_ctx * loc_d
-    rep = _kv_copies(n, c.kv_shards)
-    moved = (c.dense_weight_bytes
-             + decode_seqs * (rep * kv_d + 2.0 * c.state_bytes_per_seq)
-             + tokens * (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep)
-    route = c.route_fraction
-    if type(route) is not float or route:  # distinct experts touched by the step's tokens (none: scalar 0.0)
-        moved = moved + c.expert_weight_bytes * (1.0 - (1.0 - c.route_fraction) ** tokens)
-    return flops, moved
+    comm_s, comm_tok, expert_tok = waits
+    t, e = step_time_energy(flops, moved, n, dev, host_s + expert_tok * tokens, comm_s + comm_tok * tokens, host_j)
+    return t, e, flops, moved
 
 
 def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_ctx: Num,
              prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
     """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`step_time_energy`)."""
-    flops, moved = llm_step_work(c, n, decode_seqs, prefill_tokens, decode_ctx, prefill_ctx)
-    tokens = decode_seqs + prefill_tokens
-    comm = allreduce_s(tokens, n, c.layers, c.hidden_bytes, dev)
-    host = eng.host_s(decode_seqs, c.layers)
-    xf, xo = c.expert_flops, eng.expert_compute_overhead
-    if (type(xf) is not float or xf) and (type(xo) is not float or xo):  # dense models / no overhead: scalar 0.0
-        host = host + eng.expert_s(tokens * xf, n, dev)
-    t, e = step_time_energy(flops, moved, n, dev, host, comm, eng.host_j(decode_seqs))
-    return t, e, flops, moved
+    return _step(c, dev, n, decode_seqs, prefill_tokens, llm_step_rates(c, n, decode_ctx, prefill_ctx),
+                 step_waits(c, dev, eng, n), eng.host_s(decode_seqs, c.layers), eng.host_j(decode_seqs))
 
 
 def llm_request(c: Any, dev: Device, eng: Engine, n: Num, batch: Num, input_tokens: Num, output_tokens: Num
@@ -224,12 +258,16 @@ def llm_request(c: Any, dev: Device, eng: Engine, n: Num, batch: Num, input_toke
     those mixed steps (``energy_j``); ``decode_energy_j`` is the same share of decode-only steps, so the prefill
     attributed to the request is the difference (the marginal cost of folding its prompt into the steps).
     ``ttft_s`` is the time of one prefill-only step over the prompt (an isolated, compute-bound, power-capped step).
+    The three steps are :func:`llm_step`'s, sharing their per-unit work and the engine's host terms.
     """
     i, o, b = input_tokens, output_tokens, batch
-    dctx, pctx = i + 0.5 * o, 0.5 * i
-    t_mix, e_mix, _, _ = llm_step(c, dev, eng, n, b, b * i / o, dctx, pctx)
-    _, e_dec, _, _ = llm_step(c, dev, eng, n, b, 0.0 * i, dctx, pctx)
-    t_pre, _, _, _ = llm_step(c, dev, eng, n, 0.0 * i, i, dctx, pctx)
+    rates = llm_step_rates(c, n, i + 0.5 * o, 0.5 * i)
+    waits = step_waits(c, dev, eng, n)
+    host_b, hj_b = eng.host_s(b, c.layers), eng.host_j(b)
+    zero = 0.0 * i
+    t_mix, e_mix, _, _ = _step(c, dev, n, b, b * i / o, rates, waits, host_b, hj_b)
+    _, e_dec, _, _ = _step(c, dev, n, b, zero, rates, waits, host_b, hj_b)
+    t_pre, _, _, _ = _step(c, dev, n, zero, i, rates, waits, eng.host_s(zero, c.layers), eng.host_j(zero))
     share = o / b
     return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aifootprint.notice import Notice
+from aifootprint.notice import ESTIMATED, Notice
 from aifootprint.result import Result
 from aifootprint.uncertainty import Uncertain
 
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from .inference import RequestEstimator
 
 
-#: Subject of the ``estimated-*`` notices: the same subject a legacy "estimated: …" message parses to
-#: (:func:`aifootprint.notice.to_notice`), so report code that routes on it treats both alike.
-ESTIMATED = "estimated"
 
 
 @dataclass(frozen=True)
@@ -118,10 +115,11 @@ def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Uni
             "band is the vLLM one, measured out of sample", est.engine.name, est.engine.source))
     warnings.extend(emb_warnings)
     if est._provider_note:
-        warnings.append(est._provider_note)
+        warnings.append(Notice("provider-site-assumed", est._provider_note, "location", m.provider or ""))
     share = bd.server_share(est.registry)
     if est.config.boundary != "accelerator" and share.estimated:
-        warnings.append(f"host_power_w_per_accelerator: estimated fallback {est._host_w:g} W ({share.source})")
+        warnings.append(Notice("estimated-fallback", f"host_power_w_per_accelerator: estimated fallback "
+                               f"{est._host_w:g} W ({share.source})", "host_power_w_per_accelerator", share.source))
     assumptions = (*_param_assumptions(m, prange), *est._assumptions(), *emb_assumptions, *impacts.assumptions())
     inputs = {
         "model": m.key, "hardware": est.cal.accelerator, "accelerators": None, "batch": est.config.batch,

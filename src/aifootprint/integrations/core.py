@@ -142,10 +142,10 @@ class _Model(NamedTuple):
     provider: str
     zone: str
     boundary: str
-    intensity: float  # g/kWh, best
-    wue: float
-    ewif: float
-    pue: float  # applied to off-site water (1 unless boundary datacenter)
+    intensity_g_per_kwh: float  # best
+    wue_l_per_kwh: float  # on-site, best
+    ewif_l_per_kwh: float  # off-site, best
+    pue: float  # dimensionless; applied to off-site water (1 unless boundary datacenter)
     rel: tuple[float, float, float, float, float, float]  # energy, carbon, water: low/best, high/best
     notices: tuple[Notice, ...]
 
@@ -282,12 +282,14 @@ class ImpactCalculator:
             notes = (*notes, Notice("usage-estimated", "the API reported no token usage: output tokens counted from "
                                     "streamed chunks, prompt tokens unknown (0)", "usage"))
         it_kwh = (energy - overhead) / 1000.0
-        carbon = energy / 1000.0 * m.intensity
-        water = it_kwh * m.wue + it_kwh * m.pue * m.ewif  # li2023_water_l, inlined on floats for speed
+        carbon = energy / 1000.0 * m.intensity_g_per_kwh
+        # li2023_water_l, inlined on floats for speed
+        water = it_kwh * m.wue_l_per_kwh + it_kwh * m.pue * m.ewif_l_per_kwh
         q = m.rel
         return CallImpacts(Span(energy * q[0], energy, energy * q[1]), Span(carbon * q[2], carbon, carbon * q[3]),
                            Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
-                           notes, *self._versions, it_kwh * 1000.0, (m.intensity, m.pue, m.wue, m.ewif))
+                           notes, *self._versions, it_kwh * 1000.0,
+                           (m.intensity_g_per_kwh, m.pue, m.wue_l_per_kwh, m.ewif_l_per_kwh))
 
 
 def deliver(sinks: Sequence[CallSink], record: CallRecord) -> None:

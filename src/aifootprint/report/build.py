@@ -86,10 +86,10 @@ REBOUND_SCENARIO = "ai-search-rebound"
 def render_page(title: str, sections: Sequence[tuple[str, str, str]], intro: str = "") -> str:
     """The full HTML page; ``sections`` are (id, heading, html)."""
     body, bibliography = number_citations("".join(html for _, _, html in sections))
-    if bibliography != '<ol class="bib"></ol>':
+    if bibliography:  # no citation: no References section
         sections = [*sections, ("references", "References", "")]
         body += ('<section id="references"><h2>References</h2><p>Every source cited as [n] under a chart, listed '
-                 f"once.</p>{bibliography}</section>")
+                 f'once.</p><ol class="bib">{"".join(bibliography)}</ol></section>')
     toc = "".join(f'<li><a href="#{escape(sid)}">{escape(head)}</a></li>' for sid, head, _ in sections)
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -108,10 +108,12 @@ def keys_of(assumptions: Sequence[Any]) -> list[str]:
 
 
 def _estimated_note(est: Any, notices: Sequence[Any]) -> list[str]:
-    warnings = [str(w) for w in notices]  # structured Notices print as their message
-    if not any(w.startswith("estimated") for w in warnings):
+    from aifootprint.notice import ESTIMATED, to_notices
+
+    estimated = [n.message for n in to_notices(notices) if n.subject == ESTIMATED]  # routed on the subject
+    if not estimated:
         return []
-    why = "; ".join(w.removeprefix("estimated: ") for w in warnings if w.startswith("estimated"))
+    why = "; ".join(w.removeprefix("estimated: ") for w in estimated)
     rng = " The range covers the published parameter-count estimates and the model error." if est.model.is_range \
         else ""
     return [f"{est.model.key} is estimated ({why}).{rng}"]

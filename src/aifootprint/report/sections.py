@@ -51,9 +51,10 @@ def _cite_key(citation: str) -> str:
 _CITE = re.compile(r'<cite data-ref="([^"]*)">(.*?)</cite>', re.S)
 
 
-def number_citations(body: str) -> tuple[str, str]:
+def number_citations(body: str) -> tuple[str, list[str]]:
     """Replace each section's citations by numbered links ``[n]`` (numbered in order of first use) and return the
-    body with the numbered bibliography (``<ol>`` of the full citations), each source listed once."""
+    body with the bibliography entries (``<li>`` of the full citations, in number order), each source listed once;
+    no citation -> no entry."""
     numbers: dict[str, int] = {}
     entries: list[str] = []
 
@@ -65,7 +66,7 @@ def number_citations(body: str) -> tuple[str, str]:
         n = numbers[key]
         return f'<a class="ref" href="#ref-{n}" title="{key}">[{n}]</a>'
 
-    return _CITE.sub(link, body), '<ol class="bib">' + "".join(entries) + "</ol>"
+    return _CITE.sub(link, body), entries
 
 
 # --------------------------------------------------------------------------------------------- sector trajectory

@@ -6,7 +6,6 @@ No work at import time and no third-party import here, so the CLI can build a co
 from __future__ import annotations
 
 import ipaddress
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,10 +111,10 @@ def is_loopback(host: str) -> bool:
 
 
 def data_dir(environ: dict[str, str] | None = None, home: Path | None = None) -> Path:
-    """User data directory (XDG): ``$XDG_DATA_HOME/aifootprint`` or ``~/.local/share/aifootprint``."""
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_DATA_HOME") or str((home or Path.home()) / ".local" / "share")
-    return Path(base) / "aifootprint"
+    """User data directory: :func:`aifootprint.paths.data_home` (``$AIFOOTPRINT_HOME``, else XDG)."""
+    from aifootprint.paths import data_home
+
+    return data_home(environ, home)
 
 
 def default_database_url(environ: dict[str, str] | None = None, home: Path | None = None) -> str:

@@ -17,9 +17,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aifootprint.errors import InputError, unknown_choice
-from aifootprint.notice import Notice
+from aifootprint.notice import ESTIMATED, Notice
 
 from .. import boundary as bd
+from ..bounds import MAX_ACCELERATORS
 from ..calibration import Calibration, load_calibration
 from .engine import denoise_calibration, workload_cost
 from .flops import Workload, diffusion_workload, encoder_workload, whisper_workload
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from aifootprint.result import Assumption, Result
 
 T = TypeVar("T", int, float)
-#: Subject of the ``estimated-*`` notices (as :mod:`aifootprint.estimate.request_result` sets it).
-ESTIMATED = "estimated"
 #: Tasks with a command of their own.
 COMMAND_TASKS = ("image", "video", "embedding", "classification", "transcription")
 #: Inputs per encoder request when not given [tokens]: an assumption (status E, docs/methodology/tasks.md) — a
@@ -46,8 +45,6 @@ DEFAULT_WHISPER_BATCH = 16
 #: Transcript tokens per second of speech: ~150 words per minute × ~1.3 tokens per word (assumption, status E;
 #: conversational English). Pass ``tokens_per_s`` for other speech.
 DEFAULT_TOKENS_PER_S = 3.3
-#: Largest accelerator count tried when sizing a deployment.
-MAX_ACCELERATORS = 64
 
 
 @dataclass(frozen=True)
