@@ -140,7 +140,11 @@ class Sampling:
         t = max((done for _tr, _b, done, _r in readings), default=t_empty or self._clock())
         rows: list[tuple[str, str, float, float | None, float | None]] = []
         for tr, begun, done, got in readings:
-            at = 0.5 * (begun + done)  # the reading's time: the middle of the read (halves scheduling jitter)
+            # the reading's time: the middle of a normal read (halves scheduling jitter); a read slower than the
+            # sensor timeout is dated at its return (a stalled driver call waits first, on its lock, and reads last:
+            # dating it earlier would count the stall's energy twice, once in the counter and once extrapolated)
+            slow = done - begun > self.config.sensor_timeout_s
+            at = done if slow else 0.5 * (begun + done)
             rel = at - self._t0
             if isinstance(got, BaseException):
                 self._fail(tr, done, got)
@@ -150,7 +154,7 @@ class Sampling:
                 tr.rejected += 1
                 self._fail(tr, done, ValueError(bad), kind="implausible_reading")
                 continue
-            if done - begun > self.config.sensor_timeout_s and tr.failing_since is None and tr.t is not None:
+            if slow and tr.failing_since is None and tr.t is not None:
                 self._fail(tr, begun, TimeoutError(f"read took {done - begun:.2f} s (> sensor timeout "
                                                    f"{self.config.sensor_timeout_s:g} s)"))
             bridge, tr.bridge_from = tr.bridge_from, None

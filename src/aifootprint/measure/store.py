@@ -1,7 +1,7 @@
 """The run store: an embedded, append-only SQLite database (WAL mode) of measured runs.
 
 Location: the ``path`` given, else ``$AIFOOTPRINT_HOME/runs.sqlite``, else ``$XDG_DATA_HOME/aifootprint/runs.sqlite``,
-else ``~/.local/share/aifootprint/runs.sqlite``.
+else ``~/.local/share/aifootprint/runs.sqlite`` (:mod:`aifootprint.paths`: one rule for every component).
 
 Guarantees
 ----------
@@ -86,13 +86,10 @@ CREATE TABLE IF NOT EXISTS run_ends(run_id TEXT PRIMARY KEY, ended_at REAL, exit
 
 
 def default_store_path() -> Path:
-    """The store path from the environment (see the module docstring)."""
-    home = os.environ.get("AIFOOTPRINT_HOME")
-    if home:
-        return Path(home) / "runs.sqlite"
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
-    return base / "aifootprint" / "runs.sqlite"
+    """The store path from the environment: ``runs.sqlite`` in :func:`aifootprint.paths.data_home`."""
+    from ..paths import data_home
+
+    return data_home() / "runs.sqlite"
 
 
 @dataclass(frozen=True)
