@@ -127,7 +127,7 @@ def test_a_closed_writer_never_touches_the_store_again(tmp_path: Path) -> None:
     from aifootprint.measure.writer import StoreWriter
 
     store = RunStore(tmp_path / "runs.sqlite")
-    writer = StoreWriter(lambda _t: store, flush_s=0.5, threaded=True, on_notice=lambda n: None)
+    writer = StoreWriter(lambda _t: store, threaded=True, on_notice=lambda n: None)
     writer.add_samples([("r", "cpu", 0.1, 1.0, 10.0)])
     writer.close()
     store.close()

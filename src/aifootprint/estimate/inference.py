@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from aifootprint.errors import AifootprintError, InputError
 
+from .._lazy import lazy_getattr
+
 TYPE_CHECKING = False  # typing is not imported at run time (import time, issue 12)
 if TYPE_CHECKING:
     from typing import Any, NamedTuple
@@ -50,13 +52,7 @@ _ELSEWHERE = {"RequestConfig": "config", "MEMORY_UTILIZATION": "sizing", "MAX_AC
               "memory_needed_bytes": "sizing", "accelerators_needed": "sizing"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _ELSEWHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+__getattr__ = lazy_getattr(__name__, _ELSEWHERE, base=__package__)
 
 
 #: Fields of :class:`RequestEstimate`, in order.

@@ -5,10 +5,10 @@ Nothing heavy is imported here: names are loaded on first use (PEP 562).
 
 from __future__ import annotations
 
+from .._lazy import lazy_getattr
+
 TYPE_CHECKING = False  # typing is not imported at run time
 if TYPE_CHECKING:
-    from typing import Any
-
     from .attribution import RequestAttributor
     from .config import TrackerConfig
     from .measurement import Measurement
@@ -27,9 +27,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        import importlib
-
-        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _WHERE)

@@ -52,6 +52,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._lazy import lazy_getattr
 from ..errors import InputError
 
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
@@ -368,10 +369,5 @@ def _stored(row: Sequence[Any]) -> StoredRun:
     return StoredRun(header, row[12], row[13], summary)
 
 
-def __getattr__(name: str) -> object:
-    """:class:`StoredRun` (a run as read back) lives in :mod:`.stored`, loaded on first use: the tracker only writes."""
-    if name == "StoredRun":
-        from .stored import StoredRun
-
-        return StoredRun
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: :class:`StoredRun` (a run as read back) lives in :mod:`.stored`, loaded on first use: the tracker only writes
+__getattr__ = lazy_getattr(__name__, {"StoredRun": "stored"}, base=__package__)

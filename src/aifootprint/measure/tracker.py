@@ -42,6 +42,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from .._lazy import lazy_getattr
 from .devicetrack import COARSE_FACTOR as COARSE_FACTOR
 from .devicetrack import LIMIT_TOLERANCE as LIMIT_TOLERANCE
 from .devicetrack import DeviceTrack as _Track
@@ -372,8 +373,7 @@ class Tracker(Sampling):
         devices = [(t.sensor.device, t.sensor.physical_id, t.sensor.component, t.sensor.method, t.sensor.estimated,
                     t.owned) for t in self._tracks]
         config = self.config
-        self._writer = StoreWriter(self._store_opener, flush_s=self.config.flush_s,
-                                   threaded=self.config.background, on_notice=self._store_notice)
+        self._writer = StoreWriter(self._store_opener, threaded=self.config.background, on_notice=self._store_notice)
         self._writer.submit(lambda s: s.begin_run(_header(fields, config), devices))
         for note in [*self.notes, *self.details]:
             self._writer.submit(functools.partial(_note_event, run_id=self.run_id, note=note))
@@ -459,10 +459,5 @@ def track(name: str | None = None, config: TrackerConfig | None = None) -> Calla
     return wrap
 
 
-def __getattr__(name: str) -> object:
-    """``TrackerConfig`` lives in :mod:`.config` (it needs :mod:`dataclasses`); it is imported on first use."""
-    if name == "TrackerConfig":
-        from .config import TrackerConfig
-
-        return TrackerConfig
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: ``TrackerConfig`` lives in :mod:`.config` (it needs :mod:`dataclasses`); it is imported on first use
+__getattr__ = lazy_getattr(__name__, {"TrackerConfig": "config"}, base=__package__)

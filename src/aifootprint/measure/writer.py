@@ -38,14 +38,12 @@ def is_busy(exc: BaseException) -> bool:
 
 
 class StoreWriter:
-    """Queue of store operations, written by :meth:`write_queued` / :meth:`poll` without waiting (or at once when
-    not ``threaded``)."""
+    """Queue of store operations, written by :meth:`write_queued` without waiting (or at once when not
+    ``threaded``)."""
 
-    def __init__(self, opener: Callable[[float], Any], *, flush_s: float, threaded: bool,
-                 on_notice: Callable[[Notice], None]) -> None:
+    def __init__(self, opener: Callable[[float], Any], *, threaded: bool, on_notice: Callable[[Notice], None]) -> None:
         """``opener(timeout_s)`` opens the store with that busy timeout."""
         self._opener = opener
-        self._flush_s = flush_s
         self._threaded = threaded
         self._on_notice = on_notice
         self._lock = threading.Lock()
@@ -54,7 +52,6 @@ class StoreWriter:
         self._samples: list[Row] = []
         self._store: Any | None = None
         self._failed = False
-        self._last_poll = -1e18
         self._seen: set[str] = set()
         self._closed = False  # after close(): the tracker may close the store; a late sampler tick writes nothing
 
@@ -81,12 +78,6 @@ class StoreWriter:
     def add_samples(self, rows: list[Row]) -> None:
         with self._lock:
             self._samples.extend(rows)
-
-    def poll(self, now: float) -> None:
-        """Write the queue if ``flush_s`` has passed since the last try; never waits for a lock."""
-        if now - self._last_poll >= self._flush_s:
-            self._last_poll = now
-            self._drain(0.0)
 
     def write_queued(self) -> None:
         """Write the queue now without waiting for a lock (the sampler calls this every ``flush_s``)."""
@@ -150,4 +141,3 @@ class StoreWriter:
         if notice.message not in self._seen:
             self._seen.add(notice.message)
             self._on_notice(notice)
-

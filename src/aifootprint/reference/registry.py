@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .._lazy import lazy_getattr
 from ..errors import DataError, InputError, unknown_choice
 
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
@@ -323,13 +324,8 @@ def provenance(row: Row) -> dict[str, Any]:
             "status": row_str(row, "status"), "notes": row_str(row, "notes")}
 
 
-def __getattr__(name: str) -> object:
-    """:class:`Source` and :class:`DatasetMeta` live in :mod:`.sources` (loaded on first use)."""
-    if name in ("Source", "DatasetMeta"):
-        from . import sources
-
-        return getattr(sources, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: :class:`Source` and :class:`DatasetMeta` live in :mod:`.sources` (loaded on first use)
+__getattr__ = lazy_getattr(__name__, {"Source": "sources", "DatasetMeta": "sources"}, base=__package__)
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..._lazy import lazy_getattr
 from .base import COMPONENTS, Component, CounterUnwrapper, Reading, SensorError, SensorUnavailable
 
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
@@ -20,10 +21,5 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """:class:`Sensor` and :class:`SensorInfo` are loaded on first use (they need :mod:`typing`)."""
-    if name in ("Sensor", "SensorInfo"):
-        from . import protocol
-
-        return getattr(protocol, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: :class:`Sensor` and :class:`SensorInfo` are loaded on first use (they need :mod:`typing`)
+__getattr__ = lazy_getattr(__name__, {"Sensor": "protocol", "SensorInfo": "protocol"})

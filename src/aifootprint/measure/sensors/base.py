@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..._lazy import lazy_getattr
+
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
     from typing import Literal
@@ -122,10 +124,5 @@ class PersistentFile:
             self._fd = None
 
 
-def __getattr__(name: str) -> object:
-    """:class:`Sensor` (a typing Protocol) and :class:`SensorInfo` live in :mod:`.protocol`, loaded on first use."""
-    if name in ("Sensor", "SensorInfo"):
-        from . import protocol
-
-        return getattr(protocol, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: :class:`Sensor` (a typing Protocol) and :class:`SensorInfo` live in :mod:`.protocol`, loaded on first use
+__getattr__ = lazy_getattr(__name__, {"Sensor": "protocol", "SensorInfo": "protocol"}, base=__package__)
