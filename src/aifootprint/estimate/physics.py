@@ -14,17 +14,22 @@ Public signature (other estimators — image, video, embedding — call these)::
 ``step_time_energy(flops, bytes_moved, n, dev, host_s=0.0, comm_s=0.0) -> (time_s, energy_j)``: one step that does
 ``flops`` FLOPs and moves ``bytes_moved`` bytes of HBM traffic in total over ``n`` accelerators (float or array each):
 
-    busy_s   = max( F / (n · C),  B / (n · BW),  (e_flop · F + e_byte · B) / (n · (P_limit − P_base)) )
-    time_s   = busy_s + host_s + comm_s
-    energy_j = min(n · P_base · time_s + e_flop · F + e_byte · B + host_j,  n · P_limit · time_s)
+    time_s   = max( F / (n · C),  B / (n · BW) ) + host_s + comm_s
+    D        = e_flop · F + e_byte · B + host_j                  (dynamic energy of the linear model)
+    energy_j = n · P_base · time_s + n · H · time_s · (1 − exp(−D / (n · H · time_s)))      H = P_limit − P_base
 
 * ``C`` and ``BW`` are the *achievable* compute (FLOP/s, for the step's dtype) and memory bandwidth (bytes/s) of one
-  accelerator: datasheet peak × fitted fraction (roofline: Williams, Waterman, Patterson 2009, CACM 52(4)).
+  accelerator: datasheet peak × fitted fraction (roofline: Williams, Waterman, Patterson 2009, CACM 52(4)). ``C``
+  is measured *at the power limit* (a bf16 8192² GEMM reaches 68–70 % of datasheet peak at 700 W, aifootprint GPU
+  micro-benchmarks 2026-11-26): the power cap's effect on the time of a compute-bound step (a prefill) is in it.
 * Power model (energy roofline: Choi, Bedard, Fowler, Vuduc 2013, IPDPS): a base power ``P_base`` per accelerator
-  while serving plus a dynamic energy per FLOP and per byte. The third term of ``busy_s`` is the **power cap**: when
-  the dynamic power would push the board above ``P_limit`` the clocks drop and the step takes longer, so a
-  compute-bound prefill runs at the power-capped throughput (measured: a bf16 GEMM reaches 68–70 % of datasheet peak
-  at the 700 W limit, aifootprint GPU micro-benchmarks 2026-11-26), never above the limit.
+  while serving plus a dynamic energy per FLOP and per byte, whose power ``d = D / (n·t)`` **saturates softly** below
+  the board limit (a soft power cap): ``P = P_base + H (1 − exp(−d / H))`` — ``P_base + d`` for small ``d``, never
+  above ``P_limit``. A board does not draw ``min(P_base + d, P_limit)``: as its power nears the limit, dynamic
+  voltage and frequency scaling lowers clocks *and supply voltage*, and switching energy per operation scales with
+  the voltage squared (``E = C·V²``; Weste & Harris, CMOS VLSI Design, 4th ed., 2011, §5.1), so the power drawn
+  for a given achieved work rate bends below the straight line before the limit. Fitted to ML.ENERGY's measured
+  power, the soft cap lowers the power model's out-of-sample error (docs/methodology/inference.md §3).
 * ``host_s`` (serving-engine host/scheduler time, see :class:`Engine`) and ``comm_s`` (tensor-parallel all-reduce
   latency) are spent with the accelerators waiting: charged at base power only, not at compute power; ``host_j`` is
   the engine's own accelerator energy per step that the roofline does not count (vLLM: fitted per running sequence;
@@ -149,12 +154,41 @@ class Engine:
 def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: Num = 0.0, comm_s: Num = 0.0,
                      host_j: Num = 0.0) -> tuple[Num, Num]:
     """``(time_s, energy_j)`` of one step on ``n`` accelerators (module docstring for the equations); ``host_j`` is
-    engine energy above base power spent during ``host_s`` (capped, with everything else, at ``n · P_limit · t``)."""
-    dyn = dev.energy_per_flop_j * flops + dev.energy_per_byte_j * bytes_moved
-    busy = maximum3(flops / (n * dev.compute_flops_per_s), bytes_moved / (n * dev.bandwidth_bytes_per_s),
-                    dyn / (n * (dev.power_limit_w - dev.base_power_w)))
-    t = busy + host_s + comm_s
-    return t, minimum(n * dev.base_power_w * t + dyn + host_j, n * dev.power_limit_w * t)
+    engine energy above base power spent during ``host_s`` (soft-capped, with everything else, below
+    ``n · P_limit · t``)."""
+    t = maximum(flops / (n * dev.compute_flops_per_s), bytes_moved / (n * dev.bandwidth_bytes_per_s)) + host_s + comm_s
+    nt = n * t
+    dyn = dev.energy_per_flop_j * flops + dev.energy_per_byte_j * bytes_moved + host_j
+    return t, nt * dev.base_power_w + soft_cap(dyn, nt * (dev.power_limit_w - dev.base_power_w))
+
+
+def soft_cap(dyn: Num, headroom: Num) -> Num:
+    """``headroom · (1 − exp(−dyn / headroom))``: dynamic energy ``dyn`` [J] saturating below ``headroom`` [J]
+    (``n · (P_limit − P_base) · t``); ``dyn`` itself where the headroom is infinite, 0 where it is 0."""
+    if type(dyn) is float and type(headroom) is float:
+        if headroom == math.inf or headroom <= 0.0:
+            return dyn if headroom > 0.0 else 0.0
+        return -headroom * math.expm1(-dyn / headroom)
+    import numpy as np
+
+    h = np.asarray(headroom, dtype=float)
+    d = np.asarray(dyn, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = -h * np.expm1(-d / h)
+    return np.where(np.isinf(h), d, np.where(h > 0.0, out, 0.0))
+
+
+def soft_cap_inverse(power_w: Num, base_power_w: Num, power_limit_w: Num) -> Num:
+    """The linear-model dynamic power [W] whose soft-capped power is ``power_w`` (inverse of :func:`soft_cap` per
+    unit time): ``−H · ln(1 − (P − P_base) / H)``, ``H = P_limit − P_base``; a power at or above the limit is read as
+    99 % of the headroom. Used to turn a measured power (GEMM, copy) into energy per FLOP or per byte."""
+    h = power_limit_w - base_power_w
+    x = minimum((power_w - base_power_w) / h, 0.99)
+    if type(x) is float:
+        return -h * math.log1p(-x)
+    import numpy as np
+
+    return -h * np.log1p(-x)
 
 
 def allreduce_terms(n: Num, layers: Num, hidden_bytes: Num, dev: Device) -> tuple[Num, Num]:
