@@ -7,17 +7,19 @@ and out of sample). Method (docs/methodology/inference.md):
    arXiv:2505.06371) becomes the steady-state serving step of :func:`~aifootprint.estimate.physics.llm_step_work` —
    FLOPs and bytes from the model's published architecture at the measured average batch, mean output length, weight
    precision, GPU model and count. The work does not depend on the calibration: it is computed once.
-2. **Time** (measured step time = avg batch ÷ output throughput): the achievable compute fraction φ_c is the
-   micro-benchmark's power-capped bf16 GEMM (691.4 of 989.5 TFLOP/s on H100, ``../shared/data/gpu-microbench``); for
-   each φ_m on a grid, the vLLM host terms (t_step, t_seq, t_layer) and the all-reduce terms enter linearly and are
-   solved by robust non-negative least squares on the relative step-time error.
-3. **Power**: the measured average power per GPU is regressed on the achieved bytes/s, FLOP/s and sequence-steps/s
-   (modelled bytes, FLOPs and running sequences ÷ measured step time ÷ GPUs):
-   ``P = P_base + e_byte · bytes/s + e_flop · FLOP/s + e_seq · seqs/s`` (robust NNLS). ``e_seq`` belongs to the vLLM
-   engine profile: its per-sequence time is not idle accelerator time (without the term the power fit's median error
-   is 10.5 % instead of 7.5 % on H100).
-4. Steps 2–3 are repeated once with the power cap in the step time; the φ_m with the smallest median |error| of
-   energy per output token wins.
+2. **Power** (first, independent of the time terms): the measured average power per GPU against the achieved bytes/s,
+   FLOP/s and sequence-steps/s (modelled bytes, FLOPs and running sequences ÷ measured step time ÷ GPUs) with the
+   soft power cap of :func:`~aifootprint.estimate.physics.step_time_energy`:
+   ``P = P_base + H (1 − exp(−d/H))``, ``d = e_byte · bytes/s + e_flop · FLOP/s + e_seq · seqs/s`` (:func:`fit_power`).
+   ``e_seq`` belongs to the vLLM engine profile: its per-sequence time is not idle accelerator time.
+3. **Time** (measured step time = avg batch ÷ output throughput): the achievable compute fraction φ_c is the
+   micro-benchmark's power-capped bf16 GEMM (691.4 of 989.5 TFLOP/s on H100, ``../shared/data/gpu-microbench``); the
+   all-reduce bandwidth is NVLink's (:data:`NVLINK_BUS_BYTES_PER_S`, cited, not fitted); for each φ_m on a grid, the
+   vLLM host terms (t_step, t_seq, t_layer) and the all-reduce latency enter linearly and are solved by non-negative
+   least absolute relative deviation (the score is a median); the φ_m with the smallest median |error| of energy per
+   output token wins.
+4. **MoE expert time**: the MoE configurations' step time the terms above leave unexplained, on the expert GEMMs'
+   compute-roofline time (dense models untouched).
 
 Only per-accelerator parameters are fitted (no per-model factor). The measurements are read at run time and never
 written out (no licence).

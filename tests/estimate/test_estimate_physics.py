@@ -168,3 +168,21 @@ def test_long_contexts_cost_kv_reads_and_attention() -> None:
     long = llm_step(c, dev, eng, 1.0, 32.0, 0.0, 16_000.0, 0.0)
     assert long[3] - short[3] == pytest.approx(32 * 15_500 * 131_072, rel=1e-9)
     assert long[1] > 2 * short[1]
+
+
+def test_allreduce_bandwidth_is_nvlinks_not_a_fitted_value() -> None:
+    """The fitted calibrations carry NVLink's bandwidth per GPU and direction as the all-reduce bus bandwidth (H100:
+    NVLink 4, 900 GB/s bidirectional, NVIDIA H100 datasheet, nccl-tests on 8 × H100 reach 460–480 GB/s bus
+    bandwidth; B200: NVLink 5, 1.8 TB/s bidirectional, NVIDIA DGX B200 datasheet); only the latency per all-reduce
+    is fitted. A free fit gave 902 GB/s (twice the link) or 189 GB/s (docs/methodology/inference.md §3 (s)). The ring
+    all-reduce of 8 × 8,192 bf16 values per token per layer (Llama 3.1 70B on 8 × H100) then costs
+    2 · 7/8 · 16,384 B / 450 GB/s = 63.7 ns per token per all-reduce beyond the latency."""
+    h100, b200 = load_calibration("h100"), load_calibration("b200")
+    assert h100.allreduce_bytes_per_s == pytest.approx(450e9)
+    assert b200.allreduce_bytes_per_s == pytest.approx(900e9)
+    assert 0.0 < h100.comm_latency_s < 50e-6
+    from aifootprint.estimate.physics import allreduce_terms
+
+    lat, per_tok = allreduce_terms(8.0, 1.0, 8192 * 2.0, h100.device())
+    assert per_tok / 2.0 == pytest.approx(2 * 7 / 8 * 16384 / 450e9, rel=1e-9)
+    assert lat == pytest.approx(2.0 * h100.comm_latency_s)
