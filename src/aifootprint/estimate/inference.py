@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .calibration import Calibration
     from .config import RequestConfig as RequestConfig
     from .models import ResolvedModel
+    from .physics import RequestConstants
     from .request_result import ResultCache
     from .sizing import MAX_ACCELERATORS as MAX_ACCELERATORS
     from .sizing import MEMORY_UTILIZATION as MEMORY_UTILIZATION
@@ -134,10 +135,10 @@ class RequestEstimator:
         est.estimate(input_tokens=500, output_tokens=300).energy_wh
     """
 
-    __slots__ = ("_accelerators_needed", "_batch", "_batch_f", "_context_limits", "_datacenter", "_fixed_n",
-                 "_host_w", "_idle_fraction", "_llm_request", "_memory_needed_bytes", "_notices", "_profile",
-                 "_provider_note", "_pue", "_results", "_site", "_variant_costs", "cal", "config", "costs", "device",
-                 "engine", "model", "precision", "registry")
+    __slots__ = ("_accelerators_needed", "_batch", "_batch_f", "_datacenter", "_fixed_n", "_host_w",
+                 "_idle_fraction", "_memory_needed_bytes", "_notices", "_plans", "_profile", "_provider_note", "_pue",
+                 "_request_constants", "_request_energy", "_results", "_site", "_sizes", "_variant_costs", "cal",
+                 "config", "costs", "device", "engine", "model", "precision", "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
                  registry: Registry | None = None, site: Site | None = None) -> None:
@@ -149,7 +150,7 @@ class RequestEstimator:
         from .config import RequestConfig
         from .engines import engine_costs, engine_profile
         from .models import ResolvedModel, native_precision, resolve
-        from .physics import llm_request
+        from .physics import request_constants, request_energy
         from .sizing import accelerators_needed, context_limits, memory_needed_bytes
 
         self.config = config if config is not None else RequestConfig()
@@ -173,10 +174,16 @@ class RequestEstimator:
         self._pue = 1.0
         self._idle_fraction = bd.IDLE_FRACTION
         # functions of the per-request path, bound here so that this module need not import their modules
-        self._llm_request = llm_request
+        self._request_constants = request_constants
+        self._request_energy = request_energy
         self._accelerators_needed = accelerators_needed
         self._memory_needed_bytes = memory_needed_bytes
-        self._context_limits = () if self._fixed_n is not None else context_limits(self.costs, self.cal, self._batch)
+        # everything of the physics that depends only on (costs, accelerator count), per count (request_constants)
+        self._plans: dict[tuple[int, int], RequestConstants] = {}
+        #: (fits, too_big, n, constants): the contexts that need n accelerators without evaluating the memory
+        #: (sizing.context_limits; a forced count: those that fit its physical memory), with the physics of n
+        self._sizes = tuple((fits, too_big, n, self._plan(self.costs, n)) for fits, too_big, n
+                            in context_limits(self.costs, self.cal, self._batch, self._fixed_n))
         self._datacenter = self.config.boundary == "datacenter"
         if self._datacenter:
             pue = self.site().pue.value
@@ -246,7 +253,7 @@ class RequestEstimator:
         n = self._fixed_n
         if n is None:
             ctx = input_tokens + output_tokens
-            for fits, too_big, m in self._context_limits:  # sizing.context_limits: no memory evaluation per call
+            for fits, too_big, m, _ in self._sizes:  # sizing.context_limits: no memory evaluation per call
                 if ctx <= fits:
                     return m
                 if ctx < too_big:
@@ -289,25 +296,46 @@ class RequestEstimator:
             raise InputError(
                 f"tokens must be input ≥ 0 and output ≥ 1, got input {input_tokens!r}, output {output_tokens!r}"
             )
+        ctx = input_tokens + output_tokens
+        for fits, too_big, n, plan in self._sizes:  # accelerators_for without a call, and the physics of that count
+            if ctx <= fits:
+                return self._point(plan, n, float(input_tokens), float(output_tokens))
+            if ctx < too_big:
+                break
         return self._estimate(self.costs, input_tokens, output_tokens)
 
     def _estimate(self, costs: TokenCosts, i: float, o: float) -> RequestEstimate:
+        """Point estimate with ``costs`` (the model's, or a closed model's low/high variant), sized on the model's."""
         n = self.accelerators_for(i, o)
-        b = self._batch
-        acc_j, dec_j, t_step, ttft = self._llm_request(costs, self.device, self.engine, float(n), self._batch_f,
-                                                       float(i), float(o))
+        return self._point(self._plan(costs, n), n, float(i), float(o))
+
+    def _plan(self, costs: TokenCosts, n: int) -> RequestConstants:
+        """:func:`.physics.request_constants` of ``costs`` on ``n`` accelerators (kept per costs and count)."""
+        key = (id(costs), n)  # costs are held by this estimator (self.costs, _variant_costs): ids stay unique
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._request_constants(costs, self.device, self.engine, float(n),
+                                                              self._batch_f)
+        return plan
+
+    def _point(self, plan: RequestConstants, n: int, i: float, o: float) -> RequestEstimate:
+        """The estimate of a request of ``i`` input and ``o`` output tokens (floats) on ``n`` accelerators."""
+        acc_j, dec_j, t_step, ttft = self._request_energy(plan, i, o)
         if dec_j > acc_j:
             dec_j = acc_j
-        t_share = t_step * o / b
+        t_share = t_step * o / self._batch
         k = _WH_PER_J
         pre, dec, host = (acc_j - dec_j) * k, dec_j * k, self._host_w * n * t_share * k
-        idle = overhead = 0.0
-        if self._datacenter:  # inlined boundary.split (same equations; tests check they agree)
-            idle = self._idle_fraction * (pre + dec + host)
-            overhead = (self._pue - 1.0) * (pre + dec + host + idle)
+        energy = pre + dec + host
+        if self._datacenter:  # inlined boundary.split (same equations, same order; tests check they agree)
+            idle = self._idle_fraction * energy
+            energy = energy + idle
+            overhead = (self._pue - 1.0) * energy
+            energy = energy + overhead
+        else:
+            idle = overhead = 0.0
         # tuple.__new__ directly: the named tuple's own __new__ is a Python function (one more call per request)
-        return _new_tuple(RequestEstimate, (pre + dec + host + idle + overhead, pre, dec, host, idle, overhead,
-                                            ttft + o * t_step, n, n * t_share))
+        return _new_tuple(RequestEstimate, (energy, pre, dec, host, idle, overhead, ttft + o * t_step, n, n * t_share))
 
     # -- full result ---------------------------------------------------------------------------------------------
     def result(self, input_tokens: float, output_tokens: float) -> Result:

@@ -39,6 +39,16 @@ Public signature (other estimators — image, video, embedding — call these)::
 Above it, :func:`llm_step_work` counts FLOPs and bytes of one continuous-batching LLM step (KV-cache reads and
 attention FLOPs over the context each sequence really has; MoE weight reads over the distinct experts the step's
 tokens touch) and :func:`llm_request` turns a steady batch into one request's energy — both float/array generic.
+
+Evaluation (same equations, split by what they depend on): :func:`group_step` is the only code that evaluates the
+roofline and power model above, on :func:`group_constants` (``n · C``, ``n · BW``, … of one group, computed once);
+:func:`step_time_energy`, :func:`llm_step` and :func:`llm_request` all call it. :func:`request_constants` gathers
+everything of a request's steps that depends only on (model, accelerator, engine, ``n``, batch) and
+:func:`request_energy` does the request-dependent arithmetic on it: :func:`llm_request` (the batch API, on arrays) is
+the two in one call; :class:`~.inference.RequestEstimator` keeps the constants per accelerator count and calls
+:func:`request_energy` on Python floats (``scalar``: comparisons inline instead of numpy's) — ≈ 5 µs per request.
+Terms that are exactly 0 for a model or group (sliding windows, routed experts, all-reduce and expert waits) are
+skipped by a flag set with the constants, which leaves every result bit for bit the same (``x + 0.0 == x``).
 """
 
 from __future__ import annotations
@@ -151,15 +161,61 @@ class Engine:
         return self.seq_energy_j * seqs
 
 
+def _nonzero(x: Num) -> bool:
+    """False only for a Python number equal to 0 (an array counts as non-zero: its terms are kept)."""
+    return type(x) not in _PYTHON_NUMBERS or x != 0
+
+
+def _python_numbers(*xs: Num) -> bool:
+    """True when every argument is a Python float, int or bool (no numpy array: inline comparisons work)."""
+    return all(type(x) in _PYTHON_NUMBERS for x in xs)
+
+
+_PYTHON_NUMBERS = (float, int, bool)
+
+#: Constants of one step on a group of ``n`` accelerators (:func:`group_constants`): ``(n·C, n·BW,
+#: n·(P_limit − P_base), e_flop, e_byte, n·P_base, n·P_limit, comm_s, comm_s_per_token, expert_s_per_token,
+#: waits)``, floats or arrays; ``waits`` False when the three waits are 0 (their terms are skipped: exact).
+Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, Num, bool]
+
+
+def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Num = 0.0,
+                    expert_s_per_token: Num = 0.0) -> Group:
+    """What :func:`group_step` needs of ``n`` accelerators of type ``dev``, computed once per group (the per-request
+    path keeps it per accelerator count), with the waits of an LLM step (:func:`step_waits`; 0 elsewhere)."""
+    return (n * dev.compute_flops_per_s, n * dev.bandwidth_bytes_per_s, n * (dev.power_limit_w - dev.base_power_w),
+            dev.energy_per_flop_j, dev.energy_per_byte_j, n * dev.base_power_w, n * dev.power_limit_w,
+            comm_s, comm_s_per_token, expert_s_per_token,
+            _nonzero(comm_s) or _nonzero(comm_s_per_token) or _nonzero(expert_s_per_token))
+
+
+def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num, host_j: Num, scalar: bool = False
+               ) -> tuple[Num, Num]:
+    """``(time_s, energy_j)`` of one step over ``tokens`` tokens on the group ``g`` (:func:`group_constants`): THE
+    roofline and power model (module docstring), the only code that evaluates them. The step waits ``host_s`` plus
+    the engine's expert GEMMs ``expert_s_per_token · tokens`` (together the docstring's ``host_s``) and its
+    all-reduces ``comm_s + comm_s_per_token · tokens``, at base power; ``host_j`` is engine energy above base power.
+
+    ``scalar=True`` promises Python numbers only (no arrays; the µs per-request path): the bounds are compared inline
+    and the soft cap is evaluated inline instead of through :func:`maximum` / :func:`soft_cap`, which give the same
+    values on any input."""
+    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, _, comm_s, comm_tok, expert_tok, waits = g
+    busy, mem_s = flops / n_c, bytes_moved / n_bw  # compute, memory bound
+    busy = (busy if busy > mem_s else mem_s) if scalar else maximum(busy, mem_s)
+    # without waits, the same sum without its zero terms (x + 0.0 == x)
+    t = busy + (host_s + expert_tok * tokens) + (comm_s + comm_tok * tokens) if waits else busy + host_s
+    dyn, head = e_flop * flops + e_byte * bytes_moved + host_j, n_dyn_w * t  # soft power cap (:func:`soft_cap`)
+    if scalar and 0.0 < head < math.inf:
+        return t, n_base_w * t - head * math.expm1(-dyn / head)
+    return t, n_base_w * t + soft_cap(dyn, head)
+
+
 def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: Num = 0.0, comm_s: Num = 0.0,
                      host_j: Num = 0.0) -> tuple[Num, Num]:
-    """``(time_s, energy_j)`` of one step on ``n`` accelerators (module docstring for the equations); ``host_j`` is
-    engine energy above base power spent during ``host_s`` (soft-capped, with everything else, below
-    ``n · P_limit · t``)."""
-    t = maximum(flops / (n * dev.compute_flops_per_s), bytes_moved / (n * dev.bandwidth_bytes_per_s)) + host_s + comm_s
-    nt = n * t
-    dyn = dev.energy_per_flop_j * flops + dev.energy_per_byte_j * bytes_moved + host_j
-    return t, nt * dev.base_power_w + soft_cap(dyn, nt * (dev.power_limit_w - dev.base_power_w))
+    """``(time_s, energy_j)`` of one step on ``n`` accelerators (module docstring for the equations; evaluated by
+    :func:`group_step`); ``host_j`` is engine energy above base power spent during ``host_s`` (soft-capped, with
+    everything else, below ``n · P_limit · t``)."""
+    return group_step(flops, bytes_moved, 0.0, group_constants(dev, n, comm_s), host_s, host_j)
 
 
 def soft_cap(dyn: Num, headroom: Num) -> Num:
@@ -207,33 +263,53 @@ def allreduce_s(tokens: Num, n: Num, layers: Num, hidden_bytes: Num, dev: Device
     return latency_s + s_per_token * tokens
 
 
+#: Per-token costs of a model on ``n`` accelerators as :func:`_rates` and :func:`_work` read them
+#: (:func:`work_constants`): the rates' part, then the step's part.
+Work = tuple[tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool], tuple[Num, Num, Num, bool]]
+
+
+def work_constants(c: Any, n: Num) -> Work:
+    """The fields of :class:`~.arch.TokenCosts` ``c`` that :func:`_rates` and :func:`_work` use, with the KV-head
+    copies on ``n`` accelerators (``ρ``, :func:`llm_step_work`) and the per-prompt-token bytes ``ρ · kv_tok`` applied
+    once, and whether the model has sliding-window layers and routed experts (else their terms are skipped): the
+    per-request path keeps this per accelerator count."""
+    rep = _kv_copies(n, c.kv_shards)
+    local = c.local_attn_flops_per_ctx
+    return ((c.linear_flops, c.attn_flops_per_ctx, c.kv_bytes_per_ctx, local, _inf_if_zero(c.local_window),
+             c.local_kv_bytes_per_ctx, rep, (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep,
+             2.0 * c.state_bytes_per_seq, _nonzero(local)),
+            (c.dense_weight_bytes, c.expert_weight_bytes, c.route_fraction, _nonzero(c.route_fraction)))
+
+
+def _rates(w: Work, decode_ctx: Num, prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
+    """:func:`llm_step_rates` from :func:`work_constants`."""
+    lin, attn, kv, local, win, local_kv, rep, by_p, state2, has_local = w[0]
+    fl_d = lin + attn * decode_ctx
+    fl_p = lin + attn * prefill_ctx
+    kv_d = kv * decode_ctx
+    if has_local:  # sliding-window / chunked layers
+        loc_d = minimum(decode_ctx, win)
+        fl_d = fl_d + local * loc_d
+        fl_p = fl_p + local * minimum(prefill_ctx, win)
+        kv_d = kv_d + local_kv * loc_d
+    return fl_d, fl_p, rep * kv_d + state2 + by_p, by_p
+
+
 def llm_step_rates(c: Any, n: Num, decode_ctx: Num, prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
     """``(flops_per_seq, flops_per_prompt_token, bytes_per_seq, bytes_per_prompt_token)`` of a serving step over
     ``n`` accelerators: the work each decoding sequence (one token at mean context ``decode_ctx``) and each prompt
     token (at mean context ``prefill_ctx``) adds to a step, on top of the step's weight reads
     (:func:`llm_step_work` for the equations; split out so that one request's three steps share it)."""
-    fl_d = c.linear_flops + c.attn_flops_per_ctx * decode_ctx
-    fl_p = c.linear_flops + c.attn_flops_per_ctx * prefill_ctx
-    kv_d = c.kv_bytes_per_ctx * decode_ctx
-    local = c.local_attn_flops_per_ctx
-    if type(local) is not float or local:  # sliding-window / chunked layers (a scalar 0.0 skips them, inline)
-        win = _inf_if_zero(c.local_window)
-        loc_d = minimum(decode_ctx, win)
-        fl_d = fl_d + local * loc_d
-        fl_p = fl_p + local * minimum(prefill_ctx, win)
-        kv_d = kv_d + c.local_kv_bytes_per_ctx * loc_d
-    rep = _kv_copies(n, c.kv_shards)
-    by_p = (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep
-    return fl_d, fl_p, rep * kv_d + 2.0 * c.state_bytes_per_seq + by_p, by_p
+    return _rates(work_constants(c, n), decode_ctx, prefill_ctx)
 
 
-def _work(c: Any, decode_seqs: Num, prefill_tokens: Num, rates: tuple[Num, Num, Num, Num]) -> tuple[Num, Num]:
-    """``(flops, bytes_moved)`` of one step from :func:`llm_step_rates` (weights and distinct experts added)."""
+def _work(w: Work, decode_seqs: Num, prefill_tokens: Num, rates: tuple[Num, Num, Num, Num]) -> tuple[Num, Num]:
+    """``(flops, bytes_moved)`` of one step from :func:`_rates` (weights and distinct experts added)."""
     fl_d, fl_p, by_d, by_p = rates
-    moved = c.dense_weight_bytes + decode_seqs * by_d + prefill_tokens * by_p
-    route = c.route_fraction
-    if type(route) is not float or route:  # distinct experts touched by the step's tokens (none: scalar 0.0)
-        moved = moved + c.expert_weight_bytes * (1.0 - (1.0 - route) ** (decode_seqs + prefill_tokens))
+    dense, experts, route, has_experts = w[1]
+    moved = dense + decode_seqs * by_d + prefill_tokens * by_p
+    if has_experts:  # distinct experts touched by the step's tokens
+        moved = moved + experts * (1.0 - (1.0 - route) ** (decode_seqs + prefill_tokens))
     return decode_seqs * fl_d + prefill_tokens * fl_p, moved
 
 
@@ -250,7 +326,8 @@ def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_
     the expert term being the expected distinct experts touched by ``T`` uniformly routed tokens (:mod:`.arch`) and
     ``ρ = max(1, n / kv_shards)`` the copies of each KV head when there are fewer KV heads than accelerators.
     """
-    return _work(c, decode_seqs, prefill_tokens, llm_step_rates(c, n, decode_ctx, prefill_ctx))
+    w = work_constants(c, n)
+    return _work(w, decode_seqs, prefill_tokens, _rates(w, decode_ctx, prefill_ctx))
 
 
 def step_waits(c: Any, dev: Device, eng: Engine, n: Num) -> tuple[Num, Num, Num]:
@@ -264,22 +341,50 @@ def step_waits(c: Any, dev: Device, eng: Engine, n: Num) -> tuple[Num, Num, Num]
     return comm_s, comm_tok, 0.0
 
 
-def _step(c: Any, dev: Device, n: Num, decode_seqs: Num, prefill_tokens: Num, rates: tuple[Num, Num, Num, Num],
-          waits: tuple[Num, Num, Num], host_s: Num, host_j: Num) -> tuple[Num, Num, Num, Num]:
-    """``(time_s, energy_j, flops, bytes_moved)`` of one step from its per-unit work (:func:`llm_step_rates`), its
-    waits (:func:`step_waits`) and the engine's host time and energy for its running sequences."""
-    flops, moved = _work(c, decode_seqs, prefill_tokens, rates)
-    tokens = decode_seqs + prefill_tokens
-    comm_s, comm_tok, expert_tok = waits
-    t, e = step_time_energy(flops, moved, n, dev, host_s + expert_tok * tokens, comm_s + comm_tok * tokens, host_j)
-    return t, e, flops, moved
 
 
 def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_ctx: Num,
              prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
-    """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`step_time_energy`)."""
-    return _step(c, dev, n, decode_seqs, prefill_tokens, llm_step_rates(c, n, decode_ctx, prefill_ctx),
-                 step_waits(c, dev, eng, n), eng.host_s(decode_seqs, c.layers), eng.host_j(decode_seqs))
+    """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`group_step`); the engine's host time
+    (:meth:`Engine.host_s`) and expert GEMM time (:meth:`Engine.expert_s`) are waits charged at base power."""
+    w = work_constants(c, n)
+    flops, moved = _work(w, decode_seqs, prefill_tokens, _rates(w, decode_ctx, prefill_ctx))
+    t, e = group_step(flops, moved, decode_seqs + prefill_tokens, group_constants(dev, n, *step_waits(c, dev, eng, n)),
+                      eng.host_s(decode_seqs, c.layers), eng.host_j(decode_seqs))
+    return t, e, flops, moved
+
+
+#: Everything of one request's steps that does not depend on the request (:func:`request_constants`).
+RequestConstants = tuple[Work, Group, Num, Num, Num, Num, Num, bool]
+
+
+def request_constants(c: Any, dev: Device, eng: Engine, n: Num, batch: Num) -> RequestConstants:
+    """What :func:`request_energy` needs of (model, accelerator, engine, ``n`` accelerators, ``batch``): per-token
+    work, group constants, the waits and engine energy of a step with ``batch`` and with no running sequences. The
+    per-request path builds it once per accelerator count; :func:`llm_request` for each call. The last field says
+    whether all of them are Python numbers (then floats in give floats out through :func:`group_step`'s inline
+    comparisons)."""
+    w, g = work_constants(c, n), group_constants(dev, n, *step_waits(c, dev, eng, n))
+    k = (batch, eng.host_s(batch, c.layers), eng.host_j(batch), eng.host_s(0.0, c.layers), eng.host_j(0.0))
+    return (w, g, *k, _python_numbers(*w[0], *w[1], *g, *k))
+
+
+def request_energy(k: RequestConstants, input_tokens: Num, output_tokens: Num) -> tuple[Num, Num, Num, Num]:
+    """:func:`llm_request` from :func:`request_constants` (floats: the µs per-request path; arrays: the batch API)."""
+    w, g, b, host_b, host_j_b, host_0, host_j_0, numbers = k
+    i, o = input_tokens, output_tokens
+    decode_ctx = i + 0.5 * o
+    scalar = numbers and type(decode_ctx) is float  # Python numbers in (a numpy input makes decode_ctx numpy)
+    rates = _rates(w, decode_ctx, 0.5 * i)
+    p = b * i / o
+    flops, moved = _work(w, b, p, rates)  # the mixed steps: B decoding sequences, B·I/O prompt tokens
+    t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar)
+    flops, moved = _work(w, b, 0.0, rates)  # decode-only steps
+    e_dec = group_step(flops, moved, b, g, host_b, host_j_b, scalar)[1]
+    flops, moved = _work(w, 0.0, i, rates)  # the isolated prefill step
+    t_pre = group_step(flops, moved, i, g, host_0, host_j_0, scalar)[0]
+    share = o / b
+    return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre
 
 
 def llm_request(c: Any, dev: Device, eng: Engine, n: Num, batch: Num, input_tokens: Num, output_tokens: Num
@@ -292,18 +397,10 @@ def llm_request(c: Any, dev: Device, eng: Engine, n: Num, batch: Num, input_toke
     those mixed steps (``energy_j``); ``decode_energy_j`` is the same share of decode-only steps, so the prefill
     attributed to the request is the difference (the marginal cost of folding its prompt into the steps).
     ``ttft_s`` is the time of one prefill-only step over the prompt (an isolated, compute-bound, power-capped step).
-    The three steps are :func:`llm_step`'s, sharing their per-unit work and the engine's host terms.
+    The three steps are :func:`llm_step`'s (:func:`request_energy`), sharing their per-unit work and the engine's
+    host terms.
     """
-    i, o, b = input_tokens, output_tokens, batch
-    rates = llm_step_rates(c, n, i + 0.5 * o, 0.5 * i)
-    waits = step_waits(c, dev, eng, n)
-    host_b, hj_b = eng.host_s(b, c.layers), eng.host_j(b)
-    zero = 0.0 * i
-    t_mix, e_mix, _, _ = _step(c, dev, n, b, b * i / o, rates, waits, host_b, hj_b)
-    _, e_dec, _, _ = _step(c, dev, n, b, zero, rates, waits, host_b, hj_b)
-    t_pre, _, _, _ = _step(c, dev, n, zero, i, rates, waits, eng.host_s(zero, c.layers), eng.host_j(zero))
-    share = o / b
-    return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre
+    return request_energy(request_constants(c, dev, eng, n, batch), input_tokens, output_tokens)
 
 
 def isolated_prefill(c: Any, dev: Device, eng: Engine, n: Num, input_tokens: Num) -> tuple[Num, Num]:

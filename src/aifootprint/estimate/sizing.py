@@ -51,31 +51,44 @@ def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context
 LIMITED_COUNTS = 2
 
 
-def context_limits(costs: TokenCosts, cal: Calibration, batch: int) -> tuple[tuple[float, float, int], ...]:
+def context_limits(costs: TokenCosts, cal: Calibration, batch: int, fixed: int | None = None
+                   ) -> tuple[tuple[float, float, int], ...]:
     """``(fits, too_big, n)`` for the first :data:`LIMITED_COUNTS` powers of two ``n`` whose usable memory holds the
     weights: the largest whole context [tokens] whose weights + KV cache fit on ``n`` accelerators and the next whole
     context (bisection on :func:`memory_needed_bytes`, which never decreases with the context).
 
     So a context (≥ 0) at most ``fits`` needs ``n`` accelerators when it is at least ``too_big`` for every smaller
     count listed, without evaluating the memory; one between the two bounds is left to :func:`accelerators_needed`
-    (:meth:`.inference.RequestEstimator.accelerators_for`)."""
+    (:meth:`.inference.RequestEstimator.accelerators_for`). With a ``fixed`` count (``--accelerators``) the one entry
+    is for ``fixed`` against its physical memory (what a forced count must fit), none when not even the weights fit."""
+    if fixed is not None:
+        bounds = _context_bounds(costs, batch, fixed * cal.memory_bytes)
+        return () if bounds is None else ((*bounds, fixed),)
     usable = cal.memory_bytes * MEMORY_UTILIZATION
     out: list[tuple[float, float, int]] = []
     n = 1
     while n <= MAX_ACCELERATORS and len(out) < LIMITED_COUNTS:
-        cap = n * usable
-        if memory_needed_bytes(costs, batch, 0.0) <= cap:  # else not even the weights fit: no context does
-            lo, hi = 0.0, 1.0  # invariant: lo fits
-            while memory_needed_bytes(costs, batch, hi) <= cap and hi < 2.0**60:
-                lo, hi = hi, 2.0 * hi
-            if hi >= 2.0**60:  # no KV cache: every context fits
-                lo = hi = math.inf
-            while hi - lo > 1.0:  # lo fits, hi does not
-                mid = float(math.floor((lo + hi) / 2.0))
-                if memory_needed_bytes(costs, batch, mid) <= cap:
-                    lo = mid
-                else:
-                    hi = mid
-            out.append((lo, hi, n))
+        bounds = _context_bounds(costs, batch, n * usable)
+        if bounds is not None:
+            out.append((*bounds, n))
         n *= 2
     return tuple(out)
+
+
+def _context_bounds(costs: TokenCosts, batch: int, cap: float) -> tuple[float, float] | None:
+    """The largest whole context whose weights + KV cache fit in ``cap`` bytes and the next whole context (both
+    +inf without a KV cache); None when not even the weights fit."""
+    if memory_needed_bytes(costs, batch, 0.0) > cap:
+        return None
+    lo, hi = 0.0, 1.0  # invariant: lo fits
+    while memory_needed_bytes(costs, batch, hi) <= cap and hi < 2.0**60:
+        lo, hi = hi, 2.0 * hi
+    if hi >= 2.0**60:  # no KV cache: every context fits
+        lo = hi = math.inf
+    while hi - lo > 1.0:  # lo fits, hi does not
+        mid = float(math.floor((lo + hi) / 2.0))
+        if memory_needed_bytes(costs, batch, mid) <= cap:
+            lo = mid
+        else:
+            hi = mid
+    return lo, hi

@@ -1,0 +1,103 @@
+"""The µs per-request path (issue 8: ``RequestEstimator.estimate`` ≤ 10 µs) evaluates the one roofline of
+:mod:`aifootprint.estimate.physics` on constants kept per accelerator count; these tests check that it gives what the
+vectorised batch API and the uncached physics give, and that its inline comparisons equal numpy's."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aifootprint.errors import InputError
+from aifootprint.estimate.batch import COLUMNS, estimate_arrays
+from aifootprint.estimate.calibration import load_calibration
+from aifootprint.estimate.inference import RequestConfig, RequestEstimator
+from aifootprint.estimate.physics import group_constants, group_step, llm_request
+
+#: dense, MoE, MLA + FP8, MXFP4 MoE with sliding windows, sliding-window dense, hybrid Mamba, closed models
+MODELS = ["llama-3.1-8b", "qwen3-30b-a3b", "deepseek-v3", "gpt-oss-120b", "gemma-3-27b", "nemotron-nano-9b-v2",
+          "llama-3.1-70b", "gpt-4o", "gemini-2.5-flash"]
+_ESTIMATORS: dict[tuple[object, ...], RequestEstimator | None] = {}
+
+
+def _estimator(model: str, hardware: str, engine: str, boundary: str, batch: int, accelerators: int | None
+               ) -> RequestEstimator | None:
+    """One estimator per configuration for the whole module (construction is the slow part); None when a forced
+    count cannot hold even the weights."""
+    key = (model, hardware, engine, boundary, batch, accelerators)
+    if key not in _ESTIMATORS:
+        cfg = RequestConfig(hardware=hardware, engine=engine, boundary=boundary, batch=batch, accelerators=accelerators)
+        est = RequestEstimator(model, cfg)
+        try:
+            est.estimate(0, 1)
+        except InputError:
+            est = None
+        _ESTIMATORS[key] = est
+    return _ESTIMATORS[key]
+
+
+@settings(max_examples=150, deadline=None)
+@given(model=st.sampled_from(MODELS), hardware=st.sampled_from(["h100", "h200", "b200", "a100-80gb"]),
+       engine=st.sampled_from(["vllm", "cuda-graph"]),
+       boundary=st.sampled_from(["accelerator", "server", "datacenter"]),
+       batch=st.sampled_from([1, 8, 64, 256]), accelerators=st.sampled_from([None, None, 1, 2, 8]),
+       tokens=st.lists(st.tuples(st.floats(0, 60_000), st.floats(1, 16_000)), min_size=1, max_size=6))
+def test_point_path_equals_the_vectorised_path(model: str, hardware: str, engine: str, boundary: str, batch: int,
+                                               accelerators: int | None, tokens: list[tuple[float, float]]) -> None:
+    """``estimate()`` (Python floats, constants kept per accelerator count, inline comparisons) and
+    ``estimate_arrays`` (numpy, constants built per call) give the same request estimates — every column, including
+    the accelerator count and a prefill that is a small difference of two energies — or refuse the same requests."""
+    est = _estimator(model, hardware, engine, boundary, batch, accelerators)
+    if est is None:
+        return
+    for i, o in tokens:
+        try:
+            one = est.estimate(i, o)
+        except InputError:
+            with pytest.raises(InputError):
+                estimate_arrays(est, [i], [o])
+            continue
+        row = estimate_arrays(est, [i], [o])
+        got = [float(row[c][0]) for c in COLUMNS[:8]]
+        want = [one.energy_wh, one.prefill_wh, one.decode_wh, one.host_wh, one.idle_wh, one.overhead_wh,
+                one.latency_s, float(one.accelerators)]
+        for name, g, w in zip(COLUMNS, got, want, strict=False):
+            assert math.isclose(g, w, rel_tol=1e-12, abs_tol=1e-12 * one.energy_wh), (name, g, w)
+        assert all(type(v) is float for v in (*one[:7], one.accelerator_time_s))
+
+
+@settings(max_examples=200, deadline=None)
+@given(flops=st.floats(0, 1e18), moved=st.floats(0, 1e13), tokens=st.floats(0, 1e5), host_s=st.floats(0, 0.1),
+       host_j=st.floats(0, 10.0), n=st.sampled_from([1.0, 2.0, 8.0]), comm=st.sampled_from([0.0, 1e-5]),
+       hw=st.sampled_from(["h100", "b200", "a100-80gb"]))
+def test_inline_comparisons_equal_the_helpers(flops: float, moved: float, tokens: float, host_s: float,
+                                              host_j: float, n: float, comm: float, hw: str) -> None:
+    """:func:`group_step` with ``scalar=True`` (inline comparisons) equals the helper path and numpy's element-wise
+    path bit for bit, whichever bound (compute, memory, power cap, board limit) binds."""
+    dev = load_calibration(hw).device()
+    g = group_constants(dev, n, comm, comm * 1e-3, 2e-9 if comm else 0.0)
+    fast = group_step(flops, moved, tokens, g, host_s, host_j, True)
+    assert fast == group_step(flops, moved, tokens, g, host_s, host_j)
+    arr = group_step(np.array([flops]), np.array([moved]), np.array([tokens]), g, host_s, host_j)
+    assert fast == (float(arr[0][0]), float(arr[1][0]))
+
+
+def test_estimator_constants_are_the_uncached_physics() -> None:
+    """The estimator's per-count constants give exactly what :func:`llm_request` computes from scratch, on every
+    accelerator count it keeps (a forced count and the automatic ones)."""
+    for cfg in (RequestConfig(), RequestConfig(accelerators=2, batch=8), RequestConfig(engine="cuda-graph")):
+        for model in ("llama-3.1-70b", "qwen3-30b-a3b", "gpt-4o"):
+            est = RequestEstimator(model, cfg)
+            for fits, _, n, _ in est._sizes:
+                i = min(fits, 4000.0) // 2
+                o = min(fits, 4000.0) - i
+                assert o >= 1
+                acc_j, dec_j, t_step, ttft = llm_request(est.costs, est.device, est.engine, float(n),
+                                                         float(cfg.batch), i, o)
+                got = est.estimate(i, o)
+                assert got.accelerators == n
+                assert got.decode_wh == min(dec_j, acc_j) * (1.0 / 3600.0)
+                assert got.latency_s == ttft + o * t_step
