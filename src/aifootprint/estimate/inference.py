@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
     from aifootprint.result import Assumption, Result
 
-    from .arch import Architecture, TokenCosts
+    from .arch import Architecture
     from .calibration import Calibration
     from .config import RequestConfig as RequestConfig
     from .models import ResolvedModel
@@ -136,9 +136,9 @@ class RequestEstimator:
     """
 
     __slots__ = ("_accelerators_needed", "_batch", "_batch_f", "_datacenter", "_fixed_n", "_host_w",
-                 "_idle_fraction", "_memory_needed_bytes", "_notices", "_plans", "_profile", "_provider_note", "_pue",
-                 "_request_constants", "_request_energy", "_results", "_site", "_sizes", "_variant_costs", "cal",
-                 "config", "costs", "device", "engine", "model", "precision", "registry")
+                 "_idle_fraction", "_memory_needed_bytes", "_notices", "_physics_costs", "_plans", "_profile",
+                 "_provider_note", "_pue", "_request_constants", "_request_energy", "_results", "_site", "_sizes",
+                 "_variants", "cal", "config", "costs", "device", "engine", "model", "precision", "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
                  registry: Registry | None = None, site: Site | None = None) -> None:
@@ -159,7 +159,7 @@ class RequestEstimator:
         self._notices: list[Notice] = []
         self._profile: Any = None
         self._results: ResultCache | None = None
-        self._variant_costs: dict[Architecture, TokenCosts] = {}
+        self._variants: dict[Architecture, RequestEstimator] = {}
         self.cal = self._calibration()
         self.precision = self.config.precision or native_precision(self.model, registry)
         self.costs = engine_costs(token_costs(self.model.best, self.precision), self.config.engine)
@@ -178,11 +178,13 @@ class RequestEstimator:
         self._request_energy = request_energy
         self._accelerators_needed = accelerators_needed
         self._memory_needed_bytes = memory_needed_bytes
-        # everything of the physics that depends only on (costs, accelerator count), per count (request_constants)
-        self._plans: dict[tuple[int, int], RequestConstants] = {}
+        # the token costs the physics runs on (a closed model's low/high variant: _variant), and everything of the
+        # physics that depends only on them and the accelerator count, per count (physics.request_constants)
+        self._physics_costs = self.costs
+        self._plans: dict[int, RequestConstants] = {}
         #: (fits, too_big, n, constants): the contexts that need n accelerators without evaluating the memory
         #: (sizing.context_limits; a forced count: those that fit its physical memory), with the physics of n
-        self._sizes = tuple((fits, too_big, n, self._plan(self.costs, n)) for fits, too_big, n
+        self._sizes = tuple((fits, too_big, n, self._plan(n)) for fits, too_big, n
                             in context_limits(self.costs, self.cal, self._batch, self._fixed_n))
         self._datacenter = self.config.boundary == "datacenter"
         if self._datacenter:
@@ -299,28 +301,14 @@ class RequestEstimator:
         ctx = input_tokens + output_tokens
         for fits, too_big, n, plan in self._sizes:  # accelerators_for without a call, and the physics of that count
             if ctx <= fits:
-                return self._point(plan, n, float(input_tokens), float(output_tokens))
-            if ctx < too_big:
                 break
-        return self._estimate(self.costs, input_tokens, output_tokens)
-
-    def _estimate(self, costs: TokenCosts, i: float, o: float) -> RequestEstimate:
-        """Point estimate with ``costs`` (the model's, or a closed model's low/high variant), sized on the model's."""
-        n = self.accelerators_for(i, o)
-        return self._point(self._plan(costs, n), n, float(i), float(o))
-
-    def _plan(self, costs: TokenCosts, n: int) -> RequestConstants:
-        """:func:`.physics.request_constants` of ``costs`` on ``n`` accelerators (kept per costs and count)."""
-        key = (id(costs), n)  # costs are held by this estimator (self.costs, _variant_costs): ids stay unique
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self._request_constants(costs, self.device, self.engine, float(n),
-                                                              self._batch_f)
-        return plan
-
-    def _point(self, plan: RequestConstants, n: int, i: float, o: float) -> RequestEstimate:
-        """The estimate of a request of ``i`` input and ``o`` output tokens (floats) on ``n`` accelerators."""
-        acc_j, dec_j, t_step, ttft = self._request_energy(plan, i, o)
+            if ctx < too_big:
+                n, plan = self._sized(input_tokens, output_tokens)
+                break
+        else:
+            n, plan = self._sized(input_tokens, output_tokens)
+        o = float(output_tokens)
+        acc_j, dec_j, t_step, ttft = self._request_energy(plan, float(input_tokens), o)  # physics.request_energy
         if dec_j > acc_j:
             dec_j = acc_j
         t_share = t_step * o / self._batch
@@ -337,6 +325,37 @@ class RequestEstimator:
         # tuple.__new__ directly: the named tuple's own __new__ is a Python function (one more call per request)
         return _new_tuple(RequestEstimate, (energy, pre, dec, host, idle, overhead, ttft + o * t_step, n, n * t_share))
 
+    def _sized(self, input_tokens: float, output_tokens: float) -> tuple[int, RequestConstants]:
+        """The accelerator count of a request outside the precomputed limits and the physics constants of that count
+        (InputError when it does not fit)."""
+        n = self.accelerators_for(input_tokens, output_tokens)
+        return n, self._plan(n)
+
+    def _plan(self, n: int) -> RequestConstants:
+        """:func:`.physics.request_constants` of the physics' token costs on ``n`` accelerators (kept per count)."""
+        plan = self._plans.get(n)
+        if plan is None:
+            plan = self._plans[n] = self._request_constants(self._physics_costs, self.device, self.engine, float(n),
+                                                            self._batch_f)
+        return plan
+
+    def _variant(self, arch: Architecture) -> RequestEstimator:
+        """This estimator with the token costs of a variant architecture (a closed model's low/high parameter
+        counts) in the physics, and everything else — accelerator sizing, engine, boundary, site — the same; kept."""
+        v = self._variants.get(arch)
+        if v is None:
+            from copy import copy
+
+            from .arch import token_costs
+            from .engines import engine_costs
+
+            v = copy(self)
+            v._physics_costs = engine_costs(token_costs(arch, self.precision), self.config.engine)
+            v._plans, v._variants, v._results = {}, {}, None
+            v._sizes = tuple((fits, too_big, n, v._plan(n)) for fits, too_big, n, _ in self._sizes)
+            self._variants[arch] = v
+        return v
+
     # -- full result ---------------------------------------------------------------------------------------------
     def result(self, input_tokens: float, output_tokens: float) -> Result:
         """The JSON output contract for one request: energy (low/best/high), breakdown, latency, carbon, water,
@@ -349,16 +368,6 @@ class RequestEstimator:
 
             cache = self._results = ResultCache(self)
         return cache.result(input_tokens, output_tokens)
-
-    def _costs_at(self, arch: Architecture) -> TokenCosts:
-        """Token costs of a variant architecture (closed models' low/high counts), cached."""
-        c = self._variant_costs.get(arch)
-        if c is None:
-            from .arch import token_costs
-            from .engines import engine_costs
-
-            c = self._variant_costs[arch] = engine_costs(token_costs(arch, self.precision), self.config.engine)
-        return c
 
     def _embodied_unit(self) -> tuple[Any, list[Assumption], list[str]]:
         """Embodied carbon of one accelerator-second (scaled per request)."""

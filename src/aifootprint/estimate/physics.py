@@ -175,8 +175,8 @@ _PYTHON_NUMBERS = (float, int, bool)
 
 #: Constants of one step on a group of ``n`` accelerators (:func:`group_constants`): ``(n·C, n·BW,
 #: n·(P_limit − P_base), e_flop, e_byte, n·P_base, n·P_limit, comm_s, comm_s_per_token, expert_s_per_token,
-#: waits)``, floats or arrays; ``waits`` False when the three waits are 0 (their terms are skipped: exact).
-Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, Num, bool]
+#: comm_waits, expert_waits)``, floats or arrays; a ``*_waits`` flag is False when its terms are 0 (then skipped).
+Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool]
 
 
 def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Num = 0.0,
@@ -185,8 +185,8 @@ def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Nu
     path keeps it per accelerator count), with the waits of an LLM step (:func:`step_waits`; 0 elsewhere)."""
     return (n * dev.compute_flops_per_s, n * dev.bandwidth_bytes_per_s, n * (dev.power_limit_w - dev.base_power_w),
             dev.energy_per_flop_j, dev.energy_per_byte_j, n * dev.base_power_w, n * dev.power_limit_w,
-            comm_s, comm_s_per_token, expert_s_per_token,
-            _nonzero(comm_s) or _nonzero(comm_s_per_token) or _nonzero(expert_s_per_token))
+            comm_s, comm_s_per_token, expert_s_per_token, _nonzero(comm_s) or _nonzero(comm_s_per_token),
+            _nonzero(expert_s_per_token))
 
 
 def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num, host_j: Num, scalar: bool = False
@@ -199,11 +199,14 @@ def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num,
     ``scalar=True`` promises Python numbers only (no arrays; the µs per-request path): the bounds are compared inline
     and the soft cap is evaluated inline instead of through :func:`maximum` / :func:`soft_cap`, which give the same
     values on any input."""
-    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, _, comm_s, comm_tok, expert_tok, waits = g
+    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, _, comm_s, comm_tok, expert_tok, comm_w, expert_w = g
     busy, mem_s = flops / n_c, bytes_moved / n_bw  # compute, memory bound
     busy = (busy if busy > mem_s else mem_s) if scalar else maximum(busy, mem_s)
-    # without waits, the same sum without its zero terms (x + 0.0 == x)
-    t = busy + (host_s + expert_tok * tokens) + (comm_s + comm_tok * tokens) if waits else busy + host_s
+    # t = busy + (host_s + expert_tok · tokens) + (comm_s + comm_tok · tokens), without the terms that are 0 here
+    # (x + 0.0 == x: the same value to the bit)
+    t = busy + (host_s + expert_tok * tokens) if expert_w else busy + host_s
+    if comm_w:
+        t = t + (comm_s + comm_tok * tokens)
     dyn, head = e_flop * flops + e_byte * bytes_moved + host_j, n_dyn_w * t  # soft power cap (:func:`soft_cap`)
     if scalar and 0.0 < head < math.inf:
         return t, n_base_w * t - head * math.expm1(-dyn / head)
@@ -263,12 +266,13 @@ def allreduce_s(tokens: Num, n: Num, layers: Num, hidden_bytes: Num, dev: Device
     return latency_s + s_per_token * tokens
 
 
-#: Per-token costs of a model on ``n`` accelerators as :func:`_rates` and :func:`_work` read them
-#: (:func:`work_constants`): the rates' part, then the step's part.
-Work = tuple[tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool], tuple[Num, Num, Num, bool]]
+#: Per-token costs of a model on ``n`` accelerators as :func:`_rates` reads them (:func:`work_constants`).
+RateConstants = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool]
+#: The step's own terms as :func:`_work` reads them: ``(W_dense, W_exp, 1 − k/E, has_experts)``.
+StepConstants = tuple[Num, Num, Num, bool]
 
 
-def work_constants(c: Any, n: Num) -> Work:
+def work_constants(c: Any, n: Num) -> tuple[RateConstants, StepConstants]:
     """The fields of :class:`~.arch.TokenCosts` ``c`` that :func:`_rates` and :func:`_work` use, with the KV-head
     copies on ``n`` accelerators (``ρ``, :func:`llm_step_work`) and the per-prompt-token bytes ``ρ · kv_tok`` applied
     once, and whether the model has sliding-window layers and routed experts (else their terms are skipped): the
@@ -278,12 +282,12 @@ def work_constants(c: Any, n: Num) -> Work:
     return ((c.linear_flops, c.attn_flops_per_ctx, c.kv_bytes_per_ctx, local, _inf_if_zero(c.local_window),
              c.local_kv_bytes_per_ctx, rep, (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep,
              2.0 * c.state_bytes_per_seq, _nonzero(local)),
-            (c.dense_weight_bytes, c.expert_weight_bytes, c.route_fraction, _nonzero(c.route_fraction)))
+            (c.dense_weight_bytes, c.expert_weight_bytes, 1.0 - c.route_fraction, _nonzero(c.route_fraction)))
 
 
-def _rates(w: Work, decode_ctx: Num, prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
+def _rates(r: RateConstants, decode_ctx: Num, prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
     """:func:`llm_step_rates` from :func:`work_constants`."""
-    lin, attn, kv, local, win, local_kv, rep, by_p, state2, has_local = w[0]
+    lin, attn, kv, local, win, local_kv, rep, by_p, state2, has_local = r
     fl_d = lin + attn * decode_ctx
     fl_p = lin + attn * prefill_ctx
     kv_d = kv * decode_ctx
@@ -300,16 +304,17 @@ def llm_step_rates(c: Any, n: Num, decode_ctx: Num, prefill_ctx: Num) -> tuple[N
     ``n`` accelerators: the work each decoding sequence (one token at mean context ``decode_ctx``) and each prompt
     token (at mean context ``prefill_ctx``) adds to a step, on top of the step's weight reads
     (:func:`llm_step_work` for the equations; split out so that one request's three steps share it)."""
-    return _rates(work_constants(c, n), decode_ctx, prefill_ctx)
+    return _rates(work_constants(c, n)[0], decode_ctx, prefill_ctx)
 
 
-def _work(w: Work, decode_seqs: Num, prefill_tokens: Num, rates: tuple[Num, Num, Num, Num]) -> tuple[Num, Num]:
+def _work(k: StepConstants, decode_seqs: Num, prefill_tokens: Num, rates: tuple[Num, Num, Num, Num]
+          ) -> tuple[Num, Num]:
     """``(flops, bytes_moved)`` of one step from :func:`_rates` (weights and distinct experts added)."""
     fl_d, fl_p, by_d, by_p = rates
-    dense, experts, route, has_experts = w[1]
+    dense, experts, keep, has_experts = k
     moved = dense + decode_seqs * by_d + prefill_tokens * by_p
-    if has_experts:  # distinct experts touched by the step's tokens
-        moved = moved + experts * (1.0 - (1.0 - route) ** (decode_seqs + prefill_tokens))
+    if has_experts:  # distinct experts touched by the step's tokens: 1 − (1 − k/E)^T of them
+        moved = moved + experts * (1.0 - keep ** (decode_seqs + prefill_tokens))
     return decode_seqs * fl_d + prefill_tokens * fl_p, moved
 
 
@@ -326,8 +331,8 @@ def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_
     the expert term being the expected distinct experts touched by ``T`` uniformly routed tokens (:mod:`.arch`) and
     ``ρ = max(1, n / kv_shards)`` the copies of each KV head when there are fewer KV heads than accelerators.
     """
-    w = work_constants(c, n)
-    return _work(w, decode_seqs, prefill_tokens, _rates(w, decode_ctx, prefill_ctx))
+    r, k = work_constants(c, n)
+    return _work(k, decode_seqs, prefill_tokens, _rates(r, decode_ctx, prefill_ctx))
 
 
 def step_waits(c: Any, dev: Device, eng: Engine, n: Num) -> tuple[Num, Num, Num]:
@@ -347,15 +352,15 @@ def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill
              prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
     """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`group_step`); the engine's host time
     (:meth:`Engine.host_s`) and expert GEMM time (:meth:`Engine.expert_s`) are waits charged at base power."""
-    w = work_constants(c, n)
-    flops, moved = _work(w, decode_seqs, prefill_tokens, _rates(w, decode_ctx, prefill_ctx))
+    r, k = work_constants(c, n)
+    flops, moved = _work(k, decode_seqs, prefill_tokens, _rates(r, decode_ctx, prefill_ctx))
     t, e = group_step(flops, moved, decode_seqs + prefill_tokens, group_constants(dev, n, *step_waits(c, dev, eng, n)),
                       eng.host_s(decode_seqs, c.layers), eng.host_j(decode_seqs))
     return t, e, flops, moved
 
 
 #: Everything of one request's steps that does not depend on the request (:func:`request_constants`).
-RequestConstants = tuple[Work, Group, Num, Num, Num, Num, Num, bool]
+RequestConstants = tuple[RateConstants, StepConstants, Group, Num, Num, Num, Num, Num, bool]
 
 
 def request_constants(c: Any, dev: Device, eng: Engine, n: Num, batch: Num) -> RequestConstants:
@@ -364,18 +369,18 @@ def request_constants(c: Any, dev: Device, eng: Engine, n: Num, batch: Num) -> R
     per-request path builds it once per accelerator count; :func:`llm_request` for each call. The last field says
     whether all of them are Python numbers (then floats in give floats out through :func:`group_step`'s inline
     comparisons)."""
-    w, g = work_constants(c, n), group_constants(dev, n, *step_waits(c, dev, eng, n))
+    (r, w), g = work_constants(c, n), group_constants(dev, n, *step_waits(c, dev, eng, n))
     k = (batch, eng.host_s(batch, c.layers), eng.host_j(batch), eng.host_s(0.0, c.layers), eng.host_j(0.0))
-    return (w, g, *k, _python_numbers(*w[0], *w[1], *g, *k))
+    return (r, w, g, *k, _python_numbers(*r, *w, *g, *k))
 
 
 def request_energy(k: RequestConstants, input_tokens: Num, output_tokens: Num) -> tuple[Num, Num, Num, Num]:
     """:func:`llm_request` from :func:`request_constants` (floats: the µs per-request path; arrays: the batch API)."""
-    w, g, b, host_b, host_j_b, host_0, host_j_0, numbers = k
+    r, w, g, b, host_b, host_j_b, host_0, host_j_0, numbers = k
     i, o = input_tokens, output_tokens
     decode_ctx = i + 0.5 * o
     scalar = numbers and type(decode_ctx) is float  # Python numbers in (a numpy input makes decode_ctx numpy)
-    rates = _rates(w, decode_ctx, 0.5 * i)
+    rates = _rates(r, decode_ctx, 0.5 * i)
     p = b * i / o
     flops, moved = _work(w, b, p, rates)  # the mixed steps: B decoding sequences, B·I/O prompt tokens
     t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar)

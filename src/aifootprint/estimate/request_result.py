@@ -174,8 +174,8 @@ class ResultCache:
             return self.ranges[key]
         est = self.est
         m = est.model
-        lo = est._estimate(est._costs_at(m.low), input_tokens, output_tokens).energy_wh
-        hi = est._estimate(est._costs_at(m.high), input_tokens, output_tokens).energy_wh
+        lo = est._variant(m.low).estimate(input_tokens, output_tokens).energy_wh
+        hi = est._variant(m.high).estimate(input_tokens, output_tokens).energy_wh
         lo, hi = min(lo, best_wh), max(hi, best_wh)
         out = (float(f"{lo / best_wh:.3g}"), float(f"{hi / best_wh:.3g}")) if hi > lo else None
         if len(self.ranges) >= PRANGE_CACHE_SIZE:
