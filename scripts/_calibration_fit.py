@@ -7,17 +7,19 @@ and out of sample). Method (docs/methodology/inference.md):
    arXiv:2505.06371) becomes the steady-state serving step of :func:`~aifootprint.estimate.physics.llm_step_work` —
    FLOPs and bytes from the model's published architecture at the measured average batch, mean output length, weight
    precision, GPU model and count. The work does not depend on the calibration: it is computed once.
-2. **Time** (measured step time = avg batch ÷ output throughput): the achievable compute fraction φ_c is the
-   micro-benchmark's power-capped bf16 GEMM (691.4 of 989.5 TFLOP/s on H100, ``../shared/data/gpu-microbench``); for
-   each φ_m on a grid, the vLLM host terms (t_step, t_seq, t_layer) and the all-reduce terms enter linearly and are
-   solved by robust non-negative least squares on the relative step-time error.
-3. **Power**: the measured average power per GPU is regressed on the achieved bytes/s, FLOP/s and sequence-steps/s
-   (modelled bytes, FLOPs and running sequences ÷ measured step time ÷ GPUs):
-   ``P = P_base + e_byte · bytes/s + e_flop · FLOP/s + e_seq · seqs/s`` (robust NNLS). ``e_seq`` belongs to the vLLM
-   engine profile: its per-sequence time is not idle accelerator time (without the term the power fit's median error
-   is 10.5 % instead of 7.5 % on H100).
-4. Steps 2–3 are repeated once with the power cap in the step time; the φ_m with the smallest median |error| of
-   energy per output token wins.
+2. **Power** (first, independent of the time terms): the measured average power per GPU against the achieved bytes/s,
+   FLOP/s and sequence-steps/s (modelled bytes, FLOPs and running sequences ÷ measured step time ÷ GPUs) with the
+   soft power cap of :func:`~aifootprint.estimate.physics.step_time_energy`:
+   ``P = P_base + H (1 − exp(−d/H))``, ``d = e_byte · bytes/s + e_flop · FLOP/s + e_seq · seqs/s`` (:func:`fit_power`).
+   ``e_seq`` belongs to the vLLM engine profile: its per-sequence time is not idle accelerator time.
+3. **Time** (measured step time = avg batch ÷ output throughput): the achievable compute fraction φ_c is the
+   micro-benchmark's power-capped bf16 GEMM (691.4 of 989.5 TFLOP/s on H100, ``../shared/data/gpu-microbench``); the
+   all-reduce bandwidth is NVLink's (:data:`NVLINK_BUS_BYTES_PER_S`, cited, not fitted); for each φ_m on a grid, the
+   vLLM host terms (t_step, t_seq, t_layer) and the all-reduce latency enter linearly and are solved by non-negative
+   least absolute relative deviation (the score is a median); the φ_m with the smallest median |error| of energy per
+   output token wins.
+4. **MoE expert time**: the MoE configurations' step time the terms above leave unexplained, on the expert GEMMs'
+   compute-roofline time (dense models untouched).
 
 Only per-accelerator parameters are fitted (no per-model factor). The measurements are read at run time and never
 written out (no licence).
@@ -39,7 +41,7 @@ from numpy.typing import NDArray
 from aifootprint.estimate.arch import Architecture, TokenCosts, token_costs
 from aifootprint.estimate.calibration import Calibration
 from aifootprint.estimate.engines import engine_costs, engine_profile
-from aifootprint.estimate.physics import allreduce_s, llm_step_work, step_time_energy
+from aifootprint.estimate.physics import allreduce_s, llm_step_work, soft_cap, soft_cap_inverse, step_time_energy
 
 F64 = NDArray[np.float64]
 ROOT = Path(__file__).resolve().parents[1]
@@ -293,12 +295,18 @@ def predict(w: Work, cal: Calibration) -> tuple[F64, F64]:
 
 def power_given_time(w: Work, cal: Calibration) -> F64:
     """The power model alone: average power per GPU [W] at the *measured* step time (achieved bytes/s, FLOP/s and
-    sequence-steps/s = modelled work ÷ measured time ÷ GPUs), capped at the power limit. At the *modelled* step time
-    the same expression is the end-to-end power (:func:`power_per_gpu` of :func:`predict`)."""
+    sequence-steps/s = modelled work ÷ measured time ÷ GPUs), soft-capped below the power limit
+    (:func:`~aifootprint.estimate.physics.soft_cap`). At the *modelled* step time the same expression is the
+    end-to-end power (:func:`power_per_gpu` of :func:`predict`)."""
     r = 1.0 / (w.n * w.step_time_s)
-    p = (cal.base_power_w + cal.energy_per_byte_j * w.moved * r + cal.energy_per_flop_j * w.flops * r
-         + cal.seq_energy_j * w.batch * r)
-    return np.minimum(p, cal.max_power_w)
+    return np.asarray(power_at_rates(cal, w.moved * r, w.flops * r, w.batch * r))
+
+
+def power_at_rates(cal: Calibration, bytes_per_s: Any, flops_per_s: Any = 0.0, seqs_per_s: Any = 0.0) -> Any:
+    """Power of one accelerator [W] at achieved rates (bytes/s of HBM traffic, FLOP/s, sequence-steps/s): the power
+    model of :func:`~aifootprint.estimate.physics.step_time_energy` per unit time, ``P_base + soft_cap(d, H)``."""
+    d = cal.energy_per_byte_j * bytes_per_s + cal.energy_per_flop_j * flops_per_s + cal.seq_energy_j * seqs_per_s
+    return cal.base_power_w + soft_cap(d, cal.max_power_w - cal.base_power_w)
 
 
 def _nnls(a: F64, y: F64) -> F64:
@@ -323,7 +331,14 @@ def _nnls(a: F64, y: F64) -> F64:
     return best / scale
 
 
-def _robust_nnls(a: F64, y: F64, iters: int = 6) -> F64:
+#: The step-time terms are fitted by least absolute relative deviation (L1: the score is a *median* of absolute
+#: relative errors), by iteratively reweighted least squares with weights 1 / max(|r|, 1 %) (a Huber loss with
+#: δ = 1 %); the 1 % floor keeps the weights finite, and 30 iterations reach a fixed point.
+L1_FLOOR = 0.01
+L1_ITERS = 30
+
+
+def _robust_nnls(a: F64, y: F64, iters: int = 6, delta: float = 0.15) -> F64:
     """NNLS with Huber weights (δ = 0.15 relative error) by iteratively reweighted least squares: a few anomalous
     measurements must not drag every other configuration."""
     wt = np.ones_like(y)
@@ -331,31 +346,79 @@ def _robust_nnls(a: F64, y: F64, iters: int = 6) -> F64:
     for _ in range(iters):
         x = _nnls(a * wt[:, None], y * wt)
         r = np.abs(a @ x - y)
-        wt = np.sqrt(np.where(r <= 0.15, 1.0, 0.15 / np.maximum(r, 1e-12)))
+        wt = np.sqrt(np.where(r <= delta, 1.0, delta / np.maximum(r, 1e-12)))
     return x
 
 
+def _huber(r: F64, delta: float = 0.15) -> float:
+    """Huber loss of relative errors ``r`` (the objective :func:`_robust_nnls` minimises)."""
+    a = np.abs(r)
+    return float(np.sum(np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))))
+
+
+def fit_power(w: Work, limit_w: float, grid: int = 24) -> tuple[float, float, float, float]:
+    """``(P_base, e_byte, e_flop, e_seq)``: the power model fitted to the measured average power per GPU at the
+    measured step time, ``P = P_base + H (1 − exp(−d / H))``, ``H = P_limit − P_base``, ``d = e_byte·bytes/s +
+    e_flop·FLOP/s + e_seq·seqs/s`` (:func:`~aifootprint.estimate.physics.soft_cap`).
+
+    For each ``P_base`` on a grid (then refined around the best), the measured power is mapped to the linear dynamic
+    power it implies (:func:`~aifootprint.estimate.physics.soft_cap_inverse`) and the three energies are solved by
+    robust NNLS on that, each row weighted by the soft cap's slope ``1 − (P − P_base)/H`` ÷ P so that the residual is
+    the relative error of power to first order; the ``P_base`` with the smallest Huber loss of the exact relative
+    errors wins. Independent of the time terms (measured step time), so fitted once per :func:`fit`."""
+    y = w.power_w_per_gpu
+    r = 1.0 / (w.n * w.step_time_s)
+    a = np.stack([w.moved * r, w.flops * r, w.batch * r], axis=1)
+    best: tuple[float, float, F64] | None = None
+    pts = np.linspace(0.0, 0.8 * limit_w, grid)
+    for _ in range(2):
+        for pb in pts:
+            h = limit_w - pb
+            d = np.asarray(soft_cap_inverse(y, pb, limit_w))
+            slope = np.maximum(1.0 - np.minimum((y - pb) / h, 0.99), 1e-3) / y
+            x = _robust_nnls(a * slope[:, None], d * slope)
+            loss = _huber((pb + np.asarray(soft_cap(a @ x, h))) / y - 1.0)
+            if best is None or loss < best[0]:
+                best = (loss, float(pb), x)
+        assert best is not None
+        step = pts[1] - pts[0]
+        pts = np.linspace(max(0.0, best[1] - step), best[1] + step, 11)
+    assert best is not None
+    eb, ef, es = (float(v) for v in best[2])
+    return best[1], eb, ef, es
+
+
+#: All-reduce bus bandwidth per GPU [bytes/s] of the NVLink fabric of the ML.ENERGY runs (8-GPU HGX / DGX nodes,
+#: NVSwitch), **not fitted**: NVLink's bandwidth per GPU and direction. H100 SXM: NVLink 4, 900 GB/s bidirectional =
+#: 450 GB/s per direction (NVIDIA H100 Tensor Core GPU datasheet; NVIDIA Technical Blog, "Upgrading Multi-GPU
+#: Interconnectivity with the Third-Generation NVIDIA NVSwitch", 2022); nccl-tests ``all_reduce_perf`` on 8 × H100 SXM
+#: reaches a bus bandwidth of 460–480 GB/s at large messages (Alaya NeW, "NCCL-tests in practice", 2026), i.e. the
+#: link rate. B200: NVLink 5, 1.8 TB/s bidirectional = 900 GB/s per direction (NVIDIA DGX B200 datasheet). In the
+#: ring model of :func:`~aifootprint.estimate.physics.allreduce_terms` (``2 (n − 1)/n`` of each token's bytes) this
+#: is nccl-tests' *bus* bandwidth; the latency per all-reduce (small messages, vLLM's custom all-reduce) stays fitted.
+#: Fitted freely, the bandwidth absorbed other step time: 902 GB/s on H100 (twice the link) with the Huber fit, 189
+#: GB/s with the L1 fit (docs/methodology/inference.md §3).
+NVLINK_BUS_BYTES_PER_S = {"h100": 450e9, "b200": 900e9}
+
+
 def _fit_at(w: Work, cal: Calibration) -> Calibration:
-    """Host/all-reduce terms, then power terms, then host terms again with the power cap, at ``cal``'s fractions."""
+    """Host terms and the all-reduce latency at ``cal``'s fractions and all-reduce bandwidth (L1 fit of the relative
+    step-time error; the power terms are fitted beforehand by :func:`fit_power`, independent of the time terms), then
+    the MoE expert-time term. A free all-reduce bandwidth is fitted only for an accelerator without a cited one."""
     y_t = w.step_time_s
     layers2 = np.where(w.n > 1, 2.0 * w.layers, 0.0)
     ar_bytes = layers2 * w.tokens * w.hidden_bytes * 2.0 * (w.n - 1) / w.n
-    a = np.stack([np.ones_like(y_t), w.batch, layers2, ar_bytes, w.layers], axis=1) / y_t[:, None]
-    uncapped = replace(cal, max_power_w=math.inf, energy_per_flop_j=0.0, energy_per_byte_j=0.0, step_overhead_s=0.0,
-                       seq_overhead_s=0.0, comm_latency_s=0.0, allreduce_bytes_per_s=math.inf, layer_overhead_s=0.0)
-    for _ in range(2):
-        busy, _ = predict(w, uncapped)
-        x = _robust_nnls(a, 1.0 - busy / y_t)
-        cal = replace(cal, step_overhead_s=float(x[0]), seq_overhead_s=float(x[1]), comm_latency_s=float(x[2]),
-                      allreduce_bytes_per_s=1.0 / float(x[3]) if x[3] > 0 else math.inf,
-                      layer_overhead_s=float(x[4]))
-        ap = np.stack([np.ones_like(y_t), w.moved / (w.n * y_t), w.flops / (w.n * y_t), w.batch / (w.n * y_t)],
-                      axis=1) / w.power_w_per_gpu[:, None]
-        p, eb, ef, es = _robust_nnls(ap, np.ones_like(y_t))
-        cal = replace(cal, base_power_w=float(p), energy_per_byte_j=float(eb), energy_per_flop_j=float(ef),
-                      seq_energy_j=float(es))
-        uncapped = replace(cal, step_overhead_s=0.0, seq_overhead_s=0.0, comm_latency_s=0.0,
-                           allreduce_bytes_per_s=math.inf, layer_overhead_s=0.0)
+    free_bw = not math.isfinite(cal.allreduce_bytes_per_s)
+    cols = [np.ones_like(y_t), w.batch, layers2, w.layers] + ([ar_bytes] if free_bw else [])
+    a = np.stack(cols, axis=1) / y_t[:, None]
+    busy, _ = predict(w, replace(cal, max_power_w=math.inf, energy_per_flop_j=0.0, energy_per_byte_j=0.0,
+                                 step_overhead_s=0.0, seq_overhead_s=0.0, comm_latency_s=0.0, layer_overhead_s=0.0,
+                                 seq_energy_j=0.0))  # roofline + all-reduce bytes at the fixed bandwidth
+    x = _robust_nnls(a, 1.0 - busy / y_t, iters=L1_ITERS, delta=L1_FLOOR)
+    cal = replace(cal, step_overhead_s=float(x[0]), seq_overhead_s=float(x[1]), comm_latency_s=float(x[2]),
+                  layer_overhead_s=float(x[3]))
+    if free_bw:
+        cal = replace(cal, allreduce_bytes_per_s=1.0 / float(x[4]) if x[4] > 0 else math.inf)
     # stage 2: the step time the terms above leave unexplained in MoE configurations, on the expert GEMMs'
     # compute-roofline time (the other terms are not refitted, so dense models are untouched)
     moe = w.expert_flops > 0
@@ -371,7 +434,10 @@ def fit(configs: Sequence[Config], spec: Spec, compute_fraction: float, grid: in
     """Fit the per-accelerator parameters to ``configs`` (all on the accelerator of ``spec``) at a fixed achievable
     compute fraction; the bandwidth fraction with the smallest median |error| of energy per token wins."""
     w = work(configs)
-    base = replace(blank_calibration(spec), compute_fraction=compute_fraction)
+    p, eb, ef, es = fit_power(w, spec.max_power_w)
+    base = replace(blank_calibration(spec), compute_fraction=compute_fraction, base_power_w=p, energy_per_byte_j=eb,
+                   energy_per_flop_j=ef, seq_energy_j=es,
+                   allreduce_bytes_per_s=NVLINK_BUS_BYTES_PER_S.get(spec.key, math.inf))
     best: tuple[float, Calibration] | None = None
     for phi_m in np.linspace(0.2, 1.0, grid):
         cal = _fit_at(w, replace(base, bandwidth_fraction=float(phi_m)))
@@ -454,11 +520,14 @@ def from_microbench(src: Calibration, spec: Spec, bench: Bench) -> Calibration:
     """An accelerator with micro-benchmarks but no serving measurements (H200): time terms of ``src`` (same die; the
     achievable bandwidth fraction too, applied to this GPU's datasheet bandwidth: the copy micro-benchmarks reach 90.3 %
     of it on H100 and 89.1 % on H200), compute fraction from this GPU's GEMM run, base power of ``src`` scaled by power
-    limit, energy per FLOP and per byte from the GEMM and copy runs above that base, idle power as measured."""
+    limit, energy per FLOP and per byte from the GEMM and copy runs above that base (the linear dynamic power whose
+    soft-capped power is the measured one, :func:`~aifootprint.estimate.physics.soft_cap_inverse`), idle power as
+    measured."""
     dst = scale_to(src, spec)
-    p = dst.base_power_w
-    return replace(dst, energy_per_flop_j=max(bench.gemm_w - p, 0.0) / bench.gemm_flops_per_s,
-                   energy_per_byte_j=max(bench.copy_w - p, 0.0) / bench.copy_bytes_per_s,
+    p, lim = dst.base_power_w, dst.max_power_w
+    return replace(dst, energy_per_flop_j=max(float(soft_cap_inverse(bench.gemm_w, p, lim)), 0.0)
+                   / bench.gemm_flops_per_s,
+                   energy_per_byte_j=max(float(soft_cap_inverse(bench.copy_w, p, lim)), 0.0) / bench.copy_bytes_per_s,
                    compute_fraction=bench.gemm_flops_per_s / dst.peak_bf16_flops, idle_power_w=bench.idle_w,
                    status="D", method="microbench", scaled_from=src.accelerator)
 

@@ -52,7 +52,7 @@ def fit_all(configs: Sequence[cf.Config], bench: dict[str, cf.Bench], grid: int 
         stats[f"{key}_configs"] = float(len(sub))
         stats[f"{key}_lomo_median"] = float(np.median(np.abs(e_oos / meas - 1.0)))
         fitted[key] = replace(cal, band_low_factor=lo, band_high_factor=hi, method="fit-mlenergy-v3",
-                              source="MLE-FIT;MICROBENCH", status="D",
+                              source="MLE-FIT;MICROBENCH;NVLINK", status="D",
                               idle_power_w=bench[key].idle_w if key in bench else cal.idle_power_w)
     # cross-GPU: the datasheet-scaling rule scored on the other GPU's measurements
     cross: list[np.ndarray] = []
@@ -172,7 +172,8 @@ vllm_seq_energy_mj = "vLLM engine: accelerator energy per running sequence per s
 vllm_layer_overhead_s = "vLLM engine: host time per model layer per step (kernel launches not in CUDA graphs) [s]"
 vllm_expert_compute_overhead = "vLLM engine: expert GEMM time beyond the roofline, in compute-roofline times [-]"
 comm_latency_s = "latency of one tensor-parallel all-reduce (2 per layer per step when > 1 accelerator) [s]"
-allreduce_bandwidth_gb_per_s = "effective all-reduce bandwidth (ring: 2 (n-1)/n of each token's hidden state) [GB/s]"
+allreduce_bandwidth_gb_per_s = "all-reduce bus bandwidth (ring: 2 (n-1)/n of each token's hidden state) [GB/s]: \
+NVLink's bandwidth per GPU and direction (source NVLINK), not fitted"
 base_power_w = "P_base: power per accelerator while serving, independent of work [W]"
 energy_per_flop_pj = "dynamic energy per FLOP [pJ]"
 energy_per_byte_pj = "dynamic energy per byte of HBM traffic [pJ]"
@@ -194,6 +195,12 @@ Chung, Ma, Wu, Liu, Kweon, Xia, Wu, Chowdhury, The ML.ENERGY Benchmark, NeurIPS 
 arXiv:2505.06371",https://ml.energy/leaderboard,facts,D
 MICROBENCH,"aifootprint GPU micro-benchmarks (idle, bf16 GEMM 8192^2, HBM copy 4 GB) on H100 SXM5 and H200 SXM, NVML \
 energy counter, driver 580.159.04, 2026-11-26",,CC0-1.0,P
+NVLINK,"NVLink bandwidth per GPU and direction as the all-reduce bus bandwidth: H100 SXM NVLink 4, 900 GB/s \
+bidirectional (NVIDIA H100 Tensor Core GPU datasheet; NVIDIA Technical Blog, Upgrading Multi-GPU Interconnectivity \
+with the Third-Generation NVIDIA NVSwitch, 2022); nccl-tests all_reduce_perf on 8 x H100 SXM: 460-480 GB/s bus \
+bandwidth (Alaya NeW, NCCL-tests in practice, 2026); B200 NVLink 5, 1.8 TB/s bidirectional (NVIDIA DGX B200 \
+datasheet)",\
+https://developer.nvidia.com/blog/upgrading-multi-gpu-interconnectivity-with-the-third-generation-nvidia-nvswitch/,facts,S
 CAL-DEFAULT,"Assumption: accelerators without public serving measurements take the nearest calibrated \
 accelerator's fractions and host terms; power terms scaled by datasheet power limit, peak and bandwidth \
 (docs/methodology/inference.md)",,facts,E

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from aifootprint.estimate.arch import Architecture, token_costs
 from aifootprint.estimate.calibration import load_calibration
 from aifootprint.estimate.engines import engine_profile
-from aifootprint.estimate.physics import llm_request, llm_step
+from aifootprint.estimate.physics import llm_request, llm_step, soft_cap
 
 LLAMA_8B = Architecture("llama-3.1-8b", 8.03, layers=32, d_model=4096, heads=32, kv_heads=8, head_dim=128,
                         vocab=128256)
@@ -35,17 +35,22 @@ def test_expert_flops_per_token() -> None:
 
 
 def test_expert_time_is_charged_at_base_power_and_only_under_vllm() -> None:
-    """The term adds ``overhead · tokens · F_exp / (n · C)`` to the step, at base power; the CUDA-graph profile
+    """The term adds ``overhead · tokens · F_exp / (n · C)`` to the step, at base power (the step's dynamic energy is
+    unchanged but, spread over a longer step, saturates less under the soft power cap); the CUDA-graph profile
     (native MoE kernels, assumption) and dense models have none of it."""
     cal = replace(load_calibration("h100"), expert_compute_overhead=3.0)
     dev = cal.device()
     c = token_costs(QWEN_30B_A3B)
     vllm = engine_profile("vllm", cal)
-    t1, e1, _, _ = llm_step(c, dev, vllm, 1.0, 64.0, 32.0, 1000.0, 250.0)
+    t1, e1, fl, by = llm_step(c, dev, vllm, 1.0, 64.0, 32.0, 1000.0, 250.0)
     t0, e0, _, _ = llm_step(c, dev, replace(vllm, expert_compute_overhead=0.0), 1.0, 64.0, 32.0, 1000.0, 250.0)
     extra = 3.0 * 96.0 * c.expert_flops / dev.compute_flops_per_s
     assert t1 - t0 == pytest.approx(extra, rel=1e-9)
-    assert e1 - e0 == pytest.approx(cal.base_power_w * extra, rel=1e-9)
+    dyn = dev.energy_per_flop_j * fl + dev.energy_per_byte_j * by + vllm.host_j(64.0)
+    head = dev.power_limit_w - dev.base_power_w
+    assert e1 - e0 == pytest.approx(cal.base_power_w * extra + soft_cap(dyn, head * t1) - soft_cap(dyn, head * t0),
+                                    rel=1e-9)
+    assert e1 - e0 >= cal.base_power_w * extra
     assert engine_profile("cuda-graph", cal).expert_compute_overhead == 0.0
     d = token_costs(LLAMA_8B)
     assert llm_step(d, dev, vllm, 1.0, 64.0, 0.0, 1000.0, 0.0) == llm_step(

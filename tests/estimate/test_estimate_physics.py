@@ -1,7 +1,9 @@
-"""The one physics implementation: float and array paths agree, the power cap binds, host time is charged at base
+"""The one physics implementation: float and array paths agree, the soft power cap bends, host time is charged at base
 power, and the fitted H100 power model against the micro-benchmarks it was not fitted to."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,6 +19,8 @@ from aifootprint.estimate.physics import (
     llm_request,
     llm_step,
     llm_step_work,
+    soft_cap,
+    soft_cap_inverse,
     step_time_energy,
 )
 
@@ -54,27 +58,42 @@ def test_power_stays_between_base_and_the_limit(i: float, o: float, b: int, hw: 
         assert n * cal.base_power_w * t * (1 - 1e-12) <= e <= n * cal.max_power_w * t * (1 + 1e-12)
 
 
-def test_the_power_cap_stretches_a_compute_bound_step() -> None:
-    """When dynamic power would exceed the limit, the step takes longer instead: 1 PFLOP at 1 pJ/FLOP on a 700 W
-    board with 200 W base can draw at most 500 W dynamic, so it lasts 1e15 × 1e-12 / 500 = 2 s (not 1e15 / 1e15 = 1 s),
-    and averages exactly the limit."""
+def test_the_soft_power_cap_bends_below_the_limit() -> None:
+    """Dynamic power saturates softly below the limit (``P = P_base + H (1 − e^(−d/H))``, H = P_limit − P_base;
+    DVFS lowers voltage with the clocks, and switching energy goes with V²): 1 PFLOP at 1 pJ/FLOP in 1 s on a
+    700 W board with 200 W base would draw d = 1,000 W dynamic on a straight line; soft-capped it draws
+    200 + 500 (1 − e^(−2)) = 632.3 W. The compute-bound step is not stretched (the achievable compute already is the
+    power-capped GEMM rate), and a small dynamic power is charged almost linearly (10 W: 9.90 W)."""
     dev = Device(compute_flops_per_s=1e15, bandwidth_bytes_per_s=3e12, base_power_w=200.0, power_limit_w=700.0,
                  energy_per_flop_j=1e-12, energy_per_byte_j=0.0)
     t, e = step_time_energy(1e15, 0.0, 1.0, dev)
-    assert t == pytest.approx(2.0)
-    assert e / t == pytest.approx(700.0)
+    assert t == pytest.approx(1.0)
+    assert e / t == pytest.approx(200.0 + 500.0 * (1.0 - np.exp(-2.0)), rel=1e-12)
+    t, e = step_time_energy(1e13, 0.0, 1.0, dev, host_s=1.0 - 1e-2)
+    assert e / t == pytest.approx(200.0 + 500.0 * (1.0 - np.exp(-10.0 / 500.0)), rel=1e-12)
+    assert soft_cap_inverse(float(e / t), 200.0, 700.0) == pytest.approx(10.0, rel=1e-9)
+
+
+def _host_extra_j(cal: Any, dev: Device, fl: float, by: float, host_j: float, t_v: float, t_g: float) -> float:
+    """Energy the vLLM profile adds to the same step over the CUDA-graph profile: base power over the extra host time,
+    plus the per-sequence energy, with the step's dynamic energy soft-capped over each step's own duration."""
+    head = dev.power_limit_w - dev.base_power_w
+    dyn = dev.energy_per_flop_j * fl + dev.energy_per_byte_j * by
+    return float(cal.base_power_w * (t_v - t_g) + soft_cap(dyn + host_j, head * t_v) - soft_cap(dyn, head * t_g))
 
 
 def test_host_time_is_charged_at_base_power() -> None:
     """The same step under vLLM and a CUDA-graph engine: the extra energy is P_base × the extra host time plus the
-    fitted per-sequence engine energy, never compute power × host time."""
+    fitted per-sequence engine energy (soft-capped with the step's dynamic energy), never compute power × host
+    time."""
     cal = load_calibration("h100")
     c, dev = token_costs(LLAMA_8B), cal.device()
-    t_v, e_v, _, _ = llm_step(c, dev, engine_profile("vllm", cal), 1.0, 256.0, 0.0, 1000.0, 0.0)
+    t_v, e_v, fl, by = llm_step(c, dev, engine_profile("vllm", cal), 1.0, 256.0, 0.0, 1000.0, 0.0)
     t_g, e_g, _, _ = llm_step(c, dev, engine_profile("cuda-graph", cal), 1.0, 256.0, 0.0, 1000.0, 0.0)
     host = cal.step_overhead_s + 256 * cal.seq_overhead_s
     assert t_v - t_g == pytest.approx(host)
-    assert e_v - e_g == pytest.approx(cal.base_power_w * host + 256 * cal.seq_energy_j)
+    assert e_v - e_g == pytest.approx(_host_extra_j(cal, dev, fl, by, 256 * cal.seq_energy_j, t_v, t_g))
+    assert e_v - e_g < cal.max_power_w * host + 256 * cal.seq_energy_j
 
 
 def test_vllm_host_time_grows_with_the_model_layers() -> None:
@@ -82,17 +101,17 @@ def test_vllm_host_time_grows_with_the_model_layers() -> None:
     step times) plus, for MoE models, its expert-GEMM time, charged at base power; a CUDA-graph engine has none."""
     cal = load_calibration("b200")
     # the per-layer term is material: for a 32-layer model it outweighs the fixed per-step term (B200 fit:
-    # 32 x 76 us vs 182 us); a fit or a loader that dropped it would make the checks below vacuous
+    # 32 x 68 us vs 0 us); a fit or a loader that dropped it would make the checks below vacuous
     assert LLAMA_8B.layers * cal.layer_overhead_s > cal.step_overhead_s
     dev = cal.device()
     for arch in (LLAMA_8B, QWEN_30B_A3B):
         c = token_costs(arch)
-        t_v, e_v, _, _ = llm_step(c, dev, engine_profile("vllm", cal), 1.0, 64.0, 0.0, 1000.0, 0.0)
+        t_v, e_v, fl, by = llm_step(c, dev, engine_profile("vllm", cal), 1.0, 64.0, 0.0, 1000.0, 0.0)
         t_g, e_g, _, _ = llm_step(c, dev, engine_profile("cuda-graph", cal), 1.0, 64.0, 0.0, 1000.0, 0.0)
         host = cal.step_overhead_s + 64 * cal.seq_overhead_s + arch.layers * cal.layer_overhead_s  # type: ignore[operator]
         host += cal.expert_compute_overhead * 64 * c.expert_flops / dev.compute_flops_per_s  # MoE: vLLM's expert GEMMs
         assert t_v - t_g == pytest.approx(host)
-        assert e_v - e_g == pytest.approx(cal.base_power_w * host + 64 * cal.seq_energy_j)
+        assert e_v - e_g == pytest.approx(_host_extra_j(cal, dev, fl, by, 64 * cal.seq_energy_j, t_v, t_g))
 
 
 def test_fitted_h100_power_model_reproduces_the_gemm_microbenchmark() -> None:
@@ -149,3 +168,21 @@ def test_long_contexts_cost_kv_reads_and_attention() -> None:
     long = llm_step(c, dev, eng, 1.0, 32.0, 0.0, 16_000.0, 0.0)
     assert long[3] - short[3] == pytest.approx(32 * 15_500 * 131_072, rel=1e-9)
     assert long[1] > 2 * short[1]
+
+
+def test_allreduce_bandwidth_is_nvlinks_not_a_fitted_value() -> None:
+    """The fitted calibrations carry NVLink's bandwidth per GPU and direction as the all-reduce bus bandwidth (H100:
+    NVLink 4, 900 GB/s bidirectional, NVIDIA H100 datasheet, nccl-tests on 8 × H100 reach 460–480 GB/s bus
+    bandwidth; B200: NVLink 5, 1.8 TB/s bidirectional, NVIDIA DGX B200 datasheet); only the latency per all-reduce
+    is fitted. A free fit gave 902 GB/s (twice the link) or 189 GB/s (docs/methodology/inference.md §3 (s)). The ring
+    all-reduce of 8 × 8,192 bf16 values per token per layer (Llama 3.1 70B on 8 × H100) then costs
+    2 · 7/8 · 16,384 B / 450 GB/s = 63.7 ns per token per all-reduce beyond the latency."""
+    h100, b200 = load_calibration("h100"), load_calibration("b200")
+    assert h100.allreduce_bytes_per_s == pytest.approx(450e9)
+    assert b200.allreduce_bytes_per_s == pytest.approx(900e9)
+    assert 0.0 < h100.comm_latency_s < 50e-6
+    from aifootprint.estimate.physics import allreduce_terms
+
+    lat, per_tok = allreduce_terms(8.0, 1.0, 8192 * 2.0, h100.device())
+    assert per_tok / 2.0 == pytest.approx(2 * 7 / 8 * 16384 / 450e9, rel=1e-9)
+    assert lat == pytest.approx(2.0 * h100.comm_latency_s)

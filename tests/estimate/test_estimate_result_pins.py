@@ -5,7 +5,10 @@ The pinned file ``data/request_results_pinned.json`` holds ``Result.to_dict()`` 
 computed by main at 637842d (method 0.3.0, data 2026.12.2: 0.2.0's code plus the MoE expert-time change), without
 any of the caching or fast paths of the speed work (first pinned at 93f6a4e, method 0.2.0, before that work);
 regenerated on branch xgpu for the symmetric cross-GPU band of uncalibrated accelerators (the ranges of the H200 and
-A100 cases: low −4.8 %, high −14.4 %, best unchanged; docs/validation.md §3). It is a
+A100 cases: low −4.8 %, high −14.4 %, best unchanged; docs/validation.md §3); regenerated on branch accuracy for the
+soft power cap, the least-absolute-deviation step-time fit and the all-reduce bandwidth fixed at NVLink's rate
+(docs/methodology/inference.md §3 (o), (p), (s); best estimates −9.3 % to +40.9 %, each case listed in the
+CHANGELOG). It is a
 regression pin of this implementation, not a published figure: a deliberate change of an equation or a default
 regenerates it with ``python tests/estimate/test_estimate_result_pins.py --write`` (and says so in the CHANGELOG).
 """

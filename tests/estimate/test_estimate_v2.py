@@ -15,6 +15,7 @@ from aifootprint.errors import InputError
 from aifootprint.estimate.batch import estimate_table
 from aifootprint.estimate.compare import compare_models
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator, estimate_request, estimator_for
+from aifootprint.estimate.physics import soft_cap
 from aifootprint.reference.registry import Registry
 
 DONE_WHEN = ("estimate", "request", "--model", "llama-3.1-8b", "--hardware", "h200", "--batch", "32",
@@ -86,15 +87,19 @@ def _profile(path: Path, accelerator: str = "h200") -> Path:
 
 def test_calibration_profile_drives_the_estimate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--calibration FILE (and RequestConfig.calibration) replace the shipped power and bandwidth terms with the
-    profile's: its GEMM and copy powers (idle + e·rate) are reproduced above the serving base power, the assumptions
+    profile's: its GEMM and copy powers (idle + e·rate) are reproduced above the serving base power (through the
+    soft power cap), the assumptions
     cite the profile, and the result changes."""
     path = _profile(tmp_path / "h200.toml")
     shipped = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h200"))
     mine = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h200", calibration=str(path)))
     c = mine.cal
     assert c.idle_power_w == 120.0 and c.bandwidth_fraction == 0.6 and c.base_power_w > 120.0
-    assert c.base_power_w + c.energy_per_flop_j * 671.3e12 == pytest.approx(120.0 + 0.8521e-12 * 671.3e12)
-    assert c.base_power_w + c.energy_per_byte_j * 4274.6e9 == pytest.approx(120.0 + 64.89e-12 * 4274.6e9)
+    head = c.max_power_w - c.base_power_w  # the estimates' soft power cap (physics.soft_cap) reproduces them
+    assert c.base_power_w + soft_cap(c.energy_per_flop_j * 671.3e12, head) == pytest.approx(
+        120.0 + 0.8521e-12 * 671.3e12)
+    assert c.base_power_w + soft_cap(c.energy_per_byte_j * 4274.6e9, head) == pytest.approx(
+        120.0 + 64.89e-12 * 4274.6e9)
     assert mine.estimate(500, 300).energy_wh != pytest.approx(shipped.estimate(500, 300).energy_wh, rel=1e-3)
     code, out, err = _cli(capsys, *DONE_WHEN, "--calibration", str(path))
     assert code == 0, err

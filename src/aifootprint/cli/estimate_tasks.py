@@ -17,7 +17,8 @@ Accels = Annotated[int | None, typer.Option("--accelerators", help="Accelerators
 Calib = Annotated[str | None, typer.Option("--calibration", help="Calibration profile written by `aifootprint "
                                           "calibrate` for this accelerator (default: the user config's, else the "
                                           "shipped one).")]
-Engine = Annotated[str, typer.Option("--engine", help="Serving engine's host time per step: vllm | cuda-graph.")]
+Engine = Annotated[str, typer.Option("--engine", help="Host time per forward pass: vllm (default: PyTorch eager "
+                                     "framework time per layer, as Hugging Face pipelines run) | cuda-graph (none).")]
 Batch = Annotated[int | None, typer.Option("--batch", help="Items served together (default: 1 image/video, 32 "
                                                            "texts, 16 audio files).")]
 

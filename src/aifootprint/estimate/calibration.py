@@ -187,7 +187,10 @@ def apply_profile(cal: Calibration, profile: Any) -> Calibration:
     power, and the GEMM and copy powers the profile implies (``idle + e·rate``), re-expressed above this accelerator's
     *serving* base power (scaled by the power-limit ratio): serving keeps clocks up, so P_base is well above idle
     (ML.ENERGY fit), and the profile's GEMM and copy powers are reproduced exactly. Engine and all-reduce terms stay
-    those of ``cal``."""
+    those of ``cal``. The energies are the linear dynamic power whose soft-capped power is the profile's
+    (:func:`~.physics.soft_cap_inverse`), so the soft power cap of the estimates reproduces the GEMM and copy powers."""
+    from .physics import soft_cap_inverse
+
     gemv = getattr(profile, "gemv_bandwidth_fraction", None)
     idle = float(profile.idle_power_w)
     limit = float(profile.power_limit_w)
@@ -203,8 +206,8 @@ def apply_profile(cal: Calibration, profile: Any) -> Calibration:
         base_power_w=base,
         idle_power_w=idle,
         max_power_w=limit,
-        energy_per_flop_j=(p_gemm - base) / flops_rate,
-        energy_per_byte_j=(p_copy - base) / bytes_rate,
+        energy_per_flop_j=float(soft_cap_inverse(p_gemm, base, limit)) / flops_rate,
+        energy_per_byte_j=float(soft_cap_inverse(p_copy, base, limit)) / bytes_rate,
         source=f"profile: {getattr(profile, 'device_name', '')} {getattr(profile, 'date', '')} "
                f"({getattr(profile, 'source', '')})".strip(),
         status="D",

@@ -42,6 +42,24 @@ DEFAULT_ENGINE = "vllm"
 #: bf16 bytes (the weights still occupy 1 byte in memory); a GPU-bound engine with native FP8 MoE kernels reads 1 byte.
 FP8_MOE_READ_FACTOR = {"vllm": 2.0, "cuda-graph": 1.0}
 
+#: Host (framework) time per model layer of one forward pass in PyTorch eager, as Hugging Face ``transformers`` /
+#: ``diffusers`` pipelines run encoders, vision encoders and denoisers [s] (status D). Derived from Fernandez et al.,
+#: "The Framework Tax", EMNLP 2023 (arXiv:2302.06117), released measurements (github.com/JaredFern/Framework-Tax,
+#: ``experiments/pretrained/2022_0919_pretrained-fp16``, commit a36b38d): BERT-base (12 layers) and DistilBERT
+#: (6 layers), fp16, 128 tokens, batch 1 take 8.54 / 3.92 ms (RTX 3090), 7.49 / 3.68 (V100), 11.26 / 5.46 (RTX 2080
+#: Ti), 11.61 / 5.78 (Quadro RTX 8000): per layer (difference ÷ 6) 0.77, 0.64, 0.97, 0.97 ms, median 0.87 ms. The
+#: latency is nearly flat up to batch 16 (BERT on V100: 7.49 ms at 1, 9.62 ms at 16): the GPU waits for the Python /
+#: dispatcher side, which the paper calls framework-bound. These are the tasks' host terms because vLLM's fitted
+#: per-step scheduler time (``vllm_step_overhead_s``) belongs to LLM decode steps, not to an encoder or denoiser pass.
+EAGER_LAYER_OVERHEAD_S = 0.87e-3
+
+
+def task_layer_overhead_s(name: str) -> float:
+    """Host time per model layer of one forward pass of a task model (encoder, vision encoder, denoiser, Whisper)
+    under engine ``name`` [s]: PyTorch eager's framework time (:data:`EAGER_LAYER_OVERHEAD_S`), 0 for a CUDA-graph
+    engine (the captured graph replays without per-kernel launches)."""
+    return 0.0 if check_engine(name) == "cuda-graph" else EAGER_LAYER_OVERHEAD_S
+
 
 def check_engine(name: str) -> str:
     """Normalise an engine name; InputError with suggestions when unknown."""

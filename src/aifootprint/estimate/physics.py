@@ -14,17 +14,22 @@ Public signature (other estimators — image, video, embedding — call these)::
 ``step_time_energy(flops, bytes_moved, n, dev, host_s=0.0, comm_s=0.0) -> (time_s, energy_j)``: one step that does
 ``flops`` FLOPs and moves ``bytes_moved`` bytes of HBM traffic in total over ``n`` accelerators (float or array each):
 
-    busy_s   = max( F / (n · C),  B / (n · BW),  (e_flop · F + e_byte · B) / (n · (P_limit − P_base)) )
-    time_s   = busy_s + host_s + comm_s
-    energy_j = min(n · P_base · time_s + e_flop · F + e_byte · B + host_j,  n · P_limit · time_s)
+    time_s   = max( F / (n · C),  B / (n · BW) ) + host_s + comm_s
+    D        = e_flop · F + e_byte · B + host_j                  (dynamic energy of the linear model)
+    energy_j = n · P_base · time_s + n · H · time_s · (1 − exp(−D / (n · H · time_s)))      H = P_limit − P_base
 
 * ``C`` and ``BW`` are the *achievable* compute (FLOP/s, for the step's dtype) and memory bandwidth (bytes/s) of one
-  accelerator: datasheet peak × fitted fraction (roofline: Williams, Waterman, Patterson 2009, CACM 52(4)).
+  accelerator: datasheet peak × fitted fraction (roofline: Williams, Waterman, Patterson 2009, CACM 52(4)). ``C``
+  is measured *at the power limit* (a bf16 8192² GEMM reaches 68–70 % of datasheet peak at 700 W, aifootprint GPU
+  micro-benchmarks 2026-11-26): the power cap's effect on the time of a compute-bound step (a prefill) is in it.
 * Power model (energy roofline: Choi, Bedard, Fowler, Vuduc 2013, IPDPS): a base power ``P_base`` per accelerator
-  while serving plus a dynamic energy per FLOP and per byte. The third term of ``busy_s`` is the **power cap**: when
-  the dynamic power would push the board above ``P_limit`` the clocks drop and the step takes longer, so a
-  compute-bound prefill runs at the power-capped throughput (measured: a bf16 GEMM reaches 68–70 % of datasheet peak
-  at the 700 W limit, aifootprint GPU micro-benchmarks 2026-11-26), never above the limit.
+  while serving plus a dynamic energy per FLOP and per byte, whose power ``d = D / (n·t)`` **saturates softly** below
+  the board limit (a soft power cap): ``P = P_base + H (1 − exp(−d / H))`` — ``P_base + d`` for small ``d``, never
+  above ``P_limit``. A board does not draw ``min(P_base + d, P_limit)``: as its power nears the limit, dynamic
+  voltage and frequency scaling lowers clocks *and supply voltage*, and switching energy per operation scales with
+  the voltage squared (``E = C·V²``; Weste & Harris, CMOS VLSI Design, 4th ed., 2011, §5.1), so the power drawn
+  for a given achieved work rate bends below the straight line before the limit. Fitted to ML.ENERGY's measured
+  power, the soft cap lowers the power model's out-of-sample error (docs/methodology/inference.md §3).
 * ``host_s`` (serving-engine host/scheduler time, see :class:`Engine`) and ``comm_s`` (tensor-parallel all-reduce
   latency) are spent with the accelerators waiting: charged at base power only, not at compute power; ``host_j`` is
   the engine's own accelerator energy per step that the roofline does not count (vLLM: fitted per running sequence;
@@ -73,14 +78,6 @@ def minimum(a: Num, b: Num) -> Num:
     import numpy as np
 
     return np.minimum(a, b)
-
-
-def maximum3(a: Num, b: Num, c: Num) -> Num:
-    """``maximum(maximum(a, b), c)`` in one call (the scalar path's busy time)."""
-    if type(a) is float and type(b) is float and type(c) is float:
-        m = a if a > b else b
-        return m if m > c else c
-    return maximum(maximum(a, b), c)
 
 
 def _inf_if_zero(x: Num) -> Num:
@@ -169,9 +166,9 @@ def _python_numbers(*xs: Num) -> bool:
 _PYTHON_NUMBERS = (float, int, bool)
 
 #: Constants of one step on a group of ``n`` accelerators (:func:`group_constants`): ``(n·C, n·BW,
-#: n·(P_limit − P_base), e_flop, e_byte, n·P_base, n·P_limit, comm_s, comm_s_per_token, expert_s_per_token,
-#: comm_waits, expert_waits)``, floats or arrays; a ``*_waits`` flag is False when its terms are 0 (then skipped).
-Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool]
+#: n·(P_limit − P_base), e_flop, e_byte, n·P_base, comm_s, comm_s_per_token, expert_s_per_token, comm_waits,
+#: expert_waits)``, floats or arrays; a ``*_waits`` flag is False when its terms are 0 (then skipped).
+Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool]
 
 
 def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Num = 0.0,
@@ -179,9 +176,8 @@ def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Nu
     """What :func:`group_step` needs of ``n`` accelerators of type ``dev``, computed once per group (the per-request
     path keeps it per accelerator count), with the waits of an LLM step (:func:`step_waits`; 0 elsewhere)."""
     return (n * dev.compute_flops_per_s, n * dev.bandwidth_bytes_per_s, n * (dev.power_limit_w - dev.base_power_w),
-            dev.energy_per_flop_j, dev.energy_per_byte_j, n * dev.base_power_w, n * dev.power_limit_w,
-            comm_s, comm_s_per_token, expert_s_per_token, _nonzero(comm_s) or _nonzero(comm_s_per_token),
-            _nonzero(expert_s_per_token))
+            dev.energy_per_flop_j, dev.energy_per_byte_j, n * dev.base_power_w, comm_s, comm_s_per_token,
+            expert_s_per_token, _nonzero(comm_s) or _nonzero(comm_s_per_token), _nonzero(expert_s_per_token))
 
 
 def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num, host_j: Num, scalar: bool = False
@@ -192,32 +188,57 @@ def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num,
     all-reduces ``comm_s + comm_s_per_token · tokens``, at base power; ``host_j`` is engine energy above base power.
 
     ``scalar=True`` promises Python numbers only (no arrays; the µs per-request path): the bounds are compared inline
-    instead of through :func:`maximum3` / :func:`minimum`, which give the same values on any input."""
-    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, n_limit_w, comm_s, comm_tok, expert_tok, comm_w, expert_w = g
-    dyn = e_flop * flops + e_byte * bytes_moved
-    busy, mem_s, cap_s = flops / n_c, bytes_moved / n_bw, dyn / n_dyn_w  # compute, memory, power-cap bound
-    if scalar:
-        busy = busy if busy > mem_s else mem_s
-        busy = busy if busy > cap_s else cap_s
-    else:
-        busy = maximum3(busy, mem_s, cap_s)
+    and the soft cap is evaluated inline instead of through :func:`maximum` / :func:`soft_cap`, which give the same
+    values on any input."""
+    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, comm_s, comm_tok, expert_tok, comm_w, expert_w = g
+    busy, mem_s = flops / n_c, bytes_moved / n_bw  # compute, memory bound
+    busy = (busy if busy > mem_s else mem_s) if scalar else maximum(busy, mem_s)
     # t = busy + (host_s + expert_tok · tokens) + (comm_s + comm_tok · tokens), without the terms that are 0 here
     # (x + 0.0 == x: the same value to the bit)
     t = busy + (host_s + expert_tok * tokens) if expert_w else busy + host_s
     if comm_w:
         t = t + (comm_s + comm_tok * tokens)
-    e, cap = n_base_w * t + dyn + host_j, n_limit_w * t
-    if scalar:
-        return t, e if e < cap else cap
-    return t, minimum(e, cap)
+    dyn, head = e_flop * flops + e_byte * bytes_moved + host_j, n_dyn_w * t  # soft power cap (:func:`soft_cap`)
+    if scalar and 0.0 < head < math.inf:
+        return t, n_base_w * t - head * math.expm1(-dyn / head)
+    return t, n_base_w * t + soft_cap(dyn, head)
 
 
 def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: Num = 0.0, comm_s: Num = 0.0,
                      host_j: Num = 0.0) -> tuple[Num, Num]:
     """``(time_s, energy_j)`` of one step on ``n`` accelerators (module docstring for the equations; evaluated by
-    :func:`group_step`); ``host_j`` is engine energy above base power spent during ``host_s`` (capped, with everything
-    else, at ``n · P_limit · t``)."""
+    :func:`group_step`); ``host_j`` is engine energy above base power spent during ``host_s`` (soft-capped, with
+    everything else, below ``n · P_limit · t``)."""
     return group_step(flops, bytes_moved, 0.0, group_constants(dev, n, comm_s), host_s, host_j)
+
+
+def soft_cap(dyn: Num, headroom: Num) -> Num:
+    """``headroom · (1 − exp(−dyn / headroom))``: dynamic energy ``dyn`` [J] saturating below ``headroom`` [J]
+    (``n · (P_limit − P_base) · t``); ``dyn`` itself where the headroom is infinite, 0 where it is 0."""
+    if type(dyn) is float and type(headroom) is float:
+        if headroom == math.inf or headroom <= 0.0:
+            return dyn if headroom > 0.0 else 0.0
+        return -headroom * math.expm1(-dyn / headroom)
+    import numpy as np
+
+    h = np.asarray(headroom, dtype=float)
+    d = np.asarray(dyn, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = -h * np.expm1(-d / h)
+    return np.where(np.isinf(h), d, np.where(h > 0.0, out, 0.0))
+
+
+def soft_cap_inverse(power_w: Num, base_power_w: Num, power_limit_w: Num) -> Num:
+    """The linear-model dynamic power [W] whose soft-capped power is ``power_w`` (inverse of :func:`soft_cap` per
+    unit time): ``−H · ln(1 − (P − P_base) / H)``, ``H = P_limit − P_base``; a power at or above the limit is read as
+    99 % of the headroom. Used to turn a measured power (GEMM, copy) into energy per FLOP or per byte."""
+    h = power_limit_w - base_power_w
+    x = minimum((power_w - base_power_w) / h, 0.99)
+    if type(x) is float:
+        return -h * math.log1p(-x)
+    import numpy as np
+
+    return -h * np.log1p(-x)
 
 
 def allreduce_terms(n: Num, layers: Num, hidden_bytes: Num, dev: Device) -> tuple[Num, Num]:

@@ -2,11 +2,13 @@
 
 Each step of a :class:`~.flops.Phase` is one :func:`~aifootprint.estimate.physics.step_time_energy` call::
 
-    time_s, energy_j = step_time_energy(FLOPs, bytes, n, device, host_s = t_step, comm_s = allreduce(exchange))
+    time_s, energy_j = step_time_energy(FLOPs, bytes, n, device, host_s = wait, comm_s = allreduce(exchange))
+    wait = max(t_layer · layers − GPU time, 0)
 
 with the accelerator's :class:`~aifootprint.estimate.physics.Device` (achievable compute and bandwidth, base power,
-energy per FLOP and per byte, power limit), the serving engine's host time per step (:mod:`aifootprint.estimate.
-engines`; one scheduler step per forward pass, no per-sequence sampling) and, on ``n > 1`` accelerators, the
+energy per FLOP and per byte, power limit), the framework's host time per layer of a forward pass (PyTorch eager,
+as Hugging Face pipelines run these models: :data:`~aifootprint.estimate.engines.EAGER_LAYER_OVERHEAD_S`; 0 under
+``cuda-graph``), which overlaps the GPU work it launches, and, on ``n > 1`` accelerators, the
 exchange of the hidden states (:func:`~aifootprint.estimate.physics.allreduce_s`; sequence parallelism moves the
 same bytes as tensor parallelism's all-reduces to first order). The same functions take floats (one request) or
 numpy arrays (logs, the fit): :func:`workload_arrays` stacks rows, tests check it agrees with :func:`workload_cost`.
@@ -22,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from ..engines import DEFAULT_ENGINE, engine_profile
-from ..physics import Device, allreduce_s, step_time_energy
+from ..engines import DEFAULT_ENGINE, task_layer_overhead_s
+from ..physics import Device, allreduce_s, maximum, step_time_energy
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,22 +50,28 @@ class PhaseCost:
 
 
 def phase_time_energy(flops: Any, bytes_moved: Any, exchange_bytes: Any, layers: Any, repeats: Any, n: Any,
-                      dev: Device, host_s: Any) -> tuple[Any, Any]:
-    """``(time_s, energy_j)`` of ``repeats`` identical steps (floats or broadcastable arrays)."""
+                      dev: Device, layer_host_s: Any) -> tuple[Any, Any]:
+    """``(time_s, energy_j)`` of ``repeats`` identical steps (floats or broadcastable arrays). The framework's host
+    time (``layer_host_s`` per layer) overlaps the GPU work it launches (kernel launches are asynchronous), so a step
+    takes the longer of the two: the GPU waits, at base power, only for the part of the host time beyond its own
+    busy time (framework-bound small batches; :data:`~aifootprint.estimate.engines.EAGER_LAYER_OVERHEAD_S`)."""
     comm = allreduce_s(1.0, n, layers, exchange_bytes, dev)
-    t, e = step_time_energy(flops, bytes_moved, n, dev, host_s=host_s, comm_s=comm)
+    t_gpu, _ = step_time_energy(flops, bytes_moved, n, dev, comm_s=comm)
+    wait = maximum(layer_host_s * layers - t_gpu, 0.0)
+    t, e = step_time_energy(flops, bytes_moved, n, dev, host_s=wait, comm_s=comm)
     return t * repeats, e * repeats
 
 
-def host_step_s(cal: Calibration, engine: str = DEFAULT_ENGINE) -> float:
-    """Host time per forward pass: the engine's per-step term (no per-sequence sampling in these tasks)."""
-    return float(engine_profile(engine, cal).host_s(0.0))
+def host_layer_s(cal: Calibration, engine: str = DEFAULT_ENGINE) -> float:
+    """Host time per layer of a forward pass under ``engine`` (:func:`~aifootprint.estimate.engines.
+    task_layer_overhead_s`; ``cal`` is kept for the signature: the framework time is not a property of the GPU)."""
+    return task_layer_overhead_s(engine)
 
 
 def phase_cost(ph: Phase, cal: Calibration, n: int, engine: str = DEFAULT_ENGINE) -> PhaseCost:
     """One phase on ``n`` accelerators (scalar path)."""
     t, e = phase_time_energy(ph.flops, ph.bytes_moved, ph.exchange_bytes, float(ph.layers), ph.repeats, float(n),
-                             cal.device("bf16"), host_step_s(cal, engine))
+                             cal.device("bf16"), host_layer_s(cal, engine))
     return PhaseCost(ph.name, float(t), float(e), ph.flops * ph.repeats)
 
 
@@ -90,7 +98,7 @@ def workload_arrays(phases: list[list[Phase]], cals: list[Calibration], n: NDArr
     import numpy as np
 
     dev = stack_devices(cals)
-    host = np.array([host_step_s(c, engine) for c in cals])
+    host = np.array([host_layer_s(c, engine) for c in cals])
     t_tot = np.zeros(len(phases))
     e_tot = np.zeros(len(phases))
     for j in range(len(phases[0])):

@@ -72,7 +72,8 @@ class TaskConfig:
     boundary: str = "datacenter"
     location: str | None = None
     operator: str | None = None
-    #: serving engine whose host time per step applies (:mod:`aifootprint.estimate.engines`)
+    #: engine profile of the host time per forward pass (:func:`aifootprint.estimate.engines.task_layer_overhead_s`:
+    #: PyTorch eager's framework time per layer; 0 under ``cuda-graph``)
     engine: str = "vllm"
     #: calibration profile file of this accelerator (``aifootprint calibrate``), applied as in ``estimate request``
     calibration: str | None = None

@@ -60,9 +60,10 @@ MLE_KEYS: dict[str, str] = {
     "zai-org/CogVideoX1.5-5B": "cogvideox1.5-5b",
 }
 GPU_KEYS = {"H100": "h100", "B200": "b200"}
-#: Grids searched: compute fraction, dynamic energy per FLOP [pJ].
+#: Grids searched: compute fraction, dynamic energy per FLOP [pJ] (0.2–8: under the soft power cap a step near the
+#: limit needs a larger linear dynamic energy for the same power; B200 sat at the old 4 pJ edge).
 PHI_GRID = tuple(round(0.05 + 0.01 * i, 3) for i in range(71))
-EFLOP_GRID_PJ = tuple(round(0.2 + 0.05 * i, 3) for i in range(77))
+EFLOP_GRID_PJ = tuple(round(0.2 + 0.05 * i, 3) for i in range(157))
 #: Grid of the sequence-parallel exchange bandwidth [GB/s] (log-spaced 5–2,000; unused on one accelerator).
 EXCHANGE_GRID_GB_PER_S = tuple(round(5.0 * 400.0 ** (i / 40), 1) for i in range(41))
 
@@ -111,7 +112,7 @@ class Predictor:
     def __init__(self, rows: Sequence[Measured], cals: dict[str, Calibration], registry: Registry | None = None):
         import numpy as np
 
-        from .engine import host_step_s, stack_devices, workload_arrays
+        from .engine import host_layer_s, stack_devices, workload_arrays
 
         self.rows = list(rows)
         phases: list[list[Phase]] = []
@@ -133,7 +134,7 @@ class Predictor:
                      for a in ("flops", "bytes_moved", "exchange_bytes", "layers", "repeats")}
         self._dev = stack_devices(cal_rows)
         self._peak = np.array([c.peak_flops("bf16") for c in cal_rows])
-        self._host = np.array([host_step_s(c) for c in cal_rows])
+        self._host = np.array([host_layer_s(c) for c in cal_rows])
 
     def predict_both(self, params: dict[str, tuple[float, float, float]]
                      ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
