@@ -137,8 +137,9 @@ class RequestEstimator:
 
     __slots__ = ("_accelerators_needed", "_batch", "_batch_f", "_datacenter", "_fixed_n", "_host_w",
                  "_idle_fraction", "_memory_needed_bytes", "_notices", "_physics_costs", "_plans", "_profile",
-                 "_provider_note", "_pue", "_request_constants", "_request_energy", "_results", "_site", "_sizes",
-                 "_variants", "cal", "config", "costs", "device", "engine", "model", "precision", "registry")
+                 "_provider_note", "_pue_excess", "_request_constants", "_request_energy", "_results", "_site",
+                 "_sizes", "_variants", "cal", "config", "costs", "device", "engine", "model", "precision",
+                 "registry")
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
                  registry: Registry | None = None, site: Site | None = None) -> None:
@@ -171,7 +172,7 @@ class RequestEstimator:
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         self._site: Site | None = site
         self._provider_note = ""
-        self._pue = 1.0
+        self._pue_excess = 0.0  # PUE − 1 of the site at the datacenter boundary
         self._idle_fraction = bd.IDLE_FRACTION
         # functions of the per-request path, bound here so that this module need not import their modules
         self._request_constants = request_constants
@@ -189,7 +190,7 @@ class RequestEstimator:
         self._datacenter = self.config.boundary == "datacenter"
         if self._datacenter:
             pue = self.site().pue.value
-            self._pue = float(getattr(pue, "best", pue))
+            self._pue_excess = float(getattr(pue, "best", pue)) - 1.0
 
     # -- configuration -------------------------------------------------------------------------------------------
     def _calibration(self) -> Calibration:
@@ -311,14 +312,14 @@ class RequestEstimator:
         acc_j, dec_j, t_step, ttft = self._request_energy(plan, float(input_tokens), o)  # physics.request_energy
         if dec_j > acc_j:
             dec_j = acc_j
-        t_share = t_step * o / self._batch
+        t_share = t_step * o / self._batch_f
         k = _WH_PER_J
         pre, dec, host = (acc_j - dec_j) * k, dec_j * k, self._host_w * n * t_share * k
         energy = pre + dec + host
         if self._datacenter:  # inlined boundary.split (same equations, same order; tests check they agree)
             idle = self._idle_fraction * energy
             energy = energy + idle
-            overhead = (self._pue - 1.0) * energy
+            overhead = self._pue_excess * energy
             energy = energy + overhead
         else:
             idle = overhead = 0.0

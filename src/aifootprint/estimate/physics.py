@@ -80,14 +80,6 @@ def minimum(a: Num, b: Num) -> Num:
     return np.minimum(a, b)
 
 
-def maximum3(a: Num, b: Num, c: Num) -> Num:
-    """``maximum(maximum(a, b), c)`` in one call (the scalar path's busy time)."""
-    if type(a) is float and type(b) is float and type(c) is float:
-        m = a if a > b else b
-        return m if m > c else c
-    return maximum(maximum(a, b), c)
-
-
 def _inf_if_zero(x: Num) -> Num:
     """``x`` with 0 (= 'none') replaced by +inf (sliding windows, KV shards)."""
     if type(x) is float or type(x) is int:
@@ -174,9 +166,9 @@ def _python_numbers(*xs: Num) -> bool:
 _PYTHON_NUMBERS = (float, int, bool)
 
 #: Constants of one step on a group of ``n`` accelerators (:func:`group_constants`): ``(n·C, n·BW,
-#: n·(P_limit − P_base), e_flop, e_byte, n·P_base, n·P_limit, comm_s, comm_s_per_token, expert_s_per_token,
-#: comm_waits, expert_waits)``, floats or arrays; a ``*_waits`` flag is False when its terms are 0 (then skipped).
-Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool]
+#: n·(P_limit − P_base), e_flop, e_byte, n·P_base, comm_s, comm_s_per_token, expert_s_per_token, comm_waits,
+#: expert_waits)``, floats or arrays; a ``*_waits`` flag is False when its terms are 0 (then skipped).
+Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool]
 
 
 def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Num = 0.0,
@@ -184,13 +176,12 @@ def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Nu
     """What :func:`group_step` needs of ``n`` accelerators of type ``dev``, computed once per group (the per-request
     path keeps it per accelerator count), with the waits of an LLM step (:func:`step_waits`; 0 elsewhere)."""
     return (n * dev.compute_flops_per_s, n * dev.bandwidth_bytes_per_s, n * (dev.power_limit_w - dev.base_power_w),
-            dev.energy_per_flop_j, dev.energy_per_byte_j, n * dev.base_power_w, n * dev.power_limit_w,
-            comm_s, comm_s_per_token, expert_s_per_token, _nonzero(comm_s) or _nonzero(comm_s_per_token),
-            _nonzero(expert_s_per_token))
+            dev.energy_per_flop_j, dev.energy_per_byte_j, n * dev.base_power_w, comm_s, comm_s_per_token,
+            expert_s_per_token, _nonzero(comm_s) or _nonzero(comm_s_per_token), _nonzero(expert_s_per_token))
 
 
-def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num, host_j: Num, scalar: bool = False
-               ) -> tuple[Num, Num]:
+def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num, host_j: Num, scalar: bool = False,
+               time_only: bool = False) -> tuple[Num, Num]:
     """``(time_s, energy_j)`` of one step over ``tokens`` tokens on the group ``g`` (:func:`group_constants`): THE
     roofline and power model (module docstring), the only code that evaluates them. The step waits ``host_s`` plus
     the engine's expert GEMMs ``expert_s_per_token · tokens`` (together the docstring's ``host_s``) and its
@@ -198,8 +189,8 @@ def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num,
 
     ``scalar=True`` promises Python numbers only (no arrays; the µs per-request path): the bounds are compared inline
     and the soft cap is evaluated inline instead of through :func:`maximum` / :func:`soft_cap`, which give the same
-    values on any input."""
-    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, _, comm_s, comm_tok, expert_tok, comm_w, expert_w = g
+    values on any input. ``time_only=True``: the energy is not evaluated (``None``; a step whose time alone is used)."""
+    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, comm_s, comm_tok, expert_tok, comm_w, expert_w = g
     busy, mem_s = flops / n_c, bytes_moved / n_bw  # compute, memory bound
     busy = (busy if busy > mem_s else mem_s) if scalar else maximum(busy, mem_s)
     # t = busy + (host_s + expert_tok · tokens) + (comm_s + comm_tok · tokens), without the terms that are 0 here
@@ -207,6 +198,8 @@ def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num,
     t = busy + (host_s + expert_tok * tokens) if expert_w else busy + host_s
     if comm_w:
         t = t + (comm_s + comm_tok * tokens)
+    if time_only:
+        return t, None
     dyn, head = e_flop * flops + e_byte * bytes_moved + host_j, n_dyn_w * t  # soft power cap (:func:`soft_cap`)
     if scalar and 0.0 < head < math.inf:
         return t, n_base_w * t - head * math.expm1(-dyn / head)
@@ -360,23 +353,23 @@ def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill
 
 
 #: Everything of one request's steps that does not depend on the request (:func:`request_constants`).
-RequestConstants = tuple[RateConstants, StepConstants, Group, Num, Num, Num, Num, Num, bool]
+RequestConstants = tuple[RateConstants, StepConstants, Group, Num, Num, Num, Num, bool]
 
 
 def request_constants(c: Any, dev: Device, eng: Engine, n: Num, batch: Num) -> RequestConstants:
     """What :func:`request_energy` needs of (model, accelerator, engine, ``n`` accelerators, ``batch``): per-token
-    work, group constants, the waits and engine energy of a step with ``batch`` and with no running sequences. The
-    per-request path builds it once per accelerator count; :func:`llm_request` for each call. The last field says
-    whether all of them are Python numbers (then floats in give floats out through :func:`group_step`'s inline
-    comparisons)."""
+    work, group constants, the host time and engine energy of a step with ``batch`` sequences, the host time of a
+    step with none. The per-request path builds it once per accelerator count; :func:`llm_request` for each call.
+    The last field says whether all of them are Python numbers (then floats in give floats out through
+    :func:`group_step`'s inline comparisons)."""
     (r, w), g = work_constants(c, n), group_constants(dev, n, *step_waits(c, dev, eng, n))
-    k = (batch, eng.host_s(batch, c.layers), eng.host_j(batch), eng.host_s(0.0, c.layers), eng.host_j(0.0))
+    k = (batch, eng.host_s(batch, c.layers), eng.host_j(batch), eng.host_s(0.0, c.layers))
     return (r, w, g, *k, _python_numbers(*r, *w, *g, *k))
 
 
 def request_energy(k: RequestConstants, input_tokens: Num, output_tokens: Num) -> tuple[Num, Num, Num, Num]:
     """:func:`llm_request` from :func:`request_constants` (floats: the µs per-request path; arrays: the batch API)."""
-    r, w, g, b, host_b, host_j_b, host_0, host_j_0, numbers = k
+    r, w, g, b, host_b, host_j_b, host_0, numbers = k
     i, o = input_tokens, output_tokens
     decode_ctx = i + 0.5 * o
     scalar = numbers and type(decode_ctx) is float  # Python numbers in (a numpy input makes decode_ctx numpy)
@@ -386,8 +379,8 @@ def request_energy(k: RequestConstants, input_tokens: Num, output_tokens: Num) -
     t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar)
     flops, moved = _work(w, b, 0.0, rates)  # decode-only steps
     e_dec = group_step(flops, moved, b, g, host_b, host_j_b, scalar)[1]
-    flops, moved = _work(w, 0.0, i, rates)  # the isolated prefill step
-    t_pre = group_step(flops, moved, i, g, host_0, host_j_0, scalar)[0]
+    flops, moved = _work(w, 0.0, i, rates)  # the isolated prefill step: its time (the time to first token)
+    t_pre = group_step(flops, moved, i, g, host_0, 0.0, scalar, True)[0]
     share = o / b
     return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre
 
