@@ -21,9 +21,12 @@ def test_sidecar_key_is_the_toml_key(name: str) -> None:
     assert fast is None or fast == reg.meta(name).key  # None: Registry parses the TOML instead
 
 
-@pytest.mark.parametrize("name", ["grid_intensity", "water_offsite", "datacenter_operators", "cloud_regions"])
-def test_the_site_tables_need_no_toml_parser(name: str) -> None:
-    """The tables ``aifootprint measure`` reads have simple sidecars: no ``tomllib`` on that path."""
+@pytest.mark.parametrize("name", ["grid_intensity", "water_offsite", "datacenter_operators", "cloud_regions",
+                                  "accelerator_calibration", "models", "accelerators", "servers", "api_providers",
+                                  "request_figures"])
+def test_the_site_and_estimate_tables_need_no_toml_parser(name: str) -> None:
+    """The tables ``aifootprint measure`` and a first request estimate read have sidecars simple enough for the fast
+    reader: no ``tomllib`` on those paths (~10 ms in a fresh process)."""
     assert _sidecar_key(Registry().data_dir / f"{name}.toml") is not None
 
 
@@ -55,7 +58,13 @@ def test_find_row_uses_a_loaded_table() -> None:
     ('key = "a" # comment\n', None),
     ('key = \'a\'\n', None),
     ('key = "a\\tb"\n', None),
-    ('description = """\nkey = "x"\n"""\nkey = "y"\n', None),
+    ('description = """\nkey = "x"\n"""\nkey = "y"\n', "y"),  # a multi-line string of another key is skipped
+    ("description = '''a\nkey = \"x\"'''\nkey = \"y\"\n", "y"),
+    ('description = """one line"""\nkey = "y"\n', "y"),
+    ('key = """y"""\n', None),  # a multi-line key itself: the parser
+    ('description = """never closed\nkey = "y"\n', None),
+    ('description = """a \\""" b\n"""\nkey = "y"\n', None),  # an escape near the delimiter: the parser
+    ("description = \"\"\"a ''' b\"\"\"\nkey = \"y\"\n", None),
 ])
 def test_sidecar_key_falls_back_when_the_file_is_not_simple(tmp_path: Path, toml: str, expected: str | None) -> None:
     path = tmp_path / "t.toml"

@@ -2,8 +2,9 @@
 
 Each :class:`Ledger` is a run named after its project (``runs.name``; ``config_json`` holds
 ``{"kind": "api-ledger", "project": ..., "site": [...]}``). Each call becomes a row of the store's ``requests``
-table (prompt and output tokens, best IT energy in J) through the store's public API, and a row of this module's
-own ``api_calls`` table (model, token types, energy / carbon / water low-best-high) in the same SQLite file.
+table (prompt and output tokens, best IT energy in J) and a row of this module's own ``api_calls`` table (model,
+token types, energy / carbon / water low-best-high), both through the store's public API (``create_extension``,
+``add_requests(extra=…)``, ``query``) and in one transaction: both rows are committed or neither.
 :meth:`Ledger.close` writes the run's end with the total IT energy as an *estimated* measurement (device
 ``api:<project>``), which is what ``runs list`` / ``runs show`` sum and display. The run records the first call's
 zone and site factors (intensity, PUE, WUE, EWIF), so ``runs show`` recomputes the same carbon and water; a session
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -53,7 +53,6 @@ class Ledger:
         self._path = store
         self._lock = threading.Lock()
         self._store: Any = None
-        self._db: sqlite3.Connection | None = None
         self.run_id = ""
         self._start = 0.0
         self._energy_j = 0.0
@@ -68,10 +67,7 @@ class Ledger:
         from aifootprint.reference.registry import DATA_VERSION
 
         self._store = RunStore(self._path)
-        self._db = sqlite3.connect(self._store.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout=30000")
-        for stmt in _SCHEMA:
-            self._db.execute(stmt)
+        self._store.create_extension(_SCHEMA)
         self._start = time.time()
         self.run_id = time.strftime("%Y%m%d-%H%M%S", time.localtime(self._start)) + "-api-" + os.urandom(3).hex()
         imp = first.impacts
@@ -91,20 +87,19 @@ class Ledger:
         with self._lock:
             if self._store is None:
                 self._open(call)
-            assert self._db is not None
             if (imp.zone, imp.factors) != self._site:
                 self._mixed = True
             t0, t1 = call.start_s - self._start, call.end_s - self._start
             rid = call.request_id or f"call-{self._calls}"
-            self._store.add_requests(self.run_id, [(rid, t0, t1, u.input_tokens, u.output_tokens,
-                                                    imp.it_energy_wh * 3600.0)])
             row = (self.run_id, self.project, rid, call.start_s, call.end_s, call.system, call.request_model,
                    imp.model, u.input_tokens, u.output_tokens, u.reasoning_tokens, u.cached_tokens,
                    imp.it_energy_wh, imp.energy_wh.best, imp.energy_wh.low, imp.energy_wh.high, imp.carbon_g.best,
                    imp.carbon_g.low, imp.carbon_g.high, imp.water_l.best, imp.water_l.low, imp.water_l.high, imp.zone,
                    imp.boundary,
                    json.dumps([w.to_dict() for w in imp.warnings]))
-            self._db.execute(f"INSERT INTO api_calls VALUES ({','.join('?' * len(row))})", row)
+            self._store.add_requests(self.run_id, [(rid, t0, t1, u.input_tokens, u.output_tokens,
+                                                    imp.it_energy_wh * 3600.0)],
+                                     extra=(f"INSERT INTO api_calls VALUES ({','.join('?' * len(row))})", [row]))
             self._calls += 1
             self._energy_j += imp.it_energy_wh * 3600.0
             for key in self._totals:
@@ -131,9 +126,7 @@ class Ledger:
             self._store.end_run(self.run_id, end, 0, {"measurement": m.to_dict(),
                                                       "api_calls": {"count": self._calls, **totals}})
             self._store.close()
-            if self._db is not None:
-                self._db.close()
-            self._store = self._db = None
+            self._store = None
 
     def __enter__(self) -> Ledger:
         return self
@@ -146,18 +139,15 @@ def project_totals(store: str | Path | None, project: str) -> dict[str, Any]:
     """Sum of every recorded call of ``project`` (all sessions): count and energy / carbon / water low-best-high."""
     from aifootprint.measure.store import RunStore
 
-    rs = RunStore(store, read_only=True)
-    path = rs.path
-    rs.close()
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    rs = RunStore(store, read_only=True)  # read-only mounts too (the store opens those immutably)
     try:
         cols = [f"{q}{s}" for q in ("energy_wh", "carbon_g", "water_l") for s in ("_low", "", "_high")]
-        row = db.execute(f"SELECT COUNT(*), {', '.join(f'TOTAL({c})' for c in cols)} FROM api_calls "
-                         "WHERE project = ?", (project,)).fetchone()
-    except sqlite3.OperationalError:  # no api_calls table yet: no call recorded
-        row = (0, *([0.0] * 9))
+        row: tuple[Any, ...] = (0, *([0.0] * 9))  # no api_calls table yet: no call recorded
+        if rs.has_table("api_calls"):
+            row = rs.query(f"SELECT COUNT(*), {', '.join(f'TOTAL({c})' for c in cols)} FROM api_calls "
+                           "WHERE project = ?", (project,))[0]
     finally:
-        db.close()
+        rs.close()
     out: dict[str, Any] = {"project": project, "calls": int(row[0])}
     for i, q in enumerate(("energy_wh", "carbon_g", "water_l")):
         out[q] = {"low": row[1 + 3 * i], "best": row[2 + 3 * i], "high": row[3 + 3 * i]}

@@ -40,6 +40,10 @@ warning.
 ``windows(run_id, name, start_s, duration_s, energy_j, measurement_json)``
 ``requests(run_id, request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j)``
 ``run_ends(run_id PK, ended_at, exit_code, summary_json)``: the run's measurement as JSON.
+
+Extensions (the API ledger's ``api_calls``) add their own tables through :meth:`RunStore.create_extension`
+(``CREATE … IF NOT EXISTS`` only, never on the store's own tables), write their rows in the same transaction as the
+requests they describe (``add_requests(extra=…)``) and read them with :meth:`RunStore.query` (``SELECT`` only).
 """
 
 from __future__ import annotations
@@ -67,6 +71,9 @@ APPLICATION_ID = 0x41465052
 #: Page cache of a writing connection [KiB] (SQLite's default is 2,000 KiB): rows are only appended, so the
 #: tracker's memory stays small (https://www.sqlite.org/pragma.html#pragma_cache_size).
 CACHE_KIB = 256
+BUSY_TIMEOUT_S = 30.0
+"""How long a write waits for another process's write lock (SQLite ``busy_timeout``) before failing; long enough
+for a large concurrent flush, short enough that a stuck writer surfaces as an error (docstring: Guarantees)."""
 _TABLES = ("runs", "devices", "samples", "events", "windows", "requests", "run_ends")
 
 _SCHEMA = """
@@ -114,7 +121,8 @@ class RunHeader:
 class RunStore:
     """Append-only SQLite store. Thread-safe (one connection, one lock); safe across processes (WAL + locks)."""
 
-    def __init__(self, path: str | Path | None = None, *, timeout_s: float = 30.0, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, timeout_s: float = BUSY_TIMEOUT_S,
+                 read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.read_only = read_only
         self._lock = threading.Lock()
@@ -179,12 +187,16 @@ class RunStore:
     def _write(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._write_many([(sql, rows)])
 
-    def _write_many(self, batches: list[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+    def _write_many(self, batches: list[tuple[str, Sequence[Sequence[Any]] | None]]) -> None:
+        """One ``BEGIN IMMEDIATE`` transaction: each ``(sql, rows)`` inserts its rows; ``rows`` None runs ``sql``
+        once (a ``CREATE … IF NOT EXISTS``)."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for sql, rows in batches:
-                    if rows:
+                    if rows is None:
+                        self._db.execute(sql)
+                    elif rows:
                         self._db.executemany(sql, rows)
                 self._db.execute("COMMIT")
             except BaseException:
@@ -237,9 +249,30 @@ class RunStore:
         self._write("INSERT INTO windows VALUES (?,?,?,?,?,?)",
                     [(run_id, name, start_s, duration_s, energy_j, json.dumps(measurement))])
 
-    def add_requests(self, run_id: str, rows: Sequence[tuple[str, float, float, int, int, float]]) -> None:
-        """Insert attributed requests ``(request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j)``."""
-        self._write("INSERT INTO requests VALUES (?,?,?,?,?,?,?)", [(run_id, *r) for r in rows])
+    def add_requests(self, run_id: str, rows: Sequence[tuple[str, float, float, int, int, float]], *,
+                     extra: tuple[str, Sequence[Sequence[Any]]] | None = None) -> None:
+        """Insert attributed requests ``(request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j)``.
+        ``extra``: ``(INSERT INTO <extension table> …, rows)`` written in the same transaction, so that an
+        extension's rows and the requests they describe are committed together or not at all (the API ledger's
+        ``api_calls``, :mod:`aifootprint.integrations.ledger`)."""
+        batches: list[tuple[str, Sequence[Sequence[Any]] | None]] = [
+            ("INSERT INTO requests VALUES (?,?,?,?,?,?,?)", [(run_id, *r) for r in rows])]
+        if extra is not None:
+            batches.append((_extension_insert(extra[0]), extra[1]))
+        self._write_many(batches)
+
+    def create_extension(self, statements: Sequence[str]) -> None:
+        """Create an extension's own tables, indexes and append-only triggers, in one write transaction. Only
+        ``CREATE … IF NOT EXISTS`` statements are accepted: they add, and never change what exists."""
+        for sql in statements:
+            words = sql.upper().split()
+            if not words or words[0] != "CREATE" or "IF NOT EXISTS" not in " ".join(words):
+                raise ValueError(f"an extension may only run CREATE … IF NOT EXISTS statements, got {sql[:60]!r}")
+            on = [words[i + 1].split("(")[0].lower() for i, w in enumerate(words[:-1]) if w == "ON"]
+            if set(on) & {*_TABLES, "meta"}:
+                raise ValueError(f"an extension may not add indexes or triggers to the store's own tables: "
+                                 f"{sql[:60]!r}")
+        self._write_many([(sql, None) for sql in statements])
 
     def end_run(self, run_id: str, ended_at: float, exit_code: int | None, summary: dict[str, Any]) -> None:
         self.flush()
@@ -296,6 +329,17 @@ class RunStore:
             "SELECT request_id, start_s, end_s, prefill_tokens, decode_tokens, energy_j FROM requests "
             "WHERE run_id = ? ORDER BY start_s", (run_id,))]
 
+    def has_table(self, name: str) -> bool:
+        """Whether the store has a table of this name (an extension's table exists only once it wrote)."""
+        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one ``SELECT`` (an extension reading its own tables; works on read-only stores too)."""
+        words = sql.split(None, 1)
+        if not words or words[0].upper() != "SELECT":
+            raise ValueError(f"query() runs SELECT statements only, got {sql[:60]!r}")
+        return self._query(sql, args)
+
     def count(self, table: str, run_id: str | None = None) -> int:
         if table not in _TABLES:
             raise ValueError(f"unknown table {table!r}")
@@ -307,6 +351,15 @@ class RunStore:
         self.flush()
         with self._lock:
             self._db.close()
+
+
+def _extension_insert(sql: str) -> str:
+    """``sql`` if it inserts into a table that is not one of the store's own (those have their own methods)."""
+    words = sql.split(None, 3)
+    table = words[2].split("(")[0] if len(words) > 2 else ""
+    if [w.upper() for w in words[:2]] != ["INSERT", "INTO"] or table in (*_TABLES, "meta"):
+        raise ValueError(f"extra rows must be an INSERT INTO an extension's own table, got {sql[:60]!r}")
+    return sql
 
 
 def store_kind(db: sqlite3.Connection, path: Path | None = None) -> str:

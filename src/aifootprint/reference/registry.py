@@ -264,27 +264,39 @@ def _csv_lines(path: Path) -> Generator[Sequence[str], None, None]:
 
 def _sidecar_key(path: Path) -> str | None:
     """The top-level ``key = "..."`` of a sidecar read without a TOML parser ('' when the file or the key is
-    absent); None when the file is not that simple (a list, an escape, a multi-line string, another quoting): the
-    caller then parses it with :mod:`tomllib` (:meth:`Registry.meta`). The same value as ``meta(name).key``
+    absent); None when the file is not that simple (a list, an escape, a multi-line key, another quoting): the
+    caller then parses it with :mod:`tomllib` (:meth:`Registry.meta`, ~10 ms of imports). Multi-line strings of
+    other keys (a ``description = \"\"\"…\"\"\"``) are skipped. The same value as ``meta(name).key``
     (``tests/core/test_registry_fast.py`` checks every shipped sidecar)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return ""
-    if '"""' in text or "'''" in text:
-        return None
+    block = ""  # the delimiter of the multi-line string being skipped
     for line in text.splitlines():
+        if block:
+            if block in line:
+                if line.count(block) != 1 or "\\" in line:
+                    return None
+                block = ""
+            continue
         stripped = line.strip()
         if stripped.startswith("["):  # the first table: top-level keys are over
             return ""
         name, eq, value = stripped.partition("=")
+        delims = [d for d in ('"""', "'''") if d in value]
+        if delims:
+            if name.strip() == "key" or len(delims) > 1 or value.count(delims[0]) not in (1, 2) or "\\" in value:
+                return None
+            block = delims[0] if value.count(delims[0]) == 1 else ""
+            continue
         if not eq or name.strip() != "key":
             continue
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] == '"' and '"' not in value[1:-1] and "\\" not in value:
             return value[1:-1]
         return None
-    return ""
+    return None if block else ""
 
 
 def source_keys(row: Row) -> list[str]:
