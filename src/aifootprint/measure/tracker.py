@@ -115,6 +115,7 @@ class Tracker(Sampling):
         self._last_sample = 0.0
         self._last_flush = 0.0
         self._last_lease_try = 0.0
+        self._tick_s = 1.0 / self.config.hz
         self._unowned = False
         self._pending = []
         self.notes: list[Notice] = []
@@ -149,6 +150,7 @@ class Tracker(Sampling):
             self._last_sample = self._t0
             self._tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in sensors]
             self._unowned = not all(tr.owned for tr in self._tracks)
+            self._plan_reads()
             self._last_flush = self._last_lease_try = self._t0
             self._open_store()
             self.running = True
