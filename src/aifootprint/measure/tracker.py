@@ -11,7 +11,9 @@ Usage::
 
 How energy is computed, per device
 ----------------------------------
-- A background thread reads every sensor ``hz`` times per second (default 10), outside the tracker's lock. Window
+- A background thread reads every sensor ``hz`` times per second (default 10), outside the tracker's lock; a sensor
+  whose reading cannot change faster (``refresh_s``: the CPU and RAM estimates) is read that often and at every
+  store write instead (:meth:`Sampling._plan_reads`). Window
   starts and ends never read a sensor (a slow or hung one must not stall the workload): a window edge takes the
   latest sample, extrapolated to the edge's time at the device's latest power (or counter rate). In manual mode
   (``background=False``: the caller samples) the edges read the sensors themselves.
