@@ -65,7 +65,7 @@ class Sampling:
         stop, clock, lock, writer = self._stop, self._clock, self._lock, self._writer
         sample = self._sample_now
         self._guarded_sample()
-        next_fold = clock() + fold_s
+        next_fold = clock()  # the first tick writes the run's header and first samples
         # a plain lock wait: cheaper per tick than an Event's condition; interval listeners get every device at
         # every 1/hz tick (their intervals share edges)
         while not stop.acquire(True, hz_s if self._listeners else self._tick_s):
