@@ -230,8 +230,9 @@ def main() -> None:
         lines.append(f"{label:36}{cells}   {target}")
     lines += [
         f"(sampler CPU: {args.sampler_s:g} s per process, median of 5; a bare sleeping process uses {idle_cpu:.3f} % "
-        "and is subtracted; sensors whose reading changes at most every 0.5 s (the CPU and RAM estimates) are read",
-        " every 0.5 s, counters and power readings at every 1/10 s tick, like the fake node's three devices)",
+        "and is subtracted;",
+        " sensors whose reading changes at most every 0.5 s, the CPU and RAM estimates, are read every 0.5 s;",
+        " counters and power readings at every 1/10 s tick, like the fake node's three devices)",
         "",
         f"aifootprint measure --json -- true  {m_wall:7.1f} ms wall; `true` alone {true_wall:.1f} ms; "
         f"fixed overhead {m_wall - true_wall:.1f} ms (target <= 150 ms); CPU {m_cpu:.1f} ms; peak RSS {m_rss:.1f} MiB",
