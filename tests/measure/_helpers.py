@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 
@@ -35,3 +39,17 @@ def write_proc(root: Path, busy: int, idle: int, cores: int = 4, mem_kib: int = 
 
 def is_root() -> bool:
     return os.geteuid() == 0
+
+
+def run_and_kill(script: str, store_path: Path, after_s: float) -> tuple[str, float]:
+    """Run ``script`` (given the store path) in a fresh interpreter, read its first output line, let it run
+    ``after_s`` seconds more, kill it with SIGKILL; return (that line, the time of the kill)."""
+    proc = subprocess.Popen([sys.executable, "-c", script, str(store_path)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    time.sleep(after_s)
+    killed_at = time.time()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    return line, killed_at

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from aifootprint.measure.sensors.fake import FakeSensor
 from aifootprint.measure.store import SCHEMA_VERSION, RunHeader, RunStore, default_store_path
 from aifootprint.measure.tracker import Tracker, TrackerConfig
 
+from ._helpers import run_and_kill
 from .conftest import ManualClock
 
 
@@ -109,14 +107,7 @@ KILLED = textwrap.dedent("""
 
 def test_killed_process_loses_at_most_one_second(tmp_path: Path) -> None:
     path = tmp_path / "runs.sqlite"
-    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(path)], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    run_id = proc.stdout.readline().strip()
-    time.sleep(2.5)
-    killed_at = time.time()
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-    proc.stdout.close()
+    run_id, killed_at = run_and_kill(KILLED, path, 2.5)
     store = RunStore(path)
     run = store.get(run_id)
     assert run is not None and run.ended_at is None  # no end row: it was killed

@@ -31,6 +31,18 @@ def implausible(sensor: Sensor, reading: Reading) -> str:
     return ""
 
 
+def read_period(sensor: Sensor, tick_s: float, flush_s: float) -> float:
+    """How often the background sampler reads ``sensor`` [s]: every tick (``tick_s`` = 1/hz), unless the sensor
+    says that its reading cannot change faster (optional attribute ``refresh_s``: the CPU estimate re-reads
+    ``/proc/stat`` every 0.5 s, the RAM estimate is constant); such a sensor is read every ``refresh_s``, and at
+    least every ``flush_s`` (each store write carries a fresh sample of every device: a killed process loses at
+    most ``flush_s`` of any device)."""
+    refresh = getattr(sensor, "refresh_s", None)
+    if not isinstance(refresh, (int, float)) or not refresh > tick_s:
+        return tick_s
+    return max(tick_s, min(float(refresh), flush_s))
+
+
 class DeviceTrack:
     """Running state of one device."""
 
@@ -54,6 +66,8 @@ class DeviceTrack:
         self.reading_since: float | None = None  # set while a read is in progress (hung sensor detection)
         self.rejected = 0  # readings flagged implausible and excluded
         self.bridge_from: float | None = None  # start time to bridge to the first reading (set by the tracker)
+        self.period_s = 0.0  # the sampler reads the sensor at most this often (0: every tick; see read_period)
+        self.read_at = -1e18  # the sampler tick of the last read (tracker's clock)
 
     def update(self, t: float, r: Reading, feed: bool = False) -> tuple[float, Gap | None]:
         """Fold a reading in; return the energy since the previous reading and a closed gap, if any.

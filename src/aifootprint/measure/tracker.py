@@ -11,7 +11,9 @@ Usage::
 
 How energy is computed, per device
 ----------------------------------
-- A background thread reads every sensor ``hz`` times per second (default 10), outside the tracker's lock. Window
+- A background thread reads every sensor ``hz`` times per second (default 10), outside the tracker's lock; a sensor
+  whose reading cannot change faster (``refresh_s``: the CPU and RAM estimates) is read that often and at every
+  store write instead (:meth:`Sampling._plan_reads`). Window
   starts and ends never read a sensor (a slow or hung one must not stall the workload): a window edge takes the
   latest sample, extrapolated to the edge's time at the device's latest power (or counter rate). In manual mode
   (``background=False``: the caller samples) the edges read the sensors themselves.
@@ -115,6 +117,7 @@ class Tracker(Sampling):
         self._last_sample = 0.0
         self._last_flush = 0.0
         self._last_lease_try = 0.0
+        self._tick_s = 1.0 / self.config.hz
         self._unowned = False
         self._pending = []
         self.notes: list[Notice] = []
@@ -149,6 +152,7 @@ class Tracker(Sampling):
             self._last_sample = self._t0
             self._tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in sensors]
             self._unowned = not all(tr.owned for tr in self._tracks)
+            self._plan_reads()
             self._last_flush = self._last_lease_try = self._t0
             self._open_store()
             self.running = True

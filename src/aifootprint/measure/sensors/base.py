@@ -9,7 +9,9 @@ otherwise (see :mod:`aifootprint.measure.tracker`).
 
 Sensors never sleep and never spawn processes: a read is a few file reads or library calls, so that sampling at
 10 Hz costs well under 0.2 % of one core. A read that fails raises :class:`SensorError` (or any exception); the
-tracker records a gap and keeps the workload running.
+tracker records a gap and keeps the workload running. A sensor whose reading cannot change faster than some period
+says so with an optional ``refresh_s`` attribute: the tracker then reads it no more often (see
+:func:`aifootprint.measure.devicetrack.read_period`).
 """
 
 from __future__ import annotations

@@ -82,7 +82,11 @@ def cpu_model_and_cores(proc_root: str = DEFAULT_PROC) -> tuple[str, int]:
 #: The CPU estimate re-reads ``/proc/stat`` at most this often [s] (the kernel builds the whole file, interrupt counts
 #: included, on every read): the busy fraction is an average between two reads either way, so the energy integrated
 #: is the same; only a window edge's share of the estimate is resolved to this period instead of the sampling one.
+#: The sensor says so (``refresh_s``): the tracker's sampler then reads it at this period, not ``hz`` times a second.
 REFRESH_S = 0.5
+#: A read at least this fraction of ``refresh_s`` after the previous one re-reads ``/proc/stat``: a sampler reading
+#: every ``refresh_s`` (give or take its own slack of a quarter tick) always gets a fresh value, never the last one.
+REFRESH_SLACK = 0.9
 
 
 class CpuEstimateSensor:
@@ -121,10 +125,15 @@ class CpuEstimateSensor:
     def counter_update_s(self) -> float | None:
         return None
 
+    @property
+    def refresh_s(self) -> float:
+        """The reading changes at most this often [s] (:data:`REFRESH_S`): the tracker reads it no faster."""
+        return self._refresh_s
+
     def utilisation(self) -> float:
         """Busy fraction of all CPUs since the previous call (the previous value if no time has passed)."""
         now = time.monotonic()
-        if now - self._read_at < self._refresh_s:
+        if now - self._read_at < REFRESH_SLACK * self._refresh_s:
             return self._last_fraction
         self._read_at = now
         try:

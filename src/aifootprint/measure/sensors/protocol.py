@@ -20,6 +20,10 @@ class Sensor(Protocol):
     ``method``: how energy is obtained (``nvml-energy-counter``, ``rapl``, ``tdp-x-utilisation``...).
     ``estimated``: True when the figure is a model (TDP x utilisation, W per GB), not a measurement.
     ``counter_update_s``: how often the device's energy counter actually changes, when known (None otherwise).
+
+    Optional: ``refresh_s`` [s], the shortest time in which the reading can change (an estimate that is constant,
+    or recomputed every so often): the tracker's sampler then reads the sensor that often (and at every store
+    write) instead of at every tick. Absent or None: the reading may change at any time.
     """
 
     device: str

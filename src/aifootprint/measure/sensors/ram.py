@@ -10,6 +10,7 @@ boundary, like the other sensors) unless the caller passes the memory the job us
 
 from __future__ import annotations
 
+import math
 import os
 
 from .base import Component, Reading, SensorError, read_text
@@ -50,6 +51,12 @@ class RamEstimateSensor:
     @property
     def counter_update_s(self) -> float | None:
         return None
+
+    @property
+    def refresh_s(self) -> float:
+        """Constant power: the reading never changes (the tracker reads it once per store write, not ``hz`` times a
+        second)."""
+        return math.inf
 
     @property
     def power_w(self) -> float:
