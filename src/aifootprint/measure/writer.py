@@ -25,8 +25,14 @@ if TYPE_CHECKING:
 
     Op = Callable[[Any], None]
 Row = tuple[str, str, float, float | None, float | None]
-#: Busy timeout of the final write at ``stop()`` [s] (the store's default): the workload is over, waiting is fine.
-CLOSE_TIMEOUT_S = 30.0
+
+
+def close_timeout_s() -> float:
+    """Busy timeout of manual and final writes [s]: the store's own (:data:`.store.BUSY_TIMEOUT_S`; the workload is
+    over, waiting is fine). Read on use: the store module is loaded by then, as the writer is about to open it."""
+    from .store import BUSY_TIMEOUT_S
+
+    return BUSY_TIMEOUT_S
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -62,7 +68,7 @@ class StoreWriter:
     def start(self) -> None:
         """Manual mode: open the store now (waiting for a lock, as every manual write does)."""
         if not self._threaded:
-            self._open(CLOSE_TIMEOUT_S)
+            self._open(close_timeout_s())
 
     def submit(self, op: Op) -> None:
         """Run ``op(store)`` (now, when not threaded; else at the next flush)."""
@@ -85,12 +91,12 @@ class StoreWriter:
 
     def flush(self) -> None:
         """Write what is queued, waiting for the lock (manual mode)."""
-        self._drain(CLOSE_TIMEOUT_S)
+        self._drain(close_timeout_s())
 
     def close(self) -> None:
-        """Write everything still queued, waiting for the lock up to :data:`CLOSE_TIMEOUT_S`; later writes are
+        """Write everything still queued, waiting for the lock up to :func:`close_timeout_s`; later writes are
         dropped (a sampler thread left behind in a hung sensor read must not touch a closed store)."""
-        self._drain(CLOSE_TIMEOUT_S)
+        self._drain(close_timeout_s())
         with self._write_lock:
             self._closed = True
 
