@@ -163,8 +163,12 @@ def disclosure_cases() -> list[list[str]]:
             "reads are amortised over only 64 sequences; Epoch's 10 % FLOP utilisation implies far larger batches "
             "(or expert parallelism across many GPUs), and under the `vllm` profile FP8 expert reads cost bf16 bytes "
             "(vLLM 0.11.1's kernels; the `cuda-graph` row shows an engine with native FP8 MoE kernels). OpenAI gives "
-            "neither tokens, model nor boundary for its average. Epoch's long-input cases are inside: there "
-            "compute-bound prefill dominates, which both models count the same way.",
+            "neither tokens, model nor boundary for its average. Epoch's 10k-token-input case is inside: there "
+            "compute-bound prefill dominates, which both models count the same way. The 100k-token case lies above: "
+            "every prefill and decode step then attends over up to 100k tokens (attention FLOPs and KV reads grow "
+            "with the context, quadratically for prefill), the request is sized onto 64 H100s for the KV cache of "
+            "64 such sequences, and the tensor-parallel all-reduces run at NVLink's rate across what would be 8 "
+            "nodes.",
             "- **Google's Gemini medians** (0.24 Wh comprehensive, 0.10 Wh accelerators only) lie below: Gemini runs "
             "on TPUs (no TPU serving calibration here; an H100 stand-in), Gemini 2.5 Flash's size is an EcoLogits "
             "guess (88 B active / 440 B total, likely too large for a Flash model), and a *median* prompt is shorter "
