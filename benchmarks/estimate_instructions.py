@@ -3,8 +3,9 @@ machine do not change, beside the timings of ``benchmarks/estimate_speed.py``.
 
 For each model and call (point ``estimate()``, full ``result()``, one-shot ``estimate_request()``) a child process
 builds the estimator, warms it up, then makes N and 3N calls; the difference of the two instruction counts ÷ 2N is the
-cost of one call. ``--baseline SRC`` counts another source tree (e.g. a checkout of the previous release's ``src``)
-in the same run and prints the ratio. Needs ``valgrind`` (Debian: ``apt-get install valgrind``); Python hash seed 0.
+cost of one call (one BLAS thread, hash seed 0: the count repeats to < 0.01 %). ``--baseline SRC`` counts another
+source tree (e.g. a checkout of the previous release's ``src``) in the same run and prints the ratio. Needs
+``valgrind`` (Debian: ``apt-get install valgrind``).
 Usage: ``python benchmarks/estimate_instructions.py [--baseline /path/to/old/src] [--out FILE]``.
 """
 
@@ -36,7 +37,10 @@ for _ in range(n):
 
 def instructions(src: Path, model: str, what: str, n: int) -> int:
     """Instructions executed by a child making ``n`` calls (whole process)."""
-    env = dict(os.environ, PYTHONPATH=str(src), PYTHONHASHSEED="0")
+    # one BLAS thread: numpy's OpenBLAS workers spin after a call, and valgrind counts their instructions too
+    # (with them the same child varied by ±30 % from run to run; with one thread, by < 0.01 %)
+    env = dict(os.environ, PYTHONPATH=str(src), PYTHONHASHSEED="0", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               MKL_NUM_THREADS="1")
     out = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
                           sys.executable, "-c", CHILD, model, what, str(n)], env=env, capture_output=True, text=True,
                          check=True).stderr

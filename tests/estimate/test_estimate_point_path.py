@@ -75,12 +75,13 @@ def test_point_path_equals_the_vectorised_path(model: str, hardware: str, engine
        hw=st.sampled_from(["h100", "b200", "a100-80gb"]))
 def test_inline_comparisons_equal_the_helpers(flops: float, moved: float, tokens: float, host_s: float,
                                               host_j: float, n: float, comm: float, hw: str) -> None:
-    """:func:`group_step` with ``scalar=True`` (inline comparisons) equals the helper path and numpy's element-wise
-    path bit for bit, whichever bound (compute, memory, power cap, board limit) binds."""
+    """:func:`group_step` with ``scalar=True`` (inline comparison and soft cap) equals the helper path and numpy's
+    element-wise path bit for bit, whichever bound (compute, memory) binds and however close to the power limit."""
     dev = load_calibration(hw).device()
     g = group_constants(dev, n, comm, comm * 1e-3, 2e-9 if comm else 0.0)
     fast = group_step(flops, moved, tokens, g, host_s, host_j, True)
     assert fast == group_step(flops, moved, tokens, g, host_s, host_j)
+    assert group_step(flops, moved, tokens, g, host_s, host_j, True, True) == (fast[0], None)  # time only
     arr = group_step(np.array([flops]), np.array([moved]), np.array([tokens]), g, host_s, host_j)
     assert fast == (float(arr[0][0]), float(arr[1][0]))
 
