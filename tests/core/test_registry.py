@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aifootprint.errors import DataError, InputError
 from aifootprint.reference.registry import Registry, parse_cell
@@ -59,3 +61,30 @@ def test_malformed_row(tmp_path: Path) -> None:
     (tmp_path / "bad.csv").write_text("key,source,year,licence,status\nx,K1,2020\n")
     with pytest.raises(DataError, match=r"bad.csv:2"):
         reg.table("bad")
+
+
+def _parse_cell_reference(text: str) -> object:
+    """parse_cell as first written (every cell through int() and float()): the fast path must give the same."""
+    s = text.strip()
+    if s == "":
+        return None
+    low = s.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        return int(s)
+    except ValueError:
+        pass
+    try:
+        return float(s)
+    except ValueError:
+        return s
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(), st.from_regex(r"\s*[-+]?[0-9_.eE]*(inf|nan|Infinity)?[0-9]*\s*", fullmatch=True),
+                 st.sampled_from(["TRUE", " False ", "1_000", "١٢", "²", "NaN", "-inf", ".5", "1e3", "x1"])))
+def test_parse_cell_fast_path_is_the_reference(text: str) -> None:
+    got, want = parse_cell(text), _parse_cell_reference(text)
+    assert type(got) is type(want)
+    assert got == want or (isinstance(want, float) and want != want and got != got)
