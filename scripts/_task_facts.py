@@ -15,6 +15,13 @@ from _model_facts import hf_url as hf
 
 # key -> (citation, url, licence, status)
 SOURCES: dict[str, tuple[str, str, str, str]] = {
+    "FRAMEWORK-TAX": (
+        "J. Fernandez, J. Kahn, C. Na, Y. Bisk, E. Strubell, 'The Framework Tax: Disparities Between Inference "
+        "Efficiency in NLP Research and Deployment', EMNLP 2023, pp. 1588-1600, doi:10.18653/v1/2023.emnlp-main.98, "
+        "arXiv:2302.06117 (released measurements, github.com/JaredFern/Framework-Tax: PyTorch eager framework time "
+        "0.87 ms per layer = BERT-base minus DistilBERT latency at batch 1 / 6 layers, median of four GPUs; "
+        "engines.EAGER_LAYER_OVERHEAD_S)",
+        "https://aclanthology.org/2023.emnlp-main.98", "facts", "D"),
     "PHP24": (
         "A. S. Luccioni, Y. Jernite, E. Strubell, 'Power Hungry Processing: Watts Driving the Cost of AI Deployment?', "
         "FAccT 2024, arXiv:2311.16863 (Table 2 via a third-party research note; facts.md section C)",

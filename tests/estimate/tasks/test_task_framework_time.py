@@ -59,3 +59,17 @@ def test_host_time_overlaps_the_gpu_work(flops: float, bytes_moved: float, layer
     t, e = phase_time_energy(flops, bytes_moved, 0.0, float(layers), 1.0, n, dev, EAGER_LAYER_OVERHEAD_S)
     assert t == pytest.approx(max(t_gpu, layers * EAGER_LAYER_OVERHEAD_S), rel=1e-12)
     assert e >= e_gpu * (1 - 1e-12)
+
+
+@pytest.mark.parametrize(("engine", "expected_s"), [("vllm", EAGER_LAYER_OVERHEAD_S), ("cuda-graph", 0.0)])
+def test_the_framework_time_is_an_assumption_of_the_result_with_its_source(engine: str, expected_s: float) -> None:
+    """The term that sets a small encoder's cost is listed in the result with the registry source it comes from."""
+    from aifootprint.estimate.tasks.estimator import TaskConfig, TaskEstimator, TaskSpec
+    from aifootprint.reference.registry import default_registry
+
+    r = TaskEstimator(TaskSpec("classification", "distilbert-sst2"), TaskConfig(engine=engine)).result()
+    row = {a.name: a for a in r.assumptions}["framework_time_s_per_layer"]
+    assert (row.value, row.unit) == (expected_s, "s")
+    if expected_s:
+        assert row.source.split()[0] == "FRAMEWORK-TAX"
+        assert "Framework Tax" in default_registry().sources()["FRAMEWORK-TAX"].citation

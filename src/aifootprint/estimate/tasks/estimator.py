@@ -258,6 +258,12 @@ class TaskEstimator:
                 Assumption("band_5_95_factors", f"{band.band_low_factor:.3g}–{band.band_high_factor:.3g}", "×",
                            "docs/validation_tasks.md (leave-one-model-out)" if band is not c else
                            f"{c.source} (LLM band; this task is not validated per configuration)")]
+        from ..engines import task_layer_overhead_s
+
+        framework_s = task_layer_overhead_s(self.config.engine)
+        out.append(Assumption("framework_time_s_per_layer", framework_s, "s",
+                              "FRAMEWORK-TAX (PyTorch eager; overlaps the GPU work it launches)" if framework_s
+                              else "none under the cuda-graph engine (captured graphs replay without launches)"))
         if self.config.boundary != "accelerator":
             share = bd.server_share(self.registry)
             out.append(Assumption("host_power_w_per_accelerator", share.host_power_w, "W", share.source))
