@@ -84,7 +84,6 @@ _COLD = {
     "ecologits": "from ecologits.tracers.utils import llm_impacts\n"
                  "llm_impacts(provider='openai', model_name='gpt-4o-mini', output_token_count=300,\n"
                  "            request_latency=5.0)",
-    "bare": "pass",
 }
 
 

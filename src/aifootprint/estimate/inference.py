@@ -253,15 +253,25 @@ class RequestEstimator:
 
         A forced count that fits the physical memory but not vLLM's usable share (:data:`MEMORY_UTILIZATION`) is
         honoured (see :meth:`fit_notice`); one that exceeds the physical memory is refused."""
+        return self._sized(input_tokens, output_tokens)[0]
+
+    def _sized(self, input_tokens: float, output_tokens: float) -> tuple[int, RequestConstants]:
+        """The accelerator count of a request and the physics constants of that count: the precomputed context
+        limits first (:func:`.sizing.context_limits`, no memory evaluation), else :meth:`_count`."""
+        ctx = input_tokens + output_tokens
+        for fits, too_big, n, plan in self._sizes:
+            if ctx <= fits:
+                return n, plan
+            if ctx < too_big:
+                break
+        n = self._count(input_tokens, output_tokens)
+        return n, self._plan(n)
+
+    def _count(self, input_tokens: float, output_tokens: float) -> int:
+        """:meth:`accelerators_for` by evaluating the memory (a context outside the precomputed limits)."""
         n = self._fixed_n
         if n is None:
-            ctx = input_tokens + output_tokens
-            for fits, too_big, m, _ in self._sizes:  # sizing.context_limits: no memory evaluation per call
-                if ctx <= fits:
-                    return m
-                if ctx < too_big:
-                    break
-            return self._accelerators_needed(self.costs, self.cal, self._batch, ctx)
+            return self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
         need = self._memory_needed_bytes(self.costs, self._batch, input_tokens + output_tokens)
         if n * self.cal.memory_bytes < need:
             auto = self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
@@ -299,15 +309,7 @@ class RequestEstimator:
             raise InputError(
                 f"tokens must be input ≥ 0 and output ≥ 1, got input {input_tokens!r}, output {output_tokens!r}"
             )
-        ctx = input_tokens + output_tokens
-        for fits, too_big, n, plan in self._sizes:  # accelerators_for without a call, and the physics of that count
-            if ctx <= fits:
-                break
-            if ctx < too_big:
-                n, plan = self._sized(input_tokens, output_tokens)
-                break
-        else:
-            n, plan = self._sized(input_tokens, output_tokens)
+        n, plan = self._sized(input_tokens, output_tokens)
         o = float(output_tokens)
         acc_j, dec_j, t_step, ttft = self._request_energy(plan, float(input_tokens), o)  # physics.request_energy
         if dec_j > acc_j:
@@ -325,12 +327,6 @@ class RequestEstimator:
             idle = overhead = 0.0
         # tuple.__new__ directly: the named tuple's own __new__ is a Python function (one more call per request)
         return _new_tuple(RequestEstimate, (energy, pre, dec, host, idle, overhead, ttft + o * t_step, n, n * t_share))
-
-    def _sized(self, input_tokens: float, output_tokens: float) -> tuple[int, RequestConstants]:
-        """The accelerator count of a request outside the precomputed limits and the physics constants of that count
-        (InputError when it does not fit)."""
-        n = self.accelerators_for(input_tokens, output_tokens)
-        return n, self._plan(n)
 
     def _plan(self, n: int) -> RequestConstants:
         """:func:`.physics.request_constants` of the physics' token costs on ``n`` accelerators (kept per count)."""

@@ -339,8 +339,6 @@ def step_waits(c: Any, dev: Device, eng: Engine, n: Num) -> tuple[Num, Num, Num]
     return comm_s, comm_tok, 0.0
 
 
-
-
 def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_ctx: Num,
              prefill_ctx: Num) -> tuple[Num, Num, Num, Num]:
     """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`group_step`); the engine's host time
