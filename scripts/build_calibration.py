@@ -201,6 +201,11 @@ with the Third-Generation NVIDIA NVSwitch, 2022); nccl-tests all_reduce_perf on 
 bandwidth (Alaya NeW, NCCL-tests in practice, 2026); B200 NVLink 5, 1.8 TB/s bidirectional (NVIDIA DGX B200 \
 datasheet)",\
 https://developer.nvidia.com/blog/upgrading-multi-gpu-interconnectivity-with-the-third-generation-nvidia-nvswitch/,facts,S
+GPT-FAST,"gpt-fast (PyTorch; torch.compile with CUDA graphs), README Benchmarks: one A100-80GB power-limited to \
+330 W, batch 1, bf16, \
+Llama-2-7B 1,397 GB/s and Llama-3.1-8B 1,411 GB/s of model bytes per second = 0.69 of the 2,039 GB/s datasheet \
+bandwidth: the cuda-graph engine's bandwidth fraction (engines.CUDA_GRAPH_BANDWIDTH_FRACTION)",\
+https://github.com/meta-pytorch/gpt-fast,facts,D
 CAL-DEFAULT,"Assumption: accelerators without public serving measurements take the nearest calibrated \
 accelerator's fractions and host terms; power terms scaled by datasheet power limit, peak and bandwidth \
 (docs/methodology/inference.md)",,facts,E

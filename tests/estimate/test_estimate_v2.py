@@ -4,6 +4,7 @@ native precision and the MoE ranking of compare-models."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from aifootprint.calibrate.profile import CalibrationProfile, write_profile
 from aifootprint.cli.main import main
 from aifootprint.errors import InputError
 from aifootprint.estimate.batch import estimate_table
+from aifootprint.estimate.calibration import load_calibration
 from aifootprint.estimate.compare import compare_models
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator, estimate_request, estimator_for
 from aifootprint.estimate.physics import soft_cap
@@ -86,21 +88,26 @@ def _profile(path: Path, accelerator: str = "h200") -> Path:
 
 
 def test_calibration_profile_drives_the_estimate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--calibration FILE (and RequestConfig.calibration) replace the shipped power and bandwidth terms with the
-    profile's: its GEMM and copy powers (idle + e·rate) are reproduced above the serving base power (through the
-    soft power cap), the assumptions
-    cite the profile, and the result changes."""
+    """--calibration FILE (and RequestConfig.calibration) replace the shipped power terms with the profile's: its
+    GEMM and copy powers (idle + e·rate) are reproduced above the serving base power (through the soft power cap),
+    the assumptions cite the profile, and the result changes. The measured GEMV bandwidth fraction drives the
+    GPU-bound ``cuda-graph`` engine; ``vllm`` keeps the fraction fitted to vLLM's step times."""
     path = _profile(tmp_path / "h200.toml")
     shipped = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h200"))
     mine = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h200", calibration=str(path)))
     c = mine.cal
-    assert c.idle_power_w == 120.0 and c.bandwidth_fraction == 0.6 and c.base_power_w > 120.0
+    assert c.idle_power_w == 120.0 and c.base_power_w > 120.0
+    assert c.bandwidth_fraction == shipped.cal.bandwidth_fraction and c.gemv_bandwidth_fraction == 0.6
+    graph = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h200", calibration=str(path),
+                                                           engine="cuda-graph"))
+    assert graph.cal.bandwidth_fraction == 0.6
     head = c.max_power_w - c.base_power_w  # the estimates' soft power cap (physics.soft_cap) reproduces them
     assert c.base_power_w + soft_cap(c.energy_per_flop_j * 671.3e12, head) == pytest.approx(
         120.0 + 0.8521e-12 * 671.3e12)
     assert c.base_power_w + soft_cap(c.energy_per_byte_j * 4274.6e9, head) == pytest.approx(
         120.0 + 64.89e-12 * 4274.6e9)
-    assert mine.estimate(500, 300).energy_wh != pytest.approx(shipped.estimate(500, 300).energy_wh, rel=1e-3)
+    shipped_graph = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h200", engine="cuda-graph"))
+    assert graph.estimate(500, 300).energy_wh > 1.05 * shipped_graph.estimate(500, 300).energy_wh  # 0.6 < 0.69
     code, out, err = _cli(capsys, *DONE_WHEN, "--calibration", str(path))
     assert code == 0, err
     assert any(a["source"].startswith("profile") or "test" in a["source"] for a in json.loads(out)["assumptions"])
@@ -116,6 +123,33 @@ def test_user_config_names_the_profile(tmp_path: Path, capsys: pytest.CaptureFix
     _, with_cfg, _ = _cli(capsys, *DONE_WHEN)
     _, explicit, _ = _cli(capsys, *DONE_WHEN, "--calibration", str(path))
     assert json.loads(with_cfg)["energy_wh"] == json.loads(explicit)["energy_wh"]
+
+
+def test_profile_of_the_shipped_micro_benchmarks_gives_the_shipped_h200_row() -> None:
+    """The shipped H200 row is built from the aifootprint micro-benchmarks of 2026-11-26 (docs/methodology/
+    inference.md §3); the profile ``aifootprint calibrate`` wrote from the same measurements
+    (benchmarks/results/calibration/h200.toml) must give the same estimates under both engines, within the 1 %
+    by which the two express the GEMM energy (whole-window energy vs mean power); before the ``vllm`` bandwidth
+    fraction was kept, the profile made vLLM decode 27 % cheaper than the shipped row of the same data."""
+    profile = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "calibration" / "h200.toml"
+    for engine in ("vllm", "cuda-graph"):
+        for batch in (1, 64):
+            cfg = RequestConfig(hardware="h200", engine=engine, batch=batch, boundary="accelerator")
+            shipped = RequestEstimator("llama-3.1-8b", cfg).estimate(500, 300).energy_wh
+            mine = RequestEstimator("llama-3.1-8b", replace(cfg, calibration=str(profile))).estimate(500, 300)
+            assert mine.energy_wh == pytest.approx(shipped, rel=0.01), (engine, batch)
+
+
+def test_cuda_graph_engine_reads_at_its_own_bandwidth_fraction() -> None:
+    """Without a measured GEMV fraction the ``cuda-graph`` engine reads memory at gpt-fast's 0.69 of the datasheet
+    bandwidth (A100-80GB, Llama-3.1-8B bf16 at batch 1: 1,411 GB/s of 2,039 GB/s; engines.py), cited in the
+    result's assumptions; ``vllm`` at its fitted fraction."""
+    g = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h100", engine="cuda-graph"))
+    v = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h100"))
+    assert g.cal.bandwidth_fraction == pytest.approx(1410.76 / 2039, abs=0.005)
+    assert v.cal.bandwidth_fraction == load_calibration("h100").bandwidth_fraction
+    assumed = {a.name: a for a in g.result(500, 300).assumptions}
+    assert assumed["bandwidth_fraction"].value == 0.69 and assumed["bandwidth_fraction"].source == "GPT-FAST"
 
 
 def test_profile_of_another_gpu_is_refused(tmp_path: Path) -> None:

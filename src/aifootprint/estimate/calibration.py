@@ -75,6 +75,9 @@ class Calibration:
     #: vLLM engine: routed-expert GEMM time on top of the roofline, in units of its compute-roofline time [-]
     #: (:mod:`.engines`)
     expert_compute_overhead: float = 0.0
+    #: share of the datasheet bandwidth a small-batch GEMV reached on the user's GPU (``aifootprint calibrate``
+    #: profile), used by GPU-bound engines (:func:`~.engines.engine_bandwidth`); ``None`` when not measured
+    gemv_bandwidth_fraction: float | None = None
 
     @property
     def estimated(self) -> bool:
@@ -182,12 +185,15 @@ def calibrated_accelerators(registry: Registry | None = None) -> list[str]:
 
 def apply_profile(cal: Calibration, profile: Any) -> Calibration:
     """``cal`` with what a user's calibration profile measured on their own GPU (``aifootprint calibrate``;
-    duck-typed :class:`aifootprint.calibrate.profile.CalibrationProfile`): achievable compute fraction, achievable
-    bandwidth fraction (the small-batch GEMV one when measured, as decode reads weights that way), power limit, idle
-    power, and the GEMM and copy powers the profile implies (``idle + e·rate``), re-expressed above this accelerator's
-    *serving* base power (scaled by the power-limit ratio): serving keeps clocks up, so P_base is well above idle
-    (ML.ENERGY fit), and the profile's GEMM and copy powers are reproduced exactly. Engine and all-reduce terms stay
-    those of ``cal``. The energies are the linear dynamic power whose soft-capped power is the profile's
+    duck-typed :class:`aifootprint.calibrate.profile.CalibrationProfile`): achievable compute fraction, the
+    small-batch GEMV bandwidth fraction when measured (a GPU-bound engine's decode reads weights that way:
+    :func:`~.engines.engine_bandwidth`), power limit, idle power, and the GEMM and copy powers the profile implies
+    (``idle + e·rate``), re-expressed above this accelerator's *serving* base power (scaled by the power-limit
+    ratio): serving keeps clocks up, so P_base is well above idle (ML.ENERGY fit), and the profile's GEMM and copy
+    powers are reproduced exactly. Engine and all-reduce terms stay those of ``cal``, and so does the ``vllm``
+    bandwidth fraction: it is fitted to vLLM's step times, which a copy kernel does not reach (0.58 against the copy's
+    0.90 on H100), so a profile of the micro-benchmarks a shipped row was built from gives that row's estimates.
+    The energies are the linear dynamic power whose soft-capped power is the profile's
     (:func:`~.physics.soft_cap_inverse`), so the soft power cap of the estimates reproduces the GEMM and copy powers."""
     from .physics import soft_cap_inverse
 
@@ -202,7 +208,7 @@ def apply_profile(cal: Calibration, profile: Any) -> Calibration:
     return replace(
         cal,
         compute_fraction=float(profile.achieved_flops_fraction),
-        bandwidth_fraction=float(gemv if gemv else profile.achieved_bandwidth_fraction),
+        gemv_bandwidth_fraction=float(gemv) if gemv else cal.gemv_bandwidth_fraction,
         base_power_w=base,
         idle_power_w=idle,
         max_power_w=limit,

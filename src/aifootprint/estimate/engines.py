@@ -16,6 +16,9 @@ base power (:mod:`.physics`). Profiles:
   Programming Guide, "CUDA Graphs") and samples on the GPU, so scheduling overlaps GPU work: no per-step or
   per-sequence host time and expert GEMMs as fast as dense ones (status E: an assumption about such engines, e.g.
   TensorRT-LLM or vLLM with async scheduling; not fitted to measurements here, so the band is not narrowed for it).
+  Its decode steps read memory at their own achievable bandwidth fraction (:data:`CUDA_GRAPH_BANDWIDTH_FRACTION`, or
+  the small-batch GEMV fraction a user's ``aifootprint calibrate`` profile measured), not at the ``vllm`` fit's
+  (:func:`engine_calibration`).
 """
 
 from __future__ import annotations
@@ -53,6 +56,17 @@ FP8_MOE_READ_FACTOR = {"vllm": 2.0, "cuda-graph": 1.0}
 #: per-step scheduler time (``vllm_step_overhead_s``) belongs to LLM decode steps, not to an encoder or denoiser pass.
 EAGER_LAYER_OVERHEAD_S = 0.87e-3
 
+#: Share of the datasheet memory bandwidth a CUDA-graph engine's decode step reaches, over the whole step (weights,
+#: KV cache, every other kernel) [-] (status D). gpt-fast (PyTorch, ``torch.compile`` with CUDA graphs;
+#: github.com/meta-pytorch/gpt-fast, README "Benchmarks": one A100-80GB power-limited to 330 W, batch 1, bf16)
+#: decodes Llama-2-7B at 1,397 GB/s and Llama-3.1-8B at 1,411 GB/s of model bytes per second, against the A100 SXM4
+#: 80GB's 2,039 GB/s datasheet bandwidth (NVIDIA A100 datasheet; hardware registry ``a100-80gb``): 0.685 and 0.692.
+#: One GPU type at batch 1: carried to every accelerator as an assumption (the ``vllm`` profile's fraction is fitted
+#: instead; on ML.ENERGY's vLLM 0.11.1 runs it is 0.58 on H100, the HBM copy kernel reaches 0.90 there).
+CUDA_GRAPH_BANDWIDTH_FRACTION = 0.69
+#: registry source of :data:`CUDA_GRAPH_BANDWIDTH_FRACTION` (sources/calibration.csv)
+CUDA_GRAPH_BANDWIDTH_SOURCE = "GPT-FAST"
+
 
 def task_layer_overhead_s(name: str) -> float:
     """Host time per model layer of one forward pass of a task model (encoder, vision encoder, denoiser, Whisper)
@@ -76,6 +90,26 @@ def engine_profile(name: str, cal: Calibration) -> Engine:
         return Engine("vllm", cal.step_overhead_s, cal.seq_overhead_s, cal.seq_energy_j,
                       f"{cal.source} (vLLM host terms)", cal.layer_overhead_s, cal.expert_compute_overhead)
     return Engine("cuda-graph", 0.0, 0.0, 0.0, "assumption: CUDA-graph decode, on-GPU sampling (E)")
+
+
+def engine_bandwidth(name: str, cal: Calibration) -> tuple[float, str]:
+    """``(fraction, source)``: the share of the datasheet memory bandwidth that engine ``name``'s steps reach on the
+    accelerator of ``cal``. ``vllm``: the fraction fitted to vLLM's step times (``cal.bandwidth_fraction``, kept
+    when a user's profile is applied: it is a property of vLLM's kernels as much as of the memory). ``cuda-graph``:
+    the small-batch GEMV fraction the user's calibration profile measured, else
+    :data:`CUDA_GRAPH_BANDWIDTH_FRACTION`."""
+    if check_engine(name) == "vllm":
+        return cal.bandwidth_fraction, cal.source
+    if cal.gemv_bandwidth_fraction is not None:
+        return cal.gemv_bandwidth_fraction, cal.source
+    return CUDA_GRAPH_BANDWIDTH_FRACTION, CUDA_GRAPH_BANDWIDTH_SOURCE
+
+
+def engine_calibration(name: str, cal: Calibration) -> Calibration:
+    """``cal`` with the memory-bandwidth fraction engine ``name`` reaches (:func:`engine_bandwidth`); the same
+    object when it is unchanged."""
+    fraction, _ = engine_bandwidth(name, cal)
+    return cal if fraction == cal.bandwidth_fraction else replace(cal, bandwidth_fraction=fraction)
 
 
 def engine_costs(costs: TokenCosts, name: str) -> TokenCosts:

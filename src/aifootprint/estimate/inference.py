@@ -149,7 +149,7 @@ class RequestEstimator:
         from . import boundary as bd
         from .arch import token_costs
         from .config import RequestConfig
-        from .engines import engine_costs, engine_profile
+        from .engines import engine_calibration, engine_costs, engine_profile
         from .models import ResolvedModel, native_precision, resolve
         from .physics import request_constants, request_energy
         from .sizing import accelerators_needed, context_limits, memory_needed_bytes
@@ -161,7 +161,7 @@ class RequestEstimator:
         self._profile: Any = None
         self._results: ResultCache | None = None
         self._variants: dict[Architecture, RequestEstimator] = {}
-        self.cal = self._calibration()
+        self.cal = engine_calibration(self.config.engine, self._calibration())
         self.precision = self.config.precision or native_precision(self.model, registry)
         self.costs = engine_costs(token_costs(self.model.best, self.precision), self.config.engine)
         self.device = self.cal.device(self.costs.compute_dtype)
@@ -393,13 +393,15 @@ class RequestEstimator:
         from aifootprint.result import Assumption
 
         from . import boundary as bd
+        from .engines import engine_bandwidth
 
         c, src = self.cal, self.cal.source
         out = [
             Assumption("batch", self.config.batch, "sequences", "ECO (EcoLogits serving assumption)"
                        if self.config.batch == DEFAULT_BATCH else "user input"),
             Assumption("compute_fraction", round(c.compute_fraction, 4), "-", src),
-            Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-", src),
+            Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-",
+                       engine_bandwidth(self.engine.name, c)[1]),
             Assumption("base_power_w", round(c.base_power_w, 1), "W", src),
             Assumption("power_limit_w", round(c.max_power_w, 1), "W", "hardware registry (datasheet)"),
             Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", src),

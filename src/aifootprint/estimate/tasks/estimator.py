@@ -166,6 +166,9 @@ class TaskEstimator:
 
             profile = select_profile(self.cal.accelerator, self.config.calibration)
             self.cal = self.cal if profile is None else apply_profile(self.cal, profile)
+        from ..engines import engine_calibration
+
+        self.cal = engine_calibration(self.config.engine, self.cal)
         self.denoise_cal, self._denoise_src, self._denoise_fitted = denoise_calibration(self.cal, registry)
         self.accelerators = accelerators_for(self.workload, self.cal, self.config.accelerators)
         self._site = site
@@ -240,6 +243,8 @@ class TaskEstimator:
     def _assumptions(self, band: Calibration) -> list[Assumption]:
         from aifootprint.result import Assumption
 
+        from ..engines import engine_bandwidth
+
         m, src = self.model, ";".join(self.model.sources)
         out = [Assumption("params_b", m.params_b, "billion", src)]
         for k, v in self.workload.shape.items():
@@ -252,7 +257,8 @@ class TaskEstimator:
                     Assumption("denoise_exchange_bandwidth_gb_per_s", round(d.allreduce_bytes_per_s / 1e9, 1),
                                "GB/s", src)]
         out += [Assumption("compute_fraction", round(c.compute_fraction, 4), "-", c.source),
-                Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-", c.source),
+                Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-",
+                           engine_bandwidth(self.config.engine, c)[1]),
                 Assumption("base_power_w", round(c.base_power_w, 1), "W", c.source),
                 Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", c.source),
                 Assumption("band_5_95_factors", f"{band.band_low_factor:.3g}–{band.band_high_factor:.3g}", "×",
