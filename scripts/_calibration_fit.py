@@ -106,6 +106,8 @@ class Spec:
     max_power_w: float
     idle_power_w: float | None = None
     embodied_carbon_kg: float | None = None
+    #: GPU-to-GPU bandwidth per GPU and direction (NVLink or PCIe; hardware registry) [GB/s]; None: not published
+    interconnect_gb_per_s: float | None = None
 
 
 def get_spec(key: str) -> Spec:
@@ -118,6 +120,7 @@ def get_spec(key: str) -> Spec:
             key=a.key, name=a.name, bf16_dense_tflops=a.bf16_dense_tflops, fp8_dense_tflops=a.fp8_dense_tflops,
             bandwidth_gb_per_s=a.bandwidth_gb_per_s, memory_gb=a.memory_gb, max_power_w=a.max_power_w,
             idle_power_w=a.idle_power_w, embodied_carbon_kg=a.embodied_carbon_kg,
+            interconnect_gb_per_s=a.interconnect_gb_per_s,
         )
     except Exception:
         bf, f8, bw, mem, p = FALLBACK_SPECS[key]
@@ -478,9 +481,11 @@ SHIPPED_RULE = ScaleRule()
 
 def scale_to(src: Calibration, spec: Spec, rule: ScaleRule = SHIPPED_RULE) -> Calibration:
     """Carry a calibration over to another accelerator by its datasheet (status E): same achievable fractions, host
-    and all-reduce terms; power terms by ``rule`` (:class:`ScaleRule`; by default base power ∝ power limit, energy
-    per FLOP ∝ power limit / peak FLOP/s, energy per byte ∝ power limit / bandwidth: the dynamic power at full compute
-    or full bandwidth keeps its share of the power limit)."""
+    terms and all-reduce latency; the all-reduce bandwidth is the target's own GPU-to-GPU bandwidth per direction
+    (registry ``interconnect_gb_per_s``: NVLink 3 on A100 is 300 GB/s, a PCIe Gen4 card 32 GB/s, not the source's
+    NVLink), the source's where the registry has none; power terms by ``rule`` (:class:`ScaleRule`; by default base
+    power ∝ power limit, energy per FLOP ∝ power limit / peak FLOP/s, energy per byte ∝ power limit / bandwidth: the
+    dynamic power at full compute or full bandwidth keeps its share of the power limit)."""
     dst = blank_calibration(spec)
     p_ratio = dst.max_power_w / src.max_power_w
     per_flop = p_ratio * src.peak_bf16_flops / dst.peak_bf16_flops
@@ -495,7 +500,8 @@ def scale_to(src: Calibration, spec: Spec, rule: ScaleRule = SHIPPED_RULE) -> Ca
     return replace(
         dst, compute_fraction=src.compute_fraction, bandwidth_fraction=src.bandwidth_fraction,
         step_overhead_s=src.step_overhead_s, seq_overhead_s=src.seq_overhead_s, comm_latency_s=src.comm_latency_s,
-        allreduce_bytes_per_s=src.allreduce_bytes_per_s, base_power_w=src.base_power_w * k_base,
+        allreduce_bytes_per_s=(spec.interconnect_gb_per_s * 1e9 if spec.interconnect_gb_per_s
+                               else src.allreduce_bytes_per_s), base_power_w=src.base_power_w * k_base,
         seq_energy_j=src.seq_energy_j * k_seq, layer_overhead_s=src.layer_overhead_s,
         expert_compute_overhead=src.expert_compute_overhead, energy_per_flop_j=src.energy_per_flop_j * k_flop,
         energy_per_byte_j=src.energy_per_byte_j * k_byte, status="E", method="datasheet-scaled",

@@ -29,6 +29,16 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "a/pdf/volta-v100-datasheet-update-us-1165301-r5.pdf",
         "facts", "S",
     ),
+    "NV-NVLINK": (
+        "NVIDIA, NVLink and NVLink Switch (data-centre page): total NVLink bandwidth per GPU by generation, 300 GB/s "
+        "(2nd, Volta), 600 GB/s (3rd, Ampere), 900 GB/s (4th, Hopper), 1,800 GB/s (5th, Blackwell), both directions",
+        "https://www.nvidia.com/en-us/data-center/nvlink/", "facts", "S",
+    ),
+    "PCIE-SIG": (
+        "PCI-SIG, PCI Express Base Specification: x16 link rate per direction about 16 GB/s (Gen3, 8 GT/s), 32 GB/s "
+        "(Gen4, 16 GT/s), 64 GB/s (Gen5, 32 GT/s) after 128b/130b encoding",
+        "https://pcisig.com/specifications", "facts", "S",
+    ),
     "NV-A100-DS": (
         "NVIDIA, A100 Tensor Core GPU datasheet",
         "https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Cente"
@@ -170,7 +180,8 @@ ACCELERATORS: list[dict[str, Any]] = [
         "key": "v100", "name": "NVIDIA V100 SXM2 32GB", "vendor": "NVIDIA", "kind": "gpu",
         "aliases": "v100-sxm2|v100-32gb|tesla-v100|v100-sxm2-32gb", "release_year": 2017,
         **_from_specs("V100 SXM2"),
-        "source": "GPU-SPECS-A;NV-V100-DS;GA", "year": 2017, "licence": "Apache-2.0", "status": "S",
+        "interconnect_gb_per_s": 150,  # NVLink 2: 300 GB/s both ways / 2 (NV-NVLINK)
+        "source": "GPU-SPECS-A;NV-V100-DS;GA;NV-NVLINK", "year": 2017, "licence": "Apache-2.0", "status": "S",
         "notes": "bf16_dense_tflops holds the FP16 tensor-core figure (Volta has no BF16); a 16 GB variant also "
         "exists (same power and compute)",
     },
@@ -178,7 +189,8 @@ ACCELERATORS: list[dict[str, Any]] = [
         "key": "a100-40gb", "name": "NVIDIA A100 SXM4 40GB", "vendor": "NVIDIA", "kind": "gpu",
         "aliases": "a100-sxm4-40gb|a100-40g", "release_year": 2020,
         **_from_specs("A100 SXM4 40GB"),
-        "source": "GPU-SPECS-A;NV-A100-DS", "year": 2020, "licence": "Apache-2.0", "status": "S",
+        "interconnect_gb_per_s": 300,  # NVLink 3: 600 GB/s both ways / 2 (NV-NVLINK, NV-A100-DS)
+        "source": "GPU-SPECS-A;NV-A100-DS;NV-NVLINK", "year": 2020, "licence": "Apache-2.0", "status": "S",
         "notes": "312 TFLOPS is the dense BF16/FP16 datasheet figure (624 with 2:4 sparsity); no FP8 on Ampere",
     },
     {
@@ -187,7 +199,8 @@ ACCELERATORS: list[dict[str, Any]] = [
         **_from_specs("A100 SXM4 80GB"),
         # BLOOM assumptions (BL22), as coded in e-footprint defaults (facts.md D/F): 50 W idle, 150 kgCO2e per GPU
         "idle_power_w": 50, "embodied_carbon_kg": 150,
-        "source": "GPU-SPECS-A;NV-A100-DS;BL22;EFOOT", "year": 2020, "licence": "Apache-2.0", "status": "S",
+        "interconnect_gb_per_s": 300,  # NVLink 3: 600 GB/s both ways / 2 (NV-NVLINK, NV-A100-DS)
+        "source": "GPU-SPECS-A;NV-A100-DS;BL22;EFOOT;NV-NVLINK", "year": 2020, "licence": "Apache-2.0", "status": "S",
         "notes": "specs S (gpu-specs); idle_power_w 50 W and embodied_carbon_kg 150 kgCO2e are BLOOM study "
         "assumptions (Luccioni et al. 2022; status E), whole GPU incl. memory; the bare name 'a100' resolves here",
     },
@@ -197,7 +210,9 @@ ACCELERATORS: list[dict[str, Any]] = [
         **_from_specs("H100 SXM 80GB", skip=("max_power_w",)),
         "max_power_w": 700,  # facts.md F: 700 W (glennklockwood.com, S); Llama 3 model cards "H100-80GB (700 W)", P
         "embodied_carbon_kg": 164,  # facts.md F: NVIDIA HGX H100 PCF via EcoLogits, P
-        "source": "GPU-DATASHEET-B;NV-H100-DS;GLK-H100;LLAMA3-CARD;NV-PCF-H100", "year": 2022, "licence": "facts",
+        "interconnect_gb_per_s": 450,  # NVLink 4: 900 GB/s both ways / 2 (NV-NVLINK)
+        "source": "GPU-DATASHEET-B;NV-H100-DS;GLK-H100;LLAMA3-CARD;NV-PCF-H100;NV-NVLINK", "year": 2022,
+        "licence": "facts",
         "status": "S",
         "notes": "dense = NVIDIA's sparse headline / 2 (1,979 -> 989.5 BF16; 3,958 -> 1,979 FP8); embodied 164 "
         "kgCO2e is NVIDIA's product carbon footprint of one H100 80GB board incl. HBM (status P)",
@@ -206,7 +221,8 @@ ACCELERATORS: list[dict[str, Any]] = [
         "key": "h100-pcie", "name": "NVIDIA H100 PCIe 80GB", "vendor": "NVIDIA", "kind": "gpu",
         "aliases": "h100pcie|h100-pcie-80gb", "release_year": 2022,
         **_from_specs("H100 PCIe 80GB"),
-        "source": "GPU-SPECS-A", "year": 2022, "licence": "Apache-2.0", "status": "S",
+        "interconnect_gb_per_s": 64,  # PCIe Gen5 x16 per direction (PCIE-SIG); NVLink bridges join pairs only
+        "source": "GPU-SPECS-A;PCIE-SIG", "year": 2022, "licence": "Apache-2.0", "status": "S",
         "notes": "dense figures derived by gpu-specs as sparse / 2 (1,513 -> 756.5 BF16); source lists ~2 TB/s",
     },
     {
@@ -214,7 +230,8 @@ ACCELERATORS: list[dict[str, Any]] = [
         "aliases": "h200-sxm|h200-141gb", "release_year": 2024,
         **_from_specs("H200 SXM 141GB", skip=("max_power_w",)),
         "max_power_w": 700,  # facts.md F: MLCommons inference v4.1 system JSON "H200 TGP 700W"
-        "source": "GPU-DATASHEET-B;NV-H200-DS;MLC-INF41", "year": 2024, "licence": "facts", "status": "S",
+        "interconnect_gb_per_s": 450,  # NVLink 4: 900 GB/s both ways / 2 (NV-NVLINK)
+        "source": "GPU-DATASHEET-B;NV-H200-DS;MLC-INF41;NV-NVLINK", "year": 2024, "licence": "facts", "status": "S",
         "notes": "same compute as H100 SXM (sparse 1,979 BF16 / 3,958 FP8 halved); 700 W TGP from an MLCommons "
         "system description",
     },
@@ -223,7 +240,8 @@ ACCELERATORS: list[dict[str, Any]] = [
         "aliases": "b200-180gb|hgx-b200", "release_year": 2024,
         **_from_specs("DGX B200 (8x B200)", per=8, skip=("max_power_w",)),
         "max_power_w": 1000,  # facts.md F: MLCommons v6.0 Nebius JSON "B200 TGP 1000W"
-        "source": "GPU-DATASHEET-B;NV-DGXB200-DS;MLC-INF60;VULTR-DOCS", "year": 2024, "licence": "facts",
+        "interconnect_gb_per_s": 900,  # NVLink 5: 1,800 GB/s both ways / 2 (NV-NVLINK)
+        "source": "GPU-DATASHEET-B;NV-DGXB200-DS;MLC-INF60;VULTR-DOCS;NV-NVLINK", "year": 2024, "licence": "facts",
         "status": "D",
         "notes": "per-GPU values derived from DGX B200 system totals / 8 (1,440 GB, 64 TB/s, 36 / 72 PFLOPS "
         "sparse BF16 / FP8, halved for dense); 192 GB is quoted elsewhere; 1,000 W TGP from an MLCommons system "
@@ -234,7 +252,8 @@ ACCELERATORS: list[dict[str, Any]] = [
         "kind": "gpu", "aliases": "gb200-gpu|gb200-nvl72-gpu", "release_year": 2024,
         **_from_specs("GB200 NVL72 (72x B200-class GPU)", per=72, skip=("max_power_w", "bandwidth_gb_per_s")),
         "bandwidth_gb_per_s": 8000,  # facts.md F: 8 TB/s per GPU (aiwiki.ai, awesomeagents.ai), S
-        "source": "GPU-DATASHEET-B;NV-GB200-DS;GB200-RACK", "year": 2024, "licence": "facts", "status": "D",
+        "interconnect_gb_per_s": 900,  # NVLink 5: 1,800 GB/s both ways / 2 (NV-NVLINK)
+        "source": "GPU-DATASHEET-B;NV-GB200-DS;GB200-RACK;NV-NVLINK", "year": 2024, "licence": "facts", "status": "D",
         "notes": "per-GPU values derived from NVL72 rack totals / 72 (13.5 TB; 360 / 720 PFLOPS sparse BF16 / FP8, "
         "halved for dense); per-GPU power not published (~1,200 W quoted, unverified): use the gb200-nvl72 server "
         "row (~120 kW per rack incl. Grace CPUs and switches)",
@@ -242,21 +261,24 @@ ACCELERATORS: list[dict[str, Any]] = [
     {
         "key": "l4", "name": "NVIDIA L4", "vendor": "NVIDIA", "kind": "gpu", "aliases": "l4-24gb",
         "release_year": 2023, **_from_specs("L4"),
-        "source": "GPU-SPECS-A;NV-L4-DS", "year": 2023, "licence": "Apache-2.0", "status": "S",
+        "interconnect_gb_per_s": 32,  # PCIe Gen4 x16 per direction (PCIE-SIG; gpu-specs interconnect)
+        "source": "GPU-SPECS-A;NV-L4-DS;PCIE-SIG", "year": 2023, "licence": "Apache-2.0", "status": "S",
         "notes": "dense figures from the datasheet (sparse 242 BF16 / 485 FP8)",
     },
     {
         "key": "l40s", "name": "NVIDIA L40S", "vendor": "NVIDIA", "kind": "gpu", "aliases": "l40s-48gb",
         "release_year": 2023, **_from_specs("L40S", skip=("max_power_w",), repo="winston-zhang-orz/gpu-specs"),
         "max_power_w": 350,  # facts.md F / caveat 12: 350 W (NVIDIA datasheet, HF hardware page) vs 300 W in gpu-specs
-        "source": "GPU-SPECS-A;NV-L40S-DS;HF-HW", "year": 2023, "licence": "Apache-2.0", "status": "S",
+        "interconnect_gb_per_s": 32,  # PCIe Gen4 x16 per direction (PCIE-SIG; gpu-specs interconnect)
+        "source": "GPU-SPECS-A;NV-L40S-DS;HF-HW;PCIE-SIG", "year": 2023, "licence": "Apache-2.0", "status": "S",
         "notes": "gpu-specs lists 300 W; NVIDIA and Hugging Face give 350 W (used here)",
     },
     {
         "key": "t4", "name": "NVIDIA T4", "vendor": "NVIDIA", "kind": "gpu", "aliases": "tesla-t4|t4-16gb",
         "release_year": 2018, **_from_specs("T4", skip=("bandwidth_gb_per_s",)),
         "bandwidth_gb_per_s": 320,  # facts.md F: 320 GB/s (HF gpu_catalog.json; GCP table) vs 300 in gpu-specs
-        "source": "GPU-SPECS-A;HF-GPU-CATALOG;GA", "year": 2018, "licence": "Apache-2.0", "status": "S",
+        "interconnect_gb_per_s": 16,  # PCIe Gen3 x16 per direction (PCIE-SIG; gpu-specs interconnect)
+        "source": "GPU-SPECS-A;HF-GPU-CATALOG;GA;PCIE-SIG", "year": 2018, "licence": "Apache-2.0", "status": "S",
         "notes": "bf16_dense_tflops holds the FP16 mixed-precision tensor figure (Turing has no BF16); gpu-specs "
         "lists 300 GB/s, other sources 320 GB/s (used); 70 W also in Green Algorithms",
     },
@@ -265,7 +287,8 @@ ACCELERATORS: list[dict[str, Any]] = [
         "release_year": 2021,
         "max_power_w": 300,  # AWS-GPU-GIST: TDP reported by nvidia-smi on g5 instances, S
         "memory_gb": 24, "bandwidth_gb_per_s": 600,  # facts.md F (S) and HF-GPU-CATALOG
-        "source": "AWS-GPU-GIST;HF-GPU-CATALOG", "year": 2021, "licence": "facts", "status": "S",
+        "interconnect_gb_per_s": 32,  # PCIe Gen4 x16 per direction (PCIE-SIG; gpu-specs interconnect)
+        "source": "AWS-GPU-GIST;HF-GPU-CATALOG;PCIE-SIG", "year": 2021, "licence": "facts", "status": "S",
         "notes": "AWS-specific variant of the A10; NVIDIA publishes no A10G datasheet, so tensor throughput is left "
         "empty (the A10's 125 TFLOPS does not apply as such); 300 W is the nvidia-smi power limit on g5 instances, "
         "one catalogue lists 150 W (the A10's figure)",

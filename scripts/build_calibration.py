@@ -110,7 +110,8 @@ COLUMNS = (
 NOTES = {
     "fit-mlenergy-v3": "fitted to ML.ENERGY v3.0 (vLLM 0.11.1); band from leave-one-model-out errors",
     "microbench": "power from GPU micro-benchmarks above the H100 base power; time terms of the H100; band cross-GPU",
-    "datasheet-scaled": "nearest calibrated accelerator scaled by datasheet; band from cross-GPU errors",
+    "datasheet-scaled": "nearest calibrated accelerator scaled by datasheet (all-reduce bandwidth: own interconnect "
+                        "where the registry has it); band from cross-GPU errors",
 }
 
 
@@ -207,8 +208,9 @@ Llama-2-7B 1,397 GB/s and Llama-3.1-8B 1,411 GB/s of model bytes per second = 0.
 bandwidth: the cuda-graph engine's bandwidth fraction (engines.CUDA_GRAPH_BANDWIDTH_FRACTION)",\
 https://github.com/meta-pytorch/gpt-fast,facts,D
 CAL-DEFAULT,"Assumption: accelerators without public serving measurements take the nearest calibrated \
-accelerator's fractions and host terms; power terms scaled by datasheet power limit, peak and bandwidth \
-(docs/methodology/inference.md)",,facts,E
+accelerator's fractions and host terms; power terms scaled by datasheet power limit, peak and bandwidth; all-reduce \
+bandwidth: the accelerator's own NVLink or PCIe rate (hardware registry interconnect_gb_per_s), the calibrated \
+accelerator's where the registry has none (docs/methodology/inference.md)",,facts,E
 """
 
 

@@ -48,8 +48,8 @@ from _hardware_facts import SOURCES as SOURCES
 
 ACCELERATOR_COLUMNS = (
     "key", "name", "vendor", "kind", "aliases", "max_power_w", "idle_power_w", "bf16_dense_tflops",
-    "fp8_dense_tflops", "memory_gb", "bandwidth_gb_per_s", "embodied_carbon_kg", "release_year", "source", "year",
-    "licence", "status", "notes",
+    "fp8_dense_tflops", "memory_gb", "bandwidth_gb_per_s", "interconnect_gb_per_s", "embodied_carbon_kg",
+    "release_year", "source", "year", "licence", "status", "notes",
 )  # fmt: skip
 
 
@@ -126,6 +126,9 @@ ACCELERATOR_TOML = {
         "fp8_dense_tflops": "dense FP8 tensor throughput, no sparsity [TFLOP/s]",
         "memory_gb": "device memory [GB]",
         "bandwidth_gb_per_s": "memory bandwidth [GB/s]",
+        "interconnect_gb_per_s": "GPU-to-GPU bandwidth per GPU and direction inside one server, the tensor-parallel "
+        "all-reduce bus bandwidth [GB/s]: NVLink where the module has it, else its PCIe x16 link; empty: not in the "
+        "registry (the calibrated accelerator's is used, flagged)",
         "embodied_carbon_kg": "embodied (manufacturing) carbon of one device [kgCO2e]; scope in notes",
         "release_year": "year of release",
         "source": "source keys, ';'-separated (data/sources/hardware_models.csv)",

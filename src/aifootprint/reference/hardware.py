@@ -62,6 +62,8 @@ class Accelerator:
     fp8_dense_tflops: float | None
     memory_gb: float | None
     bandwidth_gb_per_s: float | None
+    #: GPU-to-GPU bandwidth per GPU and direction inside one server (NVLink, else PCIe x16) [GB/s]
+    interconnect_gb_per_s: float | None
     embodied_carbon_kg: float | None
     release_year: int | None
     sources: tuple[str, ...]
@@ -86,6 +88,7 @@ class Accelerator:
             fp8_dense_tflops=row_float(row, "fp8_dense_tflops"),
             memory_gb=row_float(row, "memory_gb"),
             bandwidth_gb_per_s=row_float(row, "bandwidth_gb_per_s"),
+            interconnect_gb_per_s=row_float(row, "interconnect_gb_per_s"),
             embodied_carbon_kg=row_float(row, "embodied_carbon_kg"),
             release_year=row_int(row, "release_year"),
             **provenance(row),
