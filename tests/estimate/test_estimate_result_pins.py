@@ -9,7 +9,8 @@ A100 cases: low −4.8 %, high −14.4 %, best unchanged; docs/validation.md §3
 soft power cap, the least-absolute-deviation step-time fit and the all-reduce bandwidth fixed at NVLink's rate
 (docs/methodology/inference.md §3 (o), (p), (s); best estimates −9.3 % to +40.9 %, each case listed in the
 CHANGELOG; data version 2026.12.3); regenerated for the ``cuda-graph`` engine's own bandwidth fraction (0.69, gpt-fast;
-engines.CUDA_GRAPH_BANDWIDTH_FRACTION): the H200 cuda-graph case −12.9 %, every other case unchanged. It is a
+engines.CUDA_GRAPH_BANDWIDTH_FRACTION): the H200 cuda-graph case −12.9 %, every other case unchanged; regenerated
+for the A100's NVLink 3 all-reduce rate (gemma-3-27b on A100 +0.95 %) and the cuda-graph band's source label. It is a
 regression pin of this implementation, not a published figure: a deliberate change of an equation or a default
 regenerates it with ``python tests/estimate/test_estimate_result_pins.py --write`` (and says so in the CHANGELOG).
 """

@@ -203,3 +203,24 @@ def test_engine_column_in_request_tables() -> None:
     out = estimate_table({"input_tokens": [500, 500], "output_tokens": [300, 300], "engine": ["vllm", "cuda-graph"],
                           "model": ["llama-3.1-8b", "llama-3.1-8b"]})
     assert out["energy_wh"][1] < out["energy_wh"][0]
+
+
+def test_cuda_graph_engine_carries_the_band_of_unvalidated_estimates() -> None:
+    """Issue 8 item 8: the band is the measured out-of-sample error per accelerator *and engine*. Only the ``vllm``
+    profile is measured (ML.ENERGY v3.0), so ``cuda-graph`` estimates carry the cross-GPU band of the shipped
+    datasheet-scaled rows (at least as wide as the H100's leave-one-model-out band), and their ranges are wider."""
+    from aifootprint.estimate.calibration import unvalidated_band
+
+    v = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h100"))
+    g = RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h100", engine="cuda-graph"))
+    low, high = unvalidated_band()
+    assert (g.cal.band_low_factor, g.cal.band_high_factor) == (low, high)
+    assert low < v.cal.band_low_factor and high > v.cal.band_high_factor
+    a100 = load_calibration("a100-80gb")
+    assert (low, high) == (a100.band_low_factor, a100.band_high_factor)
+
+    def spread(est: RequestEstimator) -> float:
+        e = est.result(500, 300).values["energy_wh"]
+        return float(e.high / e.low)
+
+    assert spread(g) > spread(v)

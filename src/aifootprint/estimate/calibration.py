@@ -176,6 +176,17 @@ def load_calibration(accelerator: str, registry: Registry | None = None) -> Cali
     return from_parts(row, spec)
 
 
+def unvalidated_band(registry: Registry | None = None) -> tuple[float, float]:
+    """``(low, high)`` band factors for estimates the shipped fits were not validated on: the cross-GPU band (the
+    H100 fit scored on B200 and the reverse; scripts/build_calibration.py) that every datasheet-scaled row carries.
+    The widest low / high of those rows; the widest of the whole table if none is datasheet-scaled."""
+    from aifootprint.reference.registry import default_registry
+
+    table = (registry or default_registry()).table(DATASET)
+    rows = table.where(method="datasheet-scaled") or [table.get(k) for k in table.keys()]
+    return (min(_num(r, "band_low_factor") for r in rows), max(_num(r, "band_high_factor") for r in rows))
+
+
 def calibrated_accelerators(registry: Registry | None = None) -> list[str]:
     """Keys of every accelerator with a calibration row."""
     from aifootprint.reference.registry import default_registry

@@ -15,7 +15,7 @@ base power (:mod:`.physics`). Profiles:
 * ``cuda-graph``: a GPU-bound engine that replays each decode step as one captured CUDA graph (NVIDIA CUDA C++
   Programming Guide, "CUDA Graphs") and samples on the GPU, so scheduling overlaps GPU work: no per-step or
   per-sequence host time and expert GEMMs as fast as dense ones (status E: an assumption about such engines, e.g.
-  TensorRT-LLM or vLLM with async scheduling; not fitted to measurements here, so the band is not narrowed for it).
+  TensorRT-LLM or vLLM with async scheduling; not fitted to measurements here, so it carries the cross-GPU band).
   Its decode steps read memory at their own achievable bandwidth fraction (:data:`CUDA_GRAPH_BANDWIDTH_FRACTION`, or
   the small-batch GEMV fraction a user's ``aifootprint calibrate`` profile measured), not at the ``vllm`` fit's
   (:func:`engine_calibration`).
@@ -31,6 +31,8 @@ from aifootprint.errors import unknown_choice
 from .physics import Engine
 
 if TYPE_CHECKING:
+    from aifootprint.reference.registry import Registry
+
     from .arch import TokenCosts
     from .calibration import Calibration
 
@@ -105,11 +107,22 @@ def engine_bandwidth(name: str, cal: Calibration) -> tuple[float, str]:
     return CUDA_GRAPH_BANDWIDTH_FRACTION, CUDA_GRAPH_BANDWIDTH_SOURCE
 
 
-def engine_calibration(name: str, cal: Calibration) -> Calibration:
-    """``cal`` with the memory-bandwidth fraction engine ``name`` reaches (:func:`engine_bandwidth`); the same
-    object when it is unchanged."""
+def engine_calibration(name: str, cal: Calibration, registry: Registry | None = None) -> Calibration:
+    """``cal`` as engine ``name`` runs on it: the memory-bandwidth fraction it reaches (:func:`engine_bandwidth`) and
+    its uncertainty band. The shipped bands are the measured out-of-sample errors of the ``vllm`` profile (issue 8:
+    per accelerator, per engine); ``cuda-graph`` is not validated on measurements, so it carries at least the band of
+    estimates the fits were not validated on (:func:`~.calibration.unvalidated_band`, the cross-GPU one). The same
+    object when nothing changes."""
+    from .calibration import unvalidated_band
+
     fraction, _ = engine_bandwidth(name, cal)
-    return cal if fraction == cal.bandwidth_fraction else replace(cal, bandwidth_fraction=fraction)
+    low, high = cal.band_low_factor, cal.band_high_factor
+    if check_engine(name) == "cuda-graph":
+        wide_low, wide_high = unvalidated_band(registry)
+        low, high = min(low, wide_low), max(high, wide_high)
+    if (fraction, low, high) == (cal.bandwidth_fraction, cal.band_low_factor, cal.band_high_factor):
+        return cal
+    return replace(cal, bandwidth_fraction=fraction, band_low_factor=low, band_high_factor=high)
 
 
 def engine_costs(costs: TokenCosts, name: str) -> TokenCosts:

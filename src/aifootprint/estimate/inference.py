@@ -161,7 +161,7 @@ class RequestEstimator:
         self._profile: Any = None
         self._results: ResultCache | None = None
         self._variants: dict[Architecture, RequestEstimator] = {}
-        self.cal = engine_calibration(self.config.engine, self._calibration())
+        self.cal = engine_calibration(self.config.engine, self._calibration(), registry)
         self.precision = self.config.precision or native_precision(self.model, registry)
         self.costs = engine_costs(token_costs(self.model.best, self.precision), self.config.engine)
         self.device = self.cal.device(self.costs.compute_dtype)
@@ -414,7 +414,8 @@ class RequestEstimator:
             Assumption("precision", self.precision, "-", "user input" if self.config.precision else
                        self._precision_source()),
             Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
-                       "docs/validation.md (out-of-sample measured ÷ estimated)"),
+                       "docs/validation.md (out-of-sample measured ÷ estimated"
+                       + ("; cross-GPU band: engine not validated)" if self.engine.name == "cuda-graph" else ")")),
         ]
         if self._profile is not None:
             out.extend(self._profile.assumptions())

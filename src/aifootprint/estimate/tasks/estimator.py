@@ -168,7 +168,7 @@ class TaskEstimator:
             self.cal = self.cal if profile is None else apply_profile(self.cal, profile)
         from ..engines import engine_calibration
 
-        self.cal = engine_calibration(self.config.engine, self.cal)
+        self.cal = engine_calibration(self.config.engine, self.cal, registry)
         self.denoise_cal, self._denoise_src, self._denoise_fitted = denoise_calibration(self.cal, registry)
         self.accelerators = accelerators_for(self.workload, self.cal, self.config.accelerators)
         self._site = site
