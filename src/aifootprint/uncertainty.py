@@ -230,10 +230,8 @@ class Uncertain:
         if self._samples is None:
             assert self._point is not None
             return (self._point, self._point, self._point)
-        import numpy as np
-
-        lo, mid, hi = np.percentile(self._samples, PERCENTILES)
-        return (float(lo), float(mid), float(hi))
+        lo, mid, hi = percentiles(self._samples, PERCENTILES)
+        return (lo, mid, hi)
 
     @property
     def low(self) -> float:
@@ -336,6 +334,38 @@ class Uncertain:
             zero = bool((vals == 0).any()) or float(vals.min()) < 0 < float(vals.max())
         if zero:
             raise InputError(f"division by a quantity that can be zero: {u.spec or u}")
+
+
+def percentiles(samples: FloatArray, pcts: tuple[float, ...]) -> tuple[float, ...]:
+    """``np.percentile(samples, pcts)`` of a 1-D sample vector (numpy's default ``linear`` method, Hyndman & Fan
+    type 7), the same floats to the bit, without ``np.percentile``'s call of ``np.unique``, which imports ``numpy.ma``
+    (25–30 ms on a cold first estimate, issue 12). The steps are numpy's: virtual index ``(n − 1)·q``,
+    the two order statistics around it (``np.partition``), and numpy's two-sided lerp (``b − (b − a)(1 − t)`` for
+    ``t ≥ 0.5``). Any NaN sample: ``np.percentile`` itself."""
+    import numpy as np
+
+    arr = np.asarray(samples, dtype=np.float64).ravel()
+    n = arr.size
+    if n == 0 or bool(np.isnan(arr).any()):
+        return tuple(float(v) for v in np.percentile(arr, pcts))
+    points = []  # (virtual index, numpy's "previous" index, element below, element above)
+    for p in pcts:
+        q = p / 100.0
+        virtual = (n - 1) * q
+        if virtual >= n - 1:
+            points.append((virtual, -1, n - 1, n - 1))
+        elif virtual < 0:
+            points.append((virtual, 0, 0, 0))
+        else:
+            below = math.floor(virtual)
+            points.append((virtual, below, below, below + 1))
+    part = np.partition(arr, sorted({k for _, _, lo, hi in points for k in (lo, hi)}))
+    out = []
+    for virtual, prev, lo, hi in points:
+        a, b, t = float(part[lo]), float(part[hi]), virtual - prev
+        diff = b - a
+        out.append(b - diff * (1.0 - t) if t >= 0.5 else a + diff * t)
+    return tuple(out)
 
 
 def _num(x: object) -> float:
