@@ -8,7 +8,8 @@ regenerated on branch xgpu for the symmetric cross-GPU band of uncalibrated acce
 A100 cases: low −4.8 %, high −14.4 %, best unchanged; docs/validation.md §3); regenerated on branch accuracy for the
 soft power cap, the least-absolute-deviation step-time fit and the all-reduce bandwidth fixed at NVLink's rate
 (docs/methodology/inference.md §3 (o), (p), (s); best estimates −9.3 % to +40.9 %, each case listed in the
-CHANGELOG; data version 2026.12.3). It is a
+CHANGELOG; data version 2026.12.3); regenerated on branch accuracy for KV-cache and recurrent-state traffic read at the
+HBM copy bandwidth (docs/methodology/inference.md §3 (w); best estimates −6.0 % to +4.3 %). It is a
 regression pin of this implementation, not a published figure: a deliberate change of an equation or a default
 regenerates it with ``python tests/estimate/test_estimate_result_pins.py --write`` (and says so in the CHANGELOG).
 """

@@ -75,6 +75,9 @@ class Calibration:
     #: vLLM engine: routed-expert GEMM time on top of the roofline, in units of its compute-roofline time [-]
     #: (:mod:`.engines`)
     expert_compute_overhead: float = 0.0
+    #: achievable fraction of datasheet bandwidth for KV-cache and recurrent-state traffic: an HBM copy's (the GPU
+    #: micro-benchmark's; :class:`~.physics.Device`); 0 = the same as ``bandwidth_fraction``
+    cache_bandwidth_fraction: float = 0.0
 
     @property
     def estimated(self) -> bool:
@@ -95,6 +98,8 @@ class Calibration:
             base_power_w=self.base_power_w, power_limit_w=self.max_power_w,
             energy_per_flop_j=self.energy_per_flop_j, energy_per_byte_j=self.energy_per_byte_j,
             comm_latency_s=self.comm_latency_s, allreduce_bytes_per_s=self.allreduce_bytes_per_s,
+            cache_bandwidth_bytes_per_s=self.bandwidth_bytes_per_s * (
+                self.cache_bandwidth_fraction or self.bandwidth_fraction),
         )
 
 
@@ -148,6 +153,7 @@ def from_parts(row: Row, spec: Any) -> Calibration:
         seq_energy_j=_num(row, "vllm_seq_energy_mj") * 1e-3,
         layer_overhead_s=_num(row, "vllm_layer_overhead_s", 0.0),
         expert_compute_overhead=_num(row, "vllm_expert_compute_overhead", 0.0),
+        cache_bandwidth_fraction=_num(row, "cache_bandwidth_fraction", 0.0),
     )
 
 
@@ -183,7 +189,8 @@ def calibrated_accelerators(registry: Registry | None = None) -> list[str]:
 def apply_profile(cal: Calibration, profile: Any) -> Calibration:
     """``cal`` with what a user's calibration profile measured on their own GPU (``aifootprint calibrate``;
     duck-typed :class:`aifootprint.calibrate.profile.CalibrationProfile`): achievable compute fraction, achievable
-    bandwidth fraction (the small-batch GEMV one when measured, as decode reads weights that way), power limit, idle
+    bandwidth fraction (the small-batch GEMV one when measured, as decode reads weights that way), the copy's
+    bandwidth fraction for KV-cache traffic (streamed like a copy, :class:`~.physics.Device`), power limit, idle
     power, and the GEMM and copy powers the profile implies (``idle + e·rate``), re-expressed above this accelerator's
     *serving* base power (scaled by the power-limit ratio): serving keeps clocks up, so P_base is well above idle
     (ML.ENERGY fit), and the profile's GEMM and copy powers are reproduced exactly. Engine and all-reduce terms stay
@@ -203,6 +210,7 @@ def apply_profile(cal: Calibration, profile: Any) -> Calibration:
         cal,
         compute_fraction=float(profile.achieved_flops_fraction),
         bandwidth_fraction=float(gemv if gemv else profile.achieved_bandwidth_fraction),
+        cache_bandwidth_fraction=float(profile.achieved_bandwidth_fraction),
         base_power_w=base,
         idle_power_w=idle,
         max_power_w=limit,
