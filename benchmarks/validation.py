@@ -481,7 +481,9 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 "GB/s (B200) it was 12.4 % (docs/methodology/inference.md §3 (o), (p), (s)). KV-cache and "
                 "recurrent-state traffic read at the HBM copy bandwidth (the micro-benchmark's "
                 f"{100 * h1.cache_bandwidth_fraction:.0f} % of datasheet on H100, measured, not fitted; B200 the same, "
-                "assumed) instead of the fitted weight-read bandwidth gives the figure above (§3 (w)).",
+                "assumed) instead of the fitted weight-read bandwidth gives the figure above (§3 (w)); the refits' "
+                "choice of the weight-read fraction on a grid moves it by a few tenths of a point (on a 24-point grid "
+                "instead of the 12 used here: 12.1 %, was 12.8 %; §3 (v)).",
                 f"- Cross-GPU ({100 * s['cross_e']:.1f} %): the fitted time terms differ in kind between the GPUs, not "
                 f"in scale: B200 steps carry {1e6 * b2.layer_overhead_s:.0f} µs of host time per model layer, H100 "
                 f"steps {1e6 * h1.layer_overhead_s:.0f} µs — vLLM 0.11.1 does work "
