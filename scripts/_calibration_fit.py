@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from aifootprint.estimate.arch import Architecture, TokenCosts, token_costs
 from aifootprint.estimate.calibration import Calibration
 from aifootprint.estimate.engines import engine_costs, engine_profile
-from aifootprint.estimate.physics import allreduce_s, llm_step_work, soft_cap, soft_cap_inverse, step_time_energy
+from aifootprint.estimate.physics import allreduce_s, llm_step_traffic, soft_cap, soft_cap_inverse, step_time_energy
 
 F64 = NDArray[np.float64]
 ROOT = Path(__file__).resolve().parents[1]
@@ -260,6 +260,8 @@ class Work:
     energy_per_token_j: F64
     #: routed-expert FLOPs of the step (part of ``flops``)
     expert_flops: F64
+    #: KV-cache and recurrent-state bytes of the step (part of ``moved``), read at the cache bandwidth
+    cache: F64
 
 
 def work(configs: Sequence[Config]) -> Work:
@@ -272,11 +274,11 @@ def work(configs: Sequence[Config]) -> Work:
     i = np.array([c.input_tokens for c in configs])
     o = np.array([c.output_tokens for c in configs])
     n = np.array([float(c.n) for c in configs])
-    flops, moved = llm_step_work(st, n, b, b * i / o, i + o / 2.0, i / 2.0)
+    flops, moved, cache = llm_step_traffic(st, n, b, b * i / o, i + o / 2.0, i / 2.0)
     return Work(flops, moved, n, b, b + b * i / o, st.layers, st.hidden_bytes,  # type: ignore[attr-defined]
                 np.array([d == "fp8" for d in st.compute_dtype]), np.array([c.step_time_s for c in configs]),
                 np.array([c.power_w / c.n for c in configs]), np.array([c.energy_per_token_j for c in configs]),
-                (b + b * i / o) * st.expert_flops)  # type: ignore[attr-defined]
+                (b + b * i / o) * st.expert_flops, cache)  # type: ignore[attr-defined]
 
 
 def device_arrays(w: Work, cal: Calibration) -> Any:
@@ -292,7 +294,7 @@ def predict(w: Work, cal: Calibration) -> tuple[F64, F64]:
     eng = engine_profile("vllm", cal)
     t, e = step_time_energy(w.flops, w.moved, w.n, dev,
                             eng.host_s(w.batch, w.layers) + eng.expert_s(w.expert_flops, w.n, dev), comm,
-                            eng.host_j(w.batch))
+                            eng.host_j(w.batch), w.cache)
     return np.asarray(t), np.asarray(e) / w.batch
 
 
@@ -433,12 +435,15 @@ def _fit_at(w: Work, cal: Calibration) -> Calibration:
     return cal
 
 
-def fit(configs: Sequence[Config], spec: Spec, compute_fraction: float, grid: int = 24) -> Calibration:
+def fit(configs: Sequence[Config], spec: Spec, compute_fraction: float, grid: int = 24,
+        cache_fraction: float = 0.0) -> Calibration:
     """Fit the per-accelerator parameters to ``configs`` (all on the accelerator of ``spec``) at a fixed achievable
-    compute fraction; the bandwidth fraction with the smallest median |error| of energy per token wins."""
+    compute fraction and cache bandwidth fraction (:func:`cache_fraction_for`; 0 = the fitted bandwidth fraction);
+    the bandwidth fraction with the smallest median |error| of energy per token wins."""
     w = work(configs)
     p, eb, ef, es = fit_power(w, spec.max_power_w)
-    base = replace(blank_calibration(spec), compute_fraction=compute_fraction, base_power_w=p, energy_per_byte_j=eb,
+    base = replace(blank_calibration(spec), compute_fraction=compute_fraction, cache_bandwidth_fraction=cache_fraction,
+                   base_power_w=p, energy_per_byte_j=eb,
                    energy_per_flop_j=ef, seq_energy_j=es,
                    allreduce_bytes_per_s=NVLINK_BUS_BYTES_PER_S.get(spec.key, math.inf))
     best: tuple[float, Calibration] | None = None
@@ -502,6 +507,7 @@ def scale_to(src: Calibration, spec: Spec, rule: ScaleRule = SHIPPED_RULE) -> Ca
         step_overhead_s=src.step_overhead_s, seq_overhead_s=src.seq_overhead_s, comm_latency_s=src.comm_latency_s,
         allreduce_bytes_per_s=(spec.interconnect_gb_per_s * 1e9 if spec.interconnect_gb_per_s
                                else src.allreduce_bytes_per_s), base_power_w=src.base_power_w * k_base,
+        cache_bandwidth_fraction=src.cache_bandwidth_fraction,
         seq_energy_j=src.seq_energy_j * k_seq, layer_overhead_s=src.layer_overhead_s,
         expert_compute_overhead=src.expert_compute_overhead, energy_per_flop_j=src.energy_per_flop_j * k_flop,
         energy_per_byte_j=src.energy_per_byte_j * k_byte, status="E", method="datasheet-scaled",
@@ -535,6 +541,7 @@ def from_microbench(src: Calibration, spec: Spec, bench: Bench) -> Calibration:
                    / bench.gemm_flops_per_s,
                    energy_per_byte_j=max(float(soft_cap_inverse(bench.copy_w, p, lim)), 0.0) / bench.copy_bytes_per_s,
                    compute_fraction=bench.gemm_flops_per_s / dst.peak_bf16_flops, idle_power_w=bench.idle_w,
+                   cache_bandwidth_fraction=bench.copy_bytes_per_s / dst.bandwidth_bytes_per_s,
                    status="D", method="microbench", scaled_from=src.accelerator)
 
 
@@ -571,8 +578,18 @@ def compute_fraction_for(key: str, bench: dict[str, Bench]) -> float:
     return (b.gemm_flops_per_s / (spec.bf16_dense_tflops * 1e12)) if b else 0.7
 
 
-def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, grid: int = 12
-             ) -> tuple[F64, F64, F64]:
+def cache_fraction_for(key: str, bench: dict[str, Bench]) -> float:
+    """Achievable fraction of datasheet bandwidth for KV-cache and recurrent-state traffic: the HBM copy
+    micro-benchmark of this GPU (H100 0.903, H200 0.891), else the H100's (B200 has no micro-benchmark; status E, as
+    for the compute fraction); 0 (= the fitted bandwidth fraction) without micro-benchmarks."""
+    b = bench.get(key) or bench.get("h100")
+    if not b:
+        return 0.0
+    return b.copy_bytes_per_s / (get_spec(b.key).bandwidth_gb_per_s * 1e9)
+
+
+def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, grid: int = 12,
+             cache_fraction: float = 0.0) -> tuple[F64, F64, F64]:
     """Out-of-sample (energy per token [J], average power per GPU [W], average power per GPU of the power model alone
     at the measured step time [W]) per configuration: for each value of ``group(config)`` refit on the other
     configurations and predict the held-out ones."""
@@ -583,7 +600,7 @@ def held_out(configs: Sequence[Config], spec: Spec, phi_c: float, group: Any, gr
     for g in sorted(set(keys)):
         train = [c for c, k in zip(configs, keys, strict=True) if k != g]
         idx = [j for j, k in enumerate(keys) if k == g]
-        cal = fit(train, spec, phi_c, grid=grid)
+        cal = fit(train, spec, phi_c, grid=grid, cache_fraction=cache_fraction)
         w = work([configs[j] for j in idx])
         t, e = predict(w, cal)
         e_out[idx] = e

@@ -44,8 +44,10 @@ def fit_all(configs: Sequence[cf.Config], bench: dict[str, cf.Bench], grid: int 
         sub = [c for c in configs if c.gpu == gpu]
         spec = cf.get_spec(key)
         phi = cf.compute_fraction_for(key, bench)
-        cal = cf.fit(sub, spec, phi, grid=grid)
-        e_oos, _, _ = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id), grid=lomo_grid)
+        phi_kv = cf.cache_fraction_for(key, bench)
+        cal = cf.fit(sub, spec, phi, grid=grid, cache_fraction=phi_kv)
+        e_oos, _, _ = cf.held_out(sub, spec, phi, lambda c: cf.family(c.model_id), grid=lomo_grid,
+                                  cache_fraction=phi_kv)
         meas = np.array([c.energy_per_token_j for c in sub])
         ratios[key] = meas / e_oos
         lo, hi = cf.band(ratios[key])
@@ -101,8 +103,8 @@ def other_accelerators(fitted: dict[str, Calibration]) -> list[str]:
 
 
 COLUMNS = (
-    "accelerator", "compute_fraction", "bandwidth_fraction", "vllm_step_overhead_s", "vllm_seq_overhead_s",
-    "vllm_seq_energy_mj", "vllm_layer_overhead_s", "vllm_expert_compute_overhead",
+    "accelerator", "compute_fraction", "bandwidth_fraction", "cache_bandwidth_fraction", "vllm_step_overhead_s",
+    "vllm_seq_overhead_s", "vllm_seq_energy_mj", "vllm_layer_overhead_s", "vllm_expert_compute_overhead",
     "comm_latency_s", "allreduce_bandwidth_gb_per_s", "base_power_w", "energy_per_flop_pj",
     "energy_per_byte_pj", "idle_power_w", "band_low_factor", "band_high_factor", "method", "scaled_from", "source",
     "year", "licence", "status", "notes",
@@ -118,7 +120,8 @@ NOTES = {
 def _row(cal: Calibration) -> list[str]:
     g = "{:.4g}".format
     return [
-        cal.accelerator, g(cal.compute_fraction), g(cal.bandwidth_fraction), g(cal.step_overhead_s),
+        cal.accelerator, g(cal.compute_fraction), g(cal.bandwidth_fraction), g(cal.cache_bandwidth_fraction),
+        g(cal.step_overhead_s),
         g(cal.seq_overhead_s), g(cal.seq_energy_j * 1e3), g(cal.layer_overhead_s),
         g(cal.expert_compute_overhead),
         g(cal.comm_latency_s), g(cal.allreduce_bytes_per_s / 1e9),
@@ -167,6 +170,8 @@ arXiv:2505.06371; aifootprint GPU micro-benchmarks, 2026-11-26"
 accelerator = "hardware registry key"
 compute_fraction = "achievable (power-capped) fraction of dense peak FLOP/s [-]"
 bandwidth_fraction = "achievable fraction of peak memory bandwidth in decode [-]"
+cache_bandwidth_fraction = "achievable fraction of peak memory bandwidth for KV-cache and recurrent-state traffic: \
+the HBM copy micro-benchmark's (source MICROBENCH; B200 without one: the H100's, an assumption) [-]"
 vllm_step_overhead_s = "vLLM engine: host time per serving step [s]"
 vllm_seq_overhead_s = "vLLM engine: host time per running sequence per step [s]"
 vllm_seq_energy_mj = "vLLM engine: accelerator energy per running sequence per step above base power [mJ]"

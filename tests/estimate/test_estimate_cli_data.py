@@ -109,7 +109,7 @@ def test_refit_reproduces_the_shipped_calibration() -> None:
 
     sub = [c for c in cf.load_mle(MLE) if c.gpu == "H100"]
     shipped = load_calibration("h100")
-    cal = cf.fit(sub, cf.get_spec("h100"), shipped.compute_fraction)
+    cal = cf.fit(sub, cf.get_spec("h100"), shipped.compute_fraction, cache_fraction=shipped.cache_bandwidth_fraction)
     assert cal.base_power_w == pytest.approx(shipped.base_power_w, rel=1e-3)
     assert cal.bandwidth_fraction == pytest.approx(shipped.bandwidth_fraction, rel=1e-3)
     w = cf.work(sub)

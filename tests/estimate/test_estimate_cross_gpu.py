@@ -109,8 +109,9 @@ def test_shipped_uncalibrated_band_is_symmetric() -> None:
 
 def test_cross_band_covers_the_other_direction(cf: Any) -> None:
     """Band from the B200→H100 errors checked on H100→B200 and the reverse (the fit that ships, carried by the
-    shipped rule): the symmetric band covers 68 % and 97 %, the 5 % / 95 % quantiles 39 % and 91 %
-    (docs/validation.md §3)."""
+    shipped rule): the symmetric band covers 69 % and 97 %, the 5 % / 95 % quantiles 42 % and 93 %
+    (docs/validation.md §3; 68 / 97 / 39 / 91 % before KV-cache traffic was read at the copy bandwidth, §3 (w) of
+    docs/methodology/inference.md)."""
     if not MLE.exists():
         pytest.skip("ML.ENERGY table not available")
     from aifootprint.estimate.calibration import load_calibration
@@ -125,7 +126,7 @@ def test_cross_band_covers_the_other_direction(cf: Any) -> None:
     def cover(band: tuple[float, float], x: np.ndarray) -> float:
         return float(np.mean((x >= band[0]) & (x <= band[1])))
 
-    assert cover(cf.symmetric_band(r["h100"]), r["b200"]) == pytest.approx(0.68, abs=0.03)
+    assert cover(cf.symmetric_band(r["h100"]), r["b200"]) == pytest.approx(0.69, abs=0.03)
     assert cover(cf.symmetric_band(r["b200"]), r["h100"]) == pytest.approx(0.97, abs=0.03)
-    assert cover(cf.band(r["h100"]), r["b200"]) == pytest.approx(0.39, abs=0.03)
-    assert cover(cf.band(r["b200"]), r["h100"]) == pytest.approx(0.91, abs=0.03)
+    assert cover(cf.band(r["h100"]), r["b200"]) == pytest.approx(0.42, abs=0.03)
+    assert cover(cf.band(r["b200"]), r["h100"]) == pytest.approx(0.93, abs=0.03)

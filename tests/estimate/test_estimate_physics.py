@@ -3,6 +3,8 @@ power, and the fitted H100 power model against the micro-benchmarks it was not f
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -72,6 +74,35 @@ def test_the_soft_power_cap_bends_below_the_limit() -> None:
     t, e = step_time_energy(1e13, 0.0, 1.0, dev, host_s=1.0 - 1e-2)
     assert e / t == pytest.approx(200.0 + 500.0 * (1.0 - np.exp(-10.0 / 500.0)), rel=1e-12)
     assert soft_cap_inverse(float(e / t), 200.0, 700.0) == pytest.approx(10.0, rel=1e-9)
+
+
+def test_cache_traffic_streams_at_the_copy_bandwidth() -> None:
+    """KV-cache and recurrent-state bytes are read at the cache bandwidth (an HBM copy's), weights at the fitted decode
+    bandwidth; the energy per byte is the same for both. A memory-bound step reading 10 GB of weights at 2 TB/s and
+    6 GB of KV cache at 3 TB/s takes 5 + 2 = 7 ms (10 ms if the cache were read like the weights), and its dynamic
+    energy is 16 GB × 50 pJ = 0.8 J either way. An unset cache bandwidth (0) means the weights' bandwidth."""
+    dev = Device(compute_flops_per_s=1e15, bandwidth_bytes_per_s=2e12, base_power_w=200.0, power_limit_w=math.inf,
+                 energy_per_flop_j=0.0, energy_per_byte_j=50e-12, cache_bandwidth_bytes_per_s=3e12)
+    t, e = step_time_energy(0.0, 16e9, 1.0, dev, cache_bytes=6e9)
+    assert t == pytest.approx(7e-3, rel=1e-12)
+    assert e == pytest.approx(200.0 * 7e-3 + 0.8, rel=1e-12)
+    same = replace(dev, cache_bandwidth_bytes_per_s=0.0)
+    assert step_time_energy(0.0, 16e9, 1.0, same, cache_bytes=6e9)[0] == pytest.approx(8e-3, rel=1e-12)
+    t2, _ = step_time_energy(np.array([0.0, 0.0]), np.array([16e9, 16e9]), 2.0,
+                             replace(dev, cache_bandwidth_bytes_per_s=np.array([3e12, 0.0])),
+                             cache_bytes=np.array([6e9, 6e9]))
+    assert t2 == pytest.approx([3.5e-3, 4e-3], rel=1e-12)
+
+
+def test_shipped_cache_bandwidth_is_the_copy_micro_benchmark() -> None:
+    """The shipped H100 and H200 cache bandwidth fractions are their HBM copy micro-benchmarks (aifootprint GPU
+    micro-benchmarks 2026-11-26: 3.024 of 3.35 TB/s = 0.903 on H100, 4.275 of 4.8 TB/s = 0.891 on H200); B200 has none
+    and carries the H100's (an assumption, like its compute fraction)."""
+    h100, h200, b200 = (load_calibration(k) for k in ("h100", "h200", "b200"))
+    assert h100.cache_bandwidth_fraction == pytest.approx(0.903, abs=0.001)
+    assert h200.cache_bandwidth_fraction == pytest.approx(0.891, abs=0.001)
+    assert b200.cache_bandwidth_fraction == h100.cache_bandwidth_fraction
+    assert h100.device().cache_bandwidth_bytes_per_s == pytest.approx(0.903 * 3.35e12, rel=1e-3)
 
 
 def _host_extra_j(cal: Any, dev: Device, fl: float, by: float, host_j: float, t_v: float, t_g: float) -> float:

@@ -72,17 +72,21 @@ def test_point_path_equals_the_vectorised_path(model: str, hardware: str, engine
 @settings(max_examples=200, deadline=None)
 @given(flops=st.floats(0, 1e18), moved=st.floats(0, 1e13), tokens=st.floats(0, 1e5), host_s=st.floats(0, 0.1),
        host_j=st.floats(0, 10.0), n=st.sampled_from([1.0, 2.0, 8.0]), comm=st.sampled_from([0.0, 1e-5]),
-       hw=st.sampled_from(["h100", "b200", "a100-80gb"]))
+       hw=st.sampled_from(["h100", "b200", "a100-80gb"]), cache_share=st.floats(0, 1))
 def test_inline_comparisons_equal_the_helpers(flops: float, moved: float, tokens: float, host_s: float,
-                                              host_j: float, n: float, comm: float, hw: str) -> None:
+                                              host_j: float, n: float, comm: float, hw: str, cache_share: float
+                                              ) -> None:
     """:func:`group_step` with ``scalar=True`` (inline comparison and soft cap) equals the helper path and numpy's
-    element-wise path bit for bit, whichever bound (compute, memory) binds and however close to the power limit."""
+    element-wise path bit for bit, whichever bound (compute, memory) binds and however close to the power limit,
+    with any share of the bytes read at the cache bandwidth."""
     dev = load_calibration(hw).device()
     g = group_constants(dev, n, comm, comm * 1e-3, 2e-9 if comm else 0.0)
-    fast = group_step(flops, moved, tokens, g, host_s, host_j, True)
-    assert fast == group_step(flops, moved, tokens, g, host_s, host_j)
-    assert group_step(flops, moved, tokens, g, host_s, host_j, True, True) == (fast[0], None)  # time only
-    arr = group_step(np.array([flops]), np.array([moved]), np.array([tokens]), g, host_s, host_j)
+    cache = moved * cache_share
+    fast = group_step(flops, moved, tokens, g, host_s, host_j, True, False, cache)
+    assert fast == group_step(flops, moved, tokens, g, host_s, host_j, cache_bytes=cache)
+    assert group_step(flops, moved, tokens, g, host_s, host_j, True, True, cache) == (fast[0], None)  # time only
+    arr = group_step(np.array([flops]), np.array([moved]), np.array([tokens]), g, host_s, host_j,
+                     cache_bytes=np.array([cache]))
     assert fast == (float(arr[0][0]), float(arr[1][0]))
 
 

@@ -10,7 +10,9 @@ soft power cap, the least-absolute-deviation step-time fit and the all-reduce ba
 (docs/methodology/inference.md §3 (o), (p), (s); best estimates −9.3 % to +40.9 %, each case listed in the
 CHANGELOG; data version 2026.12.3); regenerated for the ``cuda-graph`` engine's own bandwidth fraction (0.69, gpt-fast;
 engines.CUDA_GRAPH_BANDWIDTH_FRACTION): the H200 cuda-graph case −12.9 %, every other case unchanged; regenerated
-for the A100's NVLink 3 all-reduce rate (gemma-3-27b on A100 +0.95 %) and the cuda-graph band's source label. It is a
+for the A100's NVLink 3 all-reduce rate (gemma-3-27b on A100 +0.95 %) and the cuda-graph band's source label;
+regenerated for KV-cache and recurrent-state traffic read at the HBM copy bandwidth (docs/methodology/inference.md §3
+(w); best estimates −6.0 % to +4.3 %) and data version 2026.12.4. It is a
 regression pin of this implementation, not a published figure: a deliberate change of an equation or a default
 regenerates it with ``python tests/estimate/test_estimate_result_pins.py --write`` (and says so in the CHANGELOG).
 """

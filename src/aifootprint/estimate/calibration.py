@@ -78,6 +78,9 @@ class Calibration:
     #: share of the datasheet bandwidth a small-batch GEMV reached on the user's GPU (``aifootprint calibrate``
     #: profile), used by GPU-bound engines (:func:`~.engines.engine_bandwidth`); ``None`` when not measured
     gemv_bandwidth_fraction: float | None = None
+    #: achievable fraction of datasheet bandwidth for KV-cache and recurrent-state traffic: an HBM copy's (the GPU
+    #: micro-benchmark's; :class:`~.physics.Device`); 0 = the same as ``bandwidth_fraction``
+    cache_bandwidth_fraction: float = 0.0
 
     @property
     def estimated(self) -> bool:
@@ -98,6 +101,8 @@ class Calibration:
             base_power_w=self.base_power_w, power_limit_w=self.max_power_w,
             energy_per_flop_j=self.energy_per_flop_j, energy_per_byte_j=self.energy_per_byte_j,
             comm_latency_s=self.comm_latency_s, allreduce_bytes_per_s=self.allreduce_bytes_per_s,
+            cache_bandwidth_bytes_per_s=self.bandwidth_bytes_per_s * (
+                self.cache_bandwidth_fraction or self.bandwidth_fraction),
         )
 
 
@@ -151,6 +156,7 @@ def from_parts(row: Row, spec: Any) -> Calibration:
         seq_energy_j=_num(row, "vllm_seq_energy_mj") * 1e-3,
         layer_overhead_s=_num(row, "vllm_layer_overhead_s", 0.0),
         expert_compute_overhead=_num(row, "vllm_expert_compute_overhead", 0.0),
+        cache_bandwidth_fraction=_num(row, "cache_bandwidth_fraction", 0.0),
     )
 
 
@@ -198,12 +204,14 @@ def apply_profile(cal: Calibration, profile: Any) -> Calibration:
     """``cal`` with what a user's calibration profile measured on their own GPU (``aifootprint calibrate``;
     duck-typed :class:`aifootprint.calibrate.profile.CalibrationProfile`): achievable compute fraction, the
     small-batch GEMV bandwidth fraction when measured (a GPU-bound engine's decode reads weights that way:
-    :func:`~.engines.engine_bandwidth`), power limit, idle power, and the GEMM and copy powers the profile implies
+    :func:`~.engines.engine_bandwidth`), the copy's bandwidth fraction for KV-cache traffic (streamed like a copy,
+    :class:`~.physics.Device`), power limit, idle power, and the GEMM and copy powers the profile implies
     (``idle + e·rate``), re-expressed above this accelerator's *serving* base power (scaled by the power-limit
     ratio): serving keeps clocks up, so P_base is well above idle (ML.ENERGY fit), and the profile's GEMM and copy
     powers are reproduced exactly. Engine and all-reduce terms stay those of ``cal``, and so does the ``vllm``
-    bandwidth fraction: it is fitted to vLLM's step times, which a copy kernel does not reach (0.58 against the copy's
-    0.90 on H100), so a profile of the micro-benchmarks a shipped row was built from gives that row's estimates.
+    bandwidth fraction of weight reads: it is fitted to vLLM's step times, which a copy kernel does not reach (0.55
+    against the copy's 0.90 on H100), so a profile of the micro-benchmarks a shipped row was built from gives that
+    row's estimates.
     The energies are the linear dynamic power whose soft-capped power is the profile's
     (:func:`~.physics.soft_cap_inverse`), so the soft power cap of the estimates reproduces the GEMM and copy powers."""
     from .physics import soft_cap_inverse
@@ -220,6 +228,7 @@ def apply_profile(cal: Calibration, profile: Any) -> Calibration:
         cal,
         compute_fraction=float(profile.achieved_flops_fraction),
         gemv_bandwidth_fraction=float(gemv) if gemv else cal.gemv_bandwidth_fraction,
+        cache_bandwidth_fraction=float(profile.achieved_bandwidth_fraction),
         base_power_w=base,
         idle_power_w=idle,
         max_power_w=limit,

@@ -14,7 +14,7 @@ Public signature (other estimators — image, video, embedding — call these)::
 ``step_time_energy(flops, bytes_moved, n, dev, host_s=0.0, comm_s=0.0) -> (time_s, energy_j)``: one step that does
 ``flops`` FLOPs and moves ``bytes_moved`` bytes of HBM traffic in total over ``n`` accelerators (float or array each):
 
-    time_s   = max( F / (n · C),  B / (n · BW) ) + host_s + comm_s
+    time_s   = max( F / (n · C),  (B − B_c) / (n · BW) + B_c / (n · BW_c) ) + host_s + comm_s
     D        = e_flop · F + e_byte · B + host_j                  (dynamic energy of the linear model)
     energy_j = n · P_base · time_s + n · H · time_s · (1 − exp(−D / (n · H · time_s)))      H = P_limit − P_base
 
@@ -22,6 +22,12 @@ Public signature (other estimators — image, video, embedding — call these)::
   accelerator: datasheet peak × fitted fraction (roofline: Williams, Waterman, Patterson 2009, CACM 52(4)). ``C``
   is measured *at the power limit* (a bf16 8192² GEMM reaches 68–70 % of datasheet peak at 700 W, aifootprint GPU
   micro-benchmarks 2026-11-26): the power cap's effect on the time of a compute-bound step (a prefill) is in it.
+  ``B_c`` (part of ``B``) is the per-sequence cache traffic (KV cache, recurrent state), read at ``BW_c``: the
+  bandwidth an HBM copy reaches (90.3 % of datasheet on H100, 89.1 % on H200; same micro-benchmarks). Decode
+  attention streams each sequence's cache in contiguous pages across many thread blocks (FlashAttention-2 / paged
+  attention with split-KV: Dao 2023, arXiv:2307.08691; Kwon et al. 2023, arXiv:2309.06180), a copy-like access,
+  while ``BW`` (fitted) is what a serving step's weight reads reach with everything between its kernels
+  (docs/methodology/inference.md §3 (w)).
 * Power model (energy roofline: Choi, Bedard, Fowler, Vuduc 2013, IPDPS): a base power ``P_base`` per accelerator
   while serving plus a dynamic energy per FLOP and per byte, whose power ``d = D / (n·t)`` **saturates softly** below
   the board limit (a soft power cap): ``P = P_base + H (1 − exp(−d / H))`` — ``P_base + d`` for small ``d``, never
@@ -115,6 +121,9 @@ class Device:
     #: latency of one tensor-parallel all-reduce [s] and its effective bandwidth [bytes/s]
     comm_latency_s: Num = 0.0
     allreduce_bytes_per_s: Num = math.inf
+    #: achievable bandwidth [bytes/s] of the per-sequence cache traffic (KV cache, recurrent state): streamed by the
+    #: attention / state kernels at the rate of an HBM copy; 0 = the same as ``bandwidth_bytes_per_s``
+    cache_bandwidth_bytes_per_s: Num = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +176,20 @@ _PYTHON_NUMBERS = (float, int, bool)
 
 #: Constants of one step on a group of ``n`` accelerators (:func:`group_constants`): ``(n·C, n·BW,
 #: n·(P_limit − P_base), e_flop, e_byte, n·P_base, comm_s, comm_s_per_token, expert_s_per_token, comm_waits,
-#: expert_waits)``, floats or arrays; a ``*_waits`` flag is False when its terms are 0 (then skipped).
-Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool]
+#: expert_waits, cache_saving_s_per_byte)``, floats or arrays; a ``*_waits`` flag is False when its terms are 0 (then
+#: skipped); the last is ``1/(n·BW) − 1/(n·BW_cache)``, the time a byte of cache traffic takes less than a weight byte.
+Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool, Num]
+
+
+def _cache_saving(dev: Device, n: Num) -> Num:
+    """``1/(n·BW) − 1/(n·BW_cache)`` [s per byte]: 0 where the cache bandwidth is unset (0) or equal."""
+    bw, bw_c = dev.bandwidth_bytes_per_s, dev.cache_bandwidth_bytes_per_s
+    if type(bw_c) is float or type(bw_c) is int:
+        return 1.0 / (n * bw) - 1.0 / (n * bw_c) if bw_c > 0 else 0.0
+    import numpy as np
+
+    with np.errstate(divide="ignore"):
+        return np.where(bw_c > 0, 1.0 / (n * bw) - 1.0 / (n * np.where(bw_c > 0, bw_c, 1.0)), 0.0)
 
 
 def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Num = 0.0,
@@ -177,11 +198,12 @@ def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Nu
     path keeps it per accelerator count), with the waits of an LLM step (:func:`step_waits`; 0 elsewhere)."""
     return (n * dev.compute_flops_per_s, n * dev.bandwidth_bytes_per_s, n * (dev.power_limit_w - dev.base_power_w),
             dev.energy_per_flop_j, dev.energy_per_byte_j, n * dev.base_power_w, comm_s, comm_s_per_token,
-            expert_s_per_token, _nonzero(comm_s) or _nonzero(comm_s_per_token), _nonzero(expert_s_per_token))
+            expert_s_per_token, _nonzero(comm_s) or _nonzero(comm_s_per_token), _nonzero(expert_s_per_token),
+            _cache_saving(dev, n))
 
 
 def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num, host_j: Num, scalar: bool = False,
-               time_only: bool = False) -> tuple[Num, Num]:
+               time_only: bool = False, cache_bytes: Num = 0.0) -> tuple[Num, Num]:
     """``(time_s, energy_j)`` of one step over ``tokens`` tokens on the group ``g`` (:func:`group_constants`): THE
     roofline and power model (module docstring), the only code that evaluates them. The step waits ``host_s`` plus
     the engine's expert GEMMs ``expert_s_per_token · tokens`` (together the docstring's ``host_s``) and its
@@ -189,9 +211,11 @@ def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num,
 
     ``scalar=True`` promises Python numbers only (no arrays; the µs per-request path): the bounds are compared inline
     and the soft cap is evaluated inline instead of through :func:`maximum` / :func:`soft_cap`, which give the same
-    values on any input. ``time_only=True``: the energy is not evaluated (``None``; a step whose time alone is used)."""
-    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, comm_s, comm_tok, expert_tok, comm_w, expert_w = g
-    busy, mem_s = flops / n_c, bytes_moved / n_bw  # compute, memory bound
+    values on any input. ``time_only=True``: the energy is not evaluated (``None``; a step whose time alone is used).
+    ``cache_bytes`` (part of ``bytes_moved``) is the KV-cache and recurrent-state traffic, read at the cache bandwidth
+    (:attr:`Device.cache_bandwidth_bytes_per_s`) instead of the weights' bandwidth; its energy per byte is the same."""
+    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, comm_s, comm_tok, expert_tok, comm_w, expert_w, cache_saving = g
+    busy, mem_s = flops / n_c, bytes_moved / n_bw - cache_bytes * cache_saving  # compute, memory bound
     busy = (busy if busy > mem_s else mem_s) if scalar else maximum(busy, mem_s)
     # t = busy + (host_s + expert_tok · tokens) + (comm_s + comm_tok · tokens), without the terms that are 0 here
     # (x + 0.0 == x: the same value to the bit)
@@ -207,11 +231,13 @@ def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num,
 
 
 def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: Num = 0.0, comm_s: Num = 0.0,
-                     host_j: Num = 0.0) -> tuple[Num, Num]:
+                     host_j: Num = 0.0, cache_bytes: Num = 0.0) -> tuple[Num, Num]:
     """``(time_s, energy_j)`` of one step on ``n`` accelerators (module docstring for the equations; evaluated by
     :func:`group_step`); ``host_j`` is engine energy above base power spent during ``host_s`` (soft-capped, with
-    everything else, below ``n · P_limit · t``)."""
-    return group_step(flops, bytes_moved, 0.0, group_constants(dev, n, comm_s), host_s, host_j)
+    everything else, below ``n · P_limit · t``); ``cache_bytes`` of ``bytes_moved`` are KV-cache / state traffic at
+    the cache bandwidth."""
+    return group_step(flops, bytes_moved, 0.0, group_constants(dev, n, comm_s), host_s, host_j,
+                      cache_bytes=cache_bytes)
 
 
 def soft_cap(dyn: Num, headroom: Num) -> Num:
@@ -301,14 +327,16 @@ def llm_step_rates(c: Any, n: Num, decode_ctx: Num, prefill_ctx: Num) -> tuple[N
 
 
 def _work(k: StepConstants, decode_seqs: Num, prefill_tokens: Num, rates: tuple[Num, Num, Num, Num]
-          ) -> tuple[Num, Num]:
-    """``(flops, bytes_moved)`` of one step from :func:`_rates` (weights and distinct experts added)."""
+          ) -> tuple[Num, Num, Num]:
+    """``(flops, bytes_moved, cache_bytes)`` of one step from :func:`_rates` (weights and distinct experts added;
+    ``cache_bytes``: the part of ``bytes_moved`` that is KV-cache and recurrent-state traffic)."""
     fl_d, fl_p, by_d, by_p = rates
     dense, experts, keep, has_experts = k
-    moved = dense + decode_seqs * by_d + prefill_tokens * by_p
+    cache = decode_seqs * by_d + prefill_tokens * by_p
+    moved = dense + cache
     if has_experts:  # distinct experts touched by the step's tokens: 1 − (1 − k/E)^T of them
         moved = moved + experts * (1.0 - keep ** (decode_seqs + prefill_tokens))
-    return decode_seqs * fl_d + prefill_tokens * fl_p, moved
+    return decode_seqs * fl_d + prefill_tokens * fl_p, moved, cache
 
 
 def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_ctx: Num, prefill_ctx: Num
@@ -324,6 +352,14 @@ def llm_step_work(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_
     the expert term being the expected distinct experts touched by ``T`` uniformly routed tokens (:mod:`.arch`) and
     ``ρ = max(1, n / kv_shards)`` the copies of each KV head when there are fewer KV heads than accelerators.
     """
+    return llm_step_traffic(c, n, decode_seqs, prefill_tokens, decode_ctx, prefill_ctx)[:2]
+
+
+def llm_step_traffic(c: Any, n: Num, decode_seqs: Num, prefill_tokens: Num, decode_ctx: Num, prefill_ctx: Num
+                     ) -> tuple[Num, Num, Num]:
+    """``(flops, bytes_moved, cache_bytes)``: :func:`llm_step_work` with the KV-cache and recurrent-state part of
+    the bytes (``ρ · (S · kv(ctx_d) + T · kv_tok) + 2 S · state``), which the time model reads at the cache
+    bandwidth (:attr:`Device.cache_bandwidth_bytes_per_s`)."""
     r, k = work_constants(c, n)
     return _work(k, decode_seqs, prefill_tokens, _rates(r, decode_ctx, prefill_ctx))
 
@@ -344,9 +380,9 @@ def llm_step(c: Any, dev: Device, eng: Engine, n: Num, decode_seqs: Num, prefill
     """``(time_s, energy_j, flops, bytes_moved)`` of one LLM step (work → :func:`group_step`); the engine's host time
     (:meth:`Engine.host_s`) and expert GEMM time (:meth:`Engine.expert_s`) are waits charged at base power."""
     r, k = work_constants(c, n)
-    flops, moved = _work(k, decode_seqs, prefill_tokens, _rates(r, decode_ctx, prefill_ctx))
+    flops, moved, cache = _work(k, decode_seqs, prefill_tokens, _rates(r, decode_ctx, prefill_ctx))
     t, e = group_step(flops, moved, decode_seqs + prefill_tokens, group_constants(dev, n, *step_waits(c, dev, eng, n)),
-                      eng.host_s(decode_seqs, c.layers), eng.host_j(decode_seqs))
+                      eng.host_s(decode_seqs, c.layers), eng.host_j(decode_seqs), cache_bytes=cache)
     return t, e, flops, moved
 
 
@@ -373,12 +409,12 @@ def request_energy(k: RequestConstants, input_tokens: Num, output_tokens: Num) -
     scalar = numbers and type(decode_ctx) is float  # Python numbers in (a numpy input makes decode_ctx numpy)
     rates = _rates(r, decode_ctx, 0.5 * i)
     p = b * i / o
-    flops, moved = _work(w, b, p, rates)  # the mixed steps: B decoding sequences, B·I/O prompt tokens
-    t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar)
-    flops, moved = _work(w, b, 0.0, rates)  # decode-only steps
-    e_dec = group_step(flops, moved, b, g, host_b, host_j_b, scalar)[1]
-    flops, moved = _work(w, 0.0, i, rates)  # the isolated prefill step: its time (the time to first token)
-    t_pre = group_step(flops, moved, i, g, host_0, 0.0, scalar, True)[0]
+    flops, moved, cache = _work(w, b, p, rates)  # the mixed steps: B decoding sequences, B·I/O prompt tokens
+    t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar, False, cache)
+    flops, moved, cache = _work(w, b, 0.0, rates)  # decode-only steps
+    e_dec = group_step(flops, moved, b, g, host_b, host_j_b, scalar, False, cache)[1]
+    flops, moved, cache = _work(w, 0.0, i, rates)  # the isolated prefill step: its time (the time to first token)
+    t_pre = group_step(flops, moved, i, g, host_0, 0.0, scalar, True, cache)[0]
     share = o / b
     return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre
 

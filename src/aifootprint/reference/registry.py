@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 #: Version of the shipped reference data. Bump it whenever a data file changes (and add a CHANGELOG line when a
 #: default result moves by more than 5 %).
-DATA_VERSION = "2026.12.3"
+DATA_VERSION = "2026.12.4"
 
 #: Columns every dataset must have.
 REQUIRED_COLUMNS = ("source", "year", "licence", "status")
