@@ -365,8 +365,9 @@ def cross_rules_section(configs: list[cf.Config]) -> tuple[list[str], dict[str, 
             ("per-layer host time of the scored GPU's own fit", ("layer_overhead_s",))]
     out = ["### Cross-GPU: carry-over rules tried", "",
            "Each row carries the H100 fit to the B200 and the B200 fit to the H100 by a rule for the power terms "
-           "(`_calibration_fit.ScaleRule`; the time terms — achievable fractions, host seconds, all-reduce terms — "
-           "always carry over unchanged) and scores energy per output token on the other GPU's configurations. "
+           "(`_calibration_fit.ScaleRule`; the time terms — achievable fractions, host seconds, all-reduce latency — "
+           "always carry over unchanged, the all-reduce bandwidth is the target's own NVLink rate from the hardware "
+           "registry) and scores energy per output token on the other GPU's configurations. "
            "Diagnostic rows borrow fitted terms of the GPU being scored: they are fitted to the figure they are "
            "scored on and only show where the error comes from.", "",
            "| rule | pooled | H100 scored | B200 scored | power model alone, H100 | same, B200 |",
@@ -488,7 +489,9 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 f"in scale: B200 steps carry {1e6 * b2.layer_overhead_s:.0f} µs of host time per model layer, H100 "
                 f"steps {1e6 * h1.layer_overhead_s:.0f} µs — vLLM 0.11.1 does work "
                 "on B200 that it does not on H100, a property of the software stack on that GPU which a datasheet "
-                "rule cannot carry over. The configurations measured on both GPUs (§1, 'Cross-GPU') bound what any "
+                "rule cannot carry over. The rule carries each GPU's own NVLink rate (B200 900 GB/s, H100 450 GB/s, "
+                "hardware registry); with the source GPU's rate, as before, the figure was 23.9 %. "
+                "The configurations measured on both GPUs (§1, 'Cross-GPU') bound what any "
                 "rule can do: in "
                 f"{s.get('twin_slow', 0):.0f} of {s.get('twins', 0):.0f} the B200 is *slower* than the H100 on the "
                 "same work, and even the best single B200 ÷ H100 factor applied to the *measured* H100 values misses "

@@ -460,7 +460,8 @@ def fit(configs: Sequence[Config], spec: Spec, compute_fraction: float, grid: in
 @dataclass(frozen=True)
 class ScaleRule:
     """How :func:`scale_to` carries each power term to another accelerator (the time terms always carry over as
-    they are: same achievable fractions, host seconds and all-reduce terms).
+    they are: same achievable fractions, host seconds and all-reduce latency; the all-reduce bandwidth is the target's
+    own interconnect from the hardware registry).
 
     The shipped rule (the defaults) keeps the *shares of the power limit*: base power ∝ power limit, and the dynamic
     power at full compute or at full bandwidth keeps its share of the limit (energy per FLOP ∝ limit / peak FLOP/s,
