@@ -111,7 +111,7 @@ class FakeSensor:
                 self._unwrap = CounterUnwrapper(first, self._opts.wrap_j)
             energy = self._unwrap.update(raw)
         power = self.power_at(elapsed) if self._opts.has_power else None
-        return Reading(energy_j=energy, power_w=power, process_fraction=self._opts.process_fraction)
+        return Reading(energy, power, self._opts.process_fraction)  # positional: no keyword dict per read
 
     def close(self) -> None:
         self.closed = True

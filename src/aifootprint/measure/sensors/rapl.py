@@ -90,7 +90,7 @@ class RaplSensor:
             total_uj = self._unwrap.update(self._raw_uj())
         except PermissionError as exc:
             raise SensorError(f"{self.device}: {exc}") from exc
-        return Reading(energy_j=total_uj / 1e6)
+        return Reading(total_uj / 1e6)  # positional: no keyword dict per read (10 Hz)
 
     def close(self) -> None:
         if self._persistent is not None:
