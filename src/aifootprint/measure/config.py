@@ -36,7 +36,7 @@ class TrackerConfig:
     sensors: SensorConfig = field(default_factory=lambda: _sensor_config())
     store: bool = True
     store_path: str | None = None
-    flush_s: float = 0.5
+    flush_s: float = 0.8
     job_id: str | None = None
     lease_dir: str | None = None
     location: str | None = None

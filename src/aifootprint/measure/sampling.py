@@ -75,14 +75,15 @@ class Sampling:
             tick = hz_s if self._listeners else self._tick_s
             deadline += tick
             wait = deadline - clock()
-            if wait < -tick:  # more than a tick late (suspended, starved): restart the grid now
-                deadline, wait = deadline - wait, 0.0
             # a plain lock wait (cheaper per tick than an Event's condition); stop() releases it
             if stop.acquire(True, wait if wait > 0.0 else 0.0):
                 break
+            now = clock()
+            if now - deadline > tick:  # woke more than a tick late (suspended, starved): restart the grid now
+                deadline = now
             write = deadline + tick > write_by + 1e-6  # the next tick would be too late (1 µs: float sums)
             try:
-                sample(write, deadline if wait > 0.0 else clock())
+                sample(write, deadline)
             except Exception as exc:  # never let the sampler die silently, never disturb the workload
                 self._sampler_error(exc)
             if write:

@@ -16,6 +16,7 @@ says so with an optional ``refresh_s`` attribute: the tracker then reads it no m
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from ..._lazy import lazy_getattr
@@ -106,24 +107,18 @@ class PersistentFile:
     """
 
     def __init__(self, path: str) -> None:
-        import os
-
         self.path = path
-        self._fd: int | None = os.open(path, os.O_RDONLY)
+        self.fd: int | None = os.open(path, os.O_RDONLY)
 
     def __call__(self, _path: str = "") -> str:
-        import os
-
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY)
-        return os.pread(self._fd, 65536, 0).decode("ascii", "replace")
+        if self.fd is None:
+            self.fd = os.open(self.path, os.O_RDONLY)
+        return os.pread(self.fd, 65536, 0).decode("ascii", "replace")
 
     def close(self) -> None:
-        import os
-
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 #: :class:`Sensor` (a typing Protocol) and :class:`SensorInfo` live in :mod:`.protocol`, loaded on first use
