@@ -88,8 +88,8 @@ def _run(ticks: int, work_s: float, flush_s: float = 0.8, stalls: dict[int, floa
 
 
 def test_ticks_lie_on_a_fixed_grid_however_long_a_tick_takes() -> None:
-    """Before: the sampler waited 1/hz *after* each tick's work, so its ticks drifted by that work (3 clock reads of
-    2 ms each here: 0.106 s apart instead of 0.1 s) and the 10 Hz sampler ran at ~9.4 Hz."""
+    """Before: the sampler waited 1/hz *after* each tick's work, so its ticks drifted by that work (here the clock
+    advances 2 ms at each reading of it: ticks ~0.11 s apart) and a 10 Hz sampler ran below 10 Hz."""
     tracker = _run(ticks=40, work_s=0.002)
     times = [now for _every, now in tracker.ticks[1:-1]]  # the first and the last: start's and stop()'s samples
     assert len(times) == 40
