@@ -18,10 +18,9 @@ What is measured (medians of ``--repeats`` fresh interpreters; bytecode compiled
   the CPU and RAM estimates (no RAPL, no GPU), whose readings change at most every 0.5 s, the sampler reads them
   every 0.5 s, not ten times a second (see docs/measure.md), so the row is also measured on the documented fake
   node (``AIFOOTPRINT_SENSORS=fake``: three devices with counters, read at every 1/10 s tick: the tracker's own
-  cost at 10 Hz, device reads as cheap as a RAPL file; a real NVML read costs more). That premise is measured
-  too: the hot cost of one read of a fake-node sensor and of a RAPL zone whose ``energy_uj`` is a regular file (a
-  lower bound for sysfs, where the kernel reads an MSR), in this process; and the row is measured once more with
-  three RAPL zones whose counters are regular files (the tracker's real RAPL read path, at every tick);
+  cost at 10 Hz with reads that cost no system call), and once more with three RAPL zones whose counters are
+  regular files (the tracker's real RAPL read path at every tick: one ``pread`` per zone; sysfs costs more, the
+  kernel reads an MSR; an NVML read costs more still); with the hot cost of one read of each, in this process;
 - ``aifootprint measure -- true``: wall time minus that of ``true`` alone (fixed overhead), and the peak RSS.
 
 Targets (issue 12): start() <= 20 ms, +RSS <= 10 MiB, sampler <= 0.2 % of a core at 10 Hz, measure overhead
@@ -285,7 +284,7 @@ def main() -> None:
         " sensors whose reading changes at most every 0.5 s, the CPU and RAM estimates, are read every 0.5 s;",
         " counters and power readings at every 1/10 s tick, like the fake node's three devices)",
         f"one read, hot: fake-node sensor {fake_read_us:.2f} us, RAPL zone (energy_uj as a regular file) "
-        f"{rapl_read_us:.2f} us (the fake node's row stands for RAPL-read devices; an NVML read costs more)",
+        f"{rapl_read_us:.2f} us (a fake read makes no system call; an NVML read costs more than both)",
         "",
         f"aifootprint measure --json -- true  {m_wall:7.1f} ms wall; `true` alone {true_wall:.1f} ms; "
         f"fixed overhead {m_wall - true_wall:.1f} ms (target <= 150 ms); CPU {m_cpu:.1f} ms; peak RSS {m_rss:.1f} MiB",

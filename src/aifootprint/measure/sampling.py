@@ -146,7 +146,8 @@ class Sampling:
         self._pending.append((readings, 0.0 if readings else clock()))
         if self._listeners or not self.config.background:
             with self._lock:
-                self._fold()
+                if self.running:  # not a sampler left behind in a hung read after stop()
+                    self._fold()
 
     def _fold(self) -> None:
         """Fold the queued readings in, tick by tick (call with the lock held); never raises."""
