@@ -18,7 +18,9 @@ What is measured (medians of ``--repeats`` fresh interpreters; bytecode compiled
   the CPU and RAM estimates (no RAPL, no GPU), whose readings change at most every 0.5 s, the sampler reads them
   every 0.5 s, not ten times a second (see docs/measure.md), so the row is also measured on the documented fake
   node (``AIFOOTPRINT_SENSORS=fake``: three devices with counters, read at every 1/10 s tick: the tracker's own
-  cost at 10 Hz, device reads as cheap as a RAPL file; a real NVML read costs more);
+  cost at 10 Hz with reads that cost no system call), and once more with three RAPL zones whose counters are
+  regular files (the tracker's real RAPL read path at every tick: one ``pread`` per zone; sysfs costs more, the
+  kernel reads an MSR; an NVML read costs more still); with the hot cost of one read of each, in this process;
 - ``aifootprint measure -- true``: wall time minus that of ``true`` alone (fixed overhead), and the peak RSS.
 
 Targets (issue 12): start() <= 20 ms, +RSS <= 10 MiB, sampler <= 0.2 % of a core at 10 Hz, measure overhead
@@ -40,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from _timing import bench_env, child_ms
@@ -121,11 +124,32 @@ def first_use_ms(tool: str, repeats: int) -> float:
     return _median(code, repeats, home=tempfile.mkdtemp(prefix="afp-bench-"))
 
 
-def sampler_cpu_pct(tool: str | None, seconds: float, fake: bool = False) -> float:
+def rapl_tree() -> tuple[str, str]:
+    """(powercap root, device root) of a machine with three RAPL zones as regular files (packages 0 and 1, the DRAM
+    of package 0) and no GPU device node: the tracker's real RAPL path, every zone read at every tick."""
+    root = Path(tempfile.mkdtemp(prefix="afp-bench-rapl-"))
+    for zone, name in (("intel-rapl:0", "package-0"), ("intel-rapl:0:0", "dram"), ("intel-rapl:1", "package-1")):
+        d = root / "powercap" / zone
+        d.mkdir(parents=True)
+        (d / "name").write_text(name + "\n")
+        (d / "energy_uj").write_text("123456789\n")
+        (d / "max_energy_range_uj").write_text("262143328850\n")
+    (root / "dev").mkdir()
+    return str(root / "powercap"), str(root / "dev")
+
+
+def sampler_cpu_pct(tool: str | None, seconds: float, fake: bool = False, rapl: tuple[str, str] | None = None) -> float:
     """% of a core used by a process tracking for ``seconds`` while its main thread sleeps (``tool`` None: a bare
-    sleeping process); ``fake``: on the fake node (every device read at every tick)."""
+    sleeping process); ``fake``: on the fake node (every device read at every tick); ``rapl``: with the RAPL zones
+    of :func:`rapl_tree` (aifootprint only)."""
     if tool is None:
         start = stop = ""
+    elif rapl is not None:
+        start = ("from aifootprint.measure import Tracker\nfrom aifootprint.measure.config import TrackerConfig\n"
+                 "from aifootprint.measure.sensors.discovery import SensorConfig\n"
+                 f"tr = Tracker(TrackerConfig(sensors=SensorConfig(powercap_root={rapl[0]!r}, dev_root={rapl[1]!r})))\n"
+                 "tr.start(); time.sleep(1.0)\n")
+        stop = "tr.stop()\n"
     else:
         t = TOOLS[tool]
         start, stop = f"{t['import']}\ntr = {t['make10']}\ntr.start(); time.sleep(1.0)\n", "tr.stop()\n"
@@ -133,6 +157,29 @@ def sampler_cpu_pct(tool: str | None, seconds: float, fake: bool = False) -> flo
     code = (f"import time\n{sensors}{start}c0, w0 = time.process_time(), time.perf_counter()\ntime.sleep({seconds})\n"
             f"c1, w1 = time.process_time(), time.perf_counter()\n{stop}print((c1 - c0) / (w1 - w0) * 100)")
     return statistics.median(float(_run(code)) for _ in range(5))  # a figure of ~0.1 % is noisy: long windows
+
+
+def read_us() -> tuple[float, float]:
+    """Hot cost of one sensor read [µs] (median of 7 rounds of 2,000): a fake-node sensor, and a RAPL zone read
+    through a regular file standing in for sysfs."""
+    import timeit
+
+    from aifootprint.measure.sensors.fake import fake_node
+    from aifootprint.measure.sensors.rapl import RaplSensor
+
+    zone = Path(tempfile.mkdtemp(prefix="afp-bench-zone-"))
+    (zone / "energy_uj").write_text("123456789\n")
+    (zone / "max_energy_range_uj").write_text("262143328850\n")
+    rapl = RaplSensor(str(zone), "cpu:package-0", "cpu", "bench")
+    fake = fake_node()[1]  # the CPU package
+
+    def per_read(read: Callable[[], object]) -> float:
+        return statistics.median(timeit.timeit(read, number=2000) / 2000 * 1e6 for _ in range(7))
+
+    try:
+        return per_read(fake.read), per_read(rapl.read)
+    finally:
+        rapl.close()
 
 
 def measure_overhead(repeats: int) -> tuple[float, float, float, float]:
@@ -194,9 +241,11 @@ def main() -> None:
             }
             if tool == "aifootprint":
                 rows[tool]["cpu_fake_pct"] = sampler_cpu_pct(tool, args.sampler_s, fake=True)
+                rows[tool]["cpu_rapl_pct"] = sampler_cpu_pct(tool, args.sampler_s, rapl=rapl_tree())
         except RuntimeError as exc:
             print(f"{tool}: failed ({exc})", file=sys.stderr)
     idle_cpu = sampler_cpu_pct(None, args.sampler_s)
+    fake_read_us, rapl_read_us = read_us()
     m_wall, true_wall, m_cpu, m_rss = measure_overhead(n)
     load1 = os.getloadavg()
 
@@ -223,7 +272,8 @@ def main() -> None:
               ("rss_mib", "+peak RSS at 10 Hz warm [MiB]", "<= 10"),
               ("rss_cold_mib", "+peak RSS at 10 Hz first run [MiB]", "(for reference)"),
               ("cpu_pct", "sampler CPU, 10 Hz [% core]", "<= 0.2"),
-              ("cpu_fake_pct", "  same, fake node [% core]", "(for reference)")]
+              ("cpu_fake_pct", "  same, fake node [% core]", "<= 0.2"),
+              ("cpu_rapl_pct", "  same, 3 RAPL zones as files [% core]", "(for reference)")]
     for key, label, target in labels:
         idle = idle_cpu if key.startswith("cpu_") else 0.0
         cells = "".join(f"{rows[t][key] - idle:14.3g}" if key in rows[t] else f"{'-':>14}" for t in rows)
@@ -233,6 +283,8 @@ def main() -> None:
         "and is subtracted;",
         " sensors whose reading changes at most every 0.5 s, the CPU and RAM estimates, are read every 0.5 s;",
         " counters and power readings at every 1/10 s tick, like the fake node's three devices)",
+        f"one read, hot: fake-node sensor {fake_read_us:.2f} us, RAPL zone (energy_uj as a regular file) "
+        f"{rapl_read_us:.2f} us (a fake read makes no system call; an NVML read costs more than both)",
         "",
         f"aifootprint measure --json -- true  {m_wall:7.1f} ms wall; `true` alone {true_wall:.1f} ms; "
         f"fixed overhead {m_wall - true_wall:.1f} ms (target <= 150 ms); CPU {m_cpu:.1f} ms; peak RSS {m_rss:.1f} MiB",

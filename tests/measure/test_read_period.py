@@ -1,6 +1,6 @@
 """Issue 12 (sampler <= 0.2 % of a core at 10 Hz): a sensor whose reading cannot change faster than ``refresh_s``
 (the CPU estimate re-reads /proc/stat every 0.5 s, the RAM estimate is constant) is read that often and at every
-store write, not ``hz`` times a second; on a machine measured by estimates alone the sampler wakes every ``flush_s``.
+store write, not ``hz`` times a second; on a machine measured by estimates alone the sampler wakes every 0.5 s.
 Devices with counters or power readings are still read at every 1/hz tick, interval listeners still get every
 device at every tick, and a killed process still loses at most one second of any device."""
 
@@ -157,7 +157,7 @@ def test_killed_process_measured_by_estimates_loses_at_most_one_second_of_each_d
     path = tmp_path / "runs.sqlite"
     line, killed_at = run_and_kill(KILLED, path, 2.3)
     run_id, tick = line.split()
-    assert float(tick) == 0.5  # estimates alone: a tick every flush_s
+    assert float(tick) == 0.5  # estimates alone: a tick every refresh_s (0.5 s), each one a store write
     store = RunStore(path)
     run = store.get(run_id)
     assert run is not None and run.ended_at is None

@@ -19,10 +19,12 @@ class TrackerConfig:
     ``hz``: sampling rate of the background thread (default 10 Hz; a sensor whose reading changes more slowly, as
     its ``refresh_s`` says, is read at that period, see :func:`.devicetrack.read_period`). ``store``: write the run
     to the run store (``store_path``, else the default path of :mod:`.store`). ``flush_s``: the longest time
-    samples wait in memory before reaching the store (at most 1 s: a killed process loses at most that; the default
-    0.5 s keeps a kill's loss within issue 12's one-second bound with room for a late tick, at ~0.05 % of a core for
-    the commits, benchmarks/tracker_overhead.py; sensors read less often than ``hz``, the estimates, are read at
-    every write).
+    samples wait in memory before reaching the store (at most 1 s: a killed process loses at most that, plus the
+    lateness of the writing tick). The store is written at the last tick before ``flush_s`` has passed since the
+    previous write (:meth:`.sampling.Sampling._loop`); the default 0.8 s keeps a kill's loss within issue 12's
+    one-second bound with 0.2 s of room for a late tick, at 1.25 commits a second (~0.35 ms of CPU each on the
+    project's VM; 0.5 s cost ~0.03 % of a core more, benchmarks/tracker_overhead.py). Sensors read less often than
+    ``hz``, the estimates, are read at every write.
     ``sensor_timeout_s``: how long a window boundary or a tick waits for one sensor
     read before recording a gap (default 0.25 s: a slow sensor must not stall the workload, issue 12; a healthy NVML or
     RAPL read is a file or library call far shorter than that, so it trips on a hung sensor only).
@@ -36,7 +38,7 @@ class TrackerConfig:
     sensors: SensorConfig = field(default_factory=lambda: _sensor_config())
     store: bool = True
     store_path: str | None = None
-    flush_s: float = 0.5
+    flush_s: float = 0.8
     job_id: str | None = None
     lease_dir: str | None = None
     location: str | None = None

@@ -7,6 +7,7 @@ what the tracker guarantees); it is split out only to keep each module to one jo
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 
 from .devicetrack import DeviceTrack as _Track
@@ -46,7 +47,7 @@ class Sampling:
     _last_lease_try: float
     _tick_s: float  # the sampler's wait between ticks [s] (see _plan_reads)
     _unowned: bool  # some device is measured by another process (its lease is retried every second)
-    _pending: list[tuple[list[tuple[_Track, float, float, Reading | BaseException]], float]]
+    _pending: deque[tuple[list[tuple[_Track, float, float, Reading | BaseException]], float]]
 
     def _plan_reads(self) -> None:
         """Set each device's read period and the sampler's tick (the shortest period; call after the tracks exist).
@@ -61,27 +62,41 @@ class Sampling:
         self._tick_s = min((tr.period_s for tr in self._tracks), default=tick)
 
     def _loop(self) -> None:
-        hz_s, fold_s = 1.0 / self.config.hz, self.config.flush_s
-        stop, clock, lock, writer = self._stop, self._clock, self._lock, self._writer
-        sample = self._sample_now
+        """The background sampler: a tick at each point of a fixed grid (start + k x tick: one deadline per tick, so
+        a late tick does not delay the next ones; a stall longer than a tick restarts the grid instead of bunching the
+        missed ticks), and a store write at the last tick before ``flush_s`` has passed since the previous write:
+        samples wait at most ``flush_s`` (on the grid) before they are committed, whatever the tick."""
+        hz_s, flush_s = 1.0 / self.config.hz, self.config.flush_s
+        stop, clock, sample = self._stop, self._clock, self._sample_now
         self._guarded_sample()
-        next_fold = clock()  # the first tick writes the run's header and first samples
-        # a plain lock wait: cheaper per tick than an Event's condition; interval listeners get every device at
-        # every 1/hz tick (their intervals share edges)
-        while not stop.acquire(True, hz_s if self._listeners else self._tick_s):
+        deadline = write_by = clock()  # the first tick writes the run's header and first samples
+        while True:
+            # interval listeners get every device at every 1/hz tick (their intervals share edges)
+            tick = hz_s if self._listeners else self._tick_s
+            deadline += tick
+            wait = deadline - clock()
+            # a plain lock wait (cheaper per tick than an Event's condition); stop() releases it
+            if stop.acquire(True, wait if wait > 0.0 else 0.0):
+                break
             now = clock()
-            fold = now >= next_fold  # every flush_s: read every device, fold the readings in, write their samples
+            if now - deadline > tick:  # woke more than a tick late (suspended, starved): restart the grid now
+                deadline = now
+            write = deadline + tick > write_by + 1e-6  # the next tick would be too late (1 µs: float sums)
             try:
-                sample(fold, now)
+                sample(write, deadline)
             except Exception as exc:  # never let the sampler die silently, never disturb the workload
                 self._sampler_error(exc)
-            if fold:
-                next_fold = now + fold_s
-                with lock:
-                    self._fold()
-                if writer is not None:
-                    writer.write_queued()  # never waits for the store's lock
+            if write:
+                write_by = deadline + flush_s
+                self._write_tick()
         self._guarded_sample()
+
+    def _write_tick(self) -> None:
+        """Fold the queued readings in and write the store (never waits for its lock)."""
+        with self._lock:
+            self._fold()
+        if self._writer is not None:
+            self._writer.write_queued()
 
     def _guarded_sample(self) -> None:
         try:
@@ -95,7 +110,7 @@ class Sampling:
         self._note(Notice("sampler-error", f"sampler error: {type(exc).__name__}: {exc}"))
 
     def _sample_now(self, every: bool = True, now: float = 0.0) -> None:
-        """Read the owned sensors (no lock held), then queue the readings (under the lock).
+        """Read the owned sensors and queue the readings (no lock held: see :meth:`_fold`).
 
         ``every``: read every sensor; else (a background tick at ``now``) only those due by their read period
         (:meth:`_plan_reads`). A background tick only reads: its readings are folded into the devices' state
@@ -104,23 +119,22 @@ class Sampling:
         samples stored and the listeners' intervals are those of folding each tick at once. Folding several ticks in
         one warm pass costs a fraction of the work per tick (the 10 Hz sampler's CPU is mostly cache misses of a
         cold tick)."""
+        if not self.running:
+            return
         clock = self._clock
-        with self._lock:
-            if not self.running:
-                return
-            if self._unowned:
+        if self._unowned:
+            with self._lock:
                 self._retry_leases(clock())
-            if every or self._listeners:
-                now = now or clock()
-                tracks = [tr for tr in self._tracks if tr.owned and tr.reading_since is None]
-            else:  # a quarter tick of slack: a tick is never early, but float sums are not exact
-                due = now + 0.25 * self._tick_s
-                tracks = [tr for tr in self._tracks
-                          if tr.owned and tr.reading_since is None and due - tr.read_at >= tr.period_s]
-            for tr in tracks:
-                tr.read_at = now
+        due: float | None = None
+        if every or self._listeners:
+            now = now or clock()
+        else:  # a quarter tick of slack: a tick is never early, but float sums are not exact
+            due = now + 0.25 * self._tick_s
         readings: list[tuple[_Track, float, float, Reading | BaseException]] = []
-        for tr in tracks:
+        for tr in self._tracks:
+            if not tr.owned or tr.reading_since is not None or (due is not None and due - tr.read_at < tr.period_s):
+                continue
+            tr.read_at = now
             begun = tr.reading_since = clock()
             try:
                 got: Reading | BaseException = tr.sensor.read()
@@ -128,19 +142,18 @@ class Sampling:
                 got = exc
             tr.reading_since = None
             readings.append((tr, begun, clock(), got))
-        with self._lock:
-            if self.running:
-                self._pending.append((readings, clock() if not readings else 0.0))
-                if self._listeners or not self.config.background:
+        # no lock: a deque's append is atomic, and _fold pops under the lock
+        self._pending.append((readings, 0.0 if readings else clock()))
+        if self._listeners or not self.config.background:
+            with self._lock:
+                if self.running:  # not a sampler left behind in a hung read after stop()
                     self._fold()
 
     def _fold(self) -> None:
         """Fold the queued readings in, tick by tick (call with the lock held); never raises."""
         pending = self._pending
-        if not pending:
-            return
-        self._pending = []
-        for readings, t_empty in pending:
+        while pending:
+            readings, t_empty = pending.popleft()
             try:
                 self._apply(readings, t_empty)
             except Exception as exc:  # a window edge on the workload's thread folds too: never disturb it
@@ -162,35 +175,37 @@ class Sampling:
                t_empty: float = 0.0) -> None:
         """Fold one tick's readings in (``t_empty``: the tick's time when it read nothing)."""
         t_prev = self._last_sample
-        t = max((done for _tr, _b, done, _r in readings), default=t_empty or self._clock())
+        # one thread read them in turn: the last read returned last
+        t = readings[-1][2] if readings else (t_empty or self._clock())
+        timeout_s, t0, run_id, feed = self.config.sensor_timeout_s, self._t0, self.run_id, bool(self._listeners)
         rows: list[tuple[str, str, float, float | None, float | None]] = []
         for tr, begun, done, got in readings:
             # the reading's time: the middle of a normal read (halves scheduling jitter); a read slower than the
             # sensor timeout is dated at its return (a stalled driver call waits first, on its lock, and reads last:
             # dating it earlier would count the stall's energy twice, once in the counter and once extrapolated)
-            slow = done - begun > self.config.sensor_timeout_s
+            slow = done - begun > timeout_s
             at = done if slow else 0.5 * (begun + done)
-            rel = at - self._t0
             if isinstance(got, BaseException):
                 self._fail(tr, done, got)
                 continue
-            bad = implausible(tr.sensor, got)
+            power = got.power_w
+            bad = implausible(tr.sensor, got) if power is not None else ""
             if bad:
                 tr.rejected += 1
                 self._fail(tr, done, ValueError(bad), kind="implausible_reading")
                 continue
             if slow and tr.failing_since is None and tr.t is not None:
                 self._fail(tr, begun, TimeoutError(f"read took {done - begun:.2f} s (> sensor timeout "
-                                                   f"{self.config.sensor_timeout_s:g} s)"))
+                                                   f"{timeout_s:g} s)"))
             bridge, tr.bridge_from = tr.bridge_from, None
-            _delta, gap = tr.update(at, got, feed=bool(self._listeners))
-            if bridge is not None and got.power_w is not None:
+            _delta, gap = tr.update(at, got, feed)
+            if bridge is not None and power is not None:
                 # the sampler's first reading lands a little after start(): that stretch at the first power
-                tr.best_j += got.power_w * (at - bridge)
-                tr.integrated_j += got.power_w * (at - bridge)
+                tr.best_j += power * (at - bridge)
+                tr.integrated_j += power * (at - bridge)
             if gap is not None:
-                self._event(rel, "gap_end", tr.sensor.device, gap.bridged)
-            rows.append((self.run_id, tr.sensor.device, rel, tr.best_j, got.power_w))
+                self._event(at - t0, "gap_end", tr.sensor.device, gap.bridged)
+            rows.append((run_id, tr.sensor.device, at - t0, tr.best_j, power))
         if rows and self._writer is not None:
             self._writer.add_samples(rows)
         self._last_sample = max(t, self._last_sample)

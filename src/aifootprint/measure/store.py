@@ -10,8 +10,9 @@ Guarantees
 - **Several writers**: every write is one ``BEGIN IMMEDIATE`` transaction with a 30 s busy timeout, so concurrent
   processes queue instead of failing (WAL lets readers go on meanwhile). No row is lost.
 - **Crash loss bounded**: the tracker flushes its sample buffer at least every second (``TrackerConfig.flush_s``,
-  default 0.5 s); a committed transaction survives the process being killed (``synchronous=NORMAL`` in WAL mode
-  only risks the last transactions on power loss, https://www.sqlite.org/pragma.html#pragma_synchronous).
+  default 0.8 s, plus the lateness of that tick); a committed transaction survives the process being killed
+  (``synchronous=NORMAL`` in WAL mode only risks the last transactions on power loss,
+  https://www.sqlite.org/pragma.html#pragma_synchronous).
 
 Identity: an aifootprint store carries SQLite's ``application_id`` :data:`APPLICATION_ID` and ``user_version``
 :data:`SCHEMA_VERSION` in its header (https://www.sqlite.org/pragma.html#pragma_application_id). A writer opens

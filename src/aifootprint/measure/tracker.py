@@ -42,6 +42,7 @@ import functools
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 
 from .._lazy import lazy_getattr
@@ -119,7 +120,7 @@ class Tracker(Sampling):
         self._last_lease_try = 0.0
         self._tick_s = 1.0 / self.config.hz
         self._unowned = False
-        self._pending = []
+        self._pending = deque()
         self.notes: list[Notice] = []
         self.details: list[Notice] = []
         self.assumptions: list[tuple[str, float, str, str]] = []

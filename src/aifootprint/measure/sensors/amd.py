@@ -104,7 +104,7 @@ class AmdSensor:
         power = _power_w(self._amdsmi, self._handle, self._errors)
         if energy is None and power is None:
             raise SensorError(f"{self.device}: neither energy nor power could be read")
-        return Reading(energy_j=energy, power_w=power)
+        return Reading(energy, power)  # positional: no keyword dict per read
 
     def close(self) -> None:
         if not self._closed and self._session is not None:

@@ -16,13 +16,14 @@ says so with an optional ``refresh_s`` attribute: the tracker then reads it no m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections import namedtuple
 
 from ..._lazy import lazy_getattr
 
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, NamedTuple
 
     from .protocol import Sensor as Sensor
     from .protocol import SensorInfo as SensorInfo
@@ -50,18 +51,29 @@ class SensorUnavailable(RuntimeError):
         self.code = code
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One read of a sensor.
+if TYPE_CHECKING:
+
+    class _Fields(NamedTuple):
+        energy_j: float | None = None
+        power_w: float | None = None
+        process_fraction: float | None = None
+else:
+    _Fields = namedtuple("Reading", ("energy_j", "power_w", "process_fraction"), defaults=(None, None, None))
+
+
+class Reading(_Fields):
+    """One read of a sensor (immutable).
 
     ``energy_j``: cumulative energy in joules since the sensor was opened (None when the device has no counter).
     ``power_w``: instantaneous (or driver-averaged) power in watts (None when not available).
     ``process_fraction``: share of the device used by the tracked processes (NVML process information), or None.
+
+    A named tuple, not a frozen dataclass: built at every tick of the 10 Hz sampler for every device, and a frozen
+    dataclass costs a keyword dict (when built with keywords) and one ``object.__setattr__`` call per field (issue 12:
+    sampler CPU).
     """
 
-    energy_j: float | None = None
-    power_w: float | None = None
-    process_fraction: float | None = None
+    __slots__ = ()
 
 
 def read_text(path: str) -> str:
@@ -106,24 +118,18 @@ class PersistentFile:
     """
 
     def __init__(self, path: str) -> None:
-        import os
-
         self.path = path
-        self._fd: int | None = os.open(path, os.O_RDONLY)
+        self.fd: int | None = os.open(path, os.O_RDONLY)
 
     def __call__(self, _path: str = "") -> str:
-        import os
-
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY)
-        return os.pread(self._fd, 65536, 0).decode("ascii", "replace")
+        if self.fd is None:
+            self.fd = os.open(self.path, os.O_RDONLY)
+        return os.pread(self.fd, 65536, 0).decode("ascii", "replace")
 
     def close(self) -> None:
-        import os
-
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 #: :class:`Sensor` (a typing Protocol) and :class:`SensorInfo` live in :mod:`.protocol`, loaded on first use

@@ -198,7 +198,7 @@ class NvidiaSensor:
         power = self._power_w()
         if energy is None and power is None:
             raise SensorError(f"{self.device}: neither energy nor power could be read")
-        return Reading(energy_j=energy, power_w=power, process_fraction=self.process_fraction(now))
+        return Reading(energy, power, self.process_fraction(now))  # positional: no keyword dict per read
 
     def close(self) -> None:
         if not self._closed and self._session is not None:

@@ -86,11 +86,16 @@ class RaplSensor:
             raise SensorError(f"{self.device}: cannot read {self._energy_path}: {exc}") from exc
 
     def read(self) -> Reading:
+        kept = self._persistent
         try:
-            total_uj = self._unwrap.update(self._raw_uj())
+            # the kept-open file: float() parses the bytes (no decode); else the reader
+            raw = float(os.pread(kept.fd, 64, 0)) if kept is not None and kept.fd is not None else self._raw_uj()
+            total_uj = self._unwrap.update(raw)
         except PermissionError as exc:
             raise SensorError(f"{self.device}: {exc}") from exc
-        return Reading(energy_j=total_uj / 1e6)
+        except (OSError, ValueError) as exc:
+            raise SensorError(f"{self.device}: cannot read {self._energy_path}: {exc}") from exc
+        return Reading(total_uj / 1e6)  # positional: no keyword dict per read (10 Hz)
 
     def close(self) -> None:
         if self._persistent is not None:
