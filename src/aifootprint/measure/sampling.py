@@ -54,7 +54,8 @@ class Sampling:
 
         A sensor whose reading cannot change faster than ``refresh_s`` (the CPU and RAM estimates) is read that
         often, and at every store write, instead of ``hz`` times per second: on a machine measured by estimates
-        alone the sampler wakes every ``flush_s`` (0.5 s) instead of ten times a second (issue 12: sampler CPU).
+        alone the sampler wakes every 0.5 s (their ``refresh_s``) instead of ten times a second (issue 12: sampler
+        CPU).
         Devices with counters or power readings (RAPL, NVML) are read ``hz`` times per second."""
         tick = 1.0 / self.config.hz
         for tr in self._tracks:
