@@ -354,9 +354,7 @@ def percentiles(samples: FloatArray, pcts: tuple[float, ...]) -> tuple[float, ..
         virtual = (n - 1) * q
         if virtual >= n - 1:
             points.append((virtual, -1, n - 1, n - 1))
-        elif virtual < 0:
-            points.append((virtual, 0, 0, 0))
-        else:
+        else:  # 0 <= q <= 100 (the quantiles asked for): virtual >= 0
             below = math.floor(virtual)
             points.append((virtual, below, below, below + 1))
     part = np.partition(arr, sorted({k for _, _, lo, hi in points for k in (lo, hi)}))

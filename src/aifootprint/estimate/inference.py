@@ -393,7 +393,7 @@ class RequestEstimator:
         from aifootprint.result import Assumption
 
         from . import boundary as bd
-        from .engines import engine_bandwidth
+        from .engines import VALIDATED_ENGINES, engine_bandwidth
 
         c, src = self.cal, self.cal.source
         out = [
@@ -415,7 +415,7 @@ class RequestEstimator:
                        self._precision_source()),
             Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
                        "docs/validation.md (out-of-sample measured ÷ estimated"
-                       + ("; cross-GPU band: engine not validated)" if self.engine.name == "cuda-graph" else ")")),
+                       + (")" if self.engine.name in VALIDATED_ENGINES else "; cross-GPU band: engine not validated)")),
         ]
         if self._profile is not None:
             out.extend(self._profile.assumptions())

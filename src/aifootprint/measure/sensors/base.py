@@ -119,17 +119,25 @@ class PersistentFile:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.fd: int | None = os.open(path, os.O_RDONLY)
+        self._fd: int | None = os.open(path, os.O_RDONLY)
+
+    def _descriptor(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        return self._fd
 
     def __call__(self, _path: str = "") -> str:
-        if self.fd is None:
-            self.fd = os.open(self.path, os.O_RDONLY)
-        return os.pread(self.fd, 65536, 0).decode("ascii", "replace")
+        return os.pread(self._descriptor(), 65536, 0).decode("ascii", "replace")
+
+    def number(self) -> float:
+        """The content as a number (a counter such as RAPL's ``energy_uj``): ``float()`` parses the bytes, no
+        decode step (read at every 10 Hz tick). ValueError when it is not a number."""
+        return float(os.pread(self._descriptor(), 64, 0))
 
     def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 #: :class:`Sensor` (a typing Protocol) and :class:`SensorInfo` live in :mod:`.protocol`, loaded on first use

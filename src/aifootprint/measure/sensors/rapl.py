@@ -78,7 +78,11 @@ class RaplSensor:
         return self._unwrap.wraps
 
     def _raw_uj(self) -> float:
+        """The counter [µJ]: the kept-open file parsed without a decode step, else the injected reader.
+        PermissionError passes through (discovery turns it into a hint)."""
         try:
+            if self._persistent is not None:
+                return self._persistent.number()
             return float(self._read(self._energy_path))
         except PermissionError:
             raise
@@ -86,15 +90,10 @@ class RaplSensor:
             raise SensorError(f"{self.device}: cannot read {self._energy_path}: {exc}") from exc
 
     def read(self) -> Reading:
-        kept = self._persistent
         try:
-            # the kept-open file: float() parses the bytes (no decode); else the reader
-            raw = float(os.pread(kept.fd, 64, 0)) if kept is not None and kept.fd is not None else self._raw_uj()
-            total_uj = self._unwrap.update(raw)
+            total_uj = self._unwrap.update(self._raw_uj())
         except PermissionError as exc:
             raise SensorError(f"{self.device}: {exc}") from exc
-        except (OSError, ValueError) as exc:
-            raise SensorError(f"{self.device}: cannot read {self._energy_path}: {exc}") from exc
         return Reading(total_uj / 1e6)  # positional: no keyword dict per read (10 Hz)
 
     def close(self) -> None:
