@@ -21,6 +21,8 @@ What is measured (medians of ``--repeats`` fresh interpreters; bytecode compiled
   cost at 10 Hz with reads that cost no system call), and once more with three RAPL zones whose counters are
   regular files (the tracker's real RAPL read path at every tick: one ``pread`` per zone; sysfs costs more, the
   kernel reads an MSR; an NVML read costs more still); with the hot cost of one read of each, in this process;
+  and, for scale, a thread that only wakes on the sampler's 10 Hz schedule (what any Python sampler pays here
+  before reading a sensor);
 - ``aifootprint measure -- true``: wall time minus that of ``true`` alone (fixed overhead), and the peak RSS.
 
 Targets (issue 12): start() <= 20 ms, +RSS <= 10 MiB, sampler <= 0.2 % of a core at 10 Hz, measure overhead
@@ -138,12 +140,21 @@ def rapl_tree() -> tuple[str, str]:
     return str(root / "powercap"), str(root / "dev")
 
 
-def sampler_cpu_pct(tool: str | None, seconds: float, fake: bool = False, rapl: tuple[str, str] | None = None) -> float:
+#: a thread that wakes on the sampler's schedule (a lock wait to the next 1/10 s deadline) and does nothing else:
+#: the cost of any 10 Hz Python sampler on this machine before it reads or writes anything
+WAKE_ONLY = ("import threading\nstop_lock = threading.Lock(); stop_lock.acquire()\n"
+             "def wake():\n    deadline = time.monotonic()\n    while True:\n        deadline += 0.1\n"
+             "        if stop_lock.acquire(True, max(0.0, deadline - time.monotonic())): break\n"
+             "threading.Thread(target=wake, daemon=True).start(); time.sleep(1.0)\n")
+
+
+def sampler_cpu_pct(tool: str | None, seconds: float, fake: bool = False, rapl: tuple[str, str] | None = None,
+                    wake_only: bool = False) -> float:
     """% of a core used by a process tracking for ``seconds`` while its main thread sleeps (``tool`` None: a bare
-    sleeping process); ``fake``: on the fake node (every device read at every tick); ``rapl``: with the RAPL zones
-    of :func:`rapl_tree` (aifootprint only)."""
+    sleeping process, or with ``wake_only`` one with the thread of :data:`WAKE_ONLY`); ``fake``: on the fake node
+    (every device read at every tick); ``rapl``: with the RAPL zones of :func:`rapl_tree` (aifootprint only)."""
     if tool is None:
-        start = stop = ""
+        start, stop = (WAKE_ONLY if wake_only else ""), ""
     elif rapl is not None:
         start = ("from aifootprint.measure import Tracker\nfrom aifootprint.measure.config import TrackerConfig\n"
                  "from aifootprint.measure.sensors.discovery import SensorConfig\n"
@@ -245,6 +256,7 @@ def main() -> None:
         except RuntimeError as exc:
             print(f"{tool}: failed ({exc})", file=sys.stderr)
     idle_cpu = sampler_cpu_pct(None, args.sampler_s)
+    wake_cpu = sampler_cpu_pct(None, args.sampler_s, wake_only=True) - idle_cpu
     fake_read_us, rapl_read_us = read_us()
     m_wall, true_wall, m_cpu, m_rss = measure_overhead(n)
     load1 = os.getloadavg()
@@ -283,6 +295,8 @@ def main() -> None:
         "and is subtracted;",
         " sensors whose reading changes at most every 0.5 s, the CPU and RAM estimates, are read every 0.5 s;",
         " counters and power readings at every 1/10 s tick, like the fake node's three devices)",
+        f"a Python thread that only wakes 10 times a second (the sampler's lock wait, nothing read or written) uses "
+        f"{wake_cpu:.3f} % on this machine: part of every row above",
         f"one read, hot: fake-node sensor {fake_read_us:.2f} us, RAPL zone (energy_uj as a regular file) "
         f"{rapl_read_us:.2f} us (a fake read makes no system call; an NVML read costs more than both)",
         "",

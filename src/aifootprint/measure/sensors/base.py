@@ -76,6 +76,17 @@ class Reading(_Fields):
     __slots__ = ()
 
 
+if TYPE_CHECKING:
+
+    def new_reading(cls: type[Reading], fields: tuple[float | None, float | None, float | None], /) -> Reading:
+        """``Reading(*fields)`` (a complete tuple of fields)."""
+        ...
+else:
+    #: ``new_reading(Reading, (energy_j, power_w, process_fraction))``: a :class:`Reading` built without the named
+    #: tuple's Python-level ``__new__`` (a counter sensor's read at every 10 Hz tick)
+    new_reading = tuple.__new__
+
+
 def read_text(path: str) -> str:
     """Read a small sysfs/procfs file (no buffering games; raises OSError subclasses untouched)."""
     with open(path, encoding="ascii", errors="replace") as fh:
@@ -131,8 +142,10 @@ class PersistentFile:
 
     def number(self) -> float:
         """The content as a number (a counter such as RAPL's ``energy_uj``): ``float()`` parses the bytes, no
-        decode step (read at every 10 Hz tick). ValueError when it is not a number."""
-        return float(os.pread(self._descriptor(), 64, 0))
+        decode step, no further call while the file is open (read at every 10 Hz tick). ValueError when it is not
+        a number."""
+        fd = self._fd
+        return float(os.pread(fd if fd is not None else self._descriptor(), 64, 0))
 
     def close(self) -> None:
         if self._fd is not None:

@@ -24,7 +24,16 @@ import os
 import re
 from collections.abc import Callable
 
-from .base import Component, CounterUnwrapper, PersistentFile, Reading, SensorError, SensorUnavailable, read_text
+from .base import (
+    Component,
+    CounterUnwrapper,
+    PersistentFile,
+    Reading,
+    SensorError,
+    SensorUnavailable,
+    new_reading,
+    read_text,
+)
 
 DEFAULT_ROOT = "/sys/class/powercap"
 _ZONE = re.compile(r"^intel-rapl:(\d+)(?::(\d+))?$")
@@ -57,7 +66,11 @@ class RaplSensor:
                 reader = self._persistent
             except OSError:
                 pass  # unreadable: the first read below raises the real error
-        self._read = reader
+        # the counter [µJ]: the kept-open file parsed without a decode step, else the injected reader
+        text_reader = reader
+        self._number: Callable[[], float] = (
+            self._persistent.number if self._persistent is not None
+            else lambda: float(text_reader(self._energy_path)))
         self.device = device
         self.component: Component = component
         self.physical_id = physical_id
@@ -66,7 +79,13 @@ class RaplSensor:
             max_uj: float | None = float(read_text(max_path) if reader is self._persistent else reader(max_path))
         except (OSError, ValueError):
             max_uj = None
-        self._unwrap = CounterUnwrapper(self._raw_uj(), max_uj)
+        try:
+            first_uj = self._number()
+        except PermissionError:
+            raise  # discovery turns it into a hint
+        except (OSError, ValueError) as exc:
+            raise self._error(exc) from exc
+        self._unwrap = CounterUnwrapper(first_uj, max_uj)
 
     @property
     def counter_update_s(self) -> float | None:
@@ -77,24 +96,16 @@ class RaplSensor:
         """How many counter wraps were seen so far."""
         return self._unwrap.wraps
 
-    def _raw_uj(self) -> float:
-        """The counter [µJ]: the kept-open file parsed without a decode step, else the injected reader.
-        PermissionError passes through (discovery turns it into a hint)."""
-        try:
-            if self._persistent is not None:
-                return self._persistent.number()
-            return float(self._read(self._energy_path))
-        except PermissionError:
-            raise
-        except (OSError, ValueError) as exc:
-            raise SensorError(f"{self.device}: cannot read {self._energy_path}: {exc}") from exc
+    def _error(self, exc: Exception) -> SensorError:
+        return SensorError(f"{self.device}: cannot read {self._energy_path}: {exc}")
 
     def read(self) -> Reading:
+        """The counter since the sensor was opened; two Python-level calls in all (10 Hz per zone)."""
         try:
-            total_uj = self._unwrap.update(self._raw_uj())
-        except PermissionError as exc:
-            raise SensorError(f"{self.device}: {exc}") from exc
-        return Reading(total_uj / 1e6)  # positional: no keyword dict per read (10 Hz)
+            raw_uj = self._number()
+        except (OSError, ValueError) as exc:  # a PermissionError too: the zone was readable when opened
+            raise self._error(exc) from exc
+        return new_reading(Reading, (self._unwrap.update(raw_uj) / 1e6, None, None))
 
     def close(self) -> None:
         if self._persistent is not None:
