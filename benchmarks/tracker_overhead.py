@@ -196,7 +196,10 @@ def read_us() -> tuple[float, float]:
 def measure_overhead(repeats: int) -> tuple[float, float, float, float]:
     """(median wall ms of `aifootprint measure -- true`, of `true` alone, median CPU ms of measure (user + system:
     the steadier figure on a loaded machine), peak RSS MiB of measure)."""
-    exe = shutil.which("aifootprint")
+    # the console script of this interpreter's environment, not the first on PATH (a pyenv shim there adds its
+    # own ~0.1 s and may run another installation)
+    script = Path(sys.executable).with_name("aifootprint")
+    exe = str(script) if script.exists() else shutil.which("aifootprint")
     cmd = [exe] if exe else [sys.executable, "-m", "aifootprint.cli.main"]
     home = tempfile.mkdtemp(prefix="afp-bench-")
     # bytecode written by the first (discarded) run, as for every other figure: with PYTHONDONTWRITEBYTECODE set,
