@@ -14,14 +14,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aifootprint.measure.store import RunHeader, RunStore
+from aifootprint.measure.store import RunStore
 
 DEVICES = ("cpu:package-0", "ram:dram-0", "cpu:package-1")
 RUN = "2026-12-04T03-20-11-a1b2c3"
-
-
-def _header(run_id: str) -> RunHeader:
-    return RunHeader(run_id, "t", 0.0, "host", 1, "cmd", None, None, 10.0, "m", "d", "{}")
 
 
 def _index_columns(path: Path) -> list[str]:
@@ -30,6 +26,17 @@ def _index_columns(path: Path) -> list[str]:
         return [str(r[2]) for r in db.execute("PRAGMA index_info(samples_by_run)")]
     finally:
         db.close()
+
+
+def _store_with_index(path: Path, index_columns: str) -> None:
+    """A new, empty store at ``path`` whose samples index has ``index_columns`` (stores made before 0.3.0 have
+    ``run_id, device, t_s``); only the index changes (the append-only triggers guard rows)."""
+    RunStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX samples_by_run")
+    db.execute(f"CREATE INDEX samples_by_run ON samples({index_columns})")
+    db.commit()
+    db.close()
 
 
 def _flush(store: RunStore, t: float) -> float:
@@ -43,13 +50,8 @@ def _flush(store: RunStore, t: float) -> float:
 
 
 def _wal_pages_per_flush(path: Path, index_columns: str, flushes: int = 20) -> float:
-    """WAL frames written per flush in the steady state of a long run (600 flushes: 80 minutes at 10 Hz)."""
-    RunStore(path).close()
-    db = sqlite3.connect(path)
-    db.execute("DROP INDEX samples_by_run")  # only the index (the append-only triggers guard rows)
-    db.execute(f"CREATE INDEX samples_by_run ON samples({index_columns})")
-    db.commit()
-    db.close()
+    """WAL frames written per flush in the steady state of a long run (600 flushes: 8 minutes at 10 Hz)."""
+    _store_with_index(path, index_columns)
     store = RunStore(path)
     t = 0.0
     for _ in range(600):
@@ -85,22 +87,17 @@ def test_one_flush_of_three_devices_writes_few_pages(tmp_path: Path) -> None:
 @given(st.lists(st.tuples(st.sampled_from(DEVICES), st.floats(0.0, 1e4, allow_nan=False)), max_size=40,
                 unique_by=lambda r: r))
 def test_samples_read_the_same_in_both_index_layouts(rows: list[tuple[str, float]]) -> None:
-    base = Path(tempfile.mkdtemp())
     got = []
-    for columns in ("run_id, t_s", "run_id, device, t_s"):
-        path = base / f"{len(got)}.sqlite"
-        RunStore(path).close()
-        db = sqlite3.connect(path)
-        db.execute("DROP INDEX samples_by_run")
-        db.execute(f"CREATE INDEX samples_by_run ON samples({columns})")
-        db.commit()
-        db.close()
-        store = RunStore(path)
-        store.write_samples([("run-a", d, t, t * 2.0, None) for d, t in rows])
-        store.write_samples([("run-b", d, t, 0.0, None) for d, t in rows])  # another run: never mixed in
-        store.close()
-        reader = RunStore(path, read_only=True)
-        got.append(reader.samples("run-a"))
-        reader.close()
+    with tempfile.TemporaryDirectory() as base:
+        for columns in ("run_id, t_s", "run_id, device, t_s"):
+            path = Path(base) / f"{len(got)}.sqlite"
+            _store_with_index(path, columns)
+            store = RunStore(path)
+            store.write_samples([("run-a", d, t, t * 2.0, None) for d, t in rows])
+            store.write_samples([("run-b", d, t, 0.0, None) for d, t in rows])  # another run: never mixed in
+            store.close()
+            reader = RunStore(path, read_only=True)
+            got.append(reader.samples("run-a"))
+            reader.close()
     expected = sorted((d, t, t * 2.0, None) for d, t in rows)
     assert got[0] == got[1] == expected

@@ -58,6 +58,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from .._lazy import lazy_getattr
@@ -320,7 +321,7 @@ class RunStore:
             by_device.setdefault(r[0], []).append(tuple(r))
         out: list[tuple[str, float, float | None, float | None]] = []
         for device in sorted(by_device):
-            out.extend(sorted(by_device[device], key=_time_of))  # already in time order: a linear pass
+            out.extend(sorted(by_device[device], key=itemgetter(1)))  # already in time order: a linear pass
         return out
 
     def devices(self, run_id: str) -> list[tuple[str, str, str, str, bool, bool]]:
@@ -424,10 +425,6 @@ def _open_read_only(path: Path, timeout_s: float, immutable: bool | None = None)
         db.close()
         raise InputError(f"{path} is not an aifootprint run store (another SQLite database, or an empty file)")
     return db
-
-
-def _time_of(sample: tuple[str, float, float | None, float | None]) -> float:
-    return sample[1]
 
 
 def _stored(row: Sequence[Any]) -> StoredRun:
