@@ -1,4 +1,9 @@
-"""Writing the user's output files without harming anything that is already there.
+"""Reading the user's input files safely, and writing the user's output files without harming anything there.
+
+:func:`read_input` is the one place where commands read whole a file the user named (a calibration profile, the
+user config, a micro-benchmark CSV, a grid-intensity profile, a scenario): regular files and pipes (a FIFO, a shell's
+``<(…)``) are read, at most :data:`MAX_INPUT_BYTES`; a directory, device node (``/dev/zero`` never ends) or socket is
+refused with :class:`~aifootprint.errors.InputError` before it is opened.
 
 :func:`write_output` is the one place where commands write a file the user named (``report --out``, ``runs export
 -o``, …). Its rules:
@@ -31,6 +36,34 @@ if TYPE_CHECKING:
 #: What a path that is not a regular file is called in the error message.
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+#: The most :func:`read_input` reads into memory [bytes]: 256 MiB, far above any input the commands read whole (a
+#: year of 5-minute grid intensities is about 5 MB as CSV), and a bound on what a wrong path (a pipe that never
+#: ends) can cost.
+MAX_INPUT_BYTES = 256 << 20
+
+
+def read_input(path: str | os.PathLike[str], what: str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of the file the user named as ``what`` ("calibration profile", "scenario file", …).
+
+    Regular files and pipes are read (symlinks followed). A directory, device node or socket raises
+    :class:`InputError` without being opened, and so does a file or pipe longer than ``max_bytes``. A missing file
+    raises :class:`FileNotFoundError` and other OS errors propagate, for the caller to word with its own hint.
+    """
+    p = Path(path)
+    mode = os.stat(p).st_mode
+    kind = None if stat.S_ISFIFO(mode) else _kind(mode)
+    if kind is not None:
+        target = os.path.realpath(p)
+        via = f" (the link points to {target})" if Path(target) != p.absolute() else ""
+        raise InputError(f"{what} {str(p)!r} is {kind}{via}: only regular files and pipes are read")
+    with open(p, "rb") as fh:
+        raw = fh.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise InputError(f"{what} {str(p)!r} is larger than {max_bytes:,} bytes, the most that is read; accepted: "
+                         f"a {what} of at most that size")
+    return raw
 
 
 def _kind(mode: int) -> str | None:

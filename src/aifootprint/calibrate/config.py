@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..fileio import read_input
 from .profile import CalibrationProfile, read_profile
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = Non
 
     target = path if path is not None else config_path(env, home)
     try:
-        text = target.read_text(encoding="utf-8")
+        text = read_input(target, "config").decode("utf-8")
     except FileNotFoundError:
         return UserConfig()
     except (OSError, UnicodeDecodeError) as exc:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..fileio import read_input
 from .profile import BenchWindow, MicrobenchReadings, write_text_file
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def read_microbench_csv(path: str | os.PathLike[str]) -> list[MicrobenchReadings
     """One :class:`MicrobenchReadings` per GPU in the file, in file order. Raises :class:`InputError` on faults."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_input(p, "micro-benchmark CSV").decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"micro-benchmark CSV {str(p)!r} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:

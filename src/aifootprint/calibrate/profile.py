@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError
-from ..fileio import replace_atomically
+from ..fileio import read_input, replace_atomically
 
 if TYPE_CHECKING:
     from ..result import Assumption
@@ -195,7 +195,7 @@ def read_profile(path: str | os.PathLike[str]) -> CalibrationProfile:
     """Read and validate a calibration profile (TOML). Raises :class:`InputError` with the file name on any fault."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        raw = read_input(p, "calibration profile")
     except FileNotFoundError:
         raise InputError(f"calibration profile {str(p)!r} does not exist; create one with `aifootprint calibrate "
                          "--out FILE` (or --from-csv)") from None

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError
+from ..fileio import read_input
 
 J_PER_KWH = 3.6e6
 
@@ -52,7 +53,7 @@ def load_intensity_profile(path: Path | str) -> IntensityProfile:
     times: list[float] = []
     values: list[float] = []
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_input(p, "intensity profile").decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text (byte {exc.start}); save the profile as UTF-8 CSV") from None
     except OSError as exc:
