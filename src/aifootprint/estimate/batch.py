@@ -43,9 +43,13 @@ CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accele
 def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed: int | None) -> NDArray[np.int64]:
     """Smallest power of two holding weights + KV cache per row (or ``fixed``; InputError when it does not fit)."""
     local = np.minimum(ctx, c.local_window) if c.local_window else ctx
-    need = c.resident_weight_bytes + batch * (
-        c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local + c.state_bytes_per_seq
-    )
+    with np.errstate(over="ignore", invalid="ignore"):  # an absurd context overflows to inf: refused just below
+        need = c.resident_weight_bytes + batch * (
+            c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local + c.state_bytes_per_seq
+        )
+    if not np.all(np.isfinite(need)):
+        raise InputError(f"model does not fit on any number of {cal.name} for some requests (a context of "
+                         f"{float(np.max(ctx)):g} tokens)")
     usable = cal.memory_bytes * MEMORY_UTILIZATION
     if fixed is not None:  # honoured when it fits the physical memory (as RequestEstimator.accelerators_for)
         if np.any(need > fixed * cal.memory_bytes):

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from aifootprint.integrations.core import ImpactCalculator
 
 F64 = np.ndarray[Any, np.dtype[np.float64]]
+#: Most tokens on either side of one request [tokens]: a design limit, about 100 × the longest context window in the
+#: registry (Llama 4 Scout, 10 M tokens); a row above it is skipped as ``does-not-fit`` before any arithmetic.
+MAX_REQUEST_TOKENS = 1e9
+
 #: Why a row was skipped (the ``skip_reason`` column) and what is accepted instead.
 REASONS = {
     "missing-model": "no model name (give a model column value or --model)",
@@ -75,6 +79,10 @@ class LogSpec:
             raise InputError(f"--on-error must be skip or fail, got {self.on_error!r}")
         if self.chunk_rows < 1:
             raise InputError(f"chunk size must be at least 1 row, got {self.chunk_rows}")
+        for flag, value in (("--input-tokens", self.input_tokens), ("--output-tokens", self.output_tokens)):
+            if value is not None and not 0 <= value < float("inf"):  # NaN fails both comparisons
+                raise InputError(f"{flag} (the default for rows without it) must be a finite number of tokens, "
+                                 f"0 or more; got {value!r}")
 
     def text_columns(self) -> tuple[str, ...]:
         """Mapped columns read as text from CSV / JSON Lines (parsed here, so bad cells are per-row errors)."""
@@ -152,6 +160,8 @@ class LogEstimator:
         i_tok = _tokens(table, s.input_col, s.input_tokens, reason)
         o_tok = _tokens(table, s.output_col, s.output_tokens, reason)
         _mark(reason, (o_tok < 1) & (reason == 0) & np.isfinite(o_tok), "no-output-tokens")
+        # a count no context window holds: does not fit, whatever the accelerators (and 1e308 would overflow)
+        _mark(reason, ((i_tok > MAX_REQUEST_TOKENS) | (o_tok > MAX_REQUEST_TOKENS)) & (reason == 0), "does-not-fit")
         hours = None
         if self.profile is not None and s.time_col is not None:
             t = _times(table[s.time_col])

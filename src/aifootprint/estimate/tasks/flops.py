@@ -69,6 +69,13 @@ class Workload:
     shape: dict[str, float]
 
 
+#: Longest audio file of one transcription estimate [s] (about 116 days) and fastest speech [transcript tokens per
+#: second]: design limits that keep the window and token counts finite, not measured figures (speech runs at ~3
+#: tokens per second, ``estimator.DEFAULT_TOKENS_PER_S``).
+MAX_AUDIO_S = 1e7
+MAX_TOKENS_PER_S = 1000.0
+
+
 def _positive(name: str, value: float) -> None:
     if not (value > 0 and math.isfinite(value)):
         raise InputError(f"{name} must be a positive number, got {value!r}")
@@ -152,7 +159,12 @@ def whisper_workload(m: TaskModel, audio_s: float, tokens_per_s: float, batch: i
     """Whisper on ``batch`` audio files of ``audio_s`` seconds each: every 30 s window runs the encoder once
     (padded to 30 s) and decodes its share of the transcript token by token."""
     _positive("--audio-seconds", audio_s)
+    _positive("--tokens-per-second", tokens_per_s)
     _positive("--batch", batch)
+    for name, value, high, unit in (("--audio-seconds", audio_s, MAX_AUDIO_S, " s"),
+                                    ("--tokens-per-second", tokens_per_s, MAX_TOKENS_PER_S, "")):
+        if value > high:
+            raise InputError(f"{name} {value:g} is out of range; accepted: more than 0 to {high:g}{unit}")
     windows = math.ceil(audio_s / WHISPER_WINDOW_S)
     out_tokens = max(1.0, audio_s * tokens_per_s)
     per_window = out_tokens / windows
