@@ -77,8 +77,8 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
     i = np.asarray(input_tokens, dtype=np.float64)
     o = np.asarray(output_tokens, dtype=np.float64)
     i, o = np.broadcast_arrays(i, o)
-    if i.size and not (np.all(i >= 0) and np.all(o >= 1)):  # also rejects NaN
-        raise InputError("tokens must be input ≥ 0 and output ≥ 1 for every request")
+    if i.size and not (np.all((i >= 0) & (i < np.inf)) and np.all((o >= 1) & (o < np.inf))):  # also rejects NaN
+        raise InputError("tokens must be finite, input ≥ 0 and output ≥ 1 for every request")
     cfg = est.config
     n = _accelerators(est.costs, est.cal, cfg.batch, i + o, cfg.accelerators)
     nf = n.astype(np.float64)

@@ -46,6 +46,8 @@ DEFAULT_BATCH = 64
 #: z of the 95th percentile of a standard normal distribution.
 _Z95 = 1.6448536269514722
 _WH_PER_J = 1.0 / 3600.0
+#: the upper bound of a token count: any finite number (infinity would size the request on NaN accelerators)
+_INF = float("inf")
 
 #: Names defined in other modules and still importable from here (loaded on first use, PEP 562): this module imports
 #: only ``aifootprint.errors`` (no dataclasses, no numpy), the physics loads with the first estimator.
@@ -305,10 +307,9 @@ class RequestEstimator:
     # -- fast path -----------------------------------------------------------------------------------------------
     def estimate(self, input_tokens: float, output_tokens: float) -> RequestEstimate:
         """Point estimate for one request (best parameter count, no uncertainty). A few µs."""
-        if not (input_tokens >= 0 and output_tokens >= 1):  # also rejects NaN
-            raise InputError(
-                f"tokens must be input ≥ 0 and output ≥ 1, got input {input_tokens!r}, output {output_tokens!r}"
-            )
+        if not (0 <= input_tokens < _INF and 1 <= output_tokens < _INF):  # also rejects NaN
+            raise InputError(f"tokens must be finite, input ≥ 0 and output ≥ 1, got input {input_tokens!r}, "
+                             f"output {output_tokens!r}")
         n, plan = self._sized(input_tokens, output_tokens)
         o = float(output_tokens)
         acc_j, dec_j, t_step, ttft = self._request_energy(plan, float(input_tokens), o)  # physics.request_energy

@@ -51,8 +51,9 @@ class Deployment:
         if not 0 <= self.requests_per_day <= MAX_REQUESTS_PER_DAY:  # also refuses NaN and infinity
             raise InputError(f"requests_per_day must be from 0 to {MAX_REQUESTS_PER_DAY:g}, "
                              f"got {self.requests_per_day!r}")
-        if not (self.input_tokens >= 0 and self.output_tokens >= 1):
-            raise InputError(f"tokens must be input ≥ 0 and output ≥ 1, got {self.input_tokens}, {self.output_tokens}")
+        if not (0 <= self.input_tokens < float("inf") and 1 <= self.output_tokens < float("inf")):  # and NaN
+            raise InputError(f"tokens must be finite, input ≥ 0 and output ≥ 1, got {self.input_tokens}, "
+                             f"{self.output_tokens}")
         if not 1 <= self.days <= MAX_DAYS:
             raise InputError(f"days must be between 1 and {MAX_DAYS:,}, got {self.days}")
         low, high = GROWTH_PER_YEAR_RANGE

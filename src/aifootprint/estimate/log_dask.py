@@ -140,10 +140,11 @@ def run_dask(src: Path, dst: Path, spec: LogSpec, profile: ProfileProvider | Non
             client = dist.Client(cluster)
         else:
             client = dist.Client(address, timeout=10)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: an address Dask cannot parse ("host" without a port)
         if cluster is not None:
             cluster.close()
-        raise InputError(f"cannot reach the Dask scheduler {address!r}: {exc}") from None
+        raise InputError(f"cannot reach the Dask scheduler {address!r}: {exc}; accepted: an address such as "
+                         "tcp://host:8786") from None
     worker_spec = replace(spec, on_error="skip")  # the error policy is applied here, with file-wide row numbers
     stats = LogStats()
     writer = Writer(dst)
