@@ -331,6 +331,23 @@ def test_gpu_selection_the_backend_cannot_apply_is_noted(tmp_path: Path) -> None
     assert any(n.code == "gpus-ignored" for n in found.notes)
 
 
+def test_named_gpus_on_a_machine_without_readable_nvidia_gpus_are_noted(tmp_path: Path) -> None:
+    """`measure --gpus 3` on a machine whose NVIDIA GPUs cannot be read (no device node, no NVML) measured no GPU
+    and said nothing (the backend's absence is only a detail); the result now says the selection was ignored."""
+    from aifootprint.measure.sensors.discovery import SensorConfig, discover, nvidia_gpu_present
+
+    if nvidia_gpu_present("/dev"):
+        pytest.skip("a real NVIDIA GPU is present: NVML would be tried on it")
+    for d in ("dev", "powercap", "proc"):
+        (tmp_path / d).mkdir()
+    found = discover(SensorConfig(gpus=("3",), dev_root=str(tmp_path / "dev"),
+                                  powercap_root=str(tmp_path / "powercap"), proc_root=str(tmp_path / "proc"),
+                                  cpu_tdp_w=100.0, ram_gb=8.0))
+    notes = [n for n in found.notes if n.code == "gpus-ignored"]
+    assert len(notes) == 1 and notes[0].message.startswith("--gpus 3 ignored: no NVIDIA GPU can be read")
+    assert not any(s.component == "gpu" for s in found.sensors)
+
+
 class AmdSmiException(Exception):
     """The amdsmi surface: AmdSmiLibraryException carries ``err_code`` (an ``amdsmi_status_t`` value)."""
 

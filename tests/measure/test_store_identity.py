@@ -119,3 +119,46 @@ def test_store_on_a_read_only_mount_is_readable(tmp_path: Path) -> None:
         assert reader.samples("r1") == [("cpu", 0.5, 1.0, 2.0)]
         assert sorted(p.name for p in view.iterdir()) == ["runs.sqlite"]
         reader.close()
+
+
+def test_measure_refuses_a_store_it_cannot_use_before_the_command_runs(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`measure --store app.db` ran the whole command and only then said "the run is not saved" (exit 0): a long
+    job ended unsaved for a typo. The store path is now checked first; the command never starts, nothing is
+    written."""
+    from aifootprint.cli.main import main
+
+    app = tmp_path / "app.db"
+    _sqlite(app, "CREATE TABLE users(id INTEGER PRIMARY KEY)")
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database\n", encoding="utf-8")
+    before = {p: _digest(p) for p in (app, text)}
+    marker = tmp_path / "ran"
+    command = ["--", "touch", str(marker)]
+    for store, needle in ((app, "is not an aifootprint run store"), (text, "is not an aifootprint run store"),
+                          (tmp_path, "it is a directory or a special file")):
+        assert main(["measure", "--store", str(store), *command]) == 2
+        err = capsys.readouterr().err
+        assert needle in err and "accepted: a new file name or an aifootprint run store" in err
+        assert len(err.strip().splitlines()) == 1
+    assert not marker.exists()
+    assert {p: _digest(p) for p in (app, text)} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db", "notes.txt"]
+
+
+def test_store_check_accepts_new_empty_current_and_earlier_stores(tmp_path: Path) -> None:
+    from aifootprint.measure.store import check_store_target
+
+    check_store_target(tmp_path / "new.sqlite")  # created at the first write
+    (tmp_path / "empty.sqlite").write_bytes(b"")
+    check_store_target(tmp_path / "empty.sqlite")
+    current = tmp_path / "runs.sqlite"
+    RunStore(current).close()
+    check_store_target(current)
+    old = tmp_path / "old.sqlite"
+    legacy = sqlite3.connect(old, isolation_level=None)
+    for stmt in RunStore._schema_script():
+        legacy.execute(stmt)
+    legacy.close()
+    check_store_target(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite", "old.sqlite", "runs.sqlite"]

@@ -183,6 +183,10 @@ def run(argv: Sequence[str]) -> int:
 
     # numeric flags first: one line naming the flag and the accepted range, before anything runs
     check_flags({f"--{k.replace('_', '-')}": opts[k] for k in ("hz", "cpu_tdp_w", *SITE_FACTORS)})
+    if opts["store"]:  # a store that would be refused: say so now, not after the command has run unsaved
+        from ..measure.store import check_store_target
+
+        check_store_target(opts["store"])
     try:
         check_command(command)
     except CommandError as exc:

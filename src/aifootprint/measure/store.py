@@ -60,6 +60,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from stat import S_ISREG
 
 from .._lazy import lazy_getattr
 from ..errors import InputError
@@ -391,6 +392,48 @@ def store_kind(db: sqlite3.Connection, path: Path | None = None) -> str:
         return "foreign"
     version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return "legacy" if version is not None and str(version[0]) == str(SCHEMA_VERSION) else "foreign"
+
+
+#: The first bytes of every SQLite database file (https://www.sqlite.org/fileformat.html, "The Database Header").
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_store_target(path: str | os.PathLike[str], flag: str = "--store") -> None:
+    """Refuse at once, with :class:`InputError`, a path :class:`RunStore` would refuse: a directory or special file,
+    or an existing file that is not an aifootprint run store (a foreign database is never opened for writing).
+
+    For ``measure --store`` before the command runs: a long job must not end unsaved for a typo. Reads the 100-byte
+    file header (the application id at offset 68) and, only for a file without the id (a store of an earlier
+    version, or another database), its table names read-only; takes no lock and never waits.
+    """
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        return  # a new store: created at the first write
+    except OSError as exc:
+        raise InputError(f"cannot use {flag} {p}: {exc.strerror or exc}") from None
+    accepted = "accepted: a new file name or an aifootprint run store"
+    if not S_ISREG(st.st_mode):
+        raise InputError(f"cannot use {flag} {p} as a run store: it is a directory or a special file; {accepted}")
+    if st.st_size == 0:
+        return
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise InputError(f"cannot use {flag} {p}: {exc.strerror or exc}") from None
+    app_id = int.from_bytes(head[68:72], "big") if len(head) == 100 else -1
+    if head[:16] == _SQLITE_MAGIC and app_id == APPLICATION_ID:
+        return
+    if head[:16] == _SQLITE_MAGIC and app_id == 0:
+        try:
+            _open_read_only(p, 0.0).close()  # a store of an earlier version is used (and upgraded) as it is
+            return
+        except InputError:
+            pass
+    raise InputError(f"{flag} {p} is not an aifootprint run store (another SQLite database or file): refusing to "
+                     f"change it; {accepted}")
 
 
 def writable(path: Path) -> bool:

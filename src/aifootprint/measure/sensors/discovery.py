@@ -137,6 +137,9 @@ def discover(
                           "install 'aifootprint[nvidia]'): GPU energy is NOT included in this measurement", "gpu")
             found.notes.append(hint)
             found.hints.append(hint)
+        elif gpus and not any(s.component == "gpu" for s in found.sensors):  # named GPUs, none readable: say so
+            found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(gpus)} ignored: no NVIDIA GPU can be read "
+                                      "on this machine (no driver or NVML library): no GPU is measured", "gpu"))
         _try(found, lambda: _rapl(cfg.powercap_root))
         if not any(s.component in ("gpu", "cpu") for s in found.sensors):
             # the result already says which figures are estimates (notice ``estimated``); why is for the record
