@@ -52,7 +52,7 @@ BASES: dict[str, list[str]] = {
 }
 #: Commands not swept, and why.
 NOT_SWEPT = {
-    "measure": "runs the command after it (its flags are in test_cli_fuzz.py and tests/measure)",
+    "measure": "its options are parsed without typer: swept from measure_run.OPTIONS below",
     "serve": "starts a server (tests/server)",
     "exporter": "starts a server (tests/integrations)",
     "server migrate": "needs a PostgreSQL server (tests/server)",
@@ -153,3 +153,51 @@ def test_the_sweep_can_fail(commands: dict[str, Any]) -> None:
     """The option families are found: integers, numbers, paths and text each occur."""
     kinds = {_kind(p) for c in commands.values() for p in c.params}
     assert {"int", "float", "path", "text"} <= kinds
+
+
+#: ``measure`` options that take free text (any name is a valid value).
+FREE_TEXT = {"--name"}
+
+
+def test_every_measure_option_with_bad_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capfd: pytest.CaptureFixture[str]) -> None:
+    """``measure``'s own option table (its parser is the standard library's, not typer's): each bad value is
+    refused before the command (``touch``) runs, or accepted with the command run; never a traceback."""
+    from aifootprint.cli.measure_run import OPTIONS
+
+    monkeypatch.setenv("AIFOOTPRINT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("AIFOOTPRINT_CONFIG", str(tmp_path / "absent.toml"))
+    marker = tmp_path / "ran"
+    base = ["measure", "--sensors", "fake", "--store", str(tmp_path / "m.sqlite"), "--json"]
+    command = ["--", "touch", str(marker)]
+
+    def run(argv: list[str]) -> tuple[int | str, str]:  # the child writes to the real file descriptors
+        try:
+            code: int | str = main(argv)
+        except BaseException as exc:  # the point: nothing may escape main()
+            code = f"uncaught {type(exc).__name__}: {exc}"
+        return code, capfd.readouterr().err.strip()
+
+    assert run([*base, *command])[0] == 0 and marker.exists()
+    faults = []
+    for option in OPTIONS:
+        if option.kind == "switch":
+            continue
+        kind = {"number": "float", "path": "path", "text": "text"}[option.kind]
+        for raw in BAD[kind]:
+            value = raw.replace("{tmp}", str(tmp_path))
+            argv = list(base)
+            if option.flag in argv:
+                argv[argv.index(option.flag) + 1] = value
+            else:
+                argv += [option.flag, value]
+            marker.unlink(missing_ok=True)
+            code, err = run([*argv, *command])
+            if code not in (0, 2) or "Traceback" in err:
+                faults.append(f"{option.flag} {raw!r}: {code} {err[-200:]}")
+            elif code == 2 and (len(err.splitlines()) != 1 or marker.exists()):
+                faults.append(f"{option.flag} {raw!r}: refused, but {len(err.splitlines())} lines on stderr or "
+                              "the command ran")
+            elif code == 0 and (not marker.exists() or (raw in NEVER_OK and option.flag not in FREE_TEXT)):
+                faults.append(f"{option.flag} {raw!r}: accepted")
+    assert not faults, "\n".join(faults)
