@@ -73,6 +73,11 @@ class UploadConfig:
             raise InputError(f"batch_rows must be in 1..5000, got {self.batch_rows}")
 
 
+#: The largest reply the client reads [bytes]: the API's replies are small JSON objects (acknowledgements of at most
+#: 5,000 rows); a design bound on what a wrong ``--server`` URL can make the client hold in memory.
+MAX_REPLY_BYTES = 16 << 20
+
+
 class ServerError(Exception):
     """The server answered with an error status (``status``) or could not be reached (``status`` 0)."""
 
@@ -83,6 +88,9 @@ class ServerError(Exception):
     @property
     def retryable(self) -> bool:
         return self.status == 0 or self.status in (408, 429) or self.status >= 500
+
+
+_NOT_OURS = "is --server the URL of an aifootprint team server (aifootprint serve)?"
 
 
 class ServerClient:
@@ -110,7 +118,9 @@ class ServerClient:
             self._conn = None
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
-        """Send one request; the decoded JSON reply (raw text for non-JSON). ServerError on failure."""
+        """Send one request; the decoded JSON reply. ServerError on failure, including a success status whose reply
+        is not JSON (or is over :data:`MAX_REPLY_BYTES`): that is not an aifootprint team server (a web page at a
+        wrong URL answers 200 too), and uploading to it would lose the rows while reporting success."""
         headers = {"Accept": "application/json"}
         data = None
         if body is not None:
@@ -123,12 +133,17 @@ class ServerClient:
                 conn = self._connection()
                 conn.request(method, self.base + path, body=data, headers=headers)
                 resp = conn.getresponse()
-                raw = resp.read()
+                raw = resp.read(MAX_REPLY_BYTES + 1)
                 break
             except (OSError, http.client.HTTPException) as exc:
                 self.close()
                 if attempt:
                     raise ServerError(0, f"cannot reach {self.host}:{self.port}: {exc}") from None
+        where = f"the reply of {self.host}:{self.port} to {method} {self.base + path}"
+        if len(raw) > MAX_REPLY_BYTES:
+            resp.close()  # the rest of the body is unread: neither the reply nor the connection can be reused
+            self.close()
+            raise ServerError(resp.status, f"{where} is larger than {MAX_REPLY_BYTES:,} bytes: {_NOT_OURS}")
         text = raw.decode("utf-8", errors="replace")
         if resp.status >= 400:
             try:
@@ -136,9 +151,13 @@ class ServerClient:
             except (ValueError, AttributeError):
                 detail = text
             raise ServerError(resp.status, str(detail)[:500])
-        if "json" in (resp.getheader("Content-Type") or ""):
+        kind = resp.getheader("Content-Type") or "untyped"
+        if "json" not in kind:
+            raise ServerError(resp.status, f"{where} is {kind.split(';')[0]}, not JSON: {_NOT_OURS}")
+        try:
             return json.loads(text)
-        return text
+        except ValueError as exc:
+            raise ServerError(resp.status, f"{where} is not valid JSON ({exc}): {_NOT_OURS}") from None
 
     def get(self, path: str) -> Any:
         return self.request("GET", path)
