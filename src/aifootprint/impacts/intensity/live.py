@@ -33,10 +33,30 @@ ENV_EM_TOKEN = "AIFOOTPRINT_ELECTRICITYMAPS_TOKEN"
 ENV_PROVIDER = "AIFOOTPRINT_INTENSITY_PROVIDER"
 
 
+#: The largest reply read from a live service [bytes]: its answers are one small JSON object; a design bound on what
+#: a wrong URL can make a measured process hold in memory.
+MAX_REPLY_BYTES = 4 << 20
+
+
 def _get_json(url: str, headers: Mapping[str, str], timeout_s: float) -> Any:
     req = urllib.request.Request(url, headers={"Accept": "application/json", **headers})
     with urllib.request.urlopen(req, timeout=timeout_s) as resp:
-        return json.loads(resp.read().decode("utf-8"))
+        raw = resp.read(MAX_REPLY_BYTES + 1)
+    if len(raw) > MAX_REPLY_BYTES:
+        raise ValueError(f"the answer of {url.split('?')[0]} is larger than {MAX_REPLY_BYTES:,} bytes")
+    return json.loads(raw.decode("utf-8"))
+
+
+def _intensity(value: Any, what: str) -> float:
+    """``value`` as gCO2e/kWh, or ValueError (the cache then falls back to the registry, flagged) unless it is a
+    number in the range the CLI accepts for ``--intensity-g-per-kwh`` (``impacts.site.OVERRIDE_RANGES``: 0 to 2,000;
+    JSON's NaN, Infinity, a negative or an absurd value is a faulty answer, never a result)."""
+    from aifootprint.impacts.site import OVERRIDE_RANGES
+
+    low, high, unit = OVERRIDE_RANGES["intensity_g_per_kwh"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:  # and NaN
+        raise ValueError(f"{what} {value!r} is not a grid intensity from {low:g} to {high:g} {unit}")
+    return float(value)
 
 
 def _iso(t: float) -> str:
@@ -69,13 +89,11 @@ class ElectricityMapsProvider:
             q["datetime"] = _iso(at)
         data = _get_json(f"{self.base_url}{path}?{urllib.parse.urlencode(q)}", {"auth-token": self._token},
                          self.timeout_s)
-        value = data.get("carbonIntensity")
-        if not isinstance(value, int | float):
-            raise ValueError(f"no carbonIntensity for zone {zone!r} in the answer")
+        value = _intensity(data.get("carbonIntensity"), f"carbonIntensity for zone {zone!r}")
         stamp = data.get("datetime")
         hour = _epoch(stamp) if isinstance(stamp, str) else None
         kind = str(data.get("emissionFactorType") or "lifecycle")
-        return IntensityReading(float(value), self.name, str(data.get("zone") or zone), hour, "location", "average",
+        return IntensityReading(value, self.name, str(data.get("zone") or zone), hour, "location", "average",
                                 f"Electricity Maps API v3 ({kind})", None, bool(data.get("isEstimated", False)))
 
 
@@ -102,11 +120,10 @@ class UKCarbonIntensityProvider:
         period = data[0]
         block = period.get("intensity") or {}
         actual, forecast = block.get("actual"), block.get("forecast")
-        value = actual if isinstance(actual, int | float) else forecast
-        if not isinstance(value, int | float):
-            raise ValueError("no actual or forecast intensity in the answer")
-        return IntensityReading(float(value), self.name, "GB", _epoch(str(period["from"])), "location", "average",
-                                "National Grid ESO Carbon Intensity API", None, not isinstance(actual, int | float))
+        measured = isinstance(actual, int | float) and not isinstance(actual, bool)
+        value = _intensity(actual if measured else forecast, "actual" if measured else "forecast intensity")
+        return IntensityReading(value, self.name, "GB", _epoch(str(period["from"])), "location", "average",
+                                "National Grid ESO Carbon Intensity API", None, not measured)
 
 
 def provider_from_env(env: Mapping[str, str] | None = None, registry: Any | None = None,
