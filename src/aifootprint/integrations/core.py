@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from aifootprint.errors import InputError
 from aifootprint.notice import Notice
 
 if TYPE_CHECKING:
@@ -267,7 +268,11 @@ class ImpactCalculator:
         assert isinstance(m, _Model)
         i = float(max(usage.input_tokens, 0))
         o = float(max(usage.output_tokens, 1))
-        r = m.est.estimate(i, o)
+        try:
+            r = m.est.estimate(i, o)
+        except InputError as exc:  # a usage no deployment serves (1e30 tokens from a faulty reply): say so
+            return Notice("usage-out-of-range", f"{model_name}: token usage {usage.input_tokens!r} in, "
+                          f"{usage.output_tokens!r} out cannot be estimated: {exc}", "usage")
         energy, overhead = r.energy_wh, r.overhead_wh
         notes = m.notices
         if usage.cached_tokens > 0 and i > 0:
