@@ -10,6 +10,7 @@ writes the output, so row order, totals and skipped-row counts equal the local p
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,16 @@ from typing import TYPE_CHECKING, Any
 from aifootprint.errors import InputError
 
 from .log import LogEstimator, LogSpec, LogStats, check_policy
-from .logio import CSV_BLOCK_BYTES, Writer, jsonl_table, log_format, progress_bar, with_mapped_columns
+from .logio import (
+    CSV_BLOCK_BYTES,
+    UTF8_HINT,
+    Writer,
+    jsonl_table,
+    log_format,
+    progress_bar,
+    utf8_only,
+    with_mapped_columns,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -61,13 +71,17 @@ def load_part(path: str, fmt: str, part: Any, spec: LogSpec, header: bytes) -> p
     data = _read_range(path, start, end)
     if fmt == "jsonl":
         text = (header if start == 0 else b"") + data
-        return jsonl_table(text.decode("utf-8-sig").splitlines(), first_line, f"{path} (bytes {start}–{end}), line",
-                           spec.text_columns())
+        try:
+            lines = text.decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path} (bytes {start}–{end}): not UTF-8 text ({exc.reason}); {UTF8_HINT}") from None
+        return jsonl_table(lines, first_line, f"{path} (bytes {start}–{end}), line", spec.text_columns())
     import pyarrow.csv as pcsv
 
     strings = {c: pa.string() for c in spec.text_columns()}
     try:
-        return pcsv.read_csv(io.BytesIO(header + data), convert_options=pcsv.ConvertOptions(column_types=strings))
+        return utf8_only(pcsv.read_csv(io.BytesIO(header + data),
+                                       convert_options=pcsv.ConvertOptions(column_types=strings)), path)
     except pa.ArrowInvalid as exc:
         raise InputError(f"{path}: malformed CSV ({exc})") from None
 
@@ -135,8 +149,10 @@ def run_dask(src: Path, dst: Path, spec: LogSpec, profile: ProfileProvider | Non
     client: Any = None
     try:
         if address is None:
+            # silence_logs: a bad row or file is raised here as one InputError line; the workers' own log of the
+            # same failure (a multi-line "Compute Failed" traceback on stderr) would bury it
             cluster = dist.LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                                   dashboard_address=None)
+                                        dashboard_address=None, silence_logs=logging.CRITICAL)
             client = dist.Client(cluster)
         else:
             client = dist.Client(address, timeout=10)

@@ -70,6 +70,20 @@ def _parquet(path: Path, spec: LogSpec) -> Iterator[pa.Table]:
             yield pa.Table.from_batches([batch])
 
 
+UTF8_HINT = "accepted: a log saved as UTF-8 (e.g. `iconv -f latin1 -t utf-8 log.csv > log-utf8.csv`)"
+
+
+def utf8_only(table: pa.Table, where: str) -> pa.Table:
+    """``table``, or :class:`InputError` naming its first binary column: pyarrow reads a CSV column holding bytes
+    that are not UTF-8 as binary, which no text output (CSV, JSON Lines) can carry."""
+    import pyarrow as pa
+
+    binary = [f.name for f in table.schema if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    if binary:
+        raise InputError(f"{where}: column {binary[0]!r} is not UTF-8 text; {UTF8_HINT}")
+    return table
+
+
 def _csv(path: Path, spec: LogSpec) -> Iterator[pa.Table]:
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -90,7 +104,7 @@ def _csv(path: Path, spec: LogSpec) -> Iterator[pa.Table]:
                 return
             except pa.ArrowInvalid as exc:
                 raise InputError(f"{path}: malformed CSV ({exc})") from None
-            yield pa.Table.from_batches([batch])
+            yield utf8_only(pa.Table.from_batches([batch]), str(path))
 
 
 def jsonl_table(lines: list[str], first_line: int, where: str, text_cols: tuple[str, ...] = ()) -> pa.Table:
@@ -132,12 +146,16 @@ def jsonl_table(lines: list[str], first_line: int, where: str, text_cols: tuple[
 def _jsonl(path: Path, spec: LogSpec) -> Iterator[pa.Table]:
     with open(path, encoding="utf-8-sig") as fh:
         lines: list[str] = []
-        start = 1
-        for n, line in enumerate(fh, start=1):
-            lines.append(line)
-            if len(lines) >= spec.chunk_rows:
-                yield jsonl_table(lines, start, str(path), spec.text_columns())
-                lines, start = [], n + 1
+        start = n = 1  # n: the last line read whole (the text is decoded in blocks: the fault is at or after it)
+        try:
+            for n, line in enumerate(fh, start=1):
+                lines.append(line)
+                if len(lines) >= spec.chunk_rows:
+                    yield jsonl_table(lines, start, str(path), spec.text_columns())
+                    lines, start = [], n + 1
+        except UnicodeDecodeError as exc:  # JSON Lines are UTF-8 (RFC 8259 §8.1): say where the file is not
+            raise InputError(f"{path}: not UTF-8 text ({exc.reason}, after line {n - 1 if n > 1 else 0}); "
+                             f"{UTF8_HINT}") from None
         if lines:
             yield jsonl_table(lines, start, str(path), spec.text_columns())
 
