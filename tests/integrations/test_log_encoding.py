@@ -48,3 +48,33 @@ def test_a_log_that_is_not_utf8_is_one_line(make: object, needle: str, dask: boo
     assert needle in err and "iconv" in err, err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert not out.exists()
+
+
+def test_nested_parquet_columns_become_json_text_in_a_csv_output(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A Parquet log with list / struct columns ended in pyarrow's "Unsupported Type" traceback with a CSV output;
+    they are now JSON text, as a JSON Lines log's nested values are read."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "log.parquet"
+    pq.write_table(pa.table({**{k: [v, v] for k, v in GOOD.items()}, "tags": [["a", "b"], None],
+                             "meta": [{"team": "x"}, {"team": "y"}]}), src)
+    out = tmp_path / "out.csv"
+    assert main(["estimate", "log", str(src), "--out", str(out), "--no-progress"]) == 0
+    capsys.readouterr()
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert '"[""a"", ""b""]"' in rows[1] and '"{""team"": ""x""}"' in rows[1] and rows[2].count('""') >= 2
+    assert all(r.split(",")[-1] == "" for r in rows[1:])  # both estimated (no skip reason)
+
+
+def test_binary_parquet_column_is_refused_for_a_csv_output(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "log.parquet"
+    pq.write_table(pa.table({**{k: [v] for k, v in GOOD.items()}, "blob": [b"\xff\xfe"]}), src)
+    assert main(["estimate", "log", str(src), "--out", str(tmp_path / "out.csv"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "column 'blob' holds binary data, which a CSV output cannot carry; accepted: --out FILE.parquet" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "out.csv").exists()
+    assert main(["estimate", "log", str(src), "--out", str(tmp_path / "out.parquet"), "--no-progress"]) == 0

@@ -175,6 +175,8 @@ class Writer:
     def write(self, table: pa.Table) -> None:
         import pyarrow as pa
 
+        if self.fmt == "csv":
+            table = self._csv_cells(table)
         if self._schema is None:
             self._schema = table.schema
             self._open(table)
@@ -198,6 +200,21 @@ class Writer:
                 self._fh.write(json.dumps(row, default=str) + "\n")
         else:
             self._w.write_table(table)
+
+    def _csv_cells(self, table: pa.Table) -> pa.Table:
+        """``table`` as CSV can hold it: nested columns (lists, structs, maps of a Parquet or JSON Lines log) as JSON
+        text, as JSON Lines input reads them; a binary column cannot be text: InputError (write Parquet instead)."""
+        import pyarrow as pa
+
+        for i, f in enumerate(table.schema):
+            t = f.type
+            if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+                raise InputError(f"column {f.name!r} holds binary data, which a CSV output cannot carry; accepted: "
+                                 "--out FILE.parquet")
+            if pa.types.is_nested(t):
+                cells = [None if v is None else json.dumps(v, default=str) for v in table.column(i).to_pylist()]
+                table = table.set_column(i, f.name, pa.array(cells, type=pa.string()))
+        return table
 
     def _open(self, table: pa.Table) -> None:
         if self.fmt == "parquet":
