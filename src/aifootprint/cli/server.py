@@ -56,7 +56,9 @@ def serve(
     import uvicorn
 
     from ..server.app import create_app
-    from ..server.config import ServerConfig, TokenPolicy
+    from ..server.config import ServerConfig, TokenPolicy, check_listen
+
+    check_listen(host, port)
 
     policy = TokenPolicy(require_for_writes=True if require_token else None,
                          require_for_reads=False if public_reads else None)
@@ -115,11 +117,17 @@ def exporter(
     import threading
 
     from ..measure.sensors.discovery import SensorConfig, discover
+    from ..server.config import check_listen
     from ..server.exporter import ExporterConfig, NodeExporter, serve_exporter
 
+    check_listen(host, port)
     found = discover(SensorConfig(backend=sensors))
     node = NodeExporter(found.sensors, ExporterConfig(host=host, port=port, hz=hz)).start()
-    server, _thread = serve_exporter(node)
+    try:
+        server, _thread = serve_exporter(node)
+    except OSError as exc:  # the port was taken after the check
+        node.stop()
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     devices = ", ".join(node.owned_devices()) or "none (another exporter holds them)"
     typer.echo(f"aifootprint exporter on http://{host}:{port}/metrics; devices: {devices}", err=True)
     stop = threading.Event()

@@ -120,3 +120,27 @@ def data_dir(environ: dict[str, str] | None = None, home: Path | None = None) ->
 def default_database_url(environ: dict[str, str] | None = None, home: Path | None = None) -> str:
     """Embedded SQLite file in the user data directory (``…/aifootprint/server.sqlite3``)."""
     return f"sqlite:///{data_dir(environ, home) / 'server.sqlite3'}"
+
+
+def check_listen(host: str, port: int, flags: str = "--host/--port") -> None:
+    """Raise :class:`~aifootprint.errors.InputError` unless this process can listen on ``host:port`` now: a port in
+    use, a name that does not resolve or an address of another machine is one line before a server starts (uvicorn
+    and prometheus_client would say it as a log line or a traceback after the banner). Binds a socket the way both
+    servers do (``SO_REUSEADDR``) and closes it; a port taken in between still fails in the server itself."""
+    import socket
+
+    from ..errors import InputError
+
+    accepted = f"accepted ({flags}): a free port on an address of this machine"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}; {accepted}") \
+            from None
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; {accepted}") from None
