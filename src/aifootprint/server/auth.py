@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..errors import InputError
 from .models import ApiToken
 
 PREFIX = "afp"
@@ -30,9 +31,13 @@ def _digest(secret: str) -> str:
 
 
 def create_token(session: Session, name: str) -> str:
-    """Create a token named ``name``; returns the full token (shown once, never stored)."""
+    """Create a token named ``name`` (1 to 200 printable characters: who or what uses it); returns the full token
+    (shown once, never stored)."""
+    if not 1 <= len(name.strip()) <= 200 or not name.isprintable():  # was cut to 200 silently, '' accepted
+        raise InputError(f"a token name is 1 to 200 printable characters (who or what uses it, e.g. node-17); got "
+                         f"{name[:40]!r}{'…' if len(name) > 40 else ''} ({len(name)} characters)")
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
-    session.add(ApiToken(token_id=token_id, name=name[:200], secret_sha256=_digest(secret), created_at=time.time()))
+    session.add(ApiToken(token_id=token_id, name=name, secret_sha256=_digest(secret), created_at=time.time()))
     session.flush()
     return f"{PREFIX}_{token_id}_{secret}"
 

@@ -47,6 +47,7 @@ def _sqlite_engine(database: str) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create the database directory {path.parent}: {exc}") from exc
+        _refuse_foreign_sqlite(path)
         engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -60,6 +61,32 @@ def _sqlite_engine(database: str) -> Engine:
         cur.close()
 
     return engine
+
+
+def _refuse_foreign_sqlite(path: Path) -> None:
+    """InputError for an SQLite file that holds other tables and no schema of ours (no ``alembic_version``),
+    checked read-only before the engine touches it (its first connection switches the file to WAL): another
+    application's database is never altered (issue 12, as for the run store). A missing or empty file is new."""
+    import sqlite3
+    from urllib.parse import quote
+
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return
+    if not path.is_file():
+        raise InputError(f"cannot use the database {path}: it is a directory or a special file")
+    try:
+        db = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        try:
+            names = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot use the database {path}: {exc}") from None
+    if names and "alembic_version" not in names:
+        shown = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
+        raise InputError(f"the database {path} holds other tables ({shown}) and no aifootprint server schema: "
+                         "refusing to change it; accepted: a new or empty SQLite file, or one made by "
+                         "`aifootprint serve`")
 
 
 def _config(connection: Any) -> Any:
