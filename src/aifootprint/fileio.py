@@ -55,8 +55,7 @@ def read_input(path: str | os.PathLike[str], what: str, max_bytes: int = MAX_INP
     mode = os.stat(p).st_mode
     kind = None if stat.S_ISFIFO(mode) else _kind(mode)
     if kind is not None:
-        target = os.path.realpath(p)
-        via = f" (the link points to {target})" if Path(target) != p.absolute() else ""
+        via = f" (the link points to {os.path.realpath(p)})" if os.path.islink(p) else ""
         raise InputError(f"{what} {str(p)!r} is {kind}{via}: only regular files and pipes are read")
     with open(p, "rb") as fh:
         raw = fh.read(max_bytes + 1)

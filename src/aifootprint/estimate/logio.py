@@ -146,7 +146,7 @@ def jsonl_table(lines: list[str], first_line: int, where: str, text_cols: tuple[
 def _jsonl(path: Path, spec: LogSpec) -> Iterator[pa.Table]:
     with open(path, encoding="utf-8-sig") as fh:
         lines: list[str] = []
-        start = n = 1  # n: the last line read whole (the text is decoded in blocks: the fault is at or after it)
+        start, n = 1, 0  # n: the last line read whole (the text is decoded in blocks: the fault is after it)
         try:
             for n, line in enumerate(fh, start=1):
                 lines.append(line)
@@ -154,7 +154,7 @@ def _jsonl(path: Path, spec: LogSpec) -> Iterator[pa.Table]:
                     yield jsonl_table(lines, start, str(path), spec.text_columns())
                     lines, start = [], n + 1
         except UnicodeDecodeError as exc:  # JSON Lines are UTF-8 (RFC 8259 §8.1): say where the file is not
-            raise InputError(f"{path}: not UTF-8 text ({exc.reason}, after line {n - 1 if n > 1 else 0}); "
+            raise InputError(f"{path}: not UTF-8 text ({exc.reason}, after line {n}); "
                              f"{UTF8_HINT}") from None
         if lines:
             yield jsonl_table(lines, start, str(path), spec.text_columns())
