@@ -250,10 +250,21 @@ class Tracker(Sampling):
             handle.result = self.end_window(name)
 
     def track(self, name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
-        """Decorator: each call of the function is a window (named after the function unless ``name``)."""
+        """Decorator: each call of the function is a window (named after the function unless ``name``). An
+        ``async def`` function's window spans its whole run (until it returns), not the creation of its coroutine;
+        a generator function is refused (:func:`decoratable`)."""
 
         def wrap(func: Callable[P, R]) -> Callable[P, R]:
             label = name or func.__qualname__
+            if decoratable(func):  # async def: the window spans the awaited run
+                afunc: Any = func
+
+                @functools.wraps(func)
+                async def ainner(*args: Any, **kwargs: Any) -> Any:
+                    with self.window(f"{label}#{os.urandom(2).hex()}"):
+                        return await afunc(*args, **kwargs)
+
+                return ainner  # type: ignore[return-value]
 
             @functools.wraps(func)
             def inner(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -443,13 +454,39 @@ def _data_version() -> str:
         return ""
 
 
+def decoratable(func: Callable[..., Any]) -> bool:
+    """True for an ``async def`` function (its call returns a coroutine, run later: the measurement must span the
+    awaited run), False for a plain one. A generator function is refused with :class:`TypeError`: calling it runs
+    nothing, and its work happens in whoever iterates it, which is what to measure (a window around the loop)."""
+    import inspect
+
+    if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+        raise TypeError(f"cannot track the generator function {func.__qualname__}: calling it runs nothing; measure "
+                        "the loop that consumes it (with tracker.window(NAME): ...)")
+    return inspect.iscoroutinefunction(func)
+
+
 def track(name: str | None = None, config: TrackerConfig | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorator: run a fresh :class:`Tracker` around each call; the last measurement is ``func.last_measurement``."""
+    """Decorator: run a fresh :class:`Tracker` around each call; the last measurement is ``func.last_measurement``.
+    An ``async def`` function is measured over its whole awaited run (the tracker starts and stops around it; both
+    take a few ms on the event loop's thread); a generator function is refused (:func:`decoratable`)."""
 
     def wrap(func: Callable[P, R]) -> Callable[P, R]:
         from .config import TrackerConfig
 
         cfg = config or TrackerConfig(name=name or func.__qualname__)
+        if decoratable(func):
+            afunc: Any = func
+
+            @functools.wraps(func)
+            async def ainner(*args: Any, **kwargs: Any) -> Any:
+                tracker = Tracker(cfg)
+                with tracker:
+                    out = await afunc(*args, **kwargs)
+                ainner.last_measurement = tracker.result  # type: ignore[attr-defined]
+                return out
+
+            return ainner  # type: ignore[return-value]
 
         @functools.wraps(func)
         def inner(*args: P.args, **kwargs: P.kwargs) -> R:
