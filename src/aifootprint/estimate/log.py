@@ -20,7 +20,7 @@ Rows that cannot be estimated get a ``skip_reason`` code (:data:`REASONS`) and e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -135,30 +135,12 @@ class LogStats:
         self.output_tokens += other.output_tokens
 
 
-def _check_deployment(spec: LogSpec, registry: Any | None) -> None:
-    """Refuse a bad ``--hardware``, ``--boundary``, ``--batch``, ``--location`` or ``--operator`` once, with the
-    accepted values (:class:`InputError`), instead of skipping every row as ``unknown-model``: the rows are fine,
-    the deployment is not."""
-    from aifootprint.impacts import resolve_site
-    from aifootprint.reference.hardware import get_accelerator
-
-    from .config import RequestConfig
-
-    get_accelerator(spec.hardware, registry)
-    config = RequestConfig(hardware=spec.hardware, boundary=spec.boundary)  # checks both
-    if spec.batch is not None:
-        replace(config, batch=spec.batch)  # checks the batch
-    if spec.location is not None or spec.operator is not None:
-        resolve_site(spec.location, spec.operator, None, registry)
-
-
 class LogEstimator:
     """Per-chunk estimation with cached estimators; one per process (each Dask partition builds its own)."""
 
     def __init__(self, spec: LogSpec, profile: ProfileProvider | None = None, registry: Any | None = None) -> None:
         from aifootprint.integrations.core import HookConfig, ImpactCalculator
 
-        _check_deployment(spec, registry)
         self.spec = spec
         self.profile = profile
         self.calc: ImpactCalculator = ImpactCalculator(HookConfig(

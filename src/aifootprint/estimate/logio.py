@@ -73,12 +73,16 @@ def _parquet(path: Path, spec: LogSpec) -> Iterator[pa.Table]:
 UTF8_HINT = "accepted: a log saved as UTF-8 (e.g. `iconv -f latin1 -t utf-8 log.csv > log-utf8.csv`)"
 
 
+def _is_binary(t: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t))
+
+
 def utf8_only(table: pa.Table, where: str) -> pa.Table:
     """``table``, or :class:`InputError` naming its first binary column: pyarrow reads a CSV column holding bytes
     that are not UTF-8 as binary, which no text output (CSV, JSON Lines) can carry."""
-    import pyarrow as pa
-
-    binary = [f.name for f in table.schema if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    binary = [f.name for f in table.schema if _is_binary(f.type)]
     if binary:
         raise InputError(f"{where}: column {binary[0]!r} is not UTF-8 text; {UTF8_HINT}")
     return table
@@ -207,11 +211,10 @@ class Writer:
         import pyarrow as pa
 
         for i, f in enumerate(table.schema):
-            t = f.type
-            if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+            if _is_binary(f.type):
                 raise InputError(f"column {f.name!r} holds binary data, which a CSV output cannot carry; accepted: "
                                  "--out FILE.parquet")
-            if pa.types.is_nested(t):
+            if pa.types.is_nested(f.type):
                 cells = [None if v is None else json.dumps(v, default=str) for v in table.column(i).to_pylist()]
                 table = table.set_column(i, f.name, pa.array(cells, type=pa.string()))
         return table

@@ -33,7 +33,7 @@ from aifootprint.errors import InputError
 from aifootprint.notice import Notice
 
 if TYPE_CHECKING:
-    from aifootprint.estimate.inference import RequestEstimator
+    from aifootprint.estimate.inference import RequestConfig, RequestEstimator
 
 #: (input, output) tokens of the reference request at which relative ranges are computed once per model: a chat turn
 #: of the size Epoch AI 2025 assumes for a typical GPT-4o query (500 output tokens) with a 1,000-token prompt
@@ -194,6 +194,25 @@ def usage_from(usage: Any) -> Usage | None:
     return Usage(in_tok, out_tok, min(reasoning, out_tok), min(cached, in_tok))
 
 
+def _deployment(c: HookConfig, registry: Any | None) -> RequestConfig:
+    """The request configuration of ``c``, checked once: an unknown ``hardware``, ``boundary``, ``location`` or
+    ``operator`` (or a bad ``batch``) is the caller's InputError with the accepted values when the calculator is
+    made (``instrument(…)``, ``estimate log``), not an ``unknown-model`` notice on every call."""
+    from aifootprint.estimate.inference import RequestConfig
+    from aifootprint.impacts import resolve_site
+    from aifootprint.reference.hardware import get_accelerator
+
+    get_accelerator(c.hardware, registry)
+    kw: dict[str, Any] = {"hardware": c.hardware, "boundary": c.boundary, "location": c.location,
+                          "operator": c.operator}
+    if c.batch is not None:
+        kw["batch"] = c.batch
+    config = RequestConfig(**kw)
+    if c.location is not None or c.operator is not None:
+        resolve_site(c.location, c.operator, None, registry)
+    return config
+
+
 class ImpactCalculator:
     """Per-call impacts with cached estimators (one per model name). Thread-safe for reads: a race builds an
     estimator twice, which is harmless."""
@@ -204,6 +223,7 @@ class ImpactCalculator:
 
         self.config = config or HookConfig()
         self.registry = registry
+        self._request_config = _deployment(self.config, registry)
         self._models: dict[str, _Model | Notice] = {}
         self._versions = (METHOD_VERSION, DATA_VERSION)
 
@@ -216,18 +236,14 @@ class ImpactCalculator:
 
     def _build(self, name: str) -> _Model | Notice:
         from aifootprint.errors import AifootprintError
-        from aifootprint.estimate.inference import RequestConfig, RequestEstimator
+        from aifootprint.estimate.inference import RequestEstimator
         from aifootprint.impacts import li2023_water_l
         from aifootprint.uncertainty import best
 
         c = self.config
         key = c.models.get(name, name)
         try:
-            kw: dict[str, Any] = {"hardware": c.hardware, "boundary": c.boundary, "location": c.location,
-                                  "operator": c.operator}
-            if c.batch is not None:
-                kw["batch"] = c.batch
-            est = RequestEstimator(key, RequestConfig(**kw), self.registry)
+            est = RequestEstimator(key, self._request_config, self.registry)
             site = est.site()
             ref = est.result(*REFERENCE_TOKENS).to_dict()
         except AifootprintError as exc:

@@ -55,6 +55,7 @@ from .writer import StoreWriter
 
 TYPE_CHECKING = False  # typing is not imported at run time (it costs ~10 ms of the import)
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from typing import Any, ParamSpec, TypeVar
 
     from ..notice import Notice
@@ -252,26 +253,11 @@ class Tracker(Sampling):
     def track(self, name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
         """Decorator: each call of the function is a window (named after the function unless ``name``). An
         ``async def`` function's window spans its whole run (until it returns), not the creation of its coroutine;
-        a generator function is refused (:func:`decoratable`)."""
+        a generator function is refused (:func:`around_calls`)."""
 
         def wrap(func: Callable[P, R]) -> Callable[P, R]:
             label = name or func.__qualname__
-            if decoratable(func):  # async def: the window spans the awaited run
-                afunc: Any = func
-
-                @functools.wraps(func)
-                async def ainner(*args: Any, **kwargs: Any) -> Any:
-                    with self.window(f"{label}#{os.urandom(2).hex()}"):
-                        return await afunc(*args, **kwargs)
-
-                return ainner  # type: ignore[return-value]
-
-            @functools.wraps(func)
-            def inner(*args: P.args, **kwargs: P.kwargs) -> R:
-                with self.window(f"{label}#{os.urandom(2).hex()}"):
-                    return func(*args, **kwargs)
-
-            return inner
+            return around_calls(func, lambda: self.window(f"{label}#{os.urandom(2).hex()}"))
 
         return wrap
 
@@ -454,49 +440,56 @@ def _data_version() -> str:
         return ""
 
 
-def decoratable(func: Callable[..., Any]) -> bool:
-    """True for an ``async def`` function (its call returns a coroutine, run later: the measurement must span the
-    awaited run), False for a plain one. A generator function is refused with :class:`TypeError`: calling it runs
-    nothing, and its work happens in whoever iterates it, which is what to measure (a window around the loop)."""
+def around_calls(func: Callable[P, R], scope: Callable[[], AbstractContextManager[Any]],
+                 done: Callable[[Callable[P, R], Any], None] | None = None) -> Callable[P, R]:
+    """``func`` with each call run inside a fresh ``scope()``, then ``done(wrapper, what the scope entered)`` after a
+    normal exit: the one implementation behind both ``track`` decorators. An ``async def`` function is wrapped around
+    its whole awaited run (its call only creates a coroutine, run later). A generator function is refused with
+    :class:`TypeError`: calling it runs nothing, and its work happens in whoever iterates it, which is what to measure
+    (a window around the loop)."""
     import inspect
 
     if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
         raise TypeError(f"cannot track the generator function {func.__qualname__}: calling it runs nothing; measure "
                         "the loop that consumes it (with tracker.window(NAME): ...)")
-    return inspect.iscoroutinefunction(func)
+    if inspect.iscoroutinefunction(func):
+        afunc: Any = func
+
+        @functools.wraps(func)
+        async def ainner(*args: Any, **kwargs: Any) -> Any:
+            with scope() as entered:
+                out = await afunc(*args, **kwargs)
+            if done is not None:
+                done(ainner, entered)  # type: ignore[arg-type]
+            return out
+
+        return ainner  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+        with scope() as entered:
+            out = func(*args, **kwargs)
+        if done is not None:
+            done(inner, entered)
+        return out
+
+    return inner
+
+
+def _keep_measurement(wrapper: Callable[..., Any], tracker: Tracker) -> None:
+    wrapper.last_measurement = tracker.result  # type: ignore[attr-defined]
 
 
 def track(name: str | None = None, config: TrackerConfig | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: run a fresh :class:`Tracker` around each call; the last measurement is ``func.last_measurement``.
     An ``async def`` function is measured over its whole awaited run (the tracker starts and stops around it; both
-    take a few ms on the event loop's thread); a generator function is refused (:func:`decoratable`)."""
+    take a few ms on the event loop's thread); a generator function is refused (:func:`around_calls`)."""
 
     def wrap(func: Callable[P, R]) -> Callable[P, R]:
         from .config import TrackerConfig
 
         cfg = config or TrackerConfig(name=name or func.__qualname__)
-        if decoratable(func):
-            afunc: Any = func
-
-            @functools.wraps(func)
-            async def ainner(*args: Any, **kwargs: Any) -> Any:
-                tracker = Tracker(cfg)
-                with tracker:
-                    out = await afunc(*args, **kwargs)
-                ainner.last_measurement = tracker.result  # type: ignore[attr-defined]
-                return out
-
-            return ainner  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def inner(*args: P.args, **kwargs: P.kwargs) -> R:
-            tracker = Tracker(cfg)
-            with tracker:
-                out = func(*args, **kwargs)
-            inner.last_measurement = tracker.result  # type: ignore[attr-defined]
-            return out
-
-        return inner
+        return around_calls(func, lambda: Tracker(cfg), _keep_measurement)
 
     return wrap
 

@@ -418,12 +418,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     text = str(name_or_path)
     path = Path(text)
     if text.endswith(".toml") or path.exists():
-        if not path.exists():
-            raise InputError(f"scenario file not found: {text}")
         from ..fileio import read_input
 
         try:
             content = read_input(path, "scenario file").decode("utf-8")
+        except FileNotFoundError:
+            raise InputError(f"scenario file not found: {text}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read scenario file {text}: {exc}") from None
         return parse_scenario(content, str(path))
