@@ -11,10 +11,13 @@ import pytest
 
 from aifootprint.measure.config import TrackerConfig
 from aifootprint.measure.sensors.discovery import SensorConfig
+from aifootprint.measure.sensors.fake import FAKE_NODE_W
 from aifootprint.measure.tracker import Tracker, track
 
 FAKE = TrackerConfig(name="t", store=False, sensors=SensorConfig(backend="fake"))
 RUN_S = 0.3
+#: the documented fake node draws a constant 370 W (GPU 300, CPU 60, RAM 10): energy = 370 W x the run
+NODE_W = sum(watts for _, watts in FAKE_NODE_W.values())
 
 
 def test_tracker_window_spans_the_awaited_run() -> None:
@@ -26,7 +29,8 @@ def test_tracker_window_spans_the_awaited_run() -> None:
 
         assert asyncio.run(job()) == "done"
     (window,) = tracker.window_results
-    assert window.duration_s >= RUN_S * 0.95 and window.energy_j > 0
+    assert window.duration_s >= RUN_S * 0.95
+    assert window.energy_j == pytest.approx(NODE_W * window.duration_s, rel=0.05)
 
 
 def test_module_track_measures_the_awaited_run() -> None:
@@ -37,7 +41,8 @@ def test_module_track_measures_the_awaited_run() -> None:
 
     assert asyncio.run(job(1)) == 2
     measurement = job.last_measurement  # type: ignore[attr-defined]
-    assert measurement.duration_s >= RUN_S * 0.95 and measurement.energy_j > 0
+    assert measurement.duration_s >= RUN_S * 0.95
+    assert measurement.energy_j == pytest.approx(NODE_W * measurement.duration_s, rel=0.05)
 
 
 def test_plain_functions_are_unchanged() -> None:
