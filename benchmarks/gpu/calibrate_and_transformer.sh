@@ -3,14 +3,19 @@
 #
 # Needs an NVIDIA GPU with its driver, and `pip install -e '.[calibrate]'` (PyTorch with CUDA + nvidia-ml-py; or any
 # Python with torch, nvidia-ml-py, numpy, typer and rich: the script runs this checkout's src/).
-# Takes about 3-5 minutes: `aifootprint calibrate` (< 2 min: idle, bf16 GEMM, HBM copy, small-batch GEMV), then
-# benchmarks/gpu/transformer_energy.py for two public shapes (prefill and decode at batch 1, 8, 32).
+# Takes about 5-7 minutes: `aifootprint calibrate` (< 2 min: idle, bf16 GEMM, HBM copy, small-batch GEMV), then
+# benchmarks/gpu/transformer_energy.py for two public shapes (prefill, eager decode and CUDA-graph decode at batch
+# 1, 8, 32), then `aifootprint measure` end to end around a 10 s GEMM loop (the NVML path a user meets), then (when
+# OVERHEAD=1, the default) benchmarks/tracker_overhead.py with this machine's real sensors (NVML read every tick).
+# Each step runs even if an earlier one failed; the exit code is that of the first failure.
 # Writes, with UTC stamp STAMP and a slug of the GPU name:
 #   calibration_<gpu>_<STAMP>.toml   the calibration profile (docs/calibrate.md)
 #   calibration_<gpu>_<STAMP>.txt    its summary next to the registry's datasheet values
 #   calibration_<gpu>_<STAMP>_readings.csv   the raw windows (microbench.csv format; `calibrate --from-csv` input)
 #   transformer_<gpu>_<shape>_<STAMP>.json/.csv   tracker vs raw NVML energy per phase and batch
 #   env_<gpu>_<STAMP>.txt            nvidia-smi, driver, torch versions
+#   measure_<gpu>_<STAMP>.json       `aifootprint measure --json` of the GEMM loop (and its run store, .db)
+#   tracker_overhead_<gpu>_<STAMP>.txt   the tracker's cost with real NVML reads
 # Environment: GPU (index, default 0), PYTHON (default python), OUT_DIR (default benchmarks/results/gpu),
 #              SHAPES (default "llama-3.2-1b llama-3.1-8b"), BATCH_SIZES (default 1,8,32).
 # Not run on the development machine (no GPU there).
@@ -23,6 +28,9 @@ GPU=${GPU:-0}
 OUT=${OUT_DIR:-benchmarks/results/gpu}
 SHAPES=${SHAPES:-"llama-3.2-1b llama-3.1-8b"}
 BATCH_SIZES=${BATCH_SIZES:-1,8,32}
+OVERHEAD=${OVERHEAD:-1}
+status=0
+step() { "$@" || { rc=$?; echo "calibrate_and_transformer: step failed (exit $rc): $*" >&2; [ "$status" -ne 0 ] || status=$rc; }; }
 
 if ! command -v nvidia-smi >/dev/null 2>&1; then
     echo "calibrate_and_transformer: no NVIDIA driver here (nvidia-smi not found); run it on a machine with an NVIDIA GPU" >&2
@@ -46,12 +54,25 @@ SLUG=$(printf '%s' "$NAME" | tr '[:upper:]' '[:lower:]' | sed -E 's/^nvidia //; 
 } > "$OUT/env_${SLUG}_${STAMP}.txt"
 
 echo "== aifootprint calibrate on GPU $GPU ($NAME)"
-"$PY" -m aifootprint.cli.main calibrate --device "$GPU" --out "$OUT/calibration_${SLUG}_${STAMP}.toml" \
-    --save-readings "$OUT/calibration_${SLUG}_${STAMP}_readings.csv" | tee "$OUT/calibration_${SLUG}_${STAMP}.txt"
+step "$PY" -m aifootprint.cli.main calibrate --device "$GPU" --out "$OUT/calibration_${SLUG}_${STAMP}.toml" \
+    --save-readings "$OUT/calibration_${SLUG}_${STAMP}_readings.csv" > "$OUT/calibration_${SLUG}_${STAMP}.txt"
+cat "$OUT/calibration_${SLUG}_${STAMP}.txt" || true
 
 for shape in $SHAPES; do
     echo "== transformer_energy $shape (batch $BATCH_SIZES)"
-    "$PY" benchmarks/gpu/transformer_energy.py --gpu "$GPU" --shape "$shape" --batch-sizes "$BATCH_SIZES" \
+    step "$PY" benchmarks/gpu/transformer_energy.py --gpu "$GPU" --shape "$shape" --batch-sizes "$BATCH_SIZES" \
         --out "$OUT/transformer_${SLUG}_${shape}_${STAMP}.json"
 done
-echo "== results in $OUT (stamp $STAMP)"
+echo "== aifootprint measure around a 10 s bf16 GEMM loop"
+step "$PY" -m aifootprint.cli.main measure --json --gpus "$GPU" --store "$OUT/measure_${SLUG}_${STAMP}.db" -- \
+    "$PY" -c "import time, torch; a = torch.randn(8192, 8192, device='cuda:$GPU', dtype=torch.bfloat16); t = time.time()
+while time.time() - t < 10: a @ a
+torch.cuda.synchronize()" > "$OUT/measure_${SLUG}_${STAMP}.json"
+cat "$OUT/measure_${SLUG}_${STAMP}.json" || true
+
+if [ "$OVERHEAD" = 1 ]; then
+    echo "== tracker_overhead with this machine's sensors"
+    step "$PY" benchmarks/tracker_overhead.py --repeats 3 --sampler-s 3 --out "$OUT/tracker_overhead_${SLUG}_${STAMP}.txt"
+fi
+echo "== results in $OUT (stamp $STAMP; exit $status)"
+exit "$status"

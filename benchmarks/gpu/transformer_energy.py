@@ -6,7 +6,10 @@ Run on a machine with an NVIDIA GPU, PyTorch with CUDA and nvidia-ml-py:
         --shape llama-3.1-8b --batch-sizes 1,8,32 --prompt-len 512 --decode-len 128
 
 For each batch size it runs the prefill (a batch of prompts through the model, causal attention, KV cache
-written) and the decode (one token per sequence per step, KV cache read), each inside a tracker window. Around
+written), the decode in eager PyTorch (one token per sequence per step, KV cache read; host launch overhead
+included, like an engine without CUDA graphs) and the same decode replayed as one captured CUDA graph per step
+(``decode-graph``: static KV cache, masked attention, no per-step host work; the GPU-bound regime of the
+estimator's ``cuda-graph`` engine profile), each inside a tracker window. Around
 the same window it reads ``nvmlDeviceGetTotalEnergyConsumption`` directly, so the tracker's figure can be checked
 against the raw counter. Each window repeats its phase until it lasts ``--min-window-s`` (default 5 s, far above
 the counter's update period). Writes the rows as JSON (``--out``) and CSV (same name, ``.csv``), with the GPU name,
@@ -120,6 +123,56 @@ def forward(torch: Any, model: dict[str, Any], shape: Shape, ids: Any, cache: li
     return rms_norm(torch, x[:, -1:], model["norm"]) @ model["head"].T
 
 
+def decode_step_static(torch: Any, model: dict[str, Any], shape: Shape, tok: Any, cache: list[Any], pos_t: Any,
+                       arange_l: Any) -> Any:
+    """One decode step at the position held in the device tensor ``pos_t`` (capturable in a CUDA graph).
+
+    The K/V of the new token are written at ``pos_t``; attention runs over the whole static cache with the positions
+    after ``pos_t`` masked out; grouped-query attention as plain attention with the query heads of each KV head
+    stacked along the query-length axis (exactly the same arithmetic, no copy of K/V); ``pos_t`` advances by one.
+    """
+    f = torch.nn.functional
+    bsz = tok.shape[0]
+    hd = model["head_dim"]
+    rep = shape.heads // shape.kv_heads
+    x = f.embedding(tok, model["embed"])
+    mask = (arange_l <= pos_t).view(1, 1, 1, -1)
+    for blk, (k_cache, v_cache) in zip(model["blocks"], cache, strict=True):
+        h = rms_norm(torch, x, blk["n1"])
+        q = (h @ blk["q"].T).view(bsz, shape.kv_heads, rep, hd)
+        k = (h @ blk["k"].T).view(bsz, 1, shape.kv_heads, hd).transpose(1, 2)
+        v = (h @ blk["v"].T).view(bsz, 1, shape.kv_heads, hd).transpose(1, 2)
+        k_cache.index_copy_(2, pos_t, k)
+        v_cache.index_copy_(2, pos_t, v)
+        att = f.scaled_dot_product_attention(q, k_cache, v_cache, attn_mask=mask)
+        x = x + att.reshape(bsz, 1, shape.heads * hd) @ blk["o"].T
+        h = rms_norm(torch, x, blk["n2"])
+        x = x + (f.silu(h @ blk["gate"].T) * (h @ blk["up"].T)) @ blk["down"].T
+    pos_t.add_(1)
+    return rms_norm(torch, x, model["norm"]) @ model["head"].T
+
+
+def capture_decode(torch: Any, model: dict[str, Any], shape: Shape, cache: list[Any], bsz: int, start: int,
+                   total: int, device: str) -> tuple[Any, Any]:
+    """Capture one static decode step as a CUDA graph; returns (graph, position tensor to reset before each run)."""
+    tok = torch.randint(0, shape.vocab, (bsz, 1), device=device)
+    pos_t = torch.tensor([start], device=device, dtype=torch.long)
+    arange_l = torch.arange(total, device=device)
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):  # warm-up off the capture stream, as torch.cuda.graphs asks
+        for _ in range(3):
+            decode_step_static(torch, model, shape, tok, cache, pos_t, arange_l)
+    torch.cuda.current_stream().wait_stream(side)
+    torch.cuda.synchronize()
+    pos_t.fill_(start)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        decode_step_static(torch, model, shape, tok, cache, pos_t, arange_l)
+    torch.cuda.synchronize()
+    return graph, pos_t
+
+
 def new_cache(torch: Any, shape: Shape, layers: int, bsz: int, length: int, hd: int, device: str, dtype: Any) -> Any:
     return [(torch.empty(bsz, shape.kv_heads, length, hd, device=device, dtype=dtype),
              torch.empty(bsz, shape.kv_heads, length, hd, device=device, dtype=dtype)) for _ in range(layers)]
@@ -142,6 +195,7 @@ def main() -> None:
     parser.add_argument("--min-window-s", type=float, default=5.0)
     parser.add_argument("--gpu", type=int, default=0, help="CUDA/NVML device index.")
     parser.add_argument("--hz", type=float, default=10.0)
+    parser.add_argument("--phases", default="prefill,decode,decode-graph")
     args = parser.parse_args()
 
     torch = need_torch()
@@ -165,33 +219,52 @@ def main() -> None:
     with torch.inference_mode():
         for bsz in [int(b) for b in args.batch_sizes.split(",")]:
             total = args.prompt_len + args.decode_len
-            cache = new_cache(torch, shape, layers, bsz, total, hd, device, dtype)
+            cache = [(torch.zeros_like(k), torch.zeros_like(v))
+                     for k, v in new_cache(torch, shape, layers, bsz, total, hd, device, dtype)]
             prompt = torch.randint(0, shape.vocab, (bsz, args.prompt_len), device=device)
-            forward(torch, model, shape, prompt, cache, 0)  # warm-up
+            forward(torch, model, shape, prompt, cache, 0)  # warm-up; fills the prompt's K/V
             torch.cuda.synchronize()
-            for phase in ("prefill", "decode"):
+            for phase in args.phases.split(","):
                 name = f"{phase}-b{bsz}"
-                torch.cuda.synchronize()
-                tracker.begin_window(name)
-                e0, t0 = nvml_energy_j(args.gpu), time.perf_counter()
-                reps, tokens = 0, 0
-                while time.perf_counter() - t0 < args.min_window_s or reps == 0:
-                    if phase == "prefill":
-                        forward(torch, model, shape, prompt, cache, 0)
-                        tokens += bsz * args.prompt_len
-                    else:
-                        tok = torch.randint(0, shape.vocab, (bsz, 1), device=device)
-                        for step in range(args.decode_len):
-                            forward(torch, model, shape, tok, cache, args.prompt_len + step)
-                        tokens += bsz * args.decode_len
-                    reps += 1
+                try:
+                    graph = pos_t = None
+                    if phase == "decode-graph":
+                        graph, pos_t = capture_decode(torch, model, shape, cache, bsz, args.prompt_len, total, device)
                     torch.cuda.synchronize()
-                e1, t1 = nvml_energy_j(args.gpu), time.perf_counter()
-                result = tracker.end_window(name)
+                    tracker.begin_window(name)
+                    e0, t0 = nvml_energy_j(args.gpu), time.perf_counter()
+                    reps, tokens, steps = 0, 0, 0
+                    while time.perf_counter() - t0 < args.min_window_s or reps == 0:
+                        if phase == "prefill":
+                            forward(torch, model, shape, prompt, cache, 0)
+                            tokens += bsz * args.prompt_len
+                            steps += 1
+                        elif phase == "decode":
+                            tok = torch.randint(0, shape.vocab, (bsz, 1), device=device)
+                            for step in range(args.decode_len):
+                                forward(torch, model, shape, tok, cache, args.prompt_len + step)
+                            tokens += bsz * args.decode_len
+                            steps += args.decode_len
+                        else:
+                            pos_t.fill_(args.prompt_len)
+                            for _ in range(args.decode_len):
+                                graph.replay()
+                            tokens += bsz * args.decode_len
+                            steps += args.decode_len
+                        reps += 1
+                        torch.cuda.synchronize()
+                    e1, t1 = nvml_energy_j(args.gpu), time.perf_counter()
+                    result = tracker.end_window(name)
+                except Exception as exc:  # one phase failing must not lose the others' rows
+                    print(json.dumps({"phase": phase, "batch_size": bsz, "error": repr(exc)}), flush=True)
+                    continue
+                finally:
+                    del graph
                 gpu_j = sum(d.energy_j for d in result.devices if d.component == "gpu")
                 rows.append({
                     "shape": args.shape, "layers": layers, "phase": phase, "batch_size": bsz,
                     "prompt_len": args.prompt_len, "decode_len": args.decode_len, "repeats": reps, "tokens": tokens,
+                    "steps": steps, "step_s": (t1 - t0) / steps,
                     "duration_s": t1 - t0, "nvml_energy_j": e1 - e0, "tracker_gpu_energy_j": gpu_j,
                     "tracker_over_nvml": gpu_j / (e1 - e0) if e1 > e0 else None,
                     "mean_power_w": (e1 - e0) / (t1 - t0), "j_per_token": (e1 - e0) / tokens,
@@ -208,6 +281,9 @@ def main() -> None:
         "python": platform.python_version(), "shape": asdict(shape), "date_utc": time.strftime("%Y-%m-%dT%H:%MZ"),
         "dtype": "bfloat16", "method": "GPU energy only (NVML counter); weights random; see the script's docstring",
     }
+    if not rows:
+        print("transformer_energy: every phase failed (errors above); nothing written", file=sys.stderr)
+        raise SystemExit(1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n", encoding="utf-8")
     with args.out.with_suffix(".csv").open("w", newline="", encoding="utf-8") as fh:
