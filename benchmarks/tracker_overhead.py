@@ -148,6 +148,9 @@ WAKE_ONLY = ("import threading\nstop_lock = threading.Lock(); stop_lock.acquire(
              "threading.Thread(target=wake, daemon=True).start(); time.sleep(1.0)\n")
 
 
+SAMPLER_PROCESSES = [5]  # --sampler-processes
+
+
 def sampler_cpu_pct(tool: str | None, seconds: float, fake: bool = False, rapl: tuple[str, str] | None = None,
                     wake_only: bool = False) -> float:
     """% of a core used by a process tracking for ``seconds`` while its main thread sleeps (``tool`` None: a bare
@@ -167,7 +170,8 @@ def sampler_cpu_pct(tool: str | None, seconds: float, fake: bool = False, rapl: 
     sensors = "import os; os.environ['AIFOOTPRINT_SENSORS'] = 'fake'\n" if fake else ""
     code = (f"import time\n{sensors}{start}c0, w0 = time.process_time(), time.perf_counter()\ntime.sleep({seconds})\n"
             f"c1, w1 = time.process_time(), time.perf_counter()\n{stop}print((c1 - c0) / (w1 - w0) * 100)")
-    return statistics.median(float(_run(code)) for _ in range(5))  # a figure of ~0.1 % is noisy: long windows
+    # a figure of ~0.1 % is noisy: long windows
+    return statistics.median(float(_run(code)) for _ in range(SAMPLER_PROCESSES[0]))
 
 
 def read_us() -> tuple[float, float]:
@@ -235,8 +239,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--sampler-s", type=float, default=10.0, help="seconds of each sampler CPU measurement")
+    parser.add_argument("--sampler-processes", type=int, default=5, help="processes per sampler CPU row (median)")
+    parser.add_argument("--sampler-rows", choices=("all", "real"), default="all",
+                        help="'real': only this machine's sensors (and the bare baseline), e.g. on a GPU machine")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "tracker_overhead.txt")
     args = parser.parse_args()
+    SAMPLER_PROCESSES[0] = max(1, args.sampler_processes)
+    every_row = args.sampler_rows == "all"
     n = args.repeats
     load0 = os.getloadavg()
     tools = [t for t in TOOLS if t == "aifootprint" or _have(t)]
@@ -253,13 +262,13 @@ def main() -> None:
                 "rss_cold_mib": rss_extra_mib(tool, warm=False),
                 "cpu_pct": sampler_cpu_pct(tool, args.sampler_s),
             }
-            if tool == "aifootprint":
+            if tool == "aifootprint" and every_row:
                 rows[tool]["cpu_fake_pct"] = sampler_cpu_pct(tool, args.sampler_s, fake=True)
                 rows[tool]["cpu_rapl_pct"] = sampler_cpu_pct(tool, args.sampler_s, rapl=rapl_tree())
         except RuntimeError as exc:
             print(f"{tool}: failed ({exc})", file=sys.stderr)
     idle_cpu = sampler_cpu_pct(None, args.sampler_s)
-    wake_cpu = sampler_cpu_pct(None, args.sampler_s, wake_only=True) - idle_cpu
+    wake_cpu = sampler_cpu_pct(None, args.sampler_s, wake_only=True) - idle_cpu if every_row else float("nan")
     fake_read_us, rapl_read_us = read_us()
     m_wall, true_wall, m_cpu, m_rss = measure_overhead(n)
     load1 = os.getloadavg()
@@ -294,7 +303,8 @@ def main() -> None:
         cells = "".join(f"{rows[t][key] - idle:14.3g}" if key in rows[t] else f"{'-':>14}" for t in rows)
         lines.append(f"{label:36}{cells}   {target}")
     lines += [
-        f"(sampler CPU: {args.sampler_s:g} s per process, median of 5; a bare sleeping process uses {idle_cpu:.3f} % "
+        f"(sampler CPU: {args.sampler_s:g} s per process, median of {SAMPLER_PROCESSES[0]}; "
+        f"a bare sleeping process uses {idle_cpu:.3f} % "
         "and is subtracted;",
         " sensors whose reading changes at most every 0.5 s, the CPU and RAM estimates, are read every 0.5 s;",
         " counters and power readings at every 1/10 s tick, like the fake node's three devices)",

@@ -64,9 +64,9 @@ class _Recording(Tracker):
         if self.drive:
             super()._loop()
 
-    def _sample_now(self, every: bool = True, now: float = 0.0) -> None:
+    def _sample_now(self, every: bool = True, now: float = 0.0, full: bool = True) -> None:
         self.ticks.append((every, now))
-        super()._sample_now(every, now)
+        super()._sample_now(every, now, full)
 
     def _write_tick(self) -> None:
         self.writes.append(self.ticks[-1][1])

@@ -158,7 +158,9 @@ class TorchNvmlBackend:
         self._device = torch.device("cuda", index)
         torch.cuda.set_device(self._device)
         torch.zeros(1, device=self._device)  # open the CUDA context (idle is measured with it open)
-        self._counter = sensor.read().energy_j is not None
+        # every window edge reads the counter, whatever the sensor's read budget (a calibration, no workload to spare)
+        self._read: Callable[[], Reading] = getattr(sensor, "read_full", sensor.read)
+        self._counter = self._read().energy_j is not None
 
     def device_info(self) -> DeviceInfo:
         limit_w = self._sensor.power_limit_w
@@ -173,13 +175,13 @@ class TorchNvmlBackend:
         )
 
     def _power_w(self) -> float:
-        power = self._sensor.read().power_w
+        power = self._read().power_w
         if power is None:
             raise BackendUnavailable(f"{self._sensor.device}: no power reading (and no energy counter)")
         return power
 
     def _energy_j(self) -> float:
-        energy = self._sensor.read().energy_j
+        energy = self._read().energy_j
         if energy is None:
             raise BackendUnavailable(f"{self._sensor.device}: the energy counter stopped answering")
         return energy

@@ -68,9 +68,19 @@ class DeviceTrack:
         self.bridge_from: float | None = None  # start time to bridge to the first reading (set by the tracker)
         self.period_s = 0.0  # the sampler reads the sensor at most this often (0: every tick; see read_period)
         self.read_at = -1e18  # the sampler tick of the last read (tracker's clock)
+        self.best_at_counter = 0.0  # best_j at the last counter reading (the anchor; see update)
+        # the sensor's read of every quantity now (first and last readings; see NvidiaSensor.read_full)
+        self.read_full = getattr(sensor, "read_full", sensor.read)
 
     def update(self, t: float, r: Reading, feed: bool = False) -> tuple[float, Gap | None]:
         """Fold a reading in; return the energy since the previous reading and a closed gap, if any.
+
+        A sensor may give its counter at some readings only (a costly counter read on a read budget) and power at
+        all: readings without the counter add integrated power, and each counter reading re-anchors the cumulative
+        energy to the counter: its delta is the counter's increase since the previous counter reading minus what
+        power integration already added since then (negative when integration overshot), so that the cumulative
+        energy at every counter reading is exactly the counter's. With the counter at every reading this is the
+        plain counter difference.
 
         With ``feed``, final per-interval energies are appended to :attr:`emitted` (counter increments spread
         over the intervals by power when the device has both, see :mod:`.smoothing`)."""
@@ -84,7 +94,7 @@ class DeviceTrack:
         self.integrated_j += d_int
         prev_counter = self.counter
         if r.energy_j is not None and prev_counter is not None:
-            delta = max(0.0, r.energy_j - prev_counter)
+            delta = max(0.0, r.energy_j - prev_counter) - (self.best_j - self.best_at_counter)
         elif r.energy_j is not None:
             delta = 0.0  # first counter value: the baseline
         else:
@@ -105,6 +115,8 @@ class DeviceTrack:
             self.gaps.append(gap)
             self.failing_since = None
         self.best_j += delta
+        if r.energy_j is not None:
+            self.best_at_counter = self.best_j
         if feed and self.t is not None and t > self.t:
             if r.energy_j is not None and prev_counter is not None and r.power_w is not None:
                 self.emitted.extend(self.smoother.push(self.t, t, delta, d_int))
@@ -119,6 +131,13 @@ class DeviceTrack:
             self.rate_w = delta / dt
         self.t, self.power = t, r.power_w
         return delta, gap
+
+    def add_bridge(self, energy_j: float) -> None:
+        """Energy from before the first reading (start() to the sampler's first read, at its power): outside every
+        counter interval, so it moves the anchor too."""
+        self.best_j += energy_j
+        self.integrated_j += energy_j
+        self.best_at_counter += energy_j
 
     def fail(self, t: float, exc: BaseException) -> bool:
         """Record a failed read; True when it opens a new gap."""
@@ -147,6 +166,9 @@ class DeviceTrack:
                     "energy counter did not change during the window: power integrated instead")
             if method != base:
                 d_best = d_int
+        if d_best < 0:  # a counter re-anchoring inside a short window took back more than the window integrated
+            note = "; ".join(filter(None, [note, f"counter correction of {d_best:.3g} J inside the window: 0 J kept"]))
+            d_best = 0.0
         elif self.counter is not None and d_best == 0 and duration > 0:
             note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
         if self.rejected:

@@ -84,7 +84,7 @@ class Sampling:
                 deadline = now
             write = deadline + tick > write_by + 1e-6  # the next tick would be too late (1 µs: float sums)
             try:
-                sample(write, deadline)
+                sample(write, deadline, bool(self._listeners))
             except Exception as exc:  # never let the sampler die silently, never disturb the workload
                 self._sampler_error(exc)
             if write:
@@ -110,7 +110,7 @@ class Sampling:
 
         self._note(Notice("sampler-error", f"sampler error: {type(exc).__name__}: {exc}"))
 
-    def _sample_now(self, every: bool = True, now: float = 0.0) -> None:
+    def _sample_now(self, every: bool = True, now: float = 0.0, full: bool = True) -> None:
         """Read the owned sensors and queue the readings (no lock held: see :meth:`_fold`).
 
         ``every``: read every sensor; else (a background tick at ``now``) only those due by their read period
@@ -119,7 +119,11 @@ class Sampling:
         interval listeners are attached (so that they are fed at once), in reading order: the state at any edge, the
         samples stored and the listeners' intervals are those of folding each tick at once. Folding several ticks in
         one warm pass costs a fraction of the work per tick (the 10 Hz sampler's CPU is mostly cache misses of a
-        cold tick)."""
+        cold tick).
+
+        ``full``: each sensor reads every quantity it has (``read_full``: an NVML counter whatever its read budget);
+        the background ticks pass False unless interval listeners are attached (their per-interval energies follow
+        the counter at every tick)."""
         if not self.running:
             return
         clock = self._clock
@@ -138,7 +142,7 @@ class Sampling:
             tr.read_at = now
             begun = tr.reading_since = clock()
             try:
-                got: Reading | BaseException = tr.sensor.read()
+                got: Reading | BaseException = tr.read_full() if full else tr.sensor.read()
             except Exception as exc:
                 got = exc
             tr.reading_since = None
@@ -202,8 +206,7 @@ class Sampling:
             _delta, gap = tr.update(at, got, feed)
             if bridge is not None and power is not None:
                 # the sampler's first reading lands a little after start(): that stretch at the first power
-                tr.best_j += power * (at - bridge)
-                tr.integrated_j += power * (at - bridge)
+                tr.add_bridge(power * (at - bridge))
             if gap is not None:
                 self._event(at - t0, "gap_end", tr.sensor.device, gap.bridged)
             rows.append((run_id, tr.sensor.device, at - t0, tr.best_j, power))

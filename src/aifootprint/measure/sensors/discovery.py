@@ -44,6 +44,13 @@ class SensorConfig:
     cpu_tdp_w: float | None = None
     ram_gb: float | None = None
     dev_root: str = "/dev"
+    #: Share of one core each costly NVML query may use (None: ``nvidia.READ_BUDGET``, 0.05 %; 0: read the energy
+    #: counter and the process share at every sample, whatever they cost). See :mod:`.nvidia`, "Read budget".
+    nvml_read_budget: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.nvml_read_budget is not None and not 0.0 <= self.nvml_read_budget <= 1.0:
+            raise ValueError(f"nvml_read_budget must be a share of one core, 0 to 1, got {self.nvml_read_budget!r}")
 
 
 @dataclass
@@ -123,7 +130,7 @@ def discover(
         # a GPU library is only loaded where its driver's device nodes exist (or GPUs were named): importing
         # and initialising NVML costs ~50 ms, which a CPU-only machine must not pay in Tracker.start()
         if gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES):
-            _try(found, lambda: _nvidia(gpus, pids))
+            _try(found, lambda: _nvidia(gpus, pids, cfg.nvml_read_budget))
         else:
             found.details.append(Notice("backend-unavailable", f"no NVIDIA device node in {cfg.dev_root}"))
         if not any(s.component == "gpu" for s in found.sensors) and _nodes(cfg.dev_root, AMD_NODES):
@@ -183,10 +190,10 @@ def _try(found: Discovery, opener: Callable[[], list[Sensor]]) -> None:
         found.notes.append(Notice("backend-failed", f"sensor backend failed to open: {exc}"))
 
 
-def _nvidia(gpus: list[str] | None, pids: Callable[[], set[int]] | None) -> list[Sensor]:
-    from .nvidia import discover_nvidia
+def _nvidia(gpus: list[str] | None, pids: Callable[[], set[int]] | None, budget: float | None) -> list[Sensor]:
+    from .nvidia import READ_BUDGET, discover_nvidia
 
-    return list(discover_nvidia(gpus, pids=pids))
+    return list(discover_nvidia(gpus, pids=pids, read_budget=READ_BUDGET if budget is None else budget))
 
 
 def _amd() -> list[Sensor]:

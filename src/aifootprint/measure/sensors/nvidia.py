@@ -19,7 +19,20 @@ being supported or permitted switches the sensor to power integration from then 
 
 Shared GPUs: when given the tracked process ids, each read also reports the share of the device used by them
 (``nvmlDeviceGetProcessUtilization`` SM utilisation, else the share of GPU memory from
-``nvmlDeviceGetComputeRunningProcesses``), refreshed at most once per second.
+``nvmlDeviceGetComputeRunningProcesses``), refreshed at most once per second (see the read budget below).
+
+Read budget (issue 12: the sampler must cost <= 0.2 % of a core at 10 Hz). What an NVML query costs depends on the
+driver and the machine: on an H200 under driver 580.159.04 in a Firecracker VM, one
+``nvmlDeviceGetTotalEnergyConsumption`` took 3.9 ms of CPU and ``nvmlDeviceGetProcessUtilization`` 2.2 ms, while
+``nvmlDeviceGetPowerUsage`` took 1.5 us (``benchmarks/gpu/nvml_probe.py``, 2026-12-04; both readings changed every
+100 ms there). Read ten times a second, the counter alone cost 3.9 % of a core. So the sensor times its own costly
+queries (CPU time of the calling thread) and spaces them so that each uses at most ``read_budget`` of one core
+(default :data:`READ_BUDGET`): the counter is read at the next read after ``cost / read_budget`` seconds (every read
+where it is cheap: a few microseconds is a period shorter than any tick), the process share likewise (at least 1 s
+apart). Power is read at every read; between two counter reads the tracker integrates it, and each counter read
+re-anchors the device's cumulative energy to the counter (:mod:`aifootprint.measure.devicetrack`), so totals over
+a run are the counter's. :meth:`NvidiaSensor.read_full` reads everything now (the tracker's first and last reading,
+synchronous sampling, live interval listeners). ``read_budget=0`` reads every query at every read.
 """
 
 from __future__ import annotations
@@ -34,6 +47,14 @@ from .base import Component, Reading, SensorError, SensorUnavailable
 from .errors import LibrarySession, nvml_errors
 
 PidsFn = Callable[[], set[int]]
+
+#: Share of one CPU core that each costly NVML query (energy counter; process share) may use: 0.05 %, so that both
+#: together stay within half of issue 12's 0.2 % sampler budget at 10 Hz, the rest being the sampler's own wake-ups.
+READ_BUDGET = 0.0005
+#: Weight of the newest timing in the running (exponentially weighted) cost of a query.
+COST_WEIGHT = 0.25
+#: Counter reads further apart than this do not tell the counter's own update period (see ``counter_update_s``).
+UPDATE_PROBE_S = 0.5
 
 
 def load_nvml(module: Any | None = None) -> Any:
@@ -67,7 +88,8 @@ class NvidiaSensor:
 
     def __init__(
         self, nvml: Any, index: int, *, pids: PidsFn | None = None, clock: Callable[[], float] = time.monotonic,
-        session: NvmlSession | None = None,
+        session: NvmlSession | None = None, read_budget: float = READ_BUDGET,
+        cpu_clock: Callable[[], float] = time.thread_time,
     ) -> None:
         self._nvml = nvml
         self._session = session
@@ -93,6 +115,15 @@ class NvidiaSensor:
         self._share: float | None = None
         self._share_at = -1e9
         self._util_ts = 0
+        if not read_budget >= 0:
+            raise ValueError(f"read_budget must be >= 0 (a share of one core), got {read_budget!r}")
+        self._budget = read_budget
+        self._cpu = cpu_clock
+        self._counter_due = -1e18  # the counter is read at the first read at or after this time (sensor clock)
+        self._counter_cost_s: float | None = None  # running CPU cost of one counter read
+        self._counter_read_at = -1e18
+        self._share_cost_s: float | None = None
+        self._share_period_s = 1.0
 
     @property
     def has_counter(self) -> bool:
@@ -100,12 +131,24 @@ class NvidiaSensor:
 
     @property
     def counter_update_s(self) -> float | None:
-        """Median spacing between observed counter changes (None until three changes were seen)."""
-        if len(self._changes) < 3:
+        """Median spacing between observed counter changes (None until three changes were seen, and None while the
+        read budget spaces counter reads more than ``UPDATE_PROBE_S`` apart: changes seen then are the reads')."""
+        if len(self._changes) < 3 or self.counter_period_s > UPDATE_PROBE_S:
             return None
         gaps = sorted([b - a for a, b in zip(self._changes, self._changes[1:], strict=False)][-32:])
         mid = len(gaps) // 2
         return gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) / 2  # the median
+
+    @property
+    def counter_period_s(self) -> float:
+        """Least spacing of counter reads the read budget allows now [s] (0: every read)."""
+        if self._counter_cost_s is None or self._budget <= 0:
+            return 0.0
+        return self._counter_cost_s / self._budget
+
+    @staticmethod
+    def _blend(old: float | None, new: float) -> float:
+        return new if old is None else old + COST_WEIGHT * (new - old)
 
     def _query(self, fn: str, *args: Any) -> Any:
         """An optional device query at set-up: None when the device or driver does not support it."""
@@ -135,9 +178,10 @@ class NvidiaSensor:
 
     _power_gone = False
 
-    def _energy_j(self, now: float) -> float | None:
-        if self._start_mj is None:
+    def _energy_j(self, now: float, force: bool) -> float | None:
+        if self._start_mj is None or not (force or now >= self._counter_due):
             return None
+        c0 = self._cpu()
         try:
             mj = float(self._nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle))
         except self._errors.error as exc:
@@ -150,23 +194,33 @@ class NvidiaSensor:
                 "method-changed", f"{self.device}: energy counter no longer readable ({self._errors.name(exc)}): "
                 "power integrated from then on", self.device))
             return None
+        self._counter_cost_s = self._blend(self._counter_cost_s, max(0.0, self._cpu() - c0))
+        self._counter_due = now + self.counter_period_s
         if mj != self._last_mj:
+            if now - self._counter_read_at > UPDATE_PROBE_S:
+                self._changes.clear()  # reads this far apart say nothing of the update period
             self._changes.append(now)
             del self._changes[:-64]
             self._last_mj = mj
+        self._counter_read_at = now
         return (mj - self._start_mj) / 1000.0
 
-    def process_fraction(self, now: float) -> float | None:
-        """Share of this GPU used by the tracked processes (refreshed at most once per second)."""
+    def process_fraction(self, now: float, force: bool = False) -> float | None:
+        """Share of this GPU used by the tracked processes (refreshed at most once per second, and no more often
+        than the read budget allows)."""
         if self._pids is None:
             return None
-        if now - self._share_at < 1.0:
+        if now - self._share_at < self._share_period_s and not (force and now > self._share_at):
             return self._share
         self._share_at = now
+        c0 = self._cpu()
         pids = self._pids()
         self._share = self._util_share(pids)
         if self._share is None:
             self._share = self._memory_share(pids)
+        self._share_cost_s = self._blend(self._share_cost_s, max(0.0, self._cpu() - c0))
+        if self._budget > 0:
+            self._share_period_s = max(1.0, self._share_cost_s / self._budget)
         return self._share
 
     def _util_share(self, pids: set[int]) -> float | None:
@@ -193,12 +247,20 @@ class NvidiaSensor:
         return sum(m for pid, m in used if pid in pids) / total
 
     def read(self) -> Reading:
+        """Power, and the counter and the process share when the read budget allows (see the module docstring)."""
+        return self._read(False)
+
+    def read_full(self) -> Reading:
+        """Every quantity now, whatever the read budget (the tracker's first and last reading)."""
+        return self._read(True)
+
+    def _read(self, full: bool) -> Reading:
         now = self._clock()
-        energy = self._energy_j(now)
         power = self._power_w()
+        energy = self._energy_j(now, full or power is None or self._budget <= 0)
         if energy is None and power is None:
             raise SensorError(f"{self.device}: neither energy nor power could be read")
-        return Reading(energy, power, self.process_fraction(now))  # positional: no keyword dict per read
+        return Reading(energy, power, self.process_fraction(now, full))  # positional: no keyword dict per read
 
     def close(self) -> None:
         if not self._closed and self._session is not None:
@@ -272,7 +334,8 @@ def visible_indices(nvml: Any, gpus: Sequence[str] | None) -> list[int]:
 
 
 def discover_nvidia(
-    gpus: list[str] | None = None, *, pids: PidsFn | None = None, module: Any | None = None
+    gpus: list[str] | None = None, *, pids: PidsFn | None = None, module: Any | None = None,
+    read_budget: float = READ_BUDGET,
 ) -> list[NvidiaSensor]:
     """One sensor per visible NVIDIA GPU. Raises SensorUnavailable when NVML or GPUs are missing, InputError for
     ``gpus`` ids that match no GPU."""
@@ -289,4 +352,4 @@ def discover_nvidia(
                                     "no GPU measured", code="gpu-hidden")
         raise SensorUnavailable("NVML found no (visible) NVIDIA GPU")
     session = NvmlSession(nvml, len(indices))
-    return [NvidiaSensor(nvml, i, pids=pids, session=session) for i in indices]
+    return [NvidiaSensor(nvml, i, pids=pids, session=session, read_budget=read_budget) for i in indices]
