@@ -69,6 +69,12 @@ class DeviceTrack:
         self.period_s = 0.0  # the sampler reads the sensor at most this often (0: every tick; see read_period)
         self.read_at = -1e18  # the sampler tick of the last read (tracker's clock)
         self.best_at_counter = 0.0  # best_j at the last counter reading (the anchor; see update)
+        # a power reading that is an average over the last 2 x lag seconds describes the power lag seconds ago
+        lag = getattr(sensor, "power_lag_s", 0.0)
+        self.lag_s = float(lag) if isinstance(lag, (int, float)) and lag > 0 else 0.0
+        self.anchor_t: float | None = None  # time of the last counter reading
+        self.anchor_int = 0.0  # integrated_j at the anchor
+        self.lagged_int: float | None = None  # integrated_j at anchor_t + lag_s (None until a reading passes it)
         # the sensor's read of every quantity now (first and last readings; see NvidiaSensor.read_full)
         self.read_full = getattr(sensor, "read_full", sensor.read)
 
@@ -97,6 +103,8 @@ class DeviceTrack:
             delta = max(0.0, r.energy_j - prev_counter) - (self.best_j - self.best_at_counter)
         elif r.energy_j is not None:
             delta = 0.0  # first counter value: the baseline
+        elif prev_counter is not None and self.anchor_t is not None and self.lag_s > 0 and r.power_w is not None:
+            delta = self._lagged_estimate(t, r.power_w, d_int) - self.best_j
         else:
             delta = d_int
         if r.energy_j is not None:
@@ -117,6 +125,7 @@ class DeviceTrack:
         self.best_j += delta
         if r.energy_j is not None:
             self.best_at_counter = self.best_j
+            self.anchor_t, self.anchor_int, self.lagged_int = t, self.integrated_j, None
         if feed and self.t is not None and t > self.t:
             if r.energy_j is not None and prev_counter is not None and r.power_w is not None:
                 self.emitted.extend(self.smoother.push(self.t, t, delta, d_int))
@@ -131,6 +140,22 @@ class DeviceTrack:
             self.rate_w = delta / dt
         self.t, self.power = t, r.power_w
         return delta, gap
+
+    def _lagged_estimate(self, t: float, power_w: float, d_int: float) -> float:
+        """Cumulative energy at ``t`` since the last counter reading from power readings that are averages over the
+        last ``2 x lag_s`` (NVML on Ampere and later, 1 s): the energy of [anchor, t - lag] is the integral of the
+        readings from anchor + lag to t, and the last ``lag_s`` is the latest reading times ``lag_s``. Validated
+        on an H200's 10 Hz samples against its counter (docs/measure.md, "NVML read budget")."""
+        if self.anchor_t is None or self.t is None:  # not reached (update checks): plain integration
+            return self.best_j + d_int
+        since = t - self.anchor_t
+        if since < self.lag_s:
+            return self.best_at_counter + power_w * since
+        if self.lagged_int is None:  # this reading is the first past anchor + lag: interpolate the integral there
+            at, prev_int = self.anchor_t + self.lag_s, self.integrated_j - d_int
+            frac = (at - self.t) / (t - self.t) if t > self.t and at > self.t else 0.0
+            self.lagged_int = prev_int + d_int * frac
+        return self.best_at_counter + (self.integrated_j - self.lagged_int) + power_w * self.lag_s
 
     def add_bridge(self, energy_j: float) -> None:
         """Energy from before the first reading (start() to the sampler's first read, at its power): outside every

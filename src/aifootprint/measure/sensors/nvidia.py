@@ -55,6 +55,20 @@ READ_BUDGET = 0.0005
 COST_WEIGHT = 0.25
 #: Counter reads further apart than this do not tell the counter's own update period (see ``counter_update_s``).
 UPDATE_PROBE_S = 0.5
+#: ``nvmlDeviceGetArchitecture`` value of Ampere (``NVML_DEVICE_ARCH_AMPERE``, nvml.h); later architectures are larger.
+ARCH_AMPERE = 7
+#: "On Ampere (except GA100) or newer GPUs, the API returns power averaged over 1 sec interval. On GA100 and older
+#: architectures, instantaneous power is returned." (NVML API Reference, nvmlDeviceGetPowerUsage). Such a reading
+#: describes the power half a second earlier: the tracker integrates it with that lag (see :mod:`..devicetrack`).
+AVERAGE_POWER_LAG_S = 0.5
+
+
+def power_lag_s(arch: Any, name: str) -> float:
+    """Lag of ``nvmlDeviceGetPowerUsage`` readings [s]: 0.5 on Ampere-or-newer GPUs other than the A100 (GA100),
+    else 0 (instantaneous, or unknown architecture: no correction)."""
+    if not isinstance(arch, int) or arch < ARCH_AMPERE or arch >= 0xFFFF or "A100" in name.upper():
+        return 0.0
+    return AVERAGE_POWER_LAG_S
 
 
 def load_nvml(module: Any | None = None) -> Any:
@@ -102,6 +116,7 @@ class NvidiaSensor:
         self.notices: list[Notice] = []
         name = self._query("nvmlDeviceGetName")
         self.label = (name.decode() if isinstance(name, bytes) else str(name)) if name is not None else self.device
+        self.power_lag_s = power_lag_s(self._query("nvmlDeviceGetArchitecture"), self.label)
         limit_mw = self._query("nvmlDeviceGetEnforcedPowerLimit")
         self.power_limit_w: float | None = float(limit_mw) / 1000.0 if limit_mw else None
         self._clock = clock
