@@ -59,7 +59,7 @@ def step_args(r: dict[str, Any]) -> tuple[float, float, float, float]:
 
 def step_work(est: RequestEstimator, r: dict[str, Any]) -> tuple[float, float]:
     """(FLOPs, bytes) of one measured step, as the estimator models them."""
-    flops, moved = llm_step_work(est._physics_costs, 1.0, *step_args(r))  # noqa: SLF001 - the physics' token costs
+    flops, moved = llm_step_work(est._physics_costs, 1.0, *step_args(r))
     return float(flops), float(moved)
 
 
@@ -71,7 +71,7 @@ def power_w(est: RequestEstimator, flops: float, moved: float, t: float) -> floa
 
 def model_step_s(est: RequestEstimator, r: dict[str, Any]) -> float:
     """The one roofline's step time (:func:`aifootprint.estimate.physics.llm_step`) with the estimator's engine."""
-    t, _e, _f, _b = llm_step(est._physics_costs, est.device, est.engine, 1.0, *step_args(r))  # noqa: SLF001
+    t, _e, _f, _b = llm_step(est._physics_costs, est.device, est.engine, 1.0, *step_args(r))
     return float(t)
 
 
@@ -133,8 +133,9 @@ def report() -> str:
               "Each window's energy from the tracker (`Tracker.begin_window` / `end_window`, 10 Hz) ÷ the raw counter "
               "read around it.", "",
               "| run | windows | tracker ÷ counter, range | median |abs dev| |", "|---|---:|---|---:|"]
+    budget_run = rows("20261204T1147Z", "_budget")
     for label, rs in (("counter read at every tick (before the read budget)", rows()),
-                      ("read budget, counter every ~8 s, power integrated without lag", rows("20261204T1147Z", "_budget"))):
+                      ("read budget, counter every ~8 s, power integrated without lag", budget_run)):
         ratios = [float(r["tracker_over_nvml"]) for r in rs if r.get("tracker_over_nvml")]
         if ratios:
             lines.append(f"| {label} | {len(ratios)} | {min(ratios):.3f}–{max(ratios):.3f} | "
