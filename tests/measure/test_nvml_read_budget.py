@@ -224,3 +224,27 @@ def test_averaged_power_is_integrated_with_its_lag_between_counter_readings() ->
     (None, "NVIDIA H100", 0.0), (0xFFFFFFFF, "NVIDIA H100", 0.0)])
 def test_power_lag_by_architecture(arch: object, name: str, lag: float) -> None:
     assert power_lag_s(arch, name) == lag
+
+
+class UtilCounting(FakeNvml):
+    def __init__(self, gpus: list[FakeGpu]) -> None:
+        super().__init__(gpus)
+        self.util_calls = 0
+
+    def nvmlDeviceGetProcessUtilization(self, h: FakeGpu, ts: int) -> list[object]:
+        self.util_calls += 1
+        return super().nvmlDeviceGetProcessUtilization(h, ts)
+
+
+@pytest.mark.parametrize(("procs", "share", "util_calls"), [
+    (((10, 5), (11, 7)), 1.0, 0),  # a dedicated GPU: all its processes are tracked
+    ((), None, 0),  # nothing runs on it
+    (((10, 1), (99, 3)), 0.8, 1),  # shared: the per-process utilisation decides (2.2 ms on the H200)
+])
+def test_the_costly_utilisation_query_runs_only_on_a_shared_gpu(
+        procs: tuple[tuple[int, int], ...], share: float | None, util_calls: int) -> None:
+    nvml = UtilCounting([FakeGpu("GPU-a", procs=procs, util=((10, 60), (11, 20), (99, 20)))])
+    sensor = NvidiaSensor(nvml, 0, pids=lambda: {10, 11}, clock=lambda: 0.0)
+    got = sensor.read().process_fraction
+    assert got == (pytest.approx(share) if share is not None else None)
+    assert nvml.util_calls == util_calls
