@@ -248,3 +248,14 @@ def test_the_costly_utilisation_query_runs_only_on_a_shared_gpu(
     got = sensor.read().process_fraction
     assert got == (pytest.approx(share) if share is not None else None)
     assert nvml.util_calls == util_calls
+
+
+def test_a_window_holding_only_a_negative_correction_is_zero_with_a_note() -> None:
+    track = DeviceTrack(_Sensor(), True, 0.0)  # type: ignore[arg-type]
+    track.update(0.0, Reading(0.0, 100.0))
+    track.update(1.0, Reading(None, 100.0))  # integration: 100 J
+    mark = track.snapshot()
+    track.update(1.1, Reading(20.0, 100.0))  # the counter says 20 J: the window takes back 80 J after adding 10
+    window = track.window_energy(mark, track.snapshot()[:3], 0.1)
+    assert window.energy_j == 0.0
+    assert "counter correction" in window.note

@@ -73,7 +73,6 @@ class DeviceTrack:
         lag = getattr(sensor, "power_lag_s", 0.0)
         self.lag_s = float(lag) if isinstance(lag, (int, float)) and lag > 0 else 0.0
         self.anchor_t: float | None = None  # time of the last counter reading
-        self.anchor_int = 0.0  # integrated_j at the anchor
         self.lagged_int: float | None = None  # integrated_j at anchor_t + lag_s (None until a reading passes it)
         # the sensor's read of every quantity now (first and last readings; see NvidiaSensor.read_full)
         self.read_full = getattr(sensor, "read_full", sensor.read)
@@ -125,7 +124,7 @@ class DeviceTrack:
         self.best_j += delta
         if r.energy_j is not None:
             self.best_at_counter = self.best_j
-            self.anchor_t, self.anchor_int, self.lagged_int = t, self.integrated_j, None
+            self.anchor_t, self.lagged_int = t, None
         if feed and self.t is not None and t > self.t:
             if r.energy_j is not None and prev_counter is not None and r.power_w is not None:
                 self.emitted.extend(self.smoother.push(self.t, t, delta, d_int))
@@ -191,11 +190,11 @@ class DeviceTrack:
                     "energy counter did not change during the window: power integrated instead")
             if method != base:
                 d_best = d_int
+        elif self.counter is not None and d_best == 0 and duration > 0:
+            note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
         if d_best < 0:  # a counter re-anchoring inside a short window took back more than the window integrated
             note = "; ".join(filter(None, [note, f"counter correction of {d_best:.3g} J inside the window: 0 J kept"]))
             d_best = 0.0
-        elif self.counter is not None and d_best == 0 and duration > 0:
-            note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
         if self.rejected:
             note = "; ".join(filter(None, [note, f"{self.rejected} implausible reading(s) excluded"]))
         proc = (now[2] - mark[2]) if self.has_process else None
