@@ -76,9 +76,10 @@ def test_point_path_equals_the_vectorised_path(model: str, hardware: str, engine
 def test_inline_comparisons_equal_the_helpers(flops: float, moved: float, tokens: float, host_s: float,
                                               host_j: float, n: float, comm: float, hw: str, cache_share: float
                                               ) -> None:
-    """:func:`group_step` with ``scalar=True`` (inline comparison and soft cap) equals the helper path and numpy's
-    element-wise path bit for bit, whichever bound (compute, memory) binds and however close to the power limit,
-    with any share of the bytes read at the cache bandwidth."""
+    """:func:`group_step` with ``scalar=True`` (inline comparison and soft cap) equals the helper path bit for bit
+    and numpy's element-wise path to within two units in the last place (``math.expm1`` and ``np.expm1`` may round
+    differently: numpy 2.x's vectorised expm1 differed by one ulp on a soft-capped step), whichever bound (compute,
+    memory) binds and however close to the power limit, with any share of the bytes read at the cache bandwidth."""
     dev = load_calibration(hw).device()
     g = group_constants(dev, n, comm, comm * 1e-3, 2e-9 if comm else 0.0)
     cache = moved * cache_share
@@ -87,7 +88,8 @@ def test_inline_comparisons_equal_the_helpers(flops: float, moved: float, tokens
     assert group_step(flops, moved, tokens, g, host_s, host_j, True, True, cache) == (fast[0], None)  # time only
     arr = group_step(np.array([flops]), np.array([moved]), np.array([tokens]), g, host_s, host_j,
                      cache_bytes=np.array([cache]))
-    assert fast == (float(arr[0][0]), float(arr[1][0]))
+    assert fast[0] == float(arr[0][0])
+    assert fast[1] == pytest.approx(float(arr[1][0]), rel=4.5e-16, abs=0.0)
 
 
 def test_estimator_constants_are_the_uncached_physics() -> None:

@@ -113,6 +113,12 @@ def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Uni
         warnings.append(Notice(
             "engine-unvalidated", f"engine {est.engine.name}: host terms are an assumption ({est.engine.source}); the "
             "band is the vLLM one, measured out of sample", est.engine.name, est.engine.source))
+    if est.cal.method == "profile" and est.engine.name != "vllm":
+        warnings.append(Notice(
+            "profile-engine-bias", f"calibration profile with engine {est.engine.name}: the profile's copy power is "
+            "put above the vLLM serving floor, which over-predicted CUDA-graph decode power on an H200 by 19-63 % "
+            "(docs/validation_h200.md, section 1); prefer the shipped terms for this engine until that is fixed",
+            est.engine.name, est.cal.source))
     warnings.extend(emb_warnings)
     if est._provider_note:
         warnings.append(Notice("provider-site-assumed", est._provider_note, "location", m.provider or ""))
