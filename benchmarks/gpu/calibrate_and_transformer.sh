@@ -3,10 +3,11 @@
 #
 # Needs an NVIDIA GPU with its driver, and `pip install -e '.[calibrate]'` (PyTorch with CUDA + nvidia-ml-py; or any
 # Python with torch, nvidia-ml-py, numpy, typer and rich: the script runs this checkout's src/).
-# Takes about 5-7 minutes: `aifootprint calibrate` (< 2 min: idle, bf16 GEMM, HBM copy, small-batch GEMV), then
+# Takes about 6-8 minutes: `aifootprint calibrate` (< 2 min: idle, bf16 GEMM, HBM copy, small-batch GEMV), then
 # benchmarks/gpu/transformer_energy.py for two public shapes (prefill, eager decode and CUDA-graph decode at batch
-# 1, 8, 32), then `aifootprint measure` end to end around a 10 s GEMM loop (the NVML path a user meets), then (when
-# OVERHEAD=1, the default) benchmarks/tracker_overhead.py with this machine's real sensors (NVML read every tick).
+# 1, 8, 32), then `aifootprint measure` end to end around a 10 s GEMM loop (the NVML path a user meets), then
+# benchmarks/gpu/nvml_probe.py (what each NVML query costs here), then (when OVERHEAD=1, the default)
+# benchmarks/tracker_overhead.py with this machine's real sensors (only that row and the bare baseline).
 # Each step runs even if an earlier one failed; the exit code is that of the first failure.
 # Writes, with UTC stamp STAMP and a slug of the GPU name:
 #   calibration_<gpu>_<STAMP>.toml   the calibration profile (docs/calibrate.md)
@@ -15,6 +16,7 @@
 #   transformer_<gpu>_<shape>_<STAMP>.json/.csv   tracker vs raw NVML energy per phase and batch
 #   env_<gpu>_<STAMP>.txt            nvidia-smi, driver, torch versions
 #   measure_<gpu>_<STAMP>.json       `aifootprint measure --json` of the GEMM loop (and its run store, .db)
+#   nvml_probe_<gpu>_<STAMP>.json   CPU cost of each NVML query, how often counter and power change
 #   tracker_overhead_<gpu>_<STAMP>.txt   the tracker's cost with real NVML reads
 # Environment: GPU (index, default 0), PYTHON (default python), OUT_DIR (default benchmarks/results/gpu),
 #              SHAPES (default "llama-3.2-1b llama-3.1-8b"), BATCH_SIZES (default 1,8,32).
@@ -70,9 +72,14 @@ while time.time() - t < 10: a @ a
 torch.cuda.synchronize()" > "$OUT/measure_${SLUG}_${STAMP}.json"
 cat "$OUT/measure_${SLUG}_${STAMP}.json" || true
 
+echo "== NVML query costs and update periods (nvml_probe.py)"
+step "$PY" benchmarks/gpu/nvml_probe.py --gpu "$GPU" --poll-s 2 --out "$OUT/nvml_probe_${SLUG}_${STAMP}.json"
+
 if [ "$OVERHEAD" = 1 ]; then
+    # 16 s per process: longer than two counter-read periods of the NVML read budget where a read costs ~4 ms
     echo "== tracker_overhead with this machine's sensors"
-    step "$PY" benchmarks/tracker_overhead.py --repeats 3 --sampler-s 3 --out "$OUT/tracker_overhead_${SLUG}_${STAMP}.txt"
+    step "$PY" benchmarks/tracker_overhead.py --repeats 3 --sampler-s 16 --sampler-processes 3 --sampler-rows real \
+        --out "$OUT/tracker_overhead_${SLUG}_${STAMP}.txt"
 fi
 echo "== results in $OUT (stamp $STAMP; exit $status)"
 exit "$status"
