@@ -220,7 +220,9 @@ def test_averaged_power_is_integrated_with_its_lag_between_counter_readings() ->
 
 
 @pytest.mark.parametrize(("arch", "name", "lag"), [
-    (9, "NVIDIA H200", 0.5), (7, "NVIDIA A10G", 0.5), (7, "NVIDIA A100-SXM4-80GB", 0.0), (5, "Tesla V100", 0.0),
+    (9, "NVIDIA H200", 0.5), (7, "NVIDIA A10G", 0.5), (7, "NVIDIA A100-SXM4-80GB", 0.0), (7, "NVIDIA A30", 0.0),
+    (7, "NVIDIA A800 80GB PCIe", 0.0), (8, "NVIDIA L40S", 0.5), (5, "Tesla V100", 0.0),
+    (7, "NVIDIA RTX A1000 Laptop GPU", 0.5), (7, "NVIDIA RTX A3000", 0.5),
     (None, "NVIDIA H100", 0.0), (0xFFFFFFFF, "NVIDIA H100", 0.0)])
 def test_power_lag_by_architecture(arch: object, name: str, lag: float) -> None:
     assert power_lag_s(arch, name) == lag
@@ -259,3 +261,12 @@ def test_a_window_holding_only_a_negative_correction_is_zero_with_a_note() -> No
     window = track.window_energy(mark, track.snapshot()[:3], 0.1)
     assert window.energy_j == 0.0
     assert "counter correction" in window.note
+
+
+def test_an_architecture_query_error_does_not_cost_the_gpu_its_measurement() -> None:
+    class ArchFails(FakeNvml):
+        def nvmlDeviceGetArchitecture(self, h: FakeGpu) -> int:
+            raise self.NVMLError(999)  # NVML_ERROR_UNKNOWN
+
+    sensor = NvidiaSensor(ArchFails([FakeGpu("GPU-a")]), 0)
+    assert sensor.power_lag_s == 0.0 and sensor.read().power_w == 250.0

@@ -64,10 +64,16 @@ ARCH_AMPERE = 7
 AVERAGE_POWER_LAG_S = 0.5
 
 
+#: Products built on the GA100 die (NVIDIA A100, A800 and A30 datasheets), whose power reading is instantaneous: a
+#: word of the device name ("NVIDIA A100-SXM4-80GB"; not "RTX A1000", an Ampere GA107 with the averaged reading).
+GA100_NAMES = frozenset({"A100", "A100X", "A800", "A30", "A30X"})
+
+
 def power_lag_s(arch: Any, name: str) -> float:
-    """Lag of ``nvmlDeviceGetPowerUsage`` readings [s]: 0.5 on Ampere-or-newer GPUs other than the A100 (GA100),
-    else 0 (instantaneous, or unknown architecture: no correction)."""
-    if not isinstance(arch, int) or arch < ARCH_AMPERE or arch >= 0xFFFF or "A100" in name.upper():
+    """Lag of ``nvmlDeviceGetPowerUsage`` readings [s]: 0.5 on Ampere-or-newer GPUs other than the GA100 ones
+    (:data:`GA100_NAMES`), else 0 (instantaneous, or unknown architecture: no correction)."""
+    words = set(name.upper().replace("-", " ").replace("_", " ").split())
+    if not isinstance(arch, int) or arch < ARCH_AMPERE or arch >= 0xFFFF or words & GA100_NAMES:
         return 0.0
     return AVERAGE_POWER_LAG_S
 
@@ -117,7 +123,11 @@ class NvidiaSensor:
         self.notices: list[Notice] = []
         name = self._query("nvmlDeviceGetName")
         self.label = (name.decode() if isinstance(name, bytes) else str(name)) if name is not None else self.device
-        self.power_lag_s = power_lag_s(self._query("nvmlDeviceGetArchitecture"), self.label)
+        try:  # a refinement only: no NVML error here may cost the GPU its measurement
+            arch = self._query("nvmlDeviceGetArchitecture")
+        except SensorUnavailable:
+            arch = None
+        self.power_lag_s = power_lag_s(arch, self.label)
         limit_mw = self._query("nvmlDeviceGetEnforcedPowerLimit")
         self.power_limit_w: float | None = float(limit_mw) / 1000.0 if limit_mw else None
         self._clock = clock
