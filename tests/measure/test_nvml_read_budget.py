@@ -270,3 +270,22 @@ def test_an_architecture_query_error_does_not_cost_the_gpu_its_measurement() -> 
 
     sensor = NvidiaSensor(ArchFails([FakeGpu("GPU-a")]), 0)
     assert sensor.power_lag_s == 0.0 and sensor.read().power_w == 250.0
+
+
+def test_a_window_without_a_counter_reading_says_it_was_power_integrated() -> None:
+    sensor = _LaggedSensor(0.5)
+    sensor.counter_period_s = 7.8  # type: ignore[attr-defined]
+    track = DeviceTrack(sensor, True, 0.0)  # type: ignore[arg-type]
+    track.update(0.0, Reading(0.0, 300.0))
+    track.update(0.1, Reading(None, 300.0))
+    mark = track.snapshot()
+    for k in range(2, 30):
+        track.update(k * 0.1, Reading(None, 300.0))
+    window = track.window_energy(mark, track.snapshot()[:3], 2.8)
+    assert window.method == "nvml-energy-counter+power-integrated"
+    assert window.energy_j == pytest.approx(300.0 * 2.8, rel=1e-6)
+    assert "read budget" in window.note
+    track.update(8.0, Reading(2400.0, 300.0))  # a counter reading inside the next window: the counter's method
+    mark2 = track.snapshot()
+    track.update(16.0, Reading(4800.0, 300.0))
+    assert track.window_energy(mark2, track.snapshot()[:3], 8.0).method == "nvml-energy-counter"

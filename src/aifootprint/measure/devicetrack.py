@@ -190,6 +190,12 @@ class DeviceTrack:
                     "energy counter did not change during the window: power integrated instead")
             if method != base:
                 d_best = d_int
+            elif self.counter == mark[3] and getattr(s, "counter_period_s", 0.0) > duration:
+                # no counter reading inside the window (read budget): the lag-corrected power estimate is kept
+                method, note = f"{base}+power-integrated", (
+                    f"no energy-counter reading inside the window (the counter is read every "
+                    f"{s.counter_period_s:.1f} s to keep the sensor's CPU cost within its read budget): power "  # type: ignore[attr-defined]
+                    "integrated, anchored to the counter reading before the window")
         elif self.counter is not None and d_best == 0 and duration > 0:
             note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
         if d_best < 0:  # a counter re-anchoring inside a short window took back more than the window integrated
