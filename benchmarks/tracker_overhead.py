@@ -46,6 +46,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from _timing import bench_env, child_ms
 
@@ -278,8 +279,18 @@ def main() -> None:
     from aifootprint.measure.sensors.discovery import discover
 
     cfg = TrackerConfig()
-    sensors = ", ".join(f"{s.device}={s.method} (read every {read_period(s, 1 / cfg.hz, cfg.flush_s):g} s)"
-                        for s in discover().sensors)
+    def described(s: Any) -> str:
+        text = f"{s.device}={s.method} (read every {read_period(s, 1 / cfg.hz, cfg.flush_s):g} s"
+        if hasattr(s, "counter_period_s"):  # NVML read budget: time a few counter reads, say how often it is read
+            for _ in range(3):
+                s.read_full()
+            text += f"; energy counter every {max(s.counter_period_s, 1 / cfg.hz):.2g} s by its read budget"
+        return text + ")"
+
+    found = discover().sensors
+    sensors = ", ".join(described(s) for s in found)
+    for s in found:
+        s.close()
     lines = [
         "Tracker cost in fresh processes (benchmarks/tracker_overhead.py)",
         f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; python {platform.python_version()}; "

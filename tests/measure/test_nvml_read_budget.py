@@ -111,8 +111,9 @@ def test_sparse_counter_reads_do_not_pose_as_the_counters_update_period() -> Non
 
 
 def test_read_budget_is_checked() -> None:
-    with pytest.raises(ValueError, match="nvml_read_budget"):
-        SensorConfig(nvml_read_budget=-0.1)
+    for bad in (-0.1, 1.5, float("nan"), "0.1", True):
+        with pytest.raises(ValueError, match="nvml_read_budget"):
+            SensorConfig(nvml_read_budget=bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="read_budget"):
         NvidiaSensor(FakeNvml([FakeGpu("GPU-a")]), 0, read_budget=float("nan"))
 

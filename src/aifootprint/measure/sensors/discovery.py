@@ -49,7 +49,8 @@ class SensorConfig:
     nvml_read_budget: float | None = None
 
     def __post_init__(self) -> None:
-        if self.nvml_read_budget is not None and not 0.0 <= self.nvml_read_budget <= 1.0:
+        b = self.nvml_read_budget
+        if b is not None and (isinstance(b, bool) or not isinstance(b, (int, float)) or not 0.0 <= b <= 1.0):
             raise ValueError(f"nvml_read_budget must be a share of one core, 0 to 1, got {self.nvml_read_budget!r}")
 
 
