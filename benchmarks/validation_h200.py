@@ -129,7 +129,7 @@ def report() -> str:
               "shipped terms are within 8–15 %, but the profile *over*-predicts (by 19–63 %): `apply_profile` keeps "
               "the serving floor fitted on vLLM (P_base 278 W, clocks held up between host-bound steps) and puts "
               "the profile's copy power above it, while a GPU-bound engine draws idle + per-byte energy (this "
-              "profile's own terms, 121 W + 119.5 pJ/B, give 385 W for the 8B decode at batch 1, measured 396 W). "
+              "profile's own terms, 121 W + 119.5 pJ/B, give 387 W for the 8B decode at batch 1, measured 396 W). "
               "The last column takes that reading (no serving floor for a GPU-bound engine): it removes the "
               "over-prediction but under-predicts throughout (transformer steps draw more power per FLOP and per "
               "byte than a square GEMM or a copy: norms, activations and attention use power that the FLOP and byte "
