@@ -14,6 +14,7 @@
 #   calibration_<gpu>_<STAMP>.txt    its summary next to the registry's datasheet values
 #   calibration_<gpu>_<STAMP>_readings.csv   the raw windows (microbench.csv format; `calibrate --from-csv` input)
 #   transformer_<gpu>_<shape>_<STAMP>.json/.csv   tracker vs raw NVML energy per phase and batch
+#   transformer_<gpu>_llama-3.1-8b_exact_<STAMP>.json/.csv   the same with the NVML counter read at every tick
 #   env_<gpu>_<STAMP>.txt            nvidia-smi, driver, torch versions
 #   measure_<gpu>_<STAMP>.json       `aifootprint measure --json` of the GEMM loop (and its run store, .db)
 #   nvml_probe_<gpu>_<STAMP>.json   CPU cost of each NVML query, how often counter and power change
@@ -65,6 +66,9 @@ for shape in $SHAPES; do
     step "$PY" benchmarks/gpu/transformer_energy.py --gpu "$GPU" --shape "$shape" --batch-sizes "$BATCH_SIZES" \
         --out "$OUT/transformer_${SLUG}_${shape}_${STAMP}.json"
 done
+echo "== transformer_energy llama-3.1-8b again, NVML counter at every tick (read budget 0): the tracker's windows A/B"
+step "$PY" benchmarks/gpu/transformer_energy.py --gpu "$GPU" --shape llama-3.1-8b --batch-sizes "$BATCH_SIZES" \
+    --phases prefill,decode-graph --nvml-read-budget 0 --out "$OUT/transformer_${SLUG}_llama-3.1-8b_exact_${STAMP}.json"
 echo "== aifootprint measure around a 10 s bf16 GEMM loop"
 step "$PY" -m aifootprint.cli.main measure --json --gpus "$GPU" --store "$OUT/measure_${SLUG}_${STAMP}.db" -- \
     "$PY" -c "import time, torch; a = torch.randn(8192, 8192, device='cuda:$GPU', dtype=torch.bfloat16); t = time.time()

@@ -196,6 +196,8 @@ def main() -> None:
     parser.add_argument("--gpu", type=int, default=0, help="CUDA/NVML device index.")
     parser.add_argument("--hz", type=float, default=10.0)
     parser.add_argument("--phases", default="prefill,decode,decode-graph")
+    parser.add_argument("--nvml-read-budget", type=float, default=None,
+                        help="SensorConfig.nvml_read_budget (default: the sensor's; 0: counter at every tick)")
     args = parser.parse_args()
 
     torch = need_torch()
@@ -212,7 +214,7 @@ def main() -> None:
     torch.cuda.set_device(args.gpu)
     model = build_model(torch, shape, layers, device, dtype)
     hd = model["head_dim"]
-    sensors = SensorConfig(gpus=(str(args.gpu),))
+    sensors = SensorConfig(gpus=(str(args.gpu),), nvml_read_budget=args.nvml_read_budget)
     rows: list[dict[str, Any]] = []
     tracker = Tracker(TrackerConfig(hz=args.hz, name=f"transformer-{args.shape}", store=False, sensors=sensors))
     tracker.start()
@@ -280,6 +282,7 @@ def main() -> None:
         "driver": str(pynvml.nvmlSystemGetDriverVersion()), "torch": torch.__version__, "cuda": torch.version.cuda,
         "python": platform.python_version(), "shape": asdict(shape), "date_utc": time.strftime("%Y-%m-%dT%H:%MZ"),
         "dtype": "bfloat16", "method": "GPU energy only (NVML counter); weights random; see the script's docstring",
+        "nvml_read_budget": args.nvml_read_budget,
     }
     if not rows:
         print("transformer_energy: every phase failed (errors above); nothing written", file=sys.stderr)
