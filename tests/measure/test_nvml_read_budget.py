@@ -126,6 +126,11 @@ class _Sensor:
         raise AssertionError("not read here")
 
 
+class _LaggedSensor(_Sensor):
+    def __init__(self, lag_s: float) -> None:
+        self.power_lag_s = lag_s
+
+
 def test_a_counter_reading_re_anchors_the_power_integrated_energy() -> None:
     """Power-only readings add integrated power; the next counter reading makes the cumulative energy exactly the
     counter's, also when integration overshot (a negative correction)."""
@@ -144,12 +149,13 @@ def test_a_counter_reading_re_anchors_the_power_integrated_energy() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.floats(0.01, 2.0), st.floats(0.0, 700.0), st.booleans()), min_size=2, max_size=40),
-       st.floats(0.0, 1000.0))
+       st.floats(0.0, 1000.0), st.sampled_from([0.0, 0.5]))
 def test_the_cumulative_energy_equals_the_counter_at_every_counter_reading(
-        steps: list[tuple[float, float, bool]], extra_j: float) -> None:
-    """Invariant: whatever the power readings in between, the cumulative energy at a counter reading is the
-    counter's increase since the first one (the power readings need not agree with the counter)."""
-    track = DeviceTrack(_Sensor(), True, 0.0)  # type: ignore[arg-type]
+        steps: list[tuple[float, float, bool]], extra_j: float, lag_s: float) -> None:
+    """Invariant: whatever the power readings in between, and with or without the averaged-power lag, the cumulative
+    energy at a counter reading is the counter's increase since the first one (the power readings need not agree
+    with the counter)."""
+    track = DeviceTrack(_LaggedSensor(lag_s), True, 0.0)  # type: ignore[arg-type]
     track.update(0.0, Reading(0.0, 0.0))
     t = counter = 0.0
     for dt, power, with_counter in steps:
@@ -180,11 +186,6 @@ def test_a_background_run_on_a_costly_counter_is_exact_and_reads_it_rarely() -> 
 
 H200_SAMPLES = (Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "gpu"
                 / "measure_h200_20261204T1128Z_gpu_samples.csv")
-
-
-class _LaggedSensor(_Sensor):
-    def __init__(self, lag_s: float) -> None:
-        self.power_lag_s = lag_s
 
 
 def _window_errors(lag_s: float, counter_period_s: float = 7.8) -> list[float]:
