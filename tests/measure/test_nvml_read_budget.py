@@ -291,3 +291,29 @@ def test_a_window_without_a_counter_reading_says_it_was_power_integrated() -> No
     mark2 = track.snapshot()
     track.update(16.0, Reading(4800.0, 300.0))
     assert track.window_energy(mark2, track.snapshot()[:3], 8.0).method == "nvml-energy-counter"
+
+
+def test_the_read_plan_is_in_the_results_assumptions_when_it_spaces_the_counter() -> None:
+    sensor, _nvml, _now = _sensor(COUNTER_COST_S)
+    sensor.read()
+    (plan,) = sensor.assumptions
+    assert plan[0] == "nvml_counter_read_period:gpu:0" and plan[1] == pytest.approx(7.8) and plan[2] == "s"
+    assert "3.90 ms of CPU" in plan[3]
+    cheap, _n, _t = _sensor(2e-6)
+    cheap.read()
+    assert cheap.assumptions == []
+
+
+def test_a_tracker_run_carries_the_read_plan() -> None:
+    from aifootprint.measure.tracker import Tracker, TrackerConfig
+
+    now = [0.0]
+    nvml = CountingNvml([FakeGpu("GPU-a")], clock=lambda: now[0])
+    sensor = NvidiaSensor(nvml, 0, clock=lambda: now[0], cpu_clock=ChargingCpu(COUNTER_COST_S))
+    tracker = Tracker(TrackerConfig(background=False, store=False), sensors=[sensor], clock=lambda: now[0]).start()
+    for k in range(1, 5):
+        now[0] = k * 0.1
+        tracker.sample()
+    tracker.stop()
+    names = [a[0] for a in tracker.assumptions]  # what `measure` and footprint() put in the result's assumptions
+    assert "nvml_counter_read_period:gpu:0" in names

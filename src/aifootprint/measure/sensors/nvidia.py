@@ -172,6 +172,22 @@ class NvidiaSensor:
             return 0.0
         return self._counter_cost_s / self._budget
 
+    @property
+    def assumptions(self) -> list[tuple[str, float, str, str]]:
+        """The read plan, for the result's provenance, when the budget spaced the counter reads beyond a tick
+        (``(name, value, unit, source)``; the tracker collects sensors' assumptions at ``stop()``)."""
+        period = self.counter_period_s
+        if period <= UPDATE_PROBE_S or self._counter_cost_s is None:
+            return []
+        out = [(f"nvml_counter_read_period:{self.device}", period, "s",
+                f"NVML read budget {self._budget:g} of a core; one nvmlDeviceGetTotalEnergyConsumption took "
+                f"{self._counter_cost_s * 1e3:.2f} ms of CPU here (measured); power integrated between counter "
+                "readings, totals anchored to the counter")]
+        if self.power_lag_s > 0:
+            out.append((f"nvml_power_lag:{self.device}", self.power_lag_s, "s",
+                        "NVML API Reference, nvmlDeviceGetPowerUsage: power averaged over 1 s on Ampere and later"))
+        return out
+
     @staticmethod
     def _blend(old: float | None, new: float) -> float:
         return new if old is None else old + COST_WEIGHT * (new - old)
