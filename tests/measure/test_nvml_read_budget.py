@@ -6,7 +6,6 @@ reading. Fakes: a pynvml stand-in whose counter follows a clock, and a CPU clock
 
 from __future__ import annotations
 
-import csv
 import statistics
 import time
 from dataclasses import dataclass
@@ -184,30 +183,17 @@ def test_a_background_run_on_a_costly_counter_is_exact_and_reads_it_rarely() -> 
     assert nvml.power_calls >= 12
 
 
-H200_SAMPLES = (Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "gpu"
-                / "measure_h200_20261204T1128Z_gpu_samples.csv")
+def _window_errors(lag_s: float) -> list[float]:
+    """The replay of benchmarks/validation_h200.py (16 s of real H200 samples, counter every 7.8 s)."""
+    import importlib.util
 
-
-def _window_errors(lag_s: float, counter_period_s: float = 7.8) -> list[float]:
-    """Replay 16 s of an H200 at 10 Hz (idle, then a bf16 GEMM loop at ~690 W, then idle; counter and power read
-    at every tick by `aifootprint measure`, 2026-12-04) with the counter given only every ``counter_period_s``:
-    |error| of each 1, 2 and 5 s window against the counter read at every tick."""
-    with H200_SAMPLES.open(encoding="utf-8") as fh:
-        rows = [(float(r["t_s"]), float(r["counter_energy_j"]), float(r["power_w"])) for r in csv.DictReader(fh)]
-    track = DeviceTrack(_LaggedSensor(lag_s), True, 0.0)  # type: ignore[arg-type]
-    best, due = [], -1.0
-    for t, energy, power in rows:
-        anchor = t >= due
-        due = t + counter_period_s if anchor else due
-        track.update(t, Reading(energy if anchor else None, power))
-        best.append(track.best_j)
-    counter = [e for _t, e, _p in rows]
-    errors = []
-    for a in range(0, len(rows) - 10, 3):
-        for width in (10, 20, 50):
-            if a + width < len(rows):
-                errors.append(abs((best[a + width] - best[a]) / (counter[a + width] - counter[a]) - 1.0))
-    return sorted(errors)
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "validation_h200.py"
+    spec = importlib.util.spec_from_file_location("validation_h200", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    errors: list[float] = module.replay_window_errors(lag_s)
+    return errors
 
 
 def test_averaged_power_is_integrated_with_its_lag_between_counter_readings() -> None:

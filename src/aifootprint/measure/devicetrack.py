@@ -102,8 +102,8 @@ class DeviceTrack:
             delta = max(0.0, r.energy_j - prev_counter) - (self.best_j - self.best_at_counter)
         elif r.energy_j is not None:
             delta = 0.0  # first counter value: the baseline
-        elif prev_counter is not None and self.anchor_t is not None and self.lag_s > 0 and r.power_w is not None:
-            delta = self._lagged_estimate(t, r.power_w, d_int) - self.best_j
+        elif self.lag_s > 0 and self.anchor_t is not None and self.t is not None and r.power_w is not None:
+            delta = self._lagged_estimate(t, self.t, self.anchor_t, r.power_w, d_int) - self.best_j
         else:
             delta = d_int
         if r.energy_j is not None:
@@ -140,19 +140,18 @@ class DeviceTrack:
         self.t, self.power = t, r.power_w
         return delta, gap
 
-    def _lagged_estimate(self, t: float, power_w: float, d_int: float) -> float:
-        """Cumulative energy at ``t`` since the last counter reading from power readings that are averages over the
-        last ``2 x lag_s`` (NVML on Ampere and later, 1 s): the energy of [anchor, t - lag] is the integral of the
-        readings from anchor + lag to t, and the last ``lag_s`` is the latest reading times ``lag_s``. Validated
-        on an H200's 10 Hz samples against its counter (docs/measure.md, "NVML read budget")."""
-        if self.anchor_t is None or self.t is None:  # not reached (update checks): plain integration
-            return self.best_j + d_int
-        since = t - self.anchor_t
+    def _lagged_estimate(self, t: float, prev_t: float, anchor_t: float, power_w: float, d_int: float) -> float:
+        """Cumulative energy at ``t`` (previous reading at ``prev_t``) since the counter reading at ``anchor_t``, from
+        power readings that are averages over the last ``2 x lag_s`` (NVML on Ampere and later, 1 s): the energy of
+        [anchor, t - lag] is the integral of the readings from anchor + lag to t, and the last ``lag_s`` is the
+        latest reading times ``lag_s``. Validated on an H200's 10 Hz samples against its counter (docs/measure.md,
+        "NVML read budget")."""
+        since = t - anchor_t
         if since < self.lag_s:
             return self.best_at_counter + power_w * since
         if self.lagged_int is None:  # this reading is the first past anchor + lag: interpolate the integral there
-            at, prev_int = self.anchor_t + self.lag_s, self.integrated_j - d_int
-            frac = (at - self.t) / (t - self.t) if t > self.t and at > self.t else 0.0
+            at, prev_int = anchor_t + self.lag_s, self.integrated_j - d_int
+            frac = (at - prev_t) / (t - prev_t) if t > prev_t and at > prev_t else 0.0
             self.lagged_int = prev_int + d_int * frac
         return self.best_at_counter + (self.integrated_j - self.lagged_int) + power_w * self.lag_s
 
@@ -190,12 +189,12 @@ class DeviceTrack:
                     "energy counter did not change during the window: power integrated instead")
             if method != base:
                 d_best = d_int
-            elif self.counter == mark[3] and getattr(s, "counter_period_s", 0.0) > duration:
+            elif self.counter == mark[3] and (period := getattr(s, "counter_period_s", 0.0)) > duration:
                 # no counter reading inside the window (read budget): the lag-corrected power estimate is kept
                 method, note = f"{base}+power-integrated", (
-                    f"no energy-counter reading inside the window (the counter is read every "
-                    f"{s.counter_period_s:.1f} s to keep the sensor's CPU cost within its read budget): power "  # type: ignore[attr-defined]
-                    "integrated, anchored to the counter reading before the window")
+                    f"no energy-counter reading inside the window (the counter is read every {period:.1f} s to "
+                    "keep the sensor's CPU cost within its read budget): power integrated, anchored to the counter "
+                    "reading before the window")
         elif self.counter is not None and d_best == 0 and duration > 0:
             note = "energy counter did not change and no power reading exists: 0 J may be an under-read"
         if d_best < 0:  # a counter re-anchoring inside a short window took back more than the window integrated

@@ -192,9 +192,9 @@ def _try(found: Discovery, opener: Callable[[], list[Sensor]]) -> None:
 
 
 def _nvidia(gpus: list[str] | None, pids: Callable[[], set[int]] | None, budget: float | None) -> list[Sensor]:
-    from .nvidia import READ_BUDGET, discover_nvidia
+    from .nvidia import discover_nvidia
 
-    return list(discover_nvidia(gpus, pids=pids, read_budget=READ_BUDGET if budget is None else budget))
+    return list(discover_nvidia(gpus, pids=pids, read_budget=budget))
 
 
 def _amd() -> list[Sensor]:

@@ -52,9 +52,11 @@ PidsFn = Callable[[], set[int]]
 #: Share of one CPU core that each costly NVML query (energy counter; process share) may use: 0.05 %, so that both
 #: together stay within half of issue 12's 0.2 % sampler budget at 10 Hz, the rest being the sampler's own wake-ups.
 READ_BUDGET = 0.0005
-#: Weight of the newest timing in the running (exponentially weighted) cost of a query.
+#: Weight of the newest timing in the running (exponentially weighted) cost of a query: a design choice (about the
+#: last four timings count), no measured figure.
 COST_WEIGHT = 0.25
-#: Counter reads further apart than this do not tell the counter's own update period (see ``counter_update_s``).
+#: Counter reads further apart than this do not tell the counter's own update period (see ``counter_update_s``): a
+#: design bound, five 10 Hz ticks (NVML's counter changed every 100 ms on the H200, ``nvml_probe.py``).
 UPDATE_PROBE_S = 0.5
 #: ``nvmlDeviceGetArchitecture`` value of Ampere (``NVML_DEVICE_ARCH_AMPERE``, nvml.h); later architectures are larger.
 ARCH_AMPERE = 7
@@ -188,8 +190,9 @@ class NvidiaSensor:
                         "NVML API Reference, nvmlDeviceGetPowerUsage: power averaged over 1 s on Ampere and later"))
         return out
 
-    @staticmethod
-    def _blend(old: float | None, new: float) -> float:
+    def _cost_since(self, old: float | None, c0: float) -> float:
+        """The running CPU cost of a query [s] with the one that started at CPU time ``c0`` blended in."""
+        new = max(0.0, self._cpu() - c0)
         return new if old is None else old + COST_WEIGHT * (new - old)
 
     def _query(self, fn: str, *args: Any) -> Any:
@@ -236,7 +239,7 @@ class NvidiaSensor:
                 "method-changed", f"{self.device}: energy counter no longer readable ({self._errors.name(exc)}): "
                 "power integrated from then on", self.device))
             return None
-        self._counter_cost_s = self._blend(self._counter_cost_s, max(0.0, self._cpu() - c0))
+        self._counter_cost_s = self._cost_since(self._counter_cost_s, c0)
         self._counter_due = now + self.counter_period_s
         if mj != self._last_mj:
             if now - self._counter_read_at > UPDATE_PROBE_S:
@@ -257,14 +260,15 @@ class NvidiaSensor:
         self._share_at = now
         c0 = self._cpu()
         pids = self._pids()
-        running = self._running(pids)
-        if running is not None and running[0] == running[1]:  # every process on the GPU is tracked (or none runs)
-            self._share = 1.0 if running[0] else None  # no need for the costly per-process utilisation
+        procs = self._processes()
+        listed = {pid for pid, _ in procs} if procs is not None else None
+        if listed is not None and listed <= pids:  # every process on the GPU is tracked (or none runs)
+            self._share = 1.0 if listed else None  # no need for the costly per-process utilisation
         else:
             self._share = self._util_share(pids)
-            if self._share is None:
-                self._share = self._memory_share(pids)
-        self._share_cost_s = self._blend(self._share_cost_s, max(0.0, self._cpu() - c0))
+            if self._share is None and procs is not None:
+                self._share = self._memory_share(procs, pids)
+        self._share_cost_s = self._cost_since(self._share_cost_s, c0)
         if self._budget > 0:
             self._share_period_s = max(1.0, self._share_cost_s / self._budget)
         return self._share
@@ -281,22 +285,17 @@ class NvidiaSensor:
             return None
         return sum(float(s.smUtil) for s in samples if int(s.pid) in pids) / total
 
-    def _running(self, pids: set[int]) -> tuple[int, int] | None:
-        """(tracked, all) compute processes on the GPU (``nvmlDeviceGetComputeRunningProcesses``: 8 us on the H200
-        above, against 2.2 ms for the per-process utilisation); None when it cannot be read."""
+    def _processes(self) -> list[tuple[int, float]] | None:
+        """(pid, GPU memory used [bytes]) of the compute processes on the GPU (``nvmlDeviceGetComputeRunningProcesses``:
+        8 us on the H200 above, against 2.2 ms for the per-process utilisation); None when it cannot be read."""
         try:
             procs = self._nvml.nvmlDeviceGetComputeRunningProcesses(self._handle)
         except self._errors.error:
             return None
-        listed = {int(p.pid) for p in procs}
-        return len(listed & pids), len(listed)
+        return [(int(p.pid), float(p.usedGpuMemory or 0)) for p in procs]
 
-    def _memory_share(self, pids: set[int]) -> float | None:
-        try:
-            procs = self._nvml.nvmlDeviceGetComputeRunningProcesses(self._handle)
-        except self._errors.error:
-            return None
-        used = [(int(p.pid), float(p.usedGpuMemory or 0)) for p in procs]
+    @staticmethod
+    def _memory_share(used: list[tuple[int, float]], pids: set[int]) -> float | None:
         total = sum(m for _, m in used)
         if total <= 0:
             return None
@@ -391,10 +390,10 @@ def visible_indices(nvml: Any, gpus: Sequence[str] | None) -> list[int]:
 
 def discover_nvidia(
     gpus: list[str] | None = None, *, pids: PidsFn | None = None, module: Any | None = None,
-    read_budget: float = READ_BUDGET,
+    read_budget: float | None = None,
 ) -> list[NvidiaSensor]:
-    """One sensor per visible NVIDIA GPU. Raises SensorUnavailable when NVML or GPUs are missing, InputError for
-    ``gpus`` ids that match no GPU."""
+    """One sensor per visible NVIDIA GPU (``read_budget`` None: :data:`READ_BUDGET`). Raises SensorUnavailable when
+    NVML or GPUs are missing, InputError for ``gpus`` ids that match no GPU."""
     nvml = load_nvml(module)
     try:
         indices = visible_indices(nvml, gpus)
@@ -408,4 +407,5 @@ def discover_nvidia(
                                     "no GPU measured", code="gpu-hidden")
         raise SensorUnavailable("NVML found no (visible) NVIDIA GPU")
     session = NvmlSession(nvml, len(indices))
-    return [NvidiaSensor(nvml, i, pids=pids, session=session, read_budget=read_budget) for i in indices]
+    budget = READ_BUDGET if read_budget is None else read_budget
+    return [NvidiaSensor(nvml, i, pids=pids, session=session, read_budget=budget) for i in indices]
