@@ -10,6 +10,9 @@ What is measured (medians of ``--repeats`` fresh interpreters; bytecode compiled
 - memory: peak RSS (``VmHWM``) of a process that imports the tracker and tracks 3 s at 10 Hz, minus the RSS of the
   bare interpreter; *warm*: the per-machine CPU TDP cache exists, *first run*: a new home (the sampler looks the CPU
   up in the 4,713-row ``cpus`` table once);
+- GPUs open: on a machine with NVIDIA GPUs, the time from ``start()`` until the GPUs, opened on a thread of their
+  own (``start()`` does not wait for ``import pynvml`` and ``nvmlInit``), are open (``Tracker.wait_open``); NaN
+  without GPUs;
 - first use: ``import`` + ``Tracker()`` + ``start()`` in a fresh process (what a user's script pays before its
   first sample; warm home);
 - sampler CPU: CPU time of a process tracking with ``Tracker()`` (10 Hz) while its main thread sleeps
@@ -106,6 +109,15 @@ def start_ms(tool: str, repeats: int, warm: bool) -> float:
     if warm:
         return _median(code, repeats, home=tempfile.mkdtemp(prefix="afp-bench-"))
     return statistics.median(float(_run(code)) for _ in range(repeats))
+
+
+def gpus_open_ms(repeats: int) -> float:
+    """Time from ``start()`` until the GPUs, opened on their own thread, are open (``Tracker.wait_open``) [ms];
+    NaN on a machine without NVIDIA GPUs (nothing is left for later there)."""
+    code = ("import time; from aifootprint.measure import Tracker\ntr = Tracker()\n"
+            "t0 = time.perf_counter(); tr.start(); tr.wait_open(60); dt = time.perf_counter() - t0\n"
+            "gpu = any(d.component == 'gpu' for d in tr.stop().devices); print(dt * 1e3 if gpu else float('nan'))")
+    return _median(code, repeats, home=tempfile.mkdtemp(prefix="afp-bench-"))
 
 
 def rss_extra_mib(tool: str, warm: bool) -> float:
@@ -263,6 +275,8 @@ def main() -> None:
                 "rss_cold_mib": rss_extra_mib(tool, warm=False),
                 "cpu_pct": sampler_cpu_pct(tool, args.sampler_s),
             }
+            if tool == "aifootprint":
+                rows[tool]["gpus_open_ms"] = gpus_open_ms(max(3, n // 2))
             if tool == "aifootprint" and every_row:
                 rows[tool]["cpu_fake_pct"] = sampler_cpu_pct(tool, args.sampler_s, fake=True)
                 rows[tool]["cpu_rapl_pct"] = sampler_cpu_pct(tool, args.sampler_s, rapl=rapl_tree())
@@ -303,6 +317,7 @@ def main() -> None:
     ]
     labels = [("import_ms", "import [ms]", "<= 30 over bare"), ("start_warm_ms", "start() warm [ms]", "<= 20"),
               ("start_cold_ms", "start() first run [ms]", "<= 20"),
+              ("gpus_open_ms", "  GPUs open, after start() [ms]", "(GPUs only: on their own thread)"),
               ("first_use_ms", "import+Tracker()+start() [ms]", "(for reference)"),
               ("rss_mib", "+peak RSS at 10 Hz warm [MiB]", "<= 10"),
               ("rss_cold_mib", "+peak RSS at 10 Hz first run [MiB]", "(for reference)"),

@@ -6,7 +6,8 @@
 # Takes about 6-8 minutes: `aifootprint calibrate` (< 2 min: idle, bf16 GEMM, HBM copy, small-batch GEMV), then
 # benchmarks/gpu/transformer_energy.py for two public shapes (prefill, eager decode and CUDA-graph decode at batch
 # 1, 8, 32), then `aifootprint measure` end to end around a 10 s GEMM loop (the NVML path a user meets), then
-# benchmarks/gpu/nvml_probe.py (what each NVML query costs here), then (when OVERHEAD=1, the default)
+# benchmarks/gpu/nvml_probe.py (what each NVML query costs here), then benchmarks/gpu/copy_contents.py (copy power by
+# buffer contents, ~30 s), then (when OVERHEAD=1, the default)
 # benchmarks/tracker_overhead.py with this machine's real sensors (only that row and the bare baseline).
 # Each step runs even if an earlier one failed; the exit code is that of the first failure.
 # Writes, with UTC stamp STAMP and a slug of the GPU name:
@@ -18,6 +19,7 @@
 #   env_<gpu>_<STAMP>.txt            nvidia-smi, driver, torch versions
 #   measure_<gpu>_<STAMP>.json       `aifootprint measure --json` of the GEMM loop (and its run store, .db)
 #   nvml_probe_<gpu>_<STAMP>.json   CPU cost of each NVML query, how often counter and power change
+#   copy_contents_<gpu>_<STAMP>.json   HBM copy power with zeros, ones, normal and random-bit buffers (issue 8)
 #   tracker_overhead_<gpu>_<STAMP>.txt   the tracker's cost with real NVML reads
 # Environment: GPU (index, default 0), PYTHON (default python), OUT_DIR (default benchmarks/results/gpu),
 #              SHAPES (default "llama-3.2-1b llama-3.1-8b"), BATCH_SIZES (default 1,8,32).
@@ -78,6 +80,8 @@ cat "$OUT/measure_${SLUG}_${STAMP}.json" || true
 
 echo "== NVML query costs and update periods (nvml_probe.py)"
 step "$PY" benchmarks/gpu/nvml_probe.py --gpu "$GPU" --poll-s 2 --out "$OUT/nvml_probe_${SLUG}_${STAMP}.json"
+echo "== HBM copy power by buffer contents (copy_contents.py: zeros, ones, normal, random bits)"
+step "$PY" benchmarks/gpu/copy_contents.py --gpu "$GPU" --out "$OUT/copy_contents_${SLUG}_${STAMP}.json"
 
 if [ "$OVERHEAD" = 1 ]; then
     # 16 s per process: longer than two counter-read periods of the NVML read budget where a read costs ~4 ms

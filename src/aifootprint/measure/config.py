@@ -28,6 +28,11 @@ class TrackerConfig:
     ``sensor_timeout_s``: how long a window boundary or a tick waits for one sensor
     read before recording a gap (default 0.25 s: a slow sensor must not stall the workload, issue 12; a healthy NVML or
     RAPL read is a file or library call far shorter than that, so it trips on a hung sensor only).
+    ``gpu_open_timeout_s``: how long ``stop()`` waits for GPUs still being opened on their own thread (background
+    mode; past it the run ends without them, ``gpus-not-opened``). Default 30 s, a design bound: ``nvmlInit``
+    takes tens of milliseconds on a GPU kept initialised (persistence mode); otherwise each GPU is initialised
+    first, "order of 1-3 second startup cost per GPU due to ECC scrubbing" (NVIDIA, Driver Persistence, Overview,
+    docs.nvidia.com/deploy/driver-persistence/overview.html).
     ``job_id``/``lease_dir``: see
     :mod:`.leases`. ``location``, ``command`` and ``site`` (explicit site factors: ``operator``, ``pue``,
     ``wue_l_per_kwh``, ``ewif_l_per_kwh``, ``intensity_g_per_kwh``; reused by ``runs show``) are recorded with the run.
@@ -46,6 +51,7 @@ class TrackerConfig:
     background: bool = True
     site: tuple[tuple[str, float | str], ...] = ()
     sensor_timeout_s: float = 0.25
+    gpu_open_timeout_s: float = 30.0
 
     def __post_init__(self) -> None:
         from ..errors import InputError
@@ -56,6 +62,8 @@ class TrackerConfig:
             raise InputError(f"flush interval must be in (0, 1] s, got {self.flush_s}")
         if not 0 < self.sensor_timeout_s <= 60:
             raise InputError(f"sensor timeout must be in (0, 60] s, got {self.sensor_timeout_s}")
+        if not 0 < self.gpu_open_timeout_s <= 600:
+            raise InputError(f"GPU opening timeout must be in (0, 600] s, got {self.gpu_open_timeout_s}")
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain values (recorded with the run)."""

@@ -22,9 +22,20 @@ if TYPE_CHECKING:
     from ..notice import Notice
     from .config import TrackerConfig
     from .sensors.base import Reading
+    from .sensors.discovery import Discovery
 
 Clock = Callable[[], float]
 IntervalListener = Callable[[float, float, float], None]
+#: A stretch from ``start()`` to a device's first reading longer than this is said in the result [s] (it is filled
+#: in at the first reading's power; a tick's worth is normal, seconds of NVML initialisation are worth a notice).
+BRIDGE_NOTICE_S = 1.0
+
+
+def warn(message: str | Notice) -> None:
+    """Log a warning on the ``aifootprint.measure`` logger (shown on stderr when logging is not configured)."""
+    import logging
+
+    logging.getLogger("aifootprint.measure").warning("aifootprint: %s", message)
 
 
 class Sampling:
@@ -48,6 +59,58 @@ class Sampling:
     _tick_s: float  # the sampler's wait between ticks [s] (see _plan_reads)
     _unowned: bool  # some device is measured by another process (its lease is retried every second)
     _pending: deque[tuple[list[tuple[_Track, float, float, Reading | BaseException]], float]]
+    _windows: dict[str, Any]
+    _gpus_opened: threading.Event | None  # set once the GPUs left to a thread are open (None: none were)
+    details: list[Notice]
+    assumptions: list[tuple[str, float, str, str]]
+    _header_ops: Callable[[], list[Callable[[Any], None]]]
+
+    def _open_gpus(self, later: Callable[[], Discovery], opened: threading.Event) -> None:
+        """Open the GPUs that discovery left for later (``start()`` runs this on a thread of its own, so that it
+        never waits for ``import pynvml`` and ``nvmlInit``), put their tracks in front of the others, and let the
+        writer store the run's header, which lists every device. Their first reading is bridged back to
+        ``start()`` at its power, as every device's is; windows opened meanwhile get the bridge's share
+        (:meth:`_apply`)."""
+        found: Discovery | None = None
+        try:
+            found = later()
+        except Exception as exc:  # never disturb the workload: the run goes on with the host's devices
+            self._sampler_error(exc)
+        try:
+            with self._lock:
+                if found is not None and self.running:
+                    self.notes.extend(n for n in found.notes if n not in self.notes)
+                    self.details.extend(found.details)
+                    self.assumptions.extend(found.assumptions)
+                    tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in found.sensors]
+                    for tr in tracks:
+                        tr.bridge_from = self._t0 if tr.owned else None
+                    self._tracks = [*tracks, *self._tracks]  # a new list: a tick iterating the old one is unharmed
+                    self._unowned = not all(tr.owned for tr in self._tracks)
+                    self._plan_reads()
+                elif found is not None:  # stop() gave up waiting: these devices are not measured
+                    for sensor in found.sensors:
+                        sensor.close()
+                if self._writer is not None and self._writer.held:
+                    self._writer.release(self._header_ops())
+        finally:
+            opened.set()
+        for hint in found.hints if found is not None else ():
+            warn(hint)
+
+    def _await_gpus(self) -> None:
+        """Wait (at most ``config.gpu_open_timeout_s``) for GPUs still being opened (``stop()``, before its last
+        sample); past that, the run ends without them, with the notice ``gpus-not-opened``."""
+        opened, timeout_s = self._gpus_opened, self.config.gpu_open_timeout_s
+        if opened is None or opened.wait(timeout_s):
+            return
+        from ..notice import Notice
+
+        with self._lock:
+            self._note(Notice("gpus-not-opened", f"the GPUs were still being opened (NVML) {timeout_s:g} s "
+                              "after stop(): GPU energy is NOT included in this measurement", "gpu"))
+            if self._writer is not None and self._writer.held:
+                self._writer.release(self._header_ops())
 
     def _plan_reads(self) -> None:
         """Set each device's read period and the sampler's tick (the shortest period; call after the tracks exist).
@@ -207,6 +270,7 @@ class Sampling:
             if bridge is not None and power is not None:
                 # the sampler's first reading lands a little after start(): that stretch at the first power
                 tr.add_bridge(power * (at - bridge))
+                self._bridge_windows(tr, bridge, at, power)
             if gap is not None:
                 self._event(at - t0, "gap_end", tr.sensor.device, gap.bridged)
             rows.append((run_id, tr.sensor.device, at - t0, tr.best_j, power))
@@ -218,6 +282,21 @@ class Sampling:
         if self._writer is not None and not self.config.background and t - self._last_flush >= self.config.flush_s:
             self._last_flush = t
             self._writer.flush()
+
+    def _bridge_windows(self, tr: _Track, bridge: float, at: float, power: float) -> None:
+        """A device opened after ``start()`` (GPUs, :meth:`_open_gpus`): each window opened before it existed starts
+        at the bridge's energy up to the window's start; a long bridge is said in the result."""
+        device = tr.sensor.device
+        for win in self._windows.values():
+            if device not in win.marks:
+                e = power * min(max(0.0, self._t0 + win.start_s - bridge), at - bridge)
+                win.marks[device] = (e, e, 0.0, 0.0, 0)
+        if at - bridge > BRIDGE_NOTICE_S:
+            from ..notice import Notice
+
+            self._note(Notice("start-bridged", f"{device}: first reading {at - bridge:.1f} s after start() (the "
+                              f"device was being opened): that stretch is its first power reading, {power:.0f} W, "
+                              "times the time", device))
 
     def _fail(self, tr: _Track, t: float, exc: BaseException, kind: str = "gap_start") -> None:
         if tr.fail(t, exc):

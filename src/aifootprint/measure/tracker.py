@@ -20,6 +20,9 @@ How energy is computed, per device
 - A read that takes longer than ``sensor_timeout_s`` (default 0.25 s) is a gap (``sensor-gap``), as is a read still
   in progress at a window edge or at the end; a reading with negative power, or above 1.25 x the device's power
   limit where the sensor knows it (``power_limit_w``), is flagged (``implausible-reading``) and excluded.
+- GPUs whose opening means loading a library (NVML; not named with ``--gpus``) are opened on a thread of their
+  own in background mode: ``start()`` does not wait for them; they join the run bridged back to ``start()`` at
+  their first power reading, and ``stop()`` waits for them (``gpu_open_timeout_s``; :meth:`Tracker.wait_open`).
 - The run store is written by the sampler thread without waiting for its lock (:mod:`.writer`): ``start()`` never
   waits for a locked store; only ``stop()`` does (the queue is kept, nothing is dropped).
 - Devices with an energy counter: counter deltas. If the window is shorter than :data:`COARSE_FACTOR` times the
@@ -46,34 +49,27 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 
 from .._lazy import lazy_getattr
+from .calls import around_calls as around_calls
 from .devicetrack import COARSE_FACTOR as COARSE_FACTOR
 from .devicetrack import LIMIT_TOLERANCE as LIMIT_TOLERANCE
 from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
 from .sampling import Clock, IntervalListener, Sampling
+from .sampling import warn as _warn
 from .writer import StoreWriter
 
 TYPE_CHECKING = False  # typing is not imported at run time (it costs ~10 ms of the import)
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
     from typing import Any, ParamSpec, TypeVar
 
     from ..notice import Notice
     from .config import TrackerConfig as TrackerConfig
     from .measurement import Measurement
     from .sensors.base import Sensor
+    from .sensors.discovery import Discovery
 
     P = ParamSpec("P")
     R = TypeVar("R")
-
-
-def _warn(message: str | Notice) -> None:
-    """Log a warning on the ``aifootprint.measure`` logger (shown on stderr when logging is not configured)."""
-    import logging
-
-    logging.getLogger("aifootprint.measure").warning("aifootprint: %s", message)
-
-
 
 
 class _Window:
@@ -96,6 +92,7 @@ class Tracker(Sampling):
         clock: Clock | None = None,
         pids: Callable[[], set[int]] | None = None,
         store: Any | None = None,
+        discover: Callable[..., Discovery] | None = None,
     ) -> None:
         if config is None:
             from .config import TrackerConfig
@@ -106,6 +103,8 @@ class Tracker(Sampling):
         self._given_sensors = list(sensors) if sensors is not None else None
         self._pids = pids
         self._given_store = store
+        self._discover = discover  # None: sensors.discovery.discover (tests: with a fake NVML module)
+        self._gpus_opened: threading.Event | None = None  # set once the GPUs left to a thread are open
         self._writer: StoreWriter | None = None
         self._lock = threading.RLock()
         self._tracks: list[_Track] = []
@@ -139,11 +138,16 @@ class Tracker(Sampling):
             if self.running:
                 return self
             sensors = self._given_sensors
+            later: Callable[[], Discovery] | None = None
             if sensors is None:
-                from .sensors.discovery import discover
+                from .sensors.discovery import discover as default_discover
 
-                found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock)
-                sensors, self.assumptions = found.sensors, list(found.assumptions)
+                discover = self._discover or default_discover
+                # in background mode the GPUs are opened on a thread of their own (``import pynvml`` and
+                # ``nvmlInit``): start() does not wait for them (see the module docstring, "GPUs")
+                found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock,
+                                 gpus_later=self.config.background)
+                sensors, later, self.assumptions = found.sensors, found.gpus_later, list(found.assumptions)
                 self.notes.extend(found.notes)
                 self.details.extend(found.details)
                 for hint in found.hints:
@@ -156,7 +160,7 @@ class Tracker(Sampling):
             self._unowned = not all(tr.owned for tr in self._tracks)
             self._plan_reads()
             self._last_flush = self._last_lease_try = self._t0
-            self._open_store()
+            self._open_store(header=later is None)
             self.running = True
             if self.config.background:
                 self._windows[self.config.name] = _Window(self.config.name, 0.0, {})
@@ -166,6 +170,10 @@ class Tracker(Sampling):
                 self._stop.acquire()
                 self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
                 self._thread.start()
+                if later is not None:
+                    self._gpus_opened = threading.Event()
+                    threading.Thread(target=self._open_gpus, args=(later, self._gpus_opened),
+                                     name="aifootprint-gpu-open", daemon=True).start()
             else:
                 self._sample_now()
                 self._windows[self.config.name] = self._mark(self.config.name)
@@ -181,6 +189,7 @@ class Tracker(Sampling):
                 raise RuntimeError("tracker was never started")
             return self.result
         if self._thread is not None:
+            self._await_gpus()  # first: the sampler's last sample must include them
             self._stop.release()
             self._thread.join(self.config.sensor_timeout_s + 2.0 / self.config.hz)
             self._thread = None
@@ -280,6 +289,12 @@ class Tracker(Sampling):
         self._attributors.append(attributor)
         return attributor
 
+    def wait_open(self, timeout_s: float | None = None) -> bool:
+        """Wait until every device is open (GPUs are opened on a thread of their own after ``start()`` in
+        background mode): for a window that must include them from its first instant. True when they are."""
+        opened = self._gpus_opened
+        return opened is None or opened.wait(timeout_s)
+
     def elapsed_s(self) -> float:
         """Seconds since start on the tracker's clock."""
         return self._clock() - self._t0
@@ -346,6 +361,11 @@ class Tracker(Sampling):
 
                 gaps.append(Gap(s.device, tr.failing_since - self._t0, None, tr.error, "lost"))
         notes = tuple(self.notes) if final else ()
+        if self._gpus_opened is not None and not self._gpus_opened.is_set() and not final:
+            from ..notice import Notice
+
+            notes = (Notice("gpus-opening", "the GPUs were still being opened (NVML) when this window closed: its "
+                            "GPU energy is NOT included", "gpu"),)
         from .measurement import Measurement
 
         result = Measurement(name, win.start_s, duration, tuple(devices), tuple(gaps), notes, tuple(skipped))
@@ -364,22 +384,31 @@ class Tracker(Sampling):
                 if tuple(assumption) not in self.assumptions:
                     self.assumptions.append(tuple(assumption))
 
-    def _open_store(self) -> None:
+    def _open_store(self, header: bool = True) -> None:
         """Queue the run header; the store itself is opened by the writer (never on this thread in background
-        mode)."""
+        mode). ``header=False``: devices are still being opened; the writer holds everything until
+        :meth:`_open_gpus` queues the header in front."""
         if not self.config.store and self._given_store is None:
             return
+        self._writer = StoreWriter(self._store_opener, threaded=self.config.background, on_notice=self._store_notice)
+        if header:
+            for op in self._header_ops():
+                self._writer.submit(op)
+        else:
+            self._writer.hold()
+        self._writer.start()  # manual mode: the store opens now; background: the sampler thread opens it
+
+    def _header_ops(self) -> list[Callable[[Any], None]]:
+        """The run's first store operations: its header (with the devices) and the notes known at its start."""
         fields = {"run_id": self.run_id, "name": self.config.name, "started_at": self.started_at,
                   "host": os.uname().nodename, "pid": os.getpid(), "command": self.config.command,
                   "job_id": self._leases.job_id or "", "location": self.config.location or "", "hz": self.config.hz}
         devices = [(t.sensor.device, t.sensor.physical_id, t.sensor.component, t.sensor.method, t.sensor.estimated,
                     t.owned) for t in self._tracks]
         config = self.config
-        self._writer = StoreWriter(self._store_opener, threaded=self.config.background, on_notice=self._store_notice)
-        self._writer.submit(lambda s: s.begin_run(_header(fields, config), devices))
-        for note in [*self.notes, *self.details]:
-            self._writer.submit(functools.partial(_note_event, run_id=self.run_id, note=note))
-        self._writer.start()  # manual mode: the store opens now; background: the sampler thread opens it
+        ops: list[Callable[[Any], None]] = [lambda s: s.begin_run(_header(fields, config), devices)]
+        ops.extend(functools.partial(_note_event, run_id=self.run_id, note=n) for n in [*self.notes, *self.details])
+        return ops
 
     def _store_opener(self, timeout_s: float) -> Any:
         if self._given_store is not None:
@@ -438,42 +467,6 @@ def _data_version() -> str:
         return DATA_VERSION
     except Exception:
         return ""
-
-
-def around_calls(func: Callable[P, R], scope: Callable[[], AbstractContextManager[Any]],
-                 done: Callable[[Callable[P, R], Any], None] | None = None) -> Callable[P, R]:
-    """``func`` with each call run inside a fresh ``scope()``, then ``done(wrapper, what the scope entered)`` after a
-    normal exit: the one implementation behind both ``track`` decorators. An ``async def`` function is wrapped around
-    its whole awaited run (its call only creates a coroutine, run later). A generator function is refused with
-    :class:`TypeError`: calling it runs nothing, and its work happens in whoever iterates it, which is what to measure
-    (a window around the loop)."""
-    import inspect
-
-    if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
-        raise TypeError(f"cannot track the generator function {func.__qualname__}: calling it runs nothing; measure "
-                        "the loop that consumes it (with tracker.window(NAME): ...)")
-    if inspect.iscoroutinefunction(func):
-        afunc: Any = func
-
-        @functools.wraps(func)
-        async def ainner(*args: Any, **kwargs: Any) -> Any:
-            with scope() as entered:
-                out = await afunc(*args, **kwargs)
-            if done is not None:
-                done(ainner, entered)  # type: ignore[arg-type]
-            return out
-
-        return ainner  # type: ignore[return-value]
-
-    @functools.wraps(func)
-    def inner(*args: P.args, **kwargs: P.kwargs) -> R:
-        with scope() as entered:
-            out = func(*args, **kwargs)
-        if done is not None:
-            done(inner, entered)
-        return out
-
-    return inner
 
 
 def _keep_measurement(wrapper: Callable[..., Any], tracker: Tracker) -> None:

@@ -60,6 +60,7 @@ class StoreWriter:
         self._failed = False
         self._seen: set[str] = set()
         self._closed = False  # after close(): the tracker may close the store; a late sampler tick writes nothing
+        self._held = False  # hold(): nothing is written until release() puts the run's first operations in front
 
     @property
     def store(self) -> Any | None:
@@ -74,6 +75,22 @@ class StoreWriter:
         """Run ``op(store)`` (now, when not threaded; else at the next flush)."""
         with self._lock:
             self._ops.append(op)
+        if not self._threaded:
+            self.flush()
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    def hold(self) -> None:
+        """Write nothing until :meth:`release` (the run header waits for devices still being opened)."""
+        self._held = True
+
+    def release(self, first: list[Op]) -> None:
+        """Put ``first`` (the run header) in front of everything queued since :meth:`hold`, and write again."""
+        with self._lock:
+            self._ops[:0] = first
+            self._held = False
         if not self._threaded:
             self.flush()
 
@@ -115,7 +132,7 @@ class StoreWriter:
 
     def _drain(self, timeout_s: float) -> None:
         with self._write_lock:
-            if self._closed:
+            if self._closed or self._held:
                 return
             self._open(timeout_s)
             if self._store is None:

@@ -15,6 +15,7 @@ device exists but NVML cannot be used), ``rapl-permission`` (with the fix), ``gp
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from .base import SensorUnavailable
 
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .base import Sensor
     from .cpu_fallback import CpuTdp
 
@@ -63,6 +66,8 @@ class Discovery:
     hints: list[Notice] = field(default_factory=list)  # one-line fixes the user should see now (RAPL permission)
     details: list[Notice] = field(default_factory=list)  # backend-unavailable: stored with the run, not shown
     assumptions: list[tuple[str, float, str, str]] = field(default_factory=list)  # (name, value, unit, source)
+    #: Opens the GPUs when :func:`discover` left them for later (``gpus_later``); None otherwise.
+    gpus_later: Callable[[], Discovery] | None = None
 
     def has(self, code: str) -> bool:
         return any(n.code == code for n in (*self.notes, *self.details))
@@ -113,8 +118,18 @@ def discover(
     *,
     pids: Callable[[], set[int]] | None = None,
     clock: Callable[[], float] | None = None,
+    gpus_later: bool = False,
+    nvml: Any | None = None,
 ) -> Discovery:
-    """Open every usable sensor. Never raises for a missing backend: it leaves a note instead."""
+    """Open every usable sensor. Never raises for a missing backend: it leaves a note instead.
+
+    ``gpus_later``: where opening the GPUs means loading a GPU library (backend ``auto``, GPUs not named, an NVIDIA
+    device node present), leave that part to the caller: the CPU and RAM sensors are opened now and
+    :attr:`Discovery.gpus_later` opens the GPUs (the tracker calls it on a thread of its own, so that ``start()``
+    never waits for ``import pynvml`` and ``nvmlInit``: 53-57 ms of ``start()`` on an H200, and 1-3 s per GPU where
+    the driver must initialise them, NVIDIA, Driver Persistence, Overview). Named GPUs are opened now: an id that
+    matches no GPU must fail ``start()``.
+    ``nvml``: the NVML module to use (tests: a fake ``pynvml``; None: import ``pynvml``)."""
     cfg = config or SensorConfig()
     backend = resolve_backend(cfg.backend)
     found = Discovery()
@@ -126,40 +141,73 @@ def discover(
         found.notes.append(Notice("simulated", "fake sensors (AIFOOTPRINT_SENSORS=fake): these are not "
                                   "measurements of this machine"))
         return found
-    gpus = list(cfg.gpus) if cfg.gpus is not None else None
     if backend == "auto":
-        # a GPU library is only loaded where its driver's device nodes exist (or GPUs were named): importing
-        # and initialising NVML costs ~50 ms, which a CPU-only machine must not pay in Tracker.start()
-        if gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES):
-            _try(found, lambda: _nvidia(gpus, pids, cfg.nvml_read_budget))
-        else:
-            found.details.append(Notice("backend-unavailable", f"no NVIDIA device node in {cfg.dev_root}"))
-        if not any(s.component == "gpu" for s in found.sensors) and _nodes(cfg.dev_root, AMD_NODES):
-            _try(found, _amd)
-            if gpus and any(s.component == "gpu" for s in found.sensors):
-                found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(gpus)} applies to NVIDIA GPUs only: "
-                                          "every AMD GPU is measured", "gpu"))
-        hidden = found.has("gpu-hidden")  # CUDA_VISIBLE_DEVICES="" or -1: on purpose
-        if not any(s.component == "gpu" for s in found.sensors) and nvidia_gpu_present(cfg.dev_root) and not hidden:
-            hint = Notice("gpu-unreadable", "an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip "
-                          "install 'aifootprint[nvidia]'): GPU energy is NOT included in this measurement", "gpu")
-            found.notes.append(hint)
-            found.hints.append(hint)
-        elif gpus and not any(s.component == "gpu" for s in found.sensors):  # named GPUs, none readable: say so
-            found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(gpus)} ignored: no NVIDIA GPU can be read "
-                                      "on this machine (no driver or NVML library): no GPU is measured", "gpu"))
-        _try(found, lambda: _rapl(cfg.powercap_root))
-        if not any(s.component in ("gpu", "cpu") for s in found.sensors):
-            # the result already says which figures are estimates (notice ``estimated``); why is for the record
-            found.details.append(Notice("no-energy-counter", "no energy counter is readable on this machine: "
-                                        + "; ".join(n.message for n in found.details)))
+        if gpus_later and cfg.gpus is None and _nodes(cfg.dev_root, NVIDIA_NODES):
+            _host(cfg, found, True, gpus_pending=True)
+            found.gpus_later = functools.partial(_open_gpus_later, cfg, pids, nvml, found)
+            return found
+        _gpus(cfg, found, pids, nvml)
     elif cfg.gpus:
         found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(cfg.gpus)} ignored: the estimate backend "
                                   "measures no GPU", "gpu"))
+    _host(cfg, found, backend == "auto")
+    return found
+
+
+def _gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None) -> None:
+    """Open the GPUs into ``found``: NVIDIA (NVML), else AMD (amdsmi), with the notices of what cannot be read."""
+    gpus = list(cfg.gpus) if cfg.gpus is not None else None
+    # a GPU library is only loaded where its driver's device nodes exist (or GPUs were named): importing and
+    # initialising NVML costs ~50 ms, which a CPU-only machine must not pay in Tracker.start()
+    if gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES):
+        _try(found, lambda: _nvidia(gpus, pids, cfg.nvml_read_budget, nvml))
+    else:
+        found.details.append(Notice("backend-unavailable", f"no NVIDIA device node in {cfg.dev_root}"))
+    if not any(s.component == "gpu" for s in found.sensors) and _nodes(cfg.dev_root, AMD_NODES):
+        _try(found, _amd)
+        if gpus and any(s.component == "gpu" for s in found.sensors):
+            found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(gpus)} applies to NVIDIA GPUs only: "
+                                      "every AMD GPU is measured", "gpu"))
+    hidden = found.has("gpu-hidden")  # CUDA_VISIBLE_DEVICES="" or -1: on purpose
+    if not any(s.component == "gpu" for s in found.sensors) and nvidia_gpu_present(cfg.dev_root) and not hidden:
+        hint = Notice("gpu-unreadable", "an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip "
+                      "install 'aifootprint[nvidia]'): GPU energy is NOT included in this measurement", "gpu")
+        found.notes.append(hint)
+        found.hints.append(hint)
+    elif gpus and not any(s.component == "gpu" for s in found.sensors):  # named GPUs, none readable: say so
+        found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(gpus)} ignored: no NVIDIA GPU can be read "
+                                  "on this machine (no driver or NVML library): no GPU is measured", "gpu"))
+
+
+def _host(cfg: SensorConfig, found: Discovery, counters: bool, gpus_pending: bool = False) -> None:
+    """Open the CPU and RAM sensors into ``found``: RAPL zones when ``counters``, else (or where missing) the
+    estimates. ``gpus_pending``: the GPUs are opened later (the ``no-energy-counter`` detail is theirs to add)."""
+    if counters:
+        _try(found, lambda: _rapl(cfg.powercap_root))
+        if not gpus_pending:
+            found.details.extend(_no_counter_detail(found.sensors, found.details))
     if not any(s.component == "cpu" for s in found.sensors):
         _try(found, lambda: [_cpu_estimate(cfg, found)])
     if not any(s.component == "ram" for s in found.sensors):
         _try(found, lambda: [_ram_estimate(cfg, found)])
+
+
+def _no_counter_detail(sensors: list[Sensor], details: list[Notice]) -> list[Notice]:
+    """The ``no-energy-counter`` detail (why no GPU or CPU counter is read) when none is; the result already says
+    which figures are estimates (notice ``estimated``): why is for the record."""
+    if any(s.component in ("gpu", "cpu") and not s.estimated for s in sensors):
+        return []
+    return [Notice("no-energy-counter", "no energy counter is readable on this machine: "
+                   + "; ".join(n.message for n in details))]
+
+
+def _open_gpus_later(cfg: SensorConfig, pids: Callable[[], set[int]] | None, nvml: Any | None,
+                     host: Discovery) -> Discovery:
+    """The GPU part of a discovery whose host part is ``host`` (see :func:`discover`, ``gpus_later``): the GPU
+    sensors and what they add to the notes, details and hints."""
+    found = Discovery()
+    _gpus(cfg, found, pids, nvml)
+    found.details.extend(_no_counter_detail([*host.sensors, *found.sensors], [*host.details, *found.details]))
     return found
 
 
@@ -191,10 +239,11 @@ def _try(found: Discovery, opener: Callable[[], list[Sensor]]) -> None:
         found.notes.append(Notice("backend-failed", f"sensor backend failed to open: {exc}"))
 
 
-def _nvidia(gpus: list[str] | None, pids: Callable[[], set[int]] | None, budget: float | None) -> list[Sensor]:
+def _nvidia(gpus: list[str] | None, pids: Callable[[], set[int]] | None, budget: float | None,
+            nvml: Any | None = None) -> list[Sensor]:
     from .nvidia import discover_nvidia
 
-    return list(discover_nvidia(gpus, pids=pids, read_budget=budget))
+    return list(discover_nvidia(gpus, pids=pids, read_budget=budget, module=nvml))
 
 
 def _amd() -> list[Sensor]:

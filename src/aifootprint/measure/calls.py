@@ -1,0 +1,50 @@
+"""Run a function's every call inside a fresh scope (the one implementation behind both ``track`` decorators)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+    from typing import Any, ParamSpec, TypeVar
+
+    P = ParamSpec("P")
+    R = TypeVar("R")
+
+
+def around_calls(func: Callable[P, R], scope: Callable[[], AbstractContextManager[Any]],
+                 done: Callable[[Callable[P, R], Any], None] | None = None) -> Callable[P, R]:
+    """``func`` with each call run inside a fresh ``scope()``, then ``done(wrapper, what the scope entered)`` after a
+    normal exit: the one implementation behind both ``track`` decorators. An ``async def`` function is wrapped around
+    its whole awaited run (its call only creates a coroutine, run later). A generator function is refused with
+    :class:`TypeError`: calling it runs nothing, and its work happens in whoever iterates it, which is what to measure
+    (a window around the loop)."""
+    import inspect
+
+    if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+        raise TypeError(f"cannot track the generator function {func.__qualname__}: calling it runs nothing; measure "
+                        "the loop that consumes it (with tracker.window(NAME): ...)")
+    if inspect.iscoroutinefunction(func):
+        afunc: Any = func
+
+        @functools.wraps(func)
+        async def ainner(*args: Any, **kwargs: Any) -> Any:
+            with scope() as entered:
+                out = await afunc(*args, **kwargs)
+            if done is not None:
+                done(ainner, entered)  # type: ignore[arg-type]
+            return out
+
+        return ainner  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+        with scope() as entered:
+            out = func(*args, **kwargs)
+        if done is not None:
+            done(inner, entered)
+        return out
+
+    return inner
