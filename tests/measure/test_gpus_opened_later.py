@@ -206,3 +206,15 @@ def test_wait_open_lets_a_window_start_with_the_gpu_read(tmp_path: Path) -> None
     (gpu,) = [d for d in handle.result.devices if d.component == "gpu"]
     assert gpu.energy_j == pytest.approx(POWER_W * handle.result.duration_s, rel=0.06)
     assert Tracker(TrackerConfig(store=False), sensors=[]).wait_open(0.0) is True  # nothing left for later
+
+
+def test_a_long_bridge_is_said_in_the_result(tmp_path: Path) -> None:
+    """nvmlInit of more than BRIDGE_NOTICE_S (1 s; seconds per GPU without persistence mode): the GPU's energy
+    before its first reading is its first power times the time, and the result says so (``start-bridged``)."""
+    from aifootprint.measure.sampling import BRIDGE_NOTICE_S
+
+    nvml = SlowNvml(init_s=BRIDGE_NOTICE_S + 0.1)
+    result = _tracker(tmp_path, nvml).start().stop()
+    assert "start-bridged" in _codes(result.notes)
+    (gpu,) = [d for d in result.devices if d.component == "gpu"]
+    assert gpu.energy_j == pytest.approx(POWER_W * result.duration_s, rel=0.05)

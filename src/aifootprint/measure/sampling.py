@@ -294,9 +294,9 @@ class Sampling:
         if at - bridge > BRIDGE_NOTICE_S:
             from ..notice import Notice
 
-            self._note(Notice("start-bridged", f"{device}: first reading {at - bridge:.1f} s after start() (the "
-                              f"device was being opened): that stretch is its first power reading, {power:.0f} W, "
-                              "times the time", device))
+            self._note(Notice("start-bridged", f"{device}: first reading {at - bridge:.1f} s after start() (GPUs "
+                              "are opened meanwhile): that stretch is counted at the first reading's power, "
+                              f"{power:.0f} W", device))
 
     def _fail(self, tr: _Track, t: float, exc: BaseException, kind: str = "gap_start") -> None:
         if tr.fail(t, exc):
