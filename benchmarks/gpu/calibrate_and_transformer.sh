@@ -3,12 +3,15 @@
 #
 # Needs an NVIDIA GPU with its driver, and `pip install -e '.[calibrate]'` (PyTorch with CUDA + nvidia-ml-py; or any
 # Python with torch, nvidia-ml-py, numpy, typer and rich: the script runs this checkout's src/).
-# Takes about 6-8 minutes: `aifootprint calibrate` (< 2 min: idle, bf16 GEMM, HBM copy, small-batch GEMV), then
+# Takes about 10-12 minutes in all (7-9 without the compiled decode: COMPILED_SHAPES= ; where one command may run at
+# most 10 minutes, run it so and then the compiled decode alone, as its last step below shows):
+# `aifootprint calibrate` (< 2 min: idle, bf16 GEMM, HBM copy, small-batch GEMV), then
 # benchmarks/gpu/transformer_energy.py for two public shapes (prefill, eager decode and CUDA-graph decode at batch
 # 1, 8, 32), then `aifootprint measure` end to end around a 10 s GEMM loop (the NVML path a user meets), then
 # benchmarks/gpu/nvml_probe.py (what each NVML query costs here), then benchmarks/gpu/copy_contents.py (copy power by
 # buffer contents, ~30 s), then (when OVERHEAD=1, the default)
-# benchmarks/tracker_overhead.py with this machine's real sensors (only that row and the bare baseline).
+# benchmarks/tracker_overhead.py with this machine's real sensors (only that row and the bare baseline), then the
+# 8B decode compiled by TorchInductor and captured as a CUDA graph beside the plain CUDA-graph decode (~3 min).
 # Each step runs even if an earlier one failed; the exit code is that of the first failure.
 # Writes, with UTC stamp STAMP and a slug of the GPU name:
 #   calibration_<gpu>_<STAMP>.toml   the calibration profile (docs/calibrate.md)
@@ -21,8 +24,11 @@
 #   nvml_probe_<gpu>_<STAMP>.json   CPU cost of each NVML query, how often counter and power change
 #   copy_contents_<gpu>_<STAMP>.json   HBM copy power with zeros, ones, normal and random-bit buffers (issue 8)
 #   tracker_overhead_<gpu>_<STAMP>.txt   the tracker's cost with real NVML reads
+#   transformer_<gpu>_<shape>_compiled_<STAMP>.json/.csv   decode-graph beside decode-compiled (TorchInductor +
+#                                    CUDA graph: a tuned GPU-bound decode, issue 8's second workload)
 # Environment: GPU (index, default 0), PYTHON (default python), OUT_DIR (default benchmarks/results/gpu),
-#              SHAPES (default "llama-3.2-1b llama-3.1-8b"), BATCH_SIZES (default 1,8,32).
+#              SHAPES (default "llama-3.2-1b llama-3.1-8b"), BATCH_SIZES (default 1,8,32),
+#              COMPILED_SHAPES (default llama-3.1-8b; empty: skip the compiled decode).
 # Not run on the development machine (no GPU there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,6 +40,7 @@ OUT=${OUT_DIR:-benchmarks/results/gpu}
 SHAPES=${SHAPES:-"llama-3.2-1b llama-3.1-8b"}
 BATCH_SIZES=${BATCH_SIZES:-1,8,32}
 OVERHEAD=${OVERHEAD:-1}
+COMPILED_SHAPES=${COMPILED_SHAPES-llama-3.1-8b}
 status=0
 step() { "$@" || { rc=$?; echo "calibrate_and_transformer: step failed (exit $rc): $*" >&2; [ "$status" -ne 0 ] || status=$rc; }; }
 
@@ -89,5 +96,10 @@ if [ "$OVERHEAD" = 1 ]; then
     step "$PY" benchmarks/tracker_overhead.py --repeats 3 --sampler-s 16 --sampler-processes 3 --sampler-rows real \
         --out "$OUT/tracker_overhead_${SLUG}_${STAMP}.txt"
 fi
+for shape in $COMPILED_SHAPES; do  # last: TorchInductor compiles for ~1 min per batch size; earlier results are safe
+    echo "== transformer_energy $shape decode-compiled (TorchInductor + CUDA graph) beside decode-graph (issue 8)"
+    step "$PY" benchmarks/gpu/transformer_energy.py --gpu "$GPU" --shape "$shape" --batch-sizes "$BATCH_SIZES" \
+        --phases decode-graph,decode-compiled --out "$OUT/transformer_${SLUG}_${shape}_compiled_${STAMP}.json"
+done
 echo "== results in $OUT (stamp $STAMP; exit $status)"
 exit "$status"

@@ -9,7 +9,10 @@ For each batch size it runs the prefill (a batch of prompts through the model, c
 written), the decode in eager PyTorch (one token per sequence per step, KV cache read; host launch overhead
 included, like an engine without CUDA graphs) and the same decode replayed as one captured CUDA graph per step
 (``decode-graph``: static KV cache, masked attention, no per-step host work; the GPU-bound regime of the
-estimator's ``cuda-graph`` engine profile), each inside a tracker window. Around
+estimator's ``cuda-graph`` engine profile), and, with ``--phases ...,decode-compiled``, the same static step
+compiled by TorchInductor (``torch.compile``, fullgraph: norms, activations and the attention's glue fused into
+fewer kernels, as gpt-fast compiles its decode) and captured as a CUDA graph: a second, tuned GPU-bound decode
+(issue 8: the power structure of GPU-bound engines needs a second workload), each inside a tracker window. Around
 the same window it reads ``nvmlDeviceGetTotalEnergyConsumption`` directly, so the tracker's figure can be checked
 against the raw counter. Each window repeats its phase until it lasts ``--min-window-s`` (default 5 s, far above
 the counter's update period). Writes the rows as JSON (``--out``) and CSV (same name, ``.csv``), with the GPU name,
@@ -152,9 +155,26 @@ def decode_step_static(torch: Any, model: dict[str, Any], shape: Shape, tok: Any
     return rms_norm(torch, x, model["norm"]) @ model["head"].T
 
 
-def capture_decode(torch: Any, model: dict[str, Any], shape: Shape, cache: list[Any], bsz: int, start: int,
+Step = Any  # (tok, cache, pos_t, arange_l) -> logits: the eager or the compiled static decode step
+
+
+def eager_step(torch: Any, model: dict[str, Any], shape: Shape) -> Step:
+    def step(tok: Any, cache: list[Any], pos_t: Any, arange_l: Any) -> Any:
+        return decode_step_static(torch, model, shape, tok, cache, pos_t, arange_l)
+
+    return step
+
+
+def compiled_step(torch: Any, model: dict[str, Any], shape: Shape) -> Step:
+    """The static decode step compiled by TorchInductor (one graph, no dynamic shapes: one compilation per batch
+    size); the weights are constants of the graph, the cache and position are its (mutated) inputs."""
+    return torch.compile(eager_step(torch, model, shape), fullgraph=True, dynamic=False)
+
+
+def capture_decode(torch: Any, step: Step, shape: Shape, cache: list[Any], bsz: int, start: int,
                    total: int, device: str) -> tuple[Any, Any]:
-    """Capture one static decode step as a CUDA graph; returns (graph, position tensor to reset before each run)."""
+    """Capture one static decode step (``step``: eager or compiled) as a CUDA graph; returns (graph, position tensor
+    to reset before each run). The warm-up runs (and compiles) the step off the capture stream."""
     tok = torch.randint(0, shape.vocab, (bsz, 1), device=device)
     pos_t = torch.tensor([start], device=device, dtype=torch.long)
     arange_l = torch.arange(total, device=device)
@@ -162,13 +182,13 @@ def capture_decode(torch: Any, model: dict[str, Any], shape: Shape, cache: list[
     side.wait_stream(torch.cuda.current_stream())
     with torch.cuda.stream(side):  # warm-up off the capture stream, as torch.cuda.graphs asks
         for _ in range(3):
-            decode_step_static(torch, model, shape, tok, cache, pos_t, arange_l)
+            step(tok, cache, pos_t, arange_l)
     torch.cuda.current_stream().wait_stream(side)
     torch.cuda.synchronize()
     pos_t.fill_(start)
     graph = torch.cuda.CUDAGraph()
     with torch.cuda.graph(graph):
-        decode_step_static(torch, model, shape, tok, cache, pos_t, arange_l)
+        step(tok, cache, pos_t, arange_l)
     torch.cuda.synchronize()
     return graph, pos_t
 
@@ -195,7 +215,8 @@ def main() -> None:
     parser.add_argument("--min-window-s", type=float, default=5.0)
     parser.add_argument("--gpu", type=int, default=0, help="CUDA/NVML device index.")
     parser.add_argument("--hz", type=float, default=10.0)
-    parser.add_argument("--phases", default="prefill,decode,decode-graph")
+    parser.add_argument("--phases", default="prefill,decode,decode-graph",
+                        help="comma-separated: prefill, decode, decode-graph, decode-compiled")
     parser.add_argument("--nvml-read-budget", type=float, default=None,
                         help="SensorConfig.nvml_read_budget (default: the sensor's; 0: counter at every tick)")
     args = parser.parse_args()
@@ -218,6 +239,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     tracker = Tracker(TrackerConfig(hz=args.hz, name=f"transformer-{args.shape}", store=False, sensors=sensors))
     tracker.start()
+    compiled: Step | None = None
     with torch.inference_mode():
         for bsz in [int(b) for b in args.batch_sizes.split(",")]:
             total = args.prompt_len + args.decode_len
@@ -230,8 +252,14 @@ def main() -> None:
                 name = f"{phase}-b{bsz}"
                 try:
                     graph = pos_t = None
-                    if phase == "decode-graph":
-                        graph, pos_t = capture_decode(torch, model, shape, cache, bsz, args.prompt_len, total, device)
+                    if phase in ("decode-graph", "decode-compiled"):
+                        if phase == "decode-compiled" and compiled is None:
+                            compiled = compiled_step(torch, model, shape)
+                        step = compiled if phase == "decode-compiled" else eager_step(torch, model, shape)
+                        c0 = time.perf_counter()
+                        graph, pos_t = capture_decode(torch, step, shape, cache, bsz, args.prompt_len, total, device)
+                        print(json.dumps({"phase": phase, "batch_size": bsz,
+                                          "capture_s": round(time.perf_counter() - c0, 1)}), flush=True)
                     torch.cuda.synchronize()
                     tracker.begin_window(name)
                     e0, t0 = nvml_energy_j(args.gpu), time.perf_counter()
