@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -196,10 +197,21 @@ def nvmlDeviceGetPowerUsage(h): return 100000
 '''
 
 
-def test_unknown_gpu_id_with_a_fake_nvml_exits_2_naming_it(tmp_path: Path) -> None:
-    """Review 2026-11-26 finding 10: `--gpus 0,99` measured GPU 0 only and dropped 99 without a word."""
-    (tmp_path / "pynvml.py").write_text(FAKE_PYNVML)
-    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+@pytest.mark.parametrize("binding", ["ctypes", "pynvml"])
+def test_unknown_gpu_id_with_a_fake_nvml_exits_2_naming_it(tmp_path: Path, binding: str) -> None:
+    """Review 2026-11-26 finding 10: `--gpus 0,99` measured GPU 0 only and dropped 99 without a word. Both NVML
+    bindings: the package's own on a fake ``libnvidia-ml.so.1`` (tests/measure/fake_nvml.c, two GPUs), and
+    ``AIFOOTPRINT_NVML=pynvml`` on a fake ``pynvml`` module."""
+    if binding == "pynvml":
+        (tmp_path / "pynvml.py").write_text(FAKE_PYNVML)
+        env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+               "AIFOOTPRINT_NVML": "pynvml"}
+    else:
+        from .test_nvml_binding import _build
+
+        (tmp_path / "lib").mkdir()
+        shutil.copy(_build(tmp_path), tmp_path / "lib" / "libnvidia-ml.so.1")
+        env = {"LD_LIBRARY_PATH": str(tmp_path / "lib")}
     marker = tmp_path / "ran"
     done = cli("measure", "--sensors", "auto", "--gpus", "0,99", "--", "touch", str(marker), env_extra=env)
     assert_one_line_error(done.returncode, done.stderr, "99")

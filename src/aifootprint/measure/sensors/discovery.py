@@ -142,7 +142,7 @@ def discover(
                                   "measurements of this machine"))
         return found
     if backend == "auto":
-        if gpus_later and cfg.gpus is None and _nodes(cfg.dev_root, NVIDIA_NODES):
+        if gpus_later and cfg.gpus is None and _nodes(cfg.dev_root, NVIDIA_NODES) and _binding_named(nvml):
             _host(cfg, found, True, gpus_pending=True)
             found.gpus_later = functools.partial(_open_gpus_later, cfg, pids, nvml, found)
             return found
@@ -152,6 +152,15 @@ def discover(
                                   "measures no GPU", "gpu"))
     _host(cfg, found, backend == "auto")
     return found
+
+
+def _binding_named(nvml: Any | None) -> bool:
+    """True; a bad ``$AIFOOTPRINT_NVML`` is an InputError now, in ``start()``, not later on the GPUs' thread."""
+    if nvml is None:
+        from .nvidia import nvml_binding
+
+        nvml_binding()
+    return True
 
 
 def _gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None) -> None:
@@ -170,8 +179,9 @@ def _gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | No
                                       "every AMD GPU is measured", "gpu"))
     hidden = found.has("gpu-hidden")  # CUDA_VISIBLE_DEVICES="" or -1: on purpose
     if not any(s.component == "gpu" for s in found.sensors) and nvidia_gpu_present(cfg.dev_root) and not hidden:
-        hint = Notice("gpu-unreadable", "an NVIDIA GPU is present but cannot be read (install nvidia-ml-py: pip "
-                      "install 'aifootprint[nvidia]'): GPU energy is NOT included in this measurement", "gpu")
+        why = "; ".join(n.message for n in found.details if n.code == "backend-unavailable") or "NVML unusable"
+        hint = Notice("gpu-unreadable", f"an NVIDIA GPU is present but cannot be read ({why}): GPU energy is NOT "
+                      "included in this measurement", "gpu")
         found.notes.append(hint)
         found.hints.append(hint)
     elif gpus and not any(s.component == "gpu" for s in found.sensors):  # named GPUs, none readable: say so

@@ -1,4 +1,5 @@
-"""NVIDIA GPUs through NVML (the ``nvidia-ml-py`` package, imported lazily; optional extra ``aifootprint[nvidia]``).
+"""NVIDIA GPUs through NVML: the driver's ``libnvidia-ml.so.1`` through this package's binding (:mod:`.nvml`,
+loaded on first use), or nvidia-ml-py with ``AIFOOTPRINT_NVML=pynvml`` (extra ``aifootprint[nvidia]``).
 
 Energy: ``nvmlDeviceGetTotalEnergyConsumption`` (mJ since the driver loaded; Volta and later) where supported.
 Otherwise the sensor returns power only (``nvmlDeviceGetPowerUsage``, mW) and the tracker integrates it, so a GPU
@@ -11,7 +12,7 @@ can see a delta of 0 J. The sensor records the times at which the counter change
 as :attr:`NvidiaSensor.counter_update_s`; the tracker uses power integration for any window shorter than two
 update periods, or whose counter delta is 0 while power is not (see :mod:`aifootprint.measure.tracker`).
 
-Errors: only ``pynvml.NVMLError`` is caught, classified once by its code (:mod:`.errors`). A counter that stops
+Errors: only the binding's ``NVMLError`` is caught, classified once by its code (:mod:`.errors`). A counter that stops
 being supported or permitted switches the sensor to power integration from then on, with the notice
 ``method-changed`` in the result; a lost GPU (``NVML_ERROR_GPU_IS_LOST``) is a gap. NVML is shut down
 (``nvmlShutdown``) when the last sensor of a discovery closes. ``power_limit_w`` is the enforced power limit
@@ -80,14 +81,40 @@ def power_lag_s(arch: Any, name: str) -> float:
     return AVERAGE_POWER_LAG_S
 
 
+#: Environment variable choosing the NVML binding: unset or ``ctypes``, this package's (:mod:`.nvml`, the driver's
+#: library only); ``pynvml``, nvidia-ml-py (extra ``aifootprint[nvidia]``).
+ENV_BINDING = "AIFOOTPRINT_NVML"
+
+
+def nvml_binding() -> str:
+    """The NVML binding ``$AIFOOTPRINT_NVML`` names (``ctypes`` when unset); anything else is an InputError."""
+    choice = os.environ.get(ENV_BINDING, "").strip().lower() or "ctypes"
+    if choice not in ("ctypes", "pynvml"):
+        from ...errors import InputError
+
+        raise InputError(f"{ENV_BINDING}={choice!r} is not an NVML binding; accepted: ctypes (default), pynvml")
+    return choice
+
+
 def load_nvml(module: Any | None = None) -> Any:
-    """Import and initialise ``pynvml`` (or use ``module``, a fake for tests). Raises SensorUnavailable."""
+    """Load and initialise NVML: ``module`` (a fake for tests), else the binding named by ``$AIFOOTPRINT_NVML``
+    (:func:`nvml_binding`; default :class:`.nvml.Nvml`, ``pynvml``: nvidia-ml-py). Raises SensorUnavailable."""
     if module is None:
-        try:
-            import pynvml
-        except ImportError as exc:
-            raise SensorUnavailable("nvidia-ml-py is not installed (pip install 'aifootprint[nvidia]')") from exc
-        module = pynvml
+        if nvml_binding() == "pynvml":
+            try:
+                import pynvml
+            except ImportError as exc:
+                raise SensorUnavailable(f"{ENV_BINDING}=pynvml but nvidia-ml-py is not installed (pip install "
+                                        "'aifootprint[nvidia]')") from exc
+            module = pynvml
+        else:
+            from .nvml import Nvml, NVMLError
+
+            try:
+                module = Nvml()
+            except NVMLError as exc:
+                raise SensorUnavailable("the NVML library (libnvidia-ml.so.1, installed with the NVIDIA driver) "
+                                        "cannot be loaded") from exc
     errors = nvml_errors(module)
     try:
         module.nvmlInit()
