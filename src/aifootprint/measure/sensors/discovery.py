@@ -30,6 +30,21 @@ if TYPE_CHECKING:
     from .base import Sensor
     from .cpu_fallback import CpuTdp
 
+#: Environment variable choosing the NVML binding: unset or ``ctypes``, this package's (:mod:`.nvml`, the driver's
+#: library only); ``pynvml``, nvidia-ml-py (extra ``aifootprint[nvidia]``).
+ENV_BINDING = "AIFOOTPRINT_NVML"
+
+
+def nvml_binding() -> str:
+    """The NVML binding ``$AIFOOTPRINT_NVML`` names (``ctypes`` when unset); anything else is an InputError."""
+    choice = os.environ.get(ENV_BINDING, "").strip().lower() or "ctypes"
+    if choice not in ("ctypes", "pynvml"):
+        from ...errors import InputError
+
+        raise InputError(f"{ENV_BINDING}={choice!r} is not an NVML binding; accepted: ctypes (default), pynvml")
+    return choice
+
+
 BACKENDS = ("auto", "fake", "estimate")
 ENV_BACKEND = "AIFOOTPRINT_SENSORS"
 #: Short citation of the Green Algorithms figures used by the estimates.
@@ -157,8 +172,6 @@ def discover(
 def _binding_named(nvml: Any | None) -> bool:
     """True; a bad ``$AIFOOTPRINT_NVML`` is an InputError now, in ``start()``, not later on the GPUs' thread."""
     if nvml is None:
-        from .nvidia import nvml_binding
-
         nvml_binding()
     return True
 

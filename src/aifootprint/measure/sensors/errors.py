@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time (the GPUs' thread imports this module)
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS = ("unsupported", "denied", "lost", "transient")
 

@@ -42,11 +42,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from ...notice import Notice
 from .base import Component, Reading, SensorError, SensorUnavailable
 from .errors import LibrarySession, nvml_errors
+
+TYPE_CHECKING = False  # typing is not imported at run time (the GPUs' thread imports this module)
+if TYPE_CHECKING:
+    from typing import Any
 
 PidsFn = Callable[[], set[int]]
 
@@ -81,25 +84,12 @@ def power_lag_s(arch: Any, name: str) -> float:
     return AVERAGE_POWER_LAG_S
 
 
-#: Environment variable choosing the NVML binding: unset or ``ctypes``, this package's (:mod:`.nvml`, the driver's
-#: library only); ``pynvml``, nvidia-ml-py (extra ``aifootprint[nvidia]``).
-ENV_BINDING = "AIFOOTPRINT_NVML"
-
-
-def nvml_binding() -> str:
-    """The NVML binding ``$AIFOOTPRINT_NVML`` names (``ctypes`` when unset); anything else is an InputError."""
-    choice = os.environ.get(ENV_BINDING, "").strip().lower() or "ctypes"
-    if choice not in ("ctypes", "pynvml"):
-        from ...errors import InputError
-
-        raise InputError(f"{ENV_BINDING}={choice!r} is not an NVML binding; accepted: ctypes (default), pynvml")
-    return choice
-
-
 def load_nvml(module: Any | None = None) -> Any:
     """Load and initialise NVML: ``module`` (a fake for tests), else the binding named by ``$AIFOOTPRINT_NVML``
     (:func:`nvml_binding`; default :class:`.nvml.Nvml`, ``pynvml``: nvidia-ml-py). Raises SensorUnavailable."""
     if module is None:
+        from .discovery import ENV_BINDING, nvml_binding
+
         if nvml_binding() == "pynvml":
             try:
                 import pynvml
