@@ -2,7 +2,9 @@
  * toolkit; NVML API Reference Guide), no GPU. Two devices; every value is set by the test through fake_set_*.
  * Built by the tests with the system C compiler: cc -shared -fPIC [-DNO_VERSIONED] fake_nvml.c -o libfake-nvml.so
  * (NO_VERSIONED: only the unversioned entry points, as old drivers have them). */
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef int nvmlReturn_t;
 typedef struct fake_device { int index; } *nvmlDevice_t;
@@ -44,11 +46,17 @@ static nvmlReturn_t dev_ok(nvmlDevice_t d) {
 }
 
 /* -- the NVML ABI --------------------------------------------------------------------------------------------- */
+static nvmlReturn_t init(void) {
+    const char *ms = getenv("FAKE_NVML_INIT_MS");  /* a slow initialisation (no persistence mode), for the tests */
+    if (ms) usleep((useconds_t)(atoi(ms) * 1000));
+    initialised = 1; inits++;
+    return 0;
+}
 #ifndef NO_VERSIONED
-nvmlReturn_t nvmlInit_v2(void) { initialised = 1; inits++; return 0; }
+nvmlReturn_t nvmlInit_v2(void) { return init(); }
 #endif
-nvmlReturn_t nvmlInit(void) { initialised = 1; inits++; return 0; }
-nvmlReturn_t nvmlInitWithFlags(unsigned int flags) { (void)flags; initialised = 1; inits++; return 0; }  /* pynvml */
+nvmlReturn_t nvmlInit(void) { return init(); }
+nvmlReturn_t nvmlInitWithFlags(unsigned int flags) { (void)flags; return init(); }  /* pynvml's entry point */
 nvmlReturn_t nvmlShutdown(void) { if (!initialised) return 1; initialised = 0; shutdowns++; return 0; }
 
 nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {

@@ -216,3 +216,37 @@ def test_an_unknown_binding_name_is_an_input_error_at_start(tmp_path: Path, monk
                                                           powercap_root=str(tmp_path / "none")))
     with pytest.raises(InputError, match="AIFOOTPRINT_NVML='cuda' is not an NVML binding; accepted: ctypes"):
         Tracker(cfg).start()
+
+
+def test_start_in_a_fresh_process_does_not_wait_for_a_slow_nvml_init(tmp_path: Path) -> None:
+    """Issue 12 on a GPU machine, end to end in a fresh process: a real shared library whose ``nvmlInit`` takes
+    0.4 s (FAKE_NVML_INIT_MS; seconds per GPU without persistence mode), behind an NVIDIA device node. ``start()``
+    returns long before that; the GPUs join the run, and the result has both with the counter's method."""
+    import json
+    import os
+    import sys
+
+    (tmp_path / "lib").mkdir()
+    shutil.copy(_build(tmp_path), tmp_path / "lib" / "libnvidia-ml.so.1")
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "nvidiactl").touch()
+    code = (
+        "import json, time\n"
+        "from aifootprint.measure.sensors.discovery import SensorConfig\n"
+        "from aifootprint.measure.tracker import Tracker, TrackerConfig\n"
+        f"cfg = TrackerConfig(store=False, sensors=SensorConfig(dev_root={str(tmp_path / 'dev')!r}, cpu_tdp_w=10.0, "
+        f"ram_gb=1.0, powercap_root={str(tmp_path / 'none')!r}))\n"
+        "tr = Tracker(cfg)\n"
+        "t = time.perf_counter(); tr.start(); start_s = time.perf_counter() - t\n"
+        "opened = tr.wait_open(10); time.sleep(0.2); r = tr.stop()\n"
+        "print(json.dumps({'start_s': start_s, 'opened': opened, 'gpus': [[d.device, d.method] for d in r.devices "
+        "if d.component == 'gpu'], 'labels': tr.labels()}))\n"
+    )
+    env = {**os.environ, "LD_LIBRARY_PATH": str(tmp_path / "lib"), "FAKE_NVML_INIT_MS": "400",
+           "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["start_s"] < 0.2 and out["opened"]
+    assert out["gpus"] == [["gpu:0", "nvml-energy-counter"], ["gpu:1", "nvml-energy-counter"]]
+    assert out["labels"]["gpu:1"] == "NVIDIA H100 80GB HBM3"
