@@ -1,6 +1,6 @@
 """The real micro-benchmark backend: PyTorch (CUDA) kernels, board energy from NVML (extra ``aifootprint[calibrate]``).
 
-Nothing heavy is imported at module import: :func:`open_backend` imports ``pynvml`` first (cheap) and PyTorch only
+Nothing heavy is imported at module import: :func:`open_backend` loads NVML first (cheap) and PyTorch only
 once NVML has found a GPU, so a machine without a GPU never loads PyTorch. Every failure to find what it needs is a
 :class:`BackendUnavailable` (an :class:`~aifootprint.errors.InputError`: one line, exit code 2) naming what to install.
 

@@ -67,7 +67,7 @@ class Sampling:
 
     def _open_gpus(self, later: Callable[[], Discovery], opened: threading.Event) -> None:
         """Open the GPUs that discovery left for later (``start()`` runs this on a thread of its own, so that it
-        never waits for ``import pynvml`` and ``nvmlInit``), put their tracks in front of the others, and let the
+        never waits for loading and initialising NVML), put their tracks in front of the others, and let the
         writer store the run's header, which lists every device. Their first reading is bridged back to
         ``start()`` at its power, as every device's is; windows opened meanwhile get the bridge's share
         (:meth:`_apply`)."""

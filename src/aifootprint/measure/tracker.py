@@ -143,8 +143,8 @@ class Tracker(Sampling):
                 from .sensors.discovery import discover as default_discover
 
                 discover = self._discover or default_discover
-                # in background mode the GPUs are opened on a thread of their own (``import pynvml`` and
-                # ``nvmlInit``): start() does not wait for them (see the module docstring, "GPUs")
+                # in background mode the GPUs are opened on a thread of their own (loading and initialising NVML):
+                # start() does not wait for them (see the module docstring)
                 found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock,
                                  gpus_later=self.config.background)
                 sensors, later, self.assumptions = found.sensors, found.gpus_later, list(found.assumptions)

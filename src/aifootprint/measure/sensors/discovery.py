@@ -141,10 +141,11 @@ def discover(
     ``gpus_later``: where opening the GPUs means loading a GPU library (backend ``auto``, GPUs not named, an NVIDIA
     device node present), leave that part to the caller: the CPU and RAM sensors are opened now and
     :attr:`Discovery.gpus_later` opens the GPUs (the tracker calls it on a thread of its own, so that ``start()``
-    never waits for ``import pynvml`` and ``nvmlInit``: 53-57 ms of ``start()`` on an H200, and 1-3 s per GPU where
-    the driver must initialise them, NVIDIA, Driver Persistence, Overview). Named GPUs are opened now: an id that
-    matches no GPU must fail ``start()``.
-    ``nvml``: the NVML module to use (tests: a fake ``pynvml``; None: import ``pynvml``)."""
+    never waits for loading and initialising NVML: with pynvml, 53-57 ms of ``start()`` on an H200; 1-3 s per GPU
+    where the driver must initialise them, NVIDIA, Driver Persistence, Overview). Named GPUs are opened now: an id
+    that matches no GPU must fail ``start()``.
+    ``nvml``: the NVML binding to use (tests: a fake; None: the one ``$AIFOOTPRINT_NVML`` names,
+    :func:`nvml_binding`)."""
     cfg = config or SensorConfig()
     backend = resolve_backend(cfg.backend)
     found = Discovery()
@@ -157,7 +158,9 @@ def discover(
                                   "measurements of this machine"))
         return found
     if backend == "auto":
-        if gpus_later and cfg.gpus is None and _nodes(cfg.dev_root, NVIDIA_NODES) and _binding_named(nvml):
+        if gpus_later and cfg.gpus is None and _nodes(cfg.dev_root, NVIDIA_NODES):
+            if nvml is None:
+                nvml_binding()  # a bad $AIFOOTPRINT_NVML is an InputError now, in start(), not on the GPUs' thread
             _host(cfg, found, True, gpus_pending=True)
             found.gpus_later = functools.partial(_open_gpus_later, cfg, pids, nvml, found)
             return found
@@ -169,18 +172,11 @@ def discover(
     return found
 
 
-def _binding_named(nvml: Any | None) -> bool:
-    """True; a bad ``$AIFOOTPRINT_NVML`` is an InputError now, in ``start()``, not later on the GPUs' thread."""
-    if nvml is None:
-        nvml_binding()
-    return True
-
-
 def _gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None) -> None:
     """Open the GPUs into ``found``: NVIDIA (NVML), else AMD (amdsmi), with the notices of what cannot be read."""
     gpus = list(cfg.gpus) if cfg.gpus is not None else None
-    # a GPU library is only loaded where its driver's device nodes exist (or GPUs were named): importing and
-    # initialising NVML costs ~50 ms, which a CPU-only machine must not pay in Tracker.start()
+    # a GPU library is only loaded where its driver's device nodes exist (or GPUs were named): a CPU-only machine
+    # must not pay for loading and initialising NVML
     if gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES):
         _try(found, lambda: _nvidia(gpus, pids, cfg.nvml_read_budget, nvml))
     else:

@@ -1,7 +1,7 @@
 """GPU library errors mapped once to what a sensor does about them (the approach of zeus' NVML backend).
 
-Only the library's own exception class is caught (``pynvml.NVMLError``, ``amdsmi.AmdSmiException``); anything
-else is a bug and propagates. Each error is classified by its code:
+Only the library's own exception class is caught (``NVMLError`` of the NVML binding, :mod:`.nvml` or pynvml;
+``amdsmi.AmdSmiException``); anything else is a bug and propagates. Each error is classified by its code:
 
 - ``unsupported``: the query does not exist on this device or driver (NVML_ERROR_NOT_SUPPORTED,
   NVML_ERROR_FUNCTION_NOT_FOUND; AMDSMI_STATUS_NOT_SUPPORTED, AMDSMI_STATUS_NOT_YET_IMPLEMENTED) - use another
@@ -79,7 +79,8 @@ def _classes(module: Any, name: str) -> tuple[type[BaseException], ...]:
 
 
 def nvml_errors(nvml: Any) -> ErrorMap:
-    """The error map of ``pynvml`` (``NVMLError.value`` against the ``NVML_ERROR_*`` constants)."""
+    """The error map of an NVML binding (:mod:`.nvml` or pynvml: ``NVMLError.value`` against the ``NVML_ERROR_*``
+    constants)."""
     return ErrorMap(
         error=_classes(nvml, "NVMLError"),
         code_attr="value",
