@@ -218,3 +218,18 @@ def test_a_long_bridge_is_said_in_the_result(tmp_path: Path) -> None:
     assert "start-bridged" in _codes(result.notes)
     (gpu,) = [d for d in result.devices if d.component == "gpu"]
     assert gpu.energy_j == pytest.approx(POWER_W * result.duration_s, rel=0.05)
+
+
+def test_a_counter_that_never_moves_is_seen_through_the_start_bridge(tmp_path: Path) -> None:
+    """A GPU whose energy counter stays put while it reports 300 W (a stuck counter, or a run shorter than one
+    counter update): the run's window holds start()'s bridge energy, so its counter delta was not 0 and the old
+    "counter did not change" check passed it, reporting only the bridge (1 J for 1 s at 300 W). The check now
+    compares the counter itself: power is integrated and the method says so."""
+    nvml = SlowNvml(init_s=0.0)
+    nvml.clock = None  # the fake counter stays at its start value
+    tracker = _tracker(tmp_path, nvml).start()
+    time.sleep(0.8)
+    result = tracker.stop()
+    (gpu,) = [d for d in result.devices if d.component == "gpu"]
+    assert gpu.method == "nvml-energy-counter+power-integrated"
+    assert gpu.energy_j == pytest.approx(POWER_W * result.duration_s, rel=0.05)

@@ -221,7 +221,8 @@ def test_an_unknown_binding_name_is_an_input_error_at_start(tmp_path: Path, monk
 def test_start_in_a_fresh_process_does_not_wait_for_a_slow_nvml_init(tmp_path: Path) -> None:
     """Issue 12 on a GPU machine, end to end in a fresh process: a real shared library whose ``nvmlInit`` takes
     0.4 s (FAKE_NVML_INIT_MS; seconds per GPU without persistence mode), behind an NVIDIA device node. ``start()``
-    returns long before that; the GPUs join the run, and the result has both with the counter's method."""
+    returns long before that; the GPUs join the run. The fake's counter never moves while it reports 250 and 300 W:
+    the run says so and integrates power (it used to take the counter's 0 J plus start()'s bridge)."""
     import json
     import os
     import sys
@@ -239,8 +240,8 @@ def test_start_in_a_fresh_process_does_not_wait_for_a_slow_nvml_init(tmp_path: P
         "tr = Tracker(cfg)\n"
         "t = time.perf_counter(); tr.start(); start_s = time.perf_counter() - t\n"
         "opened = tr.wait_open(10); time.sleep(0.2); r = tr.stop()\n"
-        "print(json.dumps({'start_s': start_s, 'opened': opened, 'gpus': [[d.device, d.method] for d in r.devices "
-        "if d.component == 'gpu'], 'labels': tr.labels()}))\n"
+        "print(json.dumps({'start_s': start_s, 'opened': opened, 'gpus': [[d.device, d.method, d.energy_j] for d in "
+        "r.devices if d.component == 'gpu'], 'duration_s': r.duration_s, 'labels': tr.labels()}))\n"
     )
     env = {**os.environ, "LD_LIBRARY_PATH": str(tmp_path / "lib"), "FAKE_NVML_INIT_MS": "400",
            "AIFOOTPRINT_HOME": str(tmp_path / "home")}
@@ -248,5 +249,8 @@ def test_start_in_a_fresh_process_does_not_wait_for_a_slow_nvml_init(tmp_path: P
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["start_s"] < 0.2 and out["opened"]
-    assert out["gpus"] == [["gpu:0", "nvml-energy-counter"], ["gpu:1", "nvml-energy-counter"]]
+    assert [g[:2] for g in out["gpus"]] == [["gpu:0", "nvml-energy-counter+power-integrated"],
+                                            ["gpu:1", "nvml-energy-counter+power-integrated"]]
+    assert [g[2] for g in out["gpus"]] == pytest.approx([250.0 * out["duration_s"], 300.0 * out["duration_s"]],
+                                                        rel=0.05)
     assert out["labels"]["gpu:1"] == "NVIDIA H100 80GB HBM3"

@@ -15,6 +15,9 @@ COARSE_FACTOR = 10.0
 #: A power reading above this many times the device's power limit is implausible (excluded, flagged). Readings a
 #: little above the limit are real (the limit is enforced on an average; short excursions pass it).
 LIMIT_TOLERANCE = 1.25
+#: The counter field of a window's start mark when the device had no counter reading yet (the window then counts
+#: from the device's first counter reading; see :meth:`DeviceTrack.window_energy`).
+NO_COUNTER = float("nan")
 
 
 def implausible(sensor: Sensor, reading: Reading) -> str:
@@ -69,6 +72,7 @@ class DeviceTrack:
         self.period_s = 0.0  # the sampler reads the sensor at most this often (0: every tick; see read_period)
         self.read_at = -1e18  # the sampler tick of the last read (tracker's clock)
         self.best_at_counter = 0.0  # best_j at the last counter reading (the anchor; see update)
+        self.first_counter: float | None = None  # the first counter reading (a mark without one counts from it)
         # a power reading that is an average over the last 2 x lag seconds describes the power lag seconds ago
         lag = getattr(sensor, "power_lag_s", 0.0)
         self.lag_s = float(lag) if isinstance(lag, (int, float)) and lag > 0 else 0.0
@@ -108,6 +112,8 @@ class DeviceTrack:
             delta = d_int
         if r.energy_j is not None:
             self.counter = r.energy_j
+            if self.first_counter is None:
+                self.first_counter = r.energy_j
         gap = None
         if self.failing_since is not None:
             if r.energy_j is not None and prev_counter is not None:
@@ -180,16 +186,21 @@ class DeviceTrack:
         note = ""
         if self.counter is not None and d_int > 0:
             update = s.counter_update_s
+            # the counter's value when the window began (its first reading for a window begun before it): a
+            # counter that did not move is seen as such even when the window holds start()'s bridge energy
+            unchanged = self.counter == (mark[3] if mark[3] == mark[3] else self.first_counter)
+            period = getattr(s, "counter_period_s", 0.0)
+            unread = isinstance(period, (int, float)) and period > duration  # read budget: maybe no read inside
             if update is not None and duration < COARSE_FACTOR * update:
                 method, note = f"{base}+power-integrated", (
                     f"window of {duration:.3f} s is shorter than {COARSE_FACTOR:g} counter updates "
                     f"({update * 1000:.0f} ms each): power integrated instead")
-            elif d_best == 0:
+            elif d_best == 0 or (unchanged and not unread):
                 method, note = f"{base}+power-integrated", (
                     "energy counter did not change during the window: power integrated instead")
             if method != base:
                 d_best = d_int
-            elif self.counter == mark[3] and (period := getattr(s, "counter_period_s", 0.0)) > duration:
+            elif unchanged and unread:
                 # no counter reading inside the window (read budget): the lag-corrected power estimate is kept
                 method, note = f"{base}+power-integrated", (
                     f"no energy-counter reading inside the window (the counter is read every {period:.1f} s to "
@@ -214,5 +225,5 @@ class DeviceTrack:
         if at is not None and self.t is not None and at > self.t and self.failing_since is None:
             extra = (self.rate_w or 0.0) * (at - self.t)
             extra_int = (self.power or 0.0) * (at - self.t)
-        return (self.best_j + extra, self.integrated_j + extra_int, self.process_j, self.counter or 0.0,
-                len(self.gaps))
+        return (self.best_j + extra, self.integrated_j + extra_int, self.process_j,
+                self.counter if self.counter is not None else NO_COUNTER, len(self.gaps))

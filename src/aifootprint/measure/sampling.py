@@ -10,8 +10,8 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
+from .devicetrack import NO_COUNTER, implausible, read_period
 from .devicetrack import DeviceTrack as _Track
-from .devicetrack import implausible, read_period
 from .leases import DeviceLeases
 from .writer import StoreWriter
 
@@ -290,7 +290,7 @@ class Sampling:
         for win in self._windows.values():
             if device not in win.marks:
                 e = power * min(max(0.0, self._t0 + win.start_s - bridge), at - bridge)
-                win.marks[device] = (e, e, 0.0, 0.0, 0)
+                win.marks[device] = (e, e, 0.0, NO_COUNTER, 0)
         if at - bridge > BRIDGE_NOTICE_S:
             from ..notice import Notice
 

@@ -52,6 +52,7 @@ from .._lazy import lazy_getattr
 from .calls import around_calls as around_calls
 from .devicetrack import COARSE_FACTOR as COARSE_FACTOR
 from .devicetrack import LIMIT_TOLERANCE as LIMIT_TOLERANCE
+from .devicetrack import NO_COUNTER
 from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
 from .sampling import Clock, IntervalListener, Sampling
@@ -353,7 +354,7 @@ class Tracker(Sampling):
                 # the run's end is extrapolated past the last reading: store that edge too, so that the stored
                 # (and uploaded) cumulative energy ends where the run's result does
                 self._add_sample(s.device, end_s, best, tr.power)
-            mark = win.marks.get(s.device, (0.0, 0.0, 0.0, 0.0, 0))
+            mark = win.marks.get(s.device, (0.0, 0.0, 0.0, NO_COUNTER, 0))
             devices.append(tr.window_energy(mark, (best, integrated, process), duration))
             gaps.extend(tr.gaps[mark[4]:])
             if tr.failing_since is not None:

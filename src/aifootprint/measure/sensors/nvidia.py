@@ -10,7 +10,7 @@ https://docs.nvidia.com/deploy/nvml-api/group__nvmlDeviceQueries.html.
 Coarse counter: on recent GPUs the energy counter changes only every few tens of milliseconds, so a short window
 can see a delta of 0 J. The sensor records the times at which the counter changes and reports the median spacing
 as :attr:`NvidiaSensor.counter_update_s`; the tracker uses power integration for any window shorter than two
-update periods, or whose counter delta is 0 while power is not (see :mod:`aifootprint.measure.tracker`).
+update periods, or whose counter did not move while power was drawn (see :mod:`aifootprint.measure.tracker`).
 
 Errors: only the binding's ``NVMLError`` is caught, classified once by its code (:mod:`.errors`). A counter that stops
 being supported or permitted switches the sensor to power integration from then on, with the notice
