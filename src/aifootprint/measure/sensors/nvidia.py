@@ -9,7 +9,7 @@ https://docs.nvidia.com/deploy/nvml-api/group__nvmlDeviceQueries.html.
 
 Coarse counter: on recent GPUs the energy counter changes only every few tens of milliseconds, so a short window
 can see a delta of 0 J. The sensor records the times at which the counter changes and reports the median spacing
-as :attr:`NvidiaSensor.counter_update_s`; the tracker uses power integration for any window shorter than two
+as :attr:`NvidiaSensor.counter_update_s`; the tracker uses power integration for any window shorter than ten
 update periods, or whose counter did not move while power was drawn (see :mod:`aifootprint.measure.tracker`).
 
 Errors: only the binding's ``NVMLError`` is caught, classified once by its code (:mod:`.errors`). A counter that stops
@@ -86,7 +86,8 @@ def power_lag_s(arch: Any, name: str) -> float:
 
 def load_nvml(module: Any | None = None) -> Any:
     """Load and initialise NVML: ``module`` (a fake for tests), else the binding named by ``$AIFOOTPRINT_NVML``
-    (:func:`nvml_binding`; default :class:`.nvml.Nvml`, ``pynvml``: nvidia-ml-py). Raises SensorUnavailable."""
+    (:func:`.discovery.nvml_binding`; default :class:`.nvml.Nvml`; ``pynvml``: nvidia-ml-py).
+    Raises SensorUnavailable."""
     if module is None:
         from .discovery import ENV_BINDING, nvml_binding
 
