@@ -91,8 +91,7 @@ class Sampling:
                 elif found is not None:  # stop() gave up waiting: these devices are not measured
                     for sensor in found.sensors:
                         sensor.close()
-                if self._writer is not None and self._writer.held:
-                    self._writer.release(self._header_ops())
+                self._release_header()
         finally:
             opened.set()
         for hint in found.hints if found is not None else ():
@@ -109,8 +108,13 @@ class Sampling:
         with self._lock:
             self._note(Notice("gpus-not-opened", f"the GPUs were still being opened (NVML) {timeout_s:g} s "
                               "after stop(): GPU energy is NOT included in this measurement", "gpu"))
-            if self._writer is not None and self._writer.held:
-                self._writer.release(self._header_ops())
+            self._release_header()
+
+    def _release_header(self) -> None:
+        """Let a writer held for the GPUs write again, the run's header (listing the devices open now) first; once
+        only (call with the lock held)."""
+        if self._writer is not None and self._writer.held:
+            self._writer.release(self._header_ops())
 
     def _plan_reads(self) -> None:
         """Set each device's read period and the sampler's tick (the shortest period; call after the tracks exist).

@@ -49,6 +49,9 @@ CODES = {
     25: "NVML_ERROR_ARGUMENT_VERSION_MISMATCH", 26: "NVML_ERROR_DEPRECATED", 27: "NVML_ERROR_NOT_READY",
     28: "NVML_ERROR_GPU_NOT_FOUND", 29: "NVML_ERROR_INVALID_STATE", 999: "NVML_ERROR_UNKNOWN",
 }
+#: The same by name (the constants pynvml has, which :func:`.errors.nvml_errors` looks up).
+CONSTANTS = {name: code for code, name in CODES.items()}
+INSUFFICIENT_SIZE = CONSTANTS["NVML_ERROR_INSUFFICIENT_SIZE"]
 #: ``NVML_VALUE_NOT_AVAILABLE`` (nvml.h): an unsigned long long field with no value.
 VALUE_NOT_AVAILABLE = 2**64 - 1
 UUID_BUFFER = 96
@@ -107,15 +110,15 @@ class Nvml:
         try:
             self._lib = ctypes.CDLL(path or LIBRARY)
         except OSError as exc:
-            raise NVMLError(12) from exc
+            raise NVMLError(CONSTANTS["NVML_ERROR_LIBRARY_NOT_FOUND"]) from exc
         self._fns: dict[tuple[str, ...], Any] = {}
 
     def __getattr__(self, name: str) -> int:
         """The ``NVML_ERROR_*`` and ``NVML_SUCCESS`` constants by name (as pynvml has them)."""
-        for code, known in CODES.items():
-            if known == name:
-                return code
-        raise AttributeError(name)
+        try:
+            return CONSTANTS[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def _fn(self, *names: str) -> Any:
         """The first of ``names`` (newest version first) that the library exports."""
@@ -126,7 +129,7 @@ class Nvml:
                 if fn is not None:
                     break
             else:
-                raise NVMLError(13)  # NVML_ERROR_FUNCTION_NOT_FOUND
+                raise NVMLError(CONSTANTS["NVML_ERROR_FUNCTION_NOT_FOUND"])
             self._fns[names] = fn
         return fn
 
@@ -212,10 +215,10 @@ def _listed(call: Callable[[ctypes.c_uint, Any], int], struct: type[ctypes.Struc
     then a buffer with room for entries that appear in between (a few retries)."""
     count = ctypes.c_uint(0)
     ret = call(count, None)
+    if ret == 0:
+        return []
     for _ in range(4):
-        if ret == 0:
-            return []
-        if ret != 7:  # NVML_ERROR_INSUFFICIENT_SIZE
+        if ret != INSUFFICIENT_SIZE:
             raise NVMLError(int(ret))
         size = int(count.value) + 8
         buf = (struct * size)()
