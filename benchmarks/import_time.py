@@ -1,4 +1,5 @@
-"""Import time of aifootprint's entry points and ``aifootprint --help``, side by side with CodeCarbon and EcoLogits.
+"""Import time of aifootprint's entry points and ``aifootprint --help``, side by side with CodeCarbon and EcoLogits;
+and of the package's NVML binding beside nvidia-ml-py's ``pynvml`` (what a GPU machine's tracker loads).
 
 Run:  python benchmarks/import_time.py [--repeats 15] [--out benchmarks/results/import_time.txt]
 
@@ -30,8 +31,10 @@ CASES: dict[str, str] = {
     "from aifootprint.measure import Tracker": "from aifootprint.measure import Tracker",
     "aifootprint --help": "import sys; sys.argv = ['aifootprint', '--help']\n"
                           "from aifootprint.cli.main import main\nmain(['--help'])",
+    # the NVML binding a GPU machine's tracker loads (on its own thread), beside nvidia-ml-py's below
+    "NVML binding: aifootprint.measure.sensors.nvml": "import aifootprint.measure.sensors.nvml",
 }
-OTHERS = {"import codecarbon": "codecarbon", "import ecologits": "ecologits"}
+OTHERS = {"import codecarbon": "codecarbon", "import ecologits": "ecologits", "NVML: import pynvml": "pynvml"}
 TARGETS_OVER_BARE_MS = {"from aifootprint.estimate import RequestEstimator": 30.0,
                         "from aifootprint.measure import Tracker": 30.0}
 TARGETS_TOTAL_MS = {"aifootprint --help": 150.0}
