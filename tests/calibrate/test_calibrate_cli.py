@@ -158,3 +158,26 @@ def test_device_run_checks_its_targets_first(capsys: pytest.CaptureFixture[str],
                          "--json")
     assert code == 0, err
     assert json.loads(out)["profiles"][0]["profile"]["accelerator"] == "h100"
+
+
+def test_out_naming_a_folder_writes_key_toml_inside(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """docs/calibrate.md: ``--out profiles/`` is a folder (created if missing) holding one KEY.toml per GPU, for a
+    single GPU as for several; it was written as a file named ``profiles``."""
+    readings = tmp_path / "readings.csv"
+    code, out, err = run(capsys, "--backend", "fake", "--out", f"{tmp_path / 'run'}/", "--save-readings",
+                         str(readings), "--window-s", "1", "--idle-s", "1", "--json")
+    assert code == 0, err
+    written = json.loads(out)["profiles"][0]["written"]
+    assert Path(written).parent == tmp_path / "run" and Path(written).suffix == ".toml"
+    assert read_profile(Path(written)).accelerator == Path(written).stem
+    code, out, err = run(capsys, "--from-csv", str(readings), "--out", f"{tmp_path / 'a' / 'b'}/")
+    assert code == 0, err
+    assert [p.name for p in (tmp_path / "a" / "b").iterdir()] == [Path(written).name]
+    # an existing folder named without the separator is a folder too; a second run refuses to overwrite
+    code, _, err = run(capsys, "--from-csv", str(readings), "--out", str(tmp_path / "a" / "b"))
+    assert code == 2 and "refusing to overwrite" in err and len(err.strip().splitlines()) == 1
+    # a file named with a trailing separator is refused, untouched
+    (tmp_path / "f").write_text("mine", encoding="utf-8")
+    code, _, err = run(capsys, "--from-csv", str(readings), "--out", f"{tmp_path / 'f'}/")
+    assert code == 2 and "not a folder" in err and len(err.strip().splitlines()) == 1
+    assert (tmp_path / "f").read_text(encoding="utf-8") == "mine"

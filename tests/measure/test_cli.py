@@ -101,6 +101,11 @@ def test_runs_list_show_statement_and_export(private_home: Path, tmp_path: Path)
     listed = json.loads(cli("runs", "list", "--json").stdout)
     assert listed[0]["run_id"] == run_id and listed[0]["name"] == "demo" and listed[0]["status"] == "ok"
     shown = json.loads(cli("runs", "show", run_id[:17], "--json").stdout)
+    # the list's energy is the measured IT energy, named so; `runs show` adds the site's overhead (it was
+    # `energy_kwh`, the name of the facility energy everywhere else)
+    assert "energy_kwh" not in listed[0]
+    assert listed[0]["it_energy_kwh"] == pytest.approx(shown["it_energy_kwh"]["best"], rel=1e-9)
+    assert shown["energy_kwh"]["best"] > listed[0]["it_energy_kwh"]
     assert shown["inputs"]["run_id"] == run_id and shown["inputs"]["location"] == "FR"
     other = json.loads(cli("runs", "show", run_id, "--json", "--location", "PL").stdout)
     assert other["carbon_g"]["best"] > shown["carbon_g"]["best"]  # same energy, coal-heavy grid vs nuclear-heavy

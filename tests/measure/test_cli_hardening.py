@@ -45,6 +45,9 @@ def test_child_dies_with_a_killed_measure_and_the_run_is_viewable(private_home: 
 
     listed = json.loads(cli("runs", "list", "--json").stdout)
     assert listed[0]["name"] == "victim" and listed[0]["status"] == "killed"
+    # the list shows the figures rebuilt from the kept samples, marked estimated (they were blank)
+    assert listed[0]["estimated"] is True and listed[0]["duration_s"] > 0.5
+    assert listed[0]["it_energy_kwh"] * 3.6e6 == pytest.approx(370.0 * listed[0]["duration_s"], rel=0.01)
     shown = cli("runs", "show", listed[0]["run_id"], "--json")
     assert shown.returncode == 0, shown.stderr
     out = json.loads(shown.stdout)
@@ -90,6 +93,13 @@ def test_exec_format_error_is_126(private_home: Path, tmp_path: Path) -> None:
     done = cli("measure", "--", str(fake))
     assert done.returncode == 126, done.stderr
     assert "Traceback" not in done.stderr and "cannot execute" in done.stderr
+    # refused before the measurement starts, like a command that is not found: no run is left behind (one with
+    # status `exit 126` was stored)
+    assert cli("measure", "--", "no-such-program-aifootprint").returncode == 127
+    listed = cli("runs", "list", "--json")
+    assert listed.returncode == 2 and "no run store" in listed.stderr  # not even a store was created
+    assert cli("measure", "--", sys.executable, "-c", "pass").returncode == 0
+    assert len(json.loads(cli("runs", "list", "--json").stdout)) == 1
 
 
 def test_process_tree_walk_is_library_code(tmp_path: Path) -> None:

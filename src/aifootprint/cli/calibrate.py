@@ -63,21 +63,38 @@ def measure_device(backend: MicrobenchBackend, idle_s: float, window_s: float,
     return readings, source, info.energy_method
 
 
-def _targets(out: Path | None, items: list[Calibrated]) -> list[Path | None]:
+def is_folder(out: str) -> bool:
+    """``--out`` names a folder: it ends with a path separator or is an existing directory (a symlink to one too)."""
+    import os
+
+    return out.endswith(("/", os.sep)) or Path(out).is_dir()
+
+
+def _targets(out: str | None, items: list[Calibrated]) -> list[Path | None]:
+    """Where each profile goes: ``--out FILE`` for one GPU; ``--out DIR/`` (or an existing folder, created if the
+    name ends with a separator) holds one ``KEY.toml`` per GPU, for one GPU as for several."""
     from ..errors import InputError
 
     if out is None:
         return [None] * len(items)
-    if len(items) == 1:
-        return [out]
-    if not out.is_dir() or out.is_symlink():
+    if not is_folder(out):
+        if len(items) == 1:
+            return [Path(out)]
         names = ", ".join(c.readings.device_name for c in items)
         raise InputError(f"the CSV holds {len(items)} GPUs ({names}); accepted: --gpu NAME to pick one, or --out "
-                         "DIR (an existing folder) to write one KEY.toml per GPU")
+                         "DIR/ (a folder) to write one KEY.toml per GPU")
     keys = [c.profile.accelerator for c in items]
     if len(set(keys)) != len(keys):
         raise InputError(f"several GPUs of the CSV map to one accelerator ({', '.join(keys)}); pick one with --gpu")
-    return [out / f"{key}.toml" for key in keys]
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {out}: exists and is not a folder; accepted: a folder, or a file name without a "
+                         "trailing separator")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
+    return [folder / f"{key}.toml" for key in keys]
 
 
 def _print_human(item: Calibrated, written: Path | None) -> None:
@@ -123,8 +140,9 @@ def _json(items: list[Calibrated], written: list[Path | None], inputs: dict[str,
 
 
 def calibrate(
-    out: Annotated[Path | None, typer.Option(help="Write the profile (TOML) here; with several GPUs in --from-csv, an "
-                                             "existing folder (one KEY.toml each).")] = None,
+    out: Annotated[str | None, typer.Option(metavar="PATH", help="Write the profile (TOML) to this file, or into this "
+                                            "folder as KEY.toml (a name ending with '/' or an existing folder; "
+                                            "created if missing; one file per GPU of --from-csv).")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing regular file at --out.")] = False,
     from_csv: Annotated[Path | None, typer.Option("--from-csv", help="Derive profiles from a micro-benchmark CSV "
                                                   "(microbench.csv format) instead of running on the GPU.")] = None,
@@ -158,15 +176,18 @@ def calibrate(
     else:
         if gpu is not None or source is not None:
             raise InputError("--gpu and --source apply to --from-csv only")
-        if out is not None and save_readings is not None and out.resolve() == save_readings.resolve():
+        out_file = None if out is None or is_folder(out) else Path(out)
+        if out_file is not None and save_readings is not None and out_file.resolve() == save_readings.resolve():
             raise InputError("--out and --save-readings name the same file; accepted: two different files")
-        for path in (out, save_readings):
+        for path in (out_file, save_readings):
             if path is not None:
                 check_writable(path, force)  # before a two-minute run, not after
         inputs |= {"device": device, "idle_s": idle_s, "window_s": window_s, "backend": backend}
         bench = _open_backend(backend, device)
         try:  # an unrecognised device fails now, not after the run
             accelerator = accelerator or resolve_accelerator(bench.device_info().name).key
+            if out is not None and out_file is None and Path(out).is_dir():  # its KEY.toml, before the run too
+                check_writable(Path(out) / f"{accelerator}.toml", force)
         except BaseException:
             bench.close()
             raise

@@ -78,18 +78,19 @@ def runs_list(
     from ..measure.runs import list_row
 
     with _reading(store):
-        rows = [list_row(run) for run in _open(store).runs(limit)]
+        opened = _open(store)
+        rows = [list_row(run, opened) for run in opened.runs(limit)]
     if json_out:
         typer.echo(json.dumps(rows, indent=2))
         return
     import shutil
 
-    lines: list[list[str]] = [["run_id", "started", "s", "kWh", "where", "status", "name"]]
+    lines: list[list[str]] = [["run_id", "started", "s", "IT kWh", "where", "status", "name"]]
     for r in rows:
-        kwh, dur = r["energy_kwh"], r["duration_s"]
+        kwh, dur = r["it_energy_kwh"], r["duration_s"]
         energy = "" if kwh is None else ("~" if r["estimated"] else "") + f"{kwh:.3g}"
         lines.append([str(r["run_id"]), str(r["started"])[5:16], "" if dur is None else f"{dur:.3g}", energy,
-                      str(r["location"] or ""), str(r["status"]), str(r["name"])])
+                      str(r["location"] or "WORLD"), str(r["status"]), str(r["name"])])
     widths = [max(len(line[i]) for line in lines) for i in range(6)]
     room = max(8, shutil.get_terminal_size((100, 24)).columns - sum(widths) - 2 * len(widths))
     for n, line in enumerate(lines):
@@ -98,7 +99,8 @@ def runs_list(
         typer.echo("  ".join([*cells, name]))
         if n == 0:
             typer.echo("-" * min(sum(widths) + 2 * len(widths) + len(name), sum(widths) + 2 * len(widths) + room))
-    typer.echo("~ = includes estimated (or simulated: fake sensors) readings")
+    typer.echo("IT kWh: measured, before data-centre overhead (runs show RUN_ID: facility energy, carbon, water); "
+               "~ = includes estimated (or simulated: fake sensors) readings, or rebuilt from a killed run's samples")
 
 
 @runs_app.command("show")

@@ -49,9 +49,38 @@ def check_command(argv: Sequence[str]) -> None:
             raise CommandError(f"command not found: {name!r} (no such file)", EXIT_NOT_FOUND)
         if os.path.isdir(name) or not os.access(name, os.X_OK):
             raise CommandError(f"cannot execute {name!r}: it is not an executable file", EXIT_NOT_EXECUTABLE)
-        return
-    if which(name) is None:
-        raise CommandError(f"command not found: {name!r} (not on PATH)", EXIT_NOT_FOUND)
+        found = name
+    else:
+        on_path = which(name)
+        if on_path is None:
+            raise CommandError(f"command not found: {name!r} (not on PATH)", EXIT_NOT_FOUND)
+        found = on_path
+    if not _loadable(found):
+        raise CommandError(f"cannot execute {name!r}: Exec format error (not a program or script with a #! line)",
+                           EXIT_NOT_EXECUTABLE)
+
+
+#: The magic numbers execve(2) runs without binfmt_misc: ELF binaries and ``#!`` scripts.
+_EXEC_MAGIC = (b"\x7fELF", b"#!")
+_BINFMT_MISC = "/proc/sys/fs/binfmt_misc"
+
+
+def _loadable(path: str) -> bool:
+    """False when the kernel would refuse ``path`` with ENOEXEC: neither an ELF binary nor a ``#!`` script, and no
+    binfmt_misc handler registered (which may run other formats); True when it cannot tell (unreadable file). Checked
+    before the measurement starts, so that such a command, like one not found, leaves no run behind."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return True
+    if head.startswith(_EXEC_MAGIC):
+        return True
+    try:
+        handlers = [e for e in os.listdir(_BINFMT_MISC) if e not in ("register", "status")]
+    except OSError:
+        handlers = []
+    return bool(handlers)
 
 
 def which(name: str) -> str | None:

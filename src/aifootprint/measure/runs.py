@@ -92,14 +92,23 @@ def export_record(store: RunStore, run: StoredRun) -> dict[str, Any]:
     }
 
 
-def list_row(run: StoredRun) -> dict[str, Any]:
-    """One row of ``runs list``: id, name, start, duration, energy, flags, location, status."""
+def list_row(run: StoredRun, store: RunStore | None = None) -> dict[str, Any]:
+    """One row of ``runs list``: id, name, start, duration, IT energy, flags, location, status.
+
+    ``it_energy_kwh`` is the measured (IT) energy, before the data centre's overhead (PUE): the facility energy,
+    carbon and water depend on the site and are computed by ``runs show``. A run without an end record (killed)
+    shows the figures :func:`measurement` rebuilds from its stored samples, marked estimated, when ``store`` is
+    given."""
     import time
 
     m = run.summary["measurement"] if run.summary else {}
+    rebuilt = run.summary is None and store is not None
+    if rebuilt:
+        assert store is not None
+        m = measurement(store, run).to_dict()
     simulated = any(str(d.get("method", "")).split("+")[0] == "fake" for d in m.get("devices", []))
     return {"run_id": run.run_id, "name": run.header.name,
             "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.header.started_at)),
-            "duration_s": m.get("duration_s"), "energy_kwh": m.get("energy_kwh"),
-            "estimated": m.get("estimated") or simulated, "simulated": simulated,
+            "duration_s": m.get("duration_s"), "it_energy_kwh": m.get("energy_kwh"),
+            "estimated": bool(m.get("estimated") or simulated or rebuilt), "simulated": simulated,
             "location": run.header.location, "status": status(run)}
