@@ -35,9 +35,10 @@ def test_carbon_and_water_warnings_are_not_under_the_energy_chart(html: str) -> 
     """The IEA trajectory gives facility energy directly: the PUE, on-site WUE and grid-intensity warnings do not
     change the TWh chart; they appear with the equivalences, which use carbon and water."""
     flags = re.search(r'<p class="flag">(.*?)</p>', _section(html, "sector"))
-    assert flags is None or not re.search(r"\b(pue|wue_onsite|grid_intensity):", flags.group(1))
-    eq = _section(html, "equivalences")
-    assert "wue_onsite:" in eq and "grid_intensity:" in eq
+    assert flags is None or not re.search(r"\b(pue|wue_onsite|grid_intensity|PUE \(power usage effectiveness\)|"
+                                          r"On-site water use \(WUE\)|Grid carbon intensity):", flags.group(1))
+    eq = _section(html, "equivalences")  # under their readable labels (the ids are not shown to readers)
+    assert "On-site water use (WUE):" in eq and "Grid carbon intensity:" in eq
 
 
 def test_pue_warning_stays_where_facility_energy_depends_on_it() -> None:
@@ -70,8 +71,9 @@ def test_energy_chart_shows_no_carbon_or_water_factor_warnings(html: str) -> Non
     """The per-request chart is energy: the PUE warning stays (it changes the data-centre bars), the grid-intensity
     and on-site WUE warnings and assumptions go."""
     section = _section(html, "per-request")
-    assert "pue: no operator given" in section
-    for name in ("grid_intensity", "wue_onsite", "ewif_offsite"):
+    assert "PUE (power usage effectiveness): no operator given" in section
+    for name in ("grid_intensity", "wue_onsite", "ewif_offsite", "Grid carbon intensity", "On-site water use (WUE)",
+                 "Off-site water of electricity (EWIF)"):
         assert f"{name}:" not in section and f"<li>{name} = " not in section, name
 
 

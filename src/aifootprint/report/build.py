@@ -17,9 +17,11 @@ from .._version import METHOD_VERSION, __version__
 from ..errors import AifootprintError, DataError
 from ..notice import Notice, to_notices
 from ..reference.registry import DATA_VERSION, Registry, default_registry, row_float, row_str
-from ..sector.equivalences import compare, countries, fmt, nearest_countries, parse_quantity
+from ..sector.equivalences import compare, countries, nearest_countries, parse_quantity
+from .labels import equivalence_text, input_text, label, leading_ids, num, unit_text
 from .requests import (
     DEFAULT_MODEL,
+    NOT_ENERGY,
     REQUEST_KEYS,
     REQUEST_TOKENS,
     WATER_LOCATIONS,
@@ -47,7 +49,6 @@ from .sections import (
     sector_section,
     tornado_section,
     water_section,
-    with_unit,
 )
 from .svg import PALETTE, Marker, RefLine
 from .tasks_section import per_task_section
@@ -63,24 +64,34 @@ h4{margin:.6rem 0 .2rem}.lede{font-size:1.05rem}.notes{font-size:.85rem;color:#4
 padding:.4rem .9rem;border-radius:6px;overflow-wrap:anywhere}
 .notes ul{margin:.2rem 0 .4rem;padding-left:1.2rem}.flag{color:#8a4b00}.cites a.ref{margin-right:.25rem}
 figure{margin:1rem 0;overflow-x:auto}figure svg{min-width:680px;display:block}
+.scroll-hint{display:none;position:sticky;left:0;margin:0 0 .3rem;font-size:.8rem;color:#8a4b00}
 table.data{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
 table.data caption{text-align:left;font-size:.85rem;color:#444}
 table.data td,table.data th{border:1px solid #ddd;padding:.2rem .6rem;text-align:right}
 .table-wrap{overflow-x:auto}ol.bib{font-size:.85rem;overflow-wrap:anywhere}ol.bib li{margin:.2rem 0}
 nav ul{columns:2;font-size:.95rem}.eqs{display:flex;flex-wrap:wrap;gap:1rem}.eq{flex:1 1 280px}
 .src{color:#777;font-size:.8rem}footer{margin-top:3rem;font-size:.8rem;color:#666}
+@media (max-width:720px){.scroll-hint{display:block}}
 @media (max-width:640px){body{margin:1rem auto;padding:0 .6rem}h1{font-size:1.35rem}.lede{font-size:1rem}
 nav ul{columns:1}table.data{font-size:.8rem}table.data td,table.data th{padding:.15rem .3rem}}
 @media print{body{max-width:none;margin:0;padding:0;font-size:10pt;color:#000}nav{display:none}
-h2{break-after:avoid;page-break-after:avoid;border-bottom-color:#000}
-figure,table.data,.notes{break-inside:avoid;page-break-inside:avoid}
+.scroll-hint{display:none}h2{break-after:avoid;page-break-after:avoid;border-bottom-color:#000}
+figure,table.data,.notes{break-inside:avoid;page-break-inside:avoid}.table-wrap{overflow:visible}
 figure{overflow:visible}figure svg{min-width:0;width:100%}.notes{background:none;border:1px solid #bbb}
 a{color:#000;text-decoration:none}ol.bib a[href^="http"]::after{content:" (" attr(href) ")"}
 section{break-before:auto}footer{font-size:8pt}}
 """
 
 DEFAULT_SCENARIO = "iea-2025-data-centres"
+#: Heading (and navigation link) of the rebound example's tornado.
+REBOUND_SENSITIVITY = "Rebound: what matters most (sensitivity)"
 REBOUND_SCENARIO = "ai-search-rebound"
+
+
+def _heading(section_html: str) -> str:
+    """The section's own ``<h2>`` text (escaped HTML), so a navigation link reads as the heading it leads to."""
+    start = section_html.find("<h2>")
+    return section_html[start + 4:section_html.index("</h2>", start)] if start >= 0 else ""
 
 
 def render_page(title: str, sections: Sequence[tuple[str, str, str]], intro: str = "") -> str:
@@ -90,7 +101,8 @@ def render_page(title: str, sections: Sequence[tuple[str, str, str]], intro: str
         sections = [*sections, ("references", "References", "")]
         body += ('<section id="references"><h2>References</h2><p>Every source cited as [n] under a chart, listed '
                  f'once.</p><ol class="bib">{"".join(bibliography)}</ol></section>')
-    toc = "".join(f'<li><a href="#{escape(sid)}">{escape(head)}</a></li>' for sid, head, _ in sections)
+    toc = "".join(f'<li><a href="#{escape(sid)}">{_heading(html) or escape(head)}</a></li>'
+                  for sid, head, html in sections)
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
@@ -116,11 +128,22 @@ def _cite(reg: Registry, keys: Sequence[str], custom: dict[str, str] | None = No
     return out
 
 
-def _assumption_lines(result: Any) -> list[str]:
-    from ..sector.outputs import assumptions, distributions
+def _assumption_lines(result: Any, site_factors: bool = False) -> list[str]:
+    """The scenario's inputs for readers ("Demand growth: 0.1–0.5 per year — source"): those that change its energy,
+    or (``site_factors``) the carbon and water factors, which go with the equivalences."""
+    from ..sector.outputs import assumptions
 
-    dists = distributions(result)
-    return [f"{a.name} = {with_unit(dists.get(a.name, a.value), a.unit)} — {a.source}" for a in assumptions(result)]
+    inputs = result.prepared.inputs
+    lines = []
+    for a in assumptions(result):
+        carbon_water = a.name in NOT_ENERGY_IDS or (a.name == "pue" and result.scenario.model == "trajectory")
+        if carbon_water != site_factors:
+            continue
+        value = input_text(inputs[a.name]) if a.name in inputs else num(a.value) if isinstance(a.value, float) \
+            else str(a.value)
+        unit = unit_text(a.unit)
+        lines.append(f"{label(a.name)}: {value}{' ' + unit if unit else ''} — {a.source}")
+    return lines
 
 
 def sensitivity_rows(res: Any) -> list[tuple[str, float, float]]:
@@ -189,8 +212,8 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
         fac = res.at("facility_energy_twh", years[-1])
         when = f" in {years[-1]}" if len(years) > 1 else ""
         extra = (f"The published figures are IT (server) energy, so the chart shows IT energy beside them. With the "
-                 f"data-centre overhead (facility = IT × PUE) it would be {fmt(fac['best'])} TWh/yr{when} "
-                 f"(5th–95th percentile {fmt(fac['low'])}–{fmt(fac['high'])}).")
+                 f"data-centre overhead (facility = IT × PUE) it would be {num(fac['best'])} TWh/yr{when} "
+                 f"(5th–95th percentile {num(fac['low'])}–{num(fac['high'])}).")
     traj = Trajectory(res.scenario.title, years, [float(v) for v in q[:, 1]], [float(v) for v in q[:, 0]],
                       [float(v) for v in q[:, 2]], "TWh/yr", [*refs, *btc], markers, notes, quantity, extra)
     return traj, res, rows
@@ -226,16 +249,16 @@ def published_rows(res: Any, checks: Sequence[Any]) -> list[str]:
     rows = []
     for c in checks:
         p = c.published
-        head = f"{p.output} {p.year}: published "
+        head = f"{label(p.output)} {p.year}: published "
         if p.low is not None or p.high is not None:
-            pub = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
-            rep = "–".join(fmt(v) for v in (c.reproduced_low, c.reproduced_high) if v is not None)
+            pub = "–".join(num(v) for v in (p.low, p.high) if v is not None)
+            rep = "–".join(num(v) for v in (c.reproduced_low, c.reproduced_high) if v is not None)
             rows.append(f"{head}{pub} {p.unit} ({p.source}); bounds reproduced (inputs at their bounds): {rep}")
         if p.value is not None:
             median = res.at(p.output, p.year)["best"]
-            rows.append(f"{head}{fmt(p.value)} {p.unit} ({p.source}); nominal reproduced (inputs at their stated "
-                        f"values): {fmt(c.reproduced_value or 0.0)}; best (median of the draws, the line and table): "
-                        f"{fmt(median)}")
+            rows.append(f"{head}{num(p.value)} {p.unit} ({p.source}); nominal reproduced (inputs at their stated "
+                        f"values): {num(c.reproduced_value or 0.0)}; best (median of the draws, the line and table): "
+                        f"{num(median)}")
     return rows
 
 
@@ -270,10 +293,22 @@ def rebound_elasticities(steps: int = 4) -> tuple[float, ...]:
     return tuple(lo + (hi - lo) * i / (steps - 1) for i in range(steps))
 
 
+#: The ICT rebound reviews named by :data:`aifootprint.sector.rebound.NO_PUBLISHED_ELASTICITY` (not in the
+#: registry's source tables): cited in full in the report's bibliography.
+REBOUND_REVIEWS = {
+    "GOSSART15": "C. Gossart, 'Rebound Effects and ICT: A Review of the Literature', in L. M. Hilty, B. Aebischer "
+                 "(eds.), ICT Innovations for Sustainability, Advances in Intelligent Systems and Computing 310, "
+                 "Springer, 2015, pp. 435–448, doi:10.1007/978-3-319-09228-7_26",
+    "COROAMA19": "V. C. Coroamă, F. Mattern, 'Digital Rebound – Why Digitalization Will Not Redeem Us Our "
+                 "Environmental Sins', Proceedings of the 6th International Conference on ICT for Sustainability "
+                 "(ICT4S 2019), CEUR-WS 2382, 2019",
+}
+
+
 def rebound_data(reg: Registry, draws: int) -> tuple[Rebound, Tornado]:
     """The demand-side rebound example: paths for several elasticities, and its tornado."""
     from ..sector.montecarlo import run
-    from ..sector.rebound import NO_PUBLISHED_ELASTICITY, breakeven_elasticity, rebound_paths
+    from ..sector.rebound import breakeven_elasticity, rebound_paths
     from ..sector.scenario import load_builtin
 
     sc = load_builtin(REBOUND_SCENARIO)
@@ -282,13 +317,14 @@ def rebound_data(reg: Registry, draws: int) -> tuple[Rebound, Tornado]:
     gain = sc.inputs["efficiency_gain_fraction"].at(sc.years[0]).nominal
     base = float(res.nominal["facility_energy_twh"][0])
     paths = rebound_paths(base, growth, gain, rebound_elasticities(), sc.years)
-    notes = Notes(_cite(reg, [*sc.source_keys(), "LU25"]),
-                  [NO_PUBLISHED_ELASTICITY, *_assumption_lines(res), *sc.notes])
+    notes = Notes(_cite(reg, [*sc.source_keys(), "LU25", *REBOUND_REVIEWS], dict(REBOUND_REVIEWS)),
+                  [*_assumption_lines(res), *sc.notes, "the ICT rebound reviews give no elasticity either: they are "
+                   f"qualitative ({'; '.join(REBOUND_REVIEWS)})"])
     reb = Rebound(sc.title, list(sc.years), [(p.elasticity, list(p.energy), p.rises_despite_efficiency) for p in paths],
                   "TWh/yr", growth, gain, breakeven_elasticity(growth, gain), notes)
     rows = sensitivity_rows(res)
-    spearman = [f"Spearman rank correlation of {label} ({s.name}) with the result: {s.spearman:+.2f}"
-                for s, (label, _, _) in zip(res.sensitivity, rows, strict=True)]
+    spearman = [f"Spearman rank correlation of {name} with the result: {s.spearman:+.2f}"
+                for s, (name, _, _) in zip(res.sensitivity, rows, strict=True)]
     tor = Tornado(f"{sc.title}, {sc.years[-1]}", rows, float(res.nominal["facility_energy_twh"][-1]), "TWh/yr",
                   Notes(notes.sources, [*spearman, "bars: one-at-a-time swing, others nominal"]))
     return reb, tor
@@ -335,8 +371,8 @@ def _published_lifecycle(reg: Registry, flags: list[str]) -> Lifecycle:
     servers = sc.inputs["servers"].at(2023).nominal
     server_kw = sc.inputs["server_power_kw"].at(2023).nominal
     notes = Notes(_cite(reg, [train_src, *sc.source_keys()]),
-                  [f"training energy {fmt(training_mwh)} MWh ({what}; training_runs.csv, {train_src})",
-                   f"inference {fmt(per_day)} MWh/day = {servers:,.0f} HGX A100 servers × {server_kw:g} kW × 24 h "
+                  [f"training energy {num(training_mwh)} MWh ({what}; training_runs.csv, {train_src})",
+                   f"inference {num(per_day)} MWh/day = {servers:,.0f} HGX A100 servers × {server_kw:g} kW × 24 h "
                    "(full power, no PUE)"],
                   flags)
     return Lifecycle("GPT-3 training vs ChatGPT serving (2023)", training_mwh, per_day, 7, notes)
@@ -378,15 +414,29 @@ def lifecycle_data(reg: Registry, model: str | None, profile: Profile | None = N
                    f"deployment: {LIFECYCLE_REQUESTS_PER_DAY:,} requests/day (ChatGPT, early 2023, DV23), "
                    f"{prof.input_tokens:,.0f} input / {prof.output_tokens:,.0f} output tokens (500 output tokens "
                    "as EP25; input length assumed), no growth",
-                   f"energy per request {fmt(req_wh)} Wh at the data-centre boundary (estimator)",
-                   f"training {fmt(training_mwh)} MWh (estimator, from the published training run)",
-                   *(assumption_line(a) for a in res.assumptions)],
-                  list(res.warnings))
-    return Lifecycle(f"{res.inputs['model']}: training vs serving", training_mwh, per_day, days, notes)
+                   f"energy per request {num(req_wh)} Wh at the data-centre boundary (estimator)",
+                   f"training {num(training_mwh)} MWh (estimator, from the published training run)",
+                   *(assumption_line(a) for a in res.assumptions if a.name in LIFECYCLE_INPUTS),
+                   "accelerator power model: fitted to the ML.ENERGY Leaderboard v3.0 (MLE-FIT); every parameter: "
+                   f"`aifootprint estimate request --model {name}`"],
+                  [w for w in res.warnings if not NOT_ENERGY_IDS & set(leading_ids(str(w)))])
+    return Lifecycle(str(res.inputs["model"]), training_mwh, per_day, days, notes)
+
+
+#: Estimator inputs listed under the (energy-only) training-versus-inference chart: those that set its two numbers,
+#: energy per request and training energy. Carbon and water factors and the calibration's internals are left out
+#: (``aifootprint estimate request`` / ``estimate training`` print them all).
+LIFECYCLE_INPUTS = frozenset({"active_params_b", "total_params_b", "batch", "precision", "band_5_95_factors",
+                              "host_power_w_per_accelerator", "idle_fraction", "pue",
+                              "training: power_w_per_accelerator", "training: method", "training: pue"})
+#: Site factors that change carbon or water but not energy (ids as in warnings and assumptions).
+NOT_ENERGY_IDS = frozenset({*NOT_ENERGY, "intensity_g_per_kwh", "wue_onsite_l_per_kwh", "ewif_l_per_kwh"})
 
 
 def equivalence_data(res: Any, reg: Registry) -> tuple[list[EquivalenceBlock], Notes]:
-    """Equivalences of the scenario's last-year best energy, carbon and water."""
+    """Equivalences of the scenario's last-year best energy, carbon and water, with the carbon and water factors."""
+    from ..sector.outputs import assumptions
+
     year = res.years[-1]
     blocks: list[EquivalenceBlock] = []
     keys: list[str] = []
@@ -398,11 +448,14 @@ def equivalence_data(res: Any, reg: Registry) -> tuple[list[EquivalenceBlock], N
         best = res.at(key, year)["best"] * scale
         q = parse_quantity(f"{best:.6g} {unit}")
         eqs = compare(q, reg)
-        blocks.append(EquivalenceBlock(f"{fmt(best)} {unit} of {what} ({year})", [(e.text, e.source) for e in eqs]))
+        blocks.append(EquivalenceBlock(f"{num(best)} {unit} of {what} ({year})",
+                                       [(equivalence_text(e), e.source) for e in eqs]))
         keys.extend(e.source for e in eqs)
     _, factor_w = split_warnings(res, "facility_energy_twh")
-    return blocks, Notes(_cite(reg, keys), ["best values (median of the draws) of the sector scenario's last year"],
-                         factor_w)
+    return blocks, Notes(_cite(reg, [*keys, *(a.source for a in assumptions(res) if a.name in NOT_ENERGY_IDS)],
+                               skip_unknown=True),
+                         ["best values (median of the draws) of the sector scenario's last year",
+                          *_assumption_lines(res, site_factors=True)], factor_w)
 
 
 def build_default_report(scenario: str | None = None, model: str | None = None, draws: int = 100_000,
@@ -426,7 +479,8 @@ def build_default_report(scenario: str | None = None, model: str | None = None, 
                       float(res.nominal["facility_energy_twh"][-1]), "TWh/yr", Notes(traj.notes.sources))
         sections.append(("sensitivity", "What matters most (sensitivity)", tornado_section(own)))
     sections.append(("rebound", "Rebound (Jevons' paradox)", rebound_section(reb)))
-    sections.append(("rebound-sensitivity", "Rebound: what matters most", tornado_section(tor, "rebound-sensitivity")))
+    sections.append(("rebound-sensitivity", REBOUND_SENSITIVITY, tornado_section(tor, "rebound-sensitivity",
+                                                                               REBOUND_SENSITIVITY)))
     sections.append(("lifecycle", "Training versus inference", lifecycle_section(lifecycle_data(reg, model, profile))))
     pr = per_request_data(reg, profile, cite, available)
     if pr.bars:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import AifootprintError
 from ..notice import to_notices
 from ..reference.registry import Registry, row_float, row_str
-from ..sector.equivalences import fmt
+from .labels import num
 from .sections import BoundaryRow, Notes, PerRequest, WaterByLocation, assumption_line
 from .svg import PALETTE, Bar
 
@@ -141,7 +141,7 @@ def same_site_line(profile: Profile, site: Any, reg: Registry, best_wh: float) -
         own_wh = Uncertain.from_any(own.result(profile.input_tokens, profile.output_tokens).values["energy_wh"]).best
         line += (f". `aifootprint estimate request --model {profile.model}` without --location uses "
                  f"{own.model.provider or 'its provider'}'s data-centre defaults ({own_site.location}, PUE "
-                 f"{own_site.pue_value:g}) and gives about {fmt(own_wh)} Wh instead of {fmt(best_wh)} Wh here")
+                 f"{own_site.pue_value:g}) and gives about {num(own_wh)} Wh instead of {num(best_wh)} Wh here")
     return line
 
 
@@ -165,7 +165,7 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
         e = Uncertain.from_any(row["energy_wh"])
         tag = " (estimated)" if row["estimated"] else ""
         mine = row["model"] == profile.model
-        label = f"{'▶ ' if mine else ''}{row['model']}, {fmt(row['total_params_b'])} B{tag}"
+        label = f"{'▶ ' if mine else ''}{row['model']}, {num(row['total_params_b'])} B{tag}"
         bars.append(Bar(label, e.best, e.low, e.high, HIGHLIGHT if mine else PALETTE[1],
                         "data-centre boundary" + (" (this report's model)" if mine else ""), emphasis=mine))
     rows: list[BoundaryRow] = []
@@ -205,6 +205,12 @@ def estimated_bars(profile: Profile, reg: Registry, cite: Any) -> PerRequest:
     return PerRequest(title, bars, notes, rows, profile.model)
 
 
+def published_label(description: str) -> str:
+    """A published figure's description without saying the same thing twice: "image generation (mean of models)
+    (Luccioni et al. 2024, mean over models)" -> "image generation (Luccioni et al. 2024, mean over models)"."""
+    return description.replace(" (mean of models)", "") if "mean over models" in description else description
+
+
 def per_request_data(reg: Registry, profile: Profile | None = None, cite: Any = None,
                      available: bool | None = None) -> PerRequest:
     """Per-request energy across model sizes (estimator) with the chosen model highlighted and its boundary
@@ -236,7 +242,7 @@ def per_request_data(reg: Registry, profile: Profile | None = None, cite: Any = 
         if value is None:
             continue
         boundary = row_str(r, "boundary") or "unknown"
-        label = "published: " + row_str(r, "description")  # long ones wrap onto two lines (svg.wrap_label)
+        label = "published: " + published_label(row_str(r, "description"))  # long ones wrap (svg.wrap_label)
         color = "#999" if base.bars else colors.get(boundary, "#999")
         published.append(Bar(label, value, lo, hi, color, f"boundary: {boundary}"))
         keys.append(row_str(r, "source"))
@@ -268,7 +274,7 @@ def request_it_energy(profile: Profile, reg: Registry) -> RequestIT:
     res = est.result(profile.input_tokens, profile.output_tokens)
     it = Uncertain.from_any(res.values["energy_wh"]) / est.site().pue_value
     lines = [profile.describe(int(res.values["accelerators"])),
-             f"IT energy per request {fmt(it.best)} Wh (5th–95th percentile {fmt(it.low)}–{fmt(it.high)}): "
+             f"IT energy per request {num(it.best)} Wh (5th–95th percentile {num(it.low)}–{num(it.high)}): "
              "accelerators + host + idle machines, from the estimator; the location's PUE is applied below"]
     site_factors = {f.name for f in est.site().factors()} - {"pue"}  # grid/water of the estimator's site: unused
     used = [a for a in res.assumptions if a.name not in site_factors]
@@ -292,7 +298,7 @@ def water_data(reg: Registry, energy_wh: float | None = None, profile: Profile |
     energy: Any
     if energy_wh is not None:
         energy, model = energy_wh, "given"
-        lines.append(f"{fmt(energy_wh)} Wh of server energy per request (given)")
+        lines.append(f"{num(energy_wh)} Wh of server energy per request (given)")
     elif estimator_available() if available is None else available:
         try:
             req = request_it_energy(prof, reg)
@@ -308,7 +314,7 @@ def water_data(reg: Registry, energy_wh: float | None = None, profile: Profile |
         flags.append("Estimator not available: Li et al. 2023's 'medium-sized' GPT-3 request (4 Wh of server "
                      "energy) used instead of the model's estimate.")
     if model == "published":
-        lines.append(f"{fmt(PUBLISHED_REQUEST_WH)} Wh of server energy per request (Li et al. 2023's "
+        lines.append(f"{num(PUBLISHED_REQUEST_WH)} Wh of server energy per request (Li et al. 2023's "
                      "'medium-sized' GPT-3 request)")
     bars: list[Bar] = []
     factors: list[str] = []
@@ -322,8 +328,9 @@ def water_data(reg: Registry, energy_wh: float | None = None, profile: Profile |
         lo, hi = (None, None) if water.is_point else (water.low, water.high)
         bars.append(Bar(name, water.best, lo, hi, note=f"({loc})"))
         keys.extend(f.source for f in site.factors())
-        factors.append(f"{name}: PUE {site.pue_value}, WUE {site.wue_l_per_kwh} L/kWh, EWIF "
-                       f"{site.ewif_l_per_kwh} L/kWh")
+        pue, wue, ewif = (float(Uncertain.from_any(v).best) for v in (site.pue_value, site.wue_l_per_kwh,
+                                                                       site.ewif_l_per_kwh))
+        factors.append(f"{name}: PUE {num(pue)}, WUE {num(wue)} L/kWh, EWIF {num(ewif)} L/kWh")
     bars.sort(key=lambda b: b.value)
     notes = Notes(cite(keys),
                   [*lines,

@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from ..notice import Notice
-from ..sector.equivalences import fmt
+from .labels import DIMENSIONLESS, UNIT_WORDS, label, num, quantity, reader_notice
 from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart
 
 
@@ -23,23 +23,48 @@ class Notes:
     flags: Sequence[str | Notice] = ()
 
 
+#: A source key as written in notes ("UPTIME", "CC-IEA19", "HF-CONFIG-LLAMA-3.1-70B"), alone or joined by ";".
+_KEY = r"[A-Z][A-Z0-9]*(?:[-.][A-Z0-9]+)*[a-z]?"
+_KEYS = re.compile(rf"(?<![\w.-]){_KEY}(?:;{_KEY})*(?![\w-])")
+
+
+def cite_keys(text: str) -> str:
+    """Escaped ``text`` with its source keys marked for numbering: each becomes ``[n]`` when the page cites that
+    key in full (:func:`number_citations`), else stays as written; ``"UPTIME;GREENBIZ-WUE"`` -> ``[3][4]``."""
+    def mark(m: re.Match[str]) -> str:
+        return "".join(f'<cite data-ref="{k}" class="key">{k}</cite>' for k in m.group(0).split(";"))
+
+    return _KEYS.sub(mark, escape(text))
+
+
 def _notes_html(n: Notes) -> str:
     out = ['<div class="notes">']
     if n.flags:
-        out.append('<p class="flag">' + "<br>".join(escape(str(f)) for f in n.flags) + "</p>")
+        out.append('<p class="flag">' + "<br>".join(cite_keys(reader_notice(f)) for f in n.flags) + "</p>")
     if n.sources:  # numbered by :func:`number_citations` when the page is assembled
         out.append('<p class="cites"><strong>Sources:</strong> '
                    + " ".join(f'<cite data-ref="{escape(_cite_key(c))}">{escape(c)}</cite>' for c in n.sources)
                    + "</p>")
     if n.assumptions:
-        out.append("<h4>Assumptions</h4><ul>" + "".join(f"<li>{escape(a)}</li>" for a in n.assumptions) + "</ul>")
+        out.append("<h4>Assumptions</h4><ul>" + "".join(f"<li>{cite_keys(a)}</li>" for a in n.assumptions) + "</ul>")
     out.append("</div>")
     return "".join(out)
 
 
+#: Shown above a chart only on a narrow screen (CSS), where the chart keeps its minimum width and scrolls inside
+#: its figure: its legend and line labels sit at the right, off-screen until scrolled to.
+SCROLL_HINT = '<p class="scroll-hint">Chart wider than the screen: scroll it sideways for its legend and labels →</p>'
+
+
+def table_wrap(table: str) -> str:
+    """A table in its own horizontally scrolling box, so a wide table never makes the page scroll sideways."""
+    return f'<div class="table-wrap">{table}</div>'
+
+
 def _section(sid: str, title: str, lede: str, figure: str, notes: Notes, extra: str = "") -> str:
+    hint = SCROLL_HINT if "<svg" in figure else ""
     return (f'<section id="{escape(sid)}"><h2>{escape(title)}</h2><p class="lede">{lede}</p>'
-            f"<figure>{figure}</figure>{extra}{_notes_html(notes)}</section>")
+            f"<figure>{hint}{figure}</figure>{extra}{_notes_html(notes)}</section>")
 
 
 def _cite_key(citation: str) -> str:
@@ -48,25 +73,41 @@ def _cite_key(citation: str) -> str:
     return key if sep and " " not in key else citation
 
 
-_CITE = re.compile(r'<cite data-ref="([^"]*)">(.*?)</cite>', re.S)
+_CITE = re.compile(r'<cite data-ref="([^"]*)"( class="key")?>(.*?)</cite>', re.S)
+_CITES_P = re.compile(r'(<p class="cites"><strong>Sources:</strong> )(.*?)(</p>)', re.S)
+_REF = re.compile(r'<a class="ref" href="#ref-(\d+)"[^>]*>\[\d+\]</a>')
+_URL = re.compile(r"https?://[^\s<>\"]+?(?=[.,;)]?(?:\s|$|<))")
+
+
+def _link_urls(entry: str) -> str:
+    return _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', entry)
 
 
 def number_citations(body: str) -> tuple[str, list[str]]:
     """Replace each section's citations by numbered links ``[n]`` (numbered in order of first use) and return the
-    body with the bibliography entries (``<li>`` of the full citations, in number order), each source listed once;
-    no citation -> no entry."""
+    body with the bibliography entries (``<li>`` of the full citations, URLs as links, in number order), each source
+    listed once; no citation -> no entry. A source key in a note (:func:`cite_keys`) becomes the link of its full
+    citation, or stays as written when the page does not cite it; each "Sources:" list is in numeric order."""
     numbers: dict[str, int] = {}
     entries: list[str] = []
+    for m in _CITE.finditer(body):
+        key = m.group(1)
+        if not m.group(2) and key not in numbers:
+            numbers[key] = len(numbers) + 1
+            entries.append(f'<li id="ref-{numbers[key]}">{_link_urls(m.group(3))}</li>')
 
     def link(m: re.Match[str]) -> str:
         key = m.group(1)
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            entries.append(f'<li id="ref-{numbers[key]}">{m.group(2)}</li>')
+        if key not in numbers:  # a key-like word that no source of the page has
+            return m.group(3)
         n = numbers[key]
         return f'<a class="ref" href="#ref-{n}" title="{key}">[{n}]</a>'
 
-    return _CITE.sub(link, body), entries
+    def in_order(m: re.Match[str]) -> str:
+        links = {int(r.group(1)): r.group(0) for r in _REF.finditer(m.group(2))}
+        return m.group(1) + " ".join(links[k] for k in sorted(links)) + m.group(3)
+
+    return _CITES_P.sub(in_order, _CITE.sub(link, body)), entries
 
 
 # --------------------------------------------------------------------------------------------- sector trajectory
@@ -93,18 +134,21 @@ def sector_section(t: Trajectory) -> str:
     last = len(t.years) - 1
     band = last > 0 and any(hi > lo for lo, hi in zip(t.low, t.high, strict=True))
     label = "best, 5–95 % band" if band else "best (median of the draws)"
+    kinds = {m.color: m.label for m in t.markers if m.label != "5th–95th percentile"}
+    legend = [("published estimate" if not label_.startswith("AI only") else "AI only, published", color)
+              for color, label_ in kinds.items()]
     chart = line_chart(t.title, [Series(label, t.years, t.best, t.low, t.high, PALETTE[0])], "year",
-                       f"{t.quantity} [{t.unit}]", refs=t.refs, markers=t.markers)
-    start = f"{fmt(t.best[0])} {escape(t.unit)} in {t.years[0]} → " if last > 0 else ""
+                       f"{t.quantity} [{t.unit}]", refs=t.refs, markers=t.markers, marker_legend=legend)
+    start = f"{num(t.best[0])} {escape(t.unit)} in {t.years[0]} → " if last > 0 else ""
     lede = (f"<strong>{escape(t.title)}</strong>, {escape(t.quantity)}: {start}"
-            f"<strong>{fmt(t.best[last])} {escape(t.unit)}</strong> in {t.years[last]} "
-            f"(5th–95th percentile {fmt(t.low[last])}–{fmt(t.high[last])}). Dotted lines: countries' annual "
+            f"<strong>{num(t.best[last])} {escape(t.unit)}</strong> in {t.years[last]} "
+            f"(5th–95th percentile {num(t.low[last])}–{num(t.high[last])}). Dotted lines: countries' annual "
             "electricity generation and the Bitcoin network, for scale; bars: published estimates."
             + (f" {escape(t.extra)}" if t.extra else ""))
-    rows = "".join(f"<tr><td>{y}</td><td>{fmt(lo)}</td><td>{fmt(b)}</td><td>{fmt(hi)}</td></tr>"
+    rows = "".join(f"<tr><td>{y}</td><td>{num(lo)}</td><td>{num(b)}</td><td>{num(hi)}</td></tr>"
                    for y, lo, b, hi in zip(t.years, t.low, t.best, t.high, strict=True))
-    table = ('<table class="data"><thead><tr><th>year</th><th>low (p5)</th><th>best (median of draws)</th>'
-             f"<th>high (p95)</th></tr></thead><tbody>{rows}</tbody></table>")
+    table = table_wrap('<table class="data"><thead><tr><th>year</th><th>low (p5)</th><th>best (median of draws)'
+                       f"</th><th>high (p95)</th></tr></thead><tbody>{rows}</tbody></table>")
     return _section("sector", "Sector trajectory", lede, chart, t.notes, table)
 
 
@@ -118,12 +162,12 @@ class Tornado:
     notes: Notes = field(default_factory=Notes)
 
 
-def tornado_section(t: Tornado, sid: str = "sensitivity") -> str:
+def tornado_section(t: Tornado, sid: str = "sensitivity", heading: str = "What matters most (sensitivity)") -> str:
     """Which input moves the result most (one-at-a-time 5th→95th percentile swing)."""
     chart = tornado_chart(t.title, t.rows, t.baseline, t.unit)
     top = t.rows[0][0] if t.rows else "none"
     lede = f"{escape(t.title)}: the input that moves the result most is <strong>{escape(top)}</strong>."
-    return _section(sid, "What matters most (sensitivity)", lede, chart, t.notes)
+    return _section(sid, heading, lede, chart, t.notes)
 
 
 # --------------------------------------------------------------------------------------------- rebound
@@ -150,10 +194,10 @@ def rebound_section(r: Rebound) -> str:
             f"Total use rises despite efficiency for any elasticity above <strong>{r.breakeven:.2f}</strong>"
             f" (here: {', '.join(rising) or 'none'}). No published elasticity for AI exists: these are assumptions.")
     head = "".join(f"<th>elasticity {eps:g}</th>" for eps, _, _ in r.paths)
-    body = "".join(f"<tr><td>{y}</td>" + "".join(f"<td>{fmt(path[i])}</td>" for _, path, _ in r.paths) + "</tr>"
+    body = "".join(f"<tr><td>{y}</td>" + "".join(f"<td>{num(path[i])}</td>" for _, path, _ in r.paths) + "</tr>"
                    for i, y in enumerate(r.years))
-    table = (f'<table class="data"><caption>total electricity [{escape(r.unit)}] by demand elasticity</caption>'
-             f"<thead><tr><th>year</th>{head}</tr></thead><tbody>{body}</tbody></table>")
+    table = table_wrap(f'<table class="data"><caption>total electricity [{escape(r.unit)}] by demand elasticity'
+                       f"</caption><thead><tr><th>year</th>{head}</tr></thead><tbody>{body}</tbody></table>")
     return _section("rebound", "Rebound: efficiency versus demand (Jevons' paradox)", lede, chart, r.notes, table)
 
 
@@ -182,13 +226,14 @@ def lifecycle_section(lc: Lifecycle) -> str:
     inference = [lc.inference_mwh_per_day * d for d in days]
     training = [lc.training_mwh for _ in days]
     be = lc.break_even_day
-    chart = line_chart(f"{lc.model}: training vs inference", [
+    title = lc.model if " vs " in lc.model else f"{lc.model}: training vs inference"
+    chart = line_chart(title, [
         Series("training (one-off)", days, training, color=PALETTE[1]),
         Series("inference (cumulative)", days, inference, color=PALETTE[0]),
     ], "days in service", "energy [MWh]", markers=[Marker(f"break-even: day {be:.1f}", be, lc.training_mwh,
                                                           lc.training_mwh)] if be <= lc.days else ())
-    lede = (f"{escape(lc.model)}: training used <strong>{fmt(lc.training_mwh)} MWh</strong>; serving uses "
-            f"<strong>{fmt(lc.inference_mwh_per_day)} MWh per day</strong>, so inference has used as much energy "
+    lede = (f"{escape(title)}: training used <strong>{num(lc.training_mwh)} MWh</strong>; serving uses "
+            f"<strong>{num(lc.inference_mwh_per_day)} MWh per day</strong>, so inference has used as much energy "
             f"as training after <strong>{be:.1f} days</strong> (the break-even day).")
     return _section("lifecycle", "Training versus inference over a model's life", lede, chart, lc.notes)
 
@@ -221,13 +266,13 @@ def _boundary_table(p: PerRequest) -> str:
     if not p.boundaries:
         return ""
     head = "".join(f"<th>{t} [Wh]</th>" for t in TERMS)
-    rows = "".join(f"<tr><td>{escape(r.boundary)}</td>" + "".join(f"<td>{fmt(r.terms.get(t, 0.0))}</td>"
+    rows = "".join(f"<tr><td>{escape(r.boundary)}</td>" + "".join(f"<td>{num(r.terms.get(t, 0.0))}</td>"
                                                                   for t in TERMS)
-                   + f"<td><strong>{fmt(r.best)}</strong> ({fmt(r.low)}–{fmt(r.high)})</td></tr>"
+                   + f"<td><strong>{num(r.best)}</strong> ({num(r.low)}–{num(r.high)})</td></tr>"
                    for r in p.boundaries)
     return (f"<h4>{escape(p.model)}: energy per request by measurement boundary</h4>"
-            f'<table class="data"><thead><tr><th>boundary</th>{head}<th>total [Wh], median (p5–p95)</th></tr>'
-            f"</thead><tbody>{rows}</tbody></table>")
+            + table_wrap(f'<table class="data"><thead><tr><th>boundary</th>{head}<th>total [Wh], median (p5–p95)'
+                         f"</th></tr></thead><tbody>{rows}</tbody></table>"))
 
 
 def per_request_section(p: PerRequest) -> str:
@@ -236,13 +281,13 @@ def per_request_section(p: PerRequest) -> str:
                       log_x=True)
     vals = [b.value for b in p.bars if b.value > 0]
     spread = max(vals) / min(vals) if vals else 1.0
-    lede = (f"Per-request energy spans a factor of <strong>{fmt(spread)}</strong> across tasks, model sizes and "
+    lede = (f"Per-request energy spans a factor of <strong>{num(spread)}</strong> across tasks, model sizes and "
             "boundaries: a small task-specific model, or the narrow accelerator-only boundary, is far below a large "
             "generative model measured at the full serving boundary. Right-size the model to the task.")
     dc = next((r for r in p.boundaries if r.boundary == "datacenter"), None)
     if dc is not None:
-        lede += (f" <strong>{escape(p.model)}</strong> (highlighted ▶): <strong>{fmt(dc.best)} Wh</strong> per "
-                 f"request at the data-centre boundary ({fmt(dc.low)}–{fmt(dc.high)}).")
+        lede += (f" <strong>{escape(p.model)}</strong> (highlighted ▶): <strong>{num(dc.best)} Wh</strong> per "
+                 f"request at the data-centre boundary ({num(dc.low)}–{num(dc.high)}).")
     return _section("per-request", "Energy per request: model size, task and boundary", lede, chart, p.notes,
                     _boundary_table(p))
 
@@ -262,9 +307,9 @@ def water_section(w: WaterByLocation) -> str:
     lo = min(w.bars, key=lambda b: b.value)
     hi = max(w.bars, key=lambda b: b.value)
     who = f" {escape(w.model)}" if w.model and w.model not in ("given", "published") else ""
-    lede = (f"The same{who} request ({fmt(w.energy_wh)} Wh of IT energy) consumes <strong>{fmt(lo.value)} mL"
-            f"</strong> of water in {escape(lo.label)} and <strong>{fmt(hi.value)} mL</strong> in "
-            f"{escape(hi.label)}: {fmt(500 / hi.value)} to {fmt(500 / lo.value)} requests per 500 mL bottle.")
+    lede = (f"The same{who} request ({num(w.energy_wh)} Wh of IT energy) consumes <strong>{num(lo.value)} mL"
+            f"</strong> of water in {escape(lo.label)} and <strong>{num(hi.value)} mL</strong> in "
+            f"{escape(hi.label)}: {num(500 / hi.value)} to {num(500 / lo.value)} requests per 500 mL bottle.")
     return _section("water", "Water per request by location", lede, chart, w.notes)
 
 
@@ -278,45 +323,28 @@ def equivalences_section(blocks: Sequence[EquivalenceBlock], notes: Notes) -> st
     """The scenario's headline amounts in familiar terms."""
     parts = []
     for b in blocks:
-        items = "".join(f"<li>{escape(t)} <span class=\"src\">[{escape(s)}]</span></li>" for t, s in b.lines)
+        items = "".join(f'<li>{escape(t)} <span class="src">{cite_keys(s)}</span></li>' for t, s in b.lines)
         parts.append(f"<div class=\"eq\"><h3>{escape(b.amount)} is about</h3><ul>{items}</ul></div>")
     return _section("equivalences", "Equivalences", "What these amounts mean in everyday terms.",
                     '<div class="eqs">' + "".join(parts) + "</div>", notes)
 
 
-#: Units that mean "dimensionless": not written after a value or a name.
-_DIMENSIONLESS = ("", "-", "1")
-
-
 def with_unit(value: Any, unit: str) -> str:
-    """``value unit``; a dimensionless unit (``-``, ``1``, empty) is left out ("pue = 1.56", not "1.56 -")."""
-    return f"{value}" if unit.strip() in _DIMENSIONLESS else f"{value} {unit}"
+    """``value unit``; a dimensionless unit (``-``, ``1``, empty) is left out ("1.56", not "1.56 -")."""
+    return quantity(value, unit)
 
 
 def assumption_line(a: Any) -> str:
-    """One assumption as a note line: ``name = value unit — source`` (floats to 3 significant figures)."""
-    value = fmt(a.value) if isinstance(a.value, float) else a.value
-    return f"{a.name} = {with_unit(value, a.unit)} — {a.source}"
-
-
-#: Unit suffixes of input names, dropped from their readable form (the unit is shown in brackets instead).
-_NAME_SUFFIXES = ("_g_per_kwh", "_l_per_kwh", "_mwh_per_day", "_twh", "_gw", "_kw", "_wh", "_fraction", "_years")
-_ACRONYMS = {"pue": "PUE", "wue": "WUE", "ewif": "EWIF", "it": "IT", "ai": "AI", "gpu": "GPU"}
-_UNIT_WORDS = {"1/yr": "per year", "yr": "years"}
+    """One assumption as a note line for readers: ``Label: value unit — source`` (one number format, :func:`num`)."""
+    return f"{label(a.name)}: {quantity(a.value, a.unit)} — {a.source}"
 
 
 def human_name(name: str, unit: str = "") -> str:
-    """A readable label for an input identifier: ``demand_growth_fraction`` (unit 1/yr) -> "Demand growth (per
-    year)", ``intensity_g_per_kwh`` -> "Intensity [gCO2e/kWh]", ``pue`` -> "PUE"."""
-    stem = name
-    for suffix in _NAME_SUFFIXES:
-        if stem.endswith(suffix) and stem != suffix:
-            stem = stem[: -len(suffix)]
-            break
-    words = [_ACRONYMS.get(w, w) for w in stem.split("_") if w]
-    text = " ".join(words)
-    text = text[:1].upper() + text[1:]
+    """A readable label for an input identifier with its unit: ``demand_growth_fraction`` (unit 1/yr) -> "Demand
+    growth (per year)", ``intensity_g_per_kwh`` -> "Grid carbon intensity [gCO2e/kWh]", ``pue`` -> "PUE (power
+    usage effectiveness)"."""
+    text = label(name)
     u = unit.strip()
-    if u in _UNIT_WORDS:
-        return f"{text} ({_UNIT_WORDS[u]})"
-    return text if u in _DIMENSIONLESS else f"{text} [{u}]"
+    if u in UNIT_WORDS:
+        return f"{text} ({UNIT_WORDS[u]})"
+    return text if u in DIMENSIONLESS else f"{text} [{u}]"

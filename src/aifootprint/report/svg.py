@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from ..sector.equivalences import fmt
+from .labels import num
 
 W, H = 760, 360
 M_LEFT, M_RIGHT, M_TOP, M_BOTTOM = 70, 190, 20, 45
@@ -98,7 +98,7 @@ def _axes(f: _Frame, x_ticks: Sequence[float], y_ticks: Sequence[float], x_label
     for t in y_ticks:
         y = f.py(t)
         out.append(f'<line x1="{M_LEFT}" y1="{y:.1f}" x2="{W - M_RIGHT}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        out.append(_text(M_LEFT - 6, y + 4, fmt(t), "end", 12))
+        out.append(_text(M_LEFT - 6, y + 4, num(t), "end", 12))
     out.append(_text((M_LEFT + W - M_RIGHT) / 2, H - 8, x_label, "middle", 13))
     out.append(f'<text transform="translate(16,{(M_TOP + H - M_BOTTOM) / 2:.0f}) rotate(-90)" font-size="13" '
                f'text-anchor="middle" fill="#222">{escape(y_label)}</text>')
@@ -132,8 +132,10 @@ def _swatch(x: float, y: float, s: Series) -> str:
 
 def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
                refs: Sequence[RefLine] = (), markers: Sequence[Marker] = (), log_y: bool = False,
-               x_fmt: str = "{:g}", y_min: float | None = None) -> str:
-    """Lines with optional uncertainty bands, horizontal reference lines and published error bars."""
+               x_fmt: str = "{:g}", y_min: float | None = None,
+               marker_legend: Sequence[tuple[str, str]] = ()) -> str:
+    """Lines with optional uncertainty bands, horizontal reference lines and published error bars;
+    ``marker_legend`` (label, colour) adds the error bars' kinds to the legend."""
     xs = [x for s in series for x in s.x] + [m.x for m in markers]
     ys = [v for s in series for v in (*s.y, *(s.low or ()), *(s.high or ()))]
     ys += [r.y for r in refs] + [v for m in markers for v in (m.low, m.high)]
@@ -151,8 +153,8 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
     margin_boxes = []
     for r, y, ly in zip(refs, ref_ys, label_ys, strict=True):
         parts.append(f'<line x1="{M_LEFT}" y1="{y:.1f}" x2="{W - M_RIGHT}" y2="{y:.1f}" stroke="{r.color}" '
-                     f'stroke-dasharray="2,3"><title>{escape(r.label)}: {fmt(r.y)}</title></line>')
-        text = f"{r.label} ({fmt(r.y)})"
+                     f'stroke-dasharray="2,3"><title>{escape(r.label)}: {num(r.y)}</title></line>')
+        text = f"{r.label} ({num(r.y)})"
         parts.append(_text(W - M_RIGHT + 6, ly, text, size=12, color=r.color))
         margin_boxes.append(label_box(W - M_RIGHT + 6, ly, text, "start", 12))
     for s in series:
@@ -168,11 +170,18 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
         dots = len(s.x) <= 20  # a dense series (a daily curve) is a line; its points would be a blur of dots
         for x, v in zip(s.x, s.y, strict=True):
             parts.append(f'<circle cx="{f.px(x):.1f}" cy="{f.py(v):.1f}" r="{3 if dots else 0}" fill="{s.color}">'
-                         f'<title>{escape(s.label)} {x_fmt.format(x)}: {fmt(v)}</title></circle>')
-    legend_y = _legend_top(len(series), margin_boxes)
+                         f'<title>{escape(s.label)} {x_fmt.format(x)}: {num(v)}</title></circle>')
+    legend_y = _legend_top(len(series) + len(marker_legend), margin_boxes)
     for s in series:
         parts.append(_swatch(W - M_RIGHT + 6, legend_y - 4, s))
         parts.append(_text(W - M_RIGHT + 22, legend_y, s.label, size=12))
+        legend_y += 16
+    for name, color in marker_legend:  # an error bar: a vertical stroke with caps
+        x, y = W - M_RIGHT + 13, legend_y - 4
+        parts.append(f'<g stroke="{color}" stroke-width="2.5"><line x1="{x}" y1="{y - 6}" x2="{x}" y2="{y + 6}"/>'
+                     f'<line x1="{x - 4}" y1="{y - 6}" x2="{x + 4}" y2="{y - 6}"/>'
+                     f'<line x1="{x - 4}" y1="{y + 6}" x2="{x + 4}" y2="{y + 6}"/></g>')
+        parts.append(_text(W - M_RIGHT + 22, legend_y, name, size=12))
         legend_y += 16
     parts.extend(_markers(f, series, markers, ref_ys))
     return _wrap(parts, title)
@@ -261,7 +270,7 @@ def _markers(f: _Frame, series: Sequence[Series], markers: Sequence[Marker], ref
     obstacles += [(M_LEFT, y - 2, W - M_RIGHT, y + 2) for y in ref_ys]  # labels never sit on a reference line
     parts: list[str] = []
     for m, (x, y_hi, y_lo) in zip(markers, spans, strict=True):
-        tip = f'<title>{escape(m.label)}: {fmt(m.low)}{"" if m.low == m.high else "–" + fmt(m.high)}</title>'
+        tip = f'<title>{escape(m.label)}: {num(m.low)}{"" if m.low == m.high else "–" + num(m.high)}</title>'
         if abs(y_lo - y_hi) < 2 * DOT_PX:  # one value (or a range too narrow to see): a dot with a white rim
             parts.append(f'<circle cx="{x:.1f}" cy="{(y_lo + y_hi) / 2:.1f}" r="{DOT_PX}" fill="{m.color}" '
                          f'stroke="#fff" stroke-width="1.5">{tip}</circle>')
@@ -314,9 +323,12 @@ def wrap_label(label: str, room: int) -> list[str]:
     return [first, rest if len(rest) <= width else rest[:width - 1] + "…"]
 
 
-def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False) -> str:
-    """Horizontal bars (log scale optional), labels on the left, values on the right."""
-    height = max(120, 30 + 24 * len(bars) + 40)
+def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False,
+              legend: Sequence[tuple[str, str]] = ()) -> str:
+    """Horizontal bars (log scale optional), labels on the left (one font size for the whole chart), values on the
+    right; ``legend`` (label, colour) is drawn under the axis label."""
+    height = max(120, 30 + 24 * len(bars) + 40) + (20 if legend else 0)
+    axis_bottom = height - (20 if legend else 0)
     left, right = 300, 110
     vals = [v for b in bars for v in (b.value, b.low or b.value, b.high or b.value) if v > 0]
     lo = min(vals) / 2 if log_x else 0.0
@@ -334,28 +346,34 @@ def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False
         if not lo <= t <= hi:
             continue
         x = px(t)
-        parts.append(f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height - 40}" stroke="#e5e5e5"/>')
-        parts.append(_text(x, height - 24, fmt(t), "middle", 11))
-    parts.append(_text((left + W - right) / 2, height - 6, x_label, "middle", 12))
+        parts.append(f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{axis_bottom - 40}" stroke="#e5e5e5"/>')
+        parts.append(_text(x, axis_bottom - 24, num(t), "middle", 11))
+    parts.append(_text((left + W - right) / 2, axis_bottom - 6, x_label, "middle", 12))
+    lx = float(left)
+    for name, color in legend:
+        parts.append(f'<rect x="{lx:.1f}" y="{height - 16}" width="14" height="10" fill="{color}"/>')
+        parts.append(_text(lx + 18, height - 7, name, size=11))
+        lx += 18 + len(name) * CHAR_PX_10 * 1.1 + 16
+    size = 11 if all(len(wrap_label(b.label, LABEL_CHARS - 4 * b.emphasis)) == 1
+                     and len(b.label) <= LABEL_CHARS - 4 * b.emphasis for b in bars) else 10
     for i, b in enumerate(bars):
         y = 24 + 24 * i
         room = LABEL_CHARS - 4 * b.emphasis  # bold is wider; the full label stays in the tooltip
         lines = wrap_label(b.label, room)
         weight = "bold" if b.emphasis else "normal"
         if len(lines) == 1:
-            parts.append(_text(left - 8, y + 13, lines[0], "end", 11 if len(b.label) <= room else 10,
-                               weight=weight))
+            parts.append(_text(left - 8, y + 13, lines[0], "end", size, weight=weight))
         else:
             parts.append(_text(left - 8, y + 8, lines[0], "end", 10, weight=weight))
             parts.append(_text(left - 8, y + 19, lines[1], "end", 10, weight=weight))
         outline = ' stroke="#222" stroke-width="1.5"' if b.emphasis else ""
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{max(1.0, px(b.value) - left):.1f}" height="15" '
-                     f'fill="{b.color}"{outline}><title>{escape(b.label)}: {fmt(b.value)} {escape(b.note)}'
+                     f'fill="{b.color}"{outline}><title>{escape(b.label)}: {num(b.value)} {escape(b.note)}'
                      "</title></rect>")
         if b.low is not None and b.high is not None:
             parts.append(f'<line x1="{px(b.low):.1f}" y1="{y + 10}" x2="{px(b.high):.1f}" y2="{y + 10}" '
                          f'stroke="#222" stroke-width="1.5"/>')
-        shown = fmt(b.value) if b.low is None or b.high is None else f"{fmt(b.low)}–{fmt(b.high)}"
+        shown = num(b.value) if b.low is None or b.high is None else f"{num(b.low)}–{num(b.high)}"
         parts.append(_text(px(max(b.value, b.high or 0)) + 6, y + 14, shown, size=11))
     svg = _wrap(parts, title)
     return svg.replace(f'viewBox="0 0 {W} {H}"', f'viewBox="0 0 {W} {height}"', 1)
@@ -374,17 +392,17 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], baseline
         return left + (v - lo) / (hi - lo) * (W - left - right)
 
     parts = [f'<line x1="{px(baseline):.1f}" y1="20" x2="{px(baseline):.1f}" y2="{height - 40}" stroke="#222"/>',
-             _text(px(baseline), 14, f"nominal (inputs as stated) {fmt(baseline)} {unit}", "middle", 11)]
+             _text(px(baseline), 14, f"nominal (inputs as stated) {num(baseline)} {unit}", "middle", 11)]
     for t in _ticks(lo, hi):
-        parts.append(_text(px(t), height - 22, fmt(t), "middle", 12))
+        parts.append(_text(px(t), height - 22, num(t), "middle", 12))
     for i, (name, at_p5, at_p95) in enumerate(rows):
         y = 28 + 28 * i
         a, b = sorted((at_p5, at_p95))
         parts.append(_text(left - 8, y + 14, name, "end", 12))
         parts.append(f'<rect x="{px(a):.1f}" y="{y + 2}" width="{max(1.0, px(b) - px(a)):.1f}" height="18" '
                      f'fill="{PALETTE[1] if at_p95 < at_p5 else PALETTE[0]}"><title>{escape(name)}: '
-                     f'{fmt(at_p5)} at its 5th percentile, {fmt(at_p95)} at its 95th</title></rect>')
-        parts.append(_text(px(b) + 6, y + 15, f"{fmt(at_p5)} → {fmt(at_p95)}", size=11))
+                     f'{num(at_p5)} at its 5th percentile, {num(at_p95)} at its 95th</title></rect>')
+        parts.append(_text(px(b) + 6, y + 15, f"{num(at_p5)} → {num(at_p95)}", size=11))
     parts.append(_text((left + W - right) / 2, height - 5, f"{unit} (input at its 5th → 95th percentile, others "
                                                           "nominal)", "middle", 11))
     svg = _wrap(parts, title)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..sector.equivalences import fmt
-from .sections import Notes, _section
+from .labels import num
+from .sections import Notes, _section, table_wrap
 from .svg import PALETTE, Bar, bar_chart
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ TITLE = "Energy per task"
 
 
 def _cell(v: float | None) -> str:
-    return "–" if v is None else fmt(v)
+    return "–" if v is None else num(v)
 
 
 def _table(rows: list[dict[str, Any]], served: dict[str, float | None]) -> str:
@@ -33,7 +33,38 @@ def _table(rows: list[dict[str, Any]], served: dict[str, float | None]) -> str:
         body.append(f"<tr><td>{escape(r['task'])}</td><td>{_cell(r['published_wh_per_1000'])}</td>"
                     f"<td>{_cell(r['estimate_wh_per_1000'])}</td><td>{_cell(served.get(r['task']))}</td>"
                     f"<td>{escape(r['models'])}</td></tr>")
-    return f'<table class="tasks"><caption>Wh per 1,000 inferences</caption>{head}{"".join(body)}</table>'
+    return table_wrap('<table class="data tasks"><caption>Wh per 1,000 inferences</caption>'
+                      f'<thead>{head}</thead><tbody>{"".join(body)}</tbody></table>')
+
+
+#: Colour of published figures next to estimates (as in the per-request chart).
+PUBLISHED_GREY = "#999"
+#: Sources of the estimates besides the tasks' model cards: the ML.ENERGY Leaderboard v3.0 fits (Chung et al.,
+#: NeurIPS 2025 D&B, arXiv:2505.06371) of the task calibration and of the accelerators.
+FIT_KEYS = ("MLE-TASK-FIT", "MLE-FIT")
+
+
+def _sources(rows: list[dict[str, Any]], registry: Registry | None) -> list[str]:
+    """Full citations (numbered on the page): the published figures (PHP24), the ML.ENERGY fits and the model
+    cards of the models named in the table (``task_models.csv``'s sources)."""
+    from aifootprint.errors import AifootprintError
+    from aifootprint.reference.registry import default_registry, row_str
+
+    reg = registry or default_registry()
+    keys = ["PHP24", *FIT_KEYS]
+    models = reg.table("task_models") if "task_models" in reg.datasets() else None
+    for r in rows:
+        for name in filter(None, (m.strip() for m in str(r["models"]).split(","))):
+            row = models.find(name) if models is not None else None
+            if row is not None:
+                keys.extend(k for k in row_str(row, "source").split(";") if k)
+    out = []
+    for key in dict.fromkeys(keys):
+        try:
+            out.append(f"{key}: {reg.cite(key).format()}")
+        except AifootprintError:  # a key the registry lacks is left out; the report never breaks on it
+            continue
+    return out
 
 
 def per_task_section(registry: Registry | None = None) -> list[tuple[str, str, str]]:
@@ -50,18 +81,18 @@ def per_task_section(registry: Registry | None = None) -> list[tuple[str, str, s
     bars: list[Bar] = []
     for r in php:
         if r["published_wh_per_1000"]:
-            bars.append(Bar(f"{r['task']}: published", r["published_wh_per_1000"], color=PALETTE[1]))
+            bars.append(Bar(f"{r['task']}: published", r["published_wh_per_1000"], color=PUBLISHED_GREY))
         if r["estimate_wh_per_1000"]:
             bars.append(Bar(f"{r['task']}: estimate (their setup)", r["estimate_wh_per_1000"], color=PALETTE[0]))
     figure = bar_chart("Energy per 1,000 inferences by task (log scale)", bars, "Wh per 1,000 inferences",
-                       log_x=True)
+                       log_x=True, legend=[("published (Luccioni et al. 2024)", PUBLISHED_GREY),
+                                           ("estimate, their setup", PALETTE[0])])
     lede = ("Generating an image costs about a thousand times a text classification (Luccioni et al. 2024, "
             "88 models on 8× A100). Our estimates for the same tasks, in their setup (batch 1, one busy GPU of an "
             "8-GPU node, idle GPUs and host counted), keep the published ordering; batched serving costs far less "
             "per inference.")
     notes = Notes(
-        sources=["PHP24: Luccioni, Jernite, Strubell, 'Power Hungry Processing', FAccT 2024, arXiv:2311.16863 "
-                 "(Table 2)", "task_models.csv (model cards / configs); task_calibration.csv (ML.ENERGY v3.0 fit)"],
+        sources=_sources(php, registry),
         assumptions=["representative models per task (table); 128-token texts; 10 new tokens for text generation",
                      "their setup: A100-SXM4-80GB at batch 1; 7 idle GPUs at the registry's idle power; host share "
                      "of the reference server for all 8 GPUs"],
