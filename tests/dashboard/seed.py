@@ -33,6 +33,16 @@ RUNS = (DemoRun("demo-train-1", "llm-finetune", "finetune llama-3.1-8b", "gpu-no
         # more samples (3 devices × 2,001) than one API page (5,000): the run page must follow the cursor
         DemoRun("demo-long-1", "batch-eval", "long eval", "gpu-node-3", T0 - 86400, 2000))
 DEVICES = (("gpu0", "gpu", 350.0), ("gpu1", "gpu", 300.0), ("cpu", "cpu", 90.0))
+#: A short run as ``aifootprint measure`` uploads it on a machine without power sensors: no location (world
+#: average), CPU and RAM estimated (TDP × utilisation, W per GB), a few milliwatt-hours, and the measurement's
+#: summary with its notes. Started before every other demo run: last in the runs table.
+MEASURED = DemoRun("demo-measured-1", "measured", "python -c sum(range(10**7))", "vm", T0 - 2 * 86400, 0)
+MEASURED_DEVICES = (("cpu", "cpu", "tdp-x-utilisation", 24.0), ("ram", "ram", "w-per-gb", 9.42))
+MEASURED_SECONDS = 0.28
+CPU_NOTE = {"code": "cpu-tdp-default", "subject": "cpu",
+            "message": "cpu: model 'AMD EPYC' not found in the cpus table; the TDP used is the Green Algorithms "
+                       "default 12.0 W/core x 2 cores = 24 W; pass --cpu-tdp-w to give the real TDP",
+            "source": "Green Algorithms default 12.0 W/core x 2 cores [estimated fallback]"}
 
 
 def post(base: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -68,4 +78,24 @@ def seed(base: str) -> list[DemoRun]:
             {"name": "warm-up", "start_s": 0.0, "duration_s": 10.0, "energy_j": 4000.0},
             {"name": "steady", "start_s": 10.0, "duration_s": float(run.seconds - 10), "energy_j": 40000.0}]})
         post(base, f"/runs/{run.run_id}/finish", {"ended_at": run.started_at + run.seconds, "exit_code": 0})
-    return list(RUNS)
+    seed_measured(base)
+    return [*RUNS, MEASURED]
+
+
+def seed_measured(base: str) -> None:
+    """The run :data:`MEASURED`: estimated devices, a summary with the measurement's notes."""
+    run = MEASURED
+    post(base, "/runs", {"run_id": run.run_id, "project": run.project, "name": run.name, "host": run.host,
+                         "started_at": run.started_at, "hz": 10.0, "command": run.name,
+                         "devices": [{"device": d, "component": c, "method": m, "estimated": True}
+                                     for d, c, m, _ in MEASURED_DEVICES]})
+    times = (0.0, 0.1, 0.2, MEASURED_SECONDS)
+    post(base, f"/runs/{run.run_id}/samples", {"batch_id": "m-b0", "samples": [
+        {"device": d, "t_s": t, "energy_j": w * t, "power_w": w} for d, _, _, w in MEASURED_DEVICES for t in times]})
+    devices = [{"device": d, "component": c, "method": m, "estimated": True, "energy_j": w * MEASURED_SECONDS,
+                "process_energy_j": None, "note": ""} for d, c, m, w in MEASURED_DEVICES]
+    measurement = {"name": run.name, "start_s": 0.0, "duration_s": MEASURED_SECONDS,
+                   "energy_j": sum(w * MEASURED_SECONDS for *_, w in MEASURED_DEVICES), "estimated": True,
+                   "devices": devices, "gaps": [], "skipped_devices": [], "notes": [CPU_NOTE]}
+    post(base, f"/runs/{run.run_id}/finish", {"ended_at": run.started_at + MEASURED_SECONDS, "exit_code": 0,
+                                             "summary": {"measurement": measurement}})

@@ -80,17 +80,18 @@ def test_runs_table_filters_and_keeps_names_as_text(browser: Any, live_url: str,
     filtering by project leaves that project's runs; the run page draws one power line per device, with every
     sample even when they span several API pages."""
     open_page(browser, live_url + "/dashboard/", 0)
-    wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 4")
+    wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 5")
     cells = browser.execute_script("return Array.prototype.map.call(document.querySelectorAll('#runs tbody tr'), "
                                    "function (r) { return [r.cells[0].textContent, r.cells[2].textContent]; })")
-    assert [c[0] for c in cells] == ["demo-serve-1", "demo-train-2", "demo-train-1", "demo-long-1"]
+    assert [c[0] for c in cells] == ["demo-serve-1", "demo-train-2", "demo-train-1", "demo-long-1",
+                                  "demo-measured-1"]
     assert cells[1][1] == seed_module.HOSTILE_NAME
     assert browser.execute_script("return document.querySelectorAll('#runs img').length") == 0
     assert browser.title != "pwned"
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    wait_for(browser, "return document.querySelectorAll('#filters select[name=project] option').length === 4")
+    wait_for(browser, "return document.querySelectorAll('#filters select[name=project] option').length === 5")
     Select(browser.find_element(By.NAME, "project")).select_by_value("chat-serving")
     browser.find_element(By.CSS_SELECTOR, "#filters button").click()
     wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 1")
@@ -129,10 +130,15 @@ def test_estimator_form_submits_and_shows_the_api_result(browser: Any, live_url:
         "boundary": "datacenter", "location": "FR"})
     chart = browser.execute_script("var c = Chart.getChart(document.getElementById('breakdown'));"
                                    "return [c.data.labels, c.data.datasets[0].data];")
-    assert dict(zip(chart[0], chart[1], strict=True)) == pytest.approx(expected["breakdown_wh"], rel=1e-12)
-    energy = browser.execute_script("return document.querySelector('#cards .card .value').textContent")
-    best = expected["energy_wh"]["best"]
-    assert energy.startswith(browser.execute_script("return AIF.fmt(arguments[0])", best))
+    shown = {k: v * 1000 for k, v in expected["breakdown_wh"].items()}  # mWh, as the cards
+    labels = {"overhead": "facility overhead"}
+    assert dict(zip(chart[0], chart[1], strict=True)) == pytest.approx({labels.get(k, k): v for k, v in shown.items()},
+                                                                      rel=1e-12)
+    energy, unit = browser.execute_script("var c = document.querySelector('#cards .card');"
+                                          "return [c.querySelector('.value').textContent, c.querySelector('.unit')"
+                                          ".textContent];")
+    best = expected["energy_wh"]["best"]  # a fraction of a Wh: shown in mWh
+    assert unit.startswith("mWh") and energy == browser.execute_script("return AIFD.num(arguments[0])", best * 1000)
     assert errors(browser) == [] and max(browser.execute_script(PAINTED)) > 50
     box = browser.find_element(By.NAME, "location")
     box.clear()
@@ -177,6 +183,174 @@ def test_dashboard_on_postgresql(browser: Any, pg_url: str, seed_module: ModuleT
     with serve(ServerConfig(database_url=pg_url)) as live:
         seed_module.seed(live.url)
         open_page(browser, live.url + "/dashboard/", 0)
-        wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 4")
+        wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 5")
         painted = open_page(browser, live.url + "/dashboard/run.html?id=demo-serve-1", 2)
         assert min(painted) > 50 and errors(browser) == []
+
+
+# -- the audit's findings (numbers, errors, identifiers, ranges, measurement notices) -----------------------------
+EXPONENT = r"\d(\.\d+)?e[-+]?\d"
+TICKS = """
+return Array.prototype.map.call(document.querySelectorAll('canvas[data-drawn]'), function (c) {
+  var ch = Chart.getChart(c), out = {};
+  Object.keys(ch.scales).forEach(function (id) {
+    out[id] = ch.scales[id].ticks.map(function (t) { return String(t.label); });
+  });
+  return [c.id, out];
+});"""
+
+
+def _texts(driver: Any, selector: str) -> list[str]:
+    return list(driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll(arguments[0]), function (e) "
+        "{ return e.textContent; })", selector))
+
+
+def test_numbers_are_plain_with_one_unit_per_column(browser: Any, live_url: str) -> None:
+    """One formatter: no exponent anywhere (tables, cards, chart ticks), ticks trimmed (1, 0.5, not 1.00),
+    thousands separators; each energy/carbon/water column picks a unit prefix (the measured run's 2.6 mWh and the
+    long run's 412 Wh in one Wh column); the Projects table and cards use the same unit."""
+    import re
+
+    open_page(browser, live_url + "/dashboard/", 0)
+    wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 5")
+    assert browser.execute_script("return [AIFD.num(2000), AIFD.num(0.0000082), AIFD.tick(0.5), AIFD.tick(20), "
+                                  "AIFD.tick(0.30000000000000004), AIFD.num(25.0), AIFD.num(1234567)]") == [
+        "2,000", "0.0000082", "0.5", "20", "0.3", "25", "1,234,567"]
+    heads = _texts(browser, "#runs thead th")
+    assert heads[6:] == ["IT energy [Wh]", "carbon [g CO2e]", "water [L]"], heads
+    cells = _texts(browser, "#runs tbody td")
+    assert not [c for c in cells if re.search(EXPONENT, c, re.I)], cells
+    measured = _texts(browser, "#runs tbody tr:last-child td")
+    assert measured[6] == "0.0026"  # 2.6 mWh in the Wh column: plain, not 2.60e-6 kWh
+    for page, canvases in (("/dashboard/run.html?id=demo-measured-1", 2), ("/dashboard/run.html?id=demo-train-1", 2),
+                           ("/dashboard/scenarios.html", 4)):
+        open_page(browser, live_url + page, canvases)
+        for canvas, axes in browser.execute_script(TICKS):
+            for axis, labels in axes.items():
+                numeric = [t for t in labels if t and re.fullmatch(r"[-\d,.]+", t)]
+                assert all(not re.search(r"\.\d*0$", t) for t in numeric), (page, canvas, axis, labels)
+                assert not [t for t in labels if re.search(EXPONENT, t, re.I)], (page, canvas, axis, labels)
+        values = _texts(browser, ".card .value, #statement, table.data td")
+        assert not [v for v in values if re.search(EXPONENT, v, re.I)], (page, values)
+    assert "2,000 draws" in browser.find_element("id", "scinfo").text
+    open_page(browser, live_url + "/dashboard/run.html?id=demo-measured-1", 2)
+    components = browser.execute_script("var c = Chart.getChart(document.getElementById('components'));"
+                                        "return c.options.scales.y.title.text;")
+    assert components == "IT energy [mWh]"
+    open_page(browser, live_url + "/dashboard/projects.html?project=llm-finetune", 1)
+    wait_for(browser, "return document.querySelectorAll('#cards .card').length === 4")
+    table_unit = _texts(browser, "#projects th[data-col=energy]")[0]
+    card_units = _texts(browser, "#cards .card .unit")
+    assert table_unit == "IT energy [Wh]" and card_units[:2] == ["Wh", "Wh"], (table_unit, card_units)
+    assert errors(browser) == []
+
+
+def test_unknown_run_shows_the_error_and_nothing_else(browser: Any, live_url: str) -> None:
+    """run.html?id=nonexistent: the API's 404 message, and no empty statement, chart frames, header-only tables
+    or live export link."""
+    open_page(browser, live_url + "/dashboard/run.html?id=nonexistent", 0)
+    wait_for(browser, "return !document.getElementById('error').hidden")
+    assert browser.find_element("id", "error").text.startswith("HTTP 404")
+    shown = browser.execute_script(
+        "return Array.prototype.filter.call(document.querySelectorAll('main *'), function (e) {"
+        "  return e.offsetParent !== null && e.id !== 'error' && e.tagName !== 'H1'; }).map(function (e) {"
+        "  return e.tagName + '#' + e.id; });")
+    assert shown == [], shown
+    assert browser.find_element("id", "export").is_displayed() is False
+    assert all("status of 404" in e for e in errors(browser))
+
+
+def test_identifiers_are_shown_as_words(browser: Any, live_url: str) -> None:
+    """Scenario titles, output and input labels, readable assumption names, units, numbers and sources; each
+    published figure has its own marker."""
+    import re
+
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, live_url + "/dashboard/scenarios.html", 4)
+    option = browser.execute_script("var s = document.querySelector('select[name=name]');"
+                                    "return s.options[s.selectedIndex].textContent;")
+    assert option.startswith("Data-centre electricity") and "iea-2025" not in option
+    info = browser.find_element(By.ID, "scinfo").text
+    assert "iea-2025-data-centres" not in info and "2,000 draws" in info, info
+    bars = browser.execute_script("return Chart.getChart(document.getElementById('sensitivity')).data.labels")
+    assert bars and not [b for b in bars if "_" in b] and bars[0].startswith("facility electricity ("), bars
+    outputs = _texts(browser, "#published tbody td:first-child")
+    assert outputs and set(outputs) == {"facility electricity"}, outputs
+    markers = browser.execute_script(
+        "return Chart.getChart(document.getElementById('energy')).data.datasets.filter(function (d) {"
+        "  return /^published /.test(d.label); }).map(function (d) { return [d.label, d.pointStyle, d.borderColor]; })")
+    assert len(markers) == 2 and len({(m[1], m[2]) for m in markers}) == 2, markers
+    assert errors(browser) == []
+    open_page(browser, live_url + "/dashboard/estimate.html", 0)
+    wait_for(browser, "return document.querySelectorAll('select[name=model] option').length > 5")
+    browser.find_element(By.CSS_SELECTOR, "#estimate-form button").click()
+    wait_for(browser, "return document.getElementById('result').getAttribute('data-ready') === '1'")
+    rows = browser.execute_script("return Array.prototype.map.call(document.querySelectorAll('#assumptions tbody tr'),"
+                                  " function (r) { return Array.prototype.map.call(r.cells, function (c) "
+                                  "{ return c.textContent; }); })")
+    names = [r[0] for r in rows]
+    assert "grid carbon intensity" in names and "on-site water use (WUE)" in names, names
+    assert not [n for n in names if "_" in n], names
+    assert not [r for r in rows if r[2] == "-"], rows
+    assert not [r for r in rows if re.search(EXPONENT, r[1], re.I)], rows
+    seq = next(r for r in rows if r[0] == "engine overhead per sequence")
+    assert seq[1:3] == ["58.24", "µs"], seq
+    assert not [r for r in rows if ";" in r[3]], rows
+    warnings = _texts(browser, "#warnings li")
+    assert warnings and not [w for w in warnings if re.match(r"\w+_\w+: ", w)], warnings
+    assert "the world average" in browser.find_element(By.ID, "resinfo").text
+    assert errors(browser) == []
+
+
+@pytest.mark.parametrize("width", [420], indirect=True)
+def test_runs_table_at_phone_width(browser: Any, live_url: str, width: int) -> None:
+    """At 420 px the runs table scrolls in its box with the run id kept in view, a hint says it scrolls, and the
+    header is one line tall."""
+    open_page(browser, live_url + "/dashboard/", 0)
+    wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 5")
+    wait_for(browser, "return !document.getElementById('scroll-hint').hidden")
+    head_h, row_h = browser.execute_script(
+        "return [document.querySelector('#runs thead tr').getBoundingClientRect().height,"
+        " document.querySelector('#runs tbody tr').getBoundingClientRect().height];")
+    assert head_h <= row_h + 2, (head_h, row_h)
+    box = browser.execute_script("var b = document.querySelector('#runs').parentNode; b.scrollLeft = 400;"
+                                 "var c = document.querySelector('#runs tbody td'); "
+                                 "return [b.scrollLeft, c.getBoundingClientRect().left,"
+                                 " b.getBoundingClientRect().left];")
+    assert box[0] > 0 and abs(box[1] - box[2]) < 2, box  # scrolled, yet the run column stays at the left edge
+    assert errors(browser) == []
+
+
+def test_run_page_ranges_zone_names_and_measurement_notices(browser: Any, live_url: str) -> None:
+    """A point-valued run does not claim ranges; a zone is named (France (FR), the world average); the measured
+    run lists the measurement's notices and flags its energy as estimated; a ranged value shows its range."""
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, live_url + "/dashboard/run.html?id=demo-train-1", 2)
+    text = browser.find_element(By.ID, "statement").text
+    assert "France (FR)" in text and "at FR" not in text and "Ranges" not in text and "single value" in text, text
+    assert not [u for u in _texts(browser, "#cards .unit") if "percentile" in u]
+    ranged = browser.execute_script(
+        "return AIFD.statement({run_id: 'r', name: 'n', project: 'p', host: 'h', duration_s: 10,"
+        " it_energy_kwh: 0.01, energy_kwh: {low: 0.011, best: 0.013, high: 0.016},"
+        " carbon_g: {low: 1, best: 2, high: 3}, water_l: 0.02, devices: [], inputs: {zone: 'WORLD'},"
+        " method_version: 'm', data_version: 'd'},"
+        " {energy: AIFD.pickUnit('kWh', [0.016]), carbon: AIFD.pickUnit('g', [3]),"
+        " water: AIFD.pickUnit('L', [0.02])},"
+        " {})")
+    assert "13 Wh (11–16)" in ranged and "2 g CO2e (1–3)" in ranged and "Ranges in brackets" in ranged, ranged
+    assert "the world average" in ranged
+    open_page(browser, live_url + "/dashboard/run.html?id=demo-measured-1", 2)
+    text = browser.find_element(By.ID, "statement").text
+    assert "the world average" in text and "WORLD" not in text and "cpu, ram is estimated" in text, text
+    codes = browser.execute_script("return Array.prototype.map.call(document.querySelectorAll('#warnings li'),"
+                                   " function (e) { return e.getAttribute('data-code'); })")
+    assert codes[:2] == ["estimated", "cpu-tdp-default"], codes
+    notes = _texts(browser, "#warnings li")
+    assert notes[0] == "estimated, not measured: cpu (tdp-x-utilisation), ram (w-per-gb)"
+    assert "default 12.0 W/core" in notes[1]
+    flagged = _texts(browser, "#cards .card.flagged .label")
+    assert flagged == ["IT energy (estimated)", "facility energy (estimated)"], flagged
+    assert errors(browser) == []

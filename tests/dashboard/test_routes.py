@@ -84,3 +84,12 @@ def test_pages_follow_the_read_rule(tmp_path: Path) -> None:
         for path in ("/dashboard/", "/dashboard/meta.json", "/dashboard/static/dashboard.js", "/index/"):
             assert c.get(path).status_code == 401, path
         assert c.get("/api/v1/runs").status_code == 401
+
+
+def test_meta_names_zones_scenarios_and_sources(client: Any) -> None:
+    """The words the pages show instead of identifiers: zone names, scenario titles, source citations."""
+    meta = client.get("/dashboard/meta.json").json()
+    assert meta["zones"]["FR"] == "France" and meta["zones"]["WORLD"] == "World"
+    assert set(meta["scenario_titles"]) == set(meta["scenarios"])
+    assert meta["scenario_titles"]["iea-2025-data-centres"].startswith("Data-centre electricity")
+    assert meta["sources"]["IEA25"].startswith("IEA, Energy and AI")

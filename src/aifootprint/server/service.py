@@ -349,14 +349,35 @@ def run_detail(session: Session, run_id: str) -> Any:
     values = {**summary, **impacts.values(), "windows": windows, "requests": int(n_requests or 0),
               "samples": int(n_samples or 0),
               "summary": json.loads(run.summary_json) if run.summary_json else None}
-    warnings: list[Any] = list(impacts.warnings())
-    if any(d["method"].split("+")[0] == "fake" for d in summary["devices"]):
-        from ..notice import Notice
+    from ..notice import Notice
 
+    warnings: list[Any] = [*_measurement_notices(values["summary"], summary["devices"]), *impacts.warnings()]
+    if any(d["method"].split("+")[0] == "fake" for d in summary["devices"]):
         warnings.append(Notice("simulated", "figures come from fake sensors (a script, not a measurement)", run_id))
     inputs = {"run_id": run_id, "location": site.location, "zone": site.zone, "operator": site.operator}
     return Result("run", inputs, values, impacts.assumptions(), warnings,
                   data_version=summary["data_version"], method_version=summary["method_version"])
+
+
+def _measurement_notices(summary: Any, devices: Sequence[dict[str, Any]]) -> list[Any]:
+    """The notices of the run's measurement as ``aifootprint measure`` printed them (estimated devices, method
+    notes, sensor gaps, the measurement's notes: :meth:`~aifootprint.measure.measurement.Measurement.warnings`),
+    read from the summary the client sent at finish; without one (a run still going, an older client), the
+    ``estimated`` notice from the devices the run declared."""
+    from ..measure.measurement import Measurement
+    from ..notice import Notice
+
+    measurement = summary.get("measurement") if isinstance(summary, dict) else None
+    if isinstance(measurement, dict):
+        try:
+            return list(Measurement.from_dict(measurement).warnings())
+        except (TypeError, KeyError, ValueError, AttributeError):  # unreadable summary: fall back to the devices
+            pass
+    estimated = [d for d in devices if d["estimated"]]
+    if not estimated:
+        return []
+    listed = ", ".join(f"{d['device']} ({d['method']})" if d["method"] else d["device"] for d in estimated)
+    return [Notice("estimated", f"estimated, not measured: {listed}", ",".join(d["device"] for d in estimated))]
 
 
 def samples(session: Session, run_id: str, device: str | None, after: tuple[float, str | None] | None,

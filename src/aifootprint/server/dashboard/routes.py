@@ -83,17 +83,25 @@ class IndexCache:
             return self._page
 
 
+@functools.cache  # the bundled registry and scenarios do not change while the process runs
 def meta() -> dict[str, Any]:
-    """Choices of the dashboard's forms: built-in scenarios, registry models and accelerators, versions."""
+    """Choices of the dashboard's forms (built-in scenarios, registry models and accelerators, versions) and the
+    names the pages show instead of identifiers: ``scenario_titles`` (scenario -> title), ``zones`` (grid zone code
+    -> name, e.g. ``FR`` -> ``France``) and ``sources`` (source key -> citation, shown on hover)."""
     from ..._version import METHOD_VERSION
     from ...estimate.compare import DEFAULT_LADDER
     from ...reference.registry import DATA_VERSION, default_registry
-    from ...sector.scenario import builtin_names
+    from ...sector.scenario import builtin_names, load_builtin
 
     reg = default_registry()
-    return {"scenarios": builtin_names(), "models": reg.table("models").keys(), "ladder": list(DEFAULT_LADDER),
-            "hardware": reg.table("accelerators").keys(), "data_version": DATA_VERSION,
-            "method_version": METHOD_VERSION}
+    names = builtin_names()
+    zones = {str(r["zone"]): str(r["name"]) for r in reg.table("grid_intensity").rows
+             if r.get("zone") and r.get("name")}
+    return {"scenarios": names, "scenario_titles": {n: load_builtin(n).title for n in names},
+            "models": reg.table("models").keys(), "ladder": list(DEFAULT_LADDER),
+            "hardware": reg.table("accelerators").keys(), "zones": zones,
+            "sources": {k: v.citation for k, v in reg.sources().items()},
+            "data_version": DATA_VERSION, "method_version": METHOD_VERSION}
 
 
 def add_routes(app: FastAPI, config: ServerConfig) -> None:

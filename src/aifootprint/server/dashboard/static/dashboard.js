@@ -4,7 +4,6 @@
   "use strict";
   var API = "/api/v1";
   var AIF = window.AIF;
-  var fmt = AIF.fmt;
 
   function $(id) { return document.getElementById(id); }
 
@@ -42,36 +41,197 @@
     });
   }
 
-  /* {low,best,high} or a number -> "best (low–high)" */
-  function rng(v) {
-    if (v === null || v === undefined) { return "–"; }
-    if (typeof v === "number") { return fmt(v); }
-    if (v.low === v.high) { return fmt(v.best); }
-    return fmt(v.best) + " (" + fmt(v.low) + "–" + fmt(v.high) + ")";
+  /* ------------------------------------------------------------ numbers and units
+     One formatter for every number the pages write: plain notation (never 1.2e-4), at most three significant
+     digits below 100, whole numbers with thousands separators from 100 up. Each column, card group or chart axis
+     picks one unit prefix from its largest value (Wh / mWh / kWh, mL / L, mg / g / kg), so its numbers read
+     plainly and the same quantity has the same unit on one page. */
+  function num(x, sig) {
+    if (x === null || x === undefined || typeof x !== "number" || !isFinite(x)) { return "–"; }
+    if (x === 0) { return "0"; }
+    if (Math.abs(x) >= 100) { return Math.round(x).toLocaleString("en-US"); }
+    return x.toLocaleString("en-US", { maximumSignificantDigits: sig || 3, maximumFractionDigits: 20 });
   }
 
-  /* A value in a readable unit: below 0.1 of the big unit, the small one (kWh -> Wh, L -> mL). */
-  /* [value, unit] in a readable unit: below 0.1 of the big unit, the small one (kWh -> Wh, L -> mL). */
-  function scaled(v, big, small) {
-    var b = best(v);
-    if (b !== null && Math.abs(b) < 0.1) {
-      var k = 1000;
-      return [typeof v === "number" ? v * k : { low: v.low * k, best: v.best * k, high: v.high * k }, small];
-    }
-    return [v, big];
+  /* An axis tick: the value itself, trimmed (0.5, 1, 2, 1,400; no trailing zeros, no exponent). */
+  function tick(v, grouping) {
+    if (typeof v !== "number" || !isFinite(v)) { return ""; }
+    return Number(v.toPrecision(10)).toLocaleString("en-US", { maximumFractionDigits: 20, useGrouping: grouping !== false });
   }
 
-  function readable(v, big, small) {
-    var r = scaled(v, big, small);
-    return [rng(r[0]), r[1]];
+  /* Log axis: only 1, 2 and 5 × a power of ten are labelled, so labels never overlap. */
+  function logTick(v) {
+    if (!(v > 0)) { return ""; }
+    var m = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
+    return [1, 2, 5].some(function (k) { return Math.abs(m - k) < 1e-6; }) ? tick(v) : "";
   }
 
-  function scaledCard(container, label, v, big, small) {
-    var r = scaled(v, big, small);
-    card(container, label, r[0], r[1]);
-  }
+  /* Unit ladders: [name, size in the base unit]. */
+  var LADDERS = {
+    kWh: [["mWh", 1e-6], ["Wh", 1e-3], ["kWh", 1], ["MWh", 1e3], ["GWh", 1e6]],
+    L: [["mL", 1e-3], ["L", 1], ["m³", 1e3]],
+    g: [["mg", 1e-3], ["g", 1], ["kg", 1e3], ["t", 1e6]],
+    J: [["mJ", 1e-3], ["J", 1], ["kJ", 1e3], ["MJ", 1e6], ["GJ", 1e9]],
+    s: [["µs", 1e-6], ["ms", 1e-3], ["s", 1]]
+  };
+  var SUFFIX = { g: " CO2e" };
 
   function best(v) { return (v === null || v === undefined) ? null : (typeof v === "number" ? v : v.best); }
+
+  function top(v) {
+    if (v === null || v === undefined) { return 0; }
+    if (typeof v === "number") { return isFinite(v) ? Math.abs(v) : 0; }
+    return Math.max(top(v.best), top(v.high), top(v.low));
+  }
+
+  /* {name, k} for values in the ``base`` unit: the largest unit in which the largest value is at least 1 (the
+     smallest unit when all are smaller; ``fallback`` when there is no non-zero value). */
+  function pickUnit(base, values, fallback) {
+    var ladder = LADDERS[base];
+    var m = Math.max.apply(null, [0].concat((values || []).map(top)));
+    var pick = null;
+    if (m > 0) {
+      pick = ladder[0];
+      ladder.forEach(function (u) { if (m / u[1] >= 1 - 1e-9) { pick = u; } });
+    } else {
+      pick = ladder.filter(function (u) { return u[0] === (fallback || base); })[0] || ladder[0];
+    }
+    return { name: pick[0] + (SUFFIX[base] || ""), k: pick[1] };
+  }
+
+  /* ``v`` (number or {low,best,high}) in ``unit``. */
+  function inUnit(v, unit) {
+    if (v === null || v === undefined) { return null; }
+    if (typeof v === "number") { return v / unit.k; }
+    return { low: v.low / unit.k, best: v.best / unit.k, high: v.high / unit.k };
+  }
+
+  function isRange(v) {
+    return v !== null && typeof v === "object" && typeof v.low === "number" && typeof v.high === "number" &&
+      v.low < v.high;
+  }
+
+  /* {low,best,high} or a number -> "best" or "best (low–high)" when it is a range. */
+  function rng(v) {
+    if (v === null || v === undefined) { return "–"; }
+    if (typeof v === "number") { return num(v); }
+    if (!isRange(v)) { return num(v.best); }
+    return num(v.best) + " (" + num(v.low) + "–" + num(v.high) + ")";
+  }
+
+  /* "best unit" or "best unit (low–high)", in ``unit``. */
+  function withUnit(v, unit) {
+    var u = inUnit(v, unit);
+    if (!isRange(u)) { return num(best(u)) + " " + unit.name; }
+    return num(u.best) + " " + unit.name + " (" + num(u.low) + "–" + num(u.high) + ")";
+  }
+
+  /* Tick labels of every numeric axis of ``chart`` through :func:`tick` (``plain``: axis ids without thousands
+     separators, e.g. years). */
+  function tidy(chart, plain) {
+    var scales = chart.config.options.scales || {};  // the plain configuration (not the resolved proxies)
+    Object.keys(chart.scales).forEach(function (id) {
+      var kind = chart.scales[id].type;
+      if (kind === "category") { return; }
+      var grouping = (plain || []).indexOf(id) < 0;
+      var sc = scales[id] = scales[id] || {};
+      sc.ticks = sc.ticks || {};
+      sc.ticks.callback = kind === "logarithmic" ? logTick : function (v) { return tick(v, grouping); };
+    });
+    chart.update();
+    return chart;
+  }
+
+  /* -------------------------------------------------------------- readable names
+     The one label map of the dashboard: identifiers of the API (assumption names, outputs, sensitivity inputs,
+     notice subjects) -> words. Unknown ids are turned into words (``engine_seq_overhead_s`` -> "engine seq
+     overhead"). */
+  var LABELS = {
+    grid_intensity: "grid carbon intensity", intensity_g_per_kwh: "grid carbon intensity",
+    market_intensity_g_per_kwh: "market-based grid carbon intensity",
+    pue: "PUE (facility ÷ IT energy)", wue_onsite: "on-site water use (WUE)",
+    wue_onsite_l_per_kwh: "on-site water use (WUE)", ewif_offsite: "off-site water of the electricity",
+    ewif_l_per_kwh: "off-site water of the electricity",
+    facility_energy_twh: "facility electricity", it_energy_twh: "IT electricity",
+    it_energy_mwh_per_day: "IT electricity per day", carbon_t: "carbon", water_consumption_l: "water consumed",
+    active_params_b: "active parameters", total_params_b: "total parameters", batch: "batch size",
+    compute_fraction: "compute utilisation", bandwidth_fraction: "memory-bandwidth utilisation",
+    base_power_w: "base power", power_limit_w: "power limit", energy_per_flop_pj: "energy per FLOP",
+    energy_per_byte_pj: "energy per byte moved", engine: "serving engine",
+    engine_step_overhead_s: "engine overhead per step", engine_seq_overhead_s: "engine overhead per sequence",
+    engine_layer_overhead_s: "engine overhead per layer", precision: "numeric precision",
+    band_5_95_factors: "5th–95th percentile band", host_power_w_per_accelerator: "host power per accelerator",
+    idle_fraction: "idle share of the time", hardware_lifetime_years: "hardware lifetime",
+    embodied_carbon_kg_per_accelerator: "embodied carbon per accelerator",
+    host_embodied_carbon_kg_per_accelerator: "host embodied carbon per accelerator",
+    ram_power_per_gb: "RAM power per GB", ram_size: "RAM size", cpu_tdp: "CPU TDP",
+    cpu: "CPU", gpu: "GPU", ram: "RAM", prefill: "prefill", decode: "decode", host: "host", idle: "idle",
+    overhead: "facility overhead", trajectory: "trajectory", estimated: "estimated"
+  };
+  var UNIT_WORDS = ["s", "w", "pj", "twh", "gwh", "mwh", "kwh", "wh", "gb", "b", "l", "g", "t", "kg", "j",
+    "per", "pct", "years"];
+
+  function label(id) {
+    if (id === null || id === undefined) { return "–"; }
+    var key = String(id);
+    if (Object.prototype.hasOwnProperty.call(LABELS, key)) { return LABELS[key]; }
+    var words = key.split(/[_\-]+/).filter(Boolean);
+    while (words.length > 1 && UNIT_WORDS.indexOf(words[words.length - 1].toLowerCase()) >= 0) { words.pop(); }
+    return words.join(" ") || key;
+  }
+
+  var UNIT_LABELS = { "-": "", "gCO2e/kWh": "g CO2e/kWh", "kgCO2e": "kg CO2e", "tCO2e/yr": "t CO2e/yr",
+    "gCO2e": "g CO2e", "×": "× the best value" };
+  function unitLabel(u) {
+    if (u === null || u === undefined) { return ""; }
+    return Object.prototype.hasOwnProperty.call(UNIT_LABELS, u) ? UNIT_LABELS[u] : String(u);
+  }
+
+  /* Page metadata (/dashboard/meta.json): zone names, scenario titles, source citations. Fetched once; a page
+     still works (with codes) when it fails. */
+  var metaPromise = null;
+  function meta() {
+    if (!metaPromise) {
+      metaPromise = fetch("/dashboard/meta.json").then(function (r) {
+        if (!r.ok) { throw new Error("HTTP " + r.status + " for /dashboard/meta.json"); }
+        return r.json();
+      });
+    }
+    return metaPromise;
+  }
+  function metaOrEmpty() { return meta().catch(function () { return {}; }); }
+
+  /* A grid zone in words: "France (FR)", "the world average". */
+  function zoneName(code, m) {
+    if (!code) { return "an unknown location"; }
+    if (String(code).toUpperCase() === "WORLD") { return "the world average"; }
+    var name = ((m || {}).zones || {})[code];
+    return name ? name + " (" + code + ")" : String(code);
+  }
+
+  /* A notice's message with its leading identifier ("wue_onsite: …") in words. */
+  function noticeText(w) {
+    if (typeof w === "string") { return w; }
+    var msg = w.message || JSON.stringify(w);
+    var subject = w.subject || "";
+    if (subject && msg.indexOf(subject + ": ") === 0 && Object.prototype.hasOwnProperty.call(LABELS, subject)) {
+      msg = LABELS[subject] + ": " + msg.slice(subject.length + 2);
+    }
+    return msg;
+  }
+
+  /* A source cell: keys separated by commas, their citations on hover. */
+  function sourceCell(text, m) {
+    var t = String(text === null || text === undefined ? "" : text).replace(/;/g, ", ");
+    var span = el("span", t);
+    var cites = ((m || {}).sources) || {};
+    var found = (String(text || "").match(/[A-Za-z0-9][A-Za-z0-9.\-]*/g) || []).filter(function (k) {
+      return Object.prototype.hasOwnProperty.call(cites, k);
+    });
+    if (found.length) { span.setAttribute("title", found.map(function (k) { return k + ": " + cites[k]; }).join("\n")); }
+    return span;
+  }
+
 
   function utc(unix) {
     if (unix === null || unix === undefined) { return "–"; }
@@ -90,33 +250,57 @@
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
-  /* A card: the best value large, its unit and 5th–95th percentile range below. ``value`` is a number, a
-     {low,best,high} object or a ready string. */
-  function card(container, label, value, unit) {
-    var c = el("div", null, { "class": "card" });
+  /* A card: the best value large; below, its unit, the 5th–95th percentile range when there is one (low < high)
+     and ``note`` (e.g. "estimated, not measured"). ``value`` is a number, a {low,best,high} object or a string. */
+  function card(container, title, value, unit, note) {
+    var c = el("div", null, { "class": "card" + (note ? " flagged" : "") });
     var shown = value, range = "";
     if (value !== null && typeof value === "object") {
-      shown = fmt(value.best);
-      if (value.low !== value.high) { range = " · 5th–95th percentile " + fmt(value.low) + "–" + fmt(value.high); }
+      shown = num(value.best);
+      if (isRange(value)) { range = " · 5th–95th percentile " + num(value.low) + "–" + num(value.high); }
     } else if (typeof value === "number") {
-      shown = fmt(value);
+      shown = num(value);
     }
-    c.appendChild(el("div", label, { "class": "label" }));
+    c.appendChild(el("div", title, { "class": "label" }));
     c.appendChild(el("div", shown === null || shown === undefined ? "–" : shown, { "class": "value" }));
-    c.appendChild(el("div", unit + range, { "class": "unit" }));
+    c.appendChild(el("div", (unit || "") + range, { "class": "unit" }));
+    if (note) { c.appendChild(el("div", note, { "class": "note" })); }
     container.appendChild(c);
   }
 
   function listWarnings(items) {
     var ul = $("warnings");
     clear(ul);
-    (items || []).forEach(function (w) { ul.appendChild(el("li", typeof w === "string" ? w : (w.message || JSON.stringify(w)))); });
+    (items || []).forEach(function (w) {
+      var li = el("li", noticeText(w));
+      if (w && typeof w === "object") {
+        if (w.code) { li.setAttribute("data-code", w.code); }
+        if (w.source) { li.setAttribute("title", "source: " + w.source); }
+      }
+      ul.appendChild(li);
+    });
   }
 
-  function fillAssumptions(items) {
+  /* An assumption's value in words: numbers formatted (a time in s with a prefix: 58.2 µs), units readable. */
+  function assumptionValue(a) {
+    var v = a.value, u = a.unit;
+    if (typeof v === "string" && /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v.trim())) { v = Number(v); }
+    if (typeof v !== "number") { return [v === null || v === undefined ? "–" : String(v), unitLabel(u)]; }
+    if (u === "s" && v !== 0 && Math.abs(v) < 1) {
+      var unit = pickUnit("s", [v]);
+      return [num(v / unit.k, 4), unit.name];
+    }
+    return [num(v, 4), unitLabel(u)];
+  }
+
+  function fillAssumptions(items, m) {
     var tb = $("assumptions").querySelector("tbody");
     clear(tb);
-    (items || []).forEach(function (a) { row(tb, [a.name, a.value, a.unit, a.source]); });
+    (items || []).forEach(function (a) {
+      var vu = assumptionValue(a);
+      var name = el("span", label(a.name), { title: String(a.name) });
+      row(tb, [name, vu[0], vu[1], sourceCell(a.source, m)]);
+    });
   }
 
   function versions(d) {
@@ -127,15 +311,16 @@
   }
 
   var charts = {};
-  function replaceChart(id, make) {
+  function replaceChart(id, make, plain) {
     if (charts[id]) { charts[id].destroy(); }
-    charts[id] = make($(id));
+    charts[id] = tidy(make($(id)), plain);
     $(id).setAttribute("data-drawn", "1");
   }
 
-  function options(select, values, selected) {
+  /* <option>s: ``values``, shown as ``names[value]`` when given. */
+  function options(select, values, selected, names) {
     values.forEach(function (v) {
-      var o = el("option", v, { value: v });
+      var o = el("option", (names && names[v]) || v, { value: v });
       if (v === selected) { o.selected = true; }
       select.appendChild(o);
     });
@@ -147,6 +332,20 @@
     return isFinite(t) ? t + (endOfDay ? 86400 : 0) : null;
   }
 
+  /* Header cell ``th[data-col=key]`` of ``table``: its words and the unit chosen for its column. */
+  function header(table, key, unit) {
+    var th = table.querySelector("th[data-col=" + key + "]");
+    if (th) { th.textContent = th.getAttribute("data-label") + " [" + unit.name + "]"; }
+  }
+
+  /* Shows the "scroll sideways" hint under a table that is wider than its box. */
+  function scrollHint(table, hint) {
+    var box = table.parentNode;
+    var check = function () { hint.hidden = box.scrollWidth <= box.clientWidth + 1; };
+    check();
+    window.addEventListener("resize", check);
+  }
+
   /* ---------------------------------------------------------------- runs */
   function runsPage() {
     var form = $("filters");
@@ -155,6 +354,7 @@
     api("/projects").then(function (d) {
       options(form.elements.project, d.projects.map(function (p) { return p.name; }), q.get("project"));
     }).catch(function (e) { showError(e.message); });
+    var hinted = false;
 
     function load() {
       clearError();
@@ -171,14 +371,22 @@
       if (f.until.value) { shown.set("until", f.until.value); }
       history.replaceState(null, "", "?" + shown.toString());
       api("/runs?" + params.toString()).then(function (d) {
-        var tb = $("runs").querySelector("tbody");
+        var table = $("runs"), tb = table.querySelector("tbody");
         clear(tb);
+        var pick = function (k) { return d.runs.map(function (r) { return r[k]; }); };
+        var eu = pickUnit("kWh", pick("it_energy_kwh"), "Wh"), cu = pickUnit("g", pick("carbon_g"), "g"),
+            wu = pickUnit("L", pick("water_l"), "mL");
+        header(table, "energy", eu);
+        header(table, "carbon", cu);
+        header(table, "water", wu);
         d.runs.forEach(function (r) {
           var a = el("a", r.run_id, { href: "/dashboard/run.html?id=" + encodeURIComponent(r.run_id) });
-          row(tb, [a, r.project, r.name, r.host, utc(r.started_at), r.duration_s === null ? "running" : fmt(r.duration_s),
-                   fmt(best(r.it_energy_kwh)), fmt(best(r.carbon_g)), fmt(best(r.water_l))]);
+          row(tb, [a, r.project, r.name, r.host, utc(r.started_at), r.duration_s === null ? "running" : num(r.duration_s),
+                   rng(inUnit(best(r.it_energy_kwh), eu)), rng(inUnit(best(r.carbon_g), cu)),
+                   rng(inUnit(best(r.water_l), wu))]);
         });
-        $("count").textContent = d.runs.length + " run(s), newest first";
+        $("count").textContent = num(d.runs.length) + (d.runs.length === 1 ? " run" : " runs") + ", newest first";
+        if (!hinted) { hinted = true; scrollHint(table, $("scroll-hint")); } else { window.dispatchEvent(new Event("resize")); }
       }).catch(function (e) { showError(e.message); });
     }
     form.addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
@@ -196,49 +404,77 @@
     });
   }
 
-  function statement(d) {
+  /* The devices whose energy is a model (TDP × utilisation, W per GB), not a measurement. */
+  function estimatedDevices(d) {
+    return (d.devices || []).filter(function (x) { return x.estimated; }).map(function (x) { return x.device; });
+  }
+
+  function statement(d, u, m) {
     var parts = ["Run " + d.run_id + " (" + d.name + ", project " + d.project + ", host " + d.host + ")"];
-    parts.push(d.duration_s !== null && d.duration_s !== undefined ? " ran " + fmt(d.duration_s) + " s" : " is still running");
-    parts.push(" and used " + readable(d.it_energy_kwh, "kWh", "Wh").join(" ") + " of IT electricity (" +
-      readable(d.energy_kwh, "kWh", "Wh").join(" ") + " with the data-centre overhead), emitting " + rng(d.carbon_g) +
-      " g CO2e and consuming " + readable(d.water_l, "L", "mL").join(" ") + " of water");
+    parts.push(d.duration_s !== null && d.duration_s !== undefined ? " ran " + num(d.duration_s) + " s" : " is still running");
+    parts.push(" and used " + withUnit(d.it_energy_kwh, u.energy) + " of IT electricity (" +
+      withUnit(d.energy_kwh, u.energy) + " with the data-centre overhead), emitting " + withUnit(d.carbon_g, u.carbon) +
+      " and consuming " + withUnit(d.water_l, u.water) + " of water");
     var site = d.inputs || {};
-    parts.push(" at " + (site.location || "an unknown location") + (site.operator ? " (operator " + site.operator + ")" : "") + ".");
-    parts.push(" Ranges are the 5th–95th percentiles of the site factors; method " + (d.method_version || "not recorded") +
-      ", data " + (d.data_version || "not recorded") + ".");
+    var operator = site.operator && site.operator !== "unknown" ? ", operator " + site.operator : "";
+    parts.push(" at the site factors of " + zoneName(site.zone || site.location, m) + operator + ".");
+    var est = estimatedDevices(d);
+    if (est.length) { parts.push(" The energy of " + est.join(", ") + " is estimated, not measured."); }
+    var ranged = [d.energy_kwh, d.carbon_g, d.water_l].some(isRange);
+    parts.push(ranged ? " Ranges in brackets are the 5th–95th percentiles of the site factors;"
+                      : " The site factors have no published range here, so each figure is a single value;");
+    parts.push(" method " + (d.method_version || "not recorded") + ", data " + (d.data_version || "not recorded") + ".");
     return parts.join("");
   }
 
   function runPage() {
     var runId = new URLSearchParams(location.search).get("id");
     if (!runId) { showError("no run given: open a run from the runs table"); return; }
-    $("export").setAttribute("href", API + "/runs/" + encodeURIComponent(runId) + "/export.csv");
-    api("/runs/" + encodeURIComponent(runId)).then(function (d) {
+    Promise.all([api("/runs/" + encodeURIComponent(runId)), metaOrEmpty()]).then(function (got) {
+      var d = got[0], m = got[1];
+      $("run-body").hidden = false;
+      $("export").setAttribute("href", API + "/runs/" + encodeURIComponent(runId) + "/export.csv");
       document.querySelector("h1").textContent = "Run " + d.run_id;
       $("runinfo").textContent = d.project + " · " + d.host + " · started " + utc(d.started_at) + " UTC" +
         (d.command ? " · " + d.command : "");
+      var u = { energy: pickUnit("kWh", [d.it_energy_kwh, d.energy_kwh], "Wh"), carbon: pickUnit("g", [d.carbon_g]),
+                water: pickUnit("L", [d.water_l], "mL") };
+      var est = estimatedDevices(d);
+      var estNote = est.length ? "estimated, not measured: " + est.join(", ") : "";
       var cards = $("cards");
-      scaledCard(cards, "IT energy", d.it_energy_kwh, "kWh", "Wh");
-      scaledCard(cards, "facility energy", d.energy_kwh, "kWh", "Wh");
-      card(cards, "carbon", d.carbon_g, "g CO2e");
-      scaledCard(cards, "water consumed", d.water_l, "L", "mL");
-      $("statement").textContent = statement(d);
+      card(cards, "IT energy" + (est.length ? " (estimated)" : ""), inUnit(d.it_energy_kwh, u.energy), u.energy.name, estNote);
+      card(cards, "facility energy" + (est.length ? " (estimated)" : ""), inUnit(d.energy_kwh, u.energy), u.energy.name, estNote);
+      card(cards, "carbon", inUnit(d.carbon_g, u.carbon), u.carbon.name);
+      card(cards, "water consumed", inUnit(d.water_l, u.water), u.water.name);
+      $("statement").textContent = statement(d, u, m);
       var comps = d.it_energy_kwh_by_component || {};
       var names = Object.keys(comps);
       replaceChart("components", function (c) {
-        return AIF.simpleBars(c, names, names.map(function (k) { return comps[k] * 1000; }), "IT energy [Wh]");
+        return AIF.simpleBars(c, names.map(label), names.map(function (k) { return comps[k] / u.energy.k; }),
+          "IT energy [" + u.energy.name + "]");
       });
+      var devs = d.devices || [];
+      var ju = pickUnit("J", devs.map(function (x) { return x.it_energy_j; }), "J");
+      header($("devices"), "energy", ju);
       var tb = $("devices").querySelector("tbody");
-      (d.devices || []).forEach(function (x) {
-        row(tb, [x.device, x.component, x.method + (x.estimated ? " (estimated)" : ""), fmt(x.it_energy_j), fmt(x.last_power_w)]);
+      devs.forEach(function (x) {
+        row(tb, [x.device, label(x.component), x.method + (x.estimated ? " (estimated)" : ""),
+                 num(inUnit(x.it_energy_j, ju)), num(x.last_power_w)]);
       });
+      var wins = d.windows || [];
+      var wu = pickUnit("J", wins.map(function (w) { return w.it_energy_j; }), "J");
+      header($("windows"), "energy", wu);
       var wb = $("windows").querySelector("tbody");
-      (d.windows || []).forEach(function (w) { row(wb, [w.name, fmt(w.start_s), fmt(w.duration_s), fmt(w.it_energy_j)]); });
-      if (!(d.windows || []).length) { row(wb, ["no measured windows in this run", "", "", ""]); }
-      fillAssumptions(d.assumptions);
+      wins.forEach(function (w) { row(wb, [w.name, num(w.start_s), num(w.duration_s), num(inUnit(w.it_energy_j, wu))]); });
+      if (!wins.length) { row(wb, ["no measured windows in this run", "", "", ""]); }
+      fillAssumptions(d.assumptions, m);
       listWarnings(d.warnings);
       versions(d);
       return fetchSamples(runId, null, [], 0);
+    }, function (e) {
+      $("run-body").hidden = true;
+      showError(e.message);
+      return null;
     }).then(function (samples) {
       if (!samples) { return; }
       var byDevice = {};
@@ -258,6 +494,8 @@
   /* ---------------------------------------------------------------- projects */
   function projectsPage() {
     var form = $("totals-form");
+    /* One unit per quantity on the page (table, cards and chart), chosen from the projects' totals. */
+    var u = { energy: pickUnit("kWh", [], "Wh"), carbon: pickUnit("g", [], "g"), water: pickUnit("L", [], "mL") };
     function totals() {
       clearError();
       var name = form.elements.project.value;
@@ -265,25 +503,32 @@
       api("/projects/" + encodeURIComponent(name) + "/totals?bucket=" + form.elements.bucket.value).then(function (d) {
         var cards = $("cards");
         clear(cards);
-        scaledCard(cards, "IT energy", d.it_energy_kwh, "kWh", "Wh");
-        scaledCard(cards, "facility energy", d.energy_kwh, "kWh", "Wh");
-        card(cards, "carbon", d.carbon_g, "g CO2e");
-        scaledCard(cards, "water", d.water_l, "L", "mL");
+        card(cards, "IT energy", inUnit(d.it_energy_kwh, u.energy), u.energy.name);
+        card(cards, "facility energy", inUnit(d.energy_kwh, u.energy), u.energy.name);
+        card(cards, "carbon", inUnit(d.carbon_g, u.carbon), u.carbon.name);
+        card(cards, "water", inUnit(d.water_l, u.water), u.water.name);
         var s = d.series || [];
         var bucket = form.elements.bucket.value;
         var labels = s.map(function (r) { return String(r.start).slice(0, bucket === "hour" ? 13 : 10).replace("T", " "); });
         replaceChart("totals", function (c) {
-          return AIF.simpleBars(c, labels, s.map(function (r) { return r.energy_kwh; }),
-            "facility energy [kWh per " + bucket + ", UTC]", true);
+          return AIF.simpleBars(c, labels, s.map(function (r) { return r.energy_kwh / u.energy.k; }),
+            "facility energy [" + u.energy.name + " per " + bucket + ", UTC]", true);
         });
         listWarnings(d.warnings);
         versions(d);
       }).catch(function (e) { showError(e.message); });
     }
     api("/projects").then(function (d) {
-      var tb = $("projects").querySelector("tbody");
+      var table = $("projects"), tb = table.querySelector("tbody");
+      var pick = function (k) { return d.projects.map(function (p) { return p[k]; }); };
+      u = { energy: pickUnit("kWh", pick("it_energy_kwh"), "Wh"), carbon: pickUnit("g", pick("carbon_g"), "g"),
+            water: pickUnit("L", pick("water_l"), "mL") };
+      header(table, "energy", u.energy);
+      header(table, "carbon", u.carbon);
+      header(table, "water", u.water);
       d.projects.forEach(function (p) {
-        row(tb, [p.name, p.runs, fmt(p.it_energy_kwh), fmt(p.carbon_g), fmt(p.water_l)]);
+        row(tb, [p.name, num(p.runs), num(inUnit(p.it_energy_kwh, u.energy)), num(inUnit(p.carbon_g, u.carbon)),
+                 num(inUnit(p.water_l, u.water))]);
       });
       var q = new URLSearchParams(location.search).get("project");
       options(form.elements.project, d.projects.map(function (p) { return p.name; }), q);
@@ -295,7 +540,9 @@
   /* ---------------------------------------------------------------- estimator */
   function estimatePage() {
     var form = $("estimate-form");
-    fetch("/dashboard/meta.json").then(function (r) { return r.json(); }).then(function (m) {
+    var m = {};
+    meta().then(function (got) {
+      m = got;
       options(form.elements.model, m.models, "llama-3.1-70b");
       options(form.elements.hardware, m.hardware, "h100");
     }).catch(function (e) { showError(e.message); });
@@ -310,21 +557,27 @@
       api("/estimate/request", body).then(function (d) {
         $("result").hidden = false;
         var i = d.inputs || {};
-        $("resinfo").textContent = i.model + " on " + i.accelerators + " × " + String(i.hardware).toUpperCase() +
-          ", batch " + i.batch + ", " + i.input_tokens + " input / " + i.output_tokens + " output tokens, boundary " +
-          i.boundary + ", site " + i.location + " (zone " + i.zone + ")";
+        $("resinfo").textContent = i.model + " on " + num(i.accelerators) + " × " + String(i.hardware).toUpperCase() +
+          ", batch " + num(i.batch) + ", " + num(i.input_tokens) + " input / " + num(i.output_tokens) +
+          " output tokens, boundary " + i.boundary + ", site factors of " + zoneName(i.zone || i.location, m);
+        var kwh = function (v) { return v === null || v === undefined ? null : inUnit(v, { k: 1000 }); };  // Wh -> kWh
+        var eu = pickUnit("kWh", [kwh(d.energy_wh)], "Wh");
+        var cu = pickUnit("g", [d.carbon_g, d.embodied_carbon_g], "g");
+        var wu = pickUnit("L", [d.water_l], "mL");
         var cards = $("cards");
         clear(cards);
-        card(cards, "energy", d.energy_wh, "Wh");
-        card(cards, "carbon", d.carbon_g, "g CO2e");
-        card(cards, "water consumed", d.water_l === null || d.water_l === undefined ? null :
-          { low: d.water_l.low * 1000, best: d.water_l.best * 1000, high: d.water_l.high * 1000 }, "mL");
-        if (d.embodied_carbon_g) { card(cards, "embodied carbon", d.embodied_carbon_g, "g CO2e"); }
+        card(cards, "energy", inUnit(kwh(d.energy_wh), eu), eu.name);
+        card(cards, "carbon", inUnit(d.carbon_g, cu), cu.name);
+        card(cards, "water consumed", inUnit(d.water_l, wu), wu.name);
+        if (d.embodied_carbon_g) { card(cards, "embodied carbon", inUnit(d.embodied_carbon_g, cu), cu.name); }
         card(cards, "latency", d.latency_s, "s");
         var b = d.breakdown_wh || {};
         var keys = Object.keys(b);
-        replaceChart("breakdown", function (c) { return AIF.simpleBars(c, keys, keys.map(function (k) { return b[k]; }), "Wh"); });
-        fillAssumptions(d.assumptions);
+        replaceChart("breakdown", function (c) {
+          return AIF.simpleBars(c, keys.map(label), keys.map(function (k) { return b[k] / 1000 / eu.k; }),
+            "energy [" + eu.name + "]");
+        });
+        fillAssumptions(d.assumptions, m);
         listWarnings(d.warnings);
         versions(d);
         $("result").setAttribute("data-ready", "1");
@@ -334,45 +587,67 @@
 
   /* ---------------------------------------------------------------- scenarios */
   var UNITS_SCALE = { carbon_t: [1e-6, "Mt CO2e/yr"], water_consumption_l: [1e-12, "billion m³/yr"] };
+  /* Published figures on the charts: one marker shape and colour each, so the legend tells them apart. */
+  var MARKERS = [["rectRot", "#222222"], ["triangle", "#8e44ad"], ["star", "#d35400"], ["crossRot", "#16a085"],
+    ["rect", "#7f8c8d"], ["rectRounded", "#2c3e50"]];
 
-  function seriesOf(d, key, label) {
+  function seriesOf(d, key, name) {
     var per = d[key];
     if (!per) { return null; }
     var years = Object.keys(per).map(Number).sort(function (a, b) { return a - b; });
     var sc = UNITS_SCALE[key] ? UNITS_SCALE[key][0] : 1;
     var pick = function (k) { return years.map(function (y) { return per[String(y)][k] * sc; }); };
     var markers = (d.published || []).filter(function (p) { return p.output === key; }).map(function (p) {
-      return { label: p.source + " " + p.year, x: p.year, value: p.value, low: p.low, high: p.high };
+      return { label: p.year + " (" + p.source + ")", x: p.year, value: p.value, low: p.low, high: p.high };
     });
-    return { label: label, x: years, best: pick("best"), low: pick("low"), high: pick("high"), markers: markers };
+    return { label: name, x: years, best: pick("best"), low: pick("low"), high: pick("high"), markers: markers };
+  }
+
+  /* Gives each "published: …" dataset of ``chart`` its own marker; the legend shows the markers. */
+  function distinctMarkers(chart) {
+    var n = 0;
+    chart.data.datasets.forEach(function (ds) {
+      if (String(ds.label).indexOf("published: ") !== 0) { return; }
+      var mk = MARKERS[n++ % MARKERS.length];
+      ds.label = "published " + ds.label.slice("published: ".length);
+      ds.pointStyle = mk[0];
+      ds.borderColor = mk[1];
+      ds.backgroundColor = mk[1];
+      ds.pointRadius = 6;
+    });
+    chart.config.options.plugins.legend.labels.usePointStyle = true;
+    chart.update();
+    return chart;
   }
 
   function scenariosPage() {
     var form = $("scenario-form");
+    var m = {};
     function runIt() {
       clearError();
       var body = { name: form.elements.name.value, draws: parseInt(form.elements.draws.value, 10) };
       api("/scenario/run", body).then(function (d) {
         var i = d.inputs || {};
-        $("scinfo").textContent = i.scenario + " (" + i.model + " model), " + i.draws + " draws, seed " + i.seed;
+        var title = (m.scenario_titles || {})[i.scenario] || label(i.scenario);
+        $("scinfo").textContent = title + " · " + label(i.model) + " model · " + num(i.draws) + " draws · seed " + i.seed;
         var units = d.units || {};
         var main = seriesOf(d, "facility_energy_twh", "facility electricity");
         var it = seriesOf(d, "it_energy_twh", "IT electricity");
         replaceChart("energy", function (c) {
-          return AIF.bandLines(c, [main, it].filter(Boolean), units.facility_energy_twh || "TWh/yr", "year");
-        });
+          return distinctMarkers(AIF.bandLines(c, [main, it].filter(Boolean), units.facility_energy_twh || "TWh/yr", "year"));
+        }, ["x"]);
         [["carbon", "carbon_t"], ["water", "water_consumption_l"]].forEach(function (p) {
-          var s = seriesOf(d, p[1], p[0]);
+          var s = seriesOf(d, p[1], label(p[1]));
           replaceChart(p[0], function (c) {
-            return AIF.bandLines(c, s ? [s] : [], UNITS_SCALE[p[1]][1], "year");
-          });
+            return distinctMarkers(AIF.bandLines(c, s ? [s] : [], UNITS_SCALE[p[1]][1], "year"));
+          }, ["x"]);
         });
         var sens = (d.sensitivity && d.sensitivity.inputs) || [];
         var head = d[(d.sensitivity || {}).output] || {};
         var lastYear = Object.keys(head).sort().pop();
         var bars = sens.map(function (s) {
           var a = s[s.output + "_at_input_p5"], b = s[s.output + "_at_input_p95"];
-          return { group: s.input + " (" + fmt(s.input_p5) + "–" + fmt(s.input_p95) + " " + s.input_unit + ")",
+          return { group: label(s.input) + " (" + num(s.input_p5) + "–" + num(s.input_p95) + " " + unitLabel(s.input_unit) + ")",
                    best: lastYear ? head[lastYear].best : (a + b) / 2, low: Math.min(a, b), high: Math.max(a, b) };
         });
         replaceChart("sensitivity", function (c) {
@@ -382,14 +657,15 @@
         clear(tb);
         (d.published || []).forEach(function (p) {
           var parts = [];
-          if (p.value !== null && p.value !== undefined) { parts.push(fmt(p.value)); }
-          if (p.low !== null || p.high !== null) { parts.push("range " + fmt(p.low) + "–" + fmt(p.high)); }
+          if (p.value !== null && p.value !== undefined) { parts.push(num(p.value)); }
+          if (p.low !== null || p.high !== null) { parts.push("range " + num(p.low) + "–" + num(p.high)); }
           var rep = [];
-          if (p.reproduced_value !== null) { rep.push(fmt(p.reproduced_value) + " (nominal)"); }
+          if (p.reproduced_value !== null) { rep.push(num(p.reproduced_value) + " (nominal)"); }
           if (p.reproduced_low !== null || p.reproduced_high !== null) {
-            rep.push(fmt(p.reproduced_low) + "–" + fmt(p.reproduced_high) + " (bounds)");
+            rep.push(num(p.reproduced_low) + "–" + num(p.reproduced_high) + " (bounds)");
           }
-          row(tb, [p.output, p.year, parts.join(", ") + " " + (p.unit || ""), rep.join(", "), p.source]);
+          row(tb, [label(p.output), p.year, parts.join(", ") + " " + unitLabel(p.unit), rep.join(", "),
+                   sourceCell(p.source, { sources: d.sources || {} })]);
         });
         var ul = $("sources");
         clear(ul);
@@ -398,13 +674,17 @@
         versions(d);
       }).catch(function (e) { showError(e.message); });
     }
-    fetch("/dashboard/meta.json").then(function (r) { return r.json(); }).then(function (m) {
+    meta().then(function (got) {
+      m = got;
       var q = new URLSearchParams(location.search).get("name");
-      options(form.elements.name, m.scenarios, q || "iea-2025-data-centres");
+      options(form.elements.name, m.scenarios, q || "iea-2025-data-centres", m.scenario_titles);
       runIt();
     }).catch(function (e) { showError(e.message); });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); runIt(); });
   }
+
+  /* For the browser tests and the console: the formatter and the label map. */
+  window.AIFD = { num: num, tick: tick, label: label, pickUnit: pickUnit, statement: statement };
 
   var pages = { runs: runsPage, run: runPage, projects: projectsPage, estimate: estimatePage, scenarios: scenariosPage };
   var page = pages[document.body.getAttribute("data-page")];
