@@ -45,7 +45,7 @@ def test_explicit_architecture(capsys: pytest.CaptureFixture[str]) -> None:
     (["--model", "lama-3.1-8b", "--input-tokens", "5", "--output-tokens", "10"], "did you mean: llama-3.1-8b"),
     (["--model", "llama-3.1-8b", "--input-tokens", "5", "--output-tokens", "10", "--hardware", "h10"], "did you mean"),
     (["--model", "llama-3.1-405b", "--input-tokens", "5", "--output-tokens", "10", "--accelerators", "2"],
-     "at least 16 accelerators"),
+     "--accelerators 11 or more"),
     (["--model", "llama-3.1-8b", "--input-tokens", "5", "--output-tokens", "10", "--precision", "fp4"], "precision"),
     (["--input-tokens", "5", "--output-tokens", "10"], "--model NAME"),
 ])

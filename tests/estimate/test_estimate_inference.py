@@ -112,7 +112,7 @@ def test_input_errors() -> None:
         RequestEstimator("llama-3.1-8b", RequestConfig(hardware="h10"))
     with pytest.raises(InputError, match="boundary"):
         RequestConfig(boundary="rack")
-    with pytest.raises(InputError, match="at least 16 accelerators"):
+    with pytest.raises(InputError, match="--accelerators 11 or more"):
         RequestEstimator("llama-3.1-405b", RequestConfig(accelerators=2)).estimate(100, 100)
 
 

@@ -16,6 +16,8 @@ _EST = {(m, b): RequestEstimator(m, RequestConfig(batch=b)) for m in MODELS for 
 
 
 def _exact(est: RequestEstimator, ctx: float) -> int | None:
+    if ctx > (est.model.context_length or float("inf")):  # longer than the model's window: refused (audit 2026-12-04)
+        return None
     try:
         return accelerators_needed(est.costs, est.cal, est.config.batch, ctx)
     except InputError:

@@ -119,8 +119,8 @@ def request(
 
 
 #: Under the human table of ``estimate request`` (user test 2026-11-26 #2, finding 10).
-BREAKDOWN_NOTE = ("note: energy_wh is the median (best) of the uncertainty draws, with its 5th–95th percentiles; "
-                  "breakdown_wh is the point estimate at the best parameters, so its parts need not add up to it")
+BREAKDOWN_NOTE = ("note: energy_wh best is the point estimate, and breakdown_wh its parts (they add up to it); "
+                  "low and high are the 5th and 95th percentiles of the uncertainty draws around it")
 
 
 def _emit_request(result: Any, json_out: bool) -> None:
@@ -143,10 +143,7 @@ def _emit_request(result: Any, json_out: bool) -> None:
     emit(replace(result, values=values), False, title="estimate request")
     bd = values.get("breakdown_wh")
     if isinstance(bd, dict) and bd:
-        e = values["energy_wh"]
-        Console(highlight=False).print(
-            f"[dim]{escape(BREAKDOWN_NOTE)} (point total {sum(bd.values()):.3g} Wh, median "
-            f"{getattr(e, 'best', e):.3g} Wh)[/]")
+        Console(highlight=False).print(f"[dim]{escape(BREAKDOWN_NOTE)}[/]")
 
 
 def training(

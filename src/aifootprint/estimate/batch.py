@@ -24,7 +24,7 @@ from .calibration import Calibration
 from .config import RequestConfig
 from .inference import RequestEstimator
 from .physics import llm_request
-from .sizing import MAX_ACCELERATORS, MEMORY_UTILIZATION
+from .sizing import MEMORY_UTILIZATION
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
@@ -41,17 +41,19 @@ CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accele
 
 
 def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed: int | None) -> NDArray[np.int64]:
-    """Smallest power of two holding weights + KV cache per row (or ``fixed``; InputError when it does not fit)."""
+    """Smallest power of two holding weights + KV cache (with its copies once tensor parallelism is wider than the
+    KV heads, :func:`.sizing.memory_needed_bytes`) per row, or ``fixed``; InputError when it does not fit."""
+    from .sizing import kv_replicas, widest_group
+
     local = np.minimum(ctx, c.local_window) if c.local_window else ctx
     with np.errstate(over="ignore", invalid="ignore"):  # an absurd context overflows to inf: refused just below
-        need = c.resident_weight_bytes + batch * (
-            c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local + c.state_bytes_per_seq
-        )
-    if not np.all(np.isfinite(need)):
+        kv = batch * (c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local)
+        rest = c.resident_weight_bytes + batch * c.state_bytes_per_seq
+    if not np.all(np.isfinite(kv)):
         raise InputError(f"model does not fit on any number of {cal.name} for some requests (a context of "
                          f"{float(np.max(ctx)):g} tokens)")
-    usable = cal.memory_bytes * MEMORY_UTILIZATION
     if fixed is not None:  # honoured when it fits the physical memory (as RequestEstimator.accelerators_for)
+        need = rest + kv * kv_replicas(c, float(fixed))
         if np.any(need > fixed * cal.memory_bytes):
             worst = float(np.max(need))
             raise InputError(
@@ -59,13 +61,13 @@ def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed
                 f"{fixed * cal.memory_bytes / 1e9:,.0f} GB of memory); raise --accelerators or lower the batch"
             )
         return np.full(ctx.shape, fixed, dtype=np.int64)
-    n = np.exp2(np.ceil(np.log2(np.maximum(need / usable, 1.0)))).astype(np.int64)
-    if np.any(n > MAX_ACCELERATORS):
-        raise InputError(
-            f"model does not fit on {MAX_ACCELERATORS} × {cal.name} for some requests (needs up to "
-            f"{float(np.max(need)) / 1e9:,.0f} GB); lower the batch or the precision"
-        )
-    return n
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    n = np.zeros(ctx.shape, dtype=np.int64)
+    k, widest = 1, widest_group(c, cal)
+    while k <= widest:  # powers of two, as sizing.accelerators_needed
+        n[(n == 0) & (rest + kv * kv_replicas(c, float(k)) <= k * usable)] = k
+        k *= 2
+    return n  # 0: no count holds the row at this batch (estimate_arrays lowers it, as the scalar path)
 
 
 def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_tokens: ArrayLike) -> dict[str, F64]:
@@ -80,9 +82,19 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
     if i.size and not (np.all((i >= 0) & (i < np.inf)) and np.all((o >= 1) & (o < np.inf))):  # also rejects NaN
         raise InputError("tokens must be finite, input ≥ 0 and output ≥ 1 for every request")
     cfg = est.config
+    if cfg.accelerators is None and i.size:
+        out = _lowered_rows(est, i, o)
+        if out is not None:
+            return out
+    limit = est.model.context_length
+    if limit and i.size and float(np.max(i + o)) > limit:
+        from .inference import context_error
+
+        worst = int(np.argmax(i + o))
+        raise context_error(est.model.key, limit, float(i.flat[worst]), float(o.flat[worst]))
     n = _accelerators(est.costs, est.cal, cfg.batch, i + o, cfg.accelerators)
     nf = n.astype(np.float64)
-    acc_j, dec_j, t_step, ttft = llm_request(est.costs, est.device, est.engine, nf, float(cfg.batch), i, o)
+    acc_j, dec_j, t_step, latency = llm_request(est.costs, est.device, est.engine, nf, float(cfg.batch), i, o)
     dec_j = np.minimum(dec_j, acc_j)
     t_share = t_step * o / cfg.batch
     k = 1.0 / 3600.0
@@ -100,9 +112,42 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
     r_lo, r_hi = band_ratios(est)  # precomputed once per estimator: no Monte Carlo per row
     return {
         "energy_wh": energy, "prefill_wh": pre, "decode_wh": dec, "host_wh": host,
-        "idle_wh": idle, "overhead_wh": overhead, "latency_s": ttft + o * t_step, "accelerators": nf,
+        "idle_wh": idle, "overhead_wh": overhead, "latency_s": latency, "accelerators": nf,
         "energy_wh_low": energy * r_lo, "energy_wh_high": energy * r_hi,
     }
+
+
+def _lowered_rows(est: RequestEstimator, i: F64, o: F64) -> dict[str, F64] | None:
+    """None when every row fits at the configured batch; else the rows that fit at it evaluated as usual and the
+    others at the batch the scalar path uses for them (:meth:`.inference.RequestEstimator.result`: the largest power
+    of two that fits, ``sizing.limited_batch``), each group through the same equations."""
+    from .sizing import limited_batch
+
+    i, o = i.ravel(), o.ravel()
+    n = _accelerators(est.costs, est.cal, float(est.config.batch), i + o, None)
+    if np.all(n > 0):
+        return None
+    out = {k: np.full(i.shape, np.nan) for k in (*COLUMNS, "energy_wh_low", "energy_wh_high")}
+    groups: dict[int, list[int]] = {}
+    for row in np.flatnonzero(n == 0):
+        lower = limited_batch(est.costs, est.cal, est.config.batch, float(i[row] + o[row]))
+        if lower is None:  # not even one sequence fits: the scalar path's error
+            est.estimate(float(i[row]), float(o[row]))
+        groups.setdefault(int(lower or 0), []).append(int(row))
+    fit = np.flatnonzero(n > 0)
+    parts = [(est, fit)] if fit.size else []
+    parts += [(est._at_batch(_too_large(b)), np.array(rows)) for b, rows in groups.items()]
+    for e, rows in parts:
+        got = estimate_arrays(e, i[rows], o[rows])
+        for k, v in got.items():
+            out[k][rows] = v
+    return out
+
+
+def _too_large(batch: int) -> InputError:
+    from .sizing import BatchTooLarge
+
+    return BatchTooLarge("", batch)
 
 
 def estimate_many(model: str, input_tokens: ArrayLike, output_tokens: ArrayLike, config: RequestConfig | None = None,

@@ -30,7 +30,9 @@ DEFAULT_LADDER = (
 def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: float, output_tokens: float,
                    config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
     """Estimate each model for the same request at one site; rank by best energy; add each one's multiple of the
-    smallest. Repeated names (same registry key) are compared once, with a warning."""
+    smallest. Repeated names (same registry key) are compared once, with a warning; a model that cannot serve the
+    request (longer than its context window, or too big for the accelerators) is left out with a warning (the error
+    itself when no model can)."""
     from aifootprint.impacts import resolve_site
     from aifootprint.result import Result
     from aifootprint.uncertainty import Uncertain
@@ -44,13 +46,19 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
     rows: list[dict[str, Any]] = []
     warnings: list[str] = []
     seen: set[str] = set()
+    left_out: list[InputError] = []
     for name in names:
         est = RequestEstimator(name, cfg, registry, site=site)
         if est.model.key in seen:
             warnings.append(f"{name}: same model as {est.model.key}, compared once")
             continue
         seen.add(est.model.key)
-        res = est.result(input_tokens, output_tokens)
+        try:
+            res = est.result(input_tokens, output_tokens)
+        except InputError as exc:  # this model cannot serve the request (context window, memory): left out, said
+            left_out.append(exc)
+            warnings.append(f"{est.model.key}: left out: {exc}")
+            continue
         v = res.values
         energy = Uncertain.from_any(v["energy_wh"])
         rows.append({
@@ -69,6 +77,8 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
             "assumptions": [a.to_dict() for a in res.assumptions],
         })
         warnings.extend(f"{est.model.key}: {w}" for w in res.warnings if str(w) not in map(str, site_warnings))
+    if not rows:
+        raise left_out[0]
     rows.sort(key=lambda r: r["energy_wh"].best)
     smallest = rows[0]["energy_wh"].best
     for rank, r in enumerate(rows, 1):

@@ -13,6 +13,7 @@ from aifootprint.errors import InputError
 
 from . import boundary as bd
 from .arch import precision_bytes
+from .bounds import MAX_ACCELERATORS
 from .engines import DEFAULT_ENGINE, check_engine
 from .inference import DEFAULT_BATCH
 
@@ -46,8 +47,9 @@ class RequestConfig:
             raise InputError(f"hardware must be an accelerator name (e.g. h100), got {self.hardware!r}")
         if self.batch < 1:
             raise InputError(f"batch must be at least 1 concurrent sequence, got {self.batch}")
-        if self.accelerators is not None and self.accelerators < 1:
-            raise InputError(f"accelerators must be at least 1, got {self.accelerators}")
+        if self.accelerators is not None and not 1 <= self.accelerators <= MAX_ACCELERATORS:
+            raise InputError(f"accelerators must be 1 to {MAX_ACCELERATORS} (one tensor-parallel group of up to 8 "
+                             f"nodes × 8), got {self.accelerators}")
         if self.precision is not None:
             precision_bytes(self.precision)
         object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))

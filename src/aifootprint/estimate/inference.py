@@ -97,6 +97,12 @@ class RequestEstimate(_EstimateTuple):
                 "overhead": self.overhead_wh}
 
 
+def context_error(model: str, limit: float, input_tokens: float, output_tokens: float) -> InputError:
+    """A request longer than the model's context window: the model cannot take it, whatever the accelerators."""
+    return InputError(f"{model} takes at most {limit:,.0f} tokens of input + output (context_length, models.csv); "
+                      f"got {input_tokens:,.0f} + {output_tokens:,.0f}; accepted: input + output ≤ {limit:,.0f}")
+
+
 def _uncertain_col(row: Any, col: str, label: str) -> Any:
     """``col`` of a registry row as a float, or a triangular Uncertain when ``col_low`` < ``col_high``."""
     from aifootprint.uncertainty import Uncertain
@@ -137,11 +143,37 @@ class RequestEstimator:
         est.estimate(input_tokens=500, output_tokens=300).energy_wh
     """
 
-    __slots__ = ("_accelerators_needed", "_batch", "_batch_f", "_datacenter", "_fixed_n", "_host_w",
-                 "_idle_fraction", "_memory_needed_bytes", "_notices", "_physics_costs", "_plans", "_profile",
-                 "_provider_note", "_pue_excess", "_request_constants", "_request_energy", "_results", "_site",
-                 "_sizes", "_variants", "cal", "config", "costs", "device", "engine", "model", "precision",
-                 "registry")
+    __slots__ = (
+        "_accelerators_needed",
+        "_batch",
+        "_batch_f",
+        "_context_max",
+        "_datacenter",
+        "_fixed_n",
+        "_host_w",
+        "_idle_fraction",
+        "_memory_needed_bytes",
+        "_notices",
+        "_physics_costs",
+        "_plans",
+        "_profile",
+        "_provider_note",
+        "_pue_excess",
+        "_request_constants",
+        "_request_energy",
+        "_results",
+        "_site",
+        "_sizes",
+        "_variants",
+        "cal",
+        "config",
+        "costs",
+        "device",
+        "engine",
+        "model",
+        "precision",
+        "registry",
+    )
 
     def __init__(self, model: str | Architecture | ResolvedModel, config: RequestConfig | None = None,
                  registry: Registry | None = None, site: Site | None = None) -> None:
@@ -162,11 +194,18 @@ class RequestEstimator:
         self._notices: list[Notice] = []
         self._profile: Any = None
         self._results: ResultCache | None = None
-        self._variants: dict[Architecture, RequestEstimator] = {}
+        self._variants: dict[Architecture | tuple[str, int], RequestEstimator] = {}
         self.cal = engine_calibration(self.config.engine, self._calibration(), registry)
         self.precision = self.config.precision or native_precision(self.model, registry)
         self.costs = engine_costs(token_costs(self.model.best, self.precision), self.config.engine)
         self.device = self.cal.device(self.costs.compute_dtype)
+        if self.costs.compute_dtype == "fp8" and not self.cal.peak_fp8_flops:
+            from aifootprint.notice import ESTIMATED, Notice
+
+            self._notices.append(Notice(
+                "fp8-weight-only", f"fp8 on {self.cal.name}: no FP8 tensor cores; modelled as weight-only FP8 (weights "
+                "read in 8 bits, matmuls at the bf16 rate), as vLLM's FP8 Marlin kernels run on such GPUs", ESTIMATED,
+                "docs.vllm.ai, FP8 W8A8: Turing/Ampere run FP8 models as weight-only W8A16 (FP8 Marlin)"))
         self.engine = engine_profile(self.config.engine, self.cal)
         self._fixed_n = self.config.accelerators
         self._batch = self.config.batch
@@ -189,6 +228,7 @@ class RequestEstimator:
         #: (sizing.context_limits; a forced count: those that fit its physical memory), with the physics of n
         self._sizes = tuple((fits, too_big, n, self._plan(n)) for fits, too_big, n
                             in context_limits(self.costs, self.cal, self._batch, self._fixed_n))
+        self._context_max = float(self.model.context_length or _INF)
         self._datacenter = self.config.boundary == "datacenter"
         if self._datacenter:
             pue = self.site().pue.value
@@ -261,6 +301,8 @@ class RequestEstimator:
         """The accelerator count of a request and the physics constants of that count: the precomputed context
         limits first (:func:`.sizing.context_limits`, no memory evaluation), else :meth:`_count`."""
         ctx = input_tokens + output_tokens
+        if ctx > self._context_max:
+            raise context_error(self.model.key, self._context_max, input_tokens, output_tokens)
         for fits, too_big, n, plan in self._sizes:
             if ctx <= fits:
                 return n, plan
@@ -274,14 +316,22 @@ class RequestEstimator:
         n = self._fixed_n
         if n is None:
             return self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
-        need = self._memory_needed_bytes(self.costs, self._batch, input_tokens + output_tokens)
+        ctx = input_tokens + output_tokens
+        need = self._memory_needed_bytes(self.costs, self._batch, ctx, float(n))
         if n * self.cal.memory_bytes < need:
-            auto = self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
+            from .sizing import least_accelerators
+
+            least = least_accelerators(self.costs, self._batch, ctx, self.cal.memory_bytes)  # physical memory
+            try:
+                auto = self._accelerators_needed(self.costs, self.cal, self._batch, ctx)
+                default = f" (without --accelerators: {auto}, sized for a serving engine's memory share)"
+            except InputError:
+                default = ""
+            counts = "a lower --batch" if least is None else f"--accelerators {least} or more, or a lower --batch"
             raise InputError(
                 f"model does not fit: {self.model.key} at {self.precision} with batch {self.config.batch} × "
-                f"{input_tokens + output_tokens:,.0f} tokens needs {need / 1e9:,.0f} GB, more than the "
-                f"{n * self.cal.memory_bytes / 1e9:,.0f} GB of {n} × {self.cal.name}; it needs at least {auto} "
-                f"accelerators (--accelerators {auto}), or lower --batch / --precision"
+                f"{ctx:,.0f} tokens needs {need / 1e9:,.0f} GB on {n} × {self.cal.name}, more than their "
+                f"{n * self.cal.memory_bytes / 1e9:,.0f} GB; accepted: {counts} / --precision{default}"
             )
         return n
 
@@ -293,7 +343,7 @@ class RequestEstimator:
             return None
         from .sizing import MEMORY_UTILIZATION
 
-        need = self._memory_needed_bytes(self.costs, self._batch, input_tokens + output_tokens)
+        need = self._memory_needed_bytes(self.costs, self._batch, input_tokens + output_tokens, float(n))
         usable = n * self.cal.memory_bytes * MEMORY_UTILIZATION
         if need > usable:
             from aifootprint.notice import Notice
@@ -310,9 +360,12 @@ class RequestEstimator:
         if not (0 <= input_tokens < _INF and 1 <= output_tokens < _INF):  # also rejects NaN
             raise InputError(f"tokens must be finite, input ≥ 0 and output ≥ 1, got input {input_tokens!r}, "
                              f"output {output_tokens!r}")
-        n, plan = self._sized(input_tokens, output_tokens)
+        try:
+            n, plan = self._sized(input_tokens, output_tokens)
+        except InputError as exc:  # sizing.BatchTooLarge: the context holds fewer sequences; as a serving engine, at
+            return self._at_batch(exc).estimate(input_tokens, output_tokens)  # the batch that fits
         o = float(output_tokens)
-        acc_j, dec_j, t_step, ttft = self._request_energy(plan, float(input_tokens), o)  # physics.request_energy
+        acc_j, dec_j, t_step, latency = self._request_energy(plan, float(input_tokens), o)  # physics.request_energy
         if dec_j > acc_j:
             dec_j = acc_j
         t_share = t_step * o / self._batch_f
@@ -327,7 +380,7 @@ class RequestEstimator:
         else:
             idle = overhead = 0.0
         # tuple.__new__ directly: the named tuple's own __new__ is a Python function (one more call per request)
-        return _new_tuple(RequestEstimate, (energy, pre, dec, host, idle, overhead, ttft + o * t_step, n, n * t_share))
+        return _new_tuple(RequestEstimate, (energy, pre, dec, host, idle, overhead, latency, n, n * t_share))
 
     def _plan(self, n: int) -> RequestConstants:
         """:func:`.physics.request_constants` of the physics' token costs on ``n`` accelerators (kept per count)."""
@@ -365,7 +418,41 @@ class RequestEstimator:
             from .request_result import ResultCache
 
             cache = self._results = ResultCache(self)
+        try:
+            self._sized(input_tokens, output_tokens)  # precomputed limits: µs
+        except InputError as exc:
+            from dataclasses import replace
+
+            from aifootprint.notice import Notice
+
+            from .sizing import widest_group
+
+            lower = self._at_batch(exc)
+            res = lower.result(input_tokens, output_tokens)
+            notice = Notice(
+                "batch-limited", f"batch {self.config.batch} × {input_tokens + output_tokens:,.0f} tokens: the KV "
+                f"cache does not fit on {widest_group(self.costs, self.cal)} × {self.cal.name} (tensor parallelism "
+                f"wider than the model's KV heads adds copies of the cache, not room for it); estimated at batch "
+                f"{lower.config.batch}, the largest power of two that fits (a serving engine admits only the "
+                "sequences whose KV-cache blocks fit)", subject="batch", source="vLLM scheduler (KV-cache blocks)")
+            return replace(res, warnings=(notice, *res.warnings))
         return cache.result(input_tokens, output_tokens)
+
+    def _at_batch(self, exc: InputError) -> RequestEstimator:
+        """The same estimator at the lower batch that ``exc`` (a :class:`.sizing.BatchTooLarge`) names (kept);
+        raises ``exc`` when it is another error, names no batch, or the accelerator count is forced (the user's
+        count is not changed behind their back)."""
+        batch = getattr(exc, "batch", None)
+        if batch is None or self._fixed_n is not None:
+            raise exc
+        key = ("batch", int(batch))
+        v = self._variants.get(key)
+        if v is None:
+            from dataclasses import replace
+
+            v = RequestEstimator(self.model, replace(self.config, batch=batch), self.registry, site=self._site)
+            self._variants[key] = v
+        return v
 
     def _embodied_unit(self) -> tuple[Any, list[Assumption], list[str]]:
         """Embodied carbon of one accelerator-second (scaled per request)."""

@@ -31,6 +31,8 @@ class ResolvedModel:
     open_weights: bool
     developer: str
     sources: tuple[str, ...]
+    #: the longest input + output the model takes [tokens] (registry ``context_length``); None: not published
+    context_length: int | None = None
 
     @property
     def is_range(self) -> bool:
@@ -66,6 +68,7 @@ def from_registry_record(m: Any) -> ResolvedModel:
     return ResolvedModel(
         key=m.key, best=best, low=mk(max(t_lo, a_lo), a_lo), high=mk(max(t_hi, a_hi), a_hi),
         open_weights=bool(m.open_weights), developer=str(m.developer), sources=tuple(m.sources),
+        context_length=getattr(m, "context_length", None),
     )
 
 

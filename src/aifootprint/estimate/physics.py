@@ -412,23 +412,28 @@ def request_energy(k: RequestConstants, input_tokens: Num, output_tokens: Num) -
     flops, moved, cache = _work(w, b, p, rates)  # the mixed steps: B decoding sequences, B·I/O prompt tokens
     t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar, False, cache)
     flops, moved, cache = _work(w, b, 0.0, rates)  # decode-only steps
-    e_dec = group_step(flops, moved, b, g, host_b, host_j_b, scalar, False, cache)[1]
+    t_dec, e_dec = group_step(flops, moved, b, g, host_b, host_j_b, scalar, False, cache)
     flops, moved, cache = _work(w, 0.0, i, rates)  # the isolated prefill step: its time (the time to first token)
     t_pre = group_step(flops, moved, i, g, host_0, 0.0, scalar, True, cache)[0]
     share = o / b
-    return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre
+    # the request's tokens come every mixed step, less its own prompt's part of them (1/B of the prompt work, which
+    # the time to first token already holds): at B = 1, TTFT + O decode-only steps
+    return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre + o * (t_mix - (t_mix - t_dec) / b)
 
 
 def llm_request(c: Any, dev: Device, eng: Engine, n: Num, batch: Num, input_tokens: Num, output_tokens: Num
                 ) -> tuple[Num, Num, Num, Num]:
     """One request of ``I`` input and ``O`` output tokens in a steady continuous batch of ``B`` sequences:
-    ``(energy_j, decode_energy_j, step_time_s, ttft_s)``.
+    ``(energy_j, decode_energy_j, step_time_s, latency_s)``.
 
     Steady state: every step decodes ``B`` sequences (mean context ``I + O/2``) and admits ``B·I/O`` prompt tokens
     (chunked prefill, mean context ``I/2``; Agrawal et al. 2024, arXiv:2403.02310). The request's share is ``O/B`` of
     those mixed steps (``energy_j``); ``decode_energy_j`` is the same share of decode-only steps, so the prefill
     attributed to the request is the difference (the marginal cost of folding its prompt into the steps).
-    ``ttft_s`` is the time of one prefill-only step over the prompt (an isolated, compute-bound, power-capped step).
+    ``latency_s`` is the time to first token, one prefill-only step over the prompt (isolated, compute-bound,
+    power-capped), plus ``O`` inter-token times: a mixed step less the request's own share of its prompt work (the
+    other ``B − 1`` sequences' prompt chunks slow its tokens; its own prompt is in the time to first token). Until
+    0.3.0 it was TTFT + ``O`` mixed steps, which counted the request's own prompt twice (2 × TTFT at ``B = O = 1``).
     The three steps are :func:`llm_step`'s (:func:`request_energy`), sharing their per-unit work and the engine's
     host terms.
     """

@@ -20,25 +20,118 @@ if TYPE_CHECKING:
 MEMORY_UTILIZATION = 0.9
 
 
-def memory_needed_bytes(costs: TokenCosts, batch: int, context_tokens: float) -> float:
-    """Weights plus the KV cache of ``batch`` sequences of ``context_tokens``."""
-    return costs.resident_weight_bytes + batch * kv_bytes_per_seq(costs, context_tokens)
+def kv_replicas(costs: TokenCosts, n: float) -> float:
+    """Copies of the KV cache held on ``n`` accelerators: ``n / kv_shards`` once tensor parallelism is wider than the
+    KV heads (each head then lives on several accelerators; :attr:`.arch.TokenCosts.kv_shards`), else 1. The
+    physics charges the same copies as traffic (``physics._kv_copies``): sizing holds what the steps read."""
+    shards = costs.kv_shards
+    return n / shards if shards > 0.0 and n > shards else 1.0
+
+
+def memory_needed_bytes(costs: TokenCosts, batch: int, context_tokens: float, n: float = 1.0) -> float:
+    """Weights plus the KV cache (with its copies on ``n`` accelerators, :func:`kv_replicas`) and recurrent state of
+    ``batch`` sequences of ``context_tokens``, summed over the ``n`` accelerators."""
+    state = costs.state_bytes_per_seq
+    kv = kv_bytes_per_seq(costs, context_tokens) - state
+    return costs.resident_weight_bytes + batch * (kv * kv_replicas(costs, n) + state)
+
+
+def fits(costs: TokenCosts, batch: int, context_tokens: float, n: int, bytes_each: float) -> bool:
+    """Whether ``n`` accelerators of ``bytes_each`` hold the weights and the batch's KV cache (with its copies)."""
+    return memory_needed_bytes(costs, batch, context_tokens, float(n)) <= n * bytes_each
+
+
+def least_accelerators(costs: TokenCosts, batch: int, context_tokens: float, bytes_each: float) -> int | None:
+    """The smallest count (any integer ≤ :data:`MAX_ACCELERATORS`) that holds the request in ``bytes_each`` per
+    accelerator, or None when no count does (the KV cache per accelerator stops shrinking once tensor parallelism
+    is wider than the KV heads)."""
+    for n in range(1, MAX_ACCELERATORS + 1):
+        if fits(costs, batch, context_tokens, n, bytes_each):
+            return n
+    return None
+
+
+def widest_group(costs: TokenCosts, cal: Calibration) -> int:
+    """The widest tensor-parallel group sizing uses: the largest power of two ≤ the KV heads (wider groups hold
+    copies of the KV cache, not more of it: :func:`kv_replicas`), or the smallest that holds the weights if that is
+    wider; :data:`MAX_ACCELERATORS` for a model without a replicated cache. A batch whose cache does not fit this
+    group is served with fewer sequences (:func:`limited_batch`), as an engine at a fixed tensor-parallel size
+    admits only the sequences whose KV blocks fit."""
+    shards = costs.kv_shards
+    if shards <= 0.0:
+        return MAX_ACCELERATORS
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    n_weights = 1
+    while n_weights * usable < costs.resident_weight_bytes and n_weights < MAX_ACCELERATORS:
+        n_weights *= 2
+    n_heads = 1
+    while n_heads * 2 <= min(shards, MAX_ACCELERATORS):
+        n_heads *= 2
+    return max(n_heads, n_weights)
 
 
 def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> int:
-    """Smallest power of two (≤ :data:`MAX_ACCELERATORS`) whose usable memory holds weights + KV cache."""
-    need = memory_needed_bytes(costs, batch, context_tokens)
+    """Smallest power of two (≤ :func:`widest_group`) whose usable memory holds weights + KV cache."""
     usable = cal.memory_bytes * MEMORY_UTILIZATION
+    widest = widest_group(costs, cal)
     n = 1
-    while n * usable < need:
+    while not fits(costs, batch, context_tokens, n, usable):
         n *= 2
-        if n > MAX_ACCELERATORS:
-            raise InputError(
-                f"model does not fit: needs {need / 1e9:,.0f} GB (weights + KV cache for batch {batch} × "
-                f"{context_tokens:,.0f} tokens), more than {MAX_ACCELERATORS} × {cal.name} "
-                f"({MAX_ACCELERATORS * usable / 1e9:,.0f} GB usable); lower --batch or use --precision int4"
-            )
+        if n > widest:
+            raise does_not_fit(costs, cal, batch, context_tokens)
     return n
+
+
+class BatchTooLarge(InputError):
+    """No count up to :data:`MAX_ACCELERATORS` holds the batch's KV cache at this context; ``batch`` is the largest
+    power-of-two batch that does (:func:`limited_batch`), None when not even one sequence fits."""
+
+    def __init__(self, message: str, batch: int | None) -> None:
+        super().__init__(message)
+        self.batch = batch
+
+
+def limited_batch(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> int | None:
+    """The largest power of two below ``batch`` whose KV cache at ``context_tokens`` fits some count up to
+    :data:`MAX_ACCELERATORS` (a serving engine admits only the sequences whose KV blocks fit: vLLM's scheduler
+    limits the running batch by free KV-cache blocks), or None when one sequence does not fit."""
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    widest = widest_group(costs, cal)
+    b = 1 << max(math.ceil(batch) - 1, 0).bit_length() - 1 if batch > 1 else 0
+    while b >= 1:
+        n = 1
+        while n <= widest:
+            if fits(costs, b, context_tokens, n, usable):
+                return b
+            n *= 2
+        b //= 2
+    return None
+
+
+def does_not_fit(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> BatchTooLarge:
+    """No count up to :data:`MAX_ACCELERATORS` holds the request: say why (weights, or a KV cache per accelerator
+    that tensor parallelism cannot shrink further) and what is accepted; carries the batch that would fit."""
+    lower = limited_batch(costs, cal, batch, context_tokens)
+    return BatchTooLarge(_not_fit_text(costs, cal, batch, context_tokens), lower)
+
+
+def _not_fit_text(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> str:
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    need = memory_needed_bytes(costs, batch, context_tokens, float(MAX_ACCELERATORS))
+    shards = costs.kv_shards
+    if 0.0 < shards < MAX_ACCELERATORS:
+        per = batch * (kv_bytes_per_seq(costs, context_tokens) - costs.state_bytes_per_seq) / shards
+        if per > usable:
+            return (
+                f"model does not fit: the KV cache of batch {batch} × {context_tokens:,.0f} tokens is "
+                f"{per / 1e9:,.0f} GB on each accelerator however many there are (tensor parallelism splits it "
+                f"over at most {shards:g} KV heads; wider groups hold copies), more than the {usable / 1e9:,.0f} GB "
+                f"usable on a {cal.name}; accepted: a lower --batch (a deployment serves such contexts with "
+                "fewer sequences per replica)")
+    return (
+        f"model does not fit: needs {need / 1e9:,.0f} GB (weights + KV cache for batch {batch} × "
+        f"{context_tokens:,.0f} tokens), more than {MAX_ACCELERATORS} × {cal.name} "
+        f"({MAX_ACCELERATORS * usable / 1e9:,.0f} GB usable); lower --batch or use --precision int4")
 
 
 #: How many accelerator counts (the smallest power of two that holds the weights, then the next ones) get
@@ -62,32 +155,33 @@ def context_limits(costs: TokenCosts, cal: Calibration, batch: int, fixed: int |
     (:meth:`.inference.RequestEstimator.accelerators_for`). With a ``fixed`` count (``--accelerators``) the one entry
     is for ``fixed`` against its physical memory (what a forced count must fit), none when not even the weights fit."""
     if fixed is not None:
-        bounds = _context_bounds(costs, batch, fixed * cal.memory_bytes)
+        bounds = _context_bounds(costs, batch, fixed, cal.memory_bytes)
         return () if bounds is None else ((*bounds, fixed),)
     usable = cal.memory_bytes * MEMORY_UTILIZATION
+    widest = widest_group(costs, cal)
     out: list[tuple[float, float, int]] = []
     n = 1
-    while n <= MAX_ACCELERATORS and len(out) < LIMITED_COUNTS:
-        bounds = _context_bounds(costs, batch, n * usable)
+    while n <= widest and len(out) < LIMITED_COUNTS:
+        bounds = _context_bounds(costs, batch, n, usable)
         if bounds is not None:
             out.append((*bounds, n))
         n *= 2
     return tuple(out)
 
 
-def _context_bounds(costs: TokenCosts, batch: int, cap: float) -> tuple[float, float] | None:
-    """The largest whole context whose weights + KV cache fit in ``cap`` bytes and the next whole context (both
-    +inf without a KV cache); None when not even the weights fit."""
-    if memory_needed_bytes(costs, batch, 0.0) > cap:
+def _context_bounds(costs: TokenCosts, batch: int, n: int, bytes_each: float) -> tuple[float, float] | None:
+    """The largest whole context whose weights + KV cache fit on ``n`` accelerators of ``bytes_each`` and the next
+    whole context (both +inf without a KV cache); None when not even the weights fit."""
+    if not fits(costs, batch, 0.0, n, bytes_each):
         return None
     lo, hi = 0.0, 1.0  # invariant: lo fits
-    while memory_needed_bytes(costs, batch, hi) <= cap and hi < 2.0**60:
+    while fits(costs, batch, hi, n, bytes_each) and hi < 2.0**60:
         lo, hi = hi, 2.0 * hi
     if hi >= 2.0**60:  # no KV cache: every context fits
         lo = hi = math.inf
     while hi - lo > 1.0:  # lo fits, hi does not
         mid = float(math.floor((lo + hi) / 2.0))
-        if memory_needed_bytes(costs, batch, mid) <= cap:
+        if fits(costs, batch, mid, n, bytes_each):
             lo = mid
         else:
             hi = mid
