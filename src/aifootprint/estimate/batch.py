@@ -9,6 +9,7 @@ pandas and pyarrow are optional and imported only when a table of that kind is p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -120,23 +121,28 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
 def _lowered_rows(est: RequestEstimator, i: F64, o: F64) -> dict[str, F64] | None:
     """None when every row fits at the configured batch; else the rows that fit at it evaluated as usual and the
     others at the batch the scalar path uses for them (:meth:`.inference.RequestEstimator.result`: the largest power
-    of two that fits, ``sizing.limited_batch``), each group through the same equations."""
-    from .sizing import limited_batch
-
+    of two that fits, ``sizing.limited_batch``, here for all rows at once), each group through the same equations."""
     i, o = i.ravel(), o.ravel()
-    n = _accelerators(est.costs, est.cal, float(est.config.batch), i + o, None)
+    ctx = i + o
+    batch = est.config.batch
+    n = _accelerators(est.costs, est.cal, float(batch), ctx, None)
     if np.all(n > 0):
         return None
+    low = np.flatnonzero(n == 0)
+    lowered = np.zeros(low.shape, dtype=np.int64)
+    b = 1 << max(math.ceil(batch) - 1, 0).bit_length() - 1 if batch > 1 else 0
+    while b >= 1 and np.any(lowered == 0):  # as sizing.limited_batch: powers of two below the batch, largest first
+        todo = lowered == 0
+        ok = _accelerators(est.costs, est.cal, float(b), ctx[low[todo]], None) > 0
+        lowered[np.flatnonzero(todo)[ok]] = b
+        b //= 2
+    if np.any(lowered == 0):  # not even one sequence fits: the scalar path's error
+        row = int(low[np.argmax(lowered == 0)])
+        est.estimate(float(i[row]), float(o[row]))
     out = {k: np.full(i.shape, np.nan) for k in (*COLUMNS, "energy_wh_low", "energy_wh_high")}
-    groups: dict[int, list[int]] = {}
-    for row in np.flatnonzero(n == 0):
-        lower = limited_batch(est.costs, est.cal, est.config.batch, float(i[row] + o[row]))
-        if lower is None:  # not even one sequence fits: the scalar path's error
-            est.estimate(float(i[row]), float(o[row]))
-        groups.setdefault(int(lower or 0), []).append(int(row))
     fit = np.flatnonzero(n > 0)
     parts = [(est, fit)] if fit.size else []
-    parts += [(est._at_batch(_too_large(b)), np.array(rows)) for b, rows in groups.items()]
+    parts += [(est._at_batch(_too_large(int(b))), low[lowered == b]) for b in np.unique(lowered)]
     for e, rows in parts:
         got = estimate_arrays(e, i[rows], o[rows])
         for k, v in got.items():
