@@ -8,7 +8,9 @@ refused with :class:`~aifootprint.errors.InputError` before it is opened.
 :func:`write_output` is the one place where commands write a file the user named (``report --out``, ``runs export
 -o``, …). Its rules:
 
-* ``-`` means standard output (nothing is written to a file named ``-``).
+* ``-`` means standard output (nothing is written to a file named ``-``); an empty path is refused.
+* The CLI passes ``force``: an existing file is replaced only with ``--force``; the command's own inputs (``protect``:
+  the run store being exported, …) are never replaced, not even with ``--force``.
 * Only regular files are written. A directory, FIFO, socket or device node at the path is refused with
   :class:`~aifootprint.errors.InputError` (exit 2 in the CLI) and left untouched.
 * A symbolic link is **written through**: the file it points to is replaced and the link itself is kept (as a shell's
@@ -31,6 +33,7 @@ from .errors import InputError
 
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import BinaryIO
 
 #: What a path that is not a regular file is called in the error message.
@@ -51,6 +54,8 @@ def read_input(path: str | os.PathLike[str], what: str, max_bytes: int = MAX_INP
     :class:`InputError` without being opened, and so does a file or pipe longer than ``max_bytes``. A missing file
     raises :class:`FileNotFoundError` and other OS errors propagate, for the caller to word with its own hint.
     """
+    if str(path) == "":
+        raise InputError(f"{what}: empty path; accepted: a file name")
     p = Path(path)
     mode = os.stat(p).st_mode
     kind = None if stat.S_ISFIFO(mode) else _kind(mode)
@@ -72,14 +77,22 @@ def _kind(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def output_target(path: str | os.PathLike[str], flag: str = "--out") -> Path | None:
+def output_target(path: str | os.PathLike[str], flag: str = "--out", *, force: bool = True,
+                  protect: Mapping[str, str] | None = None, example: str = "aifootprint-report.html"
+                  ) -> Path | None:
     """The regular file that :func:`write_output` would replace (symlinks followed), or None for ``-`` (stdout).
 
-    Raises :class:`InputError` when the path (or what a link points to) exists and is not a regular file, or when its
-    folder does not exist. Call it before long work so that a bad path fails at once.
+    Raises :class:`InputError` when the path is empty, when it (or what a link points to) exists and is not a regular
+    file, when its folder does not exist, when it exists and ``force`` is false, or when it is one of the files in
+    ``protect`` (path -> what it is: the command's own inputs, e.g. the run store being read; refused even with
+    ``force``). ``example``
+    is the file name suggested when the path is a directory. Call it before long work so that a bad path fails at
+    once.
     """
     if str(path) == "-":
         return None
+    if str(path) == "":
+        raise InputError(f"{flag}: empty path; accepted: a file name, or - for standard output")
     given = Path(path)
     target = Path(os.path.realpath(given))  # follows every link; a dangling link gives the path it would create
     try:
@@ -92,24 +105,31 @@ def output_target(path: str | os.PathLike[str], flag: str = "--out") -> Path | N
         kind = _kind(mode)
         if kind is not None:
             via = f" (the link points to {target})" if target != given.absolute() else ""
-            hint = f"; give a file name, e.g. {given / 'aifootprint-report.html'}" if stat.S_ISDIR(mode) else ""
+            hint = f"; give a file name, e.g. {given / example}" if stat.S_ISDIR(mode) else ""
             raise InputError(f"{flag} {given} is {kind}{via}: only regular files are written "
                              f"(use {flag} - for standard output){hint}")
     if not target.parent.is_dir():
         raise InputError(f"{flag} {given}: folder {target.parent} does not exist")
+    for kept, what in (protect or {}).items():
+        if kept and target == Path(os.path.realpath(kept)):
+            raise InputError(f"{flag} {given} is {what} ({kept}), which is never overwritten, not even with --force; "
+                             "accepted: another file name")
+    if mode is not None and not force:
+        raise InputError(f"{flag} {given} exists; accepted: a new file name, or --force to replace it")
     return target
 
 
 def write_output(path: str | os.PathLike[str], data: str | bytes, flag: str = "--out",
-                 stdout: BinaryIO | None = None) -> str:
+                 stdout: BinaryIO | None = None, *, force: bool = True,
+                 protect: Mapping[str, str] | None = None) -> str:
     """Write ``data`` (text is UTF-8 encoded) to the regular file ``path``, or to standard output for ``-``.
 
     See the module docstring for the rules. Returns where the data went (``"standard output"`` or the path written,
     the link's target for a symlink). OS errors (permissions, a read-only or full disk) become one
-    :class:`InputError` line naming ``flag``.
+    :class:`InputError` line naming ``flag``. ``force`` and ``protect``: as :func:`output_target`.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    target = output_target(path, flag)
+    target = output_target(path, flag, force=force, protect=protect)
     if target is None:
         out = stdout if stdout is not None else sys.stdout.buffer
         out.write(raw)

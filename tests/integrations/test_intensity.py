@@ -137,7 +137,9 @@ def test_profile_lookup_and_mean(tmp_path: Path) -> None:
     assert (r.intensity_g_per_kwh, r.hour_start, r.zone) == (300.0, T0 + 3600, "FR")
     got = prov.lookup(np.array([T0 - 1, T0 + 1, T0 + 3600, np.nan]))
     assert got[:3].tolist() == [100.0, 100.0, 300.0] and np.isnan(got[3])
-    assert profile_reading(str(_profile(tmp_path))).intensity_g_per_kwh == 200.0  # (100·1 h + 300·1 h) / 2 h
+    # each row holds until the next, the last for the profile's step (1 h): (100 + 300 + 300) / 3 (audit 2026-12-04:
+    # the last row had no weight)
+    assert profile_reading(str(_profile(tmp_path))).intensity_g_per_kwh == pytest.approx(700.0 / 3.0)
 
 
 def test_energy_weighted_listener(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_export_writes_through_a_symlink_keeps_the_mode_and_dash_is_stdout(
     target.chmod(0o600)
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    code, _out, err = run_main(capsys, "runs", "export", run_id, "-o", str(link))
+    code, _out, err = run_main(capsys, "runs", "export", run_id, "-o", str(link), "--force")
     assert code == 0, err
     assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8"))["run"]["run_id"] == run_id
     assert stat.S_IMODE(target.stat().st_mode) == 0o600

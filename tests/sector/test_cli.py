@@ -117,7 +117,7 @@ def test_report_write_failure_leaves_nothing_half_written(tmp_path: Path, monkey
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", fail)
-    assert main(["report", "--out", str(out), "--draws", "100"]) == 2
+    assert main(["report", "--out", str(out), "--draws", "100", "--force"]) == 2
     err = capsys.readouterr().err
     assert "cannot write --out" in err and "Permission denied" in err and "Traceback" not in err
     assert out.read_text(encoding="utf-8") == "previous"

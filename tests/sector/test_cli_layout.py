@@ -67,7 +67,8 @@ def test_report_file_mode_is_ordinary(tmp_path: Path, monkeypatch: pytest.Monkey
         assert main(["report", "--out", str(out)]) == 0
         assert stat.S_IMODE(out.stat().st_mode) == 0o644
         out.chmod(0o640)
-        assert main(["report", "--out", str(out)]) == 0
+        assert main(["report", "--out", str(out)]) == 2  # an existing file is kept unless --force
+        assert main(["report", "--out", str(out), "--force"]) == 0
         assert stat.S_IMODE(out.stat().st_mode) == 0o640
     finally:
         os.umask(old)

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from aifootprint.server.app import create_app
 from aifootprint.server.config import Limits, ServerConfig
 
-RUN = {"run_id": "v1", "project": "p", "host": "h", "started_at": 1_767_225_600.0}
+RUN = {"run_id": "v1", "project": "p", "host": "h", "started_at": 1_767_225_600.0,
+       "devices": [{"device": d} for d in ("gpu:0", "a", "b", "c")]}
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +61,13 @@ def test_non_finite_numbers_rejected(sqlite_client):
 def test_oversized_and_malformed_bodies(sqlite_client):
     big = json.dumps({"batch_id": "b", "samples": [{"device": "gpu:0", "t_s": float(i)} for i in range(8000)]})
     r = sqlite_client.post("/api/v1/runs/v1/samples", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and "200,000 bytes" in r.json()["detail"]
+
+    def chunks():  # no Content-Length: the limit is found while the body streams in (was 400 "error parsing")
+        for _ in range(60):
+            yield b" " * 10_000
+
+    r = sqlite_client.post("/api/v1/runs/v1/samples", content=chunks(), headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and "200,000 bytes" in r.json()["detail"]
     r = sqlite_client.post("/api/v1/runs/v1/samples", content=b"{not json",
                            headers={"Content-Type": "application/json"})

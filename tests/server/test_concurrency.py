@@ -18,7 +18,8 @@ from .conftest import serve_in_thread
 def test_concurrent_duplicate_batches_count_once(pg_url):
     with serve_in_thread(ServerConfig(database_url=pg_url)) as live:
         setup = ServerClient(live.url)
-        setup.post("/api/v1/runs", {"run_id": "c", "project": "p", "host": "h", "started_at": 1_767_225_600.0})
+        setup.post("/api/v1/runs", {"run_id": "c", "project": "p", "host": "h", "started_at": 1_767_225_600.0,
+                                     "devices": [{"device": "gpu:0"}, {"device": "gpu:1"}]})
         batches = [{"batch_id": f"b{k}", "samples": [{"device": f"gpu:{d}", "t_s": k + 1.0, "energy_j": 10.0 * (k + 1),
                                                        "power_w": 10.0} for d in range(2)]} for k in range(12)]
         errors: list[str] = []

@@ -105,7 +105,8 @@ def test_uploader_rides_out_a_restart_mid_run(tmp_path):
     uploader = Uploader(cfg)
     rows = [{"device": "gpu:0", "t_s": i / 10, "energy_j": 30.0 * i, "power_w": 300.0} for i in range(200)]
     with serve_in_thread(config, port):
-        uploader.create_run({"run_id": "r", "project": "p", "host": "h", "started_at": 1_767_225_600.0})
+        uploader.create_run({"run_id": "r", "project": "p", "host": "h", "started_at": 1_767_225_600.0,
+                             "devices": [{"device": "gpu:0", "component": "gpu"}]})
         uploader.start()
         uploader.add_rows("samples", rows[:100])
         assert uploader.drain(10)

@@ -8,6 +8,7 @@ power-model parameters (``docs/calibrate.md``). ``--from-csv FILE`` derives prof
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -199,6 +200,9 @@ def calibrate(
     targets = _targets(out, items)
     for target in targets:
         if target is not None:
+            if from_csv is not None and os.path.realpath(target) == os.path.realpath(from_csv):
+                raise InputError(f"--out {target} is the --from-csv input; choose another --out (the input is never "
+                                 "overwritten, not even with --force)")
             check_writable(target, force)
     written = [None if t is None else write_profile(c.profile, t, force=force) for c, t in zip(items, targets,
                                                                                                strict=True)]

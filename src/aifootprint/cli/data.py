@@ -58,13 +58,16 @@ def show(
         raise InputError("choose one of --json and --csv")
     reg = _registry()
     table = reg.table(dataset)
-    filters: dict[str, str | int | float | bool | None] = {}
+    filters: list[tuple[str, str | int | float | bool | None]] = []
     for clause in where or []:
         if "=" not in clause:
             raise InputError(f"--where expects COL=VALUE, got {clause!r}")
-        col, _, value = clause.partition("=")
-        filters[col.strip()] = parse_cell(value)
-    rows = table.where(**filters) if filters else list(table.rows)
+        col, _, text = clause.partition("=")
+        filters.append((col.strip(), parse_cell(text)))
+    rows = list(table.rows)
+    for col, want in filters:  # every clause must hold (the same column twice: both values, so no row)
+        kept = {id(r) for r in table.where(**{col: want})}
+        rows = [r for r in rows if id(r) in kept]
     meta = reg.meta(dataset)
     if json_out:
         typer.echo(json.dumps({"dataset": dataset, "data_version": DATA_VERSION, "credit": meta.credit,
@@ -106,10 +109,10 @@ def show(
         console.print(f"[dim]credit: {escape(meta.credit)}[/]")
 
 
-def no_match_message(dataset: str, table: Any, filters: dict[str, Any]) -> str:
+def no_match_message(dataset: str, table: Any, filters: list[tuple[str, Any]]) -> str:
     """One line for a ``--where`` that matches nothing: the filters as typed, and some values of the first column."""
-    shown = " and ".join(f"{c}={'' if v is None else v}" for c, v in filters.items())
-    col = next(iter(filters), table.key)
+    shown = " and ".join(f"{c}={'' if v is None else v}" for c, v in filters)
+    col = filters[0][0] if filters else table.key
     seen = sorted({str(r[col]) for r in table.rows if r.get(col) is not None})
     some = ", ".join(seen[:10]) + (" …" if len(seen) > 10 else "")
     return f"no rows of {dataset} where {shown}; some values of {col}: {some or '(none)'}"

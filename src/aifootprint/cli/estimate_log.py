@@ -54,8 +54,10 @@ def log(
     from ..errors import InputError
     from ..estimate.log import LogEstimator, LogSpec, summary
     from ..estimate.logio import check_paths, log_format, run_local
+    from .validate import check_range
 
     check_paths(input_path, out, force)
+    check_range("--batch", batch)  # before numpy sees it (1e23 overflowed a C long)
     if workers < 1:
         raise InputError(f"--workers must be at least 1, got {workers}")
     spec = LogSpec(model_col=model_col, input_col=input_col, output_col=output_col, time_col=time_col, model=model,

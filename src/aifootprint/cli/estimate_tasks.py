@@ -23,15 +23,27 @@ Batch = Annotated[int | None, typer.Option("--batch", help="Items served togethe
                                                            "texts, 16 audio files).")]
 
 
+def _a(word: str) -> str:
+    """The indefinite article of ``word`` ("an image", "a video")."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _model_opt(task: str) -> Any:
-    return typer.Option("--model", help=f"{task} model (registry key or Hugging Face id; `aifootprint estimate "
-                                        f"{task} --list` shows them).")
+    return typer.Option("--model", help=f"{task.capitalize()} model (registry key or Hugging Face id; "
+                                        f"`aifootprint estimate {task} --list` shows them).")
 
 
-def _list(task: str) -> None:
+def _list(task: str, json_out: bool = False) -> None:
     from ..estimate.tasks.models import task_models
 
-    for m in task_models(task):
+    models = task_models(task)
+    if json_out:
+        import json
+
+        typer.echo(json.dumps({"task": task, "models": [{"key": m.key, "name": m.name, "params_b": m.params_b,
+                                                         "sources": list(m.sources)} for m in models]}, indent=2))
+        return
+    for m in models:
         typer.echo(f"{m.key:<26} {m.name} ({m.params_b:g} B parameters; {';'.join(m.sources)})")
 
 
@@ -47,12 +59,13 @@ def _run(spec: Any, hardware: str, accelerators: int | None, engine: str, bounda
     emit(result, json_out, title=f"estimate {spec.task} ({spec.model}, per item)")
 
 
-def _need_model(task: str, model: str | None, listing: bool) -> str | None:
+def _need_model(task: str, model: str | None, listing: bool, json_out: bool = False) -> str | None:
     if listing:
-        _list(task)
+        _list(task, json_out)
         return None
     if not model:
-        raise InputError(f"give --model NAME (a {task} model; `aifootprint estimate {task} --list` shows them)")
+        raise InputError(f"give --model NAME ({_a(task)} {task} model; `aifootprint estimate {task} --list` shows "
+                         "them)")
     return model
 
 
@@ -71,7 +84,7 @@ def image(
     """Energy, carbon and water of one generated image (text encoders + denoising steps × CFG + VAE decode)."""
     from ..estimate.tasks.estimator import TaskSpec
 
-    name = _need_model("image", model, listing)
+    name = _need_model("image", model, listing, json_out)
     if name:
         _run(TaskSpec("image", name, steps=steps, height=height, width=width, batch=batch), hardware, accelerators,
              engine, boundary, location, operator, json_out, calibration)
@@ -91,7 +104,7 @@ def video(
     their square)."""
     from ..estimate.tasks.estimator import TaskSpec
 
-    name = _need_model("video", model, listing)
+    name = _need_model("video", model, listing, json_out)
     if name:
         _run(TaskSpec("video", name, steps=steps, height=height, width=width, frames=frames, batch=batch), hardware,
              accelerators, engine, boundary, location, operator, json_out, calibration)
@@ -109,7 +122,7 @@ def embedding(
     """Energy, carbon and water of embedding one text (one encoder forward pass)."""
     from ..estimate.tasks.estimator import TaskSpec
 
-    name = _need_model("embedding", model, listing)
+    name = _need_model("embedding", model, listing, json_out)
     if name:
         _run(TaskSpec("embedding", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
              location, operator, json_out, calibration)
@@ -125,7 +138,7 @@ def classification(
     `aifootprint compare-models --task classification`."""
     from ..estimate.tasks.estimator import TaskSpec
 
-    name = _need_model("classification", model, listing)
+    name = _need_model("classification", model, listing, json_out)
     if name:
         _run(TaskSpec("classification", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
              location, operator, json_out, calibration)
@@ -143,7 +156,7 @@ def transcription(
     """Energy, carbon and water of transcribing one audio file with Whisper (30 s windows → encoder + decoding)."""
     from ..estimate.tasks.estimator import TaskSpec
 
-    name = _need_model("transcription", model, listing)
+    name = _need_model("transcription", model, listing, json_out)
     if name:
         _run(TaskSpec("transcription", name, audio_s=audio_seconds, tokens_per_s=tokens_per_second, batch=batch),
              hardware, accelerators, engine, boundary, location, operator, json_out, calibration)
@@ -188,10 +201,15 @@ def compare(task: str | None, models: str | None, input_tokens: int | None, outp
     if task is None:
         raise InputError("give --input-tokens and --output-tokens (an LLM request profile), or --task TASK "
                          "(classification, embedding, image, video, transcription)")
+    from ..estimate.tasks.compare import compare_task
+    from ..estimate.tasks.estimator import COMMAND_TASKS, TaskConfig
+
+    if task not in COMMAND_TASKS:  # an unknown task first: it is what is wrong, whatever else is given
+        from ..errors import unknown_choice
+
+        raise unknown_choice("--task", task, COMMAND_TASKS)
     if output_tokens is not None:
         raise InputError("--output-tokens has no effect with --task (a prompted LLM answers with a label); drop it")
-    from ..estimate.tasks.compare import compare_task
-    from ..estimate.tasks.estimator import TaskConfig
 
     names = [m.strip() for m in models.split(",") if m.strip()] if models else None
     cfg = TaskConfig(hardware=hardware, boundary=boundary, location=location, operator=operator, engine=engine)

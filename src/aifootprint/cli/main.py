@@ -175,11 +175,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return run(args[1:])
         except AifootprintError as exc:
-            print_error(str(exc))
+            print_error(clip_inputs(str(exc), args))
             return 2
         except KeyboardInterrupt:  # Ctrl-C outside the child's run (which forwards it): as the other commands
             print_error("aborted")
             return 130
+    empty = empty_value(args)
+    if empty is not None:
+        print_error(empty)
+        return 2
     from typer.main import get_command
 
     command = get_command(build_app(_requested_command(args)))
@@ -190,10 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except AifootprintError as exc:
-        print_error(str(exc))
+        print_error(clip_inputs(str(exc), args))
         return 2
     except Exception as exc:  # the CLI framework's own errors (click, or the copy typer vendors)
-        code = _framework_error(exc)
+        code = _framework_error(exc, args)
         if code is None:
             raise
         return code
@@ -202,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
 #: Readable metavars for typer's type labels (``--where <list[str]>`` -> ``--where TEXT``).
 _METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH", "list[str]": "TEXT",
-             "bool": "BOOLEAN"}
+             "bool": "BOOLEAN", "int range": "INTEGER", "float range": "NUMBER"}
 
 
 def _no_type(ctx: Any = None) -> None:
@@ -240,7 +244,7 @@ def _click_exceptions() -> Any:
     raise ImportError("neither typer._click nor click is installed")  # pragma: no cover - typer needs one
 
 
-def _framework_error(exc: Exception) -> int | None:
+def _framework_error(exc: Exception, args: list[str] | None = None) -> int | None:
     """Handle a usage error of the CLI framework: one line and exit 2 (None: not a framework error)."""
     ce = _click_exceptions()
     if isinstance(exc, getattr(ce, "NoArgsIsHelpError", ())):  # a group called bare: show its help
@@ -248,7 +252,7 @@ def _framework_error(exc: Exception) -> int | None:
         return 0
     if isinstance(exc, ce.UsageError):  # unknown option, bad value, missing argument
         where = getattr(exc.ctx, "command_path", None) or "aifootprint"
-        print_error(f"{exc.format_message()} (see `{where} --help`)")
+        print_error(clip_inputs(f"{exc.format_message()} (see `{where} --help`)", args or []))
         return 2
     if isinstance(exc, ce.ClickException):
         print_error(exc.format_message())
@@ -259,6 +263,44 @@ def _framework_error(exc: Exception) -> int | None:
         print_error("aborted")
         return 130
     return None
+
+
+def empty_value(args: list[str]) -> str | None:
+    """The error line for an option given an empty value (``--operator ''``, ``--out=``) before ``--``, else None:
+    an empty name, path or list is never meant (it silently became the default, or the current folder)."""
+    for i, word in enumerate(args):
+        if word == "--":
+            break
+        flag, eq, value = word.partition("=")
+        if word.startswith("--") and eq and not value:
+            return f"{flag}: empty value; accepted: a non-empty value (or leave {flag} out for its default)"
+        if word == "" and i > 0 and args[i - 1].startswith("-") and "=" not in args[i - 1] and args[i - 1] != "--":
+            flag = args[i - 1]
+            return f"{flag}: empty value; accepted: a non-empty value (or leave {flag} out for its default)"
+    return None
+
+
+#: Longest piece of the user's input echoed whole in an error message (paths are often 100 characters or more);
+#: longer is cut to :data:`ECHO_CHARS` and "…".
+ECHO_WHOLE = 200
+ECHO_CHARS = 80
+
+
+def shorten(text: str, limit: int = ECHO_CHARS) -> str:
+    """``text`` as it is, or its first ``limit`` characters and "…" (a 5,000-character value is not echoed)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def clip_inputs(message: str, args: list[str]) -> str:
+    """``message`` with every command-line value of over :data:`ECHO_WHOLE` characters it echoes (or any run of
+    that many non-blank characters) shortened by :func:`shorten`."""
+    import re
+
+    for arg in sorted({a.split("=", 1)[-1] for a in args}, key=len, reverse=True):
+        if len(arg) > ECHO_WHOLE:
+            for form in (arg, repr(arg)[1:-1]):
+                message = message.replace(form, shorten(form))
+    return re.sub(rf"\S{{{ECHO_WHOLE + 1},}}", lambda m: shorten(m.group(0)), message)
 
 
 def print_error(message: str) -> None:

@@ -153,9 +153,12 @@ def runs_show(
 def runs_export(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
     fmt: Annotated[str, typer.Option("--format", help="csv (the samples) or json (everything).")] = "json",
-    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write (regular files only; a "
-                                               "symlink is written through; - or none: stdout).")] = None,
+    output: Annotated[str | None, typer.Option("--out", "--output", "-o", help="File to write (regular files "
+                                               "only; a symlink is written through; - or none: stdout). An "
+                                               "existing file is replaced only with --force; the run store never.")
+                      ] = None,
     store: StoreOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file at --out.")] = False,
 ) -> None:
     """Export a run: its samples as CSV, or the whole record (run, devices, events, windows, samples) as JSON.
 
@@ -167,15 +170,18 @@ def runs_export(
 
         raise unknown_choice("format", fmt, ("csv", "json"))
     from ..fileio import output_target, write_output
+    from ..measure.store import default_store_path
 
-    if output is not None:
-        output_target(output, "-o")  # a directory, FIFO, device or missing folder fails before the store is read
+    db_path = str(store if store is not None else default_store_path())
+    kept = {db_path + tail: "the run store being read" for tail in ("", "-wal", "-shm", "-journal")}  # + SQLite's
+    if output is not None:  # a directory, FIFO, device, missing folder or the store itself fails before reading
+        output_target(output, "--out/-o", force=force, protect=kept, example=f"{run_id}.{fmt}")
     with _reading(store):
         text = _export_text(_open(store), run_id, fmt)
     if output is None:
         typer.echo(text, nl=False)
         return
-    write_output(output, text, "-o")
+    write_output(output, text, "--out/-o", force=force, protect=kept)
 
 
 def _export_text(db: RunStore, run_id: str, fmt: str) -> str:

@@ -106,7 +106,14 @@ def parse(argv: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
             raise HelpRequested
         flag, eq, inline = word.partition("=")
         option = _BY_FLAG.get(flag) if word.startswith("--") else None
-        if option is None:  # the command starts here (an unknown option included: it is the command's)
+        if option is None and word.startswith("-") and "--" in argv[i:]:  # before `--`: a typo'd option of ours
+            from difflib import get_close_matches
+
+            near = get_close_matches(flag, list(_BY_FLAG), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise InputError(f"no such option: {flag[:80]}{hint}; accepted: the options of `aifootprint measure "
+                             "--help`, then -- and the command")
+        if option is None:  # the command starts here
             return values, list(argv[i:])
         if option.kind == "switch":
             if eq:
@@ -123,6 +130,9 @@ def parse(argv: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
         else:
             raise InputError(f"option {flag} requires a value ({_METAVAR[option.kind]}; see "
                              "`aifootprint measure --help`)")
+        if not text.strip():
+            raise InputError(f"{flag}: empty value; accepted: {_METAVAR[option.kind].lower()} (or leave {flag} out "
+                             "for its default)")
         values[option.dest] = _number(flag, text) if option.kind == "number" else text
     return values, []
 

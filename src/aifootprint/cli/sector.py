@@ -237,13 +237,15 @@ def compare(
 
 def report(
     out: Annotated[str, typer.Option("--out", help="Where to write the HTML file (a regular file; a symlink is "
-                                     "written through; - for standard output).")] = "aifootprint-report.html",
+                                     "written through; - for standard output). An existing file is replaced only "
+                                     "with --force.")] = "aifootprint-report.html",
     scenario: Annotated[str | None, typer.Option(help="Scenario name or TOML file for the sector chart.")] = None,
     model: Annotated[str | None, typer.Option(
         help="Model (registry name) for the life-cycle, per-request and water charts; default llama-3.1-70b. "
              "Unknown names exit 2 with suggestions, before anything is written.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for the sector chart (100 to 10,000,000).")
                      ] = 100_000,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file at --out.")] = False,
 ) -> None:
     """Write one self-contained HTML report (works offline: inline SVG and CSS, no network)."""
     from ..fileio import output_target, write_output
@@ -251,9 +253,10 @@ def report(
     from .validate import check_range
 
     check_range("--draws", draws)
-    output_target(out)  # before the minutes of work: a directory, FIFO, device or missing folder fails at once
+    kept = {} if scenario is None else {scenario: "the scenario file"}  # an input, never overwritten
+    output_target(out, force=force, protect=kept)  # before the minutes of work: a bad or existing path fails at once
     html = build_default_report(scenario=scenario, model=model, draws=draws)
-    where = write_output(out, html)
+    where = write_output(out, html, force=force, protect=kept)
     if out != "-":
         typer.echo(f"wrote {where} ({len(html.encode('utf-8')) / 1024:.0f} kB)")
 

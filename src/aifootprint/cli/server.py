@@ -97,8 +97,15 @@ def _token_hint(db: Any, needed: bool) -> None:
 
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        from .main import shorten
+
+        raise InputError(f"--database-url: not a database URL: {shorten(url)!r}; accepted: sqlite:///PATH or "
+                         "postgresql+psycopg://USER@HOST/DB") from None
 
 
 def exporter(
@@ -161,7 +168,8 @@ def token_list(database_url: DbOpt = None,
 
     from ..server.auth import list_tokens
 
-    with _database(database_url).read() as session:
+    db = _database(database_url, migrate=False, create=False)  # a read: no database is created or migrated
+    with _db_errors(db.url), db.read() as session:
         tokens = list_tokens(session)
     if json_out:
         typer.echo(json.dumps(tokens, indent=2))
@@ -204,13 +212,13 @@ def migrate(database_url: DbOpt = None,
         raise InputError(f"cannot migrate: {exc} (revisions: base, r0001)") from None
 
 
-def _database(url: str | None, migrate: bool = True) -> Any:
+def _database(url: str | None, migrate: bool = True, create: bool = True) -> Any:
     from ..server.database import Database
     from ..server.db import upgrade
 
     resolved = _db_url(url)
     with _db_errors(resolved):
-        db = Database(resolved)
+        db = Database(resolved, create)
         if migrate:
             upgrade(db.engine)
     return db

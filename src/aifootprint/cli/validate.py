@@ -12,36 +12,38 @@ import math
 from collections.abc import Callable, Mapping
 
 from ..errors import InputError
-from ..estimate.bounds import GROWTH_PER_YEAR_RANGE, MAX_DAYS, MAX_REQUESTS_PER_DAY
+from ..estimate.bounds import GROWTH_PER_YEAR_RANGE, MAX_ACCELERATORS, MAX_DAYS, MAX_REQUESTS_PER_DAY
 
 
 class Limit:
-    """Accepted closed interval ``[low, high]`` of a flag, with its unit (for the message).
+    """Accepted interval of a flag, ``[low, high]`` (``above``: ``(low, high]``, the low end itself refused), with
+    its unit (for the message).
 
     A plain class (not a dataclass): ``aifootprint measure`` checks its flags with this module, and creating a
     dataclass costs ~1 ms of every measured command."""
 
-    __slots__ = ("high", "low", "unit")
+    __slots__ = ("above", "high", "low", "unit")
 
-    def __init__(self, low: float, high: float, unit: str = "") -> None:
-        self.low, self.high, self.unit = low, high, unit
+    def __init__(self, low: float, high: float, unit: str = "", above: bool = False) -> None:
+        self.low, self.high, self.unit, self.above = low, high, unit, above
 
     def __repr__(self) -> str:
-        return f"Limit(low={self.low!r}, high={self.high!r}, unit={self.unit!r})"
+        return f"Limit(low={self.low!r}, high={self.high!r}, unit={self.unit!r}, above={self.above!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Limit) and (self.low, self.high, self.unit) == (other.low, other.high, other.unit)
+        return isinstance(other, Limit) and (self.low, self.high, self.unit, self.above) == (
+            other.low, other.high, other.unit, other.above)
 
     def __hash__(self) -> int:
-        return hash((self.low, self.high, self.unit))
+        return hash((self.low, self.high, self.unit, self.above))
 
 
 #: Accepted ranges by flag name.
 LIMITS: Mapping[str, Limit] = {
     # world electricity generation ≈ 30,000 TWh = 3e13 kWh in 2023 (IEA, Electricity 2024); 1e14 kWh is ~3× that
     "--energy-kwh": Limit(0.0, 1e14, "kWh"),
-    # one model replica: an NVL72 rack is 72 GPUs; 1,024 leaves room for multi-rack serving
-    "--accelerators (request)": Limit(1, 1024),
+    # one model replica: the estimator's largest tensor-parallel group (estimate.bounds: 8 per node x 8 nodes)
+    "--accelerators (request)": Limit(1, MAX_ACCELERATORS),
     # the largest announced training clusters have ~100,000-200,000 GPUs (xAI Colossus, 2024)
     "--accelerators": Limit(1, 1_000_000),
     "--training-accelerators": Limit(1, 1_000_000),
@@ -51,13 +53,14 @@ LIMITS: Mapping[str, Limit] = {
     "--draws": Limit(100, 10_000_000),
     # a deployment's traffic: the library's own ranges (estimate.bounds)
     "--growth": Limit(*GROWTH_PER_YEAR_RANGE),
-    "--days": Limit(1e-6, MAX_DAYS, "days"),
+    "--days": Limit(0.0, MAX_DAYS, "days", above=True),
+    "--days (lifecycle)": Limit(1, MAX_DAYS, "days"),
     "--requests-per-day": Limit(0.0, MAX_REQUESTS_PER_DAY),
     "--batch": Limit(1, 100_000),
-    "--gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),
-    "--training-gpu-hours": Limit(0.0, 1e10, "accelerator-hours"),
+    "--gpu-hours": Limit(0.0, 1e10, "accelerator-hours", above=True),
+    "--training-gpu-hours": Limit(0.0, 1e10, "accelerator-hours", above=True),
     "--mfu": Limit(1e-4, 1.0),
-    "--flops": Limit(0.0, 1e32, "FLOPs"),
+    "--flops": Limit(0.0, 1e32, "FLOPs", above=True),
     # model shapes (explicit architecture): wide enough for any published transformer
     "--layers": Limit(1, 10_000),
     "--d-model": Limit(1, 1_000_000),
@@ -74,11 +77,11 @@ LIMITS: Mapping[str, Limit] = {
     # vendor datasheets 2024); 8 sockets x 500 W = 4,000 W, and 10,000 W leaves room
     "--cpu-tdp-w": Limit(1.0, 10_000.0, "W"),
     # flags in billions: above 1e6 (a count typed where billions are expected) the command's own check gives a hint
-    "--params": Limit(1e-9, math.inf, "billion"),
-    "--active-params": Limit(1e-9, math.inf, "billion"),
-    "--tokens": Limit(1e-9, math.inf, "billion"),
-    "--training-params": Limit(1e-9, math.inf, "billion"),
-    "--training-tokens": Limit(1e-9, math.inf, "billion"),
+    "--params": Limit(0.0, math.inf, "billion", above=True),
+    "--active-params": Limit(0.0, math.inf, "billion", above=True),
+    "--tokens": Limit(0.0, math.inf, "billion", above=True),
+    "--training-params": Limit(0.0, math.inf, "billion", above=True),
+    "--training-tokens": Limit(0.0, math.inf, "billion", above=True),
 }
 
 #: Python parameter name -> flag, per command whose flags :func:`check_params` checks (``--accelerators`` of a
@@ -92,7 +95,8 @@ PARAMS: Mapping[str, Mapping[str, str]] = {
     "training": {"gpu_hours": "--gpu-hours", "accelerators": "--accelerators", "days": "--days",
                  "power_w": "--power-w", "params": "--params", "tokens": "--tokens", "flops": "--flops",
                  "mfu": "--mfu", "pue": "--pue"},
-    "lifecycle": {"requests_per_day": "--requests-per-day", "days": "--days", "growth": "--growth", "batch": "--batch",
+    "lifecycle": {"requests_per_day": "--requests-per-day", "days": "--days (lifecycle)", "growth": "--growth",
+                  "batch": "--batch",
                   "training_gpu_hours": "--training-gpu-hours", "training_params": "--training-params",
                   "training_tokens": "--training-tokens"},
     "compare-models": {"batch": "--batch"},
@@ -129,17 +133,24 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _bounds(flag: str, low: float | None, high: float | None, unit: str | None) -> tuple[float, float, str]:
+def _bounds(flag: str, low: float | None, high: float | None, unit: str | None) -> tuple[float, float, str, bool]:
     limit = LIMITS.get(flag) or _site_limit(flag)
     lo = low if low is not None else (limit.low if limit else -math.inf)
     hi = high if high is not None else (limit.high if limit else math.inf)
-    return lo, hi, (unit if unit is not None else (limit.unit if limit else ""))
+    above = low is None and limit is not None and limit.above
+    return lo, hi, (unit if unit is not None else (limit.unit if limit else "")), above
 
 
 def accepted_range(flag: str, low: float | None = None, high: float | None = None, unit: str | None = None) -> str:
-    """``"accepted: 0.01 to 1,000 Hz"``: the range of ``flag`` (from :data:`LIMITS`, unless given) for a message."""
-    lo, hi, u = _bounds(flag, low, high, unit)
-    return f"accepted: {_fmt(lo)} to {_fmt(hi)}{' ' + u if u else ''}"
+    """``"accepted: 0.01 to 1,000 Hz"``, ``"accepted: > 0 and ≤ 1e+10 accelerator-hours"``, ``"accepted: > 0
+    billion"``: the range of ``flag`` (from :data:`LIMITS`, unless given) for a message."""
+    lo, hi, u, above = _bounds(flag, low, high, unit)
+    tail = " " + u if u else ""
+    if above:
+        return f"accepted: > {_fmt(lo)}" + (f" and ≤ {_fmt(hi)}" if math.isfinite(hi) else "") + tail
+    if not math.isfinite(hi):
+        return f"accepted: ≥ {_fmt(lo)}{tail}"
+    return f"accepted: {_fmt(lo)} to {_fmt(hi)}{tail}"
 
 
 def check_range(flag: str, value: float | int | None, low: float | None = None, high: float | None = None,
@@ -151,9 +162,9 @@ def check_range(flag: str, value: float | int | None, low: float | None = None, 
     """
     if value is None:
         return
-    lo, hi, _unit = _bounds(flag, low, high, unit)
+    lo, hi, _unit, above = _bounds(flag, low, high, unit)
     v = float(value)
-    if math.isfinite(v) and lo <= v <= hi:
+    if math.isfinite(v) and (lo < v if above else lo <= v) and v <= hi:
         return
     name = flag.split(" (")[0]
     accepted = accepted_range(flag, low, high, unit)

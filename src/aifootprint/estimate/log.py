@@ -89,7 +89,13 @@ class LogSpec:
         return tuple(c for c in (self.model_col, self.input_col, self.output_col, self.time_col) if c)
 
     def check_columns(self, names: list[str]) -> None:
-        """Per-file check: every mapped column exists or has a default (InputError naming what is there)."""
+        """Per-file check: no column named twice, and every mapped column exists or has a default (InputError naming
+        what is there)."""
+        twice = sorted({c for c in names if names.count(c) > 1})
+        if twice:
+            shown = ", ".join(repr(c[:80]) for c in twice[:10])
+            raise InputError(f"the log's header names column(s) {shown} more than once; accepted: a header that "
+                             "names each column once")
         for col, default, flag in ((self.model_col, self.model, "--model"),
                                    (self.input_col, self.input_tokens, "--input-tokens"),
                                    (self.output_col, self.output_tokens, "--output-tokens")):

@@ -21,15 +21,16 @@ from .db import make_engine
 
 
 class Database:
-    """Engines and session factories for one database URL."""
+    """Engines and session factories for one database URL (``create=False``: an existing database only, for
+    read-only commands; nothing is created)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, create: bool = True) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, create)
         self.dialect = self.engine.dialect.name
         self.write_engine: Engine = self.engine
         if self.dialect == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
-            self.write_engine = make_engine(url)
+            self.write_engine = make_engine(url, create)
             _immediate_transactions(self.write_engine)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)

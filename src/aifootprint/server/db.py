@@ -21,8 +21,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 SUPPORTED = ("sqlite", "postgresql+psycopg")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` (InputError on an unsupported or malformed URL)."""
+def make_engine(url: str, create: bool = True) -> Engine:
+    """An engine for ``url`` (InputError on an unsupported or malformed URL). With ``create=False`` (read-only
+    commands) a missing SQLite file is an InputError and nothing (no folder, no file) is created."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -34,15 +35,18 @@ def make_engine(url: str) -> Engine:
     if driver not in SUPPORTED:
         raise InputError(f"unsupported database {driver!r}; accepted: sqlite:///PATH or postgresql+psycopg://…")
     if driver == "sqlite":
-        return _sqlite_engine(parsed.database or "")
+        return _sqlite_engine(parsed.database or "", create)
     return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _sqlite_engine(database: str) -> Engine:
+def _sqlite_engine(database: str, create: bool = True) -> Engine:
     if database in ("", ":memory:"):
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         path = Path(database).expanduser()
+        if not create and not path.exists():
+            raise InputError(f"no database at {path}; accepted: the file of an existing server database (made by "
+                             "`aifootprint serve` or `aifootprint server migrate`)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -2,13 +2,20 @@
 
 Unknown fields are rejected (``extra="forbid"``) so a typo is a 422 with the field's name, not a silent default.
 The caps below are the API's documented limits (see docs/server.md); a body beyond them is a 4xx, never a 500.
+Types are strict (``"100"`` or ``true`` is not a number, ``1`` is not a boolean), and the estimate and impact inputs
+share their bounds with the CLI's flags (:data:`aifootprint.cli.validate.LIMITS`, the site factors'
+:data:`aifootprint.impacts.site.OVERRIDE_RANGES`), so the same value is accepted or refused by both.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from ..cli.validate import LIMITS
+from ..impacts.site import OVERRIDE_RANGES
 
 #: Largest number of rows in one batch (samples, windows or requests). These caps are design limits, not measured
 #: figures: they bound one request's work and memory (5,000 rows ≈ 8 minutes of 10 Hz samples, under
@@ -63,8 +70,27 @@ def _plain_json(value: Any, depth: int = 0) -> Any:
 FreeJson = Annotated[dict[str, Any], AfterValidator(_plain_json)]
 
 
+def _refuse(message: str) -> PydanticCustomError:
+    """A validation error whose message is ``message`` as it is (no "Value error, " before it)."""
+    return PydanticCustomError("value_error", message)
+
+
+def _limit(flag: str) -> Any:
+    """The CLI's accepted range of ``flag`` as a pydantic constraint (the low end excluded where the CLI's is)."""
+    limit = LIMITS[flag]
+    gt, ge = (limit.low, None) if limit.above else (None, limit.low)
+    finite = None if isinstance(limit.low, int) and isinstance(limit.high, int) else False
+    return Field(gt=gt, ge=ge, le=limit.high, allow_inf_nan=finite)
+
+
+def _site(name: str) -> Any:
+    """The library's range of a site factor (``pue``, ``intensity_g_per_kwh``, …)."""
+    low, high, _unit = OVERRIDE_RANGES[name]
+    return Field(ge=low, le=high, allow_inf_nan=False)
+
+
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ProjectIn(Body):
@@ -75,11 +101,20 @@ class ProjectIn(Body):
 class SiteIn(Body):
     """Site factors of a run (as ``aifootprint measure --operator/--pue/…``); omitted: from ``location``."""
 
-    operator: Annotated[str, Field(max_length=64)] | None = None
-    pue: Annotated[float, Field(ge=1.0, le=5.0, allow_inf_nan=False)] | None = None
-    wue_l_per_kwh: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)] | None = None
-    ewif_l_per_kwh: Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)] | None = None
-    intensity_g_per_kwh: Annotated[float, Field(ge=0.0, le=5000.0, allow_inf_nan=False)] | None = None
+    operator: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    pue: Annotated[float, _site("pue")] | None = None
+    wue_l_per_kwh: Annotated[float, _site("wue_l_per_kwh")] | None = None
+    ewif_l_per_kwh: Annotated[float, _site("ewif_l_per_kwh")] | None = None
+    intensity_g_per_kwh: Annotated[float, _site("intensity_g_per_kwh")] | None = None
+
+
+def _unique_devices(devices: list[DeviceIn]) -> list[DeviceIn]:
+    seen: set[str] = set()
+    for d in devices:
+        if d.device in seen:
+            raise _refuse(f"device {d.device!r} is declared twice; accepted: each device once")
+        seen.add(d.device)
+    return devices
 
 
 class DeviceIn(Body):
@@ -104,7 +139,7 @@ class RunIn(Body):
     job_id: Short = ""
     method_version: Annotated[str, Field(max_length=64)] = ""
     data_version: Annotated[str, Field(max_length=64)] = ""
-    devices: Annotated[list[DeviceIn], Field(max_length=MAX_DEVICES)] = []
+    devices: Annotated[list[DeviceIn], Field(max_length=MAX_DEVICES), AfterValidator(_unique_devices)] = []
 
 
 class SampleIn(Body):
@@ -112,6 +147,13 @@ class SampleIn(Body):
     t_s: RelS
     energy_j: EnergyJ | None = None
     power_w: PowerW | None = None
+
+    @model_validator(mode="after")
+    def _has_a_reading(self) -> SampleIn:
+        if self.energy_j is None and self.power_w is None:
+            raise _refuse(f"sample of {self.device!r} at t_s={self.t_s:g} has neither energy_j nor power_w; "
+                          "accepted: a sample with energy_j (cumulative J), power_w (W) or both")
+        return self
 
 
 class WindowIn(Body):
@@ -129,6 +171,13 @@ class RequestIn(Body):
     prefill_tokens: Tokens
     decode_tokens: Tokens
     energy_j: EnergyJ
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> RequestIn:
+        if self.end_s < self.start_s:
+            raise _refuse(f"request {self.request_id!r}: end_s ({self.end_s:g}) is before start_s "
+                          f"({self.start_s:g}); accepted: end_s >= start_s")
+        return self
 
 
 class SamplesBatch(Body):
@@ -154,7 +203,8 @@ class FinishIn(Body):
 
 # -- estimates (same inputs as the CLI commands of the same name) --------------------------------------------------
 Loc = Annotated[str, Field(max_length=64)]
-Billions = Annotated[float, Field(gt=0.0, le=1e6, allow_inf_nan=False)]
+#: Billions of parameters or tokens: the CLI's lowest value; above 1e6 a count was typed where billions are expected.
+Billions = Annotated[float, Field(gt=LIMITS["--params"].low, le=1e6, allow_inf_nan=False)]
 
 
 class EstimateRequestIn(Body):
@@ -164,8 +214,8 @@ class EstimateRequestIn(Body):
     input_tokens: Annotated[int, Field(ge=0, le=10_000_000)]
     output_tokens: Annotated[int, Field(ge=0, le=10_000_000)]
     hardware: Annotated[str, Field(max_length=64)] = "h100"
-    accelerators: Annotated[int, Field(ge=1, le=100_000)] | None = None
-    batch: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    accelerators: Annotated[int, _limit("--accelerators (request)")] | None = None
+    batch: Annotated[int, _limit("--batch")] | None = None
     precision: Annotated[str, Field(max_length=16)] = "bf16"
     boundary: Annotated[str, Field(max_length=16)] = "datacenter"
     location: Loc | None = None
@@ -175,25 +225,33 @@ class EstimateRequestIn(Body):
 class EstimateTrainingIn(Body):
     model: Short | None = None
     hardware: Annotated[str, Field(max_length=64)] | None = None
-    gpu_hours: Annotated[float, Field(gt=0.0, le=1e12, allow_inf_nan=False)] | None = None
-    accelerators: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
-    days: Annotated[float, Field(gt=0.0, le=36_500.0, allow_inf_nan=False)] | None = None
-    power_w: Annotated[float, Field(gt=0.0, le=1e5, allow_inf_nan=False)] | None = None
+    gpu_hours: Annotated[float, _limit("--gpu-hours")] | None = None
+    accelerators: Annotated[int, _limit("--accelerators")] | None = None
+    days: Annotated[float, _limit("--days")] | None = None
+    power_w: Annotated[float, _limit("--power-w")] | None = None
     params_b: Billions | None = None
     tokens_b: Billions | None = None
-    flops: Annotated[float, Field(gt=0.0, le=1e32, allow_inf_nan=False)] | None = None
-    mfu: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] | None = None
+    flops: Annotated[float, _limit("--flops")] | None = None
+    mfu: Annotated[float, _limit("--mfu")] | None = None
     precision: Annotated[str, Field(max_length=16)] | None = None
     boundary: Annotated[str, Field(max_length=16)] | None = None
     location: Loc | None = None
     operator: Loc | None = None
-    pue: Annotated[float, Field(ge=1.0, le=5.0, allow_inf_nan=False)] | None = None
+    pue: Annotated[float, _site("pue")] | None = None
+
+    @model_validator(mode="after")
+    def _precision_needs_the_flops_path(self) -> EstimateTrainingIn:
+        flops_path = self.params_b is not None or self.tokens_b is not None or self.flops is not None
+        if self.precision is not None and self.model is None and not flops_path:
+            raise _refuse(f"precision {self.precision!r} has no effect without the FLOPs path (it sets the peak "
+                          "FLOP/s used with params_b and tokens_b, or flops); drop it")
+        return self
 
 
 class ImpactsIn(SiteIn):
-    energy_kwh: Annotated[float, Field(ge=0.0, le=1e15, allow_inf_nan=False)]
+    energy_kwh: Annotated[float, _limit("--energy-kwh")]
     location: Loc | None = None
-    market_intensity_g_per_kwh: Annotated[float, Field(ge=0.0, le=5000.0, allow_inf_nan=False)] | None = None
+    market_intensity_g_per_kwh: Annotated[float, _site("market_intensity_g_per_kwh")] | None = None
 
 
 class ScenarioRunIn(Body):

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import InputError
@@ -85,8 +86,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge()
+                if seen > self.max_bytes:  # an HTTPException: FastAPI's body parsing passes it on (others: 400)
+                    raise _TooLarge(413, f"request body too large: at most {self.max_bytes:,} bytes accepted")
             return message
 
         try:
@@ -100,8 +101,8 @@ class BodyLimit:
         await response({"type": "http"}, _no_receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """A streamed (chunked) body over the limit: 413 whether FastAPI's body parsing or this middleware sees it."""
 
 
 async def _no_receive() -> Message:

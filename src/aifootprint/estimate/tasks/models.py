@@ -111,7 +111,8 @@ def get_task_model(name: str, task: str | None = None, registry: Registry | None
             if task is not None and not m.serves(task):
                 models = task_models(None, registry)
                 kind = [k.key for k in models if k.serves(task)]
-                raise InputError(f"{m.key} is a {m.task} model, not a {task} model; {task} models: {', '.join(kind)}")
+                raise InputError(f"{m.key} is {_a(m.task)} {m.task} model, not {_a(task)} {task} model; {task} models: "
+                             f"{', '.join(kind)}")
             return m
     models = task_models(None, registry)
     raise unknown_choice(f"{task or 'task'} model", name, [m.key for m in models if task is None or m.serves(task)],
@@ -124,3 +125,8 @@ def vision_encoder_for(llm_key: str, registry: Registry | None = None) -> TaskMo
         if llm_key in m.llm_models:
             return m
     return None
+
+
+def _a(word: str) -> str:
+    """The indefinite article of ``word`` ("an image", "an embedding", "a video")."""
+    return "an" if word[:1].lower() in "aeiou" else "a"

@@ -2,7 +2,8 @@
 
 A provider answers ``intensity(zone, at)`` with an :class:`IntensityReading`. ``at`` is a Unix time (None: now);
 offline providers ignore it (registry) or look it up in the profile (step function: each value holds from its
-timestamp until the next). :class:`CachedProvider` memoises any provider per (zone, hour).
+timestamp until the next, the last one for the profile's step). :class:`CachedProvider` memoises any provider per
+(zone, hour).
 """
 
 from __future__ import annotations
@@ -106,14 +107,30 @@ class ProfileProvider:
 
         return cls(load_intensity_profile(path), zone, basis, signal)
 
+    @property
+    def step_s(self) -> float:
+        """How long each row holds [s]: the median gap between the timestamps (an hour for a one-row profile)."""
+        import statistics
+
+        gaps = [b - a for a, b in itertools.pairwise(self.profile.times_s) if b > a]
+        return float(statistics.median(gaps)) if gaps else 3600.0
+
+    @property
+    def end_s(self) -> float:
+        """When the profile ends: its last timestamp plus :attr:`step_s` (the last row holds for one step)."""
+        return self.profile.times_s[-1] + self.step_s
+
     def intensity(self, zone: str, at: float | None = None) -> IntensityReading:
+        """The value in force at ``at``; ``estimated`` when ``at`` is before the profile starts or after it ends
+        (the nearest row is used)."""
         import bisect
 
         t = time.time() if at is None else at
         times = self.profile.times_s
         i = max(bisect.bisect_right(times, t) - 1, 0)
+        outside = t < times[0] or t >= self.end_s
         return IntensityReading(self.profile.intensity_g_per_kwh[i], self.name, zone or self.zone, times[i],
-                                self.basis, self.signal, self.profile.source, None, t < times[0])
+                                self.basis, self.signal, self.profile.source, None, outside)
 
     def lookup(self, times_s: NDArray[np.float64]) -> NDArray[np.float64]:
         """Vectorised intensity at many Unix times (NaN times give NaN)."""
@@ -202,14 +219,14 @@ class EnergyWeightedIntensity:
 
 def profile_reading(path: str, at: str | None = None, zone: str = "") -> IntensityReading:
     """The profile's intensity at ``at`` (ISO 8601), or its time-weighted mean over the whole profile (``hour``
-    None) when ``at`` is None. For the ``--intensity-profile FILE [--at TIME]`` flags."""
+    None) when ``at`` is None: each row holds until the next, the last one for the profile's step, so rows
+    00:00Z 100 and 01:00Z 200 average 150. For the ``--intensity-profile FILE [--at TIME]`` flags."""
     from aifootprint.impacts.profile import _parse_time
 
     p = ProfileProvider.from_file(path, zone)
     if at is not None:
         return p.intensity(zone, _parse_time(at, "--at"))
-    times = p.profile.times_s
-    mean = p.mean_between(times[0], times[-1]) if len(times) > 1 else p.profile.intensity_g_per_kwh[0]
+    mean = p.mean_between(p.profile.times_s[0], p.end_s)
     return IntensityReading(mean, "profile", zone, None, p.basis, "average", f"{path} (time-weighted mean)")
 
 

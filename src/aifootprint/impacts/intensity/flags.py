@@ -17,7 +17,10 @@ def intensity_from_flags(profile: str | None, at: str | None, live: bool, locati
         raise InputError("give --intensity-profile or --live-intensity, not both")
     if profile is not None:
         r = profile_reading(profile, at, location or "")
-        return r.intensity_g_per_kwh, reading_inputs(r), []
+        outside = [Notice("intensity-outside-profile", f"--at {at} is outside the intensity profile: the value of "
+                          f"its nearest row ({r.to_dict()['hour']}) is used", "intensity", "profile")
+                   ] if at is not None and r.estimated else []
+        return r.intensity_g_per_kwh, reading_inputs(r), outside
     if not live:
         if at is not None:
             raise InputError("--at is used with --intensity-profile or --live-intensity")
