@@ -57,7 +57,7 @@ def test_subnational_water_falls_back_to_country_and_is_flagged() -> None:
     site = resolve_site("US-CA")
     assert site.ewif.estimated or site.ewif.source  # either its own factor or a flagged fallback
     if site.ewif.estimated:
-        assert any("off-site water" in w for w in site.warnings())
+        assert any("off-site water" in w.message for w in site.warnings())
 
 
 def test_li_et_al_state_factors_shipped() -> None:
@@ -79,7 +79,10 @@ def test_estimated_factor_without_note_still_warns() -> None:
 
     site = resolve_site("FR", operator="google")
     assumed = replace(site, pue=Factor("pue", 1.2, "-", "ECO-PROV", estimated=True))
-    assert any(w.startswith("pue: estimated fallback (ECO-PROV)") for w in assumed.warnings())
+    # structured (audit 2026-12-04: code `note`, empty source): code, the factor as subject, its source
+    (pue,) = [w for w in assumed.warnings() if w.subject == "pue"]
+    assert pue.code == "estimated-fallback" and pue.source == "ECO-PROV"
+    assert pue.message.startswith("pue: estimated fallback (ECO-PROV)")
 
 
 def test_non_utf8_profile_is_a_clear_error(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_compare_models_puts_every_model_at_one_site() -> None:
 def test_compare_models_dedupes_repeated_names() -> None:
     res = compare_models(["llama-3.1-8b", "llama-3.1-8b"], 500, 300, RequestConfig())
     assert [r["model"] for r in res.values["models"]] == ["llama-3.1-8b"]
-    assert any("compared once" in w for w in res.warnings)
+    assert any("compared once" in str(w) for w in res.warnings)
 
 
 def test_provider_defaults_are_warned_and_named() -> None:

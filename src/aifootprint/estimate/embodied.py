@@ -15,20 +15,24 @@ from typing import TYPE_CHECKING, Any
 from . import boundary as bd
 
 if TYPE_CHECKING:
+    from aifootprint.notice import Notice
     from aifootprint.reference.registry import Registry
     from aifootprint.result import Assumption
 
 
 def embodied_carbon(accelerator_kg: float | None, accelerator_name: str, accelerator_source: str, duration_s: float,
                     include_host: bool, registry: Registry | None = None
-                    ) -> tuple[Any, list[Assumption], list[str]]:
+                    ) -> tuple[Any, list[Assumption], list[str | Notice]]:
     """``(embodied_g or None, assumptions, warnings)`` for ``duration_s`` accelerator-seconds."""
     from aifootprint.impacts import DEFAULT_LIFETIME_YEARS, embodied_carbon_g, lifetime_s_uncertain
     from aifootprint.impacts.embodied import LIFETIME_YEARS_RANGE
     from aifootprint.result import Assumption
 
     if accelerator_kg is None:
-        return None, [], [f"embodied carbon of {accelerator_name} not published: embodied carbon omitted"]
+        from aifootprint.notice import Notice
+
+        return None, [], [Notice("embodied-not-published", f"embodied carbon of {accelerator_name} not published: "
+                                 "embodied carbon omitted", "embodied_carbon", accelerator_source)]
     lo, hi = LIFETIME_YEARS_RANGE
     assumptions = [
         Assumption("hardware_lifetime_years", f"{DEFAULT_LIFETIME_YEARS:g} ({lo:g}–{hi:g})", "years",

@@ -454,7 +454,7 @@ class RequestEstimator:
             self._variants[key] = v
         return v
 
-    def _embodied_unit(self) -> tuple[Any, list[Assumption], list[str]]:
+    def _embodied_unit(self) -> tuple[Any, list[Assumption], list[str | Notice]]:
         """Embodied carbon of one accelerator-second (scaled per request)."""
         from .embodied import embodied_carbon
 

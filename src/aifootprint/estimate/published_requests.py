@@ -19,6 +19,7 @@ from aifootprint.errors import InputError
 from aifootprint.reference.registry import row_float
 
 if TYPE_CHECKING:
+    from aifootprint.notice import Notice
     from aifootprint.reference.registry import Registry, Row
 
     from .inference import RequestEstimator
@@ -180,17 +181,21 @@ class FigureSet:
                    f"{r.get('boundary')}). Published per-request figures are estimates too; the main drivers of the "
                    f"gap are the batch size (here {cfg.batch} concurrent sequences), the precision "
                    f"({est.precision}), the accelerator count (")
-            tail = f", set by the total parameters) and the boundary ({cfg.boundary}: host, idle and PUE included)."
+            tail = (f", set by the weights and the KV cache) and the boundary ({cfg.boundary}: host, idle and PUE "
+                    "included).")
             self.items.append((key, value, stated_in, block, mid, tail))
         #: request-independent sentences under a publisher's stated assumptions, computed on first need
         self.stated: dict[str, str] = {}
 
     def compare(self, input_tokens: float, accelerators: int, low: float, high: float
-                ) -> tuple[list[dict[str, Any]], list[str]]:
-        """The ``published_figures`` block and one warning per comparable figure outside [low, high] Wh, for a request
-        of ``input_tokens`` served on ``accelerators``."""
+                ) -> tuple[list[dict[str, Any]], list[Notice]]:
+        """The ``published_figures`` block and one notice per comparable figure outside [low, high] Wh, for a request
+        of ``input_tokens`` served on ``accelerators`` (code ``published-outside-range``, the figure's key as subject,
+        its source)."""
+        from aifootprint.notice import Notice
+
         block: list[dict[str, Any]] = []
-        warnings: list[str] = []
+        warnings: list[Notice] = []
         for key, value, stated_in, entry, mid, tail in self.items:
             comparable = (input_tokens < self.short_limit if stated_in is None
                           else 0.5 <= (input_tokens + 1.0) / (stated_in + 1.0) <= 2.0)
@@ -204,5 +209,5 @@ class FigureSet:
                 if key not in self.stated:
                     self.stated[key] = _under_stated(self.est, st)
                 text += self.stated[key]
-            warnings.append(text)
+            warnings.append(Notice("published-outside-range", text, key, str(entry.get("source") or "")))
         return block, warnings

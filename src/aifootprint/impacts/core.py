@@ -14,6 +14,8 @@ TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measur
 if TYPE_CHECKING:
     from typing import Any
 
+    from ..notice import Notice
+
 
 @dataclass(frozen=True)
 class Impacts:
@@ -35,8 +37,8 @@ class Impacts:
     def assumptions(self) -> list[Assumption]:
         return self.site.assumptions()
 
-    def warnings(self) -> list[str]:
-        return self.site.warnings() + list(self.extra_warnings)
+    def warnings(self) -> list[str | Notice]:
+        return [*self.site.warnings(), *self.extra_warnings]
 
     def values(self) -> dict[str, Any]:
         """Result values, each as an :class:`Uncertain` (rendered ``{"low","best","high"}``)."""

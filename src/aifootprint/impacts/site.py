@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..errors import InputError, unknown_choice
+from ..notice import Notice
 from ..reference.registry import Registry, Row, default_registry, row_float, row_str, source_keys
 from ..result import Assumption
 from ..uncertainty import Uncertain
@@ -115,9 +116,11 @@ class Site:
     def assumptions(self) -> list[Assumption]:
         return [f.assumption() for f in self.factors()]
 
-    def warnings(self) -> list[str]:
-        """One line per estimated (fallback or assumed) factor; never silent."""
-        return [f"{f.name}: {f.note or 'estimated fallback (' + f.source + ')'}" for f in self.factors() if f.estimated]
+    def warnings(self) -> list[Notice]:
+        """One structured notice per estimated (fallback or assumed) factor; never silent: code
+        ``estimated-fallback``, the factor as subject, its source (it had code ``note`` and no source)."""
+        return [Notice("estimated-fallback", f"{f.name}: {f.note or 'estimated fallback (' + f.source + ')'}", f.name,
+                       f.source) for f in self.factors() if f.estimated]
 
     def with_overrides(self, overrides: SiteOverrides) -> Site:
         """A copy with the user's explicit factors applied."""

@@ -45,7 +45,7 @@ def test_unfitted_accelerator_flagged() -> None:
 
 
 def test_wrong_task_model_is_input_error() -> None:
-    with pytest.raises(InputError, match="not a image model"):
+    with pytest.raises(InputError, match="not an image model"):
         TaskEstimator(TaskSpec("image", "whisper-tiny"))
     with pytest.raises(InputError, match="did you mean"):
         TaskEstimator(TaskSpec("image", "flux.1-devv"))
