@@ -400,7 +400,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output data folder")
     ap.add_argument("--check", action="store_true", help="compare with the files on disk, write nothing")
     args = ap.parse_args(argv)
-    files = build(args.shared)
+    try:
+        files = build(args.shared)
+    except FileNotFoundError as exc:  # no shared/ checkout here, or not at the default place
+        missing = Path(exc.filename) if exc.filename else args.shared
+        where = "does not exist" if not args.shared.is_dir() else f"lacks {missing.relative_to(args.shared)}" \
+            if missing.is_relative_to(args.shared) else f"lacks {missing}"
+        print(f"error: --shared {args.shared}: the shared data folder {where}; pass --shared PATH (the folder "
+              "holding data/codecarbon, data/ecologits and data/green-algorithms)", file=sys.stderr)
+        return 2
     stale = []
     for rel, text in sorted(files.items()):
         path = args.out / rel

@@ -105,7 +105,7 @@ def read_microbench_csv(path: str | os.PathLike[str]) -> list[MicrobenchReadings
                              f"required: {', '.join(REQUIRED_BENCHMARKS)}")
         windows = {b: _window(r, f"{p.name} line {r['_line']}") for b, r in rows.items()}
         first = rows["matmul_bf16"]
-        limit = _required(first, "power_limit_w", f"{p.name} line {first['_line']}")
+        limit = _run_conditions(p.name, gpu, rows)
         out.append(MicrobenchReadings(
             device_name=gpu,
             driver=(first.get("driver") or "").strip(),
@@ -117,6 +117,35 @@ def read_microbench_csv(path: str | os.PathLike[str]) -> list[MicrobenchReadings
             gemv=windows.get("gemv_bf16"),
         ))
     return out
+
+
+#: Accepted power limit of one GPU [W]: above 0 and at most 5,000 W, the CLI's ``--power-w`` bound
+#: (:data:`aifootprint.cli.validate.LIMITS`: the largest datasheet figure is ~1,200 W per GPU, B200/GB200).
+MAX_POWER_LIMIT_W = 5000.0
+
+
+def _run_conditions(name: str, gpu: str, rows: dict[str, dict[str, str]]) -> float:
+    """The power limit of ``gpu``'s run; :class:`InputError` naming the rows and the column when a row's
+    ``power_limit_w`` is not in (0, :data:`MAX_POWER_LIMIT_W`] W, or when the rows of one GPU disagree on
+    ``power_limit_w``, ``driver`` or ``date`` (the readings of one profile must come from one run: one limit, one
+    driver, one day)."""
+    for bench, row in rows.items():
+        where = f"{name} line {row['_line']}"
+        limit = _required(row, "power_limit_w", where)
+        if not 0 < limit <= MAX_POWER_LIMIT_W:
+            raise InputError(f"{where}: column 'power_limit_w' = {limit:g} W ({gpu!r}, {bench}) is out of range; "
+                             f"accepted: > 0 and ≤ {MAX_POWER_LIMIT_W:,.0f} W")
+    for column in ("power_limit_w", "driver", "date"):
+        seen: dict[str, list[str]] = {}
+        for row in rows.values():
+            text = (row.get(column) or "").strip()
+            key = repr(float(text)) if column == "power_limit_w" else text
+            seen.setdefault(key, []).append(row["_line"])
+        if len(seen) > 1:
+            parts = "; ".join(f"{v or '(empty)'} on line(s) {', '.join(ls)}" for v, ls in seen.items())
+            raise InputError(f"{name}: the rows of {gpu!r} disagree on column {column!r} ({parts}); accepted: one "
+                             "value for all rows of a GPU (one run)")
+    return _required(rows["matmul_bf16"], "power_limit_w", f"{name} line {rows['matmul_bf16']['_line']}")
 
 
 WRITTEN_COLUMNS = ("gpu", "benchmark", "description", "duration_s", "energy_j", "power_mean_w",

@@ -32,8 +32,8 @@ CalibrationFile = Annotated[str | None, typer.Option("--calibration", help="Cali
 Boundary = Annotated[str, typer.Option("--boundary", help="accelerator | server | datacenter.")]
 Location = Annotated[str | None, typer.Option("--location", help="ISO country (FR), US-WA, aws:us-east-1, WORLD.")]
 Operator = Annotated[str | None, typer.Option("--operator", help="Data-centre operator: google, microsoft, aws, …")]
-InTok = Annotated[int, typer.Option("--input-tokens", help="Prompt tokens per request.")]
-OutTok = Annotated[int, typer.Option("--output-tokens", help="Generated tokens per request.")]
+InTok = Annotated[int, typer.Option("--input-tokens", help="Prompt tokens per request (a count).")]
+OutTok = Annotated[int, typer.Option("--output-tokens", help="Generated tokens per request (a count).")]
 
 
 def _billions(flag: str, value: float | None) -> float | None:
@@ -69,12 +69,51 @@ def _arch(model: str | None, params: float | None, active: float | None, layers:
         raise InputError("give --model NAME (see `aifootprint data show models`) or --params N (billions)")
     _billions("--params", params)
     _billions("--active-params", active)
+    _check_shape(params, active, layers, d_model, heads, kv_heads, head_dim, vocab, experts, active_experts)
     shape_known = layers is not None and d_model is not None
     return Architecture(
         name=f"custom-{params:g}b", total_params_b=params, active_params_b=active, layers=layers, d_model=d_model,
         heads=heads, kv_heads=kv_heads, head_dim=head_dim, vocab=vocab, experts=experts,
         active_experts=active_experts, estimated=not shape_known,
     )
+
+
+#: Accepted ratio of the (active) parameter count to the 12 × layers × d_model² of the given shape (Kaplan et al.
+#: 2020, arXiv:2001.08361, eq. 2.1): the 47 models of models.csv with a published shape range from 0.62
+#: (Nemotron Nano 12B v2) to 2.42 (Gemma 3 1B); 0.1 to 10 is a generous bound stated as such (≈ 4 × beyond both).
+SHAPE_RATIO_RANGE = (0.1, 10.0)
+
+
+def _check_shape(params: float, active: float | None, layers: int | None, d_model: int | None, heads: int | None,
+                 kv_heads: int | None, head_dim: int | None, vocab: int | None, experts: int | None,
+                 active_experts: int | None) -> None:
+    """Refuse an explicit shape the estimate would not use as given: part of the shape without --layers and
+    --d-model (the rest would be the default shape, and the result flagged "default shape used"), a shape whose
+    12 × layers × d_model² is not within :data:`SHAPE_RATIO_RANGE` of the parameter count, and --active-experts
+    without --experts."""
+    if active_experts is not None and experts is None:
+        raise InputError(f"--active-experts {active_experts} needs --experts (the experts per MoE layer it is a "
+                         "share of); give both, or neither for a dense model")
+    partial = {"--layers": layers, "--d-model": d_model, "--heads": heads, "--kv-heads": kv_heads,
+               "--head-dim": head_dim, "--vocab": vocab}
+    given = [flag for flag, v in partial.items() if v is not None]
+    if given and (layers is None or d_model is None):
+        missing = " and ".join(f for f in ("--layers", "--d-model") if partial[f] is None)
+        raise InputError(f"{', '.join(given)} needs {missing}: the shape is used only with both --layers and "
+                         "--d-model (otherwise the default shape for --params would be mixed in); give both, or no "
+                         "shape flags")
+    if layers is None or d_model is None:
+        return
+    n = (active if active is not None else params) * 1e9
+    ratio = n / (12.0 * layers * d_model * d_model)
+    lo, hi = SHAPE_RATIO_RANGE
+    moe_total = experts is not None and active is None  # a MoE's total parameters exceed its dense shape
+    if ratio < lo or (ratio > hi and not moe_total):
+        raise InputError(
+            f"--layers {layers} --d-model {d_model} is inconsistent with {n / 1e9:g} B "
+            f"{'active ' if active is not None else ''}parameters: 12 × layers × d_model² = "
+            f"{12.0 * layers * d_model * d_model / 1e9:.3g} B, {ratio:.3g} × off; accepted: parameters within "
+            f"{lo:g}–{hi:g} × 12 × layers × d_model² (published models: 0.6–2.4)")
 
 
 def request(
@@ -149,18 +188,24 @@ def _emit_request(result: Any, json_out: bool) -> None:
 def training(
     model: Annotated[str | None, typer.Option("--model", help="Use the registry's published run of this model.")
                      ] = None,
-    hardware: Annotated[str | None, typer.Option("--hardware", help="Accelerator (default h100).")] = None,
-    gpu_hours: Annotated[float | None, typer.Option("--gpu-hours", help="Accelerator-hours (count).")] = None,
+    hardware: Annotated[str | None, typer.Option("--hardware", help="Accelerator (default h100; with --model only "
+                                                     "the published run's own).")] = None,
+    gpu_hours: Annotated[float | None, typer.Option("--gpu-hours", help="Accelerator-hours of the run: accelerators "
+                                                    "× hours each ran (e.g. 1.46e6 for 1,460,000 H100-hours).")
+                         ] = None,
     accelerators: Annotated[int | None, typer.Option("--accelerators", help="Accelerators (with --days; any count, "
                                                      "not only powers of two).")] = None,
     days: Annotated[float | None, typer.Option("--days", help="Wall-clock days (with --accelerators).")] = None,
     power_w: Annotated[float | None, typer.Option("--power-w", help="Average power per accelerator [W] "
                                                   "(default: datasheet maximum, range 0.7–1.0 of it).")] = None,
-    params: Annotated[float | None, typer.Option("--params", help="(Active) parameters [billions].")] = None,
-    tokens: Annotated[float | None, typer.Option("--tokens", help="Training tokens [billions].")] = None,
-    flops: Annotated[float | None, typer.Option("--flops", help="Training FLOPs (instead of 6 N D).")] = None,
-    mfu: Annotated[float | None, typer.Option("--mfu", help=f"Model FLOPs utilisation (FLOPs path; default "
-                                              f"{DEFAULT_MFU:g}).")] = None,
+    params: Annotated[float | None, typer.Option("--params", help="(Active) parameters [billions] (with --tokens: "
+                                                 "FLOPs ≈ 6 × parameters × tokens).")] = None,
+    tokens: Annotated[float | None, typer.Option("--tokens", help="Training tokens [billions] (with --params).")
+                      ] = None,
+    flops: Annotated[float | None, typer.Option("--flops", help="Training FLOPs (instead of --params and --tokens, "
+                                                "6 N D).")] = None,
+    mfu: Annotated[float | None, typer.Option("--mfu", help=f"Model FLOPs utilisation (only with --params/--tokens "
+                                              f"or --flops; default {DEFAULT_MFU:g}).")] = None,
     precision: Annotated[str | None, typer.Option("--precision", help="Accepted: bf16, fp8 (the peak FLOP/s of "
                                                   "the FLOPs path, --params/--tokens or --flops; default bf16). "
                                                   "Rejected with --gpu-hours, --accelerators/--days or --model, "
@@ -170,7 +215,7 @@ def training(
     location: Location = None,
     operator: Operator = None,
     pue: Annotated[float | None, typer.Option("--pue", help="Data-centre PUE (overrides the operator's or the "
-                                              "publisher's).")] = None,
+                                              "publisher's; not with --boundary accelerator or server).")] = None,
     json_out: Json = False,
 ) -> None:
     """Training footprint from accelerator-hours, or from FLOPs (≈ 6 × parameters × tokens) ÷ achieved FLOP/s.
@@ -228,6 +273,9 @@ def lifecycle(
     output_tokens: OutTok,
     days: Annotated[int, typer.Option("--days", help="Deployment length [days].")] = 365,
     growth: Annotated[float, typer.Option("--growth", help="Annual growth of requests (1.0 = doubling).")] = 0.0,
+    dedicated: Annotated[bool, typer.Option("--dedicated", help="The accelerators serve this deployment alone, 24 h "
+                                            "a day: their idle time is charged and the batch is what the traffic "
+                                            "fills (default: shared serving, each request's share only).")] = False,
     hardware: Hardware = "h100",
     batch: Batch = DEFAULT_BATCH,
     precision: ServePrecision = None,
@@ -235,13 +283,17 @@ def lifecycle(
     operator: Operator = None,
     engine: Engine = DEFAULT_ENGINE,
     calibration: CalibrationFile = None,
-    training_gpu_hours: Annotated[float | None, typer.Option("--training-gpu-hours",
-                                                             help="Accelerator-hours (count).")] = None,
+    training_gpu_hours: Annotated[float | None, typer.Option("--training-gpu-hours", help="Accelerator-hours of "
+                                                             "the training run: accelerators × hours each ran "
+                                                             "(instead of the model's published run).")] = None,
     training_hardware: Annotated[str | None, typer.Option("--training-hardware", help="Accelerator of the "
                                                           "training run (with --training-gpu-hours or "
                                                           "--training-params/--training-tokens).")] = None,
-    training_params: Annotated[float | None, typer.Option("--training-params", help="[billions]")] = None,
-    training_tokens: Annotated[float | None, typer.Option("--training-tokens", help="[billions]")] = None,
+    training_params: Annotated[float | None, typer.Option("--training-params", help="(Active) parameters of the "
+                                                          "trained model [billions] (with --training-tokens: "
+                                                          "FLOPs ≈ 6 × parameters × tokens).")] = None,
+    training_tokens: Annotated[float | None, typer.Option("--training-tokens", help="Training tokens [billions] "
+                                                          "(with --training-params).")] = None,
     json_out: Json = False,
 ) -> None:
     """Training + inference over a deployment: cumulative energy, carbon, water and the break-even day."""
@@ -263,7 +315,7 @@ def lifecycle(
                             params_b=training_params, tokens_b=training_tokens, location=location, operator=operator)
     cfg = RequestConfig(hardware=hardware, batch=batch, precision=precision, location=location, operator=operator,
                         engine=engine, calibration=_calibration(hardware, calibration))
-    dep = Deployment(requests_per_day, input_tokens, output_tokens, days, growth)
+    dep = Deployment(requests_per_day, input_tokens, output_tokens, days, growth, dedicated)
     try:
         result = estimate_lifecycle(model, dep, spec, cfg)
     except NoPublishedRun as exc:

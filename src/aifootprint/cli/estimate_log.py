@@ -21,10 +21,10 @@ def log(
                                                                     "Unix s), used with --intensity-profile.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Model for rows without one (or no model "
                                                               "column).")] = None,
-    input_tokens: Annotated[float | None, typer.Option("--input-tokens", help="Prompt tokens for rows without "
-                                                                              "them.")] = None,
-    output_tokens: Annotated[float | None, typer.Option("--output-tokens", help="Generated tokens for rows "
-                                                                                "without them.")] = None,
+    input_tokens: Annotated[int | None, typer.Option("--input-tokens", help="Prompt tokens per request (a count), "
+                                                                            "for rows without them.")] = None,
+    output_tokens: Annotated[int | None, typer.Option("--output-tokens", help="Generated tokens per request (a "
+                                                                              "count), for rows without them.")] = None,
     on_error: Annotated[str, typer.Option("--on-error", help="skip: skip bad rows, count them by reason; fail: "
                                                              "stop at the first.")] = "skip",
     hardware: Annotated[str, typer.Option("--hardware", help="Accelerator serving the models.")] = "h100",

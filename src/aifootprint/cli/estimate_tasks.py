@@ -10,10 +10,12 @@ import typer
 from ..errors import InputError
 from .estimate import Boundary, Json, Location, Operator
 from .output import emit
+from .validate import check_params
 
 Hardware = Annotated[str, typer.Option("--hardware", help="Accelerator (registry key): h100, h200, b200, a100-80gb, …")]
 Accels = Annotated[int | None, typer.Option("--accelerators", help="Accelerators (default: fewest that hold the "
-                                                                   "weights).")]
+                                                                   "weights; for transcription also one decode "
+                                                                   "cache per audio file).")]
 Calib = Annotated[str | None, typer.Option("--calibration", help="Calibration profile written by `aifootprint "
                                           "calibrate` for this accelerator (default: the user config's, else the "
                                           "shipped one).")]
@@ -84,6 +86,7 @@ def image(
     """Energy, carbon and water of one generated image (text encoders + denoising steps × CFG + VAE decode)."""
     from ..estimate.tasks.estimator import TaskSpec
 
+    check_params("image", locals())
     name = _need_model("image", model, listing, json_out)
     if name:
         _run(TaskSpec("image", name, steps=steps, height=height, width=width, batch=batch), hardware, accelerators,
@@ -104,13 +107,15 @@ def video(
     their square)."""
     from ..estimate.tasks.estimator import TaskSpec
 
+    check_params("video", locals())
     name = _need_model("video", model, listing, json_out)
     if name:
         _run(TaskSpec("video", name, steps=steps, height=height, width=width, frames=frames, batch=batch), hardware,
              accelerators, engine, boundary, location, operator, json_out, calibration)
 
 
-Tokens = Annotated[int | None, typer.Option("--tokens", help="Tokens per input text (default 256).")]
+Tokens = Annotated[int | None, typer.Option("--tokens", help="Tokens per input text (a count; default 256, at "
+                                                              "most the model's maximum input).")]
 
 
 def embedding(
@@ -122,6 +127,7 @@ def embedding(
     """Energy, carbon and water of embedding one text (one encoder forward pass)."""
     from ..estimate.tasks.estimator import TaskSpec
 
+    check_params("embedding", locals())
     name = _need_model("embedding", model, listing, json_out)
     if name:
         _run(TaskSpec("embedding", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
@@ -138,6 +144,7 @@ def classification(
     `aifootprint compare-models --task classification`."""
     from ..estimate.tasks.estimator import TaskSpec
 
+    check_params("classification", locals())
     name = _need_model("classification", model, listing, json_out)
     if name:
         _run(TaskSpec("classification", name, tokens=tokens, batch=batch), hardware, accelerators, engine, boundary,
@@ -156,6 +163,7 @@ def transcription(
     """Energy, carbon and water of transcribing one audio file with Whisper (30 s windows → encoder + decoding)."""
     from ..estimate.tasks.estimator import TaskSpec
 
+    check_params("transcription", locals())
     name = _need_model("transcription", model, listing, json_out)
     if name:
         _run(TaskSpec("transcription", name, audio_s=audio_seconds, tokens_per_s=tokens_per_second, batch=batch),
@@ -165,8 +173,9 @@ def transcription(
 def multimodal(
     model: Annotated[str, typer.Option("--model", help="Chat model with a vision encoder: gemma-3-4b/12b/27b, "
                                                        "llama-4-scout, llama-4-maverick.")],
-    input_tokens: Annotated[int, typer.Option("--input-tokens", help="Text prompt tokens.")],
-    output_tokens: Annotated[int, typer.Option("--output-tokens", help="Generated tokens.")],
+    input_tokens: Annotated[int, typer.Option("--input-tokens", help="Text prompt tokens (a count; the image tokens "
+                                                                     "are added).")],
+    output_tokens: Annotated[int, typer.Option("--output-tokens", help="Generated tokens (a count).")],
     images: Annotated[int, typer.Option("--images", help="Images attached to the prompt.")] = 1,
     video_frames: Annotated[int, typer.Option("--video-frames", help="Sampled video frames, each encoded as an "
                                               "image (these encoders have no temporal patching).")] = 0,
@@ -201,7 +210,7 @@ def compare(task: str | None, models: str | None, input_tokens: int | None, outp
     if task is None:
         raise InputError("give --input-tokens and --output-tokens (an LLM request profile), or --task TASK "
                          "(classification, embedding, image, video, transcription)")
-    from ..estimate.tasks.compare import compare_task
+    from ..estimate.tasks.compare import LABEL_TOKENS, PROMPT_OVERHEAD_TOKENS, compare_task
     from ..estimate.tasks.estimator import COMMAND_TASKS, TaskConfig
 
     if task not in COMMAND_TASKS:  # an unknown task first: it is what is wrong, whatever else is given
@@ -221,7 +230,13 @@ def compare(task: str | None, models: str | None, input_tokens: int | None, outp
     from rich.table import Table
 
     unit = {"image": "image", "video": "video", "transcription": "audio file"}.get(task, "text")
-    table = Table(title=f"compare-models --task {task}: energy per {unit}, {hardware}, {cfg.boundary} boundary, "
+    tokens = result.inputs.get("tokens")
+    size = "" if tokens is None else (
+        f"{tokens:,} tokens per text (as `estimate {task} --tokens {tokens}`"
+        + (f", batch {result.inputs['batch']}" if result.inputs.get("batch") else "")
+        + (f"; LLMs: + {PROMPT_OVERHEAD_TOKENS} instruction tokens in, {LABEL_TOKENS} out"
+           if task == "classification" else "") + "), ")
+    table = Table(title=f"compare-models --task {task}: energy per {unit}, {size}{hardware}, {cfg.boundary} boundary, "
                         f"all at {result.inputs['location']}; per 1,000 items (1k), ×min = multiple of the cheapest "
                         "(best values; ranges "
                         "in --json)", header_style="bold")

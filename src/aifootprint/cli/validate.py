@@ -76,6 +76,24 @@ LIMITS: Mapping[str, Limit] = {
     # the CPU TDP of the whole machine: the largest server chips are 500 W (AMD EPYC 9965, Intel Xeon 6980P,
     # vendor datasheets 2024); 8 sockets x 500 W = 4,000 W, and 10,000 W leaves room
     "--cpu-tdp-w": Limit(1.0, 10_000.0, "W"),
+    # task sizes (estimate image|video|embedding|classification|transcription): the library's bounds
+    # (aifootprint.estimate.tasks.flops, pinned equal by tests/cli/test_audit2_inputs.py); the per-model bounds
+    # (4 × the model's trained side / frames, task_models.csv) are checked there too
+    # --steps: the DDPM schedule has T = 1,000 timesteps (Ho et al. 2020, arXiv:2006.11239, §4)
+    "--steps": Limit(1, 1000),
+    # --height/--width: 4 × the largest trained side in task_models.csv (1,360 px, CogVideoX1.5) is 5,440 px; 8,192 px
+    # is a generous round bound stated as such
+    "--height": Limit(1, 8192, "px"),
+    "--width": Limit(1, 8192, "px"),
+    # --frames: 4 × the longest trained clip in task_models.csv (129 frames, HunyuanVideo) is 516; 1,000 is a round
+    # bound
+    "--frames": Limit(1, 1000),
+    # items served together by a task server: the same generous round bound as --batch
+    "--batch (task)": Limit(1, 100_000),
+    # one request's model: 0.01 billion (10 M parameters) is a generous round bound, 49 × below the smallest LLM of
+    # models.csv (Qwen2.5-0.5B, 0.49 B); a smaller value is a units slip (a count typed in billions of billions)
+    "--params (request)": Limit(0.01, math.inf, "billion"),
+    "--active-params (request)": Limit(0.01, math.inf, "billion"),
     # flags in billions: above 1e6 (a count typed where billions are expected) the command's own check gives a hint
     "--params": Limit(0.0, math.inf, "billion", above=True),
     "--active-params": Limit(0.0, math.inf, "billion", above=True),
@@ -87,8 +105,9 @@ LIMITS: Mapping[str, Limit] = {
 #: Python parameter name -> flag, per command whose flags :func:`check_params` checks (``--accelerators`` of a
 #: request is one model replica; of a training run, a cluster). Token counts are left to the estimator's own checks.
 PARAMS: Mapping[str, Mapping[str, str]] = {
-    "request": {"params": "--params",
-                "active_params": "--active-params", "layers": "--layers", "d_model": "--d-model", "heads": "--heads",
+    "request": {"params": "--params (request)",
+                "active_params": "--active-params (request)", "layers": "--layers", "d_model": "--d-model",
+                "heads": "--heads",
                 "kv_heads": "--kv-heads", "head_dim": "--head-dim", "vocab": "--vocab", "experts": "--experts",
                 "active_experts": "--active-experts", "accelerators": "--accelerators (request)",
                 "batch": "--batch"},
@@ -100,6 +119,12 @@ PARAMS: Mapping[str, Mapping[str, str]] = {
                   "training_gpu_hours": "--training-gpu-hours", "training_params": "--training-params",
                   "training_tokens": "--training-tokens"},
     "compare-models": {"batch": "--batch"},
+    "image": {"steps": "--steps", "height": "--height", "width": "--width", "batch": "--batch (task)"},
+    "video": {"steps": "--steps", "height": "--height", "width": "--width", "frames": "--frames",
+              "batch": "--batch (task)"},
+    "embedding": {"batch": "--batch (task)"},
+    "classification": {"batch": "--batch (task)"},
+    "transcription": {"batch": "--batch (task)"},
 }
 
 

@@ -1,5 +1,10 @@
 """Life cycle of a model: training once, then inference every day of a deployment; the break-even day.
 
+A **dedicated** deployment (``Deployment.dedicated``, ``--dedicated``) holds its accelerators 24 h a day: each
+request is estimated at the batch its traffic fills (Little's law, :func:`dedicated_batch`) and the provisioned
+accelerators' idle time is charged at their idle power (:func:`idle_kwh_per_day`); a shared one (the default) charges
+each request its share only, and says what a dedicated one would add when the group is busy under 10 % of the day.
+
     requests(d)            = R₀ × (1 + g)^(d / 365)                    d = 0 … days − 1, g = annual growth
     inference_kwh(t)       = Σ_{d < t} requests(d) × energy per request  (t = days elapsed; 0 at t = 0)
     break-even             = the t (days elapsed, interpolated within the day) at which inference_kwh(t) reaches
@@ -46,6 +51,9 @@ class Deployment:
     output_tokens: float
     days: int = 365
     growth_per_year: float = 0.0
+    #: the accelerators are provisioned for this deployment alone, 24 h a day: their idle time is charged and the
+    #: batch is what the traffic fills (:func:`dedicated_batch`); False: shared serving, each request's share only
+    dedicated: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.requests_per_day <= MAX_REQUESTS_PER_DAY:  # also refuses NaN and infinity
@@ -65,6 +73,48 @@ class Deployment:
         """Requests on each day."""
         d = np.arange(self.days, dtype=np.float64)
         return self.requests_per_day * np.power(1.0 + self.growth_per_year, d / 365.0)
+
+
+#: Seconds in a day.
+DAY_S = 86_400.0
+#: Below this share of the day busy, a shared (non-dedicated) lifecycle says what a dedicated deployment would add.
+LOW_UTILISATION = 0.1
+
+
+def dedicated_batch(est: RequestEstimator, deployment: Deployment) -> int:
+    """The batch a dedicated deployment's traffic fills, by Little's law: concurrent requests = arrival rate ×
+    latency, at the deployment's mean daily rate (peaks are not known), rounded up to a power of two, at least 1 and
+    at most the configured batch (Little 1961, Operations Research 9(3))."""
+    rate_per_s = float(np.mean(deployment.requests())) / DAY_S
+    batch = est.config.batch
+    latency = est.estimate(deployment.input_tokens, deployment.output_tokens).latency_s
+    concurrent = rate_per_s * latency
+    b = 1
+    while b < concurrent and b < batch:
+        b *= 2
+    return min(b, batch)
+
+
+def idle_kwh_per_day(est: RequestEstimator, deployment: Deployment) -> tuple[NDArray[np.float64], float]:
+    """Idle energy of a dedicated deployment on each day [kWh] (facility energy at the data-centre boundary) and the
+    mean share of the provisioned accelerator time that is busy. Busy accelerator-seconds per request are the
+    request's share of its group's time (``accelerator_time_s``); a day busier than one group adds replicas; every
+    provisioned accelerator draws its idle power (calibration ``idle_power_w``: NVML, CUDA context open) when not
+    busy."""
+    point = est.estimate(deployment.input_tokens, deployment.output_tokens)
+    n = float(point.accelerators)
+    busy = deployment.requests() * point.accelerator_time_s  # accelerator-seconds per day
+    replicas = np.maximum(np.ceil(busy / (n * DAY_S)), 1.0)
+    provisioned = replicas * n * DAY_S
+    idle_s = provisioned - busy
+    facility = 1.0
+    if est.config.boundary == "datacenter":
+        from . import boundary as bd
+
+        pue = est.site().pue.value
+        facility = (1.0 + bd.IDLE_FRACTION) * float(getattr(pue, "best", pue))
+    kwh = idle_s * est.cal.idle_power_w * facility / 3.6e6
+    return kwh, float(np.sum(busy) / np.sum(provisioned))
 
 
 def cumulative_kwh(deployment: Deployment, request_wh: float) -> NDArray[np.float64]:
@@ -90,23 +140,50 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
 
     Carbon and water add the training run's (at its own site) to the deployment's (at the inference site); the
     training side's assumptions and warnings are kept, prefixed ``training:``."""
+    from dataclasses import replace
+
+    from aifootprint.notice import Notice
     from aifootprint.result import Assumption, Result
     from aifootprint.uncertainty import Uncertain
 
     cfg = config or RequestConfig(boundary="datacenter")
     est = RequestEstimator(model, cfg, registry)
+    notes: list[str | Notice] = []
+    if deployment.dedicated:
+        b = dedicated_batch(est, deployment)
+        if b < cfg.batch:
+            notes.append(Notice("batch-from-traffic", f"dedicated deployment: {deployment.requests_per_day:,.4g} "
+                                f"requests a day fill a batch of {b} (Little's law at the mean rate), not "
+                                f"{cfg.batch}; each request is estimated at batch {b}", "batch", "Little 1961"))
+            est = RequestEstimator(model, replace(cfg, batch=b), registry)
     spec = training or training_spec_for(est.model.key, registry)
     tr_res = estimate_training(spec, registry)
     tr = tr_res.values
     train_kwh = Uncertain.from_any(tr["energy_kwh"])
     req = est.result(deployment.input_tokens, deployment.output_tokens)
     req_wh = Uncertain.from_any(req.values["energy_wh"])
-    cum = cumulative_kwh(deployment, req_wh.best)
+    idle_day, busy_share = idle_kwh_per_day(est, deployment)
+    if not deployment.dedicated:
+        idle_day = np.zeros_like(idle_day)
+    cum = cumulative_kwh(deployment, req_wh.best) + np.cumsum(idle_day)
     total_requests = float(np.sum(deployment.requests()))
-    infer_kwh = req_wh * (total_requests / 1000.0)
+    idle_kwh = float(np.sum(idle_day))
+    infer_kwh = req_wh * (total_requests / 1000.0) + idle_kwh
+    # idle energy has the request's carbon and water per kWh (same site)
+    per_kwh = 1000.0 / req_wh.best if req_wh.best > 0 else 0.0
     carbon_kg = Uncertain.from_any(tr["carbon_kg"]) + Uncertain.from_any(req.values["carbon_g"]) * (
-        total_requests / 1000.0)
-    water_l = Uncertain.from_any(tr["water_l"]) + Uncertain.from_any(req.values["water_l"]) * total_requests
+        (total_requests + idle_kwh * per_kwh) / 1000.0)
+    water_l = Uncertain.from_any(tr["water_l"]) + Uncertain.from_any(req.values["water_l"]) * (
+        total_requests + idle_kwh * per_kwh)
+    if not deployment.dedicated and busy_share < LOW_UTILISATION:
+        b = dedicated_batch(est, deployment)
+        alone = est if b == cfg.batch else RequestEstimator(model, replace(cfg, batch=b), registry)
+        extra = float(np.sum(idle_kwh_per_day(alone, deployment)[0]))
+        notes.append(Notice(
+            "low-utilisation", f"at this traffic the {req.values['accelerators']} accelerators serving it are busy "
+            f"{100 * busy_share:.2g} % of the day: requests are charged their share only (shared serving); if the "
+            f"accelerators are provisioned for this deployment alone, idle adds about {extra:,.3g} kWh over "
+            f"{deployment.days} days (--dedicated)", "utilisation", "calibration idle_power_w"))
     # series by days elapsed: day 0 is training only (inference starts after it), day t has t days of inference
     step = max(1, deployment.days // SERIES_POINTS)
     day_index = list(range(0, deployment.days + 1, step))
@@ -123,6 +200,8 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
         "water_l": water_l,
         "break_even_day": be,
         "requests_total": total_requests,
+        "idle_energy_kwh": idle_kwh,
+        "utilisation": busy_share,
         "series": {"day_index": day_index, "cumulative_inference_kwh": cum_at,
                    "cumulative_total_kwh": [train_kwh.best + c for c in cum_at]},
     }
@@ -131,11 +210,12 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
         "model": est.model.key, "hardware": cfg.hardware, "requests_per_day": deployment.requests_per_day,
         "input_tokens": deployment.input_tokens, "output_tokens": deployment.output_tokens,
         "duration_days": deployment.days, "growth_per_year": deployment.growth_per_year,
+        "dedicated": deployment.dedicated, "batch": est.config.batch,
         "location": req.inputs.get("location"), "training_model": spec.model, "training_hardware": spec.hardware,
         "training_accelerator_hours": ti.get("accelerator_hours"), "training_params_b": spec.params_b,
         "training_tokens_b": spec.tokens_b, "training_location": ti.get("location"),
     }
-    warnings = list(req.warnings) + [f"training: {w}" for w in tr_res.warnings]
+    warnings = [*notes, *req.warnings, *(f"training: {w}" for w in tr_res.warnings)]
     if training is None:
         warnings.append(f"training: the published run of {spec.model} with its publisher's method and site, as "
                         f"`estimate training --model {spec.model}` ({spec.published.source if spec.published else ''}"

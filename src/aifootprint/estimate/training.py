@@ -93,6 +93,7 @@ class TrainingSpec:
         ) if given]
         if len(ways) > 1:
             raise InputError(f"give the training run one way, not {len(ways)}: got " + " and ".join(ways))
+        self._check_combination()
         prec = str(self.precision).strip().lower()
         if prec not in TRAINING_PRECISIONS:
             raise InputError(f"training precision {self.precision!r} is not supported; accepted: "
@@ -105,6 +106,32 @@ class TrainingSpec:
                 raise InputError("boundary 'published' needs a published training run (--model)")
         else:
             object.__setattr__(self, "boundary", bd.check_boundary(self.boundary))
+
+    def _check_combination(self) -> None:
+        """Refuse inputs that would be silently ignored (audit 2, item 1): ``flops`` together with
+        ``params_b``/``tokens_b`` (the FLOPs would win), half of a pair (``params_b`` without ``tokens_b``,
+        ``accelerators`` without ``duration_days``), ``mfu`` outside the FLOPs path, and ``pue`` at the accelerator or
+        server boundary (where the PUE is 1 by definition)."""
+        if self.flops is not None and (self.params_b is not None or self.tokens_b is not None):
+            raise InputError("give the training FLOPs one way: --flops, or --params and --tokens (6 × N × D), not "
+                             "both (--flops would silently replace them)")
+        if (self.params_b is None) != (self.tokens_b is None) and self.flops is None:
+            given, missing = ("--params", "--tokens") if self.tokens_b is None else ("--tokens", "--params")
+            raise InputError(f"{given} needs {missing} (training FLOPs ≈ 6 × parameters × tokens), or give --flops "
+                             "or --gpu-hours instead")
+        if (self.accelerators is None) != (self.duration_days is None):
+            given, missing = ("--accelerators", "--days") if self.duration_days is None else ("--days",
+                                                                                              "--accelerators")
+            raise InputError(f"{given} needs {missing} (accelerator-hours = accelerators × days × 24)")
+        flops_path = self.flops is not None or self.params_b is not None
+        if self.mfu is not None and not flops_path:
+            raise InputError(f"--mfu {self.mfu:g} has no effect without the FLOPs path (it converts --params/--tokens "
+                             "or --flops into accelerator-hours); drop it, or give --params and --tokens or --flops "
+                             "instead of the accelerator-hours")
+        if self.pue is not None and self.boundary in ("accelerator", "server"):
+            raise InputError(f"--pue {self.pue:g} has no effect at the {self.boundary} boundary (the PUE applies only "
+                             "at the datacenter boundary, or to a published run); drop --pue or use --boundary "
+                             "datacenter")
 
     @property
     def with_host(self) -> bool:

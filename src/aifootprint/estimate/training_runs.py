@@ -119,11 +119,34 @@ def training_spec_for(model: str, registry: Registry | None = None, **overrides:
     if conflict:
         raise InputError(f"the published run of {kw['model']} already gives the accelerator-hours; drop "
                          + ", ".join(conflict) + " or leave out the model's run")
+    if "hardware" in given:
+        _check_hardware(str(given["hardware"]), str(r["hardware"]), kw["model"], registry)
+        given["hardware"] = str(r["hardware"])
     if "power_w_per_accelerator" in given:
         kw["power_source"] = "user input"
     kw["published"] = published_run(r, hours * power / 1000.0 if power is not None else None, registry)
     kw.update(given)
     return TrainingSpec(**kw)
+
+
+def _accelerator_key(name: str, registry: Registry | None) -> str:
+    """The registry key of accelerator ``name`` (``a100`` → ``a100-80gb``), or ``name`` lower-cased when unlisted."""
+    from aifootprint.reference.hardware import get_accelerator
+
+    try:
+        return str(get_accelerator(name, registry).key)
+    except InputError:
+        return name.strip().lower()
+
+
+def _check_hardware(given: str, published: str, model: str, registry: Registry | None) -> None:
+    """Refuse a ``hardware`` override that differs from the published run's accelerator: the run's
+    accelerator-hours and power were measured on that accelerator, so another one would only relabel the result
+    (audit 2, item 1)."""
+    if _accelerator_key(given, registry) != _accelerator_key(published, registry):
+        raise InputError(f"--hardware {given} conflicts with the published run of {model}, which ran on {published} "
+                         "(its accelerator-hours and power are for that accelerator); drop --hardware, or drop "
+                         "--model and describe the run with --gpu-hours and --hardware")
 
 
 def published_figures_result(row: Row, registry: Registry | None = None) -> Result:

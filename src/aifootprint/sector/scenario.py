@@ -261,6 +261,28 @@ def _input(ctx: _Ctx, name: str, raw: Any, custom: Mapping[str, str]) -> Input:
     return Input(name, unit, source, dist, (), note)
 
 
+def _check_anchors(ctx: _Ctx, inp: Input, years: tuple[int, ...]) -> None:
+    """Refuse a ``by_year`` anchor that no scenario year uses: the values of the years come from the anchors within
+    them and from the nearest anchor on each side (interpolation, :func:`.montecarlo._values_for`), so an anchor
+    beyond those would be silently ignored. ``shipments_servers`` anchors before the first year all count (they
+    feed the installed base of later years)."""
+    if not inp.by_year:
+        return
+    first, last = years[0], years[-1]
+    anchors = [y for y, _ in inp.by_year]
+    before = [y for y in anchors if y < first]
+    after = [y for y in anchors if y > last]
+    used_before = set(before) if inp.name == "shipments_servers" else (
+        set() if first in anchors or not before else {max(before)})
+    used_after = set() if last in anchors or not after else {min(after)}
+    for y in anchors:
+        if (y < first and y not in used_before) or (y > last and y not in used_after):
+            near = sorted(used_before | used_after | {a for a in anchors if first <= a <= last})
+            raise ctx.fail(("inputs", inp.name, "by_year", str(y)),
+                           f"anchor {y} is outside the scenario years {first}..{last} and has no effect (those "
+                           f"years use the anchors {', '.join(map(str, near))}); remove it, or extend years")
+
+
 def _published(ctx: _Ctx, i: int, raw: Any) -> Published:
     path: tuple[str | int, ...] = ("published", i)
     if not isinstance(raw, Mapping):
@@ -312,7 +334,9 @@ def parse_scenario(text: str, label: str = "<scenario>") -> Scenario:
     for key in head:
         if key not in _SCENARIO_KEYS:
             raise ctx.fail(("scenario", key), f"unknown key; accepted: {', '.join(sorted(_SCENARIO_KEYS))}")
-    name = _str(ctx, head, "name", ("scenario", "name"), required=True)
+    name = _str(ctx, head, "name", ("scenario", "name"), required=True).strip()
+    if not name:
+        raise ctx.fail(("scenario", "name"), "empty name; give the scenario a short name, e.g. name = \"my-fleet\"")
     model = _str(ctx, head, "model", ("scenario", "model"), required=True)
     if model not in MODELS:
         raise ctx.fail(("scenario", "model"), str(unknown_choice("model", model, MODELS)))
@@ -339,6 +363,8 @@ def parse_scenario(text: str, label: str = "<scenario>") -> Scenario:
     if not isinstance(inputs_raw, Mapping) or not inputs_raw:
         raise InputError(f"{label}: missing [inputs.NAME] tables")
     inputs = {k: _input(ctx, k, v, custom) for k, v in inputs_raw.items()}
+    for inp in inputs.values():
+        _check_anchors(ctx, inp, years)
     pubs_raw = raw.get("published", [])
     if not isinstance(pubs_raw, list):
         raise ctx.fail(("published",), "expected [[published]] tables")

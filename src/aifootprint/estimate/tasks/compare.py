@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aifootprint.errors import InputError, unknown_choice
 
-from .estimator import COMMAND_TASKS, DEFAULT_TOKENS, TaskConfig, TaskEstimator, TaskSpec
+from .estimator import COMMAND_TASKS, DEFAULT_ENCODER_BATCH, DEFAULT_TOKENS, TaskConfig, TaskEstimator, TaskSpec
 from .models import task_models
 
 if TYPE_CHECKING:
@@ -92,8 +92,12 @@ def compare_task(task: str, models: list[str] | None = None, config: TaskConfig 
         r["rank"] = rank
         r["multiple_of_cheapest"] = r["energy_wh"].best / cheapest if cheapest > 0 else None
         r["energy_wh"] = Uncertain.from_any(r["energy_wh"])
+    text_task = task in DEFAULT_MODELS
+    # tokens per item and batch: what `estimate classification|embedding --tokens N --batch B` needs to reproduce a
+    # specialised model's row (audit 2, item 6); the LLM rows add the prompt overhead below
     inputs = {"task": task, "models": [r["model"] for r in rows], "hardware": cfg.hardware,
-              "boundary": cfg.boundary, "tokens": n_tok if task in DEFAULT_MODELS else None,
+              "boundary": cfg.boundary, "tokens": n_tok if text_task else None,
+              "batch": DEFAULT_ENCODER_BATCH if text_task else None,
               "location": site.location, "zone": site.zone, "operator": site.operator}
     from aifootprint.result import Assumption
 

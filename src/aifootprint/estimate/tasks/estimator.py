@@ -120,17 +120,37 @@ def build_workload(spec: TaskSpec, registry: Registry | None = None) -> tuple[Ta
 
 
 def accelerators_for(w: Workload, cal: Calibration, fixed: int | None) -> int:
-    """``fixed``, or the smallest power of two whose usable memory holds the weights."""
+    """``fixed`` (when it holds the weights and, for a decoding workload, one decode cache), or the smallest power
+    of two whose usable memory (vLLM's ``gpu_memory_utilization`` share,
+    :data:`aifootprint.estimate.sizing.MEMORY_UTILIZATION`) holds the weights and, for a decoding workload
+    (Whisper), the caches of one window per item served together (:attr:`.flops.Workload.min_held_bytes`)."""
     from ..sizing import MEMORY_UTILIZATION
 
     usable = cal.memory_bytes * MEMORY_UTILIZATION
-    need = w.resident_bytes
-    if fixed is not None:
-        if need > fixed * usable:
-            raise InputError(f"the weights ({need / 1e9:,.0f} GB) do not fit on {fixed} × {cal.name}; raise "
-                             "--accelerators")
+    need = w.min_held_bytes
+    what = "the weights" if not w.cache_bytes_per_seq else "the weights and one decode cache per item"
+    if fixed is not None:  # a given count needs room for one decode at a time (fewer concurrent: more waves)
+        least = w.resident_bytes + w.cache_bytes_per_seq
+        if least > fixed * usable:
+            raise InputError(f"the weights{' and one decode cache' if w.cache_bytes_per_seq else ''} "
+                             f"({least / 1e9:,.0f} GB) do not fit on {fixed} × {cal.name}; raise --accelerators")
         return fixed
-    return int(2 ** max(0, math.ceil(math.log2(max(need / usable, 1.0)))))
+    n = int(2 ** max(0, math.ceil(math.log2(max(need / usable, 1.0)))))
+    if n > MAX_ACCELERATORS:
+        raise InputError(f"{what} ({need / 1e9:,.0f} GB) do not fit on {MAX_ACCELERATORS} × {cal.name}"
+                         + ("; lower --batch" if w.cache_bytes_per_seq else ""))
+    return n
+
+
+def concurrent_decodes(w: Workload, cal: Calibration, n: int) -> float | None:
+    """Sequences that can decode at once on ``n`` accelerators: the usable memory left by the weights ÷ one
+    sequence's cache (None for a workload without a decode cache)."""
+    from ..sizing import MEMORY_UTILIZATION
+
+    if not w.cache_bytes_per_seq:
+        return None
+    free = n * cal.memory_bytes * MEMORY_UTILIZATION - w.resident_bytes
+    return max(1.0, math.floor(free / w.cache_bytes_per_seq))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +191,10 @@ class TaskEstimator:
         self.cal = engine_calibration(self.config.engine, self.cal, registry)
         self.denoise_cal, self._denoise_src, self._denoise_fitted = denoise_calibration(self.cal, registry)
         self.accelerators = accelerators_for(self.workload, self.cal, self.config.accelerators)
+        fit = concurrent_decodes(self.workload, self.cal, self.accelerators)
+        if fit is not None and fit < self.workload.concurrent:  # decode in waves whose caches fit (audit 2, item 3)
+            audio, rate = self.inputs["audio_seconds"], self.inputs["tokens_per_second"]
+            self.workload = whisper_workload(self.model, audio, rate, int(self.inputs["batch"]), fit)
         self._site = site
 
     def site(self) -> Site:

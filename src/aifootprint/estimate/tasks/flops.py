@@ -67,6 +67,23 @@ class Workload:
     resident_bytes: float
     #: resolved inputs (tokens, steps, …) shown in the result
     shape: dict[str, float]
+    #: bytes of cache one sequence holds while it decodes (Whisper: self-attention K/V of its tokens + the
+    #: cross-attention K/V of the encoder positions); 0 for single-pass workloads
+    cache_bytes_per_seq: float = 0.0
+    #: sequences decoding at once (their caches held together); 0 for single-pass workloads
+    concurrent: float = 0.0
+    #: sequences that must decode at once at the least (one window per item served together)
+    min_concurrent: float = 0.0
+
+    @property
+    def held_bytes(self) -> float:
+        """Memory held at the peak: the weights plus the caches of the concurrent sequences."""
+        return self.resident_bytes + self.concurrent * self.cache_bytes_per_seq
+
+    @property
+    def min_held_bytes(self) -> float:
+        """Memory needed at the least: the weights plus the caches of :attr:`min_concurrent` sequences."""
+        return self.resident_bytes + self.min_concurrent * self.cache_bytes_per_seq
 
 
 #: Longest audio file of one transcription estimate [s] (about 116 days) and fastest speech [transcript tokens per
@@ -74,6 +91,35 @@ class Workload:
 #: tokens per second, ``estimator.DEFAULT_TOKENS_PER_S``).
 MAX_AUDIO_S = 1e7
 MAX_TOKENS_PER_S = 1000.0
+
+
+#: Largest side of a generated image or video frame, as a multiple of the model's trained side (``height`` /
+#: ``width`` of ``task_models.csv``, from each model's card): a generous bound stated as such — diffusion models are
+#: trained at (or near) one resolution, and 4 × per side (16 × the pixels) is beyond any documented use.
+MAX_SIDE_FACTOR = 4
+#: Fallback trained side [px] when the registry row gives none (1,024 px: the SDXL / SD 3.5 / FLUX.1 resolution).
+DEFAULT_SIDE = 1024
+#: Most denoising steps: the DDPM training schedule has T = 1,000 timesteps (Ho et al. 2020, arXiv:2006.11239, §4),
+#: the finest discretisation samplers take a subset of; flow-matching models default to 20–50 (task_models.csv).
+MAX_STEPS = 1000
+#: Most frames of a generated video, as a multiple of the model's trained frame count (``frames`` of
+#: ``task_models.csv``): a generous bound stated as such (4 × the clip length the model was trained on).
+MAX_FRAMES_FACTOR = 4
+#: Most items served together (images, videos, texts, audio files): the same round bound as ``estimate request``'s
+#: ``--batch`` (``aifootprint.cli.validate.LIMITS``), a generous bound stated as such: serving batches are 1–1,000.
+MAX_TASK_BATCH = 100_000
+
+
+def check_at_most(name: str, value: float, high: float, low: float = 1, unit: str = "", why: str = "") -> None:
+    """InputError naming ``name``, the value and the accepted range (with ``why``) unless ``low ≤ value ≤ high``."""
+    if low <= value <= high:
+        return
+    def fmt(x: float) -> str:
+        return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+    tail = f" {unit}" if unit else ""
+    raise InputError(f"{name} {fmt(value)} is out of range; accepted: {fmt(low)} to {fmt(high)}{tail}"
+                     + (f" ({why})" if why else ""))
 
 
 def _positive(name: str, value: float) -> None:
@@ -119,8 +165,18 @@ def diffusion_workload(m: TaskModel, steps: int, height: int, width: int, batch:
     f = m.latent_factor or 8
     if height < f * (m.patch or 1) or width < f * (m.patch or 1):
         raise InputError(f"--height/--width must be at least {f * (m.patch or 1)} px for {m.key}")
+    check_at_most("--steps", steps, MAX_STEPS, why="the DDPM schedule's 1,000 timesteps, arXiv:2006.11239")
+    check_at_most("--batch", batch, MAX_TASK_BATCH, why="a generous round bound, as estimate request's --batch")
+    for name, value, trained in (("--height", height, m.height), ("--width", width, m.width)):
+        side = trained or DEFAULT_SIDE
+        check_at_most(name, value, MAX_SIDE_FACTOR * side, f * (m.patch or 1), "px",
+                      f"{m.key}: up to {MAX_SIDE_FACTOR} × its trained {side:,} px, task_models.csv")
     if frames is not None:
         _positive("--frames", frames)
+        if m.frames:
+            check_at_most("--frames", frames, MAX_FRAMES_FACTOR * m.frames,
+                          why=f"{m.key}: up to {MAX_FRAMES_FACTOR} × its trained {m.frames:,} frames, "
+                              "task_models.csv")
         tokens = float(video_tokens(m, frames, height, width))
     else:
         tokens = float(image_tokens(m, height, width))
@@ -145,6 +201,7 @@ def encoder_workload(m: TaskModel, tokens: int, batch: int) -> Workload:
     """One forward pass of an encoder over ``tokens`` tokens for each of ``batch`` inputs."""
     _positive("--tokens", tokens)
     _positive("--batch", batch)
+    check_at_most("--batch", batch, MAX_TASK_BATCH, why="a generous round bound, as estimate request's --batch")
     if m.max_tokens and tokens > m.max_tokens:
         raise InputError(f"--tokens {tokens} exceeds {m.key}'s maximum input of {m.max_tokens} tokens "
                          "(longer texts are split into chunks: estimate each chunk)")
@@ -155,12 +212,23 @@ def encoder_workload(m: TaskModel, tokens: int, batch: int) -> Workload:
     return Workload((phase,), float(batch), p * BF16, {"tokens": float(tokens)})
 
 
-def whisper_workload(m: TaskModel, audio_s: float, tokens_per_s: float, batch: int) -> Workload:
+def whisper_workload(m: TaskModel, audio_s: float, tokens_per_s: float, batch: int,
+                     max_concurrent: float | None = None) -> Workload:
     """Whisper on ``batch`` audio files of ``audio_s`` seconds each: every 30 s window runs the encoder once
-    (padded to 30 s) and decodes its share of the transcript token by token."""
+    (padded to 30 s) and decodes its share of the transcript token by token.
+
+    Each window decodes as one sequence holding ``2 × L_dec × d × (1,500 + tokens) × 2`` bytes of cache (the K/V of
+    its cross-attention over the encoder positions and of its own tokens, bf16). The windows of one file run one
+    after the other, as in Whisper's sequential long-form transcription, where each window is conditioned on the
+    text of the one before (Radford et al. 2022, arXiv:2212.04356, §4.5): ``batch`` sequences (one window per file)
+    run at once, or ``max_concurrent`` when fewer fit the memory (:func:`.estimator.concurrent_decodes`). The
+    windows thus run in waves of equal size, each encoder pass and decode step reading the weights once and the
+    caches of that wave, so the traffic charged matches the memory held (:attr:`Workload.held_bytes`) and the
+    energy per window does not depend on the file's length through a batch no server holds."""
     _positive("--audio-seconds", audio_s)
     _positive("--tokens-per-second", tokens_per_s)
     _positive("--batch", batch)
+    check_at_most("--batch", batch, MAX_TASK_BATCH, why="a generous round bound, as estimate request's --batch")
     for name, value, high, unit in (("--audio-seconds", audio_s, MAX_AUDIO_S, " s"),
                                     ("--tokens-per-second", tokens_per_s, MAX_TOKENS_PER_S, "")):
         if value > high:
@@ -175,14 +243,19 @@ def whisper_workload(m: TaskModel, audio_s: float, tokens_per_s: float, batch: i
     head = float((m.vocab or 51865) * d)
     p_dec = 16.0 * ld * d * d + head
     seqs = batch * windows
+    conc = float(batch) if max_concurrent is None else max(1.0, min(float(batch), math.floor(max_concurrent)))
+    waves = math.ceil(seqs / conc)
+    wave = seqs / waves  # sequences per wave, spread evenly
     cross_kv = 2.0 * ld * d * d * 2.0 * s  # K and V projections of the encoder output, once per window
-    enc = Phase("encoder", seqs * (2.0 * p_enc * s + 4.0 * le * d * s * s + cross_kv), p_enc * BF16,
-                seqs * s * d * BF16, le, 1.0)
+    enc = Phase("encoder", wave * (2.0 * p_enc * s + 4.0 * le * d * s * s + cross_kv), p_enc * BF16,
+                wave * s * d * BF16, le, float(waves))
     ctx = s + per_window / 2.0
-    dec = Phase("decoder", seqs * (2.0 * p_dec + 4.0 * ld * d * ctx),
-                p_dec * BF16 + seqs * 2.0 * ld * d * ctx * BF16, seqs * d * BF16, ld, per_window)
-    shape = {"windows": float(windows), "decoded_tokens": out_tokens, "encoder_positions": float(s)}
-    return Workload((enc, dec), float(batch), (p_enc + p_dec) * BF16, shape)
+    cache = 2.0 * ld * d * (s + per_window) * BF16  # at the end of the window (the peak)
+    dec = Phase("decoder", wave * (2.0 * p_dec + 4.0 * ld * d * ctx),
+                p_dec * BF16 + wave * 2.0 * ld * d * ctx * BF16, wave * d * BF16, ld, per_window * waves)
+    shape = {"windows": float(windows), "decoded_tokens": out_tokens, "encoder_positions": float(s),
+             "concurrent_decodes": wave}
+    return Workload((enc, dec), float(batch), (p_enc + p_dec) * BF16, shape, cache, wave, float(batch))
 
 
 def vision_workload(m: TaskModel, images: int) -> Workload:
