@@ -11,7 +11,6 @@ profiles), :mod:`.boundary` (host, idle, overhead). Method and validation: ``doc
 
 from __future__ import annotations
 
-import math
 from collections import namedtuple
 from functools import lru_cache
 
@@ -43,8 +42,6 @@ if TYPE_CHECKING:
 #: (Llama-3.1-8B, 1×H100, 0.12 J/token) is also at batch 64 (MLE). Real deployments may run smaller batches
 #: (mlco2/ecologits#237 reports 4–16), which raises energy per token: pass ``batch``.
 DEFAULT_BATCH = 64
-#: z of the 95th percentile of a standard normal distribution.
-_Z95 = 1.6448536269514722
 _WH_PER_J = 1.0 / 3600.0
 #: the upper bound of a token count: any finite number (infinity would size the request on NaN accelerators)
 _INF = float("inf")
@@ -113,25 +110,6 @@ def _uncertain_col(row: Any, col: str, label: str) -> Any:
     if isinstance(lo, int | float) and isinstance(hi, int | float) and lo < hi:
         return Uncertain.triangular(float(lo), float(v), float(hi), label=label)
     return float(v)
-
-
-def band_factor(cal: Calibration) -> Any:
-    """Model error as an uncertain multiplier with median 1 whose 5 % and 95 % quantiles are the calibration's
-    out-of-sample band (measured ÷ estimated; :mod:`.calibration`): a split log-normal (two half-normals in log space,
-    one per side), so an asymmetric band stays asymmetric."""
-    from aifootprint.uncertainty import Uncertain
-
-    s_lo = max(-math.log(cal.band_low_factor), 1e-6) / _Z95
-    s_hi = max(math.log(cal.band_high_factor), 1e-6) / _Z95
-    z = Uncertain.lognormal(1.0, math.e, label=f"model-error:{cal.accelerator}")
-    return z.apply(lambda x: _split(x, s_lo, s_hi), f"model-error:{cal.accelerator}")
-
-
-def _split(x: Any, s_lo: float, s_hi: float) -> Any:
-    import numpy as np
-
-    lz = np.log(x)
-    return np.exp(np.where(lz < 0, lz * s_lo, lz * s_hi))
 
 
 class RequestEstimator:
@@ -477,61 +455,6 @@ class RequestEstimator:
             return "registry models.serving_precision (native)"
         return f"deployment assumption for {self.model.provider}: {dep.hardware_note} ({dep.source})"
 
-    def _assumptions(self) -> list[Assumption]:
-        from aifootprint.result import Assumption
-
-        from . import boundary as bd
-        from .engines import VALIDATED_ENGINES, engine_bandwidth
-
-        c, src = self.cal, self.cal.source
-        out = [
-            Assumption("batch", self.config.batch, "sequences", "ECO (EcoLogits serving assumption)"
-                       if self.config.batch == DEFAULT_BATCH else "user input"),
-            Assumption("compute_fraction", round(c.compute_fraction, 4), "-", src),
-            Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-",
-                       engine_bandwidth(self.engine.name, c)[1]),
-            Assumption("base_power_w", round(c.base_power_w, 1), "W", src),
-            Assumption("power_limit_w", round(c.max_power_w, 1), "W", "hardware registry (datasheet)"),
-            Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", src),
-            Assumption("energy_per_byte_pj", round(c.energy_per_byte_j * 1e12, 4), "pJ", src),
-            Assumption("engine", self.engine.name, "-", self.engine.source),
-            Assumption("engine_step_overhead_s", float(f"{self.engine.step_overhead_s:.4g}"), "s", self.engine.source),
-            Assumption("engine_seq_overhead_s", float(f"{self.engine.seq_overhead_s:.4g}"), "s", self.engine.source),
-            Assumption("engine_layer_overhead_s", float(f"{self.engine.layer_overhead_s:.4g}"), "s",
-                       self.engine.source),
-            Assumption("precision", self.precision, "-", "user input" if self.config.precision else
-                       self._precision_source()),
-            Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
-                       "docs/validation.md (out-of-sample measured ÷ estimated"
-                       + (")" if self.engine.name in VALIDATED_ENGINES else "; cross-GPU band: engine not validated)")),
-        ]
-        if self._profile is not None:
-            out.extend(self._profile.assumptions())
-        if self.config.boundary != "accelerator":
-            share = bd.server_share(self.registry)
-            out.append(Assumption("host_power_w_per_accelerator", self._host_w, "W",
-                                  share.source + (" [estimated fallback]" if share.estimated else "")))
-        if self.config.boundary == "datacenter":
-            out.append(Assumption("idle_fraction", bd.IDLE_FRACTION, "-", "GO25 (derived: 0.02 / (0.14 + 0.06))"))
-        return out
-
-
-def _param_assumptions(m: ResolvedModel, prange: tuple[float, float] | None) -> list[Assumption]:
-    """Active and total parameters (best, with the low–high range of closed models) and their sources; for a range,
-    the energy multiplier it gives (energy at the low / high counts ÷ best), which the uncertainty carries."""
-    from aifootprint.result import Assumption
-
-    def shown(attr: str) -> str:
-        lo, best, hi = (getattr(a, attr) or a.total_params_b for a in (m.low, m.best, m.high))
-        return f"{best:g}" if lo == hi else f"{best:g} ({lo:g}–{hi:g})"
-
-    src = ";".join(m.sources) + (" (estimate; models.csv)" if not m.open_weights else "")
-    out = [Assumption("active_params_b", shown("active_params_b"), "billion", src),
-           Assumption("total_params_b", shown("total_params_b"), "billion", src)]
-    if prange is not None:
-        out.append(Assumption("parameter_range_energy_factor", f"{prange[0]:.3g}–{prange[1]:.3g} (triangular, mode 1)",
-                              "×", "energy at the low / high parameter counts ÷ best (this estimator)"))
-    return out
 
 
 def estimate_request(model: str | Architecture, input_tokens: float, output_tokens: float,

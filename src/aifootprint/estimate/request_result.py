@@ -1,9 +1,9 @@
 """The full per-request result (energy range, carbon, water, embodied carbon, assumptions, warnings) in microseconds.
 
 Everything uncertain in a request result except the point energy is fixed for one estimator: the model-error band
-(:func:`.inference.band_factor`, from the calibration's out-of-sample quantiles), the parameter-range factor of a closed
-model (its low/high ratio, rounded to 3 digits), the site's PUE, grid intensity and water factors, the hardware
-lifetime. And every impact is linear in the point energy (carbon = energy × intensity; water = IT energy × (WUE + PUE ×
+(:func:`.request_assumptions.band_factor`, from the calibration's out-of-sample quantiles), the parameter-range factor
+of a closed model (its low/high ratio, rounded to 3 digits), the site's PUE, grid intensity and water factors, the
+hardware lifetime. And every impact is linear in the point energy (carbon = energy × intensity; water = IT energy × (WUE + PUE ×
 EWIF); embodied ∝ accelerator-seconds). So the Monte Carlo runs **once per estimator and parameter range**, on one
 Wh of active energy and one accelerator-second (:class:`Unit`), and each request scales those draws by its own point
 values — the same distribution the per-call Monte Carlo gave, at the cost of four vector scalings. The scale puts the
@@ -86,7 +86,7 @@ def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Uni
     from aifootprint.impacts import SiteOverrides, assess
 
     from . import boundary as bd
-    from .inference import _param_assumptions, band_factor
+    from .request_assumptions import band_factor, param_assumptions, request_assumptions
 
     m = est.model
     factor: Any = 1.0
@@ -128,7 +128,7 @@ def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Uni
     if est.config.boundary != "accelerator" and share.estimated:
         warnings.append(Notice("estimated-fallback", f"host_power_w_per_accelerator: estimated fallback "
                                f"{est._host_w:g} W ({share.source})", "host_power_w_per_accelerator", share.source))
-    assumptions = (*_param_assumptions(m, prange), *est._assumptions(), *emb_assumptions, *impacts.assumptions())
+    assumptions = (*param_assumptions(m, prange), *request_assumptions(est), *emb_assumptions, *impacts.assumptions())
     inputs = {
         "model": m.key, "hardware": est.cal.accelerator, "accelerators": None, "batch": est.config.batch,
         "input_tokens": None, "output_tokens": None, "precision": est.precision, "engine": est.engine.name,

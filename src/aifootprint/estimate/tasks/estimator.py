@@ -223,7 +223,7 @@ class TaskEstimator:
         from aifootprint.uncertainty import Uncertain
 
         from ..embodied import embodied_carbon
-        from ..inference import band_factor
+        from ..request_assumptions import band_factor
 
         est = self.estimate()
         band_cal = self.denoise_cal if self.spec.task in ("image", "video") else self.cal
