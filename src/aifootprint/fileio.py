@@ -114,9 +114,38 @@ def output_target(path: str | os.PathLike[str], flag: str = "--out", *, force: b
         if kept and target == Path(os.path.realpath(kept)):
             raise InputError(f"{flag} {given} is {what} ({kept}), which is never overwritten, not even with --force; "
                              "accepted: another file name")
+    if mode is not None:
+        database = database_of(target)
+        if database is not None:
+            raise InputError(f"{flag} {given} is {database}, which is never overwritten, not even with --force "
+                             "(a run store holds every recorded run); accepted: another file name")
     if mode is not None and not force:
         raise InputError(f"{flag} {given} exists; accepted: a new file name, or --force to replace it")
     return target
+
+
+#: The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html, "The Database Header").
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+#: The files SQLite keeps beside a database in WAL or rollback mode.
+_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def database_of(target: Path) -> str | None:
+    """What kind of database file ``target`` is — a SQLite database (a run store, the team server's database, or
+    anyone's) or the WAL / shared-memory / journal file beside one — or None. Such files are never replaced by an
+    output, whatever ``--force`` says: writing a report over a store loses every run in it."""
+    for suffix in _SIDECARS:
+        if target.name.endswith(suffix) and _is_sqlite(target.with_name(target.name[: -len(suffix)])):
+            return f"the {suffix[1:]} file of a SQLite database"
+    return "a SQLite database" if _is_sqlite(target) else None
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == _SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 def write_output(path: str | os.PathLike[str], data: str | bytes, flag: str = "--out",

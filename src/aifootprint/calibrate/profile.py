@@ -242,6 +242,12 @@ def check_writable(path: Path, force: bool) -> None:
     if stat.S_ISLNK(st.st_mode) or not stat.S_ISREG(st.st_mode):
         raise InputError(f"refusing to write {str(path)!r}: it exists and is not a regular file (a link, device or "
                          "folder); accepted: a new file name, or an existing regular file with --force")
+    from aifootprint.fileio import database_of
+
+    database = database_of(path)
+    if database is not None:
+        raise InputError(f"refusing to write {str(path)!r}: it is {database}, which is never overwritten, not even "
+                         "with --force; accepted: another file name")
     if not force:
         raise InputError(f"refusing to overwrite {str(path)!r}; accepted: a new file name, or --force to replace it")
 

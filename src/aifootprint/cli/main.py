@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:  # Ctrl-C outside the child's run (which forwards it): as the other commands
             print_error("aborted")
             return 130
-    empty = empty_value(args)
+    empty = empty_value(args) or repeated_option(args)
     if empty is not None:
         print_error(empty)
         return 2
@@ -277,6 +277,31 @@ def empty_value(args: list[str]) -> str | None:
         if word == "" and i > 0 and args[i - 1].startswith("-") and "=" not in args[i - 1] and args[i - 1] != "--":
             flag = args[i - 1]
             return f"{flag}: empty value; accepted: a non-empty value (or leave {flag} out for its default)"
+    return None
+
+
+#: Options that may be given more than once (each adds to a list).
+REPEATABLE = frozenset({"--where", "--run"})
+
+
+def repeated_option(args: list[str]) -> str | None:
+    """The error line for an option given twice before ``--`` (``--model a … --model b``: the last one silently won)
+    or a short option glued to ``=`` (``-o=x.csv`` wrote a file named ``=x.csv``), else None."""
+    if args[:1] == ["measure"] and "--" not in args:
+        return None  # the command's own options follow without a separator: not ours to judge
+    seen: set[str] = set()
+    for word in args:
+        if word == "--":
+            break
+        if len(word) > 2 and word[0] == "-" and word[1] != "-" and word[2] == "=":
+            return (f"{word[:2]}=: a short option takes its value after a space; accepted: {word[:2]} VALUE "
+                    "(or the long option with =VALUE)")
+        if not word.startswith("--") or word == "--help":
+            continue
+        flag = word.partition("=")[0]
+        if flag in seen and flag not in REPEATABLE:
+            return f"{flag} given twice; accepted: once (the last one would silently win)"
+        seen.add(flag)
     return None
 
 

@@ -130,6 +130,11 @@ def create_run(session: Session, body: s.RunIn) -> tuple[dict[str, Any], bool]:
         project = session.get(Project, existing.project_id)
         if project is None or project.name != body.project:
             raise ApiError(409, f"run {body.run_id!r} already exists in another project")
+        differ = [f"{k} ({getattr(existing, k)!r}, now {getattr(body, k)!r})" for k in ("host", "started_at", "name")
+                  if getattr(existing, k) != getattr(body, k)]
+        if differ:  # a retry repeats the run as it was; different fields are another run under a reused id
+            raise ApiError(409, f"run {body.run_id!r} already exists with another {', '.join(differ)}; accepted: the "
+                           "same fields (a retry), or a new run_id")
         return run_summary(session, existing), False
     project = _project(session, body.project, create=True)
     settings, (carbon, water, facility) = _site(body)
@@ -217,6 +222,9 @@ def _component(device: str) -> str:
 def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[str, Any]:
     """Append samples; each device's running total becomes max(stored, largest ``energy_j`` of the batch) in one
     UPDATE (atomic on both databases, so concurrent batches of one run never lose an update)."""
+    if is_duplicate_batch(session, run_id, batch.batch_id):
+        return batch_reply(batch.batch_id, len(batch.samples), True)
+    _check_samples(session, run_id, batch.samples)
     if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples)):
         return batch_reply(batch.batch_id, len(batch.samples), True)
     _insert_ignore(session, Sample, [{"run_id": run_id, "device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
@@ -237,6 +245,40 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
             {"rid": run_id, "dev": name, "e": peak.get(name, 0.0), "t": last.t_s, "p": last.power_w}
             for name, last in latest.items()])
     return batch_reply(batch.batch_id, len(batch.samples), False)
+
+
+#: Seconds a sample may lie past a finished run's end (the last tick's lateness; the tracker's flush is ≤ 1 s).
+END_TOLERANCE_S = 1.0
+
+
+def _check_samples(session: Session, run_id: str, samples: Sequence[s.SampleIn]) -> None:
+    """422 for samples a run cannot have: after a finished run's end (late retries within it are fine), or a
+    cumulative ``energy_j`` that falls as time goes on — within the batch, or below what the device already reached
+    at an earlier time (batches may arrive out of order: only later samples are compared)."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise ApiError(404, f"no run with id {run_id!r}")
+    if run.ended_at is not None:
+        end_s = run.ended_at - run.started_at + END_TOLERANCE_S
+        late = [x for x in samples if x.t_s > end_s]
+        if late:
+            raise ApiError(422, f"samples[].t_s {late[0].t_s:g} s is after the end of run {run_id!r} (finished at "
+                           f"t = {end_s - END_TOLERANCE_S:g} s); accepted: samples within the run")
+    stored = {d.device: d for d in session.scalars(select(RunDevice).where(RunDevice.run_id == run_id))}
+    by_device: dict[str, list[s.SampleIn]] = {}
+    for x in samples:
+        if x.energy_j is not None:
+            by_device.setdefault(x.device, []).append(x)
+    for device, rows in by_device.items():
+        rows.sort(key=lambda x: x.t_s)
+        prior = stored.get(device)
+        floor_j = prior.energy_j if prior is not None and rows[0].t_s > prior.last_t_s else 0.0
+        for x in rows:
+            if x.energy_j is not None and x.energy_j < floor_j:
+                raise ApiError(422, f"samples[].energy_j of {device!r} falls to {x.energy_j:g} J at t = {x.t_s:g} s "
+                               f"from {floor_j:g} J earlier: energy_j is the device's cumulative energy in the run "
+                               "and never decreases; accepted: a non-decreasing counter")
+            floor_j = max(floor_j, x.energy_j or 0.0)
 
 
 def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[str, Any]:
