@@ -14,7 +14,6 @@ import pytest
 
 from aifootprint.cli.main import main
 
-
 MB_CSV = ("gpu,benchmark,description,duration_s,energy_j,power_mean_w,achieved_tflop_per_s,achieved_gb_per_s,"
           "power_limit_w,driver,date\n"
           'NVIDIA H100 80GB HBM3,idle,"GPU idle, context open",5.0,574.5,114.9,,,700.0,fake,2026-12-04\n'

@@ -44,7 +44,7 @@ CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accele
 def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed: int | None) -> NDArray[np.int64]:
     """Smallest power of two holding weights + KV cache (with its copies once tensor parallelism is wider than the
     KV heads, :func:`.sizing.memory_needed_bytes`) per row, or ``fixed``; InputError when it does not fit."""
-    from .sizing import kv_replicas, widest_group
+    from .sizing import MAX_ACCELERATORS, kv_replicas
 
     local = np.minimum(ctx, c.local_window) if c.local_window else ctx
     with np.errstate(over="ignore", invalid="ignore"):  # an absurd context overflows to inf: refused just below
@@ -56,16 +56,20 @@ def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed
     if fixed is not None:  # honoured when it fits the physical memory (as RequestEstimator.accelerators_for)
         need = rest + kv * kv_replicas(c, float(fixed))
         if np.any(need > fixed * cal.memory_bytes):
-            worst = float(np.max(need))
+            from .sizing import least_accelerators
+
+            worst = int(np.argmax(need))
+            least = least_accelerators(c, int(batch), float(ctx.flat[worst]), cal.memory_bytes)
+            counts = "a lower batch" if least is None else f"--accelerators {least} or more, or a lower batch"
             raise InputError(
-                f"model does not fit on {fixed} × {cal.name} for some requests (needs up to {worst / 1e9:,.0f} GB, "
-                f"{fixed * cal.memory_bytes / 1e9:,.0f} GB of memory); raise --accelerators or lower the batch"
-            )
+                f"model does not fit on {fixed} × {cal.name} for some requests (needs up to "
+                f"{float(need.flat[worst]) / 1e9:,.0f} GB, {fixed * cal.memory_bytes / 1e9:,.0f} GB of memory); "
+                f"accepted: {counts}")
         return np.full(ctx.shape, fixed, dtype=np.int64)
     usable = cal.memory_bytes * MEMORY_UTILIZATION
     n = np.zeros(ctx.shape, dtype=np.int64)
-    k, widest = 1, widest_group(c, cal)
-    while k <= widest:  # powers of two, as sizing.accelerators_needed
+    k = 1
+    while k <= MAX_ACCELERATORS:  # powers of two, as sizing.accelerators_needed
         n[(n == 0) & (rest + kv * kv_replicas(c, float(k)) <= k * usable)] = k
         k *= 2
     return n  # 0: no count holds the row at this batch (estimate_arrays lowers it, as the scalar path)
@@ -122,6 +126,7 @@ def _lowered_rows(est: RequestEstimator, i: F64, o: F64) -> dict[str, F64] | Non
     """None when every row fits at the configured batch; else the rows that fit at it evaluated as usual and the
     others at the batch the scalar path uses for them (:meth:`.inference.RequestEstimator.result`: the largest power
     of two that fits, ``sizing.limited_batch``, here for all rows at once), each group through the same equations."""
+    shape = i.shape
     i, o = i.ravel(), o.ravel()
     ctx = i + o
     batch = est.config.batch
@@ -147,7 +152,7 @@ def _lowered_rows(est: RequestEstimator, i: F64, o: F64) -> dict[str, F64] | Non
         got = estimate_arrays(e, i[rows], o[rows])
         for k, v in got.items():
             out[k][rows] = v
-    return out
+    return {k: v.reshape(shape) for k, v in out.items()}
 
 
 def _too_large(batch: int) -> InputError:

@@ -125,6 +125,7 @@ class RequestEstimator:
         "_accelerators_needed",
         "_batch",
         "_batch_f",
+        "_batch_source",
         "_context_max",
         "_datacenter",
         "_fixed_n",
@@ -142,6 +143,7 @@ class RequestEstimator:
         "_results",
         "_site",
         "_sizes",
+        "_too_large",
         "_variants",
         "cal",
         "config",
@@ -188,6 +190,8 @@ class RequestEstimator:
         self._fixed_n = self.config.accelerators
         self._batch = self.config.batch
         self._batch_f = float(self.config.batch)
+        self._batch_source = ""  # set on an estimator whose batch sizing lowered (_at_batch)
+        self._too_large: dict[float, InputError] = {}  # contexts no count holds at this batch (sizing.BatchTooLarge)
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         self._site: Site | None = site
         self._provider_note = ""
@@ -292,9 +296,17 @@ class RequestEstimator:
     def _count(self, input_tokens: float, output_tokens: float) -> int:
         """:meth:`accelerators_for` by evaluating the memory (a context outside the precomputed limits)."""
         n = self._fixed_n
-        if n is None:
-            return self._accelerators_needed(self.costs, self.cal, self._batch, input_tokens + output_tokens)
         ctx = input_tokens + output_tokens
+        if n is None:
+            known = self._too_large.get(ctx)
+            if known is not None:  # a context already found too long for the batch: its answer, not the search again
+                raise known.with_traceback(None)
+            try:
+                return self._accelerators_needed(self.costs, self.cal, self._batch, ctx)
+            except InputError as exc:
+                if len(self._too_large) < TOO_LARGE_CACHE_SIZE:
+                    self._too_large[ctx] = exc
+                raise
         need = self._memory_needed_bytes(self.costs, self._batch, ctx, float(n))
         if n * self.cal.memory_bytes < need:
             from .sizing import least_accelerators
@@ -341,7 +353,7 @@ class RequestEstimator:
         try:
             n, plan = self._sized(input_tokens, output_tokens)
         except InputError as exc:  # sizing.BatchTooLarge: the context holds fewer sequences; as a serving engine, at
-            return self._at_batch(exc).estimate(input_tokens, output_tokens)  # the batch that fits
+            return self._at_batch(exc).estimate(input_tokens, output_tokens)  # the batch that fits (kept per context)
         o = float(output_tokens)
         acc_j, dec_j, t_step, latency = self._request_energy(plan, float(input_tokens), o)  # physics.request_energy
         if dec_j > acc_j:
@@ -380,7 +392,7 @@ class RequestEstimator:
 
             v = copy(self)
             v._physics_costs = engine_costs(token_costs(arch, self.precision), self.config.engine)
-            v._plans, v._variants, v._results = {}, {}, None
+            v._plans, v._variants, v._results, v._too_large = {}, {}, None, {}
             v._sizes = tuple((fits, too_big, n, v._plan(n)) for fits, too_big, n, _ in self._sizes)
             self._variants[arch] = v
         return v
@@ -403,16 +415,16 @@ class RequestEstimator:
 
             from aifootprint.notice import Notice
 
-            from .sizing import widest_group
+            from .sizing import MAX_ACCELERATORS
 
             lower = self._at_batch(exc)
             res = lower.result(input_tokens, output_tokens)
             notice = Notice(
                 "batch-limited", f"batch {self.config.batch} × {input_tokens + output_tokens:,.0f} tokens: the KV "
-                f"cache does not fit on {widest_group(self.costs, self.cal)} × {self.cal.name} (tensor parallelism "
-                f"wider than the model's KV heads adds copies of the cache, not room for it); estimated at batch "
-                f"{lower.config.batch}, the largest power of two that fits (a serving engine admits only the "
-                "sequences whose KV-cache blocks fit)", subject="batch", source="vLLM scheduler (KV-cache blocks)")
+                f"cache does not fit on up to {MAX_ACCELERATORS} × {self.cal.name} (tensor parallelism wider than "
+                f"the model's KV heads holds copies of the cache); estimated at batch {lower.config.batch}, the "
+                "largest power of two that fits (a serving engine admits only the sequences whose KV-cache blocks "
+                "fit)", subject="batch", source="vLLM scheduler (KV-cache blocks)")
             return replace(res, warnings=(notice, *res.warnings))
         return cache.result(input_tokens, output_tokens)
 
@@ -429,6 +441,8 @@ class RequestEstimator:
             from dataclasses import replace
 
             v = RequestEstimator(self.model, replace(self.config, batch=batch), self.registry, site=self._site)
+            v._batch_source = (f"lowered from {self.config.batch} to fit the KV cache (notice batch-limited; "
+                               "vLLM scheduler, KV-cache blocks)")
             self._variants[key] = v
         return v
 
@@ -467,6 +481,8 @@ def estimate_request(model: str | Architecture, input_tokens: float, output_toke
     return estimator_for(model, config, registry).result(input_tokens, output_tokens)
 
 
+#: Contexts remembered per estimator as too long for its batch (each answered without the sizing search again).
+TOO_LARGE_CACHE_SIZE = 1024
 #: Estimators kept per registry before the oldest are dropped.
 ESTIMATOR_CACHE_SIZE = 256
 

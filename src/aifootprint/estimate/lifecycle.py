@@ -85,14 +85,22 @@ def dedicated_batch(est: RequestEstimator, deployment: Deployment) -> int:
     """The batch a dedicated deployment's traffic fills, by Little's law: concurrent requests = arrival rate ×
     latency, at the deployment's mean daily rate (peaks are not known), rounded up to a power of two, at least 1 and
     at most the configured batch (Little 1961, Operations Research 9(3))."""
+    from dataclasses import replace
+
     rate_per_s = float(np.mean(deployment.requests())) / DAY_S
     batch = est.config.batch
-    latency = est.estimate(deployment.input_tokens, deployment.output_tokens).latency_s
-    concurrent = rate_per_s * latency
-    b = 1
-    while b < concurrent and b < batch:
-        b *= 2
-    return min(b, batch)
+    b, at = batch, est
+    for _ in range(4):  # the latency depends on the batch it sets: a few rounds settle it (powers of two)
+        concurrent = rate_per_s * at.estimate(deployment.input_tokens, deployment.output_tokens).latency_s
+        new = 1
+        while new < concurrent and new < batch:
+            new *= 2
+        new = min(new, batch)
+        if new == b:
+            break
+        b = new
+        at = RequestEstimator(est.model, replace(est.config, batch=b), est.registry)
+    return b
 
 
 def idle_kwh_per_day(est: RequestEstimator, deployment: Deployment) -> tuple[NDArray[np.float64], float]:
@@ -108,11 +116,9 @@ def idle_kwh_per_day(est: RequestEstimator, deployment: Deployment) -> tuple[NDA
     provisioned = replicas * n * DAY_S
     idle_s = provisioned - busy
     facility = 1.0
-    if est.config.boundary == "datacenter":
-        from . import boundary as bd
-
-        pue = est.site().pue.value
-        facility = (1.0 + bd.IDLE_FRACTION) * float(getattr(pue, "best", pue))
+    if est.config.boundary == "datacenter":  # PUE only: this idle is the fleet idle capacity the boundary's idle
+        pue = est.site().pue.value           # fraction stands for, here modelled (the hosts' idle draw is not)
+        facility = float(getattr(pue, "best", pue))
     kwh = idle_s * est.cal.idle_power_w * facility / 3.6e6
     return kwh, float(np.sum(busy) / np.sum(provisioned))
 
@@ -210,7 +216,7 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
         "model": est.model.key, "hardware": cfg.hardware, "requests_per_day": deployment.requests_per_day,
         "input_tokens": deployment.input_tokens, "output_tokens": deployment.output_tokens,
         "duration_days": deployment.days, "growth_per_year": deployment.growth_per_year,
-        "dedicated": deployment.dedicated, "batch": est.config.batch,
+        "dedicated": deployment.dedicated, "batch": req.inputs.get("batch", est.config.batch),
         "location": req.inputs.get("location"), "training_model": spec.model, "training_hardware": spec.hardware,
         "training_accelerator_hours": ti.get("accelerator_hours"), "training_params_b": spec.params_b,
         "training_tokens_b": spec.tokens_b, "training_location": ti.get("location"),

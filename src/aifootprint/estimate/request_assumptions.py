@@ -64,8 +64,8 @@ def request_assumptions(est: RequestEstimator) -> list[Assumption]:
 
     c, src = est.cal, est.cal.source
     out = [
-        Assumption("batch", est.config.batch, "sequences", "ECO (EcoLogits serving assumption)"
-                   if est.config.batch == DEFAULT_BATCH else "user input"),
+        Assumption("batch", est.config.batch, "sequences", est._batch_source or (
+            "ECO (EcoLogits serving assumption)" if est.config.batch == DEFAULT_BATCH else "user input")),
         Assumption("compute_fraction", round(c.compute_fraction, 4), "-", src),
         Assumption("bandwidth_fraction", round(c.bandwidth_fraction, 4), "-",
                    engine_bandwidth(est.engine.name, c)[1]),

@@ -3,9 +3,10 @@
 Everything uncertain in a request result except the point energy is fixed for one estimator: the model-error band
 (:func:`.request_assumptions.band_factor`, from the calibration's out-of-sample quantiles), the parameter-range factor
 of a closed model (its low/high ratio, rounded to 3 digits), the site's PUE, grid intensity and water factors, the
-hardware lifetime. And every impact is linear in the point energy (carbon = energy × intensity; water = IT energy × (WUE + PUE ×
-EWIF); embodied ∝ accelerator-seconds). So the Monte Carlo runs **once per estimator and parameter range**, on one
-Wh of active energy and one accelerator-second (:class:`Unit`), and each request scales those draws by its own point
+hardware lifetime. And every impact is linear in the point energy (carbon = energy × intensity; water = IT energy ×
+(WUE + PUE × EWIF); embodied ∝ accelerator-seconds). So the Monte Carlo runs **once per estimator and parameter
+range**, on one Wh of active energy and one accelerator-second (:class:`Unit`), and each request scales those draws by
+its own point
 values — the same distribution the per-call Monte Carlo gave, at the cost of four vector scalings. The scale puts the
 median of the energy at the point estimate (:func:`unit_scale`): ``best`` is the physics estimate, and the range is
 the Monte Carlo's 5 % and 95 % quantiles relative to its median.

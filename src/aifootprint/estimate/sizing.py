@@ -51,33 +51,16 @@ def least_accelerators(costs: TokenCosts, batch: int, context_tokens: float, byt
     return None
 
 
-def widest_group(costs: TokenCosts, cal: Calibration) -> int:
-    """The widest tensor-parallel group sizing uses: the largest power of two ≤ the KV heads (wider groups hold
-    copies of the KV cache, not more of it: :func:`kv_replicas`), or the smallest that holds the weights if that is
-    wider; :data:`MAX_ACCELERATORS` for a model without a replicated cache. A batch whose cache does not fit this
-    group is served with fewer sequences (:func:`limited_batch`), as an engine at a fixed tensor-parallel size
-    admits only the sequences whose KV blocks fit."""
-    shards = costs.kv_shards
-    if shards <= 0.0:
-        return MAX_ACCELERATORS
-    usable = cal.memory_bytes * MEMORY_UTILIZATION
-    n_weights = 1
-    while n_weights * usable < costs.resident_weight_bytes and n_weights < MAX_ACCELERATORS:
-        n_weights *= 2
-    n_heads = 1
-    while n_heads * 2 <= min(shards, MAX_ACCELERATORS):
-        n_heads *= 2
-    return max(n_heads, n_weights)
-
-
 def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> int:
-    """Smallest power of two (≤ :func:`widest_group`) whose usable memory holds weights + KV cache."""
+    """Smallest power of two (≤ :data:`MAX_ACCELERATORS`) whose usable memory holds weights + KV cache, with the
+    cache's copies on groups wider than the KV heads (:func:`memory_needed_bytes`): a wider group still spreads the
+    weights, but each accelerator then holds a whole KV head's cache; when no count holds the batch,
+    :class:`BatchTooLarge` names the largest batch that fits (:func:`limited_batch`)."""
     usable = cal.memory_bytes * MEMORY_UTILIZATION
-    widest = widest_group(costs, cal)
     n = 1
     while not fits(costs, batch, context_tokens, n, usable):
         n *= 2
-        if n > widest:
+        if n > MAX_ACCELERATORS:
             raise does_not_fit(costs, cal, batch, context_tokens)
     return n
 
@@ -96,11 +79,10 @@ def limited_batch(costs: TokenCosts, cal: Calibration, batch: int, context_token
     :data:`MAX_ACCELERATORS` (a serving engine admits only the sequences whose KV blocks fit: vLLM's scheduler
     limits the running batch by free KV-cache blocks), or None when one sequence does not fit."""
     usable = cal.memory_bytes * MEMORY_UTILIZATION
-    widest = widest_group(costs, cal)
     b = 1 << max(math.ceil(batch) - 1, 0).bit_length() - 1 if batch > 1 else 0
     while b >= 1:
         n = 1
-        while n <= widest:
+        while n <= MAX_ACCELERATORS:
             if fits(costs, b, context_tokens, n, usable):
                 return b
             n *= 2
@@ -109,29 +91,18 @@ def limited_batch(costs: TokenCosts, cal: Calibration, batch: int, context_token
 
 
 def does_not_fit(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> BatchTooLarge:
-    """No count up to :data:`MAX_ACCELERATORS` holds the request: say why (weights, or a KV cache per accelerator
-    that tensor parallelism cannot shrink further) and what is accepted; carries the batch that would fit."""
+    """No count up to :data:`MAX_ACCELERATORS` holds the request: say why and what is accepted; carries the batch
+    that would fit (None when not even one sequence does)."""
     lower = limited_batch(costs, cal, batch, context_tokens)
-    return BatchTooLarge(_not_fit_text(costs, cal, batch, context_tokens), lower)
-
-
-def _not_fit_text(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> str:
     usable = cal.memory_bytes * MEMORY_UTILIZATION
     need = memory_needed_bytes(costs, batch, context_tokens, float(MAX_ACCELERATORS))
-    shards = costs.kv_shards
-    if 0.0 < shards < MAX_ACCELERATORS:
-        per = batch * (kv_bytes_per_seq(costs, context_tokens) - costs.state_bytes_per_seq) / shards
-        if per > usable:
-            return (
-                f"model does not fit: the KV cache of batch {batch} × {context_tokens:,.0f} tokens is "
-                f"{per / 1e9:,.0f} GB on each accelerator however many there are (tensor parallelism splits it "
-                f"over at most {shards:g} KV heads; wider groups hold copies), more than the {usable / 1e9:,.0f} GB "
-                f"usable on a {cal.name}; accepted: a lower --batch (a deployment serves such contexts with "
-                "fewer sequences per replica)")
-    return (
-        f"model does not fit: needs {need / 1e9:,.0f} GB (weights + KV cache for batch {batch} × "
-        f"{context_tokens:,.0f} tokens), more than {MAX_ACCELERATORS} × {cal.name} "
-        f"({MAX_ACCELERATORS * usable / 1e9:,.0f} GB usable); lower --batch or use --precision int4")
+    what = (f"model does not fit: weights + KV cache (with its copies once tensor parallelism is wider than the KV "
+            f"heads) for batch {batch} × {context_tokens:,.0f} tokens need {need / 1e9:,.0f} GB on "
+            f"{MAX_ACCELERATORS} × {cal.name} ({MAX_ACCELERATORS * usable / 1e9:,.0f} GB usable)")
+    if lower is not None:
+        return BatchTooLarge(f"{what}; accepted: --batch {lower} or lower", lower)
+    return BatchTooLarge(f"{what}, even for one sequence; accepted: a shorter context, or a lower --precision "
+                         "(int4, fp8)", None)
 
 
 #: How many accelerator counts (the smallest power of two that holds the weights, then the next ones) get
@@ -158,10 +129,9 @@ def context_limits(costs: TokenCosts, cal: Calibration, batch: int, fixed: int |
         bounds = _context_bounds(costs, batch, fixed, cal.memory_bytes)
         return () if bounds is None else ((*bounds, fixed),)
     usable = cal.memory_bytes * MEMORY_UTILIZATION
-    widest = widest_group(costs, cal)
     out: list[tuple[float, float, int]] = []
     n = 1
-    while n <= widest and len(out) < LIMITED_COUNTS:
+    while n <= MAX_ACCELERATORS and len(out) < LIMITED_COUNTS:
         bounds = _context_bounds(costs, batch, n, usable)
         if bounds is not None:
             out.append((*bounds, n))

@@ -240,6 +240,11 @@ class TaskEstimator:
             self.cal.embodied_carbon_kg, self.cal.name, self._hardware_source(), est.accelerator_time_s,
             self.config.boundary != "accelerator", self.registry)
         energy = Uncertain.from_any(impacts.facility_energy_kwh * 1000.0)
+        # the draws scaled so that their median is the point estimate and the breakdown sums to it (as request
+        # results: request_result.unit_scale); carbon and water by the same factor (the same draws)
+        point = sum(breakdown.values())
+        k = point / energy.best if energy.best > 0 and point > 0 else 1.0
+        energy = energy * k
         values: dict[str, Any] = {
             "energy_wh": energy,
             "energy_wh_per_1000": energy.best * 1000.0,
@@ -247,8 +252,8 @@ class TaskEstimator:
             "flops": est.flops,
             "latency_s": est.batch_time_s,
             "accelerators": est.accelerators,
-            "carbon_g": Uncertain.from_any(impacts.carbon_g),
-            "water_l": Uncertain.from_any(impacts.water_l),
+            "carbon_g": Uncertain.from_any(impacts.carbon_g) * k,
+            "water_l": Uncertain.from_any(impacts.water_l) * k,
             "embodied_carbon_g": None if emb is None else Uncertain.from_any(emb),
         }
         inputs = {"task": self.spec.task, "model": self.model.key, "hardware": self.cal.accelerator,
