@@ -5,11 +5,10 @@ Everything uncertain in a request result except the point energy is fixed for on
 of a closed model (its low/high ratio, rounded to 3 digits), the site's PUE, grid intensity and water factors, the
 hardware lifetime. And every impact is linear in the point energy (carbon = energy × intensity; water = IT energy ×
 (WUE + PUE × EWIF); embodied ∝ accelerator-seconds). So the Monte Carlo runs **once per estimator and parameter
-range**, on one Wh of active energy and one accelerator-second (:class:`Unit`), and each request scales those draws by
-its own point
-values — the same distribution the per-call Monte Carlo gave, at the cost of four vector scalings. The scale puts the
-median of the energy at the point estimate (:func:`unit_scale`): ``best`` is the physics estimate, and the range is
-the Monte Carlo's 5 % and 95 % quantiles relative to its median.
+range**, on one Wh of active energy and one accelerator-second (:class:`Unit`), and each request scales those draws
+by its own point values — the same distribution the per-call Monte Carlo gave, at the cost of four vector scalings.
+The scale puts the median of the energy at the point estimate (:func:`unit_scale`): ``best`` is the physics
+estimate, and the range is the Monte Carlo's 5 % and 95 % quantiles relative to its median.
 
 What does not depend on the request is kept by the estimator in one :class:`ResultCache`, built on its first result:
 the :class:`Unit` per parameter-range factor, the parameter-range factor per request-size bucket, and the published
