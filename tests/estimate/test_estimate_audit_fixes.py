@@ -110,3 +110,10 @@ def test_every_chosen_count_holds_its_kv_copies(model: str, ctx: int) -> None:
     res = est.result(ctx - 100, 100)
     n, b = res.values["accelerators"], res.inputs["batch"]
     assert memory_needed_bytes(est.costs, b, ctx, float(n)) <= 0.9 * n * est.cal.memory_bytes
+
+
+def test_a_forced_count_must_split_the_attention_heads() -> None:
+    """Re-audit: --accelerators 3 on a 32-head model ran; vLLM requires the heads to divide by the TP size."""
+    with pytest.raises(InputError, match=r"--accelerators 3: .* 32 attention heads evenly; accepted: 1, 2, 4, 8, 16"):
+        RequestEstimator("llama-3.1-8b", RequestConfig(accelerators=3))
+    assert RequestEstimator("llama-3.1-8b", RequestConfig(accelerators=4)).estimate(100, 10).accelerators == 4

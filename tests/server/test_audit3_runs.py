@@ -56,3 +56,17 @@ def test_a_run_id_reused_with_other_fields_is_a_conflict(api: TestClient) -> Non
     other = api.post("/api/v1/runs", json={**same, "host": "h2"})
     assert other.status_code == 409 and "host" in other.json()["detail"]
     assert api.get("/api/v1/runs/r1").json()["host"] == "h"
+
+
+def test_empty_training_fields_and_an_inverted_window_are_422(api: TestClient) -> None:
+    """Re-audit: {"gpu_hours": 1000, "hardware": ""} answered for an H100; since > until answered an empty list."""
+    for body in ({"gpu_hours": 1000, "hardware": ""}, {"gpu_hours": 1000, "boundary": ""},
+                 {"flops": 1e24, "precision": ""}):
+        r = api.post("/api/v1/estimate/training", json=body)
+        field = next(k for k, v in body.items() if v == "")
+        assert r.status_code == 422 and f"{field}: empty value" in r.json()["detail"], r.text
+    assert api.post("/api/v1/estimate/training", json={"gpu_hours": 1000, "hardware": "h100"}).status_code == 200
+    r = api.get("/api/v1/projects/p/totals", params={"since": 1_900_000_000, "until": 1_700_000_000})
+    assert r.status_code == 422 and "since" in r.json()["detail"]
+    assert api.get("/api/v1/runs", params={"since": 2, "until": 1}).status_code == 422
+    assert api.get("/api/v1/runs", params={"since": 1, "until": 2}).status_code == 200

@@ -64,6 +64,14 @@ def _arch(model: str | None, params: float | None, active: float | None, layers:
     if model and params is not None:
         raise InputError("give either --model or --params (an explicit architecture), not both")
     if model:
+        shape = {"--active-params": active, "--layers": layers, "--d-model": d_model, "--heads": heads,
+                 "--kv-heads": kv_heads, "--head-dim": head_dim, "--vocab": vocab, "--experts": experts,
+                 "--active-experts": active_experts}
+        given = [flag for flag, v in shape.items() if v is not None]
+        if given:  # they were ignored: the registry's shape of the model was used
+            raise InputError(f"{', '.join(given)} describe an explicit architecture (with --params), not --model "
+                             f"{model} (its published shape is used); accepted: --model alone, or --params with the "
+                             "shape flags")
         return model
     if params is None:
         raise InputError("give --model NAME (see `aifootprint data show models`) or --params N (billions)")

@@ -268,15 +268,22 @@ def _framework_error(exc: Exception, args: list[str] | None = None) -> int | Non
 def empty_value(args: list[str]) -> str | None:
     """The error line for an option given an empty value (``--operator ''``, ``--out=``) before ``--``, else None:
     an empty name, path or list is never meant (it silently became the default, or the current folder)."""
+    loose = args[:1] == ["measure"] and "--" not in args  # the command's own arguments follow: only our options
     for i, word in enumerate(args):
         if word == "--":
             break
         flag, eq, value = word.partition("=")
         if word.startswith("--") and eq and not value:
             return f"{flag}: empty value; accepted: a non-empty value (or leave {flag} out for its default)"
-        if word == "" and i > 0 and args[i - 1].startswith("-") and "=" not in args[i - 1] and args[i - 1] != "--":
-            flag = args[i - 1]
-            return f"{flag}: empty value; accepted: a non-empty value (or leave {flag} out for its default)"
+        if word != "":
+            continue
+        prev = args[i - 1] if i > 0 else ""
+        after_option = prev.startswith("-") and "=" not in prev and prev != "--"
+        if after_option:  # an option's value, or (after a switch) an empty argument: never meant either way
+            return (f"{prev}: empty value (or an empty argument after it); accepted: a non-empty value (or leave "
+                    f"{prev} out for its default)")
+        if not loose:  # an empty argument (a run id, a file name)
+            return "empty argument; accepted: a non-empty value (a run id, a file name, …)"
     return None
 
 

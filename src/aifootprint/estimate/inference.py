@@ -188,6 +188,11 @@ class RequestEstimator:
                 "docs.vllm.ai, FP8 W8A8: Turing/Ampere run FP8 models as weight-only W8A16 (FP8 Marlin)"))
         self.engine = engine_profile(self.config.engine, self.cal)
         self._fixed_n = self.config.accelerators
+        heads = self.model.best.heads
+        if self._fixed_n is not None and heads and heads % self._fixed_n:  # vLLM: heads divisible by the TP size
+            fits = [n for n in range(1, min(heads, 64) + 1) if heads % n == 0]
+            raise InputError(f"--accelerators {self._fixed_n}: tensor parallelism splits {self.model.key}'s {heads} "
+                             f"attention heads evenly; accepted: {', '.join(map(str, fits))}")
         self._batch = self.config.batch
         self._batch_f = float(self.config.batch)
         self._batch_source = ""  # set on an estimator whose batch sizing lowered (_at_batch)

@@ -31,6 +31,11 @@ def _training(body: s.EstimateTrainingIn) -> dict[str, Any]:
     from ..estimate.training import TrainingSpec, estimate_training
     from ..estimate.training_runs import training_result_for
 
+    fields = ("model", "hardware", "precision", "boundary", "location", "operator")
+    empty = [k for k in fields if getattr(body, k) == ""]
+    if empty:  # an empty string silently became the default (h100, bf16, datacenter)
+        raise InputError(f"{', '.join(empty)}: empty value; accepted: a non-empty value, or leave the field out for "
+                         "its default")
     if body.model is not None:
         given = [k for k in ("gpu_hours", "accelerators", "days", "params_b", "tokens_b", "flops", "mfu", "precision")
                  if getattr(body, k) is not None]

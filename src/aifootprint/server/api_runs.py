@@ -50,6 +50,7 @@ def router() -> APIRouter:
                bucket: Annotated[str, Query(pattern="^(hour|day|week)$")] = "day",
                since: TimeQ = None, until: TimeQ = None) -> dict[str, Any]:
         """IT energy, facility energy, carbon and water of the project per hour, day or week (UTC)."""
+        _check_window(since, until)
         with st.db.read() as session:
             return project_totals(session, name, bucket, since, until).to_dict()  # type: ignore[no-any-return]
 
@@ -102,6 +103,7 @@ def router() -> APIRouter:
     def runs(st: State, project: NameQ = None, host: NameQ = None, since: TimeQ = None, until: TimeQ = None,
              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
         """Runs, newest first, filtered by project, host and start time (Unix seconds, ``since`` ≤ t < ``until``)."""
+        _check_window(since, until)
         with st.db.read() as session:
             return {"runs": service.list_runs(session, project, host, since, until, limit)}
 
@@ -171,3 +173,9 @@ def _csv_rows(st: AppState, run_id: str) -> Iterator[str]:
 
 def _num(x: float | None) -> str:
     return "" if x is None else repr(float(x))
+
+
+def _check_window(since: float | None, until: float | None) -> None:
+    """422 for a time window that ends before it starts (it answered an empty list, as if there were no data)."""
+    if since is not None and until is not None and since > until:
+        raise service.ApiError(422, f"since ({since:g}) is after until ({until:g}); accepted: since ≤ until")
