@@ -286,3 +286,13 @@ def test_fake_sensor_run_is_flagged_and_its_statement_has_the_caveat(private_hom
     code, text, _err = run_main(capsys, "runs", "show", out["inputs"]["run_id"], "--statement")
     (caveats,) = [r for r in text.splitlines() if r.startswith("| Caveats |")]
     assert code == 0 and "fake sensors" in caveats and "not measurements" in caveats
+
+
+def test_runs_list_before_any_run_says_so(private_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Re-audit 2026-12-04: a new user's first `runs list` exited 2 ("no run store at …"); an explicit --store that
+    does not exist is still one line, exit 2 (a typo must not look like an empty store)."""
+    code, out, _err = run_main(capsys, "runs", "list")
+    assert code == 0 and "no runs yet" in out and "aifootprint measure" in out
+    code, out, _err = run_main(capsys, "runs", "list", "--json")
+    assert code == 0 and out.strip() == "[]"
+    assert not private_home.exists() or not (private_home / "runs.sqlite").exists()

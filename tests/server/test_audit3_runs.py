@@ -70,3 +70,12 @@ def test_empty_training_fields_and_an_inverted_window_are_422(api: TestClient) -
     assert r.status_code == 422 and "since" in r.json()["detail"]
     assert api.get("/api/v1/runs", params={"since": 2, "until": 1}).status_code == 422
     assert api.get("/api/v1/runs", params={"since": 1, "until": 2}).status_code == 200
+
+
+def test_api_errors_name_json_fields_not_cli_flags(api: TestClient) -> None:
+    """Re-audit: {"params_b": 8} answered "--params needs --tokens"."""
+    r = api.post("/api/v1/estimate/training", json={"params_b": 8})
+    detail = r.json()["detail"]
+    assert r.status_code == 422 and "params_b" in detail and "tokens_b" in detail and "--" not in detail, detail
+    r = api.post("/api/v1/estimate/training", json={"gpu_hours": 1000, "mfu": 0.5})
+    assert r.status_code == 422 and "mfu" in r.json()["detail"] and "--" not in r.json()["detail"]

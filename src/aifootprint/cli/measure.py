@@ -77,6 +77,13 @@ def runs_list(
         raise InputError(f"--limit must be >= 1 (or 0 for all runs), got {limit}")
     from ..measure.runs import list_row
 
+    if store is None:
+        from ..measure.store import default_store_path
+
+        if not default_store_path().exists():  # a new user's first look: nothing measured yet, not an error
+            typer.echo("[]" if json_out else f"no runs yet (store: {default_store_path()}); measure one with "
+                       "`aifootprint measure -- COMMAND`")
+            return
     with _reading(store):
         opened = _open(store)
         rows = [list_row(run, opened) for run in opened.runs(limit)]

@@ -84,9 +84,25 @@ def _wrap(func: Any, model: type, doc: str) -> Any:
     """An endpoint taking ``model`` as its JSON body (FastAPI reads the annotation)."""
 
     def endpoint(body: Any) -> dict[str, Any]:
-        return func(body)  # type: ignore[no-any-return]
+        try:
+            return func(body)  # type: ignore[no-any-return]
+        except InputError as exc:  # the library words its errors for the CLI: name the JSON fields instead
+            raise InputError(as_fields(str(exc))) from None
 
     endpoint.__annotations__ = {"body": model, "return": dict[str, Any]}
     endpoint.__doc__ = doc
     endpoint.__name__ = func.__name__.strip("_")
     return endpoint
+
+
+#: CLI flags whose JSON field is not the flag's name with ``_`` for ``-``.
+FIELD_OF_FLAG = {"params": "params_b", "tokens": "tokens_b", "active-params": "active_params_b",
+                 "training-params": "params_b", "training-tokens": "tokens_b"}
+
+
+def as_fields(message: str) -> str:
+    """``message`` with each ``--flag`` named as the API's JSON field (``--gpu-hours`` -> ``gpu_hours``,
+    ``--params`` -> ``params_b``)."""
+    import re
+
+    return re.sub(r"--([a-z][a-z0-9-]*)", lambda m: FIELD_OF_FLAG.get(m[1], m[1].replace("-", "_")), message)
