@@ -21,8 +21,6 @@ from aifootprint.cli.main import main
     (("runs", "export", "x", "-o=y.csv"), ("-o=", "-o VALUE")),
     (("runs", "show", ""), ("empty argument",)),
     (("runs", "show", "--statement", ""), ("--statement", "empty")),
-    (("estimate", "multimodal", "--model", "gemma-3-27b", "--input-tokens", "100", "--output-tokens", "50",
-      "--images", "0"), ("--images N or --video-frames N", "estimate request")),
 ])
 def test_one_line_exit_2(argv: tuple[str, ...], needles: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
     code = main(list(argv))

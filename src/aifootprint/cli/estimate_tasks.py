@@ -193,9 +193,6 @@ def multimodal(
                         location=location, operator=operator)
     if video_frames < 0:
         raise InputError(f"--video-frames must be 0 or more, got {video_frames}")
-    if images + video_frames == 0:  # a text-only request: no vision encoder runs
-        raise InputError("estimate multimodal needs an image or a frame: accepted: --images N or --video-frames N "
-                         "(1 or more in all); a text-only request is `aifootprint estimate request`")
     result = estimate_multimodal(model, images + video_frames, input_tokens, output_tokens, cfg)
     emit(result, json_out, title=f"estimate multimodal ({model}, {images} image(s), {video_frames} frame(s))")
 
