@@ -35,3 +35,19 @@ def test_legacy_strings_keep_their_subject() -> None:
     d = Result("k", {}, {}, warnings=["pue: a", n]).to_dict()
     assert d["warnings"][1] == {"code": "x", "subject": "s", "message": "m", "source": "K"}
     assert warning_messages(d) == ["pue: a", "m"]
+
+
+def test_every_warning_code_is_in_the_glossary() -> None:
+    """Docs audit 2026-12-04: sixteen codes the code emits were documented nowhere. Every ``Notice("code", …)`` in the
+    package must appear in docs/glossary.md's code table (a new code fails here until it is documented)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    glossary = (root / "docs" / "glossary.md").read_text(encoding="utf-8")
+    codes = {m for p in (root / "src" / "aifootprint").rglob("*.py")
+             for m in re.findall(r'Notice\(\s*(?:code=)?"([a-z0-9-]+)"', p.read_text(encoding="utf-8"))}
+    codes |= set(re.findall(r'code="([a-z0-9-]+)"', "".join(
+        p.read_text(encoding="utf-8") for p in (root / "src" / "aifootprint").rglob("*.py"))))
+    missing = sorted(c for c in codes if f"`{c}`" not in glossary)
+    assert len(codes) > 40 and missing == [], missing

@@ -262,7 +262,7 @@ class ImpactCalculator:
         m = est.model
         notices: list[Notice] = []
         if not m.open_weights:
-            notices.append(Notice("params-not-published", f"{m.key}: parameter count not published; estimated "
+            notices.append(Notice("estimated-parameters", f"{m.key}: parameter count not published; estimated "
                                   "range used", m.key, ";".join(m.sources)))
         if est.cal.estimated:
             notices.append(Notice("hardware-uncalibrated", f"{est.cal.name} has no serving measurements; H100 "
