@@ -39,3 +39,14 @@ def test_repeatable_options_and_the_commands_own_arguments_still_pass(capsys: py
         done = subprocess.run([sys.executable, "-m", "aifootprint.cli.main", "measure", "--sensors", "fake", "--json",
                                *argv], capture_output=True, text=True, env=env, timeout=120, check=False)
         assert done.returncode == 0, done.stderr
+
+
+def test_log_rows_longer_than_the_context_window_say_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Docs re-walk: such a row was skipped as `does-not-fit` ("context too long for the model's memory")."""
+    log = tmp_path / "log.csv"
+    log.write_text("model,input_tokens,output_tokens\nllama-2-7b,5000,300\nllama-2-7b,500,300\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["estimate", "log", str(log), "--out", str(out)]) == 0
+    capsys.readouterr()
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[1].endswith('"context-window"') and not rows[2].endswith('"context-window"')

@@ -48,6 +48,7 @@ REASONS = {
     "no-output-tokens": "output tokens below 1 (a request generates at least one token)",
     "does-not-fit": "the request does not fit on the accelerators (context too long for the model's memory)",
     "bad-timestamp": "timestamp not ISO 8601 or Unix seconds",
+    "context-window": "input + output longer than the model's context window (models.csv context_length)",
 }
 #: Columns added to every chunk (and ``intensity_g_per_kwh``, the hour's value, with an intensity profile).
 OUT_COLUMNS = ("energy_wh", "carbon_g", "water_l", "skip_reason", "intensity_g_per_kwh")
@@ -214,6 +215,14 @@ class LogEstimator:
             reason[rows] = REASON_CODES.index("unknown-model") + 1
             return
         i, o = i_tok[rows], o_tok[rows]
+        limit = m.est.model.context_length
+        if limit:  # the model cannot take them, whatever the accelerators
+            long = i + o > limit
+            if np.any(long):
+                reason[rows[long]] = REASON_CODES.index("context-window") + 1
+                rows, i, o = rows[~long], i[~long], o[~long]
+                if rows.size == 0:
+                    return
         try:
             res = estimate_arrays(m.est, i, o)
         except InputError:  # some rows do not fit: find them one by one (rare path), estimate the rest

@@ -1,7 +1,7 @@
 """What the report shows readers instead of identifiers and raw numbers: one label table for input/output/site-factor
 ids (the JSON and result field names themselves are unchanged), a fallback that turns unknown ids into words, and
-one number format for the whole page (:func:`num`: 3 significant figures, trailing zeros trimmed, thousands
-separators, "million"/"billion"/"trillion" for large numbers, never scientific notation).
+one number format for the whole page (:func:`num`: 3 significant figures with trailing zeros, thousands separators,
+"million"/"billion"/"trillion" for large numbers, never scientific notation; axis ticks trimmed).
 """
 
 from __future__ import annotations
@@ -71,19 +71,21 @@ def unit_text(unit: str) -> str:
     return "" if u in DIMENSIONLESS else UNIT_WORDS.get(u, u)
 
 
-def num(x: float) -> str:
-    """The page's one number format: 3 significant figures with trailing zeros trimmed ("10", "0.5", "1.8",
-    "3.91"), thousands separators, words for millions and more ("9 billion"), plain decimals for small numbers
+def num(x: float, trim: bool = False) -> str:
+    """The page's one number format: 3 significant figures, trailing zeros kept so that numbers side by side have
+    the same precision ("1.90", "0.0240", "10.0", "3.91"; ``trim=True``, for axis ticks only: "1.9", "10"),
+    thousands separators, words for millions and more ("9.00 billion"), plain decimals for small numbers
     ("0.0000582"), never scientific notation."""
     if x == 0 or not math.isfinite(x):
         return "0" if x == 0 else str(x)
+    x = float(f"{x:.3g}")  # rounded first, so that 9.996 -> 10.0, not 10.00
     ax = abs(x)
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if ax >= size:
-            return f"{num(x / size)} {word}"
+            return f"{num(x / size, trim)} {word}"
     digits = max(0, 2 - math.floor(math.log10(ax)))
-    text = f"{round(x, digits):,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = f"{x:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if trim and "." in text else text
 
 
 #: Time units for small durations (a value below 1 s is written in ms or µs: "58.2 µs", not "5.82e-05 s").
@@ -100,6 +102,8 @@ def quantity(value: Any, unit: str) -> str:
             if abs(value) >= floor:
                 return f"{num(value * scale)} {small}"
         text = num(value)
+    elif float(value).is_integer() and abs(value) < 1e6:  # a stated whole number: "64 sequences", not "64.0"
+        text = f"{value:,.0f}"
     else:
         text = num(float(value))
     u = unit_text(unit)
@@ -146,6 +150,21 @@ def reader_text(text: str) -> str:
         out.append(label(m.group(1)))
         rest = rest[m.end():]
     return ": ".join([*out, rest]) if out else text
+
+
+_REGISTRY_COLUMN = re.compile(r"\bregistry ([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)")
+_TRAINING_RUN = re.compile(r"\btraining_runs: ")
+
+
+def plain_words(text: str) -> str:
+    """Registry references in an estimator's assumption source written in words: ``registry
+    models.serving_precision`` -> "the registry's model table (serving precision)", ``training_runs: llama-3.1-70b``
+    -> "published training run of llama-3.1-70b"."""
+    def column(m: re.Match[str]) -> str:
+        table = m.group(1).replace("_", " ")
+        return f"the registry's {table.removesuffix('s')} table ({m.group(2).replace('_', ' ')})"
+
+    return _TRAINING_RUN.sub("published training run of ", _REGISTRY_COLUMN.sub(column, text))
 
 
 def leading_ids(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from ..notice import Notice
-from .labels import DIMENSIONLESS, UNIT_WORDS, label, num, quantity, reader_notice
+from .labels import DIMENSIONLESS, UNIT_WORDS, label, num, plain_words, quantity, reader_notice
 from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart
 
 
@@ -37,16 +37,25 @@ def cite_keys(text: str) -> str:
     return _KEYS.sub(mark, escape(text))
 
 
+_BACKTICKS = re.compile(r"`([^`<>]+)`")
+
+
+def note_html(text: str) -> str:
+    """A note line as HTML: registry references in words (:func:`plain_words`), source keys marked for numbering
+    (:func:`cite_keys`), Markdown ``code`` spans as ``<code>``."""
+    return _BACKTICKS.sub(r"<code>\1</code>", cite_keys(plain_words(text)))
+
+
 def _notes_html(n: Notes) -> str:
     out = ['<div class="notes">']
     if n.flags:
-        out.append('<p class="flag">' + "<br>".join(cite_keys(reader_notice(f)) for f in n.flags) + "</p>")
+        out.append('<p class="flag">' + "<br>".join(note_html(reader_notice(f)) for f in n.flags) + "</p>")
     if n.sources:  # numbered by :func:`number_citations` when the page is assembled
         out.append('<p class="cites"><strong>Sources:</strong> '
                    + " ".join(f'<cite data-ref="{escape(_cite_key(c))}">{escape(c)}</cite>' for c in n.sources)
                    + "</p>")
     if n.assumptions:
-        out.append("<h4>Assumptions</h4><ul>" + "".join(f"<li>{cite_keys(a)}</li>" for a in n.assumptions) + "</ul>")
+        out.append("<h4>Assumptions</h4><ul>" + "".join(f"<li>{note_html(a)}</li>" for a in n.assumptions) + "</ul>")
     out.append("</div>")
     return "".join(out)
 
@@ -76,6 +85,7 @@ def _cite_key(citation: str) -> str:
 _CITE = re.compile(r'<cite data-ref="([^"]*)"( class="key")?>(.*?)</cite>', re.S)
 _CITES_P = re.compile(r'(<p class="cites"><strong>Sources:</strong> )(.*?)(</p>)', re.S)
 _REF = re.compile(r'<a class="ref" href="#ref-(\d+)"[^>]*>\[\d+\]</a>')
+_SECTION = re.compile(r"<section\b.*?</section>", re.S)
 _URL = re.compile(r"https?://[^\s<>\"]+?(?=[.,;)]?(?:\s|$|<))")
 
 
@@ -87,7 +97,8 @@ def number_citations(body: str) -> tuple[str, list[str]]:
     """Replace each section's citations by numbered links ``[n]`` (numbered in order of first use) and return the
     body with the bibliography entries (``<li>`` of the full citations, URLs as links, in number order), each source
     listed once; no citation -> no entry. A source key in a note (:func:`cite_keys`) becomes the link of its full
-    citation, or stays as written when the page does not cite it; each "Sources:" list is in numeric order."""
+    citation, or stays as written when the page does not cite it; each section's "Sources:" list is everything the
+    section cites (its sources, and keys in its notes, flags and equivalences), in numeric order."""
     numbers: dict[str, int] = {}
     entries: list[str] = []
     for m in _CITE.finditer(body):
@@ -103,11 +114,12 @@ def number_citations(body: str) -> tuple[str, list[str]]:
         n = numbers[key]
         return f'<a class="ref" href="#ref-{n}" title="{key}">[{n}]</a>'
 
-    def in_order(m: re.Match[str]) -> str:
-        links = {int(r.group(1)): r.group(0) for r in _REF.finditer(m.group(2))}
-        return m.group(1) + " ".join(links[k] for k in sorted(links)) + m.group(3)
+    def union(section: str) -> str:  # Sources: everything the section cites, in numeric order
+        links = {int(r.group(1)): r.group(0) for r in _REF.finditer(section)}
+        return _CITES_P.sub(lambda m: m.group(1) + " ".join(links[k] for k in sorted(links)) + m.group(3), section)
 
-    return _CITES_P.sub(in_order, _CITE.sub(link, body)), entries
+    linked = _CITE.sub(link, body)
+    return (_SECTION.sub(lambda m: union(m.group(0)), linked) if "<section" in linked else union(linked)), entries
 
 
 # --------------------------------------------------------------------------------------------- sector trajectory
@@ -147,8 +159,10 @@ def sector_section(t: Trajectory) -> str:
             + (f" {escape(t.extra)}" if t.extra else ""))
     rows = "".join(f"<tr><td>{y}</td><td>{num(lo)}</td><td>{num(b)}</td><td>{num(hi)}</td></tr>"
                    for y, lo, b, hi in zip(t.years, t.low, t.best, t.high, strict=True))
-    table = table_wrap('<table class="data"><thead><tr><th>year</th><th>low (p5)</th><th>best (median of draws)'
-                       f"</th><th>high (p95)</th></tr></thead><tbody>{rows}</tbody></table>")
+    what = "facility electricity" if t.quantity == "electricity" else t.quantity
+    table = table_wrap(f'<table class="data"><caption>{escape(what)} [{escape(t.unit)}] by year: 5th percentile, '
+                       "median and 95th percentile of the draws</caption><thead><tr><th>year</th><th>low (p5)</th>"
+                       f"<th>best (median of draws)</th><th>high (p95)</th></tr></thead><tbody>{rows}</tbody></table>")
     return _section("sector", "Sector trajectory", lede, chart, t.notes, table)
 
 

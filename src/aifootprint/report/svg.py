@@ -98,7 +98,7 @@ def _axes(f: _Frame, x_ticks: Sequence[float], y_ticks: Sequence[float], x_label
     for t in y_ticks:
         y = f.py(t)
         out.append(f'<line x1="{M_LEFT}" y1="{y:.1f}" x2="{W - M_RIGHT}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        out.append(_text(M_LEFT - 6, y + 4, num(t), "end", 12))
+        out.append(_text(M_LEFT - 6, y + 4, num(t, trim=True), "end", 12))
     out.append(_text((M_LEFT + W - M_RIGHT) / 2, H - 8, x_label, "middle", 13))
     out.append(f'<text transform="translate(16,{(M_TOP + H - M_BOTTOM) / 2:.0f}) rotate(-90)" font-size="13" '
                f'text-anchor="middle" fill="#222">{escape(y_label)}</text>')
@@ -347,7 +347,7 @@ def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False
             continue
         x = px(t)
         parts.append(f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{axis_bottom - 40}" stroke="#e5e5e5"/>')
-        parts.append(_text(x, axis_bottom - 24, num(t), "middle", 11))
+        parts.append(_text(x, axis_bottom - 24, num(t, trim=True), "middle", 11))
     parts.append(_text((left + W - right) / 2, axis_bottom - 6, x_label, "middle", 12))
     lx = float(left)
     for name, color in legend:
@@ -394,7 +394,7 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], baseline
     parts = [f'<line x1="{px(baseline):.1f}" y1="20" x2="{px(baseline):.1f}" y2="{height - 40}" stroke="#222"/>',
              _text(px(baseline), 14, f"nominal (inputs as stated) {num(baseline)} {unit}", "middle", 11)]
     for t in _ticks(lo, hi):
-        parts.append(_text(px(t), height - 22, num(t), "middle", 12))
+        parts.append(_text(px(t), height - 22, num(t, trim=True), "middle", 12))
     for i, (name, at_p5, at_p95) in enumerate(rows):
         y = 28 + 28 * i
         a, b = sorted((at_p5, at_p95))

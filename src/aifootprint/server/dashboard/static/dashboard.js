@@ -42,15 +42,25 @@
   }
 
   /* ------------------------------------------------------------ numbers and units
-     One formatter for every number the pages write: plain notation (never 1.2e-4), at most three significant
-     digits below 100, whole numbers with thousands separators from 100 up. Each column, card group or chart axis
+     One formatter for every number the pages write: plain notation (never 1.2e-4), three significant digits below
+     100, trailing zeros kept (25.0, 2.60, 0.00260) so one page reads at one precision, whole numbers with thousands
+     separators from 100 up. Counts (runs, draws, tokens) go through :func:`count`. Each column, card group or chart axis
      picks one unit prefix from its largest value (Wh / mWh / kWh, mL / L, mg / g / kg), so its numbers read
      plainly and the same quantity has the same unit on one page. */
   function num(x, sig) {
     if (x === null || x === undefined || typeof x !== "number" || !isFinite(x)) { return "–"; }
     if (x === 0) { return "0"; }
     if (Math.abs(x) >= 100) { return Math.round(x).toLocaleString("en-US"); }
-    return x.toLocaleString("en-US", { maximumSignificantDigits: sig || 3, maximumFractionDigits: 20 });
+    var digits = sig || 3;
+    var r = Number(x.toPrecision(digits));
+    if (Math.abs(r) >= 100) { return Math.round(r).toLocaleString("en-US"); }  // 99.96 -> 100
+    return r.toLocaleString("en-US", { minimumSignificantDigits: digits, maximumSignificantDigits: digits });
+  }
+
+  /* A count (runs, draws, tokens, accelerators): the whole number with thousands separators. */
+  function count(x) {
+    if (x === null || x === undefined || typeof x !== "number" || !isFinite(x)) { return "–"; }
+    return Math.round(x).toLocaleString("en-US");
   }
 
   /* An axis tick: the value itself, trimmed (0.5, 1, 2, 1,400; no trailing zeros, no exponent). */
@@ -166,7 +176,12 @@
     host_embodied_carbon_kg_per_accelerator: "host embodied carbon per accelerator",
     ram_power_per_gb: "RAM power per GB", ram_size: "RAM size", cpu_tdp: "CPU TDP",
     cpu: "CPU", gpu: "GPU", ram: "RAM", prefill: "prefill", decode: "decode", host: "host", idle: "idle",
-    overhead: "facility overhead", trajectory: "trajectory", estimated: "estimated"
+    overhead: "facility overhead", trajectory: "trajectory", estimated: "estimated",
+    it_power_gw: "IT power", servers: "servers", server_power_kw: "server power", installed_servers: "installed servers",
+    utilisation_fraction: "server utilisation", requests_per_day: "requests per day",
+    energy_per_request_wh: "energy per request", demand_growth_fraction: "demand growth",
+    efficiency_gain_fraction: "efficiency gain", rebound_elasticity: "rebound elasticity",
+    power_w_per_accelerator: "power per accelerator", supply: "supply"
   };
   var UNIT_WORDS = ["s", "w", "pj", "twh", "gwh", "mwh", "kwh", "wh", "gb", "b", "l", "g", "t", "kg", "j",
     "per", "pct", "years"];
@@ -209,15 +224,41 @@
     return name ? name + " (" + code + ")" : String(code);
   }
 
-  /* A notice's message with its leading identifier ("wue_onsite: …") in words. */
-  function noticeText(w) {
+  /* A source key in words: its citation's author or publisher ("UPTIME" -> "Uptime Institute", "IEA25" -> "IEA");
+     the key itself when the citation is unknown. */
+  function sourceName(key, m) {
+    var cite = (((m || {}).sources) || {})[key];
+    if (!cite) { return key; }
+    var name = String(cite).replace(/\s*\([^)]*\)/g, "").split(",")[0].trim();
+    return name && name.length <= 40 ? name : key;
+  }
+
+  /* Source keys in a text ("UPTIME;GREENBIZ-WUE (2024)") in words ("Uptime Institute and GreenBiz (2024)"). */
+  function sourceWords(text, m) {
+    var cites = ((m || {}).sources) || {};
+    return String(text).replace(/[A-Z][A-Za-z0-9.\-]*(?:;[A-Z][A-Za-z0-9.\-]*)*/g, function (group) {
+      var keys = group.split(";");
+      if (!keys.every(function (k) { return Object.prototype.hasOwnProperty.call(cites, k); })) { return group; }
+      return keys.map(function (k) { return sourceName(k, m); }).join(" and ");
+    });
+  }
+
+  /* A notice's message in words: its leading identifier ("wue_onsite: …") and the ids and source keys inside it
+     ("(it_*)" dropped, "UPTIME;GREENBIZ-WUE" -> "Uptime Institute and GreenBiz"). */
+  function noticeText(w, m) {
     if (typeof w === "string") { return w; }
     var msg = w.message || JSON.stringify(w);
     var subject = w.subject || "";
+    var rest = msg;
+    var lead = "";
     if (subject && msg.indexOf(subject + ": ") === 0 && Object.prototype.hasOwnProperty.call(LABELS, subject)) {
-      msg = LABELS[subject] + ": " + msg.slice(subject.length + 2);
+      lead = LABELS[subject] + ": ";
+      rest = msg.slice(subject.length + 2);
     }
-    return msg;
+    rest = rest.replace(/\s*\([a-z]+_\*\)/g, "").replace(/\b[a-z]+(?:_[a-z0-9]+)+\b/g, function (id) {
+      return Object.prototype.hasOwnProperty.call(LABELS, id) ? LABELS[id] : id;
+    });
+    return lead + sourceWords(rest, m);
   }
 
   /* A source cell: keys separated by commas, their citations on hover. */
@@ -268,29 +309,35 @@
     container.appendChild(c);
   }
 
-  function listWarnings(items) {
+  function listWarnings(items, m) {
     var ul = $("warnings");
     clear(ul);
     (items || []).forEach(function (w) {
-      var li = el("li", noticeText(w));
+      var li = el("li", noticeText(w, m));
       if (w && typeof w === "object") {
         if (w.code) { li.setAttribute("data-code", w.code); }
-        if (w.source) { li.setAttribute("title", "source: " + w.source); }
+        if (w.source) {
+          var cites = ((m || {}).sources) || {};
+          li.setAttribute("title", "source: " + String(w.source).split(";").map(function (k) {
+            return cites[k] ? k + ": " + cites[k] : k;
+          }).join("\n"));
+        }
       }
       ul.appendChild(li);
     });
   }
 
-  /* An assumption's value in words: numbers formatted (a time in s with a prefix: 58.2 µs), units readable. */
+  /* An assumption's value in words: numbers at three significant digits (a time in s with a prefix: 58.2 µs;
+     whole-number inputs such as a batch size stay whole), units readable. */
   function assumptionValue(a) {
     var v = a.value, u = a.unit;
     if (typeof v === "string" && /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v.trim())) { v = Number(v); }
     if (typeof v !== "number") { return [v === null || v === undefined ? "–" : String(v), unitLabel(u)]; }
     if (u === "s" && v !== 0 && Math.abs(v) < 1) {
       var unit = pickUnit("s", [v]);
-      return [num(v / unit.k, 4), unit.name];
+      return [num(v / unit.k), unit.name];
     }
-    return [num(v, 4), unitLabel(u)];
+    return [Number.isInteger(v) ? count(v) : num(v), unitLabel(u)];
   }
 
   function fillAssumptions(items, m) {
