@@ -1,7 +1,9 @@
 """The report in real headless Chromium at a desktop (1280 px) and a phone (420 px) width: no console errors, the
 key numbers in the rendered page, no two chart labels overlapping and none on a reference line, chart text
-readable, no sideways scrolling of the page (charts scroll inside their figure, with a visible hint). Issue 12: at
-420 px chart text was ~4 px; labels sat on reference lines.
+readable, no sideways scrolling of the page (charts scroll inside their figure, with a visible hint), no label on a
+line or inside a band, the per-task table's text columns left-aligned and within the screen. Issue 12: at 420 px
+chart text was ~4 px; labels sat on reference lines. Audit E: "IEA25 2030" sat in the band; the models column was
+cut off at 420 px.
 
 Headless Chromium never lays a window out narrower than ~500 px (``--window-size=420,900`` renders ~485–500 px), so
 the report is opened in an ``<iframe>`` of exactly the tested width inside a wrapper page. A small script injected
@@ -36,7 +38,13 @@ PROBE = """<script>
 window.addEventListener('load', () => {
   const out = {overlaps: [], minFont: 1e9, smallest: '', texts: 0, innerWidth: window.innerWidth,
                pageOverflow: document.documentElement.scrollWidth - window.innerWidth, wide: [], unhinted: [],
-               scrolling: 0};
+               scrolling: 0, onData: [], taskAlign: [], taskOverflow: 0};
+  const tasks = document.querySelector('table.tasks');
+  if (tasks) {
+    out.taskOverflow = tasks.parentElement.scrollWidth - tasks.parentElement.clientWidth;
+    const row = tasks.querySelector('tbody tr');
+    out.taskAlign = [...row.children].map(td => getComputedStyle(td).textAlign);
+  }
   document.querySelectorAll('body *').forEach(el => {  // what sticks out of the page, for the failure message
     const r = el.getBoundingClientRect();
     if (r.right > window.innerWidth + 1 && !el.closest('figure, .table-wrap'))
@@ -63,6 +71,18 @@ window.addEventListener('load', () => {
       boxes.forEach(p => { if (p.x0 < r.right && r.left < p.x1 && p.y0 + 1 < y && y < p.y1 - 1)
         out.overlaps.push(`chart ${i}: "${p.s}" on a reference line`); });
     });
+    const ctm = svg.getScreenCTM(), inv = ctm && ctm.inverse();
+    svg.querySelectorAll('polyline').forEach(pl => {  // a label on a line (sampled every 3 user units)
+      for (let d = 0, n = pl.getTotalLength(); d <= n; d += 3) {
+        const q = pl.getPointAtLength(d).matrixTransform(ctm);
+        boxes.forEach(p => { if (p.x0 + 1 < q.x && q.x < p.x1 - 1 && p.y0 + 1 < q.y && q.y < p.y1 - 1)
+          out.onData.push(`chart ${i}: "${p.s}" on a line`); });
+      }
+    });
+    svg.querySelectorAll('polygon').forEach(pg => boxes.forEach(p => {  // a label inside a band
+      const c = new DOMPoint((p.x0 + p.x1) / 2, (p.y0 + p.y1) / 2).matrixTransform(inv);
+      if (pg.isPointInFill(c)) out.onData.push(`chart ${i}: "${p.s}" in a band`);
+    }));
     for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
       const p = boxes[a], q = boxes[b];
       if (p.x0 < q.x1 - 1 && q.x0 < p.x1 - 1 && p.y0 < q.y1 - 1 && q.y0 < p.y1 - 1)
@@ -123,6 +143,10 @@ def test_report_is_readable_in_chromium(page: Path, width: int) -> None:
     assert "Sector trajectory" in dom and "945" in dom and "break-even day" in dom and "References" in dom
     assert dom.count("<svg") >= 6 and check["texts"] > 100
     assert check["overlaps"] == [], check["overlaps"]
+    assert sorted(set(check["onData"])) == [], check["onData"]  # marker labels clear of lines and bands
+    align = check["taskAlign"]  # text columns left, numbers right; the models column wraps inside the screen
+    assert align[0] == align[-1] == "left" and set(align[1:-1]) == {"right"}, align
+    assert check["taskOverflow"] <= 1, check["taskOverflow"]
     assert check["minFont"] >= MIN_FONT_PX, (check["minFont"], check["smallest"])
     assert check["pageOverflow"] <= 1, (check["pageOverflow"], check["wide"])
     assert check["unhinted"] == [], check["unhinted"]

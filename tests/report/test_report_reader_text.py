@@ -67,7 +67,7 @@ def test_readers_see_labels_not_identifiers(page: str) -> None:
     assert not re.search(r"\b(pue|training): ", text)
     assert "range(" not in text and "triangular(" not in text
     rebound = _notes(_section(page, "rebound"))
-    assert "Demand growth: 0.1–0.5 per year" in rebound
+    assert "Demand growth: 0.100–0.500 per year" in rebound
     assert "Spearman rank correlation of Rebound elasticity with the result" in _notes(
         _section(page, "rebound-sensitivity"))
 
@@ -78,7 +78,7 @@ def test_label_table_and_fallback() -> None:
     assert label("cooling_overhead_kw") == "Cooling overhead"  # unknown id: words, unit suffix dropped
     assert reader_text("training: grid_intensity: implied") == "Training: Grid carbon intensity: implied"
     assert reader_text("gpt-4o: estimated: parameter count") == "gpt-4o: estimated: parameter count"
-    assert dist_text(Dist("range", (0.1, 0.5))) == "0.1–0.5"
+    assert dist_text(Dist("range", (0.1, 0.5))) == "0.100–0.500"
     assert dist_text(Dist("triangular", (669.0, 945.0, 1264.0))) == "669–1,264, most likely 945"
 
 
@@ -109,15 +109,16 @@ def test_unknown_key_like_words_stay_text() -> None:
 
 # ------------------------------------------------------------------------------------------------- 5: numbers
 def test_one_number_format_without_scientific_notation(page: str) -> None:
-    assert num(9e9) == "9 billion" and num(1.5e6) == "1.5 million" and quantity(5.824e-05, "s") == "58.2 µs"
+    assert num(9e9) == "9.00 billion" and num(1.5e6) == "1.50 million" and quantity(5.824e-05, "s") == "58.2 µs"
+    assert quantity(9e9, "requests/day") == "9 billion requests/day" and quantity(64.0, "") == "64"  # stated
     assert [num(v) for v in (10.0, 5.0, 0.5, 0.001, 0.01, 0.0, 50.0, 100.0, 1.8, 3.908)] == \
-        ["10", "5", "0.5", "0.001", "0.01", "0", "50", "100", "1.8", "3.91"]
+        ["10.0", "5.00", "0.500", "0.00100", "0.0100", "0", "50.0", "100", "1.80", "3.91"]
     text = _visible(page)
     assert not re.search(r"\d(\.\d+)?e[+-]\d", text), re.search(r".{30}\d(\.\d+)?e[+-]\d.{30}", text)
     assert "9 billion requests/day" in text
     ticks = re.findall(r'text-anchor="(?:middle|end)" fill="#222" font-weight="normal">([0-9.,]+)</text>', page)
     assert ticks and not [t for t in ticks if re.fullmatch(r"[0-9,]*\.[0-9]*0", t)], ticks
-    assert "1.80 L/kWh" not in text and "3.908" not in text and "1.4769" not in text
+    assert "3.908" not in text and "1.4769" not in text
 
 
 # ------------------------------------------------------------------------------------------------- 6: notes placement
@@ -130,7 +131,7 @@ def test_energy_charts_list_only_their_inputs(page: str) -> None:
         for factor in ("Grid carbon intensity", "On-site water use (WUE)", "Off-site water of electricity"):
             assert factor not in notes, (sid, factor)
     eq = _notes(_section(page, "equivalences"))
-    assert "Grid carbon intensity: 475 gCO2e/kWh" in eq and "On-site water use (WUE): 1.8 L/kWh" in eq
+    assert "Grid carbon intensity: 475 gCO2e/kWh" in eq and "On-site water use (WUE): 1.80 L/kWh" in eq
     assert _notes(_section(page, "rebound")).lower().count("no published demand elasticity") == 1
 
 

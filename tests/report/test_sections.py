@@ -122,7 +122,7 @@ def test_long_bar_labels_wrap_and_only_overlong_ones_are_shortened() -> None:
     texts = re.findall(r">([^<>]*)</text>", svg)
     assert "tokens) (Luccioni et al. 2024, mean over models)" in texts
     assert sum(t.endswith("…") for t in texts) == 2 and "…" not in "".join(t for t in texts if "Luccioni" in t)
-    assert f"<title>{long}: 2 </title>" in svg and 'font-weight="bold"' in svg
+    assert f"<title>{long}: 2.00 </title>" in svg and 'font-weight="bold"' in svg
     assert all(len(t) <= LABEL_CHARS + LABEL_CHARS // 6 for t in texts if t.startswith(("x", "▶")))
 
 

@@ -78,14 +78,24 @@ def num(x: float, trim: bool = False) -> str:
     ("0.0000582"), never scientific notation."""
     if x == 0 or not math.isfinite(x):
         return "0" if x == 0 else str(x)
-    x = float(f"{x:.3g}")  # rounded first, so that 9.996 -> 10.0, not 10.00
     ax = abs(x)
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if ax >= size:
+        if ax >= size * (1 - 5e-4):  # 999,999 -> "1.00 million", not "1,000 thousand"
             return f"{num(x / size, trim)} {word}"
-    digits = max(0, 2 - math.floor(math.log10(ax)))
+    magnitude = math.floor(math.log10(ax))
+    digits = max(0, 2 - magnitude)
+    if digits and abs(round(x, digits)) >= 10.0 ** (magnitude + 1):  # 9.996 -> "10.0", not "10.00"
+        digits -= 1
     text = f"{x:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if trim and "." in text else text
+
+
+def stated(x: float) -> str:
+    """A stated input value: a whole number as written ("64", "9 billion", not "64.0", "9.00 billion"), any other
+    through :func:`num`."""
+    if x.is_integer():
+        return f"{x:,.0f}" if abs(x) < 1e6 else num(x, trim=True)
+    return num(x)
 
 
 #: Time units for small durations (a value below 1 s is written in ms or µs: "58.2 µs", not "5.82e-05 s").
@@ -102,10 +112,8 @@ def quantity(value: Any, unit: str) -> str:
             if abs(value) >= floor:
                 return f"{num(value * scale)} {small}"
         text = num(value)
-    elif float(value).is_integer() and abs(value) < 1e6:  # a stated whole number: "64 sequences", not "64.0"
-        text = f"{value:,.0f}"
     else:
-        text = num(float(value))
+        text = stated(float(value))
     u = unit_text(unit)
     return f"{text} {u}" if u else text
 
@@ -115,7 +123,7 @@ def dist_text(dist: Any) -> str:
     (triangular), "median 3, GSD 1.5" (lognormal), a point as its value."""
     kind, p = getattr(dist, "kind", ""), tuple(getattr(dist, "params", ()))
     if kind == "point" and p:
-        return num(p[0])
+        return stated(float(p[0]))
     if kind == "range" and len(p) == 2:
         return f"{num(p[0])}–{num(p[1])}"
     if kind == "triangular" and len(p) == 3:

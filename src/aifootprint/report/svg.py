@@ -254,6 +254,26 @@ def _marker_slots(f: _Frame, series: Sequence[Series], markers: Sequence[Marker]
     return out
 
 
+def _data_boxes(f: _Frame, series: Sequence[Series], step: float = 4.0) -> list[tuple[float, float, float, float]]:
+    """Small boxes covering each series' line and its low–high band (sampled every ``step`` px along x), so that
+    a marker's label is placed clear of the data, not on it."""
+    boxes = []
+    for s in series:
+        for i in range(len(s.x) - 1):
+            xa, xb = f.px(s.x[i]), f.px(s.x[i + 1])
+            n = max(1, math.ceil(abs(xb - xa) / step))
+            for k in range(n + 1):
+                t = k / n
+                x = xa + t * (xb - xa)
+                y = f.py(s.y[i]) + t * (f.py(s.y[i + 1]) - f.py(s.y[i]))
+                top, bottom = y - 2, y + 2
+                if s.low is not None and s.high is not None:
+                    top = min(top, f.py(s.high[i]) + t * (f.py(s.high[i + 1]) - f.py(s.high[i])))
+                    bottom = max(bottom, f.py(s.low[i]) + t * (f.py(s.low[i + 1]) - f.py(s.low[i])))
+                boxes.append((x - step / 2, top, x + step / 2, bottom))
+    return boxes
+
+
 #: Half width of a published marker's caps [px], radius of a single published value's dot, label font size.
 CAP_PX, DOT_PX, MARKER_FONT = 8, 5, 11
 
@@ -268,6 +288,7 @@ def _markers(f: _Frame, series: Sequence[Series], markers: Sequence[Marker], ref
     obstacles += [(f.px(x) - 4, f.py(v) - 4, f.px(x) + 4, f.py(v) + 4) for s in series
                   for x, v in zip(s.x, s.y, strict=True)]
     obstacles += [(M_LEFT, y - 2, W - M_RIGHT, y + 2) for y in ref_ys]  # labels never sit on a reference line
+    obstacles += _data_boxes(f, series)  # nor on a line or its band
     parts: list[str] = []
     for m, (x, y_hi, y_lo) in zip(markers, spans, strict=True):
         tip = f'<title>{escape(m.label)}: {num(m.low)}{"" if m.low == m.high else "–" + num(m.high)}</title>'

@@ -26,13 +26,14 @@ def _cell(v: float | None) -> str:
 
 
 def _table(rows: list[dict[str, Any]], served: dict[str, float | None]) -> str:
-    head = ("<tr><th>task</th><th>published (PHP24, A100)</th><th>estimate, their setup</th>"
-            "<th>estimate, served (H100, data centre)</th><th>models</th></tr>")
+    head = ('<tr><th class="text">task</th><th>published (PHP24, A100)</th><th>estimate, their setup</th>'
+            '<th>estimate, served (H100, data centre)</th><th class="text">models</th></tr>')
     body = []
-    for r in rows:
-        body.append(f"<tr><td>{escape(r['task'])}</td><td>{_cell(r['published_wh_per_1000'])}</td>"
-                    f"<td>{_cell(r['estimate_wh_per_1000'])}</td><td>{_cell(served.get(r['task']))}</td>"
-                    f"<td>{escape(r['models'])}</td></tr>")
+    for r in rows:  # text left-aligned, numbers right-aligned (never broken); models wrap in their column
+        body.append(f'<tr><td class="text">{escape(r["task"])}</td><td class="num">'
+                    f'{_cell(r["published_wh_per_1000"])}</td><td class="num">{_cell(r["estimate_wh_per_1000"])}'
+                    f'</td><td class="num">{_cell(served.get(r["task"]))}</td><td class="text">'
+                    f'{escape(", ".join(m.strip() for m in str(r["models"]).split(",")))}</td></tr>')
     return table_wrap('<table class="data tasks"><caption>Wh per 1,000 inferences</caption>'
                       f'<thead>{head}</thead><tbody>{"".join(body)}</tbody></table>')
 
