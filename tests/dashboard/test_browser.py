@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 PAINTED = """
-return Array.prototype.map.call(document.querySelectorAll('canvas'), function (c) {
+var shown = Array.prototype.filter.call(document.querySelectorAll('canvas'), function (c) {
+  return c.offsetParent !== null; });  // a hidden chart (e.g. carbon not computed) is left out
+return shown.map(function (c) {
   var ctx = c.getContext('2d'), n = 0;
   if (!c.width || !c.height) { return 0; }
   var px = ctx.getImageData(0, 0, c.width, c.height).data;
@@ -66,7 +68,7 @@ def width(browser: Any, request: pytest.FixtureRequest) -> Iterator[int]:
 @pytest.mark.parametrize(("page", "canvases"), [
     ("/dashboard/run.html?id=demo-train-1", 2),
     ("/dashboard/projects.html?project=llm-finetune", 1),
-    ("/dashboard/scenarios.html", 4),
+    ("/dashboard/scenarios.html", 3),  # the IEA trajectory has no input drivers: no sensitivity chart
 ])
 def test_dashboard_pages_draw_without_console_errors(browser: Any, live_url: str, page: str, canvases: int) -> None:
     painted = open_page(browser, live_url + page, canvases)
@@ -215,16 +217,18 @@ def test_numbers_are_plain_with_one_unit_per_column(browser: Any, live_url: str)
     open_page(browser, live_url + "/dashboard/", 0)
     wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 5")
     assert browser.execute_script("return [AIFD.num(2000), AIFD.num(0.0000082), AIFD.tick(0.5), AIFD.tick(20), "
-                                  "AIFD.tick(0.30000000000000004), AIFD.num(25.0), AIFD.num(1234567)]") == [
-        "2,000", "0.0000082", "0.5", "20", "0.3", "25", "1,234,567"]
+                                  "AIFD.tick(0.30000000000000004), AIFD.num(25.0), AIFD.num(1234567), AIFD.num(2.6),"
+                                  " AIFD.num(0.0026), AIFD.num(39.14), AIFD.num(99.96), AIFD.num(123.4),"
+                                  " AIFD.count(5)]") == [
+        "2,000", "0.00000820", "0.5", "20", "0.3", "25.0", "1,234,567", "2.60", "0.00260", "39.1", "100", "123", "5"]
     heads = _texts(browser, "#runs thead th")
     assert heads[6:] == ["IT energy [Wh]", "carbon [g CO2e]", "water [L]"], heads
     cells = _texts(browser, "#runs tbody td")
     assert not [c for c in cells if re.search(EXPONENT, c, re.I)], cells
     measured = _texts(browser, "#runs tbody tr:last-child td")
-    assert measured[6] == "0.0026"  # 2.6 mWh in the Wh column: plain, not 2.60e-6 kWh
+    assert measured[6] == "0.00260"  # 2.6 mWh in the Wh column: plain, not 2.60e-6 kWh, three digits
     for page, canvases in (("/dashboard/run.html?id=demo-measured-1", 2), ("/dashboard/run.html?id=demo-train-1", 2),
-                           ("/dashboard/scenarios.html", 4)):
+                           ("/dashboard/scenarios.html", 3)):
         open_page(browser, live_url + page, canvases)
         for canvas, axes in browser.execute_script(TICKS):
             for axis, labels in axes.items():
@@ -268,14 +272,12 @@ def test_identifiers_are_shown_as_words(browser: Any, live_url: str) -> None:
 
     from selenium.webdriver.common.by import By
 
-    open_page(browser, live_url + "/dashboard/scenarios.html", 4)
+    open_page(browser, live_url + "/dashboard/scenarios.html", 3)
     option = browser.execute_script("var s = document.querySelector('select[name=name]');"
                                     "return s.options[s.selectedIndex].textContent;")
     assert option.startswith("Data-centre electricity") and "iea-2025" not in option
     info = browser.find_element(By.ID, "scinfo").text
     assert "iea-2025-data-centres" not in info and "2,000 draws" in info, info
-    bars = browser.execute_script("return Chart.getChart(document.getElementById('sensitivity')).data.labels")
-    assert bars and not [b for b in bars if "_" in b] and bars[0].startswith("facility electricity ("), bars
     outputs = _texts(browser, "#published tbody td:first-child")
     assert outputs and set(outputs) == {"facility electricity"}, outputs
     markers = browser.execute_script(
@@ -296,7 +298,7 @@ def test_identifiers_are_shown_as_words(browser: Any, live_url: str) -> None:
     assert not [r for r in rows if r[2] == "-"], rows
     assert not [r for r in rows if re.search(EXPONENT, r[1], re.I)], rows
     seq = next(r for r in rows if r[0] == "engine overhead per sequence")
-    assert seq[1:3] == ["58.24", "µs"], seq
+    assert seq[1:3] == ["58.2", "µs"], seq  # three significant digits, as everywhere
     assert not [r for r in rows if ";" in r[3]], rows
     warnings = _texts(browser, "#warnings li")
     assert warnings and not [w for w in warnings if re.match(r"\w+_\w+: ", w)], warnings
@@ -340,11 +342,12 @@ def test_run_page_ranges_zone_names_and_measurement_notices(browser: Any, live_u
         " {energy: AIFD.pickUnit('kWh', [0.016]), carbon: AIFD.pickUnit('g', [3]),"
         " water: AIFD.pickUnit('L', [0.02])},"
         " {})")
-    assert "13 Wh (11–16)" in ranged and "2 g CO2e (1–3)" in ranged and "Ranges in brackets" in ranged, ranged
+    assert "13.0 Wh (11.0–16.0)" in ranged and "2.00 g CO2e (1.00–3.00)" in ranged, ranged
+    assert "Ranges in brackets" in ranged, ranged
     assert "the world average" in ranged
     open_page(browser, live_url + "/dashboard/run.html?id=demo-measured-1", 2)
     text = browser.find_element(By.ID, "statement").text
-    assert "the world average" in text and "WORLD" not in text and "cpu, ram is estimated" in text, text
+    assert "the world average" in text and "WORLD" not in text and "The CPU and RAM energy is estimated" in text, text
     codes = browser.execute_script("return Array.prototype.map.call(document.querySelectorAll('#warnings li'),"
                                    " function (e) { return e.getAttribute('data-code'); })")
     assert codes[:2] == ["estimated", "cpu-tdp-default"], codes
@@ -353,4 +356,134 @@ def test_run_page_ranges_zone_names_and_measurement_notices(browser: Any, live_u
     assert "default 12.0 W/core" in notes[1]
     flagged = _texts(browser, "#cards .card.flagged .label")
     assert flagged == ["IT energy (estimated)", "facility energy (estimated)"], flagged
+    assert errors(browser) == []
+
+
+# -- the second review (single-year scenarios, labels, precision, units, drivers, phone tables) -------------------
+def _visible(driver: Any, element_id: str) -> bool:
+    return bool(driver.execute_script("var e = document.getElementById(arguments[0]);"
+                                      "return !!e && e.offsetParent !== null;", element_id))
+
+
+def test_single_year_scenario_axis_error_bar_and_no_empty_carbon_charts(browser: Any, live_url: str) -> None:
+    """devries-2023-nvidia-2027 (one year, no location): the x axis spans 2026–2028 (not 1900–2150), the 5–95 %
+    range is an error bar at 2027, carbon and water are not drawn as empty frames but explained in a sentence, and
+    the sensitivity bar names its input in words."""
+    import re
+
+    open_page(browser, live_url + "/dashboard/scenarios.html?name=devries-2023-nvidia-2027", 2)
+    axis = browser.execute_script("var s = Chart.getChart(document.getElementById('energy')).scales.x;"
+                                  "return [s.min, s.max, s.ticks.map(function (t) { return String(t.label); })];")
+    assert axis[:2] == [2026, 2028] and "2027" in axis[2], axis
+    bar = browser.execute_script(
+        "var ds = Chart.getChart(document.getElementById('energy')).data.datasets.filter(function (d) {"
+        "  return d.label === 'facility electricity 5–95 % range'; })[0];"
+        "return ds ? [ds.showLine, ds.data.map(function (p) { return [p.x, p.y]; })] : null;")
+    assert bar is not None and bar[0] is True and [p[0] for p in bar[1]] == [2027, 2027], bar
+    assert 130 < bar[1][0][1] < 145 and 195 < bar[1][1][1] < 215, bar  # 5th and 95th percentiles, TWh/yr
+    assert not _visible(browser, "carbon") and not _visible(browser, "water")
+    assert _visible(browser, "cw-note")
+    note = browser.find_element("id", "cw-note").text
+    assert "not computed" in note and "location" in note and "intensity" in note, note
+    assert browser.execute_script("return document.querySelectorAll('#carbon[data-drawn], #water[data-drawn]')"
+                                  ".length") == 0
+    bars = browser.execute_script("return Chart.getChart(document.getElementById('sensitivity')).data.labels")
+    assert len(bars) == 1 and re.fullmatch(r"server power \(6\.\d\d–10\.0 kW\)", bars[0]), bars
+    assert errors(browser) == []
+
+
+def test_scenario_identifiers_sources_and_warnings_in_words(browser: Any, live_url: str) -> None:
+    """No raw id (it_power_gw, "(it_*)") or source key group ("UPTIME;GREENBIZ-WUE") in the tables and warnings;
+    every source the warnings cite is listed under Sources."""
+    open_page(browser, live_url + "/dashboard/scenarios.html?name=devries-2023-nvidia-2027", 2)
+    assert browser.execute_script("return [AIFD.label('it_power_gw'), AIFD.label('server_power_kw')]") == [
+        "IT power", "server power"]
+    outputs = _texts(browser, "#published tbody td:first-child")
+    assert "IT power" in outputs and "it power" not in outputs, outputs
+    warnings = _texts(browser, "#warnings li")
+    joined = " ".join(warnings)
+    assert "it_*" not in joined and "UPTIME" not in joined and "GREENBIZ" not in joined, warnings
+    assert "Uptime Institute and GreenBiz (2024)" in joined, warnings
+    keys = browser.execute_script("return Array.prototype.map.call(document.querySelectorAll('#sources li'),"
+                                  " function (e) { return e.getAttribute('data-key'); })")
+    assert {"DV23", "UPTIME", "GREENBIZ-WUE"} <= set(keys), keys
+    assert errors(browser) == []
+
+
+def test_iea_scenario_drivers_legend_published_value_and_links(browser: Any, live_url: str) -> None:
+    """The IEA trajectory: no one-bar chart of the output itself but a sentence; the band is named 5–95 % range;
+    the published 2030 value (945) is drawn, not only its range; reproduced figures carry the unit; the source's
+    web address is a link; the warnings' sources are listed."""
+    open_page(browser, live_url + "/dashboard/scenarios.html", 3)
+    assert not _visible(browser, "sensitivity") and _visible(browser, "sens-note")
+    assert "No separate input" in browser.find_element("id", "sens-note").text
+    assert browser.find_element("id", "sensitivity").get_attribute("data-drawn") is None
+    legend = browser.execute_script(
+        "var ch = Chart.getChart(document.getElementById('energy'));"
+        "return ch.legend.legendItems.map(function (i) { return i.text; });")
+    assert "facility electricity 5–95 % range" in legend, legend
+    assert not [t for t in legend if t.endswith("pct")], legend
+    pub = browser.execute_script(
+        "return Chart.getChart(document.getElementById('energy')).data.datasets.filter(function (d) {"
+        "  return /^published 2030/.test(d.label); }).map(function (d) {"
+        "  return [d.label, d.data.map(function (p) { return p.y; })]; })")
+    assert len(pub) == 1 and 945 in pub[0][1] and "945" in pub[0][0], pub
+    reproduced = _texts(browser, "#published tbody td:nth-child(4)")
+    assert reproduced and all(r.endswith("TWh/yr") for r in reproduced), reproduced
+    links = browser.execute_script("return Array.prototype.map.call(document.querySelectorAll('#sources a'),"
+                                   " function (a) { return a.getAttribute('href'); })")
+    assert "https://www.iea.org/reports/energy-and-ai" in links, links
+    keys = browser.execute_script("return Array.prototype.map.call(document.querySelectorAll('#sources li'),"
+                                  " function (e) { return e.getAttribute('data-key'); })")
+    assert {"IEA25", "UPTIME", "GREENBIZ-WUE", "CC-IEA19"} <= set(keys), keys
+    assert errors(browser) == []
+
+
+def test_run_page_energy_in_wh_and_three_digits(browser: Any, live_url: str) -> None:
+    """The run page uses the Wh family in cards, chart and the Devices and Windows tables (no J or kJ); its
+    numbers carry three significant digits (trailing zeros kept)."""
+    import re
+
+    open_page(browser, live_url + "/dashboard/run.html?id=demo-train-1", 2)
+    heads = _texts(browser, "#devices th[data-col=energy], #windows th[data-col=energy]")
+    assert len(heads) == 2 and all(re.fullmatch(r"IT energy \[(m|k|M|G)?Wh\]", h) for h in heads), heads
+    energies = _texts(browser, "#devices tbody td:nth-child(4), #windows tbody td:nth-child(4)")
+    assert energies and all(re.fullmatch(r"[\d,]+|\d+\.\d+", e) for e in energies), energies
+    assert [e for e in energies if re.fullmatch(r"\d\.\d\d|\d\d\.\d", e)] or all(len(e) >= 3 for e in energies)
+    windows = _texts(browser, "#windows tbody td:nth-child(4)")
+    assert windows == ["1.11", "11.1"], windows  # 4,000 J and 40,000 J in Wh
+    assert errors(browser) == []
+
+
+@pytest.mark.parametrize("width", [420], indirect=True)
+def test_run_page_tables_at_phone_width(browser: Any, live_url: str, width: int) -> None:
+    """At 420 px the Devices and Assumptions tables scroll with a hint and the first column kept in view; a run
+    without windows says so in a sentence (no empty table)."""
+    open_page(browser, live_url + "/dashboard/run.html?id=demo-measured-1", 2)
+    for table in ("devices", "assumptions"):
+        wait_for(browser, f"var h = document.querySelector('p.hint[data-hint-for={table}]'); return h && !h.hidden;")
+        box = browser.execute_script(
+            "var t = document.getElementById(arguments[0]), b = t.parentNode; b.scrollLeft = 300;"
+            "var c = t.querySelector('tbody td');"
+            "return [b.scrollLeft, c.getBoundingClientRect().left, b.getBoundingClientRect().left];", table)
+        assert box[0] > 0 and abs(box[1] - box[2]) < 2, (table, box)
+    assert not _visible(browser, "windows") and _visible(browser, "no-windows")
+    assert "No measured windows" in browser.find_element("id", "no-windows").text
+    assert errors(browser) == []
+
+
+def test_numeric_columns_are_right_aligned(browser: Any, live_url: str) -> None:
+    """Runs and projects tables: duration, energy, carbon, water (and run counts) are right-aligned."""
+    open_page(browser, live_url + "/dashboard/", 0)
+    wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 5")
+    align = browser.execute_script(
+        "return Array.prototype.map.call(document.querySelector('#runs tbody tr').cells, function (c) {"
+        "  return getComputedStyle(c).textAlign; });")
+    assert align[:5] == ["left"] * 5 and align[5:] == ["right"] * 4, align
+    open_page(browser, live_url + "/dashboard/projects.html", 0)
+    wait_for(browser, "return document.querySelectorAll('#projects tbody tr').length > 0")
+    align = browser.execute_script(
+        "return Array.prototype.map.call(document.querySelector('#projects tbody tr').cells, function (c) {"
+        "  return getComputedStyle(c).textAlign; });")
+    assert align == ["left", "right", "right", "right", "right"], align
     assert errors(browser) == []

@@ -279,10 +279,11 @@
     return new Date(unix * 1000).toISOString().replace("T", " ").slice(0, 19);
   }
 
-  function row(tbody, cells) {
+  /* A table row; the cells at the indexes ``numeric`` are numbers (right-aligned). */
+  function row(tbody, cells, numeric) {
     var tr = el("tr");
-    cells.forEach(function (c) {
-      var td = el("td");
+    cells.forEach(function (c, i) {
+      var td = el("td", null, (numeric || []).indexOf(i) >= 0 ? { "class": "num" } : {});
       if (c instanceof Node) { td.appendChild(c); } else { td.textContent = c === null || c === undefined ? "–" : String(c); }
       tr.appendChild(td);
     });
@@ -385,6 +386,17 @@
     if (th) { th.textContent = th.getAttribute("data-label") + " [" + unit.name + "]"; }
   }
 
+  /* The "scroll sideways" hint under ``table``'s scroll box (made on first use). */
+  function hintFor(table) {
+    var box = table.parentNode, next = box.nextElementSibling;
+    if (next && next.classList.contains("hint")) { return next; }
+    var hint = el("p", "The table is wider than the screen: scroll it sideways for the other columns →",
+                  { "class": "muted hint", "data-hint-for": table.id });
+    hint.hidden = true;
+    box.parentNode.insertBefore(hint, box.nextSibling);
+    return hint;
+  }
+
   /* Shows the "scroll sideways" hint under a table that is wider than its box. */
   function scrollHint(table, hint) {
     var box = table.parentNode;
@@ -430,9 +442,9 @@
           var a = el("a", r.run_id, { href: "/dashboard/run.html?id=" + encodeURIComponent(r.run_id) });
           row(tb, [a, r.project, r.name, r.host, utc(r.started_at), r.duration_s === null ? "running" : num(r.duration_s),
                    rng(inUnit(best(r.it_energy_kwh), eu)), rng(inUnit(best(r.carbon_g), cu)),
-                   rng(inUnit(best(r.water_l), wu))]);
+                   rng(inUnit(best(r.water_l), wu))], [5, 6, 7, 8]);
         });
-        $("count").textContent = num(d.runs.length) + (d.runs.length === 1 ? " run" : " runs") + ", newest first";
+        $("count").textContent = count(d.runs.length) + (d.runs.length === 1 ? " run" : " runs") + ", newest first";
         if (!hinted) { hinted = true; scrollHint(table, $("scroll-hint")); } else { window.dispatchEvent(new Event("resize")); }
       }).catch(function (e) { showError(e.message); });
     }
@@ -456,6 +468,11 @@
     return (d.devices || []).filter(function (x) { return x.estimated; }).map(function (x) { return x.device; });
   }
 
+  /* "a", "a and b", "a, b and c". */
+  function andList(items) {
+    return items.length < 2 ? items.join("") : items.slice(0, -1).join(", ") + " and " + items[items.length - 1];
+  }
+
   function statement(d, u, m) {
     var parts = ["Run " + d.run_id + " (" + d.name + ", project " + d.project + ", host " + d.host + ")"];
     parts.push(d.duration_s !== null && d.duration_s !== undefined ? " ran " + num(d.duration_s) + " s" : " is still running");
@@ -466,7 +483,7 @@
     var operator = site.operator && site.operator !== "unknown" ? ", operator " + site.operator : "";
     parts.push(" at the site factors of " + zoneName(site.zone || site.location, m) + operator + ".");
     var est = estimatedDevices(d);
-    if (est.length) { parts.push(" The energy of " + est.join(", ") + " is estimated, not measured."); }
+    if (est.length) { parts.push(" The " + andList(est.map(label)) + " energy is estimated, not measured."); }
     var ranged = [d.energy_kwh, d.carbon_g, d.water_l].some(isRange);
     parts.push(ranged ? " Ranges in brackets are the 5th–95th percentiles of the site factors;"
                       : " The site factors have no published range here, so each figure is a single value;");
@@ -487,7 +504,7 @@
       var u = { energy: pickUnit("kWh", [d.it_energy_kwh, d.energy_kwh], "Wh"), carbon: pickUnit("g", [d.carbon_g]),
                 water: pickUnit("L", [d.water_l], "mL") };
       var est = estimatedDevices(d);
-      var estNote = est.length ? "estimated, not measured: " + est.join(", ") : "";
+      var estNote = est.length ? "estimated, not measured: " + est.map(label).join(", ") : "";
       var cards = $("cards");
       card(cards, "IT energy" + (est.length ? " (estimated)" : ""), inUnit(d.it_energy_kwh, u.energy), u.energy.name, estNote);
       card(cards, "facility energy" + (est.length ? " (estimated)" : ""), inUnit(d.energy_kwh, u.energy), u.energy.name, estNote);
@@ -501,21 +518,27 @@
           "IT energy [" + u.energy.name + "]");
       });
       var devs = d.devices || [];
-      var ju = pickUnit("J", devs.map(function (x) { return x.it_energy_j; }), "J");
+      /* The tables in the Wh family, as the cards and the chart (the API gives joules: 1 kWh = 3.6 MJ). */
+      var kwh = function (j) { return (j === null || j === undefined) ? null : j / 3.6e6; };
+      var ju = pickUnit("kWh", devs.map(function (x) { return kwh(x.it_energy_j); }), "Wh");
       header($("devices"), "energy", ju);
       var tb = $("devices").querySelector("tbody");
       devs.forEach(function (x) {
         row(tb, [x.device, label(x.component), x.method + (x.estimated ? " (estimated)" : ""),
-                 num(inUnit(x.it_energy_j, ju)), num(x.last_power_w)]);
+                 num(inUnit(kwh(x.it_energy_j), ju)), num(x.last_power_w)], [3, 4]);
       });
       var wins = d.windows || [];
-      var wu = pickUnit("J", wins.map(function (w) { return w.it_energy_j; }), "J");
+      var wu = pickUnit("kWh", wins.map(function (w) { return kwh(w.it_energy_j); }), "Wh");
       header($("windows"), "energy", wu);
       var wb = $("windows").querySelector("tbody");
-      wins.forEach(function (w) { row(wb, [w.name, num(w.start_s), num(w.duration_s), num(inUnit(w.it_energy_j, wu))]); });
-      if (!wins.length) { row(wb, ["no measured windows in this run", "", "", ""]); }
+      wins.forEach(function (w) {
+        row(wb, [w.name, num(w.start_s), num(w.duration_s), num(inUnit(kwh(w.it_energy_j), wu))], [1, 2, 3]);
+      });
+      $("windows").parentNode.hidden = !wins.length;
+      $("no-windows").hidden = !!wins.length;
       fillAssumptions(d.assumptions, m);
-      listWarnings(d.warnings);
+      ["devices", "windows", "assumptions"].forEach(function (id) { scrollHint($(id), hintFor($(id))); });
+      listWarnings(d.warnings, m);
       versions(d);
       return fetchSamples(runId, null, [], 0);
     }, function (e) {
@@ -561,7 +584,7 @@
           return AIF.simpleBars(c, labels, s.map(function (r) { return r.energy_kwh / u.energy.k; }),
             "facility energy [" + u.energy.name + " per " + bucket + ", UTC]", true);
         });
-        listWarnings(d.warnings);
+        metaOrEmpty().then(function (m) { listWarnings(d.warnings, m); });
         versions(d);
       }).catch(function (e) { showError(e.message); });
     }
@@ -574,8 +597,8 @@
       header(table, "carbon", u.carbon);
       header(table, "water", u.water);
       d.projects.forEach(function (p) {
-        row(tb, [p.name, num(p.runs), num(inUnit(p.it_energy_kwh, u.energy)), num(inUnit(p.carbon_g, u.carbon)),
-                 num(inUnit(p.water_l, u.water))]);
+        row(tb, [p.name, count(p.runs), num(inUnit(p.it_energy_kwh, u.energy)), num(inUnit(p.carbon_g, u.carbon)),
+                 num(inUnit(p.water_l, u.water))], [1, 2, 3, 4]);
       });
       var q = new URLSearchParams(location.search).get("project");
       options(form.elements.project, d.projects.map(function (p) { return p.name; }), q);
@@ -604,8 +627,8 @@
       api("/estimate/request", body).then(function (d) {
         $("result").hidden = false;
         var i = d.inputs || {};
-        $("resinfo").textContent = i.model + " on " + num(i.accelerators) + " × " + String(i.hardware).toUpperCase() +
-          ", batch " + num(i.batch) + ", " + num(i.input_tokens) + " input / " + num(i.output_tokens) +
+        $("resinfo").textContent = i.model + " on " + count(i.accelerators) + " × " + String(i.hardware).toUpperCase() +
+          ", batch " + count(i.batch) + ", " + count(i.input_tokens) + " input / " + count(i.output_tokens) +
           " output tokens, boundary " + i.boundary + ", site factors of " + zoneName(i.zone || i.location, m);
         var kwh = function (v) { return v === null || v === undefined ? null : inUnit(v, { k: 1000 }); };  // Wh -> kWh
         var eu = pickUnit("kWh", [kwh(d.energy_wh)], "Wh");
@@ -625,7 +648,7 @@
             "energy [" + eu.name + "]");
         });
         fillAssumptions(d.assumptions, m);
-        listWarnings(d.warnings);
+        listWarnings(d.warnings, m);
         versions(d);
         $("result").setAttribute("data-ready", "1");
       }).catch(function (e) { showError(e.message); });
@@ -638,16 +661,79 @@
   var MARKERS = [["rectRot", "#222222"], ["triangle", "#8e44ad"], ["star", "#d35400"], ["crossRot", "#16a085"],
     ["rect", "#7f8c8d"], ["rectRounded", "#2c3e50"]];
 
-  function seriesOf(d, key, name) {
+  function seriesOf(d, key, name, m) {
     var per = d[key];
     if (!per) { return null; }
     var years = Object.keys(per).map(Number).sort(function (a, b) { return a - b; });
     var sc = UNITS_SCALE[key] ? UNITS_SCALE[key][0] : 1;
     var pick = function (k) { return years.map(function (y) { return per[String(y)][k] * sc; }); };
     var markers = (d.published || []).filter(function (p) { return p.output === key; }).map(function (p) {
-      return { label: p.year + " (" + p.source + ")", x: p.year, value: p.value, low: p.low, high: p.high };
+      var has = function (v) { return v !== null && v !== undefined; };
+      var figure = has(p.value) ? num(p.value) : "";
+      if (has(p.low) && has(p.high)) { figure += (figure ? " (" : "") + num(p.low) + "–" + num(p.high) + (figure ? ")" : ""); }
+      return { label: p.year + " (" + sourceName(p.source, m) + "): " + figure, x: p.year, value: p.value,
+               low: p.low, high: p.high };
     });
     return { label: name, x: years, best: pick("best"), low: pick("low"), high: pick("high"), markers: markers };
+  }
+
+  /* Finishes a band chart of :func:`AIF.bandLines`: the x axis spans the scenario's years only (one year: that
+     year ± 1, whole years); the shaded band is named "5–95 % range" in the legend, and with a single year it is
+     drawn as an error bar (a band of one point is invisible); each published figure has its own marker, with its
+     value as a larger point between the ends of its range. */
+  function finishBands(chart, series) {
+    var years = [];
+    var markers = {};
+    series.forEach(function (s) {
+      years = years.concat(s.x);
+      (s.markers || []).forEach(function (mk) { years.push(mk.x); markers["published: " + mk.label] = mk; });
+    });
+    var single = years.length > 0 && years.every(function (y) { return y === years[0]; });
+    var kept = [];
+    chart.data.datasets.forEach(function (ds) {
+      var text = String(ds.label);
+      var mk = markers[text];
+      if (mk && mk.value !== null && mk.value !== undefined && ds.data.length === 2 &&
+          ds.data[0].y !== ds.data[1].y) {
+        ds.data = [ds.data[0], { x: mk.x, y: mk.value }, ds.data[1]];
+        ds.pointRadius = [3, 7, 3];
+      }
+      if (/ 5th pct$/.test(text)) {
+        if (!single) { kept.push(ds); }
+        return;
+      }
+      if (/ 95th pct$/.test(text)) {
+        var name = text.slice(0, -" 95th pct".length);
+        ds.label = name + " 5–95 % range";
+        if (single) {
+          var s = series.filter(function (x) { return x.label === name; })[0];
+          var color = String(ds.backgroundColor).slice(0, 7);
+          ds.fill = false;
+          ds.data = [{ x: s.x[0], y: s.low[0] }, { x: s.x[0], y: s.high[0] }];
+          ds.borderColor = color;
+          ds.backgroundColor = color;
+          ds.borderWidth = 2;
+          ds.pointStyle = "line";
+          ds.pointRadius = 9;
+          ds.pointBorderWidth = 2;
+          ds.showLine = true;
+        }
+      }
+      kept.push(ds);
+    });
+    chart.data.datasets = kept;
+    var opts = chart.config.options;
+    opts.plugins.legend.labels.filter = function (item) { return !/ 5th pct$/.test(item.text); };
+    if (years.length) {
+      var lo = Math.min.apply(null, years), hi = Math.max.apply(null, years);
+      if (lo === hi) { lo -= 1; hi += 1; }
+      opts.scales.x.min = lo;
+      opts.scales.x.max = hi;
+      opts.scales.x.ticks = opts.scales.x.ticks || {};
+      opts.scales.x.ticks.stepSize = 1;
+      opts.scales.x.offset = true;  // markers at the first and last year are not cut in half by the frame
+    }
+    return distinctMarkers(chart);
   }
 
   /* Gives each "published: …" dataset of ``chart`` its own marker; the legend shows the markers. */
@@ -660,11 +746,30 @@
       ds.pointStyle = mk[0];
       ds.borderColor = mk[1];
       ds.backgroundColor = mk[1];
-      ds.pointRadius = 6;
+      if (!Array.isArray(ds.pointRadius)) { ds.pointRadius = 6; }
     });
     chart.config.options.plugins.legend.labels.usePointStyle = true;
     chart.update();
     return chart;
+  }
+
+  function dropChart(id) {
+    if (charts[id]) { charts[id].destroy(); delete charts[id]; }
+    $(id).removeAttribute("data-drawn");
+  }
+
+  /* A citation as text with its web addresses as links. */
+  function citation(li, text) {
+    var rest = String(text);
+    var re = /https?:\/\/[^\s]+?(?=[.,;)]?(?:\s|$))/;
+    var hit = rest.match(re);
+    while (hit) {
+      li.appendChild(document.createTextNode(rest.slice(0, hit.index)));
+      li.appendChild(el("a", hit[0], { href: hit[0], rel: "noopener noreferrer" }));
+      rest = rest.slice(hit.index + hit[0].length);
+      hit = rest.match(re);
+    }
+    li.appendChild(document.createTextNode(rest));
   }
 
   function scenariosPage() {
@@ -676,48 +781,86 @@
       api("/scenario/run", body).then(function (d) {
         var i = d.inputs || {};
         var title = (m.scenario_titles || {})[i.scenario] || label(i.scenario);
-        $("scinfo").textContent = title + " · " + label(i.model) + " model · " + num(i.draws) + " draws · seed " + i.seed;
+        $("scinfo").textContent = title + " · " + label(i.model) + " model · " + count(i.draws) + " draws · seed " + i.seed;
         var units = d.units || {};
-        var main = seriesOf(d, "facility_energy_twh", "facility electricity");
-        var it = seriesOf(d, "it_energy_twh", "IT electricity");
+        var main = seriesOf(d, "facility_energy_twh", "facility electricity", m);
+        var it = seriesOf(d, "it_energy_twh", "IT electricity", m);
+        var energy = [main, it].filter(Boolean);
         replaceChart("energy", function (c) {
-          return distinctMarkers(AIF.bandLines(c, [main, it].filter(Boolean), units.facility_energy_twh || "TWh/yr", "year"));
+          return finishBands(AIF.bandLines(c, energy, units.facility_energy_twh || "TWh/yr", "year"), energy);
         }, ["x"]);
+        var missing = [];
         [["carbon", "carbon_t"], ["water", "water_consumption_l"]].forEach(function (p) {
-          var s = seriesOf(d, p[1], label(p[1]));
+          var s = seriesOf(d, p[1], label(p[1]), m);
+          $(p[0]).parentNode.hidden = !s;
+          if (!s) { dropChart(p[0]); missing.push(p[0]); return; }
           replaceChart(p[0], function (c) {
-            return distinctMarkers(AIF.bandLines(c, s ? [s] : [], UNITS_SCALE[p[1]][1], "year"));
+            return finishBands(AIF.bandLines(c, [s], UNITS_SCALE[p[1]][1], "year"), [s]);
           }, ["x"]);
         });
-        var sens = (d.sensitivity && d.sensitivity.inputs) || [];
-        var head = d[(d.sensitivity || {}).output] || {};
+        $("cw").hidden = missing.length === 2;
+        $("cw-note").hidden = !missing.length;
+        $("cw-note").textContent = missing.length ? andList(missing).replace(/^c/, "C") + (missing.length > 1 ? " are" : " is") +
+          " not computed for this scenario: carbon needs a location or a grid carbon intensity, water a location or" +
+          " water-use factors (WUE and the electricity's off-site water)." : "";
+        var sensOut = (d.sensitivity || {}).output;
+        /* An "input" that is the output itself (a trajectory of published figures) is no driver. */
+        var sens = ((d.sensitivity && d.sensitivity.inputs) || []).filter(function (s) { return s.input !== s.output; });
+        var head = d[sensOut] || {};
         var lastYear = Object.keys(head).sort().pop();
-        var bars = sens.map(function (s) {
-          var a = s[s.output + "_at_input_p5"], b = s[s.output + "_at_input_p95"];
-          return { group: label(s.input) + " (" + num(s.input_p5) + "–" + num(s.input_p95) + " " + unitLabel(s.input_unit) + ")",
-                   best: lastYear ? head[lastYear].best : (a + b) / 2, low: Math.min(a, b), high: Math.max(a, b) };
-        });
-        replaceChart("sensitivity", function (c) {
-          return AIF.rangeBars(c, bars, (d.sensitivity && d.sensitivity.output_unit) || "", { color: 2 });
-        });
+        $("sens").hidden = !sens.length;
+        $("sens-note").hidden = !!sens.length;
+        if (!sens.length) {
+          dropChart("sensitivity");
+          $("sens-note").textContent = "No separate input drives the result here: the spread of " +
+            label(sensOut || "the result") + (lastYear ? " in " + lastYear : "") + " is the published range of that" +
+            " figure itself (see the band above), so there is nothing to rank.";
+        } else {
+          var bars = sens.map(function (s) {
+            var a = s[s.output + "_at_input_p5"], b = s[s.output + "_at_input_p95"];
+            return { group: label(s.input) + " (" + num(s.input_p5) + "–" + num(s.input_p95) + " " + unitLabel(s.input_unit) + ")",
+                     best: lastYear ? head[lastYear].best : (a + b) / 2, low: Math.min(a, b), high: Math.max(a, b) };
+          });
+          replaceChart("sensitivity", function (c) {
+            return AIF.rangeBars(c, bars, label(sensOut) + " [" + ((d.sensitivity && d.sensitivity.output_unit) || "") +
+              "] with each input at its 5th and 95th percentile", { color: 2 });
+          });
+        }
         var tb = $("published").querySelector("tbody");
         clear(tb);
+        var has = function (v) { return v !== null && v !== undefined; };
         (d.published || []).forEach(function (p) {
           var parts = [];
-          if (p.value !== null && p.value !== undefined) { parts.push(num(p.value)); }
-          if (p.low !== null || p.high !== null) { parts.push("range " + num(p.low) + "–" + num(p.high)); }
+          if (has(p.value)) { parts.push(num(p.value)); }
+          if (has(p.low) || has(p.high)) { parts.push("range " + num(p.low) + "–" + num(p.high)); }
           var rep = [];
-          if (p.reproduced_value !== null) { rep.push(num(p.reproduced_value) + " (nominal)"); }
-          if (p.reproduced_low !== null || p.reproduced_high !== null) {
+          if (has(p.reproduced_value)) { rep.push(num(p.reproduced_value) + " (nominal)"); }
+          if (has(p.reproduced_low) || has(p.reproduced_high)) {
             rep.push(num(p.reproduced_low) + "–" + num(p.reproduced_high) + " (bounds)");
           }
-          row(tb, [label(p.output), p.year, parts.join(", ") + " " + unitLabel(p.unit), rep.join(", "),
-                   sourceCell(p.source, { sources: d.sources || {} })]);
+          var unit = unitLabel(p.unit);
+          row(tb, [label(p.output), p.year, parts.join(", ") + " " + unit,
+                   rep.length ? rep.join(", ") + " " + unit : "–",
+                   sourceCell(p.source, { sources: Object.assign({}, m.sources || {}, d.sources || {}) })]);
         });
+        /* Sources: the scenario's, and every one its published figures and warnings cite. */
+        var cites = Object.assign({}, m.sources || {}, d.sources || {});
+        var keys = Object.keys(d.sources || {});
+        var cite = function (text) {
+          String(text || "").split(/[;,\s]+/).forEach(function (k) {
+            if (k && Object.prototype.hasOwnProperty.call(cites, k) && keys.indexOf(k) < 0) { keys.push(k); }
+          });
+        };
+        (d.published || []).forEach(function (p) { cite(p.source); });
+        (d.warnings || []).forEach(function (w) { if (w && typeof w === "object") { cite(w.source); } });
         var ul = $("sources");
         clear(ul);
-        Object.keys(d.sources || {}).forEach(function (k) { ul.appendChild(el("li", k + ": " + d.sources[k])); });
-        listWarnings(d.warnings);
+        keys.forEach(function (k) {
+          var li = el("li", null, { "data-key": k });
+          citation(li, k + ": " + cites[k]);
+          ul.appendChild(li);
+        });
+        listWarnings(d.warnings, m);
         versions(d);
       }).catch(function (e) { showError(e.message); });
     }
@@ -731,7 +874,8 @@
   }
 
   /* For the browser tests and the console: the formatter and the label map. */
-  window.AIFD = { num: num, tick: tick, label: label, pickUnit: pickUnit, statement: statement };
+  window.AIFD = { num: num, count: count, tick: tick, label: label, pickUnit: pickUnit, statement: statement,
+    noticeText: noticeText };
 
   var pages = { runs: runsPage, run: runPage, projects: projectsPage, estimate: estimatePage, scenarios: scenariosPage };
   var page = pages[document.body.getAttribute("data-page")];
