@@ -6,24 +6,14 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Callable
 
-import pytest
-
-from aifootprint.report.build import build_default_report
 from aifootprint.report.labels import dist_text, label, num, quantity, reader_text
 from aifootprint.report.sections import number_citations
 from aifootprint.report.svg import PALETTE
 from aifootprint.sector.distributions import Dist
 
-
-@pytest.fixture(scope="module")
-def page() -> str:
-    return build_default_report(draws=5_000)
-
-
-def _section(page: str, sid: str) -> str:
-    start = page.index(f'<section id="{sid}">')
-    return page[start:page.index("</section>", start)]
+SectionOf = Callable[[str, str], str]
 
 
 def _notes(section: str) -> str:
@@ -37,13 +27,13 @@ def _visible(page: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------- 1, 2: tables
-def test_every_table_scrolls_in_its_own_box_and_is_styled(page: str) -> None:
+def test_every_table_scrolls_in_its_own_box_and_is_styled(section: SectionOf, page: str) -> None:
     tables = re.findall(r"(.{0,30})<table class=\"([^\"]*)\"", page)
     assert len(tables) >= 4
     for before, cls in tables:
         assert before.endswith('<div class="table-wrap">'), before
         assert "data" in cls.split(), cls  # the per-task table too
-    assert '<table class="data tasks">' in _section(page, "per-task")
+    assert '<table class="data tasks">' in section(page, "per-task")
 
 
 def test_narrow_screen_hint_for_scrolling_charts(page: str) -> None:
@@ -60,16 +50,16 @@ RAW_IDS = ("facility_energy_twh", "intensity_g_per_kwh", "wue_onsite_l_per_kwh",
            "power_w_per_accelerator")
 
 
-def test_readers_see_labels_not_identifiers(page: str) -> None:
+def test_readers_see_labels_not_identifiers(section: SectionOf, page: str) -> None:
     text = _visible(page)
     for raw in RAW_IDS:
         assert raw not in text, raw
     assert not re.search(r"\b(pue|training): ", text)
     assert "range(" not in text and "triangular(" not in text
-    rebound = _notes(_section(page, "rebound"))
+    rebound = _notes(section(page, "rebound"))
     assert "Demand growth: 0.100–0.500 per year" in rebound
     assert "Spearman rank correlation of Rebound elasticity with the result" in _notes(
-        _section(page, "rebound-sensitivity"))
+        section(page, "rebound-sensitivity"))
 
 
 def test_label_table_and_fallback() -> None:
@@ -83,12 +73,12 @@ def test_label_table_and_fallback() -> None:
 
 
 # ------------------------------------------------------------------------------------------------- 4: citations
-def test_source_keys_are_numbered_links(page: str) -> None:
-    notes = "".join(_notes(_section(page, s)) for s in ("sector", "lifecycle", "per-request", "equivalences"))
+def test_source_keys_are_numbered_links(section: SectionOf, page: str) -> None:
+    notes = "".join(_notes(section(page, s)) for s in ("sector", "lifecycle", "per-request", "equivalences"))
     assert not re.search(r"\b[A-Z][A-Z0-9-]+;[A-Z]", notes), "keys joined by ';' shown to readers"
-    eq = _section(page, "equivalences")
+    eq = section(page, "equivalences")
     assert "[CC-OWID]" not in eq and re.search(r'<span class="src"><a class="ref" href="#ref-\d+"', eq)
-    assert "UPTIME" not in _notes(_section(page, "equivalences"))
+    assert "UPTIME" not in _notes(section(page, "equivalences"))
 
 
 def test_bibliography_is_complete_linked_and_lists_in_order(page: str) -> None:
@@ -122,45 +112,45 @@ def test_one_number_format_without_scientific_notation(page: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------- 6: notes placement
-def test_energy_charts_list_only_their_inputs(page: str) -> None:
-    lifecycle = _section(page, "lifecycle")
+def test_energy_charts_list_only_their_inputs(section: SectionOf, page: str) -> None:
+    lifecycle = section(page, "lifecycle")
     items = re.findall(r"<li>", lifecycle[lifecycle.index('<div class="notes">'):])
     assert len(items) <= 16, len(items)
     for sid in ("lifecycle", "rebound", "sector"):
-        notes = _notes(_section(page, sid))
+        notes = _notes(section(page, sid))
         for factor in ("Grid carbon intensity", "On-site water use (WUE)", "Off-site water of electricity"):
             assert factor not in notes, (sid, factor)
-    eq = _notes(_section(page, "equivalences"))
+    eq = _notes(section(page, "equivalences"))
     assert "Grid carbon intensity: 475 gCO2e/kWh" in eq and "On-site water use (WUE): 1.80 L/kWh" in eq
-    assert _notes(_section(page, "rebound")).lower().count("no published demand elasticity") == 1
+    assert _notes(section(page, "rebound")).lower().count("no published demand elasticity") == 1
 
 
 # ------------------------------------------------------------------------------------------------- 7, 8: legends
-def test_per_task_colours_match_and_have_a_legend(page: str) -> None:
-    svg = _section(page, "per-task").split("<figure>", 1)[1].split("</figure>", 1)[0]
+def test_per_task_colours_match_and_have_a_legend(section: SectionOf, page: str) -> None:
+    svg = section(page, "per-task").split("<figure>", 1)[1].split("</figure>", 1)[0]
     assert f'fill="{PALETTE[1]}"' not in svg and 'fill="#999"' in svg
     assert "published (Luccioni et al. 2024)" in svg and "estimate, their setup" in svg
 
 
-def test_bar_labels_have_one_size_per_chart(page: str) -> None:
+def test_bar_labels_have_one_size_per_chart(section: SectionOf, page: str) -> None:
     for sid in ("per-request", "per-task"):
-        svg = _section(page, sid).split("<figure>", 1)[1]
+        svg = section(page, sid).split("<figure>", 1)[1]
         sizes = set(re.findall(r'font-size="(\d+)" text-anchor="end"', svg))
         assert len(sizes) == 1, (sid, sizes)
     assert "(mean of models) (Luccioni" not in page
 
 
-def test_sector_legend_names_the_error_bars(page: str) -> None:
-    svg = _section(page, "sector").split("<figure>", 1)[1]
+def test_sector_legend_names_the_error_bars(section: SectionOf, page: str) -> None:
+    svg = section(page, "sector").split("<figure>", 1)[1]
     assert ">published estimate</text>" in svg and ">AI only, published</text>" in svg
 
 
 # ------------------------------------------------------------------------------------------------- 9: small
-def test_navigation_headings_and_equivalence_wording(page: str) -> None:
+def test_navigation_headings_and_equivalence_wording(section: SectionOf, page: str) -> None:
     nav = re.findall(r'<li><a href="#([^"]+)">(.*?)</a></li>', page.split("<nav>", 1)[1].split("</nav>", 1)[0])
     for sid, text in nav:
         if sid != "references":
-            assert f"<h2>{text}</h2>" in _section(page, sid), (sid, text)
+            assert f"<h2>{text}</h2>" in section(page, sid), (sid, text)
     assert "Rebound: what matters most (sensitivity)" in dict(nav).values()
     assert not re.search(r'aria-label="[^"]*training vs serving: training vs inference', page)
     assert "× km by" not in page and "trillion km by passenger car" in page

@@ -7,23 +7,13 @@ from __future__ import annotations
 import html as htmllib
 import itertools
 import re
+from collections.abc import Callable
 
-import pytest
-
-from aifootprint.report.build import build_default_report
 from aifootprint.report.labels import num, plain_words
 from aifootprint.report.sections import Notes, Trajectory, number_citations, sector_section
 from aifootprint.report.svg import MARKER_FONT, Marker, Series, label_box, line_chart
 
-
-@pytest.fixture(scope="module")
-def page() -> str:
-    return build_default_report(draws=5_000)
-
-
-def _section(page: str, sid: str) -> str:
-    start = page.index(f'<section id="{sid}">')
-    return page[start:page.index("</section>", start)]
+SectionOf = Callable[[str, str], str]
 
 
 def _refs(html: str) -> list[int]:
@@ -31,11 +21,11 @@ def _refs(html: str) -> list[int]:
 
 
 # ------------------------------------------------------------------------------------------------- 1: sources
-def test_sources_line_is_everything_the_section_cites(page: str) -> None:
+def test_sources_line_is_everything_the_section_cites(section: SectionOf, page: str) -> None:
     sids = re.findall(r'<section id="([^"]+)">', page)
     checked = 0
     for sid in sids:
-        sec = _section(page, sid)
+        sec = section(page, sid)
         cites = re.search(r'<p class="cites">(.*?)</p>', sec)
         if cites is None:
             continue
@@ -43,7 +33,7 @@ def test_sources_line_is_everything_the_section_cites(page: str) -> None:
         assert listed == sorted(set(_refs(sec))), (sid, listed, sorted(set(_refs(sec))))
         checked += 1
     assert checked >= 6
-    assert "#ref-" in _section(page, "equivalences")
+    assert "#ref-" in section(page, "equivalences")
 
 
 def test_sources_union_per_section() -> None:
@@ -59,8 +49,8 @@ def test_sources_union_per_section() -> None:
 
 
 # ------------------------------------------------------------------------------------------------- 2: caption
-def test_sector_table_has_a_caption_with_quantity_and_unit(page: str) -> None:
-    sec = _section(page, "sector")
+def test_sector_table_has_a_caption_with_quantity_and_unit(section: SectionOf, page: str) -> None:
+    sec = section(page, "sector")
     assert re.search(r"<caption>facility electricity \[TWh/yr\][^<]*</caption>", sec), sec[-3000:]
     it = sector_section(Trajectory("t", [2024], [1.0], [1.0], [1.0], quantity="IT (server) electricity"))
     assert "<caption>IT (server) electricity [TWh/yr]" in it
@@ -78,19 +68,19 @@ def test_three_significant_digits_with_trailing_zeros() -> None:
     assert num(1.9, trim=True) == "1.9" and num(10.0, trim=True) == "10"  # axis ticks
 
 
-def test_tables_and_equivalences_keep_one_precision(page: str) -> None:
+def test_tables_and_equivalences_keep_one_precision(section: SectionOf, page: str) -> None:
     for sid in ("rebound", "sector"):
-        table = _section(page, sid).split("<table", 1)[1]
+        table = section(page, sid).split("<table", 1)[1]
         cells = [c for c in re.findall(r"<td>([0-9.,]+)</td>", table) if not re.fullmatch(r"20\d\d", c)]
         assert cells and all(_sig3(c) for c in cells), (sid, [c for c in cells if not _sig3(c)])
-    eq = htmllib.unescape(_section(page, "equivalences"))
+    eq = htmllib.unescape(section(page, "equivalences"))
     ratios = re.findall(r"<li>([0-9.,]+) × the Bitcoin", eq)
     assert ratios and all(_sig3(r) for r in ratios), ratios
 
 
 # ------------------------------------------------------------------------------------------------- 4: plain notes
-def test_lifecycle_notes_in_plain_words_and_commands_in_code(page: str) -> None:
-    notes = _section(page, "lifecycle").split('<div class="notes">', 1)[1]
+def test_lifecycle_notes_in_plain_words_and_commands_in_code(section: SectionOf, page: str) -> None:
+    notes = section(page, "lifecycle").split('<div class="notes">', 1)[1]
     assert "`" not in notes and "registry models." not in notes and "training_runs:" not in notes
     assert "<code>aifootprint estimate request --model" in notes
     assert plain_words("registry models.serving_precision (native)") == \
@@ -99,8 +89,8 @@ def test_lifecycle_notes_in_plain_words_and_commands_in_code(page: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------- 5: alignment
-def test_task_table_text_columns_left_aligned(page: str) -> None:
-    table = _section(page, "per-task").split('<table class="data tasks">', 1)[1]
+def test_task_table_text_columns_left_aligned(section: SectionOf, page: str) -> None:
+    table = section(page, "per-task").split('<table class="data tasks">', 1)[1]
     rows = re.findall(r"<tr>(.*?)</tr>", table)
     for row in rows[1:]:
         cells = re.findall(r"<td( class=\"[^\"]*\")?>", row)

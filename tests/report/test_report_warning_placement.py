@@ -4,40 +4,31 @@ it, a dashed legend swatch for a dashed series, published labels not truncated (
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-import pytest
-
-from aifootprint.report.build import build_default_report, sector_data, split_warnings
+from aifootprint.report.build import sector_data, split_warnings
 from aifootprint.report.svg import Series, line_chart
 
-
-@pytest.fixture(scope="module")
-def html() -> str:
-    return build_default_report(draws=5_000)
+SectionOf = Callable[[str, str], str]
 
 
-def _section(page: str, sid: str) -> str:
-    start = page.index(f'<section id="{sid}">')
-    return page[start:page.index("</section>", start)]
-
-
-def test_nominal_and_median_are_named_next_to_the_published_figure(html: str) -> None:
+def test_nominal_and_median_are_named_next_to_the_published_figure(section: SectionOf, html: str) -> None:
     """IEA 2025 base case 945 TWh (2030) is reproduced by the nominal value (inputs at their stated values); the
     line and table show the median of the draws (about 956): both named, next to each other."""
-    sector = _section(html, "sector")
+    sector = section(html, "sector")
     assert "nominal reproduced (inputs at their stated values): 945; best (median of the draws, the line and " \
            "table):" in sector
     assert "best (median of draws)" in sector
     assert "bounds reproduced (inputs at their bounds): 669–1,264" in sector
 
 
-def test_carbon_and_water_warnings_are_not_under_the_energy_chart(html: str) -> None:
+def test_carbon_and_water_warnings_are_not_under_the_energy_chart(section: SectionOf, html: str) -> None:
     """The IEA trajectory gives facility energy directly: the PUE, on-site WUE and grid-intensity warnings do not
     change the TWh chart; they appear with the equivalences, which use carbon and water."""
-    flags = re.search(r'<p class="flag">(.*?)</p>', _section(html, "sector"))
+    flags = re.search(r'<p class="flag">(.*?)</p>', section(html, "sector"))
     assert flags is None or not re.search(r"\b(pue|wue_onsite|grid_intensity|PUE \(power usage effectiveness\)|"
                                           r"On-site water use \(WUE\)|Grid carbon intensity):", flags.group(1))
-    eq = _section(html, "equivalences")  # under their readable labels (the ids are not shown to readers)
+    eq = section(html, "equivalences")  # under their readable labels (the ids are not shown to readers)
     assert "On-site water use (WUE):" in eq and "Grid carbon intensity:" in eq
 
 
@@ -59,18 +50,18 @@ def test_dashed_series_has_a_dashed_legend_swatch() -> None:
     assert 'stroke-dasharray="6,4"' in swatches[0] and "stroke-dasharray" not in swatches[1]
 
 
-def test_published_labels_are_not_truncated(html: str) -> None:
+def test_published_labels_are_not_truncated(section: SectionOf, html: str) -> None:
     """"published: average ChatGPT query (OpenAI, …" was cut; every published label is now whole (one or two
     lines)."""
-    texts = re.findall(r">([^<>]*)</text>", _section(html, "per-request"))
+    texts = re.findall(r">([^<>]*)</text>", section(html, "per-request"))
     assert not any(t.endswith("…") for t in texts)
     assert "published: average ChatGPT query (OpenAI, June 2025)" in texts
 
 
-def test_energy_chart_shows_no_carbon_or_water_factor_warnings(html: str) -> None:
+def test_energy_chart_shows_no_carbon_or_water_factor_warnings(section: SectionOf, html: str) -> None:
     """The per-request chart is energy: the PUE warning stays (it changes the data-centre bars), the grid-intensity
     and on-site WUE warnings and assumptions go."""
-    section = _section(html, "per-request")
+    section = section(html, "per-request")
     assert "PUE (power usage effectiveness): no operator given" in section
     for name in ("grid_intensity", "wue_onsite", "ewif_offsite", "Grid carbon intensity", "On-site water use (WUE)",
                  "Off-site water of electricity (EWIF)"):
