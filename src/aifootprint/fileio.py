@@ -114,18 +114,17 @@ def output_target(path: str | os.PathLike[str], flag: str = "--out", *, force: b
         if kept and target == Path(os.path.realpath(kept)):
             raise InputError(f"{flag} {given} is {what} ({kept}), which is never overwritten, not even with --force; "
                              "accepted: another file name")
-    if mode is not None:
-        database = database_of(target)
-        if database is not None:
-            raise InputError(f"{flag} {given} is {database}, which is never overwritten, not even with --force "
-                             "(a run store holds every recorded run); accepted: another file name")
+    database = database_of(target)  # also a sidecar not yet there: SQLite would read it as the database's
+    if database is not None:
+        raise InputError(f"{flag} {given} is {database}, which is never overwritten, not even with --force "
+                         "(a run store holds every recorded run); accepted: another file name")
     if mode is not None and not force:
         raise InputError(f"{flag} {given} exists; accepted: a new file name, or --force to replace it")
     return target
 
 
 #: The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html, "The Database Header").
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_MAGIC = b"SQLite format 3\x00"
 #: The files SQLite keeps beside a database in WAL or rollback mode.
 _SIDECARS = ("-wal", "-shm", "-journal")
 
@@ -143,7 +142,7 @@ def database_of(target: Path) -> str | None:
 def _is_sqlite(path: Path) -> bool:
     try:
         with open(path, "rb") as fh:
-            return fh.read(16) == _SQLITE_MAGIC
+            return fh.read(16) == SQLITE_MAGIC
     except OSError:
         return False
 

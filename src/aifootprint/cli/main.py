@@ -268,7 +268,7 @@ def _framework_error(exc: Exception, args: list[str] | None = None) -> int | Non
 def empty_value(args: list[str]) -> str | None:
     """The error line for an option given an empty value (``--operator ''``, ``--out=``) before ``--``, else None:
     an empty name, path or list is never meant (it silently became the default, or the current folder)."""
-    loose = args[:1] == ["measure"] and "--" not in args  # the command's own arguments follow: only our options
+    loose = _child_args_unmarked(args)  # the command's own arguments follow: only our options
     for i, word in enumerate(args):
         if word == "--":
             break
@@ -287,6 +287,11 @@ def empty_value(args: list[str]) -> str | None:
     return None
 
 
+def _child_args_unmarked(args: list[str]) -> bool:
+    """``measure COMMAND ARGS`` without ``--``: the child's own arguments cannot be told from ours."""
+    return args[:1] == ["measure"] and "--" not in args
+
+
 #: Options that may be given more than once (each adds to a list).
 REPEATABLE = frozenset({"--where", "--run"})
 
@@ -294,7 +299,7 @@ REPEATABLE = frozenset({"--where", "--run"})
 def repeated_option(args: list[str]) -> str | None:
     """The error line for an option given twice before ``--`` (``--model a … --model b``: the last one silently won)
     or a short option glued to ``=`` (``-o=x.csv`` wrote a file named ``=x.csv``), else None."""
-    if args[:1] == ["measure"] and "--" not in args:
+    if _child_args_unmarked(args):
         return None  # the command's own options follow without a separator: not ours to judge
     seen: set[str] = set()
     for word in args:

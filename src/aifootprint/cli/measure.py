@@ -177,18 +177,15 @@ def runs_export(
 
         raise unknown_choice("format", fmt, ("csv", "json"))
     from ..fileio import output_target, write_output
-    from ..measure.store import default_store_path
 
-    db_path = str(store if store is not None else default_store_path())
-    kept = {db_path + tail: "the run store being read" for tail in ("", "-wal", "-shm", "-journal")}  # + SQLite's
-    if output is not None:  # a directory, FIFO, device, missing folder or the store itself fails before reading
-        output_target(output, "--out/-o", force=force, protect=kept, example=f"{run_id}.{fmt}")
+    if output is not None:  # a directory, FIFO, device, missing folder or any store (fileio.database_of) fails first
+        output_target(output, "--out/-o", force=force, example=f"{run_id}.{fmt}")
     with _reading(store):
         text = _export_text(_open(store), run_id, fmt)
     if output is None:
         typer.echo(text, nl=False)
         return
-    write_output(output, text, "--out/-o", force=force, protect=kept)
+    write_output(output, text, "--out/-o", force=force)
 
 
 def _export_text(db: RunStore, run_id: str, fmt: str) -> str:

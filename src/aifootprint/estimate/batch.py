@@ -9,7 +9,6 @@ pandas and pyarrow are optional and imported only when a table of that kind is p
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -24,8 +23,8 @@ from .arch import TokenCosts
 from .calibration import Calibration
 from .config import RequestConfig
 from .inference import RequestEstimator
-from .physics import llm_request
-from .sizing import MEMORY_UTILIZATION
+from .physics import kv_copies, llm_request
+from .sizing import MEMORY_UTILIZATION, power_of_two_below
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
@@ -44,7 +43,7 @@ CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accele
 def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed: int | None) -> NDArray[np.int64]:
     """Smallest power of two holding weights + KV cache (with its copies once tensor parallelism is wider than the
     KV heads, :func:`.sizing.memory_needed_bytes`) per row, or ``fixed``; InputError when it does not fit."""
-    from .sizing import MAX_ACCELERATORS, kv_replicas
+    from .sizing import MAX_ACCELERATORS
 
     local = np.minimum(ctx, c.local_window) if c.local_window else ctx
     with np.errstate(over="ignore", invalid="ignore"):  # an absurd context overflows to inf: refused just below
@@ -54,7 +53,7 @@ def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed
         raise InputError(f"model does not fit on any number of {cal.name} for some requests (a context of "
                          f"{float(np.max(ctx)):g} tokens)")
     if fixed is not None:  # honoured when it fits the physical memory (as RequestEstimator.accelerators_for)
-        need = rest + kv * kv_replicas(c, float(fixed))
+        need = rest + kv * kv_copies(float(fixed), c.kv_shards)
         if np.any(need > fixed * cal.memory_bytes):
             from .sizing import least_accelerators
 
@@ -70,7 +69,7 @@ def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed
     n = np.zeros(ctx.shape, dtype=np.int64)
     k = 1
     while k <= MAX_ACCELERATORS:  # powers of two, as sizing.accelerators_needed
-        n[(n == 0) & (rest + kv * kv_replicas(c, float(k)) <= k * usable)] = k
+        n[(n == 0) & (rest + kv * kv_copies(float(k), c.kv_shards) <= k * usable)] = k
         k *= 2
     return n  # 0: no count holds the row at this batch (estimate_arrays lowers it, as the scalar path)
 
@@ -135,7 +134,7 @@ def _lowered_rows(est: RequestEstimator, i: F64, o: F64) -> dict[str, F64] | Non
         return None
     low = np.flatnonzero(n == 0)
     lowered = np.zeros(low.shape, dtype=np.int64)
-    b = 1 << max(math.ceil(batch) - 1, 0).bit_length() - 1 if batch > 1 else 0
+    b = power_of_two_below(batch)
     while b >= 1 and np.any(lowered == 0):  # as sizing.limited_batch: powers of two below the batch, largest first
         todo = lowered == 0
         ok = _accelerators(est.costs, est.cal, float(b), ctx[low[todo]], None) > 0
@@ -147,18 +146,12 @@ def _lowered_rows(est: RequestEstimator, i: F64, o: F64) -> dict[str, F64] | Non
     out = {k: np.full(i.shape, np.nan) for k in (*COLUMNS, "energy_wh_low", "energy_wh_high")}
     fit = np.flatnonzero(n > 0)
     parts = [(est, fit)] if fit.size else []
-    parts += [(est._at_batch(_too_large(int(b))), low[lowered == b]) for b in np.unique(lowered)]
+    parts += [(est.at_batch(int(b)), low[lowered == b]) for b in np.unique(lowered)]
     for e, rows in parts:
         got = estimate_arrays(e, i[rows], o[rows])
         for k, v in got.items():
             out[k][rows] = v
     return {k: v.reshape(shape) for k, v in out.items()}
-
-
-def _too_large(batch: int) -> InputError:
-    from .sizing import BatchTooLarge
-
-    return BatchTooLarge("", batch)
 
 
 def estimate_many(model: str, input_tokens: ArrayLike, output_tokens: ArrayLike, config: RequestConfig | None = None,

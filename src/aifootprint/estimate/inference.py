@@ -190,12 +190,14 @@ class RequestEstimator:
         self._fixed_n = self.config.accelerators
         heads = self.model.best.heads
         if self._fixed_n is not None and heads and heads % self._fixed_n:  # vLLM: heads divisible by the TP size
-            fits = [n for n in range(1, min(heads, 64) + 1) if heads % n == 0]
+            from .bounds import MAX_ACCELERATORS
+
+            fits = [n for n in range(1, min(heads, MAX_ACCELERATORS) + 1) if heads % n == 0]
             raise InputError(f"--accelerators {self._fixed_n}: tensor parallelism splits {self.model.key}'s {heads} "
                              f"attention heads evenly; accepted: {', '.join(map(str, fits))}")
         self._batch = self.config.batch
         self._batch_f = float(self.config.batch)
-        self._batch_source = ""  # set on an estimator whose batch sizing lowered (_at_batch)
+        self._batch_source = ""  # set on an estimator whose batch sizing lowered (at_batch)
         self._too_large: dict[float, InputError] = {}  # contexts no count holds at this batch (sizing.BatchTooLarge)
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         self._site: Site | None = site
@@ -434,13 +436,17 @@ class RequestEstimator:
         return cache.result(input_tokens, output_tokens)
 
     def _at_batch(self, exc: InputError) -> RequestEstimator:
-        """The same estimator at the lower batch that ``exc`` (a :class:`.sizing.BatchTooLarge`) names (kept);
-        raises ``exc`` when it is another error, names no batch, or the accelerator count is forced (the user's
-        count is not changed behind their back)."""
+        """The estimator at the lower batch that ``exc`` (a :class:`.sizing.BatchTooLarge`) names; raises ``exc`` when
+        it is another error, names no batch, or the accelerator count is forced (the user's count is not changed
+        behind their back)."""
         batch = getattr(exc, "batch", None)
         if batch is None or self._fixed_n is not None:
             raise exc
-        key = ("batch", int(batch))
+        return self.at_batch(int(batch))
+
+    def at_batch(self, batch: int) -> RequestEstimator:
+        """The same estimator at a batch lowered to fit the KV cache (kept; its ``batch`` assumption says so)."""
+        key = ("batch", batch)
         v = self._variants.get(key)
         if v is None:
             from dataclasses import replace

@@ -85,22 +85,27 @@ def dedicated_batch(est: RequestEstimator, deployment: Deployment) -> int:
     """The batch a dedicated deployment's traffic fills, by Little's law: concurrent requests = arrival rate ×
     latency, at the deployment's mean daily rate (peaks are not known), rounded up to a power of two, at least 1 and
     at most the configured batch (Little 1961, Operations Research 9(3))."""
+    return traffic_estimator(est, deployment).config.batch
+
+
+def traffic_estimator(est: RequestEstimator, deployment: Deployment) -> RequestEstimator:
+    """``est`` at the batch its deployment's traffic fills (:func:`dedicated_batch`): ``est`` itself when that is
+    the configured batch."""
     from dataclasses import replace
 
     rate_per_s = float(np.mean(deployment.requests())) / DAY_S
     batch = est.config.batch
-    b, at = batch, est
+    at = est
     for _ in range(4):  # the latency depends on the batch it sets: a few rounds settle it (powers of two)
         concurrent = rate_per_s * at.estimate(deployment.input_tokens, deployment.output_tokens).latency_s
         new = 1
         while new < concurrent and new < batch:
             new *= 2
         new = min(new, batch)
-        if new == b:
+        if new == at.config.batch:
             break
-        b = new
-        at = RequestEstimator(est.model, replace(est.config, batch=b), est.registry)
-    return b
+        at = est if new == batch else RequestEstimator(est.model, replace(est.config, batch=new), est.registry)
+    return at
 
 
 def idle_kwh_per_day(est: RequestEstimator, deployment: Deployment) -> tuple[NDArray[np.float64], float]:
@@ -146,8 +151,6 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
 
     Carbon and water add the training run's (at its own site) to the deployment's (at the inference site); the
     training side's assumptions and warnings are kept, prefixed ``training:``."""
-    from dataclasses import replace
-
     from aifootprint.notice import Notice
     from aifootprint.result import Assumption, Result
     from aifootprint.uncertainty import Uncertain
@@ -156,12 +159,12 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
     est = RequestEstimator(model, cfg, registry)
     notes: list[str | Notice] = []
     if deployment.dedicated:
-        b = dedicated_batch(est, deployment)
+        est = traffic_estimator(est, deployment)
+        b = est.config.batch
         if b < cfg.batch:
             notes.append(Notice("batch-from-traffic", f"dedicated deployment: {deployment.requests_per_day:,.4g} "
                                 f"requests a day fill a batch of {b} (Little's law at the mean rate), not "
                                 f"{cfg.batch}; each request is estimated at batch {b}", "batch", "Little 1961"))
-            est = RequestEstimator(model, replace(cfg, batch=b), registry)
     spec = training or training_spec_for(est.model.key, registry)
     tr_res = estimate_training(spec, registry)
     tr = tr_res.values
@@ -182,9 +185,7 @@ def estimate_lifecycle(model: str, deployment: Deployment, training: TrainingSpe
     water_l = Uncertain.from_any(tr["water_l"]) + Uncertain.from_any(req.values["water_l"]) * (
         total_requests + idle_kwh * per_kwh)
     if not deployment.dedicated and busy_share < LOW_UTILISATION:
-        b = dedicated_batch(est, deployment)
-        alone = est if b == cfg.batch else RequestEstimator(model, replace(cfg, batch=b), registry)
-        extra = float(np.sum(idle_kwh_per_day(alone, deployment)[0]))
+        extra = float(np.sum(idle_kwh_per_day(traffic_estimator(est, deployment), deployment)[0]))
         notes.append(Notice(
             "low-utilisation", f"at this traffic the {req.values['accelerators']} accelerators serving it are busy "
             f"{100 * busy_share:.2g} % of the day: requests are charged their share only (shared serving); if the "

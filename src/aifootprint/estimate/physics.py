@@ -95,9 +95,10 @@ def _inf_if_zero(x: Num) -> Num:
     return np.where(x > 0, x, np.inf)
 
 
-def _kv_copies(n: Num, shards: Num) -> Num:
+def kv_copies(n: Num, shards: Num) -> Num:
     """Copies of each KV head on ``n`` accelerators: ``max(n / shards, 1)``, ``shards`` = 0 meaning never replicated
-    (one call on the scalar path)."""
+    (one call on the scalar path). The traffic of a step reads every copy; sizing holds every copy
+    (:func:`.sizing.memory_needed_bytes`)."""
     if type(n) is float and type(shards) is float:
         return n / shards if shards > 0.0 and n > shards else 1.0
     return maximum(n / _inf_if_zero(shards), 1.0)
@@ -296,7 +297,7 @@ def work_constants(c: Any, n: Num) -> tuple[RateConstants, StepConstants]:
     copies on ``n`` accelerators (``ρ``, :func:`llm_step_work`) and the per-prompt-token bytes ``ρ · kv_tok`` applied
     once, and whether the model has sliding-window layers and routed experts (else their terms are skipped): the
     per-request path keeps this per accelerator count."""
-    rep = _kv_copies(n, c.kv_shards)
+    rep = kv_copies(n, c.kv_shards)
     local = c.local_attn_flops_per_ctx
     return ((c.linear_flops, c.attn_flops_per_ctx, c.kv_bytes_per_ctx, local, _inf_if_zero(c.local_window),
              c.local_kv_bytes_per_ctx, rep, (c.kv_bytes_per_ctx + c.local_kv_bytes_per_ctx) * rep,

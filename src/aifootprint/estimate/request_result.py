@@ -233,7 +233,13 @@ def unit_scale(unit: Unit, point_wh: float, active_wh: float) -> float:
     point for open models, up to 7 % for closed models, whose parameter range is asymmetric.) The 5 % and 95 % bounds
     keep their ratios to the median; carbon and water are scaled by the same factor (the same draws)."""
     mid = unit.energy_wh.best if isinstance(unit.energy_wh, Uncertain) else float(unit.energy_wh)
-    return point_wh / mid if mid > 0 and point_wh > 0 else active_wh
+    return median_to_point(mid, point_wh, active_wh)
+
+
+def median_to_point(median: float, point: float, fallback: float = 1.0) -> float:
+    """The factor that moves a set of draws' median onto the point estimate (``fallback`` when either is 0): one rule
+    for request results (:func:`unit_scale`) and task results."""
+    return point / median if median > 0 and point > 0 else fallback
 
 
 def cache_of(est: RequestEstimator) -> ResultCache:

@@ -10,6 +10,7 @@ from aifootprint.errors import InputError
 
 from .arch import kv_bytes_per_seq
 from .bounds import MAX_ACCELERATORS as MAX_ACCELERATORS  # defined with the other accepted ranges; re-exported
+from .physics import kv_copies
 
 if TYPE_CHECKING:
     from .arch import TokenCosts
@@ -20,20 +21,14 @@ if TYPE_CHECKING:
 MEMORY_UTILIZATION = 0.9
 
 
-def kv_replicas(costs: TokenCosts, n: float) -> float:
-    """Copies of the KV cache held on ``n`` accelerators: ``n / kv_shards`` once tensor parallelism is wider than the
-    KV heads (each head then lives on several accelerators; :attr:`.arch.TokenCosts.kv_shards`), else 1. The
-    physics charges the same copies as traffic (``physics._kv_copies``): sizing holds what the steps read."""
-    shards = costs.kv_shards
-    return n / shards if shards > 0.0 and n > shards else 1.0
-
-
 def memory_needed_bytes(costs: TokenCosts, batch: int, context_tokens: float, n: float = 1.0) -> float:
-    """Weights plus the KV cache (with its copies on ``n`` accelerators, :func:`kv_replicas`) and recurrent state of
-    ``batch`` sequences of ``context_tokens``, summed over the ``n`` accelerators."""
+    """Weights plus the KV cache (with its copies on ``n`` accelerators once tensor parallelism is wider than the KV
+    heads, :func:`.physics.kv_copies`: the copies the steps read) and recurrent state of ``batch`` sequences of
+    ``context_tokens``, summed over the ``n`` accelerators."""
     state = costs.state_bytes_per_seq
     kv = kv_bytes_per_seq(costs, context_tokens) - state
-    return costs.resident_weight_bytes + batch * (kv * kv_replicas(costs, n) + state)
+    copies = float(kv_copies(float(n), costs.kv_shards))  # floats in: a float out (the scalar branch)
+    return costs.resident_weight_bytes + batch * (kv * copies + state)
 
 
 def fits(costs: TokenCosts, batch: int, context_tokens: float, n: int, bytes_each: float) -> bool:
@@ -74,12 +69,18 @@ class BatchTooLarge(InputError):
         self.batch = batch
 
 
+def power_of_two_below(batch: float) -> int:
+    """The largest power of two strictly below ``batch`` (0 for a batch of 1 or less): the first batch tried when
+    the configured one does not fit (:func:`limited_batch`)."""
+    return 1 << max(math.ceil(batch) - 1, 0).bit_length() - 1 if batch > 1 else 0
+
+
 def limited_batch(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float) -> int | None:
     """The largest power of two below ``batch`` whose KV cache at ``context_tokens`` fits some count up to
     :data:`MAX_ACCELERATORS` (a serving engine admits only the sequences whose KV blocks fit: vLLM's scheduler
     limits the running batch by free KV-cache blocks), or None when one sequence does not fit."""
     usable = cal.memory_bytes * MEMORY_UTILIZATION
-    b = 1 << max(math.ceil(batch) - 1, 0).bit_length() - 1 if batch > 1 else 0
+    b = power_of_two_below(batch)
     while b >= 1:
         n = 1
         while n <= MAX_ACCELERATORS:

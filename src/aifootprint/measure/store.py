@@ -64,6 +64,7 @@ from stat import S_ISREG
 
 from .._lazy import lazy_getattr
 from ..errors import InputError
+from ..fileio import SQLITE_MAGIC
 
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
@@ -394,8 +395,6 @@ def store_kind(db: sqlite3.Connection, path: Path | None = None) -> str:
     return "legacy" if version is not None and str(version[0]) == str(SCHEMA_VERSION) else "foreign"
 
 
-#: The first bytes of every SQLite database file (https://www.sqlite.org/fileformat.html, "The Database Header").
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def check_store_target(path: str | os.PathLike[str], flag: str = "--store") -> None:
@@ -424,9 +423,9 @@ def check_store_target(path: str | os.PathLike[str], flag: str = "--store") -> N
     except OSError as exc:
         raise InputError(f"cannot use {flag} {p}: {exc.strerror or exc}") from None
     app_id = int.from_bytes(head[68:72], "big") if len(head) == 100 else -1
-    if head[:16] == _SQLITE_MAGIC and app_id == APPLICATION_ID:
+    if head[:16] == SQLITE_MAGIC and app_id == APPLICATION_ID:
         return
-    if head[:16] == _SQLITE_MAGIC and app_id == 0:
+    if head[:16] == SQLITE_MAGIC and app_id == 0:
         try:
             _open_read_only(p, 0.0).close()  # a store of an earlier version is used (and upgraded) as it is
             return

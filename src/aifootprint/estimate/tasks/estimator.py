@@ -224,6 +224,7 @@ class TaskEstimator:
 
         from ..embodied import embodied_carbon
         from ..request_assumptions import band_factor
+        from ..request_result import median_to_point
 
         est = self.estimate()
         band_cal = self.denoise_cal if self.spec.task in ("image", "video") else self.cal
@@ -242,8 +243,7 @@ class TaskEstimator:
         energy = Uncertain.from_any(impacts.facility_energy_kwh * 1000.0)
         # the draws scaled so that their median is the point estimate and the breakdown sums to it (as request
         # results: request_result.unit_scale); carbon and water by the same factor (the same draws)
-        point = sum(breakdown.values())
-        k = point / energy.best if energy.best > 0 and point > 0 else 1.0
+        k = median_to_point(energy.best, sum(breakdown.values()))
         energy = energy * k
         values: dict[str, Any] = {
             "energy_wh": energy,
