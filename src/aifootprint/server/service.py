@@ -193,10 +193,11 @@ def _run_exists() -> Any:
     return select(Run.run_id).where(Run.run_id == bindparam("rid"))
 
 
-def _claim_batch(session: Session, run_id: str, batch_id: str, kind: str, rows: int) -> bool:
-    """Record the batch id; False when it was already applied (then nothing else is written)."""
+def _claim_batch(session: Session, run_id: str, batch_id: str, kind: str, rows: int, run_known: bool = False) -> bool:
+    """Record the batch id; False when it was already applied (then nothing else is written). ``run_known``: the
+    caller has already read the run (no second lookup)."""
     conn = session.connection()
-    if conn.execute(_run_exists(), {"rid": run_id}).first() is None:
+    if not run_known and conn.execute(_run_exists(), {"rid": run_id}).first() is None:
         raise ApiError(404, f"no run with id {run_id!r}")
     claim = _insert(session, UploadBatch).returning(UploadBatch.batch_id)  # no row back: already applied
     done = conn.execute(claim, {"run_id": run_id, "batch_id": batch_id, "kind": kind, "rows": rows,
@@ -224,8 +225,8 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
     UPDATE (atomic on both databases, so concurrent batches of one run never lose an update)."""
     if is_duplicate_batch(session, run_id, batch.batch_id):
         return batch_reply(batch.batch_id, len(batch.samples), True)
-    _check_samples(session, run_id, batch.samples)
-    if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples)):
+    _check_samples(session, run_id, batch.samples)  # reads the run (404 when there is none)
+    if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples), run_known=True):
         return batch_reply(batch.batch_id, len(batch.samples), True)
     _insert_ignore(session, Sample, [{"run_id": run_id, "device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
                                       "power_w": x.power_w} for x in batch.samples])
