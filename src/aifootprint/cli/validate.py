@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 
 from ..errors import InputError
-from ..estimate.bounds import GROWTH_PER_YEAR_RANGE, MAX_ACCELERATORS, MAX_DAYS, MAX_REQUESTS_PER_DAY
+from ..estimate.bounds import GROWTH_PER_YEAR_RANGE, MAX_ACCELERATORS, MAX_BATCH, MAX_DAYS, MAX_REQUESTS_PER_DAY
 
 
 class Limit:
@@ -56,7 +56,7 @@ LIMITS: Mapping[str, Limit] = {
     "--days": Limit(0.0, MAX_DAYS, "days", above=True),
     "--days (lifecycle)": Limit(1, MAX_DAYS, "days"),
     "--requests-per-day": Limit(0.0, MAX_REQUESTS_PER_DAY),
-    "--batch": Limit(1, 100_000),
+    "--batch": Limit(1, MAX_BATCH),
     "--gpu-hours": Limit(0.0, 1e10, "accelerator-hours", above=True),
     "--training-gpu-hours": Limit(0.0, 1e10, "accelerator-hours", above=True),
     "--mfu": Limit(1e-4, 1.0),
@@ -89,7 +89,7 @@ LIMITS: Mapping[str, Limit] = {
     # bound
     "--frames": Limit(1, 1000),
     # items served together by a task server: the same generous round bound as --batch
-    "--batch (task)": Limit(1, 100_000),
+    "--batch (task)": Limit(1, MAX_BATCH),
     # one request's model: 0.01 billion (10 M parameters) is a generous round bound, 49 × below the smallest LLM of
     # models.csv (Qwen2.5-0.5B, 0.49 B); a smaller value is a units slip (a count typed in billions of billions)
     "--params (request)": Limit(0.01, math.inf, "billion"),

@@ -16,3 +16,6 @@ MAX_REQUESTS_PER_DAY = 1e13
 #: Largest tensor-parallel group tried when choosing the accelerator count, and the largest count accepted
 #: (8 per node x 8 nodes).
 MAX_ACCELERATORS = 64
+#: Most sequences (or items: images, texts, audio files) served together: a generous round bound stated as such
+#: (serving batches are 1–1,000); one definition for `estimate request` and the task commands.
+MAX_BATCH = 100_000

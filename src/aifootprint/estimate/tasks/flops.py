@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from aifootprint.errors import InputError
 
+from ..bounds import MAX_BATCH
 from .models import TaskModel
 
 #: Bytes per weight / activation value (bf16).
@@ -105,9 +106,8 @@ MAX_STEPS = 1000
 #: Most frames of a generated video, as a multiple of the model's trained frame count (``frames`` of
 #: ``task_models.csv``): a generous bound stated as such (4 × the clip length the model was trained on).
 MAX_FRAMES_FACTOR = 4
-#: Most items served together (images, videos, texts, audio files): the same round bound as ``estimate request``'s
-#: ``--batch`` (``aifootprint.cli.validate.LIMITS``), a generous bound stated as such: serving batches are 1–1,000.
-MAX_TASK_BATCH = 100_000
+#: Most items served together (images, videos, texts, audio files): the bound of ``estimate request``'s ``--batch``.
+MAX_TASK_BATCH = MAX_BATCH
 
 
 def check_at_most(name: str, value: float, high: float, low: float = 1, unit: str = "", why: str = "") -> None:
