@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,8 +133,9 @@ def verify(url: str, stats: list[ClientStats]) -> dict[str, float]:
     stored_rows = 0
     for r in runs:
         stored_rows += int(client.get(f"/api/v1/runs/{r['run_id']}")["samples"])
-    metrics = client.get("/metrics")
     client.close()
+    with urllib.request.urlopen(f"{url}/metrics", timeout=120) as resp:  # Prometheus text, not the JSON API
+        metrics = resp.read().decode("utf-8")
     metric_j = sum(float(line.rsplit(" ", 1)[1]) for line in str(metrics).splitlines()
                    if line.startswith("aifootprint_energy_joules_total{") and f'project="{PROJECT}"' in line)
     return {"runs": len(runs), "stored_rows": stored_rows, "api_j": sum(r["it_energy_j"] for r in runs),

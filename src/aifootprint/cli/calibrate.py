@@ -66,8 +66,6 @@ def measure_device(backend: MicrobenchBackend, idle_s: float, window_s: float,
 
 def is_folder(out: str) -> bool:
     """``--out`` names a folder: it ends with a path separator or is an existing directory (a symlink to one too)."""
-    import os
-
     return out.endswith(("/", os.sep)) or Path(out).is_dir()
 
 

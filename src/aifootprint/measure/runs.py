@@ -102,10 +102,9 @@ def list_row(run: StoredRun, store: RunStore | None = None) -> dict[str, Any]:
     import time
 
     m = run.summary["measurement"] if run.summary else {}
-    rebuilt = run.summary is None and store is not None
-    if rebuilt:
-        assert store is not None
-        m = measurement(store, run).to_dict()
+    rebuilt = False
+    if run.summary is None and store is not None:
+        m, rebuilt = measurement(store, run).to_dict(), True
     simulated = any(str(d.get("method", "")).split("+")[0] == "fake" for d in m.get("devices", []))
     return {"run_id": run.run_id, "name": run.header.name,
             "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.header.started_at)),
