@@ -32,7 +32,9 @@ def test_a_request_longer_than_the_context_window_is_refused_everywhere() -> Non
     with pytest.raises(InputError, match="at most 4,096 tokens"):
         estimate_arrays(est, [100, 5000], [10, 10])
     # a model without a published window (closed models) is not limited by it
-    assert RequestEstimator("gpt-4o").estimate(100_000, 100).energy_wh > 0
+    gpt = RequestEstimator("gpt-4o")
+    assert gpt.estimate(100_000, 100).energy_wh == pytest.approx(
+        float(estimate_arrays(gpt, [100_000], [100])["energy_wh"][0]), rel=1e-9)
 
 
 def test_compare_models_leaves_out_a_model_the_request_does_not_fit() -> None:
@@ -52,7 +54,9 @@ def test_cli_context_window_is_one_line_exit_2() -> None:
     ok = subprocess.run([sys.executable, "-m", "aifootprint.cli.main", "estimate", "request", "--model",
                          "llama-2-7b", "--input-tokens", "1000", "--output-tokens", "100", "--json"],
                         capture_output=True, text=True, check=False)
-    assert ok.returncode == 0 and json.loads(ok.stdout)["energy_wh"]["best"] > 0
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout)["energy_wh"]["best"] == pytest.approx(
+        RequestEstimator("llama-2-7b").estimate(1000, 100).energy_wh, rel=1e-9)
 
 
 @pytest.mark.parametrize("model", ["llama-3.1-8b", "llama-3.1-70b", "qwen3-30b-a3b"])

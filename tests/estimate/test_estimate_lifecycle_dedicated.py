@@ -77,4 +77,7 @@ def test_cli_dedicated_flag() -> None:
                            "--json"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert out["inputs"]["dedicated"] is True and out["idle_energy_kwh"] > 0
+    api = estimate_lifecycle("llama-3.1-8b", Deployment(10.0, 500.0, 200.0, dedicated=True), TRAIN,
+                             RequestConfig(hardware="h100"))
+    assert out["inputs"]["dedicated"] is True
+    assert out["idle_energy_kwh"] == pytest.approx(api.values["idle_energy_kwh"], rel=1e-9)

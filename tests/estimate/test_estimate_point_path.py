@@ -130,4 +130,10 @@ def test_full_result_best_is_the_point_estimate_and_its_breakdown_sums_to_it(
     assert float(arrays["energy_wh"][0]) == pytest.approx(energy.best, rel=1e-9)
     assert energy.low < energy.best < energy.high
     # carbon and water come from the same draws, scaled by the same factor
-    assert res.values["carbon_g"].best > 0 and res.values["water_l"].best > 0
+    from aifootprint.estimate.request_result import cache_of
+
+    cache = cache_of(est)
+    unit = cache.unit(cache.param_range(input_tokens, output_tokens, point.energy_wh) if cache.is_range else None)
+    k = energy.best / unit.energy_wh.best
+    assert res.values["carbon_g"].best == pytest.approx(unit.carbon_g.best * k, rel=1e-12)
+    assert res.values["water_l"].best == pytest.approx(unit.water_l.best * k, rel=1e-12)

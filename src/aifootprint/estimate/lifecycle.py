@@ -77,7 +77,8 @@ class Deployment:
 
 #: Seconds in a day.
 DAY_S = 86_400.0
-#: Below this share of the day busy, a shared (non-dedicated) lifecycle says what a dedicated deployment would add.
+#: Below this share of the day busy, a shared (non-dedicated) lifecycle says what a dedicated deployment would add:
+#: when to show a notice, not a physical figure (the result does not depend on it).
 LOW_UTILISATION = 0.1
 
 
