@@ -100,7 +100,7 @@ WHOLE: list[tuple[str, ...]] = [
     ("scenario", "run", "devries-2023-chatgpt", "--draws", "1"), (*REPORT[:4], "--draws", "1"),
     ("runs", "show", "x", "--store", "{tmp}/none.sqlite"), ("runs", "export", "x", "--store", "{tmp}/none.sqlite"),
     ("runs", "show", "x", "--store", "{tmp}/bad.toml"),
-    # audit B: empty values, unknown options before `--`, unknown task, zero amounts, malformed database URL
+    # empty values, unknown options before `--`, unknown task, zero amounts, malformed database URL
     (*IMPACTS, "--operator", ""), (*CMP_MODELS[:-1], ""), ("compare-models", "--input-tokens", "10",
                                                              "--output-tokens", "10", "--task", "nosuch"),
     ("measure", "--sensors", "", "--", "true"), ("measure", "--store", "", "--", "true"),

@@ -4,7 +4,7 @@ exception, and a refusal is one line with exit 2 (issue 12: bad input gives one 
 The options are read from the CLI itself (typer's click commands), so an option added later is swept without
 editing this file; only a new *command* needs a valid call in :data:`BASES` (the last test fails until it has one
 or is listed in :data:`NOT_SWEPT` with the reason). This sweep found six defects that the hand-written fuzz list
-(``test_cli_fuzz.py``) did not: ``tests/core/test_fileio_input.py`` and ``test_option_sweep_findings.py``.
+(``test_cli_fuzz.py``) did not: ``tests/core/test_fileio_input.py`` and ``test_option_sweep_values.py``.
 """
 
 from __future__ import annotations

@@ -77,8 +77,8 @@ LIMITS: Mapping[str, Limit] = {
     # vendor datasheets 2024); 8 sockets x 500 W = 4,000 W, and 10,000 W leaves room
     "--cpu-tdp-w": Limit(1.0, 10_000.0, "W"),
     # task sizes (estimate image|video|embedding|classification|transcription): the library's bounds
-    # (aifootprint.estimate.tasks.flops, pinned equal by tests/cli/test_audit2_inputs.py); the per-model bounds
-    # (4 × the model's trained side / frames, task_models.csv) are checked there too
+    # (aifootprint.estimate.tasks.flops, pinned equal by tests/cli/test_inputs_conflicts_and_sizes.py); the
+    # per-model bounds (4 × the model's trained side / frames, task_models.csv) are checked there too
     # --steps: the DDPM schedule has T = 1,000 timesteps (Ho et al. 2020, arXiv:2006.11239, §4)
     "--steps": Limit(1, 1000),
     # --height/--width: 4 × the largest trained side in task_models.csv (1,360 px, CogVideoX1.5) is 5,440 px; 8,192 px

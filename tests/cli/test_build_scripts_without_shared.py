@@ -1,5 +1,6 @@
-"""Audit 2, item 7: ``scripts/build_location_data.py --check`` ended in a FileNotFoundError traceback when the
-shared folder was absent; it now prints one line pointing to ``--shared PATH`` and exits 2."""
+"""The data build scripts without the shared folder: ``scripts/build_location_data.py --check`` ended in a
+FileNotFoundError traceback when the shared folder was absent; it now prints one line pointing to ``--shared PATH``
+and exits 2."""
 
 from __future__ import annotations
 

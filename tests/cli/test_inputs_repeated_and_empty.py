@@ -1,5 +1,5 @@
-"""Re-audit 2026-12-04: shape flags given with --model were silently ignored; an empty run id showed the only run;
-an option given twice silently took the last value; `-o=x` wrote a file named `=x`."""
+"""Repeated, empty and ignored options are refused: shape flags given with --model were silently ignored; an empty run
+id showed the only run; an option given twice silently took the last value; `-o=x` wrote a file named `=x`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Audit B: output files. An existing file is replaced only with --force, and never a command's own input (the run
+"""Output files. An existing file is replaced only with --force, and never a command's own input (the run
 store being exported, the micro-benchmark CSV being read), not even with --force."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Audit 2 (input defects): each test failed before its fix.
+"""Conflicting, ineffective or physically absurd inputs are refused: each test failed before its fix.
 
 1. ``estimate training`` silently ignored conflicting or ineffective inputs: ``--flops`` with ``--params/--tokens``,
    ``--model`` with another ``--hardware``, ``--pue`` at the accelerator boundary, ``--mfu`` with ``--gpu-hours``.

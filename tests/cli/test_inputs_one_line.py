@@ -1,4 +1,4 @@
-"""Audit B: bad input is one line naming the flag, exit 2 (no traceback, no silent default), and read commands
+"""Bad input is one line naming the flag, exit 2 (no traceback, no silent default), and read commands
 create nothing."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Audit 2, item 5: ``calibrate --from-csv`` took the power limit, driver and date of one row of a GPU and silently
-ignored its other rows (``power_limit_w`` 0 or -700 in the idle row, another driver or date). Each case failed
-before its fix."""
+"""``calibrate --from-csv`` reads every row of a GPU: it had taken the power limit, driver and date of one row of a
+GPU and silently ignored its other rows (``power_limit_w`` 0 or -700 in the idle row, another driver or date). Each
+case failed before its fix."""
 
 from __future__ import annotations
 

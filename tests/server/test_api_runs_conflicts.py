@@ -1,4 +1,4 @@
-"""Re-audit 2026-12-04: a finished run took samples after its end and its energy changed (500 J -> 1e9 J); a
+"""Conflicting run data is refused: a finished run took samples after its end and its energy changed (500 J -> 1e9 J); a
 cumulative counter that went backwards was accepted; re-registering a run id with another host answered 200 with the
 old run. Now 422 / 409 with a message; retries (the same batch, samples within the run, the same run fields) still
 pass."""

@@ -1,6 +1,6 @@
-"""Review of the report in Chromium (audit E): each section's "Sources:" lists everything it cites, the sector table
-says what it shows, one precision per table (trailing zeros kept), plain words and <code> in the life-cycle notes,
-text columns left-aligned, marker labels clear of the lines and bands they annotate."""
+"""Sources and tables of the report, checked in Chromium: each section's "Sources:" lists everything it cites, the
+sector table says what it shows, one precision per table (trailing zeros kept), plain words and <code> in the life-
+cycle notes, text columns left-aligned, marker labels clear of the lines and bands they annotate."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Re-audit 2026-12-04: with --force, `report --out`, `runs export -o` (reading another store) and `calibrate --out`
-wrote over a run store (or its -wal file) and every run in it was lost. No output ever replaces a SQLite database or
-the files beside one, whatever --force says."""
+"""No output replaces a database: with --force, `report --out`, `runs export -o` (reading another store) and
+`calibrate --out` wrote over a run store (or its -wal file) and every run in it was lost. No output ever replaces a
+SQLite database or the files beside one, whatever --force says."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Audit 2, item 4: an empty scenario ``name`` ran; a ``by_year`` anchor no scenario year uses (2010 beside a 2024
-anchor) was silently ignored; docs/scenarios.md cited ``mine.toml:11:`` for an error that is at line 21 of its own
-example. Each test failed before its fix."""
+"""Scenario names and anchors: an empty scenario ``name`` ran; a ``by_year`` anchor no scenario year uses (2010 beside
+a 2024 anchor) was silently ignored; docs/scenarios.md cited ``mine.toml:11:`` for an error that is at line 21 of its
+own example. Each test failed before its fix."""
 
 from __future__ import annotations
 

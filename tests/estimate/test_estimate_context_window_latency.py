@@ -1,4 +1,5 @@
-"""Estimator defects found by the sanity sweep of 2026-12-04 (295,776 request cases): each test failed before its fix.
+"""Context windows and latency of a request (defects found by a sanity sweep of 295,776 request cases; each test
+failed before its fix).
 
 - the context window of the model (registry ``context_length``) was never checked: llama-2-7b (4,096 tokens) took a
   100k-token prompt on 64 GPUs without a word;

@@ -1,4 +1,4 @@
-"""Audit B: the API refuses with a 422 and a message what the CLI refuses (the same bounds, strict types), and never
+"""The API refuses with a 422 and a message what the CLI refuses (the same bounds, strict types), and never
 answers 500 (duplicate devices reached the database's unique key)."""
 
 from __future__ import annotations
