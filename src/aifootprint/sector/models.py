@@ -13,6 +13,7 @@ Demand (requests × energy per request, with the rebound factor of :mod:`aifootp
 
     requests_per_day(t)     = requests_per_day × (1 + demand_growth_fraction)^t × rebound(t)
     energy_per_request_wh(t) = energy_per_request_wh × (1 − efficiency_gain_fraction)^t
+    (rates given ``by_year`` compound year by year: the product of each year's factor, :func:`compounded`)
     it_energy_twh           = requests_per_day(t) × 365 × energy_per_request_wh(t) / 1e12
 
 Trajectory (published totals such as IEA 2025): ``facility_energy_twh`` anchors by year, interpolated
@@ -207,6 +208,23 @@ def installed_base(shipments: FloatArray, ship_years: FloatArray, years: tuple[i
     return np.asarray(np.stack(out), dtype=np.float64)
 
 
+def compounded(step: FloatArray | float, t: FloatArray) -> FloatArray:
+    """Log of the factor from the first year to each year, given the yearly log change ``step``.
+
+    A constant step (one row) gives ``t × step`` (any years). A step given per year (one row per year, from a
+    ``by_year`` rate) must come with consecutive years: the step of year ``y`` takes ``y − 1`` to ``y``, and the
+    factor is the product of the steps so far (a growth of 50 %, 40 %, … 0 % per year never shrinks the demand;
+    ``(1 + g(y))^t`` with the last year's rate would)."""
+    s = np.asarray(step, dtype=np.float64)
+    if s.ndim < 2 or s.shape[0] == 1:
+        return np.asarray(t * s, dtype=np.float64)
+    if s.shape[0] != t.shape[0] or not np.array_equal(t[:, 0], np.arange(t.shape[0], dtype=np.float64)):
+        raise ValueError("a rate given per year needs one row per consecutive year")
+    steps = s.copy()
+    steps[0] = 0.0
+    return np.asarray(np.cumsum(steps, axis=0), dtype=np.float64)
+
+
 def compute(model: str, years: tuple[int, ...], values: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
     """Evaluate ``model``; every value is an array of shape (len(years), k) or broadcastable to it.
 
@@ -235,10 +253,11 @@ def compute(model: str, years: tuple[int, ...], values: Mapping[str, FloatArray]
         growth = _get(values, "demand_growth_fraction", 0.0)
         gain = _get(values, "efficiency_gain_fraction", 0.0)
         eps = _get(values, "rebound_elasticity", 0.0)
-        # exp/log form of (1 + g)^t × (1 − x)^(−ε·t) and (1 − x)^t: two exponentials on (years, draws)
+        # exp/log form of (1 + g)^t × (1 − x)^(−ε·t) and (1 − x)^t: two exponentials on (years, draws); rates that
+        # change over the years compound year by year (the product of each year's factor)
         log_keep = np.log1p(-np.asarray(gain))
-        requests = values["requests_per_day"] * np.exp(t * (np.log1p(growth) - eps * log_keep))
-        per_request = values["energy_per_request_wh"] * np.exp(t * log_keep)
+        requests = values["requests_per_day"] * np.exp(compounded(np.log1p(growth) - eps * log_keep, t))
+        per_request = values["energy_per_request_wh"] * np.exp(compounded(log_keep, t))
         out["requests_per_day"] = np.asarray(requests)
         out["energy_per_request_wh"] = _rows(per_request, t)
         it_twh = requests * DAYS_PER_YEAR * per_request / 1e12

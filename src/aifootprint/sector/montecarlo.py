@@ -178,20 +178,34 @@ def _values_for(inp: Input, years: tuple[int, ...], pick: Pick, geometric: bool)
 
 
 def evaluate(prepared: Prepared, pick: Pick) -> dict[str, FloatArray]:
-    """Run the model with every input's values chosen by ``pick(name, dist) -> array``."""
+    """Run the model with every input's values chosen by ``pick(name, dist) -> array``.
+
+    A demand scenario runs on every year from the first to the last (its rates compound year by year, so a rate
+    given ``by_year`` needs the years between those listed) and keeps the listed years' rows."""
+    sc = prepared.scenario
+    if sc.model == "demand":
+        span = tuple(range(sc.years[0], sc.years[-1] + 1))
+        if span != sc.years:
+            rows = [y - sc.years[0] for y in sc.years]
+            full = _evaluate(prepared, pick, span)
+            return {k: v[rows] if v.shape[0] == len(span) else v for k, v in full.items()}
+    return _evaluate(prepared, pick, sc.years)
+
+
+def _evaluate(prepared: Prepared, pick: Pick, years: tuple[int, ...]) -> dict[str, FloatArray]:
     sc = prepared.scenario
     model_specs = specs(sc.model)
     values: dict[str, FloatArray] = {}
     for name, inp in prepared.inputs.items():
         geometric = model_specs[name].interpolation == "geometric" if name in model_specs else False
         if name == "shipments_servers":
-            first = inp.by_year[0][0] if inp.by_year else sc.years[0]
-            ship_years = tuple(range(first, sc.years[-1] + 1))
+            first = inp.by_year[0][0] if inp.by_year else years[0]
+            ship_years = tuple(range(first, years[-1] + 1))
             values["_shipments"] = _values_for(inp, ship_years, pick, geometric)
             values["_ship_years"] = np.asarray(ship_years, dtype=np.float64)[:, None]
             continue
-        values[name] = _values_for(inp, sc.years, pick, geometric)
-    return compute(sc.model, sc.years, values)
+        values[name] = _values_for(inp, years, pick, geometric)
+    return compute(sc.model, years, values)
 
 
 def _nominal(_: str, d: Dist) -> FloatArray:
@@ -316,6 +330,19 @@ def _spearman(x: FloatArray, y: FloatArray) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
+def _streams(seed: int, inputs: int, draws: int) -> list[np.random.Generator]:
+    """One generator per uncertain input: input ``i`` reads the ``draws`` numbers that start ``i × draws`` numbers
+    into the seed's PCG64 stream (``advance`` jumps there). The draws are those of ``default_rng(seed).random``
+    called once per input for all draws, whatever the chunking (a progress bar draws in chunks): the same seed
+    gives the same numbers with and without one (PCG64 gives one 64-bit output per double)."""
+    out = []
+    for i in range(inputs):
+        bits = np.random.PCG64(seed)
+        bits.advance(i * draws)
+        out.append(np.random.Generator(bits))
+    return out
+
+
 def run(scenario: Scenario | Prepared, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
         registry: Any = None, progress: Callable[[int, int], None] | None = None,
         sensitivity: bool = True) -> RunResult:
@@ -326,14 +353,14 @@ def run(scenario: Scenario | Prepared, draws: int = DEFAULT_DRAWS, seed: int = D
         raise InputError(f"seed must be an integer in 0..2**63-1, got {seed!r}")
     prepared = scenario if isinstance(scenario, Prepared) else prepare(scenario, registry)
     names = prepared.uncertain
-    rng = np.random.default_rng(seed)
+    streams = _streams(seed, len(names), draws)
     chunks: dict[str, list[FloatArray]] = {}
     uniforms: dict[str, list[FloatArray]] = {n: [] for n in names}
     done = 0
     chunk = _CHUNK if progress is not None else draws
     while done < draws:
         k = min(chunk, draws - done)
-        u = {n: rng.random(k) for n in names}
+        u = {n: g.random(k) for n, g in zip(names, streams, strict=True)}
 
         def pick(name: str, d: Dist, u: dict[str, FloatArray] = u) -> FloatArray:
             return d.quantile(u[name]) if name in u and not d.is_point else np.array([d.nominal])
