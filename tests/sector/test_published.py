@@ -95,3 +95,33 @@ def test_every_builtin_matches_its_published_figures(name: str) -> None:
     tolerance = 0.07 if name.startswith("li-") else 0.005
     for c in checks:
         assert c.max_rel_diff <= tolerance, (c.published, c)
+
+
+#: Published figures that the built-ins take as inputs (so matching them is no reproduction): de Vries-Gao's
+#: 23 GW is the installed power given; IEA's 415 and 945 (669-1,264) TWh are the trajectory's anchors.
+STATED = {("devries-gao-2025-ai-power", "it_power_gw", 2025), ("iea-2025-data-centres", "facility_energy_twh", 2024),
+          ("iea-2025-data-centres", "facility_energy_twh", 2030)}
+
+
+def test_only_figures_not_given_as_inputs_count_as_reproduced() -> None:
+    """A published figure that the scenario states as an input (same unit, same numbers in that year) is flagged
+    ``from_input`` and the CLI says "an input of this scenario, not a reproduction"; every other check (e.g. the
+    201 TWh/yr of 23 GW x 8,760 h, DV23's 85.4-134.0 TWh from servers x kW) is computed. Before, the 23 GW
+    and IEA's anchors were printed as "reproduced" with a 0.0 % difference."""
+    flagged = set()
+    for name in builtin_names():
+        for c in published_checks(_run(name)):
+            if c.from_input:
+                flagged.add((name, c.published.output, c.published.year))
+            assert c.to_dict()["from_input"] is c.from_input
+    assert flagged == STATED
+
+
+def test_cli_says_when_a_published_figure_is_an_input(capsys: pytest.CaptureFixture[str]) -> None:
+    from aifootprint.cli.main import main
+
+    assert main(["scenario", "run", "devries-gao-2025-ai-power", "--draws", "100"]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # the terminal wraps long lines
+    assert "published it_power_gw 2025: 23.0 GW (DV25a); an input of this scenario, not a reproduction" in out
+    assert "published it_energy_twh 2025: 201 TWh/yr (DV25a); nominal (inputs at their stated values) reproduced" \
+        in out

@@ -168,6 +168,12 @@ def _print_run(result: Any, checks: list[Any]) -> None:
             console.print(_output_table(key, unit, result))
     for c in checks:
         p = c.published
+        if c.from_input:  # the scenario states the figure: matching it proves nothing
+            span = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
+            shown = span if p.value is None else f"{fmt(p.value)} ({span})" if span else fmt(p.value)
+            console.print(f"published {p.output} {p.year}: {shown} {p.unit} ({p.source}); an input of this scenario, "
+                          "not a reproduction")
+            continue
         if p.low is not None or p.high is not None:
             pub = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
             rep = "–".join(fmt(v) for v in (c.reproduced_low, c.reproduced_high) if v is not None)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from ..result import Assumption, Result
 from .models import HEADLINE, OUTPUT_UNITS
 from .montecarlo import RunResult, summary
-from .scenario import Published
+from .scenario import Published, Scenario
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class PublishedCheck:
     reproduced_low: float | None
     reproduced_high: float | None
     reproduced_value: float | None
+    #: True when the scenario *states* the published numbers (an input with the same unit holds each of them in
+    #: that year, e.g. IEA's 945 TWh as the trajectory's 2030 anchor): the match is then no reproduction.
+    from_input: bool = False
 
     @property
     def max_rel_diff(self) -> float:
@@ -37,8 +41,30 @@ class PublishedCheck:
     def to_dict(self) -> dict[str, Any]:
         out = self.published.to_dict()
         out.update({"reproduced_low": self.reproduced_low, "reproduced_high": self.reproduced_high,
-                    "reproduced_value": self.reproduced_value, "max_rel_diff": self.max_rel_diff})
+                    "reproduced_value": self.reproduced_value, "max_rel_diff": self.max_rel_diff,
+                    "from_input": self.from_input})
         return out
+
+
+def _unit(text: str) -> str:
+    return text.strip().lower().replace(" ", "")
+
+
+def stated_by_input(scenario: Scenario, pub: Published) -> bool:
+    """True when every number of ``pub`` (value, low, high) is a number of one of the scenario's inputs with the
+    same unit in ``pub.year`` (its stated value, a bound or a parameter; a ``by_year`` input only at an anchor of
+    that year): the scenario then takes the figure as given and cannot reproduce it."""
+    wanted = [v for v in (pub.value, pub.low, pub.high) if v is not None]
+    for inp in scenario.inputs.values():
+        if _unit(inp.unit) != _unit(pub.unit):
+            continue
+        dist = inp.dist if inp.dist is not None else dict(inp.by_year).get(pub.year)
+        if dist is None:
+            continue
+        stated = (dist.nominal, *dist.bounds, *dist.params)
+        if all(any(math.isclose(v, x, rel_tol=1e-9) for x in stated) for v in wanted):
+            return True
+    return False
 
 
 def published_checks(result: RunResult) -> list[PublishedCheck]:
@@ -50,7 +76,8 @@ def published_checks(result: RunResult) -> list[PublishedCheck]:
         at = result.at(pub.output, pub.year)
         out.append(PublishedCheck(pub, at["bound_low"] if pub.low is not None else None,
                                   at["bound_high"] if pub.high is not None else None,
-                                  at["nominal"] if pub.value is not None else None))
+                                  at["nominal"] if pub.value is not None else None,
+                                  stated_by_input(result.scenario, pub)))
     return out
 
 
