@@ -34,13 +34,13 @@ def test_run_fits_80_columns_without_truncation(monkeypatch: pytest.MonkeyPatch,
 
 def test_run_labels_best_as_median_and_nominal_as_stated_inputs(monkeypatch: pytest.MonkeyPatch,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    """IEA 2025's 945 TWh (2030) is the nominal value (inputs as stated); the table's best is the median of the
-    draws (about 956): both are named as such next to each other."""
+    """IEA 2025's 945 TWh (2030) is the scenario's own input (its nominal value, not a reproduction); the table's
+    best is the median of the draws (about 956): both are named as such next to each other."""
     text = " ".join(_lines_at_80(["scenario", "run", "iea-2025-data-centres", "--draws", "2000"], monkeypatch,
                                  capsys))
     assert "best = median of the draws" in text
     assert "nominal = every input at its stated value" in text
-    assert "nominal (inputs at their stated values) reproduced: 945" in text
+    assert "945 (669–1,264) TWh/yr (IEA25); an input of this scenario, not a reproduction" in text
     assert "best (median of the draws):" in text
 
 

@@ -122,6 +122,7 @@ def test_cli_says_when_a_published_figure_is_an_input(capsys: pytest.CaptureFixt
 
     assert main(["scenario", "run", "devries-gao-2025-ai-power", "--draws", "100"]) == 0
     out = " ".join(capsys.readouterr().out.split())  # the terminal wraps long lines
-    assert "published it_power_gw 2025: 23.0 GW (DV25a); an input of this scenario, not a reproduction" in out
+    assert "published it_power_gw 2025: 23.0 GW (DV25a); an input of this scenario, not a reproduction; best " \
+        "(median of the draws): 23.0" in out
     assert "published it_energy_twh 2025: 201 TWh/yr (DV25a); nominal (inputs at their stated values) reproduced" \
         in out

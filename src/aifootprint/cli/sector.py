@@ -171,8 +171,9 @@ def _print_run(result: Any, checks: list[Any]) -> None:
         if c.from_input:  # the scenario states the figure: matching it proves nothing
             span = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
             shown = span if p.value is None else f"{fmt(p.value)} ({span})" if span else fmt(p.value)
+            median = result.at(p.output, p.year)["best"]
             console.print(f"published {p.output} {p.year}: {shown} {p.unit} ({p.source}); an input of this scenario, "
-                          "not a reproduction")
+                          f"not a reproduction; best (median of the draws): {fmt(median)}")
             continue
         if p.low is not None or p.high is not None:
             pub = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
