@@ -161,3 +161,34 @@ def test_script_json_never_closes_the_element(text: str) -> None:
     out = json_for_script({"t": text})
     assert "<" not in out and ">" not in out
     assert json.loads(out) == {"t": text}
+
+
+def test_other_draws_leave_the_monte_carlo_figures_out_of_the_change_table(data: IndexData) -> None:
+    """The fixture uses 2,000 draws; the shipped snapshot was computed with IndexConfig()'s 20,000. Before, every
+    sector figure and scenario total was listed as "changed" by the draws alone (IEA 2030: 956.5 -> 958.4 TWh,
+    +0.2 %, at 5,000 draws). Now they are counted as not compared and the page says why; the data-driven figures
+    are still compared."""
+    previous = load_previous(DATA_VERSION)
+    assert previous is not None
+    ch = compare_snapshot(data, previous)
+    listed = {c.id for c in ch.figures}
+    assert not any(i.startswith("sector.") or (i.startswith("compare.") and not i.startswith("compare.bitcoin."))
+                   for i in listed), listed
+    assert ch.not_compared >= sum(1 for f in data.figures() if f.section == "sector")
+    assert "2,000 draws, seed 20251203 here and 20,000 draws, seed 20251203 in the snapshot" in ch.monte_carlo_note
+    assert f"{ch.not_compared} figures not compared" in render_index(data, ch)
+    assert ch.unchanged + len([c for c in ch.figures if c.status != "removed"]) + ch.not_compared == \
+        len(data.figures())
+
+
+def test_same_draws_compare_the_monte_carlo_figures() -> None:
+    """With the snapshot's settings the sector figures are compared as before (recorded in new snapshots)."""
+    fig = Figure("sector.s.e.2030", "sector", "S", "electricity 2030", "TWh/yr", 2.0, sources=("IEA25",), method="m")
+    now = IndexData([Section("sector", "S", "", [fig])], {}, "2026.12.9", "1", "1", {}, {"draws": 10, "seed": 1})
+    before = snapshot(IndexData([Section("sector", "S", "", [Figure(**{**fig.__dict__, "best": 1.0})])], {},
+                                "2026.12.8", "1", "1", {}, {"draws": 10, "seed": 1}))
+    assert before["monte_carlo"] == {"draws": 10, "seed": 1}
+    ch = compare_snapshot(now, before)
+    assert [(c.id, c.status) for c in ch.figures] == [("sector.s.e.2030", "changed")] and ch.not_compared == 0
+    ch = compare_snapshot(now, {**before, "monte_carlo": {"draws": 20, "seed": 1}})
+    assert (ch.figures, ch.not_compared) == ((), 1)

@@ -390,4 +390,5 @@ def build_index(registry: Registry | None = None, config: IndexConfig | None = N
             sources[key] = reg.cite(key).format()
         except AifootprintError:
             sources[key] = "(citation not in the registry)"
-    return IndexData(sections, sources, data_version, METHOD_VERSION, __version__, dataset_fingerprints(reg))
+    return IndexData(sections, sources, data_version, METHOD_VERSION, __version__, dataset_fingerprints(reg),
+                     {"draws": cfg.draws, "seed": cfg.seed})

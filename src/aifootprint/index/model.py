@@ -88,6 +88,8 @@ class IndexData:
     method_version: str
     package_version: str
     datasets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Settings of the sector Monte Carlo (``draws``, ``seed``): its figures move with them, not only with the data.
+    monte_carlo: Mapping[str, int] = field(default_factory=dict)
 
     def figures(self) -> list[Figure]:
         return [f for s in self.sections for f in s.figures]
@@ -95,4 +97,5 @@ class IndexData:
     def to_dict(self) -> dict[str, Any]:
         return {"data_version": self.data_version, "method_version": self.method_version,
                 "package_version": self.package_version, "sections": [s.to_dict() for s in self.sections],
-                "sources": dict(self.sources), "datasets": {k: dict(v) for k, v in self.datasets.items()}}
+                "sources": dict(self.sources), "datasets": {k: dict(v) for k, v in self.datasets.items()},
+                "monte_carlo": dict(self.monte_carlo)}

@@ -108,6 +108,8 @@ def _changes(ch: Changes) -> str:
     parts = [f"<p>Data version {escape(ch.current_version)} against {escape(ch.previous_version)} (the previous "
              f"figures were computed on that version's registry by method {escape(ch.previous_method_version)}, "
              f"{why}). {ch.unchanged} figures unchanged.</p>"]
+    if ch.not_compared:
+        parts.append(f"<p class=\"flag\">{ch.not_compared} figures not compared: {escape(ch.monte_carlo_note)}.</p>")
     if ch.figures:
         rows = "".join(
             f"<tr><td>{escape(c.group)}</td><td>{escape(c.label)} [{escape(c.unit)}]</td>"
