@@ -192,3 +192,17 @@ def test_same_draws_compare_the_monte_carlo_figures() -> None:
     assert [(c.id, c.status) for c in ch.figures] == [("sector.s.e.2030", "changed")] and ch.not_compared == 0
     ch = compare_snapshot(now, {**before, "monte_carlo": {"draws": 20, "seed": 1}})
     assert (ch.figures, ch.not_compared) == ((), 1)
+
+
+def test_bitcoin_rows_name_the_year_of_the_figure(data: IndexData) -> None:
+    """CBECI's 95.5 TWh is the 2022 figure (published 2023, sector_figures.csv figure_year 2022): the row says
+    2022, as the countries' rows say their year. Before, it showed only "sector_figures.csv (2023)", the
+    publication year. BECI's page copy is undated and says so."""
+    figs = {f.id: f for f in data.figures()}
+    cbeci = figs["compare.bitcoin.cbeci-bitcoin-2022"]
+    assert cbeci.best == 95.5 and cbeci.group.endswith("(2022)")
+    assert cbeci.method.startswith("sector_figures.csv (figure for 2022; published 2023)")
+    beci = figs["compare.bitcoin.beci-bitcoin-electricity"]
+    assert beci.group.endswith("(undated, published 2023)")
+    sector = [w for f in data.figures() if f.section == "sector" for w in f.warnings]
+    assert sector and all(w.split(":")[0] in IndexConfig().scenarios for w in sector)

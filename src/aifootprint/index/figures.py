@@ -171,7 +171,7 @@ def _sector_one(reg: Registry, name: str, cfg: IndexConfig) -> tuple[list[Figure
                 "source": p.source} for p in sc.published if p.output == output]
     series = Series(f"sector.{name}", sc.title, "TWh/yr", years, [float(v) for v in q[:, 1]],
                     [float(v) for v in q[:, 0]], [float(v) for v in q[:, 2]], keys, method, markers)
-    warnings = [str(w) for w in res.warnings]
+    warnings = [f"{name}: {w}" for w in res.warnings]  # the section lists the scenarios' warnings together
     figs: list[Figure] = []
     base = Figure("", "sector", sc.title, "", "", 0.0, boundary="IT" if output == "it_energy_twh" else "facility",
                   sources=keys, method=method, warnings=warnings)
@@ -262,10 +262,16 @@ def comparisons_section(reg: Registry, totals: Sequence[Total]) -> Section:
         if value is None:
             continue
         ratios = "; ".join(f"{label} = {twh / value:.2g} × this" for label, twh, _, _ in totals)
+        # the year the figure is for (CBECI's 95.5 TWh is 2022's, published 2023), as the countries' rows show it
+        year = row.get("figure_year")
+        published = row_str(row, "year")
+        when, what = (str(year), f"figure for {year}") if isinstance(year, int) else \
+            (f"undated, published {published}", "undated figure")
         figures.append(Figure(id=f"compare.bitcoin.{row_str(row, 'key')}", section="compare",
-                              group=row_str(row, "description"), label="electricity", unit="TWh/yr", best=value,
-                              sources=source_keys(row), method=f"sector_figures.csv ({row_str(row, 'year')}); "
-                              f"{ratios}", kind="published"))
+                              group=f"{row_str(row, 'description')} ({when})", label="electricity", unit="TWh/yr",
+                              best=value, sources=source_keys(row),
+                              method=f"sector_figures.csv ({what}; published {published}); {ratios}",
+                              kind="published"))
     figures.sort(key=lambda f: f.best)
     return Section("compare", "Comparisons: countries and Bitcoin", "The sector figures above next to the annual "
                    "electricity of the nearest countries and of the Bitcoin network.", figures, chart="bars")
