@@ -1,8 +1,10 @@
-"""A local fake of the OpenAI (chat completions, responses) and Anthropic (messages) HTTP APIs on 127.0.0.1.
+"""A local fake of the OpenAI (chat completions, legacy completions, responses) and Anthropic (messages) HTTP APIs
+on 127.0.0.1.
 
 Models named ``fail-*`` answer HTTP 500; ``bad-*`` answer 400; ``midfail-*`` streams break with an error event.
 Streams are server-sent events; OpenAI chat streams
-carry usage in a last chunk only when ``stream_options.include_usage`` is true (as the real API does).
+carry usage in a last chunk only when ``stream_options.include_usage`` is true (as the real API does), and a running
+usage in every chunk too when ``stream_options.continuous_usage_stats`` is true (as vLLM does).
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.path.endswith("/chat/completions"):
             self._chat(body, model)
+        elif self.path.endswith("/completions"):  # OpenAI's legacy text completions
+            self._json(200, {"id": "cmpl-1", "object": "text_completion", "created": 0, "model": model,
+                             "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500},
+                             "choices": [{"index": 0, "text": "hello", "finish_reason": "stop", "logprobs": None}]})
         elif self.path.endswith("/responses"):
             self._responses(body, model)
         elif self.path.endswith("/messages"):
@@ -91,12 +97,17 @@ class _Handler(BaseHTTPRequestHandler):
                 {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "hello"}}]})
             return
         chunk = {**base, "object": "chat.completion.chunk"}
+        options = body.get("stream_options") or {}
         events: list[tuple[str | None, dict[str, Any] | str]] = [
             (None, {**chunk, "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]})
             for w in ("a", "b", "c")]
+        if options.get("continuous_usage_stats"):  # vLLM: running usage in every chunk (cumulative counts)
+            for k, (_, ev) in enumerate(events, 1):
+                assert isinstance(ev, dict)
+                ev["usage"] = {"prompt_tokens": 1200, "completion_tokens": k, "total_tokens": 1200 + k}
         if model.startswith("midfail-"):  # an error event in the middle of the stream
             events = [*events[:1], (None, {"error": {"message": "overloaded", "type": "server_error"}})]
-        elif (body.get("stream_options") or {}).get("include_usage"):
+        elif options.get("include_usage"):
             events.append((None, {**chunk, "choices": [], "usage": USAGE}))
         events.append((None, "[DONE]"))
         self._sse(events)

@@ -1,8 +1,15 @@
 """Wrapping an SDK method: sync, async and streaming calls, with impacts attached and sinks fed.
 
-Rules: the wrapped call behaves exactly like the original (same return type, same exceptions, streams still
-iterate the same chunks); impacts are computed only after a successful response; a failed call records nothing;
-an error inside aifootprint is logged and never reaches the caller.
+Rules: the wrapped call behaves exactly like the original (same exceptions, streams still iterate the same chunks);
+impacts are computed only after a successful response; a failed call records nothing; an error inside aifootprint
+is logged and never reaches the caller.
+
+Each wrapper reads its :class:`Hook` from a one-slot holder on every call, so instrumenting a client again replaces
+the configuration (no second wrapper, no stale sinks) and :func:`unwrap_client` turns off even the wrappers the SDK
+captured earlier (``with_raw_response`` keeps a reference to ``create``). Raw responses (``with_raw_response``,
+``with_streaming_response``) carry no usage until parsed: their ``parse()`` is wrapped and its result gets the
+impacts, once however often it is called. Clients derived with ``with_options(...)`` / ``copy(...)`` are
+instrumented with the same hook.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import functools
 import inspect
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from aifootprint.notice import Notice
@@ -20,6 +27,9 @@ from .core import CallImpacts, CallRecord, ImpactCalculator, Usage, attach, deli
 
 _LOG = logging.getLogger("aifootprint.integrations")
 MARK = "__aifootprint_wrapped__"
+#: The header the OpenAI and Anthropic SDKs (Stainless) set for ``with_raw_response`` ("true") and
+#: ``with_streaming_response`` ("stream"): the call then returns an unparsed HTTP response object.
+RAW_HEADER = "X-Stainless-Raw-Response"
 
 
 class StreamState:
@@ -59,10 +69,21 @@ class StreamState:
         self.model = str(getattr(holder, "model", "") or self.model)
         self.request_id = str(getattr(holder, "id", "") or self.request_id)
         u = usage_from(getattr(holder, "usage", None))
-        if u is not None:
+        if u is not None:  # the final usage, or a running one (vLLM continuous_usage_stats): the latest counts
             self.usage = u
-        elif getattr(item, "choices", None):
+        if getattr(item, "choices", None):
             self.chunks += 1
+
+    def final(self, item: Any) -> bool:
+        """Whether ``item`` carries the call's final usage: a Responses ``response.completed`` event, Anthropic's
+        ``message_delta``, or an OpenAI chat chunk with usage and no choices (the usage-only last chunk; a chunk
+        with choices and usage carries a running count, e.g. vLLM's ``continuous_usage_stats``)."""
+        if self.usage is None:
+            return False
+        kind = getattr(item, "type", None)
+        if kind is None:
+            return not getattr(item, "choices", None)
+        return kind in _FINAL_TYPES
 
     def final_usage(self) -> Usage | None:
         if self.usage is not None:
@@ -73,11 +94,17 @@ class StreamState:
 
 
 class Hook:
-    """Everything a wrapped method needs: the calculator, the system name (``openai``, ``anthropic``)."""
+    """Everything a wrapped method needs: the calculator, the system name (``openai``, ``anthropic``) and the
+    operation (``gen_ai.operation.name``: ``chat``, ``text_completion``)."""
 
-    def __init__(self, calculator: ImpactCalculator, system: str) -> None:
+    def __init__(self, calculator: ImpactCalculator, system: str, operation: str = "chat") -> None:
         self.calc = calculator
         self.system = system
+        self.operation = operation
+
+    def for_operation(self, operation: str) -> Hook:
+        """This hook for another operation (same calculator, so the same cached estimators)."""
+        return self if operation == self.operation else Hook(self.calc, self.system, operation)
 
     def finish(self, target: Any, request_model: str, model: str, request_id: str, usage: Usage | None,
                start_s: float) -> CallImpacts | Notice | None:
@@ -91,7 +118,7 @@ class Hook:
             attach(target, "impacts", out)
             if isinstance(out, CallImpacts) and self.calc.config.sinks:
                 deliver(self.calc.config.sinks, CallRecord(self.system, request_model, model or request_model,
-                                                           start_s, end_s, request_id, out))
+                                                           start_s, end_s, request_id, out, self.operation))
             return out
         except Exception as exc:  # never break the caller
             _LOG.warning("aifootprint: impacts not computed: %s: %s", type(exc).__name__, exc)
@@ -105,7 +132,7 @@ class Hook:
         return response
 
 
-_FINAL_TYPES = (None, "response.completed", "message_delta")
+_FINAL_TYPES = ("response.completed", "message_delta")
 
 
 class WrappedStream:
@@ -135,10 +162,14 @@ class WrappedStream:
                                          s.final_usage(), self._start)
 
     def _step(self, item: Any) -> Any:
-        """Feed one chunk; finish as soon as the chunk that carries the final usage arrives."""
-        self._state.feed(item)
-        if self._state.usage is not None and getattr(item, "type", None) in _FINAL_TYPES:
-            self._end(item)
+        """Feed one chunk; finish as soon as the chunk that carries the final usage arrives. Never raises: an
+        unexpected chunk is logged and the stream goes on unchanged."""
+        try:
+            self._state.feed(item)
+            if self._state.final(item):
+                self._end(item)
+        except Exception as exc:  # never break the caller's stream
+            _LOG.warning("aifootprint: stream chunk not read: %s: %s", type(exc).__name__, exc)
         return item
 
     def __iter__(self) -> Iterator[Any]:
@@ -192,33 +223,167 @@ def _wrap_result(hook: Hook, result: Any, model: str, stream: bool, start: float
     return hook.done(result, model, start)
 
 
+class _Slot:
+    """The hook a wrapper uses (None: switched off, the call passes straight through)."""
+
+    __slots__ = ("hook",)
+
+    def __init__(self, hook: Hook | None) -> None:
+        self.hook = hook
+
+
+def _wrap_raw(slot: _Slot, raw: Any, model: str, stream: bool, start: float) -> Any:
+    """A raw HTTP response (``with_raw_response`` / ``with_streaming_response``): its ``parse()`` gives the
+    response object, which gets the impacts (once per parsed object: the SDK caches it, so a second ``parse()``
+    records nothing twice). The raw object itself is returned unchanged."""
+    parse = getattr(raw, "parse", None)
+    if not callable(parse):
+        return raw
+    seen: dict[int, Any] = {}
+
+    def finish(parsed: Any) -> Any:
+        hook = slot.hook
+        if hook is None:
+            return parsed
+        hit = seen.get(id(parsed))
+        if hit is None or hit[0] is not parsed:
+            hit = seen[id(parsed)] = (parsed, _wrap_result(hook, parsed, model, stream, start))
+        return hit[1]
+
+    async def finish_async(awaitable: Any) -> Any:
+        return finish(await awaitable)
+
+    @functools.wraps(parse)
+    def parse_wrapper(*args: Any, **kwargs: Any) -> Any:
+        parsed = parse(*args, **kwargs)
+        if inspect.isawaitable(parsed):
+            return finish_async(parsed)
+        return finish(parsed)
+
+    try:
+        raw.parse = parse_wrapper
+    except Exception:
+        _LOG.debug("aifootprint: cannot wrap parse() of %s", type(raw).__name__)
+    return raw
+
+
+def _raw_mode(kwargs: dict[str, Any]) -> bool:
+    headers = kwargs.get("extra_headers")
+    return type(headers) is dict and RAW_HEADER in headers
+
+
 def wrap_method(owner: Any, name: str, hook: Hook) -> None:
-    """Replace ``owner.<name>`` (an SDK ``create``) on this instance by a wrapper; idempotent."""
+    """Replace ``owner.<name>`` (an SDK ``create`` / ``parse``) on this instance by a wrapper; wrapping again only
+    replaces the hook."""
     original = getattr(owner, name, None)
-    if original is None or getattr(original, MARK, False):
+    if original is None:
         return
+    slot = getattr(original, MARK, None)
+    if isinstance(slot, _Slot):
+        slot.hook = hook
+        return
+    slot = _Slot(hook)
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        hook = slot.hook
+        if hook is None:  # uninstrumented, but still referenced (e.g. by with_raw_response)
+            return original(*args, **kwargs)
         start = time.time()
         model = str(kwargs.get("model", "") or "")
         stream = bool(kwargs.get("stream", False))
+        raw = _raw_mode(kwargs)
         result = original(*args, **kwargs)  # exceptions propagate unchanged; nothing is recorded
         if inspect.isawaitable(result):
-            return _finish_async(hook, result, model, stream, start)
+            return _finish_async(slot, result, model, stream, start, raw)
+        if raw:
+            return _wrap_raw(slot, result, model, stream, start)
         return _wrap_result(hook, result, model, stream, start)
 
-    setattr(wrapper, MARK, True)
+    setattr(wrapper, MARK, slot)
     setattr(owner, name, wrapper)
 
 
-async def _finish_async(hook: Hook, awaitable: Any, model: str, stream: bool, start: float) -> Any:
+def unwrap_method(owner: Any, name: str) -> None:
+    """Undo :func:`wrap_method`: the instance's own attribute is removed (the class's method shows again) and the
+    wrapper, wherever the SDK still holds it, passes calls straight through."""
+    current = getattr(owner, name, None)
+    slot = getattr(current, MARK, None)
+    if not isinstance(slot, _Slot):
+        return
+    slot.hook = None
+    try:
+        delattr(owner, name)
+    except AttributeError:
+        _LOG.debug("aifootprint: %s.%s was not an instance attribute", type(owner).__name__, name)
+
+
+async def _finish_async(slot: _Slot, awaitable: Any, model: str, stream: bool, start: float, raw: bool) -> Any:
     result = await awaitable
+    hook = slot.hook
+    if hook is None:
+        return result
+    if raw:
+        return _wrap_raw(slot, result, model, stream, start)
     return _wrap_result(hook, result, model, stream, start)
 
 
+#: Client methods that return a new client with other options (the OpenAI and Anthropic SDKs): instrumented too.
+DERIVE = ("with_options", "copy")
+#: Methods of a resource that make a call and return its response (``parse``: structured outputs).
+METHODS = ("create", "parse")
+
+
+#: ``gen_ai.operation.name`` of the resources that are not chat (OpenTelemetry GenAI conventions).
+OPERATIONS = {"completions": "text_completion"}
+
+
+def wrap_client(client: Any, hook: Hook, paths: tuple[str, ...]) -> None:
+    """Wrap every ``create`` / ``parse`` under ``paths`` and the client's ``with_options`` / ``copy``, whose new
+    clients get the same hook (wrapping again only replaces the hook)."""
+    for path in paths:
+        for owner, name in resources(client, (path,)):
+            wrap_method(owner, name, hook.for_operation(OPERATIONS.get(path, "chat")))
+    for name in DERIVE:
+        _wrap_derive(client, name, hook, paths)
+
+
+def unwrap_client(client: Any, paths: tuple[str, ...]) -> None:
+    """Undo :func:`wrap_client` on ``client`` (clients derived from it before keep their own wrappers)."""
+    for owner, name in resources(client, paths):
+        unwrap_method(owner, name)
+    for name in DERIVE:
+        unwrap_method(client, name)
+
+
+def _wrap_derive(client: Any, name: str, hook: Hook, paths: tuple[str, ...]) -> None:
+    original: Callable[..., Any] | None = getattr(client, name, None)
+    if original is None:
+        return
+    slot = getattr(original, MARK, None)
+    if isinstance(slot, _Slot):
+        slot.hook = hook
+        return
+    slot = _Slot(hook)
+
+    @functools.wraps(original)
+    def derive(*args: Any, **kwargs: Any) -> Any:
+        new = original(*args, **kwargs)
+        hook = slot.hook
+        if hook is not None and new is not client:
+            try:
+                wrap_client(new, hook, paths)
+            except Exception as exc:  # never break the caller
+                _LOG.warning("aifootprint: derived client not instrumented: %s: %s", type(exc).__name__, exc)
+        return new
+
+    setattr(derive, MARK, slot)
+    setattr(client, name, derive)
+
+
 def resources(client: Any, paths: tuple[str, ...]) -> Iterator[tuple[Any, str]]:
-    """``(owner, "create")`` for each dotted resource path the client has (``chat.completions``, ``responses``)."""
+    """``(owner, method)`` for each dotted resource path the client has (``chat.completions``, ``responses``) and
+    each of its :data:`METHODS`."""
     for path in paths:
         obj: Any = client
         for part in path.split("."):
@@ -228,5 +393,7 @@ def resources(client: Any, paths: tuple[str, ...]) -> Iterator[tuple[Any, str]]:
                 obj = None
                 break
         if obj is not None:
-            yield obj, "create"
+            for name in METHODS:
+                if getattr(obj, name, None) is not None:
+                    yield obj, name
 

@@ -12,23 +12,31 @@ Usage::
 Token usage: ``input_tokens + cache_creation_input_tokens + cache_read_input_tokens`` is the prompt;
 ``cache_read_input_tokens`` are cached (their prefill excluded); ``output_tokens`` includes thinking tokens. With
 ``stream=True`` the impacts are set on the stream and on the ``message_delta`` event (usage arrives in
-``message_start`` and ``message_delta``). The ``messages.stream(...)`` helper is not wrapped.
+``message_start`` and ``message_delta``). ``messages.parse`` and ``beta.messages.create`` / ``.parse`` are wrapped
+too, as are ``with_raw_response`` (impacts on what ``parse()`` returns) and the clients ``with_options(...)`` /
+``copy(...)`` derive. The ``messages.stream(...)`` helper is not wrapped (use ``create(stream=True)``).
+``instrument`` again replaces the configuration; :func:`uninstrument` removes the hooks.
 """
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from ._wrap import Hook, resources, wrap_method
+from ._wrap import Hook, unwrap_client, wrap_client
 from .core import HookConfig, ImpactCalculator
 
 C = TypeVar("C")
-PATHS = ("messages",)
+PATHS = ("messages", "beta.messages")
 
 
 def instrument(client: C, config: HookConfig | None = None, *, calculator: ImpactCalculator | None = None) -> C:
-    """Wrap ``client.messages.create`` in place (idempotent) and return the client."""
-    hook = Hook(calculator or ImpactCalculator(config), "anthropic")
-    for owner, name in resources(client, PATHS):
-        wrap_method(owner, name, hook)
+    """Wrap ``client.messages.create`` (and the methods listed above) in place and return the client; on an
+    instrumented client the new configuration replaces the old one."""
+    wrap_client(client, Hook(calculator or ImpactCalculator(config), "anthropic"), PATHS)
+    return client
+
+
+def uninstrument(client: C) -> C:
+    """Remove the hooks from ``client``; returns the client."""
+    unwrap_client(client, PATHS)
     return client

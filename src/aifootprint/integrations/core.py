@@ -13,6 +13,14 @@ Tokens
   read during decode, which the estimate keeps). Flagged with the notice ``cached-prefill-excluded``.
 - ``reasoning_tokens`` are reported with the usage; they cost decode energy like any output token.
 
+Models
+------
+The name the response reports (else the requested one) is looked up through ``HookConfig.models``, then the registry
+(dated API names such as ``gpt-4o-2024-08-06`` resolve to their model). An OpenAI fine-tune,
+``ft:<base>:<org>:<suffix>:<id>``, is estimated as its base model (same architecture and serving; ``impacts.model``
+names the base). A request the default batch cannot hold is estimated at the batch that fits, flagged
+``batch-limited`` as in ``aifootprint estimate request``.
+
 Ranges
 ------
 The best value is the estimator's point estimate. Low and high are that value times the relative 5th / 95th
@@ -108,6 +116,9 @@ class CallRecord:
     end_s: float
     request_id: str
     impacts: CallImpacts
+    #: ``gen_ai.operation.name`` of the OpenTelemetry GenAI conventions: ``chat`` (chat completions, Responses,
+    #: Anthropic Messages) or ``text_completion`` (OpenAI's legacy completions)
+    operation: str = "chat"
 
 
 class CallSink(Protocol):
@@ -241,7 +252,7 @@ class ImpactCalculator:
         from aifootprint.uncertainty import best
 
         c = self.config
-        key = c.models.get(name, name)
+        key = c.models.get(name) or finetune_base(name)
         try:
             est = RequestEstimator(key, self._request_config, self.registry)
             site = est.site()
@@ -291,6 +302,10 @@ class ImpactCalculator:
                           f"{usage.output_tokens!r} out cannot be estimated: {exc}", "usage")
         energy, overhead = r.energy_wh, r.overhead_wh
         notes = m.notices
+        try:
+            m.est.accelerators_for(i, o)  # sub-µs; raises only when the estimate was made at a lowered batch
+        except InputError:
+            notes = (*notes, *_batch_notices(m.est, i, o))
         if usage.cached_tokens > 0 and i > 0:
             active = r.prefill_wh + r.decode_wh + r.host_wh
             scale = energy / active if active > 0 else 1.0
@@ -311,6 +326,24 @@ class ImpactCalculator:
                            Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
                            notes, *self._versions, it_kwh * 1000.0,
                            (m.intensity_g_per_kwh, m.pue, m.wue_l_per_kwh, m.ewif_l_per_kwh))
+
+
+def finetune_base(name: str) -> str:
+    """``ft:gpt-4o-mini-2024-07-18:my-org:suffix:id`` -> ``gpt-4o-mini-2024-07-18`` (an OpenAI fine-tune's base
+    model, the second field of its name: platform.openai.com/docs/guides/fine-tuning); other names unchanged."""
+    if name.startswith("ft:"):
+        base = name.split(":", 2)[1]
+        if base:
+            return base
+    return name
+
+
+def _batch_notices(est: RequestEstimator, input_tokens: float, output_tokens: float) -> tuple[Notice, ...]:
+    """The ``batch-limited`` notice of the estimator's full result (the same words as ``estimate request``); only
+    called for a request too long for the configured batch, so its cost (the lowered batch's result, built once)
+    is rare."""
+    res = est.result(input_tokens, output_tokens)
+    return tuple(w for w in res.warnings if isinstance(w, Notice) and w.code == "batch-limited")
 
 
 def deliver(sinks: Sequence[CallSink], record: CallRecord) -> None:

@@ -62,8 +62,9 @@ class ImpactsCallback:
             attach(response_obj, "impacts", out)
             if isinstance(out, CallImpacts) and self.calc.config.sinks:
                 rid = str(getattr(response_obj, "id", "") or kwargs.get("litellm_call_id") or "")
+                op = "text_completion" if "text_completion" in str(kwargs.get("call_type") or "") else "chat"
                 deliver(self.calc.config.sinks, CallRecord(system, req_model, model, _ts(start_time), _ts(end_time),
-                                                           rid, out))
+                                                           rid, out, op))
             return out
         except Exception as exc:  # a logging callback must never disturb LiteLLM
             _LOG.warning("aifootprint: LiteLLM impacts not computed: %s: %s", type(exc).__name__, exc)

@@ -55,7 +55,8 @@ class OTelSink:
 
     def record(self, call: CallRecord) -> None:
         imp = call.impacts
-        attrs = {"gen_ai.system": call.system, "gen_ai.provider.name": call.system, "gen_ai.operation.name": "chat",
+        attrs = {"gen_ai.system": call.system, "gen_ai.provider.name": call.system,
+                 "gen_ai.operation.name": call.operation,
                  "gen_ai.request.model": call.request_model, "gen_ai.response.model": call.response_model}
         u = imp.usage
         for kind, n in (("input", u.input_tokens), ("output", u.output_tokens), ("reasoning", u.reasoning_tokens),

@@ -1,0 +1,176 @@
+"""The ways a developer reaches a response besides ``create``: raw responses, derived clients, ``parse``, a second
+``instrument`` and ``uninstrument``, vLLM's running stream usage, fine-tuned and long requests; against the local
+fake OpenAI / Anthropic server (no network, no SDK mocks)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from aifootprint.integrations.core import CallImpacts, CallRecord, HookConfig, ImpactCalculator, Usage
+
+from .fake_llm import fake_llm_server
+
+openai = pytest.importorskip("openai")
+FULL = Usage(1200, 300, 100, 200)  # the fake server's usage (tests/integrations/fake_llm.py)
+
+
+class Collect:
+    def __init__(self) -> None:
+        self.calls: list[CallRecord] = []
+
+    def record(self, call: CallRecord) -> None:
+        self.calls.append(call)
+
+
+@pytest.fixture(scope="module")
+def calc() -> ImpactCalculator:
+    return ImpactCalculator()
+
+
+def _client(url: str, calc: ImpactCalculator, cls: Any = None) -> Any:
+    from aifootprint.integrations.openai import instrument
+
+    return instrument((cls or openai.OpenAI)(api_key="t", base_url=url + "/v1", max_retries=0), calculator=calc)
+
+
+def test_vllm_running_usage_is_read_to_the_last_chunk(calc: ImpactCalculator) -> None:
+    """vLLM's ``continuous_usage_stats`` puts a running usage in every chunk: the hook stopped at the first one
+    (1 output token) and kept it, though the final chunk says 300."""
+    with fake_llm_server() as (url, _):
+        c = _client(url, calc)
+        s = c.chat.completions.create(model="gpt-4o-mini", messages=[], stream=True,
+                                      stream_options={"include_usage": True, "continuous_usage_stats": True})
+        chunks = list(s)
+        s2 = c.chat.completions.create(model="gpt-4o-mini", messages=[], stream=True,
+                                       stream_options={"continuous_usage_stats": True})
+        list(s2)
+    assert s.impacts.usage == FULL and chunks[-1].impacts is s.impacts
+    assert s2.impacts.usage == Usage(1200, 3)  # the last running count, reported (not estimated)
+    assert "usage-estimated" not in {w.code for w in s2.impacts.warnings}
+
+
+def test_raw_responses_get_impacts_when_parsed(calc: ImpactCalculator) -> None:
+    """``with_raw_response`` / ``with_streaming_response`` return the HTTP response: the hook flagged it
+    ``no-usage`` and the parsed response had no impacts."""
+    sink = Collect()
+    calc = ImpactCalculator(HookConfig(sinks=(sink,)))
+    with fake_llm_server() as (url, _):
+        c = _client(url, calc)
+        raw = c.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=[])
+        assert getattr(raw, "impacts", None) is None  # no false "no-usage" notice on the raw object
+        first = raw.parse()
+        assert raw.parse() is first  # the SDK's cache: one object, recorded once
+        with c.chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=[]) as r:
+            streamed = r.parse()
+        raw_stream = c.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=[], stream=True,
+                                                                 stream_options={"include_usage": True})
+        s = raw_stream.parse()
+        list(s)
+    assert first.impacts.usage == FULL and streamed.impacts.usage == FULL and s.impacts.usage == FULL
+    assert len(sink.calls) == 3
+
+
+def test_async_raw_response(calc: ImpactCalculator) -> None:
+    async def go(url: str) -> Any:
+        c = _client(url, calc, openai.AsyncOpenAI)
+        raw = await c.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=[])
+        async with c.chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=[]) as r:
+            parsed = await r.parse()
+        await c.close()
+        return raw.parse(), parsed
+
+    with fake_llm_server() as (url, _):
+        a, b = asyncio.run(go(url))
+    assert a.impacts.usage == FULL and b.impacts.usage == FULL
+
+
+def test_derived_clients_are_instrumented(calc: ImpactCalculator) -> None:
+    """``client.with_options(timeout=…)`` and ``client.copy()`` made new, uninstrumented clients: no impacts."""
+    with fake_llm_server() as (url, _):
+        c = _client(url, calc)
+        r1 = c.with_options(timeout=5).chat.completions.create(model="gpt-4o-mini", messages=[])
+        r2 = c.copy(max_retries=1).with_options(timeout=5).chat.completions.create(model="gpt-4o-mini", messages=[])
+    assert r1.impacts.usage == FULL and r2.impacts.usage == FULL
+
+
+def test_parse_methods_are_instrumented(calc: ImpactCalculator) -> None:
+    """``chat.completions.parse`` and ``responses.parse`` (structured outputs) post directly, not via ``create``."""
+    sink = Collect()
+    calc = ImpactCalculator(HookConfig(sinks=(sink,)))
+    with fake_llm_server() as (url, _):
+        c = _client(url, calc)
+        a = c.chat.completions.parse(model="gpt-4o-mini", messages=[])
+        b = c.responses.parse(model="o4-mini", input="hi")
+    assert a.impacts.usage == FULL and b.impacts.usage == FULL and len(sink.calls) == 2
+
+
+def test_instrument_again_replaces_the_config_and_uninstrument_removes_it() -> None:
+    """A second ``instrument(client, HookConfig(sinks=…))`` was silently ignored (the sinks never saw a call); there
+    was no way to remove the hooks."""
+    from aifootprint.integrations.openai import instrument, uninstrument
+
+    first, second = Collect(), Collect()
+    with fake_llm_server() as (url, _):
+        c = openai.OpenAI(api_key="t", base_url=url + "/v1", max_retries=0)
+        instrument(c, HookConfig(sinks=(first,)))
+        raw_create = c.chat.completions.with_raw_response  # holds the wrapper from now on
+        instrument(c, HookConfig(sinks=(second,)))
+        c.chat.completions.create(model="gpt-4o-mini", messages=[])
+        assert (len(first.calls), len(second.calls)) == (0, 1)
+        uninstrument(c)
+        r = c.chat.completions.create(model="gpt-4o-mini", messages=[])
+        p = raw_create.create(model="gpt-4o-mini", messages=[]).parse()
+        d = c.with_options(timeout=5).chat.completions.create(model="gpt-4o-mini", messages=[])
+    assert not hasattr(r, "impacts") and not hasattr(p, "impacts") and not hasattr(d, "impacts")
+    assert len(second.calls) == 1
+
+
+def test_legacy_completions_are_text_completion_in_sinks(calc: ImpactCalculator) -> None:
+    sink = Collect()
+    calc = ImpactCalculator(HookConfig(sinks=(sink,)))
+    with fake_llm_server() as (url, _):
+        c = _client(url, calc)
+        c.completions.create(model="gpt-4o-mini", prompt="hi")
+        c.chat.completions.create(model="gpt-4o-mini", messages=[])
+    assert [x.operation for x in sink.calls] == ["text_completion", "chat"]
+
+
+def test_finetuned_model_is_estimated_as_its_base(calc: ImpactCalculator) -> None:
+    """An OpenAI fine-tune (``ft:<base>:<org>:<suffix>:<id>``) was an ``unknown-model`` notice on every call."""
+    name = "ft:gpt-4o-mini-2024-07-18:my-org:support:A1b2C3"
+    with fake_llm_server() as (url, _):
+        r = _client(url, calc).chat.completions.create(model=name, messages=[])
+    base = calc.impacts("gpt-4o-mini", FULL)
+    assert isinstance(r.impacts, CallImpacts) and isinstance(base, CallImpacts)
+    assert r.impacts.model == "gpt-4o-mini" and r.impacts.energy_wh == base.energy_wh
+
+
+def test_a_request_the_batch_cannot_hold_is_flagged_as_estimate_request_does(calc: ImpactCalculator) -> None:
+    """The hook estimated a 100k-token request at a lowered batch (same energy as ``estimate request``) without
+    its ``batch-limited`` notice."""
+    from aifootprint.estimate import RequestEstimator
+
+    imp = calc.impacts("llama-3.1-8b", Usage(100_000, 300))
+    assert isinstance(imp, CallImpacts)
+    res = RequestEstimator("llama-3.1-8b").result(100_000, 300)
+    expected = [w for w in res.warnings if getattr(w, "code", "") == "batch-limited"]
+    assert len(expected) == 1 and [w for w in imp.warnings if w.code == "batch-limited"] == expected
+    assert imp.energy_wh.best == pytest.approx(res.to_dict()["energy_wh"]["best"], rel=1e-12)
+    small = calc.impacts("llama-3.1-8b", Usage(1000, 300))
+    assert isinstance(small, CallImpacts) and "batch-limited" not in {w.code for w in small.warnings}
+
+
+def test_anthropic_parse_beta_and_raw(calc: ImpactCalculator) -> None:
+    anthropic = pytest.importorskip("anthropic")
+    from aifootprint.integrations.anthropic import instrument
+
+    msg = [{"role": "user", "content": "hi"}]
+    with fake_llm_server() as (url, _):
+        c = instrument(anthropic.Anthropic(api_key="t", base_url=url, max_retries=0), calculator=calc)
+        out = [c.beta.messages.create(model="claude-sonnet-4", max_tokens=10, messages=msg),
+               c.messages.with_raw_response.create(model="claude-sonnet-4", max_tokens=10, messages=msg).parse(),
+               c.with_options(timeout=5).messages.create(model="claude-sonnet-4", max_tokens=10, messages=msg)]
+    assert [m.impacts.usage for m in out] == [Usage(1200, 300, 0, 200)] * 3
