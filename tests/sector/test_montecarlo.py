@@ -89,6 +89,17 @@ def test_shipments_and_lifetime() -> None:
         assert res.at("it_power_gw", y)["nominal"] == pytest.approx(want * 10 / 1e6)
 
 
+def test_lifetime_by_year_is_used_in_each_year() -> None:
+    """A service life given by_year (1 yr in 2024 to 3 yr in 2028, linear) counts each year's own lifetime: 300,
+    400 + 0.5 x 300, 500 + 400, 500 + 500 + 0.5 x 400, 3 x 500 servers (by hand). Before, the first year's
+    lifetime (1 yr) was used for every year: 300, 400, 500, 500, 500."""
+    text = SHIPMENTS.replace("[inputs.lifetime_years]\npoint = 3", "[inputs.lifetime_years]\n"
+                             "by_year = {2024 = 1, 2028 = 3}")
+    res = run(parse_scenario(text, "ship.toml"), draws=10, seed=0)
+    got = [res.at("installed_servers", y)["nominal"] for y in range(2024, 2029)]
+    assert got == pytest.approx([300, 550, 900, 1200, 1500])
+
+
 @settings(max_examples=40, deadline=None)
 @given(ships=st.lists(st.floats(0, 1e6), min_size=1, max_size=8), life=st.floats(0.5, 10))
 def test_installed_base_bounded_by_shipments(ships: list[float], life: float) -> None:

@@ -199,11 +199,16 @@ def _rows(x: FloatArray | float, t: FloatArray) -> FloatArray:
 def installed_base(shipments: FloatArray, ship_years: FloatArray, years: tuple[int, ...],
                    lifetime: FloatArray) -> FloatArray:
     """Servers in service in each year: shipments of the last ``lifetime`` years (the oldest cohort counted
-    for the fractional part of the lifetime). ``shipments`` has shape (len(ship_years), k)."""
+    for the fractional part of the lifetime). ``shipments`` has shape (len(ship_years), k); ``lifetime`` is one
+    row (k,) or (1, k), or one row per year (len(years), k) when the service life changes over the years (the
+    servers in service in year y are those shipped within that year's lifetime)."""
+    life = np.asarray(lifetime, dtype=np.float64)
+    per_year = life.ndim == 2 and life.shape[0] == len(years)
+    rows = life if per_year else np.broadcast_to(life, (len(years), *life.shape[-1:]))
     out = []
-    for y in years:
+    for y, row in zip(years, rows, strict=True):
         age = y - ship_years[:, None]  # 0 = shipped this year
-        weight = np.clip(lifetime - age, 0.0, 1.0) * (age >= 0)
+        weight = np.clip(row - age, 0.0, 1.0) * (age >= 0)
         out.append(np.sum(shipments * weight, axis=0))
     return np.asarray(np.stack(out), dtype=np.float64)
 
@@ -242,7 +247,7 @@ def compute(model: str, years: tuple[int, ...], values: Mapping[str, FloatArray]
                 servers = values["servers"]
             else:
                 servers = installed_base(values["_shipments"], values["_ship_years"][:, 0], years,
-                                         values["lifetime_years"][0])
+                                         values["lifetime_years"])
             out["installed_servers"] = _rows(servers, t)
             power_gw = servers * values["server_power_kw"] * _get(values, "utilisation_fraction", 1.0) / 1e6
         out["it_power_gw"] = _rows(power_gw, t)
