@@ -1,0 +1,401 @@
+"""Every documented example runs: the ``python`` blocks and the ``aifootprint`` command lines of README.md and
+docs/**/*.md, and every repository path and relative link the docs name exists.
+
+What runs:
+
+- a ```` ```python ```` block, whole, in a fresh interpreter (this test's ``sys.executable``) in a temp folder;
+- in a ```` ```bash ````, ``sh``, ``shell``, ``console`` or unlabelled block, every command line whose command is
+  ``aifootprint`` (``console``: the ``$ `` lines; a trailing ``\\`` joins lines; ``VAR=value`` prefixes allowed).
+  A plain line runs the installed ``aifootprint`` console script directly; a line with a pipe, a redirection or a
+  chain (``|``, ``>``, ``<``, ``&&``, ``;``, a ``VAR=`` prefix) runs in ``bash -c`` with the same ``PATH``. The lines of
+  one block run in order in one temp folder (``runs list`` sees the run ``measure`` stored); blocks run in parallel.
+
+Each one runs offline with its own data and config roots (``AIFOOTPRINT_HOME``, ``AIFOOTPRINT_CONFIG``, ``HOME``,
+``XDG_*`` in the temp folder; :mod:`aifootprint.paths`, :mod:`aifootprint.calibrate.config`), the registry's grid
+intensity and no token, and must exit 0 with no traceback.
+
+What does not run is said in the markdown, in HTML comments on the lines right before the block:
+
+- ``<!-- docs-test: skip (REASON) -->``: the whole block;
+- ``<!-- docs-test: skip "TEXT" (REASON) -->``: the block's commands that contain TEXT (TEXT must match one);
+- ``<!-- docs-test: given NAME, NAME -->``: inputs the example assumes, made by :data:`GIVEN` before it runs (a file
+  such as ``train.py``, or a Python name such as ``train_one_epoch`` defined before the block).
+
+A marker this test does not understand, a skip without a reason or a stale one fails the test: nothing is skipped
+silently here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+SHELL_LANGS = frozenset({"", "bash", "sh", "shell", "console"})
+TIMEOUT_S = 120
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
+MARKER = re.compile(r"^\s*<!--\s*docs-test:\s*(.*?)\s*-->\s*$")
+SKIP = re.compile(r'^skip(?:\s+"(?P<text>[^"]+)")?\s+\((?P<reason>[^)]*\S[^)]*)\)$')
+GIVEN_RE = re.compile(r"^given\s+(?P<names>[\w.,\s-]+)$")
+SHELL_SYNTAX = re.compile(r"[|<>;&`$]")
+ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+
+
+def doc_files() -> list[Path]:
+    """README.md and every markdown file under docs/."""
+    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced block: where it starts (1-based line of the fence), its info string and lines, its markers."""
+
+    doc: Path
+    line: int
+    lang: str
+    lines: tuple[str, ...]
+    markers: tuple[str, ...]
+
+    @property
+    def ident(self) -> str:
+        return f"{rel(self.doc)}:{self.line}"
+
+
+def blocks(doc: Path) -> Iterator[Block]:
+    """The fenced blocks of ``doc`` with the ``docs-test`` markers on the lines right above each."""
+    lines = doc.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        fence, lang = m.group(2), m.group(3).lower()
+        end = i + 1
+        while end < len(lines) and not lines[end].strip().startswith(fence):
+            end += 1
+        markers: list[str] = []
+        k = i - 1
+        while k >= 0 and lines[k].lstrip().startswith("<!--"):
+            mm = MARKER.match(lines[k])
+            if mm:
+                markers.insert(0, mm.group(1))
+            k -= 1
+        yield Block(doc, i + 1, lang, tuple(lines[i + 1:end]), tuple(markers))
+        i = end + 1
+
+
+def shell_commands(block: Block) -> list[str]:
+    """The block's ``aifootprint`` command lines (continuations joined, ``$ `` prompts removed)."""
+    if block.lang not in SHELL_LANGS:
+        return []
+    joined: list[str] = []
+    buf = ""
+    for raw in block.lines:
+        line = raw.rstrip()
+        if block.lang == "console" and not buf:
+            if not line.lstrip().startswith("$ "):
+                continue
+            line = line.lstrip()[2:]
+        if line.endswith("\\"):
+            buf += line[:-1] + " "
+            continue
+        joined.append((buf + line).strip())
+        buf = ""
+    return [c for c in joined if _first_command(c) == "aifootprint"]
+
+
+def _first_command(line: str) -> str | None:
+    try:
+        words = shlex.split(line, comments=True)
+    except ValueError:
+        return None
+    while words and ASSIGNMENT.match(words[0]):
+        words.pop(0)
+    return words[0] if words else None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the test does with one block: the commands or the Python source to run, the givens, what is skipped."""
+
+    block: Block
+    kind: str  # "python" | "shell"
+    commands: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()  # (command, reason)
+    skip_reason: str | None = None
+    given: tuple[str, ...] = ()
+    errors: tuple[str, ...] = field(default=())
+
+
+def plan(block: Block) -> Plan | None:
+    """The plan for ``block``, or None when it holds nothing to run (and carries no marker)."""
+    kind = "python" if block.lang == "python" else "shell"
+    commands = shell_commands(block) if kind == "shell" else []
+    if kind == "shell" and not commands:
+        if block.markers:
+            return Plan(block, kind, errors=(f"docs-test marker on a block with no aifootprint command: "
+                                             f"{block.markers}",))
+        return None
+    errors: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    given: list[str] = []
+    reason: str | None = None
+    for marker in block.markers:
+        s, g = SKIP.match(marker), GIVEN_RE.match(marker)
+        if s and s.group("text") is None:
+            reason = s.group("reason")
+        elif s:
+            text = s.group("text")
+            hits = [c for c in commands if text in c]
+            if kind == "python" or not hits:
+                errors.append(f"skip marker {text!r} matches no command of the block")
+            skipped += [(c, s.group("reason")) for c in hits]
+        elif g:
+            names = [n.strip() for n in g.group("names").split(",") if n.strip()]
+            errors += [f"given {n!r} is not one this test knows ({', '.join(sorted(GIVEN))})"
+                       for n in names if n not in GIVEN]
+            given += names
+        else:
+            errors.append(f"docs-test marker not understood: {marker!r} (accepted: skip (REASON), "
+                          f'skip "TEXT" (REASON), given NAME[, NAME])')
+    if reason is not None and (skipped or given):
+        errors.append("a skipped block carries other markers")
+    if kind == "python":
+        commands = ["\n".join(block.lines)]
+    else:
+        done = {c for c, _ in skipped}
+        commands = [c for c in commands if c not in done]
+    return Plan(block, kind, tuple(commands), tuple(skipped), reason, tuple(given), tuple(errors))
+
+
+# --- what the examples assume ---------------------------------------------------------------------------------------
+
+
+def _write(name: str, text: str) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        (folder / name).write_text(text, encoding="utf-8")
+    return make
+
+
+def _parquet_requests(folder: Path) -> None:
+    """docs/integrations.md's log: model_name, prompt_tokens, completion_tokens."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"model_name": ["llama-3.1-8b", "gpt-4o-mini", "llama-3.1-70b"],
+                      "prompt_tokens": [800, 1200, 300], "completion_tokens": [300, 250, 500]})
+    pq.write_table(table, folder / "requests.parquet")
+
+
+def _microbench(folder: Path) -> None:
+    """The shipped micro-benchmark readings (aifootprint GPU micro-benchmarks, 2026-11-26; ../shared/data)."""
+    source = SHARED / "data" / "gpu-microbench" / "microbench.csv"
+    if not source.exists():
+        pytest.skip(f"given microbench.csv needs {source}")
+    shutil.copyfile(source, folder / "microbench.csv")
+
+
+def _h100_profile(folder: Path) -> None:
+    """An H100 profile as `aifootprint calibrate` writes it, here derived from the shipped readings."""
+    _microbench(folder)
+    subprocess.run([_entry_point(), "calibrate", "--from-csv", "microbench.csv", "--gpu", "h100", "--out",
+                    "h100.toml"], cwd=folder, env=_env(folder), check=True, capture_output=True, timeout=TIMEOUT_S)
+
+
+def _scenario_file(folder: Path) -> None:
+    """mine.toml: the scenario file docs/scenarios.md shows (its first toml block)."""
+    doc = ROOT / "docs" / "scenarios.md"
+    (toml,) = [b for b in blocks(doc) if b.lang == "toml"][:1]
+    (folder / "mine.toml").write_text("\n".join(toml.lines) + "\n", encoding="utf-8")
+
+
+FILE_GIVEN: dict[str, Callable[[Path], None]] = {
+    "train.py": _write("train.py", "print('one epoch')\n"),
+    "calls.csv": _write("calls.csv", "output_tokens\n300\n120\n"),
+    "requests.parquet": _parquet_requests,
+    "microbench.csv": _microbench,
+    "h100.toml": _h100_profile,
+    "mine.toml": _scenario_file,
+}
+PYTHON_GIVEN: dict[str, str] = {
+    "train_one_epoch": "def train_one_epoch() -> None:\n    sum(i * i for i in range(100_000))\n",
+    "openai-hooks": ("from openai import OpenAI\nfrom aifootprint.integrations.core import HookConfig\n"
+                     "from aifootprint.integrations.openai import instrument\n"),
+    "my_ledger": "from aifootprint.integrations.ledger import Ledger\nmy_ledger = Ledger('chatbot')\n",
+    "tracker": "from aifootprint.measure import Tracker\ntracker = Tracker().start()\n",
+}
+OPENAI_API = "openai-api"  # OPENAI_BASE_URL and OPENAI_API_KEY of a local fake of the chat completions API
+GIVEN = frozenset(FILE_GIVEN) | frozenset(PYTHON_GIVEN) | {OPENAI_API}
+
+
+class _FakeOpenAI(BaseHTTPRequestHandler):
+    """Answers every POST .../chat/completions with one fixed completion and its usage (OpenAI's reply shape)."""
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        model = json.loads(self.rfile.read(length) or b"{}").get("model", "gpt-4o-mini")
+        if not self.path.endswith("/chat/completions"):
+            self.send_error(404)
+            return
+        body = json.dumps({
+            "id": "chatcmpl-docs", "object": "chat.completion", "created": 0, "model": model,
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": "Hello."}}],
+            "usage": {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12},
+        }).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@contextmanager
+def fake_openai() -> Iterator[str]:
+    """A fake OpenAI API on 127.0.0.1 in a thread; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeOpenAI)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+# --- running --------------------------------------------------------------------------------------------------------
+
+
+def _entry_point() -> str:
+    script = Path(sys.executable).parent / "aifootprint"
+    if not script.exists():
+        pytest.fail(f"the aifootprint console script is not installed beside {sys.executable}")
+    return str(script)
+
+
+def _env(folder: Path) -> dict[str, str]:
+    """The process environment without the user's aifootprint settings, roots in ``folder``, offline."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AIFOOTPRINT_", "XDG_", "OPENAI_", "ANTHROPIC_", "PYTHON"))}
+    env.update({
+        "HOME": str(folder / ".home"),
+        "AIFOOTPRINT_HOME": str(folder / ".home" / "data"),
+        "AIFOOTPRINT_CONFIG": str(folder / ".home" / "config.toml"),
+        "XDG_DATA_HOME": str(folder / ".home" / "xdg-data"),
+        "XDG_CONFIG_HOME": str(folder / ".home" / "xdg-config"),
+        "XDG_CACHE_HOME": str(folder / ".home" / "xdg-cache"),
+        "AIFOOTPRINT_INTENSITY_PROVIDER": "registry",
+        "NO_COLOR": "1",
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # litellm reads its bundled price table instead of fetching one
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    })
+    return env
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one command or block did: None when it worked, else the failure, with the time taken."""
+
+    failure: str | None
+    seconds: float
+
+
+def _run_one(args: list[str] | str, folder: Path, shell: bool,
+             extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    argv = ["bash", "-c", str(args)] if shell else list(args)
+    return subprocess.run(argv, cwd=folder, env={**_env(folder), **extra}, capture_output=True, text=True,
+                          timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
+
+
+def execute(p: Plan, folder: Path, openai_url: str) -> Outcome:
+    """Run ``p`` in ``folder`` (made here): the givens, then each command in order; the first failure stops it."""
+    start = time.perf_counter()
+    folder.mkdir(parents=True)
+    (folder / ".home").mkdir()
+    for name in p.given:
+        if name in FILE_GIVEN:
+            FILE_GIVEN[name](folder)
+    extra = {"OPENAI_BASE_URL": openai_url, "OPENAI_API_KEY": "sk-docs-test"} if OPENAI_API in p.given else {}
+    if p.kind == "python":
+        prelude = "".join(PYTHON_GIVEN[n] for n in p.given if n in PYTHON_GIVEN)
+        (folder / "example.py").write_text(prelude + p.commands[0] + "\n", encoding="utf-8")
+        commands: list[tuple[str, list[str] | str, bool]] = [("the python block", [sys.executable, "example.py"],
+                                                              False)]
+    else:
+        commands = []
+        for c in p.commands:
+            words = shlex.split(c, comments=True)
+            shell = bool(SHELL_SYNTAX.search(c.split("#", 1)[0])) or bool(ASSIGNMENT.match(words[0]))
+            commands.append((c, c if shell else [_entry_point(), *words[1:]], shell))
+    for shown, args, shell in commands:
+        try:
+            proc = _run_one(args, folder, shell, extra)
+        except subprocess.TimeoutExpired:
+            return Outcome(f"{shown}\n  did not finish in {TIMEOUT_S} s", time.perf_counter() - start)
+        if proc.returncode != 0 or "Traceback (most recent call last)" in proc.stderr + proc.stdout:
+            return Outcome(f"{shown}\n  exit {proc.returncode}\n  stderr: {proc.stderr[-2000:]}\n"
+                           f"  stdout: {proc.stdout[-500:]}", time.perf_counter() - start)
+    return Outcome(None, time.perf_counter() - start)
+
+
+def all_plans() -> list[Plan]:
+    return [p for doc in doc_files() for b in blocks(doc) if (p := plan(b)) is not None]
+
+
+PLANS = all_plans()
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    """Every runnable plan, run once in parallel (a thread per subprocess; longest blocks first)."""
+    root = tmp_path_factory.mktemp("docs-examples")
+    todo = [p for p in PLANS if p.skip_reason is None and not p.errors and p.commands]
+    todo.sort(key=lambda p: -len(p.commands))
+    workers = max(2, (os.cpu_count() or 2) + 1)
+    with fake_openai() as url, ThreadPoolExecutor(max_workers=workers) as pool:
+        futures: dict[str, Future[Outcome]] = {
+            p.block.ident: pool.submit(execute, p, root / f"{i:03d}", url) for i, p in enumerate(todo)}
+        return {ident: f.result() for ident, f in futures.items()}
+
+
+@pytest.mark.parametrize("p", PLANS, ids=[p.block.ident for p in PLANS])
+def test_documented_example_runs(p: Plan, outcomes: dict[str, Outcome]) -> None:
+    assert not p.errors, f"{p.block.ident}: " + "; ".join(p.errors)
+    if p.skip_reason is not None:
+        pytest.skip(f"marked in the doc: {p.skip_reason}")
+    if not p.commands:
+        pytest.skip("every command marked in the doc: " + "; ".join(r for _, r in p.skipped))
+    outcome = outcomes[p.block.ident]
+    assert outcome.failure is None, f"{p.block.ident}: {outcome.failure}"
+
+
+def test_the_docs_have_examples_to_run() -> None:
+    """The extraction finds the examples (a broken parser would otherwise pass with nothing to run)."""
+    runnable = [p for p in PLANS if p.skip_reason is None and p.commands]
+    assert sum(p.kind == "python" for p in runnable) >= 3
+    assert sum(len(p.commands) for p in runnable if p.kind == "shell") >= 20
