@@ -145,3 +145,17 @@ def test_progress_chunks_do_not_change_the_draws() -> None:
     assert seen == [_CHUNK, draws]
     for key, q in plain.quantiles.items():
         assert np.array_equal(q, chunked.quantiles[key]), key
+
+
+def test_years_beyond_the_last_anchor_are_flagged_as_held_constant() -> None:
+    """Shipments anchored 2022 and 2026 in a 2024-2028 scenario: 2027-2028 take the 2026 value (500/yr, as the
+    installed base above shows); the run now says so (code ``assumption``, subject the input) instead of holding
+    the value silently. A scenario whose anchors cover its years gets no such notice."""
+    res = run(parse_scenario(SHIPMENTS, "ship.toml"), draws=10, seed=0)
+    held = [w for w in res.warnings if w.subject == "shipments_servers"]
+    assert [(w.code, w.message) for w in held] == [
+        ("assumption", "shipments_servers: held at its 2026 value (500 servers/yr) in 2027–2028: no anchor after "
+                       "2026; add one to change it")]
+    covered = SHIPMENTS.replace("2026 = 500", "2028 = 500")
+    assert not [w for w in run(parse_scenario(covered, "ship.toml"), draws=10, seed=0).warnings
+                if "held at" in w.message]

@@ -122,6 +122,27 @@ def _default_pue(registry: Any) -> tuple[Input, Notice]:
     return Input("pue", "-", src, Dist.point(value), (), note), warning
 
 
+def _held_constant(scenario: Scenario) -> list[Notice]:
+    """A notice per ``by_year`` input whose anchors stop before the last scenario year (or start after the
+    first): those years take the nearest anchor's value unchanged (:func:`_values_for`), an assumption the file
+    does not state. (Trajectory anchors must cover the years; shipments must start by the first year.)"""
+    out = []
+    first, last = scenario.years[0], scenario.years[-1]
+    for inp in scenario.inputs.values():
+        if not inp.by_year:
+            continue
+        (y0, d0), (y1, d1) = inp.by_year[0], inp.by_year[-1]
+        spans = []
+        if last > y1:
+            spans.append((y1, d1, f"{y1 + 1}–{last}" if last > y1 + 1 else f"{last}", "after"))
+        if first < y0:
+            spans.append((y0, d0, f"{first}–{y0 - 1}" if y0 - 1 > first else f"{first}", "before"))
+        for year, dist, span, side in spans:
+            out.append(Notice("assumption", f"{inp.name}: held at its {year} value ({dist.describe()} {inp.unit}) "
+                              f"in {span}: no anchor {side} {year}; add one to change it", inp.name, inp.source))
+    return out
+
+
 def prepare(scenario: Scenario, registry: Any = None) -> Prepared:
     """Check the source keys, then fill defaults (flagged in the warnings) and the site factors of the scenario's
     location."""
@@ -142,6 +163,7 @@ def prepare(scenario: Scenario, registry: Any = None) -> Prepared:
     if "pue" not in inputs:
         inputs["pue"], note = _default_pue(registry)
         warnings.append(note)
+    warnings.extend(_held_constant(scenario))
     if scenario.model == "demand" and "rebound_elasticity" in scenario.inputs:
         from .rebound import NO_PUBLISHED_ELASTICITY
 
