@@ -78,6 +78,16 @@ def test_negative_value_out_of_bounds(tmp_path: Path) -> None:
     assert "bad.toml:6" in msg and "must lie in" in msg
 
 
+def test_percentage_for_a_fraction_says_so(tmp_path: Path) -> None:
+    """utilisation_fraction = 70 (meant as 70 %): the one-line error says the input is a fraction and gives 0.7;
+    an out-of-range number that is no percentage (-5 servers) gets no such hint."""
+    text = GOOD + '\n[inputs.utilisation_fraction]\npoint = 70\nunit = "-"\nsource = "assumption"\n'
+    msg = _error(text, tmp_path)
+    assert "bad.toml:16" in msg and "must lie in [0, 1]" in msg
+    assert msg.endswith("(utilisation_fraction is a fraction, not a percentage: 70 % is 0.7)")
+    assert "percentage" not in _error(GOOD.replace("point = 1000", "point = -5"), tmp_path)
+
+
 def test_two_distributions(tmp_path: Path) -> None:
     msg = _error(GOOD.replace("point = 1000", "point = 1000\nrange = [1, 2]"), tmp_path)
     assert "exactly one of" in msg and "inputs.servers" in msg

@@ -149,8 +149,10 @@ def validate(scenario: Scenario) -> None:
                 continue
             lo, hi = d.bounds
             if lo < spec.minimum or hi > spec.maximum:
+                hint = (f" ({name} is a fraction, not a percentage: {hi:g} % is {hi / 100:g})"
+                        if name.endswith("_fraction") and hi > spec.maximum and 1 < hi <= 100 else "")
                 raise field_error(("inputs", name), f"values must lie in [{spec.minimum:g}, {spec.maximum:g}] "
-                                                    f"{spec.unit}; got {d.describe()}")
+                                                    f"{spec.unit}; got {d.describe()}{hint}")
     have = set(scenario.inputs)
     years = scenario.years
     if scenario.model == "supply":
