@@ -85,7 +85,7 @@ def test_percentage_for_a_fraction_says_so(tmp_path: Path) -> None:
     msg = _error(text, tmp_path)
     assert "bad.toml:16" in msg and "must lie in [0, 1]" in msg
     assert msg.endswith("(utilisation_fraction is a fraction, not a percentage: 70 % is 0.7)")
-    assert "percentage" not in _error(GOOD.replace("point = 1000", "point = -5"), tmp_path)
+    assert "not a percentage" not in _error(GOOD.replace("point = 1000", "point = -5"), tmp_path)
 
 
 def test_two_distributions(tmp_path: Path) -> None:
