@@ -206,3 +206,15 @@ def test_bitcoin_rows_name_the_year_of_the_figure(data: IndexData) -> None:
     assert beci.group.endswith("(undated, published 2023)")
     sector = [w for f in data.figures() if f.section == "sector" for w in f.warnings]
     assert sector and all(w.split(":")[0] in IndexConfig().scenarios for w in sector)
+
+
+def test_supply_scenarios_are_labelled_as_annual_rates(data: IndexData) -> None:
+    """de Vries-Gao 2025's 23 GW by end-2025 x 8,760 h = 201 TWh/yr is a rate, not the electricity of calendar
+    2025 (which the same paper puts lower): the row says "power × 8,760 h" and a note explains it. Before, it read
+    "electricity 2025: 201". IEA's trajectory is a calendar-year total and keeps its plain label."""
+    figs = {f.id: f for f in data.figures()}
+    dv25 = figs["sector.devries-gao-2025-ai-power.it_energy_twh.2025"]
+    assert dv25.label == "electricity 2025 (power × 8,760 h)" and dv25.best == pytest.approx(23 * 8.76)
+    assert figs["sector.iea-2025-data-centres.facility_energy_twh.2030"].label == "electricity 2030"
+    sector = next(s for s in data.sections if s.id == "sector")
+    assert any("not the electricity used during calendar 2025" in n for n in sector.notes)

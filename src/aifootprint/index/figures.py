@@ -175,9 +175,11 @@ def _sector_one(reg: Registry, name: str, cfg: IndexConfig) -> tuple[list[Figure
     figs: list[Figure] = []
     base = Figure("", "sector", sc.title, "", "", 0.0, boundary="IT" if output == "it_energy_twh" else "facility",
                   sources=keys, method=method, warnings=warnings)
+    # a supply model turns the year's installed power into energy at 8,760 h: an annual rate, not a calendar total
+    rate = " (power × 8,760 h)" if sc.model == "supply" else ""
     for year in dict.fromkeys((years[0], years[-1])):
-        figs.append(replace(base, id=f"sector.{name}.{output}.{year}", label=f"electricity {year}", unit="TWh/yr",
-                            **_band(res.at(output, year))))
+        figs.append(replace(base, id=f"sector.{name}.{output}.{year}", label=f"electricity {year}{rate}",
+                            unit="TWh/yr", **_band(res.at(output, year))))
     for out, label, unit, factor in (("carbon_t", "carbon", "Mt CO2e/yr", 1e-6),
                                      ("water_consumption_l", "water consumed", "billion m³/yr", 1e-12),
                                      ("water_withdrawal_l", "water withdrawn", "billion m³/yr", 1e-12)):
@@ -196,7 +198,10 @@ def sector_section(reg: Registry, cfg: IndexConfig) -> tuple[Section, list[Total
     notes = [f"band: 5th–95th percentile of {cfg.draws:,} Monte Carlo draws of each scenario's uncertain inputs",
              "the IEA scenario covers all data centres (AI is a part of them); de Vries-Gao 2025 and de Vries 2023 "
              "cover AI servers only (IT energy, no cooling overhead); Li et al. 2023 applies a PUE to de Vries "
-             "2023's servers and gives their water (withdrawal and consumption, on site and for the electricity)"]
+             "2023's servers and gives their water (withdrawal and consumption, on site and for the electricity)",
+             "the supply scenarios' electricity is the year's installed power × 8,760 h, an annual rate: de Vries-Gao "
+             "2025's is the rate of the power installed by the end of 2025, not the electricity used during calendar "
+             "2025 (lower, as the capacity ramped up during the year)"]
     totals: list[Total] = []
     for name in cfg.scenarios:
         figs, ser, _, last, label = _sector_one(reg, name, cfg)
