@@ -1,5 +1,6 @@
 """Every documented example runs: the ``python`` blocks and the ``aifootprint`` command lines of README.md and
-docs/**/*.md, and every repository path and relative link the docs name exists.
+docs/**/*.md; and every repository path (``src/…``, ``tests/…``, ``benchmarks/…``, ``scripts/…``, ``docs/…``,
+``deploy/…``) and every relative markdown link (with its ``#anchor``) the docs name exists.
 
 What runs:
 
@@ -18,8 +19,11 @@ What does not run is said in the markdown, in HTML comments on the lines right b
 
 - ``<!-- docs-test: skip (REASON) -->``: the whole block;
 - ``<!-- docs-test: skip "TEXT" (REASON) -->``: the block's commands that contain TEXT (TEXT must match one);
-- ``<!-- docs-test: given NAME, NAME -->``: inputs the example assumes, made by :data:`GIVEN` before it runs (a file
-  such as ``train.py``, or a Python name such as ``train_one_epoch`` defined before the block).
+- ``<!-- docs-test: given NAME, NAME -->``: inputs the example assumes, made before it runs (:data:`FILE_GIVEN`: a
+  file such as ``train.py``; :data:`PYTHON_GIVEN`: a Python name such as ``train_one_epoch`` defined before the
+  block; ``openai-api``: a local fake of the OpenAI API in ``OPENAI_BASE_URL``);
+- ``<!-- docs-test: needs MODULE -->``: an optional library outside the ``test`` extra; the block is skipped, saying
+  so, where it is not installed.
 
 A marker this test does not understand, a skip without a reason or a stale one fails the test: nothing is skipped
 silently here.
@@ -27,6 +31,7 @@ silently here.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -53,6 +58,7 @@ FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
 MARKER = re.compile(r"^\s*<!--\s*docs-test:\s*(.*?)\s*-->\s*$")
 SKIP = re.compile(r'^skip(?:\s+"(?P<text>[^"]+)")?\s+\((?P<reason>[^)]*\S[^)]*)\)$')
 GIVEN_RE = re.compile(r"^given\s+(?P<names>[\w.,\s-]+)$")
+NEEDS_RE = re.compile(r"^needs\s+(?P<module>[\w.]+)$")
 SHELL_SYNTAX = re.compile(r"[|<>;&`$]")
 ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 
@@ -145,6 +151,7 @@ class Plan:
     skipped: tuple[tuple[str, str], ...] = ()  # (command, reason)
     skip_reason: str | None = None
     given: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
     errors: tuple[str, ...] = field(default=())
 
 
@@ -160,9 +167,10 @@ def plan(block: Block) -> Plan | None:
     errors: list[str] = []
     skipped: list[tuple[str, str]] = []
     given: list[str] = []
+    needs: list[str] = []
     reason: str | None = None
     for marker in block.markers:
-        s, g = SKIP.match(marker), GIVEN_RE.match(marker)
+        s, g, n = SKIP.match(marker), GIVEN_RE.match(marker), NEEDS_RE.match(marker)
         if s and s.group("text") is None:
             reason = s.group("reason")
         elif s:
@@ -176,17 +184,20 @@ def plan(block: Block) -> Plan | None:
             errors += [f"given {n!r} is not one this test knows ({', '.join(sorted(GIVEN))})"
                        for n in names if n not in GIVEN]
             given += names
+        elif n:
+            needs.append(n.group("module"))
         else:
             errors.append(f"docs-test marker not understood: {marker!r} (accepted: skip (REASON), "
-                          f'skip "TEXT" (REASON), given NAME[, NAME])')
-    if reason is not None and (skipped or given):
+                          f'skip "TEXT" (REASON), given NAME[, NAME], needs MODULE)')
+    if reason is not None and (skipped or given or needs):
         errors.append("a skipped block carries other markers")
     if kind == "python":
         commands = ["\n".join(block.lines)]
     else:
         done = {c for c, _ in skipped}
         commands = [c for c in commands if c not in done]
-    return Plan(block, kind, tuple(commands), tuple(skipped), reason, tuple(given), tuple(errors))
+    return Plan(block, kind, tuple(commands), tuple(skipped), reason, tuple(given), tuple(needs),
+                tuple(errors))
 
 
 # --- what the examples assume ---------------------------------------------------------------------------------------
@@ -370,11 +381,15 @@ def all_plans() -> list[Plan]:
 PLANS = all_plans()
 
 
+def _missing(p: Plan) -> list[str]:
+    return [m for m in p.needs if importlib.util.find_spec(m) is None]
+
+
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     """Every runnable plan, run once in parallel (a thread per subprocess; longest blocks first)."""
     root = tmp_path_factory.mktemp("docs-examples")
-    todo = [p for p in PLANS if p.skip_reason is None and not p.errors and p.commands]
+    todo = [p for p in PLANS if p.skip_reason is None and not p.errors and p.commands and not _missing(p)]
     todo.sort(key=lambda p: -len(p.commands))
     workers = max(2, (os.cpu_count() or 2) + 1)
     with fake_openai() as url, ThreadPoolExecutor(max_workers=workers) as pool:
@@ -390,6 +405,8 @@ def test_documented_example_runs(p: Plan, outcomes: dict[str, Outcome]) -> None:
         pytest.skip(f"marked in the doc: {p.skip_reason}")
     if not p.commands:
         pytest.skip("every command marked in the doc: " + "; ".join(r for _, r in p.skipped))
+    if missing := _missing(p):
+        pytest.skip(f"marked in the doc as needing {', '.join(missing)}, which is not installed")
     outcome = outcomes[p.block.ident]
     assert outcome.failure is None, f"{p.block.ident}: {outcome.failure}"
 
@@ -399,3 +416,73 @@ def test_the_docs_have_examples_to_run() -> None:
     runnable = [p for p in PLANS if p.skip_reason is None and p.commands]
     assert sum(p.kind == "python" for p in runnable) >= 3
     assert sum(len(p.commands) for p in runnable if p.kind == "shell") >= 20
+
+
+# --- paths and links ------------------------------------------------------------------------------------------------
+
+REPO_PATH = re.compile(r"(?<![\w./~-])((?:src|tests|benchmarks|scripts|docs|deploy)/"
+                       r"(?:\{[^}\s]*\}|[^\s`'\")\],;:|{])*)")
+LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+LINK_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*(\S+)")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _expand(pattern: str) -> list[str]:
+    """``a/{b,c}.py`` -> ``a/b.py``, ``a/c.py`` (one level, as the docs write it); ``<name>`` -> ``*``."""
+    pattern = re.sub(r"<[^>]*>", "*", pattern)
+    m = re.search(r"\{([^}]*)\}", pattern)
+    if not m:
+        return [pattern]
+    return [x for alt in m.group(1).split(",") for x in _expand(pattern[:m.start()] + alt + pattern[m.end():])]
+
+
+def named_paths() -> list[tuple[str, str]]:
+    """(where, path) for every repository path written in the docs."""
+    found = []
+    for doc in doc_files():
+        for n, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
+            found += [(f"{rel(doc)}:{n}", m.group(1).rstrip(".")) for m in REPO_PATH.finditer(line)]
+    return found
+
+
+def test_every_repository_path_named_in_the_docs_exists() -> None:
+    named = named_paths()
+    assert len(named) > 50, "the path pattern finds the docs' paths"
+    missing = [f"{where}: {path}" for where, path in named
+               if not all(any(ROOT.glob(p)) if "*" in p else (ROOT / p).exists() for p in _expand(path))]
+    assert not missing, "paths named in the docs that do not exist:\n" + "\n".join(missing)
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation other than - and _ dropped, spaces to -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _anchors(doc: Path) -> set[str]:
+    seen: dict[str, int] = {}
+    out = set()
+    text = re.sub(r"^(```|~~~).*?^\1", "", doc.read_text(encoding="utf-8"), flags=re.M | re.S)
+    for m in re.finditer(r"^#{1,6}\s+(.*?)\s*#*\s*$", text, flags=re.M):
+        slug = _slug(re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", m.group(1)))
+        k = seen.get(slug, 0)
+        seen[slug] = k + 1
+        out.add(slug if k == 0 else f"{slug}-{k}")
+    return out
+
+
+def test_every_relative_link_in_the_docs_resolves() -> None:
+    broken, count = [], 0
+    for doc in doc_files():
+        for n, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
+            for target in [m.group(1) for m in LINK.finditer(line)] + [m.group(1) for m in LINK_DEF.finditer(line)]:
+                if SCHEME.match(target):
+                    continue
+                count += 1
+                path, _, anchor = target.partition("#")
+                dest = (doc.parent / path).resolve() if path else doc
+                if not dest.exists() or not dest.is_relative_to(ROOT):
+                    broken.append(f"{rel(doc)}:{n}: {target} (no such file in the repository)")
+                elif anchor and dest.suffix == ".md" and anchor not in _anchors(dest):
+                    broken.append(f"{rel(doc)}:{n}: {target} (no heading #{anchor} in {rel(dest)})")
+    assert count > 20, "the link pattern finds the docs' links"
+    assert not broken, "broken links:\n" + "\n".join(broken)
