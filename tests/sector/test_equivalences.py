@@ -27,6 +27,27 @@ def test_parse(text: str, kind: str, value: float) -> None:
     assert q.kind == kind and q.value == pytest.approx(value)
 
 
+@pytest.mark.parametrize(("text", "grams"), [("552 t CO2e", 552e6), ("32.6 Mt CO2", 32.6e12), ("10 kg co2eq", 1e4),
+                                             ("1.5 kt CO2-eq", 1.5e9)])
+def test_carbon_unit_then_gas_word(text: str, grams: float) -> None:
+    """A carbon amount as sources write it, the gas after a space (DV25b: '32.6-79.7 Mt CO2'). Before, "552 t CO2e"
+    failed with "unknown multiplier 't'" although the help lists "t ... (CO2e)"."""
+    q = parse_quantity(text)
+    assert (q.kind, q.value, q.text) == ("carbon", pytest.approx(grams), text)
+
+
+def test_milli_watt_units_are_refused_not_read_as_mega() -> None:
+    """'5 mWh' was read as 5 MWh (lower-cased), 10^9 times the amount written; now refused with the mega spelling.
+    All-lowercase 'mwh' stays megawatt-hours (nobody means milliwatt-hours that way), as does 'MWh'."""
+    with pytest.raises(InputError, match=r"'mWh' in '5 mWh' would be milliwatt-hours.*'5 MWh'"):
+        parse_quantity("5 mWh")
+    with pytest.raises(InputError, match=r"would be milliwatts.*'3 MW'"):
+        parse_quantity("3 mW")
+    assert parse_quantity("564 mwh").value == parse_quantity("564 MWh").value == pytest.approx(564e3)
+    with pytest.raises(InputError, match="goes with a carbon unit"):
+        parse_quantity("85 TWh CO2")
+
+
 def test_parse_errors() -> None:
     with pytest.raises(InputError, match="unknown unit 'bananas'"):
         parse_quantity("5 bananas")

@@ -70,6 +70,8 @@ _AMOUNT = re.compile(rf"({_NUMBER})(?:\s+|(?=[^\W\d_]))(?:([^\W\d_]+)\s+)?([^\W\
 #: Largest amount accepted, in the base unit (kWh, g, L, kW): world electricity is ~3e13 kWh a year (IEA 2024), world
 #: emissions ~5e16 g (UNEP Emissions Gap 2023); 1e20 leaves room for any what-if while keeping ratios finite.
 MAX_AMOUNT = 1e20
+#: A greenhouse-gas word after a carbon unit and a space (``552 t CO2e``); written without the space it is a suffix.
+_GAS = re.compile(r"\s+(CO2(?:e|eq|-eq)?)$", re.IGNORECASE)
 ACCEPTED_UNITS = ("energy J kJ MJ GJ Wh kWh MWh GWh TWh PWh; carbon g kg t kt Mt Gt (CO2e); water ml L m3 ML GL; "
                   "power W kW MW GW TW")
 
@@ -82,7 +84,8 @@ def parse_quantity(text: str) -> Quantity:
     without a unit is refused with the list of accepted units.
     """
     raw = " ".join(text.split())
-    m = _AMOUNT.fullmatch(raw)
+    gas = _GAS.search(raw)  # "552 t CO2e", "32.6 Mt CO2": the gas after a space names a carbon unit
+    m = _AMOUNT.fullmatch(raw[:gas.start()] if gas else raw)
     if not m:
         if re.fullmatch(_NUMBER, raw):
             raise InputError(f"{text!r} has no unit; write e.g. '{raw} TWh'. Accepted units: {ACCEPTED_UNITS}")
@@ -98,6 +101,9 @@ def parse_quantity(text: str) -> Quantity:
         raise InputError(f"unknown multiplier {mult_word!r} in {text!r}; accepted: {', '.join(_MULTIPLIERS)}")
     number *= _MULTIPLIERS.get(mult_word, 1.0)
     unit = m.group(3)
+    if re.fullmatch(r"mWh?", unit):  # milli, not mega: refused rather than read as MWh (a factor of 10^9)
+        raise InputError(f"{unit!r} in {text!r} would be milliwatt{'-hours' if unit.endswith('h') else 's'}, "
+                         f"which is not accepted; for mega write M{unit[1:]} ('{m.group(1)} M{unit[1:]}')")
     if unit in ("ML", "Ml"):
         key = "megalitre"
     elif unit in ("GL", "Gl"):
@@ -115,6 +121,8 @@ def parse_quantity(text: str) -> Quantity:
     if not math.isfinite(number) or number < 0:
         raise InputError(f"amount must be a non-negative finite number, got {m.group(1)!r}")
     kind, factor = UNITS[key]
+    if gas and kind != "carbon":
+        raise InputError(f"{gas.group(1)!r} in {text!r} goes with a carbon unit (g, kg, t, kt, Mt, Gt), not {unit!r}")
     value = number * factor
     if not value <= MAX_AMOUNT:  # also catches an overflow to inf (1e308 TWh)
         base = {"energy": "kWh", "carbon": "g", "water": "L", "power": "kW"}[kind]
