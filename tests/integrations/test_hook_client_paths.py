@@ -174,3 +174,38 @@ def test_anthropic_parse_beta_and_raw(calc: ImpactCalculator) -> None:
                c.messages.with_raw_response.create(model="claude-sonnet-4", max_tokens=10, messages=msg).parse(),
                c.with_options(timeout=5).messages.create(model="claude-sonnet-4", max_tokens=10, messages=msg)]
     assert [m.impacts.usage for m in out] == [Usage(1200, 300, 0, 200)] * 3
+
+
+def test_streams_keep_the_sdk_type(calc: ImpactCalculator) -> None:
+    """A streamed call returned an aifootprint wrapper, so ``isinstance(s, openai.Stream)`` was False (libraries
+    dispatch on it); the SDK's own stream object is now returned, its iterator tapped."""
+    anthropic = pytest.importorskip("anthropic")
+    from aifootprint.integrations.anthropic import instrument as instrument_anthropic
+
+    async def go(url: str) -> Any:
+        c = _client(url, calc, openai.AsyncOpenAI)
+        s = await c.chat.completions.create(model="gpt-4o-mini", messages=[], stream=True,
+                                            stream_options={"include_usage": True})
+        assert isinstance(s, openai.AsyncStream)
+        async with s:
+            async for _ in s:
+                pass
+        await c.close()
+        return s
+
+    with fake_llm_server() as (url, _):
+        s = _client(url, calc).chat.completions.create(model="gpt-4o-mini", messages=[], stream=True,
+                                                       stream_options={"include_usage": True})
+        assert isinstance(s, openai.Stream) and s.response.status_code == 200
+        first = next(s)
+        rest = list(s)
+        a = instrument_anthropic(anthropic.Anthropic(api_key="t", base_url=url, max_retries=0), calculator=calc)
+        m = a.messages.create(model="claude-sonnet-4", max_tokens=10, stream=True,
+                              messages=[{"role": "user", "content": "hi"}])
+        assert isinstance(m, anthropic.Stream)
+        with m:
+            list(m)
+        s_async = asyncio.run(go(url))
+    assert first.choices[0].delta.content == "a" and len(rest) == 3
+    assert s.impacts.usage == FULL and rest[-1].impacts is s.impacts and s_async.impacts.usage == FULL
+    assert m.impacts.usage == Usage(1200, 300, 0, 200)

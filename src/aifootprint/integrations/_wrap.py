@@ -18,6 +18,7 @@ import functools
 import inspect
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -135,49 +136,99 @@ class Hook:
 _FINAL_TYPES = ("response.completed", "message_delta")
 
 
-class WrappedStream:
-    """Iterates the SDK stream unchanged; when it ends, ``impacts`` is set on it and on the last chunk."""
+class StreamTap:
+    """Reads the chunks of one streamed call as they pass and finishes the call (impacts, sinks) when the chunk with
+    the final usage arrives or the stream ends. ``target`` is where ``impacts`` goes when no chunk can carry it."""
 
-    def __init__(self, stream: Any, hook: Hook, request_model: str, start_s: float) -> None:
-        self._stream = stream
+    def __init__(self, hook: Hook, request_model: str, start_s: float) -> None:
         self._hook = hook
         self._model = request_model
         self._start = start_s
         self._state = StreamState()
         self._finished = False
-        self._iter: Iterator[Any] | None = None
         self.impacts: CallImpacts | Notice | None = None
+
+    def end(self, last: Any, target: Any) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        s = self._state
+        self.impacts = self._hook.finish(last if last is not None else target, self._model, s.model, s.request_id,
+                                         s.final_usage(), self._start)
+        if target is not None and last is not None:
+            attach(target, "impacts", self.impacts)
+
+    def step(self, item: Any, target: Any) -> Any:
+        """Feed one chunk; finish as soon as the chunk that carries the final usage arrives. Never raises: an
+        unexpected chunk is logged and the stream goes on unchanged."""
+        try:
+            self._state.feed(item)
+            if self._state.final(item):
+                self.end(item, target)
+        except Exception as exc:  # never break the caller's stream
+            _LOG.warning("aifootprint: stream chunk not read: %s: %s", type(exc).__name__, exc)
+        return item
+
+    def tap(self, inner: Iterator[Any], ref: Callable[[], Any]) -> Iterator[Any]:
+        """``inner``'s items, unchanged; ``ref`` gives the stream object (a weak reference: no cycle through the
+        stream's own iterator, so a dropped stream is still closed at once)."""
+        last = None
+        for item in inner:
+            last = self.step(item, ref())
+            yield item
+        self.end(last, ref())
+
+    async def atap(self, inner: AsyncIterator[Any], ref: Callable[[], Any]) -> AsyncIterator[Any]:
+        last = None
+        async for item in inner:
+            last = self.step(item, ref())
+            yield item
+        self.end(last, ref())
+
+
+def _tap_in_place(stream: Any, tap: StreamTap) -> bool:
+    """Route an SDK stream's own iterator through ``tap``, so the caller keeps the SDK's stream object (its type,
+    ``response``, ``close()``, context manager). The OpenAI and Anthropic SDKs (Stainless) iterate ``_iterator``
+    in ``__iter__`` / ``__next__`` (``__aiter__`` / ``__anext__``). False when ``stream`` is not such an object."""
+    try:
+        inner = stream._iterator
+        ref = weakref.ref(stream)
+        if hasattr(inner, "__anext__"):
+            stream._iterator = tap.atap(inner, ref)
+        elif hasattr(inner, "__next__"):
+            stream._iterator = tap.tap(inner, ref)
+        else:
+            return False
+        attach(stream, "impacts", None)
+        return True
+    except Exception:  # not a Stainless stream (no _iterator, no weak references, read-only attributes)
+        return False
+
+
+class WrappedStream:
+    """For a stream that cannot be tapped in place: iterates it unchanged; when it ends, ``impacts`` is set on it
+    and on the chunk that carried the usage."""
+
+    def __init__(self, stream: Any, hook: Hook, request_model: str, start_s: float) -> None:
+        self._stream = stream
+        self._tap = StreamTap(hook, request_model, start_s)
+        self._iter: Iterator[Any] | None = None
+
+    @property
+    def impacts(self) -> CallImpacts | Notice | None:
+        return self._tap.impacts
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self._stream, name)
 
-    def _end(self, last: Any) -> None:
-        if self._finished:
-            return
-        self._finished = True
-        s = self._state
-        self.impacts = self._hook.finish(last if last is not None else self, self._model, s.model, s.request_id,
-                                         s.final_usage(), self._start)
-
-    def _step(self, item: Any) -> Any:
-        """Feed one chunk; finish as soon as the chunk that carries the final usage arrives. Never raises: an
-        unexpected chunk is logged and the stream goes on unchanged."""
-        try:
-            self._state.feed(item)
-            if self._state.final(item):
-                self._end(item)
-        except Exception as exc:  # never break the caller's stream
-            _LOG.warning("aifootprint: stream chunk not read: %s: %s", type(exc).__name__, exc)
-        return item
-
     def __iter__(self) -> Iterator[Any]:
         last = None
         for item in self._stream:
-            last = self._step(item)
+            last = self._tap.step(item, None)
             yield item
-        self._end(last)
+        self._tap.end(last, self)
 
     def __next__(self) -> Any:
         if self._iter is None:
@@ -202,9 +253,9 @@ class WrappedAsyncStream(WrappedStream):
     async def _agen(self) -> AsyncIterator[Any]:
         last = None
         async for item in self._stream:
-            last = self._step(item)
+            last = self._tap.step(item, None)
             yield item
-        self._end(last)
+        self._tap.end(last, self)
 
     async def __aenter__(self) -> WrappedAsyncStream:
         if hasattr(self._stream, "__aenter__"):
@@ -217,6 +268,8 @@ class WrappedAsyncStream(WrappedStream):
 
 def _wrap_result(hook: Hook, result: Any, model: str, stream: bool, start: float) -> Any:
     if stream:
+        if _tap_in_place(result, StreamTap(hook, model, start)):
+            return result
         if hasattr(result, "__aiter__"):
             return WrappedAsyncStream(result, hook, model, start)
         return WrappedStream(result, hook, model, start)
