@@ -65,10 +65,13 @@ def test_self_contained(report_html: str) -> None:
 
 
 def test_print_stylesheet_and_narrow_layout(report_html: str) -> None:
-    """A print stylesheet (no navigation, charts and tables not split across pages) and a narrow-screen layout
-    in which charts keep a readable minimum width and scroll inside their figure (issue 12)."""
+    """A print stylesheet (no navigation, charts and tables not split across pages, the wide drawing of each chart)
+    and a narrow-screen layout in which each chart's narrow drawing replaces the wide one (issue 12; it used to keep
+    a 680 px minimum width and scroll inside its figure)."""
     css = report_html.split("<style>", 1)[1].split("</style>", 1)[0]
     printed = css.split("@media print", 1)[1]
     assert "nav{display:none}" in printed and "break-inside:avoid" in printed
-    assert "figure{margin:1rem 0;overflow-x:auto}" in css and "figure svg{min-width:680px" in css
+    assert "figure svg.narrow{display:none" in css and "min-width:680px" not in css and "overflow-x:auto}f" not in css
+    assert "@media screen and (max-width:900px){figure svg.wide{display:none}figure svg.narrow{display:block}}" in css
+    assert "narrow" not in printed  # print keeps the default: the wide drawing shown, the narrow one hidden
     assert "@media (max-width:640px)" in css

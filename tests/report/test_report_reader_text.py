@@ -36,11 +36,15 @@ def test_every_table_scrolls_in_its_own_box_and_is_styled(section: SectionOf, pa
     assert '<table class="data tasks">' in section(page, "per-task")
 
 
-def test_narrow_screen_hint_for_scrolling_charts(page: str) -> None:
-    css = page.split("<style>", 1)[1].split("</style>", 1)[0]
-    assert ".scroll-hint{display:none" in css and "@media (max-width:720px){.scroll-hint{display:block}}" in css
-    assert page.count('<p class="scroll-hint">') == page.count("<figure><p") >= 6
-    assert '<figure><div class="eqs">' in page  # no hint for the equivalences, which are text
+def test_every_chart_has_a_wide_and_a_narrow_drawing(page: str) -> None:
+    """No "scroll sideways" hint any more (issue 12): each chart figure holds its wide drawing and its narrow one."""
+    assert "scroll-hint" not in page and "scroll it sideways" not in page
+    figures = re.findall(r"<figure>(.*?)</figure>", page, flags=re.S)
+    charts = [f for f in figures if "<svg" in f]
+    assert len(charts) >= 7
+    for fig in charts:
+        assert re.findall(r'<svg [^>]*class="(chart \w+)"', fig) == ["chart wide", "chart narrow"]
+    assert any(f.startswith('<div class="eqs">') for f in figures)  # the equivalences are text
 
 
 # ------------------------------------------------------------------------------------------------- 3: labels
@@ -134,9 +138,11 @@ def test_per_task_colours_match_and_have_a_legend(section: SectionOf, page: str)
 
 def test_bar_labels_have_one_size_per_chart(section: SectionOf, page: str) -> None:
     for sid in ("per-request", "per-task"):
-        svg = section(page, sid).split("<figure>", 1)[1]
-        sizes = set(re.findall(r'font-size="(\d+)" text-anchor="end"', svg))
+        wide, narrow = section(page, sid).split("<figure>", 1)[1].split("</figure>", 1)[0].split("</svg>")[:2]
+        sizes = set(re.findall(r'font-size="(\d+)" text-anchor="end"', wide))  # labels right-aligned in a column
         assert len(sizes) == 1, (sid, sizes)
+        sizes = set(re.findall(r'font-size="(\d+)" text-anchor="start"', narrow))  # labels above their bars
+        assert sizes == {"13"}, (sid, sizes)
     assert "(mean of models) (Luccioni" not in page
 
 

@@ -63,7 +63,7 @@ def test_sector_section_has_band_refs_and_sources() -> None:
                    refs=[RefLine("Japan", 1013.5)], markers=[Marker("IEA 2030", 2026, 500, 600)], notes=NOTES)
     html = sector_section(t)
     c = _check(html)
-    assert c.tags["polygon"] == 1 and c.tags["svg"] == 1
+    assert c.tags["polygon"] == 2 and c.tags["svg"] == 2  # the wide and the narrow drawing
     assert "Japan (1,014)" in html and "548" in html and "DV23: de Vries 2023" in html
     assert "server power 6.5 kW" in html and "fallback used" in html
 

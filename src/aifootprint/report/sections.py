@@ -11,7 +11,7 @@ from typing import Any
 
 from ..notice import Notice
 from .labels import DIMENSIONLESS, UNIT_WORDS, label, num, plain_words, quantity, reader_notice
-from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart
+from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart, variants
 
 
 @dataclass(frozen=True)
@@ -60,20 +60,14 @@ def _notes_html(n: Notes) -> str:
     return "".join(out)
 
 
-#: Shown above a chart only on a narrow screen (CSS), where the chart keeps its minimum width and scrolls inside
-#: its figure: its legend and line labels sit at the right, off-screen until scrolled to.
-SCROLL_HINT = '<p class="scroll-hint">Chart wider than the screen: scroll it sideways for its legend and labels →</p>'
-
-
 def table_wrap(table: str) -> str:
     """A table in its own horizontally scrolling box, so a wide table never makes the page scroll sideways."""
     return f'<div class="table-wrap">{table}</div>'
 
 
 def _section(sid: str, title: str, lede: str, figure: str, notes: Notes, extra: str = "") -> str:
-    hint = SCROLL_HINT if "<svg" in figure else ""
     return (f'<section id="{escape(sid)}"><h2>{escape(title)}</h2><p class="lede">{lede}</p>'
-            f"<figure>{hint}{figure}</figure>{extra}{_notes_html(notes)}</section>")
+            f"<figure>{figure}</figure>{extra}{_notes_html(notes)}</section>")
 
 
 def _cite_key(citation: str) -> str:
@@ -149,8 +143,9 @@ def sector_section(t: Trajectory) -> str:
     kinds = {m.color: m.label for m in t.markers if m.label != "5th–95th percentile"}
     legend = [("published estimate" if not label_.startswith("AI only") else "AI only, published", color)
               for color, label_ in kinds.items()]
-    chart = line_chart(t.title, [Series(label, t.years, t.best, t.low, t.high, PALETTE[0])], "year",
-                       f"{t.quantity} [{t.unit}]", refs=t.refs, markers=t.markers, marker_legend=legend)
+    chart = variants(lambda lay: line_chart(t.title, [Series(label, t.years, t.best, t.low, t.high, PALETTE[0])],
+                                            "year", f"{t.quantity} [{t.unit}]", refs=t.refs, markers=t.markers,
+                                            marker_legend=legend, layout=lay))
     start = f"{num(t.best[0])} {escape(t.unit)} in {t.years[0]} → " if last > 0 else ""
     lede = (f"<strong>{escape(t.title)}</strong>, {escape(t.quantity)}: {start}"
             f"<strong>{num(t.best[last])} {escape(t.unit)}</strong> in {t.years[last]} "
@@ -178,7 +173,7 @@ class Tornado:
 
 def tornado_section(t: Tornado, sid: str = "sensitivity", heading: str = "What matters most (sensitivity)") -> str:
     """Which input moves the result most (one-at-a-time 5th→95th percentile swing)."""
-    chart = tornado_chart(t.title, t.rows, t.baseline, t.unit)
+    chart = variants(lambda lay: tornado_chart(t.title, t.rows, t.baseline, t.unit, layout=lay))
     top = t.rows[0][0] if t.rows else "none"
     lede = f"{escape(t.title)}: the input that moves the result most is <strong>{escape(top)}</strong>."
     return _section(sid, heading, lede, chart, t.notes)
@@ -202,7 +197,8 @@ def rebound_section(r: Rebound) -> str:
     series = [Series(f"elasticity {eps:g}{' (rises)' if rising else ''}", r.years, path,
                      color=PALETTE[i % len(PALETTE)], dashed=not rising)
               for i, (eps, path, rising) in enumerate(r.paths)]
-    chart = line_chart(r.title, series, "year", f"electricity [{r.unit}]", log_y=True)
+    chart = variants(lambda lay: line_chart(r.title, series, "year", f"electricity [{r.unit}]", log_y=True,
+                                            layout=lay))
     rising = [f"{eps:g}" for eps, _, up in r.paths if up]
     lede = (f"Energy per request falls {100 * r.gain:.0f} %/yr while demand grows {100 * r.growth:.0f} %/yr. "
             f"Total use rises despite efficiency for any elasticity above <strong>{r.breakeven:.2f}</strong>"
@@ -241,11 +237,11 @@ def lifecycle_section(lc: Lifecycle) -> str:
     training = [lc.training_mwh for _ in days]
     be = lc.break_even_day
     title = lc.model if " vs " in lc.model else f"{lc.model}: training vs inference"
-    chart = line_chart(title, [
-        Series("training (one-off)", days, training, color=PALETTE[1]),
-        Series("inference (cumulative)", days, inference, color=PALETTE[0]),
-    ], "days in service", "energy [MWh]", markers=[Marker(f"break-even: day {be:.1f}", be, lc.training_mwh,
-                                                          lc.training_mwh)] if be <= lc.days else ())
+    lines = [Series("training (one-off)", days, training, color=PALETTE[1]),
+             Series("inference (cumulative)", days, inference, color=PALETTE[0])]
+    marks = [Marker(f"break-even: day {be:.1f}", be, lc.training_mwh, lc.training_mwh)] if be <= lc.days else []
+    chart = variants(lambda lay: line_chart(title, lines, "days in service", "energy [MWh]", markers=marks,
+                                            layout=lay))
     lede = (f"{escape(title)}: training used <strong>{num(lc.training_mwh)} MWh</strong>; serving uses "
             f"<strong>{num(lc.inference_mwh_per_day)} MWh per day</strong>, so inference has used as much energy "
             f"as training after <strong>{be:.1f} days</strong> (the break-even day).")
@@ -291,8 +287,8 @@ def _boundary_table(p: PerRequest) -> str:
 
 def per_request_section(p: PerRequest) -> str:
     """Energy per request across model sizes/tasks and measurement boundaries (right-sizing)."""
-    chart = bar_chart(p.title, p.bars, "Wh per request (log scale; lines: 5th–95th percentile or published range)",
-                      log_x=True)
+    chart = variants(lambda lay: bar_chart(p.title, p.bars, "Wh per request (log scale; lines: 5th–95th percentile "
+                                           "or published range)", log_x=True, layout=lay))
     vals = [b.value for b in p.bars if b.value > 0]
     spread = max(vals) / min(vals) if vals else 1.0
     lede = (f"Per-request energy spans a factor of <strong>{num(spread)}</strong> across tasks, model sizes and "
@@ -317,7 +313,7 @@ class WaterByLocation:
 
 def water_section(w: WaterByLocation) -> str:
     """Water consumed per request (on-site + off-site) by location."""
-    chart = bar_chart(w.title, w.bars, "mL of water consumed per request")
+    chart = variants(lambda lay: bar_chart(w.title, w.bars, "mL of water consumed per request", layout=lay))
     lo = min(w.bars, key=lambda b: b.value)
     hi = max(w.bars, key=lambda b: b.value)
     who = f" {escape(w.model)}" if w.model and w.model not in ("given", "published") else ""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .labels import num
 from .sections import Notes, _section, table_wrap
-from .svg import PALETTE, Bar, bar_chart
+from .svg import PALETTE, Bar, bar_chart, variants
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
@@ -85,9 +85,9 @@ def per_task_section(registry: Registry | None = None) -> list[tuple[str, str, s
             bars.append(Bar(f"{r['task']}: published", r["published_wh_per_1000"], color=PUBLISHED_GREY))
         if r["estimate_wh_per_1000"]:
             bars.append(Bar(f"{r['task']}: estimate (their setup)", r["estimate_wh_per_1000"], color=PALETTE[0]))
-    figure = bar_chart("Energy per 1,000 inferences by task (log scale)", bars, "Wh per 1,000 inferences",
-                       log_x=True, legend=[("published (Luccioni et al. 2024)", PUBLISHED_GREY),
-                                           ("estimate, their setup", PALETTE[0])])
+    legend = [("published (Luccioni et al. 2024)", PUBLISHED_GREY), ("estimate, their setup", PALETTE[0])]
+    figure = variants(lambda lay: bar_chart("Energy per 1,000 inferences by task (log scale)", bars,
+                                            "Wh per 1,000 inferences", log_x=True, legend=legend, layout=lay))
     lede = ("Generating an image costs about a thousand times a text classification (Luccioni et al. 2024, "
             "88 models on 8× A100). Our estimates for the same tasks, in their setup (batch 1, one busy GPU of an "
             "8-GPU node, idle GPUs and host counted), keep the published ordering; batched serving costs far less "
