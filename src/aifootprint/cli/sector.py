@@ -84,12 +84,23 @@ def scenario_show(
         table.add_row(inp.name, inp.describe(), inp.unit, inp.source, inp.note)
     console.print(table)
     for p in sc.published:
-        shown = p.value if p.low is None and p.high is None else f"{p.low or '…'}–{p.high or '…'}"
-        console.print(f"published: {p.output} {p.year} = {shown} {p.unit} ({p.source})")
+        console.print(f"published: {p.output} {p.year} = {published_text(p)} {p.unit} ({p.source})")
     for n in sc.notes:
         console.print(f"note: {n}")
     if sc.location:
         console.print(f"location for carbon and water: {sc.location}")
+
+
+def published_text(p: Any) -> str:
+    """A published figure as written: ``945 (669–1,264)`` (value and range), ``62,400–80,000``, ``…–29.2`` (one
+    end only), ``564``; a low of 0 is shown as 0."""
+    from ..sector.equivalences import fmt
+
+    span = "" if p.low is None and p.high is None else \
+        f"{'…' if p.low is None else fmt(p.low)}–{'…' if p.high is None else fmt(p.high)}"
+    if p.value is None:
+        return span
+    return f"{fmt(p.value)} ({span})" if span else fmt(p.value)
 
 
 def _run(name: str, draws: int, seed: int, quiet: bool) -> Any:
@@ -169,11 +180,9 @@ def _print_run(result: Any, checks: list[Any]) -> None:
     for c in checks:
         p = c.published
         if c.from_input:  # the scenario states the figure: matching it proves nothing
-            span = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
-            shown = span if p.value is None else f"{fmt(p.value)} ({span})" if span else fmt(p.value)
             median = result.at(p.output, p.year)["best"]
-            console.print(f"published {p.output} {p.year}: {shown} {p.unit} ({p.source}); an input of this scenario, "
-                          f"not a reproduction; best (median of the draws): {fmt(median)}")
+            console.print(f"published {p.output} {p.year}: {published_text(p)} {p.unit} ({p.source}); an input of "
+                          f"this scenario, not a reproduction; best (median of the draws): {fmt(median)}")
             continue
         if p.low is not None or p.high is not None:
             pub = "–".join(fmt(v) for v in (p.low, p.high) if v is not None)
