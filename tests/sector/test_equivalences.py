@@ -113,6 +113,15 @@ def test_bitcoin_from_sector_figures() -> None:
     assert beci and beci[0].ratio == pytest.approx(1.0)
 
 
+def test_bitcoin_figures_name_their_own_year() -> None:
+    """CBECI's 95.5 TWh is the 2022 figure; BECI's 153.7 TWh comes from an undated page copy (sector_figures.csv
+    leaves figure_year empty): its text said "153.7 TWh/yr, 2023", the source's year, as if it were 2023's."""
+    _, eqs = compare_text("85 TWh")
+    texts = {e.source: e.text for e in eqs if "Bitcoin" in e.label}
+    assert texts["CBECI"].endswith("(95.5 TWh/yr, 2022)")
+    assert texts["DIGI-BECI"].endswith("(154 TWh/yr, undated, published 2023)")
+
+
 def test_fmt() -> None:
     assert fmt(7_932_804) == "7.93 million"
     assert fmt(0.28836) == "0.288"

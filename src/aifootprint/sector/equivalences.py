@@ -296,9 +296,12 @@ def _annual_equivalences(kwh: float, reg: Registry) -> list[Equivalence]:
         name = row_str(r, "description") or "Bitcoin network"
         ratio = twh / value
         yr = _figure_year(r)
+        # the year the figure is for; an undated figure (BECI's page copy) says so rather than take the source's year
+        when = f", {r['figure_year']}" if isinstance(r.get("figure_year"), int) else \
+            f", undated, published {yr}" if yr else ""
         lead = f"{fmt(ratio)} ×" if ratio >= 1 else f"{fmt(100 * ratio)} % of"
         out.append(Equivalence(name, ratio, value, "TWh/yr", row_str(r, "source"), yr,
-                               f"{lead} the {name} ({fmt(value)} TWh/yr{f', {yr}' if yr else ''})"))
+                               f"{lead} the {name} ({fmt(value)} TWh/yr{when})"))
     for r in reference_rows(reg, "energy"):
         if not row_str(r, "unit").endswith("/yr"):
             continue
