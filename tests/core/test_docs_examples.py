@@ -51,7 +51,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+MICROBENCH = ROOT.parent / "shared" / "data" / "gpu-microbench" / "microbench.csv"
 SHELL_LANGS = frozenset({"", "bash", "sh", "shell", "console"})
 TIMEOUT_S = 120
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
@@ -220,11 +220,9 @@ def _parquet_requests(folder: Path) -> None:
 
 
 def _microbench(folder: Path) -> None:
-    """The shipped micro-benchmark readings (aifootprint GPU micro-benchmarks, 2026-11-26; ../shared/data)."""
-    source = SHARED / "data" / "gpu-microbench" / "microbench.csv"
-    if not source.exists():
-        pytest.skip(f"given microbench.csv needs {source}")
-    shutil.copyfile(source, folder / "microbench.csv")
+    """The micro-benchmark readings the project measured (aifootprint GPU micro-benchmarks, 2026-11-26, in
+    ../shared/data/gpu-microbench, as tests/calibrate reads them)."""
+    shutil.copyfile(MICROBENCH, folder / "microbench.csv")
 
 
 def _h100_profile(folder: Path) -> None:
@@ -256,6 +254,7 @@ PYTHON_GIVEN: dict[str, str] = {
     "my_ledger": "from aifootprint.integrations.ledger import Ledger\nmy_ledger = Ledger('chatbot')\n",
     "tracker": "from aifootprint.measure import Tracker\ntracker = Tracker().start()\n",
 }
+GIVEN_FROM = {"microbench.csv": MICROBENCH, "h100.toml": MICROBENCH}  # givens made from files outside the repository
 OPENAI_API = "openai-api"  # OPENAI_BASE_URL and OPENAI_API_KEY of a local fake of the chat completions API
 GIVEN = frozenset(FILE_GIVEN) | frozenset(PYTHON_GIVEN) | {OPENAI_API}
 
@@ -303,16 +302,13 @@ def fake_openai() -> Iterator[str]:
 
 
 def _entry_point() -> str:
-    script = Path(sys.executable).parent / "aifootprint"
-    if not script.exists():
-        pytest.fail(f"the aifootprint console script is not installed beside {sys.executable}")
-    return str(script)
+    """The installed ``aifootprint`` console script (checked by :func:`outcomes`)."""
+    return str(Path(sys.executable).parent / "aifootprint")
 
 
 def _env(folder: Path) -> dict[str, str]:
     """The process environment without the user's aifootprint settings, roots in ``folder``, offline."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AIFOOTPRINT_", "XDG_", "OPENAI_", "ANTHROPIC_", "PYTHON"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIFOOTPRINT_", "XDG_", "OPENAI_", "ANTHROPIC_"))}
     env.update({
         "HOME": str(folder / ".home"),
         "AIFOOTPRINT_HOME": str(folder / ".home" / "data"),
@@ -338,7 +334,7 @@ class Outcome:
 
 def _run_one(args: list[str] | str, folder: Path, shell: bool,
              extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    argv = ["bash", "-c", str(args)] if shell else list(args)
+    argv = ["bash", "-o", "pipefail", "-c", str(args)] if shell else list(args)
     return subprocess.run(argv, cwd=folder, env={**_env(folder), **extra}, capture_output=True, text=True,
                           timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
 
@@ -346,6 +342,13 @@ def _run_one(args: list[str] | str, folder: Path, shell: bool,
 def execute(p: Plan, folder: Path, openai_url: str) -> Outcome:
     """Run ``p`` in ``folder`` (made here): the givens, then each command in order; the first failure stops it."""
     start = time.perf_counter()
+    try:
+        return _execute(p, folder, openai_url, start)
+    except Exception as exc:  # a given that could not be made: this block's failure, not the fixture's
+        return Outcome(f"preparing the block: {exc!r}", time.perf_counter() - start)
+
+
+def _execute(p: Plan, folder: Path, openai_url: str, start: float) -> Outcome:
     folder.mkdir(parents=True)
     (folder / ".home").mkdir()
     for name in p.given:
@@ -382,12 +385,16 @@ PLANS = all_plans()
 
 
 def _missing(p: Plan) -> list[str]:
-    return [m for m in p.needs if importlib.util.find_spec(m) is None]
+    """What the block needs that this machine lacks: a library marked ``needs``, a given's source outside the repo."""
+    return ([f"{m} (not installed)" for m in p.needs if importlib.util.find_spec(m) is None]
+            + [f"{GIVEN_FROM[g]} (for given {g})" for g in p.given if g in GIVEN_FROM and not GIVEN_FROM[g].exists()])
 
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     """Every runnable plan, run once in parallel (a thread per subprocess; longest blocks first)."""
+    if not Path(_entry_point()).exists():
+        pytest.fail(f"the aifootprint console script is not installed beside {sys.executable}")
     root = tmp_path_factory.mktemp("docs-examples")
     todo = [p for p in PLANS if p.skip_reason is None and not p.errors and p.commands and not _missing(p)]
     todo.sort(key=lambda p: -len(p.commands))
@@ -406,7 +413,7 @@ def test_documented_example_runs(p: Plan, outcomes: dict[str, Outcome]) -> None:
     if not p.commands:
         pytest.skip("every command marked in the doc: " + "; ".join(r for _, r in p.skipped))
     if missing := _missing(p):
-        pytest.skip(f"marked in the doc as needing {', '.join(missing)}, which is not installed")
+        pytest.skip(f"needs what this machine lacks: {', '.join(missing)}")
     outcome = outcomes[p.block.ident]
     assert outcome.failure is None, f"{p.block.ident}: {outcome.failure}"
 
@@ -421,7 +428,7 @@ def test_the_docs_have_examples_to_run() -> None:
 # --- paths and links ------------------------------------------------------------------------------------------------
 
 REPO_PATH = re.compile(r"(?<![\w./~-])((?:src|tests|benchmarks|scripts|docs|deploy)/"
-                       r"(?:\{[^}\s]*\}|[^\s`'\")\],;:|{])*)")
+                       r"(?:\{[^}\s]*\}|[^\s`'\")\],;:|{#])*)")
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 LINK_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*(\S+)")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
