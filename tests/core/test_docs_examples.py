@@ -170,7 +170,7 @@ def plan(block: Block) -> Plan | None:
     needs: list[str] = []
     reason: str | None = None
     for marker in block.markers:
-        s, g, n = SKIP.match(marker), GIVEN_RE.match(marker), NEEDS_RE.match(marker)
+        s, g, need = SKIP.match(marker), GIVEN_RE.match(marker), NEEDS_RE.match(marker)
         if s and s.group("text") is None:
             reason = s.group("reason")
         elif s:
@@ -184,8 +184,8 @@ def plan(block: Block) -> Plan | None:
             errors += [f"given {n!r} is not one this test knows ({', '.join(sorted(GIVEN))})"
                        for n in names if n not in GIVEN]
             given += names
-        elif n:
-            needs.append(n.group("module"))
+        elif need:
+            needs.append(need.group("module"))
         else:
             errors.append(f"docs-test marker not understood: {marker!r} (accepted: skip (REASON), "
                           f'skip "TEXT" (REASON), given NAME[, NAME], needs MODULE)')
@@ -415,7 +415,24 @@ def test_documented_example_runs(p: Plan, outcomes: dict[str, Outcome]) -> None:
     if missing := _missing(p):
         pytest.skip(f"needs what this machine lacks: {', '.join(missing)}")
     outcome = outcomes[p.block.ident]
-    assert outcome.failure is None, f"{p.block.ident}: {outcome.failure}"
+    assert outcome.failure is None, (f"{p.block.ident}: {outcome.failure}\n(fix the example, or mark what it cannot "
+                                     "do here: see this test's docstring)")
+
+
+def test_every_docs_test_marker_sits_right_before_a_block() -> None:
+    """A marker separated from its block (a blank line, prose) would be ignored, and the block run or skipped
+    against the writer's intent."""
+    stray = []
+    for doc in doc_files():
+        lines = doc.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if MARKER.match(line):
+                k = i + 1
+                while k < len(lines) and lines[k].lstrip().startswith("<!--"):
+                    k += 1
+                if k == len(lines) or not FENCE.match(lines[k]):
+                    stray.append(f"{rel(doc)}:{i + 1}: {line.strip()}")
+    assert not stray, "docs-test markers not directly above a fenced block:\n" + "\n".join(stray)
 
 
 def test_the_docs_have_examples_to_run() -> None:
