@@ -159,3 +159,29 @@ def test_years_beyond_the_last_anchor_are_flagged_as_held_constant() -> None:
     covered = SHIPMENTS.replace("2026 = 500", "2028 = 500")
     assert not [w for w in run(parse_scenario(covered, "ship.toml"), draws=10, seed=0).warnings
                 if "held at" in w.message]
+
+
+def test_sensitivity_names_the_input_values_of_its_year() -> None:
+    """The tornado's last year (2028) lies between the server-power anchors 2024 (5-7 kW) and 2030 (11-13 kW):
+    the input's p5/p95 there are interpolated, 9.1 and 10.9 kW, the values behind the output swing (1,000 servers
+    x 9.1 kW x 8,760 h = 0.0797 TWh). Before, the row showed the 2030 anchor's 11.1-12.9 kW next to it."""
+    text = """[scenario]
+name = "t"
+model = "supply"
+years = { start = 2024, end = 2028 }
+[inputs.servers]
+point = 1000
+unit = "servers"
+source = "assumption"
+[inputs.server_power_kw]
+unit = "kW"
+source = "assumption"
+by_year = { 2024 = { range = [5, 7] }, 2030 = { range = [11, 13] } }
+[inputs.pue]
+point = 1.0
+unit = "-"
+source = "assumption"
+"""
+    (row,) = run(parse_scenario(text), draws=1_000, seed=0).sensitivity
+    assert (row.input_p5, row.input_p95) == (pytest.approx(9.1), pytest.approx(10.9))
+    assert row.output_at_p5 == pytest.approx(1000 * 9.1 * 8760 / 1e9)

@@ -321,11 +321,15 @@ def _oat(prepared: Prepared, names: list[str], year_index: int) -> dict[str, tup
         return base
 
     out = evaluate(prepared, pick)[HEADLINE][year_index]
+    model_specs = specs(prepared.scenario.model)
     result = {}
     for n, i in pos.items():
         inp = prepared.inputs[n]
-        dist = inp.at(prepared.scenario.years[year_index])
-        lo_in, hi_in = (float(x) for x in dist.quantile(np.array([0.05, 0.95])))
+        # the input's own p5/p95 in that year, interpolated between anchors as the model uses it (not the nearest
+        # anchor's: a 2028 between anchors 2024 and 2030 is neither)
+        geometric = n in model_specs and model_specs[n].interpolation == "geometric"
+        values = _values_for(inp, prepared.scenario.years, lambda _, d: d.quantile(np.array([0.05, 0.95])), geometric)
+        lo_in, hi_in = (float(x) for x in values[min(year_index, values.shape[0] - 1)])
         result[n] = (float(out[1 + 2 * i]), float(out[2 + 2 * i]), lo_in, hi_in)
     return result
 
