@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 TYPE_CHECKING = False  # typing is not imported at run time (`aifootprint measure` never needs it)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Literal
 
     from .sensors.discovery import SensorConfig
 
@@ -33,6 +33,11 @@ class TrackerConfig:
     takes tens of milliseconds on a GPU kept initialised (persistence mode); otherwise each GPU is initialised
     first, "order of 1-3 second startup cost per GPU due to ECC scrubbing" (NVIDIA, Driver Persistence, Overview,
     docs.nvidia.com/deploy/driver-persistence/overview.html).
+    ``gpu_reader``: where the GPUs are read: ``"thread"`` (default), in this process by the sampler thread;
+    ``"process"``, by a child process that loads the GPU library and publishes its readings in shared memory, so
+    that the library's memory and read cost leave the measured process (:mod:`.sensors.gpuproc`; opt-in: its cost on
+    a real GPU is not measured yet, docs/measure.md). A child that dies or hangs is a gap, flagged
+    ``gpu-reader-failed``.
     ``job_id``/``lease_dir``: see
     :mod:`.leases`. ``location``, ``command`` and ``site`` (explicit site factors: ``operator``, ``pue``,
     ``wue_l_per_kwh``, ``ewif_l_per_kwh``, ``intensity_g_per_kwh``; reused by ``runs show``) are recorded with the run.
@@ -52,6 +57,7 @@ class TrackerConfig:
     site: tuple[tuple[str, float | str], ...] = ()
     sensor_timeout_s: float = 0.25
     gpu_open_timeout_s: float = 30.0
+    gpu_reader: Literal["thread", "process"] = "thread"
 
     def __post_init__(self) -> None:
         from ..errors import InputError
@@ -64,6 +70,8 @@ class TrackerConfig:
             raise InputError(f"sensor timeout must be in (0, 60] s, got {self.sensor_timeout_s}")
         if not 0 < self.gpu_open_timeout_s <= 600:
             raise InputError(f"GPU opening timeout must be in (0, 600] s, got {self.gpu_open_timeout_s}")
+        if self.gpu_reader not in ("thread", "process"):
+            raise InputError(f"GPU reader {self.gpu_reader!r} is not one; accepted: thread (default), process")
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain values (recorded with the run)."""

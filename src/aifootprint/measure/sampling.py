@@ -260,6 +260,9 @@ class Sampling:
             if isinstance(got, BaseException):
                 self._fail(tr, done, got)
                 continue
+            age = getattr(got, "age_s", None)  # a reading the GPU reader process took earlier (sensors.gpuproc)
+            if age is not None:
+                at = max(done - age, tr.t if tr.t is not None else t0)
             power = got.power_w
             bad = implausible(tr.sensor, got) if power is not None else ""
             if bad:

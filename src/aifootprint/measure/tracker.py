@@ -144,10 +144,16 @@ class Tracker(Sampling):
                 from .sensors.discovery import discover as default_discover
 
                 discover = self._discover or default_discover
+                reader: dict[str, Any] = {}
+                if self.config.gpu_reader != "thread":  # GPUs read by a child process (sensors.gpuproc)
+                    from .sensors.discovery import GpuReader
+
+                    reader["reader"] = GpuReader(self.config.gpu_reader, self.config.hz,
+                                                 self.config.gpu_open_timeout_s)
                 # in background mode the GPUs are opened on a thread of their own (loading and initialising NVML):
                 # start() does not wait for them (see the module docstring)
                 found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock,
-                                 gpus_later=self.config.background)
+                                 gpus_later=self.config.background, **reader)
                 sensors, later, self.assumptions = found.sensors, found.gpus_later, list(found.assumptions)
                 self.notes.extend(found.notes)
                 self.details.extend(found.details)

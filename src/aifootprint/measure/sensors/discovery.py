@@ -72,6 +72,23 @@ class SensorConfig:
             raise ValueError(f"nvml_read_budget must be a share of one core, 0 to 1, got {self.nvml_read_budget!r}")
 
 
+#: How GPUs are read: ``thread``, in the tracker's process (the default); ``process``, by a child process that
+#: publishes its readings in shared memory (:mod:`.gpuproc`).
+GPU_READERS = ("thread", "process")
+
+
+@dataclass(frozen=True)
+class GpuReader:
+    """How :func:`discover` reads the GPUs: ``kind`` one of :data:`GPU_READERS`; for ``process``, the child's
+    sampling rate ``hz``, how long to wait for it to open the GPUs (``start_timeout_s``), and the command that
+    starts it (``command``, None: this interpreter, ``-m aifootprint.measure.sensors.gpuchild``; tests use it)."""
+
+    kind: str = "thread"
+    hz: float = 10.0
+    start_timeout_s: float = 30.0
+    command: tuple[str, ...] | None = None
+
+
 @dataclass
 class Discovery:
     """The sensors found; ``notes`` for the result, ``details`` (why each backend is unusable) for the record."""
@@ -135,6 +152,7 @@ def discover(
     clock: Callable[[], float] | None = None,
     gpus_later: bool = False,
     nvml: Any | None = None,
+    reader: GpuReader | None = None,
 ) -> Discovery:
     """Open every usable sensor. Never raises for a missing backend: it leaves a note instead.
 
@@ -145,7 +163,8 @@ def discover(
     where the driver must initialise them, NVIDIA, Driver Persistence, Overview). Named GPUs are opened now: an id
     that matches no GPU must fail ``start()``.
     ``nvml``: the NVML binding to use (tests: a fake; None: the one ``$AIFOOTPRINT_NVML`` names,
-    :func:`nvml_binding`)."""
+    :func:`nvml_binding`). ``reader``: a :class:`GpuReader` of kind ``process`` opens the GPUs in a child process
+    (:mod:`.gpuproc`) where a GPU device node exists or GPUs are named (``nvml`` given: in this process)."""
     cfg = config or SensorConfig()
     backend = resolve_backend(cfg.backend)
     found = Discovery()
@@ -158,13 +177,14 @@ def discover(
                                   "measurements of this machine"))
         return found
     if backend == "auto":
-        if gpus_later and cfg.gpus is None and _nodes(cfg.dev_root, NVIDIA_NODES):
+        remote = _remote(cfg, nvml, reader)
+        if gpus_later and cfg.gpus is None and (_nodes(cfg.dev_root, NVIDIA_NODES) or remote):
             if nvml is None:
                 nvml_binding()  # a bad $AIFOOTPRINT_NVML is an InputError now, in start(), not on the GPUs' thread
             _host(cfg, found, True, gpus_pending=True)
-            found.gpus_later = functools.partial(_open_gpus_later, cfg, pids, nvml, found)
+            found.gpus_later = functools.partial(_open_gpus_later, cfg, pids, nvml, found, reader)
             return found
-        _gpus(cfg, found, pids, nvml)
+        _gpu_part(cfg, found, pids, nvml, reader)
     elif cfg.gpus:
         found.notes.append(Notice("gpus-ignored", f"--gpus {','.join(cfg.gpus)} ignored: the estimate backend "
                                   "measures no GPU", "gpu"))
@@ -172,8 +192,27 @@ def discover(
     return found
 
 
-def _gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None) -> None:
-    """Open the GPUs into ``found``: NVIDIA (NVML), else AMD (amdsmi), with the notices of what cannot be read."""
+def _remote(cfg: SensorConfig, nvml: Any | None, reader: GpuReader | None) -> bool:
+    """True when the GPUs are to be opened by the reader child: a ``process`` reader, no NVML module given, and GPUs
+    named or a GPU device node present (a CPU-only machine starts no child)."""
+    return (reader is not None and reader.kind == "process" and nvml is None
+            and (cfg.gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES) or _nodes(cfg.dev_root, AMD_NODES)))
+
+
+def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None,
+              reader: GpuReader | None) -> None:
+    """Open the GPUs into ``found``: in this process (:func:`open_gpus`), or by the reader child."""
+    if reader is not None and _remote(cfg, nvml, reader):
+        from .gpuproc import open_remote_gpus
+
+        open_remote_gpus(cfg, found, pids, reader)
+    else:
+        open_gpus(cfg, found, pids, nvml)
+
+
+def open_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None) -> None:
+    """Open the GPUs into ``found``: NVIDIA (NVML), else AMD (amdsmi), with the notices of what cannot be read
+    (in this process; the reader child of :mod:`.gpuproc` calls it too)."""
     gpus = list(cfg.gpus) if cfg.gpus is not None else None
     # a GPU library is only loaded where its driver's device nodes exist (or GPUs were named): a CPU-only machine
     # must not pay for loading and initialising NVML
@@ -221,11 +260,11 @@ def _no_counter_detail(sensors: list[Sensor], details: list[Notice]) -> list[Not
 
 
 def _open_gpus_later(cfg: SensorConfig, pids: Callable[[], set[int]] | None, nvml: Any | None,
-                     host: Discovery) -> Discovery:
+                     host: Discovery, reader: GpuReader | None = None) -> Discovery:
     """The GPU part of a discovery whose host part is ``host`` (see :func:`discover`, ``gpus_later``): the GPU
     sensors and what they add to the notes, details and hints."""
     found = Discovery()
-    _gpus(cfg, found, pids, nvml)
+    _gpu_part(cfg, found, pids, nvml, reader)
     found.details.extend(_no_counter_detail([*host.sensors, *found.sensors], [*host.details, *found.details]))
     return found
 

@@ -1,0 +1,193 @@
+"""The out-of-process GPU reader: a child process that opens the GPUs (NVML, else amdsmi), reads them at the
+tracker's rate and publishes each device's latest reading in shared memory (:mod:`.readershm`), so that the
+workload's process loads no GPU library and reads its GPUs from memory (:mod:`.gpuproc`, which starts this module
+as ``python -m aifootprint.measure.sensors.gpuchild SPEC``; ``TrackerConfig(gpu_reader="process")``).
+
+``SPEC`` is JSON: ``fd`` (the shared mapping, inherited), ``hz``, ``gpus`` (ids or null), ``budget`` (the NVML read
+budget or null), ``dev_root``. The readings are the in-process sensors' own (:class:`.nvidia.NvidiaSensor` with its
+read budget, counted on this process's CPU), so both readers give the same figures.
+
+Protocol (lines): first, once the GPUs are open and read once in full, a JSON line to stdout: ``devices`` (each
+device's ``device``, ``physical_id``, ``component``, ``method``, ``label``, ``power_limit_w``, ``power_lag_s``),
+``notes``, ``details``, ``hints`` (notices as ``[code, message, subject, source]``) and ``assumptions``; or
+``input_error`` (an unknown ``--gpus`` id) or ``error``. Then, on stdin: ``f`` reads every device in full
+(``read_full``) and answers ``f``; ``r`` answers a JSON line of each device's ``notices`` and ``assumptions``; ``q``
+or end of file (the parent is gone) ends the child.
+
+The child never outlives its parent: end of file on stdin (the parent's end closes when it dies, ``kill -9``
+included) ends the loop at once, and a watchdog thread ends the process when its parent changes (a read hung in
+the driver cannot keep it alive): it checks ``os.getppid()`` every :data:`WATCH_S`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import mmap
+import os
+import select
+import struct
+import sys
+import threading
+import time
+
+from . import readershm as shm
+
+#: How often the watchdog checks that the parent is still alive [s] (a design bound: an orphan reader lives at most
+#: this long when a driver call hangs; otherwise end of file on stdin ends it at once).
+WATCH_S = 0.5
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ...notice import Notice
+    from .base import Sensor
+
+
+def _say(obj: Any) -> None:
+    os.write(1, (json.dumps(obj, default=str) + "\n").encode())
+
+
+def _notices(items: list[Notice]) -> list[list[str]]:
+    return [[n.code, n.message, n.subject, n.source] for n in items]
+
+
+def _watch(ppid: int) -> None:
+    while True:
+        time.sleep(WATCH_S)
+        if os.getppid() != ppid:
+            os._exit(0)
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and value is not None else math.nan
+
+
+class Publisher:
+    """Reads the sensors and writes their readings into the mapping."""
+
+    def __init__(self, buf: mmap.mmap, sensors: list[Sensor]) -> None:
+        self.buf = buf
+        self.sensors = sensors
+
+    def publish(self, full: bool) -> None:
+        clock = time.monotonic
+        for i, sensor in enumerate(self.sensors):
+            begun = clock()
+            error = ""
+            try:
+                reading = getattr(sensor, "read_full", sensor.read)() if full else sensor.read()
+            except Exception as exc:  # a failed read is published: the workload's process records the gap
+                error = f"{type(exc).__name__}: {exc}"
+                energy = power = share = math.nan
+            else:
+                energy, power, share = (_number(v) for v in reading)
+            at = 0.5 * (begun + clock())
+            text = error.encode("utf-8", "replace")[: shm.ERROR_BYTES]
+            flags = (shm.FAILED if error else 0) | (shm.FULL if full else 0)
+            shm.write_slot(self.buf, i, (
+                at, energy, power, share, _number(sensor.counter_update_s),
+                _number(getattr(sensor, "counter_period_s", None)), flags, len(text), text,
+                sensor.method.encode("ascii", "replace")[: shm.METHOD_BYTES]))
+        struct.pack_into("=d", self.buf, shm.HEARTBEAT_AT, time.monotonic())
+
+    def report(self) -> dict[str, Any]:
+        return {s.device: {"notices": _notices(list(getattr(s, "notices", ()))),
+                           "assumptions": [list(a) for a in getattr(s, "assumptions", ())]} for s in self.sensors}
+
+
+def _open(spec: dict[str, Any], buf: mmap.mmap, ppid: int) -> tuple[list[Sensor], dict[str, Any]]:
+    """Open the GPUs as the in-process reader does (:func:`.discovery.open_gpus`); the hello message."""
+    from ...errors import InputError
+    from .discovery import Discovery, SensorConfig, open_gpus
+
+    gpus = spec.get("gpus")
+    cfg = SensorConfig(gpus=tuple(gpus) if gpus is not None else None, dev_root=spec.get("dev_root", "/dev"),
+                       nvml_read_budget=spec.get("budget"))
+
+    def pids() -> set[int]:
+        return shm.read_pids(buf) or {ppid}
+
+    found = Discovery()
+    try:
+        open_gpus(cfg, found, pids, None)
+    except InputError as exc:
+        return [], {"input_error": str(exc)}
+    sensors = found.sensors[: shm.MAX_DEVICES]
+    devices = [{"device": s.device, "physical_id": s.physical_id, "component": s.component, "method": s.method,
+                "label": str(getattr(s, "label", s.device)), "power_limit_w": getattr(s, "power_limit_w", None),
+                "power_lag_s": getattr(s, "power_lag_s", 0.0)} for s in sensors]
+    hello = {"devices": devices, "notes": _notices(found.notes), "details": _notices(found.details),
+             "hints": _notices(found.hints), "assumptions": [list(a) for a in found.assumptions]}
+    return sensors, hello
+
+
+def serve(spec: dict[str, Any]) -> int:
+    """Open the GPUs, say hello, then read them at ``hz`` until the parent is gone or says ``q``."""
+    ppid = os.getppid()
+    threading.Thread(target=_watch, args=(ppid,), name="aifootprint-reader-watch", daemon=True).start()
+    fd = int(spec["fd"])
+    buf = mmap.mmap(fd, shm.size(shm.MAX_DEVICES))
+    try:
+        sensors, hello = _open(spec, buf, ppid)
+    except Exception as exc:  # reported to the parent, which flags the run; never a traceback on the user's terminal
+        _say({"error": f"{type(exc).__name__}: {exc}"})
+        return 1
+    shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, len(sensors), os.getpid(), time.monotonic(), 0, 0, 0)
+    pub = Publisher(buf, sensors)
+    if sensors:
+        pub.publish(True)  # the first reading is in place before the parent uses the devices
+    _say(hello)
+    if not sensors:
+        return 0
+    try:
+        _loop(pub, 1.0 / float(spec.get("hz", 10.0)))
+    finally:
+        for sensor in sensors:
+            with contextlib.suppress(Exception):  # shutting the library down at exit: nothing left to report to
+                sensor.close()
+    return 0
+
+
+def _loop(pub: Publisher, tick_s: float) -> None:
+    """Read every ``tick_s`` on a fixed grid (as the tracker's sampler does); answer requests between ticks."""
+    clock = time.monotonic
+    deadline = clock()
+    full_done = 0
+    while True:
+        deadline += tick_s
+        while True:
+            wait = deadline - clock()
+            ready, _, _ = select.select([0], [], [], max(0.0, wait))
+            if not ready:
+                break
+            data = os.read(0, 4096)
+            if not data or b"q" in data:  # end of file: the parent is gone
+                return
+            if b"f" in data:
+                pub.publish(True)
+                full_done += 1
+                struct.pack_into("=Q", pub.buf, shm.FULL_DONE_AT, full_done)
+                os.write(1, b"f\n")
+            if b"r" in data:
+                _say(pub.report())
+        now = clock()
+        if now - deadline > tick_s:  # woke more than a tick late (suspended, starved): restart the grid
+            deadline = now
+        pub.publish(False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        spec = json.loads(args[0])
+    except (IndexError, ValueError):
+        sys.stderr.write("usage: python -m aifootprint.measure.sensors.gpuchild SPEC (started by the tracker)\n")
+        return 2
+    return serve(spec)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,386 @@
+"""GPUs read by a child process (``TrackerConfig(gpu_reader="process")``, ``measure --gpu-reader process``): the
+workload's process loads no GPU library; its GPU sensors read the child's latest readings from shared memory.
+
+Why: on an H100/H200 (issue 12, ``benchmarks/results/gpu/tracker_overhead_h200_*.txt``) the in-process reader
+missed the tracker's targets: +24 MiB of RSS (``nvmlInit`` alone maps ~18 MiB of driver library into the process)
+and 0.27 % of a core for the sampler at 10 Hz. Zeus' power monitor polls GPUs in separate processes for the same
+reason. The child (:mod:`.gpuchild`) runs the in-process sensors themselves (:class:`.nvidia.NvidiaSensor`, its read
+budget included) at the tracker's rate; here a read is two ``struct`` unpacks of a mapping (no system call, no GIL
+held by a driver call). Its own memory and CPU are the child's: ``benchmarks/tracker_overhead.py`` prints both
+beside the workload's, so that nothing is hidden. On a GPU these figures are pending a GPU run (docs/measure.md).
+
+What the tracker sees is the in-process reader's contract: the same devices, ids, methods, power limits, notices and
+assumptions (fetched from the child at ``stop()``), and readings dated when the child took them (a
+:class:`DatedReading` says how old it is; the tracker dates it so). ``read_full`` (the tracker's first and last
+reading) asks the child for a fresh full read and waits for it at most :data:`FULL_WAIT_S`; past that, the latest
+reading is used.
+
+Failures never stall or lose the run: a child that cannot start or does not say hello within the tracker's
+``gpu_open_timeout_s`` leaves the GPUs unmeasured with the notice ``gpu-reader-failed`` (the run goes on with the CPU
+and RAM); a child that dies or stops publishing (no reading for :func:`stale_after_s`) turns every later read into a
+:class:`.base.SensorError`, which the tracker records as a gap (``sensor-gap`` / ``sensor-lost``), and the result
+carries ``gpu-reader-failed`` saying which. The child ends with its parent (:mod:`.gpuchild`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import select
+import sys
+import threading
+import time
+
+from ...notice import Notice
+from . import readershm as shm
+from .base import Component, Reading, SensorError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import mmap
+    import subprocess
+    from collections.abc import Callable
+    from typing import Any
+
+    from .discovery import Discovery, GpuReader, SensorConfig
+
+#: How long ``read_full`` waits for the child's fresh full read [s] (a design bound under the tracker's default
+#: ``sensor_timeout_s`` of 0.25 s, so that waiting never makes a read a gap; past it the latest reading is used).
+FULL_WAIT_S = 0.2
+#: A full read completed this recently serves every device's ``read_full`` of the same tick [s].
+FULL_REUSE_S = 0.02
+#: How often the tracked process ids are published to the child [s] (the NVML process share is refreshed at most
+#: once a second, :mod:`.nvidia`).
+PIDS_EVERY_S = 1.0
+#: How long ``stop()`` waits for the child's notices and assumptions [s], and for the child to exit [s].
+REPORT_WAIT_S = 1.0
+CLOSE_WAIT_S = 2.0
+
+
+def stale_after_s(hz: float) -> float:
+    """A reading older than this means the child is dead or hung [s]: four of its ticks, at least 1 s (a design
+    bound: a child starved of CPU for a moment is not a failure; a gap is bridged by the counter when it is back)."""
+    return max(4.0 / hz, 1.0)
+
+
+if TYPE_CHECKING:
+
+    class DatedReading(Reading):
+        age_s: float
+else:
+
+    class DatedReading(Reading):
+        """A :class:`.base.Reading` taken ``age_s`` seconds before it was returned (the child's latest)."""
+
+
+def _nan_none(value: float) -> float | None:
+    return None if value != value else value
+
+
+class ReaderClient:
+    """The workload's side of one reader child: its process, the mapping, the request pipe."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], buf: mmap.mmap, fd: int, pids: Callable[[], set[int]] | None,
+                 hz: float) -> None:
+        self.proc = proc
+        self.buf = buf
+        self._fd = fd
+        self._pids = pids
+        self._pids_at = time.monotonic()
+        self.stale_s = stale_after_s(hz)
+        self.users = 0
+        self.notices: list[Notice] = []
+        self._failed: set[str] = set()
+        self._lock = threading.Lock()
+        self._pending = b""
+        self._full_at = -1e18
+        self._report: dict[str, Any] = {}
+        self._report_at = -1e18
+        self._closed = False
+        self._in = proc.stdin.fileno() if proc.stdin is not None else -1
+        self._out = proc.stdout.fileno() if proc.stdout is not None else -1
+
+    # -- the pipe --------------------------------------------------------------------------------------------
+    def line(self, timeout_s: float) -> bytes | None:
+        """The child's next line (None: nothing within ``timeout_s``, or the child is gone)."""
+        end = time.monotonic() + timeout_s
+        while b"\n" not in self._pending:
+            left = end - time.monotonic()
+            if left <= 0 or self._out < 0:
+                return None
+            try:
+                ready, _, _ = select.select([self._out], [], [], left)
+                data = os.read(self._out, 65536) if ready else None
+            except (OSError, ValueError):
+                return None
+            if not data:
+                return None
+            self._pending += data
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line
+
+    def request(self, command: bytes, timeout_s: float) -> bytes | None:
+        """Send ``command`` and return the child's answer (None: no answer in time)."""
+        with self._lock:
+            if self._closed:
+                return None
+            try:
+                os.write(self._in, command + b"\n")
+            except OSError:
+                return None
+            return self.line(timeout_s)
+
+    def full(self) -> None:
+        """Have the child read every device in full now (once per tick for all devices)."""
+        if time.monotonic() - self._full_at < FULL_REUSE_S:
+            return
+        self.request(b"f", FULL_WAIT_S)
+        self._full_at = time.monotonic()
+
+    def report(self) -> dict[str, Any]:
+        """Each device's notices and assumptions from the child (cached for a second; the last one once it is
+        dead or hung: never waited for then)."""
+        if time.monotonic() - self._report_at >= 1.0 and self.answering():
+            answer = self.request(b"r", REPORT_WAIT_S)
+            self._report_at = time.monotonic()
+            if answer:
+                import json
+
+                with contextlib.suppress(ValueError):
+                    self._report = json.loads(answer)
+        return self._report
+
+    def publish_pids(self, now: float) -> None:
+        """Publish the tracked process ids (at most every :data:`PIDS_EVERY_S`) for the child's process share."""
+        if self._pids is not None and now - self._pids_at >= PIDS_EVERY_S:
+            self._pids_at = now
+            with contextlib.suppress(OSError, ValueError):
+                shm.write_pids(self.buf, self._pids())
+
+    # -- failures --------------------------------------------------------------------------------------------
+    def failure(self, device: str, age_s: float) -> SensorError:
+        """The error of a read whose latest reading is ``age_s`` old: the child died or hangs (notice once)."""
+        status = self.proc.poll()
+        if status is not None:
+            kind, why = "exited", f"the GPU reader process exited (status {status})"
+        else:
+            kind, why = "hung", f"the GPU reader process has published nothing for {age_s:.1f} s (hung)"
+        if kind not in self._failed:  # one notice per kind of failure
+            self._failed.add(kind)
+            self.notices.append(Notice("gpu-reader-failed", f"{why}: GPU energy from then on is a gap in this "
+                                       "measurement", "gpu"))
+        return SensorError(f"{device}: {why}")
+
+    def answering(self) -> bool:
+        """True while the child runs and its heartbeat is fresh (it read the GPUs within :attr:`stale_s`)."""
+        if self.proc.poll() is not None:
+            return False
+        try:
+            beat = float(shm.HEADER.unpack_from(self.buf, 0)[4])
+        except ValueError:  # the mapping is closed
+            return False
+        return time.monotonic() - beat <= self.stale_s
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users <= 0:
+            self.close()
+
+    def close(self) -> None:
+        """End the child (``q``, then a kill after :data:`CLOSE_WAIT_S`; at once when it is hung) and unmap."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if not self.answering():
+                self.proc.kill()  # hung in a driver call (or never said hello): no time for it
+            with contextlib.suppress(OSError):
+                os.write(self._in, b"q\n")
+            for stream in (self.proc.stdin, self.proc.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+        try:
+            self.proc.wait(CLOSE_WAIT_S)
+        except Exception:  # TimeoutExpired: a child hung in a driver call
+            self.proc.kill()
+            self.proc.wait(CLOSE_WAIT_S)
+        with contextlib.suppress(BufferError, ValueError):
+            self.buf.close()
+        os.close(self._fd)
+
+
+class RemoteGpuSensor:
+    """One GPU read by the reader child (see the module docstring)."""
+
+    estimated = False
+
+    def __init__(self, client: ReaderClient, index: int, info: dict[str, Any]) -> None:
+        self._client = client
+        self._index = index
+        self.device = str(info["device"])
+        self.physical_id = str(info["physical_id"])
+        self.component: Component = "gpu"
+        self.label = str(info.get("label", self.device))
+        self.method = str(info["method"])  # updated from the child's slot (the counter may stop answering)
+        self._method_raw = b""
+        limit = info.get("power_limit_w")
+        self.power_limit_w: float | None = float(limit) if isinstance(limit, (int, float)) else None
+        self.power_lag_s = float(info.get("power_lag_s") or 0.0)
+        self._energy_seq = -1  # the slot whose counter reading was last handed on (each is handed on once)
+        self._closed = False
+        client.users += 1
+
+    @property
+    def reader_pid(self) -> int:
+        """Process id of the reader child."""
+        return int(self._client.proc.pid)
+
+    def _slot(self) -> tuple[Any, ...] | None:
+        try:
+            return shm.read_slot(self._client.buf, self._index)
+        except ValueError:  # the mapping is closed
+            return None
+
+    @property
+    def counter_update_s(self) -> float | None:
+        got = self._slot()
+        return _nan_none(float(got[5])) if got is not None and got[0] else None
+
+    @property
+    def counter_period_s(self) -> float:
+        got = self._slot()
+        period = float(got[6]) if got is not None and got[0] else 0.0
+        return 0.0 if period != period else period
+
+    @property
+    def notices(self) -> list[Notice]:
+        mine = self._client.report().get(self.device, {}).get("notices", [])
+        return [*self._client.notices, *(Notice(*n) for n in mine)]
+
+    @property
+    def assumptions(self) -> list[tuple[str, float, str, str]]:
+        mine = self._client.report().get(self.device, {}).get("assumptions", [])
+        return [(str(a[0]), float(a[1]), str(a[2]), str(a[3])) for a in mine]
+
+    def read(self) -> Reading:
+        """The child's latest reading (its counter handed on once), dated by its age."""
+        return self._read(False)
+
+    def read_full(self) -> Reading:
+        """A fresh full read by the child (waits at most :data:`FULL_WAIT_S`, else the latest reading)."""
+        return self._read(True)
+
+    def _read(self, full: bool) -> Reading:
+        client = self._client
+        if full:
+            client.full()
+        got = self._slot()
+        now = time.monotonic()
+        client.publish_pids(now)
+        if got is None or not got[0]:
+            raise SensorError(f"{self.device}: no reading from the GPU reader process")
+        seq, at, energy, power, share, _update, _period, flags, length, error = got[:10]
+        age = now - at
+        if age > client.stale_s:
+            raise client.failure(self.device, age)
+        if flags & shm.FAILED:
+            raise SensorError(f"{self.device}: {error[:length].decode('utf-8', 'replace')}")
+        if got[10] != self._method_raw:
+            self._method_raw = got[10]
+            self.method = got[10].rstrip(b"\0").decode("ascii", "replace") or self.method
+        if energy == energy and seq != self._energy_seq:
+            self._energy_seq = seq
+        else:
+            energy = math.nan
+        reading = DatedReading(_nan_none(energy), _nan_none(power), _nan_none(share))
+        reading.age_s = max(0.0, age)
+        return reading
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._client.release()
+
+
+def _shared_file(size: int) -> int:
+    """A file descriptor of ``size`` zero bytes in memory (``memfd_create``; a deleted temporary file elsewhere)."""
+    create = getattr(os, "memfd_create", None)
+    if create is not None:
+        fd = int(create("aifootprint-gpu-reader"))
+    else:  # pragma: no cover - non-Linux
+        import tempfile
+
+        with tempfile.TemporaryFile() as fh:
+            fd = os.dup(fh.fileno())
+    os.ftruncate(fd, size)
+    return fd
+
+
+def _notices(rows: list[list[str]]) -> list[Notice]:
+    return [Notice(*row) for row in rows]
+
+
+def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None,
+                     reader: GpuReader) -> None:
+    """Start the reader child, wait for its hello (at most ``reader.start_timeout_s``) and add its GPUs to
+    ``found``; a child that cannot start, fails or does not answer leaves the notice ``gpu-reader-failed`` instead.
+    An unknown ``--gpus`` id is an InputError, as in-process."""
+    import json
+    import mmap
+    import subprocess
+
+    from ...errors import InputError
+
+    size = shm.size(shm.MAX_DEVICES)
+    fd = _shared_file(size)
+    buf = mmap.mmap(fd, size)
+    if pids is not None:
+        shm.write_pids(buf, pids())
+    spec = {"fd": fd, "hz": reader.hz, "gpus": list(cfg.gpus) if cfg.gpus is not None else None,
+            "budget": cfg.nvml_read_budget, "dev_root": cfg.dev_root}
+    command = list(reader.command) if reader.command else [sys.executable, "-m", "aifootprint.measure.sensors.gpuchild"]
+    # the child imports this installation of aifootprint, installed or not
+    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+
+    def failed(why: str) -> None:
+        notice = Notice("gpu-reader-failed", f"{why}: GPU energy is NOT included in this measurement", "gpu")
+        found.notes.append(notice)
+        found.hints.append(notice)
+
+    try:
+        proc = subprocess.Popen([*command, json.dumps(spec)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, pass_fds=(fd,), start_new_session=True, env=env)
+    except OSError as exc:
+        buf.close()
+        os.close(fd)
+        failed(f"the GPU reader process could not start ({exc})")
+        return
+    client = ReaderClient(proc, buf, fd, pids, reader.hz)
+    line = client.line(reader.start_timeout_s)
+    try:
+        hello = json.loads(line) if line else None
+    except ValueError:
+        hello = None
+    if not isinstance(hello, dict) or "devices" not in hello:
+        client.close()
+        if isinstance(hello, dict) and "input_error" in hello:
+            raise InputError(str(hello["input_error"]))
+        if isinstance(hello, dict) and "error" in hello:
+            failed(f"the GPU reader process could not open the GPUs ({hello['error']})")
+        elif proc.poll() is not None:
+            failed(f"the GPU reader process exited (status {proc.returncode}) before reading a GPU")
+        else:
+            failed(f"the GPU reader process did not answer within {reader.start_timeout_s:g} s")
+        return
+    found.notes.extend(_notices(hello.get("notes", [])))
+    found.details.extend(_notices(hello.get("details", [])))
+    found.hints.extend(_notices(hello.get("hints", [])))
+    found.assumptions.extend((str(a[0]), float(a[1]), str(a[2]), str(a[3])) for a in hello.get("assumptions", []))
+    sensors = [RemoteGpuSensor(client, i, info) for i, info in enumerate(hello["devices"])]
+    if not sensors:
+        client.close()
+    found.sensors.extend(sensors)

@@ -1,0 +1,337 @@
+"""The out-of-process GPU reader (``TrackerConfig(gpu_reader="process")``, aifootprint.measure.sensors.gpuproc): a
+child process loads NVML and publishes its readings in shared memory; the workload's process reads memory.
+
+The child loads a real shared library with NVML's C ABI: ``fake_nvml_clocked.c`` (``fake_nvml.c`` with an energy
+counter that follows the reported power over time), built with the system C compiler (skipped without one). The
+child finds it through ``LD_LIBRARY_PATH``, given in its command (the reader's injectable ``command``) or in the
+environment of a fresh interpreter; no GPU, no patching."""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aifootprint.measure.sensors import readershm as shm
+from aifootprint.measure.sensors.discovery import GpuReader, SensorConfig, discover
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+
+HERE = Path(__file__).parent
+#: the fake's two GPUs [W] (fake_nvml.c)
+POWER_W = {"gpu:0": 250.0, "gpu:1": 300.0}
+CHILD = ("-m", "aifootprint.measure.sensors.gpuchild")
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding the clocked fake as ``libnvidia-ml.so.1``."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler to build the fake NVML library")
+    lib = tmp_path_factory.mktemp("nvml-clocked")
+    subprocess.run([cc, "-shared", "-fPIC", "-O1", f"-I{HERE}", str(HERE / "fake_nvml_clocked.c"), "-o",
+                    str(lib / "libnvidia-ml.so.1")], check=True, timeout=60)
+    return lib
+
+
+def _node(tmp_path: Path) -> SensorConfig:
+    """An NVIDIA device node, no RAPL, the CPU and RAM estimates at fixed figures."""
+    dev = tmp_path / "dev"
+    dev.mkdir(exist_ok=True)
+    (dev / "nvidiactl").touch()
+    return SensorConfig(dev_root=str(dev), powercap_root=str(tmp_path / "none"), cpu_tdp_w=10.0, ram_gb=1.0)
+
+
+def _tracker(tmp_path: Path, library: Path, *env: str, command: tuple[str, ...] | None = None,
+             open_timeout_s: float = 30.0) -> Tracker:
+    """A process-reader tracker whose child runs with the fake library (and ``env``: NAME=VALUE words)."""
+    cmd = command or ("env", f"LD_LIBRARY_PATH={library}", *env, sys.executable, *CHILD)
+
+    def with_command(*args: Any, **kwargs: Any) -> Any:
+        kwargs["reader"] = replace(kwargs["reader"], command=cmd)
+        return discover(*args, **kwargs)
+
+    cfg = TrackerConfig(store=False, gpu_reader="process", sensors=_node(tmp_path), gpu_open_timeout_s=open_timeout_s)
+    return Tracker(cfg, discover=with_command)
+
+
+def _codes(notes: Any) -> list[str]:
+    return [n.code for n in notes]
+
+
+def _gone(pid: int) -> bool:
+    """True when ``pid`` has exited (a zombie waiting for a reaper counts as exited)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+def test_the_shared_slots_and_process_ids_round_trip() -> None:
+    """What the child writes is what the workload's process reads: floats, NaN for a missing value, flags, the
+    error text and the method; the tracked process ids behind their own sequence number."""
+    buf = mmap.mmap(-1, shm.size(2))
+    assert shm.read_slot(buf, 1)[0] == 0 and shm.read_pids(buf) is None  # type: ignore[index]
+    shm.write_slot(buf, 1, (12.5, float("nan"), 300.0, 0.5, 0.1, 7.8, shm.FAILED, 4, b"lost", b"nvml-energy-counter"))
+    seq, at, energy, power, share, update, period, flags, length, error, method = shm.read_slot(buf, 1)  # type: ignore[misc]
+    assert (seq, at, power, share, update, period, flags) == (2, 12.5, 300.0, 0.5, 0.1, 7.8, shm.FAILED)
+    assert energy != energy and error[:length] == b"lost" and method.rstrip(b"\0") == b"nvml-energy-counter"
+    assert shm.read_slot(buf, 0)[0] == 0  # type: ignore[index]
+    shm.write_pids(buf, {4242, 7, 0})
+    assert shm.read_pids(buf) == {4242, 7}
+
+
+SAME_ENERGY = r"""
+import json, os, sys, time
+os.environ["FAKE_NVML_PID"] = str(os.getpid())   # GPU 0 runs this process and pid 1, 50 % SM each
+from aifootprint.measure.sensors.discovery import SensorConfig
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+out = {}
+for mode in ("process", "thread"):   # the process reader first: the library is not loaded here before it
+    cfg = TrackerConfig(store=False, gpu_reader=mode, sensors=SensorConfig(dev_root=sys.argv[1], cpu_tdp_w=10.0,
+                        ram_gb=1.0, powercap_root=sys.argv[2]))
+    tr = Tracker(cfg, pids=lambda: {os.getpid(), 1})   # both tracked: share 1 (0.5 if the child ignored them)
+    t = time.perf_counter(); tr.start(); start_s = time.perf_counter() - t
+    tr.wait_open(10); time.sleep(0.8)   # past the GPUs' first reading (bridged back to start())
+    with tr.window("w") as w:
+        time.sleep(0.6)
+    r = tr.stop()
+    maps = open("/proc/self/maps").read()
+    out[mode] = {"start_s": start_s, "duration_s": r.duration_s, "window_s": w.result.duration_s,
+                 "gpus": {d.device: [d.method, d.energy_j, d.process_energy_j] for d in r.devices
+                          if d.component == "gpu"},
+                 "window": {d.device: d.energy_j for d in w.result.devices if d.component == "gpu"},
+                 "window_process": {d.device: d.process_energy_j for d in w.result.devices if d.component == "gpu"},
+                 "notes": [n.code for n in r.notes], "labels": tr.labels(),
+                 "limits": {t.sensor.device: getattr(t.sensor, "power_limit_w", None) for t in tr._tracks},
+                 "nvml_loaded": "libnvidia-ml" in maps,
+                 "binding_imported": "aifootprint.measure.sensors.nvml" in sys.modules}
+print(json.dumps(out))
+"""
+
+
+def test_both_readers_give_the_same_energy_and_the_workload_loads_no_nvml(library: Path, tmp_path: Path) -> None:
+    """The same fake GPUs measured by the in-process reader and by the reader process: the same devices, methods,
+    labels and power limits; the run's and a window's energy are the counter's (power x time) within 2 % for both;
+    the process share too (GPU 0 runs two processes, both tracked: the tracked pids reach the child). With the
+    process reader, the workload's process never maps the NVML library nor imports the binding, and start() does
+    not wait for the child (whose nvmlInit takes 0.3 s here)."""
+    node = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "FAKE_NVML_INIT_MS": "300",
+           "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", SAME_ENERGY, node.dev_root, node.powercap_root], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    proc, thread = out["process"], out["thread"]
+    assert not proc["nvml_loaded"] and not proc["binding_imported"]
+    assert thread["nvml_loaded"]  # the check sees the library where it is loaded
+    for run in (proc, thread):
+        assert run["start_s"] < 0.1
+        assert run["notes"] == []
+        for device, power_w in POWER_W.items():
+            method, energy_j, _process_j = run["gpus"][device]
+            assert method == "nvml-energy-counter"
+            assert energy_j == pytest.approx(power_w * run["duration_s"], rel=0.02)
+            assert run["window"][device] == pytest.approx(power_w * run["window_s"], rel=0.02)
+        assert run["window_process"]["gpu:0"] == pytest.approx(run["window"]["gpu:0"], rel=0.2)
+    assert proc["labels"] == thread["labels"] and proc["limits"] == thread["limits"]
+    for device in POWER_W:
+        per_s = [run["gpus"][device][1] / run["duration_s"] for run in (proc, thread)]
+        assert per_s[0] == pytest.approx(per_s[1], rel=0.02)
+    assert proc["gpus"]["gpu:0"][2] == pytest.approx(thread["gpus"]["gpu:0"][2], rel=0.1)
+
+
+def test_a_reader_killed_mid_run_is_a_gap_and_flagged(library: Path, tmp_path: Path) -> None:
+    """kill -9 of the reader: the run goes on and ends at once; the GPUs' energy up to the kill is kept, the rest is
+    a gap (lost), and the result says why (``gpu-reader-failed``: exited)."""
+    tracker = _tracker(tmp_path, library).start()
+    assert tracker.wait_open(10)
+    pid = tracker._tracks[0].sensor.reader_pid  # type: ignore[attr-defined]
+    time.sleep(0.5)
+    killed = tracker.elapsed_s()
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(1.6)  # past the reader's staleness bound (1 s at 10 Hz)
+    t = time.perf_counter()
+    result = tracker.stop()
+    assert time.perf_counter() - t < 1.0
+    gpus = {d.device: d for d in result.devices if d.component == "gpu"}
+    assert set(gpus) == set(POWER_W)
+    for device, power_w in POWER_W.items():
+        assert gpus[device].energy_j == pytest.approx(power_w * killed, rel=0.3)  # up to the last reading
+    lost = [g for g in result.gaps if g.device in POWER_W]
+    assert {g.device for g in lost} == set(POWER_W)
+    failed = [n for n in result.notes if n.code == "gpu-reader-failed"]
+    assert len(failed) == 1 and "exited" in failed[0].message
+    assert {d.component for d in result.devices} == {"gpu", "cpu", "ram"}
+
+
+def test_a_hung_reader_is_a_gap_and_stop_does_not_wait_for_it(library: Path, tmp_path: Path) -> None:
+    """The child's NVML calls block forever 0.4 s after its first read (a hung driver): the workload's reads stay
+    memory reads, the GPUs get a gap, the result says the reader hung, and stop() kills it at once."""
+    tracker = _tracker(tmp_path, library, "FAKE_NVML_HANG_AFTER_MS=400").start()
+    assert tracker.wait_open(10)
+    pid = tracker._tracks[0].sensor.reader_pid  # type: ignore[attr-defined]
+    time.sleep(2.0)
+    t = time.perf_counter()
+    result = tracker.stop()
+    assert time.perf_counter() - t < 1.0
+    assert {g.device for g in result.gaps} >= set(POWER_W)
+    failed = [n for n in result.notes if n.code == "gpu-reader-failed"]
+    assert len(failed) == 1 and "hung" in failed[0].message
+    deadline = time.monotonic() + 5
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(pid)
+
+
+@pytest.mark.parametrize("case", ["cannot start", "exits", "never answers"])
+def test_a_reader_that_never_starts_leaves_the_host_measured_and_flagged(library: Path, tmp_path: Path,
+                                                                         case: str) -> None:
+    command = {"cannot start": (str(tmp_path / "no-such-python"),),
+               "exits": (sys.executable, "-c", "pass"),
+               "never answers": (sys.executable, "-c", "import time; time.sleep(60)")}[case]
+    tracker = _tracker(tmp_path, library, command=command, open_timeout_s=0.5)
+    t = time.perf_counter()
+    tracker.start()
+    assert time.perf_counter() - t < 0.1
+    if case != "never answers":
+        assert tracker.wait_open(10)
+    result = tracker.stop()
+    assert {d.component for d in result.devices} == {"cpu", "ram"}
+    codes = _codes(result.notes)
+    if case == "never answers":  # stop() gave up on it at the same bound as the reader's wait
+        assert {"gpu-reader-failed", "gpus-not-opened"} & set(codes)
+    else:
+        assert "gpu-reader-failed" in codes
+
+
+PARENT = r"""
+import sys, time
+from aifootprint.measure.sensors.discovery import SensorConfig
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+cfg = TrackerConfig(store=False, gpu_reader="process", sensors=SensorConfig(dev_root=sys.argv[1], cpu_tdp_w=10.0,
+                    ram_gb=1.0, powercap_root=sys.argv[2]))
+tr = Tracker(cfg).start()
+tr.wait_open(10)
+print(tr._tracks[0].sensor.reader_pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_reader_does_not_outlive_a_parent_killed_with_sigkill(library: Path, tmp_path: Path) -> None:
+    node = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, node.dev_root, node.powercap_root], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    reader = int(parent.stdout.readline())
+    assert not _gone(reader)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(10)
+    parent.stdout.close()
+    deadline = time.monotonic() + 3
+    while not _gone(reader) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(reader)
+
+
+def test_the_thread_reader_is_the_default_and_a_bad_reader_is_an_input_error() -> None:
+    from aifootprint.errors import InputError
+
+    assert TrackerConfig().gpu_reader == "thread"
+    assert GpuReader().kind == "thread"
+    with pytest.raises(InputError, match="accepted: thread"):
+        TrackerConfig(gpu_reader="fork")  # type: ignore[arg-type]
+
+
+def test_a_cpu_only_machine_starts_no_reader(tmp_path: Path) -> None:
+    """No GPU device node: the process reader starts nothing (and the run is the host's)."""
+    (tmp_path / "dev").mkdir()
+    cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=10.0,
+                       ram_gb=1.0)
+    reader = GpuReader("process", command=(str(tmp_path / "would-fail"),))
+    found = discover(cfg, gpus_later=True, reader=reader)
+    assert found.gpus_later is None and not _codes(found.notes)
+    assert {s.component for s in found.sensors} == {"cpu", "ram"}
+    for sensor in found.sensors:
+        sensor.close()
+
+
+@pytest.mark.parametrize(("flag", "fails"), [("bogus", True), ("process", False)])
+def test_measure_takes_the_reader_flag(tmp_path: Path, flag: str, fails: bool) -> None:
+    env = {**os.environ, "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "aifootprint.cli.main", "measure", "--gpu-reader", flag,
+                           "--sensors", "fake", "--json", "--", sys.executable, "-c", "pass"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    if fails:
+        assert done.returncode == 2
+        assert done.stderr.strip().count("\n") == 0 and "--gpu-reader" in done.stderr
+        assert "accepted: thread" in done.stderr and "Traceback" not in done.stderr
+    else:
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["inputs"]["gpu_reader"] == "process"
+
+
+def test_the_reader_options_reach_the_child(library: Path, tmp_path: Path) -> None:
+    """Named GPUs are opened in start() (an unknown id fails there, as in-process) and only those are read."""
+    from aifootprint.errors import InputError
+
+    cmd = ("env", f"LD_LIBRARY_PATH={library}", sys.executable, *CHILD)
+    base = _node(tmp_path)
+    reader = GpuReader("process", start_timeout_s=10, command=cmd)
+    with pytest.raises(InputError, match="unknown GPU id"):
+        discover(replace(base, gpus=("7",)), reader=reader)
+    found = discover(replace(base, gpus=("1",)), reader=reader)
+    gpus = [s for s in found.sensors if s.component == "gpu"]
+    assert [s.device for s in gpus] == ["gpu:1"]
+    assert gpus[0].read_full().power_w == 300.0
+    for sensor in found.sensors:
+        sensor.close()
+
+
+
+class _EarlierSensor:
+    """A power-only sensor whose readings were taken ``age_s`` before they are returned (as the reader process's)."""
+
+    device = physical_id = "gpu:0"
+    component = "gpu"
+    method = "test"
+    estimated = False
+    counter_update_s = None
+
+    def __init__(self, age_s: float) -> None:
+        self.age_s = age_s
+
+    def read(self) -> Any:
+        from aifootprint.measure.sensors.gpuproc import DatedReading
+
+        reading = DatedReading(None, 100.0, None)
+        reading.age_s = self.age_s
+        return reading
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_reading_taken_earlier_is_dated_when_it_was_taken(clock: Any) -> None:
+    """The tracker dates a reading by its age (the reader process took it up to a tick earlier): read at t = 1 s, taken
+    0.3 s before, it is the power at t = 0.7 s. Dated at its read, a window's energy would be off by up to a tick's."""
+    sensor = _EarlierSensor(0.0)
+    tracker = Tracker(TrackerConfig(store=False, background=False), sensors=[sensor], clock=clock).start()
+    sensor.age_s = 0.3
+    clock.advance(1.0)
+    result = tracker.stop()
+    assert tracker._tracks[0].t == pytest.approx(clock.t - 0.3)
+    assert result.devices[0].energy_j == pytest.approx(100.0 * 0.7)
