@@ -44,6 +44,32 @@ def test_assumption_values_are_numbers() -> None:
     assert nvidia["inputs"]["distributions"]["server_power_kw"].startswith("range")
 
 
+def test_by_year_assumption_value_is_that_of_the_first_year() -> None:
+    """Shipments anchored 2023 (100,000) and 2027 (range 1-1.5 M, nominal 1.25 M) in a 2025-2030 scenario: the
+    value "in the first scenario year" is 2025's, 100,000 + 2/4 x 1.15 M = 675,000, as the model uses it. Before,
+    the nearest anchor's (2023: 100,000) was reported."""
+    text = """[scenario]
+name = "fleet"
+model = "supply"
+years = { start = 2025, end = 2030 }
+[inputs.shipments_servers]
+unit = "servers/yr"
+source = "assumption"
+by_year = { 2023 = 100_000, 2027 = { range = [1_000_000, 1_500_000] } }
+[inputs.lifetime_years]
+point = 4
+unit = "yr"
+source = "assumption"
+[inputs.server_power_kw]
+point = 10
+unit = "kW"
+source = "assumption"
+"""
+    out = json.loads(to_result(run(parse_scenario(text), draws=100, seed=1)).to_json())
+    values = {a["name"]: a["value"] for a in out["assumptions"]}
+    assert values["shipments_servers"] == pytest.approx(675_000)
+
+
 def test_sensitivity_rows_name_their_units() -> None:
     out = _json("devries-2023-nvidia-2027")["sensitivity"]
     assert out["output_unit"] == "TWh/yr"

@@ -308,6 +308,16 @@ def _corner_picks(names: list[str]) -> Pick:
     return pick
 
 
+def input_in_year(prepared: Prepared, name: str, year_index: int,
+                  pick: Callable[[Dist], FloatArray]) -> FloatArray:
+    """``pick(dist)`` of input ``name`` in scenario year ``year_index``, interpolated between ``by_year`` anchors
+    as the model uses it (geometric for a trajectory's totals, else linear; held beyond the anchors)."""
+    model_specs = specs(prepared.scenario.model)
+    geometric = name in model_specs and model_specs[name].interpolation == "geometric"
+    values = _values_for(prepared.inputs[name], prepared.scenario.years, lambda _, d: pick(d), geometric)
+    return np.asarray(values[min(year_index, values.shape[0] - 1)], dtype=np.float64)
+
+
 def _oat(prepared: Prepared, names: list[str], year_index: int) -> dict[str, tuple[float, float, float, float]]:
     """One-at-a-time: output of the headline when each input is at its p5 / p95, others nominal."""
     pos = {n: i for i, n in enumerate(names)}
@@ -321,15 +331,12 @@ def _oat(prepared: Prepared, names: list[str], year_index: int) -> dict[str, tup
         return base
 
     out = evaluate(prepared, pick)[HEADLINE][year_index]
-    model_specs = specs(prepared.scenario.model)
     result = {}
     for n, i in pos.items():
-        inp = prepared.inputs[n]
         # the input's own p5/p95 in that year, interpolated between anchors as the model uses it (not the nearest
         # anchor's: a 2028 between anchors 2024 and 2030 is neither)
-        geometric = n in model_specs and model_specs[n].interpolation == "geometric"
-        values = _values_for(inp, prepared.scenario.years, lambda _, d: d.quantile(np.array([0.05, 0.95])), geometric)
-        lo_in, hi_in = (float(x) for x in values[min(year_index, values.shape[0] - 1)])
+        lo_in, hi_in = (float(x) for x in input_in_year(prepared, n, year_index,
+                                                        lambda d: d.quantile(np.array([0.05, 0.95]))))
         result[n] = (float(out[1 + 2 * i]), float(out[2 + 2 * i]), lo_in, hi_in)
     return result
 

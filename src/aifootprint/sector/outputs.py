@@ -8,9 +8,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..result import Assumption, Result
 from .models import HEADLINE, OUTPUT_UNITS
-from .montecarlo import RunResult, summary
+from .montecarlo import RunResult, input_in_year, summary
 from .scenario import Published, Scenario
 
 
@@ -83,15 +85,15 @@ def published_checks(result: RunResult) -> list[PublishedCheck]:
 
 def assumptions(result: RunResult) -> list[Assumption]:
     """Every input of the run as an :class:`Assumption` with a numeric ``value``: the nominal value (the value
-    its source states; for ``by_year`` inputs, in the first scenario year). The full distributions are in the
-    result's ``inputs.distributions`` (:func:`distributions`)."""
+    its source states; for ``by_year`` inputs, in the first scenario year, interpolated between anchors as the model
+    uses it). The full distributions are in the result's ``inputs.distributions`` (:func:`distributions`)."""
     out = []
-    first = result.years[0]
     for name, inp in result.prepared.inputs.items():
         src = inp.source if not inp.is_assumption else "assumption (user; no published value)"
         if inp.note:
             src += f" — {inp.note}"
-        out.append(Assumption(name, float(inp.at(first).nominal), inp.unit, src))
+        value = float(input_in_year(result.prepared, name, 0, lambda d: np.array([d.nominal]))[0])
+        out.append(Assumption(name, value, inp.unit, src))
     return out
 
 
