@@ -56,13 +56,14 @@ def test_single_year_headline_and_legend(reg: Registry) -> None:
     assert "5–95 % band" in sector_section(multi) and "→" in _lede(sector_section(multi))
 
 
-def _marker_boxes(svg: str) -> tuple[list[tuple[float, float, float, float]], list[tuple[float, float, float, float]]]:
+def _marker_boxes(svg: str, size: int) -> tuple[list[tuple[float, float, float, float]],
+                                               list[tuple[float, float, float, float]]]:
     bars = [(float(x) - 8, min(float(a), float(b)), float(x) + 8, max(float(a), float(b))) for x, a, _, b in
             re.findall(r'<g stroke="[^"]+" stroke-width="3"><title>[^<]*</title><line x1="([\d.]+)" y1="([\d.]+)" '
                        r'x2="([\d.]+)" y2="([\d.]+)"/>', svg)]
-    labels = [label_box(float(x), float(y), text, anchor, 11) for x, y, anchor, text in
-              re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="11" text-anchor="(\w+)"[^>]*>([^<]*)</text>',
-                         svg)]
+    labels = [label_box(float(x), float(y), text, anchor, size) for x, y, anchor, text in
+              re.findall(rf'<text x="([\d.]+)" y="([\d.]+)" font-size="{size}" text-anchor="(\w+)" fill="(?!#222)[^"]*"'
+                         r'[^>]*>([^<]*)</text>', svg)]
     return bars, labels
 
 
@@ -71,12 +72,21 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 @pytest.mark.parametrize("scenario", ["devries-2023-nvidia-2027", "devries-2023-google-search-ai",
-                                      "iea-2025-data-centres"])
+                                      "iea-2025-data-centres", "devries-2023-chatgpt", "ai-search-rebound"])
 def test_marker_labels_overlap_no_label_or_bar(reg: Registry, scenario: str) -> None:
-    """'5th–95th percentile' was drawn over 'DV23 2027 (IT)' and its error bar."""
+    """'5th–95th percentile' was drawn over 'DV23 2027 (IT)' and its error bar. Both drawings: the wide one
+    (11-unit marker labels, reference labels in the margin) and the narrow one (13 units, reference labels on the
+    plot, or in the legend where the plot has no room)."""
     traj, _, _ = sector_data(scenario, 2_000, reg)
-    bars, labels = _marker_boxes(sector_section(traj))
-    assert labels and len(labels) == len(traj.markers)
+    html = sector_section(traj)
+    wide, narrow = html.split("</svg>")[:2]
+    bars, labels = _marker_boxes(wide, 11)
+    assert len(labels) == len(traj.markers)
+    for i, a in enumerate(labels):
+        assert not any(_overlap(a, b) for b in labels[i + 1:]), scenario
+        assert not any(_overlap(a, b) for b in bars), scenario
+    bars, labels = _marker_boxes(narrow, 13)  # marker and reference labels (coloured; the legend's are #222)
+    assert len(labels) >= len(traj.markers) + (len(traj.refs) > 0)
     for i, a in enumerate(labels):
         assert not any(_overlap(a, b) for b in labels[i + 1:]), scenario
         assert not any(_overlap(a, b) for b in bars), scenario

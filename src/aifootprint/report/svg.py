@@ -77,6 +77,10 @@ class Marker:
     color: str = "#2e4057"
 
 
+#: A label's spot: x, baseline, text, anchor, colour.
+_Spot = tuple[float, float, str, str, str]
+
+
 class _Frame:
     """Data → view-box coordinates inside the plot box (left, top, right, bottom)."""
 
@@ -166,19 +170,22 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
     published, marker_boxes = _markers(f, series, markers, ref_ys, layout)
     # wide: each label in the right margin (moved apart); narrow: on the plot beside its line, clear of the
     # published bars' labels (placed first: they belong at their bar, a reference label anywhere along its line)
-    placed = (_ref_labels_on_plot(f, series, refs, ref_ys, markers, marker_boxes, layout) if layout.narrow else
-              [(W - M_RIGHT + 6, ly, f"{r.label} ({num(r.y)})", "start", r.color) for r, ly in
-               zip(refs, spread([y + 4 for y in ref_ys], gap=14, lo=M_TOP + 10, hi=H - M_BOTTOM), strict=True)])
-    for r, y, (lx, ly, s, anchor, color) in zip(refs, ref_ys, placed, strict=True):
+    placed: list[_Spot | None] = (
+        _ref_labels_on_plot(f, series, refs, ref_ys, markers, marker_boxes, layout) if layout.narrow else
+        [(W - M_RIGHT + 6, ly, f"{r.label} ({num(r.y)})", "start", r.color) for r, ly in
+         zip(refs, spread([y + 4 for y in ref_ys], gap=14, lo=M_TOP + 10, hi=H - M_BOTTOM), strict=True)])
+    for r, y, spot in zip(refs, ref_ys, placed, strict=True):
         parts.append(f'<line x1="{f.left}" y1="{y:.1f}" x2="{f.right}" y2="{y:.1f}" stroke="{r.color}" '
                      f'stroke-dasharray="2,3"><title>{escape(r.label)}: {num(r.y)}</title></line>')
-        parts.append(text(lx, ly, s, anchor, layout.font, color))
+        if spot is not None:
+            parts.append(text(spot[0], spot[1], spot[2], spot[3], layout.font, spot[4]))
     parts.extend(_series(f, series, x_fmt))
-    if layout.narrow:
-        legend, bottom = _legend_below(series, marker_legend, bottom + layout.font + 10, layout)
+    if layout.narrow:  # a reference line with no room for its label on the plot is named in the legend
+        unlabelled = [r for r, spot in zip(refs, placed, strict=True) if spot is None]
+        legend, bottom = _legend_below(series, marker_legend, unlabelled, bottom + layout.font + 10, layout)
     else:
         legend = _legend_right(series, marker_legend, [label_box(x, y, s, a, layout.font)
-                                                       for x, y, s, a, _ in placed])
+                                                       for x, y, s, a, _ in filter(None, placed)])
     parts.extend(legend)
     parts.extend(published)
     return wrap_svg(parts, title, layout, H if not layout.narrow else math.ceil(bottom - layout.font))
@@ -219,39 +226,47 @@ def _legend_right(series: Sequence[Series], marker_legend: Sequence[tuple[str, s
     return [*parts, "</g>"]
 
 
-def _legend_below(series: Sequence[Series], marker_legend: Sequence[tuple[str, str]], y: float, lay: Layout
-                  ) -> tuple[list[str], float]:
-    """Narrow: the legend under the x-axis title, entries flowing left to right; the baseline after it."""
-    items = [(f"s{i}", s.label) for i, s in enumerate(series)] + [(f"m{i}", name)
-                                                                  for i, (name, _) in enumerate(marker_legend)]
+def _legend_below(series: Sequence[Series], marker_legend: Sequence[tuple[str, str]], refs: Sequence[RefLine],
+                  y: float, lay: Layout) -> tuple[list[str], float]:
+    """Narrow: the legend under the x-axis title, entries flowing left to right (series, published bars, then
+    reference lines not labelled on the plot); the baseline after it."""
+    items = ([(f"s{i}", s.label) for i, s in enumerate(series)]
+             + [(f"m{i}", name) for i, (name, _) in enumerate(marker_legend)]
+             + [(f"r{i}", f"{r.label} ({num(r.y)})") for i, r in enumerate(refs)])
     placed, end = legend_flow(items, 4, y, lay.width - 8, lay.font)
     parts = ['<g class="legend">']
     for x, base, kind, name in placed:
         i = int(kind[1:])
-        parts.append(_swatch(x, base - 4, series[i]) if kind[0] == "s"
-                     else _error_bar_icon(x + 7, base - 4, marker_legend[i][1]))
+        if kind[0] == "s":
+            parts.append(_swatch(x, base - 4, series[i]))
+        elif kind[0] == "m":
+            parts.append(_error_bar_icon(x + 7, base - 4, marker_legend[i][1]))
+        else:  # a reference line: a dotted stroke
+            parts.append(f'<line x1="{x}" y1="{base - 4}" x2="{x + 14}" y2="{base - 4}" stroke="{refs[i].color}" '
+                         'stroke-width="1.5" stroke-dasharray="2,3"/>')
         parts.append(text(x + 20, base, name, size=lay.font))
     return [*parts, "</g>"], end
 
 
 def _ref_labels_on_plot(f: _Frame, series: Sequence[Series], refs: Sequence[RefLine], ref_ys: Sequence[float],
-                        markers: Sequence[Marker], taken: Sequence[Box], lay: Layout
-                        ) -> list[tuple[float, float, str, str, str]]:
+                        markers: Sequence[Marker], taken: Sequence[Box], lay: Layout) -> list[_Spot | None]:
     """Narrow: each reference line's label on the plot, just above (else below) its line, at the right end, the left
     end or between, wherever it covers no line, band, point, published bar or other label (``taken``: those
-    already on the plot); ``[(x, baseline, text, anchor, colour)]``."""
+    already on the plot); None where there is no such spot (lines a few pixels apart)."""
     obstacles = _obstacles(f, series, markers, ref_ys) + list(taken)
-    out = []
+    out: list[_Spot | None] = []
     span = f.right - f.left
     spots = [(f.right - 2, "end"), (f.left + 4, "start"), (f.left + span / 2, "middle"),
              (f.left + span / 4, "middle"), (f.left + 3 * span / 4, "middle")]
     for r, y in zip(refs, ref_ys, strict=True):
         s = f"{r.label} ({num(r.y)})"
         candidates = [(x, y + dy, anchor) for dy in (-6.0, lay.font + 2.0) for x, anchor in spots]
-        x, ly, anchor = next((c for c in candidates
-                              if _fits(label_box(c[0], c[1], s, c[2], lay.font), obstacles, f)), candidates[0])
-        obstacles.append(label_box(x, ly, s, anchor, lay.font))
-        out.append((x, ly, s, anchor, r.color))
+        spot = next((c for c in candidates if _fits(label_box(c[0], c[1], s, c[2], lay.font), obstacles, f)), None)
+        if spot is None:
+            out.append(None)
+            continue
+        obstacles.append(label_box(spot[0], spot[1], s, spot[2], lay.font))
+        out.append((spot[0], spot[1], s, spot[2], r.color))
     return out
 
 
