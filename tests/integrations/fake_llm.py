@@ -31,11 +31,16 @@ def send_json(handler: BaseHTTPRequestHandler, code: int, body: Any) -> None:
     handler.wfile.write(data)
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # many parallel calls (asyncio.gather, thread pools); the default backlog is 5
+    daemon_threads = True
+
+
 @contextmanager
 def serve(handler: type[BaseHTTPRequestHandler], **attrs: Any) -> Iterator[tuple[str, list[Any]]]:
     """Serve ``handler`` on 127.0.0.1 (free port) in a thread; the server carries ``seen = []`` (what the handler
     records) and ``attrs``. Yields (base URL, ``seen``)."""
-    server: Any = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server: Any = _Server(("127.0.0.1", 0), handler)
     server.seen = []
     for name, value in attrs.items():
         setattr(server, name, value)

@@ -10,6 +10,7 @@ import pytest
 
 from aifootprint.integrations.core import CallImpacts, CallRecord, HookConfig, ImpactCalculator, Usage
 from aifootprint.integrations.litellm import ImpactsCallback
+from aifootprint.notice import Notice
 
 
 class Collect:
@@ -49,7 +50,8 @@ def test_usage_from_standard_logging_object_and_bad_payload() -> None:
     resp = SimpleNamespace(model="anthropic/claude-sonnet-4")
     out = cb.handle(kwargs, resp, None, None)
     assert isinstance(out, CallImpacts) and out.model == "claude-sonnet-4" and out.usage == Usage(1200, 300)
-    assert cb.handle({}, object(), None, None) is None  # nothing usable: nothing recorded, no exception
+    bad = cb.handle({}, object(), None, None)  # nothing usable: flagged, no exception
+    assert isinstance(bad, Notice) and bad.code == "no-usage"
 
 
 _REAL = """

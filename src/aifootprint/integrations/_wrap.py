@@ -24,7 +24,7 @@ from typing import Any
 
 from aifootprint.notice import Notice
 
-from .core import CallImpacts, CallRecord, ImpactCalculator, Usage, attach, deliver, usage_from
+from .core import CallImpacts, CallRecord, ImpactCalculator, UnestimatedCall, Usage, attach, deliver, usage_from
 
 _LOG = logging.getLogger("aifootprint.integrations")
 MARK = "__aifootprint_wrapped__"
@@ -117,9 +117,16 @@ class Hook:
             else:
                 out = self.calc.impacts(model or request_model, usage)
             attach(target, "impacts", out)
-            if isinstance(out, CallImpacts) and self.calc.config.sinks:
-                deliver(self.calc.config.sinks, CallRecord(self.system, request_model, model or request_model,
-                                                           start_s, end_s, request_id, out, self.operation))
+            sinks = self.calc.config.sinks
+            if sinks:
+                rec: CallRecord | UnestimatedCall
+                if isinstance(out, CallImpacts):
+                    rec = CallRecord(self.system, request_model, model or request_model, start_s, end_s,
+                                     request_id, out, self.operation)
+                else:
+                    rec = UnestimatedCall(self.system, request_model, model or request_model, start_s, end_s,
+                                          request_id, out, usage, self.operation)
+                deliver(sinks, rec)
             return out
         except Exception as exc:  # never break the caller
             _LOG.warning("aifootprint: impacts not computed: %s: %s", type(exc).__name__, exc)

@@ -121,8 +121,26 @@ class CallRecord:
     operation: str = "chat"
 
 
+@dataclass(frozen=True, slots=True)
+class UnestimatedCall:
+    """A successful call whose footprint could not be estimated: ``notice`` says why (``unknown-model``,
+    ``no-usage``, ``usage-out-of-range``); ``usage`` is None when the response reported none. Given to the sinks
+    that define ``record_unestimated``, so that totals can say how many calls they leave out."""
+
+    system: str
+    request_model: str
+    response_model: str
+    start_s: float
+    end_s: float
+    request_id: str
+    notice: Notice
+    usage: Usage | None
+    operation: str = "chat"
+
+
 class CallSink(Protocol):
-    """Receives every successful call (ledger, OpenTelemetry, a user callback)."""
+    """Receives every successful call (ledger, OpenTelemetry, a user callback). A sink may also define
+    ``record_unestimated(call: UnestimatedCall)`` for the calls without an estimate (optional: it is looked up)."""
 
     def record(self, call: CallRecord) -> None: ...
 
@@ -346,11 +364,17 @@ def _batch_notices(est: RequestEstimator, input_tokens: float, output_tokens: fl
     return tuple(w for w in res.warnings if isinstance(w, Notice) and w.code == "batch-limited")
 
 
-def deliver(sinks: Sequence[CallSink], record: CallRecord) -> None:
-    """Give ``record`` to every sink; a failing sink is logged, never raised to the caller."""
+def deliver(sinks: Sequence[CallSink], record: CallRecord | UnestimatedCall) -> None:
+    """Give ``record`` to every sink (an :class:`UnestimatedCall` only to the sinks with ``record_unestimated``); a
+    failing sink is logged, never raised to the caller."""
     for sink in sinks:
         try:
-            sink.record(record)
+            if type(record) is CallRecord:
+                sink.record(record)
+            else:
+                fn = getattr(sink, "record_unestimated", None)
+                if fn is not None:
+                    fn(record)
         except Exception as exc:  # a ledger or exporter must never break the caller's API call
             _LOG.warning("aifootprint: sink %s failed: %s: %s", type(sink).__name__, type(exc).__name__, exc)
 

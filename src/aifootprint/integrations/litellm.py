@@ -15,7 +15,9 @@ with the assembled response). Usage comes from ``response_obj.usage`` (OpenAI sh
 ``prompt_tokens_details.cached_tokens`` and ``completion_tokens_details.reasoning_tokens``), else from
 ``kwargs["standard_logging_object"]``; the provider from ``kwargs["custom_llm_provider"]`` /
 ``kwargs["litellm_params"]``. Impacts are set as ``response_obj.impacts`` (LiteLLM may log after returning the
-response: read them from a sink for certainty) and given to the configured sinks. Failures record nothing
+response: read them from a sink for certainty) and given to the configured sinks; a call without an estimate
+(unknown model, no usage) goes to the sinks' ``record_unestimated``. Only text-generation calls are read
+(:data:`GENERATION_CALLS`: not embeddings, images or speech). Failures record nothing
 (``log_failure_event`` is not overridden). litellm is imported only by :func:`impacts_logger`.
 """
 
@@ -26,7 +28,19 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .core import CallImpacts, CallRecord, HookConfig, ImpactCalculator, Usage, attach, deliver, usage_from
+from aifootprint.notice import Notice
+
+from .core import (
+    CallImpacts,
+    CallRecord,
+    HookConfig,
+    ImpactCalculator,
+    UnestimatedCall,
+    Usage,
+    attach,
+    deliver,
+    usage_from,
+)
 
 _LOG = logging.getLogger("aifootprint.integrations")
 
@@ -35,6 +49,14 @@ def _ts(t: Any) -> float:
     if isinstance(t, datetime):
         return t.timestamp()
     return float(t) if isinstance(t, int | float) else 0.0
+
+
+#: LiteLLM ``call_type`` values of text generation (``litellm.types.utils.CallTypes``): the calls the request
+#: estimator describes. Other calls (embeddings, images, speech, transcription, rerank…) are left alone: charging an
+#: embedding's prompt as a one-token generation would be wrong. A payload without ``call_type`` is read.
+GENERATION_CALLS = frozenset({"completion", "acompletion", "text_completion", "atext_completion", "responses",
+                              "aresponses", "anthropic_messages", "aanthropic_messages", "generate_content",
+                              "agenerate_content", "generate_content_stream", "agenerate_content_stream"})
 
 
 class ImpactsCallback:
@@ -46,6 +68,9 @@ class ImpactsCallback:
     def handle(self, kwargs: Mapping[str, Any], response_obj: Any, start_time: Any, end_time: Any) -> Any:
         """Compute, attach and deliver the impacts of one successful call; never raises."""
         try:
+            call_type = str(kwargs.get("call_type") or "").rpartition(".")[2]  # a value, or an enum's str()
+            if call_type and call_type not in GENERATION_CALLS:  # embeddings, images, speech…: not an LLM request
+                return None
             slo = kwargs.get("standard_logging_object") or {}
             usage: Usage | None = usage_from(getattr(response_obj, "usage", None))
             if usage is None and isinstance(slo, Mapping):
@@ -56,15 +81,16 @@ class ImpactsCallback:
                          or (slo.get("custom_llm_provider") if isinstance(slo, Mapping) else None) or "litellm")
             req_model = str(kwargs.get("model") or "")
             model = str(getattr(response_obj, "model", "") or req_model)
-            if usage is None:
-                return None
-            out = self.calc.impacts(_bare(model), usage)
+            out: CallImpacts | Notice = (self.calc.impacts(_bare(model), usage) if usage is not None else
+                                         Notice("no-usage", "the response carried no token usage", "usage"))
             attach(response_obj, "impacts", out)
-            if isinstance(out, CallImpacts) and self.calc.config.sinks:
+            if self.calc.config.sinks:
                 rid = str(getattr(response_obj, "id", "") or kwargs.get("litellm_call_id") or "")
-                op = "text_completion" if "text_completion" in str(kwargs.get("call_type") or "") else "chat"
-                deliver(self.calc.config.sinks, CallRecord(system, req_model, model, _ts(start_time), _ts(end_time),
-                                                           rid, out, op))
+                op = "text_completion" if "text_completion" in call_type else "chat"
+                t0, t1 = _ts(start_time), _ts(end_time)
+                deliver(self.calc.config.sinks,
+                        CallRecord(system, req_model, model, t0, t1, rid, out, op) if isinstance(out, CallImpacts)
+                        else UnestimatedCall(system, req_model, model, t0, t1, rid, out, usage, op))
             return out
         except Exception as exc:  # a logging callback must never disturb LiteLLM
             _LOG.warning("aifootprint: LiteLLM impacts not computed: %s: %s", type(exc).__name__, exc)

@@ -14,7 +14,8 @@ Client hooks (:class:`OTelSink`, a :class:`~.core.CallSink`), with the GenAI att
 ``gen_ai.provider.name``, ``gen_ai.operation.name``, ``gen_ai.request.model``, ``gen_ai.response.model``:
 - ``gen_ai.client.token.usage`` (Histogram, ``{token}``): per the GenAI convention, ``gen_ai.token.type`` =
   ``input`` / ``output``; reasoning and cached counts are recorded with the types ``reasoning`` and
-  ``cached_input`` (subsets of output and input: do not add them to the totals).
+  ``cached_input`` (subsets of output and input: do not add them to the totals). Calls without an estimate
+  (unknown model) count here too.
 - ``aifootprint.gen_ai.energy`` (Counter, ``J``), ``aifootprint.gen_ai.carbon`` (Counter, ``g``),
   ``aifootprint.gen_ai.water`` (Counter, ``L``): best estimates per call (no GenAI energy metric exists yet),
   with ``aifootprint.model`` (model as resolved) and ``aifootprint.boundary``.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .core import CallRecord
+from .core import CallRecord, UnestimatedCall, Usage
 
 COMPONENT_TYPES = {"gpu": "gpu", "cpu": "cpu", "ram": "memory"}
 
@@ -55,18 +56,27 @@ class OTelSink:
 
     def record(self, call: CallRecord) -> None:
         imp = call.impacts
-        attrs = {"gen_ai.system": call.system, "gen_ai.provider.name": call.system,
-                 "gen_ai.operation.name": call.operation,
-                 "gen_ai.request.model": call.request_model, "gen_ai.response.model": call.response_model}
-        u = imp.usage
-        for kind, n in (("input", u.input_tokens), ("output", u.output_tokens), ("reasoning", u.reasoning_tokens),
-                        ("cached_input", u.cached_tokens)):
-            if n or kind in ("input", "output"):
-                self._tokens.record(n, {**attrs, "gen_ai.token.type": kind})
+        attrs = self._tokens_of(call, imp.usage)
         extra = {**attrs, "aifootprint.model": imp.model, "aifootprint.boundary": imp.boundary}
         self._energy.add(imp.energy_wh.best * 3600.0, extra)
         self._carbon.add(imp.carbon_g.best, extra)
         self._water.add(imp.water_l.best, extra)
+
+    def record_unestimated(self, call: UnestimatedCall) -> None:
+        """A call without an estimate (unknown model, no usage): its tokens still count in the token usage."""
+        if call.usage is not None:
+            self._tokens_of(call, call.usage)
+
+    def _tokens_of(self, call: CallRecord | UnestimatedCall, u: Usage) -> dict[str, str]:
+        """Record the call's token usage; return its GenAI attributes."""
+        attrs = {"gen_ai.system": call.system, "gen_ai.provider.name": call.system,
+                 "gen_ai.operation.name": call.operation,
+                 "gen_ai.request.model": call.request_model, "gen_ai.response.model": call.response_model}
+        for kind, n in (("input", u.input_tokens), ("output", u.output_tokens), ("reasoning", u.reasoning_tokens),
+                        ("cached_input", u.cached_tokens)):
+            if n or kind in ("input", "output"):
+                self._tokens.record(n, {**attrs, "gen_ai.token.type": kind})
+        return attrs
 
 
 class TrackerMetrics:
