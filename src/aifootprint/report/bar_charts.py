@@ -11,6 +11,7 @@ from html import escape
 
 from .chart_base import (
     CHAR_PX_10,
+    HALO,
     PALETTE,
     WIDE,
     Layout,
@@ -81,7 +82,7 @@ def _label_rows(rows: Sequence[tuple[str, str, bool]], top: float, lay: Layout
                 ) -> tuple[list[str], list[float], float]:
     """Narrow layout: each (label, value text, bold) as label lines at the left with the value right-aligned on the
     first line; the bar's top y under each; the y after the last row."""
-    parts: list[str] = []
+    parts = [HALO]  # grid lines run behind the labels
     bar_tops = []
     y = top
     for label, value, bold in rows:
@@ -89,11 +90,11 @@ def _label_rows(rows: Sequence[tuple[str, str, bool]], top: float, lay: Layout
         lines = wrap_words(label, room, lay.font, bold)
         weight = "bold" if bold else "normal"
         for k, line in enumerate(lines):
-            parts.append(text(PAD, y + LINE * (k + 1) - 4, line, size=lay.font, weight=weight, halo=True))
-        parts.append(text(lay.width - PAD, y + LINE - 4, value, "end", lay.font, halo=True))
+            parts.append(text(PAD, y + LINE * (k + 1) - 4, line, size=lay.font, weight=weight))
+        parts.append(text(lay.width - PAD, y + LINE - 4, value, "end", lay.font))
         bar_tops.append(y + LINE * len(lines) + 1)
         y = bar_tops[-1] + BAR_H + GAP
-    return parts, bar_tops, y
+    return [*parts, "</g>"], bar_tops, y
 
 
 def _axis_below(px: Callable[[float], float], marks: Sequence[float], top: float, bottom: float, label: str,

@@ -69,12 +69,16 @@ def variants(draw: Callable[[Layout], str]) -> str:
 
 
 def text(x: float, y: float, s: str, anchor: str = "start", size: int = 12, color: str = "#222",
-         weight: str = "normal", halo: bool = False) -> str:
-    """An SVG ``<text>`` at baseline ``y``; ``halo`` draws a white outline under it so that grid lines behind it do
-    not cross the letters."""
-    outline = ' stroke="#fff" stroke-width="3" paint-order="stroke"' if halo else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{color}" '
-            f'font-weight="{weight}"{outline}>{escape(s)}</text>')
+         weight: str = "normal") -> str:
+    """An SVG ``<text>`` at baseline ``y`` (``font-weight`` written only when bold: normal is the default)."""
+    bold = "" if weight == "normal" else f' font-weight="{weight}"'
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{color}"{bold}>'
+            f"{escape(s)}</text>")
+
+
+#: Texts drawn over grid lines (narrow bar labels) go in this group: a white outline under each letter, so that the
+#: lines behind do not cross it (SVG presentation attributes are inherited).
+HALO = '<g stroke="#fff" stroke-width="3" paint-order="stroke">'
 
 
 def wrap_svg(parts: Sequence[str], title: str, layout: Layout, height: float) -> str:
