@@ -4,7 +4,8 @@ docs/**/*.md; and every repository path (``src/…``, ``tests/…``, ``benchmark
 
 What runs:
 
-- a ```` ```python ```` block, whole, in a fresh interpreter (this test's ``sys.executable``) in a temp folder;
+- a ```` ```python ```` block, whole, in a fresh interpreter (this test's ``sys.executable``, ``-W error``) in a temp
+  folder;
 - in a ```` ```bash ````, ``sh``, ``shell``, ``console`` or unlabelled block, every command line whose command is
   ``aifootprint`` (``console``: the ``$ `` lines; a trailing ``\\`` joins lines; ``VAR=value`` prefixes allowed).
   A plain line runs the installed ``aifootprint`` console script directly; a line with a pipe, a redirection or a
@@ -358,8 +359,8 @@ def _execute(p: Plan, folder: Path, openai_url: str, start: float) -> Outcome:
     if p.kind == "python":
         prelude = "".join(PYTHON_GIVEN[n] for n in p.given if n in PYTHON_GIVEN)
         (folder / "example.py").write_text(prelude + p.commands[0] + "\n", encoding="utf-8")
-        commands: list[tuple[str, list[str] | str, bool]] = [("the python block", [sys.executable, "example.py"],
-                                                              False)]
+        python = [sys.executable, "-W", "error", "example.py"]  # a warning an example prints fails it, as in pytest
+        commands: list[tuple[str, list[str] | str, bool]] = [("the python block", python, False)]
     else:
         commands = []
         for c in p.commands:
