@@ -229,8 +229,10 @@ def _microbench(folder: Path) -> None:
 def _h100_profile(folder: Path) -> None:
     """An H100 profile as `aifootprint calibrate` writes it, here derived from the shipped readings."""
     _microbench(folder)
-    subprocess.run([_entry_point(), "calibrate", "--from-csv", "microbench.csv", "--gpu", "h100", "--out",
-                    "h100.toml"], cwd=folder, env=_env(folder), check=True, capture_output=True, timeout=TIMEOUT_S)
+    argv = [_entry_point(), "calibrate", "--from-csv", "microbench.csv", "--gpu", "h100", "--out", "h100.toml"]
+    proc = subprocess.run(argv, cwd=folder, env=_env(folder), capture_output=True, text=True, timeout=TIMEOUT_S)
+    if proc.returncode != 0:
+        raise RuntimeError(f"calibrate --from-csv for the given h100.toml: exit {proc.returncode}: {proc.stderr}")
 
 
 def _scenario_file(folder: Path) -> None:
