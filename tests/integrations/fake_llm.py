@@ -1,7 +1,8 @@
 """A local fake of the OpenAI (chat completions, legacy completions, responses) and Anthropic (messages) HTTP APIs
 on 127.0.0.1.
 
-Models named ``fail-*`` answer HTTP 500; ``bad-*`` answer 400; ``midfail-*`` streams break with an error event.
+Models named ``fail-*`` answer HTTP 500; ``bad-*`` answer 400; ``midfail-*`` streams break with an error event;
+``flaky-<model>`` answers 503 to every other request (then as ``<model>``); ``slow-<model>`` answers after 1 s.
 Streams are server-sent events; OpenAI chat streams
 carry usage in a last chunk only when ``stream_options.include_usage`` is true (as the real API does), and a running
 usage in every chunk too when ``stream_options.continuous_usage_stats`` is true (as vLLM does).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -82,6 +84,15 @@ class _Handler(BaseHTTPRequestHandler):
         if model.startswith("bad-"):
             self._json(400, {"error": {"message": "bad request", "type": "invalid_request_error"}})
             return
+        if model.startswith("flaky-"):  # 503 on every other request: the SDK's retry succeeds
+            self.server.flaky = not getattr(self.server, "flaky", False)  # type: ignore[attr-defined]
+            if self.server.flaky:  # type: ignore[attr-defined]
+                self._json(503, {"error": {"message": "try again", "type": "server_error"}})
+                return
+            model = body["model"] = model.removeprefix("flaky-")
+        if model.startswith("slow-"):  # answers after 1 s: a shorter client timeout fails the call
+            time.sleep(1.0)
+            model = body["model"] = model.removeprefix("slow-")
         if self.path.endswith("/chat/completions"):
             self._chat(body, model)
         elif self.path.endswith("/completions"):  # OpenAI's legacy text completions

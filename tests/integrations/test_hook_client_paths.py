@@ -209,3 +209,18 @@ def test_streams_keep_the_sdk_type(calc: ImpactCalculator) -> None:
     assert first.choices[0].delta.content == "a" and len(rest) == 3
     assert s.impacts.usage == FULL and rest[-1].impacts is s.impacts and s_async.impacts.usage == FULL
     assert m.impacts.usage == Usage(1200, 300, 0, 200)
+
+
+def test_retried_call_is_recorded_once_and_a_timeout_never() -> None:
+    """The SDK's own retries happen inside the wrapped call: a 503 then a success is one record; a timeout raises
+    the SDK's error unchanged and records nothing."""
+    from aifootprint.integrations.openai import instrument
+
+    sink = Collect()
+    with fake_llm_server() as (url, seen):
+        c = instrument(openai.OpenAI(api_key="t", base_url=url + "/v1", max_retries=2), HookConfig(sinks=(sink,)))
+        r = c.chat.completions.create(model="flaky-gpt-4o-mini", messages=[])
+        assert len(seen) == 2 and r.impacts.usage == FULL
+        with pytest.raises(openai.APITimeoutError):
+            c.with_options(timeout=0.2, max_retries=0).chat.completions.create(model="slow-gpt-4o-mini", messages=[])
+    assert len(sink.calls) == 1 and sink.calls[0].response_model == "gpt-4o-mini"
