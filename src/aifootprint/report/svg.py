@@ -164,7 +164,7 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
         box = (M_LEFT, M_TOP, W - M_RIGHT, H - M_BOTTOM)
     f = _Frame(x0 - pad, x1 + pad, lo_y, hi_y, log_y, box)
     if layout.narrow:
-        x_ticks = thin_ticks(x_ticks, f.px, layout.font, lambda t: x_fmt.format(t))
+        x_ticks = thin_ticks(x_ticks, f.px, layout.font, x_fmt.format)
     parts, bottom = _axes(f, x_ticks, y_ticks, x_label, y_label, x_fmt, layout)
     ref_ys = [f.py(r.y) for r in refs]
     published, marker_boxes = _markers(f, series, markers, ref_ys, layout)
