@@ -24,13 +24,17 @@ names the base). A request the default batch cannot hold is estimated at the bat
 Ranges
 ------
 The best value is the estimator's point estimate. Low and high are that value times the relative 5th / 95th
-percentiles of the estimator's full result (model error × parameter range × site factors) at a reference request of
-:data:`REFERENCE_TOKENS` tokens, computed once per model. The relative spread barely depends on the token counts
-(the model-error factor dominates), which keeps a call at a few microseconds.
+percentiles of the estimator's full result (model error × parameter range × site factors). For an open model that
+spread does not depend on the request, so it is computed once, at :data:`REFERENCE_TOKENS`. For a closed model the
+parameter range's effect does (a long prompt with a short answer spreads wider than a chat turn: at 5,000 tokens in
+and 10 out the reference spread put gpt-4o-mini's low 14 % above ``estimate request``'s), so it is computed on the
+first call of each request-size bucket — the full result's own bucket, token counts to 2 significant digits — and
+kept. Either way a call costs a few microseconds once its bucket is known.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -47,6 +51,9 @@ if TYPE_CHECKING:
 #: of the size Epoch AI 2025 assumes for a typical GPT-4o query (500 output tokens) with a 1,000-token prompt
 #: (status E; the relative spread barely depends on the token counts, see the module docstring).
 REFERENCE_TOKENS = (1000, 500)
+#: Request-size buckets whose ranges a closed model keeps (the oldest go first): as many as the estimator's own
+#: parameter-range cache (``request_result.PRANGE_CACHE_SIZE``), which each first call of a bucket fills.
+SPAN_BUCKETS = 1024
 _LOG = logging.getLogger("aifootprint.integrations")
 
 
@@ -166,6 +173,10 @@ class HookConfig:
     sinks: Sequence[CallSink] = ()
 
 
+#: energy, carbon, water: low / best, high / best of the estimator's full result
+Spans = tuple[float, float, float, float, float, float]
+
+
 class _Model(NamedTuple):
     est: RequestEstimator
     key: str
@@ -176,8 +187,11 @@ class _Model(NamedTuple):
     wue_l_per_kwh: float  # on-site, best
     ewif_l_per_kwh: float  # off-site, best
     pue: float  # dimensionless; applied to off-site water (1 unless boundary datacenter)
-    rel: tuple[float, float, float, float, float, float]  # energy, carbon, water: low/best, high/best
+    rel: Spans  # at REFERENCE_TOKENS
     notices: tuple[Notice, ...]
+    #: closed models: the spans per request-size bucket (:func:`~aifootprint.estimate.request_result.prange_key`),
+    #: as the full result's parameter range depends on the request; None for open models (one span for all)
+    ranges: dict[tuple[float, float], Spans] | None
 
 
 def _fields(obj: Any) -> Mapping[str, Any]:
@@ -248,6 +262,7 @@ class ImpactCalculator:
 
     def __init__(self, config: HookConfig | None = None, registry: Any | None = None) -> None:
         from aifootprint._version import METHOD_VERSION
+        from aifootprint.estimate.request_result import prange_key
         from aifootprint.reference.registry import DATA_VERSION
 
         self.config = config or HookConfig()
@@ -255,6 +270,7 @@ class ImpactCalculator:
         self._request_config = _deployment(self.config, registry)
         self._models: dict[str, _Model | Notice] = {}
         self._versions = (METHOD_VERSION, DATA_VERSION)
+        self._bucket = prange_key  # the full result's request-size bucket (closed models' ranges)
 
     def model(self, name: str) -> _Model | Notice:
         """The cached estimator context for ``name``, or a Notice saying why there is none."""
@@ -266,7 +282,6 @@ class ImpactCalculator:
     def _build(self, name: str) -> _Model | Notice:
         from aifootprint.errors import AifootprintError
         from aifootprint.estimate.inference import RequestEstimator
-        from aifootprint.impacts import li2023_water_l
         from aifootprint.uncertainty import best
 
         c = self.config
@@ -274,20 +289,12 @@ class ImpactCalculator:
         try:
             est = RequestEstimator(key, self._request_config, self.registry)
             site = est.site()
-            ref = est.result(*REFERENCE_TOKENS).to_dict()
+            rel = relative_spans(est, *REFERENCE_TOKENS)
         except AifootprintError as exc:
             return Notice("unknown-model", f"no estimate for model {name!r}: {exc}", subject=name)
         pue = float(best(site.pue_value)) if c.boundary == "datacenter" else 1.0
         intensity, wue, ewif = (float(best(q)) for q in (site.intensity_g_per_kwh, site.wue_l_per_kwh,
                                                          site.ewif_l_per_kwh))
-        point = est.estimate(*REFERENCE_TOKENS)
-        carbon_b = point.energy_wh / 1000.0 * intensity
-        water_b = li2023_water_l((point.energy_wh - point.overhead_wh) / 1000.0, pue, wue, ewif)
-        rel = []
-        for qty, b in (("energy_wh", point.energy_wh), ("carbon_g", carbon_b), ("water_l", water_b)):
-            v = ref[qty]
-            mid = v["best"] or 1.0
-            rel += [v["low"] / mid, v["high"] / mid] if b > 0 else [1.0, 1.0]
         m = est.model
         notices: list[Notice] = []
         if not m.open_weights:
@@ -302,8 +309,26 @@ class ImpactCalculator:
         for f in site.factors():
             if f.estimated and f.note and not (m.provider and f.name in ("pue", "wue_onsite")):
                 notices.append(Notice("site-factor-estimated", f"{f.name}: {f.note}", f.name, f.source))
-        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue,
-                      (rel[0], rel[1], rel[2], rel[3], rel[4], rel[5]), tuple(notices))
+        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue, rel,
+                      tuple(notices), {} if m.is_range else None)
+
+    def _spans(self, m: _Model, i: float, o: float) -> Spans:
+        """A closed model's spans for this request's size bucket (the full result's, computed on the first call of
+        each bucket and kept, at most :data:`SPAN_BUCKETS`); the reference spans if that fails."""
+        assert m.ranges is not None
+        key = self._bucket(i, o)
+        hit = m.ranges.get(key)
+        if hit is None:
+            try:
+                hit = relative_spans(m.est, i, o)
+            except Exception as exc:  # the point estimate succeeded; keep its reference range rather than fail
+                _LOG.debug("aifootprint: range for %s at %s not computed: %s", m.key, key, exc)
+                hit = m.rel
+            if len(m.ranges) >= SPAN_BUCKETS:
+                with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # another thread evicting too
+                    m.ranges.pop(next(iter(m.ranges)))
+            m.ranges[key] = hit
+        return hit
 
     def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
         """Impacts of one call, or a Notice (unknown model, no tokens) — never an exception for API data."""
@@ -339,11 +364,22 @@ class ImpactCalculator:
         carbon = energy / 1000.0 * m.intensity_g_per_kwh
         # li2023_water_l, inlined on floats for speed
         water = it_kwh * m.wue_l_per_kwh + it_kwh * m.pue * m.ewif_l_per_kwh
-        q = m.rel
+        q = m.rel if m.ranges is None else self._spans(m, i, o)
         return CallImpacts(Span(energy * q[0], energy, energy * q[1]), Span(carbon * q[2], carbon, carbon * q[3]),
                            Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
                            notes, *self._versions, it_kwh * 1000.0,
                            (m.intensity_g_per_kwh, m.pue, m.wue_l_per_kwh, m.ewif_l_per_kwh))
+
+
+def relative_spans(est: RequestEstimator, input_tokens: float, output_tokens: float) -> Spans:
+    """low / best and high / best of energy, carbon and water in the estimator's full result for this request."""
+    ref = est.result(input_tokens, output_tokens).to_dict()
+    out: list[float] = []
+    for qty in ("energy_wh", "carbon_g", "water_l"):
+        v = ref[qty]
+        mid = v["best"]
+        out += [v["low"] / mid, v["high"] / mid] if mid > 0 else [1.0, 1.0]
+    return (out[0], out[1], out[2], out[3], out[4], out[5])
 
 
 def finetune_base(name: str) -> str:
