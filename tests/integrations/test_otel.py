@@ -84,6 +84,10 @@ def test_hook_metrics_with_genai_attributes() -> None:
     assert carbon.value == pytest.approx(2 * r1.impacts.carbon_g.best)
     tokens = {p.attributes["gen_ai.token.type"]: p.sum for _, p in pts["gen_ai.client.token.usage"]}
     assert tokens == {"input": 2400, "output": 600, "reasoning": 200, "cached_input": 400}
+    # the GenAI convention's advised boundaries (powers of 4 up to 67,108,864), not the SDK's default (up to 10,000)
+    (bounds,) = {tuple(p.explicit_bounds) for _, p in pts["gen_ai.client.token.usage"]}
+    assert bounds == (1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864)
+    assert {p.attributes["gen_ai.operation.name"] for _, p in pts["gen_ai.client.token.usage"]} == {"chat"}
     provider.shutdown()
 
 

@@ -12,7 +12,8 @@ Tracker (:class:`TrackerMetrics`), following the hardware semantic conventions
 
 Client hooks (:class:`OTelSink`, a :class:`~.core.CallSink`), with the GenAI attributes ``gen_ai.system``,
 ``gen_ai.provider.name``, ``gen_ai.operation.name``, ``gen_ai.request.model``, ``gen_ai.response.model``:
-- ``gen_ai.client.token.usage`` (Histogram, ``{token}``): per the GenAI convention, ``gen_ai.token.type`` =
+- ``gen_ai.client.token.usage`` (Histogram, ``{token}``, the convention's bucket boundaries
+  :data:`TOKEN_BUCKETS`): per the GenAI convention, ``gen_ai.token.type`` =
   ``input`` / ``output``; reasoning and cached counts are recorded with the types ``reasoning`` and
   ``cached_input`` (subsets of output and input: do not add them to the totals). Calls without an estimate
   (unknown model) count here too.
@@ -29,6 +30,10 @@ from typing import Any
 from .core import CallRecord, UnestimatedCall, Usage
 
 COMPONENT_TYPES = {"gpu": "gpu", "cpu": "cpu", "ram": "memory"}
+#: Bucket boundaries [tokens] the GenAI metrics convention advises for ``gen_ai.client.token.usage``
+#: (open-telemetry/semantic-conventions, docs/gen-ai/gen-ai-metrics.md: powers of 4 from 1 to 4^13). The SDK's default
+#: boundaries end at 10,000, so every long prompt fell into one overflow bucket.
+TOKEN_BUCKETS = tuple(4.0**k for k in range(14))
 
 
 def _meter(meter_provider: Any | None) -> Any:
@@ -46,7 +51,8 @@ class OTelSink:
     def __init__(self, meter_provider: Any | None = None) -> None:
         m = _meter(meter_provider)
         self._tokens = m.create_histogram("gen_ai.client.token.usage", unit="{token}",
-                                          description="Tokens used by GenAI client calls")
+                                          description="Tokens used by GenAI client calls",
+                                          explicit_bucket_boundaries_advisory=TOKEN_BUCKETS)
         self._energy = m.create_counter("aifootprint.gen_ai.energy", unit="J",
                                         description="Estimated energy of GenAI calls (best)")
         self._carbon = m.create_counter("aifootprint.gen_ai.carbon", unit="g",
