@@ -273,16 +273,18 @@ TERMS = ("prefill", "decode", "host", "idle", "overhead")
 
 
 def _boundary_table(p: PerRequest) -> str:
+    """The model's energy per request at each boundary: terms and total (numbers kept on one line each)."""
     if not p.boundaries:
         return ""
     head = "".join(f"<th>{t} [Wh]</th>" for t in TERMS)
-    rows = "".join(f"<tr><td>{escape(r.boundary)}</td>" + "".join(f"<td>{num(r.terms.get(t, 0.0))}</td>"
-                                                                  for t in TERMS)
-                   + f"<td><strong>{num(r.best)}</strong> ({num(r.low)}–{num(r.high)})</td></tr>"
+    rows = "".join(f'<tr><td class="text">{escape(r.boundary)}</td>'
+                   + "".join(f'<td class="num">{num(r.terms.get(t, 0.0))}</td>' for t in TERMS)
+                   + f'<td class="num"><strong>{num(r.best)}</strong> ({num(r.low)}–{num(r.high)})</td></tr>'
                    for r in p.boundaries)
     return (f"<h4>{escape(p.model)}: energy per request by measurement boundary</h4>"
-            + table_wrap(f'<table class="data"><thead><tr><th>boundary</th>{head}<th>total [Wh], median (p5–p95)'
-                         f"</th></tr></thead><tbody>{rows}</tbody></table>"))
+            + table_wrap('<table class="data"><thead><tr><th class="text">boundary</th>'
+                         f'{head}<th>total [Wh], median <span class="nw">(p5–p95)</span></th></tr></thead>'
+                         f"<tbody>{rows}</tbody></table>"))
 
 
 def per_request_section(p: PerRequest) -> str:

@@ -25,17 +25,32 @@ def _cell(v: float | None) -> str:
     return "–" if v is None else num(v)
 
 
+#: The per-task table's columns (header text; on a phone each cell is labelled with it, :mod:`.style`).
+COLUMNS = ("task", "published (PHP24, A100)", "estimate, their setup", "estimate, served (H100, data centre)",
+           "models")
+
+
+def _models(names: str) -> str:
+    """The models cell: each model id kept on one line (an id is never broken at its hyphens), the list wrapping
+    between ids."""
+    ids = [f'<span class="id">{escape(m.strip())}</span>' for m in names.split(",") if m.strip()]
+    return f"<span>{', '.join(ids)}</span>" if ids else ""
+
+
 def _table(rows: list[dict[str, Any]], served: dict[str, float | None]) -> str:
-    head = ('<tr><th class="text">task</th><th>published (PHP24, A100)</th><th>estimate, their setup</th>'
-            '<th>estimate, served (H100, data centre)</th><th class="text">models</th></tr>')
+    """Wh per 1,000 inferences by task. Text left-aligned, numbers right-aligned; no word is broken inside: on a
+    phone (:mod:`.style`) each row is a block of labelled lines instead of a row of five columns."""
+    text = ' class="text"'
+    head = "".join(f'<th{text if c in ("task", "models") else ""}>{escape(c)}</th>' for c in COLUMNS)
     body = []
-    for r in rows:  # text left-aligned, numbers right-aligned (never broken); models wrap in their column
-        body.append(f'<tr><td class="text">{escape(r["task"])}</td><td class="num">'
-                    f'{_cell(r["published_wh_per_1000"])}</td><td class="num">{_cell(r["estimate_wh_per_1000"])}'
-                    f'</td><td class="num">{_cell(served.get(r["task"]))}</td><td class="text">'
-                    f'{escape(", ".join(m.strip() for m in str(r["models"]).split(",")))}</td></tr>')
+    for r in rows:
+        values = (r["published_wh_per_1000"], r["estimate_wh_per_1000"], served.get(r["task"]))
+        nums = "".join(f'<td class="num" data-label="{escape(c)}">{_cell(v)}</td>'
+                       for c, v in zip(COLUMNS[1:4], values, strict=True))
+        body.append(f'<tr><td class="text">{escape(r["task"])}</td>{nums}<td class="text" data-label="models">'
+                    f'{_models(str(r["models"]))}</td></tr>')
     return table_wrap('<table class="data tasks"><caption>Wh per 1,000 inferences</caption>'
-                      f'<thead>{head}</thead><tbody>{"".join(body)}</tbody></table>')
+                      f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
 #: Colour of published figures next to estimates (as in the per-request chart).
