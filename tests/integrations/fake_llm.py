@@ -114,15 +114,29 @@ class _Handler(BaseHTTPRequestHandler):
             return
         chunk = {**base, "object": "chat.completion.chunk"}
         options = body.get("stream_options") or {}
+
+        def delta(d: dict[str, Any], finish: str | None = None) -> tuple[None, dict[str, Any]]:
+            return None, {**chunk, "choices": [{"index": 0, "delta": d, "finish_reason": finish}]}
+
+        # as the real API: a first chunk with the role and no text, one chunk per token, a last one with the finish
+        # reason and no text; with ``tools``, the tokens are a tool call's argument pieces instead of text
+        if body.get("tools"):
+            tokens = [delta({"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                                             "function": {"name": "f", "arguments": ""}}]})]
+            tokens += [delta({"tool_calls": [{"index": 0, "function": {"arguments": w}}]}) for w in ('{"a"', ":", "1}")]
+            finish = "tool_calls"
+        else:
+            tokens = [delta({"content": w}) for w in ("a", "b", "c")]
+            finish = "stop"
         events: list[tuple[str | None, dict[str, Any] | str]] = [
-            (None, {**chunk, "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]})
-            for w in ("a", "b", "c")]
+            delta({"role": "assistant", "content": ""}), *tokens, delta({}, finish)]
         if options.get("continuous_usage_stats"):  # vLLM: running usage in every chunk (cumulative counts)
-            for k, (_, ev) in enumerate(events, 1):
-                assert isinstance(ev, dict)
-                ev["usage"] = {"prompt_tokens": 1200, "completion_tokens": k, "total_tokens": 1200 + k}
+            for ev in events:
+                assert isinstance(ev[1], dict)
+                k = min(events.index(ev), len(events) - 2)  # 0 for the role chunk; the finish chunk repeats the last
+                ev[1]["usage"] = {"prompt_tokens": 1200, "completion_tokens": k, "total_tokens": 1200 + k}
         if model.startswith("midfail-"):  # an error event in the middle of the stream
-            events = [*events[:1], (None, {"error": {"message": "overloaded", "type": "server_error"}})]
+            events = [*events[:2], (None, {"error": {"message": "overloaded", "type": "server_error"}})]
         elif options.get("include_usage"):
             events.append((None, {**chunk, "choices": [], "usage": USAGE}))
         events.append((None, "[DONE]"))

@@ -206,7 +206,7 @@ def test_streams_keep_the_sdk_type(calc: ImpactCalculator) -> None:
         with m:
             list(m)
         s_async = asyncio.run(go(url))
-    assert first.choices[0].delta.content == "a" and len(rest) == 3
+    assert first.choices[0].delta.role == "assistant" and len(rest) == 5  # a, b, c, the finish, the usage
     assert s.impacts.usage == FULL and rest[-1].impacts is s.impacts and s_async.impacts.usage == FULL
     assert m.impacts.usage == Usage(1200, 300, 0, 200)
 
@@ -224,3 +224,16 @@ def test_retried_call_is_recorded_once_and_a_timeout_never() -> None:
         with pytest.raises(openai.APITimeoutError):
             c.with_options(timeout=0.2, max_retries=0).chat.completions.create(model="slow-gpt-4o-mini", messages=[])
     assert len(sink.calls) == 1 and sink.calls[0].response_model == "gpt-4o-mini"
+
+
+def test_stream_without_usage_counts_only_chunks_with_output(calc: ImpactCalculator) -> None:
+    """Without usage, output tokens are counted from chunks: the role chunk and the finish chunk (no text) were
+    counted too; a tool call's name and argument pieces are output (4 chunks here: 6 were counted)."""
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {}}}}]
+    with fake_llm_server() as (url, _):
+        c = _client(url, calc)
+        s = c.chat.completions.create(model="gpt-4o-mini", messages=[], stream=True, tools=tools)
+        kinds = [ch.choices[0].finish_reason for ch in s]
+    assert kinds[-1] == "tool_calls" and len(kinds) == 6
+    assert s.impacts.usage == Usage(0, 4, estimated=True)
+    assert "usage-estimated" in {w.code for w in s.impacts.warnings}

@@ -76,13 +76,13 @@ def test_stream_with_usage_and_without(calc: ImpactCalculator) -> None:
         s = c.chat.completions.create(model="gpt-4o-mini", messages=[], stream=True,
                                       stream_options={"include_usage": True})
         chunks = list(s)
-        assert [ch.choices[0].delta.content for ch in chunks[:3]] == ["a", "b", "c"]
+        assert [ch.choices[0].delta.content for ch in chunks[:4]] == ["", "a", "b", "c"]
         assert s.impacts.usage == Usage(1200, 300, 100, 200)
         assert chunks[-1].impacts is s.impacts
         s2 = c.chat.completions.create(model="gpt-4o-mini", messages=[], stream=True)
         with s2:
             n = sum(1 for _ in s2)
-        assert n == 3
+        assert n == 5  # the role chunk, three tokens, the finish chunk: only the tokens are counted
         assert s2.impacts.usage == Usage(0, 3, estimated=True)
         assert "usage-estimated" in {w.code for w in s2.impacts.warnings}
 

@@ -33,6 +33,30 @@ MARK = "__aifootprint_wrapped__"
 RAW_HEADER = "X-Stainless-Raw-Response"
 
 
+#: Fields of a streamed chat delta that carry generated tokens (OpenAI; ``reasoning_content`` / ``reasoning``: the
+#: thinking text of vLLM, DeepSeek and OpenRouter, as pydantic extras). ``role`` and an empty delta do not.
+_OUTPUT_FIELDS = ("content", "tool_calls", "refusal", "function_call", "reasoning_content", "reasoning")
+
+
+def generated(choices: Any) -> int:
+    """How many of a chunk's choices carry generated tokens (a text piece, a tool call's argument piece, a refusal,
+    reasoning text): the unit a stream without usage counts. The first chunk (the role) and the last (the finish
+    reason) carry none."""
+    n = 0
+    for c in choices:
+        delta = getattr(c, "delta", None)
+        if delta is None:  # legacy completions: the text piece is on the choice
+            n += bool(getattr(c, "text", None))
+            continue
+        d = getattr(delta, "__dict__", None)
+        if type(d) is not dict:
+            continue
+        extra = getattr(delta, "__pydantic_extra__", None)
+        if any(d.get(f) or (extra and extra.get(f)) for f in _OUTPUT_FIELDS):
+            n += 1
+    return n
+
+
 class StreamState:
     """Collects usage and model name from streamed events (OpenAI chunks / Responses events, Anthropic events)."""
 
@@ -49,7 +73,7 @@ class StreamState:
         # an OpenAI chat chunk without usage (all but the last): the fast path
         if type(d) is dict and "type" not in d and "choices" in d and d.get("usage") is None:
             if d["choices"]:
-                self.chunks += 1
+                self.chunks += generated(d["choices"])
             if not self.model:
                 self.model, self.request_id = str(d.get("model") or ""), str(d.get("id") or "")
             return
@@ -72,8 +96,9 @@ class StreamState:
         u = usage_from(getattr(holder, "usage", None))
         if u is not None:  # the final usage, or a running one (vLLM continuous_usage_stats): the latest counts
             self.usage = u
-        if getattr(item, "choices", None):
-            self.chunks += 1
+        choices = getattr(item, "choices", None)
+        if choices:
+            self.chunks += generated(choices)
 
     def final(self, item: Any) -> bool:
         """Whether ``item`` carries the call's final usage: a Responses ``response.completed`` event, Anthropic's
