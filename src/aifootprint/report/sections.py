@@ -11,7 +11,7 @@ from typing import Any
 
 from ..notice import Notice
 from .labels import DIMENSIONLESS, UNIT_WORDS, label, num, plain_words, quantity, reader_notice
-from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, tornado_chart, variants
+from .svg import PALETTE, Bar, Marker, RefLine, Series, bar_chart, line_chart, off_scale, tornado_chart, variants
 
 
 @dataclass(frozen=True)
@@ -143,14 +143,17 @@ def sector_section(t: Trajectory) -> str:
     kinds = {m.color: m.label for m in t.markers if m.label != "5th–95th percentile"}
     legend = [("published estimate" if not label_.startswith("AI only") else "AI only, published", color)
               for color, label_ in kinds.items()]
-    chart = variants(lambda lay: line_chart(t.title, [Series(label, t.years, t.best, t.low, t.high, PALETTE[0])],
-                                            "year", f"{t.quantity} [{t.unit}]", refs=t.refs, markers=t.markers,
-                                            marker_legend=legend, layout=lay))
+    series = [Series(label, t.years, t.best, t.low, t.high, PALETTE[0])]
+    chart = variants(lambda lay: line_chart(t.title, series, "year", f"{t.quantity} [{t.unit}]", refs=t.refs,
+                                            markers=t.markers, marker_legend=legend, layout=lay))
+    far = [r.label for r in off_scale(t.refs, series, t.markers)]
+    listed = (f" ({' and '.join(far)} {'is' if len(far) == 1 else 'are'} far above these values: listed under the "
+              "chart, not drawn)") if far else ""
     start = f"{num(t.best[0])} {escape(t.unit)} in {t.years[0]} → " if last > 0 else ""
     lede = (f"<strong>{escape(t.title)}</strong>, {escape(t.quantity)}: {start}"
             f"<strong>{num(t.best[last])} {escape(t.unit)}</strong> in {t.years[last]} "
             f"(5th–95th percentile {num(t.low[last])}–{num(t.high[last])}). Dotted lines: countries' annual "
-            "electricity generation and the Bitcoin network, for scale; bars: published estimates."
+            f"electricity generation and the Bitcoin network, for scale{escape(listed)}; bars: published estimates."
             + (f" {escape(t.extra)}" if t.extra else ""))
     rows = "".join(f"<tr><td>{y}</td><td>{num(lo)}</td><td>{num(b)}</td><td>{num(hi)}</td></tr>"
                    for y, lo, b, hi in zip(t.years, t.low, t.best, t.high, strict=True))

@@ -35,9 +35,9 @@ from .chart_base import (
 )
 from .labels import num
 
-__all__ = ["CAP_PX", "CHAR_PX_10", "DOT_PX", "LABEL_CHARS", "MARKER_FONT", "NARROW", "PALETTE", "WIDE", "Bar",
-           "Layout", "Marker", "RefLine", "Series", "bar_chart", "label_box", "line_chart", "spread",
-           "tornado_chart", "variants", "wrap_label"]
+__all__ = ["CAP_PX", "CHAR_PX_10", "DOT_PX", "LABEL_CHARS", "MARKER_FONT", "NARROW", "OFF_SCALE_FACTOR", "PALETTE",
+           "WIDE", "Bar", "Layout", "Marker", "RefLine", "Series", "bar_chart", "data_top", "label_box",
+           "line_chart", "off_scale", "off_scale_text", "spread", "tornado_chart", "variants", "wrap_label"]
 
 #: The wide line chart's view box and margins [units] (the narrow one computes its margins from its labels).
 W, H = WIDE.width, WIDE.height
@@ -75,6 +75,34 @@ class Marker:
     low: float
     high: float
     color: str = "#2e4057"
+
+
+#: A reference line above this multiple of the data's highest value is not drawn on a linear plot but listed under
+#: it with its value (:func:`off_scale`). Drawn, it would set the top of the axis and flatten the data against the
+#: bottom (the Bitcoin network's 154 TWh/yr beside the 0.3–8.3 TWh/yr of ``ai-search-rebound``: the data filled the
+#: lowest 5 % of the plot). At 2 the data's top stays at least 1 / (2 × 1.08) ≈ 46 % up the plot (1.08: the axis
+#: headroom), while a country or Bitcoin line near the data (up to twice its top) is still drawn for scale.
+OFF_SCALE_FACTOR = 2.0
+
+
+def data_top(series: Sequence[Series], markers: Sequence[Marker] = ()) -> float:
+    """The highest value a chart plots as data: its lines, bands and published bars (not its reference lines)."""
+    return max([v for s in series for v in (*s.y, *(s.high or ()))] + [m.high for m in markers], default=0.0)
+
+
+def off_scale(refs: Sequence[RefLine], series: Sequence[Series], markers: Sequence[Marker] = (),
+              log_y: bool = False) -> list[RefLine]:
+    """The reference lines a linear chart lists under the plot instead of drawing: those above
+    :data:`OFF_SCALE_FACTOR` × the data's highest value. A log axis draws them all."""
+    top = data_top(series, markers)
+    if log_y or top <= 0:
+        return []
+    return [r for r in refs if r.y > OFF_SCALE_FACTOR * top]
+
+
+def off_scale_text(r: RefLine, top: float) -> str:
+    """How an off-scale reference line is listed: its name and value, and how far above the data it is."""
+    return f"Off the scale: {r.label} ({num(r.y)}), {num(r.y / top)} × the highest value plotted"
 
 
 #: A label's spot: x, baseline, text, anchor, colour.
@@ -147,6 +175,8 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
     """Lines with optional uncertainty bands, horizontal reference lines and published error bars;
     ``marker_legend`` (label, colour) adds the error bars' kinds to the legend. Wide: legend and reference labels
     in the right margin; narrow: reference labels on the plot beside their line, legend under the plot."""
+    far = off_scale(refs, series, markers, log_y)  # listed under the plot, not drawn (nor setting the axis)
+    refs = [r for r in refs if r not in far]
     xs = [x for s in series for x in s.x] + [m.x for m in markers]
     ys = [v for s in series for v in (*s.y, *(s.low or ()), *(s.high or ()))]
     ys += [r.y for r in refs] + [v for m in markers for v in (m.low, m.high)]
@@ -188,7 +218,27 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
                                                        for x, y, s, a, _ in filter(None, placed)])
     parts.extend(legend)
     parts.extend(published)
-    return wrap_svg(parts, title, layout, H if not layout.narrow else math.ceil(bottom - layout.font))
+    height = float(H) if not layout.narrow else bottom - layout.font
+    if far:
+        listed, height = _off_scale_list(far, data_top(series, markers), height, layout)
+        parts.extend(listed)
+    return wrap_svg(parts, title, layout, math.ceil(height))
+
+
+def _off_scale_list(refs: Sequence[RefLine], top: float, y: float, lay: Layout) -> tuple[list[str], float]:
+    """Reference lines too far above the data to draw, listed under the chart (a dotted swatch of the line's colour,
+    name, value and its multiple of the data's highest value), long lines wrapped; the new bottom of the chart."""
+    x0 = 4 if lay.narrow else M_LEFT
+    parts = ['<g class="offscale">']
+    for r in refs:
+        lines = wrap_words(off_scale_text(r, top), lay.width - x0 - 24, lay.font)
+        y += lay.font + 8
+        parts.append(f'<line x1="{x0}" y1="{y - 4:.1f}" x2="{x0 + 14}" y2="{y - 4:.1f}" stroke="{r.color}" '
+                     'stroke-width="1.5" stroke-dasharray="2,3"/>')
+        for k, line in enumerate(lines):
+            parts.append(text(x0 + 20, y + k * (lay.font + 4), line, size=lay.font))
+        y += (len(lines) - 1) * (lay.font + 4)
+    return [*parts, "</g>"], y + (6 if lay.narrow else 10)
 
 
 def _series(f: _Frame, series: Sequence[Series], x_fmt: str) -> list[str]:
