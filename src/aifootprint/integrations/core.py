@@ -336,7 +336,11 @@ class ImpactCalculator:
         if type(m) is Notice:
             return m
         assert isinstance(m, _Model)
-        i = float(max(usage.input_tokens, 0))
+        if usage.input_tokens < 0 or usage.output_tokens < 0 or usage.cached_tokens < 0:  # a faulty reply
+            return Notice("usage-out-of-range", f"{model_name}: token usage {usage.input_tokens!r} in, "
+                          f"{usage.output_tokens!r} out, {usage.cached_tokens!r} cached cannot be estimated: "
+                          "negative counts", "usage")
+        i = float(usage.input_tokens)
         o = float(max(usage.output_tokens, 1))
         try:
             r = m.est.estimate(i, o)

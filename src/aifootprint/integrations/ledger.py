@@ -124,7 +124,10 @@ class Ledger:
         """A successful call without an estimate: an ``api_calls`` row with NULL energy, carbon and water, counted
         as unestimated (kept in memory until the first estimated call gives the run its site, or :meth:`close`)."""
         u = call.usage
-        tokens = (u.input_tokens, u.output_tokens, u.reasoning_tokens, u.cached_tokens) if u else (None,) * 4
+        # a faulty reply's counts beyond SQLite's 64-bit integers are stored as NULL (the notice keeps them)
+        tokens = tuple(t if -(2**63) <= t < 2**63 else None for t in (u.input_tokens, u.output_tokens,
+                                                                         u.reasoning_tokens, u.cached_tokens)
+                       ) if u else (None,) * 4
         with self._lock:
             rid = call.request_id or f"call-{self._calls + self._unestimated}"
             row = (self.project, rid, call.start_s, call.end_s, call.system, call.request_model, call.response_model,
