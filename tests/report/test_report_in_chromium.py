@@ -225,3 +225,25 @@ def test_no_table_word_is_broken(opened: dict[int, tuple[str, dict[str, Any], li
     _, check, _ = opened[width]
     assert check["splitWords"] == [], check["splitWords"][:10]
     assert check["taskOverflow"] <= 1, check["taskOverflow"]
+
+
+@pytest.fixture(scope="module")
+def rebound_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``ai-search-rebound`` report, whose sector chart lists the Bitcoin line under the plot (off the scale)."""
+    if _chromium() is None:
+        pytest.skip("chromium not installed (the CI set-up installs Debian 'chromium'; apt-get install -y chromium)")
+    path = tmp_path_factory.mktemp("rebound") / "report.html"
+    page = build_default_report(scenario="ai-search-rebound", draws=5_000)
+    path.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_off_scale_list_is_readable_in_chromium(rebound_page: Path, width: int) -> None:
+    """The list of off-scale reference lines under the sector chart: inside its chart, overlapping no other text,
+    at least 11 px, in both drawings."""
+    _, check, console = _open(rebound_page, width)
+    assert not console and check["innerWidth"] == width
+    assert "Off the scale: Bitcoin (BECI)" in rebound_page.read_text(encoding="utf-8")
+    assert check["overlaps"] == [] and check["clipped"] == [] and check["offscreen"] == [], check
+    assert check["minFont"] >= MIN_FONT_PX and check["pageOverflow"] <= 1, check
