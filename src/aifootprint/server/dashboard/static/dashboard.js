@@ -358,10 +358,59 @@
     }
   }
 
+  /* ``s`` broken at spaces into lines of at most ``chars`` characters (a longer word keeps its own line). */
+  function wrapWords(s, chars) {
+    var lines = [];
+    String(s).split(/\s+/).filter(Boolean).forEach(function (w) {
+      var last = lines.length - 1;
+      if (last >= 0 && lines[last].length + 1 + w.length <= chars) { lines[last] += " " + w; } else { lines.push(w); }
+    });
+    return lines.length ? lines : [""];
+  }
+
+  /* Canvases narrower than this [CSS px] (a phone) get :func:`fitNarrow`. */
+  var NARROW_PX = 600;
+
+  /* On a phone: an axis title longer than its axis is wrapped onto several lines (Chart.js squeezed it to the
+     axis' length, letters overlapping), and the category labels of a horizontal bar chart are wrapped whole onto
+     up to three lines (they were cut to 24 characters, "rebound elasticity (0.…"), the chart made taller to hold
+     them. */
+  function fitNarrow(chart) {
+    var canvas = chart.canvas;
+    if (!canvas.clientWidth || canvas.clientWidth >= NARROW_PX) { return chart; }
+    var opts = chart.config.options, changed = false;
+    opts.scales = opts.scales || {};
+    Object.keys(chart.scales).forEach(function (id) {
+      var sc = chart.scales[id], title = sc.options.title;
+      if (!title || !title.display || typeof title.text !== "string") { return; }
+      chart.ctx.font = window.Chart.helpers.toFont(title.font).string;
+      var width = chart.ctx.measureText(title.text).width, room = sc.isHorizontal() ? sc.width : sc.height;
+      if (width <= room) { return; }
+      var o = opts.scales[id] = opts.scales[id] || {};
+      o.title = o.title || { display: true };
+      o.title.text = wrapWords(title.text, Math.max(10, Math.floor(title.text.length * room / width) - 2));
+      changed = true;
+    });
+    var y = chart.scales.y;
+    if (y && y.type === "category" && opts.indexAxis === "y") {
+      var labels = (chart.data.labels || []).map(String);
+      var lines = labels.map(function (s) { return wrapWords(s, 24).length; });
+      var o = opts.scales.y = opts.scales.y || {};
+      o.ticks = o.ticks || {};
+      o.ticks.callback = function (v) { return wrapWords(labels[v] || "", 24); };
+      var rows = lines.reduce(function (a, n) { return a + Math.max(24, 14 * n + 8); }, 0);
+      canvas.parentNode.style.height = Math.max(150, 70 + rows) + "px";
+      chart.resize();
+      changed = true;
+    }
+    if (changed) { chart.update(); }
+    return chart;
+  }
+
   var charts = {};
   function replaceChart(id, make, plain) {
     if (charts[id]) { charts[id].destroy(); }
-    charts[id] = tidy(make($(id)), plain);
+    charts[id] = fitNarrow(tidy(make($(id)), plain));
     $(id).setAttribute("data-drawn", "1");
   }
 
@@ -403,6 +452,15 @@
     var check = function () { hint.hidden = box.scrollWidth <= box.clientWidth + 1; };
     check();
     window.addEventListener("resize", check);
+  }
+
+  /* A table filled again and again (a new project list, estimate or scenario): its hint set up once, checked after
+     each fill. */
+  function wideTable(table) {
+    var hint = hintFor(table), box = table.parentNode;
+    if (table.hasAttribute("data-hinted")) { hint.hidden = box.scrollWidth <= box.clientWidth + 1; return; }
+    table.setAttribute("data-hinted", "1");
+    scrollHint(table, hint);
   }
 
   /* ---------------------------------------------------------------- runs */
@@ -600,6 +658,7 @@
         row(tb, [p.name, count(p.runs), num(inUnit(p.it_energy_kwh, u.energy)), num(inUnit(p.carbon_g, u.carbon)),
                  num(inUnit(p.water_l, u.water))], [1, 2, 3, 4]);
       });
+      wideTable(table);
       var q = new URLSearchParams(location.search).get("project");
       options(form.elements.project, d.projects.map(function (p) { return p.name; }), q);
       totals();
@@ -648,6 +707,7 @@
             "energy [" + eu.name + "]");
         });
         fillAssumptions(d.assumptions, m);
+        wideTable($("assumptions"));
         listWarnings(d.warnings, m);
         versions(d);
         $("result").setAttribute("data-ready", "1");
@@ -818,7 +878,8 @@
         } else {
           var bars = sens.map(function (s) {
             var a = s[s.output + "_at_input_p5"], b = s[s.output + "_at_input_p95"];
-            return { group: label(s.input) + " (" + num(s.input_p5) + "–" + num(s.input_p95) + " " + unitLabel(s.input_unit) + ")",
+            var unit = unitLabel(s.input_unit);  // no space before ")" when the input has no unit
+            return { group: label(s.input) + " (" + num(s.input_p5) + "–" + num(s.input_p95) + (unit ? " " + unit : "") + ")",
                      best: lastYear ? head[lastYear].best : (a + b) / 2, low: Math.min(a, b), high: Math.max(a, b) };
           });
           replaceChart("sensitivity", function (c) {
@@ -843,6 +904,10 @@
                    rep.length ? rep.join(", ") + " " + unit : "–",
                    sourceCell(p.source, { sources: Object.assign({}, m.sources || {}, d.sources || {}) })]);
         });
+        var none = !(d.published || []).length;  // a sentence, not an empty table
+        $("published").parentNode.hidden = none;
+        $("no-published").hidden = !none;
+        if (none) { hintFor($("published")).hidden = true; } else { wideTable($("published")); }
         /* Sources: the scenario's, and every one its published figures and warnings cite. */
         var cites = Object.assign({}, m.sources || {}, d.sources || {});
         var keys = Object.keys(d.sources || {});
