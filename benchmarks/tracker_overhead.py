@@ -26,7 +26,16 @@ What is measured (medians of ``--repeats`` fresh interpreters; bytecode compiled
   kernel reads an MSR; an NVML read costs more still); with the hot cost of one read of each, in this process;
   and, for scale, a thread that only wakes on the sampler's 10 Hz schedule (what any Python sampler pays here
   before reading a sensor);
-- ``aifootprint measure -- true``: wall time minus that of ``true`` alone (fixed overhead), and the peak RSS.
+- ``aifootprint measure -- true``: wall time minus that of ``true`` alone (fixed overhead), and the peak RSS;
+- GPU readers (``--gpu-reader-rows``): the in-process reader (``gpu_reader="thread"``) beside the out-of-process
+  one (``gpu_reader="process"``: a child process loads NVML and publishes its readings in shared memory), each in
+  fresh processes tracking at 10 Hz (warm home): the workload process's ``start()``, its +peak RSS, its CPU (per
+  second of tracking, bare sleeping process subtracted), and for the process reader the child's own peak RSS
+  (whole interpreter) and CPU, so that nothing is hidden. ``real``: this machine's NVIDIA GPUs (``/dev``, the driver's
+  NVML); ``fake``: NVML's C ABI from ``tests/measure/fake_nvml.c`` built with the C compiler, behind a fake device
+  node (its calls cost microseconds: a real driver's counter read cost 3.9 ms of CPU on an H200, docs/measure.md;
+  the fake rows show the readers' own cost, not NVML's); ``auto``: real where an NVIDIA device node exists, else
+  fake.
 
 Targets (issue 12): start() <= 20 ms, +RSS <= 10 MiB, sampler <= 0.2 % of a core at 10 Hz, measure overhead
 <= 150 ms, import <= 30 ms over bare Python. CodeCarbon runs offline (``OfflineEmissionsTracker``, country FRA,
@@ -39,6 +48,7 @@ run is recognisable. Publish figures from a quiet machine only.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -242,6 +252,85 @@ def measure_overhead(repeats: int) -> tuple[float, float, float, float]:
     return ours, bare, ours_cpu, rss
 
 
+READER_RUN = r"""
+import json, math, os, sys, time
+def rss(key, pid="self"):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(key): return int(line.split()[1]) / 1024
+def cpu_s(pid):  # CPU time of every thread of a process [s] (schedstat: ns, not 10 ms clock ticks)
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            total += int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[0])
+        except OSError:
+            pass
+    return total / 1e9
+r0 = rss("VmRSS")
+from aifootprint.measure import Tracker
+from aifootprint.measure.config import TrackerConfig
+from aifootprint.measure.sensors.discovery import SensorConfig
+spec = json.loads(sys.argv[1])
+tr = Tracker(TrackerConfig(gpu_reader=spec["mode"], sensors=SensorConfig(**spec["sensors"])))
+t0 = time.perf_counter(); tr.start(); start_ms = (time.perf_counter() - t0) * 1e3
+tr.wait_open(60); time.sleep(1.0)
+readers = {t.sensor.reader_pid for t in tr._tracks if hasattr(t.sensor, "reader_pid")}
+gpus = sum(t.sensor.component == "gpu" for t in tr._tracks)
+c0, w0, k0 = time.process_time(), time.perf_counter(), sum(cpu_s(p) for p in readers)
+time.sleep(spec["seconds"])
+c1, w1, k1 = time.process_time(), time.perf_counter(), sum(cpu_s(p) for p in readers)
+child_rss = sum(rss("VmHWM", p) for p in readers) if readers else math.nan
+tr.stop()
+print(json.dumps({"start_ms": start_ms, "rss_mib": rss("VmHWM") - r0, "cpu_pct": (c1 - c0) / (w1 - w0) * 100,
+                  "child_rss_mib": child_rss, "child_cpu_pct": (k1 - k0) / (w1 - w0) * 100 if readers else math.nan,
+                  "gpus": gpus}))
+"""
+
+
+def fake_nvml_node() -> tuple[dict[str, str], dict[str, str]] | None:
+    """(extra environment, sensor settings) of a machine whose NVML is the tests' fake library (two GPUs) behind a
+    fake NVIDIA device node; None without a C compiler."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return None
+    root = Path(tempfile.mkdtemp(prefix="afp-bench-nvml-"))
+    (root / "lib").mkdir()
+    (root / "dev").mkdir()
+    (root / "dev" / "nvidiactl").touch()
+    subprocess.run([cc, "-shared", "-fPIC", "-O1", str(ROOT / "tests" / "measure" / "fake_nvml.c"), "-o",
+                    str(root / "lib" / "libnvidia-ml.so.1")], check=True, timeout=60)
+    return {"LD_LIBRARY_PATH": str(root / "lib")}, {"dev_root": str(root / "dev")}
+
+
+def gpu_reader_rows(kind: str, seconds: float) -> tuple[str, dict[str, dict[str, float]]]:
+    """Medians over :data:`SAMPLER_PROCESSES` fresh processes of :data:`READER_RUN` for each GPU reader; ``kind``:
+    ``real``, ``fake`` or ``auto`` (see the module docstring). Returns (what was measured, rows by reader)."""
+    if kind == "auto":
+        kind = "real" if any(Path("/dev").glob("nvidia[0-9]*")) or Path("/dev/nvidiactl").exists() else "fake"
+    env_extra: dict[str, str] = {}
+    sensors: dict[str, str] = {}
+    if kind == "fake":
+        node = fake_nvml_node()
+        if node is None:
+            return "skipped (no C compiler to build the fake NVML library)", {}
+        env_extra, sensors = node
+    rows: dict[str, dict[str, float]] = {}
+    for mode in ("thread", "process"):
+        runs = []
+        env = {**bench_env(), **env_extra}  # one home: warm after the first run, as the "start() warm" row
+        for _ in range(SAMPLER_PROCESSES[0] + 1):
+            spec = json.dumps({"mode": mode, "sensors": sensors, "seconds": seconds})
+            done = subprocess.run([sys.executable, "-c", READER_RUN, spec], capture_output=True, text=True, env=env,
+                                  timeout=300)
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        runs = runs[1:]  # the first wrote the bytecode and the per-machine caches
+        rows[mode] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    what = ("this machine's NVIDIA GPUs (driver NVML)" if kind == "real" else
+            "fake NVML library (tests/measure/fake_nvml.c, 2 GPUs; its calls cost microseconds, not a driver's)")
+    return what, rows
+
+
 def _have(module: str) -> bool:
     import importlib.util
 
@@ -255,6 +344,10 @@ def main() -> None:
     parser.add_argument("--sampler-processes", type=int, default=5, help="processes per sampler CPU row (median)")
     parser.add_argument("--sampler-rows", choices=("all", "real"), default="all",
                         help="'real': only this machine's sensors (and the bare baseline), e.g. on a GPU machine")
+    parser.add_argument("--gpu-reader-rows", choices=("auto", "real", "fake", "none"), default="auto",
+                        help="the in-process and out-of-process GPU readers side by side: on this machine's GPUs "
+                             "(real), on the tests' fake NVML library (fake), real where an NVIDIA device exists "
+                             "(auto), or not at all (none)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "tracker_overhead.txt")
     args = parser.parse_args()
     SAMPLER_PROCESSES[0] = max(1, args.sampler_processes)
@@ -285,6 +378,8 @@ def main() -> None:
     idle_cpu = sampler_cpu_pct(None, args.sampler_s)
     wake_cpu = sampler_cpu_pct(None, args.sampler_s, wake_only=True) - idle_cpu if every_row else float("nan")
     fake_read_us, rapl_read_us = read_us()
+    readers_what, readers = ("not measured (--gpu-reader-rows none)", {}) if args.gpu_reader_rows == "none" else \
+        gpu_reader_rows(args.gpu_reader_rows, args.sampler_s)
     m_wall, true_wall, m_cpu, m_rss = measure_overhead(n)
     load1 = os.getloadavg()
 
@@ -341,7 +436,25 @@ def main() -> None:
         "",
         f"aifootprint measure --json -- true  {m_wall:7.1f} ms wall; `true` alone {true_wall:.1f} ms; "
         f"fixed overhead {m_wall - true_wall:.1f} ms (target <= 150 ms); CPU {m_cpu:.1f} ms; peak RSS {m_rss:.1f} MiB",
+        "",
+        f"GPU readers, {readers_what}:",
     ]
+    if readers:
+        lines.append(f"{'':44}{'thread':>12}{'process':>12}   target")
+        reader_labels = [("start_ms", "workload start() [ms]", "<= 20"),
+                         ("rss_mib", "workload +peak RSS at 10 Hz [MiB]", "<= 10"),
+                         ("cpu_pct", "workload CPU at 10 Hz [% core]", "<= 0.2"),
+                         ("child_rss_mib", "reader process peak RSS, whole [MiB]", "(not in the workload)"),
+                         ("child_cpu_pct", "reader process CPU at 10 Hz [% core]", "(not in the workload)"),
+                         ("gpus", "GPUs measured", "")]
+        for key, label, target in reader_labels:
+            idle = idle_cpu if key == "cpu_pct" else 0.0
+            cells = "".join(f"{readers[m][key] - idle:12.3g}" if readers[m][key] == readers[m][key] else f"{'-':>12}"
+                            for m in ("thread", "process"))
+            lines.append(f"{label:44}{cells}   {target}")
+        lines.append(f"({args.sampler_s:g} s per process after a 1 s warm-up, GPUs open; medians of "
+                     f"{SAMPLER_PROCESSES[0]} fresh processes each; the workload's CPU and RSS include the CPU and "
+                     "RAM sensors as on this machine)")
     text = "\n".join(lines) + "\n"
     print(text, end="")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,9 @@
 # 1, 8, 32), then `aifootprint measure` end to end around a 10 s GEMM loop (the NVML path a user meets), then
 # benchmarks/gpu/nvml_probe.py (what each NVML query costs here), then benchmarks/gpu/copy_contents.py (copy power by
 # buffer contents, ~30 s), then (when OVERHEAD=1, the default)
-# benchmarks/tracker_overhead.py with this machine's real sensors (only that row and the bare baseline), then the
+# benchmarks/tracker_overhead.py with this machine's real sensors (only that row and the bare baseline, plus the
+# in-process and out-of-process GPU readers side by side: the workload's start(), +RSS and CPU, and the reader
+# process's own RSS and CPU; ~2 min more), then the
 # 8B decode compiled by TorchInductor and captured as a CUDA graph beside the plain CUDA-graph decode (~3 min).
 # Each step runs even if an earlier one failed; the exit code is that of the first failure.
 # Writes, with UTC stamp STAMP and a slug of the GPU name:
@@ -23,7 +25,7 @@
 #   measure_<gpu>_<STAMP>.json       `aifootprint measure --json` of the GEMM loop (and its run store, .db)
 #   nvml_probe_<gpu>_<STAMP>.json   CPU cost of each NVML query, how often counter and power change
 #   copy_contents_<gpu>_<STAMP>.json   HBM copy power with zeros, ones, normal and random-bit buffers (issue 8)
-#   tracker_overhead_<gpu>_<STAMP>.txt   the tracker's cost with real NVML reads
+#   tracker_overhead_<gpu>_<STAMP>.txt   the tracker's cost with real NVML reads (both GPU readers)
 #   transformer_<gpu>_<shape>_compiled_<STAMP>.json/.csv   decode-graph beside decode-compiled (TorchInductor +
 #                                    CUDA graph: a tuned GPU-bound decode, issue 8's second workload)
 # Environment: GPU (index, default 0), PYTHON (default python), OUT_DIR (default benchmarks/results/gpu),
@@ -92,9 +94,10 @@ step "$PY" benchmarks/gpu/copy_contents.py --gpu "$GPU" --out "$OUT/copy_content
 
 if [ "$OVERHEAD" = 1 ]; then
     # 16 s per process: longer than two counter-read periods of the NVML read budget where a read costs ~4 ms
-    echo "== tracker_overhead with this machine's sensors"
+    # --gpu-reader-rows real: gpu_reader="thread" beside "process" (NVML in a child process) on these GPUs
+    echo "== tracker_overhead with this machine's sensors, both GPU readers"
     step "$PY" benchmarks/tracker_overhead.py --repeats 3 --sampler-s 16 --sampler-processes 3 --sampler-rows real \
-        --out "$OUT/tracker_overhead_${SLUG}_${STAMP}.txt"
+        --gpu-reader-rows real --out "$OUT/tracker_overhead_${SLUG}_${STAMP}.txt"
 fi
 for shape in $COMPILED_SHAPES; do  # last: TorchInductor compiles for ~1 min per batch size; earlier results are safe
     echo "== transformer_energy $shape decode-compiled (TorchInductor + CUDA graph) beside decode-graph (issue 8)"

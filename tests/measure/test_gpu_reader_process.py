@@ -335,3 +335,42 @@ def test_a_reading_taken_earlier_is_dated_when_it_was_taken(clock: Any) -> None:
     result = tracker.stop()
     assert tracker._tracks[0].t == pytest.approx(clock.t - 0.3)
     assert result.devices[0].energy_j == pytest.approx(100.0 * 0.7)
+
+
+SLOW_CHILD = r"""
+import json, math, mmap, os, sys, time
+from aifootprint.measure.sensors import readershm as shm
+spec = json.loads(sys.argv[-1])
+buf = mmap.mmap(spec["fd"], shm.size(shm.MAX_DEVICES))
+def publish():
+    shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)  # heartbeat
+    shm.write_slot(buf, 0, (time.monotonic(), math.nan, 100.0, math.nan, math.nan, 0.0, 0, 0, b"", b"test-method"))
+publish()
+print(json.dumps({"devices": [{"device": "gpu:0", "physical_id": "test:0", "method": "test-method"}]}), flush=True)
+for line in sys.stdin:
+    if line.startswith("f"):
+        time.sleep(0.5)  # later than the workload's wait for a full read
+        publish()
+        print(line.strip(), flush=True)
+    elif line.startswith("r"):
+        report = {"gpu:0": {"notices": [["method-changed", "counter gone", "gpu:0", ""]], "assumptions": []}}
+        print(line.strip(), json.dumps(report), flush=True)
+"""
+
+
+def test_a_late_answer_is_not_taken_for_the_next_one(tmp_path: Path) -> None:
+    """A full read the child answers after the workload stopped waiting (0.2 s): the read uses the latest reading,
+    and the late answer is not taken for the answer to the next request (the notices at stop())."""
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "nvidiactl").touch()
+    cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
+                       ram_gb=1.0)
+    found = discover(cfg, reader=GpuReader("process", start_timeout_s=10, command=(sys.executable, "-c",
+                                                                                     SLOW_CHILD)))
+    (gpu,) = [s for s in found.sensors if s.component == "gpu"]
+    t = time.perf_counter()
+    assert gpu.read_full().power_w == 100.0  # type: ignore[attr-defined]
+    assert time.perf_counter() - t < 0.4
+    assert [n.code for n in gpu.notices] == ["method-changed"]  # type: ignore[attr-defined]
+    for sensor in found.sensors:
+        sensor.close()

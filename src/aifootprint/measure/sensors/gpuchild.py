@@ -10,9 +10,10 @@ read budget, counted on this process's CPU), so both readers give the same figur
 Protocol (lines): first, once the GPUs are open and read once in full, a JSON line to stdout: ``devices`` (each
 device's ``device``, ``physical_id``, ``component``, ``method``, ``label``, ``power_limit_w``, ``power_lag_s``),
 ``notes``, ``details``, ``hints`` (notices as ``[code, message, subject, source]``) and ``assumptions``; or
-``input_error`` (an unknown ``--gpus`` id) or ``error``. Then, on stdin: ``f`` reads every device in full
-(``read_full``) and answers ``f``; ``r`` answers a JSON line of each device's ``notices`` and ``assumptions``; ``q``
-or end of file (the parent is gone) ends the child.
+``input_error`` (an unknown ``--gpus`` id) or ``error``. Then requests on stdin, each with a number N that the
+answer repeats (an answer that comes too late for its request is recognised as such): ``f N`` reads every device in
+full (``read_full``) and answers ``f N``; ``r N`` answers ``r N`` and a JSON object of each device's ``notices`` and
+``assumptions``; ``q`` or end of file (the parent is gone) ends the child.
 
 The child never outlives its parent: end of file on stdin (the parent's end closes when it dies, ``kill -9``
 included) ends the loop at once, and a watchdog thread ends the process when its parent changes (a read hung in
@@ -156,6 +157,7 @@ def _loop(pub: Publisher, tick_s: float) -> None:
     clock = time.monotonic
     deadline = clock()
     full_done = 0
+    pending = b""
     while True:
         deadline += tick_s
         while True:
@@ -164,15 +166,19 @@ def _loop(pub: Publisher, tick_s: float) -> None:
             if not ready:
                 break
             data = os.read(0, 4096)
-            if not data or b"q" in data:  # end of file: the parent is gone
+            if not data:  # end of file: the parent is gone
                 return
-            if b"f" in data:
-                pub.publish(True)
-                full_done += 1
-                struct.pack_into("=Q", pub.buf, shm.FULL_DONE_AT, full_done)
-                os.write(1, b"f\n")
-            if b"r" in data:
-                _say(pub.report())
+            *requests, pending = (pending + data).split(b"\n")
+            for request in requests:
+                if request.startswith(b"q"):
+                    return
+                if request.startswith(b"f"):
+                    pub.publish(True)
+                    full_done += 1
+                    struct.pack_into("=Q", pub.buf, shm.FULL_DONE_AT, full_done)
+                    os.write(1, request + b"\n")
+                elif request.startswith(b"r"):
+                    os.write(1, request + b" " + json.dumps(pub.report(), default=str).encode() + b"\n")
         now = clock()
         if now - deadline > tick_s:  # woke more than a tick late (suspended, starved): restart the grid
             deadline = now
@@ -190,4 +196,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # the interpreter's teardown is time the parent's stop() would wait for

@@ -94,6 +94,7 @@ class ReaderClient:
         self._failed: set[str] = set()
         self._lock = threading.Lock()
         self._pending = b""
+        self._asked = 0
         self._full_at = -1e18
         self._report: dict[str, Any] = {}
         self._report_at = -1e18
@@ -121,15 +122,24 @@ class ReaderClient:
         return line
 
     def request(self, command: bytes, timeout_s: float) -> bytes | None:
-        """Send ``command`` and return the child's answer (None: no answer in time)."""
+        """Send ``command`` with a new request number and return the child's answer to it, after the number (None:
+        no answer in time; a late answer to an earlier request is skipped)."""
         with self._lock:
             if self._closed:
                 return None
+            self._asked += 1
+            tag = command + b" %d" % self._asked
             try:
-                os.write(self._in, command + b"\n")
+                os.write(self._in, tag + b"\n")
             except OSError:
                 return None
-            return self.line(timeout_s)
+            end = time.monotonic() + timeout_s
+            while True:
+                line = self.line(max(0.0, end - time.monotonic()))
+                if line is None:
+                    return None
+                if line == tag or line.startswith(tag + b" "):
+                    return line[len(tag) + 1:]
 
     def full(self) -> None:
         """Have the child read every device in full now (once per tick for all devices)."""
