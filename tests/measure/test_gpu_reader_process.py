@@ -374,3 +374,33 @@ def test_a_late_answer_is_not_taken_for_the_next_one(tmp_path: Path) -> None:
     assert [n.code for n in gpu.notices] == ["method-changed"]  # type: ignore[attr-defined]
     for sensor in found.sensors:
         sensor.close()
+
+
+BUSY_CHILD = r"""
+import json, math, mmap, os, sys, time
+from aifootprint.measure.sensors import readershm as shm
+spec = json.loads(sys.argv[-1])
+buf = mmap.mmap(spec["fd"], shm.size(shm.MAX_DEVICES))
+shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)
+shm.write_slot(buf, 0, (time.monotonic(), math.nan, 100.0, math.nan, math.nan, 0.0, 0, 0, b"", b"test-method"))
+print(json.dumps({"devices": [{"device": "gpu:0", "physical_id": "test:0", "method": "test-method"}]}), flush=True)
+for line in sys.stdin:
+    if line.startswith("r"):  # a writer preempted halfway through its write: the slot's number stays odd
+        shm.SEQ.pack_into(buf, shm.slot_at(0), shm.SEQ.unpack_from(buf, shm.slot_at(0))[0] + 1)
+        print(line.strip(), "{}", flush=True)
+"""
+
+
+def test_a_slot_being_written_gives_the_previous_reading_not_a_gap(tmp_path: Path) -> None:
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "nvidiactl").touch()
+    cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
+                       ram_gb=1.0)
+    found = discover(cfg, reader=GpuReader("process", start_timeout_s=10, command=(sys.executable, "-c",
+                                                                                     BUSY_CHILD)))
+    (gpu,) = [s for s in found.sensors if s.component == "gpu"]
+    assert gpu.read().power_w == 100.0
+    assert gpu.notices == []  # type: ignore[attr-defined]  # the child now holds the slot mid-write
+    assert gpu.read().power_w == 100.0
+    for sensor in found.sensors:
+        sensor.close()

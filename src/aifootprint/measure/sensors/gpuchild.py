@@ -72,6 +72,7 @@ class Publisher:
     def __init__(self, buf: mmap.mmap, sensors: list[Sensor]) -> None:
         self.buf = buf
         self.sensors = sensors
+        self._methods: dict[str, bytes] = {}  # each method's bytes, encoded once
 
     def publish(self, full: bool) -> None:
         clock = time.monotonic
@@ -91,8 +92,14 @@ class Publisher:
             shm.write_slot(self.buf, i, (
                 at, energy, power, share, _number(sensor.counter_update_s),
                 _number(getattr(sensor, "counter_period_s", None)), flags, len(text), text,
-                sensor.method.encode("ascii", "replace")[: shm.METHOD_BYTES]))
+                self._method(sensor.method)))
         struct.pack_into("=d", self.buf, shm.HEARTBEAT_AT, time.monotonic())
+
+    def _method(self, method: str) -> bytes:
+        raw = self._methods.get(method)
+        if raw is None:
+            raw = self._methods[method] = method.encode("ascii", "replace")[: shm.METHOD_BYTES]
+        return raw
 
     def report(self) -> dict[str, Any]:
         return {s.device: {"notices": _notices(list(getattr(s, "notices", ()))),

@@ -239,6 +239,7 @@ class RemoteGpuSensor:
         self.power_limit_w: float | None = float(limit) if isinstance(limit, (int, float)) else None
         self.power_lag_s = float(info.get("power_lag_s") or 0.0)
         self._energy_seq = -1  # the slot whose counter reading was last handed on (each is handed on once)
+        self._last: tuple[Any, ...] | None = None
         self._closed = False
         client.users += 1
 
@@ -248,10 +249,16 @@ class RemoteGpuSensor:
         return int(self._client.proc.pid)
 
     def _slot(self) -> tuple[Any, ...] | None:
+        """The device's latest slot; the previous one while the child is writing it (a child preempted halfway
+        through a write must not make a gap)."""
         try:
-            return shm.read_slot(self._client.buf, self._index)
+            got = shm.read_slot(self._client.buf, self._index)
         except ValueError:  # the mapping is closed
             return None
+        if got is None:
+            return self._last
+        self._last = got
+        return got
 
     @property
     def counter_update_s(self) -> float | None:

@@ -16,7 +16,10 @@ Layout (native byte order, both processes on one machine):
 
 Seqlock (one writer per area): the writer makes the sequence number odd, writes the body, makes it even again; a
 reader reads the number, the body, the number again, and keeps the body when both numbers are equal and even
-(else it reads again). A read is a few ``struct`` unpacks from the mapping: no system call.
+(else it reads again; while the writer keeps it busy, the workload's side uses the previous reading). A read is a
+few ``struct`` unpacks from the mapping: no system call. The stores are plain ``struct.pack_into`` calls without
+explicit memory barriers: ordered on x86 (total store order); on ARM (e.g. Grace Hopper) their order rests on the
+interpreter's own barriers between the calls, not yet tested there.
 """
 
 from __future__ import annotations
