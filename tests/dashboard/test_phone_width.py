@@ -1,5 +1,5 @@
-"""Every dashboard page at 420 px, the width of a phone, in real headless Chromium (Selenium + Debian chromedriver,
-device metrics of a 420 × 900 px mobile screen): the page never scrolls sideways (wide tables scroll inside their
+"""Every dashboard page at 420 and 360 px, the widths of phones, in real headless Chromium (Selenium + Debian chromedriver,
+device metrics of a mobile screen): the page never scrolls sideways (wide tables scroll inside their
 box, with the "scroll sideways" hint and the first column kept in view), no text under 11 px (page text and every
 chart's ticks, axis titles and legend), every chart and form control inside the screen, no axis title squeezed into
 its axis and no bar label cut short.
@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-WIDTH = 420
+#: The phone of the issue, and a small phone.
+WIDTHS = (420, 360)
 
 #: The page's geometry, measured in the browser: sideways overflow, smallest text, charts (Chart.js resolved fonts,
 #: axis titles measured against their axes, category labels), form controls, and each wide table's hint.
@@ -42,7 +43,7 @@ document.querySelectorAll('input, select, button').forEach(function (e) {
 document.querySelectorAll('canvas[data-drawn]').forEach(function (c) {
   var ch = Chart.getChart(c), r = c.getBoundingClientRect(), font = Chart.helpers.toFont;
   if (!ch || !r.width) { return; }
-  var info = {id: c.id, left: r.left, right: r.right, fonts: [], squeezed: [], cut: []};
+  var info = {id: c.id, left: r.left, right: r.right, fonts: [], squeezed: [], cut: [], crowded: []};
   Object.keys(ch.scales).forEach(function (id) {
     var sc = ch.scales[id], t = sc.options.title;
     info.fonts.push(font(sc.options.ticks.font).size);
@@ -54,10 +55,16 @@ document.querySelectorAll('canvas[data-drawn]').forEach(function (c) {
         if (ch.ctx.measureText(line).width > room + 1) { info.squeezed.push(id + ': ' + line); }
       });
     }
+    var lines = 1;
     sc.ticks.forEach(function (tk) {
       var s = [].concat(tk.label).join(' ');
       if (/…$/.test(s)) { info.cut.push(id + ': ' + s); }
+      lines = Math.max(lines, [].concat(tk.label).length);
     });
+    if (sc.type === 'category' && !sc.isHorizontal() && sc.ticks.length &&  // rows of labels kept apart
+        sc.height / sc.ticks.length < lines * font(sc.options.ticks.font).lineHeight + 2) {
+      info.crowded.push(id + ': ' + Math.round(sc.height / sc.ticks.length) + ' px a row for ' + lines + ' lines');
+    }
   });
   if (ch.options.plugins.legend.display !== false) { info.fonts.push(font(ch.legend.options.labels.font).size); }
   out.charts.push(info);
@@ -75,11 +82,12 @@ document.querySelectorAll('.scroll > table').forEach(function (t) {
 return out;"""
 
 
-@pytest.fixture()
-def phone(browser: Any) -> Iterator[Any]:
+@pytest.fixture(params=WIDTHS)
+def phone(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, int]]:
+    width = int(request.param)
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": WIDTH, "height": 900, "deviceScaleFactor": 1, "mobile": True})
-    yield browser
+                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+    yield browser, width
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
@@ -103,31 +111,33 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("page", "ready", "charts"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_fits_a_phone(phone: Any, live_url: str, page: str, ready: str, charts: int) -> None:
-    phone.get(live_url + page)
+def test_page_fits_a_phone(phone: tuple[Any, int], live_url: str, page: str, ready: str, charts: int) -> None:
+    driver, width = phone
+    driver.get(live_url + page)
     if "estimate" in page:  # the form's default request
-        _wait(phone, "return document.querySelectorAll('select[name=model] option').length > 5")
-        phone.execute_script("document.querySelector('#estimate-form button').click()")
-    _wait(phone, ready)
-    got = phone.execute_script(GEOMETRY)
-    assert got["width"] == WIDTH and got["scroll"] <= WIDTH and got["sticking"] == [], got["sticking"][:5]
+        _wait(driver, "return document.querySelectorAll('select[name=model] option').length > 5")
+        driver.execute_script("document.querySelector('#estimate-form button').click()")
+    _wait(driver, ready)
+    got = driver.execute_script(GEOMETRY)
+    assert got["width"] == width and got["scroll"] <= width and got["sticking"] == [], got["sticking"][:5]
     assert got["minFont"] >= 11, (got["minFont"], got["smallest"])
     assert got["controls"] == [], got["controls"]
     assert len(got["charts"]) == charts, got["charts"]
     for chart in got["charts"]:
-        assert chart["left"] >= 0 and chart["right"] <= WIDTH, chart
+        assert chart["left"] >= 0 and chart["right"] <= width, chart
         assert min(chart["fonts"]) >= 11, chart
         assert chart["squeezed"] == [], chart  # an axis title wider than its axis
         assert chart["cut"] == [], chart  # a label cut short
+        assert chart["crowded"] == [], chart  # bar labels running into each other
     for table in got["tables"]:  # a table wider than the screen says so and keeps its first column in view
         assert table["hint"] and table["kept"], table
 
 
-def test_scenario_without_published_figures_says_so(phone: Any, live_url: str) -> None:
+def test_scenario_without_published_figures_says_so(browser: Any, live_url: str) -> None:
     """ai-search-rebound has no published figures: a sentence instead of an empty table (and no scroll hint)."""
-    phone.get(live_url + "/dashboard/scenarios.html?name=ai-search-rebound")
-    _wait(phone, "return document.querySelectorAll('canvas[data-drawn]').length === 4")
-    shown = phone.execute_script(
+    browser.get(live_url + "/dashboard/scenarios.html?name=ai-search-rebound")
+    _wait(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 4")
+    shown = browser.execute_script(
         "return [document.getElementById('published').offsetParent !== null,"
         " document.getElementById('no-published').offsetParent !== null];")
     assert shown == [False, True]

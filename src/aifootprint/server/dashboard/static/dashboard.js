@@ -378,7 +378,7 @@
   function fitNarrow(chart) {
     var canvas = chart.canvas;
     if (!canvas.clientWidth || canvas.clientWidth >= NARROW_PX) { return chart; }
-    var opts = chart.config.options, changed = false;
+    var opts = chart.config.options, changed = false, extra = 0;
     opts.scales = opts.scales || {};
     Object.keys(chart.scales).forEach(function (id) {
       var sc = chart.scales[id], title = sc.options.title;
@@ -389,6 +389,7 @@
       var o = opts.scales[id] = opts.scales[id] || {};
       o.title = o.title || { display: true };
       o.title.text = wrapWords(title.text, Math.max(10, Math.floor(title.text.length * room / width) - 2));
+      if (sc.isHorizontal()) { extra += (o.title.text.length - 1) * 16; }  // the x axis' title grows down
       changed = true;
     });
     var y = chart.scales.y;
@@ -398,8 +399,8 @@
       var o = opts.scales.y = opts.scales.y || {};
       o.ticks = o.ticks || {};
       o.ticks.callback = function (v) { return wrapWords(labels[v] || "", 24); };
-      var rows = lines.reduce(function (a, n) { return a + Math.max(24, 14 * n + 8); }, 0);
-      canvas.parentNode.style.height = Math.max(150, 70 + rows) + "px";
+      var rows = lines.reduce(function (a, n) { return a + Math.max(24, 16 * n + 12); }, 0);
+      canvas.parentNode.style.height = Math.max(150, 70 + extra + rows) + "px";
       chart.resize();
       changed = true;
     }
