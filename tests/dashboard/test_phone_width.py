@@ -1,8 +1,8 @@
-"""Every dashboard page at 420 and 360 px, the widths of phones, in real headless Chromium (Selenium + Debian chromedriver,
-device metrics of a mobile screen): the page never scrolls sideways (wide tables scroll inside their
+"""Every dashboard page at 420 and 360 px, the widths of phones, in real headless Chromium (Selenium + Debian
+chromedriver, device metrics of a mobile screen): the page never scrolls sideways (wide tables scroll inside their
 box, with the "scroll sideways" hint and the first column kept in view), no text under 11 px (page text and every
 chart's ticks, axis titles and legend), every chart and form control inside the screen, no axis title squeezed into
-its axis and no bar label cut short.
+its axis, no bar label cut short and rows of bar labels kept apart.
 
 Before: on the Scenarios page the sensitivity chart's axis title was squeezed to the width of its axis (letters run
 together) and its bar labels were cut to 24 characters ("rebound elasticity (0.…", the input's range lost); the
