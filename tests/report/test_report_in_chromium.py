@@ -195,7 +195,7 @@ def test_report_is_readable_in_chromium(opened: dict[int, tuple[str, dict[str, A
     assert dom.count("<svg") >= 12 and check["texts"] > 100
     assert check["overlaps"] == [], check["overlaps"]
     assert sorted(set(check["onData"])) == [], check["onData"]  # marker labels clear of lines and bands
-    align = check["taskAlign"]  # text columns left, numbers right; the models column wraps inside the screen
+    align = check["taskAlign"]  # text columns left, numbers right; the per-task table inside the screen
     assert align[0] == align[-1] == "left" and set(align[1:-1]) == {"right"}, align
     assert check["taskOverflow"] <= 1, check["taskOverflow"]
     assert check["minFont"] >= MIN_FONT_PX, (check["minFont"], check["smallest"])
