@@ -12,7 +12,7 @@
 # buffer contents, ~30 s), then (when OVERHEAD=1, the default)
 # benchmarks/tracker_overhead.py with this machine's real sensors (only that row and the bare baseline, plus the
 # in-process and out-of-process GPU readers side by side: the workload's start(), +RSS and CPU, and the reader
-# process's own RSS and CPU; ~2 min more), then the
+# process's own RSS and CPU; ~2.5 min more), then the
 # 8B decode compiled by TorchInductor and captured as a CUDA graph beside the plain CUDA-graph decode (~3 min).
 # Each step runs even if an earlier one failed; the exit code is that of the first failure.
 # Writes, with UTC stamp STAMP and a slug of the GPU name:
