@@ -405,3 +405,33 @@ def test_a_slot_being_written_gives_the_previous_reading_not_a_gap(tmp_path: Pat
     assert gpu.read().power_w == 100.0
     for sensor in found.sensors:
         sensor.close()
+
+
+MANY_FILES = r"""
+import json, os, resource, sys
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if hard != resource.RLIM_INFINITY and hard < 1200:
+    print(json.dumps({"skip": f"at most {hard} open files here"})); sys.exit(0)
+resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # a workload with many open files
+from aifootprint.measure.sensors.discovery import GpuReader, SensorConfig, discover
+found = discover(SensorConfig(dev_root=sys.argv[1], powercap_root=sys.argv[2], cpu_tdp_w=1.0, ram_gb=1.0),
+                 reader=GpuReader("process", start_timeout_s=10))
+gpus = [s for s in found.sensors if s.component == "gpu"]
+print(json.dumps({"gpus": [s.device for s in gpus], "power_w": [s.read_full().power_w for s in gpus],
+                  "notes": [n.code for n in found.notes]}))
+"""
+
+
+def test_a_workload_with_many_open_files_still_gets_its_gpus(library: Path, tmp_path: Path) -> None:
+    """The reader's pipe is numbered above 1,023 in a process with that many files open: it is waited on with
+    poll (select refuses such numbers: the child's answer was never read and the GPUs went unmeasured)."""
+    node = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", MANY_FILES, node.dev_root, node.powercap_root], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    if "skip" in out:
+        pytest.skip(out["skip"])
+    assert out == {"gpus": ["gpu:0", "gpu:1"], "power_w": [250.0, 300.0], "notes": []}

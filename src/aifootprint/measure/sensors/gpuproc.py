@@ -94,6 +94,7 @@ class ReaderClient:
         self._failed: set[str] = set()
         self._lock = threading.Lock()
         self._pending = b""
+        self._poll: select.poll | None = None
         self._asked = 0
         self._full_at = -1e18
         self._report: dict[str, Any] = {}
@@ -110,8 +111,11 @@ class ReaderClient:
             left = end - time.monotonic()
             if left <= 0 or self._out < 0:
                 return None
-            try:
-                ready, _, _ = select.select([self._out], [], [], left)
+            try:  # poll, not select: a workload with 1,024 open files gives the pipe a number select refuses
+                if self._poll is None:
+                    self._poll = select.poll()
+                    self._poll.register(self._out, select.POLLIN)
+                ready = self._poll.poll(left * 1000.0)
                 data = os.read(self._out, 65536) if ready else None
             except (OSError, ValueError):
                 return None
