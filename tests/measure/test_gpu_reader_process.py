@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 
 from aifootprint.measure.sensors import readershm as shm
-from aifootprint.measure.sensors.discovery import GpuReader, SensorConfig, discover
+from aifootprint.measure.sensors.discovery import SensorConfig, discover
+from aifootprint.measure.sensors.gpuproc import GpuReader
 from aifootprint.measure.tracker import Tracker, TrackerConfig
 
 HERE = Path(__file__).parent
@@ -414,7 +415,8 @@ if hard != resource.RLIM_INFINITY and hard < 1200:
     print(json.dumps({"skip": f"at most {hard} open files here"})); sys.exit(0)
 resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
 held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # a workload with many open files
-from aifootprint.measure.sensors.discovery import GpuReader, SensorConfig, discover
+from aifootprint.measure.sensors.discovery import SensorConfig, discover
+from aifootprint.measure.sensors.gpuproc import GpuReader
 found = discover(SensorConfig(dev_root=sys.argv[1], powercap_root=sys.argv[2], cpu_tdp_w=1.0, ram_gb=1.0),
                  reader=GpuReader("process", start_timeout_s=10))
 gpus = [s for s in found.sensors if s.component == "gpu"]

@@ -146,7 +146,7 @@ class Tracker(Sampling):
                 discover = self._discover or default_discover
                 reader: dict[str, Any] = {}
                 if self.config.gpu_reader != "thread":  # GPUs read by a child process (sensors.gpuproc)
-                    from .sensors.discovery import GpuReader
+                    from .sensors.gpuproc import GpuReader
 
                     reader["reader"] = GpuReader(self.config.gpu_reader, self.config.hz,
                                                  self.config.gpu_open_timeout_s)

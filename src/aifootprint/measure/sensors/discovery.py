@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from .base import Sensor
     from .cpu_fallback import CpuTdp
+    from .gpuproc import GpuReader
 
 #: Environment variable choosing the NVML binding: unset or ``ctypes``, this package's (:mod:`.nvml`, the driver's
 #: library only); ``pynvml``, nvidia-ml-py (extra ``aifootprint[nvidia]``).
@@ -70,23 +71,6 @@ class SensorConfig:
         b = self.nvml_read_budget
         if b is not None and (isinstance(b, bool) or not isinstance(b, (int, float)) or not 0.0 <= b <= 1.0):
             raise ValueError(f"nvml_read_budget must be a share of one core, 0 to 1, got {self.nvml_read_budget!r}")
-
-
-#: How GPUs are read: ``thread``, in the tracker's process (the default); ``process``, by a child process that
-#: publishes its readings in shared memory (:mod:`.gpuproc`).
-GPU_READERS = ("thread", "process")
-
-
-@dataclass(frozen=True)
-class GpuReader:
-    """How :func:`discover` reads the GPUs: ``kind`` one of :data:`GPU_READERS`; for ``process``, the child's
-    sampling rate ``hz``, how long to wait for it to open the GPUs (``start_timeout_s``), and the command that
-    starts it (``command``, None: this interpreter, ``-m aifootprint.measure.sensors.gpuchild``; tests use it)."""
-
-    kind: str = "thread"
-    hz: float = 10.0
-    start_timeout_s: float = 30.0
-    command: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -163,8 +147,8 @@ def discover(
     where the driver must initialise them, NVIDIA, Driver Persistence, Overview). Named GPUs are opened now: an id
     that matches no GPU must fail ``start()``.
     ``nvml``: the NVML binding to use (tests: a fake; None: the one ``$AIFOOTPRINT_NVML`` names,
-    :func:`nvml_binding`). ``reader``: a :class:`GpuReader` of kind ``process`` opens the GPUs in a child process
-    (:mod:`.gpuproc`) where a GPU device node exists or GPUs are named (``nvml`` given: in this process)."""
+    :func:`nvml_binding`). ``reader``: a :class:`.gpuproc.GpuReader` of kind ``process`` opens the GPUs in a child
+    process (:mod:`.gpuproc`) where a GPU device node exists or GPUs are named (``nvml`` given: in this process)."""
     cfg = config or SensorConfig()
     backend = resolve_backend(cfg.backend)
     found = Discovery()

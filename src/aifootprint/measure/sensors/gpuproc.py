@@ -31,6 +31,7 @@ import select
 import sys
 import threading
 import time
+from dataclasses import dataclass
 
 from ...notice import Notice
 from . import readershm as shm
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from .discovery import Discovery, GpuReader, SensorConfig
+    from .discovery import Discovery, SensorConfig
 
 #: How long ``read_full`` waits for the child's fresh full read [s] (a design bound under the tracker's default
 #: ``sensor_timeout_s`` of 0.25 s, so that waiting never makes a read a gap; past it the latest reading is used).
@@ -56,6 +57,25 @@ PIDS_EVERY_S = 1.0
 #: How long ``stop()`` waits for the child's notices and assumptions [s], and for the child to exit [s].
 REPORT_WAIT_S = 1.0
 CLOSE_WAIT_S = 2.0
+
+
+#: How GPUs are read: ``thread``, in the tracker's process (the default); ``process``, by a child process that
+#: publishes its readings in shared memory (this module).
+GPU_READERS = ("thread", "process")
+
+
+@dataclass(frozen=True)
+class GpuReader:
+    """How :func:`.discovery.discover` reads the GPUs: ``kind`` one of :data:`GPU_READERS`; for ``process``, the
+    child's sampling rate ``hz``, how long to wait for it to open the GPUs (``start_timeout_s``), and the command that
+    starts it (``command``, None: this interpreter, ``-m aifootprint.measure.sensors.gpuchild``; tests use it).
+    Defined here, not in :mod:`.discovery`, so that the default in-process reader never creates the class
+    (``start()`` imports discovery; a dataclass costs ~0.7 ms to create)."""
+
+    kind: str = "thread"
+    hz: float = 10.0
+    start_timeout_s: float = 30.0
+    command: tuple[str, ...] | None = None
 
 
 def stale_after_s(hz: float) -> float:
