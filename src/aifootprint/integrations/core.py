@@ -25,16 +25,17 @@ Ranges
 ------
 The best value is the estimator's point estimate. Low and high are that value times the relative 5th / 95th
 percentiles of the estimator's full result (model error × parameter range × site factors). For an open model that
-spread does not depend on the request, so it is computed once, at :data:`REFERENCE_TOKENS`. For a closed model the
-parameter range's effect does (a long prompt with a short answer spreads wider than a chat turn: at 5,000 tokens in
-and 10 out the reference spread put gpt-4o-mini's low 14 % above ``estimate request``'s), so it is computed on the
-first call of each request-size bucket — the full result's own bucket, token counts to 2 significant digits — and
-kept. Either way a call costs a few microseconds once its bucket is known.
+spread does not depend on the request, so it is computed once, at :data:`REFERENCE_TOKENS`. For a closed model it
+does, through the parameter range's energy factors (a long prompt with a short answer spreads wider than a chat
+turn: at 5,000 tokens in and 10 out the reference spread put gpt-4o-mini's low 14 % above ``estimate request``'s):
+the factors are two point estimates per request size, and the spread of each factor pair (rounded to
+:data:`FACTOR_STEP`) is computed once and kept. A request the batch cannot hold takes the full result's spread. A
+call costs a few microseconds, plus ~4 ms the first time a closed model meets a new factor pair (a few dozen). The
+spans then agree with ``estimate request``'s to within its own Monte Carlo noise (≤ 2.5 %).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -51,9 +52,13 @@ if TYPE_CHECKING:
 #: of the size Epoch AI 2025 assumes for a typical GPT-4o query (500 output tokens) with a 1,000-token prompt
 #: (status E; the relative spread barely depends on the token counts, see the module docstring).
 REFERENCE_TOKENS = (1000, 500)
-#: Request-size buckets whose ranges a closed model keeps (the oldest go first): as many as the estimator's own
-#: parameter-range cache (``request_result.PRANGE_CACHE_SIZE``), which each first call of a bucket fills.
-SPAN_BUCKETS = 1024
+#: Relative step (5 %) to which a closed model's parameter-range factors (energy at the low / high parameter count ÷
+#: best) are rounded before their spans are looked up: each distinct factor pair costs one Monte Carlo (~4 ms); at the
+#: full result's 3 digits a mix of request sizes gives hundreds (766 over 5,000 random gpt-4o-mini sizes), at 5 % a
+#: few dozen (27). Finer steps do not bring the spans closer to ``estimate request``'s: their differences (≤ 2.5 % over
+#: random sizes) are the Monte Carlo's own noise between neighbouring factors (1 % steps: 233 pairs, ≤ 2.0 %).
+FACTOR_STEP = 0.05
+_LOG_STEP = math.log1p(FACTOR_STEP)
 _LOG = logging.getLogger("aifootprint.integrations")
 
 
@@ -189,9 +194,10 @@ class _Model(NamedTuple):
     pue: float  # dimensionless; applied to off-site water (1 unless boundary datacenter)
     rel: Spans  # at REFERENCE_TOKENS
     notices: tuple[Notice, ...]
-    #: closed models: the spans per request-size bucket (:func:`~aifootprint.estimate.request_result.prange_key`),
-    #: as the full result's parameter range depends on the request; None for open models (one span for all)
-    ranges: dict[tuple[float, float], Spans] | None
+    #: closed models: the spans per rounded parameter-range factor pair (None: an empty range), as the full result's
+    #: range depends on the request through that factor; None for open models (one span for all)
+    ranges: dict[tuple[int, int] | None, Spans] | None
+    est_cache: Any  # the estimator's ResultCache (aifootprint.estimate.request_result)
 
 
 def _fields(obj: Any) -> Mapping[str, Any]:
@@ -262,7 +268,6 @@ class ImpactCalculator:
 
     def __init__(self, config: HookConfig | None = None, registry: Any | None = None) -> None:
         from aifootprint._version import METHOD_VERSION
-        from aifootprint.estimate.request_result import prange_key
         from aifootprint.reference.registry import DATA_VERSION
 
         self.config = config or HookConfig()
@@ -270,7 +275,6 @@ class ImpactCalculator:
         self._request_config = _deployment(self.config, registry)
         self._models: dict[str, _Model | Notice] = {}
         self._versions = (METHOD_VERSION, DATA_VERSION)
-        self._bucket = prange_key  # the full result's request-size bucket (closed models' ranges)
 
     def model(self, name: str) -> _Model | Notice:
         """The cached estimator context for ``name``, or a Notice saying why there is none."""
@@ -282,6 +286,7 @@ class ImpactCalculator:
     def _build(self, name: str) -> _Model | Notice:
         from aifootprint.errors import AifootprintError
         from aifootprint.estimate.inference import RequestEstimator
+        from aifootprint.estimate.request_result import cache_of
         from aifootprint.uncertainty import best
 
         c = self.config
@@ -310,24 +315,22 @@ class ImpactCalculator:
             if f.estimated and f.note and not (m.provider and f.name in ("pue", "wue_onsite")):
                 notices.append(Notice("site-factor-estimated", f"{f.name}: {f.note}", f.name, f.source))
         return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue, rel,
-                      tuple(notices), {} if m.is_range else None)
+                      tuple(notices), {} if m.is_range else None, cache_of(est))
 
-    def _spans(self, m: _Model, i: float, o: float) -> Spans:
-        """A closed model's spans for this request's size bucket (the full result's, computed on the first call of
-        each bucket and kept, at most :data:`SPAN_BUCKETS`); the reference spans if that fails."""
+    @staticmethod
+    def _spans(m: _Model, i: float, o: float, best_wh: float) -> Spans:
+        """A closed model's spans for this request: its parameter-range factors (two point estimates, kept by the
+        estimator per request size) rounded to :data:`FACTOR_STEP`, whose spans are computed once (the full result's
+        Monte Carlo unit) and kept."""
         assert m.ranges is not None
-        key = self._bucket(i, o)
+        rc = m.est_cache
+        factors = rc.param_range(i, o, best_wh)
+        key = None if factors is None else (round(math.log(factors[0]) / _LOG_STEP),
+                                            round(math.log(factors[1]) / _LOG_STEP))
         hit = m.ranges.get(key)
         if hit is None:
-            try:
-                hit = relative_spans(m.est, i, o)
-            except Exception as exc:  # the point estimate succeeded; keep its reference range rather than fail
-                _LOG.debug("aifootprint: range for %s at %s not computed: %s", m.key, key, exc)
-                hit = m.rel
-            if len(m.ranges) >= SPAN_BUCKETS:
-                with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # another thread evicting too
-                    m.ranges.pop(next(iter(m.ranges)))
-            m.ranges[key] = hit
+            rounded = None if key is None else (math.exp(key[0] * _LOG_STEP), math.exp(key[1] * _LOG_STEP))
+            hit = m.ranges[key] = unit_spans(rc.unit(rounded))
         return hit
 
     def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
@@ -349,10 +352,13 @@ class ImpactCalculator:
                           f"{usage.output_tokens!r} out cannot be estimated: {exc}", "usage")
         energy, overhead = r.energy_wh, r.overhead_wh
         notes = m.notices
+        limited: Spans | None = None
         try:
             m.est.accelerators_for(i, o)  # sub-µs; raises only when the estimate was made at a lowered batch
-        except InputError:
-            notes = (*notes, *_batch_notices(m.est, i, o))
+        except InputError:  # rare (a context the batch cannot hold): the full result gives the notice and range
+            res = m.est.result(i, o)
+            notes = (*notes, *(w for w in res.warnings if isinstance(w, Notice) and w.code == "batch-limited"))
+            limited = _result_spans(res)
         if usage.cached_tokens > 0 and i > 0:
             active = r.prefill_wh + r.decode_wh + r.host_wh
             scale = energy / active if active > 0 else 1.0
@@ -368,7 +374,7 @@ class ImpactCalculator:
         carbon = energy / 1000.0 * m.intensity_g_per_kwh
         # li2023_water_l, inlined on floats for speed
         water = it_kwh * m.wue_l_per_kwh + it_kwh * m.pue * m.ewif_l_per_kwh
-        q = m.rel if m.ranges is None else self._spans(m, i, o)
+        q = limited or (m.rel if m.ranges is None else self._spans(m, i, o, r.energy_wh))
         return CallImpacts(Span(energy * q[0], energy, energy * q[1]), Span(carbon * q[2], carbon, carbon * q[3]),
                            Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
                            notes, *self._versions, it_kwh * 1000.0,
@@ -377,12 +383,28 @@ class ImpactCalculator:
 
 def relative_spans(est: RequestEstimator, input_tokens: float, output_tokens: float) -> Spans:
     """low / best and high / best of energy, carbon and water in the estimator's full result for this request."""
-    ref = est.result(input_tokens, output_tokens).to_dict()
+    return _result_spans(est.result(input_tokens, output_tokens))
+
+
+def _result_spans(res: Any) -> Spans:
+    ref = res.to_dict()
     out: list[float] = []
     for qty in ("energy_wh", "carbon_g", "water_l"):
         v = ref[qty]
         mid = v["best"]
         out += [v["low"] / mid, v["high"] / mid] if mid > 0 else [1.0, 1.0]
+    return (out[0], out[1], out[2], out[3], out[4], out[5])
+
+
+def unit_spans(unit: Any) -> Spans:
+    """The same spans from a full result's Monte Carlo unit (:class:`~aifootprint.estimate.request_result.Unit`): a
+    result scales the unit's draws, so its quantiles keep the unit's ratios to the median."""
+    from aifootprint.uncertainty import Uncertain
+
+    out: list[float] = []
+    for u in (unit.energy_wh, unit.carbon_g, unit.water_l):
+        mid = u.best if isinstance(u, Uncertain) else 0.0
+        out += [u.low / mid, u.high / mid] if mid > 0 else [1.0, 1.0]
     return (out[0], out[1], out[2], out[3], out[4], out[5])
 
 
@@ -394,14 +416,6 @@ def finetune_base(name: str) -> str:
         if base:
             return base
     return name
-
-
-def _batch_notices(est: RequestEstimator, input_tokens: float, output_tokens: float) -> tuple[Notice, ...]:
-    """The ``batch-limited`` notice of the estimator's full result (the same words as ``estimate request``); only
-    called for a request too long for the configured batch, so its cost (the lowered batch's result, built once)
-    is rare."""
-    res = est.result(input_tokens, output_tokens)
-    return tuple(w for w in res.warnings if isinstance(w, Notice) and w.code == "batch-limited")
 
 
 def deliver(sinks: Sequence[CallSink], record: CallRecord | UnestimatedCall) -> None:
