@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -275,6 +276,9 @@ class ImpactCalculator:
         self._request_config = _deployment(self.config, registry)
         self._models: dict[str, _Model | Notice] = {}
         self._versions = (METHOD_VERSION, DATA_VERSION)
+        # the estimator's full-result cache (parameter-range factors, Monte Carlo units) evicts without a lock: calls
+        # from several threads would meet a KeyError there, so this calculator's uses of it take turns
+        self._result_lock = threading.Lock()
 
     def model(self, name: str) -> _Model | Notice:
         """The cached estimator context for ``name``, or a Notice saying why there is none."""
@@ -317,20 +321,21 @@ class ImpactCalculator:
         return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue, rel,
                       tuple(notices), {} if m.is_range else None, cache_of(est))
 
-    @staticmethod
-    def _spans(m: _Model, i: float, o: float, best_wh: float) -> Spans:
+    def _spans(self, m: _Model, i: float, o: float, best_wh: float) -> Spans:
         """A closed model's spans for this request: its parameter-range factors (two point estimates, kept by the
         estimator per request size) rounded to :data:`FACTOR_STEP`, whose spans are computed once (the full result's
         Monte Carlo unit) and kept."""
         assert m.ranges is not None
         rc = m.est_cache
-        factors = rc.param_range(i, o, best_wh)
+        with self._result_lock:
+            factors = rc.param_range(i, o, best_wh)
         key = None if factors is None else (round(math.log(factors[0]) / _LOG_STEP),
                                             round(math.log(factors[1]) / _LOG_STEP))
         hit = m.ranges.get(key)
         if hit is None:
             rounded = None if key is None else (math.exp(key[0] * _LOG_STEP), math.exp(key[1] * _LOG_STEP))
-            hit = m.ranges[key] = unit_spans(rc.unit(rounded))
+            with self._result_lock:
+                hit = m.ranges[key] = unit_spans(rc.unit(rounded))
         return hit
 
     def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
@@ -356,7 +361,8 @@ class ImpactCalculator:
         try:
             m.est.accelerators_for(i, o)  # sub-µs; raises only when the estimate was made at a lowered batch
         except InputError:  # rare (a context the batch cannot hold): the full result gives the notice and range
-            res = m.est.result(i, o)
+            with self._result_lock:
+                res = m.est.result(i, o)
             notes = (*notes, *(w for w in res.warnings if isinstance(w, Notice) and w.code == "batch-limited"))
             limited = _result_spans(res)
         if usage.cached_tokens > 0 and i > 0:
