@@ -151,13 +151,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, resp)
             return
         started = {**resp, "status": "in_progress", "usage": None}
-        self._sse([
-            ("response.created", {"type": "response.created", "sequence_number": 0, "response": started}),
-            ("response.output_text.delta", {"type": "response.output_text.delta", "sequence_number": 1,
-                                            "item_id": "m1", "output_index": 0, "content_index": 0, "delta": "hi",
-                                            "logprobs": []}),
-            ("response.completed", {"type": "response.completed", "sequence_number": 2, "response": resp}),
-        ])
+        part = {"type": "output_text", "text": "", "annotations": []}
+        item = {"id": "m1", "type": "message", "role": "assistant", "status": "in_progress", "content": []}
+        done = {**item, "status": "completed", "content": [{**part, "text": "hi"}]}
+        where = {"item_id": "m1", "output_index": 0, "content_index": 0}
+        events: list[tuple[str, dict[str, Any]]] = [
+            ("response.created", {"response": started}),
+            ("response.output_item.added", {"output_index": 0, "item": item}),
+            ("response.content_part.added", {**where, "part": part}),
+            ("response.output_text.delta", {**where, "delta": "hi", "logprobs": []}),
+            ("response.output_text.done", {**where, "text": "hi", "logprobs": []}),
+            ("response.content_part.done", {**where, "part": {**part, "text": "hi"}}),
+            ("response.output_item.done", {"output_index": 0, "item": done}),
+            ("response.completed", {"response": {**resp, "output": [done]}}),
+        ]
+        self._sse([(name, {"type": name, "sequence_number": k, **ev}) for k, (name, ev) in enumerate(events)])
 
     def _messages(self, body: dict[str, Any], model: str) -> None:
         usage = {"input_tokens": 1000, "output_tokens": 300, "cache_read_input_tokens": 200,

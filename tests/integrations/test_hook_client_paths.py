@@ -237,3 +237,40 @@ def test_stream_without_usage_counts_only_chunks_with_output(calc: ImpactCalcula
     assert kinds[-1] == "tool_calls" and len(kinds) == 6
     assert s.impacts.usage == Usage(0, 4, estimated=True)
     assert "usage-estimated" in {w.code for w in s.impacts.warnings}
+
+
+def test_stream_helpers_get_impacts_once() -> None:
+    """The SDKs' ``.stream(...)`` helpers (``responses.stream``, Anthropic ``messages.stream``) post directly: no
+    impacts and no record; ``chat.completions.stream`` went through ``create`` (recorded) but its helper and final
+    completion had no impacts."""
+    anthropic = pytest.importorskip("anthropic")
+    from aifootprint.integrations.anthropic import instrument as instrument_anthropic
+
+    sink = Collect()
+    calc = ImpactCalculator(HookConfig(sinks=(sink,)))
+    msg = [{"role": "user", "content": "hi"}]
+
+    async def go(url: str) -> Any:
+        a = instrument_anthropic(anthropic.AsyncAnthropic(api_key="t", base_url=url, max_retries=0), calculator=calc)
+        async with a.messages.stream(model="claude-sonnet-4", max_tokens=10, messages=msg) as st:
+            final = await st.get_final_message()
+        await a.close()
+        return final
+
+    with fake_llm_server() as (url, _):
+        c = _client(url, calc)
+        with c.chat.completions.stream(model="gpt-4o-mini", messages=[],
+                                       stream_options={"include_usage": True}) as chat:
+            completion = chat.get_final_completion()
+        with c.responses.stream(model="o4-mini", input="hi") as resp:
+            response = resp.get_final_response()
+        a = instrument_anthropic(anthropic.Anthropic(api_key="t", base_url=url, max_retries=0), calculator=calc)
+        with a.messages.stream(model="claude-sonnet-4", max_tokens=10, messages=msg) as st:
+            text = "".join(st.text_stream)
+            message = st.get_final_message()
+        async_message = asyncio.run(go(url))
+    assert completion.impacts.usage == FULL and chat.impacts is completion.impacts
+    assert response.impacts.usage == FULL and response.output_text == "hi"
+    assert text == "hello" and type(st).__name__ == "MessageStream"
+    assert message.impacts.usage == async_message.impacts.usage == Usage(1200, 300, 0, 200)
+    assert [x.request_model for x in sink.calls] == ["gpt-4o-mini", "o4-mini", "claude-sonnet-4", "claude-sonnet-4"]

@@ -179,6 +179,8 @@ class StreamTap:
         self._state = StreamState()
         self._finished = False
         self.impacts: CallImpacts | Notice | None = None
+        #: more objects to carry ``impacts`` (weakly held): a ``.stream(...)`` helper over this stream
+        self.targets: list[weakref.ReferenceType[Any]] = []
 
     def end(self, last: Any, target: Any) -> None:
         if self._finished:
@@ -189,6 +191,10 @@ class StreamTap:
                                          s.final_usage(), self._start)
         if target is not None and last is not None:
             attach(target, "impacts", self.impacts)
+        for ref in self.targets:
+            obj = ref()
+            if obj is not None:
+                attach(obj, "impacts", self.impacts)
 
     def step(self, item: Any, target: Any) -> Any:
         """Feed one chunk; finish as soon as the chunk that carries the final usage arrives. Never raises: an
@@ -232,9 +238,92 @@ def _tap_in_place(stream: Any, tap: StreamTap) -> bool:
         else:
             return False
         attach(stream, "impacts", None)
+        stream._aifootprint_tap = tap  # found by a .stream(...) helper over this stream (no second tap)
         return True
     except Exception:  # not a Stainless stream (no _iterator, no weak references, read-only attributes)
         return False
+
+
+#: Methods of the SDKs' stream helpers that return the accumulated response: it gets the impacts too.
+_FINALS = ("get_final_message", "get_final_completion", "get_final_response")
+
+
+class HelperManager:
+    """What a wrapped ``.stream(...)`` helper returns: the SDK's manager, whose ``with`` / ``async with`` gives the
+    SDK's helper stream over an SDK ``Stream`` (``_raw_stream``), tapped like ``create(stream=True)``; the helper and
+    what its ``get_final_*()`` returns carry ``impacts`` once the stream has ended. Other attributes are the
+    manager's."""
+
+    def __init__(self, manager: Any, slot: _Slot, model: str) -> None:
+        self._manager = manager
+        self._slot = slot
+        self._model = model
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._manager, name)
+
+    def __enter__(self) -> Any:
+        start = time.time()
+        return self._hooked(self._manager.__enter__(), start)
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._manager.__exit__(*exc)
+
+    async def __aenter__(self) -> Any:
+        start = time.time()
+        return self._hooked(await self._manager.__aenter__(), start)
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        return await self._manager.__aexit__(*exc)
+
+    def _hooked(self, helper: Any, start: float) -> Any:
+        hook = self._slot.hook
+        if hook is not None:
+            try:
+                _tap_helper(helper, hook, self._model, start)
+            except Exception as exc:  # never break the caller
+                _LOG.warning("aifootprint: stream helper not instrumented: %s: %s", type(exc).__name__, exc)
+        return helper
+
+
+def _tap_helper(helper: Any, hook: Hook, model: str, start: float) -> None:
+    raw = getattr(helper, "_raw_stream", None)
+    if raw is None:
+        return
+    tap = getattr(raw, "_aifootprint_tap", None)  # chat.completions.stream goes through the wrapped create
+    if not isinstance(tap, StreamTap):
+        tap = StreamTap(hook, model, start)
+        if not _tap_in_place(raw, tap):
+            return
+    tap.targets.append(weakref.ref(helper))
+    attach(helper, "impacts", tap.impacts)
+    ref = weakref.ref(helper)
+    for name in _FINALS:
+        method = getattr(type(helper), name, None)
+        if callable(method):
+            setattr(helper, name, _final_with_impacts(method, ref, tap))
+
+
+def _final_with_impacts(method: Callable[..., Any], ref: Callable[[], Any], tap: StreamTap) -> Callable[..., Any]:
+    """``helper.get_final_*`` whose result carries the call's impacts (the class's method on a weakly held helper:
+    no reference cycle through the instance)."""
+
+    async def finish_async(awaitable: Any) -> Any:
+        out = await awaitable
+        attach(out, "impacts", tap.impacts)
+        return out
+
+    @functools.wraps(method)
+    def final(*args: Any, **kwargs: Any) -> Any:
+        out = method(ref(), *args, **kwargs)
+        if inspect.isawaitable(out):
+            return finish_async(out)
+        attach(out, "impacts", tap.impacts)
+        return out
+
+    return final
 
 
 class WrappedStream:
@@ -368,6 +457,9 @@ def wrap_method(owner: Any, name: str, hook: Hook) -> None:
         slot.hook = hook
         return
     slot = _Slot(hook)
+    if name == "stream":
+        _wrap_helper(owner, original, slot)
+        return
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -387,6 +479,20 @@ def wrap_method(owner: Any, name: str, hook: Hook) -> None:
 
     setattr(wrapper, MARK, slot)
     setattr(owner, name, wrapper)
+
+
+def _wrap_helper(owner: Any, original: Callable[..., Any], slot: _Slot) -> None:
+    """``owner.stream`` (the SDK's stream helper) returning a :class:`HelperManager` around its manager."""
+
+    @functools.wraps(original)
+    def stream(*args: Any, **kwargs: Any) -> Any:
+        manager = original(*args, **kwargs)
+        if slot.hook is None or not (hasattr(manager, "__enter__") or hasattr(manager, "__aenter__")):
+            return manager
+        return HelperManager(manager, slot, str(kwargs.get("model", "") or ""))
+
+    setattr(stream, MARK, slot)
+    owner.stream = stream
 
 
 def unwrap_method(owner: Any, name: str) -> None:
@@ -415,8 +521,8 @@ async def _finish_async(slot: _Slot, awaitable: Any, model: str, stream: bool, s
 
 #: Client methods that return a new client with other options (the OpenAI and Anthropic SDKs): instrumented too.
 DERIVE = ("with_options", "copy")
-#: Methods of a resource that make a call and return its response (``parse``: structured outputs).
-METHODS = ("create", "parse")
+#: Methods of a resource that make a call (``parse``: structured outputs; ``stream``: the SDKs' stream helpers).
+METHODS = ("create", "parse", "stream")
 
 
 #: ``gen_ai.operation.name`` of the resources that are not chat (OpenTelemetry GenAI conventions).
@@ -424,8 +530,8 @@ OPERATIONS = {"completions": "text_completion"}
 
 
 def wrap_client(client: Any, hook: Hook, paths: tuple[str, ...]) -> None:
-    """Wrap every ``create`` / ``parse`` under ``paths`` and the client's ``with_options`` / ``copy``, whose new
-    clients get the same hook (wrapping again only replaces the hook)."""
+    """Wrap every ``create`` / ``parse`` / ``stream`` under ``paths`` and the client's ``with_options`` / ``copy``,
+    whose new clients get the same hook (wrapping again only replaces the hook)."""
     for path in paths:
         for owner, name in resources(client, (path,)):
             wrap_method(owner, name, hook.for_operation(OPERATIONS.get(path, "chat")))

@@ -14,7 +14,8 @@ Token usage: ``input_tokens + cache_creation_input_tokens + cache_read_input_tok
 ``stream=True`` the impacts are set on the stream and on the ``message_delta`` event (usage arrives in
 ``message_start`` and ``message_delta``). ``messages.parse`` and ``beta.messages.create`` / ``.parse`` are wrapped
 too, as are ``with_raw_response`` (impacts on what ``parse()`` returns) and the clients ``with_options(...)`` /
-``copy(...)`` derive. The ``messages.stream(...)`` helper is not wrapped (use ``create(stream=True)``).
+``copy(...)`` derive. The ``messages.stream(...)`` helper is wrapped as well: the helper stream and what its
+``get_final_message()`` returns carry the impacts once the stream has ended.
 ``instrument`` again replaces the configuration; :func:`uninstrument` removes the hooks.
 """
 

@@ -9,8 +9,9 @@ Usage::
     resp = client.chat.completions.create(model="gpt-4o-mini", messages=[...])
     resp.impacts.energy_wh.best, resp.impacts.carbon_g, resp.impacts.water_l
 
-Wrapped: ``create`` of ``chat.completions``, ``completions`` and ``responses``, and their ``parse`` (structured
-outputs), on ``OpenAI`` and ``AsyncOpenAI`` clients, streamed or not, through ``with_raw_response`` /
+Wrapped: ``create`` of ``chat.completions``, ``completions`` and ``responses``, their ``parse`` (structured
+outputs) and ``stream`` helpers (the helper and its ``get_final_completion()`` / ``get_final_response()`` carry the
+impacts), on ``OpenAI`` and ``AsyncOpenAI`` clients, streamed or not, through ``with_raw_response`` /
 ``with_streaming_response`` too (the impacts are on what ``parse()`` returns), and on the clients that
 ``with_options(...)`` / ``copy(...)`` derive. A stream gets ``impacts`` when it ends (on the stream object and on the
 chunk that carried the usage); ask for ``stream_options={"include_usage": True}`` to get exact token counts —
