@@ -2,7 +2,8 @@
 on 127.0.0.1.
 
 Models named ``fail-*`` answer HTTP 500; ``bad-*`` answer 400; ``midfail-*`` streams break with an error event;
-``flaky-<model>`` answers 503 to every other request (then as ``<model>``); ``slow-<model>`` answers after 1 s.
+``flaky-<model>`` answers 503 to every other request (then as ``<model>``); ``slow-<model>`` answers after 1 s;
+Anthropic ``thinking-<model>`` reports thinking tokens and, in its final usage, input tokens a server tool added.
 Streams are server-sent events; OpenAI chat streams
 carry usage in a last chunk only when ``stream_options.include_usage`` is true (as the real API does), and a running
 usage in every chunk too when ``stream_options.continuous_usage_stats`` is true (as vLLM does).
@@ -168,14 +169,20 @@ class _Handler(BaseHTTPRequestHandler):
         self._sse([(name, {"type": name, "sequence_number": k, **ev}) for k, (name, ev) in enumerate(events)])
 
     def _messages(self, body: dict[str, Any], model: str) -> None:
-        usage = {"input_tokens": 1000, "output_tokens": 300, "cache_read_input_tokens": 200,
-                 "cache_creation_input_tokens": 0}
+        usage: dict[str, Any] = {"input_tokens": 1000, "output_tokens": 300, "cache_read_input_tokens": 200,
+                                 "cache_creation_input_tokens": 0}
+        start_usage = {**usage, "output_tokens": 1}
+        delta_usage: dict[str, Any] = {"output_tokens": 300}
+        if model.startswith("thinking-"):  # extended thinking and a server tool (web search): the final usage adds
+            model = model.removeprefix("thinking-")  # 500 input tokens fetched mid-turn and has thinking tokens;
+            usage = {**usage, "input_tokens": 1500, "output_tokens_details": {"thinking_tokens": 100}}
+            delta_usage = {k: v for k, v in usage.items()}  # the current API's message_delta: cumulative counts
         msg = {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "stop_reason": "end_turn",
                "stop_sequence": None, "content": [{"type": "text", "text": "hello"}], "usage": usage}
         if not body.get("stream"):
             self._json(200, msg)
             return
-        start = {**msg, "content": [], "usage": {**usage, "output_tokens": 1}}
+        start = {**msg, "content": [], "usage": start_usage}
         self._sse([
             ("message_start", {"type": "message_start", "message": start}),
             ("content_block_start", {"type": "content_block_start", "index": 0,
@@ -184,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
                                      "delta": {"type": "text_delta", "text": "hello"}}),
             ("content_block_stop", {"type": "content_block_stop", "index": 0}),
             ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                               "usage": {"output_tokens": 300}}),
+                               "usage": delta_usage}),
             ("message_stop", {"type": "message_stop"}),
         ])
 

@@ -274,3 +274,20 @@ def test_stream_helpers_get_impacts_once() -> None:
     assert text == "hello" and type(st).__name__ == "MessageStream"
     assert message.impacts.usage == async_message.impacts.usage == Usage(1200, 300, 0, 200)
     assert [x.request_model for x in sink.calls] == ["gpt-4o-mini", "o4-mini", "claude-sonnet-4", "claude-sonnet-4"]
+
+
+def test_anthropic_stream_reads_the_final_cumulative_usage(calc: ImpactCalculator) -> None:
+    """Anthropic's ``message_delta`` usage is cumulative (input tokens a server tool added, thinking tokens in
+    ``output_tokens_details``); the stream kept ``message_start``'s input and no thinking tokens, so a streamed call
+    differed from the same call unstreamed."""
+    anthropic = pytest.importorskip("anthropic")
+    from aifootprint.integrations.anthropic import instrument as instrument_anthropic
+
+    msg = [{"role": "user", "content": "hi"}]
+    with fake_llm_server() as (url, _):
+        a = instrument_anthropic(anthropic.Anthropic(api_key="t", base_url=url, max_retries=0), calculator=calc)
+        whole = a.messages.create(model="thinking-claude-sonnet-4", max_tokens=10, messages=msg)
+        s = a.messages.create(model="thinking-claude-sonnet-4", max_tokens=10, messages=msg, stream=True)
+        list(s)
+    assert whole.impacts.usage == Usage(1700, 300, 100, 200)
+    assert s.impacts.usage == whole.impacts.usage and s.impacts.energy_wh == whole.impacts.energy_wh

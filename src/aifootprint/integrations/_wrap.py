@@ -24,7 +24,17 @@ from typing import Any
 
 from aifootprint.notice import Notice
 
-from .core import CallImpacts, CallRecord, ImpactCalculator, UnestimatedCall, Usage, attach, deliver, usage_from
+from .core import (
+    CallImpacts,
+    CallRecord,
+    ImpactCalculator,
+    UnestimatedCall,
+    Usage,
+    attach,
+    deliver,
+    fields_of,
+    usage_from,
+)
 
 _LOG = logging.getLogger("aifootprint.integrations")
 MARK = "__aifootprint_wrapped__"
@@ -65,8 +75,7 @@ class StreamState:
         self.model = ""
         self.request_id = ""
         self.chunks = 0
-        self._anthropic_in: Usage | None = None
-        self._anthropic_out = 0
+        self._anthropic_start: dict[str, Any] = {}
 
     def feed(self, item: Any) -> None:
         d = getattr(item, "__dict__", None)
@@ -78,17 +87,15 @@ class StreamState:
                 self.model, self.request_id = str(d.get("model") or ""), str(d.get("id") or "")
             return
         kind = getattr(item, "type", None)
-        if kind == "message_start":  # Anthropic: prompt usage first, output tokens in message_delta
+        if kind == "message_start":  # Anthropic: prompt usage first, the final counts in message_delta
             msg = getattr(item, "message", None)
             self.model = str(getattr(msg, "model", "") or self.model)
             self.request_id = str(getattr(msg, "id", "") or self.request_id)
-            self._anthropic_in = usage_from(getattr(msg, "usage", None))
+            self._anthropic_start = dict(fields_of(getattr(msg, "usage", None)))
             return
-        if kind == "message_delta":
-            u = getattr(item, "usage", None)
-            self._anthropic_out = int(getattr(u, "output_tokens", 0) or 0)
-            base = self._anthropic_in or Usage(0, 0)
-            self.usage = Usage(base.input_tokens, self._anthropic_out, base.reasoning_tokens, base.cached_tokens)
+        if kind == "message_delta":  # cumulative counts; the fields it leaves out (null) are message_start's
+            delta = {k: v for k, v in fields_of(getattr(item, "usage", None)).items() if v is not None}
+            self.usage = usage_from({**self._anthropic_start, **delta}) or Usage(0, 0)
             return
         holder = getattr(item, "response", None) if kind is not None and hasattr(item, "response") else item
         self.model = str(getattr(holder, "model", "") or self.model)

@@ -201,7 +201,7 @@ class _Model(NamedTuple):
     est_cache: Any  # the estimator's ResultCache (aifootprint.estimate.request_result)
 
 
-def _fields(obj: Any) -> Mapping[str, Any]:
+def fields_of(obj: Any) -> Mapping[str, Any]:
     """The fields of a usage object as a mapping: dicts as they are, pydantic models (the SDKs' types) and plain
     objects through their ``__dict__`` plus pydantic extras — much cheaper than ``getattr`` on missing names."""
     if obj is None:
@@ -230,14 +230,14 @@ def usage_from(usage: Any) -> Usage | None:
     """Normalise a ``usage`` object or dict of OpenAI chat/completions, OpenAI Responses or Anthropic Messages."""
     if usage is None:
         return None
-    u = _fields(usage)
+    u = fields_of(usage)
     out_tok = _num(u, "completion_tokens", "output_tokens")
     anthropic_read = _num(u, "cache_read_input_tokens")
     anthropic_write = _num(u, "cache_creation_input_tokens")
     in_tok = _num(u, "prompt_tokens", "input_tokens") + anthropic_read + anthropic_write
-    details = _fields(u.get("prompt_tokens_details") or u.get("input_tokens_details"))
+    details = fields_of(u.get("prompt_tokens_details") or u.get("input_tokens_details"))
     cached = _num(details, "cached_tokens") + anthropic_read
-    odetails = _fields(u.get("completion_tokens_details") or u.get("output_tokens_details"))
+    odetails = fields_of(u.get("completion_tokens_details") or u.get("output_tokens_details"))
     reasoning = _num(odetails, "reasoning_tokens", "thinking_tokens")
     if in_tok == 0 and out_tok == 0:
         return None
