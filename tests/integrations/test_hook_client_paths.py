@@ -291,3 +291,34 @@ def test_anthropic_stream_reads_the_final_cumulative_usage(calc: ImpactCalculato
         list(s)
     assert whole.impacts.usage == Usage(1700, 300, 100, 200)
     assert s.impacts.usage == whole.impacts.usage and s.impacts.energy_wh == whole.impacts.energy_wh
+
+
+def test_a_stream_closed_early_is_recorded_as_estimated() -> None:
+    """A chat UI's "stop" closes the stream before its usage arrives: the call vanished (no impacts, no record)
+    though tokens were generated. It is now recorded with the output seen, flagged ``usage-estimated``."""
+    anthropic = pytest.importorskip("anthropic")
+    from aifootprint.integrations.anthropic import instrument as instrument_anthropic
+
+    sink = Collect()
+    calc = ImpactCalculator(HookConfig(sinks=(sink,)))
+    with fake_llm_server() as (url, _):
+        c = _client(url, calc)
+        with c.chat.completions.create(model="gpt-4o-mini", messages=[], stream=True,
+                                       stream_options={"include_usage": True}) as s:
+            for chunk in s:
+                if chunk.choices[0].delta.content == "a":
+                    break  # the stop button
+        a = instrument_anthropic(anthropic.Anthropic(api_key="t", base_url=url, max_retries=0), calculator=calc)
+        m = a.messages.create(model="claude-sonnet-4", max_tokens=10, stream=True,
+                              messages=[{"role": "user", "content": "hi"}])
+        for event in m:
+            if event.type == "content_block_delta":
+                m.close()
+                break
+        whole = c.chat.completions.create(model="gpt-4o-mini", messages=[], stream=True,
+                                          stream_options={"include_usage": True})
+        with whole:
+            list(whole)
+    assert s.impacts.usage == Usage(0, 1, estimated=True) and "usage-estimated" in {w.code for w in s.impacts.warnings}
+    assert m.impacts.usage == Usage(1200, 1, 0, 200, estimated=True)
+    assert [x.impacts.usage.estimated for x in sink.calls] == [True, True, False]  # a finished stream: once

@@ -93,6 +93,9 @@ class StreamState:
             self.request_id = str(getattr(msg, "id", "") or self.request_id)
             self._anthropic_start = dict(fields_of(getattr(msg, "usage", None)))
             return
+        if kind == "content_block_delta":  # Anthropic: one piece of generated text, thinking or tool input
+            self.chunks += 1
+            return
         if kind == "message_delta":  # cumulative counts; the fields it leaves out (null) are message_start's
             delta = {k: v for k, v in fields_of(getattr(item, "usage", None)).items() if v is not None}
             self.usage = usage_from({**self._anthropic_start, **delta}) or Usage(0, 0)
@@ -119,9 +122,14 @@ class StreamState:
         return kind in _FINAL_TYPES
 
     def final_usage(self) -> Usage | None:
+        """The reported usage; else (no usage asked for, or a stream closed before it came) the output tokens counted
+        from chunks with the prompt as far as known (Anthropic's ``message_start``; else 0), flagged estimated."""
         if self.usage is not None:
             return self.usage
         if self.chunks:
+            start = usage_from(self._anthropic_start) if self._anthropic_start else None
+            if start is not None:
+                return Usage(start.input_tokens, self.chunks, 0, start.cached_tokens, estimated=True)
             return Usage(0, self.chunks, estimated=True)
         return None
 
@@ -203,6 +211,15 @@ class StreamTap:
             if obj is not None:
                 attach(obj, "impacts", self.impacts)
 
+    def closed(self, target: Any) -> None:
+        """The caller closed the stream: if it ended before its usage arrived (a "stop" button), the call is
+        recorded with what was seen, flagged ``usage-estimated``; nothing when nothing was generated."""
+        try:
+            if not self._finished and self._state.final_usage() is not None:
+                self.end(None, target)
+        except Exception as exc:  # never break the caller
+            _LOG.warning("aifootprint: closed stream not recorded: %s: %s", type(exc).__name__, exc)
+
     def step(self, item: Any, target: Any) -> Any:
         """Feed one chunk; finish as soon as the chunk that carries the final usage arrives. Never raises: an
         unexpected chunk is logged and the stream goes on unchanged."""
@@ -246,9 +263,32 @@ def _tap_in_place(stream: Any, tap: StreamTap) -> bool:
             return False
         attach(stream, "impacts", None)
         stream._aifootprint_tap = tap  # found by a .stream(...) helper over this stream (no second tap)
+        close = getattr(type(stream), "close", None)
+        if callable(close):
+            stream.close = _close_with_tap(close, ref, tap)
         return True
     except Exception:  # not a Stainless stream (no _iterator, no weak references, read-only attributes)
         return False
+
+
+def _close_with_tap(close: Callable[..., Any], ref: Callable[[], Any], tap: StreamTap) -> Callable[..., Any]:
+    """The stream's own ``close`` (the class's method on a weakly held stream: no reference cycle), telling ``tap``
+    first; ``async`` when the SDK's is (``AsyncStream.close``)."""
+    if inspect.iscoroutinefunction(close):
+
+        @functools.wraps(close)
+        async def aclose(*args: Any, **kwargs: Any) -> Any:
+            tap.closed(ref())
+            return await close(ref(), *args, **kwargs)
+
+        return aclose
+
+    @functools.wraps(close)
+    def sclose(*args: Any, **kwargs: Any) -> Any:
+        tap.closed(ref())
+        return close(ref(), *args, **kwargs)
+
+    return sclose
 
 
 #: Methods of the SDKs' stream helpers that return the accumulated response: it gets the impacts too.

@@ -374,8 +374,9 @@ class ImpactCalculator:
             notes = (*notes, Notice("cached-prefill-excluded", f"{usage.cached_tokens} cached prompt tokens: their "
                                     "prefill compute excluded", "cached_tokens"))
         if usage.estimated:
-            notes = (*notes, Notice("usage-estimated", "the API reported no token usage: output tokens counted from "
-                                    "streamed chunks, prompt tokens unknown (0)", "usage"))
+            notes = (*notes, Notice("usage-estimated", "the API reported no final token usage (a stream without "
+                                    "usage asked for, or closed before it came): output tokens counted from streamed "
+                                    "chunks, prompt tokens as reported at the start, else unknown (0)", "usage"))
         it_kwh = (energy - overhead) / 1000.0
         carbon = energy / 1000.0 * m.intensity_g_per_kwh
         # li2023_water_l, inlined on floats for speed
