@@ -99,5 +99,5 @@ def test_ledger_totals_on_a_read_only_mount(tmp_path: Path) -> None:
 def test_ledger_totals_before_any_call(tmp_path: Path) -> None:
     _store(tmp_path / "runs.sqlite").close()
     assert project_totals(tmp_path / "runs.sqlite", "bot") == {
-        "project": "bot", "calls": 0, **{q: {"low": 0.0, "best": 0.0, "high": 0.0}
+        "project": "bot", "calls": 0, "unestimated_calls": 0, **{q: {"low": 0.0, "best": 0.0, "high": 0.0}
                                          for q in ("energy_wh", "carbon_g", "water_l")}}
