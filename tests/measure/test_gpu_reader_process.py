@@ -8,6 +8,7 @@ environment of a fresh interpreter; no GPU, no patching."""
 
 from __future__ import annotations
 
+import functools
 import json
 import mmap
 import os
@@ -57,13 +58,8 @@ def _tracker(tmp_path: Path, library: Path, *env: str, command: tuple[str, ...] 
              open_timeout_s: float = 30.0) -> Tracker:
     """A process-reader tracker whose child runs with the fake library (and ``env``: NAME=VALUE words)."""
     cmd = command or ("env", f"LD_LIBRARY_PATH={library}", *env, sys.executable, *CHILD)
-
-    def with_command(*args: Any, **kwargs: Any) -> Any:
-        kwargs["reader"] = replace(kwargs["reader"], command=cmd)
-        return discover(*args, **kwargs)
-
     cfg = TrackerConfig(store=False, gpu_reader="process", sensors=_node(tmp_path), gpu_open_timeout_s=open_timeout_s)
-    return Tracker(cfg, discover=with_command)
+    return Tracker(cfg, discover=functools.partial(discover, reader_command=cmd))
 
 
 def _codes(notes: Any) -> list[str]:
@@ -263,8 +259,7 @@ def test_a_cpu_only_machine_starts_no_reader(tmp_path: Path) -> None:
     (tmp_path / "dev").mkdir()
     cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=10.0,
                        ram_gb=1.0)
-    reader = GpuReader("process", command=(str(tmp_path / "would-fail"),))
-    found = discover(cfg, gpus_later=True, reader=reader)
+    found = discover(cfg, gpus_later=True, gpu_reader="process", reader_command=(str(tmp_path / "would-fail"),))
     assert found.gpus_later is None and not _codes(found.notes)
     assert {s.component for s in found.sensors} == {"cpu", "ram"}
     for sensor in found.sensors:
@@ -292,10 +287,10 @@ def test_the_reader_options_reach_the_child(library: Path, tmp_path: Path) -> No
 
     cmd = ("env", f"LD_LIBRARY_PATH={library}", sys.executable, *CHILD)
     base = _node(tmp_path)
-    reader = GpuReader("process", start_timeout_s=10, command=cmd)
+    reader: dict[str, Any] = {"gpu_reader": "process", "open_timeout_s": 10, "reader_command": cmd}
     with pytest.raises(InputError, match="unknown GPU id"):
-        discover(replace(base, gpus=("7",)), reader=reader)
-    found = discover(replace(base, gpus=("1",)), reader=reader)
+        discover(replace(base, gpus=("7",)), **reader)
+    found = discover(replace(base, gpus=("1",)), **reader)
     gpus = [s for s in found.sensors if s.component == "gpu"]
     assert [s.device for s in gpus] == ["gpu:1"]
     assert gpus[0].read_full().power_w == 300.0
@@ -367,8 +362,7 @@ def test_a_late_answer_is_not_taken_for_the_next_one(tmp_path: Path) -> None:
     (tmp_path / "dev" / "nvidiactl").touch()
     cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
                        ram_gb=1.0)
-    found = discover(cfg, reader=GpuReader("process", start_timeout_s=10, command=(sys.executable, "-c",
-                                                                                     SLOW_CHILD)))
+    found = discover(cfg, gpu_reader="process", open_timeout_s=10, reader_command=(sys.executable, "-c", SLOW_CHILD))
     (gpu,) = [s for s in found.sensors if s.component == "gpu"]
     t = time.perf_counter()
     assert gpu.read_full().power_w == 100.0  # type: ignore[attr-defined]
@@ -398,8 +392,7 @@ def test_a_slot_being_written_gives_the_previous_reading_not_a_gap(tmp_path: Pat
     (tmp_path / "dev" / "nvidiactl").touch()
     cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
                        ram_gb=1.0)
-    found = discover(cfg, reader=GpuReader("process", start_timeout_s=10, command=(sys.executable, "-c",
-                                                                                     BUSY_CHILD)))
+    found = discover(cfg, gpu_reader="process", open_timeout_s=10, reader_command=(sys.executable, "-c", BUSY_CHILD))
     (gpu,) = [s for s in found.sensors if s.component == "gpu"]
     assert gpu.read().power_w == 100.0
     assert gpu.notices == []  # type: ignore[attr-defined]  # the child now holds the slot mid-write
@@ -416,9 +409,8 @@ if hard != resource.RLIM_INFINITY and hard < 1200:
 resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
 held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # a workload with many open files
 from aifootprint.measure.sensors.discovery import SensorConfig, discover
-from aifootprint.measure.sensors.gpuproc import GpuReader
 found = discover(SensorConfig(dev_root=sys.argv[1], powercap_root=sys.argv[2], cpu_tdp_w=1.0, ram_gb=1.0),
-                 reader=GpuReader("process", start_timeout_s=10))
+                 gpu_reader="process", open_timeout_s=10)
 gpus = [s for s in found.sensors if s.component == "gpu"]
 print(json.dumps({"gpus": [s.device for s in gpus], "power_w": [s.read_full().power_w for s in gpus],
                   "notes": [n.code for n in found.notes]}))

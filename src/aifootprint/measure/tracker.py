@@ -146,10 +146,8 @@ class Tracker(Sampling):
                 discover = self._discover or default_discover
                 reader: dict[str, Any] = {}
                 if self.config.gpu_reader != "thread":  # GPUs read by a child process (sensors.gpuproc)
-                    from .sensors.gpuproc import GpuReader
-
-                    reader["reader"] = GpuReader(self.config.gpu_reader, self.config.hz,
-                                                 self.config.gpu_open_timeout_s)
+                    reader = {"gpu_reader": self.config.gpu_reader, "hz": self.config.hz,
+                              "open_timeout_s": self.config.gpu_open_timeout_s}
                 # in background mode the GPUs are opened on a thread of their own (loading and initialising NVML):
                 # start() does not wait for them (see the module docstring)
                 found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ...notice import Notice
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from .base import Sensor
     from .cpu_fallback import CpuTdp
-    from .gpuproc import GpuReader
 
 #: Environment variable choosing the NVML binding: unset or ``ctypes``, this package's (:mod:`.nvml`, the driver's
 #: library only); ``pynvml``, nvidia-ml-py (extra ``aifootprint[nvidia]``).
@@ -136,7 +135,10 @@ def discover(
     clock: Callable[[], float] | None = None,
     gpus_later: bool = False,
     nvml: Any | None = None,
-    reader: GpuReader | None = None,
+    gpu_reader: str = "thread",
+    hz: float = 10.0,
+    open_timeout_s: float = 30.0,
+    reader_command: Sequence[str] | None = None,
 ) -> Discovery:
     """Open every usable sensor. Never raises for a missing backend: it leaves a note instead.
 
@@ -147,8 +149,9 @@ def discover(
     where the driver must initialise them, NVIDIA, Driver Persistence, Overview). Named GPUs are opened now: an id
     that matches no GPU must fail ``start()``.
     ``nvml``: the NVML binding to use (tests: a fake; None: the one ``$AIFOOTPRINT_NVML`` names,
-    :func:`nvml_binding`). ``reader``: a :class:`.gpuproc.GpuReader` of kind ``process`` opens the GPUs in a child
-    process (:mod:`.gpuproc`) where a GPU device node exists or GPUs are named (``nvml`` given: in this process)."""
+    :func:`nvml_binding`). ``gpu_reader="process"`` opens the GPUs in a child process that reads them ``hz`` times a
+    second (:mod:`.gpuproc`; waiting at most ``open_timeout_s`` for it to open them; ``reader_command`` starts it,
+    None: this interpreter) where a GPU device node exists or GPUs are named (``nvml`` given: in this process)."""
     cfg = config or SensorConfig()
     backend = resolve_backend(cfg.backend)
     found = Discovery()
@@ -161,6 +164,8 @@ def discover(
                                   "measurements of this machine"))
         return found
     if backend == "auto":
+        reader = (hz, open_timeout_s, tuple(reader_command) if reader_command else None) \
+            if gpu_reader == "process" else None
         remote = _remote(cfg, nvml, reader)
         if gpus_later and cfg.gpus is None and (_nodes(cfg.dev_root, NVIDIA_NODES) or remote):
             if nvml is None:
@@ -176,20 +181,25 @@ def discover(
     return found
 
 
-def _remote(cfg: SensorConfig, nvml: Any | None, reader: GpuReader | None) -> bool:
+#: The reader child's settings: sampling rate [Hz], how long to wait for it to open the GPUs [s], its command (None:
+#: this interpreter); None: the GPUs are read in this process. (A tuple: start() creates no class for it.)
+ReaderSpec = tuple[float, float, tuple[str, ...] | None]
+
+
+def _remote(cfg: SensorConfig, nvml: Any | None, reader: ReaderSpec | None) -> bool:
     """True when the GPUs are to be opened by the reader child: a ``process`` reader, no NVML module given, and GPUs
     named or a GPU device node present (a CPU-only machine starts no child)."""
-    return (reader is not None and reader.kind == "process" and nvml is None
+    return (reader is not None and nvml is None
             and (cfg.gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES) or _nodes(cfg.dev_root, AMD_NODES)))
 
 
 def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None,
-              reader: GpuReader | None) -> None:
+              reader: ReaderSpec | None) -> None:
     """Open the GPUs into ``found``: in this process (:func:`open_gpus`), or by the reader child."""
     if reader is not None and _remote(cfg, nvml, reader):
-        from .gpuproc import open_remote_gpus
+        from .gpuproc import GpuReader, open_remote_gpus
 
-        open_remote_gpus(cfg, found, pids, reader)
+        open_remote_gpus(cfg, found, pids, GpuReader("process", *reader))
     else:
         open_gpus(cfg, found, pids, nvml)
 
@@ -244,7 +254,7 @@ def _no_counter_detail(sensors: list[Sensor], details: list[Notice]) -> list[Not
 
 
 def _open_gpus_later(cfg: SensorConfig, pids: Callable[[], set[int]] | None, nvml: Any | None,
-                     host: Discovery, reader: GpuReader | None = None) -> Discovery:
+                     host: Discovery, reader: ReaderSpec | None = None) -> Discovery:
     """The GPU part of a discovery whose host part is ``host`` (see :func:`discover`, ``gpus_later``): the GPU
     sensors and what they add to the notes, details and hints."""
     found = Discovery()
