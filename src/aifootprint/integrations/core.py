@@ -291,10 +291,11 @@ class ImpactCalculator:
         from aifootprint.errors import AifootprintError
         from aifootprint.estimate.inference import RequestEstimator
         from aifootprint.estimate.request_result import cache_of
+        from aifootprint.reference.models import finetune_base
         from aifootprint.uncertainty import best
 
         c = self.config
-        key = c.models.get(name) or finetune_base(name)
+        key = c.models.get(name) or finetune_base(name)  # the registry's rule (get_model applies it too)
         try:
             est = RequestEstimator(key, self._request_config, self.registry)
             site = est.site()
@@ -413,16 +414,6 @@ def unit_spans(unit: Any) -> Spans:
         mid = u.best if isinstance(u, Uncertain) else 0.0
         out += [u.low / mid, u.high / mid] if mid > 0 else [1.0, 1.0]
     return (out[0], out[1], out[2], out[3], out[4], out[5])
-
-
-def finetune_base(name: str) -> str:
-    """``ft:gpt-4o-mini-2024-07-18:my-org:suffix:id`` -> ``gpt-4o-mini-2024-07-18`` (an OpenAI fine-tune's base
-    model, the second field of its name: platform.openai.com/docs/guides/fine-tuning); other names unchanged."""
-    if name.startswith("ft:"):
-        base = name.split(":", 2)[1]
-        if base:
-            return base
-    return name
 
 
 def deliver(sinks: Sequence[CallSink], record: CallRecord | UnestimatedCall) -> None:

@@ -7,24 +7,20 @@ their rows have status E and :attr:`ModelArch.estimated` is True. GPT-4o's best 
 assumption (EP25). Built by ``scripts/build_model_data.py``.
 
 Names are matched case-insensitively; Hugging Face ids ("meta-llama/Llama-3.1-8B-Instruct"), chat/instruct
-suffixes, version tags ("-v0.1") and dated API names ("claude-3-5-sonnet-20241022", "gpt-4o-2024-08-06") resolve
-to the base entry.
+suffixes, version tags ("-v0.1"), dated API names ("claude-3-5-sonnet-20241022", "gpt-4o-2024-08-06") and the
+spellings of gateways and providers (LiteLLM prefixes, OpenAI fine-tunes, AWS Bedrock ids, Vertex AI versions, Ollama
+tags: :mod:`.model_names`) resolve to the base entry; the result's ``key`` names the entry used.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ..errors import DataError, unknown_choice
+from ..errors import DataError, InputError, close_matches
+from .model_names import Quantisation, finetune_base, name_candidates
 from .registry import Registry, Row, default_registry, provenance, row_float, row_int, row_str
 
-__all__ = ["ModelArch", "get_model", "list_models", "model_candidates"]
-
-_SUFFIXES = ("-instruct", "-chat", "-it", "-hf", "-base", "-pt", "-latest")
-_DATE = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$")
-_VERSION_TAG = re.compile(r"-v\d+(\.\d+)*$")
-_VERSION_DASH = re.compile(r"(?<=\d)-(?=\d(?:-|$))")
+__all__ = ["ModelArch", "finetune_base", "get_model", "list_models", "model_candidates"]
 
 
 def _bool(row: Row, column: str) -> bool | None:
@@ -159,37 +155,40 @@ def list_models(registry: Registry | None = None) -> list[ModelArch]:
 
 
 def model_candidates(name: str) -> list[str]:
-    """Keys to try for a user-given model name, most literal first."""
-    norm = re.sub(r"[\s_]+", "-", name.strip().lower())
-    out = [norm]
-    if "/" in norm:
-        norm = norm.rsplit("/", 1)[1]
-        out.append(norm)
-    if norm.startswith("meta-llama-"):
-        norm = norm.removeprefix("meta-")
-        out.append(norm)
-    changed = True
-    while changed:  # strip dates, version tags (-v0.1) and chat/instruct suffixes, in any order
-        changed = False
-        stripped = _VERSION_TAG.sub("", _DATE.sub("", norm))
-        for suffix in _SUFFIXES:
-            stripped = stripped.removesuffix(suffix)
-        if stripped != norm and stripped:
-            norm, changed = stripped, True
-            out.append(norm)
-    dotted = _VERSION_DASH.sub(".", norm)  # claude-3-5-sonnet -> claude-3.5-sonnet
-    if dotted != norm:
-        out.append(dotted)
-    return list(dict.fromkeys(out))
+    """Keys to try for a user-given model name, most literal first (rules: :mod:`.model_names`)."""
+    return [cand for cand, _ in name_candidates(name)]
 
 
 def get_model(name: str, registry: Registry | None = None) -> ModelArch:
-    """The model called ``name`` (key, case-insensitive; HF ids, suffixes and dated API names tolerated).
+    """The model called ``name`` (key, case-insensitive; HF ids, suffixes, dated API names and provider / gateway
+    spellings tolerated: :mod:`.model_names`); its ``key`` names the registry entry used.
 
-    Raises :class:`~aifootprint.errors.InputError` naming close matches when nothing fits.
+    Raises :class:`~aifootprint.errors.InputError` naming close matches when nothing fits, and naming the entry and
+    the ``--precision`` to give when the name states a quantised build (``qwen2.5:7b-instruct-q4_K_M``).
     """
     items = {m.key: m for m in list_models(registry)}
-    for cand in model_candidates(name):
+    candidates = name_candidates(name)
+    for cand, quant in candidates:
         if cand in items:
+            if quant is not None:
+                raise _quantised(name, cand, quant)
             return items[cand]
-    raise unknown_choice("model", name, items)
+    raise _unknown(name, candidates[-1][0], items)
+
+
+def _quantised(name: str, key: str, quant: Quantisation) -> InputError:
+    bits = f"{quant.bits}-bit" if quant.bits else "quantised (bits not stated)"
+    fix = (f"--model {key} --precision {quant.precision}" if quant.precision else
+           f"--model {key} with the --precision of its weights (bf16, fp8, int4, mxfp4)")
+    return InputError(f"model {name!r} names a {bits} build ({quant.tag!r}) of {key}, and a model name does not set "
+                      f"the serving precision: estimate it as {fix}")
+
+
+def _unknown(name: str, read_as: str, items: dict[str, ModelArch]) -> InputError:
+    """The unknown-model error: close names to the name as given and as read after the naming rules."""
+    options = sorted(items)
+    matches = list(dict.fromkeys(close_matches(read_as, options) + close_matches(name, options)))[:3]
+    msg = f"unknown model {name!r}" + (f" (read as {read_as!r})" if read_as != name.strip().lower() else "")
+    msg += f"; did you mean: {', '.join(matches)}?" if matches else "."
+    more = f", … ({len(options)} in all)" if len(options) > 12 else ""
+    return InputError(msg + f" Accepted: {', '.join(options[:12])}{more}.")
