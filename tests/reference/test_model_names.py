@@ -127,6 +127,36 @@ def test_an_unknown_name_hints_at_close_models_as_read() -> None:
     assert "did you mean: llama-3.1-405b, llama-3.1-70b, llama-3.1-8b?" in msg
 
 
+def test_an_azure_deployment_name_says_to_map_it() -> None:
+    with pytest.raises(InputError, match=r"Azure deployment name is your own.*HookConfig\(models="):
+        get_model("azure/my-prod-deployment")
+
+
+@pytest.mark.parametrize(("argv", "key"), [
+    (["--model", "us.anthropic.claude-3-7-sonnet-20250219-v1:0"], "claude-3.7-sonnet"),
+    (["--model", "llama3.1:70b"], "llama-3.1-70b"),
+    (["--model", "ft:gpt-4o-mini-2024-07-18:org:suffix:id"], "gpt-4o-mini"),
+])
+def test_the_cli_reports_the_entry_a_name_resolved_to(argv: list[str], key: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from aifootprint.cli.main import main
+
+    assert main(["estimate", "request", *argv, "--input-tokens", "100", "--output-tokens", "10", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["inputs"]["model"] == key
+
+
+@pytest.mark.parametrize(("name", "needle"), [("qwen2.5:7b-instruct-q4_K_M", "--model qwen2.5-7b --precision int4"),
+                                              ("llama3.1:latest", "llama-3.1-8b")])
+def test_the_cli_refuses_in_one_line(name: str, needle: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from aifootprint.cli.main import main
+
+    assert main(["estimate", "request", "--model", name, "--input-tokens", "100", "--output-tokens", "10"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1 and needle in err, err
+
+
 def test_the_fine_tune_rule_is_the_registrys() -> None:
     """The client hooks use the registry's rule (one implementation)."""
     from aifootprint.reference import model_names

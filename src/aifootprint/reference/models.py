@@ -14,6 +14,7 @@ tags: :mod:`.model_names`) resolve to the base entry; the result's ``key`` names
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import DataError, InputError, close_matches
@@ -177,11 +178,13 @@ def get_model(name: str, registry: Registry | None = None) -> ModelArch:
 
 
 def _quantised(name: str, key: str, quant: Quantisation) -> InputError:
-    bits = f"{quant.bits}-bit" if quant.bits else "quantised (bits not stated)"
+    bits = f"{quant.bits}-bit weights" if quant.bits else "bits not stated"
+    written = re.search(re.escape(quant.tag).replace(r"\-", "[-_]"), name, re.IGNORECASE)  # the tag as given
+    tag = written.group() if written else quant.tag
     fix = (f"--model {key} --precision {quant.precision}" if quant.precision else
            f"--model {key} with the --precision of its weights (bf16, fp8, int4, mxfp4)")
-    return InputError(f"model {name!r} names a {bits} build ({quant.tag!r}) of {key}, and a model name does not set "
-                      f"the serving precision: estimate it as {fix}")
+    return InputError(f"model {name!r} names a quantised build of {key} ({tag!r}: {bits}), and a model name "
+                      f"does not set the serving precision: estimate it as {fix}")
 
 
 def _unknown(name: str, read_as: str, items: dict[str, ModelArch]) -> InputError:
@@ -190,5 +193,7 @@ def _unknown(name: str, read_as: str, items: dict[str, ModelArch]) -> InputError
     matches = list(dict.fromkeys(close_matches(read_as, options) + close_matches(name, options)))[:3]
     msg = f"unknown model {name!r}" + (f" (read as {read_as!r})" if read_as != name.strip().lower() else "")
     msg += f"; did you mean: {', '.join(matches)}?" if matches else "."
+    if name.strip().lower().startswith("azure/"):  # a deployment name is the user's own (LiteLLM azure/<deployment>)
+        msg += " An Azure deployment name is your own: give the model it serves (hooks: HookConfig(models=…))."
     more = f", … ({len(options)} in all)" if len(options) > 12 else ""
     return InputError(msg + f" Accepted: {', '.join(options[:12])}{more}.")
