@@ -167,11 +167,17 @@ def test_the_fine_tune_rule_is_the_registrys() -> None:
     assert finetune_base("gpt-4o") == "gpt-4o"
 
 
-def test_the_hook_estimates_a_fine_tune_as_its_base() -> None:
+def test_the_hooks_name_the_entry_used_or_say_why_not() -> None:
     from aifootprint.integrations.core import ImpactCalculator, Usage
+    from aifootprint.notice import Notice
 
-    out = ImpactCalculator().impacts("ft:gpt-4o-mini-2024-07-18:org:suffix:abc", Usage(1000, 200))
-    assert getattr(out, "model", None) == "gpt-4o-mini"
+    calc = ImpactCalculator()
+    for name, key in (("ft:gpt-4o-mini-2024-07-18:org:suffix:abc", "gpt-4o-mini"),
+                      ("us.anthropic.claude-3-7-sonnet-20250219-v1:0", "claude-3.7-sonnet"),
+                      ("llama3.1:8b", "llama-3.1-8b")):
+        assert getattr(calc.impacts(name, Usage(1000, 200)), "model", None) == key
+    out = calc.impacts("qwen2.5:7b-instruct-q4_K_M", Usage(1000, 200))
+    assert isinstance(out, Notice) and out.code == "unknown-model" and "--precision int4" in out.message
 
 
 def test_every_key_is_its_own_first_candidate() -> None:
