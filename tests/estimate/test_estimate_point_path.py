@@ -129,11 +129,14 @@ def test_full_result_best_is_the_point_estimate_and_its_breakdown_sums_to_it(
     arrays = estimate_arrays(est, [input_tokens], [output_tokens])
     assert float(arrays["energy_wh"][0]) == pytest.approx(energy.best, rel=1e-9)
     assert energy.low < energy.best < energy.high
-    # carbon and water come from the same draws, scaled by the same factor
+    # carbon and water best are the point values of the point energy (as the batch API and the client hooks give),
+    # their ranges the same draws' 5 % / 95 % ratios to the median
     from aifootprint.estimate.request_result import cache_of
 
-    cache = cache_of(est)
-    unit = cache.unit(cache.param_range(input_tokens, output_tokens, point.energy_wh) if cache.is_range else None)
-    k = energy.best / unit.energy_wh.best
-    assert res.values["carbon_g"].best == pytest.approx(unit.carbon_g.best * k, rel=1e-12)
-    assert res.values["water_l"].best == pytest.approx(unit.water_l.best * k, rel=1e-12)
+    carbon, water = cache_of(est).point_impacts(point.energy_wh, point.overhead_wh)
+    assert res.values["carbon_g"].best == pytest.approx(carbon, rel=1e-12)
+    assert res.values["water_l"].best == pytest.approx(water, rel=1e-12)
+    spans = cache_of(est).unit_for(input_tokens, output_tokens, point.energy_wh).spans
+    for n, qty in enumerate(("energy_wh", "carbon_g", "water_l")):
+        q = res.values[qty]
+        assert (q.low / q.best, q.high / q.best) == pytest.approx(spans[2 * n:2 * n + 2], rel=1e-12)

@@ -2,8 +2,8 @@
 
 The hook took a closed model's range from a reference chat turn (1,000 in, 500 out) for every call, but the full
 result's parameter range depends on the request: at 5,000 tokens in and 10 out, gpt-4o-mini's low was 14 % above
-the CLI's. The hook now takes the range of the request's parameter-range factors (rounded to 5 %: within the full
-result's own Monte Carlo noise, ≤ 2.5 %), each computed once."""
+the CLI's. The hook now takes the estimator's own range for the request (its Monte Carlo unit per parameter-range factor
+pair, rounded to 5 %) and its point carbon and water: the same numbers."""
 
 from __future__ import annotations
 
@@ -30,19 +30,20 @@ def test_same_numbers_as_estimate_request(model: str, tokens_in: int, tokens_out
     imp = ImpactCalculator().impacts(model, Usage(tokens_in, tokens_out))
     assert isinstance(imp, CallImpacts)
     for qty in ("energy_wh", "carbon_g", "water_l"):
-        # water's best differs by up to 0.3 % where the site's WUE is a range (Anthropic's): the CLI's is the median
-        # of its draws moved by the energy's factor, the hook's the point water at the best factors
+        # one path: the estimator's point values and the Monte Carlo unit of the request's parameter-range factors
+        # (water's best differed by up to 0.3 % where the site's WUE is a range, Anthropic's: the CLI's was the
+        # median of its draws moved by the energy's factor)
         span = getattr(imp, qty)
-        assert span.best == pytest.approx(cli[qty]["best"], rel=1e-9 if qty != "water_l" else 3e-3), qty
-        assert (span.low, span.high) == pytest.approx((cli[qty]["low"], cli[qty]["high"]), rel=3e-2), qty
+        assert span.best == pytest.approx(cli[qty]["best"], rel=1e-12), qty
+        assert (span.low, span.high) == pytest.approx((cli[qty]["low"], cli[qty]["high"]), rel=1e-12), qty
     assert imp.method_version == cli["method_version"] and imp.data_version == cli["data_version"]
     cli_codes = {w["code"] for w in cli["warnings"]}
     assert ("batch-limited" in cli_codes) == ("batch-limited" in {w.code for w in imp.warnings})
 
 
 def test_varied_request_sizes_stay_cheap() -> None:
-    """Each distinct parameter-range factor pair costs a Monte Carlo (~4 ms); the full result keys them to 3 digits,
-    which over varied request sizes meant a Monte Carlo on most calls (3.7 ms per call over random sizes)."""
+    """Each distinct parameter-range factor pair costs a Monte Carlo; keyed to 3 digits, varied request sizes meant
+    a Monte Carlo on most calls (3.7 ms per call over random sizes). The estimator keeps a few dozen (5 % steps)."""
     import random
 
     rng = random.Random(1)
@@ -51,4 +52,4 @@ def test_varied_request_sizes_stay_cheap() -> None:
         out = calc.impacts("gpt-4o-mini", Usage(int(10 ** rng.uniform(0, 5)), int(10 ** rng.uniform(0, 3.5))))
         assert isinstance(out, CallImpacts)
     kept = calc.model("gpt-4o-mini")
-    assert not isinstance(kept, Notice) and kept.ranges is not None and 0 < len(kept.ranges) <= 40
+    assert not isinstance(kept, Notice) and 0 < len(kept.results.units) <= 40

@@ -175,18 +175,12 @@ def _columns(table: Any) -> tuple[dict[str, np.ndarray[Any, Any]], str]:
 def _impacts(est: RequestEstimator, energy_wh: F64, overhead_wh: F64) -> tuple[F64, F64]:
     """Carbon [g] and water [L] per row at the estimator's site (best values of its factors).
 
-    Same equations as :func:`aifootprint.impacts.assess`: the energy at the chosen boundary (facility energy when the
-    boundary is ``datacenter``) times grid intensity; water on the IT energy, with PUE applied to off-site water only
-    at the data-centre boundary (Li et al. 2023).
+    :func:`.request_result.point_impacts` (the equations of :func:`aifootprint.impacts.assess`, as a full result's
+    best carbon and water).
     """
-    from aifootprint.impacts import li2023_water_l
-    from aifootprint.uncertainty import best
+    from .request_result import point_factors, point_impacts
 
-    site = est.site()
-    pue = best(site.pue_value) if est.config.boundary == "datacenter" else 1.0
-    it_kwh = (energy_wh - overhead_wh) / 1000.0
-    carbon = energy_wh / 1000.0 * best(site.intensity_g_per_kwh)
-    water = li2023_water_l(it_kwh, pue, best(site.wue_l_per_kwh), best(site.ewif_l_per_kwh))
+    carbon, water = point_impacts(point_factors(est), energy_wh, overhead_wh)
     return np.asarray(carbon, dtype=np.float64), np.asarray(water, dtype=np.float64)
 
 

@@ -514,7 +514,10 @@ def estimator_for(model: str | Architecture, config: RequestConfig | None = None
     est = memo.get(key)
     if est is None:
         if len(memo) >= ESTIMATOR_CACHE_SIZE:
-            memo.pop(next(iter(memo)))
+            from contextlib import suppress
+
+            with suppress(RuntimeError, StopIteration):  # another thread evicting at once: not the caller's error
+                memo.pop(next(iter(memo)), None)
         est = memo[key] = RequestEstimator(model, config, registry)
     return est
 

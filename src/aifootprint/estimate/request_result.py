@@ -1,26 +1,37 @@
 """The full per-request result (energy range, carbon, water, embodied carbon, assumptions, warnings) in microseconds.
 
 Everything uncertain in a request result except the point energy is fixed for one estimator: the model-error band
-(:func:`.request_assumptions.band_factor`, from the calibration's out-of-sample quantiles), the parameter-range factor
-of a closed model (its low/high ratio, rounded to 3 digits), the site's PUE, grid intensity and water factors, the
-hardware lifetime. And every impact is linear in the point energy (carbon = energy × intensity; water = IT energy ×
-(WUE + PUE × EWIF); embodied ∝ accelerator-seconds). So the Monte Carlo runs **once per estimator and parameter
-range**, on one Wh of active energy and one accelerator-second (:class:`Unit`), and each request scales those draws
-by its own point values — the same distribution the per-call Monte Carlo gave, at the cost of four vector scalings.
-The scale puts the median of the energy at the point estimate (:func:`unit_scale`): ``best`` is the physics
-estimate, and the range is the Monte Carlo's 5 % and 95 % quantiles relative to its median.
+(:func:`.request_assumptions.band_factor`, from the calibration's out-of-sample quantiles), the site's PUE, grid
+intensity and water factors, the hardware lifetime — and, for a closed model, the parameter-range factor (energy at
+the low / high parameter counts ÷ best), which depends on the request only through two point estimates. And every
+impact is linear in the point energy (carbon = energy × intensity; water = IT energy × (WUE + PUE × EWIF); embodied ∝
+accelerator-seconds). So the Monte Carlo runs **once per estimator and parameter-range factor pair**, on one Wh of
+active energy and one accelerator-second (:class:`Unit`), and each request scales those draws by its own point values
+— the same distribution the per-call Monte Carlo gave, at the cost of a few vector scalings. ``best`` is the point
+estimate of each quantity: the physics energy, and carbon and water of that energy at the site factors' best values
+(:func:`point_impacts`, the one implementation the client hooks and the batch API use too); the range is the Monte
+Carlo's 5 % and 95 % quantiles relative to its median, times that best.
+
+A closed model's parameter-range factors are computed for each request (two point estimates, at its low and high
+parameter counts) and rounded to :data:`FACTOR_STEP` before its :class:`Unit` is looked up: over varied request sizes
+that is a few dozen Monte Carlo units per model (27 for gpt-4o-mini over 5,000 random sizes) instead of one per
+3-digit factor (766), and the result of a request does not depend on which requests came before it.
 
 What does not depend on the request is kept by the estimator in one :class:`ResultCache`, built on its first result:
-the :class:`Unit` per parameter-range factor, the parameter-range factor per request-size bucket, and the published
-figures with their fixed text (:class:`.published_requests.FigureSet`). A call then costs the point estimate, four
-scalings and a few small dictionaries.
+the :class:`Unit` per rounded factor pair, the published figures with their fixed text
+(:class:`.published_requests.FigureSet`), the site factors' best values. A call then costs the point estimate (three
+for a closed model), a few scalings and a few small dictionaries. The cache may be shared by threads (a server, a
+client hook): lookups take no lock; building and evicting a unit take the cache's lock.
 """
 
 from __future__ import annotations
 
+import math
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aifootprint.impacts.core import li2023_water_l
 from aifootprint.notice import ESTIMATED, Notice
 from aifootprint.result import Result
 from aifootprint.uncertainty import Uncertain
@@ -28,11 +39,28 @@ from aifootprint.uncertainty import Uncertain
 from .published_requests import FigureSet
 
 if TYPE_CHECKING:
+    from aifootprint.impacts import Site
     from aifootprint.result import Assumption
 
     from .inference import RequestEstimator
 
+#: energy, carbon, water: 5 % ÷ median and 95 % ÷ median of a :class:`Unit`'s draws
+Spans = tuple[float, float, float, float, float, float]
+#: best values of the site factors: grid intensity [gCO2e/kWh], PUE (1 unless boundary datacenter), on-site WUE and
+#: off-site EWIF [L/kWh]
+Factors = tuple[float, float, float, float]
 
+#: Relative step (5 %) to which a closed model's parameter-range factors are rounded (in log space) before their
+#: Monte Carlo unit is looked up. Each distinct factor pair costs one Monte Carlo (~1 ms); at 3 digits a mix of
+#: request sizes gives hundreds (766 over 5,000 random gpt-4o-mini sizes), at 5 % a few dozen (27). Finer steps do
+#: not bring the ranges closer to the unrounded ones: their differences (≤ 2.5 % over random sizes) are the Monte
+#: Carlo's own noise between neighbouring factors (1 % steps: 233 pairs, ≤ 2.0 %). Measured for the client hooks
+#: (commit 03a95cb), whose mechanism this is.
+FACTOR_STEP = 0.05
+_LOG_STEP = math.log1p(FACTOR_STEP)
+#: Units kept per estimator (one per rounded parameter-range factor pair) before the oldest go: above the few dozen
+#: pairs a closed model meets over varied sizes; each holds 4 × 20,000 draws (640 kB).
+UNIT_CACHE_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -47,6 +75,10 @@ class Unit:
     warnings: tuple[str | Notice, ...]
     #: the request-independent part of ``inputs``
     inputs: dict[str, Any]
+    #: medians of energy, carbon and water
+    medians: tuple[float, float, float]
+    #: 5 % and 95 % quantiles ÷ median of energy, carbon and water (what a result's range is relative to its best)
+    spans: Spans
 
 
 def scaled(unit: Any, k: float) -> Any:
@@ -81,23 +113,48 @@ class Scaled(Uncertain):
         return False
 
 
-def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Unit:
-    """The per-estimator Monte Carlo (see the module docstring)."""
-    from aifootprint.impacts import SiteOverrides, assess
+def point_factors(est: RequestEstimator) -> Factors:
+    """Best values of the estimator's site factors (:data:`Factors`): PUE is 1 below the datacenter boundary, as in
+    the full result's Monte Carlo."""
+    from aifootprint.uncertainty import best
+
+    site = est.site()
+    pue = float(best(site.pue_value)) if est.config.boundary == "datacenter" else 1.0
+    return (float(best(site.intensity_g_per_kwh)), pue, float(best(site.wue_l_per_kwh)),
+            float(best(site.ewif_l_per_kwh)))
+
+
+def point_impacts(factors: Factors, energy_wh: Any, overhead_wh: Any) -> tuple[Any, Any]:
+    """Best carbon [g] and water [L] of a point energy at the boundary (facility energy at ``datacenter``) whose PUE
+    overhead is ``overhead_wh``: the equations of :func:`aifootprint.impacts.assess` on the site factors' best values
+    (carbon = energy × intensity; water on the IT energy, Li et al. 2023). Floats or numpy arrays: the one
+    implementation of request results, the batch API and the client hooks."""
+    intensity, pue, wue, ewif = factors
+    it_kwh = (energy_wh - overhead_wh) / 1000.0
+    return energy_wh / 1000.0 * intensity, li2023_water_l(it_kwh, pue, wue, ewif)
+
+
+@dataclass(frozen=True)
+class _Static:
+    """What every :class:`Unit` of one estimator shares (built once: the embodied source lookup alone is ~5 ms)."""
+
+    band: Any
+    site: Site
+    embodied_g: Any
+    embodied_assumptions: tuple[Assumption, ...]
+    request_assumptions: tuple[Assumption, ...]
+    warnings: tuple[str | Notice, ...]
+    inputs: dict[str, Any]
+
+
+def _static(est: RequestEstimator) -> _Static:
+    from aifootprint.impacts import SiteOverrides
 
     from . import boundary as bd
-    from .request_assumptions import band_factor, param_assumptions, request_assumptions
+    from .request_assumptions import band_factor, request_assumptions
 
     m = est.model
-    factor: Any = 1.0
-    if prange is not None:
-        factor = Uncertain.triangular(prange[0], 1.0, prange[1], label=f"params:{m.key}")
-    active = band_factor(est.cal) * factor  # 1 Wh of active energy, uncertain
     site = est.site()
-    if est.config.boundary == "datacenter":
-        impacts = assess(active * (1.0 + bd.IDLE_FRACTION) / 1000.0, site)
-    else:
-        impacts = assess(active / 1000.0, site.with_overrides(SiteOverrides(pue=1.0)))
     emb, emb_assumptions, emb_warnings = est._embodied_unit()
     warnings: list[str | Notice] = list(est._notices)
     if not m.open_weights:
@@ -128,86 +185,130 @@ def build_unit(est: RequestEstimator, prange: tuple[float, float] | None) -> Uni
     if est.config.boundary != "accelerator" and share.estimated:
         warnings.append(Notice("estimated-fallback", f"host_power_w_per_accelerator: estimated fallback "
                                f"{est._host_w:g} W ({share.source})", "host_power_w_per_accelerator", share.source))
-    assumptions = (*param_assumptions(m, prange), *request_assumptions(est), *emb_assumptions, *impacts.assumptions())
     inputs = {
         "model": m.key, "hardware": est.cal.accelerator, "accelerators": None, "batch": est.config.batch,
         "input_tokens": None, "output_tokens": None, "precision": est.precision, "engine": est.engine.name,
         "boundary": est.config.boundary, "location": site.location, "zone": site.zone, "operator": site.operator,
         "provider": m.provider,
     }
-    return Unit(impacts.facility_energy_kwh * 1000.0, impacts.carbon_g, impacts.water_l, emb, assumptions,
-                (*warnings, *impacts.warnings()), inputs)
+    if est.config.boundary != "datacenter":  # the draws' site: PUE 1 below the data-centre boundary
+        site = site.with_overrides(SiteOverrides(pue=1.0))
+    return _Static(band_factor(est.cal), site, emb, tuple(emb_assumptions), tuple(request_assumptions(est)),
+                   tuple(warnings), inputs)
 
 
-#: Units kept per estimator (one per parameter-range factor: closed models get a few) before the oldest go.
-UNIT_CACHE_SIZE = 32
-#: Parameter-range factors kept per estimator (keyed by token counts to 2 significant digits) before the oldest go.
-PRANGE_CACHE_SIZE = 1024
+def build_unit(est: RequestEstimator, prange: tuple[float, float] | None, static: _Static | None = None) -> Unit:
+    """The Monte Carlo of one estimator and parameter-range factor pair (see the module docstring)."""
+    from aifootprint.impacts import assess
+
+    from . import boundary as bd
+    from .request_assumptions import param_assumptions
+
+    st = static or _static(est)
+    m = est.model
+    factor: Any = 1.0
+    if prange is not None:
+        factor = Uncertain.triangular(prange[0], 1.0, prange[1], label=f"params:{m.key}")
+    active = st.band * factor  # 1 Wh of active energy, uncertain
+    if est.config.boundary == "datacenter":
+        impacts = assess(active * (1.0 + bd.IDLE_FRACTION) / 1000.0, st.site)
+    else:
+        impacts = assess(active / 1000.0, st.site)
+    assumptions = (*param_assumptions(m, prange), *st.request_assumptions, *st.embodied_assumptions,
+                   *impacts.assumptions())
+    energy = impacts.facility_energy_kwh * 1000.0
+    medians: list[float] = []
+    spans: list[float] = []
+    for q in (energy, impacts.carbon_g, impacts.water_l):
+        lo, mid, hi = q._quantiles if isinstance(q, Uncertain) else (float(q),) * 3
+        medians.append(mid)
+        spans += [lo / mid, hi / mid] if mid > 0 else [1.0, 1.0]
+    return Unit(energy, impacts.carbon_g, impacts.water_l, st.embodied_g, assumptions,
+                (*st.warnings, *impacts.warnings()), st.inputs, (medians[0], medians[1], medians[2]),
+                (spans[0], spans[1], spans[2], spans[3], spans[4], spans[5]))
 
 
-def prange_key(input_tokens: float, output_tokens: float) -> tuple[float, float]:
-    """The size bucket of a request for the parameter-range factor: token counts to 2 significant digits."""
-    return float(f"{input_tokens:.2g}"), float(f"{output_tokens:.2g}")
+def factor_range(key: tuple[int, int] | None) -> tuple[float, float] | None:
+    """The parameter-range factors (low, high) of a rounded key (:meth:`ResultCache.factor_key`)."""
+    if key is None:
+        return None
+    return math.exp(key[0] * _LOG_STEP), math.exp(key[1] * _LOG_STEP)
 
 
 class ResultCache:
     """The request-independent parts of one estimator's results (module docstring), built on first use and kept by
-    the estimator; :meth:`result` is :meth:`.inference.RequestEstimator.result`."""
+    the estimator; :meth:`result` is :meth:`.inference.RequestEstimator.result`. Safe to share between threads."""
 
-    __slots__ = ("est", "figures", "fixed", "is_range", "ranges", "units")
+    __slots__ = ("_lock", "_static", "est", "factors", "figures", "fixed", "is_range", "max_units", "units")
 
     def __init__(self, est: RequestEstimator) -> None:
         self.est = est
         self.is_range = est.model.is_range
         self.fixed = est.config.accelerators is not None
-        self.units: dict[tuple[float, float] | None, Unit] = {}
-        self.ranges: dict[tuple[float, float], tuple[float, float] | None] = {}
+        self.units: dict[tuple[int, int] | None, Unit] = {}
+        #: units kept before the oldest go (:data:`UNIT_CACHE_SIZE`; a test lowers it to evict all the time)
+        self.max_units = UNIT_CACHE_SIZE
         self.figures = FigureSet(est)
+        self.factors = point_factors(est)
+        self._static: _Static | None = None
+        self._lock = threading.Lock()
 
-    def unit(self, prange: tuple[float, float] | None = None) -> Unit:
-        """The :class:`Unit` for a parameter-range factor (built on first use, then kept)."""
-        unit = self.units.get(prange)
-        if unit is None:
-            if len(self.units) >= UNIT_CACHE_SIZE:
-                self.units.pop(next(iter(self.units)))
-            unit = self.units[prange] = build_unit(self.est, prange)
+    def unit(self, key: tuple[int, int] | None = None) -> Unit:
+        """The :class:`Unit` of a rounded parameter-range factor pair (None: no range), built on first use and kept
+        (at most :attr:`max_units`, the oldest go first). Lookups take no lock; a miss builds under the lock,
+        so each unit is built once and an eviction never meets another."""
+        unit = self.units.get(key)
+        if unit is not None:
+            return unit
+        with self._lock:
+            unit = self.units.get(key)
+            if unit is None:
+                if self._static is None:
+                    self._static = _static(self.est)
+                unit = build_unit(self.est, factor_range(key), self._static)
+                while self.units and len(self.units) >= self.max_units:
+                    del self.units[next(iter(self.units))]
+                self.units[key] = unit
         return unit
 
-    def param_range(self, input_tokens: float, output_tokens: float, best_wh: float) -> tuple[float, float] | None:
-        """Closed models: (energy at the low, at the high parameter counts) ÷ best, rounded to 3 digits, or None when
-        the range is empty. The ratio varies slowly with the request, so it is kept for token counts rounded to 2
-        significant digits (:func:`prange_key`; the first request of each size computes it at its exact tokens)."""
-        key = prange_key(input_tokens, output_tokens)
-        if key in self.ranges:
-            return self.ranges[key]
+    def factor_key(self, input_tokens: float, output_tokens: float, best_wh: float) -> tuple[int, int] | None:
+        """A closed model's parameter-range factors for this request — (energy at the low, at the high parameter
+        counts) ÷ best — as multiples of :data:`FACTOR_STEP` in log space; None when the range is empty. Two point
+        estimates, computed for every request (no state: the same request always gets the same key)."""
         est = self.est
         m = est.model
         lo = est._variant(m.low).estimate(input_tokens, output_tokens).energy_wh
         hi = est._variant(m.high).estimate(input_tokens, output_tokens).energy_wh
         lo, hi = min(lo, best_wh), max(hi, best_wh)
-        out = (float(f"{lo / best_wh:.3g}"), float(f"{hi / best_wh:.3g}")) if hi > lo else None
-        if len(self.ranges) >= PRANGE_CACHE_SIZE:
-            self.ranges.pop(next(iter(self.ranges)))
-        self.ranges[key] = out
-        return out
+        if not (hi > lo and best_wh > 0):
+            return None
+        key = (round(math.log(lo / best_wh) / _LOG_STEP), round(math.log(hi / best_wh) / _LOG_STEP))
+        return None if key == (0, 0) else key
+
+    def point_impacts(self, energy_wh: float, overhead_wh: float) -> tuple[float, float]:
+        """Best carbon [g] and water [L] of a point energy at this estimator's site (:func:`point_impacts`)."""
+        return point_impacts(self.factors, energy_wh, overhead_wh)
+
+    def unit_for(self, input_tokens: float, output_tokens: float, best_wh: float) -> Unit:
+        """The :class:`Unit` of a request whose point energy is ``best_wh``."""
+        return self.unit(self.factor_key(input_tokens, output_tokens, best_wh)) if self.is_range else self.unit()
 
     def result(self, input_tokens: float, output_tokens: float) -> Result:
         """The full result of one request (module docstring)."""
         est = self.est
         best = est.estimate(input_tokens, output_tokens)
-        prange = self.param_range(input_tokens, output_tokens, best.energy_wh) if self.is_range else None
-        unit = self.units.get(prange)
-        if unit is None:
-            unit = self.unit(prange)
-        k = unit_scale(unit, best.energy_wh, best.prefill_wh + best.decode_wh + best.host_wh)
+        e = best.energy_wh
+        unit = self.unit_for(input_tokens, output_tokens, e)
+        k = unit_scale(unit, e, best.prefill_wh + best.decode_wh + best.host_wh)
+        carbon, water = point_impacts(self.factors, e, best.overhead_wh)
         energy = scaled(unit.energy_wh, k)
         values: dict[str, Any] = {
             "energy_wh": energy,
             "breakdown_wh": best.breakdown_wh(),
             "latency_s": best.latency_s,
             "accelerators": best.accelerators,
-            "carbon_g": scaled(unit.carbon_g, k),
-            "water_l": scaled(unit.water_l, k),
+            "carbon_g": scaled(unit.carbon_g, median_to_point(unit.medians[1], carbon, k)),
+            "water_l": scaled(unit.water_l, median_to_point(unit.medians[2], water, k)),
             "embodied_carbon_g": scaled(unit.embodied_g, best.accelerator_time_s),
         }
         warnings: tuple[str | Notice, ...] = unit.warnings
@@ -231,9 +332,9 @@ def unit_scale(unit: Unit, point_wh: float, active_wh: float) -> float:
     the batch API and the client hooks give, and ``breakdown_wh`` sums to it. (Scaling by the active energy alone put
     the median of the product of the model-error, parameter-range and site draws there instead: 0.2 % above the
     point for open models, up to 7 % for closed models, whose parameter range is asymmetric.) The 5 % and 95 % bounds
-    keep their ratios to the median; carbon and water are scaled by the same factor (the same draws)."""
-    mid = unit.energy_wh.best if isinstance(unit.energy_wh, Uncertain) else float(unit.energy_wh)
-    return median_to_point(mid, point_wh, active_wh)
+    keep their ratios to the median; carbon and water are scaled likewise onto their own point values
+    (:func:`point_impacts`)."""
+    return median_to_point(unit.medians[0], point_wh, active_wh)
 
 
 def median_to_point(median: float, point: float, fallback: float = 1.0) -> float:
@@ -243,7 +344,8 @@ def median_to_point(median: float, point: float, fallback: float = 1.0) -> float
 
 
 def cache_of(est: RequestEstimator) -> ResultCache:
-    """The estimator's :class:`ResultCache` (built on first use)."""
+    """The estimator's :class:`ResultCache` (built on first use; two threads meeting here may each build one, and
+    one is kept: both give the same results)."""
     cache = est._results
     if cache is None:
         cache = est._results = ResultCache(est)
@@ -253,5 +355,5 @@ def cache_of(est: RequestEstimator) -> ResultCache:
 def band_ratios(est: RequestEstimator) -> tuple[float, float]:
     """(5 %, 95 %) ÷ median of the energy at this estimator's boundary: multiply a point energy to get its range
     (model error, site factors; the parameter range of closed models is not included)."""
-    lo, mid, hi = cache_of(est).unit().energy_wh._quantiles
-    return lo / mid, hi / mid
+    spans = cache_of(est).unit().spans
+    return spans[0], spans[1]

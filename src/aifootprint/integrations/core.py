@@ -23,22 +23,20 @@ names the base). A request the default batch cannot hold is estimated at the bat
 
 Ranges
 ------
-The best value is the estimator's point estimate. Low and high are that value times the relative 5th / 95th
-percentiles of the estimator's full result (model error × parameter range × site factors). For an open model that
-spread does not depend on the request, so it is computed once, at :data:`REFERENCE_TOKENS`. For a closed model it
-does, through the parameter range's energy factors (a long prompt with a short answer spreads wider than a chat
-turn: at 5,000 tokens in and 10 out the reference spread put gpt-4o-mini's low 14 % above ``estimate request``'s):
-the factors are two point estimates per request size, and the spread of each factor pair (rounded to
-:data:`FACTOR_STEP`) is computed once and kept. A request the batch cannot hold takes the full result's spread. A
-call costs a few microseconds, plus ~4 ms the first time a closed model meets a new factor pair (a few dozen). The
-spans then agree with ``estimate request``'s to within its own Monte Carlo noise (≤ 2.5 %).
+The best values are the estimator's point estimates (energy; carbon and water of that energy at the site factors'
+best values, :func:`~aifootprint.estimate.request_result.point_impacts`). Low and high are those values times the
+relative 5th / 95th percentiles of the estimator's full result for the request (model error × parameter range × site
+factors): the Monte Carlo unit the full result itself scales
+(:meth:`~aifootprint.estimate.request_result.ResultCache.unit_for`; for a closed model, one per rounded
+parameter-range factor pair, a few dozen per model). A request the batch cannot hold takes the full result's spread.
+So a call gives ``aifootprint estimate request``'s numbers, in a few microseconds (plus ~1 ms the first time a closed
+model meets a new factor pair).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -53,13 +51,8 @@ if TYPE_CHECKING:
 #: of the size Epoch AI 2025 assumes for a typical GPT-4o query (500 output tokens) with a 1,000-token prompt
 #: (status E; the relative spread barely depends on the token counts, see the module docstring).
 REFERENCE_TOKENS = (1000, 500)
-#: Relative step (5 %) to which a closed model's parameter-range factors (energy at the low / high parameter count ÷
-#: best) are rounded before their spans are looked up: each distinct factor pair costs one Monte Carlo (~4 ms); at the
-#: full result's 3 digits a mix of request sizes gives hundreds (766 over 5,000 random gpt-4o-mini sizes), at 5 % a
-#: few dozen (27). Finer steps do not bring the spans closer to ``estimate request``'s: their differences (≤ 2.5 % over
-#: random sizes) are the Monte Carlo's own noise between neighbouring factors (1 % steps: 233 pairs, ≤ 2.0 %).
-FACTOR_STEP = 0.05
-_LOG_STEP = math.log1p(FACTOR_STEP)
+#: Notices a call takes from the estimator's full result (the same codes and words as ``estimate request``).
+SHARED_CODES = frozenset({"estimated-calibration", "estimated-fallback"})
 _LOG = logging.getLogger("aifootprint.integrations")
 
 
@@ -193,12 +186,9 @@ class _Model(NamedTuple):
     wue_l_per_kwh: float  # on-site, best
     ewif_l_per_kwh: float  # off-site, best
     pue: float  # dimensionless; applied to off-site water (1 unless boundary datacenter)
-    rel: Spans  # at REFERENCE_TOKENS
+    rel: Spans  # at REFERENCE_TOKENS (log totals)
     notices: tuple[Notice, ...]
-    #: closed models: the spans per rounded parameter-range factor pair (None: an empty range), as the full result's
-    #: range depends on the request through that factor; None for open models (one span for all)
-    ranges: dict[tuple[int, int] | None, Spans] | None
-    est_cache: Any  # the estimator's ResultCache (aifootprint.estimate.request_result)
+    results: Any  # the estimator's ResultCache (aifootprint.estimate.request_result): per-request ranges, impacts
 
 
 def fields_of(obj: Any) -> Mapping[str, Any]:
@@ -276,9 +266,6 @@ class ImpactCalculator:
         self._request_config = _deployment(self.config, registry)
         self._models: dict[str, _Model | Notice] = {}
         self._versions = (METHOD_VERSION, DATA_VERSION)
-        # the estimator's full-result cache (parameter-range factors, Monte Carlo units) evicts without a lock: calls
-        # from several threads would meet a KeyError there, so this calculator's uses of it take turns
-        self._result_lock = threading.Lock()
 
     def model(self, name: str) -> _Model | Notice:
         """The cached estimator context for ``name``, or a Notice saying why there is none."""
@@ -292,7 +279,6 @@ class ImpactCalculator:
         from aifootprint.estimate.inference import RequestEstimator
         from aifootprint.estimate.request_result import cache_of
         from aifootprint.reference.models import finetune_base
-        from aifootprint.uncertainty import best
 
         c = self.config
         key = c.models.get(name) or finetune_base(name)  # the registry's rule (get_model applies it too)
@@ -302,42 +288,20 @@ class ImpactCalculator:
             rel = relative_spans(est, *REFERENCE_TOKENS)
         except AifootprintError as exc:
             return Notice("unknown-model", f"no estimate for model {name!r}: {exc}", subject=name)
-        pue = float(best(site.pue_value)) if c.boundary == "datacenter" else 1.0
-        intensity, wue, ewif = (float(best(q)) for q in (site.intensity_g_per_kwh, site.wue_l_per_kwh,
-                                                         site.ewif_l_per_kwh))
+        results = cache_of(est)
+        intensity, pue, wue, ewif = results.factors
         m = est.model
         notices: list[Notice] = []
         if not m.open_weights:
             notices.append(Notice("estimated-parameters", f"{m.key}: parameter count not published; estimated "
                                   "range used", m.key, ";".join(m.sources)))
-        if est.cal.estimated:
-            notices.append(Notice("hardware-uncalibrated", f"{est.cal.name} has no serving measurements; H100 "
-                                  "efficiencies carried over", est.cal.accelerator, est.cal.source))
         if m.provider and c.location is None and c.operator is None:
             notices.append(Notice("provider-site-assumed", f"{m.provider}'s data-centre defaults assumed (zone "
                                   f"{site.zone}, PUE, on-site WUE)", m.provider, "api_providers"))
-        for f in site.factors():
-            if f.estimated and f.note and not (m.provider and f.name in ("pue", "wue_onsite")):
-                notices.append(Notice("site-factor-estimated", f"{f.name}: {f.note}", f.name, f.source))
+        # an accelerator scaled by datasheet, estimated site factors and host power: the full result's own notices
+        notices += (w for w in results.unit().warnings if isinstance(w, Notice) and w.code in SHARED_CODES)
         return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue, rel,
-                      tuple(notices), {} if m.is_range else None, cache_of(est))
-
-    def _spans(self, m: _Model, i: float, o: float, best_wh: float) -> Spans:
-        """A closed model's spans for this request: its parameter-range factors (two point estimates, kept by the
-        estimator per request size) rounded to :data:`FACTOR_STEP`, whose spans are computed once (the full result's
-        Monte Carlo unit) and kept."""
-        assert m.ranges is not None
-        rc = m.est_cache
-        with self._result_lock:
-            factors = rc.param_range(i, o, best_wh)
-        key = None if factors is None else (round(math.log(factors[0]) / _LOG_STEP),
-                                            round(math.log(factors[1]) / _LOG_STEP))
-        hit = m.ranges.get(key)
-        if hit is None:
-            rounded = None if key is None else (math.exp(key[0] * _LOG_STEP), math.exp(key[1] * _LOG_STEP))
-            with self._result_lock:
-                hit = m.ranges[key] = unit_spans(rc.unit(rounded))
-        return hit
+                      tuple(notices), results)
 
     def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
         """Impacts of one call, or a Notice (unknown model, no tokens) — never an exception for API data."""
@@ -362,8 +326,7 @@ class ImpactCalculator:
         try:
             m.est.accelerators_for(i, o)  # sub-µs; raises only when the estimate was made at a lowered batch
         except InputError:  # rare (a context the batch cannot hold): the full result gives the notice and range
-            with self._result_lock:
-                res = m.est.result(i, o)
+            res = m.est.result(i, o)
             notes = (*notes, *(w for w in res.warnings if isinstance(w, Notice) and w.code == "batch-limited"))
             limited = _result_spans(res)
         if usage.cached_tokens > 0 and i > 0:
@@ -378,14 +341,12 @@ class ImpactCalculator:
             notes = (*notes, Notice("usage-estimated", "the API reported no final token usage (a stream without "
                                     "usage asked for, or closed before it came): output tokens counted from streamed "
                                     "chunks, prompt tokens as reported at the start, else unknown (0)", "usage"))
-        it_kwh = (energy - overhead) / 1000.0
-        carbon = energy / 1000.0 * m.intensity_g_per_kwh
-        # li2023_water_l, inlined on floats for speed
-        water = it_kwh * m.wue_l_per_kwh + it_kwh * m.pue * m.ewif_l_per_kwh
-        q = limited or (m.rel if m.ranges is None else self._spans(m, i, o, r.energy_wh))
+        rc = m.results
+        carbon, water = rc.point_impacts(energy, overhead)
+        q = limited or rc.unit_for(i, o, r.energy_wh).spans
         return CallImpacts(Span(energy * q[0], energy, energy * q[1]), Span(carbon * q[2], carbon, carbon * q[3]),
                            Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
-                           notes, *self._versions, it_kwh * 1000.0,
+                           notes, *self._versions, energy - overhead,
                            (m.intensity_g_per_kwh, m.pue, m.wue_l_per_kwh, m.ewif_l_per_kwh))
 
 
@@ -401,18 +362,6 @@ def _result_spans(res: Any) -> Spans:
         v = ref[qty]
         mid = v["best"]
         out += [v["low"] / mid, v["high"] / mid] if mid > 0 else [1.0, 1.0]
-    return (out[0], out[1], out[2], out[3], out[4], out[5])
-
-
-def unit_spans(unit: Any) -> Spans:
-    """The same spans from a full result's Monte Carlo unit (:class:`~aifootprint.estimate.request_result.Unit`): a
-    result scales the unit's draws, so its quantiles keep the unit's ratios to the median."""
-    from aifootprint.uncertainty import Uncertain
-
-    out: list[float] = []
-    for u in (unit.energy_wh, unit.carbon_g, unit.water_l):
-        mid = u.best if isinstance(u, Uncertain) else 0.0
-        out += [u.low / mid, u.high / mid] if mid > 0 else [1.0, 1.0]
     return (out[0], out[1], out[2], out[3], out[4], out[5])
 
 
