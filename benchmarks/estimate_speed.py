@@ -1,6 +1,8 @@
 """Estimate speed side by side with EcoLogits' ``llm_impacts`` in one run (``pip install ecologits``; never a
 dependency of aifootprint): point estimate, full result (ranges, impacts, assumptions — the like-for-like of
-EcoLogits' call), by-name one-shot ``estimate_request(model, …)``, vectorised arrays with ranges.
+EcoLogits' call), by-name one-shot ``estimate_request(model, …)``, vectorised arrays with ranges; and the full result
+over varied request sizes (2,000 random sizes from a fixed seed, in a fresh process: the first pass, which builds a
+closed model's Monte Carlo units, and later passes), beside EcoLogits on the same sizes.
 
 Targets (issue 8): full ``.result()`` ≤ 50 µs; one-shot ``estimate_request`` ≤ 50 µs; point estimate ≤ 10 µs;
 vectorised ≥ 1,000,000 requests/s with ranges, on one core.
@@ -101,6 +103,38 @@ def cold_ms(tool: str, repeats: int = 7) -> float:
     return statistics.median(runs[1:])
 
 
+#: Varied sizes: how many, their seed, and the code a fresh process times (first pass over the sizes, then the median
+#: of later passes) for each tool; the sizes are log-uniform, 10–30,000 prompt and 5–2,000 completion tokens.
+VARIED_N, VARIED_SEED = 2000, 1
+_VARIED_SIZES = (f"import random, time, statistics, io, contextlib\nrng = random.Random({VARIED_SEED})\n"
+                 f"sizes = [(int(10 ** rng.uniform(1, 4.477)), int(10 ** rng.uniform(0.7, 3.301))) "
+                 f"for _ in range({VARIED_N})]\n")
+_VARIED_CALL = {
+    "aifootprint": "from aifootprint.estimate.inference import RequestEstimator\n"
+                   "est = RequestEstimator(MODEL)\nest.result(500, 300)\n"
+                   "def call(i, o):\n    est.result(i, o)\n",
+    "ecologits": "from ecologits.tracers.utils import llm_impacts\n"
+                 "def call(i, o):\n    llm_impacts(provider='openai', model_name='gpt-4o-mini', output_token_count=o,\n"
+                 "                request_latency=5.0)\ncall(500, 300)\n",
+}
+_VARIED_TIME = ("def one_pass():\n    t = time.perf_counter()\n    for i, o in sizes:\n        call(i, o)\n"
+                "    return (time.perf_counter() - t) / len(sizes) * 1e6\n"
+                "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+                "    first = one_pass()\n    later = statistics.median(one_pass() for _ in range(PASSES))\n"
+                "print(first, later)\n")
+
+
+def varied_us(tool: str, model: str = "gpt-4o-mini", passes: int = 5) -> tuple[float, float]:
+    """(first pass, median of ``passes`` later passes) [µs per call] of ``tool``'s full estimate over the
+    :data:`VARIED_N` varied sizes, in a fresh process."""
+    code = (_VARIED_SIZES + _VARIED_CALL[tool].replace("MODEL", repr(model))
+            + _VARIED_TIME.replace("PASSES", str(passes)))
+    env = {**bench_env(), "PYTHONWARNINGS": "ignore"}
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout
+    first, later = (float(x) for x in out.split()[-2:])
+    return first, later
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "estimate_speed.txt")
@@ -120,7 +154,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append(f"{model:14s} point estimate(): {fast:6.1f} µs   full result(): {full:6.1f} µs   "
                      f"one-shot estimate_request(): {one:6.1f} µs   vectorised with ranges ({args.n:,} requests): "
                      f"{rate / 1e6:5.2f} M/s")
+    lines.append("")
+    lines.append(f"full result() over {VARIED_N:,} varied sizes (log-uniform 10-30,000 in, 5-2,000 out, seed "
+                 f"{VARIED_SEED}; fresh process; first pass, which builds a closed model's Monte Carlo units, and the "
+                 "median of 5 later passes):")
+    for model in ("llama-3.1-8b", "qwen3-30b-a3b", "gpt-4o-mini", "gpt-4o"):
+        first, later = varied_us("aifootprint", model)
+        lines.append(f"{model:14s} full result(), varied sizes: first pass {first:6.1f} µs, later passes "
+                     f"{later:6.1f} µs per call")
     eco, label = ecologits_us()
+    if eco is not None:
+        first, later = varied_us("ecologits")
+        lines.append(f"EcoLogits llm_impacts (openai, gpt-4o-mini) on the same sizes' output tokens: first pass "
+                     f"{first:6.1f} µs, later passes {later:6.1f} µs per call")
     lines.append("")
     if eco is None:
         lines.append(label)

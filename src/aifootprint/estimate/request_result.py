@@ -61,6 +61,9 @@ _LOG_STEP = math.log1p(FACTOR_STEP)
 #: Units kept per estimator (one per rounded parameter-range factor pair) before the oldest go: above the few dozen
 #: pairs a closed model meets over varied sizes; each holds 4 × 20,000 draws (640 kB).
 UNIT_CACHE_SIZE = 64
+#: Request sizes whose rounded factor pair a closed model keeps (two point estimates saved per repeated size); the
+#: whole dictionary is dropped when full (one atomic ``clear``: no eviction for threads to collide in).
+FACTOR_KEY_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,7 @@ class ResultCache:
     """The request-independent parts of one estimator's results (module docstring), built on first use and kept by
     the estimator; :meth:`result` is :meth:`.inference.RequestEstimator.result`. Safe to share between threads."""
 
-    __slots__ = ("_lock", "_static", "est", "factors", "figures", "fixed", "is_range", "max_units", "units")
+    __slots__ = ("_keys", "_lock", "_static", "est", "factors", "figures", "fixed", "is_range", "max_units", "units")
 
     def __init__(self, est: RequestEstimator) -> None:
         self.est = est
@@ -251,6 +254,7 @@ class ResultCache:
         self.figures = FigureSet(est)
         self.factors = point_factors(est)
         self._static: _Static | None = None
+        self._keys: dict[tuple[float, float], tuple[tuple[int, int] | None]] = {}
         self._lock = threading.Lock()
 
     def unit(self, key: tuple[int, int] | None = None) -> Unit:
@@ -290,8 +294,19 @@ class ResultCache:
         return point_impacts(self.factors, energy_wh, overhead_wh)
 
     def unit_for(self, input_tokens: float, output_tokens: float, best_wh: float) -> Unit:
-        """The :class:`Unit` of a request whose point energy is ``best_wh``."""
-        return self.unit(self.factor_key(input_tokens, output_tokens, best_wh)) if self.is_range else self.unit()
+        """The :class:`Unit` of a request whose point energy is ``best_wh`` (a closed model's factor pair kept per
+        exact size: the same pair :meth:`factor_key` gives)."""
+        if not self.is_range:
+            return self.unit()
+        size = (input_tokens, output_tokens)
+        keys = self._keys
+        hit = keys.get(size)  # (key,): a key may be None
+        if hit is None:
+            hit = (self.factor_key(input_tokens, output_tokens, best_wh),)
+            if len(keys) >= FACTOR_KEY_CACHE_SIZE:
+                keys.clear()
+            keys[size] = hit
+        return self.unit(hit[0])
 
     def result(self, input_tokens: float, output_tokens: float) -> Result:
         """The full result of one request (module docstring)."""
