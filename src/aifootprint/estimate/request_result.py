@@ -39,7 +39,6 @@ from aifootprint.uncertainty import Uncertain
 from .published_requests import FigureSet
 
 if TYPE_CHECKING:
-    from aifootprint.impacts import Site
     from aifootprint.result import Assumption
 
     from .inference import RequestEstimator
@@ -51,7 +50,7 @@ Spans = tuple[float, float, float, float, float, float]
 Factors = tuple[float, float, float, float]
 
 #: Relative step (5 %) to which a closed model's parameter-range factors are rounded (in log space) before their
-#: Monte Carlo unit is looked up. Each distinct factor pair costs one Monte Carlo (~1 ms); at 3 digits a mix of
+#: Monte Carlo unit is looked up. Each distinct factor pair costs one Monte Carlo (~2 ms); at 3 digits a mix of
 #: request sizes gives hundreds (766 over 5,000 random gpt-4o-mini sizes), at 5 % a few dozen (27). Finer steps do
 #: not bring the ranges closer to the unrounded ones: their differences (≤ 2.5 % over random sizes) are the Monte
 #: Carlo's own noise between neighbouring factors (1 % steps: 233 pairs, ≤ 2.0 %). Measured for the client hooks
@@ -139,10 +138,16 @@ def point_impacts(factors: Factors, energy_wh: Any, overhead_wh: Any) -> tuple[A
 
 @dataclass(frozen=True)
 class _Static:
-    """What every :class:`Unit` of one estimator shares (built once: the embodied source lookup alone is ~5 ms)."""
+    """What every :class:`Unit` of one estimator shares (built once: the embodied source lookup alone is ~5 ms), and
+    the impacts of 1 Wh of active energy without a parameter range (model error and site factors: the open models'
+    unit; a closed model's units multiply its draws by the parameter-range factor's, as every impact is linear in the
+    active energy)."""
 
-    band: Any
-    site: Site
+    energy_wh: Any
+    carbon_g: Any
+    water_l: Any
+    site_assumptions: tuple[Assumption, ...]
+    site_warnings: tuple[str | Notice, ...]
     embodied_g: Any
     embodied_assumptions: tuple[Assumption, ...]
     request_assumptions: tuple[Assumption, ...]
@@ -151,7 +156,7 @@ class _Static:
 
 
 def _static(est: RequestEstimator) -> _Static:
-    from aifootprint.impacts import SiteOverrides
+    from aifootprint.impacts import SiteOverrides, assess
 
     from . import boundary as bd
     from .request_assumptions import band_factor, request_assumptions
@@ -194,41 +199,37 @@ def _static(est: RequestEstimator) -> _Static:
         "boundary": est.config.boundary, "location": site.location, "zone": site.zone, "operator": site.operator,
         "provider": m.provider,
     }
-    if est.config.boundary != "datacenter":  # the draws' site: PUE 1 below the data-centre boundary
-        site = site.with_overrides(SiteOverrides(pue=1.0))
-    return _Static(band_factor(est.cal), site, emb, tuple(emb_assumptions), tuple(request_assumptions(est)),
-                   tuple(warnings), inputs)
+    active = band_factor(est.cal)  # 1 Wh of active energy, uncertain (model error)
+    if est.config.boundary == "datacenter":
+        impacts = assess(active * (1.0 + bd.IDLE_FRACTION) / 1000.0, site)
+    else:  # PUE 1 below the data-centre boundary
+        impacts = assess(active / 1000.0, site.with_overrides(SiteOverrides(pue=1.0)))
+    return _Static(impacts.facility_energy_kwh * 1000.0, impacts.carbon_g, impacts.water_l,
+                   tuple(impacts.assumptions()), tuple(impacts.warnings()), emb, tuple(emb_assumptions),
+                   tuple(request_assumptions(est)), tuple(warnings), inputs)
 
 
 def build_unit(est: RequestEstimator, prange: tuple[float, float] | None, static: _Static | None = None) -> Unit:
-    """The Monte Carlo of one estimator and parameter-range factor pair (see the module docstring)."""
-    from aifootprint.impacts import assess
-
-    from . import boundary as bd
+    """The Monte Carlo of one estimator and parameter-range factor pair (see the module docstring and
+    :class:`_Static`)."""
     from .request_assumptions import param_assumptions
 
     st = static or _static(est)
     m = est.model
-    factor: Any = 1.0
+    energy, carbon, water = st.energy_wh, st.carbon_g, st.water_l
     if prange is not None:
         factor = Uncertain.triangular(prange[0], 1.0, prange[1], label=f"params:{m.key}")
-    active = st.band * factor  # 1 Wh of active energy, uncertain
-    if est.config.boundary == "datacenter":
-        impacts = assess(active * (1.0 + bd.IDLE_FRACTION) / 1000.0, st.site)
-    else:
-        impacts = assess(active / 1000.0, st.site)
+        energy, carbon, water = energy * factor, carbon * factor, water * factor
     assumptions = (*param_assumptions(m, prange), *st.request_assumptions, *st.embodied_assumptions,
-                   *impacts.assumptions())
-    energy = impacts.facility_energy_kwh * 1000.0
+                   *st.site_assumptions)
     medians: list[float] = []
     spans: list[float] = []
-    for q in (energy, impacts.carbon_g, impacts.water_l):
+    for q in (energy, carbon, water):
         lo, mid, hi = q._quantiles if isinstance(q, Uncertain) else (float(q),) * 3
         medians.append(mid)
         spans += [lo / mid, hi / mid] if mid > 0 else [1.0, 1.0]
-    return Unit(energy, impacts.carbon_g, impacts.water_l, st.embodied_g, assumptions,
-                (*st.warnings, *impacts.warnings()), st.inputs, (medians[0], medians[1], medians[2]),
-                (spans[0], spans[1], spans[2], spans[3], spans[4], spans[5]))
+    return Unit(energy, carbon, water, st.embodied_g, assumptions, (*st.warnings, *st.site_warnings), st.inputs,
+                (medians[0], medians[1], medians[2]), (spans[0], spans[1], spans[2], spans[3], spans[4], spans[5]))
 
 
 def factor_range(key: tuple[int, int] | None) -> tuple[float, float] | None:
