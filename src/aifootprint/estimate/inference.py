@@ -514,10 +514,7 @@ def estimator_for(model: str | Architecture, config: RequestConfig | None = None
     est = memo.get(key)
     if est is None:
         if len(memo) >= ESTIMATOR_CACHE_SIZE:
-            from contextlib import suppress
-
-            with suppress(RuntimeError, StopIteration):  # another thread evicting at once: not the caller's error
-                memo.pop(next(iter(memo)), None)
+            memo.pop(next(iter(memo)))
         est = memo[key] = RequestEstimator(model, config, registry)
     return est
 
