@@ -60,6 +60,7 @@ class DeviceTrack:
         self.best_j = 0.0
         self.process_j = 0.0
         self.has_process = False
+        self.share: float | None = None  # the latest reading's process share (edges extrapolate the process energy)
         self.failing_since: float | None = None
         self.error = ""
         self.gaps: list[Gap] = []
@@ -139,6 +140,7 @@ class DeviceTrack:
         if r.process_fraction is not None:
             self.has_process = True
             self.process_j += delta * r.process_fraction
+            self.share = r.process_fraction
         if r.power_w is not None:
             self.rate_w = r.power_w
         elif dt > 0:
@@ -161,12 +163,17 @@ class DeviceTrack:
             self.lagged_int = prev_int + d_int * frac
         return self.best_at_counter + (self.integrated_j - self.lagged_int) + power_w * self.lag_s
 
-    def add_bridge(self, energy_j: float) -> None:
-        """Energy from before the first reading (start() to the sampler's first read, at its power): outside every
-        counter interval, so it moves the anchor too."""
+    def add_bridge(self, energy_j: float, process_fraction: float | None = None) -> None:
+        """Energy from before the first reading (start() to the first read, at its power): outside every counter
+        interval, so it moves the anchor too; the process's part is the first reading's share, as for any interval
+        (without it the process energy of a run or window lost the whole bridge)."""
         self.best_j += energy_j
         self.integrated_j += energy_j
         self.best_at_counter += energy_j
+        if process_fraction is not None:
+            self.has_process = True
+            self.process_j += energy_j * process_fraction
+            self.share = process_fraction
 
     def fail(self, t: float, exc: BaseException) -> bool:
         """Record a failed read; True when it opens a new gap."""
@@ -219,11 +226,14 @@ class DeviceTrack:
         return DeviceEnergy(s.device, s.component, method, s.estimated, d_best, proc, note)
 
     def snapshot(self, at: float | None = None) -> tuple[float, float, float, float, int]:
-        """Cumulative state; with ``at`` (a time after the last reading), extrapolated to it at the latest rate
-        (window edges that must not wait for a sensor read)."""
-        extra = extra_int = 0.0
+        """Cumulative state; with ``at`` (a time after the last reading), extrapolated to it at the latest rate and
+        process share (window edges that must not wait for a sensor read; the next reading's share of the interval
+        is counted at that reading, so that an edge taken without the extrapolation would move up to a tick's
+        process energy, half a second's where the other devices are read every 0.5 s, across it)."""
+        extra = extra_int = extra_proc = 0.0
         if at is not None and self.t is not None and at > self.t and self.failing_since is None:
             extra = (self.rate_w or 0.0) * (at - self.t)
             extra_int = (self.power or 0.0) * (at - self.t)
-        return (self.best_j + extra, self.integrated_j + extra_int, self.process_j,
+            extra_proc = extra * self.share if self.share is not None else 0.0
+        return (self.best_j + extra, self.integrated_j + extra_int, self.process_j + extra_proc,
                 self.counter if self.counter is not None else NO_COUNTER, len(self.gaps))

@@ -68,12 +68,18 @@ class Sampling:
     def _open_gpus(self, later: Callable[[], Discovery], opened: threading.Event) -> None:
         """Open the GPUs that discovery left for later (``start()`` runs this on a thread of its own, so that it
         never waits for loading and initialising NVML), put their tracks in front of the others, and let the
-        writer store the run's header, which lists every device. Their first reading is bridged back to
-        ``start()`` at its power, as every device's is; windows opened meanwhile get the bridge's share
-        (:meth:`_apply`)."""
+        writer store the run's header, which lists every device. Their first reading is taken here
+        (:meth:`_first_reads`) and bridged back to ``start()`` at its power and process share, as every device's
+        is; windows opened meanwhile get the bridge's share (:meth:`_apply`)."""
         found: Discovery | None = None
+        tracks: list[_Track] = []
+        first: list[tuple[_Track, float, float, Reading | BaseException]] = []
         try:
             found = later()
+            with self._lock:
+                if self.running:
+                    tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in found.sensors]
+            first = self._first_reads(tracks)
         except Exception as exc:  # never disturb the workload: the run goes on with the host's devices
             self._sampler_error(exc)
         try:
@@ -82,12 +88,14 @@ class Sampling:
                     self.notes.extend(n for n in found.notes if n not in self.notes)
                     self.details.extend(found.details)
                     self.assumptions.extend(found.assumptions)
-                    tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in found.sensors]
                     for tr in tracks:
                         tr.bridge_from = self._t0 if tr.owned else None
                     self._tracks = [*tracks, *self._tracks]  # a new list: a tick iterating the old one is unharmed
                     self._unowned = not all(tr.owned for tr in self._tracks)
                     self._plan_reads()
+                    if first:  # folded now: a window opened from here on starts from the GPUs' first reading
+                        self._pending.append((first, 0.0))
+                        self._fold()
                 elif found is not None:  # stop() gave up waiting: these devices are not measured
                     for sensor in found.sensors:
                         sensor.close()
@@ -96,6 +104,22 @@ class Sampling:
             opened.set()
         for hint in found.hints if found is not None else ():
             warn(hint)
+
+    def _first_reads(self, tracks: list[_Track]) -> list[tuple[_Track, float, float, Reading | BaseException]]:
+        """Read the owned devices just opened, on the opening thread, before they join the run (their first reading,
+        bridged back to ``start()``): at once, not at the sampler's next tick (up to 0.5 s away where the other
+        devices are the CPU and RAM estimates), and neither the workload nor the sampler waits for it. A read that
+        hangs holds the opening, which ``stop()`` waits for at most ``gpu_open_timeout_s``."""
+        clock, readings = self._clock, []
+        for tr in tracks:
+            if tr.owned:
+                tr.read_at = begun = clock()
+                try:
+                    got: Reading | BaseException = tr.read_full()
+                except Exception as exc:
+                    got = exc
+                readings.append((tr, begun, clock(), got))
+        return readings
 
     def _await_gpus(self) -> None:
         """Wait (at most ``config.gpu_open_timeout_s``) for GPUs still being opened (``stop()``, before its last
@@ -275,9 +299,10 @@ class Sampling:
             bridge, tr.bridge_from = tr.bridge_from, None
             _delta, gap = tr.update(at, got, feed)
             if bridge is not None and power is not None:
-                # the sampler's first reading lands a little after start(): that stretch at the first power
-                tr.add_bridge(power * (at - bridge))
-                self._bridge_windows(tr, bridge, at, power)
+                # the first reading lands a little after start(): that stretch at the first power and process share
+                share = got.process_fraction
+                tr.add_bridge(power * (at - bridge), share)
+                self._bridge_windows(tr, bridge, at, power, share)
             if gap is not None:
                 self._event(at - t0, "gap_end", tr.sensor.device, gap.bridged)
             rows.append((run_id, tr.sensor.device, at - t0, tr.best_j, power))
@@ -290,20 +315,21 @@ class Sampling:
             self._last_flush = t
             self._writer.flush()
 
-    def _bridge_windows(self, tr: _Track, bridge: float, at: float, power: float) -> None:
-        """A device opened after ``start()`` (GPUs, :meth:`_open_gpus`): each window opened before it existed starts
-        at the bridge's energy up to the window's start; a long bridge is said in the result."""
+    def _bridge_windows(self, tr: _Track, bridge: float, at: float, power: float, share: float | None) -> None:
+        """Each window opened before the device's first reading (a device opened after ``start()``, GPUs:
+        :meth:`_open_gpus`; one whose first reads failed) has no mark for it (``Tracker._mark``): it starts at the
+        bridge's energy (and process share) up to the window's start; a long bridge is said in the result."""
         device = tr.sensor.device
         for win in self._windows.values():
             if device not in win.marks:
                 e = power * min(max(0.0, self._t0 + win.start_s - bridge), at - bridge)
-                win.marks[device] = (e, e, 0.0, NO_COUNTER, 0)
+                win.marks[device] = (e, e, e * share if share is not None else 0.0, NO_COUNTER, 0)
         if at - bridge > BRIDGE_NOTICE_S:
             from ..notice import Notice
 
             self._note(Notice("start-bridged", f"{device}: first reading {at - bridge:.1f} s after start() (GPUs "
                               "are opened meanwhile): that stretch is counted at the first reading's power, "
-                              f"{power:.0f} W", device))
+                              f"{power:.0f} W, and process share", device))
 
     def _fail(self, tr: _Track, t: float, exc: BaseException, kind: str = "gap_start") -> None:
         if tr.fail(t, exc):

@@ -339,7 +339,9 @@ class Tracker(Sampling):
     def _mark(self, name: str) -> _Window:
         edge = self._edge()
         at = edge if self.config.background else None
-        return _Window(name, edge - self._t0, {tr.sensor.device: tr.snapshot(at) for tr in self._tracks})
+        # a device awaiting its first reading gets its mark at that reading, from the bridge (Sampling._bridge_windows)
+        return _Window(name, edge - self._t0,
+                       {tr.sensor.device: tr.snapshot(at) for tr in self._tracks if tr.bridge_from is None})
 
     def _close(self, name: str, edge: float, final: bool = False) -> Measurement:
         win = self._windows.pop(name)
