@@ -514,7 +514,9 @@ def estimator_for(model: str | Architecture, config: RequestConfig | None = None
     est = memo.get(key)
     if est is None:
         if len(memo) >= ESTIMATOR_CACHE_SIZE:
-            memo.pop(next(iter(memo)))
+            # the oldest goes (list() copies the keys atomically; another thread may have dropped it already)
+            for oldest in list(memo)[:1]:
+                memo.pop(oldest, None)
         est = memo[key] = RequestEstimator(model, config, registry)
     return est
 

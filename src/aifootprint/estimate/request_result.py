@@ -39,6 +39,7 @@ from aifootprint.uncertainty import Uncertain
 from .published_requests import FigureSet
 
 if TYPE_CHECKING:
+    from aifootprint.impacts.site import Site
     from aifootprint.result import Assumption
 
     from .inference import RequestEstimator
@@ -118,10 +119,14 @@ class Scaled(Uncertain):
 def point_factors(est: RequestEstimator) -> Factors:
     """Best values of the estimator's site factors (:data:`Factors`): PUE is 1 below the datacenter boundary, as in
     the full result's Monte Carlo."""
+    return site_point_factors(est.site(), est.config.boundary)
+
+
+def site_point_factors(site: Site, boundary: str) -> Factors:
+    """Best values of a site's factors at a boundary (:func:`point_factors`; task results use it directly)."""
     from aifootprint.uncertainty import best
 
-    site = est.site()
-    pue = float(best(site.pue_value)) if est.config.boundary == "datacenter" else 1.0
+    pue = float(best(site.pue_value)) if boundary == "datacenter" else 1.0
     return (float(best(site.intensity_g_per_kwh)), pue, float(best(site.wue_l_per_kwh)),
             float(best(site.ewif_l_per_kwh)))
 

@@ -224,7 +224,7 @@ class TaskEstimator:
 
         from ..embodied import embodied_carbon
         from ..request_assumptions import band_factor
-        from ..request_result import median_to_point
+        from ..request_result import median_to_point, point_impacts, site_point_factors
 
         est = self.estimate()
         band_cal = self.denoise_cal if self.spec.task in ("image", "video") else self.cal
@@ -241,10 +241,14 @@ class TaskEstimator:
             self.cal.embodied_carbon_kg, self.cal.name, self._hardware_source(), est.accelerator_time_s,
             self.config.boundary != "accelerator", self.registry)
         energy = Uncertain.from_any(impacts.facility_energy_kwh * 1000.0)
-        # the draws scaled so that their median is the point estimate and the breakdown sums to it (as request
-        # results: request_result.unit_scale); carbon and water by the same factor (the same draws)
+        # the draws scaled so that their median is the point estimate and the breakdown sums to it, and carbon and
+        # water so that theirs are their point values (the point energy on the site factors' best values), as request
+        # results do (request_result.unit_scale, point_impacts)
         k = median_to_point(energy.best, sum(breakdown.values()))
         energy = energy * k
+        carbon_pt, water_pt = point_impacts(site_point_factors(site, self.config.boundary), energy.best,
+                                            split.overhead_wh)
+        carbon, water = Uncertain.from_any(impacts.carbon_g), Uncertain.from_any(impacts.water_l)
         values: dict[str, Any] = {
             "energy_wh": energy,
             "energy_wh_per_1000": energy.best * 1000.0,
@@ -252,8 +256,8 @@ class TaskEstimator:
             "flops": est.flops,
             "latency_s": est.batch_time_s,
             "accelerators": est.accelerators,
-            "carbon_g": Uncertain.from_any(impacts.carbon_g) * k,
-            "water_l": Uncertain.from_any(impacts.water_l) * k,
+            "carbon_g": carbon * median_to_point(carbon.best, carbon_pt, k),
+            "water_l": water * median_to_point(water.best, water_pt, k),
             "embodied_carbon_g": None if emb is None else Uncertain.from_any(emb),
         }
         inputs = {"task": self.spec.task, "model": self.model.key, "hardware": self.cal.accelerator,
