@@ -71,6 +71,8 @@ class Sampling:
         writer store the run's header, which lists every device. Their first reading is taken here
         (:meth:`_first_reads`) and bridged back to ``start()`` at its power and process share, as every device's
         is; windows opened meanwhile get the bridge's share (:meth:`_apply`)."""
+        with self._lock:  # held by start() until it returns: wait for it (GIL released) instead of competing with it
+            pass  # (Thread.start() waited for the GIL this thread held in its imports: up to ~10 ms on a loaded VM)
         found: Discovery | None = None
         tracks: list[_Track] = []
         first: list[tuple[_Track, float, float, Reading | BaseException]] = []
