@@ -147,8 +147,8 @@ def test_the_cli_reports_the_entry_a_name_resolved_to(argv: list[str], key: str,
     assert json.loads(capsys.readouterr().out)["inputs"]["model"] == key
 
 
-@pytest.mark.parametrize(("name", "needle"), [("qwen2.5:7b-instruct-q4_K_M", "--model qwen2.5-7b --precision int4"),
-                                              ("llama3.1:latest", "llama-3.1-8b")])
+@pytest.mark.parametrize(("name", "needle"), [
+    ("Qwen/Qwen2.5-7B-Instruct-AWQ", "--model qwen2.5-7b with the --precision"), ("llama3.1:latest", "llama-3.1-8b")])
 def test_the_cli_refuses_in_one_line(name: str, needle: str, capsys: pytest.CaptureFixture[str]) -> None:
     from aifootprint.cli.main import main
 
@@ -176,8 +176,30 @@ def test_the_hooks_name_the_entry_used_or_say_why_not() -> None:
                       ("us.anthropic.claude-3-7-sonnet-20250219-v1:0", "claude-3.7-sonnet"),
                       ("llama3.1:8b", "llama-3.1-8b")):
         assert getattr(calc.impacts(name, Usage(1000, 200)), "model", None) == key
-    out = calc.impacts("qwen2.5:7b-instruct-q4_K_M", Usage(1000, 200))
-    assert isinstance(out, Notice) and out.code == "unknown-model" and "--precision int4" in out.message
+    out = calc.impacts("Qwen/Qwen2.5-7B-Instruct-AWQ", Usage(1000, 200))  # bits not stated: no precision to use
+    assert isinstance(out, Notice) and out.code == "unknown-model" and "--precision of its weights" in out.message
+    quant = calc.impacts("qwen2.5:7b-instruct-q4_K_M", Usage(1000, 200))
+    assert getattr(quant, "model", None) == "qwen2.5-7b"
+    assert "precision-from-name" in [n.code for n in getattr(quant, "warnings", ())]
+
+
+@pytest.mark.parametrize(("name", "key", "precision"), [q for q in QUANTISED if q[2] is not None])
+def test_a_quantised_build_with_known_bits_is_estimated_at_that_precision(name: str, key: str,
+                                                                          precision: str) -> None:
+    """The estimator serves a quantised build's entry at the precision its tag states (the same result as
+    ``--model KEY --precision P``), with the notice ``precision-from-name``; an explicit --precision wins."""
+    from aifootprint.estimate.config import RequestConfig
+    from aifootprint.estimate.inference import RequestEstimator
+
+    named = RequestEstimator(name)
+    assert named.model.key == key and named.precision == precision
+    assert named.estimate(1000, 200).energy_wh == RequestEstimator(key, RequestConfig(precision=precision)).estimate(
+        1000, 200).energy_wh
+    res = named.result(1000, 200)
+    assert [w.code for w in res.warnings if getattr(w, "code", "") == "precision-from-name"] == ["precision-from-name"]
+    explicit = RequestEstimator(name, RequestConfig(precision="bf16"))
+    assert explicit.precision == "bf16"
+    assert "precision-from-name" not in [getattr(w, "code", "") for w in explicit.result(1000, 200).warnings]
 
 
 def test_every_key_is_its_own_first_candidate() -> None:

@@ -176,7 +176,7 @@ class RequestEstimator:
         self._results: ResultCache | None = None
         self._variants: dict[Architecture | tuple[str, int], RequestEstimator] = {}
         self.cal = engine_calibration(self.config.engine, self._calibration(), registry)
-        self.precision = self.config.precision or native_precision(self.model, registry)
+        self.precision = self.config.precision or self._name_precision() or native_precision(self.model, registry)
         self.costs = engine_costs(token_costs(self.model.best, self.precision), self.config.engine)
         self.device = self.cal.device(self.costs.compute_dtype)
         if self.costs.compute_dtype == "fp8" and not self.cal.peak_fp8_flops:
@@ -224,6 +224,21 @@ class RequestEstimator:
             self._pue_excess = float(getattr(pue, "best", pue)) - 1.0
 
     # -- configuration -------------------------------------------------------------------------------------------
+    def _name_precision(self) -> str | None:
+        """The precision a quantised build's name states (``ResolvedModel.name_precision``), with the notice
+        ``precision-from-name``; None when the name states none or ``--precision`` was given (it wins)."""
+        stated = self.model.name_precision
+        if stated is None or self.config.precision is not None:
+            return None
+        from aifootprint.notice import Notice
+
+        precision, tag = stated
+        self._notices.append(Notice(
+            "precision-from-name", f"{self.model.key} served in {precision}: the model name's tag {tag!r} states a "
+            f"quantised build (weights of the same size in bytes; the quantisation's own kernels and accuracy are not "
+            f"modelled)", "precision", "docs/data/hardware_models.md, model names as providers spell them"))
+        return precision
+
     def _calibration(self) -> Calibration:
         """The shipped calibration of the configured accelerator, with the user's measured profile applied when
         ``config.calibration`` names one (``aifootprint calibrate``; refused when measured on another accelerator)."""

@@ -33,6 +33,9 @@ class ResolvedModel:
     sources: tuple[str, ...]
     #: the longest input + output the model takes [tokens] (registry ``context_length``); None: not published
     context_length: int | None = None
+    #: the serving precision the given name states (a quantised build, ``qwen2.5:7b-instruct-q4_K_M``: int4), with
+    #: the tag as written: ``(precision, tag)``; None when the name states none
+    name_precision: tuple[str, str] | None = None
 
     @property
     def is_range(self) -> bool:
@@ -97,12 +100,21 @@ def attention_variants(m: Any) -> dict[str, Any]:
 
 def resolve(model: str | Architecture, registry: Registry | None = None) -> ResolvedModel:
     """Look up ``model`` in the registry (InputError with close matches when unknown) or wrap an explicit
-    :class:`Architecture` (treated as open weights, no range)."""
+    :class:`Architecture` (treated as open weights, no range). A name that states a quantised build
+    (``qwen2.5:7b-instruct-q4_K_M``, ``…-Instruct-Turbo``, ``…-FP8``: :mod:`aifootprint.reference.model_names`)
+    resolves to its entry with :attr:`ResolvedModel.name_precision` set when the tag implies an estimator precision
+    (4 bits: int4, 8 bits: fp8); otherwise it is refused naming the entry and the ``--precision`` to give."""
     if isinstance(model, Architecture):
         return ResolvedModel(model.name, model, model, model, True, "", ("user input",))
-    from aifootprint.reference.models import get_model
+    from aifootprint.reference.models import QuantisedModelName, get_model
 
-    return from_registry_record(get_model(model, registry))
+    try:
+        return from_registry_record(get_model(model, registry))
+    except QuantisedModelName as q:  # a quantised build: its entry at the precision its tag states, if one
+        if q.precision is None:
+            raise
+        rec = from_registry_record(get_model(q.key, registry))
+        return replace(rec, name_precision=(q.precision, q.tag))
 
 
 def with_params(arch: Architecture, total_b: float, active_b: float) -> Architecture:

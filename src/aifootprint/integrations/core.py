@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 #: of the size Epoch AI 2025 assumes for a typical GPT-4o query (500 output tokens) with a 1,000-token prompt
 #: (status E; the relative spread barely depends on the token counts, see the module docstring).
 REFERENCE_TOKENS = (1000, 500)
-#: Notices a call takes from the estimator's full result (the same codes and words as ``estimate request``).
-SHARED_CODES = frozenset({"estimated-calibration", "estimated-fallback"})
+#: Notices a call takes from the estimator's full result (the same codes and words as ``estimate request``): the
+#: request-independent ones (site factors, calibration, the precision served).
+SHARED_CODES = frozenset({"estimated-calibration", "estimated-fallback", "fp8-weight-only", "precision-from-name"})
 _LOG = logging.getLogger("aifootprint.integrations")
 
 

@@ -22,10 +22,13 @@ without a size, ``llama3.1`` or ``llama3.1:latest``, stays unknown). Conventions
 - Dates and versions: ``-20241022``, ``-2024-08-06``, ``-0125``, ``-v0.1``; chat/instruct suffixes.
 
 A name that states a quantised build (an Ollama ``q4_K_M`` / ``q8_0`` tag, ``-AWQ``, ``-GPTQ``, ``-FP8``, ``-Int4``,
-Together's ``-Turbo`` (FP8) and ``-Lite`` (INT4)) changes the serving precision, which a model name cannot carry into
-an estimate: :func:`name_candidates` marks the candidates it yields after such a tag with a :class:`Quantisation`,
-and :func:`~aifootprint.reference.models.get_model` refuses them naming the registry model and the ``--precision``
-to give. ``fp16`` / ``bf16`` tags are the full precision estimates assume and are accepted.
+Together's ``-Turbo`` (FP8) and ``-Lite`` (INT4)) changes the serving precision, which a registry record cannot
+carry: :func:`name_candidates` marks the candidates it yields after such a tag with a :class:`Quantisation`,
+:func:`~aifootprint.reference.models.get_model` raises
+:class:`~aifootprint.reference.models.QuantisedModelName` for them, and the estimator serves the entry at the
+precision the tag states (notice ``precision-from-name``) or, when it states no bits it has, refuses naming the
+registry model and the ``--precision`` to give. ``fp16`` / ``bf16`` tags are the full precision estimates assume
+and are accepted.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from ..errors import DataError, InputError, close_matches
 from .model_names import Quantisation, finetune_base, name_candidates
 from .registry import Registry, Row, default_registry, provenance, row_float, row_int, row_str
 
-__all__ = ["ModelArch", "finetune_base", "get_model", "list_models", "model_candidates"]
+__all__ = ["ModelArch", "QuantisedModelName", "finetune_base", "get_model", "list_models", "model_candidates"]
 
 
 def _bool(row: Row, column: str) -> bool | None:
@@ -164,8 +164,10 @@ def get_model(name: str, registry: Registry | None = None) -> ModelArch:
     """The model called ``name`` (key, case-insensitive; HF ids, suffixes, dated API names and provider / gateway
     spellings tolerated: :mod:`.model_names`); its ``key`` names the registry entry used.
 
-    Raises :class:`~aifootprint.errors.InputError` naming close matches when nothing fits, and naming the entry and
-    the ``--precision`` to give when the name states a quantised build (``qwen2.5:7b-instruct-q4_K_M``).
+    Raises :class:`~aifootprint.errors.InputError` naming close matches when nothing fits, and
+    :class:`QuantisedModelName` (naming the entry and the ``--precision`` to give) when the name states a quantised
+    build (``qwen2.5:7b-instruct-q4_K_M``): the estimator serves it at that precision
+    (:func:`aifootprint.estimate.models.resolve`).
     """
     items = {m.key: m for m in list_models(registry)}
     candidates = name_candidates(name)
@@ -177,14 +179,25 @@ def get_model(name: str, registry: Registry | None = None) -> ModelArch:
     raise _unknown(name, candidates[-1][0], items)
 
 
-def _quantised(name: str, key: str, quant: Quantisation) -> InputError:
+class QuantisedModelName(InputError):
+    """A model name that states a quantised build of a registry entry (``qwen2.5:7b-instruct-q4_K_M``): a
+    :class:`~aifootprint.reference.models.ModelArch` cannot carry its precision, so :func:`get_model` raises this;
+    the estimator (:func:`aifootprint.estimate.models.resolve`) serves the entry at :attr:`precision` when the tag
+    implies one, with a notice."""
+
+    def __init__(self, message: str, name: str, key: str, tag: str, quant: Quantisation) -> None:
+        super().__init__(message)
+        self.name, self.key, self.tag, self.bits, self.precision = name, key, tag, quant.bits, quant.precision
+
+
+def _quantised(name: str, key: str, quant: Quantisation) -> QuantisedModelName:
     bits = f"{quant.bits}-bit weights" if quant.bits else "bits not stated"
     written = re.search(re.escape(quant.tag).replace(r"\-", "[-_]"), name, re.IGNORECASE)  # the tag as given
     tag = written.group() if written else quant.tag
     fix = (f"--model {key} --precision {quant.precision}" if quant.precision else
            f"--model {key} with the --precision of its weights (bf16, fp8, int4, mxfp4)")
-    return InputError(f"model {name!r} names a quantised build of {key} ({tag!r}: {bits}), and a model name "
-                      f"does not set the serving precision: estimate it as {fix}")
+    return QuantisedModelName(f"model {name!r} names a quantised build of {key} ({tag!r}: {bits}), and a model "
+                              f"name does not set the serving precision: estimate it as {fix}", name, key, tag, quant)
 
 
 def _unknown(name: str, read_as: str, items: dict[str, ModelArch]) -> InputError:
