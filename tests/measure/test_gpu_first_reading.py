@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from aifootprint.measure.sensors.discovery import discover
 from aifootprint.measure.tracker import Tracker, TrackerConfig
 
 from .test_gpus_opened_later import SlowNvml, _node
+from .test_sensors_gpu import FakeGpu
 
 HERE = Path(__file__).parent
 GPU0_W = 250.0  # fake_nvml.c's GPU 0
@@ -156,3 +158,34 @@ def test_a_window_opened_before_a_devices_first_good_reading_starts_at_its_own_s
     assert gpu.process_energy_j == pytest.approx(0.5 * gpu.energy_j, rel=0.03)
     (run,) = result.devices
     assert run.process_energy_j == pytest.approx(0.5 * run.energy_j, rel=1e-6)
+
+
+class _HangingNvml(SlowNvml):
+    """NVML whose power query blocks until ``gate`` is set (a driver call hung at the GPU's first read)."""
+
+    def __init__(self) -> None:
+        super().__init__(init_s=0.05)
+        self.gate = threading.Event()
+
+    def nvmlDeviceGetPowerUsage(self, h: FakeGpu) -> int:
+        self.gate.wait(10.0)
+        return super().nvmlDeviceGetPowerUsage(h)
+
+
+def test_a_first_read_that_hangs_is_a_gap_and_stop_does_not_wait_for_the_opening(tmp_path: Path) -> None:
+    """The first read is the opening thread's: one that hangs must not hold ``stop()`` for ``gpu_open_timeout_s``
+    (30 s) as a hung NVML initialisation does. ``stop()`` waits for it at most ``sensor_timeout_s``; the GPU is in
+    the result with a gap, as for a read hung in the sampler."""
+    nvml = _HangingNvml()
+    cfg = TrackerConfig(hz=10.0, sensors=_node(tmp_path), store=False)
+    tracker = Tracker(cfg, discover=functools.partial(discover, nvml=nvml)).start()
+    try:
+        time.sleep(0.3)
+        t = time.perf_counter()
+        result = tracker.stop()
+        assert time.perf_counter() - t < 1.0
+    finally:
+        nvml.gate.set()
+    assert "gpu:0" in [d.device for d in result.devices]
+    assert [g.device for g in result.gaps] == ["gpu:0"]
+    assert "gpus-not-opened" not in [n.code for n in result.notes]

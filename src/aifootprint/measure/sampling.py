@@ -61,27 +61,29 @@ class Sampling:
     _pending: deque[tuple[list[tuple[_Track, float, float, Reading | BaseException]], float]]
     _windows: dict[str, Any]
     _gpus_opened: threading.Event | None  # set once the GPUs left to a thread are open (None: none were)
+    _gpus_read: threading.Event | None = None  # set once they are also read once (or their opening gave up)
     details: list[Notice]
     assumptions: list[tuple[str, float, str, str]]
     _header_ops: Callable[[], list[Callable[[Any], None]]]
 
-    def _open_gpus(self, later: Callable[[], Discovery], opened: threading.Event) -> None:
+    def _start_gpu_thread(self, later: Callable[[], Discovery]) -> None:
+        """Open the GPUs that discovery left for later on a thread of their own (:meth:`_open_gpus`)."""
+        self._gpus_opened, self._gpus_read = threading.Event(), threading.Event()
+        threading.Thread(target=self._open_gpus, args=(later, self._gpus_opened, self._gpus_read),
+                         name="aifootprint-gpu-open", daemon=True).start()
+
+    def _open_gpus(self, later: Callable[[], Discovery], opened: threading.Event, read: threading.Event) -> None:
         """Open the GPUs that discovery left for later (``start()`` runs this on a thread of its own, so that it
-        never waits for loading and initialising NVML), put their tracks in front of the others, and let the
-        writer store the run's header, which lists every device. Their first reading is taken here
-        (:meth:`_first_reads`) and bridged back to ``start()`` at its power and process share, as every device's
-        is; windows opened meanwhile get the bridge's share (:meth:`_apply`)."""
+        never waits for loading and initialising NVML), put their tracks in front of the others, let the writer
+        store the run's header, which lists every device, and read them once (:meth:`_first_reads`). Their first
+        reading is bridged back to ``start()`` at its power and process share, as every device's is; windows opened
+        meanwhile get the bridge's share (:meth:`_apply`)."""
         with self._lock:  # held by start() until it returns: wait for it (GIL released) instead of competing with it
             pass  # (Thread.start() waited for the GIL this thread held in its imports: up to ~10 ms on a loaded VM)
         found: Discovery | None = None
-        tracks: list[_Track] = []
-        first: list[tuple[_Track, float, float, Reading | BaseException]] = []
+        first: list[_Track] = []
         try:
             found = later()
-            with self._lock:
-                if self.running:
-                    tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in found.sensors]
-            first = self._first_reads(tracks)
         except Exception as exc:  # never disturb the workload: the run goes on with the host's devices
             self._sampler_error(exc)
         try:
@@ -90,44 +92,57 @@ class Sampling:
                     self.notes.extend(n for n in found.notes if n not in self.notes)
                     self.details.extend(found.details)
                     self.assumptions.extend(found.assumptions)
+                    tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in found.sensors]
+                    first = [tr for tr in tracks if tr.owned]
                     for tr in tracks:
                         tr.bridge_from = self._t0 if tr.owned else None
+                    for tr in first:  # the first read is this thread's: the sampler leaves them (_sample_now)
+                        tr.reading_since = tr.read_at = self._clock()
                     self._tracks = [*tracks, *self._tracks]  # a new list: a tick iterating the old one is unharmed
                     self._unowned = not all(tr.owned for tr in self._tracks)
                     self._plan_reads()
-                    if first:  # folded now: a window opened from here on starts from the GPUs' first reading
-                        self._pending.append((first, 0.0))
-                        self._fold()
                 elif found is not None:  # stop() gave up waiting: these devices are not measured
                     for sensor in found.sensors:
                         sensor.close()
                 self._release_header()
         finally:
             opened.set()
+        try:
+            self._first_reads(first)
+        except Exception as exc:  # never disturb the workload (the sensors. errors are readings: gaps)
+            self._sampler_error(exc)
+        finally:
+            read.set()
         for hint in found.hints if found is not None else ():
             warn(hint)
 
-    def _first_reads(self, tracks: list[_Track]) -> list[tuple[_Track, float, float, Reading | BaseException]]:
-        """Read the owned devices just opened, on the opening thread, before they join the run (their first reading,
-        bridged back to ``start()``): at once, not at the sampler's next tick (up to 0.5 s away where the other
-        devices are the CPU and RAM estimates), and neither the workload nor the sampler waits for it. A read that
-        hangs holds the opening, which ``stop()`` waits for at most ``gpu_open_timeout_s``."""
-        clock, readings = self._clock, []
+    def _first_reads(self, tracks: list[_Track]) -> None:
+        """Read the devices just opened, on the opening thread (their first reading, bridged back to ``start()``):
+        at once, not at the sampler's next tick (up to 0.5 s away where the other devices are the CPU and RAM
+        estimates); neither the workload nor the sampler waits for it. Each reading is queued before its device is
+        left to the sampler (readings stay in order); a read that hangs is a gap like any (``_check_hung``), and
+        ``stop()`` waits for it at most ``sensor_timeout_s``."""
+        clock = self._clock
         for tr in tracks:
-            if tr.owned:
-                tr.read_at = begun = clock()
-                try:
-                    got: Reading | BaseException = tr.read_full()
-                except Exception as exc:
-                    got = exc
-                readings.append((tr, begun, clock(), got))
-        return readings
+            begun = tr.reading_since = clock()
+            try:
+                got: Reading | BaseException = tr.read_full()
+            except Exception as exc:
+                got = exc
+            self._pending.append(([(tr, begun, clock(), got)], 0.0))
+            tr.reading_since = None
+        if tracks:
+            with self._lock:
+                if self.running:  # folded now: a window opened from here on starts from the GPUs' first reading
+                    self._fold()
 
     def _await_gpus(self) -> None:
         """Wait (at most ``config.gpu_open_timeout_s``) for GPUs still being opened (``stop()``, before its last
         sample); past that, the run ends without them, with the notice ``gpus-not-opened``."""
         opened, timeout_s = self._gpus_opened, self.config.gpu_open_timeout_s
         if opened is None or opened.wait(timeout_s):
+            if self._gpus_read is not None:  # their first read: a hung one is a gap, as at any read
+                self._gpus_read.wait(self.config.sensor_timeout_s)
             return
         from ..notice import Notice
 
@@ -324,7 +339,8 @@ class Sampling:
         device = tr.sensor.device
         for win in self._windows.values():
             if device not in win.marks:
-                e = power * min(max(0.0, self._t0 + win.start_s - bridge), at - bridge)
+                # (a window begun after the reading, before it was folded: at the reading's power up to its start)
+                e = power * max(0.0, self._t0 + win.start_s - bridge)
                 win.marks[device] = (e, e, e * share if share is not None else 0.0, NO_COUNTER, 0)
         if at - bridge > BRIDGE_NOTICE_S:
             from ..notice import Notice

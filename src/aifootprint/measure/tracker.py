@@ -176,9 +176,7 @@ class Tracker(Sampling):
                 self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
                 self._thread.start()
                 if later is not None:
-                    self._gpus_opened = threading.Event()
-                    threading.Thread(target=self._open_gpus, args=(later, self._gpus_opened),
-                                     name="aifootprint-gpu-open", daemon=True).start()
+                    self._start_gpu_thread(later)
             else:
                 self._sample_now()
                 self._windows[self.config.name] = self._mark(self.config.name)
@@ -296,9 +294,9 @@ class Tracker(Sampling):
 
     def wait_open(self, timeout_s: float | None = None) -> bool:
         """Wait until every device is open (GPUs are opened on a thread of their own after ``start()`` in
-        background mode): for a window that must include them from its first instant. True when they are."""
-        opened = self._gpus_opened
-        return opened is None or opened.wait(timeout_s)
+        background mode) and read: for a window that must include them from its first instant. True when they are."""
+        read = self._gpus_read  # set once they are open and read once (or given up on)
+        return read is None or read.wait(timeout_s)
 
     def elapsed_s(self) -> float:
         """Seconds since start on the tracker's clock."""
