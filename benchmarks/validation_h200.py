@@ -84,6 +84,19 @@ def idle_line_w(prof: CalibrationProfile, flops: float, moved: float, t: float) 
     return float(min(p, prof.power_limit_w))
 
 
+def floorless_soft_cap_w(prof: CalibrationProfile, flops: float, moved: float, t: float) -> float:
+    """Diagnostic: the same terms as :func:`idle_line_w` carried into the estimator's one power model, the soft cap
+    (``apply_profile`` with P_base = idle: energies re-expressed by ``soft_cap_inverse`` so that the cap reproduces the
+    GEMM and copy powers), i.e. "no serving floor" without a second power structure."""
+    from aifootprint.estimate.physics import soft_cap, soft_cap_inverse
+
+    idle, limit = prof.idle_power_w, prof.power_limit_w
+    f_rate, b_rate = prof.achieved_tflops_bf16 * 1e12, prof.achieved_bandwidth_gb_per_s * 1e9
+    e_flop = float(soft_cap_inverse(idle + prof.energy_pj_per_flop * 1e-12 * f_rate, idle, limit)) / f_rate
+    e_byte = float(soft_cap_inverse(idle + prof.energy_pj_per_byte * 1e-12 * b_rate, idle, limit)) / b_rate
+    return float(soft_cap(e_flop * flops / t + e_byte * moved / t, limit - idle)) + idle
+
+
 def model_step_s(est: RequestEstimator, r: dict[str, Any]) -> float:
     """The one roofline's step time (:func:`aifootprint.estimate.physics.llm_step`) with the estimator's engine."""
     t, _e, _f, _b = llm_step(est._physics_costs, est.device, est.engine, 1.0, *step_args(r))
@@ -282,13 +295,29 @@ def compiled_section(results: Path = RESULTS) -> list[str]:
     lines, errs, _times = power_rows(measured, profile_path)
     med = {k: statistics.median(abs(e) for e in v) for k, v in errs.items()}
     adopt = med["line"] <= LINE_ADOPTION_MEDIAN and med["line"] < med["profile"]
+    prof = read_profile(profile_path)
+    soft = []
+    for r in measured:
+        est = RequestEstimator(r["shape"], RequestConfig(hardware="h200", engine="cuda-graph",  # type: ignore[arg-type]
+                                                         batch=int(r["batch_size"]), accelerators=1,
+                                                         boundary="accelerator"))
+        flops, moved = step_work(est, r)
+        soft.append(floorless_soft_cap_w(prof, flops, moved, float(r["step_s"])) / float(r["mean_power_w"]) - 1.0)
+    batches = ", ".join(str(r["batch_size"]) for r in measured)
     out += [f"From `{path.name}` with the profile `{profile_path.name}`:", "",
             "| model | phase | batch | achieved TB/s | achieved TFLOP/s | measured W | shipped H200 terms | "
             "with the calibrate profile | profile terms from idle |", "|---|---|---:|---:|---:|---:|---:|---:|---:|",
             *lines, "",
             f"Median |error|: shipped {100 * med['shipped']:.1f} %, calibrate profile {100 * med['profile']:.1f} %, "
-            f"line from idle {100 * med['line']:.1f} %. By the rule above the line is "
-            f"**{'adopted' if adopt else 'not adopted'}**.", ""]
+            f"line from idle {100 * med['line']:.1f} %. By the rule above the line "
+            f"**{'passes' if adopt else 'fails'}** (batch sizes measured: {batches}).", "",
+            "Carried into the estimator's one power model, the soft cap (the floor dropped, the profile's energies "
+            "re-expressed so that the cap reproduces its GEMM and copy powers, as `apply_profile` does), the same "
+            f"terms give a median |error| of {100 * statistics.median(abs(e) for e in soft):.1f} % on these rows: "
+            "dropping the floor alone does not carry the line's result over. Adopting the line therefore needs a "
+            "straight-line power structure for GPU-bound engines beside the soft cap (a change to the one power "
+            "model, `physics`, and every path that uses it); not made yet, so `--engine cuda-graph` with a "
+            "`calibrate` profile still keeps the serving floor (issue 8, open item).", ""]
     return out
 
 
