@@ -197,6 +197,8 @@ def test_a_quantised_build_with_known_bits_is_estimated_at_that_precision(name: 
         1000, 200).energy_wh
     res = named.result(1000, 200)
     assert [w.code for w in res.warnings if getattr(w, "code", "") == "precision-from-name"] == ["precision-from-name"]
+    source = {a.name: a.source for a in res.assumptions}["precision"]
+    assert "quantisation tag" in source and "registry" not in source
     explicit = RequestEstimator(name, RequestConfig(precision="bf16"))
     assert explicit.precision == "bf16"
     assert "precision-from-name" not in [getattr(w, "code", "") for w in explicit.result(1000, 200).warnings]

@@ -490,6 +490,8 @@ class RequestEstimator:
     def _precision_source(self) -> str:
         from .deployments import deployment_for
 
+        if self.model.name_precision is not None:
+            return f"the model name's quantisation tag {self.model.name_precision[1]!r} (notice precision-from-name)"
         dep = deployment_for(self.model.provider)
         if dep is None:
             return "registry models.serving_precision (native)"
