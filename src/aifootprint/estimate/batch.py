@@ -24,7 +24,7 @@ from .calibration import Calibration
 from .config import RequestConfig
 from .inference import RequestEstimator
 from .physics import kv_copies, llm_request
-from .sizing import MEMORY_UTILIZATION, power_of_two_below
+from .sizing import MAX_ACCELERATORS, MEMORY_UTILIZATION, power_of_two_below
 
 if TYPE_CHECKING:
     from aifootprint.reference.registry import Registry
@@ -43,8 +43,6 @@ CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accele
 def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed: int | None) -> NDArray[np.int64]:
     """Smallest power of two holding weights + KV cache (with its copies once tensor parallelism is wider than the
     KV heads, :func:`.sizing.memory_needed_bytes`) per row, or ``fixed``; InputError when it does not fit."""
-    from .sizing import MAX_ACCELERATORS
-
     local = np.minimum(ctx, c.local_window) if c.local_window else ctx
     with np.errstate(over="ignore", invalid="ignore"):  # an absurd context overflows to inf: refused just below
         kv = batch * (c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local)
