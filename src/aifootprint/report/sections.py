@@ -344,11 +344,6 @@ def equivalences_section(blocks: Sequence[EquivalenceBlock], notes: Notes) -> st
                     '<div class="eqs">' + "".join(parts) + "</div>", notes)
 
 
-def with_unit(value: Any, unit: str) -> str:
-    """``value unit``; a dimensionless unit (``-``, ``1``, empty) is left out ("1.56", not "1.56 -")."""
-    return quantity(value, unit)
-
-
 def assumption_line(a: Any) -> str:
     """One assumption as a note line for readers: ``Label: value unit — source`` (one number format, :func:`num`)."""
     return f"{label(a.name)}: {quantity(a.value, a.unit)} — {a.source}"
