@@ -8,6 +8,7 @@ timestamp until the next, the last one for the profile's step). :class:`CachedPr
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import time
@@ -107,9 +108,10 @@ class ProfileProvider:
 
         return cls(load_intensity_profile(path), zone, basis, signal)
 
-    @property
+    @functools.cached_property
     def step_s(self) -> float:
-        """How long each row holds [s]: the median gap between the timestamps (an hour for a one-row profile)."""
+        """How long each row holds [s]: the median gap between the timestamps (an hour for a one-row profile);
+        computed once (:meth:`intensity` needs it on every call)."""
         import statistics
 
         gaps = [b - a for a, b in itertools.pairwise(self.profile.times_s) if b > a]
