@@ -189,7 +189,7 @@
   function label(id) {
     if (id === null || id === undefined) { return "–"; }
     var key = String(id);
-    if (Object.prototype.hasOwnProperty.call(LABELS, key)) { return LABELS[key]; }
+    if (owns(LABELS, key)) { return LABELS[key]; }
     var words = key.split(/[_\-]+/).filter(Boolean);
     while (words.length > 1 && UNIT_WORDS.indexOf(words[words.length - 1].toLowerCase()) >= 0) { words.pop(); }
     return words.join(" ") || key;
@@ -199,7 +199,7 @@
     "gCO2e": "g CO2e", "×": "× the best value" };
   function unitLabel(u) {
     if (u === null || u === undefined) { return ""; }
-    return Object.prototype.hasOwnProperty.call(UNIT_LABELS, u) ? UNIT_LABELS[u] : String(u);
+    return owns(UNIT_LABELS, u) ? UNIT_LABELS[u] : String(u);
   }
 
   /* Page metadata (/dashboard/meta.json): zone names, scenario titles, source citations. Fetched once; a page
@@ -216,6 +216,14 @@
   }
   function metaOrEmpty() { return meta().catch(function () { return {}; }); }
 
+  /* The source citations of page metadata ``m`` (key -> citation). */
+  function citesOf(m) { return ((m || {}).sources) || {}; }
+
+  /* Whether ``obj`` has ``key`` of its own. */
+  function owns(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
+
+  function has(v) { return v !== null && v !== undefined; }
+
   /* A grid zone in words: "France (FR)", "the world average". */
   function zoneName(code, m) {
     if (!code) { return "an unknown location"; }
@@ -227,7 +235,7 @@
   /* A source key in words: its citation's author or publisher ("UPTIME" -> "Uptime Institute", "IEA25" -> "IEA");
      the key itself when the citation is unknown. */
   function sourceName(key, m) {
-    var cite = (((m || {}).sources) || {})[key];
+    var cite = citesOf(m)[key];
     if (!cite) { return key; }
     var name = String(cite).replace(/\s*\([^)]*\)/g, "").split(",")[0].trim();
     return name && name.length <= 40 ? name : key;
@@ -235,10 +243,10 @@
 
   /* Source keys in a text ("UPTIME;GREENBIZ-WUE (2024)") in words ("Uptime Institute and GreenBiz (2024)"). */
   function sourceWords(text, m) {
-    var cites = ((m || {}).sources) || {};
+    var cites = citesOf(m);
     return String(text).replace(/[A-Z][A-Za-z0-9.\-]*(?:;[A-Z][A-Za-z0-9.\-]*)*/g, function (group) {
       var keys = group.split(";");
-      if (!keys.every(function (k) { return Object.prototype.hasOwnProperty.call(cites, k); })) { return group; }
+      if (!keys.every(function (k) { return owns(cites, k); })) { return group; }
       return keys.map(function (k) { return sourceName(k, m); }).join(" and ");
     });
   }
@@ -251,12 +259,12 @@
     var subject = w.subject || "";
     var rest = msg;
     var lead = "";
-    if (subject && msg.indexOf(subject + ": ") === 0 && Object.prototype.hasOwnProperty.call(LABELS, subject)) {
+    if (subject && msg.indexOf(subject + ": ") === 0 && owns(LABELS, subject)) {
       lead = LABELS[subject] + ": ";
       rest = msg.slice(subject.length + 2);
     }
     rest = rest.replace(/\s*\([a-z]+_\*\)/g, "").replace(/\b[a-z]+(?:_[a-z0-9]+)+\b/g, function (id) {
-      return Object.prototype.hasOwnProperty.call(LABELS, id) ? LABELS[id] : id;
+      return owns(LABELS, id) ? LABELS[id] : id;
     });
     return lead + sourceWords(rest, m);
   }
@@ -265,9 +273,9 @@
   function sourceCell(text, m) {
     var t = String(text === null || text === undefined ? "" : text).replace(/;/g, ", ");
     var span = el("span", t);
-    var cites = ((m || {}).sources) || {};
+    var cites = citesOf(m);
     var found = (String(text || "").match(/[A-Za-z0-9][A-Za-z0-9.\-]*/g) || []).filter(function (k) {
-      return Object.prototype.hasOwnProperty.call(cites, k);
+      return owns(cites, k);
     });
     if (found.length) { span.setAttribute("title", found.map(function (k) { return k + ": " + cites[k]; }).join("\n")); }
     return span;
@@ -318,7 +326,7 @@
       if (w && typeof w === "object") {
         if (w.code) { li.setAttribute("data-code", w.code); }
         if (w.source) {
-          var cites = ((m || {}).sources) || {};
+          var cites = citesOf(m);
           li.setAttribute("title", "source: " + String(w.source).split(";").map(function (k) {
             return cites[k] ? k + ": " + cites[k] : k;
           }).join("\n"));
@@ -447,21 +455,29 @@
     return hint;
   }
 
-  /* Shows the "scroll sideways" hint under a table that is wider than its box. */
-  function scrollHint(table, hint) {
-    var box = table.parentNode;
-    var check = function () { hint.hidden = box.scrollWidth <= box.clientWidth + 1; };
-    check();
-    window.addEventListener("resize", check);
-  }
-
-  /* A table filled again and again (a new project list, estimate or scenario): its hint set up once, checked after
-     each fill. */
+  /* Shows the "scroll sideways" hint under ``table`` while the table is wider than its box: checked now (after each
+     fill of a table filled again and again: a new run list, project list, estimate or scenario) and on each resize
+     (one listener per table). */
   function wideTable(table) {
     var hint = hintFor(table), box = table.parentNode;
-    if (table.hasAttribute("data-hinted")) { hint.hidden = box.scrollWidth <= box.clientWidth + 1; return; }
-    table.setAttribute("data-hinted", "1");
-    scrollHint(table, hint);
+    var check = function () { hint.hidden = box.scrollWidth <= box.clientWidth + 1; };
+    check();
+    if (!table.hasAttribute("data-hinted")) {
+      table.setAttribute("data-hinted", "1");
+      window.addEventListener("resize", check);
+    }
+  }
+
+  /* One unit per quantity for the energy (kWh), carbon (g) and water (L) columns of ``table``, chosen from the
+     ``items``' it_energy_kwh, carbon_g and water_l and written into the column headers. */
+  function columnUnits(table, items) {
+    var pick = function (k) { return items.map(function (x) { return x[k]; }); };
+    var u = { energy: pickUnit("kWh", pick("it_energy_kwh"), "Wh"), carbon: pickUnit("g", pick("carbon_g"), "g"),
+              water: pickUnit("L", pick("water_l"), "mL") };
+    header(table, "energy", u.energy);
+    header(table, "carbon", u.carbon);
+    header(table, "water", u.water);
+    return u;
   }
 
   /* ---------------------------------------------------------------- runs */
@@ -472,7 +488,6 @@
     api("/projects").then(function (d) {
       options(form.elements.project, d.projects.map(function (p) { return p.name; }), q.get("project"));
     }).catch(function (e) { showError(e.message); });
-    var hinted = false;
 
     function load() {
       clearError();
@@ -491,20 +506,15 @@
       api("/runs?" + params.toString()).then(function (d) {
         var table = $("runs"), tb = table.querySelector("tbody");
         clear(tb);
-        var pick = function (k) { return d.runs.map(function (r) { return r[k]; }); };
-        var eu = pickUnit("kWh", pick("it_energy_kwh"), "Wh"), cu = pickUnit("g", pick("carbon_g"), "g"),
-            wu = pickUnit("L", pick("water_l"), "mL");
-        header(table, "energy", eu);
-        header(table, "carbon", cu);
-        header(table, "water", wu);
+        var u = columnUnits(table, d.runs);
         d.runs.forEach(function (r) {
           var a = el("a", r.run_id, { href: "/dashboard/run.html?id=" + encodeURIComponent(r.run_id) });
           row(tb, [a, r.project, r.name, r.host, utc(r.started_at), r.duration_s === null ? "running" : num(r.duration_s),
-                   rng(inUnit(best(r.it_energy_kwh), eu)), rng(inUnit(best(r.carbon_g), cu)),
-                   rng(inUnit(best(r.water_l), wu))], [5, 6, 7, 8]);
+                   rng(inUnit(best(r.it_energy_kwh), u.energy)), rng(inUnit(best(r.carbon_g), u.carbon)),
+                   rng(inUnit(best(r.water_l), u.water))], [5, 6, 7, 8]);
         });
         $("count").textContent = count(d.runs.length) + (d.runs.length === 1 ? " run" : " runs") + ", newest first";
-        if (!hinted) { hinted = true; scrollHint(table, $("scroll-hint")); } else { window.dispatchEvent(new Event("resize")); }
+        wideTable(table);
       }).catch(function (e) { showError(e.message); });
     }
     form.addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
@@ -596,7 +606,7 @@
       $("windows").parentNode.hidden = !wins.length;
       $("no-windows").hidden = !!wins.length;
       fillAssumptions(d.assumptions, m);
-      ["devices", "windows", "assumptions"].forEach(function (id) { scrollHint($(id), hintFor($(id))); });
+      ["devices", "windows", "assumptions"].forEach(function (id) { wideTable($(id)); });
       listWarnings(d.warnings, m);
       versions(d);
       return fetchSamples(runId, null, [], 0);
@@ -649,12 +659,7 @@
     }
     api("/projects").then(function (d) {
       var table = $("projects"), tb = table.querySelector("tbody");
-      var pick = function (k) { return d.projects.map(function (p) { return p[k]; }); };
-      u = { energy: pickUnit("kWh", pick("it_energy_kwh"), "Wh"), carbon: pickUnit("g", pick("carbon_g"), "g"),
-            water: pickUnit("L", pick("water_l"), "mL") };
-      header(table, "energy", u.energy);
-      header(table, "carbon", u.carbon);
-      header(table, "water", u.water);
+      u = columnUnits(table, d.projects);
       d.projects.forEach(function (p) {
         row(tb, [p.name, count(p.runs), num(inUnit(p.it_energy_kwh, u.energy)), num(inUnit(p.carbon_g, u.carbon)),
                  num(inUnit(p.water_l, u.water))], [1, 2, 3, 4]);
@@ -729,7 +734,6 @@
     var sc = UNITS_SCALE[key] ? UNITS_SCALE[key][0] : 1;
     var pick = function (k) { return years.map(function (y) { return per[String(y)][k] * sc; }); };
     var markers = (d.published || []).filter(function (p) { return p.output === key; }).map(function (p) {
-      var has = function (v) { return v !== null && v !== undefined; };
       var figure = has(p.value) ? num(p.value) : "";
       if (has(p.low) && has(p.high)) { figure += (figure ? " (" : "") + num(p.low) + "–" + num(p.high) + (figure ? ")" : ""); }
       return { label: p.year + " (" + sourceName(p.source, m) + "): " + figure, x: p.year, value: p.value,
@@ -890,7 +894,6 @@
         }
         var tb = $("published").querySelector("tbody");
         clear(tb);
-        var has = function (v) { return v !== null && v !== undefined; };
         (d.published || []).forEach(function (p) {
           var parts = [];
           if (has(p.value)) { parts.push(num(p.value)); }
@@ -914,7 +917,7 @@
         var keys = Object.keys(d.sources || {});
         var cite = function (text) {
           String(text || "").split(/[;,\s]+/).forEach(function (k) {
-            if (k && Object.prototype.hasOwnProperty.call(cites, k) && keys.indexOf(k) < 0) { keys.push(k); }
+            if (k && owns(cites, k) && keys.indexOf(k) < 0) { keys.push(k); }
           });
         };
         (d.published || []).forEach(function (p) { cite(p.source); });
