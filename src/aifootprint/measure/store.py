@@ -395,8 +395,6 @@ def store_kind(db: sqlite3.Connection, path: Path | None = None) -> str:
     return "legacy" if version is not None and str(version[0]) == str(SCHEMA_VERSION) else "foreign"
 
 
-
-
 def check_store_target(path: str | os.PathLike[str], flag: str = "--store") -> None:
     """Refuse at once, with :class:`InputError`, a path :class:`RunStore` would refuse: a directory or special file,
     or an existing file that is not an aifootprint run store (a foreign database is never opened for writing).

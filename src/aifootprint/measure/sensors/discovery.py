@@ -166,8 +166,7 @@ def discover(
     if backend == "auto":
         reader = (hz, open_timeout_s, tuple(reader_command) if reader_command else None) \
             if gpu_reader == "process" else None
-        remote = _remote(cfg, nvml, reader)
-        if gpus_later and cfg.gpus is None and (_nodes(cfg.dev_root, NVIDIA_NODES) or remote):
+        if gpus_later and cfg.gpus is None and (_nodes(cfg.dev_root, NVIDIA_NODES) or _remote(cfg, nvml, reader)):
             if nvml is None:
                 nvml_binding()  # a bad $AIFOOTPRINT_NVML is an InputError now, in start(), not on the GPUs' thread
             _host(cfg, found, True, gpus_pending=True)

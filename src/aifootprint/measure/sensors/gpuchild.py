@@ -63,7 +63,7 @@ def _watch(ppid: int) -> None:
 
 
 def _number(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) and value is not None else math.nan
+    return float(value) if isinstance(value, (int, float)) else math.nan
 
 
 class Publisher:

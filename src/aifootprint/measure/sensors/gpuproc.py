@@ -59,16 +59,12 @@ REPORT_WAIT_S = 1.0
 CLOSE_WAIT_S = 2.0
 
 
-#: How GPUs are read: ``thread``, in the tracker's process (the default); ``process``, by a child process that
-#: publishes its readings in shared memory (this module).
-GPU_READERS = ("thread", "process")
-
-
 @dataclass(frozen=True)
 class GpuReader:
-    """How :func:`.discovery.discover` reads the GPUs: ``kind`` one of :data:`GPU_READERS`; for ``process``, the
-    child's sampling rate ``hz``, how long to wait for it to open the GPUs (``start_timeout_s``), and the command that
-    starts it (``command``, None: this interpreter, ``-m aifootprint.measure.sensors.gpuchild``; tests use it).
+    """How :func:`.discovery.discover` reads the GPUs: ``kind``, ``thread`` (in the tracker's process) or
+    ``process`` (a child process, this module); for ``process``, the child's sampling rate ``hz``, how long to
+    wait for it to open the GPUs (``start_timeout_s``), and the command that starts it (``command``, None: this
+    interpreter, ``-m aifootprint.measure.sensors.gpuchild``; tests use it).
     Created on the GPUs' own thread, never in ``start()`` (importing this module took 1.6-3 ms; a dataclass costs
     ~0.7 ms to create)."""
 

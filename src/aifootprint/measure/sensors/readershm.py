@@ -53,7 +53,6 @@ SEQ = struct.Struct("=Q")
 #: flag bits of a slot
 FAILED = 2  # the latest read failed: the error text says why
 FULL = 4  # a full read (every quantity, whatever the read budget)
-NAN = float("nan")
 
 
 def size(devices: int) -> int:
