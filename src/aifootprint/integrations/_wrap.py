@@ -24,7 +24,7 @@ from typing import Any
 from aifootprint.notice import Notice
 
 from ._streams import HelperManager, StreamTap, WrappedAsyncStream, WrappedStream, tap_in_place
-from .core import CallImpacts, CallRecord, ImpactCalculator, UnestimatedCall, Usage, attach, deliver, usage_from
+from .core import NO_USAGE, CallImpacts, ImpactCalculator, Usage, attach, deliver, record_of, usage_from
 
 _LOG = logging.getLogger("aifootprint.integrations")
 MARK = "__aifootprint_wrapped__"
@@ -51,21 +51,12 @@ class Hook:
         """Compute impacts, attach them to ``target`` and feed the sinks; never raises."""
         try:
             end_s = time.time()
-            if usage is None:
-                out: CallImpacts | Notice = Notice("no-usage", "the response carried no token usage", "usage")
-            else:
-                out = self.calc.impacts(model or request_model, usage)
+            out = NO_USAGE if usage is None else self.calc.impacts(model or request_model, usage)
             attach(target, "impacts", out)
             sinks = self.calc.config.sinks
             if sinks:
-                rec: CallRecord | UnestimatedCall
-                if isinstance(out, CallImpacts):
-                    rec = CallRecord(self.system, request_model, model or request_model, start_s, end_s,
-                                     request_id, out, self.operation)
-                else:
-                    rec = UnestimatedCall(self.system, request_model, model or request_model, start_s, end_s,
-                                          request_id, out, usage, self.operation)
-                deliver(sinks, rec)
+                deliver(sinks, record_of(self.system, request_model, model or request_model, start_s, end_s,
+                                         request_id, out, usage, self.operation))
             return out
         except Exception as exc:  # never break the caller
             _LOG.warning("aifootprint: impacts not computed: %s: %s", type(exc).__name__, exc)
@@ -138,17 +129,25 @@ def _raw_mode(kwargs: dict[str, Any]) -> bool:
     return type(headers) is dict and RAW_HEADER in headers
 
 
-def wrap_method(owner: Any, name: str, hook: Hook) -> None:
-    """Replace ``owner.<name>`` (an SDK ``create`` / ``parse``) on this instance by a wrapper; wrapping again only
-    replaces the hook."""
+def _claim(owner: Any, name: str, hook: Hook) -> tuple[Any, _Slot | None]:
+    """``owner.<name>`` and a new slot holding ``hook`` for its wrapper; slot None when there is nothing to wrap
+    (no such method, or a wrapper already, whose hook is then replaced)."""
     original = getattr(owner, name, None)
     if original is None:
-        return
+        return None, None
     slot = getattr(original, MARK, None)
     if isinstance(slot, _Slot):
         slot.hook = hook
+        return original, None
+    return original, _Slot(hook)
+
+
+def wrap_method(owner: Any, name: str, hook: Hook) -> None:
+    """Replace ``owner.<name>`` (an SDK ``create`` / ``parse``) on this instance by a wrapper; wrapping again only
+    replaces the hook."""
+    original, slot = _claim(owner, name, hook)
+    if slot is None:
         return
-    slot = _Slot(hook)
     if name == "stream":
         _wrap_helper(owner, original, slot)
         return
@@ -240,14 +239,9 @@ def unwrap_client(client: Any, paths: tuple[str, ...]) -> None:
 
 
 def _wrap_derive(client: Any, name: str, hook: Hook, paths: tuple[str, ...]) -> None:
-    original: Callable[..., Any] | None = getattr(client, name, None)
-    if original is None:
+    original, slot = _claim(client, name, hook)
+    if slot is None:
         return
-    slot = getattr(original, MARK, None)
-    if isinstance(slot, _Slot):
-        slot.hook = hook
-        return
-    slot = _Slot(hook)
 
     @functools.wraps(original)
     def derive(*args: Any, **kwargs: Any) -> Any:

@@ -145,6 +145,19 @@ class UnestimatedCall:
     operation: str = "chat"
 
 
+#: The notice of a successful response that reported no token usage (nothing to estimate from).
+NO_USAGE = Notice("no-usage", "the response carried no token usage", "usage")
+
+
+def record_of(system: str, request_model: str, response_model: str, start_s: float, end_s: float, request_id: str,
+              out: CallImpacts | Notice, usage: Usage | None, operation: str) -> CallRecord | UnestimatedCall:
+    """What the sinks get for one successful call: a :class:`CallRecord` with its impacts, else an
+    :class:`UnestimatedCall` with the notice that says why there are none."""
+    if isinstance(out, CallImpacts):
+        return CallRecord(system, request_model, response_model, start_s, end_s, request_id, out, operation)
+    return UnestimatedCall(system, request_model, response_model, start_s, end_s, request_id, out, usage, operation)
+
+
 class CallSink(Protocol):
     """Receives every successful call (ledger, OpenTelemetry, a user callback). A sink may also define
     ``record_unestimated(call: UnestimatedCall)`` for the calls without an estimate (optional: it is looked up)."""

@@ -28,19 +28,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from aifootprint.notice import Notice
-
-from .core import (
-    CallImpacts,
-    CallRecord,
-    HookConfig,
-    ImpactCalculator,
-    UnestimatedCall,
-    Usage,
-    attach,
-    deliver,
-    usage_from,
-)
+from .core import NO_USAGE, HookConfig, ImpactCalculator, Usage, attach, deliver, record_of, usage_from
 
 _LOG = logging.getLogger("aifootprint.integrations")
 
@@ -81,16 +69,13 @@ class ImpactsCallback:
                          or (slo.get("custom_llm_provider") if isinstance(slo, Mapping) else None) or "litellm")
             req_model = str(kwargs.get("model") or "")
             model = str(getattr(response_obj, "model", "") or req_model)
-            out: CallImpacts | Notice = (self.calc.impacts(_bare(model), usage) if usage is not None else
-                                         Notice("no-usage", "the response carried no token usage", "usage"))
+            out = NO_USAGE if usage is None else self.calc.impacts(_bare(model), usage)
             attach(response_obj, "impacts", out)
             if self.calc.config.sinks:
                 rid = str(getattr(response_obj, "id", "") or kwargs.get("litellm_call_id") or "")
                 op = "text_completion" if "text_completion" in call_type else "chat"
-                t0, t1 = _ts(start_time), _ts(end_time)
-                deliver(self.calc.config.sinks,
-                        CallRecord(system, req_model, model, t0, t1, rid, out, op) if isinstance(out, CallImpacts)
-                        else UnestimatedCall(system, req_model, model, t0, t1, rid, out, usage, op))
+                deliver(self.calc.config.sinks, record_of(system, req_model, model, _ts(start_time), _ts(end_time), rid,
+                                                          out, usage, op))
             return out
         except Exception as exc:  # a logging callback must never disturb LiteLLM
             _LOG.warning("aifootprint: LiteLLM impacts not computed: %s: %s", type(exc).__name__, exc)
