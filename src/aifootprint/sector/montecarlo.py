@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..notice import Notice
 from ..uncertainty import PERCENTILES
 from .distributions import Dist
-from .models import HEADLINE, OUTPUT_UNITS, compute, specs
+from .models import HEADLINE, OUTPUT_UNITS, InputSpec, compute, specs
 from .scenario import Input, Scenario, check_sources
 
 FloatArray = npt.NDArray[np.float64]
@@ -214,12 +214,18 @@ def evaluate(prepared: Prepared, pick: Pick) -> dict[str, FloatArray]:
     return _evaluate(prepared, pick, sc.years)
 
 
+def _geometric(model_specs: Mapping[str, InputSpec], name: str) -> bool:
+    """True when input ``name`` is interpolated geometrically between anchors (a trajectory's totals), by the
+    model's ``specs``."""
+    return name in model_specs and model_specs[name].interpolation == "geometric"
+
+
 def _evaluate(prepared: Prepared, pick: Pick, years: tuple[int, ...]) -> dict[str, FloatArray]:
     sc = prepared.scenario
     model_specs = specs(sc.model)
     values: dict[str, FloatArray] = {}
     for name, inp in prepared.inputs.items():
-        geometric = model_specs[name].interpolation == "geometric" if name in model_specs else False
+        geometric = _geometric(model_specs, name)
         if name == "shipments_servers":
             first = inp.by_year[0][0] if inp.by_year else years[0]
             ship_years = tuple(range(first, years[-1] + 1))
@@ -312,8 +318,7 @@ def input_in_year(prepared: Prepared, name: str, year_index: int,
                   pick: Callable[[Dist], FloatArray]) -> FloatArray:
     """``pick(dist)`` of input ``name`` in scenario year ``year_index``, interpolated between ``by_year`` anchors
     as the model uses it (geometric for a trajectory's totals, else linear; held beyond the anchors)."""
-    model_specs = specs(prepared.scenario.model)
-    geometric = name in model_specs and model_specs[name].interpolation == "geometric"
+    geometric = _geometric(specs(prepared.scenario.model), name)
     values = _values_for(prepared.inputs[name], prepared.scenario.years, lambda _, d: pick(d), geometric)
     return np.asarray(values[min(year_index, values.shape[0] - 1)], dtype=np.float64)
 
