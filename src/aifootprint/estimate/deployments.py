@@ -18,6 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+TYPE_CHECKING = False  # typing is not imported at run time (as in .inference, which imports this module)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from aifootprint.impacts import Site
+    from aifootprint.reference.registry import Registry, Row
+
 
 @dataclass(frozen=True, slots=True)
 class Deployment:
@@ -43,3 +50,52 @@ DEPLOYMENTS: dict[str, Deployment] = {
 def deployment_for(provider: str | None) -> Deployment | None:
     """The deployment assumption of a closed model's provider (None for open models / unknown providers)."""
     return None if provider is None else DEPLOYMENTS.get(provider)
+
+
+def provider_site(provider: str | None, location: str | None, operator: str | None,
+                  registry: Registry | None = None) -> tuple[Site, str]:
+    """The site of a request to ``provider``'s model (:meth:`.inference.RequestEstimator.site`) and the note saying
+    which provider zone was assumed ("" when none): the user's location/operator, else the provider's data-centre
+    defaults (``api_providers.csv``: zone, PUE with its range, on-site WUE), else the world average."""
+    from dataclasses import replace
+
+    from aifootprint.impacts import Factor, resolve_site
+
+    row = None
+    if provider is not None:
+        from aifootprint.reference.registry import default_registry
+
+        row = (registry or default_registry()).table("api_providers").find(provider)
+    note = ""
+    src = f"{row.get('source')} (api_providers: {provider})" if row is not None else ""
+    if row is not None and location is None and isinstance(row.get("zone"), str) and operator is None:
+        location = str(row["zone"])
+        note = f"no location given: {provider}'s data-centre zone {location} assumed ({src})"
+    site = resolve_site(location, operator, None, registry)
+    if row is None or operator is not None:
+        return site, note
+    year = row.get("year")
+    yr = int(year) if isinstance(year, int) else None
+    pue = _uncertain_col(row, "pue", f"pue:{provider}")
+    wue = _uncertain_col(row, "wue_l_per_kwh", f"wue:{provider}")
+    if pue is not None:
+        site = replace(site, pue=Factor("pue", pue, "-", src, yr, estimated=True,
+                                        note=f"{provider}: provider PUE assumed ({src})"))
+    if wue is not None:
+        site = replace(site, wue=Factor("wue_onsite", wue, "L/kWh", src, yr, estimated=True,
+                                        note=f"{provider}: provider on-site WUE assumed ({src})"))
+    if pue is not None or wue is not None:
+        site = replace(site, operator=str(provider))
+    return site, note
+
+
+def _uncertain_col(row: Row, col: str, label: str) -> Any:
+    """``col`` of a registry row as a float, or a triangular Uncertain when ``col_low`` < ``col_high``."""
+    from aifootprint.uncertainty import Uncertain
+
+    v, lo, hi = row.get(col), row.get(f"{col}_low"), row.get(f"{col}_high")
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return None
+    if isinstance(lo, int | float) and isinstance(hi, int | float) and lo < hi:
+        return Uncertain.triangular(float(lo), float(v), float(hi), label=label)
+    return float(v)

@@ -100,18 +100,6 @@ def context_error(model: str, limit: float, input_tokens: float, output_tokens: 
                       f"got {input_tokens:,.0f} + {output_tokens:,.0f}; accepted: input + output ≤ {limit:,.0f}")
 
 
-def _uncertain_col(row: Any, col: str, label: str) -> Any:
-    """``col`` of a registry row as a float, or a triangular Uncertain when ``col_low`` < ``col_high``."""
-    from aifootprint.uncertainty import Uncertain
-
-    v, lo, hi = row.get(col), row.get(f"{col}_low"), row.get(f"{col}_high")
-    if not isinstance(v, int | float) or isinstance(v, bool):
-        return None
-    if isinstance(lo, int | float) and isinstance(hi, int | float) and lo < hi:
-        return Uncertain.triangular(float(lo), float(v), float(hi), label=label)
-    return float(v)
-
-
 class RequestEstimator:
     """Per-request energy estimator for one model served on one accelerator type.
 
@@ -261,37 +249,10 @@ class RequestEstimator:
         return self._site
 
     def _resolve_site(self) -> Site:
-        from dataclasses import replace
+        from .deployments import provider_site
 
-        from aifootprint.impacts import Factor, resolve_site
-
-        cfg = self.config
-        prov = self.model.provider
-        row = None
-        if prov is not None:
-            from aifootprint.reference.registry import default_registry
-
-            row = (self.registry or default_registry()).table("api_providers").find(prov)
-        location = cfg.location
-        src = f"{row.get('source')} (api_providers: {prov})" if row is not None else ""
-        if row is not None and location is None and isinstance(row.get("zone"), str) and cfg.operator is None:
-            location = str(row["zone"])
-            self._provider_note = f"no location given: {prov}'s data-centre zone {location} assumed ({src})"
-        site = resolve_site(location, cfg.operator, None, self.registry)
-        if row is None or cfg.operator is not None:
-            return site
-        year = row.get("year")
-        yr = int(year) if isinstance(year, int) else None
-        pue = _uncertain_col(row, "pue", f"pue:{prov}")
-        wue = _uncertain_col(row, "wue_l_per_kwh", f"wue:{prov}")
-        if pue is not None:
-            site = replace(site, pue=Factor("pue", pue, "-", src, yr, estimated=True,
-                                            note=f"{prov}: provider PUE assumed ({src})"))
-        if wue is not None:
-            site = replace(site, wue=Factor("wue_onsite", wue, "L/kWh", src, yr, estimated=True,
-                                            note=f"{prov}: provider on-site WUE assumed ({src})"))
-        if pue is not None or wue is not None:
-            site = replace(site, operator=str(prov))
+        site, self._provider_note = provider_site(self.model.provider, self.config.location, self.config.operator,
+                                                  self.registry)
         return site
 
     def accelerators_for(self, input_tokens: float, output_tokens: float) -> int:
