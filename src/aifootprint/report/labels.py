@@ -147,17 +147,21 @@ def input_text(inp: Any) -> str:
 _LEADING_ID = re.compile(r"^([a-z][a-z0-9]*(?:_[a-z0-9]+)*): ")
 
 
+def _split_leading_ids(text: str) -> tuple[list[str], str]:
+    """The ids a message starts with (known labels or words with ``_``) and the rest: ``"training: pue: …"`` ->
+    ``(["training", "pue"], "…")``."""
+    ids = []
+    while (m := _LEADING_ID.match(text)) and (m.group(1) in LABELS or "_" in m.group(1)):
+        ids.append(m.group(1))
+        text = text[m.end():]
+    return ids, text
+
+
 def reader_text(text: str) -> str:
     """A message for readers: leading ids (``"training: grid_intensity: …"``) become labels ("Training: Grid carbon
     intensity: …"); the rest is left as written."""
-    out = []
-    rest = text
-    while m := _LEADING_ID.match(rest):
-        if m.group(1) not in LABELS and "_" not in m.group(1):
-            break
-        out.append(label(m.group(1)))
-        rest = rest[m.end():]
-    return ": ".join([*out, rest]) if out else text
+    ids, rest = _split_leading_ids(text)
+    return ": ".join([*map(label, ids), rest]) if ids else text
 
 
 _REGISTRY_COLUMN = re.compile(r"\bregistry ([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)")
@@ -177,11 +181,7 @@ def plain_words(text: str) -> str:
 
 def leading_ids(text: str) -> list[str]:
     """The ids a legacy message starts with: ``"training: pue: …"`` -> ``["training", "pue"]``."""
-    ids = []
-    while (m := _LEADING_ID.match(text)) and (m.group(1) in LABELS or "_" in m.group(1)):
-        ids.append(m.group(1))
-        text = text[m.end():]
-    return ids
+    return _split_leading_ids(text)[0]
 
 
 def reader_notice(item: Notice | str) -> str:
