@@ -1,4 +1,4 @@
-"""Helpers for the measure tests: fake sysfs / procfs trees."""
+"""Helpers for the measure tests: fake sysfs / procfs trees, the fake NVML library."""
 
 from __future__ import annotations
 
@@ -53,3 +53,19 @@ def run_and_kill(script: str, store_path: Path, after_s: float) -> tuple[str, fl
     proc.wait(timeout=10)
     proc.stdout.close()
     return line, killed_at
+
+
+def build_clocked_nvml(lib: Path) -> Path:
+    """Build ``fake_nvml_clocked.c`` (beside this file) into ``lib`` as ``libnvidia-ml.so.1`` with the system C
+    compiler (the test is skipped without one); returns ``lib``."""
+    import shutil
+
+    import pytest
+
+    here = Path(__file__).parent
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler to build the fake NVML library")
+    subprocess.run([cc, "-shared", "-fPIC", "-O1", f"-I{here}", str(here / "fake_nvml_clocked.c"), "-o",
+                    str(lib / "libnvidia-ml.so.1")], check=True, timeout=60)
+    return lib

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,23 +23,17 @@ from aifootprint.measure.sensors.base import Reading
 from aifootprint.measure.sensors.discovery import discover
 from aifootprint.measure.tracker import Tracker, TrackerConfig
 
+from ._helpers import build_clocked_nvml
 from .test_gpus_opened_later import SlowNvml, _node
 from .test_sensors_gpu import FakeGpu
 
-HERE = Path(__file__).parent
 GPU0_W = 250.0  # fake_nvml.c's GPU 0
 
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory holding the clocked fake as ``libnvidia-ml.so.1``."""
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        pytest.skip("no C compiler to build the fake NVML library")
-    lib = tmp_path_factory.mktemp("nvml-first")
-    subprocess.run([cc, "-shared", "-fPIC", "-O1", f"-I{HERE}", str(HERE / "fake_nvml_clocked.c"), "-o",
-                    str(lib / "libnvidia-ml.so.1")], check=True, timeout=60)
-    return lib
+    return build_clocked_nvml(tmp_path_factory.mktemp("nvml-first"))
 
 
 SHARED_GPU = r"""

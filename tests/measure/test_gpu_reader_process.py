@@ -12,7 +12,6 @@ import functools
 import json
 import mmap
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,11 +23,13 @@ from typing import Any
 import pytest
 
 from aifootprint.measure.sensors import readershm as shm
-from aifootprint.measure.sensors.discovery import SensorConfig, discover
+from aifootprint.measure.sensors.base import Sensor
+from aifootprint.measure.sensors.discovery import Discovery, SensorConfig, discover
 from aifootprint.measure.sensors.gpuproc import GpuReader
 from aifootprint.measure.tracker import Tracker, TrackerConfig
 
-HERE = Path(__file__).parent
+from ._helpers import build_clocked_nvml
+
 #: the fake's two GPUs [W] (fake_nvml.c)
 POWER_W = {"gpu:0": 250.0, "gpu:1": 300.0}
 CHILD = ("-m", "aifootprint.measure.sensors.gpuchild")
@@ -37,13 +38,7 @@ CHILD = ("-m", "aifootprint.measure.sensors.gpuchild")
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory holding the clocked fake as ``libnvidia-ml.so.1``."""
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        pytest.skip("no C compiler to build the fake NVML library")
-    lib = tmp_path_factory.mktemp("nvml-clocked")
-    subprocess.run([cc, "-shared", "-fPIC", "-O1", f"-I{HERE}", str(HERE / "fake_nvml_clocked.c"), "-o",
-                    str(lib / "libnvidia-ml.so.1")], check=True, timeout=60)
-    return lib
+    return build_clocked_nvml(tmp_path_factory.mktemp("nvml-clocked"))
 
 
 def _node(tmp_path: Path) -> SensorConfig:
@@ -334,6 +329,18 @@ def test_a_reading_taken_earlier_is_dated_when_it_was_taken(clock: Any) -> None:
     assert result.devices[0].energy_j == pytest.approx(100.0 * 0.7)
 
 
+def _scripted_gpu(tmp_path: Path, child: str) -> tuple[Discovery, Sensor]:
+    """Discovery through a process reader whose child is the script ``child`` (behind a fake device node), and its
+    one GPU."""
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "nvidiactl").touch()
+    cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
+                       ram_gb=1.0)
+    found = discover(cfg, gpu_reader="process", open_timeout_s=10, reader_command=(sys.executable, "-c", child))
+    (gpu,) = [s for s in found.sensors if s.component == "gpu"]
+    return found, gpu
+
+
 SLOW_CHILD = r"""
 import json, math, mmap, os, sys, time
 from aifootprint.measure.sensors import readershm as shm
@@ -358,12 +365,7 @@ for line in sys.stdin:
 def test_a_late_answer_is_not_taken_for_the_next_one(tmp_path: Path) -> None:
     """A full read the child answers after the workload stopped waiting (0.2 s): the read uses the latest reading,
     and the late answer is not taken for the answer to the next request (the notices at stop())."""
-    (tmp_path / "dev").mkdir()
-    (tmp_path / "dev" / "nvidiactl").touch()
-    cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
-                       ram_gb=1.0)
-    found = discover(cfg, gpu_reader="process", open_timeout_s=10, reader_command=(sys.executable, "-c", SLOW_CHILD))
-    (gpu,) = [s for s in found.sensors if s.component == "gpu"]
+    found, gpu = _scripted_gpu(tmp_path, SLOW_CHILD)
     t = time.perf_counter()
     assert gpu.read_full().power_w == 100.0  # type: ignore[attr-defined]
     assert time.perf_counter() - t < 0.4
@@ -388,12 +390,7 @@ for line in sys.stdin:
 
 
 def test_a_slot_being_written_gives_the_previous_reading_not_a_gap(tmp_path: Path) -> None:
-    (tmp_path / "dev").mkdir()
-    (tmp_path / "dev" / "nvidiactl").touch()
-    cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
-                       ram_gb=1.0)
-    found = discover(cfg, gpu_reader="process", open_timeout_s=10, reader_command=(sys.executable, "-c", BUSY_CHILD))
-    (gpu,) = [s for s in found.sensors if s.component == "gpu"]
+    found, gpu = _scripted_gpu(tmp_path, BUSY_CHILD)
     assert gpu.read().power_w == 100.0
     assert gpu.notices == []  # type: ignore[attr-defined]  # the child now holds the slot mid-write
     assert gpu.read().power_w == 100.0
@@ -408,7 +405,8 @@ if hard != resource.RLIM_INFINITY and hard < 1200:
     print(json.dumps({"skip": f"at most {hard} open files here"})); sys.exit(0)
 resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
 held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # a workload with many open files
-from aifootprint.measure.sensors.discovery import SensorConfig, discover
+from aifootprint.measure.sensors.base import Sensor
+from aifootprint.measure.sensors.discovery import Discovery, SensorConfig, discover
 found = discover(SensorConfig(dev_root=sys.argv[1], powercap_root=sys.argv[2], cpu_tdp_w=1.0, ram_gb=1.0),
                  gpu_reader="process", open_timeout_s=10)
 gpus = [s for s in found.sensors if s.component == "gpu"]
