@@ -18,7 +18,8 @@ from ..errors import AifootprintError, DataError
 from ..notice import Notice, to_notices
 from ..reference.registry import DATA_VERSION, Registry, default_registry, row_float, row_str
 from ..sector.equivalences import compare, countries, nearest_countries, parse_quantity
-from .labels import equivalence_text, input_text, label, leading_ids, num, unit_text
+from .labels import equivalence_text, input_text, label, leading_ids, num
+from .labels import quantity as with_unit
 from .requests import (
     DEFAULT_MODEL,
     NOT_ENERGY,
@@ -116,8 +117,7 @@ def _assumption_lines(result: Any, site_factors: bool = False) -> list[str]:
             continue
         value = input_text(inputs[a.name]) if a.name in inputs else num(a.value) if isinstance(a.value, float) \
             else str(a.value)
-        unit = unit_text(a.unit)
-        lines.append(f"{label(a.name)}: {value}{' ' + unit if unit else ''} — {a.source}")
+        lines.append(f"{label(a.name)}: {with_unit(value, a.unit)} — {a.source}")
     return lines
 
 
