@@ -163,7 +163,6 @@ def _loop(pub: Publisher, tick_s: float) -> None:
     """Read every ``tick_s`` on a fixed grid (as the tracker's sampler does); answer requests between ticks."""
     clock = time.monotonic
     deadline = clock()
-    full_done = 0
     pending = b""
     while True:
         deadline += tick_s
@@ -181,8 +180,6 @@ def _loop(pub: Publisher, tick_s: float) -> None:
                     return
                 if request.startswith(b"f"):
                     pub.publish(True)
-                    full_done += 1
-                    struct.pack_into("=Q", pub.buf, shm.FULL_DONE_AT, full_done)
                     os.write(1, request + b"\n")
                 elif request.startswith(b"r"):
                     os.write(1, request + b" " + json.dumps(pub.report(), default=str).encode() + b"\n")

@@ -4,8 +4,7 @@
 Layout (native byte order, both processes on one machine):
 
 - header, :data:`HEADER` at offset 0: magic, layout version, device count, the child's pid, the child's
-  heartbeat (``time.monotonic()`` of its latest loop), the number of the last full read it completed, and the
-  tracked process ids' sequence number and count;
+  heartbeat (``time.monotonic()`` of its latest loop), and three fields written as 0 (unused);
 - tracked process ids: :data:`MAX_PIDS` unsigned ints at :data:`PIDS_AT` (written by the workload's process, read by
   the child for the NVML process share), behind their own seqlock;
 - one slot per device at ``SLOTS_AT + i * SLOT.size``: a sequence number, the reading's time
@@ -32,14 +31,12 @@ if TYPE_CHECKING:
 
 MAGIC = 0x41465047  # "AFPG"
 VERSION = 1
-#: magic, version, devices, child pid, heartbeat [s, monotonic], full reads done, pid seq, pid count
+#: magic, version, devices, child pid, heartbeat [s, monotonic], three unused fields (0)
 HEADER = struct.Struct("=IIIIdQQI4x")
 HEARTBEAT_AT = 16
-FULL_DONE_AT = 24
 MAX_PIDS = 1024
 PIDS_SEQ = struct.Struct("=QI4x")
-PIDS_AT = 64
-PIDS_SEQ_AT = PIDS_AT  # the pid area: its seq and count, then the ids
+PIDS_AT = 64  # the pid area: its seq and count (PIDS_SEQ), then the ids
 PIDS_BODY_AT = PIDS_AT + PIDS_SEQ.size
 SLOTS_AT = PIDS_BODY_AT + 4 * MAX_PIDS
 ERROR_BYTES = 160
@@ -88,19 +85,19 @@ def read_slot(buf: mmap, index: int) -> tuple[object, ...] | None:
 def write_pids(buf: mmap, pids: set[int]) -> None:
     """Publish the tracked process ids (the workload's process; at most :data:`MAX_PIDS`)."""
     ids = sorted(p for p in pids if 0 < p < 2**32)[:MAX_PIDS]
-    seq = PIDS_SEQ.unpack_from(buf, PIDS_SEQ_AT)[0]
-    PIDS_SEQ.pack_into(buf, PIDS_SEQ_AT, seq + 1, len(ids))
+    seq = PIDS_SEQ.unpack_from(buf, PIDS_AT)[0]
+    PIDS_SEQ.pack_into(buf, PIDS_AT, seq + 1, len(ids))
     struct.pack_into(f"={len(ids)}I", buf, PIDS_BODY_AT, *ids)
-    PIDS_SEQ.pack_into(buf, PIDS_SEQ_AT, seq + 2, len(ids))
+    PIDS_SEQ.pack_into(buf, PIDS_AT, seq + 2, len(ids))
 
 
 def read_pids(buf: mmap) -> set[int] | None:
     """The tracked process ids (the child); None when none were published yet."""
     for _ in range(16):
-        seq, count = PIDS_SEQ.unpack_from(buf, PIDS_SEQ_AT)
+        seq, count = PIDS_SEQ.unpack_from(buf, PIDS_AT)
         if seq == 0:
             return None
         ids = struct.unpack_from(f"={min(count, MAX_PIDS)}I", buf, PIDS_BODY_AT)
-        if not seq & 1 and PIDS_SEQ.unpack_from(buf, PIDS_SEQ_AT)[0] == seq:
+        if not seq & 1 and PIDS_SEQ.unpack_from(buf, PIDS_AT)[0] == seq:
             return set(ids)
     return None
