@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, case, func, select, update
@@ -22,8 +22,6 @@ from .models import Project, RequestRow, Run, RunDevice, Sample, UploadBatch, Wi
 
 if TYPE_CHECKING:
     from ..impacts.site import Site
-
-COMPONENTS = ("gpu", "cpu", "ram")
 
 
 class ApiError(Exception):
@@ -215,17 +213,20 @@ def _insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> 
         session.connection().execute(_insert(session, model), rows)
 
 
-def _component(device: str) -> str:
-    head = device.split(":", 1)[0].lower()
-    return head if head in COMPONENTS else "other"
-
-
 def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[str, Any]:
-    """Append samples; each device's running total becomes max(stored, largest ``energy_j`` of the batch) in one
-    UPDATE (atomic on both databases, so concurrent batches of one run never lose an update)."""
+    """Append samples of the run's declared devices; each device's running total becomes max(stored, largest
+    ``energy_j`` of the batch) in one UPDATE (atomic on both databases, so concurrent batches of one run never lose an
+    update)."""
+    run = session.get(Run, run_id)
+    stored = {} if run is None else {
+        d.device: d for d in session.scalars(select(RunDevice).where(RunDevice.run_id == run_id))}
+    if run is not None:
+        _check_devices(run_id, batch.samples, stored)
     if is_duplicate_batch(session, run_id, batch.batch_id):
         return batch_reply(batch.batch_id, len(batch.samples), True)
-    _check_samples(session, run_id, batch.samples)  # reads the run (404 when there is none)
+    if run is None:
+        raise ApiError(404, f"no run with id {run_id!r}")
+    _check_samples(run, batch.samples, stored)
     if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples), run_known=True):
         return batch_reply(batch.batch_id, len(batch.samples), True)
     _insert_ignore(session, Sample, [{"run_id": run_id, "device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
@@ -237,11 +238,7 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
             latest[x.device] = x
         if x.energy_j is not None:
             peak[x.device] = max(peak.get(x.device, 0.0), x.energy_j)
-    if latest:
-        _insert_ignore(session, RunDevice, [{
-            "run_id": run_id, "device": name, "component": _component(name), "physical_id": "", "method": "",
-            "estimated": False, "owned": True, "energy_j": 0.0, "last_t_s": 0.0, "last_power_w": None}
-            for name in latest])
+    if latest:  # every device is declared (_check_devices): its row exists
         session.connection().execute(_device_update(), [
             {"rid": run_id, "dev": name, "e": peak.get(name, 0.0), "t": last.t_s, "p": last.power_w}
             for name, last in latest.items()])
@@ -252,20 +249,28 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
 END_TOLERANCE_S = 1.0
 
 
-def _check_samples(session: Session, run_id: str, samples: Sequence[s.SampleIn]) -> None:
+def _check_devices(run_id: str, samples: Sequence[s.SampleIn], declared: Mapping[str, RunDevice]) -> None:
+    """422 for a sample of a device the run did not declare (``devices`` of ``POST /runs``): a typo'd device name
+    would otherwise become a new device with its own energy."""
+    unknown = sorted({x.device for x in samples} - declared.keys())
+    if unknown:
+        listed = ", ".join(repr(d) for d in sorted(declared)[:20]) or "none"
+        shown = ", ".join(repr(d[:80]) for d in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise ApiError(422, f"samples of device(s) {shown} that run {run_id!r} did not declare; accepted: its "
+                       f"devices ({listed}), declared in POST /api/v1/runs")
+
+
+def _check_samples(run: Run, samples: Sequence[s.SampleIn], stored: Mapping[str, RunDevice]) -> None:
     """422 for samples a run cannot have: after a finished run's end (late retries within it are fine), or a
     cumulative ``energy_j`` that falls as time goes on — within the batch, or below what the device already reached
     at an earlier time (batches may arrive out of order: only later samples are compared)."""
-    run = session.get(Run, run_id)
-    if run is None:
-        raise ApiError(404, f"no run with id {run_id!r}")
+    run_id = run.run_id
     if run.ended_at is not None:
         end_s = run.ended_at - run.started_at + END_TOLERANCE_S
         late = [x for x in samples if x.t_s > end_s]
         if late:
             raise ApiError(422, f"samples[].t_s {late[0].t_s:g} s is after the end of run {run_id!r} (finished at "
                            f"t = {end_s - END_TOLERANCE_S:g} s); accepted: samples within the run")
-    stored = {d.device: d for d in session.scalars(select(RunDevice).where(RunDevice.run_id == run_id))}
     by_device: dict[str, list[s.SampleIn]] = {}
     for x in samples:
         if x.energy_j is not None:
