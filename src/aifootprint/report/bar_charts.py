@@ -98,9 +98,9 @@ def _label_rows(rows: Sequence[tuple[str, str, bool]], top: float, lay: Layout
 
 
 def _axis_below(px: Callable[[float], float], marks: Sequence[float], top: float, bottom: float, label: str,
-                lay: Layout) -> tuple[list[str], float]:
-    """Narrow layout: grid lines from ``top`` to ``bottom`` (behind everything), tick labels and the axis title
-    (wrapped) under them; the baseline of the title's last line."""
+                lay: Layout) -> tuple[list[str], list[str], float]:
+    """Narrow layout: grid lines from ``top`` to ``bottom`` (drawn behind everything), tick labels and the axis
+    title (wrapped) under them; the baseline of the title's last line."""
     marks = thin_ticks(marks, px, lay.font, tick_text)
     grid = [f'<line x1="{px(t):.1f}" y1="{top:.1f}" x2="{px(t):.1f}" y2="{bottom:.1f}" stroke="#e5e5e5"/>'
             for t in marks]
@@ -117,7 +117,7 @@ def _axis_below(px: Callable[[float], float], marks: Sequence[float], top: float
     for line in wrap_words(label, lay.width - 2 * PAD, lay.title):
         y += lay.title + 4
         labels.append(text(lay.width / 2, y, line, "middle", lay.title))
-    return grid + labels, y
+    return grid, labels, y
 
 
 def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False,
@@ -185,11 +185,11 @@ def _bar(b: Bar, px: Callable[[float], float], left: float, top: float, h: float
 def _bar_chart_narrow(title: str, bars: Sequence[Bar], x_label: str, px: Callable[[float], float],
                       marks: Sequence[float], legend: Sequence[tuple[str, str]], lay: Layout) -> str:
     labels, tops, bottom = _label_rows([(b.label, _shown(b), b.emphasis) for b in bars], 4, lay)
-    axis, y = _axis_below(px, marks, 4, bottom - GAP + 4, x_label, lay)
-    parts = [p for p in axis if p.startswith("<line")] + labels  # grid lines behind the labels and bars
+    grid, axis, y = _axis_below(px, marks, 4, bottom - GAP + 4, x_label, lay)
+    parts = grid + labels  # grid lines behind the labels and bars
     for b, top in zip(bars, tops, strict=True):
         parts.extend(_bar(b, px, PAD + 2, top, BAR_H))
-    parts += [p for p in axis if not p.startswith("<line")]
+    parts += axis
     if legend:
         drawn, y = _legend(legend, y + lay.font + 10, lay)
         parts += drawn
@@ -241,12 +241,11 @@ def _tornado_narrow(title: str, rows: Sequence[tuple[str, float, float]], baseli
                  else (x, "middle"))
     labels, tops, bottom = _label_rows([(name, f"{num(a)} → {num(b)}", False) for name, a, b in rows],
                                        lay.font + 10, lay)
-    axis, y = _axis_below(px, marks, lay.font + 10, bottom - GAP + 4, axis_title, lay)
-    parts = [p for p in axis if p.startswith("<line")]
+    parts, axis, y = _axis_below(px, marks, lay.font + 10, bottom - GAP + 4, axis_title, lay)
     parts.append(f'<line x1="{px(baseline):.1f}" y1="{lay.font + 8}" x2="{px(baseline):.1f}" '
                  f'y2="{bottom - GAP + 4:.1f}" stroke="#222"/>')
     parts.append(text(x, lay.font + 2, nominal, anchor, lay.font))
     parts += labels
     parts += [_swing(name, a, b, px, top, BAR_H) for (name, a, b), top in zip(rows, tops, strict=True)]
-    parts += [p for p in axis if not p.startswith("<line")]
+    parts += axis
     return wrap_svg(parts, title, lay, math.ceil(y + 6))
