@@ -25,17 +25,12 @@ Batch = Annotated[int | None, typer.Option("--batch", help="Items served togethe
                                                            "texts, 16 audio files).")]
 
 
-def _a(word: str) -> str:
-    """The indefinite article of ``word`` ("an image", "a video")."""
-    return "an" if word[:1].lower() in "aeiou" else "a"
-
-
 def _model_opt(task: str) -> Any:
     return typer.Option("--model", help=f"{task.capitalize()} model (registry key or Hugging Face id; "
                                         f"`aifootprint estimate {task} --list` shows them).")
 
 
-def _list(task: str, json_out: bool = False) -> None:
+def _list(task: str, json_out: bool) -> None:
     from ..estimate.tasks.models import task_models
 
     models = task_models(task)
@@ -61,11 +56,13 @@ def _run(spec: Any, hardware: str, accelerators: int | None, engine: str, bounda
     emit(result, json_out, title=f"estimate {spec.task} ({spec.model}, per item)")
 
 
-def _need_model(task: str, model: str | None, listing: bool, json_out: bool = False) -> str | None:
+def _need_model(task: str, model: str | None, listing: bool, json_out: bool) -> str | None:
     if listing:
         _list(task, json_out)
         return None
     if not model:
+        from ..estimate.tasks.models import _a
+
         raise InputError(f"give --model NAME ({_a(task)} {task} model; `aifootprint estimate {task} --list` shows "
                          "them)")
     return model
