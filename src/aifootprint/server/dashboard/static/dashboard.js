@@ -892,6 +892,8 @@
               "] with each input at its 5th and 95th percentile", { color: 2 });
           });
         }
+        /* Citations: the page's and the scenario's own (a custom scenario's sources). */
+        var cites = Object.assign({}, m.sources || {}, d.sources || {});
         var tb = $("published").querySelector("tbody");
         clear(tb);
         (d.published || []).forEach(function (p) {
@@ -906,14 +908,13 @@
           var unit = unitLabel(p.unit);
           row(tb, [label(p.output), p.year, parts.join(", ") + " " + unit,
                    rep.length ? rep.join(", ") + " " + unit : "–",
-                   sourceCell(p.source, { sources: Object.assign({}, m.sources || {}, d.sources || {}) })]);
+                   sourceCell(p.source, { sources: cites })]);
         });
         var none = !(d.published || []).length;  // a sentence, not an empty table
         $("published").parentNode.hidden = none;
         $("no-published").hidden = !none;
         if (none) { hintFor($("published")).hidden = true; } else { wideTable($("published")); }
         /* Sources: the scenario's, and every one its published figures and warnings cite. */
-        var cites = Object.assign({}, m.sources || {}, d.sources || {});
         var keys = Object.keys(d.sources || {});
         var cite = function (text) {
           String(text || "").split(/[;,\s]+/).forEach(function (k) {
