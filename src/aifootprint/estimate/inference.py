@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import namedtuple
 from functools import lru_cache
 
-from aifootprint.errors import AifootprintError, InputError
+from aifootprint.errors import InputError
 
 from .._lazy import lazy_getattr
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from aifootprint.impacts import Site
     from aifootprint.notice import Notice
     from aifootprint.reference.registry import Registry
-    from aifootprint.result import Assumption, Result
+    from aifootprint.result import Result
 
     from .arch import Architecture
     from .calibration import Calibration
@@ -432,32 +432,6 @@ class RequestEstimator:
                                "vLLM scheduler, KV-cache blocks)")
             self._variants[key] = v
         return v
-
-    def _embodied_unit(self) -> tuple[Any, list[Assumption], list[str | Notice]]:
-        """Embodied carbon of one accelerator-second (scaled per request)."""
-        from .embodied import embodied_carbon
-
-        return embodied_carbon(self.cal.embodied_carbon_kg, self.cal.name, self._embodied_source(), 1.0,
-                               self.config.boundary != "accelerator", self.registry)
-
-    def _embodied_source(self) -> str:
-        from aifootprint.reference.hardware import get_accelerator
-
-        try:
-            return ";".join(get_accelerator(self.cal.accelerator, self.registry).sources) or self.cal.source
-        except AifootprintError:  # a calibration row without a hardware row keeps the calibration's source
-            return self.cal.source
-
-    def _precision_source(self) -> str:
-        from .deployments import deployment_for
-
-        if self.model.name_precision is not None:
-            return f"the model name's quantisation tag {self.model.name_precision[1]!r} (notice precision-from-name)"
-        dep = deployment_for(self.model.provider)
-        if dep is None:
-            return "registry models.serving_precision (native)"
-        return f"deployment assumption for {self.model.provider}: {dep.hardware_note} ({dep.source})"
-
 
 
 def estimate_request(model: str | Architecture, input_tokens: float, output_tokens: float,

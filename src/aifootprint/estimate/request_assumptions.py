@@ -79,7 +79,7 @@ def request_assumptions(est: RequestEstimator) -> list[Assumption]:
         Assumption("engine_layer_overhead_s", float(f"{est.engine.layer_overhead_s:.4g}"), "s",
                    est.engine.source),
         Assumption("precision", est.precision, "-", "user input" if est.config.precision else
-                   est._precision_source()),
+                   _precision_source(est)),
         Assumption("band_5_95_factors", f"{c.band_low_factor:.3g}–{c.band_high_factor:.3g}", "×",
                    "docs/validation.md (out-of-sample measured ÷ estimated"
                    + (")" if est.engine.name in VALIDATED_ENGINES else "; cross-GPU band: engine not validated)")),
@@ -93,3 +93,15 @@ def request_assumptions(est: RequestEstimator) -> list[Assumption]:
     if est.config.boundary == "datacenter":
         out.append(Assumption("idle_fraction", bd.IDLE_FRACTION, "-", "GO25 (derived: 0.02 / (0.14 + 0.06))"))
     return out
+
+
+def _precision_source(est: RequestEstimator) -> str:
+    """Where the serving precision comes from when ``--precision`` is not given."""
+    from .deployments import deployment_for
+
+    if est.model.name_precision is not None:
+        return f"the model name's quantisation tag {est.model.name_precision[1]!r} (notice precision-from-name)"
+    dep = deployment_for(est.model.provider)
+    if dep is None:
+        return "registry models.serving_precision (native)"
+    return f"deployment assumption for {est.model.provider}: {dep.hardware_note} ({dep.source})"

@@ -168,7 +168,7 @@ def _static(est: RequestEstimator) -> _Static:
 
     m = est.model
     site = est.site()
-    emb, emb_assumptions, emb_warnings = est._embodied_unit()
+    emb, emb_assumptions, emb_warnings = _embodied_unit(est)
     warnings: list[str | Notice] = list(est._notices)
     if not m.open_weights:
         warnings.append(Notice("estimated-parameters", "estimated: parameter count not published", ESTIMATED,
@@ -212,6 +212,23 @@ def _static(est: RequestEstimator) -> _Static:
     return _Static(impacts.facility_energy_kwh * 1000.0, impacts.carbon_g, impacts.water_l,
                    tuple(impacts.assumptions()), tuple(impacts.warnings()), emb, tuple(emb_assumptions),
                    tuple(request_assumptions(est)), tuple(warnings), inputs)
+
+
+def _embodied_unit(est: RequestEstimator) -> tuple[Any, list[Assumption], list[str | Notice]]:
+    """Embodied carbon of one accelerator-second (scaled per request), with the accelerator's hardware sources (the
+    calibration's when the hardware registry has no row for it)."""
+    from aifootprint.errors import AifootprintError
+    from aifootprint.reference.hardware import get_accelerator
+
+    from .embodied import embodied_carbon
+
+    cal = est.cal
+    try:
+        source = ";".join(get_accelerator(cal.accelerator, est.registry).sources) or cal.source
+    except AifootprintError:  # a calibration row without a hardware row keeps the calibration's source
+        source = cal.source
+    return embodied_carbon(cal.embodied_carbon_kg, cal.name, source, 1.0, est.config.boundary != "accelerator",
+                           est.registry)
 
 
 def build_unit(est: RequestEstimator, prange: tuple[float, float] | None, static: _Static | None = None) -> Unit:
