@@ -23,6 +23,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ _SCHEMA = (
     "CREATE TRIGGER IF NOT EXISTS api_calls_no_delete BEFORE DELETE ON api_calls "
     "BEGIN SELECT RAISE(ABORT, 'aifootprint run store is append-only'); END",
 )
+#: One ``api_calls`` row (its 25 columns).
+_INSERT = f"INSERT INTO api_calls VALUES ({','.join('?' * 25)})"
 
 
 class Ledger:
@@ -90,9 +93,10 @@ class Ledger:
             self._insert([(self.run_id, *row) for row in self._pending])
             self._pending = []
 
-    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
-        self._store.add_requests(self.run_id, [], extra=(f"INSERT INTO api_calls VALUES ({','.join('?' * 25)})",
-                                                         rows))
+    def _insert(self, rows: list[tuple[Any, ...]],
+                requests: Sequence[tuple[str, float, float, int, int, float]] = ()) -> None:
+        """``api_calls`` rows, and the store's request rows they describe, in one transaction."""
+        self._store.add_requests(self.run_id, requests, extra=(_INSERT, rows))
 
     def record(self, call: CallRecord) -> None:
         imp = call.impacts
@@ -110,9 +114,7 @@ class Ledger:
                    imp.carbon_g.low, imp.carbon_g.high, imp.water_l.best, imp.water_l.low, imp.water_l.high, imp.zone,
                    imp.boundary,
                    json.dumps([w.to_dict() for w in imp.warnings]))
-            self._store.add_requests(self.run_id, [(rid, t0, t1, u.input_tokens, u.output_tokens,
-                                                    imp.it_energy_wh * 3600.0)],
-                                     extra=(f"INSERT INTO api_calls VALUES ({','.join('?' * len(row))})", [row]))
+            self._insert([row], [(rid, t0, t1, u.input_tokens, u.output_tokens, imp.it_energy_wh * 3600.0)])
             self._calls += 1
             self._energy_j += imp.it_energy_wh * 3600.0
             for key in self._totals:
