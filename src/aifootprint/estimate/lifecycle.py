@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from aifootprint.errors import InputError
 
 from .bounds import GROWTH_PER_YEAR_RANGE, MAX_DAYS, MAX_REQUESTS_PER_DAY
-from .inference import RequestConfig, RequestEstimator
+from .inference import RequestConfig, RequestEstimator, with_config
 from .training import TrainingSpec, estimate_training
 from .training_runs import training_spec_for
 
@@ -92,8 +92,6 @@ def dedicated_batch(est: RequestEstimator, deployment: Deployment) -> int:
 def traffic_estimator(est: RequestEstimator, deployment: Deployment) -> RequestEstimator:
     """``est`` at the batch its deployment's traffic fills (:func:`dedicated_batch`): ``est`` itself when that is
     the configured batch."""
-    from dataclasses import replace
-
     rate_per_s = float(np.mean(deployment.requests())) / DAY_S
     batch = est.config.batch
     at = est
@@ -105,7 +103,7 @@ def traffic_estimator(est: RequestEstimator, deployment: Deployment) -> RequestE
         new = min(new, batch)
         if new == at.config.batch:
             break
-        at = est if new == batch else RequestEstimator(est.model, replace(est.config, batch=new), est.registry)
+        at = est if new == batch else with_config(est, batch=new)
     return at
 
 
