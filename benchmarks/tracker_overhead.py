@@ -331,6 +331,20 @@ def gpu_reader_rows(kind: str, seconds: float) -> tuple[str, dict[str, dict[str,
     return what, rows
 
 
+def table_lines(labels: list[tuple[str, str, str]], rows: dict[str, dict[str, float]], columns: list[str],
+                label_w: int, cell_w: int, idle_cpu: float,
+                shown: Callable[[dict[str, float], str], bool]) -> list[str]:
+    """One line per ``(key, label, target)`` of ``labels``: each column's value (the bare sleeping process's CPU
+    subtracted from the ``cpu_`` rows), ``-`` where ``shown`` says it is missing."""
+    lines = []
+    for key, label, target in labels:
+        idle = idle_cpu if key.startswith("cpu_") else 0.0
+        cells = "".join(f"{rows[c][key] - idle:{cell_w}.3g}" if shown(rows[c], key) else f"{'-':>{cell_w}}"
+                        for c in columns)
+        lines.append(f"{label:{label_w}}{cells}   {target}")
+    return lines
+
+
 def _have(module: str) -> bool:
     import importlib.util
 
@@ -419,10 +433,7 @@ def main() -> None:
               ("cpu_pct", "sampler CPU, 10 Hz [% core]", "<= 0.2"),
               ("cpu_fake_pct", "  same, fake node [% core]", "<= 0.2"),
               ("cpu_rapl_pct", "  same, 3 RAPL zones as files [% core]", "(for reference)")]
-    for key, label, target in labels:
-        idle = idle_cpu if key.startswith("cpu_") else 0.0
-        cells = "".join(f"{rows[t][key] - idle:14.3g}" if key in rows[t] else f"{'-':>14}" for t in rows)
-        lines.append(f"{label:36}{cells}   {target}")
+    lines += table_lines(labels, rows, list(rows), 36, 14, idle_cpu, lambda row, key: key in row)
     lines += [
         f"(sampler CPU: {args.sampler_s:g} s per process, median of {SAMPLER_PROCESSES[0]}; "
         f"a bare sleeping process uses {idle_cpu:.3f} % "
@@ -447,11 +458,8 @@ def main() -> None:
                          ("child_rss_mib", "reader process peak RSS, whole [MiB]", "(not in the workload)"),
                          ("child_cpu_pct", "reader process CPU at 10 Hz [% core]", "(not in the workload)"),
                          ("gpus", "GPUs measured", "")]
-        for key, label, target in reader_labels:
-            idle = idle_cpu if key == "cpu_pct" else 0.0
-            cells = "".join(f"{readers[m][key] - idle:12.3g}" if readers[m][key] == readers[m][key] else f"{'-':>12}"
-                            for m in ("thread", "process"))
-            lines.append(f"{label:44}{cells}   {target}")
+        lines += table_lines(reader_labels, readers, ["thread", "process"], 44, 12, idle_cpu,
+                             lambda row, key: row[key] == row[key])  # NaN: not measured (no reader process)
         lines.append(f"({args.sampler_s:g} s per process after a 1 s warm-up, GPUs open; medians of "
                      f"{SAMPLER_PROCESSES[0]} fresh processes each; the workload's CPU and RSS include the CPU and "
                      "RAM sensors as on this machine)")
