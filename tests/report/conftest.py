@@ -1,4 +1,5 @@
-"""Shared fixtures of the report tests: the default report (built once per session) and a section of it."""
+"""Shared fixtures of the report tests: the shipped registry, the default report (built once per session) and a
+section of it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from aifootprint.reference.registry import Registry, default_registry
 from aifootprint.report.build import build_default_report
 
 
@@ -13,6 +15,12 @@ def section_of(page: str, sid: str) -> str:
     """The HTML of ``<section id="sid">`` in ``page``."""
     start = page.index(f'<section id="{sid}">')
     return page[start:page.index("</section>", start)]
+
+
+@pytest.fixture(scope="session")
+def reg() -> Registry:
+    """The shipped registry (one cached instance)."""
+    return default_registry()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from aifootprint.errors import InputError
 from aifootprint.estimate.compare import DEFAULT_LADDER
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator
 from aifootprint.impacts import assess, resolve_site
-from aifootprint.reference.registry import Registry, default_registry
+from aifootprint.reference.registry import Registry
 from aifootprint.report.build import build_default_report
 from aifootprint.report.requests import (
     DEFAULT_MODEL,
@@ -29,11 +29,6 @@ from aifootprint.sector.equivalences import fmt
 from aifootprint.uncertainty import Uncertain
 
 REL = 1e-6
-
-
-@pytest.fixture(scope="module")
-def reg() -> Registry:
-    return default_registry()
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,11 @@ import re
 
 import pytest
 
-from aifootprint.reference.registry import Registry, default_registry
+from aifootprint.reference.registry import Registry
 from aifootprint.report.build import chart_output, lifecycle_data, sector_data
 from aifootprint.report.requests import per_request_data, resolve_profile
 from aifootprint.report.sections import sector_section
 from aifootprint.report.svg import label_box
-
-
-@pytest.fixture(scope="module")
-def reg() -> Registry:
-    return default_registry()
 
 
 def _lede(html: str) -> str:

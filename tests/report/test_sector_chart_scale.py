@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from aifootprint.reference.registry import Registry, default_registry
+from aifootprint.reference.registry import Registry
 from aifootprint.report.build import sector_data
 from aifootprint.report.chart_base import overlaps
 from aifootprint.report.labels import num
@@ -20,11 +20,6 @@ from aifootprint.sector.scenario import builtin_names
 _SVG = re.compile(r'<svg [^>]*class="chart (wide|narrow)"[^>]*>.*?</svg>', re.S)
 _FLOAT = r"(-?[\d.]+)"
 _TEXT = re.compile(r'<text x="([-\d.]+)" y="([-\d.]+)" font-size="(\d+)" text-anchor="(\w+)"[^>]*>([^<]*)</text>')
-
-
-@pytest.fixture(scope="module")
-def reg() -> Registry:
-    return default_registry()
 
 
 def _plot_box(svg: str) -> tuple[float, float]:
