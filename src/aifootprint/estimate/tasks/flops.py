@@ -99,7 +99,7 @@ MAX_TOKENS_PER_S = 1000.0
 #: trained at (or near) one resolution, and 4 × per side (16 × the pixels) is beyond any documented use.
 MAX_SIDE_FACTOR = 4
 #: Fallback trained side [px] when the registry row gives none (1,024 px: the SDXL / SD 3.5 / FLUX.1 resolution).
-DEFAULT_SIDE = 1024
+DEFAULT_SIDE_PX = 1024
 #: Most denoising steps: the DDPM training schedule has T = 1,000 timesteps (Ho et al. 2020, arXiv:2006.11239, §4),
 #: the finest discretisation samplers take a subset of; flow-matching models default to 20–50 (task_models.csv).
 MAX_STEPS = 1000
@@ -168,7 +168,7 @@ def diffusion_workload(m: TaskModel, steps: int, height: int, width: int, batch:
     check_at_most("--steps", steps, MAX_STEPS, why="the DDPM schedule's 1,000 timesteps, arXiv:2006.11239")
     check_at_most("--batch", batch, MAX_TASK_BATCH, why="a generous round bound, as estimate request's --batch")
     for name, value, trained in (("--height", height, m.height), ("--width", width, m.width)):
-        side = trained or DEFAULT_SIDE
+        side = trained or DEFAULT_SIDE_PX
         check_at_most(name, value, MAX_SIDE_FACTOR * side, f * (m.patch or 1), "px",
                       f"{m.key}: up to {MAX_SIDE_FACTOR} × its trained {side:,} px, task_models.csv")
     if frames is not None:
