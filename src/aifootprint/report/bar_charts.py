@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from html import escape
 
 from .chart_base import (
-    CHAR_PX_10,
     HALO,
     PALETTE,
     WIDE,
@@ -147,7 +146,7 @@ def bar_chart(title: str, bars: Sequence[Bar], x_label: str, log_x: bool = False
     for name, color in legend:
         parts.append(f'<rect x="{lx:.1f}" y="{height - 16}" width="14" height="10" fill="{color}"/>')
         parts.append(text(lx + 18, height - 7, name, size=11))
-        lx += 18 + len(name) * CHAR_PX_10 * 1.1 + 16
+        lx += 18 + text_px(name, 11) + 16
     if legend:
         parts.append("</g>")
     size = 11 if all(len(wrap_label(b.label, LABEL_CHARS - 4 * b.emphasis)) == 1
