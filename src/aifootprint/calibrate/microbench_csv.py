@@ -129,9 +129,10 @@ def _run_conditions(name: str, gpu: str, rows: dict[str, dict[str, str]]) -> flo
     ``power_limit_w`` is not in (0, :data:`MAX_POWER_LIMIT_W`] W, or when the rows of one GPU disagree on
     ``power_limit_w``, ``driver`` or ``date`` (the readings of one profile must come from one run: one limit, one
     driver, one day)."""
+    limits: dict[str, float] = {}
     for bench, row in rows.items():
         where = f"{name} line {row['_line']}"
-        limit = _required(row, "power_limit_w", where)
+        limit = limits[bench] = _required(row, "power_limit_w", where)
         if not 0 < limit <= MAX_POWER_LIMIT_W:
             raise InputError(f"{where}: column 'power_limit_w' = {limit:g} W ({gpu!r}, {bench}) is out of range; "
                              f"accepted: > 0 and ≤ {MAX_POWER_LIMIT_W:,.0f} W")
@@ -145,7 +146,7 @@ def _run_conditions(name: str, gpu: str, rows: dict[str, dict[str, str]]) -> flo
             parts = "; ".join(f"{v or '(empty)'} on line(s) {', '.join(ls)}" for v, ls in seen.items())
             raise InputError(f"{name}: the rows of {gpu!r} disagree on column {column!r} ({parts}); accepted: one "
                              "value for all rows of a GPU (one run)")
-    return _required(rows["matmul_bf16"], "power_limit_w", f"{name} line {rows['matmul_bf16']['_line']}")
+    return limits["matmul_bf16"]
 
 
 WRITTEN_COLUMNS = ("gpu", "benchmark", "description", "duration_s", "energy_j", "power_mean_w",
