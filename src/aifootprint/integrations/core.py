@@ -47,9 +47,9 @@ from aifootprint.notice import Notice
 if TYPE_CHECKING:
     from aifootprint.estimate.inference import RequestConfig, RequestEstimator
 
-#: (input, output) tokens of the reference request at which relative ranges are computed once per model: a chat turn
-#: of the size Epoch AI 2025 assumes for a typical GPT-4o query (500 output tokens) with a 1,000-token prompt
-#: (status E; the relative spread barely depends on the token counts, see the module docstring).
+#: (input, output) tokens of the reference request at which relative ranges are computed once per model, for totals
+#: over many requests (``estimate log``; a call takes its own request's): a chat turn of the size Epoch AI 2025
+#: assumes for a typical GPT-4o query (500 output tokens) with a 1,000-token prompt (status E).
 REFERENCE_TOKENS = (1000, 500)
 #: Notices a call takes from the estimator's full result (the same codes and words as ``estimate request``): the
 #: request-independent ones (site factors, calibration, the precision served).
@@ -299,7 +299,7 @@ class ImpactCalculator:
         try:
             est = RequestEstimator(key, self._request_config, self.registry)
             site = est.site()
-            rel = relative_spans(est, *REFERENCE_TOKENS)
+            rel = _result_spans(est.result(*REFERENCE_TOKENS))
         except AifootprintError as exc:
             return Notice("unknown-model", f"no estimate for model {name!r}: {exc}", subject=name)
         results = cache_of(est)
@@ -364,12 +364,8 @@ class ImpactCalculator:
                            (m.intensity_g_per_kwh, m.pue, m.wue_l_per_kwh, m.ewif_l_per_kwh))
 
 
-def relative_spans(est: RequestEstimator, input_tokens: float, output_tokens: float) -> Spans:
-    """low / best and high / best of energy, carbon and water in the estimator's full result for this request."""
-    return _result_spans(est.result(input_tokens, output_tokens))
-
-
 def _result_spans(res: Any) -> Spans:
+    """low / best and high / best of energy, carbon and water in an estimator's full result."""
     ref = res.to_dict()
     out: list[float] = []
     for qty in ("energy_wh", "carbon_g", "water_l"):
