@@ -119,11 +119,12 @@ def idle_kwh_per_day(est: RequestEstimator, deployment: Deployment) -> tuple[NDA
     replicas = np.maximum(np.ceil(busy / (n * DAY_S)), 1.0)
     provisioned = replicas * n * DAY_S
     idle_s = provisioned - busy
-    facility = 1.0
-    if est.config.boundary == "datacenter":  # PUE only: this idle is the fleet idle capacity the boundary's idle
-        pue = est.site().pue.value           # fraction stands for, here modelled (the hosts' idle draw is not)
-        facility = float(getattr(pue, "best", pue))
-    kwh = idle_s * est.cal.idle_power_w * facility / 3.6e6
+    from .request_result import point_factors
+
+    # PUE only (1 below the data-centre boundary): this idle is the fleet idle capacity the boundary's idle fraction
+    # stands for, here modelled (the hosts' idle draw is not)
+    pue = point_factors(est)[1]
+    kwh = idle_s * est.cal.idle_power_w * pue / 3.6e6
     return kwh, float(np.sum(busy) / np.sum(provisioned))
 
 
