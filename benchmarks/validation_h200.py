@@ -90,11 +90,11 @@ def floorless_soft_cap_w(prof: CalibrationProfile, flops: float, moved: float, t
     GEMM and copy powers), i.e. "no serving floor" without a second power structure."""
     from aifootprint.estimate.physics import soft_cap, soft_cap_inverse
 
-    idle, limit = prof.idle_power_w, prof.power_limit_w
-    f_rate, b_rate = prof.achieved_tflops_bf16 * 1e12, prof.achieved_bandwidth_gb_per_s * 1e9
-    e_flop = float(soft_cap_inverse(idle + prof.energy_pj_per_flop * 1e-12 * f_rate, idle, limit)) / f_rate
-    e_byte = float(soft_cap_inverse(idle + prof.energy_pj_per_byte * 1e-12 * b_rate, idle, limit)) / b_rate
-    return float(soft_cap(e_flop * flops / t + e_byte * moved / t, limit - idle)) + idle
+    idle_w, limit_w = prof.idle_power_w, prof.power_limit_w
+    f_per_s, b_per_s = prof.achieved_tflops_bf16 * 1e12, prof.achieved_bandwidth_gb_per_s * 1e9
+    flop_j = float(soft_cap_inverse(idle_w + prof.energy_pj_per_flop * 1e-12 * f_per_s, idle_w, limit_w)) / f_per_s
+    byte_j = float(soft_cap_inverse(idle_w + prof.energy_pj_per_byte * 1e-12 * b_per_s, idle_w, limit_w)) / b_per_s
+    return float(soft_cap(flop_j * flops / t + byte_j * moved / t, limit_w - idle_w)) + idle_w
 
 
 def model_step_s(est: RequestEstimator, r: dict[str, Any]) -> float:
