@@ -84,17 +84,20 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
     if i.size and not (np.all((i >= 0) & (i < np.inf)) and np.all((o >= 1) & (o < np.inf))):  # also rejects NaN
         raise InputError("tokens must be finite, input ≥ 0 and output ≥ 1 for every request")
     cfg = est.config
+    ctx = i + o
+    n = None
     if cfg.accelerators is None and i.size:
-        out = _lowered_rows(est, i, o)
-        if out is not None:
-            return out
+        n = _accelerators(est.costs, est.cal, float(cfg.batch), ctx, None)
+        if not np.all(n > 0):
+            return _lowered_rows(est, i, o, n)
     limit = est.model.context_length
-    if limit and i.size and float(np.max(i + o)) > limit:
+    if limit and i.size and float(np.max(ctx)) > limit:
         from .inference import context_error
 
-        worst = int(np.argmax(i + o))
+        worst = int(np.argmax(ctx))
         raise context_error(est.model.key, limit, float(i.flat[worst]), float(o.flat[worst]))
-    n = _accelerators(est.costs, est.cal, cfg.batch, i + o, cfg.accelerators)
+    if n is None:
+        n = _accelerators(est.costs, est.cal, cfg.batch, ctx, cfg.accelerators)
     nf = n.astype(np.float64)
     acc_j, dec_j, t_step, latency = llm_request(est.costs, est.device, est.engine, nf, float(cfg.batch), i, o)
     dec_j = np.minimum(dec_j, acc_j)
@@ -119,17 +122,15 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
     }
 
 
-def _lowered_rows(est: RequestEstimator, i: F64, o: F64) -> dict[str, F64] | None:
-    """None when every row fits at the configured batch; else the rows that fit at it evaluated as usual and the
-    others at the batch the scalar path uses for them (:meth:`.inference.RequestEstimator.result`: the largest power
-    of two that fits, ``sizing.limited_batch``, here for all rows at once), each group through the same equations."""
+def _lowered_rows(est: RequestEstimator, i: F64, o: F64, counts: NDArray[np.int64]) -> dict[str, F64]:
+    """Some rows fit no count at the configured batch (``counts`` 0, :func:`_accelerators`): the rows that fit
+    evaluated as usual and the others at the batch the scalar path uses for them
+    (:meth:`.inference.RequestEstimator.result`: the largest power of two that fits, ``sizing.limited_batch``, here
+    for all rows at once), each group through the same equations."""
     shape = i.shape
-    i, o = i.ravel(), o.ravel()
+    i, o, n = i.ravel(), o.ravel(), counts.ravel()
     ctx = i + o
     batch = est.config.batch
-    n = _accelerators(est.costs, est.cal, float(batch), ctx, None)
-    if np.all(n > 0):
-        return None
     low = np.flatnonzero(n == 0)
     lowered = np.zeros(low.shape, dtype=np.int64)
     b = power_of_two_below(batch)
