@@ -102,8 +102,8 @@ def _wrap_raw(slot: _Slot, raw: Any, model: str, stream: bool, start: float) -> 
         hook = slot.hook
         if hook is None:
             return parsed
-        hit = seen.get(id(parsed))
-        if hit is None or hit[0] is not parsed:
+        hit = seen.get(id(parsed))  # held in ``seen``: no other object can take its id
+        if hit is None:
             hit = seen[id(parsed)] = (parsed, _wrap_result(hook, parsed, model, stream, start))
         return hit[1]
 
