@@ -80,8 +80,9 @@ def runs_list(
     if store is None:
         from ..measure.store import default_store_path
 
-        if not default_store_path().exists():  # a new user's first look: nothing measured yet, not an error
-            typer.echo("[]" if json_out else f"no runs yet (store: {default_store_path()}); measure one with "
+        path = default_store_path()
+        if not path.exists():  # a new user's first look: nothing measured yet, not an error
+            typer.echo("[]" if json_out else f"no runs yet (store: {path}); measure one with "
                        "`aifootprint measure -- COMMAND`")
             return
     with _reading(store):
