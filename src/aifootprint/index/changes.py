@@ -158,7 +158,8 @@ def compare_snapshot(data: IndexData, previous: dict[str, Any] | None) -> Change
     """Figures and data files of ``data`` against the ``previous`` snapshot (None: nothing to compare).
 
     The sector Monte Carlo's figures are compared only when ``data`` used the snapshot's draws and seed: with
-    other settings their percentiles move by the sampling noise alone (0.2–0.3 % at 5,000 draws against 20,000),
+    other settings their percentiles move by the sampling noise alone (0.2–0.3 % at 5,000 draws against 20,000:
+    ``aifootprint index --draws 5000`` against the shipped 20,000-draw snapshot, 2026-12-04, before this rule),
     which the table would show as a change of the data."""
     if previous is None:
         return Changes(data.data_version, "", "", (), 0, ())
