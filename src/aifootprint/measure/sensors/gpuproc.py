@@ -49,12 +49,15 @@ if TYPE_CHECKING:
 #: How long ``read_full`` waits for the child's fresh full read [s] (a design bound under the tracker's default
 #: ``sensor_timeout_s`` of 0.25 s, so that waiting never makes a read a gap; past it the latest reading is used).
 FULL_WAIT_S = 0.2
-#: A full read completed this recently serves every device's ``read_full`` of the same tick [s].
+#: A full read completed this recently serves every device's ``read_full`` of the same tick [s] (a design bound: a
+#: fifth of the 0.1 s tick at the default 10 Hz, so two ticks never share one read).
 FULL_REUSE_S = 0.02
 #: How often the tracked process ids are published to the child [s] (the NVML process share is refreshed at most
 #: once a second, :mod:`.nvidia`).
 PIDS_EVERY_S = 1.0
-#: How long ``stop()`` waits for the child's notices and assumptions [s], and for the child to exit [s].
+#: How long ``stop()`` waits for the child's notices and assumptions [s], and for the child to exit [s] (design
+#: bounds: a healthy child answers within one tick; past them a hung child is killed and its GPUs are a gap, so
+#: ``stop()`` never waits on it longer).
 REPORT_WAIT_S = 1.0
 CLOSE_WAIT_S = 2.0
 

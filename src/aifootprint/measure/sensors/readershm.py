@@ -34,11 +34,15 @@ VERSION = 1
 #: magic, version, devices, child pid, heartbeat [s, monotonic], three unused fields (0)
 HEADER = struct.Struct("=IIIIdQQI4x")
 HEARTBEAT_AT = 16
+#: tracked process ids published to the child (a design bound: a workload's process tree rarely nears it; more are
+#: cut, and the process share is then an under-estimate)
 MAX_PIDS = 1024
 PIDS_SEQ = struct.Struct("=QI4x")
 PIDS_AT = 64  # the pid area: its seq and count (PIDS_SEQ), then the ids
 PIDS_BODY_AT = PIDS_AT + PIDS_SEQ.size
 SLOTS_AT = PIDS_BODY_AT + 4 * MAX_PIDS
+#: bytes kept of a read's error text and of its method name (design bounds: NVML's error strings and the method
+#: names, ``nvml-energy-counter``, fit; longer text is cut)
 ERROR_BYTES = 160
 METHOD_BYTES = 40
 #: seq, time, energy_j, power_w, process share, counter update [s], counter read period [s], flags, error length,
