@@ -96,8 +96,11 @@ def test_a_shared_gpu_opened_after_start_counts_its_bridge_for_the_process(libra
         assert run["windows_sum"] + GPU0_W * run["uncovered_s"] == pytest.approx(run_j, rel=0.005), mode
         assert run["windows_process_sum"] + 0.5 * GPU0_W * run["uncovered_s"] == pytest.approx(run_process_j,
                                                                                               rel=0.005), mode
-        # (a run under 10 counter updates is power-integrated; the stored samples are the counter's)
-        assert run["stored"] == pytest.approx(run_j, rel=1e-4), mode
+        # A run under 10 counter updates is power-integrated; the stored samples are the counter's. The two agree
+        # but for the time between the first power read and the first counter read (1.4 ms, 0.15 %, once on a
+        # loaded CI machine): 1 % still catches the defects this guards (a store ending without the bridge, or at
+        # the last tick instead of the run's end: 10-50 % here).
+        assert run["stored"] == pytest.approx(run_j, rel=0.01), mode
         assert run["read_at_open"], mode  # wait_open() returned with the GPU read (was: at the next tick)
 
 
