@@ -16,13 +16,13 @@ import math
 import pytest
 
 from aifootprint.cli.main import main
-from aifootprint.cli.validate import LIMITS
 from aifootprint.errors import InputError
 from aifootprint.estimate.sizing import MEMORY_UTILIZATION
 from aifootprint.estimate.tasks import flops
 from aifootprint.estimate.tasks.estimator import TaskConfig, TaskEstimator, TaskSpec
 from aifootprint.estimate.training import TrainingSpec
 from aifootprint.estimate.training_runs import training_spec_for
+from aifootprint.limits import LIMITS
 
 
 def _one_line_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:

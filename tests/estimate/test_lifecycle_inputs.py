@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from aifootprint.cli.validate import LIMITS
 from aifootprint.errors import InputError
 from aifootprint.estimate.bounds import GROWTH_PER_YEAR_RANGE, MAX_REQUESTS_PER_DAY
 from aifootprint.estimate.lifecycle import Deployment
+from aifootprint.limits import LIMITS
 
 
 @pytest.mark.parametrize("growth", [1e308, 10.5, math.inf, math.nan, -1.0, -1e308])

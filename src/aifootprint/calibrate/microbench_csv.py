@@ -120,7 +120,7 @@ def read_microbench_csv(path: str | os.PathLike[str]) -> list[MicrobenchReadings
 
 
 #: Accepted power limit of one GPU [W]: above 0 and at most 5,000 W, the CLI's ``--power-w`` bound
-#: (:data:`aifootprint.cli.validate.LIMITS`: the largest datasheet figure is ~1,200 W per GPU, B200/GB200).
+#: (:data:`aifootprint.limits.LIMITS`: the largest datasheet figure is ~1,200 W per GPU, B200/GB200).
 MAX_POWER_LIMIT_W = 5000.0
 
 

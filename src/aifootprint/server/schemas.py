@@ -3,7 +3,7 @@
 Unknown fields are rejected (``extra="forbid"``) so a typo is a 422 with the field's name, not a silent default.
 The caps below are the API's documented limits (see docs/server.md); a body beyond them is a 4xx, never a 500.
 Types are strict (``"100"`` or ``true`` is not a number, ``1`` is not a boolean), and the estimate and impact inputs
-share their bounds with the CLI's flags (:data:`aifootprint.cli.validate.LIMITS`, the site factors'
+share their bounds with the CLI's flags (:data:`aifootprint.limits.LIMITS`, the site factors'
 :data:`aifootprint.impacts.site.OVERRIDE_RANGES`), so the same value is accepted or refused by both.
 """
 
@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..cli.validate import LIMITS
 from ..impacts.site import OVERRIDE_RANGES
+from ..limits import LIMITS
 
 #: Largest number of rows in one batch (samples, windows or requests). These caps are design limits, not measured
 #: figures: they bound one request's work and memory (5,000 rows ≈ 8 minutes of 10 Hz samples, under
