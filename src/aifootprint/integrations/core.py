@@ -1,8 +1,10 @@
 """Per-call impacts of LLM API calls: token usage in, energy / carbon / water (low, best, high) out.
 
 One :class:`ImpactCalculator` per instrumented client caches a :class:`~aifootprint.estimate.RequestEstimator` per
-model name (built once: ~0.3 s for the first model, the registry load) together with its site factors and relative
-ranges, so that a call costs one fast-path estimate plus a few multiplications (see ``benchmarks/hook_overhead.py``).
+model name (built once: ~0.3 s for the first model, the registry load) together with its site factors, so that a call
+costs one fast-path estimate plus a few multiplications (see ``benchmarks/hook_overhead.py``). The relative ranges at
+:data:`REFERENCE_TOKENS` that only ``estimate log``'s totals read are computed when first read (a full result: for a
+closed model, a Monte Carlo unit of its own), never by a call.
 
 Tokens
 ------
@@ -37,7 +39,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -190,19 +192,36 @@ class HookConfig:
 Spans = tuple[float, float, float, float, float, float]
 
 
-class _Model(NamedTuple):
-    est: RequestEstimator
-    key: str
-    provider: str
-    zone: str
-    boundary: str
-    intensity_g_per_kwh: float  # best
-    wue_l_per_kwh: float  # on-site, best
-    ewif_l_per_kwh: float  # off-site, best
-    pue: float  # dimensionless; applied to off-site water (1 unless boundary datacenter)
-    rel: Spans  # at REFERENCE_TOKENS (log totals)
-    notices: tuple[Notice, ...]
-    results: Any  # the estimator's ResultCache (aifootprint.estimate.request_result): per-request ranges, impacts
+class _Model:
+    """One model name's estimator context, built once per calculator (:meth:`ImpactCalculator.model`)."""
+
+    __slots__ = ("_rel", "boundary", "est", "ewif_l_per_kwh", "intensity_g_per_kwh", "key", "notices", "provider",
+                 "pue", "results", "wue_l_per_kwh", "zone")
+
+    def __init__(self, est: RequestEstimator, key: str, provider: str, zone: str, boundary: str,
+                 intensity_g_per_kwh: float, wue_l_per_kwh: float, ewif_l_per_kwh: float, pue: float,
+                 notices: tuple[Notice, ...], results: Any) -> None:
+        self.est = est
+        self.key = key
+        self.provider = provider
+        self.zone = zone
+        self.boundary = boundary
+        self.intensity_g_per_kwh = intensity_g_per_kwh  # best
+        self.wue_l_per_kwh = wue_l_per_kwh  # on-site, best
+        self.ewif_l_per_kwh = ewif_l_per_kwh  # off-site, best
+        self.pue = pue  # dimensionless; applied to off-site water (1 unless boundary datacenter)
+        self.notices = notices
+        self.results = results  # the estimator's ResultCache (estimate.request_result): per-request ranges, impacts
+        self._rel: Spans | None = None
+
+    @property
+    def rel(self) -> Spans:
+        """Relative ranges of the full result at :data:`REFERENCE_TOKENS` (``estimate log``'s totals), computed on
+        first read and kept: a hooked call never needs them (two threads meeting here compute the same spans)."""
+        rel = self._rel
+        if rel is None:
+            rel = self._rel = _result_spans(self.est.result(*REFERENCE_TOKENS))
+        return rel
 
 
 def fields_of(obj: Any) -> Mapping[str, Any]:
@@ -271,12 +290,15 @@ class ImpactCalculator:
     """Per-call impacts with cached estimators (one per model name). Thread-safe for reads: a race builds an
     estimator twice, which is harmless."""
 
-    def __init__(self, config: HookConfig | None = None, registry: Any | None = None) -> None:
+    def __init__(self, config: HookConfig | None = None, registry: Any | None = None, *,
+                 estimator: Callable[[str, RequestConfig, Any], RequestEstimator] | None = None) -> None:
         from aifootprint._version import METHOD_VERSION
         from aifootprint.reference.registry import DATA_VERSION
 
         self.config = config or HookConfig()
         self.registry = registry
+        #: builds a model's estimator from (registry key, request config, registry); RequestEstimator unless given
+        self._estimator = estimator
         self._request_config = _deployment(self.config, registry)
         self._models: dict[str, _Model | Notice] = {}
         self._versions = (METHOD_VERSION, DATA_VERSION)
@@ -297,9 +319,11 @@ class ImpactCalculator:
         c = self.config
         key = c.models.get(name) or finetune_base(name)  # the registry's rule (get_model applies it too)
         try:
-            est = RequestEstimator(key, self._request_config, self.registry)
+            est = (self._estimator or RequestEstimator)(key, self._request_config, self.registry)
             site = est.site()
-            rel = _result_spans(est.result(*REFERENCE_TOKENS))
+            # a request of the reference size must be estimable (as before, when its full result was built here):
+            # the point estimate raises what the full result would (context window, no batch that fits)
+            est.estimate(*REFERENCE_TOKENS)
         except AifootprintError as exc:
             return Notice("unknown-model", f"no estimate for model {name!r}: {exc}", subject=name)
         results = cache_of(est)
@@ -314,7 +338,7 @@ class ImpactCalculator:
                                   f"{site.zone}, PUE, on-site WUE)", m.provider, "api_providers"))
         # an accelerator scaled by datasheet, estimated site factors and host power: the full result's own notices
         notices += (w for w in results.unit().warnings if isinstance(w, Notice) and w.code in SHARED_CODES)
-        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue, rel,
+        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue,
                       tuple(notices), results)
 
     def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
