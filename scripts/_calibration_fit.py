@@ -41,7 +41,14 @@ from numpy.typing import NDArray
 from aifootprint.estimate.arch import Architecture, TokenCosts, token_costs
 from aifootprint.estimate.calibration import Calibration
 from aifootprint.estimate.engines import engine_costs, engine_profile
-from aifootprint.estimate.physics import allreduce_s, llm_step_traffic, soft_cap, soft_cap_inverse, step_time_energy
+from aifootprint.estimate.physics import (
+    allreduce_s,
+    dynamic_energy,
+    llm_step_traffic,
+    soft_cap,
+    soft_cap_inverse,
+    step_time_energy,
+)
 
 F64 = NDArray[np.float64]
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,9 +316,11 @@ def power_given_time(w: Work, cal: Calibration) -> F64:
 
 def power_at_rates(cal: Calibration, bytes_per_s: Any, flops_per_s: Any = 0.0, seqs_per_s: Any = 0.0) -> Any:
     """Power of one accelerator [W] at achieved rates (bytes/s of HBM traffic, FLOP/s, sequence-steps/s): the power
-    model of :func:`~aifootprint.estimate.physics.step_time_energy` per unit time, ``P_base + soft_cap(d, H)``."""
+    model of :func:`~aifootprint.estimate.physics.step_time_energy` per unit time, ``P_base + soft_cap(d, H)`` (the
+    straight line ``P_base + min(d, H)`` for a calibration with ``linear_power``: :func:`~aifootprint.estimate.physics.
+    dynamic_energy`)."""
     d = cal.energy_per_byte_j * bytes_per_s + cal.energy_per_flop_j * flops_per_s + cal.seq_energy_j * seqs_per_s
-    return cal.base_power_w + soft_cap(d, cal.max_power_w - cal.base_power_w)
+    return cal.base_power_w + dynamic_energy(d, cal.max_power_w - cal.base_power_w, cal.linear_power)
 
 
 def _nnls(a: F64, y: F64) -> F64:

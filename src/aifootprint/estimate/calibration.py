@@ -81,6 +81,11 @@ class Calibration:
     #: achievable fraction of datasheet bandwidth for KV-cache and recurrent-state traffic: an HBM copy's (the GPU
     #: micro-benchmark's; :class:`~.physics.Device`); 0 = the same as ``bandwidth_fraction``
     cache_bandwidth_fraction: float = 0.0
+    #: the straight-line power model instead of the soft cap (:attr:`~.physics.Device.linear_power`)
+    linear_power: bool = False
+    #: ``(idle_w, e_flop_j, e_byte_j)``: a user's ``calibrate`` profile's own terms, the straight line from idle that
+    #: a GPU-bound engine draws (:func:`~.engines.engine_calibration`); ``None`` without a profile
+    gpu_bound_power: tuple[float, float, float] | None = None
 
     @property
     def estimated(self) -> bool:
@@ -103,6 +108,7 @@ class Calibration:
             comm_latency_s=self.comm_latency_s, allreduce_bytes_per_s=self.allreduce_bytes_per_s,
             cache_bandwidth_bytes_per_s=self.bandwidth_bytes_per_s * (
                 self.cache_bandwidth_fraction or self.bandwidth_fraction),
+            linear_power=self.linear_power,
         )
 
 
@@ -213,7 +219,10 @@ def apply_profile(cal: Calibration, profile: Any) -> Calibration:
     against the copy's 0.90 on H100), so a profile of the micro-benchmarks a shipped row was built from gives that
     row's estimates.
     The energies are the linear dynamic power whose soft-capped power is the profile's
-    (:func:`~.physics.soft_cap_inverse`), so the soft power cap of the estimates reproduces the GEMM and copy powers."""
+    (:func:`~.physics.soft_cap_inverse`), so the soft power cap of the estimates reproduces the GEMM and copy powers.
+    The profile's own terms are kept too (``gpu_bound_power``: idle power, energy per FLOP and per byte above it):
+    a GPU-bound engine draws them as a straight line from idle, with no serving floor
+    (:func:`~.engines.engine_calibration`; docs/validation_h200.md §5, the test fixed before its data)."""
     from .physics import soft_cap_inverse
 
     gemv = getattr(profile, "gemv_bandwidth_fraction", None)
@@ -229,6 +238,7 @@ def apply_profile(cal: Calibration, profile: Any) -> Calibration:
         compute_fraction=float(profile.achieved_flops_fraction),
         gemv_bandwidth_fraction=float(gemv) if gemv else cal.gemv_bandwidth_fraction,
         cache_bandwidth_fraction=float(profile.achieved_bandwidth_fraction),
+        gpu_bound_power=(idle, float(profile.energy_pj_per_flop) * 1e-12, float(profile.energy_pj_per_byte) * 1e-12),
         base_power_w=base,
         idle_power_w=idle,
         max_power_w=limit,

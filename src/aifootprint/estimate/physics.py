@@ -36,6 +36,10 @@ Public signature (other estimators — image, video, embedding — call these)::
   the voltage squared (``E = C·V²``; Weste & Harris, CMOS VLSI Design, 4th ed., 2011, §5.1), so the power drawn
   for a given achieved work rate bends below the straight line before the limit. Fitted to ML.ENERGY's measured
   power, the soft cap lowers the power model's out-of-sample error (docs/methodology/inference.md §3).
+  A device with ``linear_power`` draws the straight line instead, ``P = min(P_base + d, P_limit)`` (issue 8's
+  ``E_step = P_base·n·t + e_byte·bytes + e_flop·FLOPs`` capped at ``n·P_limit·t``): a GPU-bound engine on a user's
+  ``calibrate`` profile, from its idle power with its own energies (:func:`~.engines.engine_calibration`; the test
+  fixed before its data, docs/validation_h200.md §5). :func:`dynamic_energy` is the one place the choice is made.
 * ``host_s`` (serving-engine host/scheduler time, see :class:`Engine`) and ``comm_s`` (tensor-parallel all-reduce
   latency) are spent with the accelerators waiting: charged at base power only, not at compute power; ``host_j`` is
   the engine's own accelerator energy per step that the roofline does not count (vLLM: fitted per running sequence;
@@ -125,6 +129,9 @@ class Device:
     #: achievable bandwidth [bytes/s] of the per-sequence cache traffic (KV cache, recurrent state): streamed by the
     #: attention / state kernels at the rate of an HBM copy; 0 = the same as ``bandwidth_bytes_per_s``
     cache_bandwidth_bytes_per_s: Num = 0.0
+    #: the straight-line power model ``min(P_base + d, P_limit)`` instead of the soft cap (:func:`dynamic_energy`);
+    #: a bool, or an array of 0/1 (the batch API's stacked devices)
+    linear_power: Num = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +185,9 @@ _PYTHON_NUMBERS = (float, int, bool)
 #: Constants of one step on a group of ``n`` accelerators (:func:`group_constants`): ``(n·C, n·BW,
 #: n·(P_limit − P_base), e_flop, e_byte, n·P_base, comm_s, comm_s_per_token, expert_s_per_token, comm_waits,
 #: expert_waits, cache_saving_s_per_byte)``, floats or arrays; a ``*_waits`` flag is False when its terms are 0 (then
-#: skipped); the last is ``1/(n·BW) − 1/(n·BW_cache)``, the time a byte of cache traffic takes less than a weight byte.
-Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool, Num]
+#: skipped); then ``1/(n·BW) − 1/(n·BW_cache)``, the time a byte of cache traffic takes less than a weight byte; last
+#: :attr:`Device.linear_power`.
+Group = tuple[Num, Num, Num, Num, Num, Num, Num, Num, Num, bool, bool, Num, Num]
 
 
 def _cache_saving(dev: Device, n: Num) -> Num:
@@ -200,7 +208,7 @@ def group_constants(dev: Device, n: Num, comm_s: Num = 0.0, comm_s_per_token: Nu
     return (n * dev.compute_flops_per_s, n * dev.bandwidth_bytes_per_s, n * (dev.power_limit_w - dev.base_power_w),
             dev.energy_per_flop_j, dev.energy_per_byte_j, n * dev.base_power_w, comm_s, comm_s_per_token,
             expert_s_per_token, _nonzero(comm_s) or _nonzero(comm_s_per_token), _nonzero(expert_s_per_token),
-            _cache_saving(dev, n))
+            _cache_saving(dev, n), dev.linear_power)
 
 
 def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num, host_j: Num, scalar: bool = False,
@@ -215,7 +223,8 @@ def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num,
     values on any input. ``time_only=True``: the energy is not evaluated (``None``; a step whose time alone is used).
     ``cache_bytes`` (part of ``bytes_moved``) is the KV-cache and recurrent-state traffic, read at the cache bandwidth
     (:attr:`Device.cache_bandwidth_bytes_per_s`) instead of the weights' bandwidth; its energy per byte is the same."""
-    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, comm_s, comm_tok, expert_tok, comm_w, expert_w, cache_saving = g
+    n_c, n_bw, n_dyn_w, e_flop, e_byte, n_base_w, comm_s, comm_tok, expert_tok, comm_w, expert_w, cache_saving, \
+        linear = g
     busy, mem_s = flops / n_c, bytes_moved / n_bw - cache_bytes * cache_saving  # compute, memory bound
     busy = (busy if busy > mem_s else mem_s) if scalar else maximum(busy, mem_s)
     # t = busy + (host_s + expert_tok · tokens) + (comm_s + comm_tok · tokens), without the terms that are 0 here
@@ -225,10 +234,12 @@ def group_step(flops: Num, bytes_moved: Num, tokens: Num, g: Group, host_s: Num,
         t = t + (comm_s + comm_tok * tokens)
     if time_only:
         return t, None
-    dyn, head = e_flop * flops + e_byte * bytes_moved + host_j, n_dyn_w * t  # soft power cap (:func:`soft_cap`)
+    dyn, head = e_flop * flops + e_byte * bytes_moved + host_j, n_dyn_w * t  # capped (:func:`dynamic_energy`)
     if scalar and 0.0 < head < math.inf:
+        if linear:
+            return t, n_base_w * t + (dyn if dyn < head else head)
         return t, n_base_w * t - head * math.expm1(-dyn / head)
-    return t, n_base_w * t + soft_cap(dyn, head)
+    return t, n_base_w * t + dynamic_energy(dyn, head, linear)
 
 
 def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: Num = 0.0, comm_s: Num = 0.0,
@@ -239,6 +250,18 @@ def step_time_energy(flops: Num, bytes_moved: Num, n: Num, dev: Device, host_s: 
     the cache bandwidth."""
     return group_step(flops, bytes_moved, 0.0, group_constants(dev, n, comm_s), host_s, host_j,
                       cache_bytes=cache_bytes)
+
+
+def dynamic_energy(dyn: Num, headroom: Num, linear: Num = False) -> Num:
+    """The energy above base power [J] of dynamic energy ``dyn`` [J] under the power limit's ``headroom`` [J]
+    (``n · (P_limit − P_base) · t``; per second: powers [W]): the soft cap (:func:`soft_cap`), or with ``linear``
+    the straight line cut at the limit, ``min(dyn, headroom)`` (:attr:`Device.linear_power`; per element for an
+    array of flags). The one implementation of the choice: :func:`group_step` and the validation scripts call it."""
+    if type(linear) is bool:
+        return minimum(dyn, headroom) if linear else soft_cap(dyn, headroom)
+    import numpy as np
+
+    return np.where(np.asarray(linear, dtype=bool), minimum(dyn, headroom), soft_cap(dyn, headroom))
 
 
 def soft_cap(dyn: Num, headroom: Num) -> Num:

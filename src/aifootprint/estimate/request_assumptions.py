@@ -73,6 +73,10 @@ def request_assumptions(est: RequestEstimator) -> list[Assumption]:
         Assumption("power_limit_w", round(c.max_power_w, 1), "W", "hardware registry (datasheet)"),
         Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", src),
         Assumption("energy_per_byte_pj", round(c.energy_per_byte_j * 1e12, 4), "pJ", src),
+        Assumption("power_model", "straight line from idle, cut at the power limit" if c.linear_power else
+                   "soft cap below the power limit", "-",
+                   "GPU-bound engine on a calibrate profile: docs/validation_h200.md §5" if c.linear_power else
+                   "docs/methodology/inference.md §3 (o)"),
         Assumption("engine", est.engine.name, "-", est.engine.source),
         Assumption("engine_step_overhead_s", float(f"{est.engine.step_overhead_s:.4g}"), "s", est.engine.source),
         Assumption("engine_seq_overhead_s", float(f"{est.engine.seq_overhead_s:.4g}"), "s", est.engine.source),

@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aifootprint.impacts.core import li2023_water_l
 from aifootprint.notice import ESTIMATED, Notice
 from aifootprint.result import Result
-from aifootprint.uncertainty import Uncertain
+from aifootprint.uncertainty import PERCENTILES, Uncertain, percentiles
 
 from .published_requests import FigureSet
 
@@ -116,6 +118,51 @@ class Scaled(Uncertain):
         return False
 
 
+def product(base: Any, factor: Uncertain, remake: Callable[[], Uncertain]) -> Any:
+    """``base × factor``, as ``Uncertain`` arithmetic gives it (same draws, same quantiles, a point when every draw is
+    equal), for two sampled quantities with as many draws; the product's draws are not kept (:class:`Product`).
+    ``remake`` draws ``factor`` again (its draws are seeded by its parameters: the same ones)."""
+    if not (isinstance(base, Uncertain) and not base.is_point and not factor.is_point
+            and base.samples().shape == factor.samples().shape):
+        return base * factor
+    import numpy as np
+
+    with np.errstate(divide="ignore", invalid="ignore"):  # as Uncertain arithmetic
+        draws = base.samples() * factor.samples()
+    lo, mid, hi = percentiles(draws, PERCENTILES)
+    if lo == hi and bool(np.all(draws == draws[0])):  # as Uncertain.from_samples: a constant is a point
+        return Uncertain.point(float(draws[0]))
+    return Product(base, remake, (lo, mid, hi), f"({base.spec} * {factor.spec})")
+
+
+class Product(Uncertain):
+    """``base × factor`` whose quantiles are known and whose draws are multiplied again on first use (arithmetic,
+    ``samples()``). A closed model's :class:`Unit` holds three: keeping their draws would put 4 × 160 kB of fresh
+    memory per unit, whose first touch (page faults) cost more than the Monte Carlo itself (~0.6 ms per unit on a
+    2-CPU VM, benchmarks/estimate_speed.py's first pass)."""
+
+    def __init__(self, base: Uncertain, remake: Callable[[], Uncertain], quantiles: tuple[float, float, float],
+                 spec: str) -> None:
+        # frozen dataclass: fill the instance dict directly
+        self.__dict__.update(_point=None, spec=spec, _base=base, _remake=remake, _quantiles=quantiles)
+
+    @property
+    def _samples(self) -> Any:
+        d = self.__dict__
+        if "_draws" not in d:
+            import numpy as np
+
+            with np.errstate(divide="ignore", invalid="ignore"):
+                arr = d["_base"].samples() * d["_remake"]().samples()
+            arr.setflags(write=False)
+            d["_draws"] = arr
+        return d["_draws"]
+
+    @property
+    def is_point(self) -> bool:
+        return False
+
+
 def point_factors(est: RequestEstimator) -> Factors:
     """Best values of the estimator's site factors (:data:`Factors`): PUE is 1 below the datacenter boundary, as in
     the full result's Monte Carlo."""
@@ -187,9 +234,9 @@ def _static(est: RequestEstimator) -> _Static:
             "band is the vLLM one, measured out of sample", est.engine.name, est.engine.source))
     if est.cal.method == "profile" and est.engine.name != "vllm":
         warnings.append(Notice(
-            "profile-engine-bias", f"calibration profile with engine {est.engine.name}: the profile's copy power is "
-            "put above the vLLM serving floor, which over-predicted CUDA-graph decode power on an H200 by 19-63 % "
-            "(docs/validation_h200.md, section 1); prefer the shipped terms for this engine until that is fixed",
+            "profile-engine-bias", f"calibration profile with engine {est.engine.name}: power is the profile's "
+            "straight line from idle, which under-predicted GPU-bound prefill and decode power on one H200 by "
+            "2-16 % (median 9 %; docs/validation_h200.md, sections 1 and 5: two workloads, one model family)",
             est.engine.name, est.cal.source))
     warnings.extend(emb_warnings)
     if est._provider_note:
@@ -240,8 +287,9 @@ def build_unit(est: RequestEstimator, prange: tuple[float, float] | None, static
     m = est.model
     energy, carbon, water = st.energy_wh, st.carbon_g, st.water_l
     if prange is not None:
-        factor = Uncertain.triangular(prange[0], 1.0, prange[1], label=f"params:{m.key}")
-        energy, carbon, water = energy * factor, carbon * factor, water * factor
+        remake = partial(Uncertain.triangular, prange[0], 1.0, prange[1], label=f"params:{m.key}")
+        factor = remake()
+        energy, carbon, water = (product(q, factor, remake) for q in (energy, carbon, water))
     assumptions = (*param_assumptions(m, prange), *st.request_assumptions, *st.embodied_assumptions,
                    *st.site_assumptions)
     medians: list[float] = []
