@@ -357,13 +357,66 @@ def percentiles(samples: FloatArray, pcts: tuple[float, ...]) -> tuple[float, ..
         else:  # 0 <= q <= 100 (the quantiles asked for): virtual >= 0
             below = math.floor(virtual)
             points.append((virtual, below, below, below + 1))
-    part = np.partition(arr, sorted({k for _, _, lo, hi in points for k in (lo, hi)}))
+    stats = order_statistics(arr, sorted({k for _, _, lo, hi in points for k in (lo, hi)}))
     out = []
     for virtual, prev, lo, hi in points:
-        a, b, t = float(part[lo]), float(part[hi]), virtual - prev
+        a, b, t = stats[lo], stats[hi], virtual - prev
         diff = b - a
         out.append(b - diff * (1.0 - t) if t >= 0.5 else a + diff * t)
     return tuple(out)
+
+
+#: Sample vectors at least this long have their order statistics bracketed (:func:`order_statistics`); below it one
+#: ``np.partition`` is as fast.
+BRACKET_MIN_SIZE = 4096
+#: Every how many samples :func:`order_statistics` takes one for its sorted subsample (20,000 draws: 1,250).
+_SUBSAMPLE_STEP = 16
+_MARGIN_SIGMA, _MARGIN_ADD = 3.0, 4
+
+
+def order_statistics(arr: FloatArray, ks: list[int]) -> dict[int, float]:
+    """The ``k``-th smallest element (0-based) of a 1-D vector without NaN for each ``k`` of the sorted ``ks``: the
+    values ``np.partition(arr, ks)`` puts at those indices, exactly (an order statistic is one value, whichever
+    algorithm finds it).
+
+    A long vector (:data:`BRACKET_MIN_SIZE`) is not partitioned whole (~250 µs for 20,000 draws): a sorted subsample
+    (every :data:`_SUBSAMPLE_STEP`-th sample) gives each group of neighbouring ``k`` a bracket ``[lo, hi]`` a few
+    sampling deviations wide; then ``count(arr < lo) ≤ k`` and ``count(arr ≤ hi) > k`` prove that the ``k``-th
+    element lies in the bracket, and it is the ``(k − count(arr < lo))``-th of the samples inside it (a few
+    hundred: partitioned instead). A bracket that misses (a rank outside the subsample, or an unlucky subsample)
+    falls back to ``np.partition`` of the whole vector: never an approximation."""
+    import numpy as np
+
+    n = arr.size
+    if n < BRACKET_MIN_SIZE:
+        part = np.partition(arr, ks)
+        return {k: float(part[k]) for k in ks}
+    sub = np.sort(arr[::_SUBSAMPLE_STEP])
+    m = sub.size
+    groups: list[list[int]] = []  # neighbouring ranks share one bracket (the 2 order statistics of a percentile)
+    for k in ks:
+        if groups and k - groups[-1][-1] <= _SUBSAMPLE_STEP:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    out: dict[int, float] = {}
+    for group in groups:
+        first, last = group[0], group[-1]
+        q = first / n
+        # a subsample rank's sampling deviation is ~sqrt(m q (1 − q)): 6 of them and 8 more each side
+        margin = _MARGIN_ADD + math.ceil(_MARGIN_SIGMA * math.sqrt(m * q * (1.0 - q)))
+        j_lo, j_hi = first // _SUBSAMPLE_STEP - margin, last // _SUBSAMPLE_STEP + margin
+        if j_lo >= 0 and j_hi < m:
+            lo, hi = sub[j_lo], sub[j_hi]
+            below = int(np.count_nonzero(arr < lo))
+            inside = arr[(arr >= lo) & (arr <= hi)]
+            if below <= first and last < below + inside.size:
+                part = np.partition(inside, [k - below for k in group])
+                out.update((k, float(part[k - below])) for k in group)
+                continue
+        part = np.partition(arr, group)  # the bracket missed: the whole vector
+        out.update((k, float(part[k])) for k in group)
+    return out
 
 
 def _num(x: object) -> float:
