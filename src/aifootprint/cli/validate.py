@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from ..errors import InputError
 from ..limits import LIMITS, Limit
+from ..numfmt import exact
 
 #: Python parameter name -> flag, per command whose flags :func:`check_params` checks (``--accelerators`` of a
 #: request is one model replica; of a training run, a cluster). Token counts are left to the estimator's own checks.
@@ -64,12 +65,6 @@ def _site_limit(flag: str) -> Limit | None:
     return Limit(low, high, unit)
 
 
-def _fmt(x: float) -> str:
-    if math.isfinite(x) and x == int(x) and abs(x) < 1e10:
-        return f"{int(x):,}"
-    return f"{x:g}"
-
-
 def _bounds(flag: str, low: float | None, high: float | None, unit: str | None) -> tuple[float, float, str, bool]:
     limit = LIMITS.get(flag) or _site_limit(flag)
     lo = low if low is not None else (limit.low if limit else -math.inf)
@@ -84,10 +79,10 @@ def accepted_range(flag: str, low: float | None = None, high: float | None = Non
     lo, hi, u, above = _bounds(flag, low, high, unit)
     tail = " " + u if u else ""
     if above:
-        return f"accepted: > {_fmt(lo)}" + (f" and ≤ {_fmt(hi)}" if math.isfinite(hi) else "") + tail
+        return f"accepted: > {exact(lo)}" + (f" and ≤ {exact(hi)}" if math.isfinite(hi) else "") + tail
     if not math.isfinite(hi):
-        return f"accepted: ≥ {_fmt(lo)}{tail}"
-    return f"accepted: {_fmt(lo)} to {_fmt(hi)}{tail}"
+        return f"accepted: ≥ {exact(lo)}{tail}"
+    return f"accepted: {exact(lo)} to {exact(hi)}{tail}"
 
 
 def check_range(flag: str, value: float | int | None, low: float | None = None, high: float | None = None,
@@ -107,7 +102,7 @@ def check_range(flag: str, value: float | int | None, low: float | None = None, 
     accepted = accepted_range(flag, low, high, unit)
     if math.isnan(v):
         raise InputError(f"{name} must be a number, not NaN; {accepted}")
-    raise InputError(f"{name} {_fmt(v)} is out of range; {accepted}")
+    raise InputError(f"{name} {exact(v)} is out of range; {accepted}")
 
 
 def check_flags(values: Mapping[str, float | int | None]) -> None:

@@ -6,13 +6,13 @@ one number format for the whole page (:func:`num`: 3 significant figures with tr
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 from ..notice import Notice, to_notice
+from ..numfmt import significant
 
 #: Readable names of the ids that reach the report (sector inputs and outputs, estimator assumptions, site factors).
 LABELS: Mapping[str, str] = MappingProxyType({
@@ -72,22 +72,13 @@ def unit_text(unit: str) -> str:
 
 
 def num(x: float, trim: bool = False) -> str:
-    """The page's one number format: 3 significant figures, trailing zeros kept so that numbers side by side have
-    the same precision ("1.90", "0.0240", "10.0", "3.91"; ``trim=True``, for axis ticks only: "1.9", "10"),
-    thousands separators, words for millions and more ("9.00 billion"), plain decimals for small numbers
-    ("0.0000582"), never scientific notation."""
-    if x == 0 or not math.isfinite(x):
-        return "0" if x == 0 else str(x)
-    ax = abs(x)
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if ax >= size * (1 - 5e-4):  # 999,999 -> "1.00 million", not "1,000 thousand"
-            return f"{num(x / size, trim)} {word}"
-    magnitude = math.floor(math.log10(ax))
-    digits = max(0, 2 - magnitude)
-    if digits and abs(round(x, digits)) >= 10.0 ** (magnitude + 1):  # 9.996 -> "10.0", not "10.00"
-        digits -= 1
-    text = f"{x:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if trim and "." in text else text
+    """The page's one number format, :func:`aifootprint.numfmt.significant`: 3 significant figures, trailing zeros
+    kept so that numbers side by side have the same precision ("1.90", "0.0240", "10.0", "3.91"; ``trim=True``, for
+    axis ticks only: "1.9", "10"), thousands separators, words for millions and more ("9.00 billion"), plain
+    decimals for small numbers ("0.0000582"), never scientific notation. Text output writes the same format with
+    scientific notation at the extremes (:func:`aifootprint.sector.equivalences.fmt`); the page does not, for its
+    readers, which is why two names exist (:func:`equivalence_text` rewrites the difference)."""
+    return significant(x, trim)
 
 
 def stated(x: float) -> str:

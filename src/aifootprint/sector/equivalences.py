@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import InputError
+from ..numfmt import significant
 from ..reference.registry import Registry, Row, default_registry, row_float, row_str
 from .calendar import HOURS_PER_YEAR as _HOURS_PER_YEAR
 
@@ -160,17 +161,12 @@ class CountryElectricity:
 
 
 def fmt(x: float) -> str:
-    """Readable number: 3 significant figures, thousands separators."""
-    if x == 0:
-        return "0"
-    ax = abs(x)
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if 1e15 > ax >= size:
-            return f"{fmt(x / size)} {word}"
-    if ax >= 1e15 or ax < 1e-3:
-        return f"{x:.3g}"
-    digits = max(0, 2 - math.floor(math.log10(ax)))
-    return f"{round(x, digits):,.{digits}f}"
+    """A number in text (the CLI, these sentences, the index page): :func:`aifootprint.numfmt.significant` with
+    ``scientific=True`` ("1.90", "3.91 billion", "3.39e-12"). Two names for one format exist because the HTML
+    report (:func:`aifootprint.report.labels.num`) never writes scientific notation, for readers of the page, while
+    text keeps magnitudes below 0.001 or from 1e15 on short (1 kWh is "3.39e-12 %" of world generation in 2023, not
+    a run of zeros)."""
+    return significant(x, scientific=True)
 
 
 def _year(row: Row) -> int | None:

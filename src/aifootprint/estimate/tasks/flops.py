@@ -34,6 +34,7 @@ import math
 from dataclasses import dataclass
 
 from aifootprint.errors import InputError
+from aifootprint.numfmt import exact
 
 from ..bounds import MAX_BATCH
 from .models import TaskModel
@@ -114,11 +115,8 @@ def check_at_most(name: str, value: float, high: float, low: float = 1, unit: st
     """InputError naming ``name``, the value and the accepted range (with ``why``) unless ``low ≤ value ≤ high``."""
     if low <= value <= high:
         return
-    def fmt(x: float) -> str:
-        return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
-
     tail = f" {unit}" if unit else ""
-    raise InputError(f"{name} {fmt(value)} is out of range; accepted: {fmt(low)} to {fmt(high)}{tail}"
+    raise InputError(f"{name} {exact(value)} is out of range; accepted: {exact(low)} to {exact(high)}{tail}"
                      + (f" ({why})" if why else ""))
 
 
