@@ -1,6 +1,6 @@
 """Every documented example runs: the ``python`` blocks and the ``aifootprint`` command lines of README.md and
-docs/**/*.md; and every repository path (``src/…``, ``tests/…``, ``benchmarks/…``, ``scripts/…``, ``docs/…``,
-``deploy/…``) and every relative markdown link (with its ``#anchor``) the docs name exists.
+docs/**/*.md. (The paths and links the docs name are checked in ``test_docs_paths_and_links.py``; both read the
+docs through ``docs_markdown.py``.)
 
 What runs:
 
@@ -51,65 +51,16 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from .docs_markdown import FENCE, MARKER, ROOT, Block, blocks, doc_files, rel
+
 MICROBENCH = ROOT.parent / "shared" / "data" / "gpu-microbench" / "microbench.csv"
 SHELL_LANGS = frozenset({"", "bash", "sh", "shell", "console"})
 TIMEOUT_S = 120
-FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
-MARKER = re.compile(r"^\s*<!--\s*docs-test:\s*(.*?)\s*-->\s*$")
 SKIP = re.compile(r'^skip(?:\s+"(?P<text>[^"]+)")?\s+\((?P<reason>[^)]*\S[^)]*)\)$')
 GIVEN_RE = re.compile(r"^given\s+(?P<names>[\w.,\s-]+)$")
 NEEDS_RE = re.compile(r"^needs\s+(?P<module>[\w.]+)$")
 SHELL_SYNTAX = re.compile(r"[|<>;&`$]")
 ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
-
-
-def doc_files() -> list[Path]:
-    """README.md and every markdown file under docs/."""
-    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-
-
-def rel(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
-
-
-@dataclass(frozen=True)
-class Block:
-    """One fenced block: where it starts (1-based line of the fence), its info string and lines, its markers."""
-
-    doc: Path
-    line: int
-    lang: str
-    lines: tuple[str, ...]
-    markers: tuple[str, ...]
-
-    @property
-    def ident(self) -> str:
-        return f"{rel(self.doc)}:{self.line}"
-
-
-def blocks(doc: Path) -> Iterator[Block]:
-    """The fenced blocks of ``doc`` with the ``docs-test`` markers on the lines right above each."""
-    lines = doc.read_text(encoding="utf-8").splitlines()
-    i = 0
-    while i < len(lines):
-        m = FENCE.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        fence, lang = m.group(2), m.group(3).lower()
-        end = i + 1
-        while end < len(lines) and not lines[end].strip().startswith(fence):
-            end += 1
-        markers: list[str] = []
-        k = i - 1
-        while k >= 0 and lines[k].lstrip().startswith("<!--"):
-            mm = MARKER.match(lines[k])
-            if mm:
-                markers.insert(0, mm.group(1))
-            k -= 1
-        yield Block(doc, i + 1, lang, tuple(lines[i + 1:end]), tuple(markers))
-        i = end + 1
 
 
 def shell_commands(block: Block) -> list[str]:
@@ -443,73 +394,3 @@ def test_the_docs_have_examples_to_run() -> None:
     runnable = [p for p in PLANS if p.skip_reason is None and p.commands]
     assert sum(p.kind == "python" for p in runnable) >= 3
     assert sum(len(p.commands) for p in runnable if p.kind == "shell") >= 20
-
-
-# --- paths and links ------------------------------------------------------------------------------------------------
-
-REPO_PATH = re.compile(r"(?<![\w./~-])((?:src|tests|benchmarks|scripts|docs|deploy)/"
-                       r"(?:\{[^}\s]*\}|[^\s`'\")\],;:|{#])*)")
-LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-LINK_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*(\S+)")
-SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def _expand(pattern: str) -> list[str]:
-    """``a/{b,c}.py`` -> ``a/b.py``, ``a/c.py`` (one level, as the docs write it); ``<name>`` -> ``*``."""
-    pattern = re.sub(r"<[^>]*>", "*", pattern)
-    m = re.search(r"\{([^}]*)\}", pattern)
-    if not m:
-        return [pattern]
-    return [x for alt in m.group(1).split(",") for x in _expand(pattern[:m.start()] + alt + pattern[m.end():])]
-
-
-def named_paths() -> list[tuple[str, str]]:
-    """(where, path) for every repository path written in the docs."""
-    found = []
-    for doc in doc_files():
-        for n, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
-            found += [(f"{rel(doc)}:{n}", m.group(1).rstrip(".")) for m in REPO_PATH.finditer(line)]
-    return found
-
-
-def test_every_repository_path_named_in_the_docs_exists() -> None:
-    named = named_paths()
-    assert len(named) > 50, "the path pattern finds the docs' paths"
-    missing = [f"{where}: {path}" for where, path in named
-               if not all(any(ROOT.glob(p)) if "*" in p else (ROOT / p).exists() for p in _expand(path))]
-    assert not missing, "paths named in the docs that do not exist:\n" + "\n".join(missing)
-
-
-def _slug(heading: str) -> str:
-    """GitHub's anchor for a heading: lower case, punctuation other than - and _ dropped, spaces to -."""
-    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
-
-
-def _anchors(doc: Path) -> set[str]:
-    seen: dict[str, int] = {}
-    out = set()
-    text = re.sub(r"^(```|~~~).*?^\1", "", doc.read_text(encoding="utf-8"), flags=re.M | re.S)
-    for m in re.finditer(r"^#{1,6}\s+(.*?)\s*#*\s*$", text, flags=re.M):
-        slug = _slug(re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", m.group(1)))
-        k = seen.get(slug, 0)
-        seen[slug] = k + 1
-        out.add(slug if k == 0 else f"{slug}-{k}")
-    return out
-
-
-def test_every_relative_link_in_the_docs_resolves() -> None:
-    broken, count = [], 0
-    for doc in doc_files():
-        for n, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
-            for target in [m.group(1) for m in LINK.finditer(line)] + [m.group(1) for m in LINK_DEF.finditer(line)]:
-                if SCHEME.match(target):
-                    continue
-                count += 1
-                path, _, anchor = target.partition("#")
-                dest = (doc.parent / path).resolve() if path else doc
-                if not dest.exists() or not dest.is_relative_to(ROOT):
-                    broken.append(f"{rel(doc)}:{n}: {target} (no such file in the repository)")
-                elif anchor and dest.suffix == ".md" and anchor not in _anchors(dest):
-                    broken.append(f"{rel(doc)}:{n}: {target} (no heading #{anchor} in {rel(dest)})")
-    assert count > 20, "the link pattern finds the docs' links"
-    assert not broken, "broken links:\n" + "\n".join(broken)
