@@ -2,10 +2,10 @@
 
 :func:`mount_dashboard` adds, on the app built by :func:`aifootprint.server.app.create_app`:
 
-* ``/dashboard/`` pages (plain HTML + the bundled Chart.js, no build step): runs table with filters, run detail,
-  project totals over time, the estimator form and the sector scenarios. They read the REST API under
-  ``/api/v1`` from the browser; ``/dashboard/meta.json`` lists the choices of the forms (built-in scenarios,
-  registry models and accelerators).
+* ``/dashboard/`` pages (plain HTML, ES modules of one job each and the bundled Chart.js, no build step): runs
+  table with filters, run detail, project totals over time, the estimator form and the sector scenarios. They read
+  the REST API under ``/api/v1`` from the browser; ``/dashboard/meta.json`` lists the choices of the forms
+  (built-in scenarios, registry models and accelerators).
 * ``/index/`` — the living AI energy index, the same page as ``aifootprint index --out DIR`` writes (computed on
   first request and kept by this app; ``/index/figures.json`` is its machine-readable form).
 

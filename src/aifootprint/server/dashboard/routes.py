@@ -20,8 +20,11 @@ PAGES = {"runs": "Runs", "run": "Run", "projects": "Projects", "estimate": "Esti
 NAV = (("runs", "/dashboard/", "Runs"), ("projects", "/dashboard/projects.html", "Projects"),
        ("estimate", "/dashboard/estimate.html", "Estimator"), ("scenarios", "/dashboard/scenarios.html", "Scenarios"),
        ("", "/index/", "AI energy index"))
-#: Dashboard assets: own files (``static/``) and the index's shared ones (Chart.js, chart helpers).
-OWN_ASSETS = ("dashboard.js", "dashboard.css")
+#: Dashboard assets: own files (``static/``) and the index's shared ones (Chart.js, chart helpers). The pages load
+#: ``dashboard.js`` as an ES module; it imports the other modules (one job each) from this same folder.
+OWN_ASSETS = ("dashboard.css", "dashboard.js", "api.js", "bands.js", "dom.js", "format.js", "page-estimate.js",
+              "page-projects.js", "page-run.js", "page-runs.js", "page-scenarios.js", "panels.js", "plots.js",
+              "tables.js", "words.js")
 SHARED_ASSETS = ("chart.umd.min.js", "charts.js", "LICENSE.chartjs.md")
 #: Allows this origin only: no inline script or style element, no eval, no framing, no other host.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -61,7 +64,8 @@ def page_html(page: str) -> str:
             + _own(f"{page}.html").decode("utf-8")
             + '</main>\n<footer id="versions">low/best/high are the 5th/50th/95th percentiles · works offline: every '
             'asset is bundled</footer>\n<script src="/dashboard/static/chart.umd.min.js"></script>'
-            '<script src="/dashboard/static/charts.js"></script><script src="/dashboard/static/dashboard.js"></script>'
+            '<script src="/dashboard/static/charts.js"></script>'
+            '<script type="module" src="/dashboard/static/dashboard.js"></script>'
             '</body></html>\n')
 
 

@@ -1,0 +1,131 @@
+/* The scenarios page (/dashboard/scenarios.html): a built-in sector scenario run by POST /scenario/run: electricity,
+   carbon and water trajectories, what drives the result, published versus reproduced figures, sources. */
+import { api, meta } from "./api.js";
+import { clear, clearError, fail, options, row, $ } from "./dom.js";
+import { count, has, num, span } from "./format.js";
+import { SCALES, finishBands, seriesOf } from "./bands.js";
+import { listSources, listWarnings, versions } from "./panels.js";
+import { dropChart, replaceChart } from "./plots.js";
+import { hintFor, sourceCell, wideTable } from "./tables.js";
+import { andList, capital, knownKeys, label, unitLabel } from "./words.js";
+
+/* What carbon and water need to be computed. */
+var NEEDS = { carbon: "a location or a grid carbon intensity",
+              water: "a location or water-use factors (WUE and the electricity's off-site water)" };
+
+/* The sentence for the quantities (of "carbon", "water") a scenario does not compute, naming what each needs. */
+export function notComputed(missing) {
+  if (!missing.length) { return ""; }
+  var needs = missing.map(function (k, i) { return k + (i ? " " : " needs ") + NEEDS[k]; });
+  return capital(andList(missing)) + (missing.length > 1 ? " are" : " is") + " not computed for this scenario: " +
+    needs.join(", ") + ".";
+}
+
+function drawTrajectories(d, m) {
+  var units = d.units || {};
+  var energy = [seriesOf(d, "facility_energy_twh", "facility electricity", m),
+                seriesOf(d, "it_energy_twh", "IT electricity", m)].filter(Boolean);
+  replaceChart("energy", function (c) {
+    return finishBands(window.AIF.bandLines(c, energy, units.facility_energy_twh || "TWh/yr", "year"), energy);
+  }, ["x"]);
+  var missing = [];
+  [["carbon", "carbon_t"], ["water", "water_consumption_l"]].forEach(function (p) {
+    var s = seriesOf(d, p[1], label(p[1]), m);
+    $(p[0]).parentNode.hidden = !s;
+    if (!s) { dropChart(p[0]); missing.push(p[0]); return; }
+    replaceChart(p[0], function (c) {
+      return finishBands(window.AIF.bandLines(c, [s], SCALES[p[1]][1], "year"), [s]);
+    }, ["x"]);
+  });
+  $("cw").hidden = missing.length === 2;
+  $("cw-note").hidden = !missing.length;
+  $("cw-note").textContent = notComputed(missing);
+}
+
+function drawDrivers(d) {
+  var sensOut = (d.sensitivity || {}).output;
+  /* An "input" that is the output itself (a trajectory of published figures) is no driver. */
+  var sens = ((d.sensitivity && d.sensitivity.inputs) || []).filter(function (s) { return s.input !== s.output; });
+  var head = d[sensOut] || {};
+  var lastYear = Object.keys(head).sort().pop();
+  $("sens").hidden = !sens.length;
+  $("sens-note").hidden = !!sens.length;
+  if (!sens.length) {
+    dropChart("sensitivity");
+    $("sens-note").textContent = "No separate input drives the result here: the spread of " +
+      label(sensOut || "the result") + (lastYear ? " in " + lastYear : "") + " is the published range of that" +
+      " figure itself (see the band above), so there is nothing to rank.";
+    return;
+  }
+  var bars = sens.map(function (s) {
+    var a = s[s.output + "_at_input_p5"], b = s[s.output + "_at_input_p95"];
+    var unit = unitLabel(s.input_unit);  // no space before ")" when the input has no unit
+    return { group: label(s.input) + " (" + span(s.input_p5, s.input_p95) + (unit ? " " + unit : "") + ")",
+             best: lastYear ? head[lastYear].best : (a + b) / 2, low: Math.min(a, b), high: Math.max(a, b) };
+  });
+  replaceChart("sensitivity", function (c) {
+    return window.AIF.rangeBars(c, bars, label(sensOut) + " [" + ((d.sensitivity && d.sensitivity.output_unit) || "") +
+      "] with each input at its 5th and 95th percentile", { color: 2 });
+  });
+}
+
+/* Published versus reproduced figures (#published), a sentence instead of an empty table. */
+function fillPublished(d, cites) {
+  var tb = $("published").querySelector("tbody");
+  clear(tb);
+  (d.published || []).forEach(function (p) {
+    var parts = [];
+    if (has(p.value)) { parts.push(num(p.value)); }
+    if (has(p.low) || has(p.high)) { parts.push("range " + span(p.low, p.high)); }
+    var rep = [];
+    if (has(p.reproduced_value)) { rep.push(num(p.reproduced_value) + " (nominal)"); }
+    if (has(p.reproduced_low) || has(p.reproduced_high)) {
+      rep.push(span(p.reproduced_low, p.reproduced_high) + " (bounds)");
+    }
+    var unit = unitLabel(p.unit);
+    row(tb, [label(p.output), p.year, parts.join(", ") + " " + unit, rep.length ? rep.join(", ") + " " + unit : "–",
+             sourceCell(p.source, { sources: cites })]);
+  });
+  var none = !(d.published || []).length;
+  $("published").parentNode.hidden = none;
+  $("no-published").hidden = !none;
+  if (none) { hintFor($("published")).hidden = true; } else { wideTable($("published")); }
+}
+
+function showScenario(d, m) {
+  var i = d.inputs || {};
+  var title = (m.scenario_titles || {})[i.scenario] || label(i.scenario);
+  $("scinfo").textContent = title + " · " + label(i.model) + " model · " + count(i.draws) + " draws · seed " + i.seed;
+  drawTrajectories(d, m);
+  drawDrivers(d);
+  /* Citations: the page's and the scenario's own (a custom scenario's sources). */
+  var cites = Object.assign({}, m.sources || {}, d.sources || {});
+  fillPublished(d, cites);
+  /* Sources: the scenario's, and every one its published figures and warnings cite. */
+  var keys = Object.keys(d.sources || {});
+  var cite = function (text) {
+    knownKeys(text, cites).forEach(function (k) { if (keys.indexOf(k) < 0) { keys.push(k); } });
+  };
+  (d.published || []).forEach(function (p) { cite(p.source); });
+  (d.warnings || []).forEach(function (w) { if (w && typeof w === "object") { cite(w.source); } });
+  listSources(keys, cites);
+  listWarnings(d.warnings, m);
+  versions(d);
+}
+
+export function scenariosPage() {
+  var form = $("scenario-form");
+  var m = {};
+  function runIt() {
+    clearError();
+    var body = { name: form.elements.name.value, draws: parseInt(form.elements.draws.value, 10) };
+    api("/scenario/run", body).then(function (d) { showScenario(d, m); }).catch(fail);
+  }
+  meta().then(function (got) {
+    m = got;
+    var q = new URLSearchParams(location.search).get("name");
+    options(form.elements.name, m.scenarios, q || "iea-2025-data-centres", m.scenario_titles);
+    runIt();
+  }).catch(fail);
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); runIt(); });
+}

@@ -1,0 +1,97 @@
+"""Dashboard pages in a real headless Chromium (the browser and seeded server of ``tests/dashboard/conftest.py``):
+the runs filter given in the address, published scenario figures on their chart's axis, and the power chart's
+sample cap said on the page.
+
+Before: ``/dashboard/?project=chat-serving`` listed every project's runs (the table was loaded before the project
+list, so the filter was still "all") and rewrote the address without the project; on ``li-2023-water-2027`` the
+published water figure (0.38–0.60 billion m³, given in L) was drawn at 380,000,000,000 on the billion-m³ axis, so the
+axis ran to 6e11 and the computed band lay flat on zero, and the note said what water needs though water was
+computed; the run page read 21 pages of samples for its cap of 20 and said nothing when a run had more.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+
+def _dashboard_fixtures() -> ModuleType:
+    path = Path(__file__).resolve().parents[1] / "dashboard" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("aifootprint_dashboard_browser_fixtures", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_FIX = _dashboard_fixtures()
+browser = _FIX.browser
+seed_module = _FIX.seed_module
+live_url = _FIX.live_url
+
+
+def _wait(driver: Any, script: str) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 20, poll_frequency=0.05).until(lambda d: d.execute_script(script))
+
+
+def _errors(driver: Any) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_runs_page_filters_by_the_project_in_the_address(browser: Any, live_url: str) -> None:
+    _errors(browser)
+    browser.get(live_url + "/dashboard/?project=chat-serving")
+    _wait(browser, "return document.getElementById('count').textContent !== ''")
+    got = browser.execute_script(
+        "return [Array.prototype.map.call(document.querySelectorAll('#runs tbody tr'), function (r) {"
+        " return r.cells[1].textContent; }), document.querySelector('select[name=project]').value, location.search];")
+    assert got[0] == ["chat-serving"] and got[1] == "chat-serving", got
+    assert "project=chat-serving" in got[2], got
+    assert _errors(browser) == []
+
+
+def test_published_water_figure_on_the_axis_of_the_trajectory(browser: Any, live_url: str) -> None:
+    browser.get(live_url + "/dashboard/scenarios.html?name=li-2023-water-2027")
+    _wait(browser, "return !!document.querySelector('#water[data-drawn]')")
+    axis_max, published, band = browser.execute_script(
+        "var c = Chart.getChart(document.getElementById('water')), ds = c.data.datasets;"
+        "function ys(re) { return ds.filter(function (d) { return re.test(d.label); })"
+        "  .map(function (d) { return [d.label, d.data.map(function (p) { return p.y; })]; }); }"
+        "return [c.scales.y.max, ys(/^published /), ys(/5–95 % range$/)];")
+    assert len(published) == 1 and published[0][1] == pytest.approx([0.38, 0.60]), published  # billion m³/yr
+    assert "0.380–0.600" in published[0][0], published
+    assert 0.3 < band[0][1][0] < band[0][1][1] < 0.7, band
+    assert axis_max < 1, axis_max
+    note = browser.find_element("id", "cw-note").text
+    assert note == "Carbon is not computed for this scenario: carbon needs a location or a grid carbon intensity.", note
+    assert _errors(browser) == []
+
+
+def test_power_chart_reads_at_most_its_page_cap_and_says_when_it_stops(browser: Any, live_url: str) -> None:
+    """demo-long-1 has 6,003 samples (two API pages of 5,000): with a cap of one page the chart holds 5,000 and the
+    note under it says the run has more; with the page's own cap it holds all and no note is shown."""
+    browser.get(live_url + "/dashboard/run.html?id=demo-long-1")
+    _wait(browser, "return !!document.querySelector('#power[data-drawn]')")
+    assert not browser.find_element("id", "power-note").is_displayed()
+    one, every = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "Promise.all([AIFD.fetchSamples('demo-long-1', 1), AIFD.fetchSamples('demo-long-1', 20)]).then(function (r) {"
+        " done(r.map(function (x) { return [x.samples.length, x.complete]; })); });")
+    assert one == [5000, False] and every == [6003, True], (one, every)
+    browser.execute_async_script("var done = arguments[arguments.length - 1];"
+                                 "AIFD.powerChart('demo-long-1', 1).then(function () { done(); });")
+    points = browser.execute_script("return Chart.getChart(document.getElementById('power')).data.datasets"
+                                    ".reduce(function (n, d) { return n + d.data.length; }, 0)")
+    assert points == 5000
+    note = browser.find_element("id", "power-note")
+    assert note.is_displayed() and note.text.startswith("The chart shows the first 5,000 samples only"), note.text
+    assert "CSV export" in note.text
+    assert _errors(browser) == []
