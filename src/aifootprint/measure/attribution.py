@@ -25,6 +25,16 @@ vs J per decode token on their hardware) can pass it.
 method, so for every finalised interval ``sum(requests) + idle == measured total`` holds exactly (``total_nj``,
 ``idle_nj``, ``RequestEnergy.energy_nj``). Rounding each interval to the nearest nJ is the only approximation.
 
+**Devices read after start()**: a device whose first reading comes after ``Tracker.start()`` (GPUs opened on a
+thread of their own while NVML initialises, a first read that failed) is counted back to ``start()`` at its first
+reading's power (the run's "bridge"). The tracker gives the attributor that energy at the first reading, cut into
+intervals of at most one sampling tick over ``[start, first reading]`` (:func:`.sampling.bridge_intervals`), so a
+request served before the first reading gets its share of the device's energy, split as any interval's, and the
+intervals add up to the run's energy. It holds every interval until each device has its first reading (at most
+``gpu_open_timeout_s``, 30 s by default, after ``start()``), so that no request is finalised before its share of
+a bridge has come, however long the GPUs take to open; past that bound the feed goes on without them, and a later
+bridge goes to the requests not yet finalised and the idle remainder.
+
 An interval is finalised once no active request started before its end (so every request overlapping it has
 ended and its token counts are known); memory is bounded by the longest request. Thread-safe: marks may come from
 server threads while the tracker's sampler thread adds intervals.

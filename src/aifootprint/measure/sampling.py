@@ -29,6 +29,23 @@ IntervalListener = Callable[[float, float, float], None]
 #: A stretch from ``start()`` to a device's first reading longer than this is said in the result [s] (it is filled
 #: in at the first reading's power; a tick's worth is normal, seconds of NVML initialisation are worth a notice).
 BRIDGE_NOTICE_S = 1.0
+#: The most intervals a bridge is cut into for the listeners (:func:`bridge_intervals`): 1,000 s at 10 Hz (memory
+#: stays bounded for a device whose first good reading comes hours after start()).
+BRIDGE_PARTS_MAX = 10_000
+
+
+def bridge_intervals(t0: float, t1: float, energy_j: float, step_s: float) -> list[tuple[float, float, float]]:
+    """A bridge's energy (constant power over ``[t0, t1]``) as the listeners' intervals: ``[t0, t1]`` cut into equal
+    parts no longer than ``step_s`` (the sampler's tick, as every other interval; at most :data:`BRIDGE_PARTS_MAX`),
+    each with its share of the energy; the parts add up to ``energy_j``. One interval of the whole bridge would let
+    the attributor split its energy by the work each request did anywhere in it, giving a request served in its
+    first tenth a share of the energy of the rest."""
+    span = t1 - t0
+    n = max(1, min(BRIDGE_PARTS_MAX, int(-(-span // step_s)) if step_s > 0 else 1))
+    part = energy_j / n
+    out = [(t0 + span * i / n, t0 + span * (i + 1) / n, part) for i in range(n)]
+    out[-1] = (out[-1][0], t1, energy_j - part * (n - 1))  # the parts end at the reading and sum to the energy
+    return out
 
 
 def warn(message: str | Notice) -> None:
@@ -62,6 +79,7 @@ class Sampling:
     _windows: dict[str, Any]
     _gpus_opened: threading.Event | None  # set once the GPUs left to a thread are open (None: none were)
     _gpus_read: threading.Event | None = None  # set once they are also read once (or their opening gave up)
+    _feed_hold = True  # interval listeners wait for every device's first reading (see _feed_held)
     details: list[Notice]
     assumptions: list[tuple[str, float, str, str]]
     _header_ops: Callable[[], list[Callable[[Any], None]]]
@@ -318,8 +336,11 @@ class Sampling:
             if bridge is not None and power is not None:
                 # the first reading lands a little after start(): that stretch at the first power and process share
                 share = got.process_fraction
-                tr.add_bridge(power * (at - bridge), share)
+                bridge_j = power * (at - bridge)
+                tr.add_bridge(bridge_j, share)
                 self._bridge_windows(tr, bridge, at, power, share)
+                if feed and at > bridge:  # the listeners get it over [start, first reading] (see _feed)
+                    tr.emitted.extend(bridge_intervals(bridge, at, bridge_j, 1.0 / self.config.hz))
             if gap is not None:
                 self._event(at - t0, "gap_end", tr.sensor.device, gap.bridged)
             rows.append((run_id, tr.sensor.device, at - t0, tr.best_j, power))
@@ -360,18 +381,48 @@ class Sampling:
             if since is not None and now - since > self.config.sensor_timeout_s and tr.failing_since is None:
                 self._fail(tr, since, TimeoutError(f"sensor not answering for {now - since:.2f} s"))
 
-    def _feed(self, final: bool = False) -> None:
-        """Give the listeners every final interval, summed over devices per (start, end)."""
+    def _feed(self, final: bool = False, edge: float | None = None) -> None:
+        """Give the listeners every final interval, summed over devices per (start, end), in order of start.
+
+        A device's first reading comes with its bridge back to ``start()`` (:meth:`_apply`): the listeners get it
+        as one interval ``[start, first reading]`` at the first reading's power, the energy the run counts for that
+        stretch. So that requests served before the first reading (GPUs opened after ``start()``, a first read that
+        failed) are still open to their share when it comes, the intervals are held while a device awaits its first
+        reading, at most ``gpu_open_timeout_s`` after ``start()`` (:meth:`_feed_held`). ``final`` (``stop()``):
+        everything held goes out, and with ``edge`` (background mode) the devices' stretch from their last readings to
+        the run's end at their latest rates, as the run's result extrapolates it (one interval from the earliest of
+        those readings): the intervals add up to the run's energy."""
+        if not final and self._feed_held():
+            return
         merged: dict[tuple[float, float], float] = {}
+        tail_from, tail_j = edge, 0.0
         for tr in self._tracks:
             if final:
                 tr.emitted.extend(tr.smoother.flush())
+                if edge is not None and tr.owned and tr.t is not None and edge > tr.t and tr.failing_since is None:
+                    tail_from = min(tail_from, tr.t) if tail_from is not None else tr.t
+                    tail_j += tr.snapshot(edge)[0] - tr.best_j
             for a, b, e in tr.emitted:
                 merged[(a, b)] = merged.get((a, b), 0.0) + e
             tr.emitted.clear()
+        if tail_j > 0 and tail_from is not None and edge is not None:  # one interval: the devices' ends share it
+            merged[(tail_from, edge)] = merged.get((tail_from, edge), 0.0) + tail_j
         for (a, b), e in sorted(merged.items()):
             for listener in self._listeners:
                 listener(a - self._t0, b - self._t0, e)
+
+    def _feed_held(self) -> bool:
+        """True while the listeners' intervals wait for a device's first reading (GPUs still being opened, a first
+        read still failing), for at most ``gpu_open_timeout_s`` after ``start()``; once False, False for the run."""
+        if not self._feed_hold:
+            return False
+        opened = self._gpus_opened
+        waiting = (opened is not None and not opened.is_set()) or any(
+            tr.owned and tr.bridge_from is not None for tr in self._tracks)
+        if waiting and self._clock() - self._t0 < self.config.gpu_open_timeout_s:
+            return True
+        self._feed_hold = False
+        return False
 
     # -- internals --------------------------------------------------------------------------------------------
     def _note(self, notice: Notice) -> None:

@@ -23,6 +23,8 @@ How energy is computed, per device
 - GPUs whose opening means loading a library (NVML; not named with ``--gpus``) are opened on a thread of their
   own in background mode: ``start()`` does not wait for them; they join the run bridged back to ``start()`` at
   their first power reading, and ``stop()`` waits for them (``gpu_open_timeout_s``; :meth:`Tracker.wait_open`).
+  Interval listeners (request attribution) get the bridge too, over the ticks it covers, and are held until it
+  comes (:meth:`Tracker.add_interval_listener`).
 - The run store is written by the sampler thread without waiting for its lock (:mod:`.writer`): ``start()`` never
   waits for a locked store; only ``stop()`` does (the queue is kept, nothing is dropped).
 - Devices with an energy counter: counter deltas. If the window is shorter than :data:`COARSE_FACTOR` times the
@@ -165,6 +167,7 @@ class Tracker(Sampling):
             self._unowned = not all(tr.owned for tr in self._tracks)
             self._plan_reads()
             self._last_flush = self._last_lease_try = self._t0
+            self._feed_hold = True  # listeners wait for every device's first reading (Sampling._feed_held)
             self._open_store(header=later is None)
             self.running = True
             if self.config.background:
@@ -201,7 +204,7 @@ class Tracker(Sampling):
         with self._lock:
             edge = self._edge()
             if self._listeners:
-                self._feed(final=True)
+                self._feed(final=True, edge=edge if self.config.background else None)
             for attributor in self._attributors:
                 attributor.finish()
             for name in [n for n in self._windows if n != self.config.name]:
@@ -275,7 +278,15 @@ class Tracker(Sampling):
 
     # -- sampling ---------------------------------------------------------------------------------------------
     def add_interval_listener(self, listener: IntervalListener) -> None:
-        """Call ``listener(t0_s, t1_s, energy_j)`` after every sample with the energy of all measured devices."""
+        """Call ``listener(t0_s, t1_s, energy_j)`` after every sample with the energy of all measured devices.
+
+        The intervals add up to the run's energy (for a listener added before ``start()``): a device's first
+        reading brings its bridge back to ``start()`` (GPUs opened on their own thread, a first read that failed)
+        as intervals of at most one tick over ``[start, first reading]`` at the first reading's power, as the run
+        counts it; until every device has its first reading (at most ``gpu_open_timeout_s`` after ``start()``) the
+        intervals are held, so that a request served meanwhile is still open to its share when the bridge comes;
+        ``stop()`` adds the devices' stretch from their last readings to the run's end. See
+        :meth:`.sampling.Sampling._feed`."""
         with self._lock:
             self._listeners.append(listener)
 
