@@ -240,12 +240,12 @@ def test_the_reader_does_not_outlive_a_parent_killed_with_sigkill(library: Path,
     assert _gone(reader)
 
 
-def test_the_thread_reader_is_the_default_and_a_bad_reader_is_an_input_error() -> None:
+def test_auto_is_the_default_reader_and_a_bad_reader_is_an_input_error() -> None:
     from aifootprint.errors import InputError
 
-    assert TrackerConfig().gpu_reader == "thread"
+    assert TrackerConfig().gpu_reader == "auto"
     assert GpuReader().kind == "thread"
-    with pytest.raises(InputError, match="accepted: thread"):
+    with pytest.raises(InputError, match=r"accepted: auto \(default\), thread, process"):
         TrackerConfig(gpu_reader="fork")  # type: ignore[arg-type]
 
 
@@ -270,7 +270,7 @@ def test_measure_takes_the_reader_flag(tmp_path: Path, flag: str, fails: bool) -
     if fails:
         assert done.returncode == 2
         assert done.stderr.strip().count("\n") == 0 and "--gpu-reader" in done.stderr
-        assert "accepted: thread" in done.stderr and "Traceback" not in done.stderr
+        assert "accepted: thread (default), process, auto" in done.stderr and "Traceback" not in done.stderr
     else:
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["inputs"]["gpu_reader"] == "process"

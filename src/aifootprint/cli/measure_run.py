@@ -71,9 +71,10 @@ OPTIONS: tuple[Option, ...] = (
                              "CUDA_VISIBLE_DEVICES, else all)."),
     Option("--sensors", "text", SENSORS_HELP + " Default: $AIFOOTPRINT_SENSORS or auto."),
     Option("--name", "text", "Name of the run (default: the command)."),
-    Option("--gpu-reader", "text", "Where GPUs are read: thread (in this process, default) or process (a child "
-                                   "process loads NVML and shares its readings: NVML's memory and read cost leave "
-                                   "this process)."),
+    Option("--gpu-reader", "text", "Where GPUs are read: thread (in this process, default: it is not the "
+                                   "workload), process (a child process loads NVML and shares its readings) or "
+                                   "auto (process where NVIDIA GPUs exist, falling back to thread if the child "
+                                   "fails)."),
     Option("--cpu-tdp-w", "number", "CPU TDP [W] for the estimate when RAPL is unreadable."),
     Option("--store", "path", STORE_HELP),
     Option("--operator", "text", SITE_HELP["--operator"]),
@@ -197,8 +198,9 @@ def run(argv: Sequence[str]) -> int:
     # numeric flags first: one line naming the flag and the accepted range, before anything runs
     check_flags({f"--{k.replace('_', '-')}": opts[k] for k in ("hz", "cpu_tdp_w", *SITE_FACTORS)})
     gpu_reader = (opts["gpu_reader"] or "thread").strip().lower()
-    if gpu_reader not in ("thread", "process"):
-        raise InputError(f"--gpu-reader: {gpu_reader[:80]!r} is not a GPU reader; accepted: thread (default), process")
+    if gpu_reader not in ("thread", "process", "auto"):
+        raise InputError(f"--gpu-reader: {gpu_reader[:80]!r} is not a GPU reader; accepted: thread (default), "
+                         "process, auto")
     if opts["store"]:  # a store that would be refused: say so now, not after the command has run unsaved
         from ..measure.store import check_store_target
 
@@ -238,7 +240,7 @@ def run(argv: Sequence[str]) -> int:
     config = TrackerConfig(
         hz=hz, name=opts["name"] or cmdline[:120], location=location, command=cmdline,
         store_path=opts["store"] or None, site=tuple(sorted(site.items())),
-        gpu_reader="process" if gpu_reader == "process" else "thread",
+        gpu_reader="process" if gpu_reader == "process" else "auto" if gpu_reader == "auto" else "thread",
         sensors=SensorConfig(backend=opts["sensors"], gpus=gpu_list, cpu_tdp_w=opts["cpu_tdp_w"]),
     )
     from ..measure.process import descendants
@@ -267,7 +269,7 @@ def run(argv: Sequence[str]) -> int:
 
     out = footprint(result, location, sensor_assumptions=tracker.assumptions, operator=site_op, overrides=overrides,
                     extra_inputs={"command": cmdline, "run_id": tracker.run_id, "exit_code": exit_code, "hz": hz,
-                                  **({"gpu_reader": gpu_reader} if gpu_reader != "thread" else {}),
+                                  **_reader_inputs(gpu_reader, tracker.details),
                                   **{k: v for k, v in site.items() if k != "operator"}})
     if opts["json"]:
         sys.stdout.write(out.to_json() + "\n")
@@ -275,6 +277,20 @@ def run(argv: Sequence[str]) -> int:
     else:
         human(out, f"measured footprint of run {tracker.run_id}")
     return exit_code
+
+
+def _reader_inputs(gpu_reader: str, details: Sequence[Any]) -> dict[str, str]:
+    """The result's inputs on the GPU reader: ``gpu_reader`` when not the default ``thread``, and for ``auto`` the
+    reader it used (``gpu_reader_used``: ``process`` or ``thread``, from the detail the discovery recorded; absent
+    without GPUs)."""
+    if gpu_reader == "thread":
+        return {}
+    out = {"gpu_reader": gpu_reader}
+    used = [d.code.removeprefix("gpu-reader-") for d in details
+            if d.code in ("gpu-reader-process", "gpu-reader-thread")]
+    if gpu_reader == "auto" and used:
+        out["gpu_reader_used"] = used[-1]
+    return out
 
 
 def exit_now(exit_code: int) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -151,7 +152,10 @@ def discover(
     ``nvml``: the NVML binding to use (tests: a fake; None: the one ``$AIFOOTPRINT_NVML`` names,
     :func:`nvml_binding`). ``gpu_reader="process"`` opens the GPUs in a child process that reads them ``hz`` times a
     second (:mod:`.gpuproc`; waiting at most ``open_timeout_s`` for it to open them; ``reader_command`` starts it,
-    None: this interpreter) where a GPU device node exists or GPUs are named (``nvml`` given: in this process)."""
+    None: this interpreter) where a GPU device node exists or GPUs are named (``nvml`` given: in this process).
+    ``gpu_reader="auto"``: the child where an NVIDIA device node exists and this interpreter can start it, else
+    this process; a child that fails to start is replaced by this process's reader at once
+    (:mod:`.readerchoice`)."""
     cfg = config or SensorConfig()
     backend = resolve_backend(cfg.backend)
     found = Discovery()
@@ -164,8 +168,8 @@ def discover(
                                   "measurements of this machine"))
         return found
     if backend == "auto":
-        reader = (hz, open_timeout_s, tuple(reader_command) if reader_command else None) \
-            if gpu_reader == "process" else None
+        reader = (gpu_reader, hz, open_timeout_s, tuple(reader_command) if reader_command else None) \
+            if gpu_reader in ("process", "auto") else None
         if gpus_later and cfg.gpus is None and (_nodes(cfg.dev_root, NVIDIA_NODES) or _remote(cfg, nvml, reader)):
             if nvml is None:
                 nvml_binding()  # a bad $AIFOOTPRINT_NVML is an InputError now, in start(), not on the GPUs' thread
@@ -180,27 +184,65 @@ def discover(
     return found
 
 
-#: The reader child's settings: sampling rate [Hz], how long to wait for it to open the GPUs [s], its command (None:
-#: this interpreter); None: the GPUs are read in this process. (A tuple: start() creates no class for it.)
-ReaderSpec = tuple[float, float, tuple[str, ...] | None]
+#: The reader child's settings: ``process`` or ``auto``, sampling rate [Hz], how long to wait for it to open the
+#: GPUs [s], its command (None: this interpreter); None: the GPUs are read in this process. (A tuple: start()
+#: creates no class for it.)
+ReaderSpec = tuple[str, float, float, tuple[str, ...] | None]
 
 
 def _remote(cfg: SensorConfig, nvml: Any | None, reader: ReaderSpec | None) -> bool:
     """True when the GPUs are to be opened by the reader child: a ``process`` reader, no NVML module given, and GPUs
-    named or a GPU device node present (a CPU-only machine starts no child)."""
-    return (reader is not None and nvml is None
-            and (cfg.gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES) or _nodes(cfg.dev_root, AMD_NODES)))
+    named or a GPU device node present (a CPU-only machine starts no child); ``auto``: no NVML module given and an
+    NVIDIA device node present (:mod:`.readerchoice`)."""
+    if reader is None or nvml is not None:
+        return False
+    if reader[0] == "auto":
+        return _nodes(cfg.dev_root, NVIDIA_NODES)
+    return cfg.gpus is not None or _nodes(cfg.dev_root, NVIDIA_NODES) or _nodes(cfg.dev_root, AMD_NODES)
 
 
 def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None,
               reader: ReaderSpec | None) -> None:
-    """Open the GPUs into ``found``: in this process (:func:`open_gpus`), or by the reader child."""
-    if reader is not None and _remote(cfg, nvml, reader):
-        from .gpuproc import GpuReader, open_remote_gpus
-
-        open_remote_gpus(cfg, found, pids, GpuReader("process", *reader))
-    else:
+    """Open the GPUs into ``found``: in this process (:func:`open_gpus`), or by the reader child; ``auto`` chooses
+    and records its choice (:mod:`.readerchoice`)."""
+    if reader is None or not _remote(cfg, nvml, reader):
         open_gpus(cfg, found, pids, nvml)
+        if reader is not None and reader[0] == "auto" and nvml is None and _has_gpu(found):
+            found.details.append(Notice("gpu-reader-thread", "GPUs read in this process (gpu_reader=auto): no "
+                                        "NVIDIA device node (the reader process is chosen for NVIDIA GPUs only)",
+                                        "gpu"))
+        return
+    from .gpuproc import GpuReader, open_remote_gpus
+
+    kind, hz, timeout_s, command = reader
+    if kind != "auto":
+        open_remote_gpus(cfg, found, pids, GpuReader("process", hz, timeout_s, command))
+        return
+    from .readerchoice import interpreter_problem
+
+    problem = None if command else interpreter_problem()
+    if problem is not None:
+        open_gpus(cfg, found, pids, nvml)
+        found.details.append(Notice("gpu-reader-thread", f"GPUs read in this process (gpu_reader=auto): {problem}",
+                                    "gpu"))
+        return
+    # half the opening bound for the child's hello: the other half is left to this process's reader if it fails
+    failure = open_remote_gpus(cfg, found, pids, GpuReader("auto", hz, timeout_s / 2, command))
+    if failure is None:
+        why = "the reader command given" if command else f"{sys.executable} is a standalone Python interpreter"
+        found.details.append(Notice("gpu-reader-process", "GPUs read by a child process (gpu_reader=auto): an "
+                                    f"NVIDIA device node exists and {why}; NVML's memory and calls stay out of this "
+                                    "process", "gpu"))
+        return
+    open_gpus(cfg, found, pids, nvml)
+    found.notes.append(Notice("gpu-reader-fallback", f"{failure}: the GPUs are read in this process instead "
+                              "(gpu_reader=auto; NVML's memory and read cost are this process's)", "gpu"))
+    found.details.append(Notice("gpu-reader-thread", "GPUs read in this process (gpu_reader=auto): the reader "
+                                "process failed (notice gpu-reader-fallback)", "gpu"))
+
+
+def _has_gpu(found: Discovery) -> bool:
+    return any(s.component == "gpu" for s in found.sensors)
 
 
 def open_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None, nvml: Any | None) -> None:

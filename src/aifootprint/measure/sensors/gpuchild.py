@@ -5,7 +5,9 @@ as ``python -m aifootprint.measure.sensors.gpuchild SPEC``; ``TrackerConfig(gpu_
 
 ``SPEC`` is JSON: ``fd`` (the shared mapping, inherited), ``hz``, ``gpus`` (ids or null), ``budget`` (the NVML read
 budget or null), ``dev_root``. The readings are the in-process sensors' own (:class:`.nvidia.NvidiaSensor` with its
-read budget, counted on this process's CPU), so both readers give the same figures.
+read budget, counted on this process's CPU), so both readers give the same figures. Only the devices the parent
+reads are read (its demand in the mapping, :class:`Publisher`): in a multi-rank job, the GPUs whose lease this
+rank holds.
 
 Protocol (lines): first, once the GPUs are open and read once in full, a JSON line to stdout: ``devices`` (each
 device's ``device``, ``physical_id``, ``component``, ``method``, ``label``, ``power_limit_w``, ``power_lag_s``),
@@ -66,17 +68,34 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, (int, float)) else math.nan
 
 
-class Publisher:
-    """Reads the sensors and writes their readings into the mapping."""
+def idle_after_s(hz: float) -> float:
+    """A device its parent has not read for this long is no longer read [s]: twice the parent's staleness bound
+    (:func:`.gpuproc.stale_after_s`: four ticks, at least 1 s), so that a device the parent reads at every tick is
+    never idle, and one it stopped reading (another rank holds its lease) costs no read after that."""
+    return 2.0 * max(4.0 / hz, 1.0)
 
-    def __init__(self, buf: mmap.mmap, sensors: list[Sensor]) -> None:
+
+class Publisher:
+    """Reads the sensors its parent reads (:func:`.readershm.wanted`) and writes their readings into the mapping.
+
+    A device is read while the parent read it within ``idle_s`` (every device during the first ``idle_s`` after
+    the hello): the devices of a multi-rank job whose lease another rank holds are read by that rank's reader only
+    (:mod:`..leases`); when this rank takes a lease over, its first read finds the slot stale and asks for a full
+    read (:meth:`.gpuproc.RemoteGpuSensor._read`), which marks the device wanted first."""
+
+    def __init__(self, buf: mmap.mmap, sensors: list[Sensor], idle_s: float = math.inf) -> None:
         self.buf = buf
         self.sensors = sensors
+        self.idle_s = idle_s
+        self.since = time.monotonic()  # the hello: every device is read until idle_s after it
         self._methods: dict[str, bytes] = {}  # each method's bytes, encoded once
 
     def publish(self, full: bool) -> None:
         clock = time.monotonic
+        now, since, idle_s, buf = clock(), self.since, self.idle_s, self.buf
         for i, sensor in enumerate(self.sensors):
+            if not shm.wanted(buf, i, now, since, idle_s):
+                continue
             begun = clock()
             error = ""
             try:
@@ -144,7 +163,7 @@ def serve(spec: dict[str, Any]) -> int:
         _say({"error": f"{type(exc).__name__}: {exc}"})
         return 1
     shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, len(sensors), os.getpid(), time.monotonic(), 0, 0, 0)
-    pub = Publisher(buf, sensors)
+    pub = Publisher(buf, sensors, idle_after_s(float(spec.get("hz", 10.0))))
     if sensors:
         pub.publish(True)  # the first reading is in place before the parent uses the devices
     _say(hello)

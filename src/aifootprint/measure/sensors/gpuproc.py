@@ -15,8 +15,15 @@ assumptions (fetched from the child at ``stop()``), and readings dated when the 
 reading) asks the child for a fresh full read and waits for it at most :data:`FULL_WAIT_S`; past that, the latest
 reading is used.
 
+The child reads only the devices this process reads (each read renews the device's demand in the mapping,
+:func:`.readershm.demand`; :class:`.gpuchild.Publisher`): in a multi-rank job, a GPU whose lease another rank holds is
+not read by this rank's child after the first :func:`.gpuchild.idle_after_s`. A read that finds its device's slot
+stale while the child is alive (the device was not read lately: a lease just taken over, a manual-mode caller that
+samples rarely) asks the child for a full read first, so it is never taken for a hung child.
+
 Failures never stall or lose the run: a child that cannot start or does not say hello within the tracker's
-``gpu_open_timeout_s`` leaves the GPUs unmeasured with the notice ``gpu-reader-failed`` (the run goes on with the CPU
+``gpu_open_timeout_s`` (half of it under ``gpu_reader="auto"``, which then reads the GPUs in this process instead:
+:mod:`.readerchoice`) leaves the GPUs unmeasured with the notice ``gpu-reader-failed`` (the run goes on with the CPU
 and RAM); a child that dies or stops publishing (no reading for :func:`stale_after_s`) turns every later read into a
 :class:`.base.SensorError`, which the tracker records as a gap (``sensor-gap`` / ``sensor-lost``), and the result
 carries ``gpu-reader-failed`` saying which. The child ends with its parent (:mod:`.gpuchild`).
@@ -71,7 +78,7 @@ class GpuReader:
     Created on the GPUs' own thread, never in ``start()`` (importing this module took 1.6-3 ms; a dataclass costs
     ~0.7 ms to create)."""
 
-    kind: str = "thread"
+    kind: str = "thread"  # "process"; "auto": a failed child is not flagged (the caller reads in-process instead)
     hz: float = 10.0
     start_timeout_s: float = 30.0
     command: tuple[str, ...] | None = None
@@ -108,6 +115,9 @@ class ReaderClient:
         self._pids = pids
         self._pids_at = time.monotonic()
         self.stale_s = stale_after_s(hz)
+        #: how often a device's demand is renewed [s]: a quarter of the child's idle bound (gpuchild.idle_after_s)
+        self.demand_every_s = 0.5 * self.stale_s
+        self._demand_at: dict[int, float] = {}
         self.users = 0
         self.notices: list[Notice] = []
         self._failed: set[str] = set()
@@ -164,12 +174,21 @@ class ReaderClient:
                 if line == tag or line.startswith(tag + b" "):
                     return line[len(tag) + 1:]
 
-    def full(self) -> None:
-        """Have the child read every device in full now (once per tick for all devices)."""
-        if time.monotonic() - self._full_at < FULL_REUSE_S:
+    def full(self, force: bool = False) -> None:
+        """Have the child read every device its parent reads in full now (once per tick for all devices;
+        ``force``: even if a full read was just made)."""
+        if not force and time.monotonic() - self._full_at < FULL_REUSE_S:
             return
         self.request(b"f", FULL_WAIT_S)
         self._full_at = time.monotonic()
+
+    def want(self, index: int, now: float) -> None:
+        """Tell the child that this process reads device ``index`` (:func:`.readershm.demand`; at most every
+        :attr:`demand_every_s` per device)."""
+        if now - self._demand_at.get(index, -1e18) >= self.demand_every_s:
+            self._demand_at[index] = now
+            with contextlib.suppress(ValueError):  # the mapping is closed
+                shm.demand(self.buf, index, now)
 
     def report(self) -> dict[str, Any]:
         """Each device's notices and assumptions from the child (cached for a second; the last one once it is
@@ -314,11 +333,18 @@ class RemoteGpuSensor:
 
     def _read(self, full: bool) -> Reading:
         client = self._client
+        client.want(self._index, time.monotonic())
         if full:
             client.full()
         got = self._slot()
         now = time.monotonic()
         client.publish_pids(now)
+        if got is not None and got[0] and now - float(got[1]) > client.stale_s and client.answering():
+            # the child runs but has not read this device lately: this process did not read it (another rank held
+            # its lease, or a manual-mode caller samples rarely); it is wanted now: ask for a fresh read
+            client.full(force=True)
+            got = self._slot()
+            now = time.monotonic()
         if got is None or not got[0]:
             raise SensorError(f"{self.device}: no reading from the GPU reader process")
         seq, at, energy, power, share, _update, _period, flags, length, error = got[:10]
@@ -363,10 +389,13 @@ def _notices(rows: list[list[str]]) -> list[Notice]:
 
 
 def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None,
-                     reader: GpuReader) -> None:
+                     reader: GpuReader) -> str | None:
     """Start the reader child, wait for its hello (at most ``reader.start_timeout_s``) and add its GPUs to
-    ``found``; a child that cannot start, fails or does not answer leaves the notice ``gpu-reader-failed`` instead.
-    An unknown ``--gpus`` id is an InputError, as in-process."""
+    ``found``; returns None, or why the child failed: it cannot start, exits, fails to open the GPUs, does not
+    answer, or writes another layout of the shared memory. Then an explicit ``process`` reader leaves the notice
+    ``gpu-reader-failed`` (the GPUs are unmeasured); ``auto`` (``reader.kind``) leaves nothing: the caller opens
+    the GPUs in its own process instead (:func:`.discovery.open_gpus`). An unknown ``--gpus`` id is an InputError,
+    as in-process."""
     import json
     import mmap
     import subprocess
@@ -386,10 +415,12 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
 
-    def failed(why: str) -> None:
-        notice = Notice("gpu-reader-failed", f"{why}: GPU energy is NOT included in this measurement", "gpu")
-        found.notes.append(notice)
-        found.hints.append(notice)
+    def failed(why: str) -> str:
+        if reader.kind != "auto":
+            notice = Notice("gpu-reader-failed", f"{why}: GPU energy is NOT included in this measurement", "gpu")
+            found.notes.append(notice)
+            found.hints.append(notice)
+        return why
 
     try:
         proc = subprocess.Popen([*command, json.dumps(spec)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -397,25 +428,33 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
     except OSError as exc:
         buf.close()
         os.close(fd)
-        failed(f"the GPU reader process could not start ({exc})")
-        return
+        return failed(f"the GPU reader process could not start ({exc})")
     client = ReaderClient(proc, buf, fd, pids, reader.hz)
+    begun = time.monotonic()
     line = client.line(reader.start_timeout_s)
+    closed = line is None and time.monotonic() - begun < reader.start_timeout_s  # its pipe closed before the bound
     try:
         hello = json.loads(line) if line else None
     except ValueError:
         hello = None
-    if not isinstance(hello, dict) or "devices" not in hello:
+    layout = shm.HEADER.unpack_from(buf, 0)[:2]
+    if not isinstance(hello, dict) or "devices" not in hello or (hello["devices"] and layout != (shm.MAGIC,
+                                                                                                 shm.VERSION)):
+        status = proc.poll()  # before close(), which kills a child that never answered
+        if status is None and closed:  # its pipe closed as it exits: the status follows within moments
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                status = proc.wait(CLOSE_WAIT_S)
         client.close()
         if isinstance(hello, dict) and "input_error" in hello:
             raise InputError(str(hello["input_error"]))
         if isinstance(hello, dict) and "error" in hello:
-            failed(f"the GPU reader process could not open the GPUs ({hello['error']})")
-        elif proc.poll() is not None:
-            failed(f"the GPU reader process exited (status {proc.returncode}) before reading a GPU")
-        else:
-            failed(f"the GPU reader process did not answer within {reader.start_timeout_s:g} s")
-        return
+            return failed(f"the GPU reader process could not open the GPUs ({hello['error']})")
+        if isinstance(hello, dict) and "devices" in hello:
+            return failed(f"the GPU reader process wrote shared-memory layout {layout[1]} (magic {layout[0]:#x}); "
+                          f"this process reads layout {shm.VERSION}")
+        if status is not None:
+            return failed(f"the GPU reader process exited (status {status}) before reading a GPU")
+        return failed(f"the GPU reader process did not answer within {reader.start_timeout_s:g} s")
     found.notes.extend(_notices(hello.get("notes", [])))
     found.details.extend(_notices(hello.get("details", [])))
     found.hints.extend(_notices(hello.get("hints", [])))
@@ -424,3 +463,4 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
     if not sensors:
         client.close()
     found.sensors.extend(sensors)
+    return None
