@@ -26,9 +26,14 @@ What is measured (medians of ``--repeats`` fresh interpreters; bytecode compiled
   kernel reads an MSR; an NVML read costs more still); with the hot cost of one read of each, in this process;
   and, for scale, a thread that only wakes on the sampler's 10 Hz schedule (what any Python sampler pays here
   before reading a sensor);
-- ``aifootprint measure -- true``: wall time minus that of ``true`` alone (fixed overhead), and the peak RSS;
+- ``aifootprint measure -- true``: wall time minus that of ``true`` alone (fixed overhead), and the peak RSS; and
+  ``aifootprint measure -- sleep 0.5`` minus ``sleep 0.5`` alone (the fixed overhead on a command that runs long
+  enough for the sampler to tick and the GPUs to open);
+- which GPU reader the default ``Tracker()`` (``gpu_reader="auto"``) used on this machine, and why: the reader of
+  the rows measured with ``Tracker()``;
 - GPU readers (``--gpu-reader-rows``): the in-process reader (``gpu_reader="thread"``) beside the out-of-process
-  one (``gpu_reader="process"``: a child process loads NVML and publishes its readings in shared memory), each in
+  one (``gpu_reader="process"``: a child process loads NVML and publishes its readings in shared memory) and the
+  default ``auto`` (its column is named after the reader it used, ``auto->process`` or ``auto->thread``), each in
   fresh processes tracking at 10 Hz (warm home): the workload process's ``start()``, its +peak RSS, its CPU (per
   second of tracking, bare sleeping process subtracted), and for the process reader the child's own peak RSS
   (whole interpreter) and CPU, so that nothing is hidden. ``real``: this machine's NVIDIA GPUs (``/dev``, the driver's
@@ -220,9 +225,11 @@ def read_us() -> tuple[float, float]:
         rapl.close()
 
 
-def measure_overhead(repeats: int) -> tuple[float, float, float, float]:
+def measure_overhead(repeats: int) -> tuple[float, float, float, float, float, float]:
     """(median wall ms of `aifootprint measure -- true`, of `true` alone, median CPU ms of measure (user + system:
-    the steadier figure on a loaded machine), peak RSS MiB of measure)."""
+    the steadier figure on a loaded machine), peak RSS MiB of measure, median wall ms of `aifootprint measure --
+    sleep 0.5`, of `sleep 0.5` alone). The second pair is the fixed overhead on a command that runs long enough for
+    the sampler to start ticking and the GPUs (if any) to open: what ``measure`` adds to a short real command."""
     # the console script of this interpreter's environment, not the first on PATH (a pyenv shim there adds its
     # own ~0.1 s and may run another installation)
     script = Path(sys.executable).with_name("aifootprint")
@@ -245,11 +252,15 @@ def measure_overhead(repeats: int) -> tuple[float, float, float, float]:
     ours = statistics.median(wall(measure) for _ in range(repeats))
     ours_cpu = statistics.median(cpu)
     bare = statistics.median(wall(["true"]) for _ in range(repeats))
+    sleep = [*cmd, "measure", "--json", "--", "sleep", "0.5"]
+    wall(sleep)  # discarded, as the first `true` run
+    ours_sleep = statistics.median(wall(sleep) for _ in range(repeats))
+    bare_sleep = statistics.median(wall(["sleep", "0.5"]) for _ in range(repeats))
     code = ("import resource, subprocess, sys\n"
             f"subprocess.run({measure!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
     rss = float(_run(code, home))
-    return ours, bare, ours_cpu, rss
+    return ours, bare, ours_cpu, rss, ours_sleep, bare_sleep
 
 
 READER_RUN = r"""
@@ -280,9 +291,21 @@ time.sleep(spec["seconds"])
 c1, w1, k1 = time.process_time(), time.perf_counter(), sum(cpu_s(p) for p in readers)
 child_rss = sum(rss("VmHWM", p) for p in readers) if readers else math.nan
 tr.stop()
+used = [n.code.removeprefix("gpu-reader-") for n in tr.details if n.code in ("gpu-reader-process", "gpu-reader-thread")]
 print(json.dumps({"start_ms": start_ms, "rss_mib": rss("VmHWM") - r0, "cpu_pct": (c1 - c0) / (w1 - w0) * 100,
                   "child_rss_mib": child_rss, "child_cpu_pct": (k1 - k0) / (w1 - w0) * 100 if readers else math.nan,
-                  "gpus": gpus}))
+                  "gpus": gpus, "used": used[-1] if used else spec["mode"]}))
+"""
+
+#: Which GPU reader the default ``Tracker()`` (``gpu_reader="auto"``) uses on this machine, and why (the detail
+#: it records with the run), in a fresh process: the reader of the rows measured with ``Tracker()``.
+DEFAULT_READER = r"""
+from aifootprint.measure import Tracker
+tr = Tracker(); tr.start(); tr.wait_open(60); tr.stop()
+chosen = [n for n in tr.details if n.code in ("gpu-reader-process", "gpu-reader-thread")]
+fallback = [n for n in tr.notes if n.code == "gpu-reader-fallback"]
+print(tr.config.gpu_reader + " -> " + (chosen[-1].code.removeprefix("gpu-reader-") + " (" + chosen[-1].message + ")"
+      if chosen else "no GPU reader (no GPU found)") + ("; " + fallback[0].message if fallback else ""))
 """
 
 
@@ -302,8 +325,10 @@ def fake_nvml_node() -> tuple[dict[str, str], dict[str, str]] | None:
 
 
 def gpu_reader_rows(kind: str, seconds: float) -> tuple[str, dict[str, dict[str, float]]]:
-    """Medians over :data:`SAMPLER_PROCESSES` fresh processes of :data:`READER_RUN` for each GPU reader; ``kind``:
-    ``real``, ``fake`` or ``auto`` (see the module docstring). Returns (what was measured, rows by reader)."""
+    """Medians over :data:`SAMPLER_PROCESSES` fresh processes of :data:`READER_RUN` for each GPU reader (``thread``,
+    ``process`` and the default ``auto``, whose column is named after the reader it used: ``auto->process``);
+    ``kind``: ``real``, ``fake`` or ``auto`` (see the module docstring). Returns (what was measured, rows by
+    reader)."""
     if kind == "auto":
         kind = "real" if any(Path("/dev").glob("nvidia[0-9]*")) or Path("/dev/nvidiactl").exists() else "fake"
     env_extra: dict[str, str] = {}
@@ -314,7 +339,8 @@ def gpu_reader_rows(kind: str, seconds: float) -> tuple[str, dict[str, dict[str,
             return "skipped (no C compiler to build the fake NVML library)", {}
         env_extra, sensors = node
     rows: dict[str, dict[str, float]] = {}
-    for mode in ("thread", "process"):
+    used: dict[str, str] = {}
+    for mode in ("thread", "process", "auto"):
         runs = []
         env = {**bench_env(), **env_extra}  # one home: warm after the first run, as the "start() warm" row
         for _ in range(SAMPLER_PROCESSES[0] + 1):
@@ -325,7 +351,9 @@ def gpu_reader_rows(kind: str, seconds: float) -> tuple[str, dict[str, dict[str,
                 raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         runs = runs[1:]  # the first wrote the bytecode and the per-machine caches
+        used[mode] = "/".join(sorted({str(r.pop("used")) for r in runs}))
         rows[mode] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    rows[f"auto->{used['auto']}"] = rows.pop("auto")  # the default: the column says which reader it used
     what = ("this machine's NVIDIA GPUs (driver NVML)" if kind == "real" else
             "fake NVML library (tests/measure/fake_nvml.c, 2 GPUs; its calls cost microseconds, not a driver's)")
     return what, rows
@@ -394,7 +422,8 @@ def main() -> None:
     fake_read_us, rapl_read_us = read_us()
     readers_what, readers = ("not measured (--gpu-reader-rows none)", {}) if args.gpu_reader_rows == "none" else \
         gpu_reader_rows(args.gpu_reader_rows, args.sampler_s)
-    m_wall, true_wall, m_cpu, m_rss = measure_overhead(n)
+    m_wall, true_wall, m_cpu, m_rss, m_sleep_wall, sleep_wall = measure_overhead(n)
+    default_reader = _run(DEFAULT_READER, tempfile.mkdtemp(prefix="afp-bench-"))
     load1 = os.getloadavg()
 
     from aifootprint.measure.config import TrackerConfig
@@ -421,6 +450,7 @@ def main() -> None:
         f"load average before {load0[0]:.2f}, after {load1[0]:.2f} (above ~0.5 per CPU the figures are noisy); "
         f"medians of {n} fresh processes",
         f"bare interpreter start: {bare:.1f} ms",
+        f"GPU reader of the Tracker() rows (the default gpu_reader): {default_reader}",
         "",
         f"{'':36}" + "".join(f"{t:>14}" for t in rows) + "   target",
     ]
@@ -447,18 +477,20 @@ def main() -> None:
         "",
         f"aifootprint measure --json -- true  {m_wall:7.1f} ms wall; `true` alone {true_wall:.1f} ms; "
         f"fixed overhead {m_wall - true_wall:.1f} ms (target <= 150 ms); CPU {m_cpu:.1f} ms; peak RSS {m_rss:.1f} MiB",
+        f"aifootprint measure --json -- sleep 0.5  {m_sleep_wall:7.1f} ms wall; `sleep 0.5` alone {sleep_wall:.1f} ms; "
+        f"fixed overhead {m_sleep_wall - sleep_wall:.1f} ms (target <= 150 ms; measure's default GPU reader: thread)",
         "",
         f"GPU readers, {readers_what}:",
     ]
     if readers:
-        lines.append(f"{'':44}{'thread':>12}{'process':>12}   target")
+        lines.append(f"{'':44}" + "".join(f"{c:>15}" for c in readers) + "   target")
         reader_labels = [("start_ms", "workload start() [ms]", "<= 20"),
                          ("rss_mib", "workload +peak RSS at 10 Hz [MiB]", "<= 10"),
                          ("cpu_pct", "workload CPU at 10 Hz [% core]", "<= 0.2"),
                          ("child_rss_mib", "reader process peak RSS, whole [MiB]", "(not in the workload)"),
                          ("child_cpu_pct", "reader process CPU at 10 Hz [% core]", "(not in the workload)"),
                          ("gpus", "GPUs measured", "")]
-        lines += table_lines(reader_labels, readers, ["thread", "process"], 44, 12, idle_cpu,
+        lines += table_lines(reader_labels, readers, list(readers), 44, 15, idle_cpu,
                              lambda row, key: row[key] == row[key])  # NaN: not measured (no reader process)
         lines.append(f"({args.sampler_s:g} s per process after a 1 s warm-up, GPUs open; medians of "
                      f"{SAMPLER_PROCESSES[0]} fresh processes each; the workload's CPU and RSS include the CPU and "

@@ -63,7 +63,7 @@ def interpreter_problem(executable: str | None = None, running: str = "/proc/sel
                 "embedded in it (uwsgi, mod_wsgi, a frozen application)")
     try:
         here, there = os.path.realpath(running, strict=True), os.path.realpath(exe, strict=True)
-    except (OSError, TypeError):  # TypeError: realpath(strict=) before Python 3.10
+    except OSError:
         return f"cannot check that {exe} is the interpreter running this process (no {running})"
     if here != there:
         return (f"this process runs {here}, not sys.executable {exe} ({there}): Python is embedded in another "
