@@ -5,6 +5,8 @@ more than the Monte Carlo itself on the first pass over varied request sizes, ``
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from aifootprint.estimate.inference import RequestEstimator
@@ -41,3 +43,25 @@ def test_an_open_model_unit_is_the_static_monte_carlo() -> None:
     est.result(700, 120)
     cache = cache_of(est)
     assert cache._static is not None and cache.unit().energy_wh is cache._static.energy_wh
+
+
+class CountingVariants(RequestEstimator):
+    """The real estimator, counting the look-ups of its low / high parameter-count variants."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(model)
+        self.variant_lookups = 0
+
+    def _variant(self, arch: Any) -> RequestEstimator:
+        self.variant_lookups += 1
+        return super()._variant(arch)
+
+
+def test_a_closed_model_looks_its_variants_up_once() -> None:
+    """Each new request size of a closed model takes two point estimates at its low and high parameter counts; their
+    estimators are looked up once per result cache (a look-up hashes the whole architecture dataclass: ~2.5 µs, was
+    paid twice per new size)."""
+    est = CountingVariants("gpt-4o")
+    for i in range(10):
+        est.result(100 + 37 * i, 20 + i)
+    assert est.variant_lookups == 2

@@ -313,7 +313,8 @@ class ResultCache:
     """The request-independent parts of one estimator's results (module docstring), built on first use and kept by
     the estimator; :meth:`result` is :meth:`.inference.RequestEstimator.result`. Safe to share between threads."""
 
-    __slots__ = ("_keys", "_lock", "_static", "est", "factors", "figures", "fixed", "is_range", "max_units", "units")
+    __slots__ = ("_keys", "_lock", "_static", "_variants", "est", "factors", "figures", "fixed", "is_range",
+                 "max_units", "units")
 
     def __init__(self, est: RequestEstimator) -> None:
         self.est = est
@@ -326,6 +327,9 @@ class ResultCache:
         self.factors = point_factors(est)
         self._static: _Static | None = None
         self._keys: dict[tuple[float, float], tuple[tuple[int, int] | None]] = {}
+        #: a closed model's estimators at its low and high parameter counts (looked up once: the registry's
+        #: architecture, a frozen dataclass, hashes all its fields on every lookup)
+        self._variants: tuple[RequestEstimator, RequestEstimator] | None = None
         self._lock = threading.Lock()
 
     def unit(self, key: tuple[int, int] | None = None) -> Unit:
@@ -350,10 +354,12 @@ class ResultCache:
         """A closed model's parameter-range factors for this request — (energy at the low, at the high parameter
         counts) ÷ best — as multiples of :data:`FACTOR_STEP` in log space; None when the range is empty. Two point
         estimates, computed for every request (no state: the same request always gets the same key)."""
-        est = self.est
-        m = est.model
-        lo = est._variant(m.low).estimate(input_tokens, output_tokens).energy_wh
-        hi = est._variant(m.high).estimate(input_tokens, output_tokens).energy_wh
+        variants = self._variants
+        if variants is None:
+            est = self.est
+            variants = self._variants = (est._variant(est.model.low), est._variant(est.model.high))
+        lo = variants[0].estimate(input_tokens, output_tokens).energy_wh
+        hi = variants[1].estimate(input_tokens, output_tokens).energy_wh
         lo, hi = min(lo, best_wh), max(hi, best_wh)
         if not (hi > lo and best_wh > 0):
             return None
