@@ -191,3 +191,34 @@ def test_measure_takes_auto_and_says_which_reader_it_used(tmp_path: Path) -> Non
     assert _reader_inputs("auto", chose) == {"gpu_reader": "auto", "gpu_reader_used": "process"}
     assert _reader_inputs("process", chose) == {"gpu_reader": "process"}
     assert _reader_inputs("thread", chose) == {}
+
+
+NO_SHARED_MEMORY = r"""
+import json, resource, signal, sys, time
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a file grown past the limit is an error (EFBIG), not a kill
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))   # the reader's shared memory (~23 kB) cannot be sized
+from aifootprint.measure.sensors.discovery import SensorConfig
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+tr = Tracker(TrackerConfig(store=False, sensors=SensorConfig(dev_root=sys.argv[1], cpu_tdp_w=10.0, ram_gb=1.0,
+                                                             powercap_root=sys.argv[2])))
+tr.start(); tr.wait_open(10); time.sleep(0.3)
+r = tr.stop()
+print(json.dumps({"notes": [[n.code, n.message] for n in r.notes],
+                  "gpus": sorted(d.device for d in r.devices if d.component == "gpu" and d.energy_j > 0)}))
+"""
+
+
+def test_no_shared_memory_under_auto_falls_back_too(library: Path, tmp_path: Path) -> None:
+    """The shared memory cannot be created (here: a file-size limit makes sizing it fail with EFBIG; elsewhere an
+    old kernel without memfd_create, or a sandbox): under ``auto`` the GPUs are read in-process, flagged; it used to
+    escape as an exception on the GPUs' thread, leaving them unmeasured."""
+    dev, none = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home"),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", NO_SHARED_MEMORY, dev, none], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["gpus"] == sorted(POWER_W)
+    fallback = [m for code, m in out["notes"] if code == "gpu-reader-fallback"]
+    assert fallback and "shared memory could not be created" in fallback[0], out["notes"]

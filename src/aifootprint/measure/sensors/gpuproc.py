@@ -402,9 +402,23 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
 
     from ...errors import InputError
 
+    def failed(why: str) -> str:
+        if reader.kind != "auto":
+            notice = Notice("gpu-reader-failed", f"{why}: GPU energy is NOT included in this measurement", "gpu")
+            found.notes.append(notice)
+            found.hints.append(notice)
+        return why
+
     size = shm.size(shm.MAX_DEVICES)
-    fd = _shared_file(size)
-    buf = mmap.mmap(fd, size)
+    try:  # memfd_create is Linux 3.17+; a sandbox may refuse it or the mapping
+        fd = _shared_file(size)
+    except OSError as exc:
+        return failed(f"the GPU reader's shared memory could not be created ({exc})")
+    try:
+        buf = mmap.mmap(fd, size)
+    except (OSError, ValueError) as exc:
+        os.close(fd)
+        return failed(f"the GPU reader's shared memory could not be mapped ({exc})")
     if pids is not None:
         shm.write_pids(buf, pids())
     spec = {"fd": fd, "hz": reader.hz, "gpus": list(cfg.gpus) if cfg.gpus is not None else None,
@@ -414,13 +428,6 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-
-    def failed(why: str) -> str:
-        if reader.kind != "auto":
-            notice = Notice("gpu-reader-failed", f"{why}: GPU energy is NOT included in this measurement", "gpu")
-            found.notes.append(notice)
-            found.hints.append(notice)
-        return why
 
     try:
         proc = subprocess.Popen([*command, json.dumps(spec)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
