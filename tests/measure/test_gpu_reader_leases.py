@@ -48,7 +48,7 @@ def _seqs(tracker: Tracker) -> dict[str, int]:
     for tr in tracker._tracks:
         sensor: Any = tr.sensor
         if sensor.component == "gpu":
-            out[sensor.device] = int(shm.read_slot(sensor._client.buf, sensor._index)[0])  # type: ignore[index]
+            out[sensor.device] = int(shm.read_slot(sensor._client.buf, sensor._index)[0])  # type: ignore[index,arg-type]
     return out
 
 
@@ -64,6 +64,13 @@ def test_a_ranks_reader_reads_only_the_gpus_it_holds_and_takes_over(library: Pat
     after = (_seqs(first), _seqs(second))
     assert all(after[0][d] > before[0][d] for d in POWER_W)  # the holder's reader reads its GPUs
     assert after[1] == before[1]  # the other rank's reader reads none of them
+    beats = set()  # and, reading nothing, it wakes every idle_tick_s (0.5 s) for its heartbeat, not every 0.1 s
+    buf = second._tracks[0].sensor._client.buf  # type: ignore[attr-defined]
+    end = time.monotonic() + 1.2
+    while time.monotonic() < end:
+        beats.add(shm.HEADER.unpack_from(buf, 0)[4])
+        time.sleep(0.01)
+    assert 2 <= len(beats) <= 4, sorted(beats)
     first.stop()
     stopped = second.elapsed_s()
     time.sleep(2.5)  # the second rank retries the leases every second
@@ -71,7 +78,7 @@ def test_a_ranks_reader_reads_only_the_gpus_it_holds_and_takes_over(library: Pat
     time.sleep(0.3)
     assert all(_seqs(second)[d] > taken[d] for d in POWER_W)  # its reader reads them now
     result = second.stop()
-    codes = [n.code for n in result.notes]
+    codes = [n.code for n in result.warnings()]
     assert "lease-taken" in codes and "gpu-reader-failed" not in codes
     assert not [g for g in result.gaps if g.device in POWER_W]
     gpus = {d.device: d.energy_j for d in result.devices if d.component == "gpu"}

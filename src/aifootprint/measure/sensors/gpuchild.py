@@ -75,6 +75,13 @@ def idle_after_s(hz: float) -> float:
     return 2.0 * max(4.0 / hz, 1.0)
 
 
+def idle_tick_s(hz: float) -> float:
+    """The loop's period while no device is wanted [s]: half the parent's staleness bound (four ticks, at least
+    1 s), so that the heartbeat stays fresh for :meth:`.gpuproc.ReaderClient.answering` (a design bound: an idle
+    reader wakes twice a second at 10 Hz instead of ten times)."""
+    return 0.5 * max(4.0 / hz, 1.0)
+
+
 class Publisher:
     """Reads the sensors its parent reads (:func:`.readershm.wanted`) and writes their readings into the mapping.
 
@@ -88,14 +95,18 @@ class Publisher:
         self.sensors = sensors
         self.idle_s = idle_s
         self.since = time.monotonic()  # the hello: every device is read until idle_s after it
+        self.busy = True
         self._methods: dict[str, bytes] = {}  # each method's bytes, encoded once
 
     def publish(self, full: bool) -> None:
+        """Read the wanted devices, publish their readings and the heartbeat; :attr:`busy`: some device was read."""
         clock = time.monotonic
         now, since, idle_s, buf = clock(), self.since, self.idle_s, self.buf
+        self.busy = False
         for i, sensor in enumerate(self.sensors):
             if not shm.wanted(buf, i, now, since, idle_s):
                 continue
+            self.busy = True
             begun = clock()
             error = ""
             try:
@@ -179,12 +190,15 @@ def serve(spec: dict[str, Any]) -> int:
 
 
 def _loop(pub: Publisher, tick_s: float) -> None:
-    """Read every ``tick_s`` on a fixed grid (as the tracker's sampler does); answer requests between ticks."""
+    """Read every ``tick_s`` on a fixed grid (as the tracker's sampler does); answer requests between ticks. While
+    no device is wanted (another rank holds them all), tick every :func:`idle_tick_s` instead: the heartbeat only."""
     clock = time.monotonic
     deadline = clock()
     pending = b""
+    idle_tick = idle_tick_s(1.0 / tick_s)
     while True:
-        deadline += tick_s
+        step = tick_s if pub.busy else idle_tick
+        deadline += step
         while True:
             wait = deadline - clock()
             ready, _, _ = select.select([0], [], [], max(0.0, wait))
@@ -203,7 +217,7 @@ def _loop(pub: Publisher, tick_s: float) -> None:
                 elif request.startswith(b"r"):
                     os.write(1, request + b" " + json.dumps(pub.report(), default=str).encode() + b"\n")
         now = clock()
-        if now - deadline > tick_s:  # woke more than a tick late (suspended, starved): restart the grid
+        if now - deadline > step:  # woke more than a tick late (suspended, starved): restart the grid
             deadline = now
         pub.publish(False)
 
