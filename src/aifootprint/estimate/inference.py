@@ -115,6 +115,7 @@ class RequestEstimator:
         "_batch_f",
         "_batch_source",
         "_context_max",
+        "_counts",
         "_datacenter",
         "_fixed_n",
         "_host_w",
@@ -187,6 +188,9 @@ class RequestEstimator:
         self._batch_f = float(self.config.batch)
         self._batch_source = ""  # set on an estimator whose batch sizing lowered (at_batch)
         self._too_large: dict[float, InputError] = {}  # contexts no count holds at this batch (sizing.BatchTooLarge)
+        #: contexts outside the precomputed limits → the count sized for them (kept, shared with the low / high
+        #: parameter-count variants: the same memory, so the same count; dropped whole when full)
+        self._counts: dict[float, int] = {}
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         self._site: Site | None = site
         self._provider_note = ""
@@ -281,15 +285,23 @@ class RequestEstimator:
         n = self._fixed_n
         ctx = input_tokens + output_tokens
         if n is None:
+            sized = self._counts
+            n = sized.get(ctx)
+            if n is not None:
+                return n
             known = self._too_large.get(ctx)
             if known is not None:  # a context already found too long for the batch: its answer, not the search again
                 raise known.with_traceback(None)
             try:
-                return self._accelerators_needed(self.costs, self.cal, self._batch, ctx)
+                n = self._accelerators_needed(self.costs, self.cal, self._batch, ctx)
             except InputError as exc:
                 if len(self._too_large) < TOO_LARGE_CACHE_SIZE:
                     self._too_large[ctx] = exc
                 raise
+            if len(sized) >= COUNT_CACHE_SIZE:
+                sized.clear()
+            sized[ctx] = n
+            return n
         need = self._memory_needed_bytes(self.costs, self._batch, ctx, float(n))
         if n * self.cal.memory_bytes < need:
             from .sizing import least_accelerators
@@ -446,6 +458,9 @@ def estimate_request(model: str | Architecture, input_tokens: float, output_toke
 
 #: Contexts remembered per estimator as too long for its batch (each answered without the sizing search again).
 TOO_LARGE_CACHE_SIZE = 1024
+#: Contexts outside the precomputed limits whose accelerator count an estimator keeps (a sizing search is a few
+#: memory evaluations, ~1-4 µs, paid by the point estimates at the low / high parameter counts too).
+COUNT_CACHE_SIZE = 4096
 #: Estimators kept per registry before the oldest are dropped.
 ESTIMATOR_CACHE_SIZE = 256
 
