@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from aifootprint.estimate.inference import RequestEstimator
+from aifootprint.estimate.inference import RequestConfig, RequestEstimator
 from aifootprint.estimate.request_result import Product, cache_of, factor_range
 from aifootprint.uncertainty import PERCENTILES, Uncertain
 
@@ -65,3 +65,26 @@ def test_a_closed_model_looks_its_variants_up_once() -> None:
     for i in range(10):
         est.result(100 + 37 * i, 20 + i)
     assert est.variant_lookups == 2
+
+
+def test_an_estimator_lowered_to_fit_the_kv_cache_shares_the_draws() -> None:
+    """A request whose KV cache the batch cannot hold is estimated at a lower batch (``at_batch``): the same model,
+    accelerator, site and boundary, so the same draws; that estimator takes its parent's Monte Carlo (static draws,
+    and a factor pair's products the parent already has) instead of drawing them again, with the same numbers as an
+    estimator built at that batch from scratch."""
+    est = RequestEstimator("gpt-4o")
+    parent = cache_of(est)
+    est.result(700, 120)
+    res = est.result(30_000, 2_000)
+    batch = res.inputs["batch"]
+    assert batch < est.config.batch
+    child = cache_of(est.at_batch(batch))
+    assert child._parent is parent
+    assert child.static().energy_wh is parent.static().energy_wh
+    assert child.static().embodied_g is parent.static().embodied_g
+    for key in parent.units:
+        assert child.unit(key).energy_wh is parent.units[key].energy_wh
+    fresh = RequestEstimator("gpt-4o", RequestConfig(batch=batch)).result(30_000, 2_000)
+    for q in ("energy_wh", "carbon_g", "water_l", "embodied_carbon_g"):
+        assert res.values[q].to_dict() == fresh.values[q].to_dict()
+    assert res.values["breakdown_wh"] == fresh.values["breakdown_wh"]

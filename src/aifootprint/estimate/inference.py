@@ -120,6 +120,7 @@ class RequestEstimator:
         "_fixed_n",
         "_host_w",
         "_idle_fraction",
+        "_lowered_from",
         "_memory_needed_bytes",
         "_notices",
         "_physics_costs",
@@ -187,6 +188,7 @@ class RequestEstimator:
         self._batch = self.config.batch
         self._batch_f = float(self.config.batch)
         self._batch_source = ""  # set on an estimator whose batch sizing lowered (at_batch)
+        self._lowered_from: RequestEstimator | None = None  # and the estimator it was lowered from
         self._too_large: dict[float, InputError] = {}  # contexts no count holds at this batch (sizing.BatchTooLarge)
         #: contexts outside the precomputed limits → the count sized for them (kept, shared with the low / high
         #: parameter-count variants: the same memory, so the same count; dropped whole when full)
@@ -442,6 +444,7 @@ class RequestEstimator:
             v = RequestEstimator(self.model, replace(self.config, batch=batch), self.registry, site=self._site)
             v._batch_source = (f"lowered from {self.config.batch} to fit the KV cache (notice batch-limited; "
                                "vLLM scheduler, KV-cache blocks)")
+            v._lowered_from = self  # its Monte Carlo is this one's (request_result.ResultCache)
             self._variants[key] = v
         return v
 
