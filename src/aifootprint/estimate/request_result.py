@@ -53,7 +53,7 @@ Spans = tuple[float, float, float, float, float, float]
 Factors = tuple[float, float, float, float]
 
 #: Relative step (5 %) to which a closed model's parameter-range factors are rounded (in log space) before their
-#: Monte Carlo unit is looked up. Each distinct factor pair costs one Monte Carlo (~2 ms); at 3 digits a mix of
+#: Monte Carlo unit is looked up. Each distinct factor pair costs one Monte Carlo (~1 ms); at 3 digits a mix of
 #: request sizes gives hundreds (766 over 5,000 random gpt-4o-mini sizes), at 5 % a few dozen (27). Finer steps do
 #: not bring the ranges closer to the unrounded ones: their differences (≤ 2.5 % over random sizes) are the Monte
 #: Carlo's own noise between neighbouring factors (1 % steps: 233 pairs, ≤ 2.0 %). Measured for the client hooks
@@ -61,7 +61,8 @@ Factors = tuple[float, float, float, float]
 FACTOR_STEP = 0.05
 _LOG_STEP = math.log1p(FACTOR_STEP)
 #: Units kept per estimator (one per rounded parameter-range factor pair) before the oldest go: above the few dozen
-#: pairs a closed model meets over varied sizes; each holds 4 × 20,000 draws (640 kB).
+#: pairs a closed model meets over varied sizes; each holds its quantiles, and its three products' 20,000 draws
+#: (480 kB) only once something asks for them (:class:`Product`).
 UNIT_CACHE_SIZE = 64
 #: Request sizes whose rounded factor pair a closed model keeps (two point estimates saved per repeated size); the
 #: whole dictionary is dropped when full (one atomic ``clear``: no eviction for threads to collide in).
@@ -329,7 +330,9 @@ def factor_range(key: tuple[int, int] | None) -> tuple[float, float] | None:
 
 class ResultCache:
     """The request-independent parts of one estimator's results (module docstring), built on first use and kept by
-    the estimator; :meth:`result` is :meth:`.inference.RequestEstimator.result`. Safe to share between threads."""
+    the estimator; :meth:`result` is :meth:`.inference.RequestEstimator.result`. Safe to share between threads.
+    The cache of an estimator lowered to fit the KV cache (:meth:`.inference.RequestEstimator.at_batch`) takes its
+    parent's draws (:func:`_static`, :func:`build_unit`)."""
 
     __slots__ = ("_keys", "_lock", "_parent", "_static", "_variants", "est", "factors", "figures", "fixed",
                  "is_range", "max_units", "units")

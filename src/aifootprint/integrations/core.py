@@ -31,7 +31,7 @@ relative 5th / 95th percentiles of the estimator's full result for the request (
 factors): the Monte Carlo unit the full result itself scales
 (:meth:`~aifootprint.estimate.request_result.ResultCache.unit_for`; for a closed model, one per rounded
 parameter-range factor pair, a few dozen per model). A request the batch cannot hold takes the full result's spread.
-So a call gives ``aifootprint estimate request``'s numbers, in a few microseconds (plus ~2 ms the first time a closed
+So a call gives ``aifootprint estimate request``'s numbers, in a few microseconds (plus ~1 ms the first time a closed
 model meets a new factor pair).
 """
 
