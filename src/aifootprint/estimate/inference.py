@@ -190,9 +190,7 @@ class RequestEstimator:
         self._batch_source = ""  # set on an estimator whose batch sizing lowered (at_batch)
         self._lowered_from: RequestEstimator | None = None  # and the estimator it was lowered from
         self._too_large: dict[float, InputError] = {}  # contexts no count holds at this batch (sizing.BatchTooLarge)
-        #: contexts outside the precomputed limits → the count sized for them (kept, shared with the low / high
-        #: parameter-count variants: the same memory, so the same count; dropped whole when full)
-        self._counts: dict[float, int] = {}
+        self._counts: dict[float, int] = {}  # context → count outside the limits (shared with the _variant copies)
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         self._site: Site | None = site
         self._provider_note = ""
@@ -461,8 +459,7 @@ def estimate_request(model: str | Architecture, input_tokens: float, output_toke
 
 #: Contexts remembered per estimator as too long for its batch (each answered without the sizing search again).
 TOO_LARGE_CACHE_SIZE = 1024
-#: Contexts outside the precomputed limits whose accelerator count an estimator keeps (a sizing search is a few
-#: memory evaluations, ~1-4 µs, paid by the point estimates at the low / high parameter counts too).
+#: Contexts whose searched accelerator count an estimator keeps (dropped whole when full; a search: a few fits).
 COUNT_CACHE_SIZE = 4096
 #: Estimators kept per registry before the oldest are dropped.
 ESTIMATOR_CACHE_SIZE = 256
