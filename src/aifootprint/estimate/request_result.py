@@ -139,7 +139,7 @@ def product(base: Any, factor: Uncertain, remake: Callable[[], Uncertain]) -> An
 class Product(Uncertain):
     """``base × factor`` whose quantiles are known and whose draws are multiplied again on first use (arithmetic,
     ``samples()``). A closed model's :class:`Unit` holds three: keeping their draws (and the factor's) put 4 × 160 kB
-    of fresh memory in each unit, whose first touch (page faults) cost ~0.9 ms more per unit than the Monte Carlo
+    of fresh memory in each unit, whose first touch (page faults) cost 0.4-0.7 ms more per unit than the Monte Carlo
     that does not keep them (120 unit builds in a row, 2-CPU VM)."""
 
     def __init__(self, base: Uncertain, remake: Callable[[], Uncertain], quantiles: tuple[float, float, float],
