@@ -2,7 +2,8 @@
 dependency of aifootprint): point estimate, full result (ranges, impacts, assumptions — the like-for-like of
 EcoLogits' call), by-name one-shot ``estimate_request(model, …)``, vectorised arrays with ranges; and the full result
 over varied request sizes (2,000 random sizes from a fixed seed, in a fresh process: the first pass, which builds a
-closed model's Monte Carlo units, and later passes), beside EcoLogits on the same sizes.
+closed model's Monte Carlo units, and later passes; medians over 3 fresh processes), beside EcoLogits on the same
+sizes.
 
 Targets (issue 8): full ``.result()`` ≤ 50 µs; one-shot ``estimate_request`` ≤ 50 µs; point estimate ≤ 10 µs;
 vectorised ≥ 1,000,000 requests/s with ranges, on one core.
@@ -124,15 +125,26 @@ _VARIED_TIME = ("def one_pass():\n    t = time.perf_counter()\n    for i, o in s
                 "print(first, later)\n")
 
 
-def varied_us(tool: str, model: str = "gpt-4o-mini", passes: int = 5) -> tuple[float, float]:
+#: Fresh processes per tool and model for the varied sizes: a first pass is one pass, which a moment's load on a shared
+#: machine can slow by half; the median of a few processes is not moved by one such moment.
+VARIED_PROCESSES = 3
+
+
+def varied_us(tool: str, model: str = "gpt-4o-mini", passes: int = 5,
+              processes: int = VARIED_PROCESSES) -> tuple[float, float]:
     """(first pass, median of ``passes`` later passes) [µs per call] of ``tool``'s full estimate over the
-    :data:`VARIED_N` varied sizes, in a fresh process."""
+    :data:`VARIED_N` varied sizes in a fresh process; each the median over ``processes`` fresh processes."""
     code = (_VARIED_SIZES + _VARIED_CALL[tool].replace("MODEL", repr(model))
             + _VARIED_TIME.replace("PASSES", str(passes)))
     env = {**bench_env(), "PYTHONWARNINGS": "ignore"}
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout
-    first, later = (float(x) for x in out.split()[-2:])
-    return first, later
+    firsts, laters = [], []
+    for _ in range(processes):
+        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                             env=env).stdout
+        first, later = (float(x) for x in out.split()[-2:])
+        firsts.append(first)
+        laters.append(later)
+    return statistics.median(firsts), statistics.median(laters)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines.append("")
     lines.append(f"full result() over {VARIED_N:,} varied sizes (log-uniform 10-30,000 in, 5-2,000 out, seed "
                  f"{VARIED_SEED}; fresh process; first pass, which builds a closed model's Monte Carlo units, and the "
-                 "median of 5 later passes):")
+                 f"median of 5 later passes; each the median of {VARIED_PROCESSES} processes):")
     for model in ("llama-3.1-8b", "qwen3-30b-a3b", "gpt-4o-mini", "gpt-4o"):
         first, later = varied_us("aifootprint", model)
         lines.append(f"{model:14s} full result(), varied sizes: first pass {first:6.1f} µs, later passes "
