@@ -439,7 +439,8 @@ class RequestEstimator:
         if v is None:
             from dataclasses import replace
 
-            v = RequestEstimator(self.model, replace(self.config, batch=batch), self.registry, site=self._site)
+            v = RequestEstimator(self.model, replace(self.config, batch=batch), self.registry, site=self.site())
+            v._provider_note = self._provider_note  # the site is the parent's, and so is its notice
             v._batch_source = (f"lowered from {self.config.batch} to fit the KV cache (notice batch-limited; "
                                "vLLM scheduler, KV-cache blocks)")
             v._lowered_from = self  # its Monte Carlo is this one's (request_result.ResultCache)
