@@ -73,10 +73,7 @@ def request_assumptions(est: RequestEstimator) -> list[Assumption]:
         Assumption("power_limit_w", round(c.max_power_w, 1), "W", "hardware registry (datasheet)"),
         Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", src),
         Assumption("energy_per_byte_pj", round(c.energy_per_byte_j * 1e12, 4), "pJ", src),
-        Assumption("power_model", "straight line from idle, cut at the power limit" if c.linear_power else
-                   "soft cap below the power limit", "-",
-                   "GPU-bound engine on a calibrate profile: docs/validation_h200.md §5" if c.linear_power else
-                   "docs/methodology/inference.md §3 (o)"),
+        power_model_assumption(c),
         Assumption("engine", est.engine.name, "-", est.engine.source),
         Assumption("engine_step_overhead_s", float(f"{est.engine.step_overhead_s:.4g}"), "s", est.engine.source),
         Assumption("engine_seq_overhead_s", float(f"{est.engine.seq_overhead_s:.4g}"), "s", est.engine.source),
@@ -97,6 +94,19 @@ def request_assumptions(est: RequestEstimator) -> list[Assumption]:
     if est.config.boundary == "datacenter":
         out.append(Assumption("idle_fraction", bd.IDLE_FRACTION, "-", "GO25 (derived: 0.02 / (0.14 + 0.06))"))
     return out
+
+
+def power_model_assumption(cal: Calibration, note: str = "") -> Assumption:
+    """How dynamic power meets the power limit in ``cal`` (:func:`~.physics.dynamic_energy`): the soft cap, or the
+    straight line from idle of a GPU-bound engine on a ``calibrate`` profile (:attr:`Calibration.linear_power`);
+    ``note`` is appended to the value (a task's denoising steps that keep the soft cap)."""
+    from aifootprint.result import Assumption
+
+    if cal.linear_power:
+        return Assumption("power_model", "straight line from idle, cut at the power limit" + note, "-",
+                          "GPU-bound engine on a calibrate profile: docs/validation_h200.md §5")
+    return Assumption("power_model", "soft cap below the power limit" + note, "-",
+                      "docs/methodology/inference.md §3 (o)")
 
 
 def _precision_source(est: RequestEstimator) -> str:

@@ -80,7 +80,8 @@ def compare_task(task: str, models: list[str] | None = None, config: TaskConfig 
                      for w in res.warnings if w not in site.warnings()]
     for name in general:
         rcfg = RequestConfig(hardware=cfg.hardware, accelerators=cfg.accelerators, boundary=cfg.boundary,
-                             location=cfg.location, operator=cfg.operator, engine=cfg.engine)
+                             location=cfg.location, operator=cfg.operator, engine=cfg.engine,
+                             calibration=cfg.calibration)
         llm = RequestEstimator(name, rcfg, registry, site=site)
         prompt, out = (n_tok + PROMPT_OVERHEAD_TOKENS, LABEL_TOKENS) if task == "classification" else (n_tok, 1)
         res = llm.result(prompt, out)

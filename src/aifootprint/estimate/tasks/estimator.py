@@ -188,8 +188,13 @@ class TaskEstimator:
             self.cal = self.cal if profile is None else apply_profile(self.cal, profile)
         from ..engines import engine_calibration
 
-        self.cal = engine_calibration(self.config.engine, self.cal, registry)
-        self.denoise_cal, self._denoise_src, self._denoise_fitted = denoise_calibration(self.cal, registry)
+        profiled, self.cal = self.cal, engine_calibration(self.config.engine, self.cal, registry)
+        # denoising steps keep the structure their energy per FLOP was fitted in (the soft cap above the serving
+        # floor, :mod:`.fit`): a GPU-bound engine's straight line from idle (``linear_power``) is drawn with a
+        # profile's own energies only (:func:`~aifootprint.estimate.engines.engine_calibration`)
+        denoise_base = engine_calibration(self.config.engine, replace(profiled, gpu_bound_power=None), registry) \
+            if self.cal.linear_power else self.cal
+        self.denoise_cal, self._denoise_src, self._denoise_fitted = denoise_calibration(denoise_base, registry)
         self.accelerators = accelerators_for(self.workload, self.cal, self.config.accelerators)
         fit = concurrent_decodes(self.workload, self.cal, self.accelerators)
         if fit is not None and fit < self.workload.concurrent:  # decode in waves whose caches fit (audit 2, item 3)
@@ -277,6 +282,7 @@ class TaskEstimator:
         from aifootprint.result import Assumption
 
         from ..engines import engine_bandwidth
+        from ..request_assumptions import power_model_assumption
 
         m, src = self.model, ";".join(self.model.sources)
         out = [Assumption("params_b", m.params_b, "billion", src)]
@@ -294,6 +300,8 @@ class TaskEstimator:
                            engine_bandwidth(self.config.engine, c)[1]),
                 Assumption("base_power_w", round(c.base_power_w, 1), "W", c.source),
                 Assumption("energy_per_flop_pj", round(c.energy_per_flop_j * 1e12, 4), "pJ", c.source),
+                power_model_assumption(c, "; denoising steps: soft cap below the power limit (the task fit's)"
+                                       if self.spec.task in ("image", "video") and c.linear_power else ""),
                 Assumption("band_5_95_factors", f"{band.band_low_factor:.3g}–{band.band_high_factor:.3g}", "×",
                            "docs/validation_tasks.md (leave-one-model-out)" if band is not c else
                            f"{c.source} (LLM band; this task is not validated per configuration)")]
@@ -323,6 +331,14 @@ class TaskEstimator:
         if self.cal.estimated:
             out.append(Notice("estimated-fallback", f"estimated: {self.cal.name} has no serving measurements; "
                               "calibration scaled from a measured accelerator", ESTIMATED, self.cal.source))
+        if self.cal.linear_power:
+            out.append(Notice(
+                "profile-engine-bias", f"calibration profile with engine {self.config.engine}: power is the "
+                "profile's straight line from idle"
+                + (" (denoising steps: the task fit's soft cap)" if self.spec.task in ("image", "video") else "")
+                + ", which under-predicted GPU-bound LLM prefill and decode power on one H200 by 2-16 % (median 9 %; "
+                "docs/validation_h200.md, sections 1 and 5); not measured on this task", self.config.engine,
+                self.cal.source))
         if self.spec.task in ("image", "video") and not self._denoise_fitted:
             out.append(Notice("estimated-fallback", f"estimated: no diffusion measurements on {self.cal.name}: "
                               "H100's denoising constants used", ESTIMATED, self._denoise_src))

@@ -48,7 +48,7 @@ def estimate_multimodal(model: str, images: int, input_tokens: float, output_tok
     point = est.estimate(prompt, output_tokens)
     vision_acc_wh = 0.0
     if images:
-        costs = workload_cost(vision_workload(vis, images), est.cal, point.accelerators)
+        costs = workload_cost(vision_workload(vis, images), est.cal, point.accelerators, engine=est.engine.name)
         vision_acc_wh = sum(c.energy_j for c in costs) / 3600.0
     acc = point.prefill_wh + point.decode_wh
     vision_wh = vision_acc_wh * (point.energy_wh / acc if acc > 0 else 1.0)
