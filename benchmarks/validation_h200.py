@@ -80,11 +80,14 @@ def power_w(est: RequestEstimator, flops: float, moved: float, t: float) -> floa
 
 
 def idle_line_w(prof: CalibrationProfile, flops: float, moved: float, t: float) -> float:
-    """Diagnostic: the profile's own micro-benchmark terms as a straight line from its idle power, no serving
-    floor, capped at the limit (idle + e_flop x FLOP/s + e_byte x bytes/s)."""
-    p = (prof.idle_power_w + prof.energy_pj_per_flop * 1e-12 * flops / t
-         + prof.energy_pj_per_byte * 1e-12 * moved / t)
-    return float(min(p, prof.power_limit_w))
+    """The rule of §5 read off the profile file alone: its own micro-benchmark terms as a straight line from its idle
+    power, no serving floor, cut at the limit (idle + e_flop x FLOP/s + e_byte x bytes/s), through the estimator's one
+    implementation of the cut (:func:`~aifootprint.estimate.physics.dynamic_energy`). :func:`power_rows` checks that
+    the estimator with the profile (``engines.engine_calibration``) draws exactly this."""
+    from aifootprint.estimate.physics import dynamic_energy
+
+    d = prof.energy_pj_per_flop * 1e-12 * flops / t + prof.energy_pj_per_byte * 1e-12 * moved / t
+    return prof.idle_power_w + float(dynamic_energy(d, prof.power_limit_w - prof.idle_power_w, True))
 
 
 def floorless_soft_cap_w(prof: CalibrationProfile, flops: float, moved: float, t: float) -> float:
@@ -119,7 +122,8 @@ def report() -> str:
              "so its §1 column is a consistency check and §5 is its test (see the script's docstring).", "",
              "## 1. Power model alone (modelled work ÷ measured step time → mean power)", "",
              "| model | phase | batch | achieved TB/s | achieved TFLOP/s | measured W | shipped H200 terms | "
-             "calibrate profile, serving floor (until 0.3.0) | calibrate profile, now (line from idle) |",
+             "calibrate profile, serving floor (until 0.3.0) | calibrate profile, now: line from idle "
+             "(*consistency check*: chosen on these rows) |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     rows_1, errs, times = power_rows(measured, PROFILE)
     lines += rows_1
@@ -264,7 +268,11 @@ def power_rows(measured: list[dict[str, Any]], profile_path: Path
         errs["shipped"].append(p_s / meas - 1.0)
         errs["floor"].append(p_f / meas - 1.0)
         errs["profile"].append(p_p / meas - 1.0)
-        errs["line"].append(idle_line_w(profile, flops, moved, t) / meas - 1.0)
+        p_l = idle_line_w(profile, flops, moved, t)
+        if abs(p_p / p_l - 1.0) > 1e-9:  # the estimator must draw the rule that was tested (§5)
+            raise SystemExit(f"the estimator's profile power {p_p:.3f} W is not the rule's line {p_l:.3f} W "
+                             f"({r['shape']} {r['phase']} batch {r['batch_size']})")
+        errs["line"].append(p_l / meas - 1.0)
         errs["soft"].append(floorless_soft_cap_w(profile, flops, moved, t) / meas - 1.0)
         times.append((r, model_step_s(shipped, r)))
         lines.append(f"| {r['shape']} | {r['phase']} | {r['batch_size']} | {moved / t / 1e12:.2f} | "
@@ -309,7 +317,7 @@ def compiled_section(results: Path = RESULTS) -> list[str]:
     batches = ", ".join(str(r["batch_size"]) for r in measured)
     out += [f"From `{path.name}` with the profile `{profile_path.name}`:", "",
             "| model | phase | batch | achieved TB/s | achieved TFLOP/s | measured W | shipped H200 terms | "
-            "calibrate profile, serving floor (until 0.3.0) | calibrate profile, now (line from idle) |",
+            "calibrate profile, serving floor (until 0.3.0) | calibrate profile, now: line from idle (**the test**) |",
             "|---|---|---:|---:|---:|---:|---:|---:|---:|",
             *lines, "",
             f"Median |error|: shipped {100 * med['shipped']:.1f} %, calibrate profile with the serving floor "
