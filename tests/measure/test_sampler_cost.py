@@ -134,3 +134,63 @@ def test_a_closed_writer_never_touches_the_store_again(tmp_path: Path) -> None:
     writer.add_samples([("r", "cpu", 0.2, 2.0, 10.0)])
     writer.write_queued()  # before: sqlite3.ProgrammingError (cannot operate on a closed database)
     assert RunStore(tmp_path / "runs.sqlite").count("samples") == 1
+
+
+class _RequestStore:
+    """The store interface the writer uses, recording each ``add_requests`` call (one call is one transaction in
+    :class:`RunStore`); ``busy`` first calls fail as a locked SQLite store does."""
+
+    def __init__(self, busy: int = 0) -> None:
+        self.calls: list[list[tuple[object, ...]]] = []
+        self.busy = busy
+
+    def begin_run(self, *_a: object) -> None: ...
+    def add_event(self, *_a: object) -> None: ...
+    def add_window(self, *_a: object) -> None: ...
+    def end_run(self, *_a: object) -> None: ...
+    def set_busy_timeout(self, _t: float) -> None: ...
+    def write_samples(self, _rows: object) -> None: ...
+
+    def add_requests(self, _run_id: str, rows: list[tuple[object, ...]]) -> None:
+        if self.busy:
+            self.busy -= 1
+            import sqlite3
+
+            exc = sqlite3.OperationalError("database is locked")
+            exc.sqlite_errorname = "SQLITE_BUSY"
+            raise exc
+        self.calls.append(list(rows))
+
+
+def test_requests_finished_between_two_store_writes_are_one_store_operation() -> None:
+    """Issue 12 (sampler CPU): each attributed request was a store operation of its own, one SQLite transaction
+    on the sampler thread (a server finishing a hundred requests a second made a hundred commits a second). The
+    requests finished between two store writes are one operation: 40 finished at ``stop()`` are one call, in order
+    (was 40)."""
+    store = _RequestStore()
+    tracker = Tracker(TrackerConfig(hz=10.0, store=False), sensors=[_Steps()], store=store).start()
+    ledger = tracker.requests()
+    for i in range(40):
+        ledger.start(f"r{i}", prefill_tokens=1)
+        ledger.end(f"r{i}", decode_tokens=1)
+    tracker.stop()  # finishes the attributor: every request completes now, before the store's last write
+    assert len(store.calls) == 1
+    assert [row[0] for row in store.calls[0]] == [f"r{i}" for i in range(40)]
+
+
+def test_batched_rows_survive_a_busy_store_in_order() -> None:
+    """A locked store keeps the rows for the writer's next write (in order, none twice); rows added meanwhile join
+    them."""
+    from aifootprint.measure.writer import RowBatch, StoreWriter
+
+    store = _RequestStore(busy=1)
+    writer = StoreWriter(lambda _t: store, threaded=True, on_notice=lambda n: None)
+    batch = RowBatch(writer.submit, lambda s, rows: s.add_requests("run", rows))
+    batch.add(("a",))
+    batch.add(("b",))
+    writer.write_queued()  # busy: nothing written, nothing lost
+    assert store.calls == []
+    batch.add(("c",))
+    writer.write_queued()
+    writer.write_queued()
+    assert store.calls == [[("a",), ("b",), ("c",)]]

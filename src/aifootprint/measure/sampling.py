@@ -281,14 +281,27 @@ class Sampling:
                     self._fold()
 
     def _fold(self) -> None:
-        """Fold the queued readings in, tick by tick (call with the lock held); never raises."""
+        """Fold the queued readings in, tick by tick (call with the lock held); never raises. The ticks' samples go
+        to the writer together (one call and lock round trip per fold, not per tick: the store gets the same rows in
+        the same order); in manual mode the store is written every ``flush_s`` after them."""
         pending = self._pending
+        if not pending:
+            return
+        rows: list[tuple[str, str, float, float | None, float | None]] = []
         while pending:
             readings, t_empty = pending.popleft()
             try:
-                self._apply(readings, t_empty)
+                self._apply(readings, t_empty, rows)
             except Exception as exc:  # a window edge on the workload's thread folds too: never disturb it
                 self._sampler_error(exc)
+        writer = self._writer
+        if writer is not None:
+            if rows:
+                writer.add_samples(rows)
+            t = self._last_sample
+            if not self.config.background and t - self._last_flush >= self.config.flush_s:
+                self._last_flush = t
+                writer.flush()
 
     def _retry_leases(self, t: float) -> None:
         if t - self._last_lease_try >= 1.0 and self._leases.enabled:
@@ -302,14 +315,14 @@ class Sampling:
                                       f"t={t - self._t0:.2f} s (lease released)", tr.sensor.device))
             self._unowned = not all(tr.owned for tr in self._tracks)
 
-    def _apply(self, readings: list[tuple[_Track, float, float, Reading | BaseException]],
-               t_empty: float = 0.0) -> None:
-        """Fold one tick's readings in (``t_empty``: the tick's time when it read nothing)."""
+    def _apply(self, readings: list[tuple[_Track, float, float, Reading | BaseException]], t_empty: float,
+               rows: list[tuple[str, str, float, float | None, float | None]]) -> None:
+        """Fold one tick's readings in (``t_empty``: the tick's time when it read nothing); its samples are
+        appended to ``rows`` (for the writer, :meth:`_fold`)."""
         t_prev = self._last_sample
         # one thread read them in turn: the last read returned last
         t = readings[-1][2] if readings else (t_empty or self._clock())
         timeout_s, t0, run_id, feed = self.config.sensor_timeout_s, self._t0, self.run_id, bool(self._listeners)
-        rows: list[tuple[str, str, float, float | None, float | None]] = []
         for tr, begun, done, got in readings:
             # the reading's time: the middle of a normal read (halves scheduling jitter); a read slower than the
             # sensor timeout is dated at its return (a stalled driver call waits first, on its lock, and reads last:
@@ -344,14 +357,10 @@ class Sampling:
             if gap is not None:
                 self._event(at - t0, "gap_end", tr.sensor.device, gap.bridged)
             rows.append((run_id, tr.sensor.device, at - t0, tr.best_j, power))
-        if rows and self._writer is not None:
-            self._writer.add_samples(rows)
-        self._last_sample = max(t, self._last_sample)
-        if self._listeners and t > t_prev:
-            self._feed()
-        if self._writer is not None and not self.config.background and t - self._last_flush >= self.config.flush_s:
-            self._last_flush = t
-            self._writer.flush()
+        if t > t_prev:
+            self._last_sample = t
+            if self._listeners:
+                self._feed()
 
     def _bridge_windows(self, tr: _Track, bridge: float, at: float, power: float, share: float | None) -> None:
         """Each window opened before the device's first reading (a device opened after ``start()``, GPUs:

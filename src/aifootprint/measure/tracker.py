@@ -59,7 +59,7 @@ from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
 from .sampling import Clock, IntervalListener, Sampling
 from .sampling import warn as _warn
-from .writer import StoreWriter
+from .writer import RowBatch, StoreWriter
 
 TYPE_CHECKING = False  # typing is not imported at run time (it costs ~10 ms of the import)
 if TYPE_CHECKING:
@@ -292,12 +292,15 @@ class Tracker(Sampling):
 
     def requests(self, weights: Any | None = None) -> Any:
         """A :class:`~aifootprint.measure.attribution.RequestAttributor` fed by this tracker; each finished
-        request is also written to the run store (table ``requests``)."""
+        request is also written to the run store (table ``requests``; the requests finished between two store
+        writes in one transaction, :class:`.writer.RowBatch`)."""
         from .attribution import RequestAttributor, RequestEnergy
 
+        batch = RowBatch(self._submit, lambda store, rows: store.add_requests(self.run_id, rows))
+
         def save(r: RequestEnergy) -> None:
-            row = (r.request_id, r.start_s, r.end_s, r.prefill_tokens, r.decode_tokens, r.energy_j)
-            self._submit(lambda s: s.add_requests(self.run_id, [row]))
+            if self._writer is not None:  # no store: nothing to keep
+                batch.add((r.request_id, r.start_s, r.end_s, r.prefill_tokens, r.decode_tokens, r.energy_j))
 
         attributor = RequestAttributor.attach(self, weights, on_complete=save)
         self._attributors.append(attributor)
