@@ -152,18 +152,22 @@ print(json.dumps(out))
 def test_a_failed_child_under_auto_falls_back_to_the_in_process_reader(library: Path, tmp_path: Path) -> None:
     """Under ``auto`` a child that cannot start, exits, or says nothing within half of ``gpu_open_timeout_s`` is
     replaced by the in-process reader at once: the GPUs are measured (power x time), no gap, the result carries
-    ``gpu-reader-fallback`` saying why (and not ``gpu-reader-failed``, which stays the explicit ``process``
+    ``gpu-reader-fallback`` saying why, with the last line the child wrote to stderr before it failed (it used to
+    be discarded: "exited (status 1)" alone), and not ``gpu-reader-failed``, which stays the explicit ``process``
     reader's: ``test_gpu_reader_process.py``)."""
     dev, none = _node(tmp_path)
     commands = {"cannot start": [str(tmp_path / "no-such-python")],
                 "exits": [sys.executable, "-c", "pass"],
+                "crashes": [sys.executable, "-c", "raise ImportError('no module named nvml_binding')"],
                 "never answers": [sys.executable, "-c", "import time; time.sleep(60)"]}
     env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
     done = subprocess.run([sys.executable, "-c", FALLBACK, dev, none, json.dumps(commands)], capture_output=True,
                           text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    why = {"cannot start": "could not start", "exits": "exited", "never answers": "did not answer within 1 s"}
+    why = {"cannot start": "could not start", "exits": "exited (status 0)",
+           "crashes": "exited (status 1) before reading a GPU: ImportError: no module named nvml_binding",
+           "never answers": "did not answer within 1 s"}
     for case, run in out.items():
         assert run["opened"], case
         assert "gpu-reader-fallback" in run["notes"] and "gpu-reader-failed" not in run["notes"], case
@@ -222,3 +226,60 @@ def test_no_shared_memory_under_auto_falls_back_too(library: Path, tmp_path: Pat
     assert out["gpus"] == sorted(POWER_W)
     fallback = [m for code, m in out["notes"] if code == "gpu-reader-fallback"]
     assert fallback and "shared memory could not be created" in fallback[0], out["notes"]
+
+
+def test_auto_waits_for_a_child_still_opening_slow_gpus(library: Path, tmp_path: Path) -> None:
+    """A child that has started but whose ``nvmlInit`` is slow (here 1.3 s; on a node without persistence mode,
+    1-3 s per GPU) is waited for up to ``gpu_open_timeout_s`` (2 s here), not half of it: the in-process reader would
+    wait as long. It used to be killed at 1 s and replaced by the in-process reader, whose own 1.3 s opening then
+    overran the bound (``gpus-not-opened`` in a short run: the GPUs unmeasured where ``thread`` measured them)."""
+    dev, none = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home"),
+           "FAKE_NVML_INIT_MS": "1300"}
+    done = subprocess.run([sys.executable, "-c", _script(dev, none), json.dumps({"gpu_open_timeout_s": 2.0})],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["readers"] == 1 and not out["nvml_loaded"] and out["gpus"] == sorted(POWER_W)
+    assert [d[0] for d in out["details"]] == ["gpu-reader-process"]
+    assert set(out["notes"]) == {"start-bridged"}  # the 1.3 s from start() to the first reading, filled in
+
+
+SHADOWED = r"""
+import json, sys
+sys.path.append(sys.argv[1])   # aifootprint installed after the standard library, as site-packages is
+from aifootprint.measure.sensors.discovery import SensorConfig
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+tr = Tracker(TrackerConfig(store=False, sensors=SensorConfig(dev_root=sys.argv[2], cpu_tdp_w=10.0, ram_gb=1.0,
+                                                             powercap_root=sys.argv[3])))
+tr.start(); tr.wait_open(10)
+r = tr.stop()
+print(json.dumps({"notes": [[n.code, n.message] for n in r.notes],
+                  "details": [n.code for n in tr.details if n.code.startswith("gpu-reader")],
+                  "gpus": sorted(d.device for d in r.devices if d.component == "gpu" and d.energy_j > 0)}))
+"""
+
+
+def test_the_child_imports_the_standard_library_and_this_aifootprint_as_the_workload_does(library: Path,
+                                                                                          tmp_path: Path) -> None:
+    """The child's ``sys.path`` is the workload's: neither the working directory (``python -m`` put it first) nor
+    aifootprint's install directory (it was put on ``PYTHONPATH``, ahead of the standard library) is put in front.
+    Here both hold a ``json.py`` that shadows the standard library's (as an old backport in site-packages, or a
+    user's module beside their data, would): the workload is unaffected, and so must its reader be. It used to exit
+    at import, and ``auto`` fell back to the in-process reader."""
+    site, cwd, scripts = tmp_path / "site", tmp_path / "cwd", tmp_path / "scripts"
+    for folder in (site, cwd, scripts):
+        folder.mkdir()
+    (site / "aifootprint").symlink_to(Path(SRC) / "aifootprint")
+    for folder in (site, cwd):
+        (folder / "json.py").write_text("raise ImportError('the standard json module is shadowed')\n")
+    (scripts / "run.py").write_text(SHADOWED)
+    dev, none = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    env.pop("PYTHONPATH", None)
+    # -S: no site-packages, so that aifootprint is imported from `site` (appended), not from this checkout
+    done = subprocess.run([sys.executable, "-S", str(scripts / "run.py"), str(site), dev, none], cwd=cwd,
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out == {"notes": [], "details": ["gpu-reader-process"], "gpus": sorted(POWER_W)}

@@ -226,8 +226,10 @@ def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] 
         found.details.append(Notice("gpu-reader-thread", f"GPUs read in this process (gpu_reader=auto): {problem}",
                                     "gpu"))
         return
-    # half the opening bound for the child's hello: the other half is left to this process's reader if it fails
-    failure = open_remote_gpus(cfg, found, pids, GpuReader("auto", hz, timeout_s / 2, command))
+    # half the opening bound for the child to start answering (the other half is left to this process's reader if
+    # it fails); a child that started is waited for the whole bound while it opens the GPUs (this process's reader
+    # would wait as long for a slow nvmlInit)
+    failure = open_remote_gpus(cfg, found, pids, GpuReader("auto", hz, timeout_s, command, timeout_s / 2))
     if failure is None:
         why = "the reader command given" if command else f"{sys.executable} is a standalone Python interpreter"
         found.details.append(Notice("gpu-reader-process", "GPUs read by a child process (gpu_reader=auto): an "

@@ -1,7 +1,8 @@
 """The out-of-process GPU reader: a child process that opens the GPUs (NVML, else amdsmi), reads them at the
 tracker's rate and publishes each device's latest reading in shared memory (:mod:`.readershm`), so that the
 workload's process loads no GPU library and reads its GPUs from memory (:mod:`.gpuproc`, which starts this module
-as ``python -m aifootprint.measure.sensors.gpuchild SPEC``; ``TrackerConfig(gpu_reader="process")``).
+with :data:`BOOT`, or as ``python -m aifootprint.measure.sensors.gpuchild SPEC``; ``TrackerConfig(gpu_reader=
+"process")``).
 
 ``SPEC`` is JSON: ``fd`` (the shared mapping, inherited), ``hz``, ``gpus`` (ids or null), ``budget`` (the NVML read
 budget or null), ``dev_root``. The readings are the in-process sensors' own (:class:`.nvidia.NvidiaSensor` with its
@@ -9,13 +10,17 @@ read budget, counted on this process's CPU), so both readers give the same figur
 reads are read (its demand in the mapping, :class:`Publisher`): in a multi-rank job, the GPUs whose lease this
 rank holds.
 
-Protocol (lines): first, once the GPUs are open and read once in full, a JSON line to stdout: ``devices`` (each
+Protocol (lines): first ``{"started": PID}`` once the child runs this module, before it opens the GPUs (opening
+them can take seconds per GPU: the parent tells a slow opening from a child that never started,
+:func:`.gpuproc.open_remote_gpus`); then, once the GPUs are open and read once in full, a JSON line to stdout
+(the hello): ``devices`` (each
 device's ``device``, ``physical_id``, ``component``, ``method``, ``label``, ``power_limit_w``, ``power_lag_s``),
 ``notes``, ``details``, ``hints`` (notices as ``[code, message, subject, source]``) and ``assumptions``; or
 ``input_error`` (an unknown ``--gpus`` id) or ``error``. Then requests on stdin, each with a number N that the
 answer repeats (an answer that comes too late for its request is recognised as such): ``f N`` reads every device in
 full (``read_full``) and answers ``f N``; ``r N`` answers ``r N`` and a JSON object of each device's ``notices`` and
-``assumptions``; ``q`` or end of file (the parent is gone) ends the child.
+``assumptions``; ``q`` or end of file (the parent is gone) ends the child. What the child writes to stderr until its
+hello reaches the parent, which quotes its last line when the child fails; after the hello stderr is ``/dev/null``.
 
 The child never outlives its parent: end of file on stdin (the parent's end closes when it dies, ``kill -9``
 included) ends the loop at once, and a watchdog thread ends the process when its parent changes (a read hung in
@@ -36,6 +41,17 @@ import threading
 import time
 
 from . import readershm as shm
+
+#: The child's ``-c`` program (``python -P -c BOOT ROOT SPEC``): it imports the ``aifootprint`` package under ``ROOT``
+#: (the parent's, by its files: no other installation, and nothing put on ``sys.path``, whose order stays the
+#: interpreter's: the standard library first) and runs :func:`run`.
+BOOT = ("import importlib.util as u, sys\n"
+        "r = sys.argv[1] + '/aifootprint'\n"
+        "s = u.spec_from_file_location('aifootprint', r + '/__init__.py', submodule_search_locations=[r])\n"
+        "m = sys.modules['aifootprint'] = u.module_from_spec(s)\n"
+        "s.loader.exec_module(m)\n"
+        "from aifootprint.measure.sensors.gpuchild import run\n"
+        "run(sys.argv[2:])\n")
 
 #: How often the watchdog checks that the parent is still alive [s] (a design bound: an orphan reader lives at most
 #: this long when a driver call hangs; otherwise end of file on stdin ends it at once).
@@ -168,6 +184,7 @@ def serve(spec: dict[str, Any]) -> int:
     threading.Thread(target=_watch, args=(ppid,), name="aifootprint-reader-watch", daemon=True).start()
     fd = int(spec["fd"])
     buf = mmap.mmap(fd, shm.size(shm.MAX_DEVICES))
+    _say({"started": os.getpid()})
     try:
         sensors, hello = _open(spec, buf, ppid)
     except Exception as exc:  # reported to the parent, which flags the run; never a traceback on the user's terminal
@@ -178,6 +195,7 @@ def serve(spec: dict[str, Any]) -> int:
     if sensors:
         pub.publish(True)  # the first reading is in place before the parent uses the devices
     _say(hello)
+    _quiet()
     if not sensors:
         return 0
     try:
@@ -187,6 +205,15 @@ def serve(spec: dict[str, Any]) -> int:
             with contextlib.suppress(Exception):  # shutting the library down at exit: nothing left to report to
                 sensor.close()
     return 0
+
+
+def _quiet() -> None:
+    """Send stderr to ``/dev/null`` (after the hello: the parent reads what the child wrote there only when it fails
+    to start, and the file it writes to is memory)."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
 
 
 def _loop(pub: Publisher, tick_s: float) -> None:
@@ -232,7 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     return serve(spec)
 
 
-if __name__ == "__main__":
-    code = main()
+def run(argv: list[str] | None = None) -> None:
+    """:func:`main`, then end the process at once (the interpreter's teardown is time the parent's stop() would
+    wait for)."""
+    code = main(argv)
     sys.stdout.flush()
-    os._exit(code)  # the interpreter's teardown is time the parent's stop() would wait for
+    sys.stderr.flush()
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    run()

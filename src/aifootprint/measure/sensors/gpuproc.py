@@ -21,10 +21,11 @@ not read by this rank's child after the first :func:`.gpuchild.idle_after_s`. A 
 stale while the child is alive (the device was not read lately: a lease just taken over, a manual-mode caller that
 samples rarely) asks the child for a full read first, so it is never taken for a hung child.
 
-Failures never stall or lose the run: a child that cannot start or does not say hello within the tracker's
+Failures never stall or lose the run: a child that cannot start, does not start answering within the tracker's
 ``gpu_open_timeout_s`` (half of it under ``gpu_reader="auto"``, which then reads the GPUs in this process instead:
-:mod:`.readerchoice`) leaves the GPUs unmeasured with the notice ``gpu-reader-failed`` (the run goes on with the CPU
-and RAM); a child that dies or stops publishing (no reading for :func:`stale_after_s`) turns every later read into a
+:mod:`.readerchoice`) or has not opened the GPUs within ``gpu_open_timeout_s`` leaves the GPUs unmeasured with the
+notice ``gpu-reader-failed`` (the run goes on with the CPU and RAM; the notice quotes the last line the child wrote
+to stderr); a child that dies or stops publishing (no reading for :func:`stale_after_s`) turns every later read into a
 :class:`.base.SensorError`, which the tracker records as a gap (``sensor-gap`` / ``sensor-lost``), and the result
 carries ``gpu-reader-failed`` saying which. The child ends with its parent (:mod:`.gpuchild`).
 """
@@ -73,8 +74,9 @@ CLOSE_WAIT_S = 2.0
 class GpuReader:
     """How :func:`.discovery.discover` reads the GPUs: ``kind``, ``thread`` (in the tracker's process) or
     ``process`` (a child process, this module); for ``process``, the child's sampling rate ``hz``, how long to
-    wait for it to open the GPUs (``start_timeout_s``), and the command that starts it (``command``, None: this
-    interpreter, ``-m aifootprint.measure.sensors.gpuchild``; tests use it).
+    wait for it to open the GPUs (``start_timeout_s``) and to start answering (``answer_timeout_s``, its
+    ``started`` line; None: ``start_timeout_s``), and the command that starts it (``command``, None: this
+    interpreter running :data:`.gpuchild.BOOT`, :func:`child_command`; tests use it).
     Created on the GPUs' own thread, never in ``start()`` (importing this module took 1.6-3 ms; a dataclass costs
     ~0.7 ms to create)."""
 
@@ -82,6 +84,7 @@ class GpuReader:
     hz: float = 10.0
     start_timeout_s: float = 30.0
     command: tuple[str, ...] | None = None
+    answer_timeout_s: float | None = None
 
 
 def stale_after_s(hz: float) -> float:
@@ -384,6 +387,34 @@ def _shared_file(size: int) -> int:
     return fd
 
 
+def child_command(package_root: str | None = None) -> list[str]:
+    """The reader child's command: this interpreter with the workload's isolation flags (``-I``, ``-E``, ``-s``),
+    ``-P`` (no working directory in front of ``sys.path``) and :data:`.gpuchild.BOOT`, which imports the
+    aifootprint under ``package_root`` (this one's: the directory holding the package) by its files. Neither the
+    working directory (``python -m`` puts it first) nor the package's directory (``PYTHONPATH`` would put it ahead
+    of the standard library: a backport such as ``enum34`` in site-packages then shadows the standard library's
+    module) goes in front of the standard library: the child imports what the workload imports."""
+    from .gpuchild import BOOT
+
+    root = package_root or os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))))
+    flags = sys.flags
+    isolation = ["-I"] if flags.isolated else [*(["-E"] if flags.ignore_environment else []),
+                                                *(["-s"] if flags.no_user_site else [])]
+    return [sys.executable, *isolation, "-P", "-c", BOOT, root]
+
+
+def _stderr_tail(fd: int) -> str:
+    """The last line the child wrote to stderr (a memory file; '' when none or unreadable), at most 300 characters."""
+    try:
+        end = os.fstat(fd).st_size
+        data = os.pread(fd, 4096, max(0, end - 4096))
+    except OSError:
+        return ""
+    lines = [ln.strip() for ln in data.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return lines[-1][:300] if lines else ""
+
+
 def _notices(rows: list[list[str]]) -> list[Notice]:
     return [Notice(*row) for row in rows]
 
@@ -392,7 +423,9 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
                      reader: GpuReader) -> str | None:
     """Start the reader child, wait for its hello (at most ``reader.start_timeout_s``) and add its GPUs to
     ``found``; returns None, or why the child failed: it cannot start, exits, fails to open the GPUs, does not
-    answer, or writes another layout of the shared memory. Then an explicit ``process`` reader leaves the notice
+    start answering within ``reader.answer_timeout_s`` (its ``started`` line), has not opened the GPUs within
+    ``reader.start_timeout_s`` (a slow ``nvmlInit`` is waited for: the in-process reader would wait as long), or
+    writes another layout of the shared memory. Then an explicit ``process`` reader leaves the notice
     ``gpu-reader-failed`` (the GPUs are unmeasured); ``auto`` (``reader.kind``) leaves nothing: the caller opens
     the GPUs in its own process instead (:func:`.discovery.open_gpus`). An unknown ``--gpus`` id is an InputError,
     as in-process."""
@@ -423,27 +456,36 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
         shm.write_pids(buf, pids())
     spec = {"fd": fd, "hz": reader.hz, "gpus": list(cfg.gpus) if cfg.gpus is not None else None,
             "budget": cfg.nvml_read_budget, "dev_root": cfg.dev_root}
-    command = list(reader.command) if reader.command else [sys.executable, "-m", "aifootprint.measure.sensors.gpuchild"]
-    # the child imports this installation of aifootprint, installed or not
-    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-
+    # the child imports this installation of aifootprint, installed or not, and the workload's environment
+    command = list(reader.command) if reader.command else child_command()
+    try:  # what the child writes to stderr before its hello: quoted when it fails (memory, not a file on disk)
+        err: int | None = _shared_file(0)
+    except OSError:
+        err = None
     try:
         proc = subprocess.Popen([*command, json.dumps(spec)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, pass_fds=(fd,), start_new_session=True, env=env)
+                                stderr=subprocess.DEVNULL if err is None else err, pass_fds=(fd,),
+                                start_new_session=True)
     except OSError as exc:
         buf.close()
         os.close(fd)
+        if err is not None:
+            os.close(err)
         return failed(f"the GPU reader process could not start ({exc})")
     client = ReaderClient(proc, buf, fd, pids, reader.hz)
     begun = time.monotonic()
-    line = client.line(reader.start_timeout_s)
-    closed = line is None and time.monotonic() - begun < reader.start_timeout_s  # its pipe closed before the bound
+    bound = reader.answer_timeout_s or reader.start_timeout_s
+    line = client.line(bound)
+    started = False
     try:
         hello = json.loads(line) if line else None
+        if isinstance(hello, dict) and "started" in hello:  # it runs; now opening the GPUs (seconds per GPU)
+            started, bound = True, reader.start_timeout_s
+            line = client.line(max(0.0, begun + bound - time.monotonic()))
+            hello = json.loads(line) if line else None
     except ValueError:
         hello = None
+    closed = line is None and time.monotonic() - begun < bound  # its pipe closed before the bound
     layout = shm.HEADER.unpack_from(buf, 0)[:2]
     if not isinstance(hello, dict) or "devices" not in hello or (hello["devices"] and layout != (shm.MAGIC,
                                                                                                  shm.VERSION)):
@@ -452,6 +494,10 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
             with contextlib.suppress(subprocess.TimeoutExpired):
                 status = proc.wait(CLOSE_WAIT_S)
         client.close()
+        said = _stderr_tail(err) if err is not None else ""
+        if err is not None:
+            os.close(err)
+        said = f": {said}" if said else ""
         if isinstance(hello, dict) and "input_error" in hello:
             raise InputError(str(hello["input_error"]))
         if isinstance(hello, dict) and "error" in hello:
@@ -460,8 +506,12 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
             return failed(f"the GPU reader process wrote shared-memory layout {layout[1]} (magic {layout[0]:#x}); "
                           f"this process reads layout {shm.VERSION}")
         if status is not None:
-            return failed(f"the GPU reader process exited (status {status}) before reading a GPU")
-        return failed(f"the GPU reader process did not answer within {reader.start_timeout_s:g} s")
+            return failed(f"the GPU reader process exited (status {status}) before reading a GPU{said}")
+        if started:
+            return failed(f"the GPU reader process did not open the GPUs within {bound:g} s{said}")
+        return failed(f"the GPU reader process did not answer within {bound:g} s{said}")
+    if err is not None:
+        os.close(err)  # the child's copy goes to /dev/null after its hello
     found.notes.extend(_notices(hello.get("notes", [])))
     found.details.extend(_notices(hello.get("details", [])))
     found.hints.extend(_notices(hello.get("hints", [])))
