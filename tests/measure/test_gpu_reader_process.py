@@ -427,3 +427,65 @@ def test_a_workload_with_many_open_files_still_gets_its_gpus(library: Path, tmp_
     if "skip" in out:
         pytest.skip(out["skip"])
     assert out == {"gpus": ["gpu:0", "gpu:1"], "power_w": [250.0, 300.0], "notes": []}
+
+
+INTERRUPTED = r"""
+import json, os, signal, sys, threading, time
+from aifootprint.measure.sensors.discovery import SensorConfig, discover
+CHILD = sys.argv[3]
+found = discover(SensorConfig(dev_root=sys.argv[1], powercap_root=sys.argv[2], cpu_tdp_w=1.0, ram_gb=1.0),
+                 gpu_reader="process", open_timeout_s=10, reader_command=(sys.executable, "-c", CHILD))
+(gpu,) = [s for s in found.sensors if s.component == "gpu"]
+fds = set(os.listdir("/proc/self/fd"))
+pid = gpu.reader_pid
+threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()   # Ctrl-C while close() waits for the child
+t = time.monotonic()
+try:
+    gpu.close()
+except KeyboardInterrupt:
+    interrupted = time.monotonic() - t
+gpu.close()   # a second close (stop() called again) has nothing left to do
+time.sleep(0.2)
+state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] if os.path.exists(f"/proc/{pid}") else "gone"
+def links():
+    out = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            out.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            pass
+    return out
+print(json.dumps({"interrupted_s": interrupted, "fds_closed": len(fds) - len(set(os.listdir("/proc/self/fd"))),
+                  "memfd_open": any("aifootprint-gpu-reader" in link for link in links()),
+                  "memfd_mapped": "aifootprint-gpu-reader" in open("/proc/self/maps").read(), "child": state}))
+"""
+
+DEAF_CHILD = r"""
+import json, math, mmap, os, signal, sys, time
+from aifootprint.measure.sensors import readershm as shm
+spec = json.loads(sys.argv[-1])
+buf = mmap.mmap(spec["fd"], shm.size(shm.MAX_DEVICES))
+shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)
+shm.write_slot(buf, 0, (time.monotonic(), math.nan, 100.0, math.nan, math.nan, 0.0, 0, 0, b"", b"test-method"))
+print(json.dumps({"devices": [{"device": "gpu:0", "physical_id": "test:0", "method": "test-method"}]}), flush=True)
+for _ in range(100):   # deaf to q and to end of file for 10 s (a slow nvmlShutdown), heartbeat fresh
+    shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)
+    time.sleep(0.1)
+"""
+
+
+def test_ctrl_c_while_a_reader_is_closed_leaks_nothing(tmp_path: Path) -> None:
+    """Ctrl-C during ``close()``'s wait for the child (``stop()`` on the workload's thread): the interrupt goes
+    through at once, the child is killed, and the shared memory is unmapped and its descriptors closed. They used to
+    stay open for the process's life (the client was marked closed before the wait)."""
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "nvidiactl").touch()
+    env = {**os.environ, "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED, str(tmp_path / "dev"), str(tmp_path / "none"),
+                           DEAF_CHILD], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["interrupted_s"] < 1.0
+    # the two pipes and the shared memory (the memfd, and the mapping's own copy of it)
+    assert out["fds_closed"] >= 3 and not out["memfd_open"] and not out["memfd_mapped"]
+    assert out["child"] in ("gone", "Z")

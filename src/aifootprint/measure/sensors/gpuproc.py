@@ -243,7 +243,11 @@ class ReaderClient:
             self.close()
 
     def close(self) -> None:
-        """End the child (``q``, then a kill after :data:`CLOSE_WAIT_S`; at once when it is hung) and unmap."""
+        """End the child (``q``, then a kill after :data:`CLOSE_WAIT_S`; at once when it is hung) and unmap. Once
+        only; an exception during the wait (Ctrl-C in ``stop()``) kills the child and still unmaps and closes
+        the shared memory (a second ``close()`` does nothing: it used to leave both open for good)."""
+        import subprocess
+
         with self._lock:
             if self._closed:
                 return
@@ -258,12 +262,16 @@ class ReaderClient:
                         stream.close()
         try:
             self.proc.wait(CLOSE_WAIT_S)
-        except Exception:  # TimeoutExpired: a child hung in a driver call
+        except subprocess.TimeoutExpired:  # a child hung in a driver call
             self.proc.kill()
             self.proc.wait(CLOSE_WAIT_S)
-        with contextlib.suppress(BufferError, ValueError):
-            self.buf.close()
-        os.close(self._fd)
+        except BaseException:  # KeyboardInterrupt during the wait: no more time for it (Popen reaps it later)
+            self.proc.kill()
+            raise
+        finally:
+            with contextlib.suppress(BufferError, ValueError):
+                self.buf.close()
+            os.close(self._fd)
 
 
 class RemoteGpuSensor:
