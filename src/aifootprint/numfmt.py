@@ -29,17 +29,16 @@ def significant(x: float, trim: bool = False, scientific: bool = False) -> str:
     have the same precision ("1.90", "0.0240", "10.0", "3.91"; ``trim=True``: "1.9", "10"), words for millions and
     more ("9.00 billion"; 999,999 is "1.00 million"), all the digits of a whole part from 1,000 to 999,499
     ("123,456"), plain decimals for small numbers ("0.0000582"), or with ``scientific=True`` ``%.3g`` below
-    :data:`SCIENTIFIC_SMALL` and from :data:`SCIENTIFIC_LARGE` on. 0 is "0"; NaN and infinities as Python
-    writes them.
+    :data:`SCIENTIFIC_SMALL` and from :data:`SCIENTIFIC_LARGE` on (of ``x`` rounded to 3 figures). 0 and -0.0 are
+    "0"; NaN and infinities as Python writes them.
 
     The decimal places come from the exponent of ``x`` rounded to 3 figures (9.996 is "10.0", not "10.00"), so
     the written number is within half a unit of its third significant figure of ``x`` (the whole part excepted)."""
     if x == 0 or not math.isfinite(x):
         return "0" if x == 0 else str(x)
-    ax = abs(x)
-    if scientific and not SCIENTIFIC_SMALL <= ax < SCIENTIFIC_LARGE:
-        return f"{x:.3g}"
-    rounded = f"{ax:.2e}"  # "9.996" -> "1.00e+01": the mantissa and exponent after rounding to 3 figures
+    rounded = f"{abs(x):.2e}"  # "9.996" -> "1.00e+01": the mantissa and exponent after rounding to 3 figures
+    if scientific and not SCIENTIFIC_SMALL <= float(rounded) < SCIENTIFIC_LARGE:  # on the rounded value: 0.00099996
+        return f"{x:.3g}"  # is "0.00100" like 0.001, and 9.99999e14 "1e+15" like 1e15, not "1,000 trillion"
     for size, word in _WORDS:
         if float(rounded) >= size:
             return f"{significant(x / size, trim)} {word}"
