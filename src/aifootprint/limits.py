@@ -32,6 +32,24 @@ class Limit:
     def __init__(self, low: float, high: float, unit: str = "", above: bool = False) -> None:
         self.low, self.high, self.unit, self.above = low, high, unit, above
 
+    def holds(self, value: float) -> bool:
+        """True when ``value`` is a finite number in the range (NaN and infinities never are)."""
+        return math.isfinite(value) and (self.low < value if self.above else self.low <= value) and value <= self.high
+
+    def accepted(self) -> str:
+        """The range in words for a message: ``"accepted: 0.01 to 1,000 Hz"``, ``"accepted: > 0 and ≤ 1e+10
+        accelerator-hours"``, ``"accepted: ≥ 0.01 billion"`` (bounds as defined, :func:`aifootprint.numfmt.exact`),
+        one wording for the CLI's messages and the REST API's."""
+        from .numfmt import exact
+
+        tail = " " + self.unit if self.unit else ""
+        if self.above:
+            return f"accepted: > {exact(self.low)}" + (
+                f" and ≤ {exact(self.high)}" if math.isfinite(self.high) else "") + tail
+        if not math.isfinite(self.high):
+            return f"accepted: ≥ {exact(self.low)}{tail}"
+        return f"accepted: {exact(self.low)} to {exact(self.high)}{tail}"
+
     def __repr__(self) -> str:
         return f"Limit(low={self.low!r}, high={self.high!r}, unit={self.unit!r}, above={self.above!r})"
 
@@ -51,7 +69,6 @@ LIMITS: Mapping[str, Limit] = {
     "--accelerators (request)": Limit(1, MAX_ACCELERATORS),
     # the largest announced training clusters have ~100,000-200,000 GPUs (xAI Colossus, 2024)
     "--accelerators": Limit(1, 1_000_000),
-    "--training-accelerators": Limit(1, 1_000_000),
     # per accelerator: the largest datasheet figure is ~1,200 W (B200/GB200 per GPU); 5,000 W covers any board
     "--power-w": Limit(1.0, 5000.0, "W"),
     # Monte Carlo draws: below 100 the 5th/95th percentiles rest on fewer than 5 draws; 10 million fills the memory
@@ -101,7 +118,6 @@ LIMITS: Mapping[str, Limit] = {
     "--active-params (request)": Limit(0.01, math.inf, "billion"),
     # flags in billions: above 1e6 (a count typed where billions are expected) the command's own check gives a hint
     "--params": Limit(0.0, math.inf, "billion", above=True),
-    "--active-params": Limit(0.0, math.inf, "billion", above=True),
     "--tokens": Limit(0.0, math.inf, "billion", above=True),
     "--training-params": Limit(0.0, math.inf, "billion", above=True),
     "--training-tokens": Limit(0.0, math.inf, "billion", above=True),

@@ -76,13 +76,7 @@ def _bounds(flag: str, low: float | None, high: float | None, unit: str | None) 
 def accepted_range(flag: str, low: float | None = None, high: float | None = None, unit: str | None = None) -> str:
     """``"accepted: 0.01 to 1,000 Hz"``, ``"accepted: > 0 and ≤ 1e+10 accelerator-hours"``, ``"accepted: > 0
     billion"``: the range of ``flag`` (from :data:`LIMITS`, unless given) for a message."""
-    lo, hi, u, above = _bounds(flag, low, high, unit)
-    tail = " " + u if u else ""
-    if above:
-        return f"accepted: > {exact(lo)}" + (f" and ≤ {exact(hi)}" if math.isfinite(hi) else "") + tail
-    if not math.isfinite(hi):
-        return f"accepted: ≥ {exact(lo)}{tail}"
-    return f"accepted: {exact(lo)} to {exact(hi)}{tail}"
+    return Limit(*_bounds(flag, low, high, unit)).accepted()
 
 
 def check_range(flag: str, value: float | int | None, low: float | None = None, high: float | None = None,
@@ -94,12 +88,12 @@ def check_range(flag: str, value: float | int | None, low: float | None = None, 
     """
     if value is None:
         return
-    lo, hi, _unit, above = _bounds(flag, low, high, unit)
+    limit = Limit(*_bounds(flag, low, high, unit))
     v = float(value)
-    if math.isfinite(v) and (lo < v if above else lo <= v) and v <= hi:
+    if limit.holds(v):
         return
     name = flag.split(" (")[0]
-    accepted = accepted_range(flag, low, high, unit)
+    accepted = limit.accepted()
     if math.isnan(v):
         raise InputError(f"{name} must be a number, not NaN; {accepted}")
     raise InputError(f"{name} {exact(v)} is out of range; {accepted}")

@@ -9,13 +9,24 @@ share their bounds with the CLI's flags (:data:`aifootprint.limits.LIMITS`, the 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ..impacts.site import OVERRIDE_RANGES
-from ..limits import LIMITS
+from ..limits import LIMITS, Limit
+from ..numfmt import exact
 
 #: Largest number of rows in one batch (samples, windows or requests). These caps are design limits, not measured
 #: figures: they bound one request's work and memory (5,000 rows ≈ 8 minutes of 10 Hz samples, under
@@ -75,18 +86,45 @@ def _refuse(message: str) -> PydanticCustomError:
     return PydanticCustomError("value_error", message)
 
 
-def _limit(flag: str) -> Any:
-    """The CLI's accepted range of ``flag`` as a pydantic constraint (the low end excluded where the CLI's is)."""
+class InLimit:
+    """A field's accepted range (a :class:`~aifootprint.limits.Limit`): a value outside it (NaN and infinities
+    included) is refused with the range in the CLI's words, ``"batch: 0 is out of range; accepted: 1 to 100,000"``
+    (the field's name comes from the error's location), and the bounds are in the OpenAPI schema."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        out = handler(schema)
+        out["exclusiveMinimum" if self.limit.above else "minimum"] = self.limit.low
+        if math.isfinite(self.limit.high):
+            out["maximum"] = self.limit.high
+        return out
+
+    def _check(self, value: Any) -> Any:
+        v = float(value)
+        if self.limit.holds(v):
+            return value
+        if math.isnan(v):  # as the CLI's check_range words it
+            raise _refuse(f"must be a number, not NaN; {self.limit.accepted()}")
+        raise _refuse(f"{exact(v)} is out of range; {self.limit.accepted()}")
+
+
+def _limit(flag: str, high: float | None = None) -> InLimit:
+    """The CLI's accepted range of ``flag`` (:data:`~aifootprint.limits.LIMITS`; the low end excluded where the
+    CLI's is), with ``high`` instead of its upper bound when given."""
     limit = LIMITS[flag]
-    gt, ge = (limit.low, None) if limit.above else (None, limit.low)
-    finite = None if isinstance(limit.low, int) and isinstance(limit.high, int) else False
-    return Field(gt=gt, ge=ge, le=limit.high, allow_inf_nan=finite)
+    return InLimit(limit if high is None else Limit(limit.low, high, limit.unit, limit.above))
 
 
-def _site(name: str) -> Any:
+def _site(name: str) -> InLimit:
     """The library's range of a site factor (``pue``, ``intensity_g_per_kwh``, …)."""
-    low, high, _unit = OVERRIDE_RANGES[name]
-    return Field(ge=low, le=high, allow_inf_nan=False)
+    return InLimit(Limit(*OVERRIDE_RANGES[name]))
 
 
 class Body(BaseModel):
@@ -203,14 +241,18 @@ class FinishIn(Body):
 
 # -- estimates (same inputs as the CLI commands of the same name) --------------------------------------------------
 Loc = Annotated[str, Field(max_length=64)]
-#: Billions of parameters or tokens: the CLI's lowest value; above 1e6 a count was typed where billions are expected.
-Billions = Annotated[float, Field(gt=LIMITS["--params"].low, le=1e6, allow_inf_nan=False)]
+#: Billions of parameters or tokens (a training run's): the CLI's range; above 1e6 (the CLI's ``MAX_BILLIONS``) a count
+#: was typed where billions are expected.
+MAX_BILLIONS = 1e6
+Billions = Annotated[float, _limit("--params", MAX_BILLIONS)]
+#: A request's model size in billions: the CLI's ``--params (request)`` range (10 M parameters at least).
+RequestBillions = Annotated[float, _limit("--params (request)", MAX_BILLIONS)]
 
 
 class EstimateRequestIn(Body):
     model: Short | None = None
-    params_b: Billions | None = None
-    active_params_b: Billions | None = None
+    params_b: RequestBillions | None = None
+    active_params_b: RequestBillions | None = None
     input_tokens: Annotated[int, Field(ge=0, le=10_000_000)]
     output_tokens: Annotated[int, Field(ge=0, le=10_000_000)]
     hardware: Annotated[str, Field(max_length=64)] = "h100"
