@@ -39,7 +39,9 @@ Public signature (other estimators — image, video, embedding — call these)::
   A device with ``linear_power`` draws the straight line instead, ``P = min(P_base + d, P_limit)`` (issue 8's
   ``E_step = P_base·n·t + e_byte·bytes + e_flop·FLOPs`` capped at ``n·P_limit·t``): a GPU-bound engine on a user's
   ``calibrate`` profile, from its idle power with its own energies (:func:`~.engines.engine_calibration`; the test
-  fixed before its data, docs/validation_h200.md §5). :func:`dynamic_energy` is the one place the choice is made.
+  fixed before its data, docs/validation_h200.md §5). :func:`dynamic_energy` makes the choice (the scalar fast
+  path of :func:`group_step` inlines its two expressions; tests/estimate/test_power_line_paths.py holds the point
+  and array paths equal).
 * ``host_s`` (serving-engine host/scheduler time, see :class:`Engine`) and ``comm_s`` (tensor-parallel all-reduce
   latency) are spent with the accelerators waiting: charged at base power only, not at compute power; ``host_j`` is
   the engine's own accelerator energy per step that the roofline does not count (vLLM: fitted per running sequence;
@@ -256,7 +258,8 @@ def dynamic_energy(dyn: Num, headroom: Num, linear: Num = False) -> Num:
     """The energy above base power [J] of dynamic energy ``dyn`` [J] under the power limit's ``headroom`` [J]
     (``n · (P_limit − P_base) · t``; per second: powers [W]): the soft cap (:func:`soft_cap`), or with ``linear``
     the straight line cut at the limit, ``min(dyn, headroom)`` (:attr:`Device.linear_power`; per element for an
-    array of flags). The one implementation of the choice: :func:`group_step` and the validation scripts call it."""
+    array of flags). :func:`group_step` (whose scalar fast path inlines the same two expressions) and the
+    validation scripts call it."""
     if type(linear) is bool:
         return minimum(dyn, headroom) if linear else soft_cap(dyn, headroom)
     import numpy as np
