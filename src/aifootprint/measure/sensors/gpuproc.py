@@ -108,7 +108,12 @@ def _nan_none(value: float) -> float | None:
 
 
 class ReaderClient:
-    """The workload's side of one reader child: its process, the mapping, the request pipe."""
+    """The workload's side of one reader child: its process, the mapping, the request pipe.
+
+    A process forked from the workload inherits a copy (``os.fork``, ``multiprocessing``'s fork): there the client
+    only reads the mapping; it sends the child nothing (no request: its answer would go to whichever process reads
+    the pipe first; no ``q``: a forked worker leaving ``with Tracker()`` ended the workload's reader), publishes no
+    process ids (they would replace the workload's), and its ``close()`` closes only its own copies."""
 
     def __init__(self, proc: subprocess.Popen[bytes], buf: mmap.mmap, fd: int, pids: Callable[[], set[int]] | None,
                  hz: float) -> None:
@@ -134,6 +139,11 @@ class ReaderClient:
         self._closed = False
         self._in = proc.stdin.fileno() if proc.stdin is not None else -1
         self._out = proc.stdout.fileno() if proc.stdout is not None else -1
+        self._owner = os.getpid()  # the process that started the child (see the class docstring)
+
+    def forked(self) -> bool:
+        """True in a process forked from the one that started the child."""
+        return os.getpid() != self._owner
 
     # -- the pipe --------------------------------------------------------------------------------------------
     def line(self, timeout_s: float) -> bytes | None:
@@ -160,6 +170,8 @@ class ReaderClient:
     def request(self, command: bytes, timeout_s: float) -> bytes | None:
         """Send ``command`` with a new request number and return the child's answer to it, after the number (None:
         no answer in time; a late answer to an earlier request is skipped)."""
+        if self.forked():  # before the lock (see close())
+            return None
         with self._lock:
             if self._closed:
                 return None
@@ -208,7 +220,7 @@ class ReaderClient:
 
     def publish_pids(self, now: float) -> None:
         """Publish the tracked process ids (at most every :data:`PIDS_EVERY_S`) for the child's process share."""
-        if self._pids is not None and now - self._pids_at >= PIDS_EVERY_S:
+        if self._pids is not None and now - self._pids_at >= PIDS_EVERY_S and not self.forked():
             self._pids_at = now
             with contextlib.suppress(OSError, ValueError):
                 shm.write_pids(self.buf, self._pids())
@@ -216,7 +228,7 @@ class ReaderClient:
     # -- failures --------------------------------------------------------------------------------------------
     def failure(self, device: str, age_s: float) -> SensorError:
         """The error of a read whose latest reading is ``age_s`` old: the child died or hangs (notice once)."""
-        status = self.proc.poll()
+        status = None if self.forked() else self.proc.poll()
         if status is not None:
             kind, why = "exited", f"the GPU reader process exited (status {status})"
         else:
@@ -228,8 +240,9 @@ class ReaderClient:
         return SensorError(f"{device}: {why}")
 
     def answering(self) -> bool:
-        """True while the child runs and its heartbeat is fresh (it read the GPUs within :attr:`stale_s`)."""
-        if self.proc.poll() is not None:
+        """True while the child runs and its heartbeat is fresh (it read the GPUs within :attr:`stale_s`; in a forked
+        process, which cannot wait for another's child, the heartbeat alone)."""
+        if not self.forked() and self.proc.poll() is not None:
             return False
         try:
             beat = float(shm.HEADER.unpack_from(self.buf, 0)[4])
@@ -248,6 +261,18 @@ class ReaderClient:
         the shared memory (a second ``close()`` does nothing: it used to leave both open for good)."""
         import subprocess
 
+        if self.forked():  # not this process's child: close this process's copies only (without the lock, which
+            # a thread of the parent may have held at the fork: no thread here would ever release it)
+            if not self._closed:
+                self._closed = True
+                for stream in (self.proc.stdin, self.proc.stdout):
+                    if stream is not None:
+                        with contextlib.suppress(OSError):
+                            stream.close()
+                with contextlib.suppress(BufferError, ValueError):
+                    self.buf.close()
+                os.close(self._fd)
+            return
         with self._lock:
             if self._closed:
                 return
