@@ -489,3 +489,38 @@ def test_ctrl_c_while_a_reader_is_closed_leaks_nothing(tmp_path: Path) -> None:
     # the two pipes and the shared memory (the memfd, and the mapping's own copy of it)
     assert out["fds_closed"] >= 3 and not out["memfd_open"] and not out["memfd_mapped"]
     assert out["child"] in ("gone", "Z")
+
+
+ZIPPED = r"""
+import json, sys
+sys.path.append(sys.argv[1])   # aifootprint imported from a zip archive (a zipapp)
+from aifootprint.measure.sensors.discovery import SensorConfig
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+import aifootprint
+tr = Tracker(TrackerConfig(store=False, gpu_reader="process", sensors=SensorConfig(dev_root=sys.argv[2],
+                           cpu_tdp_w=10.0, ram_gb=1.0, powercap_root=sys.argv[3])))
+tr.start(); tr.wait_open(10)
+r = tr.stop()
+print(json.dumps({"from": aifootprint.__file__, "notes": [n.code for n in r.notes],
+                  "gpus": sorted(d.device for d in r.devices if d.component == "gpu" and d.energy_j > 0)}))
+"""
+
+
+def test_an_explicit_process_reader_runs_from_a_zipped_aifootprint(library: Path, tmp_path: Path) -> None:
+    """The child imports the workload's aifootprint by its files; from a zip archive (no files: ``auto`` reads
+    in-process there) an explicit ``process`` reader imports it through ``sys.path``, as the workload does."""
+    import zipfile
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    archive = tmp_path / "app.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in (src / "aifootprint").rglob("*.py"):
+            zf.write(path, path.relative_to(src).as_posix())
+    node = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run([sys.executable, "-S", "-c", ZIPPED, str(archive), node.dev_root, node.powercap_root],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["from"].startswith(str(archive)) and out["notes"] == [] and out["gpus"] == sorted(POWER_W)

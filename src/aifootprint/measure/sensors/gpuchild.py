@@ -44,12 +44,16 @@ from . import readershm as shm
 
 #: The child's ``-c`` program (``python -P -c BOOT ROOT SPEC``): it imports the ``aifootprint`` package under ``ROOT``
 #: (the parent's, by its files: no other installation, and nothing put on ``sys.path``, whose order stays the
-#: interpreter's: the standard library first) and runs :func:`run`.
-BOOT = ("import importlib.util as u, sys\n"
+#: interpreter's: the standard library first) and runs :func:`run`. A package in a zip archive (``ROOT`` is the
+#: archive; ``auto`` reads in-process there, :mod:`.readerchoice`) is imported through ``sys.path``, archive first.
+BOOT = ("import importlib.util as u, os, sys\n"
         "r = sys.argv[1] + '/aifootprint'\n"
-        "s = u.spec_from_file_location('aifootprint', r + '/__init__.py', submodule_search_locations=[r])\n"
-        "m = sys.modules['aifootprint'] = u.module_from_spec(s)\n"
-        "s.loader.exec_module(m)\n"
+        "if os.path.isfile(r + '/__init__.py'):\n"
+        "    s = u.spec_from_file_location('aifootprint', r + '/__init__.py', submodule_search_locations=[r])\n"
+        "    m = sys.modules['aifootprint'] = u.module_from_spec(s)\n"
+        "    s.loader.exec_module(m)\n"
+        "else:\n"
+        "    sys.path.insert(0, sys.argv[1])\n"
         "from aifootprint.measure.sensors.gpuchild import run\n"
         "run(sys.argv[2:])\n")
 

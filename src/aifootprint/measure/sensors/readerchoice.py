@@ -12,9 +12,10 @@ process; on an H200 the workload's +RSS went from 22.4 to 3.96 MiB, docs/measure
 
 Otherwise the GPUs are read in this process (``thread``). The choice is recorded with the run as the detail
 ``gpu-reader-process`` or ``gpu-reader-thread`` (subject ``gpu``, the message says why). A child that cannot start
-or fails its handshake (no hello within half of ``gpu_open_timeout_s``, an error, another shared-memory layout) is
-not a gap under ``auto``: the GPUs are opened in this process at once and the result carries the notice
-``gpu-reader-fallback`` saying why. An explicit ``gpu_reader="process"`` keeps its own contract
+or fails its handshake (no first line within half of ``gpu_open_timeout_s``, GPUs not opened within
+``gpu_open_timeout_s``, an error, another shared-memory layout) is not a gap under ``auto``: the GPUs are opened in
+this process at once and the result carries the notice ``gpu-reader-fallback`` saying why (with the last line the
+child wrote to stderr). An explicit ``gpu_reader="process"`` keeps its own contract
 (``gpu-reader-failed``: the GPUs are unmeasured).
 """
 
