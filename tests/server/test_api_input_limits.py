@@ -109,6 +109,14 @@ def test_nan_is_refused_with_the_range(api: TestClient) -> None:
         "1e+14 kWh", r.text
 
 
+def test_an_integer_beyond_any_float_is_a_422_not_a_500(api: TestClient) -> None:
+    """A JSON integer of 400 digits cannot become a float: refused as out of range (was a 500 once the range check
+    compared floats)."""
+    body = b'{"model": "llama-3.1-8b", "input_tokens": 10, "output_tokens": 10, "batch": 1' + b"0" * 400 + b"}"
+    r = api.post("/api/v1/estimate/request", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["detail"] == "batch: inf is out of range; accepted: 1 to 100,000", r.text
+
+
 def _strings(path: Path) -> set[str]:
     return {n.value for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
             if isinstance(n, ast.Constant) and isinstance(n.value, str)}

@@ -107,7 +107,10 @@ class InLimit:
         return out
 
     def _check(self, value: Any) -> Any:
-        v = float(value)
+        try:
+            v = float(value)
+        except OverflowError:  # a JSON integer beyond any float (400 digits): out of every range
+            v = math.inf if value > 0 else -math.inf
         if self.limit.holds(v):
             return value
         if math.isnan(v):  # as the CLI's check_range words it
