@@ -37,11 +37,15 @@ bridge goes to the requests not yet finalised and the idle remainder.
 
 An interval is finalised once no active request started before its end (so every request overlapping it has
 ended and its token counts are known); memory is bounded by the longest request. Thread-safe: marks may come from
-server threads while the tracker's sampler thread adds intervals.
+server threads while the tracker's sampler thread adds intervals. An interval's cost does not grow with the number
+of requests waiting to settle: with marks in time order the ended requests are sorted by end, so those that ended
+before the interval are skipped by bisection and the final ones are the first ones (finality is monotonic in the
+end); marks out of order fall back to a full pass, with the same results.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 import time
@@ -121,6 +125,10 @@ class _Req:
         return total
 
 
+def _end_of(req: _Req) -> float:
+    return req.end if req.end is not None else -math.inf
+
+
 def split_exact(total: int, weights: list[float]) -> list[int]:
     """Split an integer ``total`` in proportion to ``weights`` (>= 0, sum > 0); the parts sum to ``total`` exactly."""
     w_sum = math.fsum(weights)
@@ -179,7 +187,9 @@ class RequestAttributor:
         self._lock = threading.Lock()
         self._intervals: deque[tuple[float, float, int]] = deque()
         self._active: dict[str, _Req] = {}
-        self._ended: list[_Req] = []
+        self._ended: list[_Req] = []  # ended, not yet final, in order of their end marks
+        self._ended_sorted = True  # their ends never decrease along _ended (marks in time order): _split bisects
+        self._min_end = math.inf  # the earliest end in _ended (_flush: none can be final before it is)
         self._energy: dict[str, int] = {}
         self._last_t1 = -math.inf
         self.total_nj = 0
@@ -223,7 +233,7 @@ class RequestAttributor:
             if prefill_tokens is not None:
                 req.prefill = max(0, int(prefill_tokens))
             del self._active[request_id]
-            self._ended.append(req)
+            self._add_ended(req)
             self._flush()
 
     # -- energy -----------------------------------------------------------------------------------------------
@@ -241,7 +251,7 @@ class RequestAttributor:
             end = self._last_t1 if math.isfinite(self._last_t1) else 0.0
             for req in list(self._active.values()):
                 req.end = max(req.start, end)
-                self._ended.append(req)
+                self._add_ended(req)
             unfinished = set(self._active)
             self._active.clear()
             self._flush(final=True, unfinished=unfinished)
@@ -272,22 +282,55 @@ class RequestAttributor:
             done_t1 = t1
         if done_t1 == -math.inf and not final:
             return
+        if not final and not self._may_complete(self._min_end, done_t1):
+            return  # the test is monotonic in the end: if the earliest end fails it, every one does
+        if not final and self._ended_sorted:  # ...so the final ones are the first ones: no pass over the rest
+            ended, k = self._ended, 0
+            while k < len(ended) and self._may_complete(_end_of(ended[k]), done_t1):
+                self._complete(ended[k])
+                k += 1
+            del ended[:k]
+            first = _end_of(ended[0]) if ended else math.inf
+            self._min_end = first if first == first else math.inf  # (NaN: never final before finish())
+            return
         keep: list[_Req] = []
         for req in self._ended:
-            settled = req.end is not None and req.end + self.settle_s <= self._last_t1
-            if final or (settled and req.end is not None and req.end <= done_t1
-                         and not self._intervals_before(req.end)):
+            if final or (req.end is not None and self._may_complete(req.end, done_t1)):
                 self._complete(req, finished=not (unfinished and req.rid in unfinished))
             else:
                 keep.append(req)
         self._ended = keep
+        self._min_end, self._ended_sorted, last = math.inf, True, -math.inf
+        for req in keep:
+            end = _end_of(req)
+            if not end >= last:
+                self._ended_sorted = False
+            last = end
+            if end < self._min_end:  # (a NaN end is never final before finish(): not the earliest)
+                self._min_end = end
+
+    def _may_complete(self, end: float, done_t1: float) -> bool:
+        """A request that ended at ``end`` is final: settled (``settle_s`` of intervals after its end came), every
+        interval it overlaps split (``done_t1``), none before its end still waiting."""
+        return end + self.settle_s <= self._last_t1 and end <= done_t1 and not self._intervals_before(end)
+
+    def _add_ended(self, req: _Req) -> None:
+        end = _end_of(req)
+        if self._ended and not end >= _end_of(self._ended[-1]):
+            self._ended_sorted = False  # a mark out of time order (or NaN): _split scans them all
+        self._ended.append(req)
+        if end < self._min_end:
+            self._min_end = end
 
     def _intervals_before(self, t: float) -> bool:
         return bool(self._intervals) and self._intervals[0][0] < t
 
     def _split(self, t0: float, t1: float, nj: int) -> None:
         self.total_nj += nj
-        reqs = [r for r in self._ended if r.end is not None and r.start <= t1 and r.end >= t0]
+        ended = self._ended
+        if self._ended_sorted and ended:  # skip those that ended before t0 (most: they wait settle_s to be final)
+            ended = ended[bisect.bisect_left(ended, t0, key=_end_of):]
+        reqs = [r for r in ended if r.end is not None and r.start <= t1 and r.end >= t0]
         duration = t1 - t0
         spans = [(r.start, r.end if r.end is not None else r.start) for r in reqs]
         busy_fraction = _covered(spans, t0, t1) / duration if duration > 0 else float(bool(reqs))
