@@ -20,6 +20,15 @@ from collections.abc import Mapping
 from .estimate.bounds import GROWTH_PER_YEAR_RANGE, MAX_ACCELERATORS, MAX_BATCH, MAX_DAYS, MAX_REQUESTS_PER_DAY
 
 
+def as_float(value: float) -> float:
+    """``value`` as a float for a range check: an integer beyond any float (a 400-digit count typed or sent as JSON)
+    is ``±inf``, out of every range, instead of an OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 class Limit:
     """Accepted interval of a flag, ``[low, high]`` (``above``: ``(low, high]``, the low end itself refused), with
     its unit (for the message).

@@ -131,3 +131,14 @@ def test_every_row_of_the_table_is_applied_somewhere() -> None:
             used |= _strings(path)
     measure_flags = {f"--{k.replace('_', '-')}" for k in ("hz", "cpu_tdp_w")}  # measure_run.py builds these names
     assert sorted(set(LIMITS) - used - measure_flags) == []
+
+
+def test_the_cli_refuses_an_integer_beyond_any_float_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--batch 1`` followed by 400 zeros was an OverflowError traceback in the range check (the API's twin above)."""
+    from aifootprint.cli.main import main
+
+    big = "1" + "0" * 400
+    assert main(["estimate", "request", "--model", "llama-3.1-8b", "--input-tokens", "10", "--output-tokens", "10",
+                 "--batch", big]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "error: --batch (a number of 401 digits) is out of range; accepted: 1 to 100,000", err

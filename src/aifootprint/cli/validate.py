@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 
 from ..errors import InputError
-from ..limits import LIMITS, Limit
+from ..limits import LIMITS, Limit, as_float
 from ..numfmt import exact
 
 #: Python parameter name -> flag, per command whose flags :func:`check_params` checks (``--accelerators`` of a
@@ -89,14 +89,16 @@ def check_range(flag: str, value: float | int | None, low: float | None = None, 
     if value is None:
         return
     limit = Limit(*_bounds(flag, low, high, unit))
-    v = float(value)
+    v = as_float(value)
     if limit.holds(v):
         return
     name = flag.split(" (")[0]
     accepted = limit.accepted()
     if math.isnan(v):
         raise InputError(f"{name} must be a number, not NaN; {accepted}")
-    raise InputError(f"{name} {exact(v)} is out of range; {accepted}")
+    given = exact(v) if math.isfinite(v) or not isinstance(value, int) else \
+        f"({'a negative number' if value < 0 else 'a number'} of {len(str(abs(value)))} digits)"
+    raise InputError(f"{name} {given} is out of range; {accepted}")
 
 
 def check_flags(values: Mapping[str, float | int | None]) -> None:

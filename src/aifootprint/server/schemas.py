@@ -25,7 +25,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ..impacts.site import OVERRIDE_RANGES
-from ..limits import LIMITS, Limit
+from ..limits import LIMITS, Limit, as_float
 from ..numfmt import exact
 
 #: Largest number of rows in one batch (samples, windows or requests). These caps are design limits, not measured
@@ -107,10 +107,7 @@ class InLimit:
         return out
 
     def _check(self, value: Any) -> Any:
-        try:
-            v = float(value)
-        except OverflowError:  # a JSON integer beyond any float (400 digits): out of every range
-            v = math.inf if value > 0 else -math.inf
+        v = as_float(value)  # a JSON integer beyond any float (400 digits) is inf: out of every range
         if self.limit.holds(v):
             return value
         if math.isnan(v):  # as the CLI's check_range words it
