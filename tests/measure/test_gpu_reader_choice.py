@@ -283,3 +283,18 @@ def test_the_child_imports_the_standard_library_and_this_aifootprint_as_the_work
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out == {"notes": [], "details": ["gpu-reader-process"], "gpus": sorted(POWER_W)}
+
+
+def test_auto_records_no_reader_where_it_reads_no_gpu(library: Path, tmp_path: Path) -> None:
+    """An NVIDIA node whose GPUs are all hidden (``CUDA_VISIBLE_DEVICES=""``; likewise an unusable NVML): no GPU is
+    read, so no reader is recorded (``measure --json``'s ``gpu_reader_used`` is absent without GPUs), as the
+    in-process side of ``auto`` already did; the child used to record ``gpu-reader-process``, "GPUs read by a
+    child process"."""
+    dev, none = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home"),
+           "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run([sys.executable, "-c", _script(dev, none)], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["gpus"] == [] and out["readers"] == 0 and out["details"] == [] and out["notes"] == ["gpu-hidden"]

@@ -223,14 +223,17 @@ def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] 
     problem = None if command else interpreter_problem()
     if problem is not None:
         open_gpus(cfg, found, pids, nvml)
-        found.details.append(Notice("gpu-reader-thread", f"GPUs read in this process (gpu_reader=auto): {problem}",
-                                    "gpu"))
+        if _has_gpu(found):  # a reader is recorded where GPUs are read (as below)
+            found.details.append(Notice("gpu-reader-thread", f"GPUs read in this process (gpu_reader=auto): "
+                                        f"{problem}", "gpu"))
         return
     # half the opening bound for the child to start answering (the other half is left to this process's reader if
     # it fails); a child that started is waited for the whole bound while it opens the GPUs (this process's reader
     # would wait as long for a slow nvmlInit)
     failure = open_remote_gpus(cfg, found, pids, GpuReader("auto", hz, timeout_s, command, timeout_s / 2))
     if failure is None:
+        if not _has_gpu(found):  # none readable (hidden, NVML unusable: the child's notices say so): no reader used
+            return
         why = "the reader command given" if command else f"{sys.executable} is a standalone Python interpreter"
         found.details.append(Notice("gpu-reader-process", "GPUs read by a child process (gpu_reader=auto): an "
                                     f"NVIDIA device node exists and {why}; NVML's memory and calls stay out of this "
@@ -239,8 +242,9 @@ def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] 
     open_gpus(cfg, found, pids, nvml)
     found.notes.append(Notice("gpu-reader-fallback", f"{failure}: the GPUs are read in this process instead "
                               "(gpu_reader=auto; NVML's memory and read cost are this process's)", "gpu"))
-    found.details.append(Notice("gpu-reader-thread", "GPUs read in this process (gpu_reader=auto): the reader "
-                                "process failed (notice gpu-reader-fallback)", "gpu"))
+    if _has_gpu(found):
+        found.details.append(Notice("gpu-reader-thread", "GPUs read in this process (gpu_reader=auto): the "
+                                    "reader process failed (notice gpu-reader-fallback)", "gpu"))
 
 
 def _has_gpu(found: Discovery) -> bool:
