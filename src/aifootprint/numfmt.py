@@ -49,7 +49,15 @@ def significant(x: float, trim: bool = False, scientific: bool = False) -> str:
 
 def exact(x: float) -> str:
     """``x`` as given: a whole number below :data:`EXACT_WHOLE_BELOW` in full with thousands separators ("8,192",
-    "1,000"), anything else as ``%g`` ("0.5", "1e-06", "1e+14", "inf", "nan")."""
+    "1,000"), anything else as ``%g`` ("0.5", "1e-06", "1e+14", "inf", "nan"; an integer beyond any float too,
+    "1e+400")."""
+    try:
+        float(x)
+    except OverflowError:  # an integer beyond any float (a count of 400 digits): %g's form, "1e+400"
+        from decimal import Decimal
+
+        mantissa, _, power = f"{Decimal(x):.5e}".partition("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{power}"
     if math.isfinite(x) and x == int(x) and abs(x) < EXACT_WHOLE_BELOW:
         return f"{int(x):,}"
     return f"{x:g}"

@@ -34,6 +34,7 @@ import math
 from dataclasses import dataclass
 
 from aifootprint.errors import InputError
+from aifootprint.limits import as_float
 from aifootprint.numfmt import exact
 
 from ..bounds import MAX_BATCH
@@ -121,8 +122,8 @@ def check_at_most(name: str, value: float, high: float, low: float = 1, unit: st
 
 
 def _positive(name: str, value: float) -> None:
-    if not (value > 0 and math.isfinite(value)):
-        raise InputError(f"{name} must be a positive number, got {value!r}")
+    if not (value > 0 and math.isfinite(as_float(value))):  # a 400-digit count: refused, not an OverflowError
+        raise InputError(f"{name} must be a positive number, got {exact(value)}")
 
 
 def image_tokens(m: TaskModel, height: int, width: int) -> int:
