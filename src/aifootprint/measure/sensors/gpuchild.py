@@ -46,7 +46,8 @@ from . import readershm as shm
 #: (the parent's, by its files: no other installation, and nothing put on ``sys.path``, whose order stays the
 #: interpreter's: the standard library first) and runs :func:`run`. A package in a zip archive (``ROOT`` is the
 #: archive; ``auto`` reads in-process there, :mod:`.readerchoice`) is imported through ``sys.path``, archive first.
-BOOT = ("import importlib.util as u, os, sys\n"
+BOOT = ("# aifootprint GPU reader (aifootprint.measure.sensors.gpuchild)\n"  # what ps and top show first
+        "import importlib.util as u, os, sys\n"
         "r = sys.argv[1] + '/aifootprint'\n"
         "if os.path.isfile(r + '/__init__.py'):\n"
         "    s = u.spec_from_file_location('aifootprint', r + '/__init__.py', submodule_search_locations=[r])\n"
