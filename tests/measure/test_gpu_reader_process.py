@@ -524,3 +524,31 @@ def test_an_explicit_process_reader_runs_from_a_zipped_aifootprint(library: Path
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["from"].startswith(str(archive)) and out["notes"] == [] and out["gpus"] == sorted(POWER_W)
+
+
+SIGPIPE_DEFAULT = r"""
+import json, os, signal, sys, time
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # as command-line tools do (for `| head`): a write to a pipe nobody
+from aifootprint.measure.sensors.discovery import SensorConfig   # reads kills the process, not an EPIPE error
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+tr = Tracker(TrackerConfig(store=False, gpu_reader="process", sensors=SensorConfig(dev_root=sys.argv[1],
+                           cpu_tdp_w=10.0, ram_gb=1.0, powercap_root=sys.argv[2]))).start()
+tr.wait_open(10)
+os.kill(tr._tracks[0].sensor.reader_pid, signal.SIGKILL)
+time.sleep(1.3)   # past the staleness bound: the reader is seen dead
+r = tr.stop()
+print(json.dumps({"notes": [n.code for n in r.notes]}))
+"""
+
+
+def test_a_dead_reader_never_kills_a_workload_that_takes_sigpipe(library: Path, tmp_path: Path) -> None:
+    """A workload with ``SIGPIPE`` at its default action (command-line tools set it) whose reader died: ``stop()``
+    tells the reader to quit, a write nobody reads. It was a pipe, and the write killed the workload (status
+    -13, no result); requests go over a socket now, sent without the signal: the run ends with its gap and
+    ``gpu-reader-failed``."""
+    node = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", SIGPIPE_DEFAULT, node.dev_root, node.powercap_root], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, (done.returncode, done.stderr)
+    assert "gpu-reader-failed" in json.loads(done.stdout)["notes"]

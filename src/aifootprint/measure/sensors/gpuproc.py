@@ -48,6 +48,7 @@ from .base import Component, Reading, SensorError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import mmap
+    import socket
     import subprocess
     from collections.abc import Callable
     from typing import Any
@@ -116,8 +117,11 @@ class ReaderClient:
     process ids (they would replace the workload's), and its ``close()`` closes only its own copies."""
 
     def __init__(self, proc: subprocess.Popen[bytes], buf: mmap.mmap, fd: int, pids: Callable[[], set[int]] | None,
-                 hz: float) -> None:
+                 hz: float, requests: socket.socket | None = None) -> None:
         self.proc = proc
+        #: the child's stdin: a socket, written with MSG_NOSIGNAL (a write to a dead child is an error, never a
+        #: SIGPIPE: a workload that restored SIGPIPE's default action, as command-line tools do, was killed by it)
+        self._requests = requests
         self.buf = buf
         self._fd = fd
         self._pids = pids
@@ -137,7 +141,6 @@ class ReaderClient:
         self._report: dict[str, Any] = {}
         self._report_at = -1e18
         self._closed = False
-        self._in = proc.stdin.fileno() if proc.stdin is not None else -1
         self._out = proc.stdout.fileno() if proc.stdout is not None else -1
         self._owner = os.getpid()  # the process that started the child (see the class docstring)
 
@@ -177,9 +180,7 @@ class ReaderClient:
                 return None
             self._asked += 1
             tag = command + b" %d" % self._asked
-            try:
-                os.write(self._in, tag + b"\n")
-            except OSError:
+            if not self._send(tag + b"\n"):
                 return None
             end = time.monotonic() + timeout_s
             while True:
@@ -188,6 +189,25 @@ class ReaderClient:
                     return None
                 if line == tag or line.startswith(tag + b" "):
                     return line[len(tag) + 1:]
+
+    def _send(self, data: bytes) -> bool:
+        """Write ``data`` to the child's stdin; False when it cannot be written (the child is gone)."""
+        import socket
+
+        if self._requests is None:
+            return False
+        try:
+            self._requests.sendall(data, socket.MSG_NOSIGNAL)
+        except OSError:
+            return False
+        return True
+
+    def _close_streams(self) -> None:
+        """Close this process's ends of the child's stdin and stdout (end of file for the child)."""
+        for stream in (self._requests, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
     def full(self, force: bool = False) -> None:
         """Have the child read every device its parent reads in full now (once per tick for all devices;
@@ -265,10 +285,7 @@ class ReaderClient:
             # a thread of the parent may have held at the fork: no thread here would ever release it)
             if not self._closed:
                 self._closed = True
-                for stream in (self.proc.stdin, self.proc.stdout):
-                    if stream is not None:
-                        with contextlib.suppress(OSError):
-                            stream.close()
+                self._close_streams()
                 with contextlib.suppress(BufferError, ValueError):
                     self.buf.close()
                 os.close(self._fd)
@@ -279,12 +296,8 @@ class ReaderClient:
             self._closed = True
             if not self.answering():
                 self.proc.kill()  # hung in a driver call (or never said hello): no time for it
-            with contextlib.suppress(OSError):
-                os.write(self._in, b"q\n")
-            for stream in (self.proc.stdin, self.proc.stdout):
-                if stream is not None:
-                    with contextlib.suppress(OSError):
-                        stream.close()
+            self._send(b"q\n")
+            self._close_streams()
         try:
             self.proc.wait(CLOSE_WAIT_S)
         except subprocess.TimeoutExpired:  # a child hung in a driver call
@@ -464,6 +477,7 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
     as in-process."""
     import json
     import mmap
+    import socket
     import subprocess
 
     from ...errors import InputError
@@ -495,17 +509,26 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
         err: int | None = _shared_file(0)
     except OSError:
         err = None
-    try:
-        proc = subprocess.Popen([*command, json.dumps(spec)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL if err is None else err, pass_fds=(fd,),
-                                start_new_session=True)
+    requests: socket.socket | None = None
+    try:  # the child's stdin: a socket, so that a write to a dead child is an error, not a SIGPIPE (ReaderClient)
+        requests, theirs = socket.socketpair()
+        try:
+            theirs.shutdown(socket.SHUT_WR)  # the child only reads it
+            proc = subprocess.Popen([*command, json.dumps(spec)], stdin=theirs.fileno(), stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL if err is None else err, pass_fds=(fd,),
+                                    start_new_session=True)
+        finally:
+            theirs.close()
+        requests.shutdown(socket.SHUT_RD)
     except OSError as exc:
+        if requests is not None:
+            requests.close()
         buf.close()
         os.close(fd)
         if err is not None:
             os.close(err)
         return failed(f"the GPU reader process could not start ({exc})")
-    client = ReaderClient(proc, buf, fd, pids, reader.hz)
+    client = ReaderClient(proc, buf, fd, pids, reader.hz, requests)
     begun = time.monotonic()
     bound = reader.answer_timeout_s or reader.start_timeout_s
     line = client.line(bound)
