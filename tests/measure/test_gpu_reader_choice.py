@@ -298,3 +298,33 @@ def test_auto_records_no_reader_where_it_reads_no_gpu(library: Path, tmp_path: P
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["gpus"] == [] and out["readers"] == 0 and out["details"] == [] and out["notes"] == ["gpu-hidden"]
+
+
+CLOSED_STREAMS = r"""
+import json, os, sys
+for fd in (0, 1, 2):   # a daemon that closed its standard streams: new descriptors get the numbers 0, 1, 2
+    os.close(fd)
+from aifootprint.measure.sensors.discovery import SensorConfig
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+tr = Tracker(TrackerConfig(store=False, sensors=SensorConfig(dev_root=sys.argv[2], cpu_tdp_w=10.0, ram_gb=1.0,
+                                                             powercap_root=sys.argv[3])))
+tr.start(); tr.wait_open(10)
+r = tr.stop()
+with open(sys.argv[1], "w") as fh:
+    json.dump({"notes": [[n.code, n.message] for n in r.notes],
+               "details": [n.code for n in tr.details if n.code.startswith("gpu-reader")],
+               "gpus": sorted(d.device for d in r.devices if d.component == "gpu" and d.energy_j > 0)}, fh)
+"""
+
+
+def test_a_process_without_standard_streams_gets_its_reader(library: Path, tmp_path: Path) -> None:
+    """With descriptors 0-2 closed, the shared memory's descriptor was one of them and became the child's stdin,
+    stdout or stderr: the child could not map it (it exited: "PermissionError") and ``auto`` fell back. The
+    descriptor handed to the child is numbered 3 or above."""
+    dev, none = _node(tmp_path)
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    result = tmp_path / "result.json"
+    done = subprocess.run([sys.executable, "-c", CLOSED_STREAMS, str(result), dev, none], env=env, timeout=60)
+    assert done.returncode == 0
+    out = json.loads(result.read_text())
+    assert out == {"notes": [], "details": ["gpu-reader-process"], "gpus": sorted(POWER_W)}

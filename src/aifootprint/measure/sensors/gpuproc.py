@@ -420,7 +420,11 @@ class RemoteGpuSensor:
 
 
 def _shared_file(size: int) -> int:
-    """A file descriptor of ``size`` zero bytes in memory (``memfd_create``; a deleted temporary file elsewhere)."""
+    """A file descriptor of ``size`` zero bytes in memory (``memfd_create``; a deleted temporary file elsewhere),
+    numbered 3 or above (in a process whose standard streams are closed a new descriptor gets 0, 1 or 2, which the
+    child's own stdin, stdout and stderr would replace)."""
+    import fcntl
+
     create = getattr(os, "memfd_create", None)
     if create is not None:
         fd = int(create("aifootprint-gpu-reader"))
@@ -429,7 +433,17 @@ def _shared_file(size: int) -> int:
 
         with tempfile.TemporaryFile() as fh:
             fd = os.dup(fh.fileno())
-    os.ftruncate(fd, size)
+    if fd < 3:
+        try:
+            moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+        finally:
+            os.close(fd)
+        fd = moved
+    try:
+        os.ftruncate(fd, size)
+    except OSError:
+        os.close(fd)
+        raise
     return fd
 
 
