@@ -371,7 +371,7 @@ def compare_models(
         from .estimate_tasks import compare as compare_task
 
         compare_task(task, models, input_tokens, output_tokens, hardware, boundary, location, operator, json_out,
-                     engine)
+                     engine, _calibration(hardware, calibration))
         return
     from ..estimate.compare import compare_models as run
     from ..estimate.inference import RequestConfig

@@ -202,8 +202,9 @@ def register(sub: typer.Typer) -> None:
 
 def compare(task: str | None, models: str | None, input_tokens: int | None, output_tokens: int | None,
             hardware: str, boundary: str, location: str | None, operator: str | None, json_out: bool,
-            engine: str = "vllm") -> None:
-    """``compare-models --task TASK``: specialised models next to general LLMs, each as a multiple of the cheapest."""
+            engine: str = "vllm", calibration: str | None = None) -> None:
+    """``compare-models --task TASK``: specialised models next to general LLMs, each as a multiple of the cheapest
+    (on the user's ``calibrate`` profile of ``hardware`` when ``calibration`` names one)."""
     if task is None:
         raise InputError("give --input-tokens and --output-tokens (an LLM request profile), or --task TASK "
                          "(classification, embedding, image, video, transcription)")
@@ -218,7 +219,8 @@ def compare(task: str | None, models: str | None, input_tokens: int | None, outp
         raise InputError("--output-tokens has no effect with --task (a prompted LLM answers with a label); drop it")
 
     names = [m.strip() for m in models.split(",") if m.strip()] if models else None
-    cfg = TaskConfig(hardware=hardware, boundary=boundary, location=location, operator=operator, engine=engine)
+    cfg = TaskConfig(hardware=hardware, boundary=boundary, location=location, operator=operator, engine=engine,
+                     calibration=calibration)
     result = compare_task(task, names, cfg, tokens=input_tokens)
     if json_out:
         emit(result, True)

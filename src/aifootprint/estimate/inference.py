@@ -96,8 +96,10 @@ class RequestEstimate(_EstimateTuple):
 
 def context_error(model: str, limit: float, input_tokens: float, output_tokens: float) -> InputError:
     """A request longer than the model's context window: the model cannot take it, whatever the accelerators."""
+    from aifootprint.numfmt import exact
+
     return InputError(f"{model} takes at most {limit:,.0f} tokens of input + output (context_length, models.csv); "
-                      f"got {input_tokens:,.0f} + {output_tokens:,.0f}; accepted: input + output ≤ {limit:,.0f}")
+                      f"got {exact(input_tokens)} + {exact(output_tokens)}; accepted: input + output ≤ {limit:,.0f}")
 
 
 class RequestEstimator:
