@@ -328,3 +328,22 @@ def test_a_process_without_standard_streams_gets_its_reader(library: Path, tmp_p
     assert done.returncode == 0
     out = json.loads(result.read_text())
     assert out == {"notes": [], "details": ["gpu-reader-process"], "gpus": sorted(POWER_W)}
+
+
+@pytest.mark.parametrize(("flags", "expected"), [([], []), (["-S"], ["-S"]), (["-s", "-E"], ["-E", "-s"]),
+                                                 (["-I"], ["-I"])])
+def test_the_child_runs_with_the_workloads_isolation_flags(flags: list[str], expected: list[str]) -> None:
+    """The child's interpreter flags are the workload's (``-I``, ``-E``, ``-s``, ``-S``: the same site-packages, user
+    site and environment variables), then ``-P``; without them a ``python -S`` workload's reader ran every
+    site-packages ``.pth`` file the workload never ran."""
+    code = ("import json; from aifootprint.measure.sensors.gpuproc import child_command; "
+            "print(json.dumps(child_command()))")
+    env = {**os.environ, "PYTHONPATH": SRC}
+    done = subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    if "-I" in flags or "-E" in flags:  # PYTHONPATH ignored: run from the source directory instead
+        done = subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, text=True, cwd=SRC,
+                              timeout=60)
+    assert done.returncode == 0, done.stderr
+    command = json.loads(done.stdout)
+    assert command[0] == sys.executable and command[1:command.index("-P")] == expected
+    assert command[command.index("-P") + 1] == "-c"

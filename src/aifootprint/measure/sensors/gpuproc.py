@@ -448,7 +448,8 @@ def _shared_file(size: int) -> int:
 
 
 def child_command(package_root: str | None = None) -> list[str]:
-    """The reader child's command: this interpreter with the workload's isolation flags (``-I``, ``-E``, ``-s``),
+    """The reader child's command: this interpreter with the workload's isolation flags (``-I``, ``-E``, ``-s``,
+    ``-S``),
     ``-P`` (no working directory in front of ``sys.path``) and :data:`.gpuchild.BOOT`, which imports the
     aifootprint under ``package_root`` (this one's: the directory holding the package) by its files. Neither the
     working directory (``python -m`` puts it first) nor the package's directory (``PYTHONPATH`` would put it ahead
@@ -461,6 +462,8 @@ def child_command(package_root: str | None = None) -> list[str]:
     flags = sys.flags
     isolation = ["-I"] if flags.isolated else [*(["-E"] if flags.ignore_environment else []),
                                                 *(["-s"] if flags.no_user_site else [])]
+    if flags.no_site:
+        isolation.append("-S")
     return [sys.executable, *isolation, "-P", "-c", BOOT, root]
 
 
