@@ -22,9 +22,15 @@ full (``read_full``) and answers ``f N``; ``r N`` answers ``r N`` and a JSON obj
 ``assumptions``; ``q`` or end of file (the parent is gone) ends the child. What the child writes to stderr until its
 hello reaches the parent, which quotes its last line when the child fails; after the hello stderr is ``/dev/null``.
 
-The child never outlives its parent: end of file on stdin (the parent's end closes when it dies, ``kill -9``
-included) ends the loop at once, and a watchdog thread ends the process when its parent changes (a read hung in
-the driver cannot keep it alive): it checks ``os.getppid()`` every :data:`WATCH_S`.
+Detached (``SPEC``'s ``detach``, set where the kernel has pidfds): the child forks once more at once and its first
+process exits, so that the reader is not a child of the workload: a workload that waits for all of its children
+(``os.wait()`` until ``ChildProcessError``) does not wait for its reader (it hung until ``stop()``). The
+``started`` line gives the reader's pid; the workload watches and signals it through a pidfd (:mod:`.gpuproc`).
+
+The child never outlives the workload (``SPEC``'s ``parent``): end of file on stdin (the workload's end closes
+when it dies, ``kill -9`` included) ends the loop at once, and a watchdog thread ends the process when the workload
+has exited (a read hung in the driver cannot keep it alive): detached, it waits on a pidfd of the workload;
+otherwise it checks ``os.getppid()`` every :data:`WATCH_S`.
 """
 
 from __future__ import annotations
@@ -78,11 +84,28 @@ def _notices(items: list[Notice]) -> list[list[str]]:
     return [[n.code, n.message, n.subject, n.source] for n in items]
 
 
-def _watch(ppid: int) -> None:
+def _watch(ppid: int, pidfd: int | None) -> None:
+    """End this process when the workload has exited: its pidfd readable, else this process's parent changed."""
     while True:
-        time.sleep(WATCH_S)
-        if os.getppid() != ppid:
-            os._exit(0)
+        if pidfd is not None:
+            if select.select([pidfd], [], [], WATCH_S)[0]:
+                os._exit(0)
+        else:
+            time.sleep(WATCH_S)
+            if os.getppid() != ppid:
+                os._exit(0)
+
+
+def _detach(parent: int) -> int | None:
+    """Fork; the first process exits at once (its parent, the workload, reaps it), the second goes on as the reader,
+    no child of the workload. Returns a pidfd of the workload (None: it is gone already: exit)."""
+    try:
+        pidfd = os.pidfd_open(parent)
+    except OSError:
+        return None
+    if os.fork() != 0:
+        os._exit(0)
+    return pidfd
 
 
 def _number(value: Any) -> float:
@@ -186,12 +209,18 @@ def _open(spec: dict[str, Any], buf: mmap.mmap, ppid: int) -> tuple[list[Sensor]
 def serve(spec: dict[str, Any]) -> int:
     """Open the GPUs, say hello, then read them at ``hz`` until the parent is gone or says ``q``."""
     ppid = os.getppid()
-    threading.Thread(target=_watch, args=(ppid,), name="aifootprint-reader-watch", daemon=True).start()
+    parent = int(spec.get("parent") or ppid)  # the workload (ppid may be a wrapper that exec'd: env, the same)
+    pidfd = None
+    if spec.get("detach") and hasattr(os, "pidfd_open"):  # before any thread exists: fork is safe
+        pidfd = _detach(parent)
+        if pidfd is None:
+            return 0
+    threading.Thread(target=_watch, args=(ppid, pidfd), name="aifootprint-reader-watch", daemon=True).start()
     fd = int(spec["fd"])
     buf = mmap.mmap(fd, shm.size(shm.MAX_DEVICES))
     _say({"started": os.getpid()})
     try:
-        sensors, hello = _open(spec, buf, ppid)
+        sensors, hello = _open(spec, buf, parent)
     except Exception as exc:  # reported to the parent, which flags the run; never a traceback on the user's terminal
         _say({"error": f"{type(exc).__name__}: {exc}"})
         return 1

@@ -27,7 +27,8 @@ Failures never stall or lose the run: a child that cannot start, does not start 
 notice ``gpu-reader-failed`` (the run goes on with the CPU and RAM; the notice quotes the last line the child wrote
 to stderr); a child that dies or stops publishing (no reading for :func:`stale_after_s`) turns every later read into a
 :class:`.base.SensorError`, which the tracker records as a gap (``sensor-gap`` / ``sensor-lost``), and the result
-carries ``gpu-reader-failed`` saying which. The child ends with its parent (:mod:`.gpuchild`).
+carries ``gpu-reader-failed`` saying which. The child ends with the workload (:mod:`.gpuchild`); where the kernel has
+pidfds it is detached, no child of the workload (:meth:`ReaderClient.attach`).
 """
 
 from __future__ import annotations
@@ -143,6 +144,52 @@ class ReaderClient:
         self._closed = False
         self._out = proc.stdout.fileno() if proc.stdout is not None else -1
         self._owner = os.getpid()  # the process that started the child (see the class docstring)
+        #: the reader's pid: ``proc``'s, or that of the process it forked and left (detached, :meth:`attach`)
+        self.pid = int(proc.pid)
+        self._detached = False
+        self._pidfd: int | None = None  # a detached reader's pidfd (None: gone before it could be opened)
+
+    def attach(self, pid: int) -> None:
+        """The reader says it is ``pid``: where that is not ``proc`` (detached, :mod:`.gpuchild`), watch and signal it
+        through a pidfd (race-free: never another process that got its number), and reap ``proc``, which exits at
+        once."""
+        import subprocess
+
+        if pid == self.pid:
+            return
+        self.pid, self._detached = pid, True
+        with contextlib.suppress(OSError):
+            self._pidfd = os.pidfd_open(pid)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(CLOSE_WAIT_S)
+
+    def gone(self, wait_s: float = 0.0) -> str | None:
+        """None while the reader runs (waiting at most ``wait_s`` for it to end); else how it ended ("exited (status
+        N)"; "exited" for a detached reader, whose status only its reaper sees)."""
+        if not self._detached:
+            import subprocess
+
+            status = self.proc.poll()
+            if status is None and wait_s > 0:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    status = self.proc.wait(wait_s)
+            return None if status is None else f"exited (status {status})"
+        if self._pidfd is None:
+            return "exited"
+        try:
+            return "exited" if select.select([self._pidfd], [], [], wait_s)[0] else None
+        except (OSError, ValueError):
+            return "exited"
+
+    def kill(self) -> None:
+        """SIGKILL the reader (through its pidfd when detached: its number may be another process's by now)."""
+        if not self._detached:
+            self.proc.kill()
+        elif self._pidfd is not None:
+            import signal
+
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
 
     def forked(self) -> bool:
         """True in a process forked from the one that started the child."""
@@ -248,9 +295,9 @@ class ReaderClient:
     # -- failures --------------------------------------------------------------------------------------------
     def failure(self, device: str, age_s: float) -> SensorError:
         """The error of a read whose latest reading is ``age_s`` old: the child died or hangs (notice once)."""
-        status = None if self.forked() else self.proc.poll()
-        if status is not None:
-            kind, why = "exited", f"the GPU reader process exited (status {status})"
+        ended = None if self.forked() else self.gone()
+        if ended is not None:
+            kind, why = "exited", f"the GPU reader process {ended}"
         else:
             kind, why = "hung", f"the GPU reader process has published nothing for {age_s:.1f} s (hung)"
         if kind not in self._failed:  # one notice per kind of failure
@@ -262,7 +309,7 @@ class ReaderClient:
     def answering(self) -> bool:
         """True while the child runs and its heartbeat is fresh (it read the GPUs within :attr:`stale_s`; in a forked
         process, which cannot wait for another's child, the heartbeat alone)."""
-        if not self.forked() and self.proc.poll() is not None:
+        if not self.forked() and self.gone() is not None:
             return False
         try:
             beat = float(shm.HEADER.unpack_from(self.buf, 0)[4])
@@ -289,27 +336,38 @@ class ReaderClient:
                 with contextlib.suppress(BufferError, ValueError):
                     self.buf.close()
                 os.close(self._fd)
+                if self._pidfd is not None:
+                    os.close(self._pidfd)
             return
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             if not self.answering():
-                self.proc.kill()  # hung in a driver call (or never said hello): no time for it
+                self.kill()  # hung in a driver call (or never said hello): no time for it
             self._send(b"q\n")
             self._close_streams()
         try:
-            self.proc.wait(CLOSE_WAIT_S)
-        except subprocess.TimeoutExpired:  # a child hung in a driver call
-            self.proc.kill()
-            self.proc.wait(CLOSE_WAIT_S)
+            if self._detached:
+                if self.gone(CLOSE_WAIT_S) is None:  # a reader hung in a driver call
+                    self.kill()
+                    self.gone(CLOSE_WAIT_S)
+            else:
+                try:
+                    self.proc.wait(CLOSE_WAIT_S)
+                except subprocess.TimeoutExpired:  # a child hung in a driver call
+                    self.proc.kill()
+                    self.proc.wait(CLOSE_WAIT_S)
         except BaseException:  # KeyboardInterrupt during the wait: no more time for it (Popen reaps it later)
-            self.proc.kill()
+            self.kill()
             raise
         finally:
             with contextlib.suppress(BufferError, ValueError):
                 self.buf.close()
             os.close(self._fd)
+            if self._pidfd is not None:
+                os.close(self._pidfd)
+                self._pidfd = None
 
 
 class RemoteGpuSensor:
@@ -337,7 +395,7 @@ class RemoteGpuSensor:
     @property
     def reader_pid(self) -> int:
         """Process id of the reader child."""
-        return int(self._client.proc.pid)
+        return self._client.pid
 
     def _slot(self) -> tuple[Any, ...] | None:
         """The device's latest slot; the previous one while the child is writing it (a child preempted halfway
@@ -467,6 +525,19 @@ def child_command(package_root: str | None = None) -> list[str]:
     return [sys.executable, *isolation, "-P", "-c", BOOT, root]
 
 
+def _pidfds() -> bool:
+    """True where this kernel and Python have pidfds (Linux 5.3+, ``os.pidfd_open``): the reader is then detached
+    from the workload (:mod:`.gpuchild`), which it can watch and signal race-free."""
+    opener = getattr(os, "pidfd_open", None)
+    if opener is None:
+        return False
+    try:
+        os.close(opener(os.getpid()))
+    except OSError:
+        return False
+    return True
+
+
 def _stderr_tail(fd: int) -> str:
     """The last line the child wrote to stderr (a memory file; '' when none or unreadable), at most 300 characters."""
     try:
@@ -519,7 +590,7 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
     if pids is not None:
         shm.write_pids(buf, pids())
     spec = {"fd": fd, "hz": reader.hz, "gpus": list(cfg.gpus) if cfg.gpus is not None else None,
-            "budget": cfg.nvml_read_budget, "dev_root": cfg.dev_root}
+            "budget": cfg.nvml_read_budget, "dev_root": cfg.dev_root, "parent": os.getpid(), "detach": _pidfds()}
     # the child imports this installation of aifootprint, installed or not, and the workload's environment
     command = list(reader.command) if reader.command else child_command()
     try:  # what the child writes to stderr before its hello: quoted when it fails (memory, not a file on disk)
@@ -554,6 +625,7 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
         hello = json.loads(line) if line else None
         if isinstance(hello, dict) and "started" in hello:  # it runs; now opening the GPUs (seconds per GPU)
             started, bound = True, reader.start_timeout_s
+            client.attach(int(hello["started"]))
             line = client.line(max(0.0, begun + bound - time.monotonic()))
             hello = json.loads(line) if line else None
     except ValueError:
@@ -562,10 +634,9 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
     layout = shm.HEADER.unpack_from(buf, 0)[:2]
     if not isinstance(hello, dict) or "devices" not in hello or (hello["devices"] and layout != (shm.MAGIC,
                                                                                                  shm.VERSION)):
-        status = proc.poll()  # before close(), which kills a child that never answered
-        if status is None and closed:  # its pipe closed as it exits: the status follows within moments
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                status = proc.wait(CLOSE_WAIT_S)
+        # before close(), which kills a child that never answered; its pipe closed as it exits: the end follows
+        # within moments
+        ended = client.gone(CLOSE_WAIT_S if closed else 0.0)
         client.close()
         said = _stderr_tail(err) if err is not None else ""
         if err is not None:
@@ -578,8 +649,8 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
         if isinstance(hello, dict) and "devices" in hello:
             return failed(f"the GPU reader process wrote shared-memory layout {layout[1]} (magic {layout[0]:#x}); "
                           f"this process reads layout {shm.VERSION}")
-        if status is not None:
-            return failed(f"the GPU reader process exited (status {status}) before reading a GPU{said}")
+        if ended is not None:
+            return failed(f"the GPU reader process {ended} before reading a GPU{said}")
         if started:
             return failed(f"the GPU reader process did not open the GPUs within {bound:g} s{said}")
         return failed(f"the GPU reader process did not answer within {bound:g} s{said}")
