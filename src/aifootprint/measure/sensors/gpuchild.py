@@ -98,10 +98,13 @@ def _watch(ppid: int, pidfd: int | None) -> None:
 
 def _detach(parent: int) -> int | None:
     """Fork; the first process exits at once (its parent, the workload, reaps it), the second goes on as the reader,
-    no child of the workload. Returns a pidfd of the workload (None: it is gone already: exit)."""
+    no child of the workload. Returns a pidfd of the workload; -1: it is gone already (exit); None: no pidfd could
+    be opened (stay a child, watched by ``os.getppid()``)."""
     try:
         pidfd = os.pidfd_open(parent)
-    except OSError:
+    except ProcessLookupError:
+        return -1
+    except OSError:  # a sandbox refusing the call, no descriptor left
         return None
     if os.fork() != 0:
         os._exit(0)
@@ -213,7 +216,7 @@ def serve(spec: dict[str, Any]) -> int:
     pidfd = None
     if spec.get("detach") and hasattr(os, "pidfd_open"):  # before any thread exists: fork is safe
         pidfd = _detach(parent)
-        if pidfd is None:
+        if pidfd == -1:
             return 0
     threading.Thread(target=_watch, args=(ppid, pidfd), name="aifootprint-reader-watch", daemon=True).start()
     fd = int(spec["fd"])
