@@ -157,9 +157,14 @@ class ReaderClient:
 
         if pid == self.pid:
             return
+        try:  # the reader is in the session its first process started: never watch or signal another process
+            ours = os.getsid(pid) == self.proc.pid
+        except OSError:
+            ours = False
         self.pid, self._detached = pid, True
-        with contextlib.suppress(OSError):
-            self._pidfd = os.pidfd_open(pid)
+        if ours:
+            with contextlib.suppress(OSError):
+                self._pidfd = os.pidfd_open(pid)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(CLOSE_WAIT_S)
 
