@@ -66,3 +66,44 @@ def test_a_program_that_waits_for_all_its_children_does_not_wait_for_the_reader(
     out = json.loads(done.stdout)
     assert out == {"reaped_workers_only": True, "reader_was_reaped": False, "details": ["gpu-reader-process"],
                    "notes": [], "gpus": ["gpu:0", "gpu:1"]}
+
+
+SUBREAPER = r"""
+import ctypes, json, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(36, 1, 0, 0, 0) != 0:   # PR_SET_CHILD_SUBREAPER: orphans come back to this process, as to a
+    print(json.dumps({"skip": "prctl refused"})); sys.exit(0)   # container's PID 1 (docker run python train.py)
+from aifootprint.measure.sensors.discovery import SensorConfig
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+cfg = TrackerConfig(store=False, sensors=SensorConfig(dev_root=sys.argv[1], cpu_tdp_w=10.0, ram_gb=1.0,
+                                                      powercap_root=sys.argv[2]))
+for _ in range(5):
+    tr = Tracker(cfg).start(); tr.wait_open(10); tr.stop()
+me, zombies = str(os.getpid()), 0
+for pid in os.listdir("/proc"):
+    try:
+        state, ppid = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[:2]
+    except (OSError, ValueError):
+        continue
+    zombies += state == "Z" and ppid == me
+print(json.dumps({"zombies": zombies}))
+"""
+
+
+def test_a_workload_that_reaps_orphans_is_left_no_zombie_readers(library: Path, tmp_path: Path) -> None:
+    """Where the workload is the reaper of orphans (a container's PID 1, a child subreaper), the detached reader
+    comes back to it as a child: ``stop()`` reaps it through its pidfd once it has exited. Five trackers used to
+    leave five zombie processes (a long job with a tracker per step would fill the container's process limit)."""
+    if not hasattr(os, "pidfd_open"):
+        pytest.skip("no pidfd_open: the reader stays a child of the workload (Popen reaps it)")
+    dev = tmp_path / "dev"
+    dev.mkdir(exist_ok=True)
+    (dev / "nvidiactl").touch()
+    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", SUBREAPER, str(dev), str(tmp_path / "none")], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    if "skip" in out:
+        pytest.skip(out["skip"])
+    assert out == {"zombies": 0}

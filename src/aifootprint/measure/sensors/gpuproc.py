@@ -371,8 +371,18 @@ class ReaderClient:
                 self.buf.close()
             os.close(self._fd)
             if self._pidfd is not None:
+                self._reap()
                 os.close(self._pidfd)
                 self._pidfd = None
+
+    def _reap(self) -> None:
+        """Reap an exited detached reader where it came back to this process as a child (this process reaps orphans:
+        a container's PID 1, a child subreaper): through its pidfd, so never another child; elsewhere its reaper
+        does (ECHILD here). Without it, each tracker left a zombie in such a process."""
+        flag = getattr(os, "P_PIDFD", None)
+        if flag is not None and self._pidfd is not None:
+            with contextlib.suppress(OSError):  # ECHILD: not this process's child; EINVAL: kernel before 5.4
+                os.waitid(flag, self._pidfd, os.WEXITED | os.WNOHANG)
 
 
 class RemoteGpuSensor:
