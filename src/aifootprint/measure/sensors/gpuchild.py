@@ -5,22 +5,22 @@ with :data:`BOOT`, or as ``python -m aifootprint.measure.sensors.gpuchild SPEC``
 "process")``).
 
 ``SPEC`` is JSON: ``fd`` (the shared mapping, inherited), ``hz``, ``gpus`` (ids or null), ``budget`` (the NVML read
-budget or null), ``dev_root``. The readings are the in-process sensors' own (:class:`.nvidia.NvidiaSensor` with its
-read budget, counted on this process's CPU), so both readers give the same figures. Only the devices the parent
-reads are read (its demand in the mapping, :class:`Publisher`): in a multi-rank job, the GPUs whose lease this
-rank holds.
+budget or null), ``dev_root``, ``parent`` (the workload's pid) and ``detach`` (see below). The readings are the
+in-process sensors' own (:class:`.nvidia.NvidiaSensor` with its read budget, counted on this process's CPU), so both
+readers give the same figures. Only the devices the parent reads are read (its demand in the mapping,
+:class:`Publisher`): in a multi-rank job, the GPUs whose lease this rank holds.
 
 Protocol (lines): first ``{"started": PID}`` once the child runs this module, before it opens the GPUs (opening
 them can take seconds per GPU: the parent tells a slow opening from a child that never started,
 :func:`.gpuproc.open_remote_gpus`); then, once the GPUs are open and read once in full, a JSON line to stdout
-(the hello): ``devices`` (each
-device's ``device``, ``physical_id``, ``component``, ``method``, ``label``, ``power_limit_w``, ``power_lag_s``),
-``notes``, ``details``, ``hints`` (notices as ``[code, message, subject, source]``) and ``assumptions``; or
-``input_error`` (an unknown ``--gpus`` id) or ``error``. Then requests on stdin, each with a number N that the
-answer repeats (an answer that comes too late for its request is recognised as such): ``f N`` reads every device in
-full (``read_full``) and answers ``f N``; ``r N`` answers ``r N`` and a JSON object of each device's ``notices`` and
-``assumptions``; ``q`` or end of file (the parent is gone) ends the child. What the child writes to stderr until its
-hello reaches the parent, which quotes its last line when the child fails; after the hello stderr is ``/dev/null``.
+(the hello): ``devices`` (each device's ``device``, ``physical_id``, ``component``, ``method``, ``label``,
+``power_limit_w``, ``power_lag_s``), ``notes``, ``details``, ``hints`` (notices as ``[code, message, subject,
+source]``) and ``assumptions``; or ``input_error`` (an unknown ``--gpus`` id) or ``error``. Then requests on stdin,
+each with a number N that the answer repeats (an answer that comes too late for its request is recognised as
+such): ``f N`` reads every device in full (``read_full``) and answers ``f N``; ``r N`` answers ``r N`` and a JSON
+object of each device's ``notices`` and ``assumptions``; ``q`` or end of file (the parent is gone) ends the child.
+What the child writes to stderr until its hello reaches the parent, which quotes its last line when the child
+fails; after the hello stderr is ``/dev/null``.
 
 Detached (``SPEC``'s ``detach``, set where the kernel has pidfds): the child forks once more at once and its first
 process exits, so that the reader is not a child of the workload: a workload that waits for all of its children

@@ -522,8 +522,7 @@ def _shared_file(size: int) -> int:
 
 def child_command(package_root: str | None = None) -> list[str]:
     """The reader child's command: this interpreter with the workload's isolation flags (``-I``, ``-E``, ``-s``,
-    ``-S``),
-    ``-P`` (no working directory in front of ``sys.path``) and :data:`.gpuchild.BOOT`, which imports the
+    ``-S``), ``-P`` (no working directory in front of ``sys.path``) and :data:`.gpuchild.BOOT`, which imports the
     aifootprint under ``package_root`` (this one's: the directory holding the package) by its files. Neither the
     working directory (``python -m`` puts it first) nor the package's directory (``PYTHONPATH`` would put it ahead
     of the standard library: a backport such as ``enum34`` in site-packages then shadows the standard library's
