@@ -212,7 +212,8 @@ def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] 
                                         "NVIDIA device node (the reader process is chosen for NVIDIA GPUs only)",
                                         "gpu"))
         return
-    from .gpuproc import GpuReader, open_remote_gpus
+    from .gpulaunch import open_remote_gpus
+    from .gpuproc import GpuReader
 
     kind, hz, timeout_s, command = reader
     if kind != "auto":
