@@ -52,6 +52,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from .._lazy import lazy_getattr
 from .calls import around_calls as around_calls
+from .calls import track as track
+from .calls import track_config as track_config
 from .devicetrack import COARSE_FACTOR as COARSE_FACTOR
 from .devicetrack import LIMIT_TOLERANCE as LIMIT_TOLERANCE
 from .devicetrack import NO_COUNTER
@@ -231,9 +233,7 @@ class Tracker(Sampling):
             self._writer.close()
             if self._given_store is None and self._writer.store is not None:
                 self._writer.store.close()  # its own connection: closed now (SQLite checkpoints its WAL), not at exit
-        for track in self._tracks:
-            with contextlib.suppress(Exception):
-                track.sensor.close()
+        self._close_sensors()
         return result
 
     def _stop_in_fork(self) -> Measurement:
@@ -242,14 +242,17 @@ class Tracker(Sampling):
         from .measurement import Measurement
 
         self.running = False
-        for track in self._tracks:
-            with contextlib.suppress(Exception):
-                track.sensor.close()
+        self._close_sensors()
         note = Notice("tracker-forked", f"this tracker was started in process {self._pid}; process {os.getpid()}, "
                       "forked from it, neither measures nor stores its run (stop it in the process that started it)",
                       "tracker")
         self.result = Measurement(self.config.name, 0.0, 0.0, (), (), (note,), ())
         return self.result
+
+    def _close_sensors(self) -> None:
+        for tr in self._tracks:
+            with contextlib.suppress(Exception):
+                tr.sensor.close()
 
     def __enter__(self) -> Tracker:
         return self.start()
@@ -511,31 +514,6 @@ def _data_version() -> str:
         return DATA_VERSION
     except Exception:
         return ""
-
-
-def _keep_measurement(wrapper: Callable[..., Any], tracker: Tracker) -> None:
-    wrapper.last_measurement = tracker.result  # type: ignore[attr-defined]
-
-
-def track(name: str | None = None, config: TrackerConfig | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorator: run a fresh :class:`Tracker` around each call; the last measurement is ``func.last_measurement``.
-    An ``async def`` function is measured over its whole awaited run (the tracker starts and stops around it; both
-    take a few ms on the event loop's thread); a generator function is refused (:func:`around_calls`). Without a
-    ``config`` the GPUs are read in-process (``gpu_reader="thread"``): a tracker per call would start a reader process
-    per call (~49 ms a start/stop cycle under ``auto`` against ~1.5 ms, fake NVML on a 2-core VM)."""
-
-    def wrap(func: Callable[P, R]) -> Callable[P, R]:
-        cfg = config or track_config(name or func.__qualname__)
-        return around_calls(func, lambda: Tracker(cfg), _keep_measurement)
-
-    return wrap
-
-
-def track_config(name: str) -> TrackerConfig:
-    """The configuration :func:`track` gives each call's tracker when none is passed: in-process GPU reads."""
-    from .config import TrackerConfig
-
-    return TrackerConfig(name=name, gpu_reader="thread")
 
 
 #: ``TrackerConfig`` lives in :mod:`.config` (it needs :mod:`dataclasses`); it is imported on first use
