@@ -97,19 +97,18 @@ def scaled(unit: Any, k: float) -> Any:
     return Scaled(unit, k)
 
 
-class Scaled(Uncertain):
-    """``unit × k``: quantiles known, draws multiplied on first use (arithmetic, ``samples()``)."""
+class _LazyDraws(Uncertain):
+    """An :class:`~aifootprint.uncertainty.Uncertain` whose quantiles are known and whose draws are computed by
+    :meth:`_draw` on first use (arithmetic, ``samples()``), then kept read-only."""
 
-    def __init__(self, unit: Uncertain, k: float) -> None:
-        lo, mid, hi = unit._quantiles
-        # frozen dataclass: fill the instance dict directly
-        self.__dict__.update(_point=None, spec=unit.spec, _unit=unit, _k=k, _quantiles=(lo * k, mid * k, hi * k))
+    def _draw(self) -> Any:
+        raise NotImplementedError
 
     @property
     def _samples(self) -> Any:
         d = self.__dict__
         if "_draws" not in d:
-            arr = d["_unit"].samples() * d["_k"]
+            arr = self._draw()
             arr.setflags(write=False)
             d["_draws"] = arr
         return d["_draws"]
@@ -117,6 +116,18 @@ class Scaled(Uncertain):
     @property
     def is_point(self) -> bool:
         return False
+
+
+class Scaled(_LazyDraws):
+    """``unit × k``: quantiles known, draws multiplied on first use (arithmetic, ``samples()``)."""
+
+    def __init__(self, unit: Uncertain, k: float) -> None:
+        lo, mid, hi = unit._quantiles
+        # frozen dataclass: fill the instance dict directly
+        self.__dict__.update(_point=None, spec=unit.spec, _unit=unit, _k=k, _quantiles=(lo * k, mid * k, hi * k))
+
+    def _draw(self) -> Any:
+        return self.__dict__["_unit"].samples() * self.__dict__["_k"]
 
 
 def product(base: Any, factor: Uncertain, remake: Callable[[], Uncertain]) -> Any:
@@ -136,7 +147,7 @@ def product(base: Any, factor: Uncertain, remake: Callable[[], Uncertain]) -> An
     return Product(base, remake, (lo, mid, hi), f"({base.spec} * {factor.spec})")
 
 
-class Product(Uncertain):
+class Product(_LazyDraws):
     """``base × factor`` whose quantiles are known and whose draws are multiplied again on first use (arithmetic,
     ``samples()``). A closed model's :class:`Unit` holds three: keeping their draws (and the factor's) put 4 × 160 kB
     of fresh memory in each unit, whose first touch (page faults) cost 0.4-0.7 ms more per unit than the Monte Carlo
@@ -147,21 +158,12 @@ class Product(Uncertain):
         # frozen dataclass: fill the instance dict directly
         self.__dict__.update(_point=None, spec=spec, _base=base, _remake=remake, _quantiles=quantiles)
 
-    @property
-    def _samples(self) -> Any:
+    def _draw(self) -> Any:
+        import numpy as np
+
         d = self.__dict__
-        if "_draws" not in d:
-            import numpy as np
-
-            with np.errstate(divide="ignore", invalid="ignore"):
-                arr = d["_base"].samples() * d["_remake"]().samples()
-            arr.setflags(write=False)
-            d["_draws"] = arr
-        return d["_draws"]
-
-    @property
-    def is_point(self) -> bool:
-        return False
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return d["_base"].samples() * d["_remake"]().samples()
 
 
 def point_factors(est: RequestEstimator) -> Factors:
