@@ -1,7 +1,8 @@
 """``compare-models --task TASK --calibration FILE`` estimates on the user's profile, as ``estimate request`` and
 ``compare-models`` without ``--task`` do. Was: the profile was dropped silently (the same output with and without
-it). And a request longer than the model's context window is one line even when its token count has 400 digits (was:
-an OverflowError traceback while writing the message)."""
+it). ``estimate multimodal`` takes ``--engine`` and ``--calibration`` too. And a request longer than the model's
+context window is one line even when its token count has 400 digits (was: an OverflowError traceback while writing
+the message)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,21 @@ def test_a_huge_token_count_over_the_context_window_is_one_line(capsys: pytest.C
                  "--output-tokens", "10"])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "accepted: input + output" in err and "Traceback" not in err
+
+
+def test_estimate_multimodal_takes_engine_and_calibration(capsys: pytest.CaptureFixture[str]) -> None:
+    """``estimate multimodal`` had neither ``--engine`` nor ``--calibration`` (the vision encoder's engine was
+    reachable from Python only): the request and its encoder now run on the chosen engine and profile."""
+    base = ["estimate", "multimodal", "--model", "gemma-3-27b", "--input-tokens", "200", "--output-tokens", "100",
+            "--images", "2", "--hardware", "h200", "--json"]
+
+    def run(*extra: str) -> dict[str, object]:
+        assert main([*base, *extra]) == 0
+        out: dict[str, object] = json.loads(capsys.readouterr().out)
+        return out
+
+    vllm, graph = run(), run("--engine", "cuda-graph")
+    profiled = run("--engine", "cuda-graph", "--calibration", str(PROFILE))
+    assert vllm["energy_wh"] != graph["energy_wh"] != profiled["energy_wh"]
+    models = {a["name"]: a["value"] for a in profiled["assumptions"]}  # type: ignore[attr-defined]
+    assert models["power_model"] == "straight line from idle, cut at the power limit"

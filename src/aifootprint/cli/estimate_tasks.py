@@ -178,16 +178,21 @@ def multimodal(
                                               "image (these encoders have no temporal patching).")] = 0,
     hardware: Hardware = "h100", accelerators: Accels = None,
     batch: Annotated[int, typer.Option("--batch", help="Concurrent sequences.")] = 64,
-    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None, json_out: Json = False,
+    boundary: Boundary = "datacenter", location: Location = None, operator: Operator = None,
+    engine: Annotated[str, typer.Option("--engine", help="Serving engine profile of the LLM request and its vision "
+                                        "encoder: vllm (default) | cuda-graph.")] = "vllm",
+    calibration: Calib = None, json_out: Json = False,
 ) -> None:
     """Energy, carbon and water of one chat request with images: the vision encoder, then the image tokens added to
     the prompt of the LLM request."""
 
     from ..estimate.inference import RequestConfig
     from ..estimate.tasks.multimodal import estimate_multimodal
+    from .estimate import _calibration
 
     cfg = RequestConfig(hardware=hardware, accelerators=accelerators, batch=batch, boundary=boundary,
-                        location=location, operator=operator)
+                        location=location, operator=operator, engine=engine,
+                        calibration=_calibration(hardware, calibration))
     if video_frames < 0:
         raise InputError(f"--video-frames must be 0 or more, got {video_frames}")
     result = estimate_multimodal(model, images + video_frames, input_tokens, output_tokens, cfg)
