@@ -384,8 +384,7 @@ class ImpactCalculator:
         q = limited or rc.unit_for(i, o, r.energy_wh).spans
         return CallImpacts(Span(energy * q[0], energy, energy * q[1]), Span(carbon * q[2], carbon, carbon * q[3]),
                            Span(water * q[4], water, water * q[5]), m.boundary, m.key, m.provider, m.zone, usage,
-                           notes, *self._versions, energy - overhead,
-                           (m.intensity_g_per_kwh, m.pue, m.wue_l_per_kwh, m.ewif_l_per_kwh))
+                           notes, *self._versions, energy - overhead, rc.factors)
 
 
 def _result_spans(res: Any) -> Spans:
