@@ -62,7 +62,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +70,9 @@ from _timing import bench_env, child_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 
-RSS = ("def rss(key):\n"
-       "    for line in open('/proc/self/status'):\n"
+#: ``rss(key, pid)``: a ``/proc/<pid>/status`` line [MiB] (``VmRSS``, ``VmHWM``) of this process or another one
+RSS = ("def rss(key, pid='self'):\n"
+       "    for line in open(f'/proc/{pid}/status'):\n"
        "        if line.startswith(key): return int(line.split()[1]) / 1024\n")
 
 TOOLS = {
@@ -89,9 +90,12 @@ TOOLS = {
 }
 
 
-def _run(code: str, home: str | None = None) -> str:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=bench_env(home),
-                          timeout=300)
+def _run(code: str, home: str | None = None, args: Sequence[str] = (), env_extra: dict[str, str] | None = None
+         ) -> str:
+    """The last line ``code`` prints in a fresh interpreter (``args``: its ``sys.argv[1:]``; ``env_extra`` added to
+    :func:`bench_env`); RuntimeError with its last line of stderr when it fails."""
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env={**bench_env(home), **(env_extra or {})}, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
     return done.stdout.strip().splitlines()[-1]
@@ -263,12 +267,9 @@ def measure_overhead(repeats: int) -> tuple[float, float, float, float, float, f
     return ours, bare, ours_cpu, rss, ours_sleep, bare_sleep
 
 
-READER_RUN = r"""
-import json, math, os, sys, time
-def rss(key, pid="self"):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith(key): return int(line.split()[1]) / 1024
-def cpu_s(pid):  # CPU time of every thread of a process [s] (schedstat: ns, not 10 ms clock ticks)
+READER_RUN = "import json, math, os, sys, time\n" + RSS + r"""
+# cpu_s: CPU time of every thread of a process [s] (schedstat: ns, not 10 ms clock ticks)
+def cpu_s(pid):
     total = 0
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -341,15 +342,9 @@ def gpu_reader_rows(kind: str, seconds: float) -> tuple[str, dict[str, dict[str,
     rows: dict[str, dict[str, float]] = {}
     used: dict[str, str] = {}
     for mode in ("thread", "process", "auto"):
-        runs = []
-        env = {**bench_env(), **env_extra}  # one home: warm after the first run, as the "start() warm" row
-        for _ in range(SAMPLER_PROCESSES[0] + 1):
-            spec = json.dumps({"mode": mode, "sensors": sensors, "seconds": seconds})
-            done = subprocess.run([sys.executable, "-c", READER_RUN, spec], capture_output=True, text=True, env=env,
-                                  timeout=300)
-            if done.returncode != 0:
-                raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
-            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        home = tempfile.mkdtemp(prefix="afp-bench-")  # one home: warm after the first run, as "start() warm"
+        spec = json.dumps({"mode": mode, "sensors": sensors, "seconds": seconds})
+        runs = [json.loads(_run(READER_RUN, home, [spec], env_extra)) for _ in range(SAMPLER_PROCESSES[0] + 1)]
         runs = runs[1:]  # the first wrote the bytecode and the per-machine caches
         used[mode] = "/".join(sorted({str(r.pop("used")) for r in runs}))
         rows[mode] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
