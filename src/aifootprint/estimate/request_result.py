@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from aifootprint.impacts.core import li2023_water_l
 from aifootprint.notice import ESTIMATED, Notice
 from aifootprint.result import Result
-from aifootprint.uncertainty import PERCENTILES, Uncertain, percentiles
+from aifootprint.uncertainty import PERCENTILES, Uncertain, best, percentiles
 
 from .published_requests import FigureSet
 
@@ -174,8 +174,6 @@ def point_factors(est: RequestEstimator) -> Factors:
 
 def site_point_factors(site: Site, boundary: str) -> Factors:
     """Best values of a site's factors at a boundary (:func:`point_factors`; task results use it directly)."""
-    from aifootprint.uncertainty import best
-
     pue = float(best(site.pue_value)) if boundary == "datacenter" else 1.0
     return (float(best(site.intensity_g_per_kwh)), pue, float(best(site.wue_l_per_kwh)),
             float(best(site.ewif_l_per_kwh)))
