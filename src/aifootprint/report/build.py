@@ -227,14 +227,13 @@ def published_rows(res: Any, checks: Sequence[Any]) -> list[str]:
     for c in checks:
         p = c.published
         head = f"{label(p.output)} {p.year}: published "
+        pub = "–".join(num(v) for v in (p.low, p.high) if v is not None)
         if c.from_input:  # the scenario states the figure (e.g. IEA's 945 TWh anchor): matching it proves nothing
-            span = "–".join(num(v) for v in (p.low, p.high) if v is not None)
-            shown = " ".join(x for x in (num(p.value) if p.value is not None else "", f"({span})" if span else "") if x)
+            shown = " ".join(x for x in (num(p.value) if p.value is not None else "", f"({pub})" if pub else "") if x)
             rows.append(f"{head}{shown} {p.unit} ({p.source}); an input of this scenario, not a reproduction; best "
                         f"(median of the draws, the line and table): {num(res.at(p.output, p.year)['best'])}")
             continue
         if p.low is not None or p.high is not None:
-            pub = "–".join(num(v) for v in (p.low, p.high) if v is not None)
             rep = "–".join(num(v) for v in (c.reproduced_low, c.reproduced_high) if v is not None)
             rows.append(f"{head}{pub} {p.unit} ({p.source}); bounds reproduced (inputs at their bounds): {rep}")
         if p.value is not None:
