@@ -98,10 +98,14 @@ def cold_ms(tool: str, repeats: int = 7) -> float:
             + "".join(f"    {line}\n" for line in _COLD[tool].splitlines())
             + "print((time.perf_counter() - t) * 1e3)")
     env = {**bench_env(), "PYTHONWARNINGS": "ignore"}  # bytecode written by the first, discarded run (installed)
-    runs = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                                 env=env).stdout.split()[-1])
-            for _ in range(repeats + 1)]
+    runs = [float(_printed(code, env)[-1]) for _ in range(repeats + 1)]
     return statistics.median(runs[1:])
+
+
+def _printed(code: str, env: dict[str, str]) -> list[str]:
+    """The words ``code`` prints in a fresh interpreter with ``env`` (CalledProcessError when it fails)."""
+    return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                          env=env).stdout.split()
 
 
 #: Varied sizes: how many, their seed, and the code a fresh process times (first pass over the sizes, then the median
@@ -139,9 +143,7 @@ def varied_us(tool: str, model: str = "gpt-4o-mini", passes: int = 5,
     env = {**bench_env(), "PYTHONWARNINGS": "ignore"}
     firsts, laters = [], []
     for _ in range(processes):
-        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                             env=env).stdout
-        first, later = (float(x) for x in out.split()[-2:])
+        first, later = (float(x) for x in _printed(code, env)[-2:])
         firsts.append(first)
         laters.append(later)
     return statistics.median(firsts), statistics.median(laters)
