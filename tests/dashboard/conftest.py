@@ -40,6 +40,18 @@ def _binaries() -> tuple[str, str] | None:
     return (browser, driver) if browser and driver else None
 
 
+def errors(driver: Any) -> list[str]:
+    """SEVERE console entries since the last call (JS errors, CSP violations, failed loads)."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def wait_for(driver: Any, script: str, timeout: float = 20.0) -> Any:
+    """The first truthy result of ``script`` in the page, polled every 50 ms for at most ``timeout`` seconds."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script))
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless Chromium with a fresh profile, console messages kept (``driver.get_log("browser")``)."""

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from .conftest import errors, wait_for
+
 PAINTED = """
 var shown = Array.prototype.filter.call(document.querySelectorAll('canvas'), function (c) {
   return c.offsetParent !== null; });  // a hidden chart (e.g. carbon not computed) is left out
@@ -33,17 +35,6 @@ document.querySelectorAll('body *').forEach(function (e) {
   if (r.right > w + 1) { out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right)); }
 });
 return [document.documentElement.scrollWidth, w, out.slice(0, 5)];"""
-
-
-def errors(driver: Any) -> list[str]:
-    """SEVERE console entries since the last call (JS errors, CSP violations, failed loads)."""
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def wait_for(driver: Any, script: str, timeout: float = 20.0) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script))
 
 
 def open_page(driver: Any, url: str, canvases: int) -> list[int]:

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from .conftest import wait_for
+
 #: The phone of the issue, and a small phone.
 WIDTHS = (420, 360)
 
@@ -91,12 +93,6 @@ def phone(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, i
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def _wait(driver: Any, script: str) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 20, poll_frequency=0.05).until(lambda d: d.execute_script(script))
-
-
 #: Page, what to wait for once loaded, charts expected.
 PAGES = [
     ("/dashboard/", "return document.querySelectorAll('#runs tbody tr').length === 5", 0),
@@ -115,9 +111,9 @@ def test_page_fits_a_phone(phone: tuple[Any, int], live_url: str, page: str, rea
     driver, width = phone
     driver.get(live_url + page)
     if "estimate" in page:  # the form's default request
-        _wait(driver, "return document.querySelectorAll('select[name=model] option').length > 5")
+        wait_for(driver, "return document.querySelectorAll('select[name=model] option').length > 5")
         driver.execute_script("document.querySelector('#estimate-form button').click()")
-    _wait(driver, ready)
+    wait_for(driver, ready)
     got = driver.execute_script(GEOMETRY)
     assert got["width"] == width and got["scroll"] <= width and got["sticking"] == [], got["sticking"][:5]
     assert got["minFont"] >= 11, (got["minFont"], got["smallest"])
@@ -136,7 +132,7 @@ def test_page_fits_a_phone(phone: tuple[Any, int], live_url: str, page: str, rea
 def test_scenario_without_published_figures_says_so(browser: Any, live_url: str) -> None:
     """ai-search-rebound has no published figures: a sentence instead of an empty table (and no scroll hint)."""
     browser.get(live_url + "/dashboard/scenarios.html?name=ai-search-rebound")
-    _wait(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 4")
+    wait_for(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 4")
     shown = browser.execute_script(
         "return [document.getElementById('published').offsetParent !== null,"
         " document.getElementById('no-published').offsetParent !== null];")

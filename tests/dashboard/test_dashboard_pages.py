@@ -11,56 +11,28 @@ computed; the run page read 21 pages of samples for its cap of 20 and said nothi
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-
-def _dashboard_fixtures() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "dashboard" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("aifootprint_dashboard_browser_fixtures", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_FIX = _dashboard_fixtures()
-browser = _FIX.browser
-seed_module = _FIX.seed_module
-live_url = _FIX.live_url
-
-
-def _wait(driver: Any, script: str) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, 20, poll_frequency=0.05).until(lambda d: d.execute_script(script))
-
-
-def _errors(driver: Any) -> list[str]:
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+from .conftest import errors, wait_for
 
 
 def test_runs_page_filters_by_the_project_in_the_address(browser: Any, live_url: str) -> None:
-    _errors(browser)
+    errors(browser)
     browser.get(live_url + "/dashboard/?project=chat-serving")
-    _wait(browser, "return document.getElementById('count').textContent !== ''")
+    wait_for(browser, "return document.getElementById('count').textContent !== ''")
     got = browser.execute_script(
         "return [Array.prototype.map.call(document.querySelectorAll('#runs tbody tr'), function (r) {"
         " return r.cells[1].textContent; }), document.querySelector('select[name=project]').value, location.search];")
     assert got[0] == ["chat-serving"] and got[1] == "chat-serving", got
     assert "project=chat-serving" in got[2], got
-    assert _errors(browser) == []
+    assert errors(browser) == []
 
 
 def test_published_water_figure_on_the_axis_of_the_trajectory(browser: Any, live_url: str) -> None:
     browser.get(live_url + "/dashboard/scenarios.html?name=li-2023-water-2027")
-    _wait(browser, "return !!document.querySelector('#water[data-drawn]')")
+    wait_for(browser, "return !!document.querySelector('#water[data-drawn]')")
     axis_max, published, band = browser.execute_script(
         "var c = Chart.getChart(document.getElementById('water')), ds = c.data.datasets;"
         "function ys(re) { return ds.filter(function (d) { return re.test(d.label); })"
@@ -72,14 +44,14 @@ def test_published_water_figure_on_the_axis_of_the_trajectory(browser: Any, live
     assert axis_max < 1, axis_max
     note = browser.find_element("id", "cw-note").text
     assert note == "Carbon is not computed for this scenario: carbon needs a location or a grid carbon intensity.", note
-    assert _errors(browser) == []
+    assert errors(browser) == []
 
 
 def test_power_chart_reads_at_most_its_page_cap_and_says_when_it_stops(browser: Any, live_url: str) -> None:
     """demo-long-1 has 6,003 samples (two API pages of 5,000): with a cap of one page the chart holds 5,000 and the
     note under it says the run has more; with the page's own cap it holds all and no note is shown."""
     browser.get(live_url + "/dashboard/run.html?id=demo-long-1")
-    _wait(browser, "return !!document.querySelector('#power[data-drawn]')")
+    wait_for(browser, "return !!document.querySelector('#power[data-drawn]')")
     assert not browser.find_element("id", "power-note").is_displayed()
     one, every = browser.execute_async_script(
         "var done = arguments[arguments.length - 1];"
@@ -94,4 +66,4 @@ def test_power_chart_reads_at_most_its_page_cap_and_says_when_it_stops(browser: 
     note = browser.find_element("id", "power-note")
     assert note.is_displayed() and note.text.startswith("The chart shows the first 5,000 samples only"), note.text
     assert "CSV export" in note.text
-    assert _errors(browser) == []
+    assert errors(browser) == []
