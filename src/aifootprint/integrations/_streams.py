@@ -246,36 +246,36 @@ class HelperManager:
         return getattr(self._manager, name)
 
     def __enter__(self) -> Any:
-        start = time.time()
-        return self._hooked(self._manager.__enter__(), start)
+        start_s = time.time()
+        return self._hooked(self._manager.__enter__(), start_s)
 
     def __exit__(self, *exc: Any) -> Any:
         return self._manager.__exit__(*exc)
 
     async def __aenter__(self) -> Any:
-        start = time.time()
-        return self._hooked(await self._manager.__aenter__(), start)
+        start_s = time.time()
+        return self._hooked(await self._manager.__aenter__(), start_s)
 
     async def __aexit__(self, *exc: Any) -> Any:
         return await self._manager.__aexit__(*exc)
 
-    def _hooked(self, helper: Any, start: float) -> Any:
+    def _hooked(self, helper: Any, start_s: float) -> Any:
         hook = self._slot.hook
         if hook is not None:
             try:
-                _tap_helper(helper, hook, self._model, start)
+                _tap_helper(helper, hook, self._model, start_s)
             except Exception as exc:  # never break the caller
                 _LOG.warning("aifootprint: stream helper not instrumented: %s: %s", type(exc).__name__, exc)
         return helper
 
 
-def _tap_helper(helper: Any, hook: Hook, model: str, start: float) -> None:
+def _tap_helper(helper: Any, hook: Hook, model: str, start_s: float) -> None:
     raw = getattr(helper, "_raw_stream", None)
     if raw is None:
         return
     tap = getattr(raw, "_aifootprint_tap", None)  # chat.completions.stream goes through the wrapped create
     if not isinstance(tap, StreamTap):
-        tap = StreamTap(hook, model, start)
+        tap = StreamTap(hook, model, start_s)
         if not tap_in_place(raw, tap):
             return
     tap.targets.append(weakref.ref(helper))
