@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,7 +20,7 @@ from aifootprint.measure.sensors.base import Reading
 from aifootprint.measure.sensors.discovery import discover
 from aifootprint.measure.tracker import Tracker, TrackerConfig
 
-from ._helpers import build_clocked_nvml
+from ._helpers import build_clocked_nvml, run_on_fake_node
 from .test_gpus_opened_later import SlowNvml, _node
 from .test_sensors_gpu import FakeGpu
 
@@ -79,11 +76,7 @@ def test_a_shared_gpu_opened_after_start_counts_its_bridge_for_the_process(libra
     (the whole bridge back to start(), before the window too) and its process energy 37 J (the bridge never counted
     for the process); the run's process energy left out the bridge. Now: 150 J and 75 J; the run's process energy
     is half its energy; the windows tiling the run add up to it, and the store's last sample ends at it."""
-    (tmp_path / "dev").mkdir()
-    (tmp_path / "dev" / "nvidiactl").touch()
-    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-c", SHARED_GPU, str(tmp_path / "dev"), str(tmp_path / "none"),
-                           str(tmp_path)], env=env, capture_output=True, text=True, timeout=60)
+    done = run_on_fake_node(SHARED_GPU, library, tmp_path, timeout_s=60, extra=(str(tmp_path),))
     assert done.returncode == 0, done.stderr
     for mode, run in json.loads(done.stdout).items():
         energy_j, process_j = run["window"]

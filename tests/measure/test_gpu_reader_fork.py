@@ -7,14 +7,11 @@ behind a fake device node, fresh interpreters, a real ``os.fork``."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from ._helpers import build_clocked_nvml
+from ._helpers import build_clocked_nvml, run_on_fake_node
 
 POWER_W = {"gpu:0": 250.0, "gpu:1": 300.0}
 
@@ -49,12 +46,7 @@ def test_a_forked_process_that_stops_the_inherited_tracker_leaves_the_reader_to_
     used to send ``q``, ending the workload's reader, whose GPUs were then a gap from 0.2 s on
     (``gpu-reader-failed``; 35 W measured for 250 W). The in-process reader never had this: a forked process's
     NVML is its own."""
-    dev = tmp_path / "dev"
-    dev.mkdir()
-    (dev / "nvidiactl").touch()
-    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-c", FORKED, str(dev), str(tmp_path / "none")], capture_output=True,
-                          text=True, env=env, timeout=60)
+    done = run_on_fake_node(FORKED, library, tmp_path, timeout_s=60)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["notes"] == [] and out["gaps"] == []

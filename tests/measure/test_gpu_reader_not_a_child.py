@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from ._helpers import build_clocked_nvml
+from ._helpers import build_clocked_nvml, run_on_fake_node
 
 WAIT_FOR_ALL = r"""
 import json, os, sys, time
@@ -56,12 +54,7 @@ def test_a_program_that_waits_for_all_its_children_does_not_wait_for_the_reader(
     was one of its children and the loop hung until ``stop()``, which it never reached (the default ``auto``)."""
     if not hasattr(os, "pidfd_open"):
         pytest.skip("no pidfd_open: the reader stays a child of the workload")
-    dev = tmp_path / "dev"
-    dev.mkdir()
-    (dev / "nvidiactl").touch()
-    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-c", WAIT_FOR_ALL, str(dev), str(tmp_path / "none")],
-                          capture_output=True, text=True, env=env, timeout=15)
+    done = run_on_fake_node(WAIT_FOR_ALL, library, tmp_path, timeout_s=15)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out == {"reaped_workers_only": True, "reader_was_reaped": False, "details": ["gpu-reader-process"],
@@ -96,12 +89,7 @@ def test_a_workload_that_reaps_orphans_is_left_no_zombie_readers(library: Path, 
     leave five zombie processes (a long job with a tracker per step would fill the container's process limit)."""
     if not hasattr(os, "pidfd_open"):
         pytest.skip("no pidfd_open: the reader stays a child of the workload (Popen reaps it)")
-    dev = tmp_path / "dev"
-    dev.mkdir(exist_ok=True)
-    (dev / "nvidiactl").touch()
-    env = {**os.environ, "LD_LIBRARY_PATH": str(library), "AIFOOTPRINT_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-c", SUBREAPER, str(dev), str(tmp_path / "none")], capture_output=True,
-                          text=True, env=env, timeout=60)
+    done = run_on_fake_node(SUBREAPER, library, tmp_path, timeout_s=60)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     if "skip" in out:

@@ -23,12 +23,11 @@ from typing import Any
 import pytest
 
 from aifootprint.measure.sensors import readershm as shm
-from aifootprint.measure.sensors.base import Sensor
-from aifootprint.measure.sensors.discovery import Discovery, SensorConfig, discover
+from aifootprint.measure.sensors.discovery import SensorConfig, discover
 from aifootprint.measure.sensors.gpuproc import GpuReader
 from aifootprint.measure.tracker import Tracker, TrackerConfig
 
-from ._helpers import build_clocked_nvml
+from ._helpers import SCRIPTED_CHILD, build_clocked_nvml, scripted_gpu
 
 #: the fake's two GPUs [W] (fake_nvml.c)
 POWER_W = {"gpu:0": 250.0, "gpu:1": 300.0}
@@ -329,28 +328,7 @@ def test_a_reading_taken_earlier_is_dated_when_it_was_taken(clock: Any) -> None:
     assert result.devices[0].energy_j == pytest.approx(100.0 * 0.7)
 
 
-def _scripted_gpu(tmp_path: Path, child: str) -> tuple[Discovery, Sensor]:
-    """Discovery through a process reader whose child is the script ``child`` (behind a fake device node), and its
-    one GPU."""
-    (tmp_path / "dev").mkdir()
-    (tmp_path / "dev" / "nvidiactl").touch()
-    cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
-                       ram_gb=1.0)
-    found = discover(cfg, gpu_reader="process", open_timeout_s=10, reader_command=(sys.executable, "-c", child))
-    (gpu,) = [s for s in found.sensors if s.component == "gpu"]
-    return found, gpu
-
-
-SLOW_CHILD = r"""
-import json, math, mmap, os, sys, time
-from aifootprint.measure.sensors import readershm as shm
-spec = json.loads(sys.argv[-1])
-buf = mmap.mmap(spec["fd"], shm.size(shm.MAX_DEVICES))
-def publish():
-    shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)  # heartbeat
-    shm.write_slot(buf, 0, (time.monotonic(), math.nan, 100.0, math.nan, math.nan, 0.0, 0, 0, b"", b"test-method"))
-publish()
-print(json.dumps({"devices": [{"device": "gpu:0", "physical_id": "test:0", "method": "test-method"}]}), flush=True)
+SLOW_CHILD = SCRIPTED_CHILD + r"""
 for line in sys.stdin:
     if line.startswith("f"):
         time.sleep(0.5)  # later than the workload's wait for a full read
@@ -365,7 +343,7 @@ for line in sys.stdin:
 def test_a_late_answer_is_not_taken_for_the_next_one(tmp_path: Path) -> None:
     """A full read the child answers after the workload stopped waiting (0.2 s): the read uses the latest reading,
     and the late answer is not taken for the answer to the next request (the notices at stop())."""
-    found, gpu = _scripted_gpu(tmp_path, SLOW_CHILD)
+    found, gpu = scripted_gpu(tmp_path, SLOW_CHILD)
     t = time.perf_counter()
     assert gpu.read_full().power_w == 100.0  # type: ignore[attr-defined]
     assert time.perf_counter() - t < 0.4
@@ -374,14 +352,7 @@ def test_a_late_answer_is_not_taken_for_the_next_one(tmp_path: Path) -> None:
         sensor.close()
 
 
-BUSY_CHILD = r"""
-import json, math, mmap, os, sys, time
-from aifootprint.measure.sensors import readershm as shm
-spec = json.loads(sys.argv[-1])
-buf = mmap.mmap(spec["fd"], shm.size(shm.MAX_DEVICES))
-shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)
-shm.write_slot(buf, 0, (time.monotonic(), math.nan, 100.0, math.nan, math.nan, 0.0, 0, 0, b"", b"test-method"))
-print(json.dumps({"devices": [{"device": "gpu:0", "physical_id": "test:0", "method": "test-method"}]}), flush=True)
+BUSY_CHILD = SCRIPTED_CHILD + r"""
 for line in sys.stdin:
     if line.startswith("r"):  # a writer preempted halfway through its write: the slot's number stays odd
         shm.SEQ.pack_into(buf, shm.slot_at(0), shm.SEQ.unpack_from(buf, shm.slot_at(0))[0] + 1)
@@ -390,7 +361,7 @@ for line in sys.stdin:
 
 
 def test_a_slot_being_written_gives_the_previous_reading_not_a_gap(tmp_path: Path) -> None:
-    found, gpu = _scripted_gpu(tmp_path, BUSY_CHILD)
+    found, gpu = scripted_gpu(tmp_path, BUSY_CHILD)
     assert gpu.read().power_w == 100.0
     assert gpu.notices == []  # type: ignore[attr-defined]  # the child now holds the slot mid-write
     assert gpu.read().power_w == 100.0
@@ -460,14 +431,7 @@ print(json.dumps({"interrupted_s": interrupted, "fds_closed": len(fds) - len(set
                   "memfd_mapped": "aifootprint-gpu-reader" in open("/proc/self/maps").read(), "child": state}))
 """
 
-DEAF_CHILD = r"""
-import json, math, mmap, os, signal, sys, time
-from aifootprint.measure.sensors import readershm as shm
-spec = json.loads(sys.argv[-1])
-buf = mmap.mmap(spec["fd"], shm.size(shm.MAX_DEVICES))
-shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)
-shm.write_slot(buf, 0, (time.monotonic(), math.nan, 100.0, math.nan, math.nan, 0.0, 0, 0, b"", b"test-method"))
-print(json.dumps({"devices": [{"device": "gpu:0", "physical_id": "test:0", "method": "test-method"}]}), flush=True)
+DEAF_CHILD = SCRIPTED_CHILD + r"""
 for _ in range(100):   # deaf to q and to end of file for 10 s (a slow nvmlShutdown), heartbeat fresh
     shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)
     time.sleep(0.1)

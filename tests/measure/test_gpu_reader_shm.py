@@ -14,6 +14,8 @@ from pathlib import Path
 from aifootprint.measure.sensors import readershm as shm
 from aifootprint.measure.sensors.discovery import SensorConfig, discover
 
+from ._helpers import SCRIPTED_CHILD, scripted_gpu
+
 BODY = (12.5, 1000.0, 300.0, 0.5, 0.1, 7.8, 0, 0, b"", b"nvml-energy-counter")
 NEWER = (12.6, 1030.0, 310.0, 0.5, 0.1, 7.8, 0, 0, b"", b"nvml-energy-counter")
 
@@ -60,17 +62,10 @@ def test_torn_process_ids_are_rejected() -> None:
     assert shm.read_pids(buf) is None
 
 
-TORN_CHILD = r"""
-import json, math, mmap, os, struct, sys, time
-from aifootprint.measure.sensors import readershm as shm
-spec = json.loads(sys.argv[-1])
-buf = mmap.mmap(spec["fd"], shm.size(shm.MAX_DEVICES))
-shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)
-shm.write_slot(buf, 0, (time.monotonic(), math.nan, 100.0, math.nan, math.nan, 0.0, 0, 0, b"", b"test-method"))
-print(json.dumps({"devices": [{"device": "gpu:0", "physical_id": "test:0", "method": "test-method"}]}), flush=True)
+TORN_CHILD = SCRIPTED_CHILD + r"""
 for line in sys.stdin:
     if line.startswith("r"):  # half a body of 999 W written over the slot, the sequence number even
-        body_at = shm.slot_at(0) + getattr(shm, "BODY_AT", 8)  # the body's first fields: time, energy, power
+        body_at = shm.slot_at(0) + shm.BODY_AT  # the body's first fields: time, energy, power
         buf[body_at:body_at + 24] = struct.pack("=ddd", time.monotonic(), math.nan, 999.0)
         shm.HEADER.pack_into(buf, 0, shm.MAGIC, shm.VERSION, 1, os.getpid(), time.monotonic(), 0, 0, 0)
         print(line.strip(), "{}", flush=True)
@@ -79,13 +74,7 @@ for line in sys.stdin:
 
 def test_the_workload_keeps_the_previous_reading_when_the_slot_is_torn(tmp_path: Path) -> None:
     """Through the workload's GPU sensor: a torn slot is not read as 999 W; the previous reading stands (no gap)."""
-    (tmp_path / "dev").mkdir()
-    (tmp_path / "dev" / "nvidiactl").touch()
-    cfg = SensorConfig(dev_root=str(tmp_path / "dev"), powercap_root=str(tmp_path / "none"), cpu_tdp_w=1.0,
-                       ram_gb=1.0)
-    found = discover(cfg, gpu_reader="process", open_timeout_s=10,
-                     reader_command=(sys.executable, "-c", TORN_CHILD))
-    (gpu,) = [s for s in found.sensors if s.component == "gpu"]
+    found, gpu = scripted_gpu(tmp_path, TORN_CHILD)
     try:
         assert gpu.read().power_w == 100.0
         assert gpu.notices == []  # type: ignore[attr-defined]  # the child has now torn the slot
