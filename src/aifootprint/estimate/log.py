@@ -234,9 +234,10 @@ class LogEstimator:
             res = estimate_arrays(m.est, i, o)
         e = res["energy_wh"]
         it_kwh = (e - res["overhead_wh"]) / 1000.0
-        intensity = m.intensity_g_per_kwh if hours is None else hours[rows]
+        intensity_g_per_kwh, pue, wue_l_per_kwh, ewif_l_per_kwh = m.results.factors  # the site's best values
+        intensity = intensity_g_per_kwh if hours is None else hours[rows]
         c = e / 1000.0 * intensity
-        w = li2023_water_l(it_kwh, m.pue, m.wue_l_per_kwh, m.ewif_l_per_kwh)
+        w = li2023_water_l(it_kwh, pue, wue_l_per_kwh, ewif_l_per_kwh)
         out[0][rows], out[1][rows], out[2][rows] = e, c, w
         acc = stats.by_model.setdefault(m.key, [0.0, 0.0, 0.0, 0.0])
         acc[0] += rows.size

@@ -195,23 +195,19 @@ Spans = tuple[float, float, float, float, float, float]
 class _Model:
     """One model name's estimator context, built once per calculator (:meth:`ImpactCalculator.model`)."""
 
-    __slots__ = ("_rel", "boundary", "est", "ewif_l_per_kwh", "intensity_g_per_kwh", "key", "notices", "provider",
-                 "pue", "results", "wue_l_per_kwh", "zone")
+    __slots__ = ("_rel", "boundary", "est", "key", "notices", "provider", "results", "zone")
 
     def __init__(self, est: RequestEstimator, key: str, provider: str, zone: str, boundary: str,
-                 intensity_g_per_kwh: float, wue_l_per_kwh: float, ewif_l_per_kwh: float, pue: float,
                  notices: tuple[Notice, ...], results: Any) -> None:
         self.est = est
         self.key = key
         self.provider = provider
         self.zone = zone
         self.boundary = boundary
-        self.intensity_g_per_kwh = intensity_g_per_kwh  # best
-        self.wue_l_per_kwh = wue_l_per_kwh  # on-site, best
-        self.ewif_l_per_kwh = ewif_l_per_kwh  # off-site, best
-        self.pue = pue  # dimensionless; applied to off-site water (1 unless boundary datacenter)
         self.notices = notices
-        self.results = results  # the estimator's ResultCache (estimate.request_result): per-request ranges, impacts
+        # the estimator's ResultCache (estimate.request_result): per-request ranges, impacts, and the site's best
+        # factors (``results.factors``: intensity g/kWh, PUE, on-site and off-site water L/kWh)
+        self.results = results
         self._rel: Spans | None = None
 
     @property
@@ -327,7 +323,6 @@ class ImpactCalculator:
         except AifootprintError as exc:
             return Notice("unknown-model", f"no estimate for model {name!r}: {exc}", subject=name)
         results = cache_of(est)
-        intensity, pue, wue, ewif = results.factors
         m = est.model
         notices: list[Notice] = []
         if not m.open_weights:
@@ -338,8 +333,7 @@ class ImpactCalculator:
                                   f"{site.zone}, PUE, on-site WUE)", m.provider, "api_providers"))
         # an accelerator scaled by datasheet, estimated site factors and host power: the full result's own notices
         notices += (w for w in results.unit().warnings if isinstance(w, Notice) and w.code in SHARED_CODES)
-        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, intensity, wue, ewif, pue,
-                      tuple(notices), results)
+        return _Model(est, m.key, m.provider or "", site.zone, c.boundary, tuple(notices), results)
 
     def impacts(self, model_name: str, usage: Usage) -> CallImpacts | Notice:
         """Impacts of one call, or a Notice (unknown model, no tokens) — never an exception for API data."""
