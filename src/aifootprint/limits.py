@@ -70,6 +70,10 @@ class Limit:
         return hash((self.low, self.high, self.unit, self.above))
 
 
+#: Flags and fields given in billions (parameters, tokens) are refused above this value (10¹⁵): such a value is a
+#: count typed where billions were expected.
+MAX_BILLIONS = 1e6
+
 #: Accepted ranges by flag name.
 LIMITS: Mapping[str, Limit] = {
     # world electricity generation ≈ 30,000 TWh = 3e13 kWh in 2023 (IEA, Electricity 2024); 1e14 kWh is ~3× that

@@ -20,10 +20,9 @@ from fastapi.testclient import TestClient
 
 from aifootprint.cli.validate import PARAMS, check_range
 from aifootprint.errors import InputError
-from aifootprint.limits import LIMITS, Limit
+from aifootprint.limits import LIMITS, MAX_BILLIONS, Limit
 from aifootprint.server.app import create_app
 from aifootprint.server.config import ServerConfig
-from aifootprint.server.schemas import MAX_BILLIONS
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "aifootprint"
 REQ = {"model": "llama-3.1-8b", "input_tokens": 100, "output_tokens": 100}

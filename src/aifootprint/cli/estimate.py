@@ -10,12 +10,9 @@ from ..errors import InputError
 from ..estimate.engines import DEFAULT_ENGINE
 from ..estimate.inference import DEFAULT_BATCH
 from ..estimate.training import DEFAULT_MFU
+from ..limits import MAX_BILLIONS
 from .output import emit
 from .validate import check_params
-
-#: Flags given in billions are rejected above this value (10¹⁵ parameters or tokens): such a value is a count typed
-#: where billions were expected.
-MAX_BILLIONS = 1e6
 
 Json = Annotated[bool, typer.Option("--json", help="Print the JSON result (output contract).")]
 Hardware = Annotated[str, typer.Option("--hardware", help="Accelerator (registry key, case-insensitive): h100, h200, "

@@ -25,7 +25,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ..impacts.site import OVERRIDE_RANGES
-from ..limits import LIMITS, Limit, as_float
+from ..limits import LIMITS, MAX_BILLIONS, Limit, as_float
 from ..numfmt import exact
 
 #: Largest number of rows in one batch (samples, windows or requests). These caps are design limits, not measured
@@ -241,9 +241,7 @@ class FinishIn(Body):
 
 # -- estimates (same inputs as the CLI commands of the same name) --------------------------------------------------
 Loc = Annotated[str, Field(max_length=64)]
-#: Billions of parameters or tokens (a training run's): the CLI's range; above 1e6 (the CLI's ``MAX_BILLIONS``) a count
-#: was typed where billions are expected.
-MAX_BILLIONS = 1e6
+#: Billions of parameters or tokens (a training run's): the CLI's range, up to :data:`aifootprint.limits.MAX_BILLIONS`.
 Billions = Annotated[float, _limit("--params", MAX_BILLIONS)]
 #: A request's model size in billions: the CLI's ``--params (request)`` range (10 M parameters at least).
 RequestBillions = Annotated[float, _limit("--params (request)", MAX_BILLIONS)]
