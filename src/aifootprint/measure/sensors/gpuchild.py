@@ -119,14 +119,18 @@ def idle_after_s(hz: float) -> float:
     """A device its parent has not read for this long is no longer read [s]: twice the parent's staleness bound
     (:func:`.gpuproc.stale_after_s`: four ticks, at least 1 s), so that a device the parent reads at every tick is
     never idle, and one it stopped reading (another rank holds its lease) costs no read after that."""
-    return 2.0 * max(4.0 / hz, 1.0)
+    from .gpuproc import stale_after_s
+
+    return 2.0 * stale_after_s(hz)
 
 
 def idle_tick_s(hz: float) -> float:
     """The loop's period while no device is wanted [s]: half the parent's staleness bound (four ticks, at least
     1 s), so that the heartbeat stays fresh for :meth:`.gpuproc.ReaderClient.answering` (a design bound: an idle
     reader wakes twice a second at 10 Hz instead of ten times)."""
-    return 0.5 * max(4.0 / hz, 1.0)
+    from .gpuproc import stale_after_s
+
+    return 0.5 * stale_after_s(hz)
 
 
 class Publisher:
