@@ -342,11 +342,7 @@ class ReaderClient:
             if not self._closed:
                 self._closed = True
                 self._close_streams()
-                with contextlib.suppress(BufferError, ValueError):
-                    self.buf.close()
-                os.close(self._fd)
-                if self._pidfd is not None:
-                    os.close(self._pidfd)
+                self._unmap()
             return
         with self._lock:
             if self._closed:
@@ -371,13 +367,17 @@ class ReaderClient:
             self.kill()
             raise
         finally:
-            with contextlib.suppress(BufferError, ValueError):
-                self.buf.close()
-            os.close(self._fd)
-            if self._pidfd is not None:
-                self._reap()
-                os.close(self._pidfd)
-                self._pidfd = None
+            self._reap()
+            self._unmap()
+
+    def _unmap(self) -> None:
+        """Unmap the shared memory and close this process's descriptors of it and of a detached reader (its pidfd)."""
+        with contextlib.suppress(BufferError, ValueError):
+            self.buf.close()
+        os.close(self._fd)
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
 
     def _reap(self) -> None:
         """Reap an exited detached reader where it came back to this process as a child (this process reaps orphans:
