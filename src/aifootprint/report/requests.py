@@ -125,23 +125,36 @@ def _ladder(profile: Profile, reg: Registry) -> list[str]:
     return list(DEFAULT_LADDER) if profile.model in DEFAULT_LADDER else [*DEFAULT_LADDER, profile.model]
 
 
+def pue_text(pue: Any) -> str:
+    """A site's PUE for readers: a point as its value ("1.2", "1.56"); an uncertain PUE (a provider's range, e.g.
+    Anthropic's cloud partners) as its median with the 5th–95th percentile ("1.12 (1.10–1.13)"). Before, an
+    uncertain PUE went through ``format(x, "g")`` and every Anthropic model's report stopped with a TypeError."""
+    from ..uncertainty import Uncertain
+
+    u = Uncertain.from_any(pue)
+    if u.is_point:
+        return f"{u.best:g}"
+    return f"{num(u.best)} ({num(u.low)}–{num(u.high)})"
+
+
 def same_site_line(profile: Profile, site: Any, reg: Registry, best_wh: float) -> str:
     """Under the per-request chart: the one site of every bar and of the table; when ``estimate request`` would
     use another site for this model (a closed model's provider defaults), its number, so the gap is explained."""
     from ..estimate.inference import RequestEstimator
 
     line = (f"site of every bar, the headline and the table: {site.location} (zone {site.zone}), PUE "
-            f"{site.pue.value} — {site.pue.source}{' [estimated]' if site.pue.estimated else ''}; the same site for "
-            "all models, so the ladder compares models, not data centres")
+            f"{pue_text(site.pue_value)} — {site.pue.source}{' [estimated]' if site.pue.estimated else ''}; the same "
+            "site for all models, so the ladder compares models, not data centres")
     own = RequestEstimator(profile.model, profile.cfg(boundary="datacenter"), reg)
     own_site = own.site()
     if (own_site.zone, own_site.pue_value) != (site.zone, site.pue_value):
         from ..uncertainty import Uncertain
 
         own_wh = Uncertain.from_any(own.result(profile.input_tokens, profile.output_tokens).values["energy_wh"]).best
-        line += (f". `aifootprint estimate request --model {profile.model}` without --location uses "
-                 f"{own.model.provider or 'its provider'}'s data-centre defaults ({own_site.location}, PUE "
-                 f"{own_site.pue_value:g}) and gives about {num(own_wh)} Wh instead of {num(best_wh)} Wh here")
+        who = own.model.developer or own.model.provider or "its provider"
+        line += (f". `aifootprint estimate request --model {profile.model}` without --location uses {who}'s "
+                 f"data-centre defaults ({own_site.location}, PUE {pue_text(own_site.pue_value)}) and gives about "
+                 f"{num(own_wh)} Wh instead of {num(best_wh)} Wh here")
     return line
 
 
