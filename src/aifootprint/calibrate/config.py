@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..fileio import read_input
-from .profile import CalibrationProfile, read_profile
+from .profile import CalibrationProfile, check_against_datasheet, read_profile
 
 if TYPE_CHECKING:
     from ..reference.registry import Registry
@@ -88,11 +88,12 @@ def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = Non
 
 
 def select_profile(accelerator: str, calibration_file: Path | str | None = None, config: UserConfig | None = None,
-                   ) -> CalibrationProfile | None:
+                   registry: Registry | None = None) -> CalibrationProfile | None:
     """The measured profile to use for ``accelerator`` (a registry key), or None for the shipped calibration.
 
     ``calibration_file`` (``--calibration FILE``) wins over the config's ``[calibration]`` entry. A profile whose
-    ``accelerator`` differs from the one estimated raises :class:`InputError` (it describes another GPU).
+    ``accelerator`` differs from the one estimated raises :class:`InputError` (it describes another GPU), and so
+    does one that contradicts that accelerator's datasheet (:func:`~.profile.check_against_datasheet`).
     """
     if calibration_file is not None:
         path, origin = Path(calibration_file), "--calibration"
@@ -104,4 +105,7 @@ def select_profile(accelerator: str, calibration_file: Path | str | None = None,
     if profile.accelerator != accelerator:
         raise InputError(f"{origin}: profile {str(path)!r} was measured on {profile.accelerator!r}, not on "
                          f"{accelerator!r}; accepted: a profile of the accelerator being estimated")
+    from ..reference.hardware import get_accelerator
+
+    check_against_datasheet(profile, get_accelerator(accelerator, registry), f"{origin}: profile {str(path)!r}")
     return profile

@@ -194,6 +194,8 @@ def profile_from_mapping(data: dict[str, Any], where: str = "calibration profile
 def read_profile(path: str | os.PathLike[str]) -> CalibrationProfile:
     """Read and validate a calibration profile (TOML). Raises :class:`InputError` with the file name on any fault."""
     p = Path(path)
+    if "\0" in str(p):  # the OS refuses it with ValueError, not OSError
+        raise InputError(f"calibration profile {str(p)!r}: the path contains a NUL character; accepted: a file name")
     try:
         raw = read_input(p, "calibration profile")
     except FileNotFoundError:
@@ -315,6 +317,42 @@ class Datasheet(Protocol):
     def bf16_dense_tflops(self) -> float | None: ...
     @property
     def bandwidth_gb_per_s(self) -> float | None: ...
+
+
+#: Largest relative disagreement accepted between a profile's achieved rate and its fraction of the datasheet peak
+#: (:func:`check_against_datasheet`). :func:`derive_profile` writes one as the other ÷ the registry's peak, so they
+#: agree exactly unless the file was edited or the registry's datasheet row was corrected since; 10 % leaves room
+#: for the latter and catches a fraction typed in percent or a rate in the wrong unit.
+DATASHEET_TOLERANCE = 0.10
+
+
+class PowerDatasheet(Datasheet, Protocol):
+    """A :class:`Datasheet` with the board power limit (registry ``max_power_w``)."""
+
+    @property
+    def max_power_w(self) -> float | None: ...
+
+
+def check_against_datasheet(profile: CalibrationProfile, datasheet: PowerDatasheet, where: str) -> None:
+    """Raise :class:`InputError` when ``profile`` contradicts the registry datasheet of its accelerator: an achieved
+    rate that is not its stated fraction of the datasheet peak (within :data:`DATASHEET_TOLERANCE`), or a power
+    limit above the board's maximum (by more than the same tolerance). Each field alone passed its range check; an
+    edited fraction (0.0001 beside 665 TFLOP/s) would otherwise make every step thousands of times longer."""
+    pairs = (("achieved_tflops_bf16", profile.achieved_tflops_bf16, "achieved_flops_fraction",
+              profile.achieved_flops_fraction, datasheet.bf16_dense_tflops, "TFLOP/s"),
+             ("achieved_bandwidth_gb_per_s", profile.achieved_bandwidth_gb_per_s, "achieved_bandwidth_fraction",
+              profile.achieved_bandwidth_fraction, datasheet.bandwidth_gb_per_s, "GB/s"))
+    for rate_name, rate, frac_name, frac, peak, unit in pairs:
+        if peak and abs(rate / (frac * float(peak)) - 1.0) > DATASHEET_TOLERANCE:
+            raise InputError(f"{where}: {rate_name} = {rate:g} {unit} is {rate / float(peak):.1%} of the datasheet "
+                             f"{float(peak):g} {unit} of {datasheet.key}, but {frac_name} = {frac:g}; accepted: "
+                             f"fields that agree within {DATASHEET_TOLERANCE:.0%} (as `aifootprint calibrate` writes "
+                             "them)")
+    limit = datasheet.max_power_w
+    if limit and profile.power_limit_w > float(limit) * (1.0 + DATASHEET_TOLERANCE):
+        raise InputError(f"{where}: power_limit_w = {profile.power_limit_w:g} W is above the {float(limit):g} W "
+                         f"maximum of {datasheet.key}'s datasheet; accepted: a limit up to "
+                         f"{float(limit) * (1.0 + DATASHEET_TOLERANCE):g} W")
 
 
 def _check_window(name: str, w: BenchWindow, need: str = "") -> None:

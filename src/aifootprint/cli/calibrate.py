@@ -166,6 +166,8 @@ def calibrate(
 
     if backend not in ("nvidia", "fake"):
         raise unknown_choice("calibration backend", backend, ("nvidia", "fake"))
+    if out is not None and "\0" in out:  # os.stat would raise ValueError (a traceback)
+        raise InputError("--out: the path contains a NUL character; accepted: a file or folder name")
     inputs: dict[str, object] = {"from_csv": None if from_csv is None else str(from_csv), "gpu": gpu,
                                  "accelerator": accelerator, "out": None if out is None else str(out)}
     if from_csv is not None:

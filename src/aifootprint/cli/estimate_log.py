@@ -58,8 +58,8 @@ def log(
 
     check_paths(input_path, out, force)
     check_range("--batch", batch)  # before numpy sees it (1e23 overflowed a C long)
-    if workers < 1:
-        raise InputError(f"--workers must be at least 1, got {workers}")
+    check_range("--workers", workers, 1, MAX_WORKERS, "processes")
+    check_range("--chunk-rows", chunk_rows, 1, MAX_CHUNK_ROWS, "rows")
     spec = LogSpec(model_col=model_col, input_col=input_col, output_col=output_col, time_col=time_col, model=model,
                    input_tokens=input_tokens, output_tokens=output_tokens, on_error=on_error, hardware=hardware,
                    batch=batch, boundary=boundary, location=location, operator=operator, chunk_rows=chunk_rows)
@@ -89,6 +89,13 @@ def log(
               "engine": f"dask ({scheduler or f'LocalCluster, {workers} workers'})" if dask or scheduler else "local",
               "model_col": model_col, "input_col": input_col, "output_col": output_col, "on_error": on_error}
     emit(summary(stats, estimator, inputs), json_out, title=f"estimate log: {input_path.name}")
+
+
+#: Largest ``--chunk-rows``: a chunk is held in memory whole (ten columns of 10⁸ rows ≈ 8 GB); a generous input bound
+#: stated as such, meant to catch typos (a 400-digit count was accepted silently).
+MAX_CHUNK_ROWS = 100_000_000
+#: Largest ``--workers`` (LocalCluster processes on one machine): a generous input bound stated as such.
+MAX_WORKERS = 1_024
 
 
 def register(sub: typer.Typer) -> None:

@@ -243,7 +243,7 @@ class RequestEstimator:
             return cal
         from aifootprint.calibrate.config import select_profile
 
-        self._profile = select_profile(cal.accelerator, self.config.calibration)
+        self._profile = select_profile(cal.accelerator, self.config.calibration, registry=self.registry)
         return cal if self._profile is None else apply_profile(cal, self._profile)
 
     def site(self) -> Site:

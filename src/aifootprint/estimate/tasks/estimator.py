@@ -184,7 +184,7 @@ class TaskEstimator:
 
             from ..calibration import apply_profile
 
-            profile = select_profile(self.cal.accelerator, self.config.calibration)
+            profile = select_profile(self.cal.accelerator, self.config.calibration, registry=registry)
             self.cal = self.cal if profile is None else apply_profile(self.cal, profile)
         from ..engines import engine_calibration
 
