@@ -5,6 +5,7 @@ bars sorted (14)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -120,3 +121,40 @@ def test_one_sided_published_figure_is_a_labelled_bound(reg: Registry) -> None:
     marker = next(m for m in traj.markers if m.label.startswith("DV23"))
     assert marker.label == "DV23 2023 (upper bound)"
     assert marker.low == marker.high == pytest.approx(29.2)
+
+
+def test_year_without_spread_draws_no_percentile_dot(reg: Registry) -> None:
+    """``devries-2023-chatgpt`` and ``devries-gao-2025-ai-power`` fix every input of their energy: p5 = median = p95.
+    The zero-height "percentile bar" was drawn as a second, larger dot beside the median, labelled "5th–95th
+    percentile" (it read as another estimate), and the lede said "(5th–95th percentile 0.206–0.206)". Now no such
+    marker, one dot (the median) where nothing is published, and the lede says there is no spread."""
+    for scenario, dots in (("devries-2023-chatgpt", 1), ("devries-gao-2025-ai-power", 2)):
+        traj, _, _ = sector_data(scenario, 2_000, reg)
+        assert traj.low[0] == traj.high[0], scenario  # the premise: no spread
+        assert not any(m.label == "5th–95th percentile" for m in traj.markers), scenario
+        page = sector_section(traj)
+        wide = page.split("</svg>")[0]
+        assert wide.count("<circle") == dots, (scenario, wide.count("<circle"))  # median (+ the published point)
+        assert "5th–95th percentile</text>" not in page
+        lede = _lede(page)
+        assert "no spread: every input this figure depends on is a fixed value" in lede, lede
+        assert not re.search(r"percentile ([\d.,]+)–\1\b", lede), lede
+    traj, _, _ = sector_data("devries-2023-nvidia-2027", 2_000, reg)  # a spread: the bar and the range stay
+    assert any(m.label == "5th–95th percentile" for m in traj.markers)
+    assert "(5th–95th percentile" in _lede(sector_section(traj))
+
+
+def test_lede_names_bars_only_when_published_bars_are_drawn(reg: Registry) -> None:
+    """The lede said "bars: published estimates" for scenarios whose published figures are not on the chart
+    (``li-2023-water-2027``: water; ``devries-2023-chatgpt``: MWh/day and Wh per request). Now it says none is drawn
+    and names them; where bars are drawn it still names the bars."""
+    for scenario, names in (("li-2023-water-2027", "(Water withdrawal; Water consumed)"),
+                            ("devries-2023-chatgpt", "(IT electricity per day; Energy per request)")):
+        traj, _, _ = sector_data(scenario, 2_000, reg)
+        lede = html.unescape(_lede(sector_section(traj)))
+        assert "bars: published estimates" not in lede and "beside them" not in lede, lede
+        assert f"None of this scenario's published figures is drawn: they are other quantities or units {names}" \
+            in lede, lede
+    for scenario in ("iea-2025-data-centres", "devries-2023-nvidia-2027", "devries-gao-2025-ai-power"):
+        lede = _lede(sector_section(sector_data(scenario, 2_000, reg)[0]))
+        assert "; bars: published estimates." in lede and "None of this scenario's" not in lede, scenario

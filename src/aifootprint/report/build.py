@@ -42,12 +42,14 @@ from .sections import (
     Trajectory,
     assumption_line,
     equivalences_section,
+    has_spread,
     human_name,
     lifecycle_section,
     number_citations,
     per_request_section,
     rebound_section,
     sector_section,
+    spread_text,
     tornado_section,
     water_section,
 )
@@ -163,8 +165,8 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
     it_only = {"it_energy_twh": " (IT)"} if output == "facility_energy_twh" else {}
     markers = [_published_marker(p, f"{p.source} {p.year}{it_only.get(p.output, '')}")
                for p in res.scenario.published if p.output in ("facility_energy_twh", "it_energy_twh")]
-    if len(years) == 1:
-        markers.append(Marker("5th–95th percentile", years[0], float(q[0, 0]), float(q[0, 2]), PALETTE[0]))
+    if len(years) == 1 and has_spread(float(q[0, 0]), float(q[0, 2])):  # no bar of zero height: it drew as a second
+        markers.append(Marker("5th–95th percentile", years[0], float(q[0, 0]), float(q[0, 2]), PALETTE[0]))  # dot
     extra_src: list[str] = []
     if res.scenario.model == "trajectory":
         for name, out in (("devries-2023-nvidia-2027", "it_energy_twh"), ("devries-gao-2025-ai-power",
@@ -182,13 +184,20 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
                         dict(res.scenario.custom_sources)),
                   [*rows, *_assumption_lines(res), *res.scenario.notes], chart_w)
     quantity, extra = "electricity", ""
+    drawn = any(m.label != "5th–95th percentile" for m in markers)
     if output == "it_energy_twh":
         quantity = "IT (server) electricity"
         fac = res.at("facility_energy_twh", years[-1])
         when = f" in {years[-1]}" if len(years) > 1 else ""
-        extra = (f"The published figures are IT (server) energy, so the chart shows IT energy beside them. With the "
-                 f"data-centre overhead (facility = IT × PUE) it would be {num(fac['best'])} TWh/yr{when} "
-                 f"(5th–95th percentile {num(fac['low'])}–{num(fac['high'])}).")
+        extra = (f"The published figures are IT (server) energy, so the chart shows IT energy"
+                 f"{' beside them' if drawn else ''}. With the data-centre overhead (facility = IT × PUE) it would be "
+                 f"{num(fac['best'])} TWh/yr{when} ({spread_text(fac['low'], fac['high'])}).")
+    other = list(dict.fromkeys(label(p.output) for p in res.scenario.published
+                               if p.output not in ("facility_energy_twh", "it_energy_twh")))
+    if other and not drawn:  # e.g. li-2023-water-2027: its figures are water, which this chart does not show
+        extra += (f"{' ' if extra else ''}None of this scenario's published figures is drawn: they are other "
+                  f"quantities or units ({'; '.join(other)}), each compared with this package's value in the notes "
+                  "under the table.")
     traj = Trajectory(res.scenario.title, years, [float(v) for v in q[:, 1]], [float(v) for v in q[:, 0]],
                       [float(v) for v in q[:, 2]], "TWh/yr", [*refs, *btc], markers, notes, quantity, extra)
     return traj, res, rows

@@ -134,6 +134,19 @@ class Trajectory:
     extra: str = ""  # a sentence added to the lede (plain text)
 
 
+def has_spread(low: float, high: float) -> bool:
+    """Whether the draws spread at all: 5th and 95th percentile apart by more than rounding."""
+    return high - low > 1e-9 * max(abs(low), abs(high), 1e-300)
+
+
+def spread_text(low: float, high: float) -> str:
+    """The 5th–95th percentile for a lede, or, where every draw gives the same value (a scenario whose inputs for
+    this figure are all fixed, e.g. ``devries-2023-chatgpt``), that there is no spread, instead of "0.206–0.206"."""
+    if has_spread(low, high):
+        return f"5th–95th percentile {num(low)}–{num(high)}"
+    return "no spread: every input this figure depends on is a fixed value"
+
+
 def sector_section(t: Trajectory) -> str:
     """The sector trajectory with its 5th–95th percentile band (or, for one year, the percentile bar) and country
     reference lines."""
@@ -150,10 +163,11 @@ def sector_section(t: Trajectory) -> str:
     listed = (f" ({' and '.join(far)} {'is' if len(far) == 1 else 'are'} far above these values: listed under the "
               "chart, not drawn)") if far else ""
     start = f"{num(t.best[0])} {escape(t.unit)} in {t.years[0]} → " if last > 0 else ""
+    bars = "; bars: published estimates" if kinds else ""  # none drawn (their figures are other quantities): not said
     lede = (f"<strong>{escape(t.title)}</strong>, {escape(t.quantity)}: {start}"
             f"<strong>{num(t.best[last])} {escape(t.unit)}</strong> in {t.years[last]} "
-            f"(5th–95th percentile {num(t.low[last])}–{num(t.high[last])}). Dotted lines: countries' annual "
-            f"electricity generation and the Bitcoin network, for scale{escape(listed)}; bars: published estimates."
+            f"({spread_text(t.low[last], t.high[last])}). Dotted lines: countries' annual "
+            f"electricity generation and the Bitcoin network, for scale{escape(listed)}{bars}."
             + (f" {escape(t.extra)}" if t.extra else ""))
     rows = "".join(f"<tr><td>{y}</td><td>{num(lo)}</td><td>{num(b)}</td><td>{num(hi)}</td></tr>"
                    for y, lo, b, hi in zip(t.years, t.low, t.best, t.high, strict=True))
