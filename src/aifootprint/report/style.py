@@ -31,6 +31,6 @@ table.tasks td:first-child{display:block;font-weight:600}table.tasks td:empty{di
 h2{break-after:avoid;page-break-after:avoid;border-bottom-color:#000}
 figure,table.data,.notes{break-inside:avoid;page-break-inside:avoid}.table-wrap{overflow:visible}
 figure svg.wide{width:100%}.notes{background:none;border:1px solid #bbb}
-a{color:#000;text-decoration:none}ol.bib a[href^="http"]::after{content:" (" attr(href) ")"}
+a{color:#000;text-decoration:none}
 section{break-before:auto}footer{font-size:8pt}}
 """
