@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from aifootprint.errors import unknown_choice
 
 if TYPE_CHECKING:
+    from aifootprint.impacts import Site
     from aifootprint.reference.registry import Registry
 
 BOUNDARIES = ("accelerator", "server", "datacenter")
@@ -36,6 +37,16 @@ REFERENCE_SERVER = "aws-p5.48xlarge"
 HOST_POWER_W_PER_ACCELERATOR = 150.0
 #: Source shown for :data:`HOST_POWER_W_PER_ACCELERATOR`.
 HOST_POWER_FALLBACK_SOURCE = "ECO-METHOD (fallback: 1,200 W / 8 GPUs, p5.48xlarge)"
+
+
+def site_at(site: Site, boundary: str) -> Site:
+    """``site`` as the results at ``boundary`` use it: PUE 1 below the data-centre boundary (no facility overhead is
+    charged there), so its assumptions and warnings do not list a PUE — or a PUE fallback — that is not applied."""
+    if boundary == "datacenter":
+        return site
+    from aifootprint.impacts import SiteOverrides
+
+    return site.with_overrides(SiteOverrides(pue=1.0))
 
 
 def check_boundary(boundary: str) -> str:

@@ -41,7 +41,9 @@ def compare_models(models: list[str] | tuple[str, ...] | None, input_tokens: flo
     names = list(DEFAULT_LADDER if models is None else models)
     if not names:
         raise InputError("give at least one model to compare")
-    site = resolve_site(cfg.location, cfg.operator, None, registry)
+    from .boundary import site_at
+
+    site = site_at(resolve_site(cfg.location, cfg.operator, None, registry), cfg.boundary)
     site_warnings = site.warnings()
     rows: list[dict[str, Any]] = []
     warnings: list[str] = []

@@ -68,7 +68,9 @@ def compare_task(task: str, models: list[str] | None = None, config: TaskConfig 
         if general and task not in DEFAULT_MODELS:
             raise InputError(f"{', '.join(general)}: not {task} models (general LLMs can be compared only for "
                              f"classification and embedding); {task} models: {', '.join(sorted(known))}")
-    site = resolve_site(cfg.location, cfg.operator, None, registry)
+    from ..boundary import site_at
+
+    site = site_at(resolve_site(cfg.location, cfg.operator, None, registry), cfg.boundary)
     n_tok = tokens or DEFAULT_TOKENS
     rows: list[dict[str, Any]] = []
     warnings: list[Any] = []
