@@ -34,6 +34,20 @@ def test_names_moved_out_of_inference_are_the_same_objects() -> None:
     assert inference.MEMORY_UTILIZATION == sizing.MEMORY_UTILIZATION == 0.9
 
 
+def test_the_one_shot_names_still_import_from_inference() -> None:
+    """``estimate_request`` and ``estimator_for`` live in :mod:`.estimators` (inference.py stays under ~500 lines);
+    the imports users write still work, as the same objects."""
+    from aifootprint.estimate import estimate_request as a
+    from aifootprint.estimate import estimators, inference
+    from aifootprint.estimate.inference import estimate_request as b
+    from aifootprint.estimate.inference import estimator_for
+
+    assert a is b is estimators.estimate_request
+    assert estimator_for is estimators.estimator_for
+    assert inference.ESTIMATOR_CACHE_SIZE == estimators.ESTIMATOR_CACHE_SIZE
+    assert estimator_for("llama-3.1-8b") is estimator_for("llama-3.1-8b")
+
+
 def test_estimate_is_a_named_tuple_of_the_documented_fields() -> None:
     from aifootprint.estimate.inference import ESTIMATE_FIELDS, RequestEstimate, RequestEstimator
 

@@ -12,7 +12,7 @@ _EXPORTS = {
     "RequestConfig": "config",
     "RequestEstimator": "inference",
     "RequestEstimate": "inference",
-    "estimate_request": "inference",
+    "estimate_request": "estimators",
     "estimate_arrays": "batch",
     "estimate_many": "batch",
     "estimate_table": "batch",

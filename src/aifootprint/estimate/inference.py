@@ -5,14 +5,14 @@ Use :class:`RequestEstimator`: construct it once for a model, accelerator and co
 :meth:`~RequestEstimator.result` (uncertainty, carbon, water, embodied; the JSON output contract) per request.
 
 Equations: :mod:`.physics` (step time and energy, the one implementation), :mod:`.engines` (serving-engine
-profiles), :mod:`.boundary` (host, idle, overhead). Method and validation: ``docs/methodology/inference.md`` and
-``docs/validation.md``.
+profiles), :mod:`.boundary` (host, idle, overhead). One-shot calls and the estimators they keep:
+:mod:`.estimators` (``estimate_request`` and ``estimator_for`` still import from here). Method and validation:
+``docs/methodology/inference.md`` and ``docs/validation.md``.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
-from functools import lru_cache
 
 from aifootprint.errors import InputError
 
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from .arch import Architecture
     from .calibration import Calibration
     from .config import RequestConfig as RequestConfig
+    from .estimators import ESTIMATOR_CACHE_SIZE as ESTIMATOR_CACHE_SIZE
+    from .estimators import estimate_request as estimate_request
+    from .estimators import estimator_for as estimator_for
     from .models import ResolvedModel
     from .physics import RequestConstants
     from .request_result import ResultCache
@@ -49,7 +52,8 @@ _INF = float("inf")
 #: Names defined in other modules and still importable from here (loaded on first use, PEP 562): this module imports
 #: only ``aifootprint.errors`` (no dataclasses, no numpy), the physics loads with the first estimator.
 _ELSEWHERE = {"RequestConfig": "config", "MEMORY_UTILIZATION": "sizing", "MAX_ACCELERATORS": "sizing",
-              "memory_needed_bytes": "sizing", "accelerators_needed": "sizing"}
+              "memory_needed_bytes": "sizing", "accelerators_needed": "sizing", "estimate_request": "estimators",
+              "estimator_for": "estimators", "ESTIMATOR_CACHE_SIZE": "estimators"}
 
 
 __getattr__ = lazy_getattr(__name__, _ELSEWHERE, base=__package__)
@@ -450,52 +454,10 @@ class RequestEstimator:
         return v
 
 
-def estimate_request(model: str | Architecture, input_tokens: float, output_tokens: float,
-                     config: RequestConfig | None = None, registry: Registry | None = None) -> Result:
-    """One-shot convenience: :meth:`RequestEstimator.result` for a single request.
-
-    Estimators are kept per :class:`~aifootprint.reference.registry.Registry` instance (keyed by model and config;
-    :func:`estimator_for`), so repeated one-shot calls reuse parsed registry and hardware rows and the precomputed
-    uncertainty draws instead of rebuilding them."""
-    return estimator_for(model, config, registry).result(input_tokens, output_tokens)
-
-
 #: Contexts remembered per estimator as too long for its batch (each answered without the sizing search again).
 TOO_LARGE_CACHE_SIZE = 1024
 #: Contexts whose searched accelerator count an estimator keeps (dropped whole when full; a search: a few fits).
 COUNT_CACHE_SIZE = 4096
-#: Estimators kept per registry before the oldest are dropped.
-ESTIMATOR_CACHE_SIZE = 256
-
-
-def estimator_for(model: str | Architecture, config: RequestConfig | None = None,
-                  registry: Registry | None = None) -> RequestEstimator:
-    """A :class:`RequestEstimator` for (model, config), kept per registry: on an explicit registry, in a dictionary
-    held by that registry instance; on the default registry, by :func:`_shared_estimator` (bounded). A config naming a
-    calibration profile file is not cached (the file may change)."""
-    if config is not None and config.calibration is not None:
-        return RequestEstimator(model, config, registry)
-    if registry is None:
-        return _shared_estimator(model, config)
-    memo: dict[Any, RequestEstimator] | None = registry.__dict__.get("_request_estimators")
-    if memo is None:
-        memo = registry.__dict__.setdefault("_request_estimators", {})
-    key = (model, config)
-    est = memo.get(key)
-    if est is None:
-        if len(memo) >= ESTIMATOR_CACHE_SIZE:
-            # the oldest goes (list() copies the keys atomically; another thread may have dropped it already)
-            for oldest in list(memo)[:1]:
-                memo.pop(oldest, None)
-        est = memo[key] = RequestEstimator(model, config, registry)
-    return est
-
-
-@lru_cache(maxsize=ESTIMATOR_CACHE_SIZE)
-def _shared_estimator(model: str | Architecture, config: RequestConfig | None) -> RequestEstimator:
-    """The estimator of (model, config) on the default registry: a function of immutable inputs, kept (bounded) so
-    that a one-shot call neither rebuilds it nor imports the registry module to find its memo."""
-    return RequestEstimator(model, config)
 
 
 def with_config(est: RequestEstimator, **changes: Any) -> RequestEstimator:
