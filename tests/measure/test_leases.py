@@ -96,3 +96,19 @@ def test_four_ranks_count_each_device_once(tmp_path: Path, launcher_env: dict[st
     assert gpu_total >= 100.0 * 1.4  # at least the owner's whole run (1.5 s minus start-up)
     assert cpu_total == pytest.approx(gpu_total / 2, rel=0.1)
     assert sum(1 for o in outs if o["skipped"]) >= 2  # the other ranks skipped the devices
+
+
+def test_a_file_planted_where_a_lease_goes_is_left_untouched(tmp_path: Path) -> None:
+    """The default lease directory is under the shared /tmp: another user can create it and put, where a lease file
+    goes, a symlink (or a hard link) to one of this user's files. Before, the lease was opened through it,
+    truncated and overwritten with a pid: the user's file was destroyed. Now neither is a lease (the device is
+    skipped as if another rank held it) and the file is unchanged."""
+    leases = DeviceLeases("job", str(tmp_path / "leases"))
+    victim = tmp_path / "notes.txt"
+    victim.write_text("the user's own file\n")
+    Path(leases.directory).mkdir(parents=True)
+    Path(leases._path("nvml:GPU-1")).symlink_to(victim)
+    Path(leases._path("nvml:GPU-2")).hardlink_to(victim)
+    assert not leases.acquire("nvml:GPU-1") and not leases.acquire("nvml:GPU-2")
+    assert victim.read_text() == "the user's own file\n"
+    assert leases.acquire("nvml:GPU-3")  # a lease of its own is taken as before

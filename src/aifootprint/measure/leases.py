@@ -5,7 +5,10 @@ ranks counts each GPU and CPU package once per rank (4 ranks: 4x the truth; mlco
 process takes, for every physical device, an exclusive non-blocking ``flock`` on a lease file
 ``<lease_dir>/<job id>/<device>.lock``. The process holding the lease measures the device; the others skip it and
 retry about once per second, so when the owner exits (or is killed: the kernel drops its locks) another rank takes
-over from that moment. The result: per node, each device's energy is counted exactly once across the job's ranks.
+over from that moment. A lease file is opened never through a symlink, and used only when it is a regular file of
+this user with one name (another file found there is not a lease: the device is skipped as if another rank held
+it; the file is left untouched). The result: per node, each device's energy is counted exactly once across the
+job's ranks.
 
 The job id scopes the leases, so two different jobs sharing a node each measure their devices. It is taken from
 the tracker's ``job_id``, else ``AIFOOTPRINT_JOB_ID``, ``TORCHELASTIC_RUN_ID`` (torchrun), ``SLURM_JOB_ID`` +
@@ -40,6 +43,16 @@ def default_lease_dir() -> str:
     return os.path.join(tempfile.gettempdir(), f"aifootprint-{os.getuid()}", "leases")
 
 
+def _own_lock_file(fd: int) -> bool:
+    """True when ``fd`` is a lease file this process may truncate and write: a regular file of this user with no
+    other name (a lease directory under the shared ``/tmp`` may hold a symlink or a hard link to one of the user's
+    own files, planted by another user: opening, truncating and writing it destroyed that file)."""
+    import stat
+
+    info = os.fstat(fd)
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and info.st_nlink == 1
+
+
 def _safe(name: str) -> str:
     import re
 
@@ -66,7 +79,17 @@ class DeviceLeases:
 
         os.makedirs(self.directory, exist_ok=True)
         path = self._path(physical_id)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # never through a symlink: the default directory is under /tmp, where another user may plant one
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            import errno
+
+            if exc.errno == errno.ELOOP:  # a symlink (O_NOFOLLOW): not a lease
+                return False
+            raise
+        if not _own_lock_file(fd):  # a file planted there (another user's, a hard link): never truncated
+            os.close(fd)
+            return False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -87,10 +87,11 @@ class Sampling:
     def _start_gpu_thread(self, later: Callable[[], Discovery]) -> None:
         """Open the GPUs that discovery left for later on a thread of their own (:meth:`_open_gpus`)."""
         self._gpus_opened, self._gpus_read = threading.Event(), threading.Event()
-        threading.Thread(target=self._open_gpus, args=(later, self._gpus_opened, self._gpus_read),
+        threading.Thread(target=self._open_gpus, args=(later, self._gpus_opened, self._gpus_read, self.run_id),
                          name="aifootprint-gpu-open", daemon=True).start()
 
-    def _open_gpus(self, later: Callable[[], Discovery], opened: threading.Event, read: threading.Event) -> None:
+    def _open_gpus(self, later: Callable[[], Discovery], opened: threading.Event, read: threading.Event,
+                   run_id: str = "") -> None:
         """Open the GPUs that discovery left for later (``start()`` runs this on a thread of its own, so that it
         never waits for loading and initialising NVML), put their tracks in front of the others, let the writer
         store the run's header, which lists every device, and read them once (:meth:`_first_reads`). Their first
@@ -104,9 +105,12 @@ class Sampling:
             found = later()
         except Exception as exc:  # never disturb the workload: the run goes on with the host's devices
             self._sampler_error(exc)
+        except BaseException as exc:  # SystemExit from an import (a user's module shadowing the standard library's)
+            # ended this thread before it said the GPUs were opened: stop() then waited gpu_open_timeout_s for them
+            self._sampler_error(RuntimeError(f"{type(exc).__name__}: {exc}"))
         try:
             with self._lock:
-                if found is not None and self.running:
+                if found is not None and self.running and self.run_id == (run_id or self.run_id):
                     self.notes.extend(n for n in found.notes if n not in self.notes)
                     self.details.extend(found.details)
                     self.assumptions.extend(found.assumptions)
@@ -119,7 +123,7 @@ class Sampling:
                     self._tracks = [*tracks, *self._tracks]  # a new list: a tick iterating the old one is unharmed
                     self._unowned = not all(tr.owned for tr in self._tracks)
                     self._plan_reads()
-                elif found is not None:  # stop() gave up waiting: these devices are not measured
+                elif found is not None:  # stop() gave up waiting (or a later run began): not measured
                     for sensor in found.sensors:
                         sensor.close()
                 self._release_header()

@@ -43,7 +43,6 @@ The tracker imports neither numpy nor typer nor the reference tables at start; i
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import threading
 import time
@@ -134,60 +133,83 @@ class Tracker(Sampling):
         self.result: Measurement | None = None
         self.window_results: list[Measurement] = []
         self.running = False
+        self._opened: list[Sensor] = []  # the sensors start() opened (closed again if it fails)
         self._pid = 0  # the process that started this tracker (a forked copy does not stop it: :meth:`stop`)
 
     # -- lifecycle --------------------------------------------------------------------------------------------
     def start(self) -> Tracker:
         """Open the sensors, take the leases, queue the run header, start sampling. Idempotent; never waits for
-        the run store or (in background mode) for a sensor read."""
+        the run store or (in background mode) for a sensor read.
+
+        A tracker started again after ``stop()`` begins a new run: the previous run's notices, details,
+        assumptions and window results are not carried into it (they were: a second run reported the first run's
+        notices and stored its windows). A ``start()`` that raises (a ``KeyboardInterrupt`` halfway, a lease
+        directory that cannot be written) gives back what it took: leases, sensors, the writer (it kept the
+        leases: a later tracker in the same process skipped those devices as "measured by" this process)."""
         with self._lock:
             if self.running:
                 return self
-            sensors = self._given_sensors
-            later: Callable[[], Discovery] | None = None
-            if sensors is None:
-                from .sensors.discovery import discover as default_discover
+            self.notes, self.details, self.assumptions, self.window_results = [], [], [], []
+            self._tracks, self._writer, self._windows = [], None, {}
+            self._gpus_opened = self._gpus_read = None
+            self._pending.clear()
+            try:
+                self._begin()
+            except BaseException:
+                from .teardown import abandon
 
-                discover = self._discover or default_discover
-                reader: dict[str, Any] = {}
-                if self.config.gpu_reader != "thread":  # GPUs read by a child process (sensors.gpuproc)
-                    reader = {"gpu_reader": self.config.gpu_reader, "hz": self.config.hz,
-                              "open_timeout_s": self.config.gpu_open_timeout_s}
-                # in background mode the GPUs are opened on a thread of their own (loading and initialising NVML):
-                # start() does not wait for them (see the module docstring)
-                found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock,
-                                 gpus_later=self.config.background, **reader)
-                sensors, later, self.assumptions = found.sensors, found.gpus_later, list(found.assumptions)
-                self.notes.extend(found.notes)
-                self.details.extend(found.details)
-                for hint in found.hints:
-                    _warn(hint)
-            self._pid = os.getpid()
-            self.started_at = time.time()
-            self.run_id = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.started_at)) + "-" + os.urandom(3).hex()
-            self._t0 = self._clock()
-            self._last_sample = self._t0
-            self._tracks = [_Track(s, self._leases.acquire(s.physical_id), self._t0) for s in sensors]
-            self._unowned = not all(tr.owned for tr in self._tracks)
-            self._plan_reads()
-            self._last_flush = self._last_lease_try = self._t0
-            self._feed_hold = True  # listeners wait for every device's first reading (Sampling._feed_held)
-            self._open_store(header=later is None)
-            self.running = True
-            if self.config.background:
-                self._windows[self.config.name] = _Window(self.config.name, 0.0, {})
-                for tr in self._tracks:  # owned from the start: bridge start() to the sampler's first reading
-                    tr.bridge_from = self._t0 if tr.owned else None
-                self._stop = threading.Lock()
-                self._stop.acquire()
-                self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
-                self._thread.start()
-                if later is not None:
-                    self._start_gpu_thread(later)
-            else:
-                self._sample_now()
-                self._windows[self.config.name] = self._mark(self.config.name)
+                abandon(self)
+                raise
         return self
+
+    def _begin(self) -> None:
+        """:meth:`start` (with the lock held)."""
+        sensors = self._given_sensors
+        later: Callable[[], Discovery] | None = None
+        if sensors is None:
+            from .sensors.discovery import discover as default_discover
+
+            discover = self._discover or default_discover
+            reader: dict[str, Any] = {}
+            if self.config.gpu_reader != "thread":  # GPUs read by a child process (sensors.gpuproc)
+                reader = {"gpu_reader": self.config.gpu_reader, "hz": self.config.hz,
+                          "open_timeout_s": self.config.gpu_open_timeout_s}
+            # in background mode the GPUs are opened on a thread of their own (loading and initialising NVML):
+            # start() does not wait for them (see the module docstring)
+            found = discover(self.config.sensors, pids=self._pids or _own_pid, clock=self._clock,
+                             gpus_later=self.config.background, **reader)
+            sensors, later, self.assumptions = found.sensors, found.gpus_later, list(found.assumptions)
+            self._opened = list(sensors)  # closed again if start() fails from here on
+            self.notes.extend(found.notes)
+            self.details.extend(found.details)
+            for hint in found.hints:
+                _warn(hint)
+        self._pid = os.getpid()
+        self.started_at = time.time()
+        self.run_id = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.started_at)) + "-" + os.urandom(3).hex()
+        self._t0 = self._clock()
+        self._last_sample = self._t0
+        for s in sensors:  # one by one: a lease taken is given back if the next one fails (teardown.abandon)
+            self._tracks.append(_Track(s, self._leases.acquire(s.physical_id), self._t0))
+        self._unowned = not all(tr.owned for tr in self._tracks)
+        self._plan_reads()
+        self._last_flush = self._last_lease_try = self._t0
+        self._feed_hold = True  # listeners wait for every device's first reading (Sampling._feed_held)
+        self._open_store(header=later is None)
+        self.running = True
+        if self.config.background:
+            self._windows[self.config.name] = _Window(self.config.name, 0.0, {})
+            for tr in self._tracks:  # owned from the start: bridge start() to the sampler's first reading
+                tr.bridge_from = self._t0 if tr.owned else None
+            self._stop = threading.Lock()
+            self._stop.acquire()
+            self._thread = threading.Thread(target=self._loop, name="aifootprint-sampler", daemon=True)
+            self._thread.start()
+            if later is not None:
+                self._start_gpu_thread(later)
+        else:
+            self._sample_now()
+            self._windows[self.config.name] = self._mark(self.config.name)
 
     def stop(self, exit_code: int | None = None) -> Measurement:
         """Stop sampling, close the run window, store the run's end; return the run's measurement.
@@ -204,7 +226,9 @@ class Tracker(Sampling):
                 raise RuntimeError("tracker was never started")
             return self.result
         if self._pid and os.getpid() != self._pid:
-            return self._stop_in_fork()
+            from .teardown import stop_in_fork
+
+            return stop_in_fork(self)
         if self._thread is not None:
             self._await_gpus()  # first: the sampler's last sample must include them
             with contextlib.suppress(RuntimeError):  # a stop() interrupted (Ctrl-C) in the join below released it
@@ -230,24 +254,16 @@ class Tracker(Sampling):
             self._submit(lambda s: s.end_run(self.run_id, time.time(), exit_code, summary))
             self._leases.release_all()
         if self._writer is not None:
+            known = len(self.notes)
             self._writer.close()
             if self._given_store is None and self._writer.store is not None:
                 self._writer.store.close()  # its own connection: closed now (SQLite checkpoints its WAL), not at exit
+            if len(self.notes) > known:  # the store failed only now (a short run: its first write is this one)
+                from dataclasses import replace
+
+                result = self.result = replace(result, notes=(*result.notes, *self.notes[known:]))
         self._close_sensors()
         return result
-
-    def _stop_in_fork(self) -> Measurement:
-        """:meth:`stop` in a forked copy of the tracker: close this process's copies of the sensors only."""
-        from ..notice import Notice
-        from .measurement import Measurement
-
-        self.running = False
-        self._close_sensors()
-        note = Notice("tracker-forked", f"this tracker was started in process {self._pid}; process {os.getpid()}, "
-                      "forked from it, neither measures nor stores its run (stop it in the process that started it)",
-                      "tracker")
-        self.result = Measurement(self.config.name, 0.0, 0.0, (), (), (note,), ())
-        return self.result
 
     def _close_sensors(self) -> None:
         for tr in self._tracks:
@@ -433,41 +449,17 @@ class Tracker(Sampling):
 
     def _open_store(self, header: bool = True) -> None:
         """Queue the run header; the store itself is opened by the writer (never on this thread in background
-        mode). ``header=False``: devices are still being opened; the writer holds everything until
-        :meth:`_open_gpus` queues the header in front."""
+        mode). ``header=False``: devices are still being opened (:func:`.runrecord.open_writer`)."""
         if not self.config.store and self._given_store is None:
             return
-        self._writer = StoreWriter(self._store_opener, threaded=self.config.background, on_notice=self._store_notice)
-        if header:
-            for op in self._header_ops():
-                self._writer.submit(op)
-        else:
-            self._writer.hold()
-        self._writer.start()  # manual mode: the store opens now; background: the sampler thread opens it
+        from .runrecord import open_writer
+
+        self._writer = open_writer(self, header)
 
     def _header_ops(self) -> list[Callable[[Any], None]]:
-        """The run's first store operations: its header (with the devices) and the notes known at its start."""
-        fields = {"run_id": self.run_id, "name": self.config.name, "started_at": self.started_at,
-                  "host": os.uname().nodename, "pid": os.getpid(), "command": self.config.command,
-                  "job_id": self._leases.job_id or "", "location": self.config.location or "", "hz": self.config.hz}
-        devices = [(t.sensor.device, t.sensor.physical_id, t.sensor.component, t.sensor.method, t.sensor.estimated,
-                    t.owned) for t in self._tracks]
-        config = self.config
-        ops: list[Callable[[Any], None]] = [lambda s: s.begin_run(_header(fields, config), devices)]
-        ops.extend(functools.partial(_note_event, run_id=self.run_id, note=n) for n in [*self.notes, *self.details])
-        return ops
+        from .runrecord import header_ops
 
-    def _store_opener(self, timeout_s: float) -> Any:
-        if self._given_store is not None:
-            return self._given_store
-        from .store import RunStore
-
-        return RunStore(self.config.store_path, timeout_s=timeout_s)
-
-    def _store_notice(self, notice: Notice) -> None:
-        if notice not in self.notes:
-            self.notes.append(notice)
-            _warn(notice)
+        return header_ops(self)
 
     @property
     def _store(self) -> Any | None:
@@ -487,33 +479,8 @@ class WindowHandle:
         return f"WindowHandle(name={self.name!r}, result={self.result!r})"
 
 
-def _header(fields: dict[str, Any], config: TrackerConfig) -> Any:
-    """The run's ``runs`` row (built on the sampler thread: the versions and JSON cost imports ``start()`` skips)."""
-    import json
-
-    from .._version import METHOD_VERSION
-    from .store import RunHeader
-
-    return RunHeader(**fields, method_version=METHOD_VERSION, data_version=_data_version(),
-                     config_json=json.dumps(config.to_dict(), default=str))
-
-
-def _note_event(store: Any, run_id: str, note: Notice) -> None:
-    store.add_event(run_id, 0.0, "note", note.subject, f"[{note.code}] {note.message}")
-
-
 def _own_pid() -> set[int]:
     return {os.getpid()}
-
-
-def _data_version() -> str:
-    """The reference data version (read lazily; the tracker works without the registry)."""
-    try:
-        from ..reference.registry import DATA_VERSION
-
-        return DATA_VERSION
-    except Exception:
-        return ""
 
 
 #: ``TrackerConfig`` lives in :mod:`.config` (it needs :mod:`dataclasses`); it is imported on first use

@@ -153,6 +153,14 @@ class StoreWriter:
         with self._write_lock:
             self._closed = True
 
+    def discard(self) -> None:
+        """Drop everything queued and write nothing more (a ``start()`` that failed: no run to store)."""
+        with self._lock:
+            self._ops.clear()
+            self._samples.clear()
+        with self._write_lock:
+            self._closed = True
+
     def _open(self, timeout_s: float) -> None:
         if self._store is not None or self._failed:
             return

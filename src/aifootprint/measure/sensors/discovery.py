@@ -212,12 +212,13 @@ def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] 
                                         "NVIDIA device node (the reader process is chosen for NVIDIA GPUs only)",
                                         "gpu"))
         return
-    from .gpulaunch import open_remote_gpus
-    from .gpuproc import GpuReader
-
     kind, hz, timeout_s, command = reader
     if kind != "auto":
-        open_remote_gpus(cfg, found, pids, GpuReader("process", hz, timeout_s, command))
+        failure = _launch(cfg, found, pids, ("process", hz, timeout_s, command, None))
+        if failure is not None and not found.has("gpu-reader-failed"):  # (open_remote_gpus flags its own failures)
+            notice = Notice("gpu-reader-failed", f"{failure}: GPU energy is NOT included in this measurement", "gpu")
+            found.notes.append(notice)
+            found.hints.append(notice)
         return
     from .readerchoice import interpreter_problem
 
@@ -231,7 +232,7 @@ def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] 
     # half the opening bound for the child to start answering (the other half is left to this process's reader if
     # it fails); a child that started is waited for the whole bound while it opens the GPUs (this process's reader
     # would wait as long for a slow nvmlInit)
-    failure = open_remote_gpus(cfg, found, pids, GpuReader("auto", hz, timeout_s, command, timeout_s / 2))
+    failure = _launch(cfg, found, pids, ("auto", hz, timeout_s, command, timeout_s / 2))
     if failure is None:
         if not _has_gpu(found):  # none readable (hidden, NVML unusable: the child's notices say so): no reader used
             return
@@ -246,6 +247,30 @@ def _gpu_part(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] 
     if _has_gpu(found):
         found.details.append(Notice("gpu-reader-thread", "GPUs read in this process (gpu_reader=auto): the "
                                     "reader process failed (notice gpu-reader-fallback)", "gpu"))
+
+
+def _launch(cfg: SensorConfig, found: Discovery, pids: Callable[[], set[int]] | None,
+            reader: tuple[str, float, float, tuple[str, ...] | None, float | None]) -> str | None:
+    """Start the reader child (:func:`.gpulaunch.open_remote_gpus` with ``GpuReader(*reader)``); returns None, or
+    why it failed. Where the launch itself raises (a module of the user's, ``select.py`` or ``struct.py`` in the
+    script's directory, shadows the standard library's module the launch imports), that is the failure, naming
+    the shadowing files (:func:`.readerchoice.shadowed_stdlib`): ``auto`` then reads the GPUs in this process
+    (it lost them, with an opaque ``sampler-error``). Bad input (an unknown ``--gpus`` id) still raises."""
+    from ...errors import InputError
+
+    try:
+        from .gpulaunch import open_remote_gpus
+        from .gpuproc import GpuReader
+
+        return open_remote_gpus(cfg, found, pids, GpuReader(*reader))
+    except InputError:
+        raise
+    except Exception as exc:
+        from .readerchoice import shadowed_stdlib
+
+        shadows = shadowed_stdlib()
+        why = f" ({', '.join(shadows)} shadowing the standard library's)" if shadows else ""
+        return f"the GPU reader process could not be started: {type(exc).__name__}: {exc}{why}"
 
 
 def _has_gpu(found: Discovery) -> bool:

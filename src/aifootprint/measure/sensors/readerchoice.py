@@ -75,3 +75,17 @@ def interpreter_problem(executable: str | None = None, running: str = "/proc/sel
     if not os.path.isfile(os.path.join(root, "aifootprint", "measure", "sensors", "gpuchild.py")):
         return f"aifootprint is not installed as plain files under {root} (a zip or frozen archive)"
     return None
+
+
+def shadowed_stdlib(modules: dict[str, object] | None = None, stdlib: str | None = None) -> list[str]:
+    """The modules imported by this process (``sys.modules``) that carry a standard-library module's name but were
+    loaded from elsewhere (``mmap.py`` in the script's directory, found before the standard library's), each as
+    ``NAME (PATH)``: why the reader's launch, which imports ``mmap``, ``select``, ``struct`` or ``zlib``, failed."""
+    names: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
+    root = os.path.realpath(stdlib or os.path.dirname(os.__file__)) + os.sep
+    out = []
+    for name, module in sorted((sys.modules if modules is None else modules).items()):
+        path = getattr(module, "__file__", None)
+        if name in names and isinstance(path, str) and not os.path.realpath(path).startswith(root):
+            out.append(f"{name} ({path})")
+    return out

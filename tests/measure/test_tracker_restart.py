@@ -1,0 +1,77 @@
+"""A tracker started again begins a clean run; a ``start()`` that fails gives back what it took; a store that fails
+only at ``stop()`` is still said in the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aifootprint.measure.leases import DeviceLeases
+from aifootprint.measure.sensors.discovery import Discovery
+from aifootprint.measure.sensors.fake import FakeOptions, FakeSensor
+from aifootprint.measure.store import RunStore
+from aifootprint.measure.tracker import Tracker, TrackerConfig
+from aifootprint.notice import Notice
+
+
+def _discovery(*_: object, **__: object) -> Discovery:
+    """One fake GPU and a notice, as discovery gives them (a fresh sensor per start)."""
+    return Discovery(sensors=[FakeSensor("gpu:0", "gpu", 100.0)],
+                     notes=[Notice("method-note", "a note of this run's discovery", "gpu:0")],
+                     details=[Notice("backend-unavailable", "no AMD device node")])
+
+
+def test_a_tracker_started_again_does_not_carry_the_previous_runs_notices_or_windows(tmp_path: Path) -> None:
+    """Before: the second run's result repeated the first run's notices (once per earlier run) and its stored
+    summary listed the first run's windows."""
+    store = tmp_path / "runs.sqlite"
+    tracker = Tracker(TrackerConfig(store_path=str(store)), discover=_discovery)
+    tracker.start()
+    with tracker.window("only-in-run-1"):
+        pass
+    first = tracker.stop()
+    tracker.start()
+    second = tracker.stop()
+    assert [n.code for n in first.notes] == [n.code for n in second.notes] == ["method-note"]
+    assert [n.code for n in tracker.details] == ["backend-unavailable"]
+    assert tracker.window_results == []
+    db = RunStore(store, read_only=True)
+    runs = {r.run_id: r for r in db.runs()}
+    assert len(runs) == 2
+    windows = {rid: [w["name"] for w in (r.summary or {}).get("windows", [])] for rid, r in runs.items()}
+    assert sorted(windows.values()) == [[], ["only-in-run-1"]]
+
+
+def test_a_start_that_fails_gives_back_the_leases_it_took(tmp_path: Path) -> None:
+    """A lease that cannot be taken (here: a directory where the second device's lease file goes) fails
+    ``start()``; before, the first device's lease stayed held by the dead tracker, so the next tracker in the same
+    process skipped that device as "measured by" this very process, for the rest of its life."""
+    leases = tmp_path / "leases"
+    sensors = [FakeSensor("gpu:0", "gpu", 100.0, options=FakeOptions(physical_id="fake:a")),
+               FakeSensor("gpu:1", "gpu", 100.0, options=FakeOptions(physical_id="fake:b"))]
+    blocker = Path(DeviceLeases("job", str(leases))._path("fake:b"))
+    blocker.mkdir(parents=True)
+    config = TrackerConfig(store=False, job_id="job", lease_dir=str(leases))
+    failed = Tracker(config, sensors=sensors)
+    try:
+        failed.start()
+    except OSError:
+        pass
+    else:
+        raise AssertionError("start() took a lease on a directory")
+    assert not failed.running
+    blocker.rmdir()
+    result = Tracker(config, sensors=sensors).start().stop()
+    assert result.skipped == ()
+    assert sorted(d.device for d in result.devices) == ["gpu:0", "gpu:1"]
+
+
+def test_a_store_that_fails_at_stop_is_said_in_the_result(tmp_path: Path) -> None:
+    """A run shorter than the first store write opens the store only in ``stop()``: its ``store-unavailable``
+    notice was logged but missing from the result (``measure --json`` said nothing of the run not being saved)."""
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("")
+    tracker = Tracker(TrackerConfig(store_path=str(not_a_dir / "runs.sqlite")),
+                      sensors=[FakeSensor("gpu:0", "gpu", 100.0)])
+    result = tracker.start().stop()
+    assert "store-unavailable" in [n.code for n in result.notes]
+    assert tracker.result is result
