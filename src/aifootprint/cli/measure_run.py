@@ -335,9 +335,14 @@ def status_line(tracker: Any, started: float) -> str:
 def _run_child(command: list[str], tracker: Any, child_pid: list[int], json_out: bool) -> int:
     """Start the command (its stdout on our stderr with --json), forward signals, show a live status line on a
     TTY (rewritten in place, erased at the end); return its exit code."""
-    from ..measure.process import spawn
+    from ..measure.process import TreeWatch, spawn
 
-    child = spawn(command, stdout=sys.stderr.fileno() if json_out else None)
+    watch = TreeWatch()  # the command's whole tree dies with this process, not only the command (kill -9 included)
+    try:
+        child = spawn(command, stdout=sys.stderr.fileno() if json_out else None, env=watch.env())
+    except BaseException:
+        watch.done()
+        raise
     child_pid[0] = child.pid  # the NVML process share now follows the child's process tree
     terminal_sigint = _terminal_delivers_sigint()
 
@@ -356,9 +361,11 @@ def _run_child(command: list[str], tracker: Any, child_pid: list[int], json_out:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if child.poll() is None:  # we are leaving on an error: the workload must not run on unmeasured
+        leaving = child.poll() is None
+        if leaving:  # we are leaving on an error: the workload must not run on unmeasured (nor what it started)
             child.kill()
             child.wait()
+        watch.done(kill=leaving)
     return 128 - code if code < 0 else code  # killed by signal N: the shell's 128 + N
 
 

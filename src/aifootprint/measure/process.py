@@ -2,8 +2,9 @@
 
 :func:`spawn` starts the command as ``aifootprint measure`` does. On Linux the child asks the kernel for
 ``SIGKILL`` when its parent dies (``prctl(PR_SET_PDEATHSIG)``, prctl(2)), so a ``measure`` killed with ``kill -9``
-does not leave the workload running unmeasured. The child stays in the terminal's process group, so that it can
-still read the terminal and Ctrl-C reaches it directly (a command in its own group would be stopped by SIGTTIN).
+does not leave the workload running unmeasured (nor the processes it started: :class:`TreeWatch`). The child stays
+in the terminal's process group, so that it can still read the terminal and Ctrl-C reaches it directly (a command
+in its own group would be stopped by SIGTTIN).
 
 A command that cannot be started is a :class:`CommandError` with the shell's exit status: 127 when it is not
 found, 126 when it is found but cannot be executed (no permission, not a program: ``Exec format error``).
@@ -16,7 +17,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..errors import InputError
 
@@ -145,11 +146,13 @@ def _libc_function(name: str) -> Callable[..., int]:
     return function
 
 
-def spawn(argv: Sequence[str], *, stdout: IO[Any] | int | None = None) -> subprocess.Popen[bytes]:
-    """Start ``argv`` (dies with this process on Linux); :class:`CommandError` when it cannot be started."""
+def spawn(argv: Sequence[str], *, stdout: IO[Any] | int | None = None,
+          env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start ``argv`` (dies with this process on Linux; ``env``: its environment, None: this one's);
+    :class:`CommandError` when it cannot be started."""
     check_command(argv)
     try:
-        return subprocess.Popen(list(argv), stdout=stdout, preexec_fn=_death_signal())
+        return subprocess.Popen(list(argv), stdout=stdout, preexec_fn=_death_signal(), env=env)
     except FileNotFoundError as exc:
         raise CommandError(f"command not found: {argv[0]!r}", EXIT_NOT_FOUND) from exc
     except PermissionError as exc:
@@ -159,6 +162,101 @@ def spawn(argv: Sequence[str], *, stdout: IO[Any] | int | None = None) -> subpro
             raise CommandError(f"cannot execute {argv[0]!r}: {exc.strerror} (not a program or script with a "
                                "#! line)", EXIT_NOT_EXECUTABLE) from exc
         raise
+
+
+#: The environment variable that marks the measured command's processes: ``measure`` gives the command a random value
+#: (:class:`TreeWatch`), which every process it starts inherits.
+RUN_MARK = "AIFOOTPRINT_MEASURE_RUN"
+
+#: The watcher's program (``python -I -S -c WATCHER MARK``; standard library only, no site: it starts in a few ms).
+#: Its stdin is a pipe from ``measure``: ``done`` then end of file is a normal end; end of file alone means
+#: ``measure`` died. It then kills every process whose environment carries the mark (through a pidfd: never
+#: another process that got a dead one's number), until none is left (a process forking meanwhile).
+WATCHER = ("# aifootprint measure: kills the measured command's processes if measure dies\n"
+           "import os, signal, sys\n"
+           "mark = b'\\0' + sys.argv[1].encode() + b'\\0'\n"
+           "said = b''\n"
+           "while True:\n"
+           "    got = os.read(0, 64)\n"
+           "    if not got: break\n"
+           "    said += got\n"
+           "if said.endswith(b'done'): sys.exit(0)\n"
+           "me, opener = os.getpid(), getattr(os, 'pidfd_open', None)\n"
+           "for _ in range(20):\n"
+           "    hit = 0\n"
+           "    for entry in os.listdir('/proc'):\n"
+           "        if not entry.isdigit() or int(entry) == me: continue\n"
+           "        fd = None\n"
+           "        try:\n"
+           "            fd = opener(int(entry)) if opener else None\n"
+           "            with open('/proc/' + entry + '/environ', 'rb') as fh: env = b'\\0' + fh.read()\n"
+           "            if mark in env:\n"
+           "                hit += 1\n"
+           "                signal.pidfd_send_signal(fd, signal.SIGKILL) if fd is not None "
+           "else os.kill(int(entry), signal.SIGKILL)\n"
+           "        except OSError: pass\n"
+           "        finally:\n"
+           "            if fd is not None: os.close(fd)\n"
+           "    if not hit: break\n")
+
+
+class TreeWatch:
+    """Kills the measured command's whole process tree when ``measure`` dies (``kill -9`` included).
+
+    ``PR_SET_PDEATHSIG`` (:func:`spawn`) reaches the command's own process only: the processes it starts (the
+    commands of ``measure -- sh train.sh``, a launcher's workers) were reparented to init and ran on unmeasured. A
+    watcher process (:data:`WATCHER`, in a session of its own: the terminal's Ctrl-C does not reach it) holds the
+    read end of a pipe from ``measure``; the command's environment carries :data:`RUN_MARK` with a random value
+    (:attr:`env`). When ``measure`` dies the pipe closes without :meth:`done`, and the watcher kills every process
+    whose environment carries that value. A process that clears its environment escapes (a daemon that does so is
+    detaching on purpose). Once the command has exited, :meth:`done` ends the watcher: what the command left running
+    in the background is not touched (as a shell leaves it). Without ``/proc`` or where the watcher cannot start,
+    nothing is watched (the command itself still dies with ``measure``)."""
+
+    def __init__(self) -> None:
+        self.mark = f"{RUN_MARK}={os.urandom(8).hex()}"
+        self._pipe: int | None = None
+        self._pid: int | None = None
+        if not os.path.isdir("/proc"):
+            return
+        read, write = os.pipe()
+        try:
+            null = os.open(os.devnull, os.O_RDWR)
+            try:
+                actions = [(os.POSIX_SPAWN_DUP2, read, 0), (os.POSIX_SPAWN_DUP2, null, 1),
+                           (os.POSIX_SPAWN_DUP2, null, 2)]
+                self._pid = os.posix_spawn(sys.executable, [sys.executable, "-I", "-S", "-c", WATCHER, self.mark],
+                                           os.environ, file_actions=actions, setsid=True)
+            finally:
+                os.close(null)
+        except (OSError, AttributeError):  # no posix_spawn, no interpreter to run: the command alone is watched
+            os.close(write)
+            write = -1
+        finally:
+            os.close(read)
+        self._pipe = write if write >= 0 else None
+
+    def env(self) -> dict[str, str]:
+        """The command's environment: this process's, with the mark."""
+        name, _, value = self.mark.partition("=")
+        return {**os.environ, name: value}
+
+    def done(self, kill: bool = False) -> None:
+        """The command has exited: end the watcher without killing anything; ``kill``: ``measure`` is leaving on an
+        error with the command killed, and the processes it started must not run on either (idempotent)."""
+        pipe, self._pipe = self._pipe, None
+        if pipe is not None:
+            import contextlib
+
+            if not kill:
+                with contextlib.suppress(OSError):
+                    os.write(pipe, b"done")
+            os.close(pipe)
+        if self._pid is not None:
+            import contextlib
+
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, os.WNOHANG)
 
 
 def descendants(root: int, proc_root: str = "/proc") -> set[int]:
