@@ -33,13 +33,24 @@ export function options(select, values, selected, names) {
   });
 }
 
+/* ``text`` as its words, each in a ``span.w`` that never breaks (dashboard.css): a table cell wraps at spaces only,
+   never inside an id at its hyphens ("gpu-/node-1", "demo-/measured-1" at 1280 px) nor inside a word. */
+export function words(text) {
+  var frag = document.createDocumentFragment();
+  String(text).split(/(\s+)/).forEach(function (part) {
+    if (!part) { return; }
+    frag.appendChild(/^\s+$/.test(part) ? document.createTextNode(part) : el("span", part, { "class": "w" }));
+  });
+  return frag;
+}
+
 /* A table row; the cells at the indexes ``numeric`` are numbers (right-aligned). A cell is a node or a value
-   ("–" when not given). */
+   ("–" when not given), written as :func:`words`. */
 export function row(tbody, cells, numeric) {
   var tr = el("tr");
   cells.forEach(function (c, i) {
     var td = el("td", null, (numeric || []).indexOf(i) >= 0 ? { "class": "num" } : {});
-    if (c instanceof Node) { td.appendChild(c); } else { td.textContent = has(c) ? String(c) : "–"; }
+    if (c instanceof Node) { td.appendChild(c); } else { td.appendChild(words(has(c) ? String(c) : "–")); }
     tr.appendChild(td);
   });
   tbody.appendChild(tr);

@@ -2,7 +2,7 @@
 import { api, meta } from "./api.js";
 import { clear, clearError, fail, options, $ } from "./dom.js";
 import { count, impactUnits, inUnit, whToKwh } from "./format.js";
-import { card, listWarnings, versions } from "./panels.js";
+import { card, listCitedSources, listWarnings, versions } from "./panels.js";
 import { replaceChart } from "./plots.js";
 import { fillAssumptions, wideTable } from "./tables.js";
 import { label, zoneName } from "./words.js";
@@ -30,6 +30,7 @@ function showEstimate(d, m) {
   fillAssumptions(d.assumptions, m);
   wideTable($("assumptions"));
   listWarnings(d.warnings, m);
+  listCitedSources(d, m);
   versions(d);
   $("result").setAttribute("data-ready", "1");
 }

@@ -3,7 +3,7 @@
 import { API, api, metaOrEmpty } from "./api.js";
 import { fail, row, showError, $ } from "./dom.js";
 import { count, has, impactUnits, inUnit, isRange, jToKwh, num, pickUnit, utc, withUnit } from "./format.js";
-import { card, listWarnings, versions } from "./panels.js";
+import { card, listCitedSources, listWarnings, versions } from "./panels.js";
 import { replaceChart } from "./plots.js";
 import { fillAssumptions, header, wideTable } from "./tables.js";
 import { andList, label, zoneName } from "./words.js";
@@ -119,6 +119,7 @@ function showRun(runId, d, m) {
   fillAssumptions(d.assumptions, m);
   ["devices", "windows", "assumptions"].forEach(function (id) { wideTable($(id)); });
   listWarnings(d.warnings, m);
+  listCitedSources(d, m);
   versions(d);
 }
 

@@ -2,7 +2,7 @@
    list. */
 import { clear, el, $ } from "./dom.js";
 import { has, isRange, num, span } from "./format.js";
-import { citesOf, noticeText } from "./words.js";
+import { citesOf, knownKeys, noticeText } from "./words.js";
 
 /* A card: the best value large; below, its unit, the 5th–95th percentile range when there is one (low < high)
    and ``note`` (e.g. "estimated, not measured"). ``value`` is a number, a {low,best,high} object or a string. */
@@ -61,6 +61,20 @@ function citation(li, text) {
     hit = rest.match(re);
   }
   li.appendChild(document.createTextNode(rest));
+}
+
+/* The sources of a result's assumptions and warnings (their ``source`` texts), listed in #sources with their
+   citations; the list and its heading (#sources-head) hidden when none is known. A source key is otherwise
+   explained only by a tooltip, which a phone never shows. */
+export function listCitedSources(d, m) {
+  var cites = citesOf(m), keys = [];
+  (d.assumptions || []).concat(d.warnings || []).forEach(function (a) {
+    if (!a || typeof a !== "object") { return; }
+    knownKeys(a.source, cites).forEach(function (k) { if (keys.indexOf(k) < 0) { keys.push(k); } });
+  });
+  listSources(keys, cites);
+  $("sources").hidden = !keys.length;
+  $("sources-head").hidden = !keys.length;
 }
 
 /* The page's sources list (#sources): "KEY: citation" for each of ``keys`` (web addresses as links). */

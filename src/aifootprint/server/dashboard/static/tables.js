@@ -1,13 +1,15 @@
 /* Tables: units in the column headers, the "scroll sideways" hint of a table wider than the screen, source cells
    and the assumptions table. */
-import { clear, el, row, $ } from "./dom.js";
+import { clear, el, row, words, $ } from "./dom.js";
 import { count, has, impactUnits, num, pickUnit } from "./format.js";
 import { citesOf, knownKeys, label, unitLabel } from "./words.js";
 
 /* Header cell ``th[data-col=key]`` of ``table``: its words and the unit chosen for its column. */
 export function header(table, key, unit) {
   var th = table.querySelector("th[data-col=" + key + "]");
-  if (th) { th.textContent = th.getAttribute("data-label") + " [" + unit.name + "]"; }
+  if (!th) { return; }
+  th.textContent = th.getAttribute("data-label") + " ";
+  th.appendChild(el("span", "[" + unit.name + "]", { "class": "w" }));  // the unit kept whole: "[g CO2e]"
 }
 
 /* One unit per quantity for the energy (kWh), carbon (g) and water (L) columns of ``table``, chosen from the
@@ -47,7 +49,8 @@ export function wideTable(table) {
 
 /* A source cell: keys separated by commas, their citations (``m``: page metadata) on hover. */
 export function sourceCell(text, m) {
-  var span = el("span", String(has(text) ? text : "").replace(/;/g, ", "));
+  var span = el("span");
+  span.appendChild(words(String(has(text) ? text : "").replace(/;/g, ", ")));
   var cites = citesOf(m);
   var found = knownKeys(text, cites);
   if (found.length) { span.setAttribute("title", found.map(function (k) { return k + ": " + cites[k]; }).join("\n")); }
@@ -73,7 +76,8 @@ export function fillAssumptions(items, m) {
   clear(tb);
   (items || []).forEach(function (a) {
     var vu = assumptionValue(a);
-    var name = el("span", label(a.name), { title: String(a.name) });
-    row(tb, [name, vu[0], vu[1], sourceCell(a.source, m)]);
+    var name = el("span", null, { title: String(a.name) });
+    name.appendChild(words(label(a.name)));
+    row(tb, [name, vu[0], el("span", vu[1], { "class": "w" }), sourceCell(a.source, m)]);  // the unit kept whole
   });
 }
