@@ -111,3 +111,23 @@ def test_process_tree_walk_is_library_code(tmp_path: Path) -> None:
     assert descendants(10, str(tmp_path)) == {10, 11, 12}
     assert descendants(os.getpid()) >= {os.getpid()}
     assert signal.SIGKILL  # the death signal used by measure's children
+
+
+@pytest.mark.parametrize(("redirect", "child_code", "code", "why"), [
+    (">&-", 0, 1, "it is closed"),  # stdout closed: sys.stdout is None (an AttributeError traceback, exit 1)
+    (">/dev/full", 0, 1, "No space left on device"),  # an OSError traceback
+    (">/dev/full", 3, 3, "No space left on device"),  # the command's own failure is kept
+])
+def test_a_result_that_cannot_be_written_is_one_line_and_the_run_is_kept(private_home: Path, redirect: str,
+                                                                         child_code: int, code: int, why: str) -> None:
+    if redirect == ">/dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    command = " ".join([*CLI, "measure", "--json", "--name", "unprinted", "--", "sh", "-c", f"'exit {child_code}'"])
+    done = subprocess.run(f"{command} {redirect}", shell=True, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "AIFOOTPRINT_SENSORS": "fake"})
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert f"cannot write the result to standard output ({why})" in line and "runs show" in line
+    listed = json.loads(cli("runs", "list", "--json").stdout)
+    assert [r["name"] for r in listed] == ["unprinted"]

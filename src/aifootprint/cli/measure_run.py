@@ -271,12 +271,30 @@ def run(argv: Sequence[str]) -> int:
                     extra_inputs={"command": cmdline, "run_id": tracker.run_id, "exit_code": exit_code, "hz": hz,
                                   **_reader_inputs(gpu_reader, tracker.details),
                                   **{k: v for k, v in site.items() if k != "operator"}})
-    if opts["json"]:
-        sys.stdout.write(out.to_json() + "\n")
-        sys.stdout.flush()
-    else:
-        human(out, f"measured footprint of run {tracker.run_id}")
+    try:
+        if opts["json"]:
+            sys.stdout.write(out.to_json() + "\n")
+            sys.stdout.flush()
+        else:
+            human(out, f"measured footprint of run {tracker.run_id}")
+    except (OSError, ValueError, AttributeError) as exc:  # stdout closed (None), full (/dev/full), a closed pipe
+        return _output_failed(exc, tracker.run_id if tracker.config.store else "", exit_code)
     return exit_code
+
+
+def _output_failed(exc: BaseException, run_id: str, exit_code: int) -> int:
+    """The result could not be written to standard output (a traceback before): one line saying so and where the
+    run is kept; the command's exit code when it failed, else 1. Standard output is pointed at ``/dev/null`` so
+    that the interpreter's own flush at exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    kept = f"; the run is stored: `aifootprint runs show {run_id}` prints it" if run_id else ""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is closed"
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        _fail(f"cannot write the result to standard output ({why}){kept}", 1)
+    return exit_code or 1
 
 
 def _reader_inputs(gpu_reader: str, details: Sequence[Any]) -> dict[str, str]:
@@ -302,7 +320,7 @@ def exit_now(exit_code: int) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (OSError, ValueError):  # a closed or broken stream: the interpreter's own exit reports it, as before
+    except (OSError, ValueError, AttributeError):  # a closed or broken stream (None: closed when Python started)
         return
     if threading.active_count() == 1:
         os._exit(exit_code)
