@@ -67,3 +67,39 @@ def test_power_chart_reads_at_most_its_page_cap_and_says_when_it_stops(browser: 
     assert note.is_displayed() and note.text.startswith("The chart shows the first 5,000 samples only"), note.text
     assert "CSV export" in note.text
     assert errors(browser) == []
+
+
+@pytest.mark.parametrize("px", [1280, 420])
+def test_one_year_published_figures_beside_the_bars_and_in_words(browser: Any, live_url: str, px: int) -> None:
+    """One-year scenarios. DV23's 85.4–134 TWh/yr (devries-2023-nvidia-2027) was drawn at the same x as the IT
+    error bar (88–132), its markers on the bar's caps, so neither could be read; it is now drawn beside the bars.
+    DV23's "up to 29.2 TWh/yr" (devries-2023-google-search-ai) had no number in the legend ("published 2023
+    (A. de Vries): ") and "range ––29.2" / "––29.2 (bounds)" in the table; legend entries now carry the unit."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": px, "height": 900, "deviceScaleFactor": 1, "mobile": px < 700})
+    try:
+        browser.get(live_url + "/dashboard/scenarios.html?name=devries-2023-nvidia-2027")
+        wait_for(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 2")
+        xs = browser.execute_script(
+            "var c = Chart.getChart(document.getElementById('energy')), out = {};"
+            "c.data.datasets.forEach(function (d, i) {"
+            "  out[d.label] = c.getDatasetMeta(i).data.map(function (p) { return p.x; }); });"
+            "return out;")
+        pub = [v for k, v in xs.items() if k.startswith("published 2027")]
+        it_bar = xs["IT electricity 5–95 % range"]
+        assert len(pub) == 1 and min(pub[0]) - max(it_bar) >= 12, xs  # px between the bar and the figure
+        assert "published 2027 (A. de Vries): 85.4–134 TWh/yr" in xs, list(xs)
+        browser.get(live_url + "/dashboard/scenarios.html?name=devries-2023-google-search-ai")
+        wait_for(browser, "return document.querySelectorAll('#published tbody tr').length === 3")
+        legend = browser.execute_script("return Chart.getChart(document.getElementById('energy')).legend.legendItems"
+                                        ".map(function (i) { return i.text; })")
+        assert "published 2023 (A. de Vries): up to 29.2 TWh/yr" in legend, legend
+        cells = browser.execute_script(
+            "return Array.prototype.map.call(document.querySelectorAll('#published tbody tr'), function (r) {"
+            " return Array.prototype.map.call(r.cells, function (c) { return c.textContent; }); })")
+        it_row = next(r for r in cells if r[0] == "IT electricity")
+        assert it_row[2] == "up to 29.2 TWh/yr" and it_row[3] == "29.2 (upper bound) TWh/yr", it_row
+        assert not [c for r in cells for c in r if "––" in c], cells
+        assert errors(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

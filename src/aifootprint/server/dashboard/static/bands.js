@@ -1,13 +1,27 @@
 /* The scenario charts: a scenario output's trajectory (best line and 5–95 % band) with the published figures as
    markers, drawn by AIF.bandLines (charts.js) and finished here. */
 import { has, num, span } from "./format.js";
-import { sourceName } from "./words.js";
+import { sourceName, unitLabel } from "./words.js";
 
 /* Outputs drawn in a larger unit than the API's: [factor, axis unit] (t -> Mt, L -> billion m³). */
 export var SCALES = { carbon_t: [1e-6, "Mt CO2e/yr"], water_consumption_l: [1e-12, "billion m³/yr"] };
 /* Published figures on the charts: one marker shape and colour each, so the legend tells them apart. */
 var MARKERS = [["rectRot", "#222222"], ["triangle", "#8e44ad"], ["star", "#d35400"], ["crossRot", "#16a085"],
   ["rect", "#7f8c8d"], ["rectRounded", "#2c3e50"]];
+
+/* A published figure in words: "945 (669–1,264)", "85.4–134", "945", and a one-sided one as such: "up to 29.2",
+   "at least 3" (a figure given only as an upper bound had no number at all: "published 2023 (A. de Vries): "). */
+export function figureText(value, low, high) {
+  if (has(low) && has(high)) { return has(value) ? num(value) + " (" + span(low, high) + ")" : span(low, high); }
+  var text = has(value) ? num(value) : "";
+  if (has(high)) { return text ? text + " (up to " + num(high) + ")" : "up to " + num(high); }
+  if (has(low)) { return text ? text + " (at least " + num(low) + ")" : "at least " + num(low); }
+  return text;
+}
+
+/* Horizontal offset [years] of the k-th published figure from its year on a one-year chart: drawn beside the
+   scenario's error bars, not over them (DV23's 85.4–134 TWh/yr hid the IT bar's 88–132 at the same x). */
+var BESIDE_YEARS = 0.2;
 
 /* The series of output ``key`` of scenario result ``d`` ({label, x, best, low, high, markers}), null when the
    scenario does not compute it. The published figures of the output (given in the output's own unit, as the
@@ -19,12 +33,11 @@ export function seriesOf(d, key, name, m) {
   var sc = SCALES[key] ? SCALES[key][0] : 1;
   var scaled = function (v) { return has(v) ? v * sc : v; };
   var pick = function (k) { return years.map(function (y) { return per[String(y)][k] * sc; }); };
+  var unit = SCALES[key] ? SCALES[key][1] : unitLabel((d.units || {})[key]);
   var markers = (d.published || []).filter(function (p) { return p.output === key; }).map(function (p) {
     var value = scaled(p.value), low = scaled(p.low), high = scaled(p.high);
-    var figure = has(value) ? num(value) : "";
-    if (has(low) && has(high)) { figure += (figure ? " (" : "") + span(low, high) + (figure ? ")" : ""); }
-    return { label: p.year + " (" + sourceName(p.source, m) + "): " + figure, x: p.year, value: value,
-             low: low, high: high };
+    return { label: p.year + " (" + sourceName(p.source, m) + "): " + figureText(value, low, high) +
+             (unit ? " " + unit : ""), x: p.year, value: value, low: low, high: high };
   });
   return { label: name, x: years, best: pick("best"), low: pick("low"), high: pick("high"), markers: markers };
 }
@@ -41,13 +54,17 @@ export function finishBands(chart, series) {
     (s.markers || []).forEach(function (mk) { years.push(mk.x); markers["published: " + mk.label] = mk; });
   });
   var single = years.length > 0 && years.every(function (y) { return y === years[0]; });
-  var kept = [];
+  var kept = [], beside = 0;
   chart.data.datasets.forEach(function (ds) {
     var text = String(ds.label);
     var mk = markers[text];
     if (mk && has(mk.value) && ds.data.length === 2 && ds.data[0].y !== ds.data[1].y) {
       ds.data = [ds.data[0], { x: mk.x, y: mk.value }, ds.data[1]];
       ds.pointRadius = [3, 7, 3];
+    }
+    if (mk && single) {
+      var dx = BESIDE_YEARS * ++beside;
+      ds.data = ds.data.map(function (pt) { return { x: pt.x + dx, y: pt.y }; });
     }
     if (/ 5th pct$/.test(text)) {
       if (!single) { kept.push(ds); }
@@ -84,6 +101,9 @@ export function finishBands(chart, series) {
     opts.scales.x.ticks.stepSize = 1;
     opts.scales.x.offset = true;  // markers at the first and last year are not cut in half by the frame
   }
+  opts.plugins.tooltip.callbacks.title = function (items) {  // the year, also of a figure drawn beside it
+    return items.length ? String(Math.round(items[0].parsed.x)) : "";
+  };
   return distinctMarkers(chart);
 }
 

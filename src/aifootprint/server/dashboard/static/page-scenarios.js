@@ -3,7 +3,7 @@
 import { api, meta } from "./api.js";
 import { clear, clearError, fail, options, row, $ } from "./dom.js";
 import { count, has, num, span } from "./format.js";
-import { SCALES, finishBands, seriesOf } from "./bands.js";
+import { SCALES, figureText, finishBands, seriesOf } from "./bands.js";
 import { listSources, listWarnings, versions } from "./panels.js";
 import { dropChart, replaceChart } from "./plots.js";
 import { hintFor, sourceCell, wideTable } from "./tables.js";
@@ -76,11 +76,16 @@ function fillPublished(d, cites) {
   (d.published || []).forEach(function (p) {
     var parts = [];
     if (has(p.value)) { parts.push(num(p.value)); }
-    if (has(p.low) || has(p.high)) { parts.push("range " + span(p.low, p.high)); }
+    if (has(p.low) && has(p.high)) { parts.push("range " + span(p.low, p.high)); }
+    else if (has(p.low) || has(p.high)) { parts.push(figureText(null, p.low, p.high)); }  // "up to 29.2"
     var rep = [];
     if (has(p.reproduced_value)) { rep.push(num(p.reproduced_value) + " (nominal)"); }
-    if (has(p.reproduced_low) || has(p.reproduced_high)) {
+    if (has(p.reproduced_low) && has(p.reproduced_high)) {
       rep.push(span(p.reproduced_low, p.reproduced_high) + " (bounds)");
+    } else if (has(p.reproduced_high)) {  // a one-sided figure: its one bound ("––29.2" before)
+      rep.push(num(p.reproduced_high) + " (upper bound)");
+    } else if (has(p.reproduced_low)) {
+      rep.push(num(p.reproduced_low) + " (lower bound)");
     }
     var unit = unitLabel(p.unit);
     row(tb, [label(p.output), p.year, parts.join(", ") + " " + unit, rep.length ? rep.join(", ") + " " + unit : "–",
