@@ -9,6 +9,7 @@ the hello is :mod:`.gpuproc`'s.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -155,28 +156,38 @@ def open_remote_gpus(cfg: SensorConfig, found: Discovery, pids: Callable[[], set
         finally:
             theirs.close()
         requests.shutdown(socket.SHUT_RD)
-    except OSError as exc:
+    except BaseException as exc:  # OSError: it cannot start; KeyboardInterrupt: nothing may stay open either
         if requests is not None:
             requests.close()
         buf.close()
         os.close(fd)
         if err is not None:
             os.close(err)
+        if not isinstance(exc, OSError):
+            raise
         return failed(f"the GPU reader process could not start ({exc})")
     client = ReaderClient(proc, buf, fd, pids, reader.hz, requests)
     begun = time.monotonic()
     bound = reader.answer_timeout_s or reader.start_timeout_s
-    line = client.line(bound)
     started = False
-    try:
-        hello = json.loads(line) if line else None
-        if isinstance(hello, dict) and "started" in hello:  # it runs; now opening the GPUs (seconds per GPU)
-            started, bound = True, reader.start_timeout_s
-            client.attach(int(hello["started"]))
-            line = client.line(max(0.0, begun + bound - time.monotonic()))
+    try:  # (Ctrl-C while waiting, in manual mode on the caller's thread: the child and the descriptors go with it)
+        line = client.line(bound)
+        try:
             hello = json.loads(line) if line else None
-    except ValueError:
-        hello = None
+            if isinstance(hello, dict) and "started" in hello:  # it runs; now opening the GPUs (seconds per GPU)
+                started, bound = True, reader.start_timeout_s
+                client.attach(int(hello["started"]))
+                line = client.line(max(0.0, begun + bound - time.monotonic()))
+                hello = json.loads(line) if line else None
+        except ValueError:
+            hello = None
+    except BaseException:
+        client.kill()
+        with contextlib.suppress(Exception):
+            client.close()
+        if err is not None:
+            os.close(err)
+        raise
     closed = line is None and time.monotonic() - begun < bound  # its pipe closed before the bound
     layout = shm.HEADER.unpack_from(buf, 0)[:2]
     if not isinstance(hello, dict) or "devices" not in hello or (hello["devices"] and layout != (shm.MAGIC,
