@@ -247,3 +247,34 @@ def test_off_scale_list_is_readable_in_chromium(rebound_page: Path, width: int) 
     assert "Off the scale: Bitcoin (BECI)" in rebound_page.read_text(encoding="utf-8")
     assert check["overlaps"] == [] and check["clipped"] == [] and check["offscreen"] == [], check
     assert check["minFont"] >= MIN_FONT_PX and check["pageOverflow"] <= 1, check
+
+
+@pytest.fixture(scope="module")
+def long_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A user's scenario file: ``ai-search-rebound`` run to 2060, whose 95th percentile reaches millions of TWh/yr
+    (y ticks "2.5 million" … "10 million") and whose tornado labels are long ("0.0741 → 1.55 million")."""
+    if _chromium() is None:
+        pytest.skip("chromium not installed (the CI set-up installs Debian 'chromium'; apt-get install -y chromium)")
+    from importlib import resources
+
+    folder = tmp_path_factory.mktemp("long")
+    text = (resources.files("aifootprint.sector") / "builtin" / "ai-search-rebound.toml").read_text(encoding="utf-8")
+    assert "end = 2030" in text
+    scenario = folder / "long.toml"
+    scenario.write_text(text.replace("end = 2030", "end = 2060"), encoding="utf-8")
+    path = folder / "report.html"
+    path.write_text(build_default_report(scenario=str(scenario), draws=2_000).replace("</body>", PROBE + "</body>"),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_wide_tick_and_swing_labels_stay_clear(long_page: Path, width: int) -> None:
+    """Before: in the wide drawing the y ticks "5 million" and "7.5 million" ran into the turned axis title (the
+    left margin was fixed at 70 units) and the tornado's "0.0741 → 1.55 million" was cut by the chart's right edge
+    (a fixed 90-unit margin). Now both margins make room for the widest label (built-in reports are unchanged)."""
+    _, check, console = _open(long_page, width)
+    assert not console and check["innerWidth"] == width
+    assert "million" in long_page.read_text(encoding="utf-8")
+    assert check["overlaps"] == [] and check["clipped"] == [] and check["offscreen"] == [], check
+    assert check["minFont"] >= MIN_FONT_PX and check["pageOverflow"] <= 1, check

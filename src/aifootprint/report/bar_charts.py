@@ -209,7 +209,8 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], baseline
                                                                                   layout.width - PAD - 2, False),
                                ticks(lo, hi), layout)
     height = max(120, 50 + 28 * len(rows) + 30)
-    left, right = 260, 90
+    swings = [f"{num(a)} → {num(b)}" for _, a, b in rows]  # each written right of its bar: room for the longest
+    left, right = 260, max(90, math.ceil(max((text_px(w, 11) for w in swings), default=0.0)) + 10)
     px = _scale(lo, hi, left, layout.width - right, False)
     parts = [f'<line x1="{px(baseline):.1f}" y1="20" x2="{px(baseline):.1f}" y2="{height - 40}" stroke="#222"/>',
              text(px(baseline), 14, nominal, "middle", 11)]
@@ -220,7 +221,7 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], baseline
         b = max(at_p5, at_p95)
         parts.append(text(left - 8, y + 14, name, "end", 12))
         parts.append(_swing(name, at_p5, at_p95, px, y + 2, 18))
-        parts.append(text(px(b) + 6, y + 15, f"{num(at_p5)} → {num(at_p95)}", size=11))
+        parts.append(text(px(b) + 6, y + 15, swings[i], size=11))
     parts.append(text((left + layout.width - right) / 2, height - 5, axis_title, "middle", 11))
     return wrap_svg(parts, title, layout, height)
 

@@ -42,6 +42,9 @@ __all__ = ["CAP_PX", "CHAR_PX_10", "DOT_PX", "LABEL_CHARS", "MARKER_FONT", "NARR
 #: The wide line chart's view box and margins [units] (the narrow one computes its margins from its labels).
 W, H = WIDE.width, WIDE.height
 M_LEFT, M_RIGHT, M_TOP, M_BOTTOM = WIDE.left, WIDE.right, WIDE.top, WIDE.bottom
+#: Wide drawing: units left of a y tick label for its gap to the axis (6) and the turned y-axis title (13-unit text
+#: on a baseline at x = 16: its glyphs reach about x = 20).
+Y_TITLE_ROOM = 26
 
 
 @dataclass(frozen=True)
@@ -190,8 +193,9 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
     if layout.narrow:
         left = math.ceil(max((text_px(tick_text(t), layout.font) for t in y_ticks), default=0.0)) + 12
         box: Box = (left, layout.top, layout.width - layout.right, layout.top + layout.height)
-    else:
-        box = (M_LEFT, M_TOP, W - M_RIGHT, H - M_BOTTOM)
+    else:  # room left of the plot for the widest tick label and the turned y title ("7.5 million" ran into it)
+        widest = max((text_px(tick_text(t), layout.font) for t in y_ticks), default=0.0)
+        box = (max(M_LEFT, math.ceil(widest) + Y_TITLE_ROOM), M_TOP, W - M_RIGHT, H - M_BOTTOM)
     f = _Frame(x0 - pad, x1 + pad, lo_y, hi_y, log_y, box)
     if layout.narrow:
         x_ticks = thin_ticks(x_ticks, f.px, layout.font, x_fmt.format)
