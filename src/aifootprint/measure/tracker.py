@@ -43,6 +43,7 @@ The tracker imports neither numpy nor typer nor the reference tables at start; i
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import threading
 import time
@@ -133,6 +134,7 @@ class Tracker(Sampling):
         self.result: Measurement | None = None
         self.window_results: list[Measurement] = []
         self.running = False
+        self._calls = itertools.count(1)  # numbers the windows of track()'s calls
         self._opened: list[Sensor] = []  # the sensors start() opened (closed again if it fails)
         self._pid = 0  # the process that started this tracker (a forked copy does not stop it: :meth:`stop`)
 
@@ -316,7 +318,9 @@ class Tracker(Sampling):
 
         def wrap(func: Callable[P, R]) -> Callable[P, R]:
             label = name or func.__qualname__
-            return around_calls(func, lambda: self.window(f"{label}#{os.urandom(2).hex()}"))
+            # each call's window a number of its own: a random 2-byte suffix collided among the calls open at once
+            # (recursion, threads): the decorator raised "no two open windows may share a name" into the workload
+            return around_calls(func, lambda: self.window(f"{label}#{next(self._calls):04x}"))
 
         return wrap
 
