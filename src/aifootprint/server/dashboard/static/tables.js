@@ -70,6 +70,16 @@ function assumptionValue(a) {
   return [Number.isInteger(v) ? count(v) : num(v), unitLabel(u)];
 }
 
+/* A unit cell: a unit of one or two words kept on one line ("g CO2e/kWh", not "g / CO2e/kWh"); a longer one
+   ("× the best value") wraps between its words. */
+function unitCell(unit) {
+  var text = String(has(unit) ? unit : "");
+  if (/^\S+( \S+)?$/.test(text)) { return el("span", text, { "class": "w" }); }
+  var span = el("span");
+  span.appendChild(words(text));
+  return span;
+}
+
 /* The page's assumptions table (#assumptions): name in words (the id on hover), value, unit, sources. */
 export function fillAssumptions(items, m) {
   var tb = $("assumptions").querySelector("tbody");
@@ -78,6 +88,6 @@ export function fillAssumptions(items, m) {
     var vu = assumptionValue(a);
     var name = el("span", null, { title: String(a.name) });
     name.appendChild(words(label(a.name)));
-    row(tb, [name, vu[0], el("span", vu[1], { "class": "w" }), sourceCell(a.source, m)]);  // the unit kept whole
+    row(tb, [name, vu[0], unitCell(vu[1]), sourceCell(a.source, m)]);
   });
 }
