@@ -140,7 +140,9 @@ def test_headline_table_and_ladder_bar_use_one_site(reg: Registry) -> None:
     at_world = RequestEstimator("gpt-4o", RequestConfig(), reg, site=world).result(*REQUEST_TOKENS)
     assert dc.best == pytest.approx(Uncertain.from_any(at_world.values["energy_wh"]).best, rel=REL)
     line = next(a for a in pr.notes.assumptions if a.startswith("site of every bar"))
-    assert f"PUE {world.pue.value}" in line and "OpenAI's data-centre defaults (US, PUE 1.2)" in line
+    assert "site of every bar, the headline and the table: the world average (WORLD), PUE 1.56 — " in line, line
+    assert "OpenAI's data-centre defaults — United States (US), PUE 1.2 — and gives" in line, line
+    assert "(zone " not in line  # was "WORLD (zone WORLD)"
     assert f"gives about {fmt(_energy('gpt-4o').best)} Wh instead of {fmt(dc.best)} Wh here" in line
     open_model = per_request_data(reg, resolve_profile("llama-3.1-70b", reg))
     assert not any("without --location" in a for a in open_model.notes.assumptions)
@@ -153,7 +155,7 @@ def test_provider_with_an_uncertain_pue_is_written(reg: Registry) -> None:
     every one of the 11 Anthropic models (claude-3-haiku … claude-opus-4.1)."""
     pr = per_request_data(reg, resolve_profile("claude-3-haiku", reg))
     line = next(a for a in pr.notes.assumptions if a.startswith("site of every bar"))
-    assert "Anthropic's data-centre defaults (US, PUE 1.12 (1.10–1.13))" in line, line
+    assert "Anthropic's data-centre defaults — United States (US), PUE 1.12 (1.10–1.13) — and gives" in line, line
     assert "gives about" in line and " Wh instead of " in line
 
 

@@ -137,12 +137,21 @@ def pue_text(pue: Any) -> str:
     return f"{num(u.best)} ({num(u.low)}–{num(u.high)})"
 
 
+def place(zone: str, reg: Registry) -> str:
+    """A grid zone for readers: its name with the code ("the world average (WORLD)", "United States (US)"), the
+    code alone when the registry has no name (the note said "WORLD (zone WORLD)")."""
+    if zone == "WORLD":
+        return "the world average (WORLD)"
+    name = row_str(reg.table("grid_intensity").find(zone) or {}, "name")
+    return f"{name} ({zone})" if name and name != zone else zone
+
+
 def same_site_line(profile: Profile, site: Any, reg: Registry, best_wh: float) -> str:
     """Under the per-request chart: the one site of every bar and of the table; when ``estimate request`` would
     use another site for this model (a closed model's provider defaults), its number, so the gap is explained."""
     from ..estimate.inference import RequestEstimator
 
-    line = (f"site of every bar, the headline and the table: {site.location} (zone {site.zone}), PUE "
+    line = (f"site of every bar, the headline and the table: {place(site.zone, reg)}, PUE "
             f"{pue_text(site.pue_value)} — {site.pue.source}{' [estimated]' if site.pue.estimated else ''}; the same "
             "site for all models, so the ladder compares models, not data centres")
     own = RequestEstimator(profile.model, profile.cfg(boundary="datacenter"), reg)
@@ -153,8 +162,8 @@ def same_site_line(profile: Profile, site: Any, reg: Registry, best_wh: float) -
         own_wh = Uncertain.from_any(own.result(profile.input_tokens, profile.output_tokens).values["energy_wh"]).best
         who = own.model.developer or own.model.provider or "its provider"
         line += (f". `aifootprint estimate request --model {profile.model}` without --location uses {who}'s "
-                 f"data-centre defaults ({own_site.location}, PUE {pue_text(own_site.pue_value)}) and gives about "
-                 f"{num(own_wh)} Wh instead of {num(best_wh)} Wh here")
+                 f"data-centre defaults — {place(own_site.zone, reg)}, PUE {pue_text(own_site.pue_value)} — and "
+                 f"gives about {num(own_wh)} Wh instead of {num(best_wh)} Wh here")
     return line
 
 
