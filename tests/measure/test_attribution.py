@@ -214,3 +214,22 @@ def test_an_interval_costs_the_same_however_many_requests_wait_to_settle() -> No
     small = min(_serve(2_000) for _ in range(3))
     large = min(_serve(16_000) for _ in range(3))
     assert large / small < 16
+
+
+def test_a_mark_at_a_time_that_is_not_a_number_is_refused_and_the_rest_goes_on() -> None:
+    """A NaN start time was accepted: every later interval waited for it, no request was ever finalised and the
+    queue grew for the process's life. Non-finite times and token counts are a ValueError naming them (``inf``
+    tokens raised OverflowError); a refused end leaves the request active."""
+    a = RequestAttributor()
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="t_s must be a finite time"):
+            a.start("bad", 10, t_s=bad)
+    with pytest.raises(ValueError, match="prefill_tokens must be a finite number"):
+        a.start("bad", float("inf"), t_s=0.0)
+    a.start("ok", 10, t_s=0.0)
+    with pytest.raises(ValueError, match="decode_tokens"):
+        a.end("ok", float("nan"), t_s=1.0)
+    a.end("ok", 5, t_s=1.0)
+    for i in range(100):
+        a.add_interval(i * 0.1, (i + 1) * 0.1, 1.0)
+    assert [r.request_id for r in a.completed] == ["ok"] and len(a._intervals) == 0

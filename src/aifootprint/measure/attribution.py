@@ -215,7 +215,7 @@ class RequestAttributor:
         with self._lock:
             if request_id in self._active or request_id in self._energy:
                 raise ValueError(f"request {request_id!r} already started")
-            self._active[request_id] = _Req(request_id, self._now(t_s), max(0, int(prefill_tokens)))
+            self._active[request_id] = _Req(request_id, self._now(t_s), _tokens(prefill_tokens, "prefill_tokens"))
             self._energy[request_id] = 0
 
     def first_token(self, request_id: str, t_s: float | None = None) -> None:
@@ -228,10 +228,13 @@ class RequestAttributor:
         """The request finished after generating ``decode_tokens`` tokens."""
         with self._lock:
             req = self._get(request_id)
-            req.end = max(req.start, self._now(t_s))
-            req.decode = max(0, int(decode_tokens))
-            if prefill_tokens is not None:
-                req.prefill = max(0, int(prefill_tokens))
+            end = self._now(t_s)  # (checked before anything changes: a refused mark leaves the request active)
+            decode = _tokens(decode_tokens, "decode_tokens")
+            prefill = None if prefill_tokens is None else _tokens(prefill_tokens, "prefill_tokens")
+            req.end = max(req.start, end)
+            req.decode = decode
+            if prefill is not None:
+                req.prefill = prefill
             del self._active[request_id]
             self._add_ended(req)
             self._flush()
@@ -265,7 +268,15 @@ class RequestAttributor:
 
     # -- internals --------------------------------------------------------------------------------------------
     def _now(self, t_s: float | None) -> float:
-        return float(t_s) if t_s is not None else self._clock()
+        """The mark's time: ``t_s``, else the clock. A time that is not a finite number is refused (ValueError): a
+        NaN start kept every later interval waiting for it, so no request was ever finalised and the queue grew by
+        ``hz`` intervals a second for the process's life."""
+        if t_s is None:
+            return self._clock()
+        t = float(t_s)
+        if not math.isfinite(t):
+            raise ValueError(f"t_s must be a finite time in seconds, got {t_s!r}")
+        return t
 
     def _get(self, request_id: str) -> _Req:
         try:
@@ -352,3 +363,12 @@ class RequestAttributor:
         self._completed_nj += energy.energy_nj
         if self._on_complete is not None:
             self._on_complete(energy)
+
+
+def _tokens(value: float, name: str) -> int:
+    """A token count as a non-negative int (a negative count is 0, as before); a count that is not a finite number
+    is refused with a ValueError naming it (``inf`` raised OverflowError from ``int()``)."""
+    count = float(value)
+    if not math.isfinite(count):
+        raise ValueError(f"{name} must be a finite number of tokens, got {value!r}")
+    return max(0, int(count))
