@@ -103,3 +103,20 @@ def test_one_year_published_figures_beside_the_bars_and_in_words(browser: Any, l
         assert errors(browser) == []
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_runs_page_says_when_no_run_matches(browser: Any, live_url: str) -> None:
+    """A filter that matches no run: a sentence instead of an empty table headed with units ("IT energy [Wh]",
+    "water [mL]") and "0 runs, newest first"; a matching filter shows the table again."""
+    errors(browser)
+    browser.get(live_url + "/dashboard/?host=no-such-host")
+    wait_for(browser, "return document.getElementById('count').textContent !== ''")
+    got = browser.execute_script("return [document.getElementById('runs').offsetParent === null,"
+                                 " document.getElementById('count').textContent,"
+                                 " document.getElementById('scroll-hint').offsetParent === null];")
+    assert got == [True, "No runs match these filters.", True], got
+    browser.get(live_url + "/dashboard/?host=gpu-node-1")
+    wait_for(browser, "return document.querySelectorAll('#runs tbody tr').length === 2")
+    assert browser.execute_script("return document.getElementById('runs').offsetParent !== null")
+    assert browser.find_element("id", "count").text == "2 runs, newest first"
+    assert errors(browser) == []

@@ -33,7 +33,10 @@ export function runsPage() {
                  num(inUnit(best(r.it_energy_kwh), u.energy)), num(inUnit(best(r.carbon_g), u.carbon)),
                  num(inUnit(best(r.water_l), u.water))], [5, 6, 7, 8]);
       });
-      $("count").textContent = count(d.runs.length) + (d.runs.length === 1 ? " run" : " runs") + ", newest first";
+      var none = !d.runs.length;  // a sentence, not an empty table whose column units mean nothing
+      table.parentNode.hidden = none;
+      $("count").textContent = none ? "No runs match these filters." :
+        count(d.runs.length) + (d.runs.length === 1 ? " run" : " runs") + ", newest first";
       wideTable(table);
     }).catch(fail);
   }
