@@ -120,3 +120,22 @@ def test_runs_page_says_when_no_run_matches(browser: Any, live_url: str) -> None
     assert browser.execute_script("return document.getElementById('runs').offsetParent !== null")
     assert browser.find_element("id", "count").text == "2 runs, newest first"
     assert errors(browser) == []
+
+
+def test_equal_facility_and_it_electricity_drawn_once(browser: Any, live_url: str) -> None:
+    """ai-search-rebound has a PUE of 1 (its 0.24 Wh per request already includes the overhead): facility and IT
+    electricity are the same numbers. Both were drawn, the two bands blending into a grey that matched neither
+    legend entry and the IT line hidden under the facility line; now one series says they are equal. The IEA
+    trajectory (PUE above 1) keeps both."""
+    errors(browser)
+    browser.get(live_url + "/dashboard/scenarios.html?name=ai-search-rebound")
+    wait_for(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 4")
+    script = ("return Chart.getChart(document.getElementById('energy')).legend.legendItems"
+              ".map(function (i) { return i.text; })")
+    assert browser.execute_script(script) == ["electricity (facility = IT) 5–95 % range",
+                                              "electricity (facility = IT)"]
+    browser.get(live_url + "/dashboard/scenarios.html")
+    wait_for(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 3")
+    legend = browser.execute_script(script)
+    assert "facility electricity" in legend and "IT electricity" in legend, legend
+    assert errors(browser) == []

@@ -21,10 +21,30 @@ export function notComputed(missing) {
     needs.join(", ") + ".";
 }
 
+/* Whether two series are the same numbers (best, low and high of every year). */
+function sameSeries(a, b) {
+  var close = function (x, y) { return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y), 1e-300); };
+  return a.x.length === b.x.length && ["best", "low", "high"].every(function (k) {
+    return a[k].every(function (v, i) { return a.x[i] === b.x[i] && close(v, b[k][i]); });
+  });
+}
+
+/* Facility and IT electricity; one series when they are the same numbers (a PUE of 1, e.g. ai-search-rebound,
+   whose per-request figure already includes the overhead): drawn twice, the two bands blended into a colour that
+   matched neither legend entry and the IT line lay hidden under the facility line. */
+export function energySeries(d, m) {
+  var facility = seriesOf(d, "facility_energy_twh", "facility electricity", m);
+  var it = seriesOf(d, "it_energy_twh", "IT electricity", m);
+  if (facility && it && sameSeries(facility, it) && !it.markers.length) {
+    facility.label = "electricity (facility = IT)";
+    return [facility];
+  }
+  return [facility, it].filter(Boolean);
+}
+
 function drawTrajectories(d, m) {
   var units = d.units || {};
-  var energy = [seriesOf(d, "facility_energy_twh", "facility electricity", m),
-                seriesOf(d, "it_energy_twh", "IT electricity", m)].filter(Boolean);
+  var energy = energySeries(d, m);
   replaceChart("energy", function (c) {
     return finishBands(window.AIF.bandLines(c, energy, units.facility_energy_twh || "TWh/yr", "year"), energy);
   }, ["x"]);
