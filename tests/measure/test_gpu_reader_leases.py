@@ -2,9 +2,9 @@
 only the GPUs its tracker reads, i.e. those whose lease it holds (aifootprint.measure.leases), and starts reading a
 GPU when its rank takes the lease over (the first read finds the slot stale and asks for a fresh one: no gap).
 
-Two trackers of one job in this process stand for two ranks (leases are ``flock`` locks on separate open files:
-they exclude each other within a process as across processes); their readers are real child processes loading the
-tests' fake NVML library (``fake_nvml_clocked.c``)."""
+Two trackers of one job in this process stand for two ranks (the second with leases of its own,
+``DeviceLeases(pid=...)``: two trackers of one process share its leases); their readers are real child processes
+loading the tests' fake NVML library (``fake_nvml_clocked.c``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from aifootprint.measure.leases import DeviceLeases
 from aifootprint.measure.sensors import readershm as shm
 from aifootprint.measure.sensors.discovery import SensorConfig, discover
 from aifootprint.measure.sensors.gpuchild import idle_after_s
@@ -31,7 +32,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_clocked_nvml(tmp_path_factory.mktemp("nvml-clocked"))
 
 
-def _rank(tmp_path: Path, library: Path) -> Tracker:
+def _rank(tmp_path: Path, library: Path, pid: int | None = None) -> Tracker:
     dev = tmp_path / "dev"
     dev.mkdir(exist_ok=True)
     (dev / "nvidiactl").touch()
@@ -39,7 +40,8 @@ def _rank(tmp_path: Path, library: Path) -> Tracker:
                         sensors=SensorConfig(dev_root=str(dev), powercap_root=str(tmp_path / "none"), cpu_tdp_w=10.0,
                                              ram_gb=1.0))
     cmd = ("env", f"LD_LIBRARY_PATH={library}", sys.executable, "-m", "aifootprint.measure.sensors.gpuchild")
-    return Tracker(cfg, discover=functools.partial(discover, reader_command=cmd))
+    leases = DeviceLeases("job-1", str(tmp_path / "leases"), pid=pid)
+    return Tracker(cfg, discover=functools.partial(discover, reader_command=cmd), leases=leases)
 
 
 def _seqs(tracker: Tracker) -> dict[str, int]:
@@ -55,7 +57,7 @@ def _seqs(tracker: Tracker) -> dict[str, int]:
 def test_a_ranks_reader_reads_only_the_gpus_it_holds_and_takes_over(library: Path, tmp_path: Path) -> None:
     first = _rank(tmp_path, library).start()
     assert first.wait_open(10)
-    second = _rank(tmp_path, library).start()
+    second = _rank(tmp_path, library, pid=-1).start()  # another rank: no process has this number
     assert second.wait_open(10)
     assert {tr.sensor.device for tr in second._tracks if not tr.owned} >= set(POWER_W)  # the first rank holds them
     time.sleep(idle_after_s(10.0) + 0.4)  # past the reader's first reads of every device

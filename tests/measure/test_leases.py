@@ -16,6 +16,9 @@ from aifootprint.measure.tracker import Tracker, TrackerConfig
 
 from .conftest import ManualClock
 
+#: The process number of a second rank that these tests stand in this process (no process has it).
+OTHER_RANK = -1
+
 
 def test_job_id_from_launchers() -> None:
     assert job_id_from_env({}) is None
@@ -25,7 +28,7 @@ def test_job_id_from_launchers() -> None:
 
 
 def test_one_lease_per_device_and_release(tmp_path: Path) -> None:
-    a, b = DeviceLeases("job", str(tmp_path)), DeviceLeases("job", str(tmp_path))
+    a, b = DeviceLeases("job", str(tmp_path)), DeviceLeases("job", str(tmp_path), pid=OTHER_RANK)
     assert a.acquire("nvml:GPU-1") and not b.acquire("nvml:GPU-1")
     assert b.acquire("nvml:GPU-2")
     assert a.holder("nvml:GPU-1") is not None
@@ -43,7 +46,8 @@ def shared_gpu(clock: ManualClock) -> FakeSensor:
 def test_second_rank_skips_then_takes_over(clock: ManualClock, tmp_path: Path) -> None:
     cfg = TrackerConfig(background=False, store=False, job_id="job-1", lease_dir=str(tmp_path))
     rank0 = Tracker(cfg, sensors=[shared_gpu(clock)], clock=clock).start()
-    rank1 = Tracker(cfg, sensors=[shared_gpu(clock)], clock=clock).start()
+    rank1 = Tracker(cfg, sensors=[shared_gpu(clock)], clock=clock,
+                    leases=DeviceLeases("job-1", str(tmp_path), pid=OTHER_RANK)).start()
     for _ in range(20):
         clock.advance(0.1)
         rank0.sample()
@@ -112,3 +116,18 @@ def test_a_file_planted_where_a_lease_goes_is_left_untouched(tmp_path: Path) -> 
     assert not leases.acquire("nvml:GPU-1") and not leases.acquire("nvml:GPU-2")
     assert victim.read_text() == "the user's own file\n"
     assert leases.acquire("nvml:GPU-3")  # a lease of its own is taken as before
+
+
+def test_two_trackers_of_one_process_both_measure_under_a_job_id(tmp_path: Path) -> None:
+    """Two trackers of one process are not two ranks: under torchrun (a job id from the environment) a tracker
+    inside another one (``@track()`` inside ``with Tracker()``) measured nothing, every device "measured by" its own
+    pid. Both measure it now; another process still skips it."""
+    cfg = TrackerConfig(store=False, job_id="job-1", lease_dir=str(tmp_path))
+    sensors = [FakeSensor("gpu:0", "gpu", 100.0, options=FakeOptions(physical_id="nvml:GPU-shared"))]
+    outer = Tracker(cfg, sensors=sensors).start()
+    inner = Tracker(cfg, sensors=sensors).start()
+    other = Tracker(cfg, sensors=sensors, leases=DeviceLeases("job-1", str(tmp_path), pid=OTHER_RANK)).start()
+    r_other, r_inner, r_outer = other.stop(), inner.stop(), outer.stop()
+    assert r_inner.skipped == () and [d.device for d in r_inner.devices] == ["gpu:0"]
+    assert r_outer.skipped == () and [d.device for d in r_outer.devices] == ["gpu:0"]
+    assert r_other.devices == () and r_other.skipped and r_other.skipped[0].startswith("gpu:0 (measured by pid")

@@ -7,7 +7,10 @@ process takes, for every physical device, an exclusive non-blocking ``flock`` on
 retry about once per second, so when the owner exits (or is killed: the kernel drops its locks) another rank takes
 over from that moment. A lease file is opened never through a symlink, and used only when it is a regular file of
 this user with one name (another file found there is not a lease: the device is skipped as if another rank held
-it; the file is left untouched). The result: per node, each device's energy is counted exactly once across the
+it; the file is left untouched). Two trackers of one process (a ``@track()`` function inside ``with Tracker()``)
+both measure a device whose lease the process holds (:func:`locked_by_this_process`); a tracker that outlives the
+one holding the lease goes on measuring without it (another rank may then take the lease over and count the device
+too, for the rest of that tracker's run). The result: per node, each device's energy is counted exactly once across the
 job's ranks.
 
 The job id scopes the leases, so two different jobs sharing a node each measure their devices. It is taken from
@@ -43,6 +46,25 @@ def default_lease_dir() -> str:
     return os.path.join(tempfile.gettempdir(), f"aifootprint-{os.getuid()}", "leases")
 
 
+def locked_by_this_process(fd: int, pid: int | None = None, locks: str = "/proc/locks") -> bool:
+    """True when the ``flock`` on the file of ``fd`` is held by this process (another tracker of it: two trackers
+    of one process are not two ranks; ``@track()`` inside ``with Tracker()`` under torchrun measured nothing, every
+    device "measured by" its own pid). From ``locks`` (``/proc/locks``: type, pid and ``major:minor:inode`` of
+    each lock; proc(5)); False where it cannot be read. ``pid``: this process's (None: ``os.getpid()``)."""
+    info = os.fstat(fd)
+    key = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    mine = str(os.getpid() if pid is None else pid)
+    try:
+        with open(locks, encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                fields = line.split()  # "1: FLOCK  ADVISORY  WRITE 4660 fe:00:3582353 0 EOF" ("1: -> ...": waiting)
+                if len(fields) >= 6 and fields[1] == "FLOCK" and fields[4] == mine and fields[5] == key:
+                    return True
+    except OSError:
+        return False
+    return False
+
+
 def _own_lock_file(fd: int) -> bool:
     """True when ``fd`` is a lease file this process may truncate and write: a regular file of this user with no
     other name (a lease directory under the shared ``/tmp`` may hold a symlink or a hard link to one of the user's
@@ -62,9 +84,13 @@ def _safe(name: str) -> str:
 class DeviceLeases:
     """Leases of one process on the devices of its job. Not thread-safe: used under the tracker's lock."""
 
-    def __init__(self, job_id: str | None, lease_dir: str | None = None) -> None:
+    def __init__(self, job_id: str | None, lease_dir: str | None = None, *, pid: int | None = None) -> None:
+        """``pid``: the process these leases are for (None: this one; a lease this process holds through another
+        object is shared, :func:`locked_by_this_process`). Tests that stand two ranks in one process give the
+        second one another number."""
         self.job_id = job_id
         self.directory = os.path.join(lease_dir or default_lease_dir(), _safe(job_id)) if job_id else ""
+        self.pid = os.getpid() if pid is None else pid
         self._fds: dict[str, int] = {}
 
     @property
@@ -92,9 +118,10 @@ class DeviceLeases:
             return False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except OSError:  # another rank holds it, or another tracker of this process (then this one measures too)
+            mine = locked_by_this_process(fd, self.pid)
             os.close(fd)
-            return False
+            return mine
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fds[physical_id] = fd

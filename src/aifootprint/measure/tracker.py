@@ -98,6 +98,7 @@ class Tracker(Sampling):
         pids: Callable[[], set[int]] | None = None,
         store: Any | None = None,
         discover: Callable[..., Discovery] | None = None,
+        leases: DeviceLeases | None = None,
     ) -> None:
         if config is None:
             from .config import TrackerConfig
@@ -118,7 +119,8 @@ class Tracker(Sampling):
         self._attributors: list[Any] = []
         self._stop = threading.Lock()  # held while the sampler runs; stop() releases it (wakes the sampler)
         self._thread: threading.Thread | None = None
-        self._leases = DeviceLeases(self.config.job_id or job_id_from_env(), self.config.lease_dir)
+        # (tests standing two ranks in one process give one of them its own leases, DeviceLeases(pid=...))
+        self._leases = leases or DeviceLeases(self.config.job_id or job_id_from_env(), self.config.lease_dir)
         self._t0 = 0.0
         self._last_sample = 0.0
         self._last_flush = 0.0
