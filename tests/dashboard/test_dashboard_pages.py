@@ -72,7 +72,9 @@ def test_power_chart_reads_at_most_its_page_cap_and_says_when_it_stops(browser: 
 @pytest.mark.parametrize("px", [1280, 420])
 def test_one_year_published_figures_beside_the_bars_and_in_words(browser: Any, live_url: str, px: int) -> None:
     """One-year scenarios. DV23's 85.4–134 TWh/yr (devries-2023-nvidia-2027) was drawn at the same x as the IT
-    error bar (88–132), its markers on the bar's caps, so neither could be read; it is now drawn beside the bars.
+    error bar (88–132), its markers on the bar's caps, so neither could be read, and the facility and IT bars lay on
+    each other where their ranges overlap (li-2023-water-2027); now the bars stand side by side and the published
+    figure beside them.
     DV23's "up to 29.2 TWh/yr" (devries-2023-google-search-ai) had no number in the legend ("published 2023
     (A. de Vries): ") and "range ––29.2" / "––29.2 (bounds)" in the table; legend entries now carry the unit."""
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
@@ -86,8 +88,10 @@ def test_one_year_published_figures_beside_the_bars_and_in_words(browser: Any, l
             "  out[d.label] = c.getDatasetMeta(i).data.map(function (p) { return p.x; }); });"
             "return out;")
         pub = [v for k, v in xs.items() if k.startswith("published 2027")]
-        it_bar = xs["IT electricity 5–95 % range"]
+        it_bar, facility_bar = xs["IT electricity 5–95 % range"], xs["facility electricity 5–95 % range"]
         assert len(pub) == 1 and min(pub[0]) - max(it_bar) >= 12, xs  # px between the bar and the figure
+        assert min(it_bar) - max(facility_bar) >= 12, xs  # the two series' bars side by side, not on each other
+        assert xs["IT electricity"] == it_bar[:1] and xs["facility electricity"] == facility_bar[:1], xs
         assert "published 2027 (A. de Vries): 85.4–134 TWh/yr" in xs, list(xs)
         browser.get(live_url + "/dashboard/scenarios.html?name=devries-2023-google-search-ai")
         wait_for(browser, "return document.querySelectorAll('#published tbody tr').length === 3")
@@ -138,4 +142,23 @@ def test_equal_facility_and_it_electricity_drawn_once(browser: Any, live_url: st
     wait_for(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 3")
     legend = browser.execute_script(script)
     assert "facility electricity" in legend and "IT electricity" in legend, legend
+    assert errors(browser) == []
+
+
+def test_published_water_figures_in_the_charts_unit(browser: Any, live_url: str) -> None:
+    """li-2023-water-2027's published figures were written in litres to the last digit ("range
+    4,200,000,000,000–6,600,000,000,000 L/yr", reproduced "4,435,640,235,000–…"): 13-digit numbers with a
+    precision no one has. Now in the water chart's unit, at three significant digits."""
+    import re
+
+    errors(browser)
+    browser.get(live_url + "/dashboard/scenarios.html?name=li-2023-water-2027")
+    wait_for(browser, "return document.querySelectorAll('#published tbody tr').length === 2")
+    rows = browser.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('#published tbody tr'), function (r) {"
+        " return Array.prototype.map.call(r.cells, function (c) { return c.textContent; }); })")
+    withdrawal = next(r for r in rows if r[0] == "water withdrawal")
+    assert withdrawal[2] == "range 4.20–6.60 billion m³/yr", withdrawal
+    assert re.fullmatch(r"4\.\d\d–6\.\d\d \(bounds\) billion m³/yr", withdrawal[3]), withdrawal
+    assert not [c for r in rows for c in r if re.search(r"\d(,\d{3}){3}", c)], rows
     assert errors(browser) == []

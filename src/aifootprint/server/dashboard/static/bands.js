@@ -4,7 +4,8 @@ import { has, num, span } from "./format.js";
 import { sourceName, unitLabel } from "./words.js";
 
 /* Outputs drawn in a larger unit than the API's: [factor, axis unit] (t -> Mt, L -> billion m³). */
-export var SCALES = { carbon_t: [1e-6, "Mt CO2e/yr"], water_consumption_l: [1e-12, "billion m³/yr"] };
+export var SCALES = { carbon_t: [1e-6, "Mt CO2e/yr"], water_consumption_l: [1e-12, "billion m³/yr"],
+  water_withdrawal_l: [1e-12, "billion m³/yr"] };
 /* Published figures on the charts: one marker shape and colour each, so the legend tells them apart. */
 var MARKERS = [["rectRot", "#222222"], ["triangle", "#8e44ad"], ["star", "#d35400"], ["crossRot", "#16a085"],
   ["rect", "#7f8c8d"], ["rectRounded", "#2c3e50"]];
@@ -22,6 +23,9 @@ export function figureText(value, low, high) {
 /* Horizontal offset [years] of the k-th published figure from its year on a one-year chart: drawn beside the
    scenario's error bars, not over them (DV23's 85.4–134 TWh/yr hid the IT bar's 88–132 at the same x). */
 var BESIDE_YEARS = 0.2;
+/* Distance [years] between the error bars of two series on a one-year chart (facility and IT electricity: drawn at
+   the same x, li-2023-water-2027's 103–154 and 88–132 TWh/yr lay on each other). */
+var SERIES_APART_YEARS = 0.15;
 
 /* The series of output ``key`` of scenario result ``d`` ({label, x, best, low, high, markers}), null when the
    scenario does not compute it. The published figures of the output (given in the output's own unit, as the
@@ -54,18 +58,20 @@ export function finishBands(chart, series) {
     (s.markers || []).forEach(function (mk) { years.push(mk.x); markers["published: " + mk.label] = mk; });
   });
   var single = years.length > 0 && years.every(function (y) { return y === years[0]; });
-  var kept = [], beside = 0;
+  var kept = [], beside = 0, apart = {};
+  if (single) {
+    series.forEach(function (s, k) { apart[s.label] = (k - (series.length - 1) / 2) * SERIES_APART_YEARS; });
+  }
+  var moved = function (ds, dx) { ds.data = ds.data.map(function (pt) { return { x: pt.x + dx, y: pt.y }; }); };
   chart.data.datasets.forEach(function (ds) {
     var text = String(ds.label);
     var mk = markers[text];
+    if (apart[text]) { moved(ds, apart[text]); }  // a series' best value, beside the other series
     if (mk && has(mk.value) && ds.data.length === 2 && ds.data[0].y !== ds.data[1].y) {
       ds.data = [ds.data[0], { x: mk.x, y: mk.value }, ds.data[1]];
       ds.pointRadius = [3, 7, 3];
     }
-    if (mk && single) {
-      var dx = BESIDE_YEARS * ++beside;
-      ds.data = ds.data.map(function (pt) { return { x: pt.x + dx, y: pt.y }; });
-    }
+    if (mk && single) { moved(ds, BESIDE_YEARS * ++beside); }
     if (/ 5th pct$/.test(text)) {
       if (!single) { kept.push(ds); }
       return;
@@ -77,7 +83,8 @@ export function finishBands(chart, series) {
         var s = series.filter(function (x) { return x.label === name; })[0];
         var color = String(ds.backgroundColor).slice(0, 7);
         ds.fill = false;
-        ds.data = [{ x: s.x[0], y: s.low[0] }, { x: s.x[0], y: s.high[0] }];
+        var x = s.x[0] + (apart[name] || 0);
+        ds.data = [{ x: x, y: s.low[0] }, { x: x, y: s.high[0] }];
         ds.borderColor = color;
         ds.backgroundColor = color;
         ds.borderWidth = 2;

@@ -94,20 +94,23 @@ function fillPublished(d, cites) {
   var tb = $("published").querySelector("tbody");
   clear(tb);
   (d.published || []).forEach(function (p) {
+    /* In the unit of the charts where they have one: "4.20–6.60 billion m³/yr", not 4,435,640,235,000 L/yr. */
+    var sc = SCALES[p.output] || [1, unitLabel(p.unit)];
+    var v = function (k) { return has(p[k]) ? p[k] * sc[0] : p[k]; };
     var parts = [];
-    if (has(p.value)) { parts.push(num(p.value)); }
-    if (has(p.low) && has(p.high)) { parts.push("range " + span(p.low, p.high)); }
-    else if (has(p.low) || has(p.high)) { parts.push(figureText(null, p.low, p.high)); }  // "up to 29.2"
+    if (has(p.value)) { parts.push(num(v("value"))); }
+    if (has(p.low) && has(p.high)) { parts.push("range " + span(v("low"), v("high"))); }
+    else if (has(p.low) || has(p.high)) { parts.push(figureText(null, v("low"), v("high"))); }  // "up to 29.2"
     var rep = [];
-    if (has(p.reproduced_value)) { rep.push(num(p.reproduced_value) + " (nominal)"); }
+    if (has(p.reproduced_value)) { rep.push(num(v("reproduced_value")) + " (nominal)"); }
     if (has(p.reproduced_low) && has(p.reproduced_high)) {
-      rep.push(span(p.reproduced_low, p.reproduced_high) + " (bounds)");
+      rep.push(span(v("reproduced_low"), v("reproduced_high")) + " (bounds)");
     } else if (has(p.reproduced_high)) {  // a one-sided figure: its one bound ("––29.2" before)
-      rep.push(num(p.reproduced_high) + " (upper bound)");
+      rep.push(num(v("reproduced_high")) + " (upper bound)");
     } else if (has(p.reproduced_low)) {
-      rep.push(num(p.reproduced_low) + " (lower bound)");
+      rep.push(num(v("reproduced_low")) + " (lower bound)");
     }
-    var unit = unitLabel(p.unit);
+    var unit = sc[1];
     row(tb, [label(p.output), p.year, parts.join(", ") + " " + unit, rep.length ? rep.join(", ") + " " + unit : "–",
              sourceCell(p.source, { sources: cites })]);
   });
