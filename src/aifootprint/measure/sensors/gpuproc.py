@@ -407,6 +407,7 @@ class RemoteGpuSensor:
         self.power_limit_w: float | None = float(limit) if isinstance(limit, (int, float)) else None
         self.power_lag_s = float(info.get("power_lag_s") or 0.0)
         self._energy_seq = -1  # the slot whose counter reading was last handed on (each is handed on once)
+        self._seen_seq = -1  # the slot of the last read (the same one again: is the child still alive?)
         self._last: tuple[Any, ...] | None = None
         self._closed = False
         client.users += 1
@@ -477,6 +478,9 @@ class RemoteGpuSensor:
         age = now - at
         if age > client.stale_s:
             raise client.failure(self.device, age)
+        if seq == self._seen_seq and not client.forked() and client.gone() is not None:  # nothing new, child dead:
+            raise client.failure(self.device, age)  # a gap now, not stale_s later (hz=0.5: 8 s, with no gap before)
+        self._seen_seq = seq
         if flags & shm.FAILED:
             raise SensorError(f"{self.device}: {error[:length].decode('utf-8', 'replace')}")
         if got[10] != self._method_raw:
