@@ -162,3 +162,16 @@ def test_published_water_figures_in_the_charts_unit(browser: Any, live_url: str)
     assert re.fullmatch(r"4\.\d\d–6\.\d\d \(bounds\) billion m³/yr", withdrawal[3]), withdrawal
     assert not [c for r in rows for c in r if re.search(r"\d(,\d{3}){3}", c)], rows
     assert errors(browser) == []
+
+
+def test_sensitivity_label_names_a_unit_once(browser: Any, live_url: str) -> None:
+    """An input whose unit is its name (devries-2023-google-search-ai's servers) read "servers (405,641–507,180
+    servers)"; now the unit is not repeated. Other inputs keep theirs ("server power (6.68–10.0 kW)")."""
+    import re
+
+    errors(browser)
+    browser.get(live_url + "/dashboard/scenarios.html?name=devries-2023-google-search-ai")
+    wait_for(browser, "return !!document.querySelector('#sensitivity[data-drawn]')")
+    bars = browser.execute_script("return Chart.getChart(document.getElementById('sensitivity')).data.labels")
+    assert len(bars) == 1 and re.fullmatch(r"servers \([\d,]+–[\d,]+\)", bars[0]), bars
+    assert errors(browser) == []

@@ -80,7 +80,9 @@ function drawDrivers(d) {
   var bars = sens.map(function (s) {
     var a = s[s.output + "_at_input_p5"], b = s[s.output + "_at_input_p95"];
     var unit = unitLabel(s.input_unit);  // no space before ")" when the input has no unit
-    return { group: label(s.input) + " (" + span(s.input_p5, s.input_p95) + (unit ? " " + unit : "") + ")",
+    var name = label(s.input);
+    if (unit && name.toLowerCase() === unit.toLowerCase()) { unit = ""; }  // "servers (405,641–507,180)", once
+    return { group: name + " (" + span(s.input_p5, s.input_p95) + (unit ? " " + unit : "") + ")",
              best: lastYear ? head[lastYear].best : (a + b) / 2, low: Math.min(a, b), high: Math.max(a, b) };
   });
   replaceChart("sensitivity", function (c) {
