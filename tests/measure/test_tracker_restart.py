@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aifootprint.measure.leases import DeviceLeases
+from aifootprint.measure.measurement import Measurement
 from aifootprint.measure.sensors.discovery import Discovery
 from aifootprint.measure.sensors.fake import FakeOptions, FakeSensor
 from aifootprint.measure.store import RunStore
@@ -75,3 +76,32 @@ def test_a_store_that_fails_at_stop_is_said_in_the_result(tmp_path: Path) -> Non
     result = tracker.start().stop()
     assert "store-unavailable" in [n.code for n in result.notes]
     assert tracker.result is result
+
+
+def _stop_from_threads(tracker: Tracker, n: int) -> tuple[list[Measurement], list[Exception]]:
+    import threading
+
+    results: list[Measurement] = []
+    errors: list[Exception] = []
+
+    def stop() -> None:
+        try:
+            results.append(tracker.stop())
+        except Exception as exc:  # the defect: a KeyError out of the second stop()
+            errors.append(exc)
+
+    threads = [threading.Thread(target=stop) for _ in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results, errors
+
+
+def test_stop_called_from_several_threads_at_once_returns_one_result() -> None:
+    """Two threads stopping one tracker ran the stop together: one of them raised ``KeyError: 'run'`` (10 of 30
+    tries). They are served one after the other; every call returns the run's result."""
+    for _ in range(10):
+        tracker = Tracker(TrackerConfig(store=False), sensors=[FakeSensor("gpu:0", "gpu", 100.0)]).start()
+        results, errors = _stop_from_threads(tracker, 3)
+        assert errors == [] and len(results) == 3 and all(r is results[0] for r in results)

@@ -137,6 +137,7 @@ class Tracker(Sampling):
         self.window_results: list[Measurement] = []
         self.running = False
         self._calls = itertools.count(1)  # numbers the windows of track()'s calls
+        self._stopping = threading.RLock()  # one stop() at a time
         self._opened: list[Sensor] = []  # the sensors start() opened (closed again if it fails)
         self._pid = 0  # the process that started this tracker (a forked copy does not stop it: :meth:`stop`)
 
@@ -224,7 +225,14 @@ class Tracker(Sampling):
         In a process forked from the one that started the tracker (a worker leaving ``with Tracker():``), the run
         is not this process's: nothing is stored or measured; the copies of the sensors are closed and the result
         is empty, with the notice ``tracker-forked``. (Was: the fork wrote the parent's run to the store, and the
-        parent's own end then failed, ``store-write-failed``.)"""
+        parent's own end then failed, ``store-write-failed``.)
+
+        Calls from several threads at once are served one after the other (the later ones return the result; two
+        ran the stop together: ``KeyError: 'run'``)."""
+        with self._stopping:
+            return self._stop_now(exit_code)
+
+    def _stop_now(self, exit_code: int | None) -> Measurement:
         if not self.running:
             if self.result is None:
                 raise RuntimeError("tracker was never started")
@@ -320,8 +328,7 @@ class Tracker(Sampling):
 
         def wrap(func: Callable[P, R]) -> Callable[P, R]:
             label = name or func.__qualname__
-            # each call's window a number of its own: a random 2-byte suffix collided among the calls open at once
-            # (recursion, threads): the decorator raised "no two open windows may share a name" into the workload
+            # each call's window a number of its own (a random suffix collided among calls open at once: ValueError)
             return around_calls(func, lambda: self.window(f"{label}#{next(self._calls):04x}"))
 
         return wrap
