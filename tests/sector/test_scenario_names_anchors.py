@@ -42,7 +42,10 @@ def test_unused_by_year_anchor_is_refused_with_its_line() -> None:
 def test_anchors_that_are_used_outside_the_years_still_parse() -> None:
     # the nearest anchor on each side feeds the interpolation
     parse_scenario(_iea(("2024 = 415", "2020 = 300")), "x.toml")
-    parse_scenario(_iea(("years = { start = 2024, end = 2030 }", "years = { start = 2025, end = 2029 }")), "x.toml")
+    narrowed = _iea(("years = { start = 2024, end = 2030 }", "years = { start = 2025, end = 2029 }"))
+    with pytest.raises(InputError, match=r"field 'published\.0\.year': 2024 is not a scenario year \(2025\.\.2029\)"):
+        parse_scenario(narrowed, "x.toml")  # its published 2024 and 2030 figures would never be compared
+    parse_scenario(narrowed.split("[[published]]")[0], "x.toml")
 
 
 def _doc_example() -> str:

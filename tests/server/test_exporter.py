@@ -7,8 +7,9 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from aifootprint.measure.leases import DeviceLeases
 from aifootprint.measure.sensors.fake import FakeSensor
-from aifootprint.server.exporter import ExporterConfig, NodeExporter, serve_exporter
+from aifootprint.server.exporter import EXPORTER_JOB_ID, ExporterConfig, NodeExporter, serve_exporter
 
 from .conftest import free_port
 
@@ -37,7 +38,9 @@ def test_exporter_publishes_power_and_energy_once_per_node(tmp_path):
     clock = Clock()
     cfg = ExporterConfig(port=free_port(), lease_dir=str(tmp_path))
     first = NodeExporter(_node(clock), cfg, clock=clock)
-    second = NodeExporter(_node(clock), cfg, clock=clock)  # same node, same lease directory
+    # same node, same lease directory, another process (pid 0 is never the holder: the leases of one process are
+    # shared by its exporters, measure.leases.locked_by_this_process)
+    second = NodeExporter(_node(clock), cfg, clock=clock, leases=DeviceLeases(EXPORTER_JOB_ID, str(tmp_path), pid=0))
     assert first.owned_devices() == ["gpu:0", "ram"] and second.owned_devices() == []
     first.sample()
     clock.t += 4.0

@@ -61,3 +61,20 @@ def test_token_names_are_checked_not_cut(name: str, tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err
     # an empty name is refused with every other empty argument, before the command runs (cli.main.empty_value)
     assert ("a token name is 1 to 200 printable characters" in err) if name else ("empty argument" in err)
+
+
+@pytest.mark.parametrize("content", [b"x", b"my notes\n", b"SQLite format", b"\x00" * 99, b"a,b\n1,2\n" * 200])
+@pytest.mark.parametrize("command", [["server", "migrate"], ["server", "token", "create", "node-1"],
+                                     ["serve", "--port", "FREE"]])
+def test_a_file_that_is_no_database_is_refused_untouched(content: bytes, command: list[str], tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A short non-SQLite file (a 1-byte note) passed the read-only check, and SQLite then wrote its header over it:
+    `serve --database-url sqlite:///notes.txt` replaced the note with a server database and started serving."""
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(content)
+    command = [_free_port() if word == "FREE" else word for word in command]
+    assert main([*command, "--database-url", f"sqlite:///{notes}"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot use the database {notes}: it is not an SQLite database (a file of {len(content):,} byte" in err
+    assert len(err.strip().splitlines()) == 1
+    assert notes.read_bytes() == content and sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

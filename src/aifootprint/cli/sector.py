@@ -121,7 +121,8 @@ def _run(name: str, draws: int, seed: int, quiet: bool) -> Any:
 @scenario_app.command("run")
 def scenario_run(
     name: Annotated[str, typer.Argument(help="Built-in scenario name or path to a scenario TOML file.")],
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws (100,000 to 1,000,000 recommended).")] = 100_000,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws (100 to 10,000,000; 100,000 to 1,000,000 "
+                                            "recommended).")] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same numbers).")] = 20231010,
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print one CSV row per output and year.")] = False,

@@ -31,6 +31,11 @@ FloatArray = npt.NDArray[np.float64]
 #: median / gsd**Z95 and median * gsd**Z95).
 Z95 = _Z95
 
+#: Widest lognormal accepted (geometric standard deviation): its 95th percentile is already 1,000**1.645 ≈ 86,000 ×
+#: its median (and 7.4e9 × its 5th percentile). A design bound, not a measured figure: it refuses a spread no source
+#: states before it overflows a float (gsd**Z95 of the percentiles, gsd**8 of the extreme draws).
+MAX_GSD = 1000.0
+
 KINDS = ("point", "range", "triangular", "lognormal", "empirical")
 
 # Coefficients of P. J. Acklam's rational approximation of the standard-normal quantile (relative error
@@ -91,8 +96,11 @@ class Dist:
             raise InputError(f"range: low {p[0]:g} is above high {p[1]:g}; write range = [low, high]")
         if self.kind == "triangular" and not p[0] <= p[1] <= p[2]:
             raise InputError(f"triangular: need low <= mode <= high, got {p[0]:g}, {p[1]:g}, {p[2]:g}")
-        if self.kind == "lognormal" and (p[0] <= 0 or p[1] < 1):
-            raise InputError(f"lognormal: need median > 0 and gsd >= 1, got median={p[0]:g}, gsd={p[1]:g}")
+        if self.kind == "lognormal" and (p[0] <= 0 or not 1 <= p[1] <= MAX_GSD):
+            from ..numfmt import exact
+
+            raise InputError(f"lognormal: need median > 0 and gsd from 1 to {exact(MAX_GSD)}, got median={p[0]:g}, "
+                             f"gsd={p[1]:g}")
         if self.kind == "empirical" and not p:
             raise InputError("empirical: needs at least one sample")
 
@@ -106,7 +114,14 @@ class Dist:
         """Lognormal whose 5th and 95th percentiles are ``low`` and ``high`` (as ``Uncertain``'s)."""
         if not 0 < low <= high:
             raise InputError(f"lognormal bounds: need 0 < low <= high, got {low:g}, {high:g}")
-        gsd = math.exp((math.log(high) - math.log(low)) / (2 * Z95))
+        spread = (math.log(high) - math.log(low)) / (2 * Z95)
+        if spread > math.log(MAX_GSD):
+            from ..numfmt import exact
+
+            raise InputError(f"lognormal bounds: high / low = {exact(high / low)} is wider than the widest lognormal "
+                             f"accepted (gsd {exact(MAX_GSD)}: high / low ≤ {exact(MAX_GSD ** (2 * Z95))}); got "
+                             f"[{low:g}, {high:g}]")
+        gsd = math.exp(spread)
         return cls("lognormal", (math.sqrt(low * high), gsd))
 
     @classmethod
@@ -197,7 +212,10 @@ _DIST_KEYS = frozenset({"point", "range", "triangular", "lognormal"})
 def _num(x: object, where: str) -> float:
     if isinstance(x, bool) or not isinstance(x, int | float):
         raise InputError(f"{where}: expected a number, got {x!r}")
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:  # a TOML integer beyond any float (400 digits)
+        raise InputError(f"{where}: expected a finite number, got an integer of {len(str(abs(x)))} digits") from None
 
 
 def _nums(x: object, count: int, where: str) -> tuple[float, ...]:
@@ -211,7 +229,7 @@ def parse_spec(spec: object, where: str) -> Dist:
     if isinstance(spec, bool):
         raise InputError(f"{where}: expected {ACCEPTED_SPEC}; got {spec!r}")
     if isinstance(spec, int | float):
-        return Dist.point(float(spec))
+        return Dist.point(_num(spec, where))
     if not isinstance(spec, dict):
         raise InputError(f"{where}: expected {ACCEPTED_SPEC}; got {spec!r}")
     keys = set(spec) & _DIST_KEYS

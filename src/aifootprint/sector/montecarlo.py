@@ -108,6 +108,20 @@ def _best(value: Any) -> float:
     return float(value) if isinstance(value, int | float) else float(value.best)
 
 
+def _operator_pue(scenario: Scenario, registry: Any) -> Input:
+    """The PUE of the scenario's ``operator`` when it names no location (``datacenter_operators.csv`` through the
+    impacts core); an unknown operator is an error at its line."""
+    from ..impacts import resolve_site
+
+    try:
+        factor = resolve_site(None, scenario.operator, registry=registry).pue
+    except InputError as exc:
+        raise scenario.error_at(("scenario", "operator"), str(exc)) from None
+    src = factor.source + (f" ({factor.year})" if factor.year else "")
+    return Input("pue", "-", src, Dist.empirical(factor.value.samples()) if not isinstance(factor.value, int | float)
+                 else Dist.point(float(factor.value)), (), f"PUE of operator {scenario.operator}")
+
+
 def _default_pue(registry: Any) -> tuple[Input, Notice]:
     """PUE when neither the file nor a location gives one: the impacts core's industry-average operator row
     (``datacenter_operators.csv``, ``unknown``: Uptime Institute survey, UPTIME), flagged, as every other path."""
@@ -160,6 +174,8 @@ def prepare(scenario: Scenario, registry: Any = None) -> Prepared:
     if defaulted:
         warnings.append(Notice("default-inputs", "inputs not given, defaults used: " + ", ".join(defaulted),
                                "inputs"))
+    if "pue" not in inputs and scenario.operator:  # an operator without a location: its PUE (it was ignored)
+        inputs["pue"] = _operator_pue(scenario, registry)
     if "pue" not in inputs:
         inputs["pue"], note = _default_pue(registry)
         warnings.append(note)

@@ -211,6 +211,9 @@ def _str(ctx: _Ctx, raw: Mapping[str, Any], key: str, path: tuple[str, ...], req
 def _years(ctx: _Ctx, raw: Any) -> tuple[int, ...]:
     path = ("scenario", "years")
     if isinstance(raw, Mapping):
+        if set(raw) - {"start", "end"}:  # e.g. a "step" that would be silently ignored
+            raise ctx.fail(path, f"unknown key {sorted(set(raw) - {'start', 'end'})[0]!r}; accepted: "
+                                 "{start = YEAR, end = YEAR} (every year between) or a list of years [2024, 2030]")
         start, end = raw.get("start"), raw.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or end < start:
             raise ctx.fail(path, f"expected {{start = YEAR, end = YEAR}} with start <= end, got {raw!r}")
@@ -283,7 +286,12 @@ def _check_anchors(ctx: _Ctx, inp: Input, years: tuple[int, ...]) -> None:
                            f"years use the anchors {', '.join(map(str, near))}); remove it, or extend years")
 
 
-def _published(ctx: _Ctx, i: int, raw: Any) -> Published:
+def _unit_key(text: str) -> str:
+    """A unit as compared: case and spaces ignored (``TWh/yr`` = ``twh / yr``)."""
+    return text.strip().lower().replace(" ", "")
+
+
+def _published(ctx: _Ctx, i: int, raw: Any, years: tuple[int, ...]) -> Published:
     path: tuple[str | int, ...] = ("published", i)
     if not isinstance(raw, Mapping):
         raise ctx.fail(path, "expected a table")
@@ -295,7 +303,11 @@ def _published(ctx: _Ctx, i: int, raw: Any) -> Published:
         v = raw.get(key)
         if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
             raise ctx.fail((*path, key), f"expected a number, got {v!r}")
-        nums[key] = None if v is None else float(v)
+        try:
+            nums[key] = None if v is None else float(v)
+        except OverflowError:  # an integer beyond any float
+            raise ctx.fail((*path, key), f"expected a finite number, got an integer of {len(str(v).lstrip('-'))} "
+                                         "digits") from None
     if all(v is None for v in nums.values()):
         raise ctx.fail(path, "give value, or low and high")
     for key, v in nums.items():
@@ -312,6 +324,13 @@ def _published(ctx: _Ctx, i: int, raw: Any) -> Published:
             raise ctx.fail((*path, key), "missing or not a string")
     if raw["output"] not in OUTPUT_UNITS:  # else silently never compared with anything
         raise ctx.fail((*path, "output"), str(unknown_choice("output", raw["output"], OUTPUT_UNITS)))
+    want = OUTPUT_UNITS[raw["output"]]
+    if _unit_key(raw["unit"]) != _unit_key(want):  # compared as it is: 1 GWh against TWh read as "9900 % off"
+        raise ctx.fail((*path, "unit"), f"{raw['output']} is in {want}, got {raw['unit']!r}; accepted: {want} "
+                                        "(convert the published figure)")
+    if year not in years:  # else silently never compared with anything
+        raise ctx.fail((*path, "year"), f"{year} is not a scenario year ({years[0]}..{years[-1]}); accepted: a "
+                                        "year the scenario covers (or extend its years)")
     return Published(str(raw["output"]), year, str(raw["unit"]), str(raw["source"]), nums["value"], nums["low"],
                      nums["high"], str(raw.get("note", "")))
 
@@ -373,7 +392,7 @@ def parse_scenario(text: str, label: str = "<scenario>") -> Scenario:
         inputs=inputs, description=_str(ctx, head, "description", ("scenario", "description")).strip(),
         location=_str(ctx, head, "location", ("scenario", "location")) or None,
         operator=_str(ctx, head, "operator", ("scenario", "operator")) or None,
-        sources=tuple(sources_raw), published=tuple(_published(ctx, i, p) for i, p in enumerate(pubs_raw)),
+        sources=tuple(sources_raw), published=tuple(_published(ctx, i, p, years) for i, p in enumerate(pubs_raw)),
         notes=tuple(notes_raw), custom_sources=custom, path=label, text=text,
     )
     # the model checks its own inputs (names, units, ranges) and reports the offending field's line
@@ -443,7 +462,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """A built-in scenario name, or the path of a scenario TOML file."""
     text = str(name_or_path)
     path = Path(text)
-    if text.endswith(".toml") or path.exists():
+    try:
+        is_file = text.endswith(".toml") or path.exists()
+    except OSError:  # a name longer than the system allows (ENAMETOOLONG): not a file, so a built-in name
+        is_file = False
+    if is_file:
         from ..fileio import read_input
 
         try:

@@ -67,10 +67,15 @@ def _sqlite_engine(database: str, create: bool = True) -> Engine:
     return engine
 
 
+#: The first 16 bytes of every SQLite 3 database file (https://www.sqlite.org/fileformat.html, "The Database Header").
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def _refuse_foreign_sqlite(path: Path) -> None:
     """InputError for an SQLite file that holds other tables and no schema of ours (no ``alembic_version``),
     checked read-only before the engine touches it (its first connection switches the file to WAL): another
-    application's database is never altered (issue 12, as for the run store). A missing or empty file is new."""
+    application's database, or a file that is no database at all, is never altered (issue 12, as for the run store).
+    A missing or empty file is new."""
     import sqlite3
     from urllib.parse import quote
 
@@ -78,6 +83,16 @@ def _refuse_foreign_sqlite(path: Path) -> None:
         return
     if not path.is_file():
         raise InputError(f"cannot use the database {path}: it is a directory or a special file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise InputError(f"cannot use the database {path}: {exc.strerror or exc}") from None
+    if header != SQLITE_HEADER:  # SQLite itself would overwrite a file shorter than its header (a 1-byte note)
+        size = path.stat().st_size
+        raise InputError(f"cannot use the database {path}: it is not an SQLite database (a file of {size:,} "
+                         f"byte{'' if size == 1 else 's'}); refusing to change it; accepted: a new or empty SQLite "
+                         "file, or one made by `aifootprint serve`")
     try:
         db = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
         try:

@@ -49,10 +49,13 @@ class NodeExporter(Collector):
     """Sample ``sensors`` in the background and expose them as Prometheus metrics."""
 
     def __init__(self, sensors: Sequence[Sensor], config: ExporterConfig | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, leases: DeviceLeases | None = None) -> None:
+        """``leases``: the device leases (None: this process's in ``config.lease_dir``). Two exporters of one
+        process share its leases; a test standing two nodes' exporters in one process gives the second
+        ``DeviceLeases(EXPORTER_JOB_ID, lease_dir, pid=…)`` of another process."""
         self.config = config or ExporterConfig()
         self._clock = clock
-        self._leases = DeviceLeases(EXPORTER_JOB_ID, self.config.lease_dir)
+        self._leases = leases or DeviceLeases(EXPORTER_JOB_ID, self.config.lease_dir)
         t0 = clock()
         self._tracks = [DeviceTrack(s, self._leases.acquire(s.physical_id), t0) for s in sensors]
         self._up = {s.device: False for s in sensors}
