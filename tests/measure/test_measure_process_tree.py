@@ -89,3 +89,22 @@ def _watcher_of(pid: str, home: Path) -> bool:
         return False
     return len(args) > 4 and args[4].startswith(b"# aifootprint measure: kills") and (
         f"AIFOOTPRINT_HOME={home}".encode() in env)
+
+
+def test_a_measure_inside_a_measured_command_takes_its_own_tree_along(private_home: Path, tmp_path: Path) -> None:
+    """``measure -- measure -- sh -c ...`` killed: the outer watcher kills the inner ``measure`` (it carries the
+    outer mark), and the inner watcher, which carries no mark, lives to kill the inner command's processes."""
+    pid_file = tmp_path / "grandchild.pid"
+    grandchild = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    env = {**os.environ, "AIFOOTPRINT_SENSORS": "fake"}
+    measure = subprocess.Popen([*CLI, "measure", "--", *CLI, "measure", "--", "sh", "-c",
+                                f"{sys.executable} -c \"{grandchild}\"; echo the shell goes on"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pid = _wait_for(pid_file)
+    try:
+        measure.kill()
+        measure.wait()
+        assert _ended(pid), "the inner command's child outlived the killed measures"
+    finally:
+        if _running(pid):
+            os.kill(pid, 9)

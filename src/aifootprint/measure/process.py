@@ -211,7 +211,9 @@ class TreeWatch:
     whose environment carries that value. A process that clears its environment escapes (a daemon that does so is
     detaching on purpose). Once the command has exited, :meth:`done` ends the watcher: what the command left running
     in the background is not touched (as a shell leaves it). Without ``/proc`` or where the watcher cannot start,
-    nothing is watched (the command itself still dies with ``measure``)."""
+    nothing is watched (the command itself still dies with ``measure``). The watcher carries no mark: a ``measure``
+    inside a measured command has its own, and the outer watcher must not kill the inner one, which kills the inner
+    command's processes (they carry the inner mark only)."""
 
     def __init__(self) -> None:
         self.mark = f"{RUN_MARK}={os.urandom(8).hex()}"
@@ -226,7 +228,8 @@ class TreeWatch:
                 actions = [(os.POSIX_SPAWN_DUP2, read, 0), (os.POSIX_SPAWN_DUP2, null, 1),
                            (os.POSIX_SPAWN_DUP2, null, 2)]
                 self._pid = os.posix_spawn(sys.executable, [sys.executable, "-I", "-S", "-c", WATCHER, self.mark],
-                                           os.environ, file_actions=actions, setsid=True)
+                                           {k: v for k, v in os.environ.items() if k != RUN_MARK},
+                                           file_actions=actions, setsid=True)  # (no mark: see below)
             finally:
                 os.close(null)
         except (OSError, AttributeError):  # no posix_spawn, no interpreter to run: the command alone is watched
