@@ -1,5 +1,6 @@
 """Accelerator sizing: the per-estimator context limits (:func:`.sizing.context_limits`, used on the per-request path)
-give exactly the count :func:`.sizing.accelerators_needed` gives, at and around every limit and anywhere else."""
+give exactly the count :func:`.sizing.accelerators_needed` gives — none where a count wider than the KV heads loses
+to a lower batch (:func:`.sizing.cheaper_batch`) — at and around every limit and anywhere else."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from aifootprint.errors import InputError
 from aifootprint.estimate.inference import RequestConfig, RequestEstimator
-from aifootprint.estimate.sizing import accelerators_needed
+from aifootprint.estimate.sizing import accelerators_needed, cheaper_batch
 
 MODELS = ["llama-3.1-8b", "llama-3.1-70b", "gpt-4o", "gemma-3-27b", "nemotron-nano-9b-v2", "deepseek-v3"]
 _EST = {(m, b): RequestEstimator(m, RequestConfig(batch=b)) for m in MODELS for b in (1, 64)}
@@ -19,9 +20,11 @@ def _exact(est: RequestEstimator, ctx: float) -> int | None:
     if ctx > (est.model.context_length or float("inf")):  # longer than the model's window: refused (audit 2026-12-04)
         return None
     try:
-        return accelerators_needed(est.costs, est.cal, est.config.batch, ctx)
+        n = accelerators_needed(est.costs, est.cal, est.config.batch, ctx)
     except InputError:
         return None
+    lower = cheaper_batch(est.costs, est.cal, est.device, est.engine, est.config.batch, n, ctx, 0.0, est._host_w)
+    return n if lower is None else None
 
 
 def _fast(est: RequestEstimator, ctx: float) -> int | None:

@@ -23,7 +23,7 @@ from .arch import TokenCosts
 from .calibration import Calibration
 from .config import RequestConfig
 from .inference import RequestEstimator
-from .physics import kv_copies, llm_request
+from .physics import kv_copies, llm_request, request_constants
 from .sizing import MAX_ACCELERATORS, MEMORY_UTILIZATION, power_of_two_below
 
 if TYPE_CHECKING:
@@ -104,7 +104,8 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
     t_share = t_step * o / cfg.batch
     k = 1.0 / 3600.0
     pre, dec = (acc_j - dec_j) * k, dec_j * k
-    host = (bd.server_share(est.registry).host_power_w if cfg.boundary != "accelerator" else 0.0) * nf * t_share * k
+    host_w = bd.server_share(est.registry).host_power_w if cfg.boundary != "accelerator" else 0.0
+    host = host_w * nf * t_share * k
     if cfg.boundary == "datacenter":
         pue = est.site().pue.value
         idle = bd.IDLE_FRACTION * (pre + dec + host)
@@ -115,11 +116,86 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
 
     energy = pre + dec + host + idle + overhead
     r_lo, r_hi = band_ratios(est)  # precomputed once per estimator: no Monte Carlo per row
-    return {
+    out = {
         "energy_wh": energy, "prefill_wh": pre, "decode_wh": dec, "host_wh": host,
         "idle_wh": idle, "overhead_wh": overhead, "latency_s": latency, "accelerators": nf,
         "energy_wh_low": energy * r_lo, "energy_wh_high": energy * r_hi,
     }
+    if cfg.accelerators is None and i.size:
+        cheaper = _cheaper_rows(est, i, o, n, acc_j + host_w * nf * t_share, host_w)
+        if cheaper is not None:  # those rows as the scalar path serves them: at the lower batch
+            flat = {key: np.array(v, dtype=np.float64).reshape(-1) for key, v in out.items()}
+            for b in np.unique(cheaper[cheaper > 0]):
+                rows = np.flatnonzero(cheaper == b)
+                for key, v in estimate_arrays(est.at_batch(int(b)), i.reshape(-1)[rows], o.reshape(-1)[rows]).items():
+                    flat[key][rows] = v
+            out = {key: v.reshape(i.shape) for key, v in flat.items()}
+    return out
+
+
+def _cheaper_rows(est: RequestEstimator, i: F64, o: F64, n: NDArray[np.int64], here_j: F64, host_w: float
+                  ) -> NDArray[np.int64] | None:
+    """Per row (flat), the lower batch the scalar path serves it at because its count is wider than the KV heads
+    and than one sequence needs, and a lower batch on a narrower group costs less per request than ``here_j`` (the
+    row's energy at its count): :func:`.sizing.cheaper_batch`'s decision over the same
+    :func:`.sizing.narrower_options`, here for all rows at once; 0 elsewhere; None when no row is (one comparison
+    for the usual rows)."""
+    from .sizing import kv_group, request_joules
+
+    c, cal, batch = est.costs, est.cal, est.config.batch
+    wide = np.flatnonzero(n.ravel() > kv_group(c))
+    if not wide.size:
+        return None
+    ii, oo, nn = i.ravel()[wide], o.ravel()[wide], n.ravel()[wide]
+    ctx = ii + oo
+    local = np.minimum(ctx, c.local_window) if c.local_window else ctx
+    per_seq = c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local  # KV bytes of one sequence
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+
+    def holds(seqs: Any, k: int) -> NDArray[np.bool_]:  # sizing.fits, per row
+        need = c.resident_weight_bytes + seqs * (c.state_bytes_per_seq + per_seq * kv_copies(float(k), c.kv_shards))
+        return need <= k * usable  # type: ignore[no-any-return]
+
+    one = np.zeros(ctx.shape, dtype=np.int64)
+    k = 1
+    while k <= MAX_ACCELERATORS:
+        one[(one == 0) & holds(1.0, k)] = k
+        k *= 2
+    widest = np.minimum(np.maximum(kv_group(c), np.where(one == 0, MAX_ACCELERATORS, one)), MAX_ACCELERATORS)
+    keep = np.flatnonzero(nn > widest)  # the rows wider than they need be: the others are served as sized
+    if not keep.size:
+        return None
+    wide, nn, widest = wide[keep], nn[keep], widest[keep]
+    ii, oo, ctx, per_seq = ii[keep], oo[keep], ctx[keep], per_seq[keep]
+    best = here_j.reshape(-1)[wide].copy()
+    cheaper = np.zeros(ctx.shape, dtype=np.int64)
+    m = int(widest.min())
+    while m < int(nn.max()):  # each narrower group m: its largest lower batch, on the fewest that hold it
+        act = (widest <= m) & (m < nn)
+        held = np.zeros(ctx.shape, dtype=np.int64)
+        b = power_of_two_below(batch)
+        while b >= 1 and np.any(act & (held == 0)):
+            held[act & (held == 0) & holds(float(b), m)] = b
+            b //= 2
+        count = np.zeros(ctx.shape, dtype=np.int64)
+        k = 1
+        while k <= m:
+            count[(held > 0) & (count == 0) & holds(held, k)] = k
+            k *= 2
+        code = (held << 8) | count  # one integer per (batch, count): a few distinct values
+        for combo in np.unique(code[held > 0]):
+            b_low, n_low = int(combo >> 8), int(combo & 0xFF)
+            rows = np.flatnonzero(code == combo)
+            there = request_joules(request_constants(c, est.device, est.engine, float(n_low), float(b_low)), n_low,
+                                   b_low, ii[rows], oo[rows], host_w)
+            less = there < best[rows]
+            best[rows[less]], cheaper[rows[less]] = there[less], b_low
+        m *= 2
+    if not np.any(cheaper):
+        return None
+    full = np.zeros(n.size, dtype=np.int64)
+    full[wide] = cheaper
+    return full.reshape(n.shape)
 
 
 def _lowered_rows(est: RequestEstimator, i: F64, o: F64, counts: NDArray[np.int64]) -> dict[str, F64]:

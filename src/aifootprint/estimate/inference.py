@@ -120,12 +120,14 @@ class RequestEstimator:
         "_batch",
         "_batch_f",
         "_batch_source",
+        "_contested",
         "_context_max",
         "_counts",
         "_datacenter",
         "_fixed_n",
         "_host_w",
         "_idle_fraction",
+        "_kv_group",
         "_lowered_from",
         "_memory_needed_bytes",
         "_notices",
@@ -162,7 +164,7 @@ class RequestEstimator:
         from .engines import engine_calibration, engine_costs, engine_profile
         from .models import ResolvedModel, native_precision, resolve
         from .physics import request_constants, request_energy
-        from .sizing import accelerators_needed, context_limits, memory_needed_bytes
+        from .sizing import accelerators_needed, context_limits, kv_group, memory_needed_bytes
 
         self.config = config if config is not None else RequestConfig()
         self.registry = registry
@@ -197,6 +199,9 @@ class RequestEstimator:
         self._lowered_from: RequestEstimator | None = None  # and the estimator it was lowered from
         self._too_large: dict[float, InputError] = {}  # contexts no count holds at this batch (sizing.BatchTooLarge)
         self._counts: dict[float, int] = {}  # context → count outside the limits (shared with the _variant copies)
+        #: sizing.cheaper_batch's memo, for requests whose count is wider than the KV heads (decided on the best
+        #: token costs; shared with the _variant copies)
+        self._contested: dict[Any, Any] = {}
         self._host_w = bd.server_share(registry).host_power_w if self.config.boundary != "accelerator" else 0.0
         self._site: Site | None = site
         self._provider_note = ""
@@ -207,6 +212,7 @@ class RequestEstimator:
         self._request_energy = request_energy
         self._accelerators_needed = accelerators_needed
         self._memory_needed_bytes = memory_needed_bytes
+        self._kv_group = kv_group(self.costs)
         # the token costs the physics runs on (a closed model's low/high variant: _variant), and everything of the
         # physics that depends only on them and the accelerator count, per count (physics.request_constants)
         self._physics_costs = self.costs
@@ -287,27 +293,44 @@ class RequestEstimator:
         return n, self._plan(n)
 
     def _count(self, input_tokens: float, output_tokens: float) -> int:
-        """:meth:`accelerators_for` by evaluating the memory (a context outside the precomputed limits)."""
+        """:meth:`accelerators_for` by evaluating the memory (a context outside the precomputed limits). A count
+        wider than the KV heads that a lower batch beats on energy per request raises that batch's
+        :class:`.sizing.CheaperBatch` (served at it, as a context too long for the batch)."""
         n = self._fixed_n
-        ctx = input_tokens + output_tokens
         if n is None:
-            sized = self._counts
-            n = sized.get(ctx)
-            if n is not None:
-                return n
-            known = self._too_large.get(ctx)
-            if known is not None:  # a context already found too long for the batch: its answer, not the search again
-                raise known.with_traceback(None)
-            try:
-                n = self._accelerators_needed(self.costs, self.cal, self._batch, ctx)
-            except InputError as exc:
-                if len(self._too_large) < TOO_LARGE_CACHE_SIZE:
-                    self._too_large[ctx] = exc
-                raise
-            if len(sized) >= COUNT_CACHE_SIZE:
-                sized.clear()
-            sized[ctx] = n
+            n = self._searched(input_tokens + output_tokens)
+            if n > self._kv_group:  # wider than the KV heads: served so only if no lower batch costs less
+                from .sizing import cheaper_batch
+
+                lower = cheaper_batch(self.costs, self.cal, self.device, self.engine, self._batch, n,
+                                      float(input_tokens), float(output_tokens), self._host_w, self._contested)
+                if lower is not None:
+                    raise lower.with_traceback(None)
             return n
+        return self._forced(input_tokens + output_tokens, n)
+
+    def _searched(self, ctx: float) -> int:
+        """The smallest power of two that holds the batch at ``ctx`` (:func:`.sizing.accelerators_needed`), kept."""
+        sized = self._counts
+        n = sized.get(ctx)
+        if n is not None:
+            return n
+        known = self._too_large.get(ctx)
+        if known is not None:  # a context already found too long for the batch: its answer, not the search again
+            raise known.with_traceback(None)
+        try:
+            n = self._accelerators_needed(self.costs, self.cal, self._batch, ctx)
+        except InputError as exc:
+            if len(self._too_large) < TOO_LARGE_CACHE_SIZE:
+                self._too_large[ctx] = exc
+            raise
+        if len(sized) >= COUNT_CACHE_SIZE:
+            sized.clear()
+        sized[ctx] = n
+        return n
+
+    def _forced(self, ctx: float, n: int) -> int:
+        """A forced count ``n``: honoured when the request fits its physical memory, else an InputError."""
         need = self._memory_needed_bytes(self.costs, self._batch, ctx, float(n))
         if n * self.cal.memory_bytes < need:
             from .sizing import least_accelerators
@@ -416,16 +439,20 @@ class RequestEstimator:
 
             from aifootprint.notice import Notice
 
-            from .sizing import MAX_ACCELERATORS
+            from .sizing import MAX_ACCELERATORS, CheaperBatch
 
             lower = self._at_batch(exc)
             res = lower.result(input_tokens, output_tokens)
+            where = (f"fits only on {exc.wide} × {self.cal.name}, wider than the model's KV heads (each accelerator "
+                     f"then holds copies of the cache); estimated at batch {lower.config.batch} on {exc.narrow}, "
+                     "which costs less per request" if isinstance(exc, CheaperBatch) else
+                     f"does not fit on up to {MAX_ACCELERATORS} × {self.cal.name} (tensor parallelism wider than "
+                     f"the model's KV heads holds copies of the cache); estimated at batch {lower.config.batch}, "
+                     "the largest power of two that fits")
             notice = Notice(
                 "batch-limited", f"batch {self.config.batch} × {input_tokens + output_tokens:,.0f} tokens: the KV "
-                f"cache does not fit on up to {MAX_ACCELERATORS} × {self.cal.name} (tensor parallelism wider than "
-                f"the model's KV heads holds copies of the cache); estimated at batch {lower.config.batch}, the "
-                "largest power of two that fits (a serving engine admits only the sequences whose KV-cache blocks "
-                "fit)", subject="batch", source="vLLM scheduler (KV-cache blocks)")
+                f"cache {where} (a serving engine admits only the sequences whose KV-cache blocks fit)",
+                subject="batch", source="vLLM scheduler (KV-cache blocks)")
             return replace(res, warnings=(notice, *res.warnings))
         return cache.result(input_tokens, output_tokens)
 

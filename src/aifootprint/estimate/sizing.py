@@ -4,17 +4,18 @@ serving engine uses."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aifootprint.errors import InputError
 
 from .arch import kv_bytes_per_seq
 from .bounds import MAX_ACCELERATORS as MAX_ACCELERATORS  # defined with the other accepted ranges; re-exported
-from .physics import kv_copies
+from .physics import kv_copies, request_constants, request_energy
 
 if TYPE_CHECKING:
     from .arch import TokenCosts
     from .calibration import Calibration
+    from .physics import Device, Engine, Num, RequestConstants
 
 #: Fraction of accelerator memory usable for weights + KV cache: vLLM's ``gpu_memory_utilization`` default 0.9
 #: (docs.vllm.ai, engine arguments).
@@ -60,6 +61,52 @@ def accelerators_needed(costs: TokenCosts, cal: Calibration, batch: int, context
     return n
 
 
+def kv_group(costs: TokenCosts) -> int:
+    """The smallest power of two at least the KV heads (``costs.kv_shards``; :data:`MAX_ACCELERATORS` when the
+    cache is never replicated): up to it a wider tensor-parallel group splits the KV cache further; beyond it each
+    accelerator holds a whole KV head's cache (:func:`.physics.kv_copies`), so its share stops shrinking."""
+    shards = costs.kv_shards
+    if shards <= 0.0:
+        return MAX_ACCELERATORS
+    return min(1 << max(math.ceil(shards) - 1, 0).bit_length(), MAX_ACCELERATORS)
+
+
+def widest_group(costs: TokenCosts, cal: Calibration, context_tokens: float) -> int:
+    """The widest power-of-two group that needs no justification for a context: :func:`kv_group`, or the smallest
+    count whose usable memory holds the weights and one sequence at the context when that is wider (at most
+    :data:`MAX_ACCELERATORS`). A batch that needs a wider group is served there only when that costs less per
+    request than a lower batch within this group (:meth:`.inference.RequestEstimator.accelerators_for`)."""
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    n = 1
+    while n < MAX_ACCELERATORS and not fits(costs, 1, context_tokens, n, usable):
+        n *= 2
+    return min(max(kv_group(costs), n), MAX_ACCELERATORS)
+
+
+def narrower_options(costs: TokenCosts, cal: Calibration, batch: int, context_tokens: float, n: int
+                     ) -> tuple[tuple[int, int], ...]:
+    """The groups a serving engine could use instead when ``batch`` needs ``n`` accelerators, more than
+    :func:`widest_group`: for each power of two ``m`` from the widest group up to ``n / 2``, the largest power-of-two
+    batch below ``batch`` that ``m`` holds, with the smallest count that holds it — ``((b, count), …)``; empty when
+    ``n`` is not wider than the widest group."""
+    widest = widest_group(costs, cal, context_tokens)
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    out: list[tuple[int, int]] = []
+    m = widest
+    while m < n:
+        b = power_of_two_below(batch)
+        while b >= 1 and not fits(costs, b, context_tokens, m, usable):
+            b //= 2
+        if b >= 1:
+            count = 1
+            while not fits(costs, b, context_tokens, count, usable):
+                count *= 2
+            if (b, count) not in out:
+                out.append((b, count))
+        m *= 2
+    return tuple(out)
+
+
 class BatchTooLarge(InputError):
     """No count up to :data:`MAX_ACCELERATORS` holds the batch's KV cache at this context; ``batch`` is the largest
     power-of-two batch that does (:func:`limited_batch`), None when not even one sequence fits."""
@@ -67,6 +114,79 @@ class BatchTooLarge(InputError):
     def __init__(self, message: str, batch: int | None) -> None:
         super().__init__(message)
         self.batch = batch
+
+
+class CheaperBatch(BatchTooLarge):
+    """The batch fits only on a group wider than :func:`widest_group` (``wide`` accelerators), and ``batch`` on
+    ``narrow`` accelerators costs less per request: a serving engine keeps the narrower group and admits fewer
+    sequences (vLLM's scheduler: KV-cache blocks)."""
+
+    def __init__(self, message: str, batch: int, wide: int, narrow: int) -> None:
+        super().__init__(message, batch)
+        self.wide = wide
+        self.narrow = narrow
+
+
+#: Entries a :func:`cheaper_batch` memo holds before it is emptied (contexts, step constants and decisions; a
+#: cache size, not a physical figure).
+CHEAPER_MEMO_SIZE = 8192
+
+
+def cheaper_batch(costs: TokenCosts, cal: Calibration, device: Device, engine: Engine, batch: int, n: int,
+                  input_tokens: float, output_tokens: float, host_w: float,
+                  memo: dict[Any, Any] | None = None) -> CheaperBatch | None:
+    """When ``batch`` needs ``n`` accelerators, more than :func:`widest_group`: a :class:`CheaperBatch` naming the
+    lower batch on a narrower group (:func:`narrower_options`) that costs least per request, if one costs less than
+    ``batch`` on ``n`` (:func:`request_joules`: accelerator energy plus
+    ``host_w`` per accelerator over the request's share of the time; the boundary's idle and PUE terms scale both
+    alike), else None. Without it a context just too long for the batch on 64 accelerators dropped from 64 to 8 and
+    its energy 4× (Claude 3 Haiku on H200 at batch 64: 32,300 tokens 9.4 Wh, 32,600 tokens 2.4 Wh): the energy of a
+    request is now the least of the groups a serving engine could use, and never falls as the request grows.
+
+    ``memo`` (an estimator's) keeps the memory search per context, the step constants per (count, batch) and the
+    decision per request size, so a new request size costs one :func:`.physics.request_energy` call per option."""
+    memo = {} if memo is None else memo
+    if len(memo) >= CHEAPER_MEMO_SIZE:
+        memo.clear()
+    key = (input_tokens, output_tokens, n)
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    ctx = input_tokens + output_tokens
+    options = memo.get(("options", ctx, n))
+    if options is None:
+        options = memo[("options", ctx, n)] = narrower_options(costs, cal, batch, ctx, n)
+    got = None
+    if options:
+        out = max(output_tokens, 1.0)  # a request generates at least one token (a sizing query may give none)
+        best = request_joules(_constants(memo, costs, device, engine, n, batch), n, batch, input_tokens, out, host_w)
+        for b, narrow in options:
+            there = request_joules(_constants(memo, costs, device, engine, narrow, b), narrow, b, input_tokens, out,
+                                   host_w)
+            if there < best:
+                best = there
+                got = CheaperBatch(
+                    f"batch {batch} × {ctx:,.0f} tokens needs {n} × {cal.name} (tensor parallelism wider than the "
+                    f"model's KV heads, each holding copies of the KV cache); batch {b} on {narrow} costs less per "
+                    f"request; accepted: --batch {b}, or --accelerators {n}", b, n, narrow)
+    memo[key] = got
+    return got
+
+
+def _constants(memo: dict[Any, Any], costs: TokenCosts, device: Device, engine: Engine, count: int, seqs: int
+               ) -> RequestConstants:
+    key = ("constants", count, seqs)
+    k = memo.get(key)
+    if k is None:
+        k = memo[key] = request_constants(costs, device, engine, float(count), float(seqs))
+    return k
+
+
+def request_joules(k: RequestConstants, count: float, seqs: float, input_tokens: Num, output_tokens: Num,
+                   host_w: float) -> Num:
+    """Energy of a request [J] that :func:`cheaper_batch` compares: accelerators (:func:`.physics.request_energy`)
+    plus ``host_w`` per accelerator over the request's share of the group's time (floats or arrays)."""
+    acc_j, _, t_step, _ = request_energy(k, input_tokens, output_tokens)
+    return acc_j + host_w * count * t_step * output_tokens / seqs
 
 
 def power_of_two_below(batch: float) -> int:
@@ -133,6 +253,11 @@ def context_limits(costs: TokenCosts, cal: Calibration, batch: int, fixed: int |
     out: list[tuple[float, float, int]] = []
     n = 1
     while n <= MAX_ACCELERATORS and len(out) < LIMITED_COUNTS:
+        # past the KV heads a count is taken without comparing it with a lower batch (CheaperBatch) only for the
+        # contexts whose one sequence needs it (widest_group); listed only when that holds for every context (the
+        # weights alone do not fit n / 2), else such contexts are left to the search
+        if n > kv_group(costs) and fits(costs, 1, 0.0, n // 2, usable):
+            break
         bounds = _context_bounds(costs, batch, n, usable)
         if bounds is not None:
             out.append((*bounds, n))
