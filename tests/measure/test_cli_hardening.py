@@ -131,3 +131,20 @@ def test_a_result_that_cannot_be_written_is_one_line_and_the_run_is_kept(private
     assert f"cannot write the result to standard output ({why})" in line and "runs show" in line
     listed = json.loads(cli("runs", "list", "--json").stdout)
     assert [r["name"] for r in listed] == ["unprinted"]
+
+
+def test_a_run_name_with_terminal_controls_is_printed_escaped(private_home: Path) -> None:
+    """A run's name (``--name``, else the command line) went to the terminal as it was: ``ESC ] 0 ; … BEL`` set the
+    terminal's title, a CR overwrote the row of ``runs list``, and the impact statement carried them too."""
+    name = "train\x1b]0;owned\x07\rX"
+    assert cli("measure", "--name", name, "--", "true").returncode == 0
+    listed = cli("runs", "list")
+    assert listed.returncode == 0, listed.stderr
+    (row,) = [line for line in listed.stdout.splitlines() if "train" in line]
+    assert "train\\x1b]0;owned\\x07\\x0dX" in row
+    run_id = row.split()[0]
+    text = cli("runs", "show", run_id, "--statement").stdout
+    assert "train\\x1b]0;owned\\x07\\x0dX" in text
+    for out in (listed.stdout, text):
+        assert not any(c in out for c in "\x1b\x07\r")
+    assert json.loads(cli("runs", "list", "--json").stdout)[0]["name"] == name  # the record itself is unchanged

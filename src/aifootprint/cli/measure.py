@@ -75,7 +75,7 @@ def runs_list(
     """List stored runs, newest first."""
     if limit < 0:
         raise InputError(f"--limit must be >= 1 (or 0 for all runs), got {limit}")
-    from ..measure.runs import list_row
+    from ..measure.runs import list_row, printable
 
     if store is None:
         from ..measure.store import default_store_path
@@ -98,7 +98,7 @@ def runs_list(
         kwh, dur = r["it_energy_kwh"], r["duration_s"]
         energy = "" if kwh is None else ("~" if r["estimated"] else "") + f"{kwh:.3g}"
         lines.append([str(r["run_id"]), str(r["started"])[5:16], "" if dur is None else f"{dur:.3g}", energy,
-                      str(r["location"] or "WORLD"), str(r["status"]), str(r["name"])])
+                      printable(str(r["location"] or "WORLD")), str(r["status"]), printable(str(r["name"]))])
     widths = [max(len(line[i]) for line in lines) for i in range(6)]
     room = max(8, shutil.get_terminal_size((100, 24)).columns - sum(widths) - 2 * len(widths))
     for n, line in enumerate(lines):

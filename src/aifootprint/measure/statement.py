@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from .runs import printable
 from .store import StoredRun
 
 
@@ -70,7 +71,7 @@ def impact_statement(run: StoredRun, result: Mapping[str, Any]) -> str:
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(h.started_at))
     duration = float(result.get("duration_s", 0.0))
     paragraph = (
-        f"The computation \"{h.name}\" ran for {_duration(duration)} from {started} on {h.host} "
+        f"The computation \"{printable(h.name)}\" ran for {_duration(duration)} from {started} on {h.host} "
         f"({_hardware(result, labels)}). It used {_num(result['it_energy_kwh']):.3g} kWh of electricity at the "
         f"hardware ({comp_text}), {_range(result['energy_kwh'], 'kWh')} including data-centre overhead"
         + (f" (PUE {pue['value']}, {pue['source']})" if pue else "")
