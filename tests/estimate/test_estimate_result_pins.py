@@ -14,7 +14,8 @@ for the A100's NVLink 3 all-reduce rate (gemma-3-27b on A100 +0.95 %) and the cu
 regenerated for KV-cache and recurrent-state traffic read at the HBM copy bandwidth (docs/methodology/inference.md §3
 (w); best estimates −6.0 % to +4.3 %) and data version 2026.12.4; regenerated for closed models' parameter-range
 factors rounded to 5 % steps and best carbon / water at the point values (request_result: low / high −0.28 % to
-+0.46 %, gpt-4o at 9,000 tokens high −0.66 %; claude-sonnet-4 water −0.23 % to −0.27 %; energy best unchanged). It is a
++0.46 %, gpt-4o at 9,000 tokens high −0.66 %; claude-sonnet-4 water −0.23 % to −0.27 %; energy best unchanged); the
+PUE of 1 below the data-centre boundary cites the boundary instead of "user input" (no number changed). It is a
 regression pin of this implementation, not a published figure: a deliberate change of an equation or a default
 regenerates it with ``python tests/estimate/test_estimate_result_pins.py --write`` (and says so in the CHANGELOG).
 """

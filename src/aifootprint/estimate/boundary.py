@@ -41,12 +41,16 @@ HOST_POWER_FALLBACK_SOURCE = "ECO-METHOD (fallback: 1,200 W / 8 GPUs, p5.48xlarg
 
 def site_at(site: Site, boundary: str) -> Site:
     """``site`` as the results at ``boundary`` use it: PUE 1 below the data-centre boundary (no facility overhead is
-    charged there), so its assumptions and warnings do not list a PUE — or a PUE fallback — that is not applied."""
+    charged there), so its assumptions and warnings do not list a PUE — or a PUE fallback — that is not applied, and
+    the PUE's source says why it is 1 (it read "user input" when the user had given none)."""
     if boundary == "datacenter":
         return site
-    from aifootprint.impacts import SiteOverrides
+    from dataclasses import replace
 
-    return site.with_overrides(SiteOverrides(pue=1.0))
+    from aifootprint.impacts.site import Factor
+
+    return replace(site, pue=Factor("pue", 1.0, "-", f"{boundary} boundary: no facility overhead (PUE applies at "
+                                                     "the datacenter boundary)"))
 
 
 def check_boundary(boundary: str) -> str:

@@ -216,7 +216,7 @@ def _static(est: RequestEstimator, shared: _Static | None = None) -> _Static:
     and inputs of ``est``'s own batch are built."""
     from dataclasses import replace
 
-    from aifootprint.impacts import SiteOverrides, assess
+    from aifootprint.impacts import assess
 
     from . import boundary as bd
     from .request_assumptions import band_factor, request_assumptions
@@ -270,7 +270,7 @@ def _static(est: RequestEstimator, shared: _Static | None = None) -> _Static:
     if est.config.boundary == "datacenter":
         impacts = assess(active * (1.0 + bd.IDLE_FRACTION) / 1000.0, site)
     else:  # PUE 1 below the data-centre boundary
-        impacts = assess(active / 1000.0, site.with_overrides(SiteOverrides(pue=1.0)))
+        impacts = assess(active / 1000.0, bd.site_at(site, est.config.boundary))
     return _Static(impacts.facility_energy_kwh * 1000.0, impacts.carbon_g, impacts.water_l,
                    tuple(impacts.assumptions()), tuple(impacts.warnings()), emb, emb_assumptions, emb_warnings,
                    tuple(request_assumptions(est)), tuple(warnings), inputs)
