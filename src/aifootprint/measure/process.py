@@ -188,7 +188,9 @@ WATCHER = ("# aifootprint measure: kills the measured command's processes if mea
            "        if not entry.isdigit() or int(entry) == me: continue\n"
            "        fd = None\n"
            "        try:\n"
-           "            fd = opener(int(entry)) if opener else None\n"
+           "            try: fd = opener(int(entry)) if opener else None\n"
+           "            except OSError as e:\n"
+           "                if e.errno == 3: continue\n"  # ESRCH: gone; else no pidfd here (seccomp): os.kill
            "            with open('/proc/' + entry + '/environ', 'rb') as fh: env = b'\\0' + fh.read()\n"
            "            if mark in env:\n"
            "                hit += 1\n"
