@@ -17,7 +17,7 @@ from .security import AppState, app_state, require_read, require_write
 from .totals import project_totals
 
 RunIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=s.ID_PATTERN)]
-NameQ = Annotated[str | None, Query(min_length=1, max_length=255)]
+NameQ = Annotated[str | None, Query(min_length=1, max_length=255, pattern=s.PRINTABLE_PATTERN)]
 TimeQ = Annotated[float | None, Query(ge=0.0, le=s.MAX_UNIX_S, allow_inf_nan=False)]
 State = Annotated[AppState, Depends(app_state)]
 
@@ -44,7 +44,7 @@ def router() -> APIRouter:
         return project
 
     @api.get("/projects/{name}/totals", tags=["projects"], dependencies=read)
-    def totals(st: State, name: Annotated[str, Path(max_length=100)],
+    def totals(st: State, name: Annotated[str, Path(max_length=100, pattern=s.PRINTABLE_PATTERN)],
                bucket: Annotated[str, Query(pattern="^(hour|day|week)$")] = "day",
                since: TimeQ = None, until: TimeQ = None) -> dict[str, Any]:
         """IT energy, facility energy, carbon and water of the project per hour, day or week (UTC)."""

@@ -41,13 +41,16 @@ MAX_UNIX_S = 4_102_444_800.0
 #: 10 years in seconds: longest run-relative time.
 MAX_T_S = 315_360_000.0
 
+#: Query and path text (host names, device names): printable, no control characters (NUL is refused by PostgreSQL).
+PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+
 #: Project names, run ids and batch ids: a letter or digit, then letters, digits, ``_ . : -``.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=ID_PATTERN)]
 RunId = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 BatchId = Annotated[str, Field(min_length=1, max_length=100, pattern=ID_PATTERN)]
 #: device names as the sensors write them (``gpu:0``, ``cpu:package-0``, ``ram``): printable, no control characters
-Device = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Device = Annotated[str, Field(min_length=1, max_length=100, pattern=PRINTABLE_PATTERN)]
 Text = Annotated[str, Field(max_length=2000)]
 Short = Annotated[str, Field(max_length=200)]
 Unix = Annotated[float, Field(ge=0.0, le=MAX_UNIX_S, allow_inf_nan=False)]
@@ -128,7 +131,18 @@ def _site(name: str) -> InLimit:
 
 
 class Body(BaseModel):
+    """A request body: unknown fields refused, types strict, and no text field holding a NUL character."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Body:
+        # PostgreSQL text cannot hold U+0000: stored there it was a 500 ("internal error"), on SQLite it was kept
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, str) and "\x00" in value:
+                raise _refuse(f"{name}: contains a NUL character (\\u0000); accepted: text without NUL")
+        return self
 
 
 class ProjectIn(Body):

@@ -19,6 +19,7 @@ from ..errors import InputError
 from ..measure.measurement import J_PER_KWH
 from . import schemas as s
 from .models import Project, RequestRow, Run, RunDevice, Sample, UploadBatch, Window
+from .rows import check_rows, device_peaks
 
 if TYPE_CHECKING:
     from ..impacts.site import Site
@@ -223,21 +224,21 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
     if run is not None:
         _check_devices(run_id, batch.samples, stored)
     if is_duplicate_batch(session, run_id, batch.batch_id):
+        check_rows(session, "samples", run_id, batch.samples, batch_applied=True)  # the same rows, or a 409
         return batch_reply(batch.batch_id, len(batch.samples), True)
     if run is None:
         raise ApiError(404, f"no run with id {run_id!r}")
     _check_samples(run, batch.samples, stored)
+    check_rows(session, "samples", run_id, batch.samples, batch_applied=False)
     if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples), run_known=True):
         return batch_reply(batch.batch_id, len(batch.samples), True)
     _insert_ignore(session, Sample, [{"run_id": run_id, "device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
                                       "power_w": x.power_w} for x in batch.samples])
     latest: dict[str, s.SampleIn] = {}
-    peak: dict[str, float] = {}
     for x in batch.samples:
         if x.device not in latest or x.t_s >= latest[x.device].t_s:
             latest[x.device] = x
-        if x.energy_j is not None:
-            peak[x.device] = max(peak.get(x.device, 0.0), x.energy_j)
+    peak = device_peaks(session, run_id, batch.samples)  # the rows stored, not the batch's own claim
     if latest:  # every device is declared (_check_devices): its row exists
         session.connection().execute(_device_update(), [
             {"rid": run_id, "dev": name, "e": peak.get(name, 0.0), "t": last.t_s, "p": last.power_w}
@@ -288,7 +289,9 @@ def _check_samples(run: Run, samples: Sequence[s.SampleIn], stored: Mapping[str,
 
 
 def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[str, Any]:
-    if not _claim_batch(session, run_id, batch.batch_id, "windows", len(batch.windows)):
+    applied = is_duplicate_batch(session, run_id, batch.batch_id)
+    check_rows(session, "windows", run_id, batch.windows, batch_applied=applied)
+    if applied or not _claim_batch(session, run_id, batch.batch_id, "windows", len(batch.windows)):
         return batch_reply(batch.batch_id, len(batch.windows), True)
     _insert_ignore(session, Window, [
         {"run_id": run_id, "name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "energy_j": w.energy_j,
@@ -297,7 +300,9 @@ def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[st
 
 
 def add_requests(session: Session, run_id: str, batch: s.RequestsBatch) -> dict[str, Any]:
-    if not _claim_batch(session, run_id, batch.batch_id, "requests", len(batch.requests)):
+    applied = is_duplicate_batch(session, run_id, batch.batch_id)
+    check_rows(session, "requests", run_id, batch.requests, batch_applied=applied)
+    if applied or not _claim_batch(session, run_id, batch.batch_id, "requests", len(batch.requests)):
         return batch_reply(batch.batch_id, len(batch.requests), True)
     _insert_ignore(session, RequestRow, [{"run_id": run_id, **r.model_dump()} for r in batch.requests])
     return batch_reply(batch.batch_id, len(batch.requests), False)

@@ -173,7 +173,7 @@ def sync_run(store: RunStore, run_id: str, config: UploadConfig, client: ServerC
         for kind, rows in kinds.items():
             for i in range(0, len(rows), size):
                 chunk = rows[i:i + size]
-                http.post(f"/api/v1/runs/{rid}/{kind}", {"batch_id": f"sync-{kind[0]}{i}-{rid}"[:100], kind: chunk})
+                http.post(f"/api/v1/runs/{rid}/{kind}", {"batch_id": _sync_batch_id(kind, i, chunk), kind: chunk})
                 sent += len(chunk)
         if stored.ended_at is not None:
             http.post(f"/api/v1/runs/{rid}/finish", {"ended_at": stored.ended_at, "exit_code": _exit_code(
@@ -181,6 +181,17 @@ def sync_run(store: RunStore, run_id: str, config: UploadConfig, client: ServerC
     finally:
         http.close()
     return {"run_id": rid, "rows": sent, "finished": stored.ended_at is not None}
+
+
+def _sync_batch_id(kind: str, offset: int, chunk: list[dict[str, Any]]) -> str:
+    """A sync batch's id: its offset and a digest of its rows. A run synced again with the same rows sends the same
+    ids (acknowledged, nothing counted twice); one that has grown since (synced while it ran) sends its last chunk
+    under a new id, so the new rows are stored (the offset alone named a grown chunk as the one already applied, and
+    the server dropped its new rows)."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(chunk, sort_keys=True, allow_nan=False).encode()).hexdigest()[:24]
+    return f"sync-{kind[0]}{offset}-{digest}"
 
 
 def server_sink(url: str | None, project: str | None, store_path: str | None = None) -> UploadingStore | None:
