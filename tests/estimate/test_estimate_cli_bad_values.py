@@ -1,8 +1,9 @@
 """Bad values for the estimate and calibrate commands that the CLI-wide fuzz (tests/cli/test_cli_fuzz.py) does not
 cover: a NUL character in a path (os.stat raises ValueError, not OSError: a traceback), a calibration profile whose
 fields contradict its accelerator's datasheet (accepted silently: a fraction of 0.0001 beside 665 TFLOP/s made the
-estimate 6,000× larger), and unbounded counts of `estimate log` (a 400-digit --chunk-rows was accepted). Each must end
-with exit 2 and one line naming the flag or field and what is accepted. In-process through
+estimate 6,000× larger), unbounded counts of `estimate log` (a 400-digit --chunk-rows was accepted), and expert flags
+without --active-params (`--params 8 --experts 8 --active-experts 2` was estimated as a dense 8 B model, the expert
+flags ignored). Each must end with exit 2 and one line naming the flag or field and what is accepted. In-process through
 :func:`aifootprint.cli.main.main` for speed."""
 
 from __future__ import annotations
@@ -78,3 +79,29 @@ def test_estimate_log_counts_are_bounded(tmp_path: Path, flag: str, value: str, 
     err = _one_line_exit_2(["estimate", "log", str(log), "--out", str(tmp_path / "out.csv"), flag, value], capsys)
     assert needle in err, err
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("extra", [["--experts", "8"], ["--experts", "8", "--active-experts", "2"],
+                                   ["--experts", "8", "--active-experts", "2", "--active-params", "8"]])
+def test_expert_flags_need_active_parameters(extra: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    err = _one_line_exit_2(["estimate", "request", "--params", "8", *extra, "--input-tokens", "640",
+                            "--output-tokens", "256"], capsys)
+    assert "--experts 8 describes a mixture of experts, which needs --active-params" in err
+
+
+def test_an_explicit_moe_with_its_active_parameters_is_estimated_as_one(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["estimate", "request", "--params", "8", "--input-tokens", "640", "--output-tokens", "256", "--json"]
+    assert main([*base, "--active-params", "2", "--experts", "8", "--active-experts", "2"]) == 0
+    moe = capsys.readouterr().out
+    assert main(base) == 0
+    dense = capsys.readouterr().out
+    assert '"value": "2"' in moe and moe != dense
+
+
+def test_the_architecture_refuses_routing_without_active_parameters() -> None:
+    from aifootprint.errors import InputError
+    from aifootprint.estimate.arch import Architecture
+
+    with pytest.raises(InputError, match="2 of 8 experts per token needs active_params_b below total_params_b"):
+        Architecture("custom", 8.0, experts=8, active_experts=2)
+    assert Architecture("custom", 8.0, 2.0, experts=8, active_experts=2).active_params_b == 2.0

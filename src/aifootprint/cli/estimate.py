@@ -94,11 +94,16 @@ def _check_shape(params: float, active: float | None, layers: int | None, d_mode
                  active_experts: int | None) -> None:
     """Refuse an explicit shape the estimate would not use as given: part of the shape without --layers and
     --d-model (the rest would be the default shape, and the result flagged "default shape used"), a shape whose
-    12 × layers × d_model² is not within :data:`SHAPE_RATIO_RANGE` of the parameter count, and --active-experts
-    without --experts."""
+    12 × layers × d_model² is not within :data:`SHAPE_RATIO_RANGE` of the parameter count, --active-experts
+    without --experts, and --experts without --active-params below --params (it was estimated as a dense model:
+    the expert flags were ignored)."""
     if active_experts is not None and experts is None:
         raise InputError(f"--active-experts {active_experts} needs --experts (the experts per MoE layer it is a "
                          "share of); give both, or neither for a dense model")
+    if experts is not None and (active is None or active >= params):  # else the model is estimated as dense
+        raise InputError(f"--experts {experts} describes a mixture of experts, which needs --active-params (the "
+                         f"parameters used per token) below --params {params:g}; accepted: --params with "
+                         "--active-params (and --experts / --active-experts), or no expert flags for a dense model")
     partial = {"--layers": layers, "--d-model": d_model, "--heads": heads, "--kv-heads": kv_heads,
                "--head-dim": head_dim, "--vocab": vocab}
     given = [flag for flag, v in partial.items() if v is not None]

@@ -115,6 +115,11 @@ class Architecture:
         if self.active_experts is not None and (self.experts is None or self.active_experts > self.experts):
             raise InputError(f"active_experts ({self.active_experts}) needs experts and must be at most experts "
                              f"({self.experts})")
+        if (self.experts and self.active_experts and self.active_experts < self.experts
+                and (self.active_params_b or self.total_params_b) >= self.total_params_b):
+            raise InputError(f"{self.active_experts} of {self.experts} experts per token needs active_params_b below "
+                             f"total_params_b ({self.total_params_b:g} B); without it the model would be estimated "
+                             "as dense")
 
 
 def default_shape(total_params_b: float) -> tuple[int, int, int, int, int]:
