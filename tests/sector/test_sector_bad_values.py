@@ -184,3 +184,15 @@ def test_draws_have_one_range_across_the_sector_commands(command: list[str], dra
     assert "--draws" in err and "accepted: 100 to 10,000,000" in err, err
     assert not (tmp_path / "site").exists() and not (tmp_path / "r.html").exists()
 
+
+
+@pytest.mark.parametrize(("amount", "says"), [(["0", "TWh"], "(zero: nothing to compare)"),
+                                              (["1e-400", "TWh"], "(zero: nothing to compare)"),
+                                              (["1e-6", "Wh"], "no reference amount at a readable multiple")])
+def test_compare_says_why_nothing_is_listed(amount: list[str], says: str, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """It said "(no reference amounts available)" for 0 TWh and 1 µWh, though the references are there."""
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["compare", *amount]) == 0
+    out = capsys.readouterr().out
+    assert says in out and "no reference amounts available" not in out

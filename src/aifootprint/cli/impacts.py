@@ -29,8 +29,8 @@ def impacts(
                                                               help="Grid intensity [gCO2e/kWh].",
                                                               callback=in_range("--intensity-g-per-kwh"))] = None,
     market_intensity_g_per_kwh: Annotated[float | None, typer.Option(
-        "--market-intensity-g-per-kwh", help="Market-based factor [gCO2e/kWh] (e.g. the operator's published one).")
-    ] = None,
+        "--market-intensity-g-per-kwh", help="Market-based factor [gCO2e/kWh] (e.g. the operator's published one).",
+        callback=in_range("--market-intensity-g-per-kwh"))] = None,
     intensity_profile: Annotated[str | None, typer.Option("--intensity-profile", help="Hourly grid intensity CSV "
                                                           "(timestamp,intensity_g_per_kwh); with --at, that hour's "
                                                           "value, else the profile's time-weighted mean.")] = None,

@@ -248,8 +248,11 @@ def compare(
         bullets.add_row("  •", line)
     if eqs:
         console.print(bullets)
-    if not eqs:
-        console.print("  (no reference amounts available)")
+    if not eqs:  # the references exist: this amount is zero, or too small for any to read as a multiple
+        console.print("  (zero: nothing to compare)" if q.value == 0 else
+                      "  (no reference amount at a readable multiple: per-use ones are shown from 1/1,000 to "
+                      "1,000,000 times, annual ones from a millionth; see `aifootprint data show equivalences`)"
+                      if q.kind in ("energy", "power") else "  (no reference amounts available)")
 
 
 def report(
