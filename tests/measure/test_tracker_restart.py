@@ -3,10 +3,14 @@ only at ``stop()`` is still said in the result."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 from aifootprint.measure.leases import DeviceLeases
 from aifootprint.measure.measurement import Measurement
+from aifootprint.measure.sensors.base import Reading
 from aifootprint.measure.sensors.discovery import Discovery
 from aifootprint.measure.sensors.fake import FakeOptions, FakeSensor
 from aifootprint.measure.store import RunStore
@@ -79,8 +83,6 @@ def test_a_store_that_fails_at_stop_is_said_in_the_result(tmp_path: Path) -> Non
 
 
 def _stop_from_threads(tracker: Tracker, n: int) -> tuple[list[Measurement], list[Exception]]:
-    import threading
-
     results: list[Measurement] = []
     errors: list[Exception] = []
 
@@ -105,3 +107,44 @@ def test_stop_called_from_several_threads_at_once_returns_one_result() -> None:
         tracker = Tracker(TrackerConfig(store=False), sensors=[FakeSensor("gpu:0", "gpu", 100.0)]).start()
         results, errors = _stop_from_threads(tracker, 3)
         assert errors == [] and len(results) == 3 and all(r is results[0] for r in results)
+
+
+class _HangsOnDemand(FakeSensor):
+    """A GPU whose reads block while ``hang`` is set, until ``release`` (a driver call stuck across a stop())."""
+
+    def __init__(self) -> None:
+        super().__init__("gpu:1", "gpu", 100.0, options=FakeOptions(physical_id="fake:hangs"))
+        self.hang, self.hanging, self.release = False, threading.Event(), threading.Event()
+
+    def read(self) -> Reading:
+        if self.hang:
+            self.hanging.set()
+            self.release.wait(30)
+        return super().read()
+
+    read_full = read
+
+
+def test_a_sampler_left_behind_in_a_hung_read_writes_nothing_into_the_next_run(tmp_path: Path) -> None:
+    """``stop()`` leaves a sampler stuck in a hung read behind. When the read returned during the tracker's next
+    run, its reading was queued into that run: the stored samples of the new run got a row with the old run's
+    cumulative energy (108 J in a run of 70 J)."""
+    store = tmp_path / "runs.sqlite"
+    hung = _HangsOnDemand()
+    tracker = Tracker(TrackerConfig(hz=20.0, store_path=str(store)), sensors=[hung, FakeSensor("gpu:0", "gpu", 50.0)])
+    tracker.start()
+    time.sleep(0.3)
+    hung.hang = True
+    assert hung.hanging.wait(10)
+    tracker.stop()
+    hung.hang = False
+    tracker.start()
+    time.sleep(0.2)
+    hung.release.set()  # the first run's sampler returns now, in the second run
+    time.sleep(0.3)
+    result = tracker.stop()
+    (energy_j,) = [d.energy_j for d in result.devices if d.device == "gpu:1"]
+    with sqlite3.connect(store) as db:
+        stored = [e for (e,) in db.execute("SELECT energy_j FROM samples WHERE run_id = ? AND device = 'gpu:1' "
+                                           "ORDER BY rowid", (tracker.run_id,))]
+    assert stored == sorted(stored) and max(stored) <= energy_j + 1e-6

@@ -198,7 +198,7 @@ class Sampling:
         missed ticks), and a store write at the last tick before ``flush_s`` has passed since the previous write:
         samples wait at most ``flush_s`` (on the grid) before they are committed, whatever the tick."""
         hz_s, flush_s = 1.0 / self.config.hz, self.config.flush_s
-        stop, clock, sample = self._stop, self._clock, self._sample_now
+        stop, clock, sample, run_id = self._stop, self._clock, self._sample_now, self.run_id
         self._guarded_sample()
         deadline = write_by = clock()  # the first tick writes the run's header and first samples
         while True:
@@ -220,7 +220,8 @@ class Sampling:
             if write:
                 write_by = deadline + flush_s
                 self._write_tick()
-        self._guarded_sample()
+        if self.run_id == run_id:  # (not when this thread, left behind in a hung read, wakes in a later run)
+            self._guarded_sample()
 
     def _write_tick(self) -> None:
         """Fold the queued readings in and write the store (never waits for its lock)."""
@@ -266,6 +267,7 @@ class Sampling:
         else:  # a quarter tick of slack: a tick is never early, but float sums are not exact
             due = now + 0.25 * self._tick_s
         readings: list[tuple[_Track, float, float, Reading | BaseException]] = []
+        pending = self._pending  # this run's: a sampler left behind in a hung read queues nothing into the next run
         for tr in self._tracks:
             if not tr.owned or tr.reading_since is not None or (due is not None and due - tr.read_at < tr.period_s):
                 continue
@@ -278,7 +280,7 @@ class Sampling:
             tr.reading_since = None
             readings.append((tr, begun, clock(), got))
         # no lock: a deque's append is atomic, and _fold pops under the lock
-        self._pending.append((readings, 0.0 if readings else clock()))
+        pending.append((readings, 0.0 if readings else clock()))
         if self._listeners or not self.config.background:
             with self._lock:
                 if self.running:  # not a sampler left behind in a hung read after stop()

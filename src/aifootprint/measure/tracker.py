@@ -157,7 +157,7 @@ class Tracker(Sampling):
             self.notes, self.details, self.assumptions, self.window_results = [], [], [], []
             self._tracks, self._writer, self._windows = [], None, {}
             self._gpus_opened = self._gpus_read = None
-            self._pending.clear()
+            self._pending = deque()  # (a new one: see Sampling._sample_now)
             try:
                 self._begin()
             except BaseException:
