@@ -31,6 +31,8 @@ def test_more_output_never_costs_less_at_the_default_batch() -> None:
     notice = res.warnings[0]
     assert notice.code == "batch-limited" and "costs less per request" in notice.message
     assert res.values["energy_wh"].best == pytest.approx(short.energy_wh, rel=1e-12)
+    batch = next(a for a in res.assumptions if a.name == "batch")
+    assert batch.value == 32 and batch.source.startswith("lowered from 64: the KV cache did not fit, or only on")
 
 
 def test_more_input_never_costs_less_on_a_wide_group() -> None:

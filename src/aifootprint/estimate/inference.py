@@ -474,8 +474,8 @@ class RequestEstimator:
 
             v = RequestEstimator(self.model, replace(self.config, batch=batch), self.registry, site=self.site())
             v._provider_note = self._provider_note  # the site is the parent's, and so is its notice
-            v._batch_source = (f"lowered from {self.config.batch} to fit the KV cache (notice batch-limited; "
-                               "vLLM scheduler, KV-cache blocks)")
+            v._batch_source = (f"lowered from {self.config.batch}: the KV cache did not fit, or only on a wider, "
+                               "costlier group (notice batch-limited; vLLM scheduler, KV-cache blocks)")
             v._lowered_from = self  # its Monte Carlo is this one's (request_result.ResultCache)
             self._variants[key] = v
         return v
