@@ -129,7 +129,7 @@ def test_request_with_a_full_shape_is_not_flagged_default(capsys: pytest.Capture
     assert "default shape used" not in capsys.readouterr().out
     # a MoE's total parameters may exceed its dense shape many times (DeepSeek-V3: 17.8 x)
     assert main([*REQ, "--params", "671", "--layers", "61", "--d-model", "7168", "--experts", "256",
-                 "--active-experts", "8"]) == 0
+                 "--active-experts", "8", "--active-params", "37"]) == 0
     capsys.readouterr()
 
 
