@@ -196,3 +196,63 @@ def test_compare_says_why_nothing_is_listed(amount: list[str], says: str, capsys
     assert main(["compare", *amount]) == 0
     out = capsys.readouterr().out
     assert says in out and "no reference amounts available" not in out
+
+
+LONG = """[scenario]
+name = "long"
+model = "trajectory"
+years = { start = 1901, end = 2100 }
+
+[inputs.facility_energy_twh]
+by_year = { 1901 = { range = [1, 2] }, 2100 = { range = [100, 1000] } }
+unit = "TWh/yr"
+source = "assumption"
+"""
+
+
+def test_draws_that_cannot_fit_in_memory_are_refused_before_the_run(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """200 years at 10,000,000 draws (both accepted alone) ended in a MemoryError traceback."""
+    from aifootprint.sector.memory import BYTES_PER_DRAW_YEAR, _available_bytes
+
+    available = _available_bytes()
+    if available is None or available >= 10_000_000 * 200 * BYTES_PER_DRAW_YEAR:
+        pytest.skip("no /proc/meminfo, or more than 160 GB available: the run would fit")
+    path = tmp_path / "long.toml"
+    path.write_text(LONG, encoding="utf-8")
+    err = _one_line_exit_2(["scenario", "run", str(path), "--draws", "10000000", "--csv"], capsys)
+    assert "10,000,000 draws × 200 scenario years do not fit in memory (about 160.0 GB" in err
+    assert "accepted here: at most" in err and "--draws" in err
+
+
+def test_memory_check_reads_the_available_memory(tmp_path: Path) -> None:
+    from aifootprint.errors import InputError
+    from aifootprint.sector.memory import check_memory
+
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       8000000 kB\nMemAvailable:   1000000 kB\n", encoding="ascii")
+    check_memory(100_000, 100, meminfo=str(meminfo))  # 0.8 GB of 1.024 GB
+    with pytest.raises(InputError, match=r"200,000 draws × 100 scenario years .* 1\.0 GB is available; accepted "
+                                         r"here: at most 128,000 draws"):
+        check_memory(200_000, 100, meminfo=str(meminfo))
+    check_memory(10**9, 200, meminfo=str(tmp_path / "none"))  # unreadable: no check
+
+
+def test_a_memory_error_during_the_run_is_one_line(tmp_path: Path) -> None:
+    """Under an address-space limit the run fails past the estimate: still exit 2 and one line."""
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "long.toml"
+    path.write_text(LONG, encoding="utf-8")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    cli = [sys.executable, "-c", "from aifootprint.cli.main import run; run()"]
+    out = subprocess.run([*cli, "scenario", "run", str(path), "--draws", "1000000", "--csv"], capture_output=True,
+                         text=True, timeout=120, preexec_fn=limit)
+    assert out.returncode == 2, out.stderr[-2000:]
+    err = out.stderr.strip()
+    assert "Traceback" not in err and len(err.splitlines()) == 1 and "do not fit in memory" in err, err

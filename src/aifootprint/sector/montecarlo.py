@@ -406,6 +406,17 @@ def run(scenario: Scenario | Prepared, draws: int = DEFAULT_DRAWS, seed: int = D
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise InputError(f"seed must be an integer in 0..2**63-1, got {seed!r}")
     prepared = scenario if isinstance(scenario, Prepared) else prepare(scenario, registry)
+    from .memory import check_memory, too_big
+
+    check_memory(draws, len(prepared.scenario.years))
+    try:
+        return _run(prepared, draws, seed, progress, sensitivity)
+    except MemoryError:  # an estimate below what the run needed: still one line, not a traceback
+        raise InputError(too_big(draws, len(prepared.scenario.years), None)) from None
+
+
+def _run(prepared: Prepared, draws: int, seed: int, progress: Callable[[int, int], None] | None,
+         sensitivity: bool) -> RunResult:
     names = prepared.uncertain
     streams = _streams(seed, len(names), draws)
     chunks: dict[str, list[FloatArray]] = {}
