@@ -63,6 +63,9 @@ def load_intensity_profile(path: Path | str) -> IntensityProfile:
         header = [h.strip() for h in next(reader, [])]
         if header != ["timestamp", "intensity_g_per_kwh"]:
             raise InputError(f"{p}:1: header must be 'timestamp,intensity_g_per_kwh', got {','.join(header)!r}")
+        from .site import OVERRIDE_RANGES
+
+        low, high, unit = OVERRIDE_RANGES["intensity_g_per_kwh"]
         for lineno, cells in enumerate(reader, start=2):
             if not cells or all(not c.strip() for c in cells):
                 continue
@@ -74,8 +77,9 @@ def load_intensity_profile(path: Path | str) -> IntensityProfile:
                 v = float(cells[1])
             except ValueError:
                 raise InputError(f"{where}: intensity {cells[1]!r} is not a number") from None
-            if not (math.isfinite(v) and v >= 0):
-                raise InputError(f"{where}: intensity must be a finite number >= 0, got {v}")
+            if not (math.isfinite(v) and low <= v <= high):  # the range of --intensity-g-per-kwh, per row
+                raise InputError(f"{where}: intensity must be a number from {low:g} to {high:g} {unit}, got "
+                                 f"{cells[1].strip()[:40]}")
             if times and t <= times[-1]:
                 raise InputError(f"{where}: timestamps must increase (this one is not after the previous line)")
             times.append(t)
