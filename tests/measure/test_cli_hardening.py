@@ -118,11 +118,12 @@ def test_process_tree_walk_is_library_code(tmp_path: Path) -> None:
     (">/dev/full", 0, 1, "No space left on device"),  # an OSError traceback
     (">/dev/full", 3, 3, "No space left on device"),  # the command's own failure is kept
 ])
-def test_a_result_that_cannot_be_written_is_one_line_and_the_run_is_kept(private_home: Path, redirect: str,
-                                                                         child_code: int, code: int, why: str) -> None:
+@pytest.mark.parametrize("output", ["--json", "--hz=10"])  # --hz=10: the human tables (rich wrote them to nowhere
+def test_a_result_that_cannot_be_written_is_one_line_and_the_run_is_kept(  # with stdout closed: exit 0, silent)
+        private_home: Path, redirect: str, child_code: int, code: int, why: str, output: str) -> None:
     if redirect == ">/dev/full" and not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full")
-    command = " ".join([*CLI, "measure", "--json", "--name", "unprinted", "--", "sh", "-c", f"'exit {child_code}'"])
+    command = " ".join([*CLI, "measure", output, "--name", "unprinted", "--", "sh", "-c", f"'exit {child_code}'"])
     done = subprocess.run(f"{command} {redirect}", shell=True, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "AIFOOTPRINT_SENSORS": "fake"})
     assert done.returncode == code, done.stderr
@@ -148,3 +149,13 @@ def test_a_run_name_with_terminal_controls_is_printed_escaped(private_home: Path
     for out in (listed.stdout, text):
         assert not any(c in out for c in "\x1b\x07\r")
     assert json.loads(cli("runs", "list", "--json").stdout)[0]["name"] == name  # the record itself is unchanged
+
+
+def test_the_command_line_in_the_inputs_line_is_printed_escaped(private_home: Path) -> None:
+    """The human view's ``inputs: command=...`` line wrote the user's command line to the terminal as it was (ESC,
+    BEL and CR included); it is escaped as a run's name is (``measure.runs.printable``)."""
+    done = cli("measure", "--name", "plain", "--", "sh", "-c", "true", "x\x1b]0;owned\x07\rY")
+    assert done.returncode == 0, done.stderr
+    (line,) = [line for line in done.stdout.splitlines() if "command=" in line]
+    assert not any(c in done.stdout for c in "\x1b\x07\r")
+    assert "x\\x1b]0;owned\\x07\\x0dY" in line

@@ -275,6 +275,8 @@ def run(argv: Sequence[str]) -> int:
         if opts["json"]:
             sys.stdout.write(out.to_json() + "\n")
             sys.stdout.flush()
+        elif sys.stdout is None:  # closed (`>&-`): rich would write the tables to nowhere and exit 0
+            raise ValueError("standard output is closed")
         else:
             human(out, f"measured footprint of run {tracker.run_id}")
     except (OSError, ValueError, AttributeError) as exc:  # stdout closed (None), full (/dev/full), a closed pipe

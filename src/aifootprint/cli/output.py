@@ -105,9 +105,11 @@ def emit(result: Result, as_json: bool, title: str | None = None) -> None:
         table.add_row(escape(key), escape(format_value(value)))
     console.print(table)
     inputs = data.get("inputs") or {}
-    if inputs:
+    if inputs:  # the user's own words (measure's command line): their control characters escaped, not sent
+        from ..measure.runs import printable
+
         shown = (f"{k}={format_value(v)}" for k, v in inputs.items() if v not in (None, ""))
-        console.print(escape("inputs: " + ", ".join(shown)))
+        console.print(escape(printable("inputs: " + ", ".join(shown))))
     if result.assumptions:
         at = Table(title="assumptions and sources", show_header=True, header_style="bold")
         for col in ("name", "value", "unit", "source"):
