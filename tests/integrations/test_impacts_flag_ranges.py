@@ -32,5 +32,5 @@ def test_profile_row_out_of_range_names_the_file_line_and_range(value: str, tmp_
                     encoding="utf-8")
     assert main(["impacts", "--energy-kwh", "1", "--intensity-profile", str(path)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"error: {path}:3: intensity must be a number from 0 to 2000 gCO2e/kWh, got "), err
+    assert err.startswith(f"error: {path}:3: intensity must be a finite number >= 0 and <= 2000 gCO2e/kWh, got "), err
     assert "inf" not in err and len(err.splitlines()) == 1

@@ -78,8 +78,8 @@ def load_intensity_profile(path: Path | str) -> IntensityProfile:
             except ValueError:
                 raise InputError(f"{where}: intensity {cells[1]!r} is not a number") from None
             if not (math.isfinite(v) and low <= v <= high):  # the range of --intensity-g-per-kwh, per row
-                raise InputError(f"{where}: intensity must be a number from {low:g} to {high:g} {unit}, got "
-                                 f"{cells[1].strip()[:40]}")
+                raise InputError(f"{where}: intensity must be a finite number >= {low:g} and <= {high:g} {unit}, "
+                                 f"got {cells[1].strip()[:40]}")
             if times and t <= times[-1]:
                 raise InputError(f"{where}: timestamps must increase (this one is not after the previous line)")
             times.append(t)
