@@ -98,7 +98,7 @@ def test_estimator_constants_are_the_uncached_physics() -> None:
     for cfg in (RequestConfig(), RequestConfig(accelerators=2, batch=8), RequestConfig(engine="cuda-graph")):
         for model in ("llama-3.1-70b", "qwen3-30b-a3b", "gpt-4o"):
             est = RequestEstimator(model, cfg)
-            for fits, _, n, _ in est._sizes:
+            for fits, _, n, _, _ in est._sizes:
                 i = min(fits, 4000.0) // 2
                 o = min(fits, 4000.0) - i
                 assert o >= 1

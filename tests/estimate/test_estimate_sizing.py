@@ -37,7 +37,7 @@ def _fast(est: RequestEstimator, ctx: float) -> int | None:
 @pytest.mark.parametrize("key", sorted(_EST))
 def test_counts_at_every_limit(key: tuple[str, int]) -> None:
     est = _EST[key]
-    for fits, too_big, _, _ in est._sizes:
+    for fits, too_big, _, _, _ in est._sizes:
         for ctx in (fits, fits - 0.5, fits + 0.5, too_big, too_big + 0.25, too_big + 1.0):
             if ctx >= 1.0:
                 assert _fast(est, ctx) == _exact(est, ctx), (key, ctx)

@@ -124,10 +124,12 @@ class RequestEstimator:
         "_context_max",
         "_counts",
         "_datacenter",
+        "_fit",
         "_fixed_n",
         "_host_w",
         "_idle_fraction",
         "_kv_group",
+        "_limited",
         "_lowered_from",
         "_memory_needed_bytes",
         "_notices",
@@ -139,8 +141,10 @@ class RequestEstimator:
         "_request_constants",
         "_request_energy",
         "_results",
+        "_root",
         "_site",
         "_sizes",
+        "_sizing",
         "_too_large",
         "_variants",
         "cal",
@@ -159,12 +163,13 @@ class RequestEstimator:
         the config (see :meth:`site`)."""
         # the physics loads with the first estimator, not with this module (import time, issue 12)
         from . import boundary as bd
+        from . import sizing
         from .arch import token_costs
         from .config import RequestConfig
         from .engines import engine_calibration, engine_costs, engine_profile
         from .models import ResolvedModel, native_precision, resolve
         from .physics import request_constants, request_energy
-        from .sizing import accelerators_needed, context_limits, kv_group, memory_needed_bytes
+        from .sizing import FitBounds, context_limits, kv_group, memory_needed_bytes
 
         self.config = config if config is not None else RequestConfig()
         self.registry = registry
@@ -197,6 +202,9 @@ class RequestEstimator:
         self._batch_f = float(self.config.batch)
         self._batch_source = ""  # set on an estimator whose batch sizing lowered (at_batch)
         self._lowered_from: RequestEstimator | None = None  # and the estimator it was lowered from
+        #: (input, output) → the lower-batch estimator that served it and its notice batch-limited (result)
+        self._limited: dict[tuple[float, float], tuple[RequestEstimator, Notice]] = {}
+        self._root: RequestEstimator | None = None  # a _variant copy's estimator (its lowered batches are that one's)
         self._too_large: dict[float, InputError] = {}  # contexts no count holds at this batch (sizing.BatchTooLarge)
         self._counts: dict[float, int] = {}  # context → count outside the limits (shared with the _variant copies)
         #: sizing.cheaper_batch's memo, for requests whose count is wider than the KV heads (decided on the best
@@ -210,16 +218,21 @@ class RequestEstimator:
         # functions of the per-request path, bound here so that this module need not import their modules
         self._request_constants = request_constants
         self._request_energy = request_energy
-        self._accelerators_needed = accelerators_needed
+        #: sizing.fits per (batch, count) kept as context bounds: the searches past the precomputed limits take it
+        #: (shared with the _variant and lowered-batch copies: the same memory)
+        self._fit = FitBounds(self.costs, self.cal)
+        self._accelerators_needed = self._fit.accelerators_needed  # sizing.accelerators_needed, on those bounds
         self._memory_needed_bytes = memory_needed_bytes
+        self._sizing = sizing  # cheaper_batch and limited_notice, on the per-request path without an import there
         self._kv_group = kv_group(self.costs)
         # the token costs the physics runs on (a closed model's low/high variant: _variant), and everything of the
         # physics that depends only on them and the accelerator count, per count (physics.request_constants)
         self._physics_costs = self.costs
         self._plans: dict[int, RequestConstants] = {}
-        #: (fits, too_big, n, constants): the contexts that need n accelerators without evaluating the memory
-        #: (sizing.context_limits; a forced count: those that fit its physical memory), with the physics of n
-        self._sizes = tuple((fits, too_big, n, self._plan(n)) for fits, too_big, n
+        #: (fits, too_big, n, constants, contested): the contexts that need n accelerators without evaluating the
+        #: memory (sizing.context_limits; a forced count: those that fit its physical memory), with the physics of
+        #: n, and whether a lower batch may cost less there (sizing.cheaper_batch: _contest)
+        self._sizes = tuple((fits, too_big, n, self._plan(n), contested) for fits, too_big, n, contested
                             in context_limits(self.costs, self.cal, self._batch, self._fixed_n))
         self._context_max = float(self.model.context_length or _INF)
         self._datacenter = self.config.boundary == "datacenter"
@@ -284,8 +297,10 @@ class RequestEstimator:
         ctx = input_tokens + output_tokens
         if ctx > self._context_max:
             raise context_error(self.model.key, self._context_max, input_tokens, output_tokens)
-        for fits, too_big, n, plan in self._sizes:
+        for fits, too_big, n, plan, contested in self._sizes:
             if ctx <= fits:
+                if contested:
+                    self._contest(input_tokens, output_tokens, n)
                 return n, plan
             if ctx < too_big:
                 break
@@ -300,14 +315,18 @@ class RequestEstimator:
         if n is None:
             n = self._searched(input_tokens + output_tokens)
             if n > self._kv_group:  # wider than the KV heads: served so only if no lower batch costs less
-                from .sizing import cheaper_batch
-
-                lower = cheaper_batch(self.costs, self.cal, self.device, self.engine, self._batch, n,
-                                      float(input_tokens), float(output_tokens), self._host_w, self._contested)
-                if lower is not None:
-                    raise lower.with_traceback(None)
+                self._contest(input_tokens, output_tokens, n)
             return n
         return self._forced(input_tokens + output_tokens, n)
+
+    def _contest(self, input_tokens: float, output_tokens: float, n: int) -> None:
+        """Raise :class:`.sizing.CheaperBatch` when a lower batch on a narrower group costs less per request than
+        this batch on ``n`` accelerators, wider than the KV heads (:func:`.sizing.cheaper_batch`, kept per size)."""
+        lower = self._sizing.cheaper_batch(self.costs, self.cal, self.device, self.engine, self._batch, n,
+                                           float(input_tokens), float(output_tokens), self._host_w, self._contested,
+                                           self._fit)
+        if lower is not None:
+            raise lower.with_traceback(None)
 
     def _searched(self, ctx: float) -> int:
         """The smallest power of two that holds the batch at ``ctx`` (:func:`.sizing.accelerators_needed`), kept."""
@@ -377,7 +396,9 @@ class RequestEstimator:
         try:
             n, plan = self._sized(input_tokens, output_tokens)
         except InputError as exc:  # sizing.BatchTooLarge: the context holds fewer sequences; as a serving engine, at
-            return self._at_batch(exc).estimate(input_tokens, output_tokens)  # the batch that fits (kept per context)
+            lower = self._at_batch(exc)  # the batch that fits (kept per context)
+            exc.__traceback__ = None  # kept by the sizing memos: not with this call's frames (and all they hold)
+            return lower.estimate(input_tokens, output_tokens)
         o = float(output_tokens)
         acc_j, dec_j, t_step, latency = self._request_energy(plan, float(input_tokens), o)  # physics.request_energy
         if dec_j > acc_j:
@@ -416,8 +437,10 @@ class RequestEstimator:
 
             v = copy(self)
             v._physics_costs = engine_costs(token_costs(arch, self.precision), self.config.engine)
-            v._plans, v._variants, v._results, v._too_large = {}, {}, None, {}
-            v._sizes = tuple((fits, too_big, n, v._plan(n)) for fits, too_big, n, _ in self._sizes)
+            v._plans, v._variants, v._results, v._too_large, v._limited = {}, {}, None, {}, {}
+            v._root = self
+            v._sizes = tuple((fits, too_big, n, v._plan(n), contested) for fits, too_big, n, _, contested
+                             in self._sizes)
             self._variants[arch] = v
         return v
 
@@ -433,27 +456,31 @@ class RequestEstimator:
 
             cache = self._results = ResultCache(self)
         try:
+            limited = self._limited.get((input_tokens, output_tokens))
+        except TypeError:  # an unhashable size (a 0-d array): not kept
+            limited = None
+        if limited is not None:  # a size served at a lower batch before: that estimator, the same notice
+            res = limited[0].result(input_tokens, output_tokens)
+            out = object.__new__(type(res))  # dataclasses.replace without its field-by-field __init__ (per request)
+            out.__dict__.update(res.__dict__, warnings=(limited[1], *res.warnings))
+            return out
+        try:
             self._sized(input_tokens, output_tokens)  # precomputed limits: µs
         except InputError as exc:
-            from dataclasses import replace
-
-            from aifootprint.notice import Notice
-
-            from .sizing import MAX_ACCELERATORS, CheaperBatch
-
             lower = self._at_batch(exc)
+            exc.__traceback__ = None  # kept by the sizing memos: not with this call's frames (and all they hold)
             res = lower.result(input_tokens, output_tokens)
-            where = (f"fits only on {exc.wide} × {self.cal.name}, wider than the model's KV heads (each accelerator "
-                     f"then holds copies of the cache); estimated at batch {lower.config.batch} on {exc.narrow}, "
-                     "which costs less per request" if isinstance(exc, CheaperBatch) else
-                     f"does not fit on up to {MAX_ACCELERATORS} × {self.cal.name} (tensor parallelism wider than "
-                     f"the model's KV heads holds copies of the cache); estimated at batch {lower.config.batch}, "
-                     "the largest power of two that fits")
-            notice = Notice(
-                "batch-limited", f"batch {self.config.batch} × {input_tokens + output_tokens:,.0f} tokens: the KV "
-                f"cache {where} (a serving engine admits only the sequences whose KV-cache blocks fit)",
-                subject="batch", source="vLLM scheduler (KV-cache blocks)")
-            return replace(res, warnings=(notice, *res.warnings))
+            notice = self._sizing.limited_notice(exc, self.config.batch, input_tokens + output_tokens, self.cal.name,
+                                                 lower.config.batch)
+            out = object.__new__(type(res))  # dataclasses.replace without its field-by-field __init__ (per request)
+            out.__dict__.update(res.__dict__, warnings=(notice, *res.warnings))
+            if len(self._limited) >= LIMITED_CACHE_SIZE:
+                self._limited.clear()
+            try:  # noqa: SIM105 (contextlib.suppress: an import on the per-request path)
+                self._limited[(input_tokens, output_tokens)] = (lower, notice)
+            except TypeError:  # an unhashable size: not kept
+                pass
+            return out
         return cache.result(input_tokens, output_tokens)
 
     def _at_batch(self, exc: InputError) -> RequestEstimator:
@@ -466,7 +493,14 @@ class RequestEstimator:
         return self.at_batch(int(batch))
 
     def at_batch(self, batch: int) -> RequestEstimator:
-        """The same estimator at a batch lowered to fit the KV cache (kept; its ``batch`` assumption says so)."""
+        """The same estimator at a batch lowered to fit the KV cache (kept; its ``batch`` assumption says so). A
+        :meth:`_variant` copy, which gives point estimates only, takes that of the estimator that the one it copies
+        was first lowered from (the same model, configuration but the batch, and site: the same point estimates)."""
+        top = self._root
+        if top is not None:
+            while top._lowered_from is not None:
+                top = top._lowered_from
+            return top.at_batch(batch)
         key = ("batch", batch)
         v = self._variants.get(key)
         if v is None:
@@ -477,10 +511,15 @@ class RequestEstimator:
             v._batch_source = (f"lowered from {self.config.batch}: the KV cache did not fit, or only on a wider, "
                                "costlier group (notice batch-limited; vLLM scheduler, KV-cache blocks)")
             v._lowered_from = self  # its Monte Carlo is this one's (request_result.ResultCache)
+            if v.costs == self.costs and v.cal == self.cal:  # the same memory: the same fits bounds, kept once
+                v._fit.share(self._fit)
             self._variants[key] = v
         return v
 
 
+#: Request sizes an estimator remembers as served at a lower batch, with their notice (:meth:`RequestEstimator.result`:
+#: the sizing and the notice's text not done again; emptied when full). A cache size, not a physical figure.
+LIMITED_CACHE_SIZE = 4096
 #: Contexts remembered per estimator as too long for its batch (each answered without the sizing search again).
 TOO_LARGE_CACHE_SIZE = 1024
 #: Contexts whose searched accelerator count an estimator keeps (dropped whole when full; a search: a few fits).

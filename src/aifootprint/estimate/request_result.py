@@ -334,8 +334,8 @@ class ResultCache:
     The cache of an estimator lowered to fit the KV cache (:meth:`.inference.RequestEstimator.at_batch`) takes its
     parent's draws (:func:`_static`, :func:`build_unit`)."""
 
-    __slots__ = ("_keys", "_lock", "_parent", "_static", "_variants", "est", "factors", "figures", "fixed",
-                 "is_range", "max_units", "units")
+    __slots__ = ("_keys", "_lock", "_parent", "_static", "_variants", "est", "factors", "family", "figures",
+                 "fixed", "is_range", "max_units", "units")
 
     def __init__(self, est: RequestEstimator) -> None:
         self.est = est
@@ -353,6 +353,12 @@ class ResultCache:
         self._variants: tuple[RequestEstimator, RequestEstimator] | None = None
         #: the cache of the estimator this one was lowered from to fit the KV cache, whose draws it shares
         self._parent = None if est._lowered_from is None else cache_of(est._lowered_from)
+        #: the first unit built per factor pair by this estimator or any lowered from the same one (the same draws:
+        #: :func:`_static` shares them, and the parameter-range factor's are seeded by its parameters), whose
+        #: products a unit of that pair takes instead of drawing them again; shared down the lowered-batch copies
+        self.family: dict[tuple[int, int] | None, Unit] = {} if self._parent is None else self._parent.family
+        if self._parent is not None:  # the sentences under a publisher's stated assumptions depend only on the
+            self.figures.stated = self._parent.figures.stated  # model and registry (_under_stated): the parent's
         self._lock = threading.Lock()
 
     def static(self) -> _Static:
@@ -374,7 +380,8 @@ class ResultCache:
         if unit is not None:
             return unit
         static = self.static()
-        same = None if self._parent is None else self._parent.units.get(key)  # the parent's draws of this pair
+        family = self.family
+        same = family.get(key)  # the draws of this pair, as this estimator's family first built them
         with self._lock:
             unit = self.units.get(key)
             if unit is None:
@@ -382,6 +389,13 @@ class ResultCache:
                 while self.units and len(self.units) >= self.max_units:
                     del self.units[next(iter(self.units))]
                 self.units[key] = unit
+                if same is None:
+                    try:
+                        while family and len(family) >= self.max_units:
+                            del family[next(iter(family))]
+                    except (KeyError, RuntimeError):  # another family member's lock evicted meanwhile: no matter
+                        pass
+                    family[key] = unit
         return unit
 
     def factor_key(self, input_tokens: float, output_tokens: float, best_wh: float) -> tuple[int, int] | None:
