@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 #: (mlco2/ecologits#237 reports 4–16), which raises energy per token: pass ``batch``.
 DEFAULT_BATCH = 64
 _WH_PER_J = 1.0 / 3600.0
+#: the types of a request size that :meth:`RequestEstimator.result` keeps when served at a lower batch
+_NUMBERS = frozenset((int, float))
 #: the upper bound of a token count: any finite number (infinity would size the request on NaN accelerators)
 _INF = float("inf")
 
@@ -455,33 +457,27 @@ class RequestEstimator:
             from .request_result import ResultCache
 
             cache = self._results = ResultCache(self)
-        try:
-            limited = self._limited.get((input_tokens, output_tokens))
-        except TypeError:  # an unhashable size (a 0-d array): not kept
-            limited = None
-        if limited is not None:  # a size served at a lower batch before: that estimator, the same notice
-            res = limited[0].result(input_tokens, output_tokens)
-            out = object.__new__(type(res))  # dataclasses.replace without its field-by-field __init__ (per request)
-            out.__dict__.update(res.__dict__, warnings=(limited[1], *res.warnings))
-            return out
-        try:
-            self._sized(input_tokens, output_tokens)  # precomputed limits: µs
-        except InputError as exc:
-            lower = self._at_batch(exc)
-            exc.__traceback__ = None  # kept by the sizing memos: not with this call's frames (and all they hold)
-            res = lower.result(input_tokens, output_tokens)
-            notice = self._sizing.limited_notice(exc, self.config.batch, input_tokens + output_tokens, self.cal.name,
-                                                 lower.config.batch)
-            out = object.__new__(type(res))  # dataclasses.replace without its field-by-field __init__ (per request)
-            out.__dict__.update(res.__dict__, warnings=(notice, *res.warnings))
-            if len(self._limited) >= LIMITED_CACHE_SIZE:
-                self._limited.clear()
-            try:  # noqa: SIM105 (contextlib.suppress: an import on the per-request path)
-                self._limited[(input_tokens, output_tokens)] = (lower, notice)
-            except TypeError:  # an unhashable size: not kept
-                pass
-            return out
-        return cache.result(input_tokens, output_tokens)
+        size = (input_tokens, output_tokens)
+        plain = type(input_tokens) in _NUMBERS and type(output_tokens) in _NUMBERS  # kept: sizes of ints or floats
+        limited = self._limited.get(size) if plain and self._limited else None  # served at a lower batch before
+        if limited is None:
+            try:
+                self._sized(input_tokens, output_tokens)  # precomputed limits: µs
+            except InputError as exc:
+                lower = self._at_batch(exc)
+                exc.__traceback__ = None  # kept by the sizing memos: not with this call's frames (and all they hold)
+                limited = (lower, self._sizing.limited_notice(exc, self.config.batch, input_tokens + output_tokens,
+                                                              self.cal.name, lower.config.batch))
+                if plain:
+                    if len(self._limited) >= LIMITED_CACHE_SIZE:
+                        self._limited.clear()
+                    self._limited[size] = limited
+            else:
+                return cache.result(input_tokens, output_tokens)
+        res = limited[0].result(input_tokens, output_tokens)
+        out = object.__new__(type(res))  # dataclasses.replace without its field-by-field __init__ (per request)
+        out.__dict__.update(res.__dict__, warnings=(limited[1], *res.warnings))
+        return out
 
     def _at_batch(self, exc: InputError) -> RequestEstimator:
         """The estimator at the lower batch that ``exc`` (a :class:`.sizing.BatchTooLarge`) names; raises ``exc`` when

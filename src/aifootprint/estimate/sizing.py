@@ -307,15 +307,19 @@ def cheaper_batch(costs: TokenCosts, cal: Calibration, device: Device, engine: E
     if options:
         out = max(output_tokens, 1.0)  # a request generates at least one token (a sizing query may give none)
         best = request_joules(_constants(memo, costs, device, engine, n, batch), n, batch, input_tokens, out, host_w)
-        for b, narrow in options:
+        cheapest = None
+        for option in options:
+            b, narrow = option
             there = request_joules(_constants(memo, costs, device, engine, narrow, b), narrow, b, input_tokens, out,
                                    host_w)
             if there < best:
-                best = there
-                got = CheaperBatch(
-                    f"batch {batch} × {ctx:,.0f} tokens needs {n} × {cal.name} (tensor parallelism wider than the "
-                    f"model's KV heads, each holding copies of the KV cache); batch {b} on {narrow} costs less per "
-                    f"request; accepted: --batch {b}, or --accelerators {n}", b, n, narrow)
+                best, cheapest = there, option
+        if cheapest is not None:
+            b, narrow = cheapest
+            got = CheaperBatch(
+                f"batch {batch} × {ctx:,.0f} tokens needs {n} × {cal.name} (tensor parallelism wider than the "
+                f"model's KV heads, each holding copies of the KV cache); batch {b} on {narrow} costs less per "
+                f"request; accepted: --batch {b}, or --accelerators {n}", b, n, narrow)
     memo[key] = got
     return got
 
