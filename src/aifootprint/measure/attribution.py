@@ -36,9 +36,13 @@ a bridge has come, however long the GPUs take to open; past that bound the feed 
 bridge goes to the requests not yet finalised and the idle remainder.
 
 An interval is finalised once no active request started before its end (so every request overlapping it has
-ended and its token counts are known); memory is bounded by the longest request. Thread-safe: marks may come from
-server threads while the tracker's sampler thread adds intervals. An interval's cost does not grow with the number
-of requests waiting to settle: with marks in time order the ended requests are sorted by end, so those that ended
+ended and its token counts are known); memory is bounded by the longest request, and that by ``max_open_s``
+(``TrackerConfig.request_max_open_s``, 3600 s by default): a request still open once the intervals reach
+``start + max_open_s`` (a server that forgot its ``end()``) is closed there, with the tokens it was given, and
+flagged: ``finished=False`` and the notice ``request-open-too-long`` (:attr:`RequestAttributor.notices`, also in
+the tracker's result). Without it one such request held every later interval and request until ``stop()``.
+Thread-safe: marks may come from server threads while the tracker's sampler thread adds intervals. An interval's
+cost does not grow with the number of requests waiting to settle: with marks in time order the ended requests are sorted by end, so those that ended
 before the interval are skipped by bisection and the final ones are the first ones (finality is monotonic in the
 end); marks out of order fall back to a full pass, with the same results.
 """
@@ -179,9 +183,18 @@ class RequestAttributor:
         on_complete: Callable[[RequestEnergy], None] | None = None,
         keep: int | None = 100_000,
         settle_s: float = 0.0,
+        max_open_s: float | None = None,
     ) -> None:
+        from .config import REQUEST_MAX_OPEN_S
+
         self.weights = weights or AttributionWeights()
         self.settle_s = settle_s
+        self.max_open_s = REQUEST_MAX_OPEN_S if max_open_s is None else float(max_open_s)
+        if not 0 < self.max_open_s < math.inf:
+            raise ValueError(f"max_open_s must be a finite number of seconds > 0, got {max_open_s!r}")
+        self._expired: set[str] = set()  # closed at max_open_s, not yet final (finished=False)
+        self._expired_ids: list[str] = []  # the first few closed so (named in the notice)
+        self.expired_count = 0
         self._clock = clock or time.monotonic
         self._on_complete = on_complete
         self._lock = threading.Lock()
@@ -205,7 +218,8 @@ class RequestAttributor:
         from .smoothing import HOLD_MAX_S
 
         # intervals of a coarse-counter device may arrive up to HOLD_MAX_S late: requests wait that long to settle
-        attributor = cls(weights, clock=tracker.elapsed_s, on_complete=on_complete, settle_s=HOLD_MAX_S)
+        attributor = cls(weights, clock=tracker.elapsed_s, on_complete=on_complete, settle_s=HOLD_MAX_S,
+                         max_open_s=tracker.config.request_max_open_s)
         tracker.add_interval_listener(attributor.add_interval)
         return attributor
 
@@ -261,6 +275,18 @@ class RequestAttributor:
             return list(self.completed)
 
     @property
+    def notices(self) -> tuple[Any, ...]:
+        """``request-open-too-long`` once a request was closed at ``max_open_s`` (one notice: count, first ids)."""
+        if not self.expired_count:
+            return ()
+        from ..notice import Notice
+
+        names = ", ".join(repr(r) for r in self._expired_ids) + (" …" if self.expired_count > 3 else "")
+        return (Notice("request-open-too-long", f"{self.expired_count} request(s) still open {self.max_open_s:g} s "
+                       f"after their start ({names}) were closed there and flagged unfinished (finished=False): "
+                       "their end() never came; their energy stops at that time", "requests"),)
+
+    @property
     def attributed_nj(self) -> int:
         """nJ given to requests so far (complete and in progress)."""
         with self._lock:
@@ -282,10 +308,22 @@ class RequestAttributor:
         try:
             return self._active[request_id]
         except KeyError:
-            raise ValueError(f"request {request_id!r} is not active") from None
+            raise ValueError(f"request {request_id!r} is not active (never started, already ended, or closed "
+                             f"{self.max_open_s:g} s after its start: max_open_s)") from None
 
     def _flush(self, final: bool = False, unfinished: set[str] | None = None) -> None:
         frontier = min((r.start for r in self._active.values()), default=math.inf)
+        if frontier + self.max_open_s <= self._last_t1 and not final:  # open too long: closed at the limit
+            for req in sorted((r for r in self._active.values() if r.start + self.max_open_s <= self._last_t1),
+                              key=lambda r: r.start):
+                req.end = req.start + self.max_open_s
+                del self._active[req.rid]
+                self._expired.add(req.rid)
+                self.expired_count += 1
+                if len(self._expired_ids) < 3:
+                    self._expired_ids.append(req.rid)
+                self._add_ended(req)
+            frontier = min((r.start for r in self._active.values()), default=math.inf)
         done_t1 = -math.inf
         while self._intervals and (final or self._intervals[0][1] <= frontier):
             t0, t1, nj = self._intervals.popleft()
@@ -298,7 +336,7 @@ class RequestAttributor:
         if not final and self._ended_sorted:  # ...so the final ones are the first ones: no pass over the rest
             ended, k = self._ended, 0
             while k < len(ended) and self._may_complete(_end_of(ended[k]), done_t1):
-                self._complete(ended[k])
+                self._complete(ended[k], finished=ended[k].rid not in self._expired)
                 k += 1
             del ended[:k]
             first = _end_of(ended[0]) if ended else math.inf
@@ -307,7 +345,8 @@ class RequestAttributor:
         keep: list[_Req] = []
         for req in self._ended:
             if final or (req.end is not None and self._may_complete(req.end, done_t1)):
-                self._complete(req, finished=not (unfinished and req.rid in unfinished))
+                cut = bool(unfinished and req.rid in unfinished) or req.rid in self._expired
+                self._complete(req, finished=not cut)
             else:
                 keep.append(req)
         self._ended = keep
@@ -357,6 +396,7 @@ class RequestAttributor:
             self._energy[req.rid] += part
 
     def _complete(self, req: _Req, finished: bool = True) -> None:
+        self._expired.discard(req.rid)
         energy = RequestEnergy(req.rid, req.start, req.end if req.end is not None else req.start, req.prefill,
                                req.decode, self._energy.pop(req.rid, 0), finished)
         self.completed.append(energy)

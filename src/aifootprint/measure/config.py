@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from .sensors.discovery import SensorConfig
 
 
+#: Default ``TrackerConfig.request_max_open_s`` [s] (see its docstring): a design bound, not a measured figure.
+REQUEST_MAX_OPEN_S = 3600.0
+
+
 @dataclass(frozen=True)
 class TrackerConfig:
     """Settings of a :class:`Tracker` (all optional).
@@ -42,6 +46,13 @@ class TrackerConfig:
     reader at once (notice ``gpu-reader-fallback``); the choice is recorded with the run
     (:mod:`.sensors.readerchoice`). The ``measure`` CLI passes ``thread`` unless told otherwise (its own process is
     not the workload).
+    ``request_max_open_s``: the longest a request of :meth:`Tracker.requests` may stay open (started, not ended)
+    before the attributor closes it at ``start + request_max_open_s``, flagged unfinished with the notice
+    ``request-open-too-long`` (:mod:`.attribution`). A request never ended (a server's error path that forgets
+    ``end()``) otherwise holds every later interval and ended request until ``stop()``: the queue grows by ``hz``
+    intervals a second. Default 3600 s, a design bound, not a measured figure: an hour is far past one generation
+    request of a serving process (one request streaming longer should be marked as several), and it bounds the
+    queue at ``hz x 3600`` intervals (36,000 at 10 Hz, a few MB). Must be > 0.
     ``job_id``/``lease_dir``: see
     :mod:`.leases`. ``location``, ``command`` and ``site`` (explicit site factors: ``operator``, ``pue``,
     ``wue_l_per_kwh``, ``ewif_l_per_kwh``, ``intensity_g_per_kwh``; reused by ``runs show``) are recorded with the run.
@@ -62,6 +73,7 @@ class TrackerConfig:
     sensor_timeout_s: float = 0.25
     gpu_open_timeout_s: float = 30.0
     gpu_reader: Literal["auto", "thread", "process"] = "auto"
+    request_max_open_s: float = REQUEST_MAX_OPEN_S
 
     def __post_init__(self) -> None:
         from ..errors import InputError
@@ -74,6 +86,9 @@ class TrackerConfig:
             raise InputError(f"sensor timeout must be in (0, 60] s, got {self.sensor_timeout_s}")
         if not 0 < self.gpu_open_timeout_s <= 600:
             raise InputError(f"GPU opening timeout must be in (0, 600] s, got {self.gpu_open_timeout_s}")
+        if not 0 < self.request_max_open_s < float("inf"):
+            raise InputError("request_max_open_s must be a finite number of seconds > 0, got "
+                             f"{self.request_max_open_s}")
         if self.gpu_reader not in ("auto", "thread", "process"):
             raise InputError(f"GPU reader {self.gpu_reader!r} is not one; accepted: auto (default), thread, process")
 

@@ -138,6 +138,7 @@ class Tracker(Sampling):
         self.running = False
         self._calls = itertools.count(1)  # numbers the windows of track()'s calls
         self._stopping = threading.RLock()  # one stop() at a time
+        self._finalising = False  # stop() is computing the result (see stop())
         self._opened: list[Sensor] = []  # the sensors start() opened (closed again if it fails)
         self._pid = 0  # the process that started this tracker (a forked copy does not stop it: :meth:`stop`)
 
@@ -228,9 +229,18 @@ class Tracker(Sampling):
         parent's own end then failed, ``store-write-failed``.)
 
         Calls from several threads at once are served one after the other (the later ones return the result; two
-        ran the stop together: ``KeyError: 'run'``)."""
-        with self._stopping:
-            return self._stop_now(exit_code)
+        ran the stop together: ``KeyError: 'run'``). A call on the thread whose ``stop()`` is in progress (a signal
+        handler; ran a second stop inside the first: ``KeyError: 'run'``) ends the run itself while the first waits
+        for the sampler's last sample (the first then returns the same result), returns the result once it exists,
+        and in between, while the first computes the result (no waiting there), raises :class:`RuntimeError`."""
+        with self._stopping:  # (an RLock: a call on the stopping thread gets in)
+            if self._finalising:
+                raise RuntimeError("Tracker.stop() called again (a signal handler, an interval listener) while this "
+                                   "thread's stop() computes the result; that first stop() returns it")
+            try:
+                return self._stop_now(exit_code)
+            finally:  # (also when the result's computation raised: a later stop() is not refused)
+                self._finalising = False
 
     def _stop_now(self, exit_code: int | None) -> Measurement:
         if not self.running:
@@ -249,18 +259,21 @@ class Tracker(Sampling):
             self._thread = None
         else:
             self._sample_now()
+        if not self.running and self.result is not None:  # a stop() in a signal handler meanwhile ended the run
+            return self.result
         with self._lock:
+            self._finalising = True
             edge = self._edge()
             if self._listeners:
                 self._feed(final=True, edge=edge if self.config.background else None)
             for attributor in self._attributors:
                 attributor.finish()
+                self.notes.extend(attributor.notices)  # (request-open-too-long)
             for name in [n for n in self._windows if n != self.config.name]:
                 self.window_results.append(self._close(name, edge))
             self._collect_sensor_notes()
             result = self._close(self.config.name, edge, final=True)
-            self.result = result
-            self.running = False
+            self.result, self.running = result, False
             summary = {"measurement": result.to_dict(), "windows": [w.to_dict() for w in self.window_results],
                        "assumptions": [list(a) for a in self.assumptions], "labels": self.labels()}
             self._submit(lambda s: s.end_run(self.run_id, time.time(), exit_code, summary))
