@@ -42,9 +42,9 @@ ended and its token counts are known); memory is bounded by the longest request,
 flagged: ``finished=False`` and the notice ``request-open-too-long`` (:attr:`RequestAttributor.notices`, also in
 the tracker's result). Without it one such request held every later interval and request until ``stop()``.
 Thread-safe: marks may come from server threads while the tracker's sampler thread adds intervals. An interval's
-cost does not grow with the number of requests waiting to settle: with marks in time order the ended requests are sorted by end, so those that ended
-before the interval are skipped by bisection and the final ones are the first ones (finality is monotonic in the
-end); marks out of order fall back to a full pass, with the same results.
+cost does not grow with the number of requests waiting to settle: with marks in time order the ended requests are
+sorted by end, so those that ended before the interval are skipped by bisection and the final ones are the first
+ones (finality is monotonic in the end); marks out of order fall back to a full pass, with the same results.
 """
 
 from __future__ import annotations
