@@ -69,10 +69,13 @@ def test_kept_searches_are_the_plain_searches(model: str) -> None:
     contexts = [float(rng.randrange(1, 300_000)) + rng.choice((0.0, 0.0, 0.5)) for _ in range(1500)]
     contexts += [10 ** rng.uniform(0, 6.5) for _ in range(300)]
     rng.shuffle(contexts)
+    contexts += [-1.0, -1e9, -math.inf, math.inf, math.nan, 0.0, 1e300]  # after ranges are kept: evaluated
     contested = 0
     for ctx in contexts:
         count = _outcome(bounds.accelerators_needed, c, cal, batch, ctx)
         assert count == _outcome(accelerators_needed, c, cal, batch, ctx), ctx
+        if not 0.0 <= ctx < math.inf:
+            continue
         if not isinstance(count, int) or count <= kv_group(c):
             continue
         assert bounds.narrower_options(batch, ctx, count) == narrower_options(c, cal, batch, ctx, count), ctx

@@ -107,7 +107,10 @@ class FitBounds:
         """``answer(span)``, a search whose only use of ``context_tokens`` is :meth:`fits` with that ``span`` (so the
         same answer wherever every :meth:`fits` it asked answers the same): kept with the range of contexts over which
         they all do, and given for any context in a kept range without the search. ``question`` names the search
-        and its other arguments. At most :data:`KEPT_RANGES` ranges per question (then emptied)."""
+        and its other arguments. At most :data:`KEPT_RANGES` ranges per question (then emptied). A context that is
+        negative or not finite is searched (as :meth:`fits` evaluates it)."""
+        if not 0.0 <= context_tokens < math.inf:
+            return answer([math.inf, -math.inf])
         ranges = self._kept.get(question)
         if ranges is None:
             ranges = self._kept[question] = []
