@@ -457,9 +457,9 @@ class RequestEstimator:
             from .request_result import ResultCache
 
             cache = self._results = ResultCache(self)
-        size = (input_tokens, output_tokens)
-        plain = type(input_tokens) in _NUMBERS and type(output_tokens) in _NUMBERS  # kept: sizes of ints or floats
-        limited = self._limited.get(size) if plain and self._limited else None  # served at a lower batch before
+        kept = self._limited  # sizes served at a lower batch before (of ints or floats)
+        limited = (kept.get((input_tokens, output_tokens)) if kept and type(input_tokens) in _NUMBERS
+                   and type(output_tokens) in _NUMBERS else None)
         if limited is None:
             try:
                 self._sized(input_tokens, output_tokens)  # precomputed limits: µs
@@ -468,10 +468,10 @@ class RequestEstimator:
                 exc.__traceback__ = None  # kept by the sizing memos: not with this call's frames (and all they hold)
                 limited = (lower, self._sizing.limited_notice(exc, self.config.batch, input_tokens + output_tokens,
                                                               self.cal.name, lower.config.batch))
-                if plain:
-                    if len(self._limited) >= LIMITED_CACHE_SIZE:
-                        self._limited.clear()
-                    self._limited[size] = limited
+                if type(input_tokens) in _NUMBERS and type(output_tokens) in _NUMBERS:
+                    if len(kept) >= LIMITED_CACHE_SIZE:
+                        kept.clear()
+                    kept[(input_tokens, output_tokens)] = limited
             else:
                 return cache.result(input_tokens, output_tokens)
         res = limited[0].result(input_tokens, output_tokens)
