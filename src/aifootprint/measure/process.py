@@ -202,6 +202,14 @@ WATCHER = ("# aifootprint measure: kills the measured command's processes if mea
            "    if not hit: break\n")
 
 
+#: The watcher's first program: a shell that waits for ``measure``'s word and starts :data:`WATCHER` (``exec``, the
+#: same process) only when ``measure`` died without ``done``: a normal end costs a shell's start, not a Python
+#: interpreter's (which competed with ``measure`` and the command for the CPU: ``tests/measure/test_tree_watcher.py``
+#: checks that no interpreter starts). ``$0``: the interpreter, ``$1``: :data:`WATCHER`, ``$2``: the mark.
+SHELL = "/bin/sh"
+SHELL_WAIT = 'IFS= read -r said; [ "$said" = done ] && exit 0; exec "$0" -I -S -c "$1" "$2"'
+
+
 class TreeWatch:
     """Kills the measured command's whole process tree when ``measure`` dies (``kill -9`` included).
 
@@ -212,16 +220,23 @@ class TreeWatch:
     (:attr:`env`). When ``measure`` dies the pipe closes without :meth:`done`, and the watcher kills every process
     whose environment carries that value. A process that clears its environment escapes (a daemon that does so is
     detaching on purpose). Once the command has exited, :meth:`done` ends the watcher: what the command left running
-    in the background is not touched (as a shell leaves it). Without ``/proc`` or where the watcher cannot start,
-    nothing is watched (the command itself still dies with ``measure``). The watcher carries no mark: a ``measure``
+    in the background is not touched (as a shell leaves it). Linux only (``/proc/<pid>/environ``): elsewhere, without
+    ``/proc``, or where the watcher cannot start (no ``POSIX_SPAWN_SETSID``: glibc before 2.26), nothing is watched
+    (the command itself still dies with ``measure``). Until ``measure`` dies the watcher is a shell
+    (:data:`SHELL_WAIT`); Python starts only to kill. What it may kill: processes whose environment it can read
+    (this user's; root's watcher reads all) carrying this run's random mark; each is signalled through a pidfd
+    opened before its environment is read, so a pid reused meanwhile is never hit. Where ``pidfd_open`` is refused
+    (a seccomp filter) it kills by pid: a marked process that exits, is reaped and whose pid is reused by another
+    process in the microseconds between the read and the kill would be hit instead (pid reuse needs the pid space
+    to wrap around first). The watcher carries no mark: a ``measure``
     inside a measured command has its own, and the outer watcher must not kill the inner one, which kills the inner
     command's processes (they carry the inner mark only)."""
 
-    def __init__(self) -> None:
+    def __init__(self, shell: str | None = SHELL, spawner: Callable[..., int] | None = None) -> None:
         self.mark = f"{RUN_MARK}={os.urandom(8).hex()}"
         self._pipe: int | None = None
         self._pid: int | None = None
-        if not os.path.isdir("/proc"):
+        if not sys.platform.startswith("linux") or not os.path.isdir("/proc"):  # /proc/<pid>/environ: Linux's
             return
         read, write = os.pipe()
         try:
@@ -229,13 +244,16 @@ class TreeWatch:
             try:
                 actions = [(os.POSIX_SPAWN_DUP2, read, 0), (os.POSIX_SPAWN_DUP2, null, 1),
                            (os.POSIX_SPAWN_DUP2, null, 2)]
-                self._pid = os.posix_spawn(sys.executable, [sys.executable, "-I", "-S", "-c", WATCHER, self.mark],
-                                           {k: v for k, v in os.environ.items() if k != RUN_MARK},
-                                           file_actions=actions, setsid=True)  # (no mark: see below)
+                argv = [sys.executable, "-I", "-S", "-c", WATCHER, self.mark]
+                if shell is not None and os.access(shell, os.X_OK):  # Python only once measure has died
+                    argv = [shell, "-c", SHELL_WAIT, *argv[:1], *argv[4:]]
+                self._pid = (spawner or os.posix_spawn)(argv[0], argv, {k: v for k, v in os.environ.items()
+                                                                        if k != RUN_MARK},
+                                                        file_actions=actions, setsid=True)  # (no mark: see below)
             finally:
                 os.close(null)
-        except (OSError, AttributeError):  # no posix_spawn, no interpreter to run: the command alone is watched
-            os.close(write)
+        except (OSError, AttributeError, NotImplementedError):  # no posix_spawn, no POSIX_SPAWN_SETSID (glibc < 2.26:
+            os.close(write)  # NotImplementedError), no interpreter to run: the command alone is watched
             write = -1
         finally:
             os.close(read)
