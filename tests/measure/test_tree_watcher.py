@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from aifootprint.measure.process import SHELL, TreeWatch, pid_alive
+from aifootprint.measure.process import SHELL, WATCHER, TreeWatch, pid_alive
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watcher reads Linux's /proc")
 
@@ -27,7 +27,9 @@ def test_a_normal_end_starts_no_interpreter() -> None:
         pytest.skip(f"no {SHELL}")
     watch = TreeWatch()
     assert watch._pid is not None
-    time.sleep(0.05)  # the shell is reading its pipe
+    deadline = time.monotonic() + 10  # (until the spawn's exec, the new process shows this one's command line)
+    while _cmdline(watch._pid)[0] != SHELL.encode() and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert _cmdline(watch._pid)[0] == SHELL.encode()
     watch.done()
     _, status = os.waitpid(watch._pid, 0)
@@ -38,17 +40,21 @@ def test_a_normal_end_starts_no_interpreter() -> None:
 def test_a_dead_measure_takes_the_marked_processes_along(shell: str | None) -> None:
     if shell is not None and not os.access(shell, os.X_OK):
         pytest.skip(f"no {shell}")
+    earlier = TreeWatch(shell=shell)  # another measure's run: another mark
     watch = TreeWatch(shell=shell)
     marked = subprocess.Popen(["sleep", "60"], env=watch.env())
     unmarked = subprocess.Popen(["sleep", "60"])
+    other = subprocess.Popen(["sleep", "60"], env=earlier.env())
     try:
         watch.done(kill=True)  # the pipe closes without "done": measure died
         assert marked.wait(timeout=30) == -9
         assert watch._pid is not None
         os.waitpid(watch._pid, 0)
         assert unmarked.poll() is None and pid_alive(unmarked.pid)
+        assert other.poll() is None and pid_alive(other.pid)
     finally:
-        for p in (marked, unmarked):
+        earlier.done()
+        for p in (marked, unmarked, other):
             p.kill()
             p.wait()
 
@@ -65,3 +71,25 @@ def test_without_posix_spawn_setsid_the_command_alone_is_watched() -> None:
     assert watch._pid is None and watch._pipe is None
     assert watch.mark.partition("=")[2] == watch.env()["AIFOOTPRINT_MEASURE_RUN"]
     watch.done()
+
+
+def test_where_pidfd_open_is_refused_the_marked_processes_are_killed_by_pid() -> None:
+    """A seccomp filter that refuses pidfd_open (EPERM): the watcher kills by pid instead of skipping everything.
+    The refusal is faked in the watcher's interpreter (the watcher program itself is the one measure runs)."""
+    watch = TreeWatch()
+    marked = subprocess.Popen(["sleep", "60"], env=watch.env())
+    unmarked = subprocess.Popen(["sleep", "60"])
+    code = ("import os, sys\n"
+            "def refused(pid, flags=0):\n    raise PermissionError(1, 'Operation not permitted')\n"
+            f"os.pidfd_open = refused\nsys.argv = ['-c', {watch.mark!r}]\nexec({WATCHER!r})\n")
+    try:
+        done = subprocess.run([sys.executable, "-I", "-S", "-c", code], stdin=subprocess.DEVNULL, timeout=60,
+                              env={k: v for k, v in os.environ.items() if k != "AIFOOTPRINT_MEASURE_RUN"})
+        assert done.returncode == 0
+        assert marked.wait(timeout=30) == -9
+        assert unmarked.poll() is None
+    finally:
+        watch.done()
+        for p in (marked, unmarked):
+            p.kill()
+            p.wait()
