@@ -54,3 +54,16 @@ def test_estimate_is_a_named_tuple_of_the_documented_fields() -> None:
     r = RequestEstimator("llama-3.1-8b").estimate(500, 300)
     assert isinstance(r, RequestEstimate) and r._fields == ESTIMATE_FIELDS
     assert r.energy_wh == r[0] == sum(r.breakdown_wh().values())
+
+
+def test_the_sizing_names_still_import_from_inference() -> None:
+    """The accelerator-count methods live in :mod:`.request_sizing` (the estimator's base class; inference.py stays
+    under ~500 lines); ``context_error`` and the cache sizes import from :mod:`.inference` as before."""
+    from aifootprint.estimate import inference, request_sizing
+    from aifootprint.estimate.inference import RequestEstimator, context_error
+
+    assert context_error is request_sizing.context_error
+    assert inference.COUNT_CACHE_SIZE == request_sizing.COUNT_CACHE_SIZE
+    assert inference.TOO_LARGE_CACHE_SIZE == request_sizing.TOO_LARGE_CACHE_SIZE
+    assert RequestEstimator.accelerators_for is request_sizing.RequestSizing.accelerators_for
+    assert RequestEstimator("llama-3.1-8b").accelerators_for(500, 300) == 1
