@@ -270,7 +270,11 @@ class EstimateRequestIn(Body):
     hardware: Annotated[str, Field(max_length=64)] = "h100"
     accelerators: Annotated[int, _limit("--accelerators (request)")] | None = None
     batch: Annotated[int, _limit("--batch")] | None = None
-    precision: Annotated[str, Field(max_length=16)] = "bf16"
+    #: None: the model's native serving precision from the registry, as the CLI's ``--precision`` (was "bf16":
+    #: gpt-4o came out at 16 × H100 in bf16 here and 8 × H100 in fp8 from the CLI)
+    precision: Annotated[str, Field(max_length=16)] | None = None
+    #: a serving-engine profile (:mod:`aifootprint.estimate.engines`), as the CLI's ``--engine``; None: the default
+    engine: Annotated[str, Field(max_length=32)] | None = None
     boundary: Annotated[str, Field(max_length=16)] = "datacenter"
     location: Loc | None = None
     operator: Loc | None = None
