@@ -1,6 +1,6 @@
 """``POST /api/v1/estimate/request`` gives what ``aifootprint estimate request`` gives for the same inputs: the model's
-native serving precision when none is named (the API defaulted to bf16: gpt-4o on 16 × H100 at 1.16 Wh on the
-dashboard's Estimator, 8 × H100 in fp8 at 0.988 Wh from the CLI) and the serving engine the CLI's ``--engine`` names."""
+native serving precision when none is named (the API defaulted to bf16: gpt-4o with 1,000 + 300 tokens on
+16 × H100 at 0.772 Wh, the CLI 8 × H100 in fp8 at 0.640 Wh) and the serving engine the CLI's ``--engine`` names."""
 
 from __future__ import annotations
 
