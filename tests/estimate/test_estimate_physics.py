@@ -21,6 +21,9 @@ from aifootprint.estimate.physics import (
     llm_request,
     llm_step,
     llm_step_work,
+    request_constants,
+    request_energy,
+    request_mixed,
     soft_cap,
     soft_cap_inverse,
     step_time_energy,
@@ -46,6 +49,23 @@ def test_float_and_array_paths_are_the_same_code(i: float, o: float, b: int, n: 
     arr = llm_request(c, dev, eng, np.array([float(n)]), float(b), np.array([i]), np.array([o]))
     assert all(isinstance(v, float) for v in scalar)
     assert [float(v[0]) for v in arr] == pytest.approx(list(scalar), rel=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(i=st.floats(0, 200_000), o=st.floats(1, 8_000), b=st.integers(1, 1024), n=st.sampled_from([1, 8, 16, 64]),
+       arch=st.sampled_from([LLAMA_8B, QWEN_30B_A3B, GPT_OSS_20B]), engine=st.sampled_from(["vllm", "cuda-graph"]))
+def test_the_mixed_steps_alone_are_request_energy_s_to_the_bit(i: float, o: float, b: int, n: int,
+                                                               arch: Architecture, engine: str) -> None:
+    """request_mixed (what sizing compares, a third of the work) gives request_energy's energy and step time exactly,
+    on floats (the scalar sizing path) and on arrays (the batch API's cheaper-batch rows)."""
+    cal = load_calibration("h100")
+    k = request_constants(token_costs(arch), cal.device("bf16"), engine_profile(engine, cal), float(n), float(b))
+    energy, _, step_s, _ = request_energy(k, i, o)
+    assert request_mixed(k, i, o) == (energy, step_s)
+    ii, oo = np.array([i, i + 1.0, 0.0]), np.array([o, 1.0, o + 3.0])
+    energy_a, _, step_a, _ = request_energy(k, ii, oo)
+    mixed_e, mixed_s = request_mixed(k, ii, oo)
+    assert np.array_equal(mixed_e, energy_a) and np.array_equal(mixed_s, step_a)
 
 
 @settings(max_examples=60, deadline=None)

@@ -160,6 +160,8 @@ def _cheaper_rows(est: RequestEstimator, i: F64, o: F64, n: NDArray[np.int64], h
     k = 1
     while k <= MAX_ACCELERATORS:
         one[(one == 0) & holds(1.0, k)] = k
+        if one.all():  # every row sized: the larger counts would set none
+            break
         k *= 2
     widest = np.minimum(np.maximum(kv_group(c), np.where(one == 0, MAX_ACCELERATORS, one)), MAX_ACCELERATORS)
     keep = np.flatnonzero(nn > widest)  # the rows wider than they need be: the others are served as sized

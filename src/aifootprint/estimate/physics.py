@@ -448,6 +448,20 @@ def request_energy(k: RequestConstants, input_tokens: Num, output_tokens: Num) -
     return e_mix * share, e_dec * share, t_mix, (i > 0) * t_pre + o * (t_mix - (t_mix - t_dec) / b)
 
 
+def request_mixed(k: RequestConstants, input_tokens: Num, output_tokens: Num) -> tuple[Num, Num]:
+    """``(energy_j, step_time_s)`` of :func:`request_energy` alone: its mixed steps, the same expressions on the same
+    constants (the same values to the bit; a test compares them), without the decode-only and prefill steps.
+    :func:`.sizing.request_joules` compares requests on these two (a third of the work on the batch API's rows)."""
+    r, w, g, b, host_b, host_j_b, _, numbers = k
+    i, o = input_tokens, output_tokens
+    decode_ctx = i + 0.5 * o
+    scalar = numbers and type(decode_ctx) is float
+    p = b * i / o
+    flops, moved, cache = _work(w, b, p, _rates(r, decode_ctx, 0.5 * i))
+    t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar, False, cache)
+    return e_mix * (o / b), t_mix
+
+
 def llm_request(c: Any, dev: Device, eng: Engine, n: Num, batch: Num, input_tokens: Num, output_tokens: Num
                 ) -> tuple[Num, Num, Num, Num]:
     """One request of ``I`` input and ``O`` output tokens in a steady continuous batch of ``B`` sequences:

@@ -11,7 +11,7 @@ from aifootprint.errors import InputError
 
 from .arch import kv_bytes_per_seq
 from .bounds import MAX_ACCELERATORS as MAX_ACCELERATORS  # defined with the other accepted ranges; re-exported
-from .physics import kv_copies, request_constants, request_energy
+from .physics import kv_copies, request_constants, request_mixed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -291,7 +291,7 @@ def cheaper_batch(costs: TokenCosts, cal: Calibration, device: Device, engine: E
     request is now the least of the groups a serving engine could use, and never falls as the request grows.
 
     ``memo`` (an estimator's) keeps the memory search per context, the step constants per (count, batch) and the
-    decision per request size, so a new request size costs one :func:`.physics.request_energy` call per option;
+    decision per request size, so a new request size costs one :func:`.physics.request_mixed` call per option;
     ``bounds`` (:class:`FitBounds` of these ``costs`` and ``cal``) the memory per (batch, count)."""
     memo = {} if memo is None else memo
     if len(memo) >= CHEAPER_MEMO_SIZE:
@@ -338,9 +338,10 @@ def _constants(memo: dict[Any, Any], costs: TokenCosts, device: Device, engine: 
 
 def request_joules(k: RequestConstants, count: float, seqs: float, input_tokens: Num, output_tokens: Num,
                    host_w: float) -> Num:
-    """Energy of a request [J] that :func:`cheaper_batch` compares: accelerators (:func:`.physics.request_energy`)
-    plus ``host_w`` per accelerator over the request's share of the group's time (floats or arrays)."""
-    acc_j, _, t_step, _ = request_energy(k, input_tokens, output_tokens)
+    """Energy of a request [J] that :func:`cheaper_batch` compares: accelerators (:func:`.physics.request_energy`'s,
+    evaluated alone by :func:`.physics.request_mixed`) plus ``host_w`` per accelerator over the request's share of
+    the group's time (floats or arrays)."""
+    acc_j, t_step = request_mixed(k, input_tokens, output_tokens)  # request_energy's first and third, alone
     return acc_j + host_w * count * t_step * output_tokens / seqs
 
 
