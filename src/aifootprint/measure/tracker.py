@@ -61,6 +61,8 @@ from .devicetrack import DeviceTrack as _Track
 from .leases import DeviceLeases, job_id_from_env
 from .sampling import Clock, IntervalListener, Sampling
 from .sampling import warn as _warn
+from .windows import WindowHandle as WindowHandle
+from .windows import _Window
 from .writer import RowBatch, StoreWriter
 
 TYPE_CHECKING = False  # typing is not imported at run time (it costs ~10 ms of the import)
@@ -75,15 +77,6 @@ if TYPE_CHECKING:
 
     P = ParamSpec("P")
     R = TypeVar("R")
-
-
-class _Window:
-    """An open window: its name, start [s since the run's start] and each device's state at the start."""
-
-    __slots__ = ("marks", "name", "start_s")
-
-    def __init__(self, name: str, start_s: float, marks: dict[str, tuple[float, float, float, float, int]]) -> None:
-        self.name, self.start_s, self.marks = name, start_s, marks
 
 
 class Tracker(Sampling):
@@ -491,18 +484,6 @@ class Tracker(Sampling):
     def _store(self) -> Any | None:
         """The open run store (None until the writer opened it, or without a store)."""
         return self._writer.store if self._writer is not None else None
-
-
-class WindowHandle:
-    """Yielded by :meth:`Tracker.window`; ``result`` is filled when the window closes."""
-
-    __slots__ = ("name", "result")
-
-    def __init__(self, name: str, result: Measurement | None = None) -> None:
-        self.name, self.result = name, result
-
-    def __repr__(self) -> str:
-        return f"WindowHandle(name={self.name!r}, result={self.result!r})"
 
 
 def _own_pid() -> set[int]:
