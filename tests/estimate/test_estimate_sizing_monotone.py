@@ -80,3 +80,19 @@ def test_the_batch_api_decides_as_the_scalar_path(boundary: str) -> None:
     assert list(arr["accelerators"]) == [p.accelerators for p in points]
     counts = set(arr["accelerators"])
     assert counts == {8.0, 16.0}  # some rows kept wide, some served narrower at a lower batch
+
+
+@pytest.mark.parametrize("boundary", ["accelerator", "datacenter"])
+def test_rows_served_at_a_lower_batch_keep_their_place_in_any_layout(boundary: str) -> None:
+    """The rows a lower batch serves are written back in place (estimate_arrays): on a transposed (Fortran-order)
+    2-D input each cell is the scalar path's value for its own request, exactly, idle and overhead each their own."""
+    est = RequestEstimator("gpt-4o", RequestConfig(hardware="h100", boundary=boundary))
+    rng = np.random.default_rng(4)
+    i = rng.integers(0, 8_000, (40, 12)).astype(np.float64).T
+    o = rng.integers(1, 800, (12, 40)).astype(np.float64)
+    arr = estimate_arrays(est, i, o)
+    assert arr["energy_wh"].shape == (12, 40) and set(arr["accelerators"].ravel()) == {8.0, 16.0}
+    for (r, c), a in np.ndenumerate(i):
+        p = est.estimate(float(a), float(o[r, c]))
+        got = tuple(float(arr[k][r, c]) for k in ("energy_wh", "idle_wh", "overhead_wh", "accelerators"))
+        assert got == pytest.approx((p.energy_wh, p.idle_wh, p.overhead_wh, p.accelerators), rel=1e-12)

@@ -122,9 +122,13 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
         "energy_wh_low": energy * r_lo, "energy_wh_high": energy * r_hi,
     }
     if cfg.accelerators is None and i.size:
-        cheaper = _cheaper_rows(est, i, o, n, acc_j + host_w * nf * t_share, host_w)
+        cheaper = _cheaper_rows(est, i, o, n, acc_j, t_share, host_w)
         if cheaper is not None:  # those rows as the scalar path serves them: at the lower batch
-            flat = {key: np.array(v, dtype=np.float64).reshape(-1) for key, v in out.items()}
+            flat: dict[str, F64] = {}
+            seen: set[int] = set()
+            for key, v in out.items():  # this call's own arrays, written in place (one array under two names: copied)
+                flat[key] = (v.copy() if id(v) in seen else v).reshape(-1)
+                seen.add(id(v))
             for b in np.unique(cheaper[cheaper > 0]):
                 rows = np.flatnonzero(cheaper == b)
                 for key, v in estimate_arrays(est.at_batch(int(b)), i.reshape(-1)[rows], o.reshape(-1)[rows]).items():
@@ -133,13 +137,13 @@ def estimate_arrays(est: RequestEstimator, input_tokens: ArrayLike, output_token
     return out
 
 
-def _cheaper_rows(est: RequestEstimator, i: F64, o: F64, n: NDArray[np.int64], here_j: F64, host_w: float
-                  ) -> NDArray[np.int64] | None:
+def _cheaper_rows(est: RequestEstimator, i: F64, o: F64, n: NDArray[np.int64], acc_j: F64, t_share: F64,
+                  host_w: float) -> NDArray[np.int64] | None:
     """Per row (flat), the lower batch the scalar path serves it at because its count is wider than the KV heads
-    and than one sequence needs, and a lower batch on a narrower group costs less per request than ``here_j`` (the
-    row's energy at its count): :func:`.sizing.cheaper_batch`'s decision over the same
-    :func:`.sizing.narrower_options`, here for all rows at once; 0 elsewhere; None when no row is (one comparison
-    for the usual rows)."""
+    and than one sequence needs, and a lower batch on a narrower group costs less per request than the row's energy
+    at its count (``acc_j + host_w · n · t_share``, evaluated on those rows only): :func:`.sizing.cheaper_batch`'s
+    decision over the same :func:`.sizing.narrower_options`, here for all rows at once; 0 elsewhere; None when no
+    row is (one comparison for the usual rows)."""
     from .sizing import kv_group, request_joules
 
     c, cal, batch = est.costs, est.cal, est.config.batch
@@ -169,7 +173,7 @@ def _cheaper_rows(est: RequestEstimator, i: F64, o: F64, n: NDArray[np.int64], h
         return None
     wide, nn, widest = wide[keep], nn[keep], widest[keep]
     ii, oo, ctx, per_seq = ii[keep], oo[keep], ctx[keep], per_seq[keep]
-    best = here_j.reshape(-1)[wide].copy()
+    best = acc_j.reshape(-1)[wide] + host_w * nn.astype(np.float64) * t_share.reshape(-1)[wide]
     cheaper = np.zeros(ctx.shape, dtype=np.int64)
     m = int(widest.min())
     while m < int(nn.max()):  # each narrower group m: its largest lower batch, on the fewest that hold it
