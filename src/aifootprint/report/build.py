@@ -34,6 +34,7 @@ from .requests import (
     water_data,
 )
 from .sections import (
+    SPREAD_LABEL,
     EquivalenceBlock,
     Lifecycle,
     Notes,
@@ -166,7 +167,7 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
     markers = [_published_marker(p, f"{p.source} {p.year}{it_only.get(p.output, '')}")
                for p in res.scenario.published if p.output in ("facility_energy_twh", "it_energy_twh")]
     if len(years) == 1 and has_spread(float(q[0, 0]), float(q[0, 2])):  # no bar of zero height: it drew as a second
-        markers.append(Marker("5th–95th percentile", years[0], float(q[0, 0]), float(q[0, 2]), PALETTE[0]))  # dot
+        markers.append(Marker(SPREAD_LABEL, years[0], float(q[0, 0]), float(q[0, 2]), PALETTE[0]))  # dot
     extra_src: list[str] = []
     if res.scenario.model == "trajectory":
         for name, out in (("devries-2023-nvidia-2027", "it_energy_twh"), ("devries-gao-2025-ai-power",
@@ -184,7 +185,7 @@ def sector_data(scenario: str, draws: int, reg: Registry) -> tuple[Trajectory, A
                         dict(res.scenario.custom_sources)),
                   [*rows, *_assumption_lines(res), *res.scenario.notes], chart_w)
     quantity, extra = "electricity", ""
-    drawn = any(m.label != "5th–95th percentile" for m in markers)
+    drawn = any(m.label != SPREAD_LABEL for m in markers)  # published figures on the chart
     if output == "it_energy_twh":
         quantity = "IT (server) electricity"
         fac = res.at("facility_energy_twh", years[-1])

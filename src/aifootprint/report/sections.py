@@ -134,6 +134,10 @@ class Trajectory:
     extra: str = ""  # a sentence added to the lede (plain text)
 
 
+#: Label of a one-year chart's 5th–95th percentile bar, a marker drawn with the published ones (not one of them).
+SPREAD_LABEL = "5th–95th percentile"
+
+
 def has_spread(low: float, high: float) -> bool:
     """Whether the draws spread at all: 5th and 95th percentile apart by more than rounding."""
     return high - low > 1e-9 * max(abs(low), abs(high), 1e-300)
@@ -153,7 +157,7 @@ def sector_section(t: Trajectory) -> str:
     last = len(t.years) - 1
     band = last > 0 and any(hi > lo for lo, hi in zip(t.low, t.high, strict=True))
     label = "best, 5–95 % band" if band else "best (median of the draws)"
-    kinds = {m.color: m.label for m in t.markers if m.label != "5th–95th percentile"}
+    kinds = {m.color: m.label for m in t.markers if m.label != SPREAD_LABEL}
     legend = [("published estimate" if not label_.startswith("AI only") else "AI only, published", color)
               for color, label_ in kinds.items()]
     series = [Series(label, t.years, t.best, t.low, t.high, PALETTE[0])]

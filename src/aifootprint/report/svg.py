@@ -190,12 +190,11 @@ def line_chart(title: str, series: Sequence[Series], x_label: str, y_label: str,
     pad = 0.03 * (x1 - x0 or 1)
     y_ticks = [t for t in (log_ticks(lo_y, hi_y) if log_y else ticks(lo_y, hi_y)) if lo_y <= t <= hi_y]
     x_ticks = ticks(x0, x1, min(8, max(1, int(x1 - x0)))) if x1 > x0 else [x0]
+    widest = math.ceil(max((text_px(tick_text(t), layout.font) for t in y_ticks), default=0.0))  # y tick label
     if layout.narrow:
-        left = math.ceil(max((text_px(tick_text(t), layout.font) for t in y_ticks), default=0.0)) + 12
-        box: Box = (left, layout.top, layout.width - layout.right, layout.top + layout.height)
+        box: Box = (widest + 12, layout.top, layout.width - layout.right, layout.top + layout.height)
     else:  # room left of the plot for the widest tick label and the turned y title ("7.5 million" ran into it)
-        widest = max((text_px(tick_text(t), layout.font) for t in y_ticks), default=0.0)
-        box = (max(M_LEFT, math.ceil(widest) + Y_TITLE_ROOM), M_TOP, W - M_RIGHT, H - M_BOTTOM)
+        box = (max(M_LEFT, widest + Y_TITLE_ROOM), M_TOP, W - M_RIGHT, H - M_BOTTOM)
     f = _Frame(x0 - pad, x1 + pad, lo_y, hi_y, log_y, box)
     if layout.narrow:
         x_ticks = thin_ticks(x_ticks, f.px, layout.font, x_fmt.format)
