@@ -6,6 +6,8 @@ import { sourceName, unitLabel } from "./words.js";
 /* Outputs drawn in a larger unit than the API's: [factor, axis unit] (t -> Mt, L -> billion m³). */
 export var SCALES = { carbon_t: [1e-6, "Mt CO2e/yr"], water_consumption_l: [1e-12, "billion m³/yr"],
   water_withdrawal_l: [1e-12, "billion m³/yr"] };
+/* [factor, unit label] in which output ``key`` is shown: its SCALES entry, else its own ``unit`` (the API's). */
+export function scaleOf(key, unit) { return SCALES[key] || [1, unitLabel(unit)]; }
 /* Published figures on the charts: one marker shape and colour each, so the legend tells them apart. */
 var MARKERS = [["rectRot", "#222222"], ["triangle", "#8e44ad"], ["star", "#d35400"], ["crossRot", "#16a085"],
   ["rect", "#7f8c8d"], ["rectRounded", "#2c3e50"]];
@@ -34,10 +36,9 @@ export function seriesOf(d, key, name, m) {
   var per = d[key];
   if (!per) { return null; }
   var years = Object.keys(per).map(Number).sort(function (a, b) { return a - b; });
-  var sc = SCALES[key] ? SCALES[key][0] : 1;
+  var scale = scaleOf(key, (d.units || {})[key]), sc = scale[0], unit = scale[1];
   var scaled = function (v) { return has(v) ? v * sc : v; };
   var pick = function (k) { return years.map(function (y) { return per[String(y)][k] * sc; }); };
-  var unit = SCALES[key] ? SCALES[key][1] : unitLabel((d.units || {})[key]);
   var markers = (d.published || []).filter(function (p) { return p.output === key; }).map(function (p) {
     var value = scaled(p.value), low = scaled(p.low), high = scaled(p.high);
     return { label: p.year + " (" + sourceName(p.source, m) + "): " + figureText(value, low, high) +

@@ -3,11 +3,11 @@
 import { api, meta } from "./api.js";
 import { clear, clearError, fail, options, row, $ } from "./dom.js";
 import { count, has, num, span } from "./format.js";
-import { SCALES, figureText, finishBands, seriesOf } from "./bands.js";
-import { listSources, listWarnings, versions } from "./panels.js";
+import { SCALES, figureText, finishBands, scaleOf, seriesOf } from "./bands.js";
+import { citedKeys, listSources, listWarnings, versions } from "./panels.js";
 import { dropChart, replaceChart } from "./plots.js";
 import { hintFor, sourceCell, wideTable } from "./tables.js";
-import { andList, capital, knownKeys, label, unitLabel } from "./words.js";
+import { andList, capital, label, unitLabel } from "./words.js";
 
 /* What carbon and water need to be computed. */
 var NEEDS = { carbon: "a location or a grid carbon intensity",
@@ -97,7 +97,7 @@ function fillPublished(d, cites) {
   clear(tb);
   (d.published || []).forEach(function (p) {
     /* In the unit of the charts where they have one: "4.20–6.60 billion m³/yr", not 4,435,640,235,000 L/yr. */
-    var sc = SCALES[p.output] || [1, unitLabel(p.unit)];
+    var sc = scaleOf(p.output, p.unit);
     var v = function (k) { return has(p[k]) ? p[k] * sc[0] : p[k]; };
     var parts = [];
     if (has(p.value)) { parts.push(num(v("value"))); }
@@ -132,12 +132,7 @@ function showScenario(d, m) {
   var cites = Object.assign({}, m.sources || {}, d.sources || {});
   fillPublished(d, cites);
   /* Sources: the scenario's, and every one its published figures and warnings cite. */
-  var keys = Object.keys(d.sources || {});
-  var cite = function (text) {
-    knownKeys(text, cites).forEach(function (k) { if (keys.indexOf(k) < 0) { keys.push(k); } });
-  };
-  (d.published || []).forEach(function (p) { cite(p.source); });
-  (d.warnings || []).forEach(function (w) { if (w && typeof w === "object") { cite(w.source); } });
+  var keys = citedKeys((d.published || []).concat(d.warnings || []), cites, Object.keys(d.sources || {}));
   listSources(keys, cites);
   listWarnings(d.warnings, m);
   versions(d);

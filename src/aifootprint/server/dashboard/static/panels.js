@@ -67,14 +67,21 @@ function citation(li, text) {
    citations; the list and its heading (#sources-head) hidden when none is known. A source key is otherwise
    explained only by a tooltip, which a phone never shows. */
 export function listCitedSources(d, m) {
-  var cites = citesOf(m), keys = [];
-  (d.assumptions || []).concat(d.warnings || []).forEach(function (a) {
-    if (!a || typeof a !== "object") { return; }
-    knownKeys(a.source, cites).forEach(function (k) { if (keys.indexOf(k) < 0) { keys.push(k); } });
-  });
+  var cites = citesOf(m), keys = citedKeys((d.assumptions || []).concat(d.warnings || []), cites);
   listSources(keys, cites);
   $("sources").hidden = !keys.length;
   $("sources-head").hidden = !keys.length;
+}
+
+/* ``keys`` (a new list when not given) followed by every source key that the ``source`` texts of ``items``
+   (objects: assumptions, warnings, published figures) name and ``cites`` explains, each once. */
+export function citedKeys(items, cites, keys) {
+  var out = keys || [];
+  items.forEach(function (a) {
+    if (!a || typeof a !== "object") { return; }
+    knownKeys(a.source, cites).forEach(function (k) { if (out.indexOf(k) < 0) { out.push(k); } });
+  });
+  return out;
 }
 
 /* The page's sources list (#sources): "KEY: citation" for each of ``keys`` (web addresses as links). */
