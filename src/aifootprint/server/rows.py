@@ -28,8 +28,13 @@ def _sample(x: s.SampleIn) -> Keyed:
     return (x.device, x.t_s), (x.energy_j, x.power_w)
 
 
+def measurement_json(w: s.WindowIn) -> str:
+    """A window's ``measurement`` as stored (``measurement_json``), and so as compared with a stored row."""
+    return json.dumps(w.measurement, allow_nan=False)
+
+
 def _window(w: s.WindowIn) -> Keyed:
-    return (w.name, w.start_s), (w.duration_s, w.energy_j, json.dumps(w.measurement, allow_nan=False))
+    return (w.name, w.start_s), (w.duration_s, w.energy_j, measurement_json(w))
 
 
 def _request(r: s.RequestIn) -> Keyed:

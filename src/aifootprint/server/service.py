@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..measure.measurement import J_PER_KWH
 from . import schemas as s
 from .models import Project, RequestRow, Run, RunDevice, Sample, UploadBatch, Window
-from .rows import check_rows, device_peaks
+from .rows import check_rows, device_peaks, measurement_json
 
 if TYPE_CHECKING:
     from ..impacts.site import Site
@@ -295,7 +295,7 @@ def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[st
         return batch_reply(batch.batch_id, len(batch.windows), True)
     _insert_ignore(session, Window, [
         {"run_id": run_id, "name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "energy_j": w.energy_j,
-         "measurement_json": json.dumps(w.measurement, allow_nan=False)} for w in batch.windows])
+         "measurement_json": measurement_json(w)} for w in batch.windows])
     return batch_reply(batch.batch_id, len(batch.windows), False)
 
 
