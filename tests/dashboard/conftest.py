@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -50,6 +51,18 @@ def wait_for(driver: Any, script: str, timeout: float = 20.0) -> Any:
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script))
+
+
+@contextmanager
+def screen_width(driver: Any, px: int) -> Iterator[None]:
+    """The page laid out on a screen ``px`` CSS pixels wide (900 high, a phone's touch screen below 700 px) until the
+    block ends (``Emulation.setDeviceMetricsOverride``; the window itself is not resized)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": px, "height": 900, "deviceScaleFactor": 1, "mobile": px < 700})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import errors, wait_for
+from .conftest import errors, screen_width, wait_for
 
 PAINTED = """
 var shown = Array.prototype.filter.call(document.querySelectorAll('canvas'), function (c) {
@@ -50,10 +50,8 @@ def open_page(driver: Any, url: str, canvases: int) -> list[int]:
 @pytest.fixture()
 def width(browser: Any, request: pytest.FixtureRequest) -> Iterator[int]:
     px = int(getattr(request, "param", 1280))
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": px, "height": 900, "deviceScaleFactor": 1, "mobile": px < 700})
-    yield px
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    with screen_width(browser, px):
+        yield px
 
 
 @pytest.mark.parametrize(("page", "canvases"), [

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import errors, wait_for
+from .conftest import errors, screen_width, wait_for
 
 
 def test_runs_page_filters_by_the_project_in_the_address(browser: Any, live_url: str) -> None:
@@ -69,6 +69,13 @@ def test_power_chart_reads_at_most_its_page_cap_and_says_when_it_stops(browser: 
     assert errors(browser) == []
 
 
+#: The Scenarios page: the energy chart's legend texts, and the published-figures table as rows of cell texts.
+ENERGY_LEGEND = ("return Chart.getChart(document.getElementById('energy')).legend.legendItems"
+                 ".map(function (i) { return i.text; })")
+PUBLISHED_CELLS = ("return Array.prototype.map.call(document.querySelectorAll('#published tbody tr'), function (r) {"
+                   " return Array.prototype.map.call(r.cells, function (c) { return c.textContent; }); })")
+
+
 @pytest.mark.parametrize("px", [1280, 420])
 def test_one_year_published_figures_beside_the_bars_and_in_words(browser: Any, live_url: str, px: int) -> None:
     """One-year scenarios. DV23's 85.4–134 TWh/yr (devries-2023-nvidia-2027) was drawn at the same x as the IT
@@ -77,9 +84,7 @@ def test_one_year_published_figures_beside_the_bars_and_in_words(browser: Any, l
     figure beside them.
     DV23's "up to 29.2 TWh/yr" (devries-2023-google-search-ai) had no number in the legend ("published 2023
     (A. de Vries): ") and "range ––29.2" / "––29.2 (bounds)" in the table; legend entries now carry the unit."""
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": px, "height": 900, "deviceScaleFactor": 1, "mobile": px < 700})
-    try:
+    with screen_width(browser, px):
         browser.get(live_url + "/dashboard/scenarios.html?name=devries-2023-nvidia-2027")
         wait_for(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 2")
         xs = browser.execute_script(
@@ -95,18 +100,13 @@ def test_one_year_published_figures_beside_the_bars_and_in_words(browser: Any, l
         assert "published 2027 (A. de Vries): 85.4–134 TWh/yr" in xs, list(xs)
         browser.get(live_url + "/dashboard/scenarios.html?name=devries-2023-google-search-ai")
         wait_for(browser, "return document.querySelectorAll('#published tbody tr').length === 3")
-        legend = browser.execute_script("return Chart.getChart(document.getElementById('energy')).legend.legendItems"
-                                        ".map(function (i) { return i.text; })")
+        legend = browser.execute_script(ENERGY_LEGEND)
         assert "published 2023 (A. de Vries): up to 29.2 TWh/yr" in legend, legend
-        cells = browser.execute_script(
-            "return Array.prototype.map.call(document.querySelectorAll('#published tbody tr'), function (r) {"
-            " return Array.prototype.map.call(r.cells, function (c) { return c.textContent; }); })")
+        cells = browser.execute_script(PUBLISHED_CELLS)
         it_row = next(r for r in cells if r[0] == "IT electricity")
         assert it_row[2] == "up to 29.2 TWh/yr" and it_row[3] == "29.2 (upper bound) TWh/yr", it_row
         assert not [c for r in cells for c in r if "––" in c], cells
         assert errors(browser) == []
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_runs_page_says_when_no_run_matches(browser: Any, live_url: str) -> None:
@@ -134,13 +134,11 @@ def test_equal_facility_and_it_electricity_drawn_once(browser: Any, live_url: st
     errors(browser)
     browser.get(live_url + "/dashboard/scenarios.html?name=ai-search-rebound")
     wait_for(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 4")
-    script = ("return Chart.getChart(document.getElementById('energy')).legend.legendItems"
-              ".map(function (i) { return i.text; })")
-    assert browser.execute_script(script) == ["electricity (facility = IT) 5–95 % range",
+    assert browser.execute_script(ENERGY_LEGEND) == ["electricity (facility = IT) 5–95 % range",
                                               "electricity (facility = IT)"]
     browser.get(live_url + "/dashboard/scenarios.html")
     wait_for(browser, "return document.querySelectorAll('canvas[data-drawn]').length === 3")
-    legend = browser.execute_script(script)
+    legend = browser.execute_script(ENERGY_LEGEND)
     assert "facility electricity" in legend and "IT electricity" in legend, legend
     assert errors(browser) == []
 
@@ -154,9 +152,7 @@ def test_published_water_figures_in_the_charts_unit(browser: Any, live_url: str)
     errors(browser)
     browser.get(live_url + "/dashboard/scenarios.html?name=li-2023-water-2027")
     wait_for(browser, "return document.querySelectorAll('#published tbody tr').length === 2")
-    rows = browser.execute_script(
-        "return Array.prototype.map.call(document.querySelectorAll('#published tbody tr'), function (r) {"
-        " return Array.prototype.map.call(r.cells, function (c) { return c.textContent; }); })")
+    rows = browser.execute_script(PUBLISHED_CELLS)
     withdrawal = next(r for r in rows if r[0] == "water withdrawal")
     assert withdrawal[2] == "range 4.20–6.60 billion m³/yr", withdrawal
     assert re.fullmatch(r"4\.\d\d–6\.\d\d \(bounds\) billion m³/yr", withdrawal[3]), withdrawal

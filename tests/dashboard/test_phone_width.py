@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import wait_for
+from .conftest import screen_width, wait_for
 
 #: The phone of the issue, and a small phone.
 WIDTHS = (420, 360)
@@ -87,10 +87,8 @@ return out;"""
 @pytest.fixture(params=WIDTHS)
 def phone(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, int]]:
     width = int(request.param)
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
-    yield browser, width
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    with screen_width(browser, width):  # below 700 px: a phone's (mobile) screen
+        yield browser, width
 
 
 #: Page, what to wait for once loaded, charts expected.

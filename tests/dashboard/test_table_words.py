@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import errors, wait_for
+from .conftest import errors, screen_width, wait_for
 
 #: Page, what shows it is filled.
 PAGES = [
@@ -62,10 +62,8 @@ def _show(driver: Any, url: str, ready: str) -> None:
 @pytest.fixture(params=(1280, 420))
 def screen(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, int]]:
     px = int(request.param)
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": px, "height": 900, "deviceScaleFactor": 1, "mobile": px < 700})
-    yield browser, px
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    with screen_width(browser, px):
+        yield browser, px
 
 
 def test_no_word_of_a_table_is_broken(screen: tuple[Any, int], live_url: str) -> None:
