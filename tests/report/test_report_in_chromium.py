@@ -149,13 +149,19 @@ def _chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _probed(folder: Path, **options: Any) -> Path:
+    """``folder/report.html``: the report of ``build_default_report(**options)`` with :data:`PROBE` in it; the test
+    skipped, with the reason, when chromium is not installed."""
     if _chromium() is None:
         pytest.skip("chromium not installed (the CI set-up installs Debian 'chromium'; apt-get install -y chromium)")
-    path = tmp_path_factory.mktemp("report") / "report.html"
-    path.write_text(build_default_report(draws=20_000).replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    path = folder / "report.html"
+    path.write_text(build_default_report(**options).replace("</body>", PROBE + "</body>"), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _probed(tmp_path_factory.mktemp("report"), draws=20_000)
 
 
 def _open(page: Path, width: int) -> tuple[str, dict[str, Any], list[str]]:
@@ -230,12 +236,7 @@ def test_no_table_word_is_broken(opened: dict[int, tuple[str, dict[str, Any], li
 @pytest.fixture(scope="module")
 def rebound_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``ai-search-rebound`` report, whose sector chart lists the Bitcoin line under the plot (off the scale)."""
-    if _chromium() is None:
-        pytest.skip("chromium not installed (the CI set-up installs Debian 'chromium'; apt-get install -y chromium)")
-    path = tmp_path_factory.mktemp("rebound") / "report.html"
-    page = build_default_report(scenario="ai-search-rebound", draws=5_000)
-    path.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    return path
+    return _probed(tmp_path_factory.mktemp("rebound"), scenario="ai-search-rebound", draws=5_000)
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -253,8 +254,6 @@ def test_off_scale_list_is_readable_in_chromium(rebound_page: Path, width: int) 
 def long_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A user's scenario file: ``ai-search-rebound`` run to 2060, whose 95th percentile reaches millions of TWh/yr
     (y ticks "2.5 million" … "10 million") and whose tornado labels are long ("0.0741 → 1.55 million")."""
-    if _chromium() is None:
-        pytest.skip("chromium not installed (the CI set-up installs Debian 'chromium'; apt-get install -y chromium)")
     from importlib import resources
 
     folder = tmp_path_factory.mktemp("long")
@@ -262,10 +261,7 @@ def long_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "end = 2030" in text
     scenario = folder / "long.toml"
     scenario.write_text(text.replace("end = 2030", "end = 2060"), encoding="utf-8")
-    path = folder / "report.html"
-    path.write_text(build_default_report(scenario=str(scenario), draws=2_000).replace("</body>", PROBE + "</body>"),
-                    encoding="utf-8")
-    return path
+    return _probed(folder, scenario=str(scenario), draws=2_000)
 
 
 @pytest.mark.parametrize("width", [1280, 360])
