@@ -64,7 +64,6 @@ def _site_inputs(scenario: Scenario, registry: Any, have: set[str]) -> tuple[dic
         return {}, []
     try:
         from ..impacts import resolve_site
-        from ..uncertainty import Uncertain
     except ImportError as exc:  # pragma: no cover - the core ships with the package
         return {}, [Notice("not-computed", f"impacts core unavailable ({exc}); carbon and water not computed",
                            "carbon_t")]
@@ -80,13 +79,10 @@ def _site_inputs(scenario: Scenario, registry: Any, have: set[str]) -> tuple[dic
     for name, factor in mapping:
         if name in have:
             continue
-        v = factor.value
-        dist = Dist.empirical(v.samples()) if isinstance(v, Uncertain) else Dist.point(float(v))
-        src = factor.source + (f" ({factor.year})" if factor.year else "")
         note = f"from the impacts core for {site.location} (zone {site.zone})"
         if factor.estimated:
             note += "; estimated fallback"
-        out[name] = Input(name, specs(scenario.model)[name].unit, src, dist, (), note)
+        out[name] = _factor_input(name, specs(scenario.model)[name].unit, factor, note)
     used = {"pue": "pue", "intensity_g_per_kwh": "grid_intensity", "wue_onsite_l_per_kwh": "wue_onsite",
             "ewif_l_per_kwh": "ewif_offsite"}
     factors = {used[n] for n in out}
@@ -117,9 +113,15 @@ def _operator_pue(scenario: Scenario, registry: Any) -> Input:
         factor = resolve_site(None, scenario.operator, registry=registry).pue
     except InputError as exc:
         raise scenario.error_at(("scenario", "operator"), str(exc)) from None
-    src = factor.source + (f" ({factor.year})" if factor.year else "")
-    return Input("pue", "-", src, Dist.empirical(factor.value.samples()) if not isinstance(factor.value, int | float)
-                 else Dist.point(float(factor.value)), (), f"PUE of operator {scenario.operator}")
+    return _factor_input("pue", "-", factor, f"PUE of operator {scenario.operator}")
+
+
+def _factor_input(name: str, unit: str, factor: Any, note: str) -> Input:
+    """An input from a site factor of the impacts core: its samples (an uncertain factor) or its value, with its
+    source and year."""
+    v = factor.value
+    dist = Dist.point(float(v)) if isinstance(v, int | float) else Dist.empirical(v.samples())
+    return Input(name, unit, factor.source + (f" ({factor.year})" if factor.year else ""), dist, (), note)
 
 
 def _default_pue(registry: Any) -> tuple[Input, Notice]:
