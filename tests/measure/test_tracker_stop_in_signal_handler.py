@@ -71,3 +71,36 @@ def test_stop_while_the_first_stop_computes_the_result_is_a_clear_error() -> Non
     result = tracker.stop()
     assert [str(e) for e in errors] and "computes the result" in str(errors[0])
     assert tracker.result is result and tracker.stop() is result
+
+
+def test_stop_from_a_signal_handler_while_the_first_waits_for_the_gpus() -> None:
+    """The first stop() waits for GPUs still being opened (NVML's start: seconds) when the signal comes; the
+    handler's stop() ended the run, and the first then failed on the sampler thread the handler had cleared:
+    ``AttributeError: 'NoneType' object has no attribute 'join'``. Now both return the run's result."""
+    from aifootprint.measure.sensors.discovery import Discovery
+
+    go = threading.Event()
+
+    def discover(*_: object, **__: object) -> Discovery:
+        def later() -> Discovery:
+            assert go.wait(10)  # opened only once the first stop() waits for it
+            os.kill(os.getpid(), signal.SIGUSR1)  # handled on the main thread, inside that wait
+            time.sleep(0.2)
+            return Discovery(sensors=[FakeSensor("gpu:0", "gpu", 100.0)])
+
+        return Discovery(sensors=[FakeSensor("cpu:0", "cpu", 10.0)], gpus_later=later)
+
+    tracker = Tracker(TrackerConfig(hz=10.0, store=False), discover=discover).start()
+    from_handler = []
+
+    def handler(_signum: int, _frame: object) -> None:
+        from_handler.append(tracker.stop())
+
+    previous = signal.signal(signal.SIGUSR1, handler)
+    try:
+        threading.Timer(0.2, go.set).start()
+        result = tracker.stop()
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert from_handler == [result] and from_handler[0] is result
+    assert tracker.result is result and not tracker.running

@@ -244,18 +244,19 @@ class Tracker(Sampling):
             from .teardown import stop_in_fork
 
             return stop_in_fork(self)
-        if self._thread is not None:
+        thread = self._thread  # (a stop() in a signal handler during the waits below clears self._thread)
+        if thread is not None:
             self._await_gpus()  # first: the sampler's last sample must include them
             with contextlib.suppress(RuntimeError):  # a stop() interrupted (Ctrl-C) in the join below released it
                 self._stop.release()
-            self._thread.join(self.config.sensor_timeout_s + 2.0 / self.config.hz)
+            thread.join(self.config.sensor_timeout_s + 2.0 / self.config.hz)
             self._thread = None
         else:
             self._sample_now()
+        self._finalising = True  # (set before the check: a handler's stop() after it is refused, never run twice)
         if not self.running and self.result is not None:  # a stop() in a signal handler meanwhile ended the run
             return self.result
         with self._lock:
-            self._finalising = True
             edge = self._edge()
             if self._listeners:
                 self._feed(final=True, edge=edge if self.config.background else None)
