@@ -137,12 +137,17 @@ def pue_text(pue: Any) -> str:
     return f"{num(u.best)} ({num(u.low)}–{num(u.high)})"
 
 
+def zone_name(zone: str, reg: Registry) -> str:
+    """A grid zone's name in the registry (``grid_intensity.csv``), "" when it has none."""
+    return row_str(reg.table("grid_intensity").find(zone) or {}, "name")
+
+
 def place(zone: str, reg: Registry) -> str:
     """A grid zone for readers: its name with the code ("the world average (WORLD)", "United States (US)"), the
     code alone when the registry has no name (the note said "WORLD (zone WORLD)")."""
     if zone == "WORLD":
         return "the world average (WORLD)"
-    name = row_str(reg.table("grid_intensity").find(zone) or {}, "name")
+    name = zone_name(zone, reg)
     return f"{name} ({zone})" if name and name != zone else zone
 
 
@@ -346,7 +351,7 @@ def water_data(reg: Registry, energy_wh: float | None = None, profile: Profile |
         except AifootprintError:  # unknown key / location: left out, never breaks the report
             continue
         water = Uncertain.from_any(assess(energy / 1000.0, site).water_l) * 1000.0
-        name = row_str(reg.table("grid_intensity").find(site.zone) or {}, "name") or loc
+        name = zone_name(site.zone, reg) or loc
         lo, hi = (None, None) if water.is_point else (water.low, water.high)
         bars.append(Bar(name, water.best, lo, hi, note=f"({loc})"))
         keys.extend(f.source for f in site.factors())
