@@ -11,7 +11,7 @@ were lost. Now both are refused with a message (409), and the same rows again ar
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -82,13 +82,18 @@ def _stored(session: Session, kind: str, run_id: str, rows: Sequence[Keyed]) -> 
     first, second = (model.device, model.t_s) if kind == "samples" else (model.name, model.start_s)
     values = (model.energy_j, model.power_w) if kind == "samples" else (
         model.duration_s, model.energy_j, model.measurement_json)
-    spans: dict[Any, list[float]] = {}
-    for (a, b), _ in rows:
-        span = spans.setdefault(a, [b, b])
-        span[0], span[1] = min(span[0], b), max(span[1], b)
-    for a, (lo, hi) in spans.items():
+    for a, (lo, hi) in _spans(key for key, _ in rows).items():
         q = select(second, *values).where(model.run_id == run_id, first == a, second >= lo, second <= hi)
         out.update({(a, r[0]): tuple(r[1:]) for r in session.execute(q)})
+    return out
+
+
+def _spans(keys: Iterable[tuple[Any, float]]) -> dict[Any, tuple[float, float]]:
+    """The first and last time of each device (or window name) among ``keys``, ``(device, t_s)`` pairs."""
+    out: dict[Any, tuple[float, float]] = {}
+    for a, b in keys:
+        lo, hi = out.get(a, (b, b))
+        out[a] = (min(lo, b), max(hi, b))
     return out
 
 
@@ -117,13 +122,8 @@ def check_rows(session: Session, kind: str, run_id: str, items: Sequence[Any], b
 def device_peaks(session: Session, run_id: str, samples: Sequence[s.SampleIn]) -> dict[str, float]:
     """Largest stored ``energy_j`` of each device over the batch's time span, read after the insert: the rows kept
     (a concurrent batch's, when both wrote one key), so that the device's total never exceeds its samples."""
-    spans: dict[str, list[float]] = {}
-    for x in samples:
-        if x.energy_j is not None:
-            span = spans.setdefault(x.device, [x.t_s, x.t_s])
-            span[0], span[1] = min(span[0], x.t_s), max(span[1], x.t_s)
     out: dict[str, float] = {}
-    for device, (lo, hi) in spans.items():
+    for device, (lo, hi) in _spans((x.device, x.t_s) for x in samples if x.energy_j is not None).items():
         q = select(func.max(Sample.energy_j)).where(Sample.run_id == run_id, Sample.device == device,
                                                     Sample.t_s >= lo, Sample.t_s <= hi)
         peak = session.execute(q).scalar()
