@@ -153,7 +153,7 @@ def test_a_run_name_with_terminal_controls_is_printed_escaped(private_home: Path
 
 def test_the_command_line_in_the_inputs_line_is_printed_escaped(private_home: Path) -> None:
     """The human view's ``inputs: command=...`` line wrote the user's command line to the terminal as it was (ESC,
-    BEL and CR included); it is escaped as a run's name is (``measure.runs.printable``)."""
+    BEL and CR included); it is escaped as a run's name is (``measure.terminal.printable``)."""
     done = cli("measure", "--name", "plain", "--", "sh", "-c", "true", "x\x1b]0;owned\x07\rY")
     assert done.returncode == 0, done.stderr
     (line,) = [line for line in done.stdout.splitlines() if "command=" in line]

@@ -35,3 +35,16 @@ def test_tracker_config_is_one_class_wherever_it_is_imported() -> None:
 
     assert a is b is c
     assert a(hz=2.0).to_dict()["hz"] == 2.0
+
+
+def test_a_human_view_outside_measure_does_not_open_the_run_store_module() -> None:
+    """The human view's inputs line escapes control characters (:func:`aifootprint.measure.terminal.printable`);
+    the helper lived in ``measure.runs``, so every command's human view (``aifootprint impacts``) imported the run
+    store and ``sqlite3`` for it (~8 ms)."""
+    code = ("import sys\nfrom aifootprint.cli.main import main\nmain(['impacts', '--energy-kwh', '1'])\n"
+            "print(' '.join(sorted(sys.modules)), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "inputs:" in done.stdout, done.stderr
+    loaded = set(done.stderr.split())
+    assert "aifootprint.measure.terminal" in loaded
+    assert not loaded & {"sqlite3", "aifootprint.measure.store", "aifootprint.measure.runs"}

@@ -75,7 +75,8 @@ def runs_list(
     """List stored runs, newest first."""
     if limit < 0:
         raise InputError(f"--limit must be >= 1 (or 0 for all runs), got {limit}")
-    from ..measure.runs import list_row, printable
+    from ..measure.runs import list_row
+    from ..measure.terminal import printable
 
     if store is None:
         from ..measure.store import default_store_path

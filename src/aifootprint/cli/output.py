@@ -106,7 +106,7 @@ def emit(result: Result, as_json: bool, title: str | None = None) -> None:
     console.print(table)
     inputs = data.get("inputs") or {}
     if inputs:  # the user's own words (measure's command line): their control characters escaped, not sent
-        from ..measure.runs import printable
+        from ..measure.terminal import printable
 
         shown = (f"{k}={format_value(v)}" for k, v in inputs.items() if v not in (None, ""))
         console.print(escape(printable("inputs: " + ", ".join(shown))))

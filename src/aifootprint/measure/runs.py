@@ -21,15 +21,6 @@ from .store import RunStore, StoredRun
 SAMPLE_FIELDS = ("device", "t_s", "energy_j", "power_w")
 
 
-def printable(text: str) -> str:
-    """``text`` for a terminal or a document: control characters (C0, DEL, C1: ESC starts the terminal's colour,
-    cursor and title sequences, CR rewrites the line) written as ``\\xNN`` escapes. A run's name is the user's
-    ``--name`` or command line, printed by ``runs list`` and the impact statement: a name holding
-    ``ESC ] 0 ; ... BEL`` set the terminal's title and a CR overwrote the row."""
-    return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" if ord(c) < 0x100 else
-                   f"\\u{ord(c):04x}" for c in text)
-
-
 def status(run: StoredRun, host: str | None = None) -> str:
     """``ok``, ``exit N``, ``running``, ``killed`` or ``no end record`` (see the module docstring)."""
     from .process import pid_alive

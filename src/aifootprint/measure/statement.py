@@ -12,8 +12,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .runs import printable
 from .store import StoredRun
+from .terminal import printable
 
 
 def _num(value: Any) -> float:
