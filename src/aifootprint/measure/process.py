@@ -267,17 +267,15 @@ class TreeWatch:
     def done(self, kill: bool = False) -> None:
         """The command has exited: end the watcher without killing anything; ``kill``: ``measure`` is leaving on an
         error with the command killed, and the processes it started must not run on either (idempotent)."""
+        import contextlib
+
         pipe, self._pipe = self._pipe, None
         if pipe is not None:
-            import contextlib
-
             if not kill:
                 with contextlib.suppress(OSError):
                     os.write(pipe, b"done")
             os.close(pipe)
         if self._pid is not None:
-            import contextlib
-
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._pid, os.WNOHANG)
 

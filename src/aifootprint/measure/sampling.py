@@ -91,7 +91,7 @@ class Sampling:
                          name="aifootprint-gpu-open", daemon=True).start()
 
     def _open_gpus(self, later: Callable[[], Discovery], opened: threading.Event, read: threading.Event,
-                   run_id: str = "") -> None:
+                   run_id: str) -> None:
         """Open the GPUs that discovery left for later (``start()`` runs this on a thread of its own, so that it
         never waits for loading and initialising NVML), put their tracks in front of the others, let the writer
         store the run's header, which lists every device, and read them once (:meth:`_first_reads`). Their first
@@ -110,7 +110,7 @@ class Sampling:
             self._sampler_error(RuntimeError(f"{type(exc).__name__}: {exc}"))
         try:
             with self._lock:
-                if found is not None and self.running and self.run_id == (run_id or self.run_id):
+                if found is not None and self.running and self.run_id == run_id:
                     self.notes.extend(n for n in found.notes if n not in self.notes)
                     self.details.extend(found.details)
                     self.assumptions.extend(found.assumptions)
