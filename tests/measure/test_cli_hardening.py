@@ -159,3 +159,16 @@ def test_the_command_line_in_the_inputs_line_is_printed_escaped(private_home: Pa
     (line,) = [line for line in done.stdout.splitlines() if "command=" in line]
     assert not any(c in done.stdout for c in "\x1b\x07\r")
     assert "x\\x1b]0;owned\\x07\\x0dY" in line
+
+
+def test_a_result_that_cannot_be_written_names_no_stored_run_when_the_store_failed(tmp_path: Path) -> None:
+    """With the run store unavailable (``store-unavailable``: "the run is not saved") the closed-stdout line went on
+    to say "the run is stored: `aifootprint runs show ...` prints it"."""
+    home = tmp_path / "a-file"
+    home.write_text("")
+    command = " ".join([*CLI, "measure", "--json", "--", "true"])
+    done = subprocess.run(f"{command} >&-", shell=True, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "AIFOOTPRINT_SENSORS": "fake", "AIFOOTPRINT_HOME": str(home)})
+    assert done.returncode == 1, done.stderr
+    assert "the run is not saved" in done.stderr and "cannot write the result to standard output" in done.stderr
+    assert "runs show" not in done.stderr and "Traceback" not in done.stderr

@@ -280,7 +280,8 @@ def run(argv: Sequence[str]) -> int:
         else:
             human(out, f"measured footprint of run {tracker.run_id}")
     except (OSError, ValueError, AttributeError) as exc:  # stdout closed (None), full (/dev/full), a closed pipe
-        return _output_failed(exc, tracker.run_id if tracker.config.store else "", exit_code)
+        saved = tracker.config.store and all(n.code != "store-unavailable" for n in tracker.notes)
+        return _output_failed(exc, tracker.run_id if saved else "", exit_code)
     return exit_code
 
 
