@@ -231,7 +231,7 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
     _check_samples(run, batch.samples, stored)
     check_rows(session, "samples", run_id, batch.samples, batch_applied=False)
     if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples), run_known=True):
-        return batch_reply(batch.batch_id, len(batch.samples), True)
+        return _claimed_meanwhile(session, "samples", run_id, batch.batch_id, batch.samples)
     _insert_ignore(session, Sample, [{"run_id": run_id, "device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
                                       "power_w": x.power_w} for x in batch.samples])
     latest: dict[str, s.SampleIn] = {}
@@ -291,8 +291,10 @@ def _check_samples(run: Run, samples: Sequence[s.SampleIn], stored: Mapping[str,
 def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[str, Any]:
     applied = is_duplicate_batch(session, run_id, batch.batch_id)
     check_rows(session, "windows", run_id, batch.windows, batch_applied=applied)
-    if applied or not _claim_batch(session, run_id, batch.batch_id, "windows", len(batch.windows)):
+    if applied:
         return batch_reply(batch.batch_id, len(batch.windows), True)
+    if not _claim_batch(session, run_id, batch.batch_id, "windows", len(batch.windows)):
+        return _claimed_meanwhile(session, "windows", run_id, batch.batch_id, batch.windows)
     _insert_ignore(session, Window, [
         {"run_id": run_id, "name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "energy_j": w.energy_j,
          "measurement_json": measurement_json(w)} for w in batch.windows])
@@ -302,10 +304,21 @@ def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[st
 def add_requests(session: Session, run_id: str, batch: s.RequestsBatch) -> dict[str, Any]:
     applied = is_duplicate_batch(session, run_id, batch.batch_id)
     check_rows(session, "requests", run_id, batch.requests, batch_applied=applied)
-    if applied or not _claim_batch(session, run_id, batch.batch_id, "requests", len(batch.requests)):
+    if applied:
         return batch_reply(batch.batch_id, len(batch.requests), True)
+    if not _claim_batch(session, run_id, batch.batch_id, "requests", len(batch.requests)):
+        return _claimed_meanwhile(session, "requests", run_id, batch.batch_id, batch.requests)
     _insert_ignore(session, RequestRow, [{"run_id": run_id, **r.model_dump()} for r in batch.requests])
     return batch_reply(batch.batch_id, len(batch.requests), False)
+
+
+def _claimed_meanwhile(session: Session, kind: str, run_id: str, batch_id: str, rows: Sequence[Any]
+                       ) -> dict[str, Any]:
+    """The reply when a concurrent request claimed the same batch id between this one's checks and its claim (the
+    claim waited for it to commit): its rows are compared as a retry's are — the same rows are a duplicate, others a
+    409 — so a batch id sent at the same moment with other rows is never acknowledged and dropped."""
+    check_rows(session, kind, run_id, rows, batch_applied=True)
+    return batch_reply(batch_id, len(rows), True)
 
 
 def is_duplicate_batch(session: Session, run_id: str, batch_id: str) -> bool:
