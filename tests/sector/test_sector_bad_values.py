@@ -217,11 +217,11 @@ def test_draws_that_cannot_fit_in_memory_are_refused_before_the_run(tmp_path: Pa
 
     available = _available_bytes()
     if available is None or available >= 10_000_000 * 200 * BYTES_PER_DRAW_YEAR:
-        pytest.skip("no /proc/meminfo, or more than 160 GB available: the run would fit")
+        pytest.skip("no /proc/meminfo, or more than 192 GB available: the run would fit")
     path = tmp_path / "long.toml"
     path.write_text(LONG, encoding="utf-8")
     err = _one_line_exit_2(["scenario", "run", str(path), "--draws", "10000000", "--csv"], capsys)
-    assert "10,000,000 draws × 200 scenario years do not fit in memory (about 160.0 GB" in err
+    assert "10,000,000 draws × 200 scenario years do not fit in memory (about 192.0 GB" in err
     assert "accepted here: at most" in err and "--draws" in err
 
 
@@ -231,9 +231,9 @@ def test_memory_check_reads_the_available_memory(tmp_path: Path) -> None:
 
     meminfo = tmp_path / "meminfo"
     meminfo.write_text("MemTotal:       8000000 kB\nMemAvailable:   1000000 kB\n", encoding="ascii")
-    check_memory(100_000, 100, meminfo=str(meminfo))  # 0.8 GB of 1.024 GB
+    check_memory(100_000, 100, meminfo=str(meminfo))  # 0.96 GB of 1.024 GB
     with pytest.raises(InputError, match=r"200,000 draws × 100 scenario years .* 1\.0 GB is available; accepted "
-                                         r"here: at most 128,000 draws"):
+                                         r"here: at most 106,666 draws"):
         check_memory(200_000, 100, meminfo=str(meminfo))
     check_memory(10**9, 200, meminfo=str(tmp_path / "none"))  # unreadable: no check
 
