@@ -194,6 +194,8 @@ class RequestAttributor:
             raise ValueError(f"max_open_s must be a finite number of seconds > 0, got {max_open_s!r}")
         self._expired: set[str] = set()  # closed at max_open_s, not yet final (finished=False)
         self._expired_ids: list[str] = []  # the first few closed so (named in the notice)
+        self._closed_at_limit: set[str] = set()  # every id closed so: its late marks are ignored, not refused
+        self.late_end_count = 0  # end() calls that came for a request already closed at max_open_s
         self.expired_count = 0
         self._clock = clock or time.monotonic
         self._on_complete = on_complete
@@ -233,14 +235,22 @@ class RequestAttributor:
             self._energy[request_id] = 0
 
     def first_token(self, request_id: str, t_s: float | None = None) -> None:
-        """The first output token was produced (prefill is over)."""
+        """The first output token was produced (prefill is over). Ignored for a request already closed at
+        ``max_open_s``."""
         with self._lock:
+            if request_id in self._closed_at_limit and request_id not in self._active:
+                return
             self._get(request_id).first = self._now(t_s)
 
     def end(self, request_id: str, decode_tokens: int = 0, t_s: float | None = None,
             prefill_tokens: int | None = None) -> None:
-        """The request finished after generating ``decode_tokens`` tokens."""
+        """The request finished after generating ``decode_tokens`` tokens. For a request already closed at
+        ``max_open_s`` the call is ignored and counted (``late_end_count``, named in the notice): a server's
+        handler that streams past the limit must not get an exception; its energy stays cut at the limit."""
         with self._lock:
+            if request_id in self._closed_at_limit and request_id not in self._active:
+                self.late_end_count += 1
+                return
             req = self._get(request_id)
             end = self._now(t_s)  # (checked before anything changes: a refused mark leaves the request active)
             decode = _tokens(decode_tokens, "decode_tokens")
@@ -284,7 +294,9 @@ class RequestAttributor:
         names = ", ".join(repr(r) for r in self._expired_ids) + (" …" if self.expired_count > 3 else "")
         return (Notice("request-open-too-long", f"{self.expired_count} request(s) still open {self.max_open_s:g} s "
                        f"after their start ({names}) were closed there and flagged unfinished (finished=False): "
-                       "their end() never came; their energy stops at that time", "requests"),)
+                       "their end() had not come; their energy stops at that time"
+                       + (f" ({self.late_end_count} end() call(s) came later and were ignored)"
+                          if self.late_end_count else ""), "requests"),)
 
     @property
     def attributed_nj(self) -> int:
@@ -319,6 +331,7 @@ class RequestAttributor:
                 req.end = req.start + self.max_open_s
                 del self._active[req.rid]
                 self._expired.add(req.rid)
+                self._closed_at_limit.add(req.rid)
                 self.expired_count += 1
                 if len(self._expired_ids) < 3:
                     self._expired_ids.append(req.rid)
