@@ -541,7 +541,12 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 "17.8 %; charging tensor-core work at padded tile sizes does not lower it either "
                 "(docs/methodology/inference.md §3), so the serving fit is kept. Untested hypothesis: the "
                 "micro-benchmarks ran a few seconds after idle on a cool die, the serving measurements in thermal "
-                "steady state (leakage grows with temperature).",
+                "steady state (leakage grows with temperature). A second one, with evidence behind it: the copy's "
+                "data. An H200 copy of random data (2026-12-04) drew 635 W where the micro-benchmark file's H200 "
+                "copy drew 397 W at the same bandwidth; how that file's buffers were filled is not recorded, and HBM "
+                "energy depends on the bits toggled (docs/validation_h200.md §4). Re-measuring the H100 copy with "
+                "random data (`benchmarks/gpu/copy_contents.py`) is the test; it needs a GPU, which this work had "
+                "none of since.",
                 ]
     return [*out, ""]
 
