@@ -545,8 +545,8 @@ def summary_lines(s: dict[str, float], quick: bool) -> list[str]:
                 "data. An H200 copy of random data (2026-12-04) drew 635 W where the micro-benchmark file's H200 "
                 "copy drew 397 W at the same bandwidth; how that file's buffers were filled is not recorded, and HBM "
                 "energy depends on the bits toggled (docs/validation_h200.md §4). Re-measuring the H100 copy with "
-                "random data (`benchmarks/gpu/copy_contents.py`) is the test; it needs a GPU, which this work had "
-                "none of since.",
+                "random data (`benchmarks/gpu/copy_contents.py`) is the test; it needs a GPU, and none has been "
+                "lent since.",
                 ]
     return [*out, ""]
 
