@@ -74,6 +74,10 @@ class Limit:
 #: count typed where billions were expected.
 MAX_BILLIONS = 1e6
 
+#: Largest Monte Carlo seed (``--seed``, the API's ``seed``): a signed 64-bit integer, so that a seed stored or sent
+#: as JSON / SQL BIGINT keeps its value (numpy's ``SeedSequence`` takes any non-negative integer; the bound is ours).
+MAX_SEED = 2**63 - 1
+
 #: Accepted ranges by flag name.
 LIMITS: Mapping[str, Limit] = {
     # world electricity generation ≈ 30,000 TWh = 3e13 kWh in 2023 (IEA, Electricity 2024); 1e14 kWh is ~3× that

@@ -54,3 +54,17 @@ def test_api_precision_given_is_honoured(api: TestClient) -> None:
     r = api.post("/api/v1/estimate/request", json={**REQ, "precision": "bf16"})
     assert r.status_code == 200, r.text
     assert r.json()["inputs"]["precision"] == "bf16"
+
+
+def test_api_scenario_seed_takes_the_cli_range(api: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    """The API capped ``seed`` at 2**32 - 1 where the CLI and the library take 0..2**63 - 1: a run reproduced from
+    the CLI's seed was refused."""
+    top = 2**63 - 1
+    r = api.post("/api/v1/scenario/run", json={"name": "devries-2023-nvidia-2027", "draws": 100, "seed": top})
+    assert r.status_code == 200, r.text
+    capsys.readouterr()
+    assert main(["scenario", "run", "devries-2023-nvidia-2027", "--draws", "100", "--seed", str(top), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert r.json()["facility_energy_twh"] == cli["facility_energy_twh"]
+    r = api.post("/api/v1/scenario/run", json={"name": "devries-2023-nvidia-2027", "draws": 100, "seed": top + 1})
+    assert r.status_code == 422 and "seed" in r.text

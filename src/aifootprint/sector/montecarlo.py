@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
+from ..limits import MAX_SEED
 from ..notice import Notice
 from ..uncertainty import PERCENTILES
 from .distributions import Dist
@@ -405,7 +406,7 @@ def run(scenario: Scenario | Prepared, draws: int = DEFAULT_DRAWS, seed: int = D
     """Monte Carlo of ``scenario`` with ``draws`` draws (seeded); see the module docstring."""
     if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= 10_000_000:
         raise InputError(f"draws must be an integer in 1..10,000,000, got {draws!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise InputError(f"seed must be an integer in 0..2**63-1, got {seed!r}")
     prepared = scenario if isinstance(scenario, Prepared) else prepare(scenario, registry)
     from .memory import check_memory, too_big

@@ -26,7 +26,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ..impacts.site import OVERRIDE_RANGES
-from ..limits import LIMITS, MAX_BILLIONS, Limit, as_float
+from ..limits import LIMITS, MAX_BILLIONS, MAX_SEED, Limit, as_float
 from ..numfmt import exact
 
 #: Largest number of rows in one batch (samples, windows or requests). These caps are design limits, not measured
@@ -332,4 +332,4 @@ class ScenarioRunIn(Body):
 
     name: Name
     draws: Annotated[int, Field(ge=100, le=MAX_DRAWS)] = 2_000
-    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 20231010
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 20231010  # the CLI's and the library's range
