@@ -13,6 +13,7 @@ from . import schemas as s
 
 def _request(body: s.EstimateRequestIn) -> dict[str, Any]:
     from ..estimate.arch import Architecture
+    from ..estimate.engines import DEFAULT_ENGINE
     from ..estimate.inference import DEFAULT_BATCH, RequestConfig, RequestEstimator
 
     if (body.model is None) == (body.params_b is None):
@@ -21,10 +22,9 @@ def _request(body: s.EstimateRequestIn) -> dict[str, Any]:
     if body.params_b is not None:
         arch = Architecture(name=f"custom-{body.params_b:g}b", total_params_b=body.params_b,
                             active_params_b=body.active_params_b, estimated=True)
-    engine = {} if body.engine is None else {"engine": body.engine}
     cfg = RequestConfig(hardware=body.hardware, accelerators=body.accelerators, batch=body.batch or DEFAULT_BATCH,
                         precision=body.precision, boundary=body.boundary, location=body.location,
-                        operator=body.operator, **engine)
+                        operator=body.operator, engine=body.engine or DEFAULT_ENGINE)
     return RequestEstimator(arch, cfg).result(body.input_tokens, body.output_tokens).to_dict()
 
 

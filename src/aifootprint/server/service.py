@@ -224,14 +224,13 @@ def add_samples(session: Session, run_id: str, batch: s.SamplesBatch) -> dict[st
     if run is not None:
         _check_devices(run_id, batch.samples, stored)
     if is_duplicate_batch(session, run_id, batch.batch_id):
-        check_rows(session, "samples", run_id, batch.samples, batch_applied=True)  # the same rows, or a 409
-        return batch_reply(batch.batch_id, len(batch.samples), True)
+        return _as_retry(session, "samples", run_id, batch.batch_id, batch.samples)
     if run is None:
         raise ApiError(404, f"no run with id {run_id!r}")
     _check_samples(run, batch.samples, stored)
     check_rows(session, "samples", run_id, batch.samples, batch_applied=False)
     if not _claim_batch(session, run_id, batch.batch_id, "samples", len(batch.samples), run_known=True):
-        return _claimed_meanwhile(session, "samples", run_id, batch.batch_id, batch.samples)
+        return _as_retry(session, "samples", run_id, batch.batch_id, batch.samples)
     _insert_ignore(session, Sample, [{"run_id": run_id, "device": x.device, "t_s": x.t_s, "energy_j": x.energy_j,
                                       "power_w": x.power_w} for x in batch.samples])
     latest: dict[str, s.SampleIn] = {}
@@ -289,34 +288,35 @@ def _check_samples(run: Run, samples: Sequence[s.SampleIn], stored: Mapping[str,
 
 
 def add_windows(session: Session, run_id: str, batch: s.WindowsBatch) -> dict[str, Any]:
-    applied = is_duplicate_batch(session, run_id, batch.batch_id)
-    check_rows(session, "windows", run_id, batch.windows, batch_applied=applied)
-    if applied:
-        return batch_reply(batch.batch_id, len(batch.windows), True)
-    if not _claim_batch(session, run_id, batch.batch_id, "windows", len(batch.windows)):
-        return _claimed_meanwhile(session, "windows", run_id, batch.batch_id, batch.windows)
-    _insert_ignore(session, Window, [
-        {"run_id": run_id, "name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "energy_j": w.energy_j,
-         "measurement_json": measurement_json(w)} for w in batch.windows])
-    return batch_reply(batch.batch_id, len(batch.windows), False)
+    return _add_rows(session, "windows", run_id, batch.batch_id, batch.windows, Window, lambda w: {
+        "run_id": run_id, "name": w.name, "start_s": w.start_s, "duration_s": w.duration_s, "energy_j": w.energy_j,
+        "measurement_json": measurement_json(w)})
 
 
 def add_requests(session: Session, run_id: str, batch: s.RequestsBatch) -> dict[str, Any]:
-    applied = is_duplicate_batch(session, run_id, batch.batch_id)
-    check_rows(session, "requests", run_id, batch.requests, batch_applied=applied)
-    if applied:
-        return batch_reply(batch.batch_id, len(batch.requests), True)
-    if not _claim_batch(session, run_id, batch.batch_id, "requests", len(batch.requests)):
-        return _claimed_meanwhile(session, "requests", run_id, batch.batch_id, batch.requests)
-    _insert_ignore(session, RequestRow, [{"run_id": run_id, **r.model_dump()} for r in batch.requests])
-    return batch_reply(batch.batch_id, len(batch.requests), False)
+    return _add_rows(session, "requests", run_id, batch.batch_id, batch.requests, RequestRow,
+                     lambda r: {"run_id": run_id, **r.model_dump()})
 
 
-def _claimed_meanwhile(session: Session, kind: str, run_id: str, batch_id: str, rows: Sequence[Any]
-                       ) -> dict[str, Any]:
-    """The reply when a concurrent request claimed the same batch id between this one's checks and its claim (the
-    claim waited for it to commit): its rows are compared as a retry's are — the same rows are a duplicate, others a
-    409 — so a batch id sent at the same moment with other rows is never acknowledged and dropped."""
+def _add_rows(session: Session, kind: str, run_id: str, batch_id: str, rows: Sequence[Any], model: Any,
+              record: Any) -> dict[str, Any]:
+    """Store a batch of windows or requests once: a batch id seen before is compared as a retry
+    (:func:`_as_retry`); new rows are checked against the stored ones (409 for another value under a stored key),
+    the id is claimed, and the rows are written."""
+    if is_duplicate_batch(session, run_id, batch_id):
+        return _as_retry(session, kind, run_id, batch_id, rows)
+    check_rows(session, kind, run_id, rows, batch_applied=False)
+    if not _claim_batch(session, run_id, batch_id, kind, len(rows)):
+        return _as_retry(session, kind, run_id, batch_id, rows)
+    _insert_ignore(session, model, [record(x) for x in rows])
+    return batch_reply(batch_id, len(rows), False)
+
+
+def _as_retry(session: Session, kind: str, run_id: str, batch_id: str, rows: Sequence[Any]) -> dict[str, Any]:
+    """The reply to a batch whose id is already claimed — sent before, or by a concurrent request between this
+    one's checks and its claim (the claim waited for it to commit): its rows are compared as a retry's are — the
+    same rows are a duplicate, others a 409 — so a batch id reused with other rows is never acknowledged and
+    dropped."""
     check_rows(session, kind, run_id, rows, batch_applied=True)
     return batch_reply(batch_id, len(rows), True)
 
