@@ -45,17 +45,23 @@ def _ended(pid: int, timeout_s: float = 10.0) -> bool:
 
 
 def test_the_commands_grandchildren_die_with_a_killed_measure(private_home: Path, tmp_path: Path) -> None:
+    _kill_measure_and_check_the_grandchild(tmp_path, [], "the command's child outlived the killed measure")
+
+
+def _kill_measure_and_check_the_grandchild(tmp_path: Path, inner: list[str], message: str) -> None:
+    """``measure -- [inner …] sh -c "python -c <sleeps 60 s>; echo …"``, killed once the grandchild runs: the
+    grandchild must end with it."""
     pid_file = tmp_path / "grandchild.pid"
     grandchild = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
     script = f"{sys.executable} -c \"{grandchild}\"; echo the shell goes on"
     env = {**os.environ, "AIFOOTPRINT_SENSORS": "fake"}
-    measure = subprocess.Popen([*CLI, "measure", "--", "sh", "-c", script], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    measure = subprocess.Popen([*CLI, "measure", "--", *inner, "sh", "-c", script], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     pid = _wait_for(pid_file)
     try:
         measure.kill()
         measure.wait()
-        assert _ended(pid), "the command's child outlived the killed measure"
+        assert _ended(pid), message
     finally:
         if _running(pid):
             os.kill(pid, 9)
@@ -94,17 +100,5 @@ def _watcher_of(pid: str, home: Path) -> bool:
 def test_a_measure_inside_a_measured_command_takes_its_own_tree_along(private_home: Path, tmp_path: Path) -> None:
     """``measure -- measure -- sh -c ...`` killed: the outer watcher kills the inner ``measure`` (it carries the
     outer mark), and the inner watcher, which carries no mark, lives to kill the inner command's processes."""
-    pid_file = tmp_path / "grandchild.pid"
-    grandchild = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
-    env = {**os.environ, "AIFOOTPRINT_SENSORS": "fake"}
-    measure = subprocess.Popen([*CLI, "measure", "--", *CLI, "measure", "--", "sh", "-c",
-                                f"{sys.executable} -c \"{grandchild}\"; echo the shell goes on"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    pid = _wait_for(pid_file)
-    try:
-        measure.kill()
-        measure.wait()
-        assert _ended(pid), "the inner command's child outlived the killed measures"
-    finally:
-        if _running(pid):
-            os.kill(pid, 9)
+    _kill_measure_and_check_the_grandchild(tmp_path, [*CLI, "measure", "--"],
+                                           "the inner command's child outlived the killed measures")
