@@ -127,22 +127,9 @@ class FitBounds:
 
     def _search(self, batch: int, n: int) -> tuple[float, float]:
         """(largest whole context that fits, smallest whole context that does not; +inf when none was found below
-        :data:`_BOUND_CAP`); (-1, 0) when not even the weights fit."""
-        costs, usable = self.costs, self.usable
-        if not fits(costs, batch, 0.0, n, usable):
-            return -1.0, 0.0
-        lo, hi = 0.0, 1.0  # invariant: lo fits
-        while fits(costs, batch, hi, n, usable):
-            lo, hi = hi, 2.0 * hi
-            if hi > _BOUND_CAP:
-                return lo, math.inf
-        while hi - lo > 1.0:  # lo fits, hi does not
-            mid = float(math.floor((lo + hi) / 2.0))
-            if fits(costs, batch, mid, n, usable):
-                lo = mid
-            else:
-                hi = mid
-        return lo, hi
+        :data:`_BOUND_CAP`); (-1, 0) when not even the weights fit (:func:`_fit_limit`)."""
+        got = _fit_limit(self.costs, batch, n, self.usable, _BOUND_CAP)
+        return (-1.0, 0.0) if got is None else got
 
     def share(self, other: FitBounds) -> None:
         """Keep the bounds in ``other``'s (which must be of equal ``costs`` and ``cal``: the same memory)."""
@@ -421,14 +408,32 @@ def context_limits(costs: TokenCosts, cal: Calibration, batch: int, fixed: int |
 
 def _context_bounds(costs: TokenCosts, batch: int, n: int, bytes_each: float) -> tuple[float, float] | None:
     """The largest whole context whose weights + KV cache fit on ``n`` accelerators of ``bytes_each`` and the next
-    whole context (both +inf without a KV cache); None when not even the weights fit."""
+    whole context (both +inf without a KV cache: every power of two up to :data:`_LIMITS_CAP` fits); None when not
+    even the weights fit (:func:`_fit_limit`)."""
+    got = _fit_limit(costs, batch, n, bytes_each, _LIMITS_CAP)
+    if got is None or got[1] < math.inf:
+        return got
+    return math.inf, math.inf
+
+
+#: The context [tokens] up to which :func:`_context_bounds` doubles before it reads "every context fits" (no KV
+#: cache): what it always did (its doubling stopped at 2**60, the last context it asked being 2**59). A search
+#: bound, not a physical figure.
+_LIMITS_CAP = 2.0**59
+
+
+def _fit_limit(costs: TokenCosts, batch: int, n: int, bytes_each: float, cap: float) -> tuple[float, float] | None:
+    """(largest whole context whose weights + KV cache fit on ``n`` accelerators of ``bytes_each``, smallest whole
+    context that does not): doubling from 1, then bisection on :func:`memory_needed_bytes` (which never decreases
+    with the context); ``(last power of two that fits, +inf)`` once every power of two up to ``cap`` fits; None when
+    not even the weights fit. The one search behind :class:`FitBounds` and :func:`context_limits`."""
     if not fits(costs, batch, 0.0, n, bytes_each):
         return None
     lo, hi = 0.0, 1.0  # invariant: lo fits
-    while fits(costs, batch, hi, n, bytes_each) and hi < 2.0**60:
+    while fits(costs, batch, hi, n, bytes_each):
         lo, hi = hi, 2.0 * hi
-    if hi >= 2.0**60:  # no KV cache: every context fits
-        lo = hi = math.inf
+        if hi > cap:
+            return lo, math.inf
     while hi - lo > 1.0:  # lo fits, hi does not
         mid = float(math.floor((lo + hi) / 2.0))
         if fits(costs, batch, mid, n, bytes_each):
