@@ -14,23 +14,12 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
+from .validate import in_range
 
 DB_ENV = "AIFOOTPRINT_DATABASE_URL"
 DbOpt = Annotated[str | None, typer.Option(
     "--database-url", help=f"sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: ${DB_ENV}, else an SQLite "
     "file in the user data directory).")]
-
-
-def _within(flag: str, low: float, high: float, unit: str = "") -> Any:
-    """An option callback: ``flag`` must be a finite number in ``[low, high]``, else one line naming the flag and
-    the range (``--port 0 is out of range; accepted: 1 to 65,535``; NaN is "not NaN", not "less than 100")."""
-    from .validate import check_range
-
-    def check(value: float | None) -> float | None:
-        check_range(flag, value, low, high, unit)
-        return value
-
-    return check
 
 
 def _need_extra() -> None:
@@ -51,14 +40,14 @@ def _db_url(given: str | None) -> str:
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (default loopback only; writes need a token elsewhere).")
                     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port (1 to 65,535).", callback=_within("--port", 1, 65535))] = 8787,
+    port: Annotated[int, typer.Option(help="TCP port (1 to 65,535).", callback=in_range("--port", 1, 65535))] = 8787,
     database_url: DbOpt = None,
     require_token: Annotated[bool, typer.Option("--require-token", help="Writes need a token on loopback too.")
                              ] = False,
     public_reads: Annotated[bool, typer.Option("--public-reads", help="Reads (API, dashboard, /metrics) without a "
                                                "token when bound off loopback.")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes, 1 to 64 (more than 1: for PostgreSQL or many "
-                                              "clients).", callback=_within("--workers", 1, 64))] = 1,
+                                              "clients).", callback=in_range("--workers", 1, 64))] = 1,
 ) -> None:
     """Run the team server: REST API (/api/v1, OpenAPI at /docs), dashboard, Prometheus /metrics.
 
@@ -122,10 +111,10 @@ def _safe_url(url: str) -> str:
 
 def exporter(
     port: Annotated[int, typer.Option(help="TCP port of /metrics (1 to 65,535).",
-                                      callback=_within("--port", 1, 65535))] = 9464,
+                                      callback=in_range("--port", 1, 65535))] = 9464,
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     hz: Annotated[float, typer.Option(help="Sensor reads per second (0.1 to 100).",
-                                      callback=_within("--hz", 0.1, 100.0, "Hz"))] = 2.0,
+                                      callback=in_range("--hz", 0.1, 100.0, "Hz"))] = 2.0,
     sensors: Annotated[str | None, typer.Option(help="auto, estimate or fake (default: $AIFOOTPRINT_SENSORS or "
                                                      "auto).")] = None,
 ) -> None:

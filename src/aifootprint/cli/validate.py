@@ -107,12 +107,14 @@ def check_flags(values: Mapping[str, float | int | None]) -> None:
         check_range(flag, value)
 
 
-def in_range(flag: str) -> Callable[[float | None], float | None]:
+def in_range(flag: str, low: float | None = None, high: float | None = None,
+             unit: str | None = None) -> Callable[[float | None], float | None]:
     """An option callback checking ``flag`` with :func:`check_range` as the value is parsed, before the command
-    body runs (``typer.Option(..., callback=in_range("--pue"))``)."""
+    body runs (``typer.Option(..., callback=in_range("--pue"))``); ``low``, ``high``, ``unit``: bounds of a flag
+    that :data:`aifootprint.limits.LIMITS` does not hold (``in_range("--port", 1, 65535)``)."""
 
     def check(value: float | None) -> float | None:
-        check_range(flag, value)
+        check_range(flag, value, low, high, unit)
         return value
 
     return check
