@@ -430,14 +430,9 @@ def request_constants(c: Any, dev: Device, eng: Engine, n: Num, batch: Num) -> R
 
 def request_energy(k: RequestConstants, input_tokens: Num, output_tokens: Num) -> tuple[Num, Num, Num, Num]:
     """:func:`llm_request` from :func:`request_constants` (floats: the µs per-request path; arrays: the batch API)."""
-    r, w, g, b, host_b, host_j_b, host_0, numbers = k
     i, o = input_tokens, output_tokens
-    decode_ctx = i + 0.5 * o
-    scalar = numbers and type(decode_ctx) is float  # Python numbers in (a numpy input makes decode_ctx numpy)
-    rates = _rates(r, decode_ctx, 0.5 * i)
-    p = b * i / o
-    flops, moved, cache = _work(w, b, p, rates)  # the mixed steps: B decoding sequences, B·I/O prompt tokens
-    t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar, False, cache)
+    rates, scalar, t_mix, e_mix = _mixed_step(k, i, o)
+    _, w, g, b, host_b, host_j_b, host_0, _ = k
     flops, moved, cache = _work(w, b, 0.0, rates)  # decode-only steps
     t_dec, e_dec = group_step(flops, moved, b, g, host_b, host_j_b, scalar, False, cache)
     flops, moved, cache = _work(w, 0.0, i, rates)  # the isolated prefill step: its time (the time to first token)
@@ -452,14 +447,22 @@ def request_mixed(k: RequestConstants, input_tokens: Num, output_tokens: Num) ->
     """``(energy_j, step_time_s)`` of :func:`request_energy` alone: its mixed steps, the same expressions on the same
     constants (the same values to the bit; a test compares them), without the decode-only and prefill steps.
     :func:`.sizing.request_joules` compares requests on these two (a third of the work on the batch API's rows)."""
+    t_mix, e_mix = _mixed_step(k, input_tokens, output_tokens)[2:]
+    return e_mix * (output_tokens / k[3]), t_mix  # k[3]: the batch B
+
+
+def _mixed_step(k: RequestConstants, i: Num, o: Num) -> tuple[tuple[Num, Num, Num, Num], bool, Num, Num]:
+    """``(rates, scalar, step_time_s, energy_j)`` of a request's mixed steps (B decoding sequences, B·I/O prompt
+    tokens): the part :func:`request_energy` and :func:`request_mixed` share (``rates`` and ``scalar`` serve the
+    former's other two steps)."""
     r, w, g, b, host_b, host_j_b, _, numbers = k
-    i, o = input_tokens, output_tokens
     decode_ctx = i + 0.5 * o
-    scalar = numbers and type(decode_ctx) is float
+    scalar = numbers and type(decode_ctx) is float  # Python numbers in (a numpy input makes decode_ctx numpy)
+    rates = _rates(r, decode_ctx, 0.5 * i)
     p = b * i / o
-    flops, moved, cache = _work(w, b, p, _rates(r, decode_ctx, 0.5 * i))
+    flops, moved, cache = _work(w, b, p, rates)
     t_mix, e_mix = group_step(flops, moved, b + p, g, host_b, host_j_b, scalar, False, cache)
-    return e_mix * (o / b), t_mix
+    return rates, scalar, t_mix, e_mix
 
 
 def llm_request(c: Any, dev: Device, eng: Engine, n: Num, batch: Num, input_tokens: Num, output_tokens: Num
