@@ -215,7 +215,12 @@ def _num(x: object, where: str) -> float:
     try:
         return float(x)
     except OverflowError:  # a TOML integer beyond any float (400 digits)
-        raise InputError(f"{where}: expected a finite number, got an integer of {len(str(abs(x)))} digits") from None
+        raise InputError(f"{where}: {beyond_float(x)}") from None
+
+
+def beyond_float(x: object) -> str:
+    """What is wrong with an integer no float holds (a TOML integer of 400 digits), for any field of a file."""
+    return f"expected a finite number, got an integer of {len(str(x).lstrip('-'))} digits"
 
 
 def _nums(x: object, count: int, where: str) -> tuple[float, ...]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, unknown_choice
-from .distributions import META_KEYS, Dist, parse_spec
+from .distributions import META_KEYS, Dist, beyond_float, parse_spec
 from .models import OUTPUT_UNITS
 
 MODELS = ("supply", "demand", "trajectory")
@@ -306,8 +306,7 @@ def _published(ctx: _Ctx, i: int, raw: Any, years: tuple[int, ...]) -> Published
         try:
             nums[key] = None if v is None else float(v)
         except OverflowError:  # an integer beyond any float
-            raise ctx.fail((*path, key), f"expected a finite number, got an integer of {len(str(v).lstrip('-'))} "
-                                         "digits") from None
+            raise ctx.fail((*path, key), beyond_float(v)) from None
     if all(v is None for v in nums.values()):
         raise ctx.fail(path, "give value, or low and high")
     for key, v in nums.items():
