@@ -134,8 +134,8 @@ def _site(name: str) -> InLimit:
 @functools.cache
 def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields of ``model`` that the NUL check reads, once per class: all but numbers and text checked by a pattern
-    (every pattern here refuses control characters, NUL among them, before the check runs). Reading every field cost
-    a batch of 5,000 samples 11 ms of validation instead of 6.4 ms without the check (7 ms now; 2026-12-04, 2 cores)."""
+    (every pattern here refuses control characters, NUL among them, before the check runs): reading every field of
+    every row put the check on the ingest path of each sample batch."""
     return tuple(name for name, info in model.model_fields.items() if _admits_str(info.annotation)
                  and not (info.annotation is str and any(getattr(m, "pattern", None) for m in info.metadata)))
 
