@@ -40,12 +40,18 @@ IMPACT_COLUMNS = ("carbon_g", "water_l")
 CONFIG_COLUMNS = ("model", "hardware", "precision", "batch", "boundary", "accelerators", "engine")
 
 
+def _kv_bytes_per_seq(c: TokenCosts, ctx: F64) -> F64:
+    """KV-cache bytes of one sequence per row (:func:`.arch.kv_bytes_per_seq` without the recurrent state, on
+    arrays)."""
+    local = np.minimum(ctx, c.local_window) if c.local_window else ctx
+    return c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local
+
+
 def _accelerators(c: TokenCosts, cal: Calibration, batch: float, ctx: F64, fixed: int | None) -> NDArray[np.int64]:
     """Smallest power of two holding weights + KV cache (with its copies once tensor parallelism is wider than the
     KV heads, :func:`.sizing.memory_needed_bytes`) per row, or ``fixed``; InputError when it does not fit."""
-    local = np.minimum(ctx, c.local_window) if c.local_window else ctx
     with np.errstate(over="ignore", invalid="ignore"):  # an absurd context overflows to inf: refused just below
-        kv = batch * (c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local)
+        kv = batch * _kv_bytes_per_seq(c, ctx)
         rest = c.resident_weight_bytes + batch * c.state_bytes_per_seq
     if not np.all(np.isfinite(kv)):
         raise InputError(f"model does not fit on any number of {cal.name} for some requests (a context of "
@@ -152,8 +158,7 @@ def _cheaper_rows(est: RequestEstimator, i: F64, o: F64, n: NDArray[np.int64], a
         return None
     ii, oo, nn = i.ravel()[wide], o.ravel()[wide], n.ravel()[wide]
     ctx = ii + oo
-    local = np.minimum(ctx, c.local_window) if c.local_window else ctx
-    per_seq = c.kv_bytes_per_ctx * ctx + c.local_kv_bytes_per_ctx * local  # KV bytes of one sequence
+    per_seq = _kv_bytes_per_seq(c, ctx)
     usable = cal.memory_bytes * MEMORY_UTILIZATION
 
     def holds(seqs: Any, k: int) -> NDArray[np.bool_]:  # sizing.fits, per row
