@@ -238,7 +238,7 @@ class TaskEstimator:
         site = self.site()
         dc = self.config.boundary == "datacenter"
         impacts = assess((active * (1.0 + bd.IDLE_FRACTION) if dc else active) / 1000.0,
-                         site if dc else bd.site_at(site, self.config.boundary))
+                         bd.site_at(site, self.config.boundary))  # the site itself at the datacenter boundary
         pue = float(getattr(site.pue.value, "best", site.pue.value)) if dc else 1.0
         split = bd.split(self.config.boundary, est.accelerator_wh, 0.0, est.host_wh, pue)
         breakdown = {**est.phases_wh, "host": split.host_wh, "idle": split.idle_wh, "overhead": split.overhead_wh}
