@@ -139,3 +139,27 @@ def test_kept_sizing_errors_hold_no_call_frames() -> None:
     kept = [*est._too_large.values(), *(v for v in est._contested.values() if isinstance(v, InputError))]
     assert kept
     assert all(exc.__traceback__ is None for exc in kept)
+
+
+_HUGE_MEMORY = """
+import dataclasses, math
+from aifootprint.estimate.inference import RequestEstimator
+from aifootprint.estimate.sizing import MEMORY_UTILIZATION, context_limits, fits
+est = RequestEstimator("gpt-4o")
+cal = dataclasses.replace(est.cal, memory_bytes=1e22)  # 10^13 GB: the limit lies past 2**53 tokens
+for lo, hi, n, _ in context_limits(est.costs, cal, 1):
+    usable = cal.memory_bytes * MEMORY_UTILIZATION
+    print(lo > 2.0**53, fits(est.costs, 1, lo, n, usable), fits(est.costs, 1, hi, n, usable),
+          math.nextafter(lo, math.inf) == hi)
+"""
+
+
+def test_a_context_limit_past_2_53_tokens_ends_on_neighbouring_floats() -> None:
+    """The bisection of the context limits halved the gap until it was at most 1 token; past 2**53 floats are 2 or
+    more apart, the midpoint rounded to an end and the search never ended (a memory of 10^13 GB on gpt-4o)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _HUGE_MEMORY], capture_output=True, text=True, timeout=60,
+                          check=True)
+    assert done.stdout.split("\n")[:2] == ["True True False True", "True True False True"]

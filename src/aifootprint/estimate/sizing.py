@@ -426,7 +426,9 @@ def _fit_limit(costs: TokenCosts, batch: int, n: int, bytes_each: float, cap: fl
     """(largest whole context whose weights + KV cache fit on ``n`` accelerators of ``bytes_each``, smallest whole
     context that does not): doubling from 1, then bisection on :func:`memory_needed_bytes` (which never decreases
     with the context); ``(last power of two that fits, +inf)`` once every power of two up to ``cap`` fits; None when
-    not even the weights fit. The one search behind :class:`FitBounds` and :func:`context_limits`."""
+    not even the weights fit; past 2**53 tokens, where floats are more than 1 apart, the two neighbouring floats
+    (the bisection ended there: before, it looped for ever). The one search behind :class:`FitBounds` and
+    :func:`context_limits`."""
     if not fits(costs, batch, 0.0, n, bytes_each):
         return None
     lo, hi = 0.0, 1.0  # invariant: lo fits
@@ -436,6 +438,8 @@ def _fit_limit(costs: TokenCosts, batch: int, n: int, bytes_each: float, cap: fl
             return lo, math.inf
     while hi - lo > 1.0:  # lo fits, hi does not
         mid = float(math.floor((lo + hi) / 2.0))
+        if not lo < mid < hi:  # past 2**53 no float lies between them: lo is the largest context that fits
+            break
         if fits(costs, batch, mid, n, bytes_each):
             lo = mid
         else:
